@@ -1,0 +1,27 @@
+"""The only module that imports `cdktf` itself, so a later switch (e.g. to `cdktn`) is one file."""
+
+from cdktf import (
+    App,
+    Fn,
+    ITerraformDependable,
+    TerraformDataSource,
+    TerraformOutput,
+    TerraformResource,
+    TerraformResourceLifecycle,
+    TerraformStack,
+    TerraformVariable,
+    Token,
+)
+
+__all__ = [
+    "App",
+    "Fn",
+    "ITerraformDependable",
+    "TerraformDataSource",
+    "TerraformOutput",
+    "TerraformResource",
+    "TerraformResourceLifecycle",
+    "TerraformStack",
+    "TerraformVariable",
+    "Token",
+]

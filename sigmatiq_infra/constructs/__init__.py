@@ -1,0 +1,71 @@
+"""Reusable Azure constructs (L2, AWS-CDK style): typed props, secure defaults, grants.
+
+Nothing here knows about Sigmatiq; the platform's values live in `sigmatiq_infra.settings`.
+"""
+
+from sigmatiq_infra.constructs.app_configuration import AppConfiguration, AppConfigurationProps
+from sigmatiq_infra.constructs.container_app import ContainerApp, ContainerAppProps
+from sigmatiq_infra.constructs.container_app_environment import (
+    ContainerAppEnvironment,
+    ContainerAppEnvironmentProps,
+)
+from sigmatiq_infra.constructs.container_registry import (
+    ContainerRegistry,
+    ContainerRegistryBase,
+    ContainerRegistryProps,
+)
+from sigmatiq_infra.constructs.identity import UserAssignedIdentity, UserAssignedIdentityProps
+from sigmatiq_infra.constructs.key_vault import (
+    KeyVault,
+    KeyVaultBase,
+    KeyVaultProps,
+    SecretProps,
+    SecretReference,
+)
+from sigmatiq_infra.constructs.log_analytics import (
+    LogAnalyticsWorkspace,
+    LogAnalyticsWorkspaceProps,
+)
+from sigmatiq_infra.constructs.postgres import FirewallRule, PostgresServer, PostgresServerProps
+from sigmatiq_infra.constructs.redis import RedisCache, RedisCacheProps
+from sigmatiq_infra.constructs.resource_group import (
+    IResourceGroup,
+    ResourceGroup,
+    ResourceGroupProps,
+)
+from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
+from sigmatiq_infra.constructs.write_only import WriteOnlySecret
+
+__all__ = [
+    "AppConfiguration",
+    "AppConfigurationProps",
+    "BuiltInRole",
+    "ContainerApp",
+    "ContainerAppEnvironment",
+    "ContainerAppEnvironmentProps",
+    "ContainerAppProps",
+    "ContainerRegistry",
+    "ContainerRegistryBase",
+    "ContainerRegistryProps",
+    "DeployingPrincipal",
+    "FirewallRule",
+    "IResourceGroup",
+    "KeyVault",
+    "KeyVaultBase",
+    "KeyVaultProps",
+    "LogAnalyticsWorkspace",
+    "LogAnalyticsWorkspaceProps",
+    "PostgresServer",
+    "PostgresServerProps",
+    "Principal",
+    "RedisCache",
+    "RedisCacheProps",
+    "ResourceGroup",
+    "ResourceGroupProps",
+    "SecretProps",
+    "SecretReference",
+    "UserAssignedIdentity",
+    "UserAssignedIdentityProps",
+    "WriteOnlySecret",
+    "grant",
+]

@@ -1,0 +1,83 @@
+"""App Configuration store, read by managed identity (local access keys off)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.app_configuration import AppConfiguration as _AppConfiguration
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from constructs import Construct
+
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
+from sigmatiq_infra.validation import NameRules, Validator
+
+SKUS = ("free", "developer", "standard", "premium")
+# SKUs with private endpoints, public access control, soft delete and purge protection.
+PRIVATE_LINK_SKUS = ("standard", "premium")
+
+
+@dataclass(frozen=True)
+class AppConfigurationProps:
+    name: str
+    """Store name: 5-50 letters, digits and hyphens, unique across Azure
+    (`<name>.azconfig.io`). Deleted stores keep their name reserved for a while."""
+    resource_group: IResourceGroup
+    """Group the store lives in; its location is used."""
+    sku: str = "standard"
+    """`free`, `developer`, `standard` or `premium` (lowercase). Default: `standard`."""
+    public_network_access_enabled: bool = False
+    """Reachable from public networks. Default: off (needs `standard` or `premium` and a
+    private endpoint); `free` and `developer` stores must opt in with `True`."""
+    local_auth_enabled: bool = False
+    """Allow access keys besides Entra ID. Default: off (identities and RBAC only)."""
+    purge_protection_enabled: bool = True
+    """Forbid purging deleted stores (standard and premium only). Default: on."""
+    soft_delete_retention_days: int = 7
+    """Days a deleted store stays recoverable, 1-7 (standard and premium only). Default: 7."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class AppConfiguration(Construct):
+    """An `azurerm_app_configuration` store."""
+
+    def __init__(self, scope: Construct, id: str, props: AppConfigurationProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("AppConfiguration", self.node.path)
+        check.name("name", props.name, NameRules.APP_CONFIGURATION)
+        check.one_of("sku", props.sku, SKUS)
+        check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)
+        private_link = props.sku in PRIVATE_LINK_SKUS
+        check.require(
+            props.public_network_access_enabled or private_link,
+            "public_network_access_enabled", False, f"is not available on the {props.sku!r} SKU",
+            "public_network_access_enabled=False only with sku 'standard' or 'premium'",
+            "use sku='standard', or opt in to public access with public_network_access_enabled=True",
+        )
+        check.done()
+
+        self.resource = _AppConfiguration(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            sku=props.sku,
+            local_auth_enabled=props.local_auth_enabled,
+            public_network_access=(
+                ("Enabled" if props.public_network_access_enabled else "Disabled")
+                if private_link else None
+            ),
+            purge_protection_enabled=props.purge_protection_enabled if private_link else None,
+            soft_delete_retention_days=props.soft_delete_retention_days if private_link else None,
+            tags=dict(props.tags),
+        )
+        self.props = props
+        self.id: str = self.resource.id
+        self.name: str = props.name
+        self.endpoint: str = self.resource.endpoint
+
+    def grant_data_read(self, principal: Principal) -> RoleAssignment:
+        """App Configuration Data Reader: read key-values with Entra ID."""
+        return grant(self, self.id, BuiltInRole.APP_CONFIGURATION_DATA_READER, principal)

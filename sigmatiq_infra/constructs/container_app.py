@@ -1,0 +1,193 @@
+"""Container app: an image from a registry, pulled and configured through one identity."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.container_app import (
+    ContainerApp as _ContainerApp,
+)
+from cdktf_cdktf_provider_azurerm.container_app import (
+    ContainerAppIdentity,
+    ContainerAppIngress,
+    ContainerAppIngressTrafficWeight,
+    ContainerAppRegistry,
+    ContainerAppSecret,
+    ContainerAppTemplate,
+    ContainerAppTemplateContainer,
+    ContainerAppTemplateContainerEnv,
+    ContainerAppTemplateContainerLivenessProbe,
+)
+from constructs import Construct
+
+from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
+from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase
+from sigmatiq_infra.constructs.identity import UserAssignedIdentity
+from sigmatiq_infra.constructs.key_vault import SecretReference
+from sigmatiq_infra.validation import NameRules, Validator
+
+# Consumption plan: cpu (vCPU) -> the memory (GiB) it must be paired with.
+CPU_MEMORY_GIB = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0, 1.75: 3.5, 2.0: 4.0}
+MAX_REPLICAS = 300
+
+
+@dataclass(frozen=True)
+class ContainerAppProps:
+    name: str
+    """App name: 2-32 lowercase letters, digits and hyphens, starting with a letter."""
+    environment: ContainerAppEnvironment
+    """Environment the app runs in; its resource group is used."""
+    identity: UserAssignedIdentity
+    """The identity the app runs as: it pulls the image and reads Key Vault references.
+    The app grants it AcrPull on `registry` and Key Vault Secrets User on every vault in
+    `secret_env`, and waits for those grants before it is created."""
+    registry: ContainerRegistryBase
+    """Registry the image is pulled from, with `identity` (never admin credentials)."""
+    repository: str
+    """Image repository in the registry, e.g. `team/service-api`."""
+    image_tag: str
+    """Image tag, e.g. `beta` or `1.4.2`."""
+    target_port: int
+    """Port the container listens on, 1-65535; ingress and the liveness probe use it."""
+    cpu: float = 0.5
+    """vCPU, 0.25-2.0 in steps of 0.25. Default: 0.5."""
+    memory: str = "1Gi"
+    """Memory, exactly twice the vCPU in GiB (e.g. 0.5 vCPU -> `1Gi`). Default: `1Gi`."""
+    min_replicas: int = 0
+    """Fewest replicas, 0-300; 0 lets the app scale to zero. Default: 0."""
+    max_replicas: int = 10
+    """Most replicas, 1-300, at least `min_replicas`. Default: 10."""
+    external_ingress: bool = False
+    """Accept traffic from outside the environment. Default: off (environment-internal)."""
+    liveness_path: str = "/healthz"
+    """HTTP path the liveness probe calls on `target_port`. Default: `/healthz`."""
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Plain environment variables (never secrets). Default: none."""
+    secret_env: Mapping[str, SecretReference] = field(default_factory=dict)
+    """Environment variables read from Key Vault through `identity`. Default: none."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class ContainerApp(Construct):
+    """An `azurerm_container_app` in single-revision mode with HTTPS-only ingress."""
+
+    def __init__(self, scope: Construct, id: str, props: ContainerAppProps) -> None:
+        super().__init__(scope, id)
+        self._validate(props)
+
+        identity = props.identity
+        grants = [props.registry.grant_pull(identity)]
+        secrets: dict[str, SecretReference] = {}
+        for reference in props.secret_env.values():
+            grants.append(reference.vault.grant_secrets_read(identity))
+            secrets[app_secret_name(reference)] = reference
+        depends_on = list(dict.fromkeys(grants))
+        depends_on += [r.dependency for r in secrets.values() if r.dependency is not None]
+
+        env = [ContainerAppTemplateContainerEnv(name=k, value=v) for k, v in props.env.items()]
+        env += [
+            ContainerAppTemplateContainerEnv(name=k, secret_name=app_secret_name(ref))
+            for k, ref in props.secret_env.items()
+        ]
+        self.resource = _ContainerApp(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.environment.resource_group.name,
+            container_app_environment_id=props.environment.id,
+            revision_mode="Single",
+            identity=ContainerAppIdentity(type="UserAssigned", identity_ids=[identity.id]),
+            registry=[ContainerAppRegistry(server=props.registry.login_server, identity=identity.id)],
+            secret=[
+                ContainerAppSecret(name=name, key_vault_secret_id=ref.versionless_id, identity=identity.id)
+                for name, ref in secrets.items()
+            ],
+            ingress=ContainerAppIngress(
+                target_port=props.target_port,
+                external_enabled=props.external_ingress,
+                allow_insecure_connections=False,
+                transport="auto",
+                traffic_weight=[
+                    ContainerAppIngressTrafficWeight(latest_revision=True, percentage=100),
+                ],
+            ),
+            template=ContainerAppTemplate(
+                min_replicas=props.min_replicas,
+                max_replicas=props.max_replicas,
+                container=[
+                    ContainerAppTemplateContainer(
+                        name=props.name,
+                        image=props.registry.image(props.repository, props.image_tag),
+                        cpu=props.cpu,
+                        memory=props.memory,
+                        env=env,
+                        liveness_probe=[
+                            ContainerAppTemplateContainerLivenessProbe(
+                                transport="HTTP", port=props.target_port, path=props.liveness_path,
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            depends_on=depends_on,
+            tags=dict(props.tags),
+        )
+        self.id: str = self.resource.id
+        self.name: str = props.name
+        self.fqdn: str = self.resource.latest_revision_fqdn
+
+    def _validate(self, props: ContainerAppProps) -> None:
+        check = Validator("ContainerApp", self.node.path)
+        check.name("name", props.name, NameRules.CONTAINER_APP)
+        check.in_range("target_port", props.target_port, 1, 65535)
+        check.in_range("min_replicas", props.min_replicas, 0, MAX_REPLICAS)
+        check.in_range("max_replicas", props.max_replicas, 1, MAX_REPLICAS)
+        check.require(
+            props.min_replicas <= props.max_replicas, "min_replicas", props.min_replicas,
+            f"is above max_replicas {props.max_replicas}", "min_replicas <= max_replicas",
+            "lower min_replicas or raise max_replicas",
+        )
+        _check_cpu_memory(check, props.cpu, props.memory)
+        check.require(
+            props.liveness_path.startswith("/"), "liveness_path", props.liveness_path,
+            "is not an absolute path", "a path starting with '/'", "write it as e.g. '/healthz'",
+        )
+        for name in [*props.env, *props.secret_env]:
+            check.name("environment variable", name, NameRules.ENVIRONMENT_VARIABLE)
+        for name in set(props.env) & set(props.secret_env):
+            check.fail(
+                "environment variable", name, "is set both as plain env and as secret_env",
+                "each variable once", "keep only the secret_env entry",
+            )
+        by_name: dict[str, str] = {}
+        for reference in props.secret_env.values():
+            name = app_secret_name(reference)
+            check.name("secret name", name, NameRules.CONTAINER_APP_SECRET)
+            if by_name.setdefault(name, reference.versionless_id) != reference.versionless_id:
+                check.fail(
+                    "secret_env", reference.name, f"maps to the app secret {name!r} twice",
+                    "secret names that differ after lowercasing",
+                    "rename one of the Key Vault secrets",
+                )
+        check.done()
+
+
+def app_secret_name(reference: SecretReference) -> str:
+    """Container app secret names must be lowercase; Key Vault's need not be."""
+    return reference.name.lower()
+
+
+def _check_cpu_memory(check: Validator, cpu: float, memory: str) -> None:
+    pairs = ", ".join(f"{c:g}/{m:g}Gi" for c, m in CPU_MEMORY_GIB.items())
+    try:
+        gib = float(memory.removesuffix("Gi")) if memory.endswith("Gi") else None
+    except ValueError:
+        gib = None
+    if cpu not in CPU_MEMORY_GIB or gib != CPU_MEMORY_GIB[cpu]:
+        check.fail(
+            "cpu/memory", f"{cpu:g}/{memory}", "is not a combination Azure accepts",
+            f"on the Consumption plan: {pairs}",
+            f"use memory='{CPU_MEMORY_GIB.get(cpu, 1.0):g}Gi' for cpu={cpu:g}"
+            if cpu in CPU_MEMORY_GIB else "pick a cpu of 0.25-2.0 in steps of 0.25",
+        )

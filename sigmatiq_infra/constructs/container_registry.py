@@ -1,0 +1,127 @@
+"""Container registry: images pulled by managed identity, never with admin credentials."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.container_registry import ContainerRegistry as _Registry
+from cdktf_cdktf_provider_azurerm.data_azurerm_container_registry import (
+    DataAzurermContainerRegistry,
+)
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from constructs import Construct
+
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
+from sigmatiq_infra.validation import NameRules, Validator
+
+
+class ContainerRegistryBase(Construct):
+    """What every registry offers, whether this stack creates it or only refers to it."""
+
+    id: str
+    name: str
+    login_server: str
+
+    def grant_pull(self, principal: Principal) -> RoleAssignment:
+        """AcrPull: pull images (what a container app's identity needs)."""
+        return grant(self, self.id, BuiltInRole.ACR_PULL, principal)
+
+    def image(self, repository: str, tag: str) -> str:
+        """`<login server>/<repository>:<tag>`."""
+        check = Validator(type(self).__name__, self.node.path)
+        check.require(
+            _REPOSITORY.fullmatch(repository) is not None, "repository", repository,
+            "is not a valid repository name",
+            "lowercase letters, digits and separators '.', '_', '-', '/'",
+            "use a lowercase repository name such as 'team/service-api'",
+        )
+        check.require(
+            _TAG.fullmatch(tag) is not None, "image tag", tag, "is not a valid image tag",
+            "1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'",
+            "use a tag such as 'beta' or '1.4.2'",
+        )
+        check.done()
+        return f"{self.login_server}/{repository}:{tag}"
+
+
+@dataclass(frozen=True)
+class ContainerRegistryProps:
+    name: str
+    """Registry name: 5-50 letters and digits, unique across Azure (`<name>.azurecr.io`)."""
+    resource_group: IResourceGroup
+    """Group the registry lives in; its location is used."""
+    sku: str = "Basic"
+    """`Basic`, `Standard` or `Premium`. Default: `Basic`. Private endpoints and turning
+    public access off need `Premium`."""
+    public_network_access_enabled: bool = False
+    """Reachable from public networks. Default: off, which needs `Premium`; a Basic or
+    Standard registry must opt in explicitly with `True`."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class ContainerRegistry(ContainerRegistryBase):
+    """An `azurerm_container_registry` with the admin user always disabled."""
+
+    SKUS = ("Basic", "Standard", "Premium")
+
+    def __init__(self, scope: Construct, id: str, props: ContainerRegistryProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("ContainerRegistry", self.node.path)
+        check.name("name", props.name, NameRules.CONTAINER_REGISTRY)
+        check.one_of("sku", props.sku, self.SKUS)
+        check.require(
+            props.public_network_access_enabled or props.sku == "Premium",
+            "public_network_access_enabled", False, f"is not available on the {props.sku} SKU",
+            "public_network_access_enabled=False only with sku='Premium'",
+            "use sku='Premium', or opt in to public access with public_network_access_enabled=True",
+        )
+        check.done()
+
+        self.props = props
+        self.resource = _Registry(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            sku=props.sku,
+            admin_enabled=False,
+            public_network_access_enabled=props.public_network_access_enabled,
+            tags=dict(props.tags),
+        )
+        self.id: str = self.resource.id
+        self.name: str = props.name
+        self.login_server: str = self.resource.login_server
+
+    @staticmethod
+    def from_existing(
+        scope: Construct, id: str, *, name: str, resource_group_name: str,
+    ) -> ContainerRegistryBase:
+        """Refer to a registry another stack created, looked up by name."""
+        return ExistingContainerRegistry(
+            scope, id, name=name, resource_group_name=resource_group_name,
+        )
+
+
+class ExistingContainerRegistry(ContainerRegistryBase):
+    """A registry this stack does not manage, read with a data source."""
+
+    def __init__(self, scope: Construct, id: str, *, name: str, resource_group_name: str) -> None:
+        super().__init__(scope, id)
+        check = Validator("ContainerRegistry.from_existing", self.node.path)
+        check.name("name", name, NameRules.CONTAINER_REGISTRY)
+        check.done()
+        self.data = DataAzurermContainerRegistry(
+            self, "Resource", name=name, resource_group_name=resource_group_name,
+        )
+        self.id = self.data.id
+        self.name = name
+        self.login_server = self.data.login_server
+
+
+_REPOSITORY = re.compile(
+    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")

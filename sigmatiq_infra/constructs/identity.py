@@ -1,0 +1,46 @@
+"""User-assigned managed identity: what apps authenticate as, instead of keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity as _Identity
+from constructs import Construct
+
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.validation import NameRules, Validator
+
+
+@dataclass(frozen=True)
+class UserAssignedIdentityProps:
+    name: str
+    """Identity name (3-128 characters)."""
+    resource_group: IResourceGroup
+    """Group the identity lives in; its location is used."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class UserAssignedIdentity(Construct):
+    """An `azurerm_user_assigned_identity`; a `Principal` that roles can be granted to."""
+
+    principal_type = "ServicePrincipal"
+
+    def __init__(self, scope: Construct, id: str, props: UserAssignedIdentityProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("UserAssignedIdentity", self.node.path)
+        check.name("name", props.name, NameRules.USER_ASSIGNED_IDENTITY)
+        check.done()
+
+        self.resource = _Identity(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            tags=dict(props.tags),
+        )
+        self.name: str = props.name
+        self.id: str = self.resource.id
+        self.principal_id: str = self.resource.principal_id
+        self.client_id: str = self.resource.client_id

@@ -1,0 +1,180 @@
+"""Key Vault with RBAC authorization; secrets, secret references and grants."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.data_azurerm_key_vault import DataAzurermKeyVault
+from cdktf_cdktf_provider_azurerm.key_vault import KeyVault as _KeyVault
+from cdktf_cdktf_provider_azurerm.key_vault import KeyVaultNetworkAcls
+from cdktf_cdktf_provider_azurerm.key_vault_secret import KeyVaultSecret
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import ITerraformDependable, TerraformResourceLifecycle
+from sigmatiq_infra.constructs._context import client_config
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
+from sigmatiq_infra.constructs.write_only import WriteOnlySecret
+from sigmatiq_infra.validation import NameRules, Validator
+
+
+@dataclass(frozen=True)
+class SecretReference:
+    """A secret by name in a vault, for Key Vault references (e.g. from a container app)."""
+
+    vault: KeyVaultBase
+    name: str
+    versionless_id: str
+    """`https://<vault>.vault.azure.net/secrets/<name>`: always the latest version."""
+    dependency: ITerraformDependable | None = None
+    """The resource that creates the secret, when this stack creates it."""
+
+
+class KeyVaultBase(Construct):
+    """What every vault offers, whether this stack creates it or only refers to it."""
+
+    id: str
+    name: str
+    vault_uri: str
+
+    def grant_secrets_read(self, principal: Principal) -> RoleAssignment:
+        """Key Vault Secrets User: read secret values (e.g. for Key Vault references)."""
+        return grant(self, self.id, BuiltInRole.KEY_VAULT_SECRETS_USER, principal)
+
+    def grant_secrets_write(self, principal: Principal) -> RoleAssignment:
+        """Key Vault Secrets Officer: create, update and delete secrets."""
+        return grant(self, self.id, BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
+
+    def secret(self, name: str) -> SecretReference:
+        """Refer to a secret that is set outside this stack (e.g. by an operator)."""
+        check = Validator(type(self).__name__, self.node.path)
+        check.name("secret name", name, NameRules.KEY_VAULT_SECRET)
+        check.done()
+        return SecretReference(self, name, f"{self.vault_uri}secrets/{name}")
+
+
+@dataclass(frozen=True)
+class KeyVaultProps:
+    name: str
+    """Vault name: 3-24 characters, unique across Azure. Deleted vaults keep their name
+    reserved for the soft-delete period, so a suffix may be needed to re-create one."""
+    resource_group: IResourceGroup
+    """Group the vault lives in; its location is used."""
+    sku: str = "standard"
+    """`standard` or `premium` (HSM-backed keys). Default: `standard`."""
+    soft_delete_retention_days: int = 90
+    """Days a deleted vault or secret stays recoverable, 7-90; set once at creation.
+    Default: 90 (the maximum)."""
+    purge_protection_enabled: bool = True
+    """Forbid purging before the retention ends; cannot be turned off once on.
+    Default: on. Turning it off is an explicit opt-out for throw-away environments."""
+    public_network_access_enabled: bool = False
+    """Reachable from public networks. Default: off (use a private endpoint). Turn on
+    only for environments without a VNet, e.g. apps on a public Container Apps
+    environment that read Key Vault references."""
+    grant_deployer_secrets_write: bool = True
+    """Give the deploying principal Key Vault Secrets Officer so `add_secret` works on
+    the first deploy (RBAC vaults deny everyone, including their creator).
+    Default: on."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+@dataclass(frozen=True)
+class SecretProps:
+    name: str
+    """Secret name: 1-127 letters, digits and hyphens."""
+    value: WriteOnlySecret
+    """The value, sent through the write-only `value_wo`: never in state."""
+    content_type: str | None = None
+    """A hint for readers, e.g. `text/plain` or `application/x-postgresql-url`."""
+
+
+class KeyVault(KeyVaultBase):
+    """An `azurerm_key_vault` that uses Azure RBAC (no access policies), secure by default."""
+
+    SKUS = ("standard", "premium")
+
+    def __init__(self, scope: Construct, id: str, props: KeyVaultProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("KeyVault", self.node.path)
+        check.name("name", props.name, NameRules.KEY_VAULT)
+        check.one_of("sku", props.sku, self.SKUS)
+        check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
+        check.done()
+
+        self.props = props
+        self.resource = _KeyVault(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            tenant_id=client_config(self).tenant_id,
+            sku_name=props.sku,
+            rbac_authorization_enabled=True,
+            soft_delete_retention_days=props.soft_delete_retention_days,
+            purge_protection_enabled=props.purge_protection_enabled,
+            public_network_access_enabled=props.public_network_access_enabled,
+            network_acls=KeyVaultNetworkAcls(
+                bypass="AzureServices",
+                default_action="Allow" if props.public_network_access_enabled else "Deny",
+            ),
+            tags=dict(props.tags),
+        )
+        self.id: str = self.resource.id
+        self.name: str = props.name
+        self.vault_uri: str = self.resource.vault_uri
+
+    @staticmethod
+    def from_existing(
+        scope: Construct, id: str, *, name: str, resource_group_name: str,
+    ) -> KeyVaultBase:
+        """Refer to a vault another stack (or another tool) created, looked up by name."""
+        return ExistingKeyVault(scope, id, name=name, resource_group_name=resource_group_name)
+
+    def add_secret(self, id: str, props: SecretProps) -> SecretReference:
+        """Create a secret whose value reaches Azure write-only (never stored in state)."""
+        check = Validator("KeyVault", f"{self.node.path}/{id}")
+        check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
+        props.value.check(check, "value")
+        check.done()
+
+        depends_on = []
+        if self.props.grant_deployer_secrets_write:
+            depends_on.append(self.grant_secrets_write(self._deployer()))
+        secret = KeyVaultSecret(
+            self, id,
+            name=props.name,
+            key_vault_id=self.id,
+            value_wo=props.value.value,
+            value_wo_version=props.value.version,
+            content_type=props.content_type,
+            depends_on=depends_on,
+        )
+        return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
+
+    def protect_from_destroy(self) -> None:
+        """Make Terraform refuse any plan that would destroy the vault."""
+        self.resource.lifecycle = TerraformResourceLifecycle(prevent_destroy=True)
+
+    def _deployer(self) -> DeployingPrincipal:
+        found = self.node.try_find_child("Deployer")
+        return found if found is not None else DeployingPrincipal(self, "Deployer")  # type: ignore[return-value]
+
+
+class ExistingKeyVault(KeyVaultBase):
+    """A vault this stack does not manage, read with the `azurerm_key_vault` data source."""
+
+    def __init__(self, scope: Construct, id: str, *, name: str, resource_group_name: str) -> None:
+        super().__init__(scope, id)
+        check = Validator("KeyVault.from_existing", self.node.path)
+        check.name("name", name, NameRules.KEY_VAULT)
+        check.done()
+        self.data = DataAzurermKeyVault(
+            self, "Resource", name=name, resource_group_name=resource_group_name,
+        )
+        self.id = self.data.id
+        self.name = name
+        self.vault_uri = self.data.vault_uri

@@ -1,0 +1,54 @@
+"""Log Analytics workspace: where Container Apps send their logs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.log_analytics_workspace import (
+    LogAnalyticsWorkspace as _Workspace,
+)
+from constructs import Construct
+
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.validation import NameRules, Validator
+
+
+@dataclass(frozen=True)
+class LogAnalyticsWorkspaceProps:
+    name: str
+    """Workspace name: 4-63 letters, digits and hyphens."""
+    resource_group: IResourceGroup
+    """Group the workspace lives in; its location is used."""
+    retention_in_days: int = 30
+    """Days logs are kept, 30-730. Default: 30 (included in the ingestion price)."""
+    daily_quota_gb: float | None = None
+    """Daily ingestion cap in GB, to bound cost. Default: none (unlimited)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class LogAnalyticsWorkspace(Construct):
+    """An `azurerm_log_analytics_workspace` on the pay-as-you-go `PerGB2018` SKU."""
+
+    def __init__(self, scope: Construct, id: str, props: LogAnalyticsWorkspaceProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("LogAnalyticsWorkspace", self.node.path)
+        check.name("name", props.name, NameRules.LOG_ANALYTICS_WORKSPACE)
+        check.in_range("retention_in_days", props.retention_in_days, 30, 730)
+        if props.daily_quota_gb is not None:
+            check.in_range("daily_quota_gb", props.daily_quota_gb, 0.023, 10**6)
+        check.done()
+
+        self.resource = _Workspace(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            sku="PerGB2018",
+            retention_in_days=props.retention_in_days,
+            daily_quota_gb=props.daily_quota_gb,
+            tags=dict(props.tags),
+        )
+        self.id: str = self.resource.id
+        self.name: str = props.name

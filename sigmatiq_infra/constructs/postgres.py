@@ -1,0 +1,239 @@
+"""PostgreSQL flexible server with its databases, firewall rules and enforced TLS."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.postgresql_flexible_server import (
+    PostgresqlFlexibleServer,
+    PostgresqlFlexibleServerAuthentication,
+    PostgresqlFlexibleServerHighAvailability,
+)
+from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_configuration import (
+    PostgresqlFlexibleServerConfiguration,
+)
+from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_database import (
+    PostgresqlFlexibleServerDatabase,
+)
+from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_firewall_rule import (
+    PostgresqlFlexibleServerFirewallRule,
+)
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.constructs.write_only import WriteOnlySecret
+from sigmatiq_infra.validation import NameRules, Validator, is_token
+
+VERSIONS = ("13", "14", "15", "16", "17")
+STORAGE_MB = (
+    32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608,
+    16777216, 33553408,
+)
+HIGH_AVAILABILITY_MODES = ("SameZone", "ZoneRedundant")
+# Azure reserves these administrator logins (and any starting with pg_).
+RESERVED_LOGINS = (
+    "azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public",
+)
+PORT = 5432
+
+
+@dataclass(frozen=True)
+class FirewallRule:
+    name: str
+    """Rule name: 1-128 letters, digits, '_' and '-'."""
+    start_ip_address: str
+    """First allowed IPv4 address."""
+    end_ip_address: str
+    """Last allowed IPv4 address (same as start for one address)."""
+
+
+@dataclass(frozen=True)
+class PostgresServerProps:
+    name: str
+    """Server name: 3-63 lowercase letters, digits and hyphens, unique across Azure
+    (`<name>.postgres.database.azure.com`)."""
+    resource_group: IResourceGroup
+    """Group the server lives in; its location is used."""
+    sku_name: str
+    """Tier and size, e.g. `B_Standard_B1ms` (Burstable), `GP_Standard_D2ds_v4`."""
+    administrator_login: str
+    """Administrator user; fixed at creation."""
+    administrator_password: WriteOnlySecret
+    """Sent through the write-only `administrator_password_wo`: never in state."""
+    version: str = "16"
+    """Major PostgreSQL version. Default: `16`."""
+    storage_mb: int = 32768
+    """Storage size in MB, one of the sizes Azure offers (32768 = 32 GiB). Default: 32768."""
+    auto_grow_enabled: bool = True
+    """Grow storage before it fills up. Default: on."""
+    backup_retention_days: int = 7
+    """Point-in-time restore window, 7-35 days. Default: 7."""
+    geo_redundant_backup_enabled: bool = False
+    """Copy backups to the paired region; fixed at creation. Default: off."""
+    high_availability_mode: str | None = None
+    """`ZoneRedundant` or `SameZone` standby; not available on Burstable SKUs.
+    Default: none."""
+    public_network_access_enabled: bool = False
+    """Reachable from public networks (still subject to firewall rules). Default: off."""
+    allow_azure_services: bool = False
+    """Add the 0.0.0.0 rule that admits every Azure service (any tenant). Needs public
+    access. Default: off."""
+    firewall_rules: Sequence[FirewallRule] = ()
+    """Public IPv4 ranges allowed in. Needs public access. Default: none."""
+    databases: Sequence[str] = ()
+    """Databases to create (UTF8, en_US.utf8). Default: none."""
+    require_secure_transport: bool = True
+    """Reject non-TLS connections. Default: on."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class PostgresServer(Construct):
+    """An `azurerm_postgresql_flexible_server` with databases, firewall rules and TLS."""
+
+    def __init__(self, scope: Construct, id: str, props: PostgresServerProps) -> None:
+        super().__init__(scope, id)
+        self._validate(props)
+
+        ha = props.high_availability_mode
+        self.resource = PostgresqlFlexibleServer(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            version=props.version,
+            sku_name=props.sku_name,
+            storage_mb=props.storage_mb,
+            auto_grow_enabled=props.auto_grow_enabled,
+            backup_retention_days=props.backup_retention_days,
+            geo_redundant_backup_enabled=props.geo_redundant_backup_enabled,
+            public_network_access_enabled=props.public_network_access_enabled,
+            administrator_login=props.administrator_login,
+            administrator_password_wo=props.administrator_password.value,
+            administrator_password_wo_version=props.administrator_password.version,
+            authentication=PostgresqlFlexibleServerAuthentication(
+                password_auth_enabled=True, active_directory_auth_enabled=False,
+            ),
+            high_availability=PostgresqlFlexibleServerHighAvailability(mode=ha) if ha else None,
+            # Azure picks the zone and may swap zones on failover; neither is a change to undo.
+            lifecycle=TerraformResourceLifecycle(
+                ignore_changes=["zone", "high_availability[0].standby_availability_zone"],
+            ),
+            tags=dict(props.tags),
+        )
+        self.props = props
+        self.id: str = self.resource.id
+        self.name: str = props.name
+        self.fqdn: str = self.resource.fqdn
+        self.administrator_login: str = props.administrator_login
+
+        PostgresqlFlexibleServerConfiguration(
+            self, "RequireSecureTransport",
+            server_id=self.id,
+            name="require_secure_transport",
+            value="on" if props.require_secure_transport else "off",
+        )
+        rules = list(props.firewall_rules)
+        if props.allow_azure_services:
+            rules.insert(0, FirewallRule("AllowAzureServices", "0.0.0.0", "0.0.0.0"))
+        for rule in rules:
+            PostgresqlFlexibleServerFirewallRule(
+                self, f"Firewall-{rule.name}",
+                server_id=self.id,
+                name=rule.name,
+                start_ip_address=rule.start_ip_address,
+                end_ip_address=rule.end_ip_address,
+            )
+        self.databases: dict[str, PostgresqlFlexibleServerDatabase] = {
+            name: PostgresqlFlexibleServerDatabase(
+                self, f"Database-{name}",
+                server_id=self.id, name=name, charset="UTF8", collation="en_US.utf8",
+            )
+            for name in props.databases
+        }
+
+    def connection_url(self, database: str) -> str:
+        """`postgresql://login:password@host:5432/db?sslmode=require` as a Terraform
+        expression; the password is URL-encoded. Use it only as a write-only value."""
+        check = Validator("PostgresServer", self.node.path)
+        check.one_of("connection database", database, tuple(self.databases))
+        check.done()
+        password = Fn.urlencode(self.props.administrator_password.value)
+        return (
+            f"postgresql://{self.administrator_login}:{password}@{self.fqdn}:{PORT}"
+            f"/{database}?sslmode=require"
+        )
+
+    def protect_from_destroy(self) -> None:
+        """Make Terraform refuse any plan that would destroy the server."""
+        self.resource.lifecycle = TerraformResourceLifecycle(
+            prevent_destroy=True,
+            ignore_changes=["zone", "high_availability[0].standby_availability_zone"],
+        )
+
+    def _validate(self, props: PostgresServerProps) -> None:
+        check = Validator("PostgresServer", self.node.path)
+        check.name("name", props.name, NameRules.POSTGRES_SERVER)
+        check.one_of("version", props.version, VERSIONS)
+        check.require(
+            is_token(props.sku_name) or (props.sku_name.split("_", 1)[0] in ("B", "GP", "MO")
+            and props.sku_name.count("_") >= 2),
+            "sku_name", props.sku_name, "is not a flexible server SKU",
+            "<tier>_<family>_<size> with tier B (Burstable), GP (General Purpose) or "
+            "MO (Memory Optimized), e.g. 'B_Standard_B1ms', 'GP_Standard_D2ds_v4'",
+            "use a SKU name from `az postgres flexible-server list-skus --location <region>`",
+        )
+        check.one_of("storage_mb", props.storage_mb, STORAGE_MB)
+        check.in_range("backup_retention_days", props.backup_retention_days, 7, 35)
+        check.one_of("high_availability_mode", props.high_availability_mode, HIGH_AVAILABILITY_MODES)
+        check.require(
+            not (props.high_availability_mode and props.sku_name.startswith("B_")),
+            "high_availability_mode", props.high_availability_mode,
+            f"is not available on the Burstable SKU {props.sku_name!r}",
+            "high availability on General Purpose (GP_) or Memory Optimized (MO_) SKUs",
+            "choose a GP_ or MO_ sku_name, or set high_availability_mode=None",
+        )
+        check.name("administrator_login", props.administrator_login, NameRules.POSTGRES_ADMIN_LOGIN)
+        login = props.administrator_login.lower()
+        check.require(
+            is_token(login) or not (login in RESERVED_LOGINS or login.startswith("pg_")),
+            "administrator_login", props.administrator_login, "is reserved by Azure",
+            "any login except " + ", ".join(RESERVED_LOGINS) + " and names starting with pg_",
+            "choose another login, e.g. 'sqladmin'",
+        )
+        props.administrator_password.check(check, "administrator_password")
+        needs_public = props.allow_azure_services or bool(props.firewall_rules)
+        check.require(
+            props.public_network_access_enabled or not needs_public,
+            "firewall_rules", [r.name for r in props.firewall_rules]
+            + (["AllowAzureServices"] if props.allow_azure_services else []),
+            "need public network access",
+            "firewall rules only with public_network_access_enabled=True",
+            "remove the rules, or opt in to public access",
+        )
+        for rule in props.firewall_rules:
+            check.name("firewall rule name", rule.name, NameRules.POSTGRES_FIREWALL_RULE)
+            _check_ip_range(check, rule)
+        for database in props.databases:
+            check.name("database", database, NameRules.POSTGRES_DATABASE)
+        check.done()
+
+
+def _check_ip_range(check: Validator, rule: FirewallRule) -> None:
+    try:
+        start = ipaddress.IPv4Address(rule.start_ip_address)
+        end = ipaddress.IPv4Address(rule.end_ip_address)
+    except ValueError:
+        check.fail(
+            f"firewall rule {rule.name!r}", (rule.start_ip_address, rule.end_ip_address),
+            "is not a pair of IPv4 addresses", "IPv4 addresses such as '203.0.113.7'",
+            "write both ends as dotted IPv4 addresses",
+        )
+        return
+    check.require(
+        start <= end, f"firewall rule {rule.name!r}", (str(start), str(end)),
+        "starts after it ends", "start_ip_address <= end_ip_address", "swap the two addresses",
+    )

@@ -1,0 +1,92 @@
+"""Azure Cache for Redis, TLS only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.redis_cache import RedisCache as _RedisCache
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.validation import NameRules, Validator
+
+# sku -> (family, allowed capacities)
+SKU_SIZES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "Basic": ("C", (0, 1, 2, 3, 4, 5, 6)),
+    "Standard": ("C", (0, 1, 2, 3, 4, 5, 6)),
+    "Premium": ("P", (1, 2, 3, 4, 5)),
+}
+REDIS_VERSIONS = ("6",)
+TLS_VERSIONS = ("1.2",)
+
+
+@dataclass(frozen=True)
+class RedisCacheProps:
+    name: str
+    """Cache name: 1-63 letters, digits and hyphens, unique across Azure
+    (`<name>.redis.cache.windows.net`). Deleted caches keep their name reserved for a while."""
+    resource_group: IResourceGroup
+    """Group the cache lives in; its location is used."""
+    sku_name: str = "Basic"
+    """`Basic`, `Standard` or `Premium`. Default: `Basic`."""
+    capacity: int = 0
+    """Size within the SKU family: C0-C6 for Basic/Standard, P1-P5 for Premium. Default: 0."""
+    redis_version: str = "6"
+    """Redis major version. Default: `6`."""
+    minimum_tls_version: str = "1.2"
+    """Oldest TLS version accepted. Default and only allowed value: `1.2`."""
+    public_network_access_enabled: bool = False
+    """Reachable from public networks (still needs the access key). Default: off."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class RedisCache(Construct):
+    """An `azurerm_redis_cache` with the non-TLS port always off."""
+
+    def __init__(self, scope: Construct, id: str, props: RedisCacheProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("RedisCache", self.node.path)
+        check.name("name", props.name, NameRules.REDIS_CACHE)
+        check.one_of("sku_name", props.sku_name, tuple(SKU_SIZES))
+        family, capacities = SKU_SIZES.get(props.sku_name, ("C", ()))
+        if capacities:
+            check.one_of(
+                "capacity", props.capacity, capacities,
+                f"{props.sku_name} caches come in sizes {family}{capacities[0]}-{family}"
+                f"{capacities[-1]}; pick one of those capacities",
+            )
+        check.one_of("redis_version", props.redis_version, REDIS_VERSIONS)
+        check.one_of("minimum_tls_version", props.minimum_tls_version, TLS_VERSIONS)
+        check.done()
+
+        self.resource = _RedisCache(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            sku_name=props.sku_name,
+            family=family,
+            capacity=props.capacity,
+            redis_version=props.redis_version,
+            non_ssl_port_enabled=False,
+            minimum_tls_version=props.minimum_tls_version,
+            public_network_access_enabled=props.public_network_access_enabled,
+            tags=dict(props.tags),
+        )
+        self.id: str = self.resource.id
+        self.name: str = props.name
+        self.hostname: str = self.resource.hostname
+        self.ssl_port: float = self.resource.ssl_port
+
+    def connection_url(self) -> str:
+        """`rediss://:<key>@<host>:<tls port>/0` as a Terraform expression (the key is
+        URL-encoded). Use it only as a write-only value."""
+        key = Fn.urlencode(self.resource.primary_access_key)
+        return f"rediss://:{key}@{self.hostname}:{self.resource.ssl_port}/0"
+
+    def protect_from_destroy(self) -> None:
+        """Make Terraform refuse any plan that would destroy the cache."""
+        self.resource.lifecycle = TerraformResourceLifecycle(prevent_destroy=True)

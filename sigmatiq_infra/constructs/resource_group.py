@@ -1,0 +1,60 @@
+"""Resource group: the container every other construct is placed in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as _ResourceGroup
+from constructs import Construct
+
+from sigmatiq_infra.validation import NameRules, Validator
+
+
+class IResourceGroup(Protocol):
+    """What a resource needs from its group: where it lives."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def location(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ResourceGroupProps:
+    name: str
+    """Resource group name (1-90 characters; unique in the subscription)."""
+    location: str
+    """Azure region, e.g. `centralus`; every resource in the group defaults to it."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags on the group. Default: none."""
+
+
+class ResourceGroup(Construct):
+    """An `azurerm_resource_group`."""
+
+    def __init__(self, scope: Construct, id: str, props: ResourceGroupProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("ResourceGroup", self.node.path)
+        check.name("name", props.name, NameRules.RESOURCE_GROUP)
+        check_location(check, props.location)
+        check.done()
+
+        self.resource = _ResourceGroup(
+            self, "Resource", name=props.name, location=props.location, tags=dict(props.tags),
+        )
+        self.name: str = props.name
+        self.location: str = props.location
+        self.id: str = self.resource.id
+
+
+def check_location(check: Validator, location: str) -> None:
+    """Azure region names as the ARM API spells them: lowercase letters and digits."""
+    check.require(
+        location.isascii() and location.isalnum() and location == location.lower(),
+        "location", location, "is not an Azure region name",
+        "a region name such as 'centralus' or 'westeurope' (lowercase, no spaces)",
+        "use the name `az account list-locations -o table` shows in its Name column",
+    )

@@ -1,0 +1,99 @@
+"""Azure built-in roles and the one helper that assigns them.
+
+Grants live on the resource that is granted (`registry.grant_pull(identity)`); each of
+those methods calls `grant()` here, so role ids and assignment wiring exist once.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Protocol, runtime_checkable
+
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from constructs import Construct
+
+from sigmatiq_infra.constructs._context import client_config
+
+
+class BuiltInRole(Enum):
+    """Built-in role definitions: (construct id, display name, role definition GUID)."""
+
+    ACR_PULL = ("AcrPull", "AcrPull", "7f951dda-4ed3-4680-a7ca-43fe172d538d")
+    KEY_VAULT_SECRETS_USER = (
+        "KeyVaultSecretsUser", "Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6",
+    )
+    KEY_VAULT_SECRETS_OFFICER = (
+        "KeyVaultSecretsOfficer", "Key Vault Secrets Officer",
+        "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    )
+    APP_CONFIGURATION_DATA_READER = (
+        "AppConfigurationDataReader", "App Configuration Data Reader",
+        "516239f1-63e1-4d78-a4de-a74fb236a071",
+    )
+
+    @property
+    def construct_id(self) -> str:
+        return self.value[0]
+
+    @property
+    def display_name(self) -> str:
+        return self.value[1]
+
+    @property
+    def guid(self) -> str:
+        return self.value[2]
+
+
+@runtime_checkable
+class Principal(Protocol):
+    """Anything a role can be granted to: a managed identity, the deploying principal, ..."""
+
+    @property
+    def node(self):  # construct node, used to name the assignment
+        ...
+
+    @property
+    def principal_id(self) -> str: ...
+
+    @property
+    def principal_type(self) -> str | None:
+        """`ServicePrincipal`, `User`, `Group`, or None when unknown at synth time."""
+        ...
+
+
+class DeployingPrincipal(Construct):
+    """Whoever runs `cdktf deploy` (the `az login` user or the `ARM_*` service principal)."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.principal_id: str = client_config(self).object_id
+        self.principal_type: str | None = None
+
+
+def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Principal) -> RoleAssignment:
+    """Assign `role` on the Azure scope `target_id` to `principal`, once.
+
+    Granting the same role to the same principal again returns the first assignment, so
+    several constructs may each ensure the access they depend on without creating
+    duplicate assignments (which Azure rejects with RoleAssignmentExists).
+    """
+    key = (role, principal.node.addr)
+    made: dict[tuple[BuiltInRole, str], RoleAssignment] = target.__dict__.setdefault(
+        "_role_assignments", {}
+    )
+    if key not in made:
+        assignment_id = f"{role.construct_id}-{principal.node.id}"
+        if target.node.try_find_child(assignment_id) is not None:
+            assignment_id = f"{assignment_id}-{principal.node.addr[:8]}"
+        made[key] = RoleAssignment(
+            target,
+            assignment_id,
+            scope=target_id,
+            role_definition_id=(
+                f"/subscriptions/{client_config(target).subscription_id}"
+                f"/providers/Microsoft.Authorization/roleDefinitions/{role.guid}"
+            ),
+            principal_id=principal.principal_id,
+            principal_type=principal.principal_type,
+        )
+    return made[key]

@@ -1,0 +1,7 @@
+"""Sigmatiq's stacks: thin assemblies of `sigmatiq_infra.constructs` driven by settings."""
+
+from sigmatiq_infra.stacks.base import AzureStack
+from sigmatiq_infra.stacks.environment import EnvironmentStack
+from sigmatiq_infra.stacks.shared import SharedStack
+
+__all__ = ["AzureStack", "EnvironmentStack", "SharedStack"]

@@ -1,0 +1,43 @@
+"""What every stack starts with: the azurerm provider, with data-safe features."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_azurerm.provider import (
+    AzurermProvider,
+    AzurermProviderFeatures,
+    AzurermProviderFeaturesKeyVault,
+    AzurermProviderFeaturesResourceGroup,
+)
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import TerraformStack
+
+
+class AzureStack(TerraformStack):
+    """A stack with the azurerm provider configured from its standard authentication.
+
+    Subscription and tenant are not set here: the provider reads them from `az login`
+    or the `ARM_SUBSCRIPTION_ID`, `ARM_TENANT_ID`, `ARM_CLIENT_ID`, ... variables.
+    """
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        AzurermProvider(
+            self, "azurerm",
+            features=[
+                AzurermProviderFeatures(
+                    key_vault=[
+                        AzurermProviderFeaturesKeyVault(
+                            # A destroyed vault stays recoverable for its retention period.
+                            purge_soft_delete_on_destroy=False,
+                            recover_soft_deleted_key_vaults=True,
+                        ),
+                    ],
+                    resource_group=[
+                        AzurermProviderFeaturesResourceGroup(
+                            prevent_deletion_if_contains_resources=True,
+                        ),
+                    ],
+                ),
+            ],
+        )

@@ -1,0 +1,48 @@
+"""The `shared` stack: the registry and the provider-key vault every environment uses."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import TerraformOutput
+from sigmatiq_infra.constructs import (
+    ContainerRegistry,
+    ContainerRegistryProps,
+    KeyVault,
+    KeyVaultProps,
+    ResourceGroup,
+    ResourceGroupProps,
+)
+from sigmatiq_infra.settings import SharedSettings
+from sigmatiq_infra.stacks.base import AzureStack
+
+
+class SharedStack(AzureStack):
+    def __init__(self, scope: Construct, id: str, settings: SharedSettings) -> None:
+        super().__init__(scope, id)
+        tags = dict(settings.tags)
+        group = ResourceGroup(self, "Group", ResourceGroupProps(
+            name=settings.resource_group, location=settings.location,
+            tags={**tags, "Purpose": settings.purpose},
+        ))
+        vault = KeyVault(self, "Vault", KeyVaultProps(
+            name=settings.key_vault,
+            resource_group=group,
+            soft_delete_retention_days=settings.key_vault_soft_delete_days,
+            purge_protection_enabled=True,
+            public_network_access_enabled=settings.key_vault_public_access,
+            # Operators set the provider keys out of band; this stack writes no secret.
+            grant_deployer_secrets_write=False,
+            tags=tags,
+        ))
+        registry = ContainerRegistry(self, "Registry", ContainerRegistryProps(
+            name=settings.registry,
+            resource_group=group,
+            sku=settings.registry_sku,
+            public_network_access_enabled=settings.registry_public_access,
+            tags=tags,
+        ))
+        self.vault = vault
+        self.registry = registry
+        TerraformOutput(self, "registry_login_server", value=registry.login_server)
+        TerraformOutput(self, "key_vault_uri", value=vault.vault_uri)

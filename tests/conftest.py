@@ -1,0 +1,79 @@
+"""Shared fixtures: every stack is synthesized once per test session, not per test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sigmatiq_infra.app import build_app
+from sigmatiq_infra.settings import load
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Synth:
+    """One synthesized stack (`cdk.tf.json`) with small helpers for assertions."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.doc = document
+
+    def resources(self, tf_type: str) -> dict[str, dict[str, Any]]:
+        return self.doc.get("resource", {}).get(tf_type, {})
+
+    def data(self, tf_type: str) -> dict[str, dict[str, Any]]:
+        return self.doc.get("data", {}).get(tf_type, {})
+
+    def named(self, tf_type: str, name: str) -> tuple[str, dict[str, Any]]:
+        """(logical id, config) of the one resource of `tf_type` with this `name`."""
+        found = [(k, v) for k, v in self.resources(tf_type).items() if v.get("name") == name]
+        assert len(found) == 1, f"expected one {tf_type} named {name!r}, found {len(found)}"
+        return found[0]
+
+    def ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
+        """`${tf_type.logical_id.attribute}` for the resource with this `name`."""
+        logical_id, _ = self.named(tf_type, name)
+        return f"${{{tf_type}.{logical_id}.{attribute}}}"
+
+    def data_ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
+        found = [k for k, v in self.data(tf_type).items() if v.get("name") == name]
+        assert len(found) == 1, f"expected one data.{tf_type} named {name!r}"
+        return f"${{data.{tf_type}.{found[0]}.{attribute}}}"
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
+    outdir = tmp_path_factory.mktemp("cdktf.out")
+    build_app(settings=load(environ={}), outdir=str(outdir)).synth()
+    return {
+        stack.name: Synth(json.loads((stack / "cdk.tf.json").read_text()))
+        for stack in sorted((outdir / "stacks").iterdir())
+    }
+
+
+@pytest.fixture(scope="session")
+def shared(synthesized: dict[str, Synth]) -> Synth:
+    return synthesized["shared"]
+
+
+@pytest.fixture(scope="session")
+def beta(synthesized: dict[str, Synth]) -> Synth:
+    return synthesized["beta"]
+
+
+@pytest.fixture
+def stack():
+    """A fresh, empty stack for construct tests (cheap: nothing is synthesized)."""
+    from sigmatiq_infra._cdktf import App
+    from sigmatiq_infra.stacks import AzureStack
+
+    return AzureStack(App(), "test")
+
+
+@pytest.fixture
+def group(stack):
+    from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
+
+    return ResourceGroup(stack, "Group", ResourceGroupProps(name="rg-test", location="centralus"))

@@ -1,0 +1,35 @@
+"""Grants create role assignments once per role, scope and principal."""
+
+from sigmatiq_infra.constructs import (
+    BuiltInRole,
+    KeyVault,
+    KeyVaultProps,
+    UserAssignedIdentity,
+    UserAssignedIdentityProps,
+)
+
+
+def test_granting_the_same_role_twice_returns_the_first_assignment(stack, group):
+    vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test", group))
+    identity = UserAssignedIdentity(stack, "Identity", UserAssignedIdentityProps("mi-test", group))
+    first = vault.grant_secrets_read(identity)
+    assert vault.grant_secrets_read(identity) is first
+    assert vault.grant_secrets_write(identity) is not first
+
+
+def test_two_identities_with_the_same_construct_id_get_separate_assignments(stack, group):
+    from constructs import Construct
+
+    vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test", group))
+    one = UserAssignedIdentity(Construct(stack, "A"), "Identity", UserAssignedIdentityProps("mi-a", group))
+    two = UserAssignedIdentity(Construct(stack, "B"), "Identity", UserAssignedIdentityProps("mi-b", group))
+    assert vault.grant_secrets_read(one) is not vault.grant_secrets_read(two)
+
+
+def test_built_in_roles_carry_azure_role_definition_guids():
+    assert {role.display_name: role.guid for role in BuiltInRole} == {
+        "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+        "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+        "App Configuration Data Reader": "516239f1-63e1-4d78-a4de-a74fb236a071",
+    }
