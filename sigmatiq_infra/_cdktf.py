@@ -10,6 +10,7 @@ from cdktf import (
     TerraformResourceLifecycle,
     TerraformStack,
     TerraformVariable,
+    TerraformVariableValidationConfig,
     Token,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "TerraformResourceLifecycle",
     "TerraformStack",
     "TerraformVariable",
+    "TerraformVariableValidationConfig",
     "Token",
 ]

@@ -8,6 +8,8 @@ Overrides without editing code (environment variables, read by `load()`):
 - `SIGMATIQ_LOCATION`             Azure region for every stack (default `centralus`).
 - `SIGMATIQ_IMAGE_TAG`            image tag for the apps of every environment.
 - `SIGMATIQ_<ENV>_IMAGE_TAG`      image tag for one environment, e.g. `SIGMATIQ_BETA_IMAGE_TAG`.
+- `SIGMATIQ_<ENV>_VPN_ROOT_CERT_FILE`  P2S root certificate file of a private environment.
+- `SIGMATIQ_<ENV>_BOOTSTRAP=1`    first deploy of a private environment from outside its VNet.
 
 The Azure subscription and tenant are never settings: they come from the azurerm
 provider's own authentication (`az login`, or `ARM_SUBSCRIPTION_ID`/`ARM_TENANT_ID`/...).
@@ -83,12 +85,28 @@ class PostgresSettings:
     """Database in the `PostgreSQL-ConnectionString` secret (the apps' DATABASE_URL)."""
 
 
+REDIS_SERVICES = ("azure-cache-for-redis", "managed-redis")
+
+
 @dataclass(frozen=True)
 class RedisSettings:
     name: str
+    service: str = "azure-cache-for-redis"
+    """`azure-cache-for-redis` (retires 2028-09-30) or `managed-redis` (its successor)."""
     sku_name: str = "Basic"
+    """`Basic`/`Standard`/`Premium` for Azure Cache for Redis; e.g. `Balanced_B1` for
+    Azure Managed Redis."""
     capacity: int = 0
+    """Azure Cache for Redis size within the SKU (C0-C6, P1-P5)."""
     public_access: bool = False
+
+    def __post_init__(self) -> None:
+        if self.service not in REDIS_SERVICES:
+            raise ValidationError([
+                f"RedisSettings '{self.name}': service {self.service!r} is not supported. "
+                f"Allowed: {', '.join(map(repr, REDIS_SERVICES))}. "
+                "Fix: use 'managed-redis' for Azure Managed Redis."
+            ])
 
 
 @dataclass(frozen=True)
@@ -104,6 +122,44 @@ class AppConfigurationSettings:
     name: str
     sku: str = "standard"
     public_access: bool = False
+
+
+@dataclass(frozen=True)
+class SubnetSettings:
+    name: str
+    cidr: str
+    role: str
+    """PRIVATE_ENDPOINTS, CONTAINER_APPS, GATEWAY, DNS_RESOLVER_INBOUND or DNS_RESOLVER_OUTBOUND
+    (the `SubnetRole` names)."""
+
+
+@dataclass(frozen=True)
+class VpnSettings:
+    name: str
+    client_address_pool: str
+    root_certificate_name: str
+    root_certificate_file: str
+    """Where the root certificate is read from (PEM, DER or base64 DER); relative paths are
+    relative to the working directory. When the file does not exist, the certificate is a
+    deploy-time variable (`TF_VAR_vpn_root_certificate`) instead."""
+    root_certificate: str | None = None
+    """The root certificate itself (PEM or base64 DER), instead of a file."""
+    sku: str = "VpnGw1AZ"
+    generation: str = "Generation1"
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """A private network: VNet, subnets, VPN, DNS resolver and private endpoints."""
+
+    name: str
+    address_space: str
+    subnets: tuple[SubnetSettings, ...]
+    vpn: VpnSettings
+    dns_resolver: str
+    dns_resolver_inbound_ip: str
+    public_app_ingress: bool = False
+    """Expose the apps on a public IP instead of only inside the VNet."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +185,15 @@ class EnvironmentSettings:
     tags: Mapping[str, str] = field(default_factory=dict)
     data_purpose: str = ""
     apps_purpose: str = ""
+    network: NetworkSettings | None = None
+    """A private network; without one, services are public (and must opt in to that)."""
+    protect_data: bool = False
+    """`prevent_destroy` on the database, cache and vault, and a CanNotDelete lock on the
+    data resource group."""
+    bootstrap: bool = False
+    """First deploy of a private environment from outside its VNet: create everything but
+    the vault secrets and the apps (a private vault's data plane is reachable only through
+    the VPN). Set by `SIGMATIQ_<ENV>_BOOTSTRAP=1`."""
 
     def __post_init__(self) -> None:
         names = [app.name for app in self.apps]
@@ -218,7 +283,62 @@ BETA = EnvironmentSettings(
     apps_purpose="Beta Container Apps",
 )
 
-DEFAULTS = Settings(shared=SHARED, environments={"beta": BETA})
+PROD = EnvironmentSettings(
+    name="prod",
+    location=LOCATION,
+    data_resource_group="rg-trading-prod-data",
+    apps_resource_group="rg-trading-prod-apps",
+    postgres=PostgresSettings(
+        name="psql-trading-prod",
+        sku_name="GP_Standard_D2ds_v4",
+        version="16",
+        storage_mb=65536,
+        backup_retention_days=14,
+        geo_redundant_backup=True,
+        # "ZoneRedundant" adds a standby in another zone (about doubles the server's cost).
+        high_availability_mode=None,
+        administrator_login="sqladmin",
+        databases=BETA.postgres.databases,
+        connection_database="sigmatiq_core",
+    ),
+    redis=RedisSettings(
+        name="redis-trading-prod", service="azure-cache-for-redis", sku_name="Premium", capacity=1,
+    ),
+    identity="mi-trading-prod",
+    key_vault=KeyVaultSettings(name="kv-trading-prod", soft_delete_days=90, purge_protection=True),
+    app_configuration=AppConfigurationSettings(name="appconfig-trading-prod", sku="standard"),
+    container_environment="cae-trading-prod",
+    log_analytics_workspace="log-trading-prod",
+    apps=tuple(dataclasses.replace(app, min_replicas=2, max_replicas=5) for app in SIGMATIQ_APIS),
+    image_tag="prod",
+    # On an internal environment, "external" ingress means reachable from the VNet and VPN.
+    external_ingress=True,
+    tags={"Environment": "prod", **PRODUCT_TAGS},
+    data_purpose="Production data layer (secure)",
+    apps_purpose="Production Container Apps (secure)",
+    network=NetworkSettings(
+        name="vnet-trading-prod",
+        address_space="10.20.0.0/16",
+        subnets=(
+            SubnetSettings("GatewaySubnet", "10.20.0.0/27", "GATEWAY"),
+            SubnetSettings("snet-dns-inbound", "10.20.0.32/28", "DNS_RESOLVER_INBOUND"),
+            SubnetSettings("snet-dns-outbound", "10.20.0.48/28", "DNS_RESOLVER_OUTBOUND"),
+            SubnetSettings("snet-private-endpoints", "10.20.1.0/24", "PRIVATE_ENDPOINTS"),
+            SubnetSettings("snet-container-apps", "10.20.2.0/23", "CONTAINER_APPS"),
+        ),
+        vpn=VpnSettings(
+            name="vpngw-trading-prod",
+            client_address_pool="172.16.0.0/24",
+            root_certificate_name="SigmatiqP2SRoot",
+            root_certificate_file="certs/p2s-root.cer",
+        ),
+        dns_resolver="dnsr-trading-prod",
+        dns_resolver_inbound_ip="10.20.0.36",
+    ),
+    protect_data=True,
+)
+
+DEFAULTS = Settings(shared=SHARED, environments={"beta": BETA, "prod": PROD})
 
 
 def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) -> Settings:
@@ -231,8 +351,14 @@ def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) ->
     environments = {}
     for key, env in base.environments.items():
         tag = environ.get(f"SIGMATIQ_{key.upper()}_IMAGE_TAG") or environ.get("SIGMATIQ_IMAGE_TAG")
+        bootstrap = environ.get(f"SIGMATIQ_{key.upper()}_BOOTSTRAP", "") not in ("", "0")
         env = dataclasses.replace(
             env, location=location or env.location, image_tag=tag or env.image_tag,
+            bootstrap=bootstrap or env.bootstrap,
         )
+        certificate = environ.get(f"SIGMATIQ_{key.upper()}_VPN_ROOT_CERT_FILE")
+        if certificate and env.network:
+            vpn = dataclasses.replace(env.network.vpn, root_certificate_file=certificate)
+            env = dataclasses.replace(env, network=dataclasses.replace(env.network, vpn=vpn))
         environments[key] = env
     return Settings(shared=shared, environments=environments)

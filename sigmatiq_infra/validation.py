@@ -7,6 +7,7 @@ that are Terraform tokens (known only at apply time) are never validated.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -82,6 +83,16 @@ _ALNUM = "a-zA-Z0-9"
 _LOWER_ALNUM = "a-z0-9"
 
 
+def _network_rule(resource: str, min_length: int, max_length: int) -> NameRule:
+    """Microsoft.Network names share one rule; only their lengths differ."""
+    return NameRule(
+        resource, min_length, max_length, r"a-zA-Z0-9_.\-",
+        "letters, digits, underscores, periods and hyphens",
+        first=_ALNUM, first_text="a letter or digit",
+        last=r"a-zA-Z0-9_", last_text="a letter, digit or underscore",
+    )
+
+
 class NameRules:
     """Naming rules per Azure resource type; the stricter of Azure's and azurerm's rule."""
 
@@ -153,6 +164,19 @@ class NameRules:
         first=_LOWER_ALNUM, first_text="a lowercase letter or digit",
         last=_LOWER_ALNUM, last_text="a lowercase letter or digit",
     )
+    VIRTUAL_NETWORK = _network_rule("virtual network", 2, 64)
+    SUBNET = _network_rule("subnet", 1, 80)
+    NETWORK_RESOURCE = _network_rule("network resource", 1, 80)
+    PRIVATE_ENDPOINT = _network_rule("private endpoint", 2, 64)
+    DNS_RESOLVER = NameRule(
+        "DNS private resolver", 1, 80, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens",
+        first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
+    )
+    MANAGED_REDIS = NameRule(
+        "Azure Managed Redis", 1, 60, r"a-zA-Z0-9\-", "letters, digits and hyphens",
+        first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
+        no_double_hyphen=True, globally_unique=True,
+    )
     ENVIRONMENT_VARIABLE = NameRule(
         "environment variable", 1, 256, r"a-zA-Z0-9_", "letters, digits and underscores",
         first="a-zA-Z_", first_text="a letter or underscore",
@@ -209,6 +233,20 @@ class Validator:
             listed = ", ".join(repr(a) for a in allowed)
             self.fail(prop, value, "is not supported", listed, fix or f"use one of {listed}")
 
+    def cidr(self, prop: str, value: str) -> ipaddress.IPv4Network | None:
+        """The IPv4 network `value`, or None (and a problem) when it is not one."""
+        if is_token(value):
+            return None
+        try:
+            return ipaddress.IPv4Network(value)
+        except ValueError as problem:
+            self.fail(
+                prop, value, f"is not an IPv4 network ({problem})",
+                "CIDR notation with no host bits set, e.g. '10.20.1.0/24'",
+                "write the network address and prefix length",
+            )
+            return None
+
     def require(self, ok: bool, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         if not ok:
             self.fail(prop, value, problem, allowed, fix)
@@ -216,3 +254,14 @@ class Validator:
     def done(self) -> None:
         if self._problems:
             raise ValidationError(self._problems)
+
+
+def overlapping(networks: dict[str, ipaddress.IPv4Network]) -> list[tuple[str, str]]:
+    """Pairs of names whose networks overlap, in the order given."""
+    names = list(networks)
+    return [
+        (a, b)
+        for i, a in enumerate(names)
+        for b in names[i + 1:]
+        if networks[a].overlaps(networks[b])
+    ]

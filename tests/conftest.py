@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sigmatiq_infra.app import build_app
-from sigmatiq_infra.settings import load
+from sigmatiq_infra.settings import Settings, load
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,14 +43,18 @@ class Synth:
         return f"${{data.{tf_type}.{found[0]}.{attribute}}}"
 
 
-@pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
-    outdir = tmp_path_factory.mktemp("cdktf.out")
-    build_app(settings=load(environ={}), outdir=str(outdir)).synth()
+def synth(settings: Settings, outdir: Path) -> dict[str, Synth]:
+    """Synthesize every stack of `settings` into `outdir`; parsed per stack name."""
+    build_app(settings=settings, outdir=str(outdir)).synth()
     return {
         stack.name: Synth(json.loads((stack / "cdk.tf.json").read_text()))
         for stack in sorted((outdir / "stacks").iterdir())
     }
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
+    return synth(load(environ={}), tmp_path_factory.mktemp("cdktf.out"))
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +65,33 @@ def shared(synthesized: dict[str, Synth]) -> Synth:
 @pytest.fixture(scope="session")
 def beta(synthesized: dict[str, Synth]) -> Synth:
     return synthesized["beta"]
+
+
+@pytest.fixture(scope="session")
+def prod(synthesized: dict[str, Synth]) -> Synth:
+    return synthesized["prod"]
+
+
+def self_signed_root(common_name: str = "SigmatiqP2SRoot"):
+    """A throw-away root certificate made in memory for tests (its key is never stored)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
 
 
 @pytest.fixture

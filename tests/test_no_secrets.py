@@ -37,7 +37,7 @@ def literal_secrets(document):
     return found
 
 
-@pytest.mark.parametrize("stack_name", ["shared", "beta"])
+@pytest.mark.parametrize("stack_name", ["shared", "beta", "prod"])
 def test_no_synthesized_value_is_a_literal_secret(synthesized, stack_name):
     assert literal_secrets(synthesized[stack_name].doc) == []
 

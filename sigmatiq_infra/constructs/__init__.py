@@ -26,14 +26,35 @@ from sigmatiq_infra.constructs.log_analytics import (
     LogAnalyticsWorkspace,
     LogAnalyticsWorkspaceProps,
 )
+from sigmatiq_infra.constructs.network import (
+    InboundRule,
+    SubnetRole,
+    SubnetSpec,
+    VirtualNetwork,
+    VirtualNetworkProps,
+)
 from sigmatiq_infra.constructs.postgres import FirewallRule, PostgresServer, PostgresServerProps
-from sigmatiq_infra.constructs.redis import RedisCache, RedisCacheProps
+from sigmatiq_infra.constructs.private_dns import DnsResolver, DnsResolverProps, PrivateDnsZones
+from sigmatiq_infra.constructs.private_endpoint import (
+    PrivateEndpoint,
+    PrivateEndpointProps,
+    PrivateLinkService,
+    PrivateLinkServices,
+    PrivateNetwork,
+)
+from sigmatiq_infra.constructs.redis import (
+    ManagedRedis,
+    ManagedRedisProps,
+    RedisCache,
+    RedisCacheProps,
+)
 from sigmatiq_infra.constructs.resource_group import (
     IResourceGroup,
     ResourceGroup,
     ResourceGroupProps,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
+from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
 
 __all__ = [
@@ -48,24 +69,42 @@ __all__ = [
     "ContainerRegistryBase",
     "ContainerRegistryProps",
     "DeployingPrincipal",
+    "DnsResolver",
+    "DnsResolverProps",
     "FirewallRule",
     "IResourceGroup",
+    "InboundRule",
     "KeyVault",
     "KeyVaultBase",
     "KeyVaultProps",
     "LogAnalyticsWorkspace",
     "LogAnalyticsWorkspaceProps",
+    "ManagedRedis",
+    "ManagedRedisProps",
     "PostgresServer",
     "PostgresServerProps",
     "Principal",
+    "PrivateDnsZones",
+    "PrivateEndpoint",
+    "PrivateEndpointProps",
+    "PrivateLinkService",
+    "PrivateLinkServices",
+    "PrivateNetwork",
     "RedisCache",
     "RedisCacheProps",
     "ResourceGroup",
     "ResourceGroupProps",
+    "RootCertificate",
     "SecretProps",
     "SecretReference",
+    "SubnetRole",
+    "SubnetSpec",
     "UserAssignedIdentity",
     "UserAssignedIdentityProps",
+    "VirtualNetwork",
+    "VirtualNetworkProps",
+    "VpnGateway",
+    "VpnGatewayProps",
     "WriteOnlySecret",
     "grant",
 ]

@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_azurerm.app_configuration import AppConfiguration as _
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
 from sigmatiq_infra.validation import NameRules, Validator
@@ -40,8 +41,10 @@ class AppConfigurationProps:
     """Tags. Default: none."""
 
 
-class AppConfiguration(Construct):
+class AppConfiguration(Construct, PrivateLinkTarget):
     """An `azurerm_app_configuration` store."""
+
+    private_link = PrivateLinkServices.APP_CONFIGURATION
 
     def __init__(self, scope: Construct, id: str, props: AppConfigurationProps) -> None:
         super().__init__(scope, id)
@@ -77,6 +80,17 @@ class AppConfiguration(Construct):
         self.id: str = self.resource.id
         self.name: str = props.name
         self.endpoint: str = self.resource.endpoint
+        self.resource_group = props.resource_group
+        self.tags = dict(props.tags)
+        self.public_network_access_enabled = props.public_network_access_enabled
+
+    def _private_endpoint_problem(self) -> str | None:
+        if self.props.sku in PRIVATE_LINK_SKUS:
+            return None
+        return (
+            f"sku {self.props.sku!r} cannot have a private endpoint. Allowed: private endpoints "
+            "on sku 'standard' or 'premium'. Fix: use sku='standard'."
+        )
 
     def grant_data_read(self, principal: Principal) -> RoleAssignment:
         """App Configuration Data Reader: read key-values with Entra ID."""

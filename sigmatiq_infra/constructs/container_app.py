@@ -97,6 +97,7 @@ class ContainerApp(Construct):
             resource_group_name=props.environment.resource_group.name,
             container_app_environment_id=props.environment.id,
             revision_mode="Single",
+            workload_profile_name=props.environment.workload_profile_name,
             identity=ContainerAppIdentity(type="UserAssigned", identity_ids=[identity.id]),
             registry=[ContainerAppRegistry(server=props.registry.login_server, identity=identity.id)],
             secret=[

@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 from cdktf_cdktf_provider_azurerm.container_app_environment import (
     ContainerAppEnvironment as _Environment,
 )
+from cdktf_cdktf_provider_azurerm.container_app_environment import (
+    ContainerAppEnvironmentWorkloadProfile,
+)
+from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
 from constructs import Construct
 
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
+from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
+from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -23,24 +29,50 @@ class ContainerAppEnvironmentProps:
     """Group the environment lives in; its location is used."""
     log_analytics_workspace: LogAnalyticsWorkspace | None = None
     """Workspace that receives app logs. Default: none (logs are only streamed)."""
+    virtual_network: VirtualNetwork | None = None
+    """VNet whose CONTAINER_APPS subnet (/27 or larger, delegated to Microsoft.App) hosts
+    the environment, which then gets the Consumption workload profile. Fixed at creation.
+    Default: none (Azure-managed network, public)."""
+    internal: bool = True
+    """With a VNet: expose apps only on an internal load balancer in the VNet (no public
+    IP) and turn public network access off. Default: on. Ignored without a VNet."""
+    zone_redundant: bool = False
+    """With a VNet: spread replicas across availability zones; fixed at creation.
+    Default: off."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
 class ContainerAppEnvironment(Construct):
-    """An `azurerm_container_app_environment` (Consumption plan).
-
-    Without a VNet, `zone_redundancy_enabled` and `internal_load_balancer_enabled` are
-    left out: azurerm rejects them, even as `false`, unless `infrastructure_subnet_id` is set.
-    """
+    """An `azurerm_container_app_environment`: Consumption-only without a VNet, or
+    VNet-integrated with the Consumption workload profile (internal by default)."""
 
     def __init__(self, scope: Construct, id: str, props: ContainerAppEnvironmentProps) -> None:
         super().__init__(scope, id)
         check = Validator("ContainerAppEnvironment", self.node.path)
         check.name("name", props.name, NameRules.CONTAINER_APP_ENVIRONMENT)
+        check.require(
+            props.virtual_network is not None or not props.zone_redundant, "zone_redundant", True,
+            "needs a VNet", "zone_redundant=True only with virtual_network",
+            "give the environment a virtual_network, or set zone_redundant=False",
+        )
         check.done()
 
         workspace = props.log_analytics_workspace
+        vnet = props.virtual_network
+        # Only with a subnet: azurerm rejects the VNet-only arguments otherwise, even as false.
+        vnet_arguments = {
+            "infrastructure_subnet_id": vnet.subnet_for(SubnetRole.CONTAINER_APPS).id,
+            "internal_load_balancer_enabled": props.internal,
+            "zone_redundancy_enabled": props.zone_redundant,
+            "public_network_access": "Disabled" if props.internal else "Enabled",
+            # Environments created without a workload profile can never get one.
+            "workload_profile": [
+                ContainerAppEnvironmentWorkloadProfile(
+                    name="Consumption", workload_profile_type="Consumption",
+                ),
+            ],
+        } if vnet else {}
         self.resource = _Environment(
             self, "Resource",
             name=props.name,
@@ -49,8 +81,33 @@ class ContainerAppEnvironment(Construct):
             log_analytics_workspace_id=workspace.id if workspace else None,
             logs_destination="log-analytics" if workspace else None,
             tags=dict(props.tags),
+            **vnet_arguments,
         )
+        self.props = props
         self.id: str = self.resource.id
         self.name: str = props.name
         self.resource_group = props.resource_group
         self.default_domain: str = self.resource.default_domain
+        self.static_ip_address: str = self.resource.static_ip_address
+        self.workload_profile_name: str | None = "Consumption" if vnet else None
+
+    def add_private_dns(self, zones: PrivateDnsZones) -> PrivateDnsARecord:
+        """Resolve `<app>.<default domain>` to the internal load balancer inside the VNet
+        (and for VPN clients, through the VNet's DNS resolver)."""
+        check = Validator("ContainerAppEnvironment", self.node.path)
+        check.require(
+            self.props.virtual_network is not None and self.props.internal, "internal",
+            self.props.internal, "needs an internal, VNet-integrated environment for private DNS",
+            "add_private_dns() only with virtual_network and internal=True",
+            "give the environment a virtual_network and keep internal=True",
+        )
+        check.done()
+        zone = zones.zone(self.default_domain, id="ContainerAppsDefaultDomain")
+        return PrivateDnsARecord(
+            self, "PrivateDnsWildcard",
+            name="*",
+            zone_name=zone.name,
+            resource_group_name=zones.resource_group.name,
+            ttl=300,
+            records=[self.static_ip_address],
+        )

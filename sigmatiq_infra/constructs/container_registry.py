@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_azurerm.data_azurerm_container_registry import (
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
 from sigmatiq_infra.validation import NameRules, Validator
@@ -63,10 +64,11 @@ class ContainerRegistryProps:
     """Tags. Default: none."""
 
 
-class ContainerRegistry(ContainerRegistryBase):
+class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
     """An `azurerm_container_registry` with the admin user always disabled."""
 
     SKUS = ("Basic", "Standard", "Premium")
+    private_link = PrivateLinkServices.CONTAINER_REGISTRY
 
     def __init__(self, scope: Construct, id: str, props: ContainerRegistryProps) -> None:
         super().__init__(scope, id)
@@ -95,6 +97,17 @@ class ContainerRegistry(ContainerRegistryBase):
         self.id: str = self.resource.id
         self.name: str = props.name
         self.login_server: str = self.resource.login_server
+        self.resource_group = props.resource_group
+        self.tags = dict(props.tags)
+        self.public_network_access_enabled = props.public_network_access_enabled
+
+    def _private_endpoint_problem(self) -> str | None:
+        if self.props.sku == "Premium":
+            return None
+        return (
+            f"sku {self.props.sku!r} cannot have a private endpoint. Allowed: private endpoints "
+            "on sku 'Premium'. Fix: use sku='Premium' (and public_network_access_enabled=False)."
+        )
 
     @staticmethod
     def from_existing(

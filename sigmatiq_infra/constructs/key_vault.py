@@ -14,6 +14,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable, TerraformResourceLifecycle
 from sigmatiq_infra.constructs._context import client_config
+from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
@@ -92,10 +93,11 @@ class SecretProps:
     """A hint for readers, e.g. `text/plain` or `application/x-postgresql-url`."""
 
 
-class KeyVault(KeyVaultBase):
+class KeyVault(KeyVaultBase, PrivateLinkTarget):
     """An `azurerm_key_vault` that uses Azure RBAC (no access policies), secure by default."""
 
     SKUS = ("standard", "premium")
+    private_link = PrivateLinkServices.KEY_VAULT
 
     def __init__(self, scope: Construct, id: str, props: KeyVaultProps) -> None:
         super().__init__(scope, id)
@@ -126,6 +128,9 @@ class KeyVault(KeyVaultBase):
         self.id: str = self.resource.id
         self.name: str = props.name
         self.vault_uri: str = self.resource.vault_uri
+        self.resource_group = props.resource_group
+        self.tags = dict(props.tags)
+        self.public_network_access_enabled = props.public_network_access_enabled
 
     @staticmethod
     def from_existing(

@@ -23,6 +23,7 @@ from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_firewall_rule impor
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
 from sigmatiq_infra.validation import NameRules, Validator, is_token
@@ -91,8 +92,10 @@ class PostgresServerProps:
     """Tags. Default: none."""
 
 
-class PostgresServer(Construct):
+class PostgresServer(Construct, PrivateLinkTarget):
     """An `azurerm_postgresql_flexible_server` with databases, firewall rules and TLS."""
+
+    private_link = PrivateLinkServices.POSTGRES_FLEXIBLE
 
     def __init__(self, scope: Construct, id: str, props: PostgresServerProps) -> None:
         super().__init__(scope, id)
@@ -129,6 +132,9 @@ class PostgresServer(Construct):
         self.name: str = props.name
         self.fqdn: str = self.resource.fqdn
         self.administrator_login: str = props.administrator_login
+        self.resource_group = props.resource_group
+        self.tags = dict(props.tags)
+        self.public_network_access_enabled = props.public_network_access_enabled
 
         PostgresqlFlexibleServerConfiguration(
             self, "RequireSecureTransport",

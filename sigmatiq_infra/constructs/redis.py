@@ -1,14 +1,17 @@
-"""Azure Cache for Redis, TLS only."""
+"""Redis caches, TLS only: Azure Cache for Redis and its successor, Azure Managed Redis."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedis as _ManagedRedis
+from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedisDefaultDatabase
 from cdktf_cdktf_provider_azurerm.redis_cache import RedisCache as _RedisCache
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -43,8 +46,10 @@ class RedisCacheProps:
     """Tags. Default: none."""
 
 
-class RedisCache(Construct):
+class RedisCache(Construct, PrivateLinkTarget):
     """An `azurerm_redis_cache` with the non-TLS port always off."""
+
+    private_link = PrivateLinkServices.REDIS_CACHE
 
     def __init__(self, scope: Construct, id: str, props: RedisCacheProps) -> None:
         super().__init__(scope, id)
@@ -80,12 +85,103 @@ class RedisCache(Construct):
         self.name: str = props.name
         self.hostname: str = self.resource.hostname
         self.ssl_port: float = self.resource.ssl_port
+        self.tls_port: float = self.resource.ssl_port
+        self.resource_group = props.resource_group
+        self.tags = dict(props.tags)
+        self.public_network_access_enabled = props.public_network_access_enabled
 
     def connection_url(self) -> str:
         """`rediss://:<key>@<host>:<tls port>/0` as a Terraform expression (the key is
         URL-encoded). Use it only as a write-only value."""
         key = Fn.urlencode(self.resource.primary_access_key)
         return f"rediss://:{key}@{self.hostname}:{self.resource.ssl_port}/0"
+
+    def protect_from_destroy(self) -> None:
+        """Make Terraform refuse any plan that would destroy the cache."""
+        self.resource.lifecycle = TerraformResourceLifecycle(prevent_destroy=True)
+
+
+MANAGED_SKU_FAMILIES = ("Balanced_B", "ComputeOptimized_X", "MemoryOptimized_M", "FlashOptimized_A")
+
+
+@dataclass(frozen=True)
+class ManagedRedisProps:
+    name: str
+    """Cache name: 1-60 letters, digits and hyphens, unique across Azure
+    (`<name>.<region>.redis.azure.net`)."""
+    resource_group: IResourceGroup
+    """Group the cache lives in; its location is used."""
+    sku_name: str = "Balanced_B1"
+    """Tier and size, e.g. `Balanced_B1`, `MemoryOptimized_M10`. Default: `Balanced_B1`."""
+    high_availability_enabled: bool = True
+    """Replicate to a second node; fixed at creation. Default: on."""
+    access_keys_authentication_enabled: bool = False
+    """Allow access keys besides Entra ID (needed by clients that authenticate with a
+    password, and by `connection_url`). Default: off."""
+    public_network_access_enabled: bool = False
+    """Reachable from public networks. Default: off."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class ManagedRedis(Construct, PrivateLinkTarget):
+    """An `azurerm_managed_redis` (Azure Managed Redis, the successor of Azure Cache for
+    Redis, which retires on 2028-09-30), offering the same interface as `RedisCache`:
+    `hostname`, `tls_port`, `connection_url()`, `add_private_endpoint()`,
+    `protect_from_destroy()`. TLS only."""
+
+    private_link = PrivateLinkServices.MANAGED_REDIS
+
+    def __init__(self, scope: Construct, id: str, props: ManagedRedisProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("ManagedRedis", self.node.path)
+        check.name("name", props.name, NameRules.MANAGED_REDIS)
+        family, _, size = props.sku_name.rpartition("_")
+        check.require(
+            f"{family}_{size[:1]}" in MANAGED_SKU_FAMILIES and size[1:].isdigit(),
+            "sku_name", props.sku_name, "is not an Azure Managed Redis SKU",
+            "Balanced_B<n>, ComputeOptimized_X<n>, MemoryOptimized_M<n> or FlashOptimized_A<n>",
+            "use a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B1'",
+        )
+        check.done()
+
+        self.resource = _ManagedRedis(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            sku_name=props.sku_name,
+            high_availability_enabled=props.high_availability_enabled,
+            public_network_access="Enabled" if props.public_network_access_enabled else "Disabled",
+            default_database=ManagedRedisDefaultDatabase(
+                access_keys_authentication_enabled=props.access_keys_authentication_enabled,
+                client_protocol="Encrypted",
+                # One endpoint, like a non-clustered cache: plain Redis clients keep working.
+                clustering_policy="EnterpriseCluster",
+            ),
+            tags=dict(props.tags),
+        )
+        self.props = props
+        self.id: str = self.resource.id
+        self.name: str = props.name
+        self.hostname: str = self.resource.hostname
+        self.tls_port: float = self.resource.default_database.port
+        self.resource_group = props.resource_group
+        self.tags = dict(props.tags)
+        self.public_network_access_enabled = props.public_network_access_enabled
+
+    def connection_url(self) -> str:
+        """`rediss://:<key>@<host>:<port>/0` as a Terraform expression; needs
+        `access_keys_authentication_enabled`. Use it only as a write-only value."""
+        check = Validator("ManagedRedis", self.node.path)
+        check.require(
+            self.props.access_keys_authentication_enabled, "access_keys_authentication_enabled",
+            False, "leaves no key for a connection URL", "access_keys_authentication_enabled=True",
+            "enable access keys, or have clients authenticate with Entra ID instead",
+        )
+        check.done()
+        key = Fn.urlencode(self.resource.default_database.primary_access_key)
+        return f"rediss://:{key}@{self.hostname}:{self.tls_port}/0"
 
     def protect_from_destroy(self) -> None:
         """Make Terraform refuse any plan that would destroy the cache."""

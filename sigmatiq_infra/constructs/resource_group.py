@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from cdktf_cdktf_provider_azurerm.management_lock import ManagementLock
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as _ResourceGroup
 from constructs import Construct
 
@@ -48,6 +49,17 @@ class ResourceGroup(Construct):
         self.name: str = props.name
         self.location: str = props.location
         self.id: str = self.resource.id
+
+    def add_delete_lock(self, notes: str) -> ManagementLock:
+        """A `CanNotDelete` lock: nobody (Terraform included) can delete the group or
+        anything in it until the lock is removed; reading and changing still work."""
+        return ManagementLock(
+            self, "DeleteLock",
+            name=f"lock-{self.name}"[:90],
+            scope=self.id,
+            lock_level="CanNotDelete",
+            notes=notes[:512],
+        )
 
 
 def check_location(check: Validator, location: str) -> None:

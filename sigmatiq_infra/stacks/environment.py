@@ -1,10 +1,23 @@
-"""An application environment stack (`beta`, ...): data tier, app infrastructure, apps."""
+"""An application environment stack (`beta`, `prod`): data tier, app infrastructure, apps.
+
+Environments differ only in their settings: one with `network` settings gets a private
+network (VNet, VPN, DNS resolver, private endpoints, VNet-integrated apps); one without
+has public services that opted in to public access.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import TerraformOutput, TerraformVariable, Token
+from sigmatiq_infra._cdktf import (
+    TerraformOutput,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+    Token,
+)
+from sigmatiq_infra.certificates import public_cert_data, read_public_cert_data
 from sigmatiq_infra.constructs import (
     AppConfiguration,
     AppConfigurationProps,
@@ -17,6 +30,8 @@ from sigmatiq_infra.constructs import (
     KeyVaultProps,
     LogAnalyticsWorkspace,
     LogAnalyticsWorkspaceProps,
+    ManagedRedis,
+    ManagedRedisProps,
     PostgresServer,
     PostgresServerProps,
     RedisCache,
@@ -28,12 +43,23 @@ from sigmatiq_infra.constructs import (
     UserAssignedIdentityProps,
     WriteOnlySecret,
 )
-from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings
+from sigmatiq_infra.constructs.network import (
+    InboundRule,
+    SubnetSpec,
+    VirtualNetwork,
+    VirtualNetworkProps,
+    subnet_role,
+)
+from sigmatiq_infra.constructs.private_dns import DnsResolver, DnsResolverProps, PrivateDnsZones
+from sigmatiq_infra.constructs.private_endpoint import PrivateNetwork
+from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
+from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings, VpnSettings
 from sigmatiq_infra.stacks.base import AzureStack
 
 PASSWORD_VARIABLE = "postgres_admin_password"
 PASSWORD_VERSION_VARIABLE = "postgres_admin_password_version"
 REDIS_SECRET_VERSION_VARIABLE = "redis_connection_string_version"
+ROOT_CERTIFICATE_VARIABLE = "vpn_root_certificate"
 
 
 class EnvironmentStack(AzureStack):
@@ -51,6 +77,8 @@ class EnvironmentStack(AzureStack):
             name=env.apps_resource_group, location=env.location,
             tags={**tags, "Purpose": env.apps_purpose},
         ))
+
+        network = self._private_network(env, apps_group, tags) if env.network else None
 
         password = WriteOnlySecret(
             self._secret_variable(PASSWORD_VARIABLE, "PostgreSQL administrator password"),
@@ -74,14 +102,7 @@ class EnvironmentStack(AzureStack):
             databases=pg.databases,
             tags=tags,
         ))
-        redis = RedisCache(self, "Redis", RedisCacheProps(
-            name=env.redis.name,
-            resource_group=data_group,
-            sku_name=env.redis.sku_name,
-            capacity=env.redis.capacity,
-            public_network_access_enabled=env.redis.public_access,
-            tags=tags,
-        ))
+        cache = self._cache(env, data_group, tags)
 
         identity = UserAssignedIdentity(self, "Identity", UserAssignedIdentityProps(
             name=env.identity, resource_group=apps_group, tags=tags,
@@ -94,19 +115,6 @@ class EnvironmentStack(AzureStack):
             public_network_access_enabled=env.key_vault.public_access,
             tags=tags,
         ))
-        database_url = vault.add_secret("PostgresConnectionString", SecretProps(
-            name=env.postgres_secret,
-            value=WriteOnlySecret(postgres.connection_url(pg.connection_database), password.version),
-            content_type="application/x-postgresql-url",
-        ))
-        redis_url = vault.add_secret("RedisConnectionString", SecretProps(
-            name=env.redis_secret,
-            value=WriteOnlySecret(
-                redis.connection_url(),
-                self._version_variable(REDIS_SECRET_VERSION_VARIABLE, "the Redis connection string"),
-            ),
-            content_type="application/x-redis-url",
-        ))
         app_config = AppConfiguration(self, "AppConfiguration", AppConfigurationProps(
             name=env.app_configuration.name,
             resource_group=apps_group,
@@ -115,17 +123,56 @@ class EnvironmentStack(AzureStack):
             tags=tags,
         ))
         app_config.grant_data_read(identity)
+        if network:
+            for service in (postgres, cache, vault, app_config):
+                service.add_private_endpoint(network)
+        if env.protect_data:
+            for resource in (postgres, cache, vault):
+                resource.protect_from_destroy()
+            data_group.add_delete_lock(f"Protects the {env.name} databases and cache from deletion.")
 
         workspace = LogAnalyticsWorkspace(self, "Logs", LogAnalyticsWorkspaceProps(
             name=env.log_analytics_workspace, resource_group=apps_group, tags=tags,
         ))
+        internal = bool(env.network and not env.network.public_app_ingress)
         environment = ContainerAppEnvironment(self, "AppEnvironment", ContainerAppEnvironmentProps(
             name=env.container_environment,
             resource_group=apps_group,
             log_analytics_workspace=workspace,
+            virtual_network=network.virtual_network if network else None,
+            internal=internal,
             tags=tags,
         ))
+        if network and internal:
+            environment.add_private_dns(network.zones)
 
+        self.postgres = postgres
+        self.cache = cache
+        self.identity = identity
+        self.vault = vault
+        self.app_configuration = app_config
+        self.environment = environment
+        self.network = network
+        self.apps: dict[str, ContainerApp] = {}
+        TerraformOutput(self, "postgres_fqdn", value=postgres.fqdn)
+        TerraformOutput(self, "redis_hostname", value=cache.hostname)
+        TerraformOutput(self, "identity_client_id", value=identity.client_id)
+        if env.bootstrap:
+            return  # the vault's data plane (secrets) and the apps come in the second deploy
+
+        database_url = vault.add_secret("PostgresConnectionString", SecretProps(
+            name=env.postgres_secret,
+            value=WriteOnlySecret(postgres.connection_url(pg.connection_database), password.version),
+            content_type="application/x-postgresql-url",
+        ))
+        redis_url = vault.add_secret("RedisConnectionString", SecretProps(
+            name=env.redis_secret,
+            value=WriteOnlySecret(
+                cache.connection_url(),
+                self._version_variable(REDIS_SECRET_VERSION_VARIABLE, "the Redis connection string"),
+            ),
+            content_type="application/x-redis-url",
+        ))
         shared_vault = KeyVault.from_existing(
             self, "SharedVault", name=shared.key_vault, resource_group_name=shared.resource_group,
         )
@@ -134,8 +181,8 @@ class EnvironmentStack(AzureStack):
         )
         # The contract every Sigmatiq API reads its configuration from.
         plain_env = {
-            "REDIS_HOST": redis.hostname,
-            "REDIS_PORT": Token.as_string(redis.ssl_port),
+            "REDIS_HOST": cache.hostname,
+            "REDIS_PORT": Token.as_string(cache.tls_port),
             "USE_REDIS_CACHE": "true",
             "AZURE_CLIENT_ID": identity.client_id,
             "AZURE_APP_CONFIG_ENDPOINT": app_config.endpoint,
@@ -146,7 +193,6 @@ class EnvironmentStack(AzureStack):
             "REDIS_PASSWORD": redis_url,
             **{var: shared_vault.secret(name) for var, name in shared.provider_secrets.items()},
         }
-        self.apps: dict[str, ContainerApp] = {}
         for app in env.apps:
             self.apps[app.name] = ContainerApp(self, app.name, ContainerAppProps(
                 name=app.name,
@@ -167,15 +213,99 @@ class EnvironmentStack(AzureStack):
             ))
             TerraformOutput(self, f"{app.name}_fqdn", value=self.apps[app.name].fqdn)
 
-        self.postgres = postgres
-        self.redis = redis
-        self.identity = identity
-        self.vault = vault
-        self.app_configuration = app_config
-        self.environment = environment
-        TerraformOutput(self, "postgres_fqdn", value=postgres.fqdn)
-        TerraformOutput(self, "redis_hostname", value=redis.hostname)
-        TerraformOutput(self, "identity_client_id", value=identity.client_id)
+    def _private_network(
+        self, env: EnvironmentSettings, group: ResourceGroup, tags: dict[str, str],
+    ) -> PrivateNetwork:
+        """VNet, NSGs, private DNS zones, DNS resolver (the VNet's DNS) and the P2S VPN."""
+        settings = env.network
+        assert settings is not None
+        public_ingress = (
+            InboundRule("allow-https-from-internet", 100, "Internet", ("443", "80")),
+        ) if settings.public_app_ingress else ()
+        vnet = VirtualNetwork(self, "Network", VirtualNetworkProps(
+            name=settings.name,
+            resource_group=group,
+            address_space=settings.address_space,
+            subnets=[
+                SubnetSpec(
+                    subnet.name, subnet.cidr, subnet_role(subnet.role),
+                    public_ingress if subnet.role == "CONTAINER_APPS" else (),
+                )
+                for subnet in settings.subnets
+            ],
+            tags=tags,
+        ))
+        zones = PrivateDnsZones(self, "PrivateDns", resource_group=group, virtual_network=vnet, tags=tags)
+        resolver = DnsResolver(self, "DnsResolver", DnsResolverProps(
+            name=settings.dns_resolver,
+            resource_group=group,
+            virtual_network=vnet,
+            inbound_ip=settings.dns_resolver_inbound_ip,
+            tags=tags,
+        ))
+        vpn = settings.vpn
+        VpnGateway(self, "Vpn", VpnGatewayProps(
+            name=vpn.name,
+            resource_group=group,
+            virtual_network=vnet,
+            client_address_pool=vpn.client_address_pool,
+            root_certificates=[RootCertificate(vpn.root_certificate_name, self._root_certificate(vpn))],
+            sku=vpn.sku,
+            generation=vpn.generation,
+            # VPN client profiles carry the VNet's DNS servers as they are when downloaded.
+            depends_on=[resolver.vnet_dns_servers] if resolver.vnet_dns_servers else (),
+            tags=tags,
+        ))
+        TerraformOutput(self, "dns_resolver_inbound_ip", value=resolver.inbound_ip)
+        return PrivateNetwork(vnet, zones)
+
+    def _root_certificate(self, vpn: VpnSettings) -> str:
+        """From settings, else from the certificate file, else a deploy-time variable."""
+        if vpn.root_certificate:
+            return public_cert_data(vpn.root_certificate, where="root_certificate setting")
+        if Path(vpn.root_certificate_file).exists():
+            return read_public_cert_data(vpn.root_certificate_file)
+        variable = TerraformVariable(
+            self, ROOT_CERTIFICATE_VARIABLE, type="string", nullable=False,
+            description=(
+                f"P2S root certificate {vpn.root_certificate_name}: base64 DER on one line "
+                f"(no header lines). Or put the certificate at {vpn.root_certificate_file}."
+            ),
+            validation=[TerraformVariableValidationConfig(
+                condition=(
+                    f"can(base64decode(var.{ROOT_CERTIFICATE_VARIABLE})) && "
+                    f"!strcontains(var.{ROOT_CERTIFICATE_VARIABLE}, \"-----\")"
+                ),
+                error_message=(
+                    "The root certificate must be base64 DER on one line, "
+                    "without -----BEGIN/END----- lines."
+                ),
+            )],
+        )
+        return variable.string_value
+
+    def _cache(
+        self, env: EnvironmentSettings, group: ResourceGroup, tags: dict[str, str],
+    ) -> RedisCache | ManagedRedis:
+        redis = env.redis
+        if redis.service == "managed-redis":
+            return ManagedRedis(self, "Redis", ManagedRedisProps(
+                name=redis.name,
+                resource_group=group,
+                sku_name=redis.sku_name,
+                # The apps authenticate with the key in Redis-ConnectionString.
+                access_keys_authentication_enabled=True,
+                public_network_access_enabled=redis.public_access,
+                tags=tags,
+            ))
+        return RedisCache(self, "Redis", RedisCacheProps(
+            name=redis.name,
+            resource_group=group,
+            sku_name=redis.sku_name,
+            capacity=redis.capacity,
+            public_network_access_enabled=redis.public_access,
+            tags=tags,
+        ))
 
     def _secret_variable(self, name: str, what: str) -> str:
         """A sensitive, ephemeral input: given at deploy time, kept out of state and plan."""

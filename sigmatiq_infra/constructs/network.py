@@ -1,0 +1,266 @@
+"""Virtual network with role-checked subnets, each behind its own NSG where Azure allows one."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
+from cdktf_cdktf_provider_azurerm.network_security_rule import NetworkSecurityRule
+from cdktf_cdktf_provider_azurerm.subnet import (
+    Subnet as _Subnet,
+)
+from cdktf_cdktf_provider_azurerm.subnet import (
+    SubnetDelegation,
+    SubnetDelegationServiceDelegation,
+)
+from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
+    SubnetNetworkSecurityGroupAssociation,
+)
+from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork as _VirtualNetwork
+from constructs import Construct
+
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.validation import NameRules, ValidationError, Validator, overlapping
+
+GATEWAY_SUBNET_NAME = "GatewaySubnet"
+_JOIN = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
+
+
+@dataclass(frozen=True)
+class _Role:
+    text: str
+    largest_prefix: int
+    """Longest prefix (smallest subnet) Azure accepts for the role."""
+    smallest_prefix: int
+    """Shortest prefix (largest subnet) Azure accepts for the role."""
+    delegation: str | None
+    nsg: bool
+    """Whether the subnet may have a network security group."""
+
+
+class SubnetRole(Enum):
+    """What a subnet is for: decides its size limits, delegation and NSG."""
+
+    # Azure reserves 5 addresses per subnet; /28 leaves room for 11 endpoints.
+    PRIVATE_ENDPOINTS = _Role("private endpoints", 28, 8, None, True)
+    # Workload-profiles environments (the only kind that can be made internal and
+    # zone-redundant on a small subnet): /27 minimum, delegated to Microsoft.App.
+    CONTAINER_APPS = _Role("Container Apps environment", 27, 8, "Microsoft.App/environments", True)
+    # Microsoft: /27 or larger for VPN gateways; an NSG on it breaks the gateway.
+    GATEWAY = _Role("VPN gateway", 27, 8, None, False)
+    DNS_RESOLVER_INBOUND = _Role(
+        "DNS resolver inbound endpoint", 28, 24, "Microsoft.Network/dnsResolvers", True,
+    )
+    DNS_RESOLVER_OUTBOUND = _Role(
+        "DNS resolver outbound endpoint", 28, 24, "Microsoft.Network/dnsResolvers", True,
+    )
+
+
+def subnet_role(name: str) -> SubnetRole:
+    """The role called `name` (as settings spell it), or a ValidationError listing the roles."""
+    try:
+        return SubnetRole[name]
+    except KeyError:
+        roles = ", ".join(role.name for role in SubnetRole)
+        raise ValidationError([
+            f"SubnetSpec: role {name!r} is not a subnet role. Allowed: {roles}. "
+            "Fix: use one of those names."
+        ]) from None
+
+
+@dataclass(frozen=True)
+class InboundRule:
+    """An NSG rule that allows inbound TCP traffic to the subnet."""
+
+    name: str
+    priority: int
+    """100-4096; lower runs first."""
+    source: str
+    """Address prefix or service tag, e.g. `Internet`, `VirtualNetwork`, `172.16.0.0/24`."""
+    ports: tuple[str, ...]
+    """Destination ports, e.g. `("443",)`."""
+
+
+@dataclass(frozen=True)
+class SubnetSpec:
+    name: str
+    """Subnet name; the gateway subnet must be called `GatewaySubnet`."""
+    cidr: str
+    """Address range inside the VNet, e.g. `10.20.1.0/24`."""
+    role: SubnetRole
+    """What the subnet is for; decides size limits, delegation and NSG."""
+    inbound_rules: Sequence[InboundRule] = ()
+    """Extra inbound allows on the subnet's NSG. Default: none (Azure's defaults deny
+    inbound from the internet and allow traffic within the VNet)."""
+
+
+@dataclass(frozen=True)
+class VirtualNetworkProps:
+    name: str
+    """VNet name: 2-64 characters."""
+    resource_group: IResourceGroup
+    """Group the VNet, subnets and NSGs live in; its location is used."""
+    address_space: str
+    """The VNet's IPv4 range, e.g. `10.20.0.0/16`."""
+    subnets: Sequence[SubnetSpec]
+    """Subnets; each must lie inside `address_space` and not overlap another."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags on the VNet and NSGs. Default: none."""
+
+
+class Subnet:
+    """A created subnet: its spec, network and Terraform id."""
+
+    def __init__(self, spec: SubnetSpec, resource: _Subnet) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.role = spec.role
+        self.network = ipaddress.IPv4Network(spec.cidr)
+        self.resource = resource
+        self.id: str = resource.id
+
+
+class VirtualNetwork(Construct):
+    """An `azurerm_virtual_network` with `azurerm_subnet`s and one NSG per subnet that can
+    have one. Subnets are separate resources so DNS servers can be set afterwards
+    (`azurerm_virtual_network_dns_servers`) without a dependency cycle."""
+
+    def __init__(self, scope: Construct, id: str, props: VirtualNetworkProps) -> None:
+        super().__init__(scope, id)
+        self._validate(props)
+        group = props.resource_group
+        self.resource = _VirtualNetwork(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=group.name,
+            location=group.location,
+            address_space=[props.address_space],
+            tags=dict(props.tags),
+        )
+        self.id: str = self.resource.id
+        self.name: str = props.name
+        self.location: str = group.location
+        self.address_space = ipaddress.IPv4Network(props.address_space)
+        self.subnets: dict[str, Subnet] = {}
+        for spec in props.subnets:
+            self.subnets[spec.name] = self._subnet(spec, group, props.tags)
+
+    def subnet_for(self, role: SubnetRole) -> Subnet:
+        """The one subnet with this role."""
+        found = [s for s in self.subnets.values() if s.role is role]
+        check = Validator("VirtualNetwork", self.node.path)
+        check.require(
+            len(found) == 1, "subnets", [s.name for s in found],
+            f"hold {len(found)} subnets for {role.value.text}",
+            f"exactly one subnet with role {role.name}", f"add one SubnetSpec with role={role.name}",
+        )
+        check.done()
+        return found[0]
+
+    def _subnet(self, spec: SubnetSpec, group: IResourceGroup, tags: Mapping[str, str]) -> Subnet:
+        role = spec.role.value
+        resource = _Subnet(
+            self, f"Subnet-{spec.name}",
+            name=spec.name,
+            resource_group_name=group.name,
+            virtual_network_name=self.resource.name,
+            address_prefixes=[spec.cidr],
+            delegation=[
+                SubnetDelegation(
+                    name=role.delegation.replace("/", "."),
+                    service_delegation=SubnetDelegationServiceDelegation(
+                        name=role.delegation, actions=_JOIN,
+                    ),
+                ),
+            ] if role.delegation else None,
+            # Let NSGs (and route tables) apply to private endpoints too.
+            private_endpoint_network_policies=(
+                "Enabled" if spec.role is SubnetRole.PRIVATE_ENDPOINTS else None
+            ),
+        )
+        subnet = Subnet(spec, resource)
+        if role.nsg:
+            nsg = NetworkSecurityGroup(
+                self, f"Nsg-{spec.name}",
+                name=f"nsg-{spec.name}",
+                resource_group_name=group.name,
+                location=group.location,
+                tags=dict(tags),
+            )
+            # Separate rule resources: inline `security_rule` blocks are attributes in JSON
+            # and would have to spell out every optional field.
+            for rule in spec.inbound_rules:
+                NetworkSecurityRule(
+                    self, f"Nsg-{spec.name}-{rule.name}",
+                    name=rule.name,
+                    resource_group_name=group.name,
+                    network_security_group_name=nsg.name,
+                    priority=rule.priority,
+                    direction="Inbound",
+                    access="Allow",
+                    protocol="Tcp",
+                    source_address_prefix=rule.source,
+                    source_port_range="*",
+                    destination_address_prefix="*",
+                    destination_port_ranges=list(rule.ports),
+                )
+            SubnetNetworkSecurityGroupAssociation(
+                self, f"NsgAssociation-{spec.name}",
+                subnet_id=resource.id, network_security_group_id=nsg.id,
+            )
+        return subnet
+
+    def _validate(self, props: VirtualNetworkProps) -> None:
+        check = Validator("VirtualNetwork", self.node.path)
+        check.name("name", props.name, NameRules.VIRTUAL_NETWORK)
+        space = check.cidr("address_space", props.address_space)
+        networks: dict[str, ipaddress.IPv4Network] = {}
+        for spec in props.subnets:
+            check.name("subnet name", spec.name, NameRules.SUBNET)
+            network = check.cidr(f"subnet {spec.name!r}", spec.cidr)
+            if network is None:
+                continue
+            networks[spec.name] = network
+            role = spec.role.value
+            if space is not None and not network.subnet_of(space):
+                check.fail(
+                    f"subnet {spec.name!r}", spec.cidr, f"lies outside the VNet {space}",
+                    f"a range inside {space}", "move the subnet into the VNet's address space",
+                )
+            if not role.smallest_prefix <= network.prefixlen <= role.largest_prefix:
+                check.fail(
+                    f"subnet {spec.name!r}", spec.cidr,
+                    f"is the wrong size for a {role.text} subnet",
+                    f"/{role.smallest_prefix} to /{role.largest_prefix} for {role.text}",
+                    f"give it a prefix between /{role.smallest_prefix} and /{role.largest_prefix}",
+                )
+            is_gateway_name = spec.name == GATEWAY_SUBNET_NAME
+            if is_gateway_name != (spec.role is SubnetRole.GATEWAY):
+                check.fail(
+                    f"subnet {spec.name!r}", spec.role.name,
+                    "breaks the gateway subnet naming rule",
+                    f"role GATEWAY exactly for the subnet named {GATEWAY_SUBNET_NAME!r}",
+                    f"name the VPN gateway subnet {GATEWAY_SUBNET_NAME!r} and no other",
+                )
+            check.require(
+                role.nsg or not spec.inbound_rules, f"subnet {spec.name!r} inbound_rules",
+                [r.name for r in spec.inbound_rules],
+                f"need an NSG, which a {role.text} subnet cannot have",
+                "inbound rules only on subnets with an NSG", "remove the rules",
+            )
+            for rule in spec.inbound_rules:
+                check.name("inbound rule name", rule.name, NameRules.NETWORK_RESOURCE)
+                check.in_range(f"inbound rule {rule.name!r} priority", rule.priority, 100, 4096)
+        for a, b in overlapping(networks):
+            check.fail(
+                f"subnet {b!r}", str(networks[b]), f"overlaps subnet {a!r} ({networks[a]})",
+                "subnets that share no addresses", "move one of the two subnets",
+            )
+        names = [spec.name for spec in props.subnets]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            check.fail("subnet name", name, "is used twice", "unique subnet names", "rename one")
+        check.done()
+

@@ -1,0 +1,146 @@
+"""Private DNS: privatelink zones linked to a VNet, and the DNS private resolver that lets
+VPN clients resolve them."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.private_dns_resolver import PrivateDnsResolver
+from cdktf_cdktf_provider_azurerm.private_dns_resolver_inbound_endpoint import (
+    PrivateDnsResolverInboundEndpoint,
+    PrivateDnsResolverInboundEndpointIpConfigurations,
+)
+from cdktf_cdktf_provider_azurerm.private_dns_resolver_outbound_endpoint import (
+    PrivateDnsResolverOutboundEndpoint,
+)
+from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
+from cdktf_cdktf_provider_azurerm.private_dns_zone_virtual_network_link import (
+    PrivateDnsZoneVirtualNetworkLink,
+)
+from cdktf_cdktf_provider_azurerm.virtual_network_dns_servers import VirtualNetworkDnsServers
+from constructs import Construct
+
+from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.validation import NameRules, Validator
+
+# Azure keeps the first four addresses and the last one of every subnet.
+_RESERVED_AT_START = 4
+
+
+class PrivateDnsZones(Construct):
+    """The private DNS zones of one VNet: each created once, on first use, and linked to it."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, resource_group: IResourceGroup,
+        virtual_network: VirtualNetwork, tags: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        self.resource_group = resource_group
+        self.virtual_network = virtual_network
+        self.tags = dict(tags or {})
+        self.zones: dict[str, PrivateDnsZone] = {}
+        self.links: dict[str, PrivateDnsZoneVirtualNetworkLink] = {}
+
+    def zone(self, name: str, *, id: str | None = None) -> PrivateDnsZone:
+        """The zone called `name`, linked to the VNet (created on first call)."""
+        if name not in self.zones:
+            construct_id = id or name
+            zone = PrivateDnsZone(
+                self, construct_id,
+                name=name, resource_group_name=self.resource_group.name, tags=self.tags,
+            )
+            self.links[name] = PrivateDnsZoneVirtualNetworkLink(
+                self, f"{construct_id}-link",
+                name=f"link-{self.virtual_network.name}",
+                resource_group_name=self.resource_group.name,
+                private_dns_zone_name=zone.name,
+                virtual_network_id=self.virtual_network.id,
+                registration_enabled=False,
+                tags=self.tags,
+            )
+            self.zones[name] = zone
+        return self.zones[name]
+
+
+@dataclass(frozen=True)
+class DnsResolverProps:
+    name: str
+    """Resolver name."""
+    resource_group: IResourceGroup
+    """Group the resolver lives in."""
+    virtual_network: VirtualNetwork
+    """VNet with one DNS_RESOLVER_INBOUND and one DNS_RESOLVER_OUTBOUND subnet."""
+    inbound_ip: str
+    """Fixed address of the inbound endpoint inside the inbound subnet (not one of the
+    first four addresses, which Azure reserves)."""
+    set_as_vnet_dns: bool = True
+    """Point the VNet's DNS servers at the inbound endpoint, so resources and VPN clients
+    (whose profile carries the VNet's DNS servers) resolve private zones. Default: on."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class DnsResolver(Construct):
+    """An `azurerm_private_dns_resolver` with a static inbound and an outbound endpoint."""
+
+    def __init__(self, scope: Construct, id: str, props: DnsResolverProps) -> None:
+        super().__init__(scope, id)
+        vnet = props.virtual_network
+        inbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_INBOUND)
+        outbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_OUTBOUND)
+        self._validate(props, inbound_subnet.network)
+
+        group = props.resource_group
+        self.resource = PrivateDnsResolver(
+            self, "Resource",
+            name=props.name, resource_group_name=group.name, location=vnet.location,
+            virtual_network_id=vnet.id, tags=dict(props.tags),
+        )
+        self.inbound = PrivateDnsResolverInboundEndpoint(
+            self, "Inbound",
+            name=f"{props.name}-inbound",
+            private_dns_resolver_id=self.resource.id,
+            location=vnet.location,
+            ip_configurations=PrivateDnsResolverInboundEndpointIpConfigurations(
+                subnet_id=inbound_subnet.id,
+                private_ip_allocation_method="Static",
+                private_ip_address=props.inbound_ip,
+            ),
+            tags=dict(props.tags),
+        )
+        self.outbound = PrivateDnsResolverOutboundEndpoint(
+            self, "Outbound",
+            name=f"{props.name}-outbound",
+            private_dns_resolver_id=self.resource.id,
+            location=vnet.location,
+            subnet_id=outbound_subnet.id,
+            tags=dict(props.tags),
+        )
+        self.inbound_ip: str = self.inbound.ip_configurations.private_ip_address
+        self.vnet_dns_servers: VirtualNetworkDnsServers | None = None
+        if props.set_as_vnet_dns:
+            # A separate resource: setting dns_servers on the VNet itself would make the
+            # VNet depend on an endpoint inside its own subnet (a cycle).
+            self.vnet_dns_servers = VirtualNetworkDnsServers(
+                self, "VnetDnsServers", virtual_network_id=vnet.id, dns_servers=[self.inbound_ip],
+            )
+
+    def _validate(self, props: DnsResolverProps, subnet: ipaddress.IPv4Network) -> None:
+        check = Validator("DnsResolver", self.node.path)
+        check.name("name", props.name, NameRules.DNS_RESOLVER)
+        try:
+            address = ipaddress.IPv4Address(props.inbound_ip)
+        except ValueError:
+            address = None
+        usable = list(subnet.hosts())[_RESERVED_AT_START - 1:]
+        check.require(
+            address is not None and address in usable, "inbound_ip", props.inbound_ip,
+            f"is not a usable address of the inbound subnet {subnet}",
+            f"{usable[0]} to {usable[-1]} (Azure reserves the first four and the last address)"
+            if usable else f"an address in {subnet}",
+            f"pick an address such as {usable[0] if usable else subnet.network_address}",
+        )
+        check.done()

@@ -1,0 +1,172 @@
+"""Point-to-site VPN gateway: OpenVPN with certificate authentication."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
+from cdktf_cdktf_provider_azurerm.virtual_network_gateway import (
+    VirtualNetworkGateway,
+    VirtualNetworkGatewayIpConfiguration,
+    VirtualNetworkGatewayVpnClientConfiguration,
+    VirtualNetworkGatewayVpnClientConfigurationRootCertificate,
+)
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import ITerraformDependable
+from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
+from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.validation import NameRules, Validator, is_token
+
+# Since 2025-01-01 Azure creates only zone-redundant (AZ) VPN gateway SKUs.
+SKUS = ("VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ")
+RETIRED_SKUS = ("VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5")
+GENERATION1_SKUS = ("VpnGw1AZ", "VpnGw2AZ")
+GENERATIONS = ("Generation1", "Generation2")
+
+
+@dataclass(frozen=True)
+class RootCertificate:
+    name: str
+    """Name shown in Azure, e.g. `SigmatiqP2SRoot`."""
+    public_cert_data: str
+    """Base64 DER without header lines (see `sigmatiq_infra.certificates`), or a Terraform
+    expression (e.g. a variable) supplied at deploy time."""
+
+
+@dataclass(frozen=True)
+class VpnGatewayProps:
+    name: str
+    """Gateway name."""
+    resource_group: IResourceGroup
+    """Group the gateway and its public IP live in."""
+    virtual_network: VirtualNetwork
+    """VNet with a `GatewaySubnet` (role GATEWAY)."""
+    client_address_pool: str
+    """Addresses handed to VPN clients, e.g. `172.16.0.0/24`; must not overlap the VNet."""
+    root_certificates: Sequence[RootCertificate]
+    """Trusted client-certificate roots (1-20)."""
+    sku: str = "VpnGw1AZ"
+    """A zone-redundant SKU, `VpnGw1AZ`-`VpnGw5AZ`. Default: `VpnGw1AZ`."""
+    generation: str = "Generation1"
+    """`Generation1` (VpnGw1AZ, VpnGw2AZ only) or `Generation2`; fixed at creation.
+    Default: `Generation1`."""
+    depends_on: Sequence[ITerraformDependable] = ()
+    """Resources to finish first, e.g. the VNet's DNS servers, so that VPN client profiles
+    downloaded after deployment carry them."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class VpnGateway(Construct):
+    """A route-based `azurerm_virtual_network_gateway` for point-to-site OpenVPN with
+    certificate authentication, on a Standard, static, zone-redundant public IP."""
+
+    def __init__(self, scope: Construct, id: str, props: VpnGatewayProps) -> None:
+        super().__init__(scope, id)
+        vnet = props.virtual_network
+        gateway_subnet = vnet.subnet_for(SubnetRole.GATEWAY)
+        self._validate(props)
+
+        group = props.resource_group
+        self.public_ip = PublicIp(
+            self, "PublicIp",
+            name=f"pip-{props.name}",
+            resource_group_name=group.name,
+            location=vnet.location,
+            sku="Standard",
+            allocation_method="Static",
+            zones=["1", "2", "3"],
+            tags=dict(props.tags),
+        )
+        self.resource = VirtualNetworkGateway(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=group.name,
+            location=vnet.location,
+            type="Vpn",
+            vpn_type="RouteBased",
+            sku=props.sku,
+            generation=props.generation,
+            active_active=False,
+            enable_bgp=False,
+            ip_configuration=[
+                VirtualNetworkGatewayIpConfiguration(
+                    name="vnetGatewayConfig",
+                    subnet_id=gateway_subnet.id,
+                    public_ip_address_id=self.public_ip.id,
+                    private_ip_address_allocation="Dynamic",
+                ),
+            ],
+            vpn_client_configuration=VirtualNetworkGatewayVpnClientConfiguration(
+                address_space=[props.client_address_pool],
+                vpn_client_protocols=["OpenVPN"],
+                vpn_auth_types=["Certificate"],
+                root_certificate=[
+                    VirtualNetworkGatewayVpnClientConfigurationRootCertificate(
+                        name=cert.name, public_cert_data=cert.public_cert_data,
+                    )
+                    for cert in props.root_certificates
+                ],
+            ),
+            depends_on=list(props.depends_on) or None,
+            tags=dict(props.tags),
+        )
+        self.id: str = self.resource.id
+        self.name: str = props.name
+
+    def _validate(self, props: VpnGatewayProps) -> None:
+        check = Validator("VpnGateway", self.node.path)
+        check.name("name", props.name, NameRules.NETWORK_RESOURCE)
+        if props.sku in RETIRED_SKUS:
+            check.fail(
+                "sku", props.sku, "can no longer be created (non-zonal SKUs retired 2025-01-01)",
+                ", ".join(repr(s) for s in SKUS), f"use {props.sku + 'AZ'!r}",
+            )
+        else:
+            check.one_of("sku", props.sku, SKUS)
+        check.one_of("generation", props.generation, GENERATIONS)
+        check.require(
+            props.generation == "Generation2" or props.sku not in SKUS or props.sku in GENERATION1_SKUS,
+            "generation", props.generation, f"is not available for {props.sku}",
+            "Generation1 only with VpnGw1AZ or VpnGw2AZ", "use generation='Generation2'",
+        )
+        pool = check.cidr("client_address_pool", props.client_address_pool)
+        vnet_space = props.virtual_network.address_space
+        if pool is not None and pool.overlaps(vnet_space):
+            check.fail(
+                "client_address_pool", props.client_address_pool,
+                f"overlaps the VNet address space {vnet_space}",
+                "a range outside the VNet (and outside any network the clients are on)",
+                "use a separate range such as '172.16.0.0/24'",
+            )
+        if pool is not None and not pool.is_private:
+            check.fail(
+                "client_address_pool", props.client_address_pool, "is not a private range",
+                "RFC 1918 ranges: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
+                "use a private range such as '172.16.0.0/24'",
+            )
+        check.in_range("root_certificates (count)", len(props.root_certificates), 1, 20)
+        for cert in props.root_certificates:
+            data = cert.public_cert_data
+            if is_token(data):
+                continue
+            check.require(
+                "-----" not in data and "\n" not in data and _is_base64(data),
+                f"root certificate {cert.name!r}", data[:40] + ("..." if len(data) > 40 else ""),
+                "is not base64 DER on one line",
+                "the certificate's base64 body without -----BEGIN/END----- lines or newlines",
+                "pass it through sigmatiq_infra.certificates.public_cert_data()",
+            )
+        check.done()
+
+
+def _is_base64(data: str) -> bool:
+    try:
+        base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return bool(data)
