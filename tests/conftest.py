@@ -10,6 +10,7 @@ import pytest
 
 from sigmatiq_infra.app import build_app
 from sigmatiq_infra.settings import Settings, load
+from sigmatiq_infra.validation import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,13 @@ class Synth:
         found = [k for k, v in self.data(tf_type).items() if v.get("name") == name]
         assert len(found) == 1, f"expected one data.{tf_type} named {name!r}"
         return f"${{data.{tf_type}.{found[0]}.{attribute}}}"
+
+
+def error_of(build) -> str:
+    """The message of the ValidationError that `build()` raises."""
+    with pytest.raises(ValidationError) as error:
+        build()
+    return str(error.value)
 
 
 def synth(settings: Settings, outdir: Path) -> dict[str, Synth]:

@@ -3,7 +3,7 @@
 import base64
 
 import pytest
-from conftest import self_signed_root
+from conftest import error_of, self_signed_root
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from sigmatiq_infra.certificates import public_cert_data, read_public_cert_data
@@ -26,18 +26,11 @@ from sigmatiq_infra.constructs import (
     VpnGateway,
     VpnGatewayProps,
 )
-from sigmatiq_infra.validation import ValidationError
 
 ACCEPTED = (
     "Allowed: a PEM certificate (-----BEGIN CERTIFICATE----- ...), a DER certificate file, or its "
     "base64 DER text on one line without header lines."
 )
-
-
-def error_of(build) -> str:
-    with pytest.raises(ValidationError) as error:
-        build()
-    return str(error.value)
 
 
 def vnet(stack, group, *subnets, space="10.20.0.0/16"):

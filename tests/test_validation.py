@@ -2,7 +2,7 @@
 
 import dataclasses
 
-import pytest
+from conftest import error_of
 
 from sigmatiq_infra._cdktf import TerraformVariable
 from sigmatiq_infra.app import build_app
@@ -32,7 +32,6 @@ from sigmatiq_infra.constructs import (
     WriteOnlySecret,
 )
 from sigmatiq_infra.settings import load
-from sigmatiq_infra.validation import ValidationError
 
 KEY_VAULT_RULE = (
     "Key Vault names have 3-24 characters; letters, digits and hyphens; starts with a letter; "
@@ -42,12 +41,6 @@ CPU_MEMORY_PAIRS = (
     "on the Consumption plan: 0.25/0.5Gi, 0.5/1Gi, 0.75/1.5Gi, 1/2Gi, 1.25/2.5Gi, 1.5/3Gi, "
     "1.75/3.5Gi, 2/4Gi"
 )
-
-
-def error_of(build) -> str:
-    with pytest.raises(ValidationError) as error:
-        build()
-    return str(error.value)
 
 
 def password(stack):
