@@ -1,5 +1,7 @@
 """cdktf app entry point (`cdktf synth|diff|deploy` run this through cdktf.json)."""
 
-from sigmatiq_infra.app import build_app
+import sys
 
-build_app().synth()
+from sigmatiq_infra.app import main
+
+sys.exit(main())

@@ -2,7 +2,9 @@
 
 from cdktf import (
     App,
+    Aspects,
     Fn,
+    IAspect,
     ITerraformDependable,
     TerraformDataSource,
     TerraformOutput,
@@ -16,7 +18,9 @@ from cdktf import (
 
 __all__ = [
     "App",
+    "Aspects",
     "Fn",
+    "IAspect",
     "ITerraformDependable",
     "TerraformDataSource",
     "TerraformOutput",

@@ -159,7 +159,10 @@ class NetworkSettings:
     dns_resolver: str
     dns_resolver_inbound_ip: str
     public_app_ingress: bool = False
-    """Expose the apps on a public IP instead of only inside the VNet."""
+    """Expose the apps on a public IP instead of only inside the VNet: an exception to the
+    private-environment policy, so it needs `public_app_ingress_reason`."""
+    public_app_ingress_reason: str = ""
+    """Why the apps are public (recorded as the policy suppression's reason)."""
 
 
 @dataclass(frozen=True)

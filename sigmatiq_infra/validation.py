@@ -9,9 +9,26 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+
+# While an app is built for synth, problems are collected here instead of raised one at a
+# time, so that one run reports every bad value at once.
+_collected: ContextVar[list[str] | None] = ContextVar("sigmatiq_collected_problems", default=None)
+
+
+@contextmanager
+def collect_problems() -> Iterator[list[str]]:
+    """Within this block `Validator.done()` records problems instead of raising them."""
+    problems: list[str] = []
+    token = _collected.set(problems)
+    try:
+        yield problems
+    finally:
+        _collected.reset(token)
 
 
 class ValidationError(ValueError):
@@ -252,8 +269,13 @@ class Validator:
             self.fail(prop, value, problem, allowed, fix)
 
     def done(self) -> None:
-        if self._problems:
+        """Raise the problems found, or record them when an app build collects them."""
+        if not self._problems:
+            return
+        collected = _collected.get()
+        if collected is None:
             raise ValidationError(self._problems)
+        collected.extend(self._problems)
 
 
 def overlapping(networks: dict[str, ipaddress.IPv4Network]) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from sigmatiq_infra.settings import Settings, load
 from sigmatiq_infra.validation import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import security_scan  # noqa: E402  (lives in tools/, not in the package)
 
 
 class Synth:
@@ -60,9 +64,31 @@ def synth(settings: Settings, outdir: Path) -> dict[str, Synth]:
     }
 
 
+SCANS: dict[str, object] = {}
+"""Security scans started as soon as the stacks exist, so they run beside the other tests."""
+
+
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
-    return synth(load(environ={}), tmp_path_factory.mktemp("cdktf.out"))
+def synthesized_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cdktf.out")
+
+
+@pytest.fixture(scope="session")
+def synthesized(synthesized_dir: Path) -> dict[str, Synth]:
+    stacks = synth(load(environ={}), synthesized_dir)
+    if security_scan.TOOLS.exists():
+        files = stack_files(synthesized_dir)
+        SCANS["checkov"] = (security_scan.start_checkov(files), files)
+    return stacks
+
+
+def stack_files(outdir: Path) -> dict[str, Path]:
+    return {path.parent.name: path for path in sorted(outdir.glob("stacks/*/cdk.tf.json"))}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in SCANS.get("summary", []):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-# `scheme://user:password@host`, where the password part is not a Terraform expression.
+# `scheme://{user}:{password}@{host}`, where the password part is not a Terraform expression.
 CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:(?!\$\{)[^@\s]+@", re.IGNORECASE)
 SECRET_KEYS = re.compile(r"(password|secret|access_key|connection_string|client_secret)", re.I)
 # Azure connection strings: `AccountKey=...`, `password=...` with a literal value.
@@ -54,8 +54,9 @@ def test_every_secret_bearing_argument_is_write_only_or_a_key_vault_reference(sy
 
 
 def test_the_scanner_itself_flags_a_literal_credential():
+    # Deliberately fake credentials, to prove the scan catches them (allow-listed for detect-secrets).
     document = {"resource": {"x": {"y": {
-        "value_wo": "postgresql://sqladmin:hunter2@host:5432/db",
+        "value_wo": "postgresql://sqladmin:hunter2@host:5432/db",  # pragma: allowlist secret
         "administrator_password": "hunter2",
         "conn": "Server=x;password=hunter2",
     }}}}

@@ -312,6 +312,7 @@ def variant(tmp_path_factory, root_certificate):
         redis=dataclasses.replace(prod.redis, service="managed-redis", sku_name="Balanced_B1"),
         network=dataclasses.replace(
             prod.network, public_app_ingress=True,
+            public_app_ingress_reason="Partners call the APIs from the internet during the pilot.",
             vpn=dataclasses.replace(prod.network.vpn, root_certificate=pem),
         ),
     )

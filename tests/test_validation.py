@@ -331,7 +331,7 @@ def test_fails_when_the_image_tag_is_not_a_valid_tag(stack, group):
     assert error_of(lambda: ContainerApp(stack, "App", ContainerAppProps(
         name="ca-svc", **{**_app_kwargs(stack, group), "image_tag": "-beta"},
     ))) == (
-        "ContainerRegistry 'test/Registry': image tag '-beta' is not a valid image tag. "
+        "ContainerApp 'test/App': image tag '-beta' is not a valid image tag. "
         "Allowed: 1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'. "
         "Fix: use a tag such as 'beta' or '1.4.2'."
     )

@@ -22,7 +22,7 @@ from cdktf_cdktf_provider_azurerm.container_app import (
 from constructs import Construct
 
 from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
-from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase
+from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
 from sigmatiq_infra.constructs.key_vault import SecretReference
 from sigmatiq_infra.validation import NameRules, Validator
@@ -150,6 +150,7 @@ class ContainerApp(Construct):
             "lower min_replicas or raise max_replicas",
         )
         _check_cpu_memory(check, props.cpu, props.memory)
+        check_image(check, props.repository, props.image_tag)
         check.require(
             props.liveness_path.startswith("/"), "liveness_path", props.liveness_path,
             "is not an absolute path", "a path starting with '/'", "write it as e.g. '/healthz'",

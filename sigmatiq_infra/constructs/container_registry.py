@@ -16,7 +16,7 @@ from constructs import Construct
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 
 class ContainerRegistryBase(Construct):
@@ -31,21 +31,24 @@ class ContainerRegistryBase(Construct):
         return grant(self, self.id, BuiltInRole.ACR_PULL, principal)
 
     def image(self, repository: str, tag: str) -> str:
-        """`<login server>/<repository>:<tag>`."""
-        check = Validator(type(self).__name__, self.node.path)
-        check.require(
-            _REPOSITORY.fullmatch(repository) is not None, "repository", repository,
-            "is not a valid repository name",
-            "lowercase letters, digits and separators '.', '_', '-', '/'",
-            "use a lowercase repository name such as 'team/service-api'",
-        )
-        check.require(
-            _TAG.fullmatch(tag) is not None, "image tag", tag, "is not a valid image tag",
-            "1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'",
-            "use a tag such as 'beta' or '1.4.2'",
-        )
-        check.done()
+        """`<login server>/<repository>:<tag>` (check the parts with `check_image`)."""
         return f"{self.login_server}/{repository}:{tag}"
+
+
+def check_image(check: Validator, repository: str, tag: str) -> None:
+    """Docker's rules for a repository name and a tag."""
+    check.require(
+        is_token(repository) or _REPOSITORY.fullmatch(repository) is not None, "repository",
+        repository, "is not a valid repository name",
+        "lowercase letters, digits and separators '.', '_', '-', '/'",
+        "use a lowercase repository name such as 'team/service-api'",
+    )
+    check.require(
+        is_token(tag) or _TAG.fullmatch(tag) is not None, "image tag", tag,
+        "is not a valid image tag",
+        "1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'",
+        "use a tag such as 'beta' or '1.4.2'",
+    )
 
 
 @dataclass(frozen=True)

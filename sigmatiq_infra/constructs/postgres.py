@@ -162,7 +162,7 @@ class PostgresServer(Construct, PrivateLinkTarget):
         }
 
     def connection_url(self, database: str) -> str:
-        """`postgresql://login:password@host:5432/db?sslmode=require` as a Terraform
+        """`postgresql://{login}:{password}@{host}:5432/{database}?sslmode=require` as a Terraform
         expression; the password is URL-encoded. Use it only as a write-only value."""
         check = Validator("PostgresServer", self.node.path)
         check.one_of("connection database", database, tuple(self.databases))

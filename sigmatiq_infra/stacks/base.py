@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cdktf_cdktf_provider_azurerm.provider import (
     AzurermProvider,
     AzurermProviderFeatures,
@@ -10,18 +12,22 @@ from cdktf_cdktf_provider_azurerm.provider import (
 )
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import TerraformStack
+from sigmatiq_infra._cdktf import Aspects, TerraformStack
+from sigmatiq_infra.aspects import TagResources
 
 
 class AzureStack(TerraformStack):
-    """A stack with the azurerm provider configured from its standard authentication.
+    """A stack with the azurerm provider configured from its standard authentication, and
+    `tags` on every taggable resource.
 
     Subscription and tenant are not set here: the provider reads them from `az login`
     or the `ARM_SUBSCRIPTION_ID`, `ARM_TENANT_ID`, `ARM_CLIENT_ID`, ... variables.
     """
 
-    def __init__(self, scope: Construct, id: str) -> None:
+    def __init__(self, scope: Construct, id: str, tags: Mapping[str, str] | None = None) -> None:
         super().__init__(scope, id)
+        if tags:
+            Aspects.of(self).add(TagResources(tags))
         AzurermProvider(
             self, "azurerm",
             features=[

@@ -12,11 +12,14 @@ from pathlib import Path
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import (
+    Aspects,
     TerraformOutput,
     TerraformVariable,
     TerraformVariableValidationConfig,
     Token,
 )
+from sigmatiq_infra.aspects import PolicyAspect, suppress
+from sigmatiq_infra.aspects.rules import NO_PUBLIC_NETWORK_ACCESS, PRIVATE_ENVIRONMENT
 from sigmatiq_infra.certificates import public_cert_data, read_public_cert_data
 from sigmatiq_infra.constructs import (
     AppConfiguration,
@@ -66,19 +69,20 @@ class EnvironmentStack(AzureStack):
     def __init__(
         self, scope: Construct, settings: EnvironmentSettings, shared: SharedSettings,
     ) -> None:
-        super().__init__(scope, settings.name)
+        super().__init__(scope, settings.name, tags=settings.tags)
         env = settings
-        tags = dict(env.tags)
         data_group = ResourceGroup(self, "DataGroup", ResourceGroupProps(
             name=env.data_resource_group, location=env.location,
-            tags={**tags, "Purpose": env.data_purpose},
+            tags={"Purpose": env.data_purpose},
         ))
         apps_group = ResourceGroup(self, "AppsGroup", ResourceGroupProps(
             name=env.apps_resource_group, location=env.location,
-            tags={**tags, "Purpose": env.apps_purpose},
+            tags={"Purpose": env.apps_purpose},
         ))
 
-        network = self._private_network(env, apps_group, tags) if env.network else None
+        network = self._private_network(env, apps_group) if env.network else None
+        if network:
+            Aspects.of(self).add(PolicyAspect(PRIVATE_ENVIRONMENT))
 
         password = WriteOnlySecret(
             self._secret_variable(PASSWORD_VARIABLE, "PostgreSQL administrator password"),
@@ -100,12 +104,11 @@ class EnvironmentStack(AzureStack):
             administrator_login=pg.administrator_login,
             administrator_password=password,
             databases=pg.databases,
-            tags=tags,
         ))
-        cache = self._cache(env, data_group, tags)
+        cache = self._cache(env, data_group)
 
         identity = UserAssignedIdentity(self, "Identity", UserAssignedIdentityProps(
-            name=env.identity, resource_group=apps_group, tags=tags,
+            name=env.identity, resource_group=apps_group,
         ))
         vault = KeyVault(self, "Vault", KeyVaultProps(
             name=env.key_vault.name,
@@ -113,14 +116,12 @@ class EnvironmentStack(AzureStack):
             soft_delete_retention_days=env.key_vault.soft_delete_days,
             purge_protection_enabled=env.key_vault.purge_protection,
             public_network_access_enabled=env.key_vault.public_access,
-            tags=tags,
         ))
         app_config = AppConfiguration(self, "AppConfiguration", AppConfigurationProps(
             name=env.app_configuration.name,
             resource_group=apps_group,
             sku=env.app_configuration.sku,
             public_network_access_enabled=env.app_configuration.public_access,
-            tags=tags,
         ))
         app_config.grant_data_read(identity)
         if network:
@@ -132,7 +133,7 @@ class EnvironmentStack(AzureStack):
             data_group.add_delete_lock(f"Protects the {env.name} databases and cache from deletion.")
 
         workspace = LogAnalyticsWorkspace(self, "Logs", LogAnalyticsWorkspaceProps(
-            name=env.log_analytics_workspace, resource_group=apps_group, tags=tags,
+            name=env.log_analytics_workspace, resource_group=apps_group,
         ))
         internal = bool(env.network and not env.network.public_app_ingress)
         environment = ContainerAppEnvironment(self, "AppEnvironment", ContainerAppEnvironmentProps(
@@ -141,10 +142,11 @@ class EnvironmentStack(AzureStack):
             log_analytics_workspace=workspace,
             virtual_network=network.virtual_network if network else None,
             internal=internal,
-            tags=tags,
         ))
         if network and internal:
             environment.add_private_dns(network.zones)
+        if network and not internal:
+            suppress(environment, NO_PUBLIC_NETWORK_ACCESS.id, env.network.public_app_ingress_reason)
 
         self.postgres = postgres
         self.cache = cache
@@ -209,12 +211,11 @@ class EnvironmentStack(AzureStack):
                 external_ingress=env.external_ingress,
                 env=plain_env,
                 secret_env=secret_env,
-                tags=tags,
             ))
             TerraformOutput(self, f"{app.name}_fqdn", value=self.apps[app.name].fqdn)
 
     def _private_network(
-        self, env: EnvironmentSettings, group: ResourceGroup, tags: dict[str, str],
+        self, env: EnvironmentSettings, group: ResourceGroup,
     ) -> PrivateNetwork:
         """VNet, NSGs, private DNS zones, DNS resolver (the VNet's DNS) and the P2S VPN."""
         settings = env.network
@@ -233,15 +234,13 @@ class EnvironmentStack(AzureStack):
                 )
                 for subnet in settings.subnets
             ],
-            tags=tags,
         ))
-        zones = PrivateDnsZones(self, "PrivateDns", resource_group=group, virtual_network=vnet, tags=tags)
+        zones = PrivateDnsZones(self, "PrivateDns", resource_group=group, virtual_network=vnet)
         resolver = DnsResolver(self, "DnsResolver", DnsResolverProps(
             name=settings.dns_resolver,
             resource_group=group,
             virtual_network=vnet,
             inbound_ip=settings.dns_resolver_inbound_ip,
-            tags=tags,
         ))
         vpn = settings.vpn
         VpnGateway(self, "Vpn", VpnGatewayProps(
@@ -254,7 +253,6 @@ class EnvironmentStack(AzureStack):
             generation=vpn.generation,
             # VPN client profiles carry the VNet's DNS servers as they are when downloaded.
             depends_on=[resolver.vnet_dns_servers] if resolver.vnet_dns_servers else (),
-            tags=tags,
         ))
         TerraformOutput(self, "dns_resolver_inbound_ip", value=resolver.inbound_ip)
         return PrivateNetwork(vnet, zones)
@@ -285,7 +283,7 @@ class EnvironmentStack(AzureStack):
         return variable.string_value
 
     def _cache(
-        self, env: EnvironmentSettings, group: ResourceGroup, tags: dict[str, str],
+        self, env: EnvironmentSettings, group: ResourceGroup,
     ) -> RedisCache | ManagedRedis:
         redis = env.redis
         if redis.service == "managed-redis":
@@ -296,7 +294,6 @@ class EnvironmentStack(AzureStack):
                 # The apps authenticate with the key in Redis-ConnectionString.
                 access_keys_authentication_enabled=True,
                 public_network_access_enabled=redis.public_access,
-                tags=tags,
             ))
         return RedisCache(self, "Redis", RedisCacheProps(
             name=redis.name,
@@ -304,7 +301,6 @@ class EnvironmentStack(AzureStack):
             sku_name=redis.sku_name,
             capacity=redis.capacity,
             public_network_access_enabled=redis.public_access,
-            tags=tags,
         ))
 
     def _secret_variable(self, name: str, what: str) -> str:

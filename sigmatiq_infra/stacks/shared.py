@@ -19,11 +19,10 @@ from sigmatiq_infra.stacks.base import AzureStack
 
 class SharedStack(AzureStack):
     def __init__(self, scope: Construct, id: str, settings: SharedSettings) -> None:
-        super().__init__(scope, id)
-        tags = dict(settings.tags)
+        super().__init__(scope, id, tags=settings.tags)
         group = ResourceGroup(self, "Group", ResourceGroupProps(
             name=settings.resource_group, location=settings.location,
-            tags={**tags, "Purpose": settings.purpose},
+            tags={"Purpose": settings.purpose},
         ))
         vault = KeyVault(self, "Vault", KeyVaultProps(
             name=settings.key_vault,
@@ -33,14 +32,12 @@ class SharedStack(AzureStack):
             public_network_access_enabled=settings.key_vault_public_access,
             # Operators set the provider keys out of band; this stack writes no secret.
             grant_deployer_secrets_write=False,
-            tags=tags,
         ))
         registry = ContainerRegistry(self, "Registry", ContainerRegistryProps(
             name=settings.registry,
             resource_group=group,
             sku=settings.registry_sku,
             public_network_access_enabled=settings.registry_public_access,
-            tags=tags,
         ))
         self.vault = vault
         self.registry = registry

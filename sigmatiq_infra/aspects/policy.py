@@ -1,0 +1,81 @@
+"""Policy packs: rules checked on every construct of a stack at synth, cdk-nag style.
+
+A rule is a pure function of one construct that returns what is wrong, or None. A
+finding fails synth unless the construct (or one of its parents) carries a suppression for
+that rule with a written reason: `suppress(construct, "public-network-access", "why")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import jsii
+from constructs import IConstruct
+
+from sigmatiq_infra._cdktf import IAspect
+from sigmatiq_infra.validation import ValidationError, Validator
+
+_SUPPRESSIONS = "_sigmatiq_policy_suppressions"
+MIN_REASON_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    """Short stable name, used to suppress the rule."""
+    check: Callable[[IConstruct], str | None]
+    """Pure function of one construct: what is wrong with it, or None."""
+    allowed: str
+    """What the rule accepts, for the error message."""
+    fix: str
+    """How to comply, for the error message."""
+
+
+def suppress(construct: IConstruct, rule_id: str, reason: str) -> None:
+    """Accept a finding of `rule_id` on `construct` and everything inside it, for `reason`."""
+    if len(reason.strip()) < MIN_REASON_LENGTH:
+        raise ValidationError([
+            f"Policy suppression '{construct.node.path}': reason {reason!r} is too short. "
+            f"Allowed: a written reason of at least {MIN_REASON_LENGTH} characters. "
+            "Fix: say why the exception is acceptable."
+        ])
+    suppressions = construct.__dict__.setdefault(_SUPPRESSIONS, {})
+    suppressions[rule_id] = reason
+
+
+def suppressions_of(construct: IConstruct) -> dict[str, str]:
+    """Suppressions that apply to `construct`: its own and its parents'."""
+    found: dict[str, str] = {}
+    for scope in reversed(construct.node.scopes):
+        found.update(getattr(scope, _SUPPRESSIONS, {}))
+    return found
+
+
+def resource_type(node: IConstruct) -> str:
+    """`azurerm_key_vault` for a Terraform resource, the class name for other constructs."""
+    return getattr(node, "terraform_resource_type", None) or type(node).__name__
+
+
+@jsii.implements(IAspect)
+class PolicyAspect:
+    """Checks each construct against a pack of rules; findings fail synth (all together)."""
+
+    def __init__(self, pack: Sequence[Rule]) -> None:
+        self.pack = tuple(pack)
+
+    def visit(self, node: IConstruct) -> None:
+        findings = [(rule, rule.check(node)) for rule in self.pack]
+        findings = [(rule, problem) for rule, problem in findings if problem]
+        if not findings:
+            return
+        suppressed = suppressions_of(node)
+        check = Validator("Policy", node.node.path)
+        for rule, problem in findings:
+            if rule.id not in suppressed:
+                check.fail(
+                    f"rule {rule.id!r}:", resource_type(node), problem, rule.allowed,
+                    f"{rule.fix}, or suppress it with sigmatiq_infra.aspects.suppress(construct, "
+                    f"{rule.id!r}, reason)",
+                )
+        check.done()

@@ -1,0 +1,259 @@
+"""Guardrails: every problem reported at once, policy and tagging aspects, safe synth output."""
+
+import dataclasses
+import json
+
+import pytest
+from conftest import error_of, stack_files
+
+from sigmatiq_infra._cdktf import App, Aspects
+from sigmatiq_infra.app import build_app, main, synthesize
+from sigmatiq_infra.aspects import PolicyAspect, suppress, suppressions_of
+from sigmatiq_infra.aspects.rules import PRIVATE_ENVIRONMENT
+from sigmatiq_infra.constructs import (
+    KeyVault,
+    KeyVaultProps,
+    PrivateDnsZones,
+    PrivateNetwork,
+    ResourceGroup,
+    ResourceGroupProps,
+    SubnetRole,
+    SubnetSpec,
+    VirtualNetwork,
+    VirtualNetworkProps,
+)
+from sigmatiq_infra.settings import load
+from sigmatiq_infra.stacks import AzureStack
+from sigmatiq_infra.validation import NameRules, ValidationError
+
+EXPECTED_TAGS = {
+    "shared": {"Environment": "shared", "Product": "Trading", "ManagedBy": "cdktf"},
+    "beta": {"Environment": "beta", "Product": "Trading", "ManagedBy": "cdktf"},
+    "prod": {"Environment": "prod", "Product": "Trading", "ManagedBy": "cdktf"},
+}
+
+
+# --- tagging aspect ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("stack_name", ["shared", "beta", "prod"])
+def test_every_taggable_resource_carries_the_environment_product_and_managedby_tags(
+    synthesized, stack_name,
+):
+    tagged = 0
+    for tf_type, resources in synthesized[stack_name].doc["resource"].items():
+        for key, resource in resources.items():
+            if "tags" in resource:
+                tagged += 1
+                assert resource["tags"].items() >= EXPECTED_TAGS[stack_name].items(), (tf_type, key)
+    assert tagged >= 3
+
+
+def test_only_resources_without_a_tags_argument_are_untagged(prod):
+    untagged = {t for t, rs in prod.doc["resource"].items() for r in rs.values() if "tags" not in r}
+    assert untagged == {  # none of these has a `tags` argument in azurerm
+        "azurerm_management_lock", "azurerm_postgresql_flexible_server_configuration",
+        "azurerm_postgresql_flexible_server_database", "azurerm_role_assignment", "azurerm_subnet",
+        "azurerm_subnet_network_security_group_association", "azurerm_virtual_network_dns_servers",
+    }
+
+
+def test_a_resources_own_tags_win_over_the_stack_tags(beta):
+    _, group = beta.named("azurerm_resource_group", "rg-trading-beta-data")
+    assert group["tags"]["Purpose"] == "Beta data layer (PostgreSQL, Redis)"
+    assert group["tags"]["Environment"] == "beta"
+
+
+# --- policy aspect -----------------------------------------------------------------------
+
+def private_stack(outdir):
+    app = App(outdir=str(outdir))
+    stack = AzureStack(app, "private")
+    Aspects.of(stack).add(PolicyAspect(PRIVATE_ENVIRONMENT))
+    group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-private", "centralus"))
+    vnet = VirtualNetwork(stack, "Net", VirtualNetworkProps("vnet-private", group, "10.9.0.0/16", [
+        SubnetSpec("snet-pe", "10.9.1.0/24", SubnetRole.PRIVATE_ENDPOINTS),
+    ]))
+    zones = PrivateDnsZones(stack, "Zones", resource_group=group, virtual_network=vnet)
+    return app, stack, group, PrivateNetwork(vnet, zones)
+
+
+def synth_problems(app):
+    from sigmatiq_infra.validation import collect_problems
+
+    with collect_problems() as problems:
+        app.synth()
+    return problems
+
+
+def test_the_policy_fails_a_private_environment_resource_with_public_access(tmp_path):
+    app, stack, group, _ = private_stack(tmp_path)
+    KeyVault(stack, "Vault", KeyVaultProps("kv-private", group, public_network_access_enabled=True))
+    assert synth_problems(app) == [
+        "Policy 'private/Vault': rule 'private-endpoint-required': 'KeyVault' has no private endpoint "
+        "(vault). Allowed: every private-link service of a private environment reached through a "
+        "private endpoint. Fix: call add_private_endpoint(network) on it, or suppress it with "
+        "sigmatiq_infra.aspects.suppress(construct, 'private-endpoint-required', reason).",
+        "Policy 'private/Vault/Resource': rule 'public-network-access': 'azurerm_key_vault' enables "
+        "public network access. Allowed: public network access disabled on every resource of a "
+        "private environment. Fix: turn public network access off (the constructs' default) and use "
+        "a private endpoint, or suppress it with sigmatiq_infra.aspects.suppress(construct, "
+        "'public-network-access', reason).",
+    ]
+
+
+def test_a_private_service_with_its_endpoint_passes_the_policy(tmp_path):
+    app, stack, group, network = private_stack(tmp_path)
+    KeyVault(stack, "Vault", KeyVaultProps("kv-private", group)).add_private_endpoint(network)
+    assert synth_problems(app) == []
+
+
+def test_a_suppression_with_a_reason_accepts_a_finding_and_is_kept_on_the_construct(tmp_path):
+    app, stack, group, _ = private_stack(tmp_path)
+    vault = KeyVault(stack, "Vault", KeyVaultProps("kv-private", group))
+    reason = "Reached only by the deployment pipeline's runner."
+    suppress(vault, "private-endpoint-required", reason)
+    assert suppressions_of(vault.resource) == {"private-endpoint-required": reason}
+    assert synth_problems(app) == []
+
+
+def test_a_suppression_without_a_real_reason_is_refused(tmp_path):
+    _, stack, group, _ = private_stack(tmp_path)
+    vault = KeyVault(stack, "Vault", KeyVaultProps("kv-private", group))
+    assert error_of(lambda: suppress(vault, "private-endpoint-required", "because")) == (
+        "Policy suppression 'private/Vault': reason 'because' is too short. Allowed: a written "
+        "reason of at least 20 characters. Fix: say why the exception is acceptable."
+    )
+
+
+def test_public_app_ingress_in_prod_needs_a_written_reason():
+    settings = load(environ={})
+    prod = settings.environments["prod"]
+    prod = dataclasses.replace(prod, network=dataclasses.replace(prod.network, public_app_ingress=True))
+    settings = dataclasses.replace(settings, environments={"prod": prod})
+    assert "Policy suppression 'prod/AppEnvironment': reason '' is too short." in error_of(
+        lambda: build_app(settings),
+    )
+
+
+# --- all problems together, clean failure, output kept intact ---------------------------------
+
+def bad_settings():
+    settings = load(environ={})
+    beta, prod = settings.environments["beta"], settings.environments["prod"]
+    beta = dataclasses.replace(
+        beta, key_vault=dataclasses.replace(beta.key_vault, name="kv-trading-beta-1023-way-too-long"),
+    )
+    prod = dataclasses.replace(prod, apps=(dataclasses.replace(prod.apps[0], cpu=0.5, memory="3Gi"),))
+    return dataclasses.replace(settings, environments={"beta": beta, "prod": prod})
+
+
+def test_two_independent_errors_in_one_app_are_both_reported():
+    problems = error_of(lambda: build_app(bad_settings())).splitlines()
+    assert len(problems) == 2
+    assert problems[0].startswith("KeyVault 'beta/Vault': name 'kv-trading-beta-1023-way-too-long'")
+    assert problems[1].startswith("ContainerApp 'prod/ca-auth-api': cpu/memory '0.5/3Gi'")
+
+
+def test_a_failed_synth_leaves_the_previous_output_untouched(tmp_path):
+    outdir = tmp_path / "cdktf.out"
+    (outdir / "stacks" / "beta").mkdir(parents=True)
+    (outdir / "stacks" / "beta" / "cdk.tf.json").write_text('{"good": true}')
+    with pytest.raises(ValidationError):
+        synthesize(bad_settings(), outdir)
+    assert (outdir / "stacks" / "beta" / "cdk.tf.json").read_text() == '{"good": true}'
+    assert [p.name for p in tmp_path.iterdir()] == ["cdktf.out"]  # no staging folder left
+
+
+def test_main_exits_1_with_a_numbered_list_and_no_traceback(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CDKTF_OUTDIR", str(tmp_path / "out"))
+    monkeypatch.setenv("SIGMATIQ_BETA_IMAGE_TAG", "-beta")
+    monkeypatch.setenv("SIGMATIQ_LOCATION", "Central US")
+    assert main() == 1
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert lines[0] == "sigmatiq-infra: synth stopped, nothing was written (10 problems):"
+    assert lines[1] == (
+        "  1. ResourceGroup 'shared/Group': location 'Central US' is not an Azure region name. "
+        "Allowed: a region name such as 'centralus' or 'westeurope' (lowercase, no spaces). "
+        "Fix: use the name `az account list-locations -o table` shows in its Name column."
+    )
+    assert any(line.startswith("  4. ContainerApp 'beta/ca-auth-api': image tag '-beta'") for line in lines)
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_good_synth_replaces_the_stack_files_and_keeps_terraforms_own_files(tmp_path):
+    outdir = tmp_path / "cdktf.out"
+    kept = outdir / "stacks" / "shared" / ".terraform" / "providers.txt"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("cached provider")
+    settings = load(environ={})
+    settings = dataclasses.replace(settings, environments={})
+    assert synthesize(settings, outdir) == ["shared"]
+    assert kept.read_text() == "cached provider"
+    assert json.loads(stack_files(outdir)["shared"].read_text())["resource"]["azurerm_key_vault"]
+
+
+# --- every naming rule: one passing and one failing name ---------------------------------------
+
+NAMES = {
+    "RESOURCE_GROUP": ("rg-trading-beta-data", "rg-x."),
+    "KEY_VAULT": ("kv-trading-shared", "kv--x"),
+    "KEY_VAULT_SECRET": ("PostgreSQL-ConnectionString", "Postgres_Url"),
+    "CONTAINER_REGISTRY": ("acrtradingshared", "acr-trading"),
+    "POSTGRES_SERVER": ("psql-trading-beta", "-psql"),
+    "POSTGRES_DATABASE": ("sigmatiq_core", "1db"),
+    "POSTGRES_FIREWALL_RULE": ("AllowAzureServices", "allow all"),
+    "POSTGRES_ADMIN_LOGIN": ("sqladmin", "sql-admin"),
+    "REDIS_CACHE": ("redis-trading-beta-1023", "redis--x"),
+    "USER_ASSIGNED_IDENTITY": ("mi-trading-beta", "-mi"),
+    "APP_CONFIGURATION": ("appconfig-trading-beta-1023", "app_config"),
+    "LOG_ANALYTICS_WORKSPACE": ("log-trading-beta", "log-"),
+    "CONTAINER_APP_ENVIRONMENT": ("cae-trading-beta", "1cae"),
+    "CONTAINER_APP": ("ca-auth-api", "ca-" + "x" * 30),
+    "CONTAINER_APP_SECRET": ("polygon-api-key", "Polygon-API-Key"),
+    "VIRTUAL_NETWORK": ("vnet-trading-prod", "vnet-"),
+    "SUBNET": ("GatewaySubnet", "snet-pe."),
+    "NETWORK_RESOURCE": ("vpngw-trading-prod", "vpn gw"),
+    "PRIVATE_ENDPOINT": ("pe-kv-trading-prod", "p"),
+    "DNS_RESOLVER": ("dnsr-trading-prod", "dnsr.prod"),
+    "MANAGED_REDIS": ("redis-trading-prod", "redis--prod"),
+    "ENVIRONMENT_VARIABLE": ("DATABASE_URL", "DATABASE-URL"),
+}
+
+
+def test_the_name_table_covers_every_rule():
+    rules = {name for name in vars(NameRules) if name.isupper()}
+    assert rules == set(NAMES)
+
+
+@pytest.mark.parametrize(("rule", "good", "bad"), [(r, *NAMES[r]) for r in NAMES])
+def test_each_naming_rule_accepts_a_good_name_and_rejects_a_bad_one(rule, good, bad):
+    assert getattr(NameRules, rule).problems(good) == []
+    assert getattr(NameRules, rule).problems(bad) != []
+
+
+# --- SKU and feature combinations --------------------------------------------------------------
+
+def test_zone_redundancy_needs_a_vnet_integrated_environment(stack, group):
+    from sigmatiq_infra.constructs import ContainerAppEnvironment, ContainerAppEnvironmentProps
+
+    assert error_of(lambda: ContainerAppEnvironment(stack, "Env", ContainerAppEnvironmentProps(
+        "cae-test", group, zone_redundant=True,
+    ))) == (
+        "ContainerAppEnvironment 'test/Env': zone_redundant True needs a VNet. Allowed: "
+        "zone_redundant=True only with virtual_network. Fix: give the environment a "
+        "virtual_network, or set zone_redundant=False."
+    )
+
+
+def test_managed_redis_rejects_a_sku_that_does_not_exist(stack, group):
+    from sigmatiq_infra.constructs import ManagedRedis, ManagedRedisProps
+
+    assert error_of(lambda: ManagedRedis(stack, "Cache", ManagedRedisProps(
+        "redis-test", group, sku_name="Premium_P1",
+    ))) == (
+        "ManagedRedis 'test/Cache': sku_name 'Premium_P1' is not an Azure Managed Redis SKU. "
+        "Allowed: Balanced_B<n>, ComputeOptimized_X<n>, MemoryOptimized_M<n> or FlashOptimized_A<n>. "
+        "Fix: use a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B1'."
+    )
