@@ -20,9 +20,11 @@ This module imports nothing heavy: reading settings never loads the azurerm bind
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sigmatiq_infra.validation import ValidationError
 
@@ -51,6 +53,26 @@ def api(service: str, port: int, **overrides: object) -> AppSettings:
 
 
 @dataclass(frozen=True)
+class AdoptionSettings:
+    """Take over resources that already exist in Azure (deployed by the seed's Bicep) with
+    Terraform `import` blocks, instead of creating them."""
+
+    enabled: bool = False
+    subscription_id: str | None = None
+    """Subscription of the existing resources. Default: `ARM_SUBSCRIPTION_ID` at synth; if
+    neither is set, the deploy-time variable `subscription_id`."""
+    role_assignments: Mapping[str, str] = field(default_factory=dict)
+    """Existing role assignments: `"<role> on <target name>"` -> the assignment's GUID name,
+    e.g. `"AcrPull on acrtradingshared": "8d3c...."`. Find them with
+    `az role assignment list --assignee <principal id> --all
+    --query "[].{role:roleDefinitionName, scope:scope, name:name}"`.
+    Without them the first deploy fails with RoleAssignmentExists."""
+    secret_versions: Mapping[str, str] = field(default_factory=dict)
+    """Existing vault secrets: name -> current version (32 hex characters), from
+    `az keyvault secret show --vault-name <vault> --name <name> --query id`."""
+
+
+@dataclass(frozen=True)
 class SharedSettings:
     """The `shared` stack: registry and provider-key vault used by every environment."""
 
@@ -66,6 +88,7 @@ class SharedSettings:
     """Env var an app reads -> secret in the shared vault, set by operators out of band."""
     tags: Mapping[str, str] = field(default_factory=dict)
     purpose: str = ""
+    adoption: AdoptionSettings = field(default_factory=AdoptionSettings)
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,9 @@ class PostgresSettings:
     databases: tuple[str, ...] = ()
     connection_database: str = ""
     """Database in the `PostgreSQL-ConnectionString` secret (the apps' DATABASE_URL)."""
+    operator_ips: Mapping[str, str] = field(default_factory=dict)
+    """Operator name -> public IPv4 address allowed through the firewall (`sigmatiq-infra
+    allow-ip` records them in `config/operator-ips.json`)."""
 
 
 REDIS_SERVICES = ("azure-cache-for-redis", "managed-redis")
@@ -193,6 +219,7 @@ class EnvironmentSettings:
     protect_data: bool = False
     """`prevent_destroy` on the database, cache and vault, and a CanNotDelete lock on the
     data resource group."""
+    adoption: AdoptionSettings = field(default_factory=AdoptionSettings)
     bootstrap: bool = False
     """First deploy of a private environment from outside its VNet: create everything but
     the vault secrets and the apps (a private vault's data plane is reachable only through
@@ -235,6 +262,8 @@ SHARED = SharedSettings(
     },
     tags={"Environment": "shared", **PRODUCT_TAGS},
     purpose="Shared resources (Key Vault, ACR)",
+    # Deployed by the seed's steps 1-2.
+    adoption=AdoptionSettings(enabled=True),
 )
 
 SIGMATIQ_APIS: tuple[AppSettings, ...] = (
@@ -284,6 +313,8 @@ BETA = EnvironmentSettings(
     tags={"Environment": "beta", **PRODUCT_TAGS},
     data_purpose="Beta data layer (PostgreSQL, Redis)",
     apps_purpose="Beta Container Apps",
+    # Deployed by the seed's steps 3-4 (step 5, the apps, is new).
+    adoption=AdoptionSettings(enabled=True),
 )
 
 PROD = EnvironmentSettings(
@@ -348,9 +379,12 @@ def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) ->
     """The settings with the documented environment-variable overrides applied."""
     environ = os.environ if environ is None else environ
     location = environ.get("SIGMATIQ_LOCATION") or None
-    shared = base.shared
-    if location:
-        shared = dataclasses.replace(shared, location=location)
+    subscription = environ.get("ARM_SUBSCRIPTION_ID") or None
+    operator_ips = read_operator_ips(environ.get("SIGMATIQ_OPERATOR_IPS_FILE") or OPERATOR_IPS_FILE)
+    shared = dataclasses.replace(
+        base.shared, location=location or base.shared.location,
+        adoption=_with_subscription(base.shared.adoption, subscription),
+    )
     environments = {}
     for key, env in base.environments.items():
         tag = environ.get(f"SIGMATIQ_{key.upper()}_IMAGE_TAG") or environ.get("SIGMATIQ_IMAGE_TAG")
@@ -358,10 +392,40 @@ def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) ->
         env = dataclasses.replace(
             env, location=location or env.location, image_tag=tag or env.image_tag,
             bootstrap=bootstrap or env.bootstrap,
+            adoption=_with_subscription(env.adoption, subscription),
         )
+        if operator_ips.get(key):
+            env = dataclasses.replace(env, postgres=dataclasses.replace(
+                env.postgres, operator_ips={**env.postgres.operator_ips, **operator_ips[key]},
+            ))
         certificate = environ.get(f"SIGMATIQ_{key.upper()}_VPN_ROOT_CERT_FILE")
         if certificate and env.network:
             vpn = dataclasses.replace(env.network.vpn, root_certificate_file=certificate)
             env = dataclasses.replace(env, network=dataclasses.replace(env.network, vpn=vpn))
         environments[key] = env
     return Settings(shared=shared, environments=environments)
+
+
+OPERATOR_IPS_FILE = "config/operator-ips.json"
+
+
+def read_operator_ips(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
+    """`{environment: {operator: ip}}` from the operator IP file, or `{}` when it is absent."""
+    file = Path(path)
+    if not file.exists():
+        return {}
+    try:
+        data = json.loads(file.read_text())
+        return {str(env): {str(k): str(v) for k, v in ips.items()} for env, ips in data.items()}
+    except (ValueError, AttributeError) as problem:
+        raise ValidationError([
+            f"Operator IP file '{file}': content is not valid ({problem}). Allowed: a JSON object "
+            '{"<environment>": {"<operator>": "<IPv4>"}}. Fix: repair or delete the file, then '
+            "record IPs with `sigmatiq-infra allow-ip`."
+        ]) from None
+
+
+def _with_subscription(adoption: AdoptionSettings, subscription: str | None) -> AdoptionSettings:
+    if adoption.subscription_id or not subscription:
+        return adoption
+    return dataclasses.replace(adoption, subscription_id=subscription)

@@ -18,6 +18,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import security_scan  # noqa: E402  (lives in tools/, not in the package)
 
+# Settings as the code defines them: no operator IP file, no subscription from the shell.
+ISOLATED = {"SIGMATIQ_OPERATOR_IPS_FILE": str(ROOT / "tests" / "no-such-operator-ips.json")}
+
 
 class Synth:
     """One synthesized stack (`cdk.tf.json`) with small helpers for assertions."""
@@ -75,10 +78,10 @@ def synthesized_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def synthesized(synthesized_dir: Path) -> dict[str, Synth]:
-    stacks = synth(load(environ={}), synthesized_dir)
+    stacks = synth(load(environ=ISOLATED), synthesized_dir)
     if security_scan.TOOLS.exists():
-        files = stack_files(synthesized_dir)
-        SCANS["checkov"] = (security_scan.start_checkov(files), files)
+        copies = security_scan.without_imports(stack_files(synthesized_dir), synthesized_dir / "checkov")
+        SCANS["checkov"] = (security_scan.start_checkov(copies), copies)
     return stacks
 
 

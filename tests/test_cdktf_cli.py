@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT
+from conftest import ISOLATED, ROOT
 
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 
@@ -16,7 +16,8 @@ def cli_synth(tmp_path_factory):
     if not CDKTF.exists():
         pytest.fail("node_modules/.bin/cdktf is missing: run bin/setup (bin/test does it)")
     outdir = tmp_path_factory.mktemp("cli.out")
-    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1"}
+    env = {**os.environ, **ISOLATED, "CHECKPOINT_DISABLE": "1", "CI": "1"}
+    env.pop("ARM_SUBSCRIPTION_ID", None)
     env.pop("SIGMATIQ_IMAGE_TAG", None)
     env.pop("SIGMATIQ_LOCATION", None)
     result = subprocess.run(

@@ -4,7 +4,7 @@ import dataclasses
 import json
 
 import pytest
-from conftest import error_of, stack_files
+from conftest import ISOLATED, error_of, stack_files
 
 from sigmatiq_infra._cdktf import App, Aspects
 from sigmatiq_infra.app import build_app, main, synthesize
@@ -126,7 +126,7 @@ def test_a_suppression_without_a_real_reason_is_refused(tmp_path):
 
 
 def test_public_app_ingress_in_prod_needs_a_written_reason():
-    settings = load(environ={})
+    settings = load(environ=ISOLATED)
     prod = settings.environments["prod"]
     prod = dataclasses.replace(prod, network=dataclasses.replace(prod.network, public_app_ingress=True))
     settings = dataclasses.replace(settings, environments={"prod": prod})
@@ -138,7 +138,7 @@ def test_public_app_ingress_in_prod_needs_a_written_reason():
 # --- all problems together, clean failure, output kept intact ---------------------------------
 
 def bad_settings():
-    settings = load(environ={})
+    settings = load(environ=ISOLATED)
     beta, prod = settings.environments["beta"], settings.environments["prod"]
     beta = dataclasses.replace(
         beta, key_vault=dataclasses.replace(beta.key_vault, name="kv-trading-beta-1023-way-too-long"),
@@ -166,6 +166,8 @@ def test_a_failed_synth_leaves_the_previous_output_untouched(tmp_path):
 
 def test_main_exits_1_with_a_numbered_list_and_no_traceback(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CDKTF_OUTDIR", str(tmp_path / "out"))
+    monkeypatch.setenv("SIGMATIQ_OPERATOR_IPS_FILE", ISOLATED["SIGMATIQ_OPERATOR_IPS_FILE"])
+    monkeypatch.delenv("ARM_SUBSCRIPTION_ID", raising=False)
     monkeypatch.setenv("SIGMATIQ_BETA_IMAGE_TAG", "-beta")
     monkeypatch.setenv("SIGMATIQ_LOCATION", "Central US")
     assert main() == 1
@@ -187,7 +189,7 @@ def test_a_good_synth_replaces_the_stack_files_and_keeps_terraforms_own_files(tm
     kept = outdir / "stacks" / "shared" / ".terraform" / "providers.txt"
     kept.parent.mkdir(parents=True)
     kept.write_text("cached provider")
-    settings = load(environ={})
+    settings = load(environ=ISOLATED)
     settings = dataclasses.replace(settings, environments={})
     assert synthesize(settings, outdir) == ["shared"]
     assert kept.read_text() == "cached provider"

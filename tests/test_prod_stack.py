@@ -4,7 +4,7 @@ import base64
 import dataclasses
 
 import pytest
-from conftest import self_signed_root, synth
+from conftest import ISOLATED, self_signed_root, synth
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from sigmatiq_infra.settings import load
@@ -303,7 +303,7 @@ def root_certificate():
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory, root_certificate):
     """Prod with Managed Redis, zone-redundant HA, public app ingress and a PEM root cert."""
-    settings = load(environ={})
+    settings = load(environ=ISOLATED)
     prod = settings.environments["prod"]
     pem = root_certificate.public_bytes(Encoding.PEM).decode()
     prod = dataclasses.replace(
@@ -367,7 +367,7 @@ def test_public_app_ingress_is_an_explicit_setting_with_its_nsg_rule(variant):
 
 
 def test_bootstrap_mode_leaves_out_vault_secrets_and_apps(tmp_path):
-    settings = load(environ={"SIGMATIQ_PROD_BOOTSTRAP": "1"})
+    settings = load(environ={**ISOLATED, "SIGMATIQ_PROD_BOOTSTRAP": "1"})
     settings = dataclasses.replace(
         settings, environments={"prod": settings.environments["prod"]},
     )

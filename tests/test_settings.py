@@ -1,36 +1,37 @@
 """Settings: one typed module; image tag and location change without editing code."""
 
 import pytest
+from conftest import ISOLATED
 
 from sigmatiq_infra.settings import BETA, DEFAULTS, load
 from sigmatiq_infra.validation import ValidationError
 
 
 def test_without_overrides_the_settings_are_the_deployed_values():
-    settings = load(environ={})
+    settings = load(environ=ISOLATED)
     assert settings == DEFAULTS
     assert settings.shared.location == "centralus"
     assert settings.environments["beta"].image_tag == "beta"
 
 
 def test_sigmatiq_image_tag_changes_the_tag_of_every_environment():
-    settings = load(environ={"SIGMATIQ_IMAGE_TAG": "2026.11.3"})
+    settings = load(environ={**ISOLATED, "SIGMATIQ_IMAGE_TAG": "2026.11.3"})
     assert settings.environments["beta"].image_tag == "2026.11.3"
 
 
 def test_an_environment_specific_image_tag_wins_over_the_global_one():
-    settings = load(environ={"SIGMATIQ_IMAGE_TAG": "x", "SIGMATIQ_BETA_IMAGE_TAG": "rc1"})
+    settings = load(environ={**ISOLATED, "SIGMATIQ_IMAGE_TAG": "x", "SIGMATIQ_BETA_IMAGE_TAG": "rc1"})
     assert settings.environments["beta"].image_tag == "rc1"
 
 
 def test_sigmatiq_location_moves_every_stack():
-    settings = load(environ={"SIGMATIQ_LOCATION": "westeurope"})
+    settings = load(environ={**ISOLATED, "SIGMATIQ_LOCATION": "westeurope"})
     assert settings.shared.location == "westeurope"
     assert settings.environments["beta"].location == "westeurope"
 
 
 def test_an_empty_override_is_ignored():
-    assert load(environ={"SIGMATIQ_LOCATION": "", "SIGMATIQ_IMAGE_TAG": ""}) == DEFAULTS
+    assert load(environ={**ISOLATED, "SIGMATIQ_LOCATION": "", "SIGMATIQ_IMAGE_TAG": ""}) == DEFAULTS
 
 
 def test_the_apps_are_listed_once_each_with_their_ports():

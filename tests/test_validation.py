@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from conftest import error_of
+from conftest import ISOLATED, error_of
 
 from sigmatiq_infra._cdktf import TerraformVariable
 from sigmatiq_infra.app import build_app
@@ -127,7 +127,7 @@ def test_fails_when_the_location_is_a_display_name(stack):
 
 
 def test_a_bad_location_setting_fails_the_whole_app_before_synth():
-    settings = load(environ={"SIGMATIQ_LOCATION": "Central US"})
+    settings = load(environ={**ISOLATED, "SIGMATIQ_LOCATION": "Central US"})
     assert error_of(lambda: build_app(settings)).startswith(
         "ResourceGroup 'shared/Group': location 'Central US' is not an Azure region name.",
     )
@@ -364,7 +364,7 @@ def test_a_secret_value_given_as_text_is_rejected(stack, group):
 
 
 def test_settings_with_a_bad_app_fail_the_build_with_the_app_path():
-    settings = load(environ={})
+    settings = load(environ=ISOLATED)
     beta = settings.environments["beta"]
     bad = dataclasses.replace(beta, apps=(dataclasses.replace(beta.apps[0], port=0),))
     settings = dataclasses.replace(settings, environments={"beta": bad})

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,23 @@ def load_suppressions(path: Path = SUPPRESSIONS) -> list[Suppression]:
             raise ValueError(f"{path}: suppression {entry} needs a written reason (20+ characters)")
         suppressions.append(Suppression(entry["stack"], entry["check"], entry["address"], reason))
     return suppressions
+
+
+def without_imports(stack_files: dict[str, Path], workdir: Path) -> dict[str, Path]:
+    """Copies of the stacks without the top-level `import` list, for checkov.
+
+    checkov 3.3.30's terraform_json parser fails on a stack with `import` blocks (which
+    adoption adds) and then reports 0 failed checks; the copies keep everything else.
+    """
+    copies = {}
+    for name, path in stack_files.items():
+        document = json.loads(path.read_text())
+        document.pop("import", None)
+        copy = workdir / name / "cdk.tf.json"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(json.dumps(document))
+        copies[name] = copy
+    return copies
 
 
 def start_checkov(stack_files: dict[str, Path]) -> subprocess.Popen[str]:
@@ -183,8 +201,10 @@ def main(outdir: str = "cdktf.out") -> int:
         path.parent.name: path for path in sorted(Path(outdir).glob("stacks/*/cdk.tf.json"))
     }
     suppressions = load_suppressions()
-    scans = checkov_results(start_checkov(stack_files), stack_files, suppressions)
-    secrets = scan_secrets(repository_files() + list(stack_files.values()))
+    with tempfile.TemporaryDirectory() as workdir:
+        copies = without_imports(stack_files, Path(workdir))
+        scans = checkov_results(start_checkov(copies), copies, suppressions)
+    secrets = scan_secrets(repository_files()) or scan_secrets(list(stack_files.values()), Path(outdir))
     print("\n".join(summary(scans)))
     print(f"detect-secrets: {len(secrets)} files with findings")
     found = problems(scans, suppressions) + [f"secret in {name}" for name in secrets]

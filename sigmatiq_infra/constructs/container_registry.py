@@ -135,6 +135,7 @@ class ExistingContainerRegistry(ContainerRegistryBase):
         )
         self.id = self.data.id
         self.name = name
+        self.resource_group_name = resource_group_name
         self.login_server = self.data.login_server
 
 

@@ -42,5 +42,6 @@ class UserAssignedIdentity(Construct):
         )
         self.name: str = props.name
         self.id: str = self.resource.id
+        self.resource_group = props.resource_group
         self.principal_id: str = self.resource.principal_id
         self.client_id: str = self.resource.client_id

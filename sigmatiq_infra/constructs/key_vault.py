@@ -182,4 +182,5 @@ class ExistingKeyVault(KeyVaultBase):
         )
         self.id = self.data.id
         self.name = name
+        self.resource_group_name = resource_group_name
         self.vault_uri = self.data.vault_uri

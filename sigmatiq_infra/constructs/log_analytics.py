@@ -52,3 +52,4 @@ class LogAnalyticsWorkspace(Construct):
         )
         self.id: str = self.resource.id
         self.name: str = props.name
+        self.resource_group = props.resource_group

@@ -145,8 +145,9 @@ class PostgresServer(Construct, PrivateLinkTarget):
         rules = list(props.firewall_rules)
         if props.allow_azure_services:
             rules.insert(0, FirewallRule("AllowAzureServices", "0.0.0.0", "0.0.0.0"))
+        self.firewall_rules: dict[str, PostgresqlFlexibleServerFirewallRule] = {}
         for rule in rules:
-            PostgresqlFlexibleServerFirewallRule(
+            self.firewall_rules[rule.name] = PostgresqlFlexibleServerFirewallRule(
                 self, f"Firewall-{rule.name}",
                 server_id=self.id,
                 name=rule.name,

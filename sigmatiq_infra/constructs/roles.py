@@ -97,3 +97,12 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
             principal_type=principal.principal_type,
         )
     return made[key]
+
+
+def role_assignments_on(scope: Construct) -> list[tuple[Construct, BuiltInRole, RoleAssignment]]:
+    """Every (target, role, assignment) that `grant()` made anywhere below `scope`."""
+    found = []
+    for target in scope.node.find_all():
+        for (role, _), assignment in getattr(target, "_role_assignments", {}).items():
+            found.append((target, role, assignment))
+    return found

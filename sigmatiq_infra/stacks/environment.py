@@ -29,6 +29,7 @@ from sigmatiq_infra.constructs import (
     ContainerAppEnvironmentProps,
     ContainerAppProps,
     ContainerRegistry,
+    FirewallRule,
     KeyVault,
     KeyVaultProps,
     LogAnalyticsWorkspace,
@@ -57,6 +58,7 @@ from sigmatiq_infra.constructs.private_dns import DnsResolver, DnsResolverProps,
 from sigmatiq_infra.constructs.private_endpoint import PrivateNetwork
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
 from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings, VpnSettings
+from sigmatiq_infra.stacks.adoption import Adoption
 from sigmatiq_infra.stacks.base import AzureStack
 
 PASSWORD_VARIABLE = "postgres_admin_password"
@@ -101,6 +103,9 @@ class EnvironmentStack(AzureStack):
             high_availability_mode=pg.high_availability_mode,
             public_network_access_enabled=pg.public_access,
             allow_azure_services=pg.allow_azure_services,
+            firewall_rules=[
+                FirewallRule(f"operator-{name}", ip, ip) for name, ip in pg.operator_ips.items()
+            ],
             administrator_login=pg.administrator_login,
             administrator_password=password,
             databases=pg.databases,
@@ -148,6 +153,19 @@ class EnvironmentStack(AzureStack):
         if network and not internal:
             suppress(environment, NO_PUBLIC_NETWORK_ACCESS.id, env.network.public_app_ingress_reason)
 
+        # What the seed deployed (steps 3-4) is imported, not created, when settings say so.
+        adoption = Adoption(self, env.adoption)
+        for group in (data_group, apps_group):
+            adoption.group(group)
+        for existing in (postgres, cache, identity, vault, app_config, environment):
+            adoption.resource(existing)
+        for name, database in postgres.databases.items():
+            adoption.child(database, postgres, "databases", name)
+        if pg.allow_azure_services:
+            adoption.child(
+                postgres.firewall_rules["AllowAzureServices"], postgres, "firewallRules", "AllowAzureServices",
+            )
+
         self.postgres = postgres
         self.cache = cache
         self.identity = identity
@@ -160,6 +178,7 @@ class EnvironmentStack(AzureStack):
         TerraformOutput(self, "redis_hostname", value=cache.hostname)
         TerraformOutput(self, "identity_client_id", value=identity.client_id)
         if env.bootstrap:
+            adoption.role_assignments()
             return  # the vault's data plane (secrets) and the apps come in the second deploy
 
         database_url = vault.add_secret("PostgresConnectionString", SecretProps(
@@ -175,6 +194,8 @@ class EnvironmentStack(AzureStack):
             ),
             content_type="application/x-redis-url",
         ))
+        for reference in (database_url, redis_url):
+            adoption.secret(reference.dependency, vault.name, reference.name)
         shared_vault = KeyVault.from_existing(
             self, "SharedVault", name=shared.key_vault, resource_group_name=shared.resource_group,
         )
@@ -213,6 +234,7 @@ class EnvironmentStack(AzureStack):
                 secret_env=secret_env,
             ))
             TerraformOutput(self, f"{app.name}_fqdn", value=self.apps[app.name].fqdn)
+        adoption.role_assignments()
 
     def _private_network(
         self, env: EnvironmentSettings, group: ResourceGroup,

@@ -14,6 +14,7 @@ from sigmatiq_infra.constructs import (
     ResourceGroupProps,
 )
 from sigmatiq_infra.settings import SharedSettings
+from sigmatiq_infra.stacks.adoption import Adoption
 from sigmatiq_infra.stacks.base import AzureStack
 
 
@@ -39,6 +40,10 @@ class SharedStack(AzureStack):
             sku=settings.registry_sku,
             public_network_access_enabled=settings.registry_public_access,
         ))
+        adoption = Adoption(self, settings.adoption)
+        adoption.group(group)
+        adoption.resource(vault)
+        adoption.resource(registry)
         self.vault = vault
         self.registry = registry
         TerraformOutput(self, "registry_login_server", value=registry.login_server)

@@ -1,0 +1,102 @@
+"""Adoption: Terraform `import` blocks for resources that already exist in Azure.
+
+Arguments that force replacement are not changed by adopting: the stacks already use the
+deployed values (see README "Adopting the existing beta"), so the first plan imports and
+updates in place, never destroys.
+"""
+
+from __future__ import annotations
+
+from constructs import Construct, IConstruct
+
+from sigmatiq_infra import azure_ids
+from sigmatiq_infra._cdktf import TerraformResource, TerraformStack, TerraformVariable
+from sigmatiq_infra.constructs import ResourceGroup
+from sigmatiq_infra.constructs.roles import role_assignments_on
+from sigmatiq_infra.settings import AdoptionSettings
+from sigmatiq_infra.validation import Validator
+
+SUBSCRIPTION_VARIABLE = "subscription_id"
+
+
+class Adoption:
+    """Emits `import` blocks for one stack's existing resources (when settings enable it)."""
+
+    def __init__(self, stack: TerraformStack, settings: AdoptionSettings) -> None:
+        self.stack = stack
+        self.settings = settings
+        self.enabled = settings.enabled
+        self._subscription: str | None = None
+        check = Validator("AdoptionSettings", stack.node.path)
+        if settings.subscription_id is not None:
+            check.require(
+                azure_ids.SUBSCRIPTION_ID.fullmatch(settings.subscription_id) is not None,
+                "subscription_id", settings.subscription_id, "is not a subscription id",
+                "a GUID such as 00000000-0000-0000-0000-000000000000",
+                "set ARM_SUBSCRIPTION_ID (or the setting) to the subscription's id",
+            )
+        for key, guid in settings.role_assignments.items():
+            check.require(
+                azure_ids.GUID.fullmatch(guid) is not None, f"role_assignments[{key!r}]", guid,
+                "is not a role assignment name", "the assignment's GUID (its `name`)",
+                "copy `name` from `az role assignment list`",
+            )
+        for name, version in settings.secret_versions.items():
+            check.require(
+                len(version) == 32 and all(c in "0123456789abcdef" for c in version),
+                f"secret_versions[{name!r}]", version, "is not a Key Vault secret version",
+                "32 lowercase hex characters", "copy the last part of the id `az keyvault secret show` prints",
+            )
+        check.done()
+
+    @property
+    def subscription(self) -> str:
+        """The literal subscription id, or a deploy-time variable when unknown at synth."""
+        if self._subscription is None:
+            if self.settings.subscription_id:
+                self._subscription = self.settings.subscription_id
+            else:
+                variable = TerraformVariable(
+                    self.stack, SUBSCRIPTION_VARIABLE, type="string", nullable=False,
+                    description="Subscription of the resources to adopt (import); set "
+                    "ARM_SUBSCRIPTION_ID before synth or TF_VAR_subscription_id.",
+                )
+                self._subscription = variable.string_value
+        return self._subscription
+
+    def group(self, group: ResourceGroup) -> None:
+        if self.enabled:
+            self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name))
+
+    def resource(self, construct: Construct) -> None:
+        """A top-level resource construct (`.resource`, `.name`, `.resource_group`)."""
+        if self.enabled:
+            self._import(construct.resource, self.azure_id(construct))  # type: ignore[attr-defined]
+
+    def child(self, resource: TerraformResource, parent: Construct, child_type: str, name: str) -> None:
+        """A child resource, e.g. a database of a server."""
+        if self.enabled:
+            self._import(resource, azure_ids.child_id(self.azure_id(parent), child_type, name))
+
+    def secret(self, resource: TerraformResource, vault_name: str, secret_name: str) -> None:
+        version = self.settings.secret_versions.get(secret_name)
+        if self.enabled and version:
+            self._import(resource, f"https://{vault_name}.vault.azure.net/secrets/{secret_name}/{version}")
+
+    def role_assignments(self) -> None:
+        """Every grant in the stack whose existing assignment is listed in settings."""
+        for target, role, assignment in role_assignments_on(self.stack):
+            guid = self.settings.role_assignments.get(f"{role.display_name} on {target.name}")
+            if self.enabled and guid:
+                self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid))
+
+    def azure_id(self, construct: IConstruct) -> str:
+        primary = getattr(construct, "resource", None) or construct.data  # type: ignore[attr-defined]
+        group = getattr(construct, "resource_group", None)
+        group_name = group.name if group is not None else construct.resource_group_name  # type: ignore[attr-defined]
+        return azure_ids.resource_id(
+            self.subscription, group_name, primary.terraform_resource_type, construct.name,  # type: ignore[attr-defined]
+        )
+
+    def _import(self, resource: TerraformResource, azure_id: str) -> None:
+        resource.import_from(azure_id)
