@@ -48,7 +48,7 @@ EXPECTED_BETA = {
     "azurerm_container_app_environment": [f"{BETA_APPS}/Microsoft.App/managedEnvironments/cae-trading-beta"],
 }
 ASSIGNMENT = "9f8e7d6c-5b4a-4321-8765-43210fedcba9"
-VERSION = "0123456789abcdef0123456789abcdef"
+VERSION = "0123456789abcdef" * 2  # a Key Vault secret version id (not a secret)
 
 
 @pytest.fixture(scope="module")
