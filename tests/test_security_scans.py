@@ -1,5 +1,7 @@
 """checkov and detect-secrets pass on every synthesized stack (CI runs these)."""
 
+import json
+
 import pytest
 from conftest import SCANS, security_scan
 
@@ -70,3 +72,14 @@ def test_detect_secrets_does_find_a_planted_key(tmp_path):
                        + "Zm9vYmFy" * 11 + "==\n")
     found = security_scan.scan_secrets([planted], cwd=tmp_path)
     assert [finding["type"] for finding in found["leak.env"]] == ["Azure Storage Account access key"]
+
+
+def test_checkov_scans_copies_without_the_import_blocks_its_parser_cannot_read(synthesized_dir):
+    copies = security_scan.without_imports(
+        {"beta": synthesized_dir / "stacks" / "beta" / "cdk.tf.json"}, synthesized_dir / "no-imports",
+    )
+    original = json.loads((synthesized_dir / "stacks" / "beta" / "cdk.tf.json").read_text())
+    copy = json.loads(copies["beta"].read_text())
+    assert original["import"]
+    assert "import" not in copy
+    assert copy["resource"] == original["resource"]

@@ -1,0 +1,44 @@
+"""`sigmatiq-infra`: operator commands for the chores the seed's scripts did by hand.
+
+Every command has `--help`. Errors print one clean line (`sigmatiq-infra: error: ...`) and
+exit non-zero: 2 for bad input, 1 when the work itself failed; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.validation import ValidationError
+
+
+def parser() -> argparse.ArgumentParser:
+    from sigmatiq_infra.cli import allow_ip, cost, diagram, vpn_cert
+
+    root = argparse.ArgumentParser(
+        prog="sigmatiq-infra",
+        description="Operator tools for the Sigmatiq Azure estate (certificates, firewall, diagrams, costs).",
+    )
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (vpn_cert, allow_ip, diagram, cost):
+        module.register(commands)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    try:
+        return arguments.run(arguments) or 0
+    except ValidationError as error:
+        for problem in error.problems:
+            print(f"sigmatiq-infra: error: {problem}", file=sys.stderr)
+        return 2
+    except CliError as error:
+        print(f"sigmatiq-infra: error: {error}", file=sys.stderr)
+        return error.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

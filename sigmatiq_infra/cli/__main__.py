@@ -1,0 +1,5 @@
+import sys
+
+from sigmatiq_infra.cli import main
+
+sys.exit(main())

@@ -1,0 +1,186 @@
+"""`cost`: a monthly estimate per resource of a synthesized stack, from the price table in
+`sigmatiq_infra/data/prices.toml` (every price carries its source and date), printed beside
+the seed's own estimate with the difference explained per line."""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from dataclasses import dataclass
+from importlib import resources as package_files
+from pathlib import Path
+from typing import Any
+
+from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack, stack_names
+
+SECONDS_PER_MONTH = 730 * 3600
+FIELDS = ("id", "description", "unit", "price", "source", "date")
+
+
+@dataclass(frozen=True)
+class Price:
+    id: str
+    description: str
+    unit: str
+    price: float
+    source: str
+    date: str
+
+    @property
+    def monthly(self) -> float:
+        """The price of one unit for a month (hourly prices times 730 hours)."""
+        return self.price * 730 if self.unit == "hour" else self.price
+
+
+@dataclass(frozen=True)
+class Line:
+    resource: str
+    price: Price
+    quantity: float
+    note: str = ""
+
+    @property
+    def monthly(self) -> float:
+        return round(self.price.monthly * self.quantity, 2)
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    prices: dict[str, Price]
+    usage: dict[str, float]
+    seed: dict[str, list[dict[str, Any]]]
+    seed_total: dict[str, float]
+
+
+def load_prices(path: Path | None = None) -> PriceTable:
+    text = path.read_text() if path else (
+        package_files.files("sigmatiq_infra").joinpath("data/prices.toml").read_text()
+    )
+    data = tomllib.loads(text)
+    prices = {}
+    for entry in data["price"]:
+        missing = [key for key in FIELDS if entry.get(key) in (None, "")]
+        if missing:
+            raise CliError(f"price table: entry {entry.get('id', '?')!r} lacks {', '.join(missing)}.", exit_code=1)
+        prices[entry["id"]] = Price(**{key: entry[key] for key in FIELDS})
+    return PriceTable(
+        prices, dict(data.get("usage", {})),
+        {stack: list(lines) for stack, lines in data.get("seed", {}).items()},
+        dict(data.get("seed_total", {})),
+    )
+
+
+def estimate(stack: Stack, table: PriceTable) -> list[Line]:
+    """One line per priced component of each resource; free resources cost nothing."""
+    lines: list[Line] = []
+    for resource in stack.resources.values():
+        if resource.data:
+            continue  # looked up, not owned by this stack
+        for price_id, quantity, note in _components(resource, table.usage):
+            price = table.prices.get(price_id)
+            if price is None:
+                raise CliError(
+                    f"cost: no price for {price_id!r} ({resource.address}). Fix: add it to "
+                    "sigmatiq_infra/data/prices.toml with its source and date.", exit_code=1,
+                )
+            lines.append(Line(resource.address, price, quantity, note))
+    return lines
+
+
+def _components(resource: Resource, usage: dict[str, float]) -> list[tuple[str, float, str]]:
+    config, tf_type = resource.config, resource.tf_type
+    if tf_type == "azurerm_postgresql_flexible_server":
+        servers = 2 if config.get("high_availability") else 1
+        return [
+            (f"postgres.compute.{config['sku_name']}", servers, "with HA standby" if servers == 2 else ""),
+            ("postgres.storage.gb", config.get("storage_mb", 32768) / 1024 * servers, "GB-month"),
+        ]
+    if tf_type == "azurerm_redis_cache":
+        return [(f"redis.{config['sku_name']}.{config['family']}{config['capacity']}", 1, "")]
+    if tf_type == "azurerm_managed_redis":
+        return [(f"managed-redis.{config['sku_name']}", 1, "")]
+    if tf_type == "azurerm_virtual_network_gateway":
+        return [(f"vpn-gateway.{config['sku']}", 1, "")]
+    if tf_type == "azurerm_public_ip":
+        return [("public-ip.standard-static", 1, "")]
+    if tf_type in ("azurerm_private_dns_resolver_inbound_endpoint", "azurerm_private_dns_resolver_outbound_endpoint"):
+        return [("dns-resolver.endpoint", 1, "")]
+    if tf_type == "azurerm_private_dns_zone":
+        return [("private-dns.zone", 1, "")]
+    if tf_type == "azurerm_private_endpoint":
+        return [("private-endpoint", 1, "")]
+    if tf_type == "azurerm_key_vault":
+        return [("key-vault.operations-10k", usage["key_vault_operations_10k"], "assumed operations")]
+    if tf_type == "azurerm_container_registry":
+        return [(f"container-registry.{config['sku']}", 1, "")]
+    if tf_type == "azurerm_app_configuration":
+        return [(f"app-configuration.{config['sku']}", 1, "")]
+    if tf_type == "azurerm_log_analytics_workspace":
+        return [("log-analytics.gb", usage["log_analytics_gb"], "assumed GB ingested beyond the free 5 GB")]
+    if tf_type == "azurerm_container_app":
+        return _container_app(config)
+    return []
+
+
+def _container_app(config: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """Replicas kept warm (min_replicas) are billed at the idle rate all month; replicas
+    that scale to zero are assumed to fit in the monthly free grant (shared by the apps)."""
+    template = config["template"]
+    warm = template.get("min_replicas", 0)
+    if not warm:
+        return [("container-apps.free-grant", 0, "scales to zero; assumed within the free grant")]
+    container = template["container"][0]
+    memory = float(str(container["memory"]).removesuffix("Gi"))
+    return [
+        ("container-apps.idle-vcpu-second", warm * container["cpu"] * SECONDS_PER_MONTH,
+         f"{warm} warm replica(s), vCPU-seconds at the idle rate"),
+        ("container-apps.idle-gib-second", warm * memory * SECONDS_PER_MONTH,
+         f"{warm} warm replica(s), GiB-seconds at the idle rate"),
+    ]
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "cost", help="estimate a stack's monthly cost",
+        description="Estimate a synthesized stack's monthly cost per resource and compare it with the seed's estimate.",
+    )
+    command.add_argument("stack", metavar="STACK", help=f"one of: {', '.join(stack_names())}")
+    command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
+    command.set_defaults(run=report)
+
+
+def report(arguments: argparse.Namespace) -> int:
+    table = load_prices()
+    stack = load_stack(arguments.stack, arguments.out)
+    lines = estimate(stack, table)
+    print(render(stack.name, lines, table))
+    return 0
+
+
+def render(stack_name: str, lines: list[Line], table: PriceTable) -> str:
+    out = [f"Monthly cost estimate for {stack_name} (USD, pay-as-you-go list prices)", ""]
+    width = max([len(line.resource) for line in lines] + [8])
+    for line in sorted(lines, key=lambda item: (-item.monthly, item.resource)):
+        note = f"  ({line.note})" if line.note else ""
+        out.append(f"{line.resource:<{width}}  {line.monthly:>9.2f}  [{line.price.id}]{note}")
+    total = round(sum(line.monthly for line in lines), 2)
+    out += [f"{'total':<{width}}  {total:>9.2f}", ""]
+    seed = table.seed.get(stack_name, [])
+    if seed:
+        lines_total = sum(item["monthly"] for item in seed)
+        stated = table.seed_total.get(stack_name, lines_total)
+        out.append(
+            f"Seed estimate: about ${stated:.0f}/month (its lines add up to ${lines_total:.0f}); "
+            f"this estimate is ${total - stated:+.0f}. Per line:"
+        )
+        for item in seed:
+            ours = round(sum(line.monthly for line in lines if line.price.id in item["prices"]), 2)
+            difference = ours - item["monthly"]
+            out.append(f"  {item['item']}: seed {item['monthly']:.2f}, here {ours:.2f} ({difference:+.2f})")
+            if abs(difference) >= 1:
+                out.append(f"    why: {item['why']}")
+    out += ["", "Prices (source, date):"]
+    for price in sorted({line.price for line in lines}, key=lambda p: p.id):
+        out.append(f"  [{price.id}] {price.price:g}/{price.unit}: {price.description} ({price.source}, {price.date})")
+    return "\n".join(out)

@@ -1,0 +1,73 @@
+"""Reading a synthesized stack (`cdktf.out/stacks/<stack>/cdk.tf.json`) for the commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.settings import DEFAULTS
+
+REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.")
+
+
+@dataclass
+class Resource:
+    address: str
+    """`azurerm_key_vault.Vault_23237E5B` or `data.azurerm_key_vault.SharedVault_1595D576`."""
+    tf_type: str
+    logical_id: str
+    config: dict[str, Any]
+    data: bool = False
+
+    @property
+    def name(self) -> str:
+        name = self.config.get("name")
+        return name if isinstance(name, str) and "${" not in name else self.logical_id
+
+
+@dataclass
+class Stack:
+    name: str
+    document: dict[str, Any]
+    resources: dict[str, Resource] = field(default_factory=dict)
+
+    def referenced(self, value: Any) -> Resource | None:
+        """The resource a `${type.id.attribute}` expression points at."""
+        if not isinstance(value, str):
+            return None
+        match = REFERENCE.search(value)
+        if not match:
+            return None
+        prefix = "data." if match.group(1) else ""
+        return self.resources.get(f"{prefix}{match.group(2)}.{match.group(3)}")
+
+
+def stack_names() -> list[str]:
+    return ["shared", *DEFAULTS.environments]
+
+
+def load_stack(name: str, outdir: Path) -> Stack:
+    if name not in stack_names():
+        raise CliError(
+            f"unknown stack {name!r}. Allowed: {', '.join(stack_names())}. Fix: pass one of those."
+        )
+    path = outdir / "stacks" / name / "cdk.tf.json"
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise CliError(f"{path} does not exist. Fix: run bin/synth first (or pass --out).") from None
+    except ValueError as problem:
+        raise CliError(f"{path} is not valid JSON ({problem}). Fix: run bin/synth again.") from None
+    stack = Stack(name, document)
+    for data, section in ((False, "resource"), (True, "data")):
+        for tf_type, resources in document.get(section, {}).items():
+            for logical_id, config in resources.items():
+                resource = Resource(
+                    f"{'data.' if data else ''}{tf_type}.{logical_id}", tf_type, logical_id, config, data,
+                )
+                stack.resources[resource.address] = resource
+    return stack
