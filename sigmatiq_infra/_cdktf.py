@@ -3,6 +3,7 @@
 from cdktf import (
     App,
     Aspects,
+    AzurermBackend,
     Fn,
     IAspect,
     ITerraformDependable,
@@ -19,6 +20,7 @@ from cdktf import (
 __all__ = [
     "App",
     "Aspects",
+    "AzurermBackend",
     "Fn",
     "IAspect",
     "ITerraformDependable",

@@ -24,15 +24,18 @@ T = TypeVar("T")
 
 def build_app(settings: Settings | None = None, outdir: str | None = None) -> App:
     """Every stack, ready to `synth()`. Raises one ValidationError with every problem found."""
-    from sigmatiq_infra.stacks import EnvironmentStack, SharedStack
+    from sigmatiq_infra.stacks import EnvironmentStack, SharedStack, StateStack
 
     with collect_problems() as problems:
         settings = _collect(problems, lambda: settings or load())
         app = App(outdir=outdir) if outdir else App()
         if settings is not None:
-            shared = _collect(problems, lambda: SharedStack(app, "shared", settings.shared))
+            state = settings.state if settings.remote_state else None
+            if settings.state is not None:
+                _collect(problems, lambda: StateStack(app, "state", settings.state))
+            shared = _collect(problems, lambda: SharedStack(app, "shared", settings.shared, state))
             for env in settings.environments.values():
-                stack = _collect(problems, lambda env=env: EnvironmentStack(app, env, settings.shared))
+                stack = _collect(problems, lambda env=env: EnvironmentStack(app, env, settings.shared, state))
                 if stack is not None and shared is not None:
                     # Environments look the shared vault and registry up by name.
                     stack.add_dependency(shared)

@@ -10,6 +10,9 @@ Overrides without editing code (environment variables, read by `load()`):
 - `SIGMATIQ_<ENV>_IMAGE_TAG`      image tag for one environment, e.g. `SIGMATIQ_BETA_IMAGE_TAG`.
 - `SIGMATIQ_<ENV>_VPN_ROOT_CERT_FILE`  P2S root certificate file of a private environment.
 - `SIGMATIQ_<ENV>_BOOTSTRAP=1`    first deploy of a private environment from outside its VNet.
+- `SIGMATIQ_REMOTE_STATE=1`       keep state in the `state` stack's storage account.
+- `SIGMATIQ_STATE_STORAGE_ACCOUNT`, `SIGMATIQ_STATE_RESOURCE_GROUP`, `SIGMATIQ_STATE_CONTAINER`,
+  `SIGMATIQ_STATE_CI_PRINCIPAL_ID`  where that is, and who in CI may read it.
 
 The Azure subscription and tenant are never settings: they come from the azurerm
 provider's own authentication (`az login`, or `ARM_SUBSCRIPTION_ID`/`ARM_TENANT_ID`/...).
@@ -236,9 +239,29 @@ class EnvironmentSettings:
 
 
 @dataclass(frozen=True)
+class StateSettings:
+    """Where Terraform state lives when shared with a team (the `state` stack creates it)."""
+
+    location: str
+    resource_group: str
+    storage_account: str
+    container: str = "tfstate"
+    ci_principal_id: str | None = None
+    """Object id of CI's service principal, granted blob access to read state for
+    `cdktf diff`. Set with `SIGMATIQ_STATE_CI_PRINCIPAL_ID`."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Settings:
     shared: SharedSettings
     environments: Mapping[str, EnvironmentSettings]
+    state: StateSettings | None = None
+    """The state storage (the `state` stack); None leaves it out."""
+    remote_state: bool = False
+    """Keep the shared/beta/prod stacks' state in `state`'s storage account (azurerm
+    backend, one key per stack, locked by blob lease) instead of local files. Turned on by
+    `SIGMATIQ_REMOTE_STATE=1`; local state stays the default for development."""
 
 
 LOCATION = "centralus"
@@ -372,7 +395,15 @@ PROD = EnvironmentSettings(
     protect_data=True,
 )
 
-DEFAULTS = Settings(shared=SHARED, environments={"beta": BETA, "prod": PROD})
+STATE = StateSettings(
+    location=LOCATION,
+    resource_group="rg-trading-tfstate",
+    storage_account="sttradingtfstate",
+    container="tfstate",
+    tags={"Environment": "shared", **PRODUCT_TAGS},
+)
+
+DEFAULTS = Settings(shared=SHARED, environments={"beta": BETA, "prod": PROD}, state=STATE)
 
 
 def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) -> Settings:
@@ -403,7 +434,18 @@ def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) ->
             vpn = dataclasses.replace(env.network.vpn, root_certificate_file=certificate)
             env = dataclasses.replace(env, network=dataclasses.replace(env.network, vpn=vpn))
         environments[key] = env
-    return Settings(shared=shared, environments=environments)
+    state = base.state
+    if state is not None:
+        state = dataclasses.replace(
+            state,
+            location=location or state.location,
+            storage_account=environ.get("SIGMATIQ_STATE_STORAGE_ACCOUNT") or state.storage_account,
+            resource_group=environ.get("SIGMATIQ_STATE_RESOURCE_GROUP") or state.resource_group,
+            container=environ.get("SIGMATIQ_STATE_CONTAINER") or state.container,
+            ci_principal_id=environ.get("SIGMATIQ_STATE_CI_PRINCIPAL_ID") or state.ci_principal_id,
+        )
+    remote = environ.get("SIGMATIQ_REMOTE_STATE", "") not in ("", "0") or base.remote_state
+    return Settings(shared=shared, environments=environments, state=state, remote_state=remote)
 
 
 OPERATOR_IPS_FILE = "config/operator-ips.json"

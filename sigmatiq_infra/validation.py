@@ -123,6 +123,15 @@ class NameRules:
         first="a-zA-Z", first_text="a letter", last=_ALNUM, last_text="a letter or digit",
         no_double_hyphen=True, globally_unique=True,
     )
+    STORAGE_ACCOUNT = NameRule(
+        "storage account", 3, 24, _LOWER_ALNUM, "lowercase letters and digits only",
+        globally_unique=True,
+    )
+    STORAGE_CONTAINER = NameRule(
+        "storage container", 3, 63, r"a-z0-9\-", "lowercase letters, digits and hyphens",
+        first=_LOWER_ALNUM, first_text="a lowercase letter or digit",
+        last=_LOWER_ALNUM, last_text="a lowercase letter or digit", no_double_hyphen=True,
+    )
     KEY_VAULT_SECRET = NameRule(
         "Key Vault secret", 1, 127, r"a-zA-Z0-9\-", "letters, digits and hyphens",
     )

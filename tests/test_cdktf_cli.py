@@ -30,7 +30,7 @@ def cli_synth(tmp_path_factory):
 def test_cdktf_synth_exits_zero_and_writes_every_stack(cli_synth):
     result, outdir = cli_synth
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["beta", "prod", "shared"]
+    assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["beta", "prod", "shared", "state"]
 
 
 def test_the_cli_output_equals_the_in_process_synth(cli_synth, synthesized):

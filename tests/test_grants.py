@@ -32,4 +32,5 @@ def test_built_in_roles_carry_azure_role_definition_guids():
         "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
         "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
         "App Configuration Data Reader": "516239f1-63e1-4d78-a4de-a74fb236a071",
+        "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     }

@@ -173,13 +173,13 @@ def test_main_exits_1_with_a_numbered_list_and_no_traceback(tmp_path, monkeypatc
     assert main() == 1
     err = capsys.readouterr().err
     lines = err.splitlines()
-    assert lines[0] == "sigmatiq-infra: synth stopped, nothing was written (10 problems):"
-    assert lines[1] == (
-        "  1. ResourceGroup 'shared/Group': location 'Central US' is not an Azure region name. "
+    assert lines[0] == "sigmatiq-infra: synth stopped, nothing was written (11 problems):"
+    assert lines[2] == (
+        "  2. ResourceGroup 'shared/Group': location 'Central US' is not an Azure region name. "
         "Allowed: a region name such as 'centralus' or 'westeurope' (lowercase, no spaces). "
         "Fix: use the name `az account list-locations -o table` shows in its Name column."
     )
-    assert any(line.startswith("  4. ContainerApp 'beta/ca-auth-api': image tag '-beta'") for line in lines)
+    assert any(line.startswith("  5. ContainerApp 'beta/ca-auth-api': image tag '-beta'") for line in lines)
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
@@ -190,7 +190,7 @@ def test_a_good_synth_replaces_the_stack_files_and_keeps_terraforms_own_files(tm
     kept.parent.mkdir(parents=True)
     kept.write_text("cached provider")
     settings = load(environ=ISOLATED)
-    settings = dataclasses.replace(settings, environments={})
+    settings = dataclasses.replace(settings, environments={}, state=None)
     assert synthesize(settings, outdir) == ["shared"]
     assert kept.read_text() == "cached provider"
     assert json.loads(stack_files(outdir)["shared"].read_text())["resource"]["azurerm_key_vault"]
@@ -218,6 +218,8 @@ NAMES = {
     "SUBNET": ("GatewaySubnet", "snet-pe."),
     "NETWORK_RESOURCE": ("vpngw-trading-prod", "vpn gw"),
     "PRIVATE_ENDPOINT": ("pe-kv-trading-prod", "p"),
+    "STORAGE_ACCOUNT": ("sttradingtfstate", "st-trading-tfstate"),
+    "STORAGE_CONTAINER": ("tfstate", "tf_state"),
     "DNS_RESOLVER": ("dnsr-trading-prod", "dnsr.prod"),
     "MANAGED_REDIS": ("redis-trading-prod", "redis--prod"),
     "ENVIRONMENT_VARIABLE": ("DATABASE_URL", "DATABASE-URL"),

@@ -21,7 +21,7 @@ def checkov(synthesized):
 
 def test_checkov_parsed_and_checked_every_stack(checkov):
     scans, _ = checkov
-    assert sorted(scans) == ["beta", "prod", "shared"]
+    assert sorted(scans) == ["beta", "prod", "shared", "state"]
     for scan in scans.values():
         assert scan.parse_errors == 0
         assert scan.checks_run > 0
@@ -62,7 +62,7 @@ def test_detect_secrets_finds_nothing_in_the_repository():
 
 def test_detect_secrets_finds_nothing_in_the_synthesized_stacks(synthesized_dir):
     files = list((synthesized_dir / "stacks").glob("*/cdk.tf.json"))
-    assert len(files) == 3
+    assert len(files) == 4
     assert security_scan.scan_secrets(files, cwd=synthesized_dir) == {}
 
 

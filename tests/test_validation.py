@@ -129,7 +129,7 @@ def test_fails_when_the_location_is_a_display_name(stack):
 def test_a_bad_location_setting_fails_the_whole_app_before_synth():
     settings = load(environ={**ISOLATED, "SIGMATIQ_LOCATION": "Central US"})
     assert error_of(lambda: build_app(settings)).startswith(
-        "ResourceGroup 'shared/Group': location 'Central US' is not an Azure region name.",
+        "ResourceGroup 'state/Group': location 'Central US' is not an Azure region name.",
     )
 
 

@@ -53,7 +53,8 @@ from sigmatiq_infra.constructs.resource_group import (
     ResourceGroup,
     ResourceGroupProps,
 )
-from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
+from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, PrincipalById, grant
+from sigmatiq_infra.constructs.storage_account import StorageAccount, StorageAccountProps
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
 
@@ -84,6 +85,7 @@ __all__ = [
     "PostgresServer",
     "PostgresServerProps",
     "Principal",
+    "PrincipalById",
     "PrivateDnsZones",
     "PrivateEndpoint",
     "PrivateEndpointProps",
@@ -97,6 +99,8 @@ __all__ = [
     "RootCertificate",
     "SecretProps",
     "SecretReference",
+    "StorageAccount",
+    "StorageAccountProps",
     "SubnetRole",
     "SubnetSpec",
     "UserAssignedIdentity",

@@ -26,6 +26,10 @@ class BuiltInRole(Enum):
         "KeyVaultSecretsOfficer", "Key Vault Secrets Officer",
         "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     )
+    STORAGE_BLOB_DATA_CONTRIBUTOR = (
+        "StorageBlobDataContributor", "Storage Blob Data Contributor",
+        "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    )
     APP_CONFIGURATION_DATA_READER = (
         "AppConfigurationDataReader", "App Configuration Data Reader",
         "516239f1-63e1-4d78-a4de-a74fb236a071",
@@ -68,6 +72,15 @@ class DeployingPrincipal(Construct):
         super().__init__(scope, id)
         self.principal_id: str = client_config(self).object_id
         self.principal_type: str | None = None
+
+
+class PrincipalById(Construct):
+    """A principal known only by its object id, e.g. the CI pipeline's service principal."""
+
+    def __init__(self, scope: Construct, id: str, *, principal_id: str, principal_type: str) -> None:
+        super().__init__(scope, id)
+        self.principal_id = principal_id
+        self.principal_type: str | None = principal_type
 
 
 def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Principal) -> RoleAssignment:

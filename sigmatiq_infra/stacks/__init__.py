@@ -3,5 +3,6 @@
 from sigmatiq_infra.stacks.base import AzureStack
 from sigmatiq_infra.stacks.environment import EnvironmentStack
 from sigmatiq_infra.stacks.shared import SharedStack
+from sigmatiq_infra.stacks.state import StateStack
 
-__all__ = ["AzureStack", "EnvironmentStack", "SharedStack"]
+__all__ = ["AzureStack", "EnvironmentStack", "SharedStack", "StateStack"]

@@ -12,24 +12,41 @@ from cdktf_cdktf_provider_azurerm.provider import (
 )
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import Aspects, TerraformStack
+from sigmatiq_infra._cdktf import Aspects, AzurermBackend, TerraformStack
 from sigmatiq_infra.aspects import TagResources
+from sigmatiq_infra.settings import StateSettings
 
 
 class AzureStack(TerraformStack):
-    """A stack with the azurerm provider configured from its standard authentication, and
-    `tags` on every taggable resource.
+    """A stack with the azurerm provider configured from its standard authentication,
+    `tags` on every taggable resource, and its state in `state`'s storage account when
+    given (local state otherwise).
 
     Subscription and tenant are not set here: the provider reads them from `az login`
     or the `ARM_SUBSCRIPTION_ID`, `ARM_TENANT_ID`, `ARM_CLIENT_ID`, ... variables.
     """
 
-    def __init__(self, scope: Construct, id: str, tags: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, scope: Construct, id: str, tags: Mapping[str, str] | None = None,
+        state: StateSettings | None = None,
+    ) -> None:
         super().__init__(scope, id)
         if tags:
             Aspects.of(self).add(TagResources(tags))
+        if state is not None:
+            # One blob per stack; the backend locks it with a blob lease during plan/apply.
+            AzurermBackend(
+                self,
+                resource_group_name=state.resource_group,
+                storage_account_name=state.storage_account,
+                container_name=state.container,
+                key=f"{id}.tfstate",
+                use_azuread_auth=True,
+            )
         AzurermProvider(
             self, "azurerm",
+            # Storage data-plane calls use Entra ID: the state account has shared keys off.
+            storage_use_azuread=True,
             features=[
                 AzurermProviderFeatures(
                     key_vault=[

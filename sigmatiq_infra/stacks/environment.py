@@ -57,7 +57,7 @@ from sigmatiq_infra.constructs.network import (
 from sigmatiq_infra.constructs.private_dns import DnsResolver, DnsResolverProps, PrivateDnsZones
 from sigmatiq_infra.constructs.private_endpoint import PrivateNetwork
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
-from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings, VpnSettings
+from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings, StateSettings, VpnSettings
 from sigmatiq_infra.stacks.adoption import Adoption
 from sigmatiq_infra.stacks.base import AzureStack
 
@@ -70,8 +70,9 @@ ROOT_CERTIFICATE_VARIABLE = "vpn_root_certificate"
 class EnvironmentStack(AzureStack):
     def __init__(
         self, scope: Construct, settings: EnvironmentSettings, shared: SharedSettings,
+        state: StateSettings | None = None,
     ) -> None:
-        super().__init__(scope, settings.name, tags=settings.tags)
+        super().__init__(scope, settings.name, tags=settings.tags, state=state)
         env = settings
         data_group = ResourceGroup(self, "DataGroup", ResourceGroupProps(
             name=env.data_resource_group, location=env.location,

@@ -13,14 +13,16 @@ from sigmatiq_infra.constructs import (
     ResourceGroup,
     ResourceGroupProps,
 )
-from sigmatiq_infra.settings import SharedSettings
+from sigmatiq_infra.settings import SharedSettings, StateSettings
 from sigmatiq_infra.stacks.adoption import Adoption
 from sigmatiq_infra.stacks.base import AzureStack
 
 
 class SharedStack(AzureStack):
-    def __init__(self, scope: Construct, id: str, settings: SharedSettings) -> None:
-        super().__init__(scope, id, tags=settings.tags)
+    def __init__(
+        self, scope: Construct, id: str, settings: SharedSettings, state: StateSettings | None = None,
+    ) -> None:
+        super().__init__(scope, id, tags=settings.tags, state=state)
         group = ResourceGroup(self, "Group", ResourceGroupProps(
             name=settings.resource_group, location=settings.location,
             tags={"Purpose": settings.purpose},

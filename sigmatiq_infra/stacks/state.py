@@ -1,0 +1,50 @@
+"""The `state` stack: the storage account that holds the other stacks' Terraform state.
+
+Deploy it once, with local state (it cannot keep its own state in the account it creates):
+`cdktf deploy state`. Its local state file is small; keep it, or re-import the two
+resources with `terraform import` if it is lost.
+"""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import TerraformOutput
+from sigmatiq_infra.aspects import suppress
+from sigmatiq_infra.constructs import (
+    DeployingPrincipal,
+    PrincipalById,
+    ResourceGroup,
+    ResourceGroupProps,
+    StorageAccount,
+    StorageAccountProps,
+)
+from sigmatiq_infra.settings import StateSettings
+from sigmatiq_infra.stacks.base import AzureStack
+
+
+class StateStack(AzureStack):
+    def __init__(self, scope: Construct, id: str, settings: StateSettings) -> None:
+        super().__init__(scope, id, tags=settings.tags)
+        group = ResourceGroup(self, "Group", ResourceGroupProps(
+            name=settings.resource_group, location=settings.location,
+            tags={"Purpose": "Terraform state"},
+        ))
+        account = StorageAccount(self, "Storage", StorageAccountProps(
+            name=settings.storage_account,
+            resource_group=group,
+            containers=[settings.container],
+            # State is the one copy of what Terraform manages: keep it across a regional outage.
+            replication="GZRS",
+            # CI runners and laptops reach it over the internet; only Entra ID gets in.
+            public_network_access_enabled=True,
+        ))
+        account.protect_from_destroy()
+        account.grant_blob_data_write(DeployingPrincipal(self, "Deployer"))
+        if settings.ci_principal_id:
+            account.grant_blob_data_write(PrincipalById(
+                self, "Ci", principal_id=settings.ci_principal_id, principal_type="ServicePrincipal",
+            ))
+        suppress(account, "public-network-access", "State is read from CI runners and laptops; Entra ID only.")
+        TerraformOutput(self, "storage_account", value=account.name)
+        TerraformOutput(self, "container", value=settings.container)

@@ -1,0 +1,192 @@
+"""Delivery: the CI workflow, remote state, cross-stack wiring and the pip package."""
+
+import dataclasses
+import json
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+import yaml
+from conftest import ISOLATED, ROOT, synth
+
+from sigmatiq_infra.settings import load
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = ROOT / ".venv" / "bin" / "actionlint"
+
+
+# --- GitHub Actions -------------------------------------------------------------------------
+
+def test_actionlint_passes_every_workflow():
+    assert WORKFLOWS
+    result = subprocess.run([str(ACTIONLINT), *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_does_catch_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n",
+    )
+    result = subprocess.run([str(ACTIONLINT), str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1 and "nope" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def ci():
+    return yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+
+
+def test_ci_runs_the_readme_test_command_synth_and_scans_on_every_push_and_pull_request(ci):
+    assert set(ci[True]) == {"push", "pull_request"}  # YAML reads the `on:` key as True
+    runs = [step.get("run", "") for step in ci["jobs"]["test"]["steps"]]
+    assert "bin/test" in runs
+    assert "bin/synth" in runs
+    assert ".venv/bin/python tools/security_scan.py cdktf.out" in runs
+    assert ci["permissions"] == {"contents": "read"}
+
+
+def test_ci_diffs_every_stack_on_pull_requests_with_oidc(ci):
+    diff = ci["jobs"]["diff"]
+    assert diff["if"] == "github.event_name == 'pull_request'"
+    assert diff["permissions"] == {"id-token": "write", "contents": "read"}
+    assert diff["env"]["ARM_USE_OIDC"] == "true"
+    for variable, secret in (("ARM_CLIENT_ID", "AZURE_CLIENT_ID"), ("ARM_TENANT_ID", "AZURE_TENANT_ID"),
+                             ("ARM_SUBSCRIPTION_ID", "AZURE_SUBSCRIPTION_ID")):
+        assert diff["env"][variable] == f"${{{{ secrets.{secret} }}}}"
+    login = next(step for step in diff["steps"] if step.get("uses", "").startswith("azure/login@"))
+    assert set(login["with"]) == {"client-id", "tenant-id", "subscription-id"}
+    script = diff["steps"][-1]["run"]
+    assert "for stack in shared beta prod" in script and 'cdktf diff "${stack}"' in script
+    assert "GITHUB_STEP_SUMMARY" in script
+
+
+def test_every_action_is_pinned_to_an_exact_version(ci):
+    uses = [step["uses"] for job in ci["jobs"].values() for step in job["steps"] if "uses" in step]
+    assert uses
+    for action in uses:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+\.\d+\.\d+", action), action
+
+
+# --- state -------------------------------------------------------------------------------------
+
+def test_local_state_is_the_default(synthesized):
+    for name in ("shared", "beta", "prod", "state"):
+        assert list(synthesized[name].doc["terraform"]["backend"]) == ["local"]
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory):
+    settings = load(environ={**ISOLATED, "SIGMATIQ_REMOTE_STATE": "1", "SIGMATIQ_STATE_STORAGE_ACCOUNT": "stteamstate"})
+    return synth(dataclasses.replace(settings, environments={}), tmp_path_factory.mktemp("remote"))
+
+
+def test_remote_state_uses_the_azurerm_backend_one_key_per_stack_with_entra_id(remote):
+    assert remote["shared"].doc["terraform"]["backend"] == {"azurerm": {
+        "resource_group_name": "rg-trading-tfstate",
+        "storage_account_name": "stteamstate",
+        "container_name": "tfstate",
+        "key": "shared.tfstate",
+        "use_azuread_auth": True,
+    }}
+    assert list(remote["state"].doc["terraform"]["backend"]) == ["local"]  # it cannot hold its own
+
+
+def test_the_state_account_is_private_versioned_recoverable_and_entra_only(synthesized):
+    state = synthesized["state"]
+    _, account = state.named("azurerm_storage_account", "sttradingtfstate")
+    assert account["allow_nested_items_to_be_public"] is False
+    assert account["shared_access_key_enabled"] is False
+    assert account["min_tls_version"] == "TLS1_2"
+    assert account["account_replication_type"] == "GZRS"
+    assert account["blob_properties"]["versioning_enabled"] is True
+    assert account["blob_properties"]["delete_retention_policy"] == {"days": 30}
+    assert account["blob_properties"]["container_delete_retention_policy"] == {"days": 30}
+    assert account["lifecycle"]["prevent_destroy"] is True
+    _, container = state.named("azurerm_storage_container", "tfstate")
+    assert container["container_access_type"] == "private"
+    assert container["storage_account_id"] == state.ref("azurerm_storage_account", "sttradingtfstate")
+    [grant] = state.resources("azurerm_role_assignment").values()
+    assert grant["role_definition_id"].endswith("/ba92f5b4-2d11-453d-a403-e96b0029c9fe")
+    assert grant["principal_id"] == "${data.azurerm_client_config.ClientConfig.object_id}"
+
+
+# --- cross-stack wiring --------------------------------------------------------------------------
+
+def test_environments_depend_on_shared_so_deploy_shared_beta_runs_in_order(synthesized_dir):
+    manifest = json.loads((synthesized_dir / "manifest.json").read_text())
+    assert manifest["stacks"]["beta"]["dependencies"] == ["shared"]
+    assert manifest["stacks"]["prod"]["dependencies"] == ["shared"]
+    assert manifest["stacks"]["shared"]["dependencies"] == []
+
+
+def test_no_stack_reads_another_stacks_state_file(synthesized):
+    for stack in synthesized.values():
+        assert "terraform_remote_state" not in stack.doc.get("data", {})
+
+
+# --- packaging ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    return out
+
+
+def test_the_wheel_and_sdist_carry_the_package_types_version_license_and_readme(dist):
+    [wheel] = dist.glob("*.whl")
+    [sdist] = dist.glob("*.tar.gz")
+    assert sdist.name == "sigmatiq_infra-0.1.0.tar.gz"
+    names = zipfile.ZipFile(wheel).namelist()
+    for member in ("sigmatiq_infra/constructs/key_vault.py", "sigmatiq_infra/stacks/environment.py",
+                   "sigmatiq_infra/py.typed", "sigmatiq_infra/data/prices.toml"):
+        assert member in names
+    metadata = zipfile.ZipFile(wheel).read("sigmatiq_infra-0.1.0.dist-info/METADATA").decode()
+    assert "Version: 0.1.0" in metadata
+    assert "License-Expression: MIT" in metadata
+    assert "Description-Content-Type: text/markdown" in metadata
+    assert "## Using the constructs in your own project" in metadata
+    entry_points = zipfile.ZipFile(wheel).read("sigmatiq_infra-0.1.0.dist-info/entry_points.txt").decode()
+    assert "sigmatiq-infra = sigmatiq_infra.cli:main" in entry_points
+
+
+def readme_example() -> str:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Using the constructs in your own project", 1)[1]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def test_the_readme_example_is_about_20_lines():
+    assert 15 <= len(readme_example().strip().splitlines()) <= 25
+
+
+def test_the_installed_wheel_synthesizes_the_readme_example_outside_the_repository(dist, tmp_path):
+    [wheel] = dist.glob("*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    # The dependencies (cdktf, the azurerm bindings) come from the project's environment, read-only;
+    # the package itself only from the wheel.
+    where = "import cdktf, os; print(os.path.dirname(os.path.dirname(cdktf.__file__)))"
+    dependencies = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, check=True)
+    dependencies = dependencies.stdout.strip()
+    (tmp_path / "venv" / site.split(str(venv) + "/", 1)[1] / "deps.pth").write_text(dependencies + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet",
+                    "--disable-pip-version-check", str(wheel)], check=True, capture_output=True)
+    project = tmp_path / "my-project"
+    project.mkdir()
+    (project / "app.py").write_text(readme_example())
+    result = subprocess.run([str(python), "app.py"], cwd=project, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    located = subprocess.run([str(python), "-c", "import sigmatiq_infra; print(sigmatiq_infra.__file__)"],
+                             cwd=project, capture_output=True, text=True, check=True).stdout
+    assert located.startswith(str(venv))
+    document = json.loads((project / "cdktf.out" / "stacks" / "my-service" / "cdk.tf.json").read_text())
+    expected = {"azurerm_key_vault", "azurerm_user_assigned_identity", "azurerm_role_assignment"}
+    assert expected <= set(document["resource"])
