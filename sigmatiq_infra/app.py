@@ -1,4 +1,4 @@
-"""Builds and synthesizes the cdktf app: `shared` and one stack per environment in settings.
+"""Builds and synthesizes the cdktf app: `state`, `shared` and one stack per environment.
 
 `main()` is what `cdktf synth|diff|deploy` run (through `main.py`). It reports every bad
 value at once, as one list, with no traceback, and writes nothing unless every stack
@@ -13,22 +13,28 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sigmatiq_infra._cdktf import App
 from sigmatiq_infra.settings import Settings, load
 from sigmatiq_infra.validation import ValidationError, collect_problems
+
+if TYPE_CHECKING:
+    from sigmatiq_infra._cdktf import App
 
 T = TypeVar("T")
 
 
 def build_app(settings: Settings | None = None, outdir: str | None = None) -> App:
     """Every stack, ready to `synth()`. Raises one ValidationError with every problem found."""
+    from sigmatiq_infra._cdktf import App
     from sigmatiq_infra.stacks import EnvironmentStack, SharedStack, StateStack
 
     with collect_problems() as problems:
         settings = _collect(problems, lambda: settings or load())
-        app = App(outdir=outdir) if outdir else App()
+        # cdktf's own construct validations are off: the constructs validate their props
+        # themselves, and cdktf's check for import blocks runs `terraform version` once per
+        # imported resource, which made synth need a Terraform binary (and cost seconds).
+        app = App(outdir=outdir, skip_validation=True) if outdir else App(skip_validation=True)
         if settings is not None:
             state = settings.state if settings.remote_state else None
             if settings.state is not None:
@@ -107,3 +113,4 @@ def _move_into(staging: Path, outdir: Path) -> None:
             target = outdir / source.relative_to(staging)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
+

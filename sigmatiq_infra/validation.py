@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import struct
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,12 +40,21 @@ class ValidationError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-def is_token(value: Any) -> bool:
-    """True when `value` is (or contains) a cdktf token, i.e. unknown until apply."""
-    from sigmatiq_infra._cdktf import Token
+_STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
+_NUMBER_TOKEN_MARKER = 0xFDFF  # the top 16 bits of a number cdktf encodes a token in
 
-    if isinstance(value, str | int | float):
-        return Token.is_unresolved(value)
+
+def is_token(value: Any) -> bool:
+    """True when `value` is (or contains) a cdktf token, i.e. unknown until apply.
+
+    The same answer as `cdktf.Token.is_unresolved` for strings and numbers (tested), worked
+    out in Python: validation asks this for nearly every prop, and a call into jsii each
+    time would cost a round trip to Node.js.
+    """
+    if isinstance(value, str):
+        return _STRING_TOKEN.search(value) is not None
+    if isinstance(value, float):
+        return struct.unpack(">Q", struct.pack(">d", value))[0] >> 48 == _NUMBER_TOKEN_MARKER
     return False
 
 
@@ -214,16 +224,21 @@ class Validator:
 
     Usage::
 
-        check = Validator("KeyVault", self.node.path)
+        check = Validator("KeyVault", self)
         check.name("name", props.name, NameRules.KEY_VAULT)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
         check.done()
     """
 
-    def __init__(self, kind: str, path: str) -> None:
+    def __init__(self, kind: str, where: Any) -> None:
+        """`where` is the construct (its path is read only if a problem is found) or a path."""
         self.kind = kind
-        self.path = path
+        self.where = where
         self._problems: list[str] = []
+
+    @property
+    def path(self) -> str:
+        return self.where if isinstance(self.where, str) else self.where.node.path
 
     def fail(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         self._problems.append(

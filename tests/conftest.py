@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -76,8 +78,23 @@ def synthesized_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cdktf.out")
 
 
+FULL_IMPORT_SYNTH = """
+import sys
+from sigmatiq_infra.app import synthesize
+from sigmatiq_infra.settings import load
+synthesize(load(environ={environ!r}), sys.argv[1])
+"""
+
+
 @pytest.fixture(scope="session")
 def synthesized(synthesized_dir: Path) -> dict[str, Synth]:
+    # The same synth with the normal (eager) azurerm import, in the background, to compare.
+    full = synthesized_dir.parent / "full-import.out"
+    SCANS["full-import"] = (subprocess.Popen(
+        [sys.executable, "-c", FULL_IMPORT_SYNTH.format(environ=ISOLATED), str(full)],
+        env={**os.environ, "SIGMATIQ_FULL_IMPORT": "1"}, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    ), full)
     stacks = synth(load(environ=ISOLATED), synthesized_dir)
     if security_scan.TOOLS.exists():
         copies = security_scan.without_imports(stack_files(synthesized_dir), synthesized_dir / "checkov")

@@ -70,7 +70,7 @@ class PolicyAspect:
         if not findings:
             return
         suppressed = suppressions_of(node)
-        check = Validator("Policy", node.node.path)
+        check = Validator("Policy", node)
         for rule, problem in findings:
             if rule.id not in suppressed:
                 check.fail(

@@ -3,6 +3,10 @@
 Nothing here knows about Sigmatiq; the platform's values live in `sigmatiq_infra.settings`.
 """
 
+from sigmatiq_infra._bindings import load_lean
+
+load_lean()  # before any azurerm submodule is imported
+
 from sigmatiq_infra.constructs.app_configuration import AppConfiguration, AppConfigurationProps
 from sigmatiq_infra.constructs.container_app import ContainerApp, ContainerAppProps
 from sigmatiq_infra.constructs.container_app_environment import (

@@ -17,7 +17,19 @@ def client_config(scope: Construct) -> DataAzurermClientConfig:
     so no subscription or tenant id is ever written into code.
     """
     stack = TerraformStack.of(scope)
-    existing = stack.node.try_find_child(_CLIENT_CONFIG_ID)
-    if existing is not None:
-        return existing  # type: ignore[return-value]
-    return DataAzurermClientConfig(stack, _CLIENT_CONFIG_ID)
+    found = stack.__dict__.get("_sigmatiq_client_config")
+    if found is None:
+        found = stack.node.try_find_child(_CLIENT_CONFIG_ID) or DataAzurermClientConfig(stack, _CLIENT_CONFIG_ID)
+        stack.__dict__["_sigmatiq_client_config"] = found
+        # The subscription id is read for every role assignment: keep the token in Python.
+        stack.__dict__["_sigmatiq_subscription_id"] = found.subscription_id
+    return found  # type: ignore[return-value]
+
+
+def subscription_id(scope: Construct) -> str:
+    """`data.azurerm_client_config...subscription_id` of the stack, without a jsii round trip
+    after the first call."""
+    stack = TerraformStack.of(scope)
+    if "_sigmatiq_subscription_id" not in stack.__dict__:
+        client_config(stack)
+    return stack.__dict__["_sigmatiq_subscription_id"]

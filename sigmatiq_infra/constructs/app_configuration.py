@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_azurerm.app_configuration import AppConfiguration as _
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
@@ -41,14 +42,14 @@ class AppConfigurationProps:
     """Tags. Default: none."""
 
 
-class AppConfiguration(Construct, PrivateLinkTarget):
+class AppConfiguration(PrimaryResource, Construct, PrivateLinkTarget):
     """An `azurerm_app_configuration` store."""
 
     private_link = PrivateLinkServices.APP_CONFIGURATION
 
     def __init__(self, scope: Construct, id: str, props: AppConfigurationProps) -> None:
         super().__init__(scope, id)
-        check = Validator("AppConfiguration", self.node.path)
+        check = Validator("AppConfiguration", self)
         check.name("name", props.name, NameRules.APP_CONFIGURATION)
         check.one_of("sku", props.sku, SKUS)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)
@@ -77,7 +78,6 @@ class AppConfiguration(Construct, PrivateLinkTarget):
             tags=dict(props.tags),
         )
         self.props = props
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.endpoint: str = self.resource.endpoint
         self.resource_group = props.resource_group

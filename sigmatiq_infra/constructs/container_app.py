@@ -21,6 +21,7 @@ from cdktf_cdktf_provider_azurerm.container_app import (
 )
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
@@ -70,7 +71,7 @@ class ContainerAppProps:
     """Tags. Default: none."""
 
 
-class ContainerApp(Construct):
+class ContainerApp(PrimaryResource, Construct):
     """An `azurerm_container_app` in single-revision mode with HTTPS-only ingress."""
 
     def __init__(self, scope: Construct, id: str, props: ContainerAppProps) -> None:
@@ -134,7 +135,6 @@ class ContainerApp(Construct):
             depends_on=depends_on,
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.fqdn: str = self.resource.latest_revision_fqdn
 

@@ -14,6 +14,7 @@ from cdktf_cdktf_provider_azurerm.container_app_environment import (
 from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
@@ -43,13 +44,13 @@ class ContainerAppEnvironmentProps:
     """Tags. Default: none."""
 
 
-class ContainerAppEnvironment(Construct):
+class ContainerAppEnvironment(PrimaryResource, Construct):
     """An `azurerm_container_app_environment`: Consumption-only without a VNet, or
     VNet-integrated with the Consumption workload profile (internal by default)."""
 
     def __init__(self, scope: Construct, id: str, props: ContainerAppEnvironmentProps) -> None:
         super().__init__(scope, id)
-        check = Validator("ContainerAppEnvironment", self.node.path)
+        check = Validator("ContainerAppEnvironment", self)
         check.name("name", props.name, NameRules.CONTAINER_APP_ENVIRONMENT)
         check.require(
             props.virtual_network is not None or not props.zone_redundant, "zone_redundant", True,
@@ -84,7 +85,6 @@ class ContainerAppEnvironment(Construct):
             **vnet_arguments,
         )
         self.props = props
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.resource_group = props.resource_group
         self.default_domain: str = self.resource.default_domain
@@ -94,7 +94,7 @@ class ContainerAppEnvironment(Construct):
     def add_private_dns(self, zones: PrivateDnsZones) -> PrivateDnsARecord:
         """Resolve `<app>.<default domain>` to the internal load balancer inside the VNet
         (and for VPN clients, through the VNet's DNS resolver)."""
-        check = Validator("ContainerAppEnvironment", self.node.path)
+        check = Validator("ContainerAppEnvironment", self)
         check.require(
             self.props.virtual_network is not None and self.props.internal, "internal",
             self.props.internal, "needs an internal, VNet-integrated environment for private DNS",

@@ -13,13 +13,14 @@ from cdktf_cdktf_provider_azurerm.data_azurerm_container_registry import (
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 
-class ContainerRegistryBase(Construct):
+class ContainerRegistryBase(PrimaryResource, Construct):
     """What every registry offers, whether this stack creates it or only refers to it."""
 
     id: str
@@ -75,7 +76,7 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
 
     def __init__(self, scope: Construct, id: str, props: ContainerRegistryProps) -> None:
         super().__init__(scope, id)
-        check = Validator("ContainerRegistry", self.node.path)
+        check = Validator("ContainerRegistry", self)
         check.name("name", props.name, NameRules.CONTAINER_REGISTRY)
         check.one_of("sku", props.sku, self.SKUS)
         check.require(
@@ -97,7 +98,6 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
             public_network_access_enabled=props.public_network_access_enabled,
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.login_server: str = self.resource.login_server
         self.resource_group = props.resource_group
@@ -127,13 +127,12 @@ class ExistingContainerRegistry(ContainerRegistryBase):
 
     def __init__(self, scope: Construct, id: str, *, name: str, resource_group_name: str) -> None:
         super().__init__(scope, id)
-        check = Validator("ContainerRegistry.from_existing", self.node.path)
+        check = Validator("ContainerRegistry.from_existing", self)
         check.name("name", name, NameRules.CONTAINER_REGISTRY)
         check.done()
         self.data = DataAzurermContainerRegistry(
             self, "Resource", name=name, resource_group_name=resource_group_name,
         )
-        self.id = self.data.id
         self.name = name
         self.resource_group_name = resource_group_name
         self.login_server = self.data.login_server

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity as _Identity
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -22,14 +23,14 @@ class UserAssignedIdentityProps:
     """Tags. Default: none."""
 
 
-class UserAssignedIdentity(Construct):
+class UserAssignedIdentity(PrimaryResource, Construct):
     """An `azurerm_user_assigned_identity`; a `Principal` that roles can be granted to."""
 
     principal_type = "ServicePrincipal"
 
     def __init__(self, scope: Construct, id: str, props: UserAssignedIdentityProps) -> None:
         super().__init__(scope, id)
-        check = Validator("UserAssignedIdentity", self.node.path)
+        check = Validator("UserAssignedIdentity", self)
         check.name("name", props.name, NameRules.USER_ASSIGNED_IDENTITY)
         check.done()
 
@@ -41,7 +42,6 @@ class UserAssignedIdentity(Construct):
             tags=dict(props.tags),
         )
         self.name: str = props.name
-        self.id: str = self.resource.id
         self.resource_group = props.resource_group
         self.principal_id: str = self.resource.principal_id
         self.client_id: str = self.resource.client_id

@@ -14,6 +14,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable, TerraformResourceLifecycle
 from sigmatiq_infra.constructs._context import client_config
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
@@ -33,7 +34,7 @@ class SecretReference:
     """The resource that creates the secret, when this stack creates it."""
 
 
-class KeyVaultBase(Construct):
+class KeyVaultBase(PrimaryResource, Construct):
     """What every vault offers, whether this stack creates it or only refers to it."""
 
     id: str
@@ -50,7 +51,7 @@ class KeyVaultBase(Construct):
 
     def secret(self, name: str) -> SecretReference:
         """Refer to a secret that is set outside this stack (e.g. by an operator)."""
-        check = Validator(type(self).__name__, self.node.path)
+        check = Validator(type(self).__name__, self)
         check.name("secret name", name, NameRules.KEY_VAULT_SECRET)
         check.done()
         return SecretReference(self, name, f"{self.vault_uri}secrets/{name}")
@@ -101,7 +102,7 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
 
     def __init__(self, scope: Construct, id: str, props: KeyVaultProps) -> None:
         super().__init__(scope, id)
-        check = Validator("KeyVault", self.node.path)
+        check = Validator("KeyVault", self)
         check.name("name", props.name, NameRules.KEY_VAULT)
         check.one_of("sku", props.sku, self.SKUS)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
@@ -125,7 +126,6 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
             ),
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.vault_uri: str = self.resource.vault_uri
         self.resource_group = props.resource_group
@@ -174,13 +174,12 @@ class ExistingKeyVault(KeyVaultBase):
 
     def __init__(self, scope: Construct, id: str, *, name: str, resource_group_name: str) -> None:
         super().__init__(scope, id)
-        check = Validator("KeyVault.from_existing", self.node.path)
+        check = Validator("KeyVault.from_existing", self)
         check.name("name", name, NameRules.KEY_VAULT)
         check.done()
         self.data = DataAzurermKeyVault(
             self, "Resource", name=name, resource_group_name=resource_group_name,
         )
-        self.id = self.data.id
         self.name = name
         self.resource_group_name = resource_group_name
         self.vault_uri = self.data.vault_uri

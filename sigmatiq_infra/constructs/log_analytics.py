@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_azurerm.log_analytics_workspace import (
 )
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -28,12 +29,12 @@ class LogAnalyticsWorkspaceProps:
     """Tags. Default: none."""
 
 
-class LogAnalyticsWorkspace(Construct):
+class LogAnalyticsWorkspace(PrimaryResource, Construct):
     """An `azurerm_log_analytics_workspace` on the pay-as-you-go `PerGB2018` SKU."""
 
     def __init__(self, scope: Construct, id: str, props: LogAnalyticsWorkspaceProps) -> None:
         super().__init__(scope, id)
-        check = Validator("LogAnalyticsWorkspace", self.node.path)
+        check = Validator("LogAnalyticsWorkspace", self)
         check.name("name", props.name, NameRules.LOG_ANALYTICS_WORKSPACE)
         check.in_range("retention_in_days", props.retention_in_days, 30, 730)
         if props.daily_quota_gb is not None:
@@ -50,6 +51,5 @@ class LogAnalyticsWorkspace(Construct):
             daily_quota_gb=props.daily_quota_gb,
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.resource_group = props.resource_group

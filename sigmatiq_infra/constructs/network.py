@@ -22,6 +22,7 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork as _VirtualNetwork
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, ValidationError, Validator, overlapping
 
@@ -123,7 +124,7 @@ class Subnet:
         self.id: str = resource.id
 
 
-class VirtualNetwork(Construct):
+class VirtualNetwork(PrimaryResource, Construct):
     """An `azurerm_virtual_network` with `azurerm_subnet`s and one NSG per subnet that can
     have one. Subnets are separate resources so DNS servers can be set afterwards
     (`azurerm_virtual_network_dns_servers`) without a dependency cycle."""
@@ -140,7 +141,6 @@ class VirtualNetwork(Construct):
             address_space=[props.address_space],
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.location: str = group.location
         self.address_space = ipaddress.IPv4Network(props.address_space)
@@ -151,7 +151,7 @@ class VirtualNetwork(Construct):
     def subnet_for(self, role: SubnetRole) -> Subnet:
         """The one subnet with this role."""
         found = [s for s in self.subnets.values() if s.role is role]
-        check = Validator("VirtualNetwork", self.node.path)
+        check = Validator("VirtualNetwork", self)
         check.require(
             len(found) == 1, "subnets", [s.name for s in found],
             f"hold {len(found)} subnets for {role.value.text}",
@@ -214,7 +214,7 @@ class VirtualNetwork(Construct):
         return subnet
 
     def _validate(self, props: VirtualNetworkProps) -> None:
-        check = Validator("VirtualNetwork", self.node.path)
+        check = Validator("VirtualNetwork", self)
         check.name("name", props.name, NameRules.VIRTUAL_NETWORK)
         space = check.cidr("address_space", props.address_space)
         networks: dict[str, ipaddress.IPv4Network] = {}

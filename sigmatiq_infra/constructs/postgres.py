@@ -23,6 +23,7 @@ from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_firewall_rule impor
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
@@ -92,7 +93,7 @@ class PostgresServerProps:
     """Tags. Default: none."""
 
 
-class PostgresServer(Construct, PrivateLinkTarget):
+class PostgresServer(PrimaryResource, Construct, PrivateLinkTarget):
     """An `azurerm_postgresql_flexible_server` with databases, firewall rules and TLS."""
 
     private_link = PrivateLinkServices.POSTGRES_FLEXIBLE
@@ -128,7 +129,6 @@ class PostgresServer(Construct, PrivateLinkTarget):
             tags=dict(props.tags),
         )
         self.props = props
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.fqdn: str = self.resource.fqdn
         self.administrator_login: str = props.administrator_login
@@ -165,7 +165,7 @@ class PostgresServer(Construct, PrivateLinkTarget):
     def connection_url(self, database: str) -> str:
         """`postgresql://{login}:{password}@{host}:5432/{database}?sslmode=require` as a Terraform
         expression; the password is URL-encoded. Use it only as a write-only value."""
-        check = Validator("PostgresServer", self.node.path)
+        check = Validator("PostgresServer", self)
         check.one_of("connection database", database, tuple(self.databases))
         check.done()
         password = Fn.urlencode(self.props.administrator_password.value)
@@ -182,7 +182,7 @@ class PostgresServer(Construct, PrivateLinkTarget):
         )
 
     def _validate(self, props: PostgresServerProps) -> None:
-        check = Validator("PostgresServer", self.node.path)
+        check = Validator("PostgresServer", self)
         check.name("name", props.name, NameRules.POSTGRES_SERVER)
         check.one_of("version", props.version, VERSIONS)
         check.require(

@@ -129,7 +129,7 @@ class DnsResolver(Construct):
             )
 
     def _validate(self, props: DnsResolverProps, subnet: ipaddress.IPv4Network) -> None:
-        check = Validator("DnsResolver", self.node.path)
+        check = Validator("DnsResolver", self)
         check.name("name", props.name, NameRules.DNS_RESOLVER)
         try:
             address = ipaddress.IPv4Address(props.inbound_ip)

@@ -21,6 +21,7 @@ from cdktf_cdktf_provider_azurerm.private_endpoint import (
 )
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
@@ -78,12 +79,12 @@ class PrivateEndpointProps:
     """Tags. Default: none."""
 
 
-class PrivateEndpoint(Construct):
+class PrivateEndpoint(PrimaryResource, Construct):
     """An `azurerm_private_endpoint` with a DNS zone group on the service's privatelink zone."""
 
     def __init__(self, scope: Construct, id: str, props: PrivateEndpointProps) -> None:
         super().__init__(scope, id)
-        check = Validator("PrivateEndpoint", self.node.path)
+        check = Validator("PrivateEndpoint", self)
         check.name("name", props.name, NameRules.PRIVATE_ENDPOINT)
         check.done()
         zone = props.network.zones.zone(props.service.zone)
@@ -104,7 +105,6 @@ class PrivateEndpoint(Construct):
             ),
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.zone = zone
 
 

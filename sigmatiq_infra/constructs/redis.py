@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_azurerm.redis_cache import RedisCache as _RedisCache
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
@@ -46,14 +47,14 @@ class RedisCacheProps:
     """Tags. Default: none."""
 
 
-class RedisCache(Construct, PrivateLinkTarget):
+class RedisCache(PrimaryResource, Construct, PrivateLinkTarget):
     """An `azurerm_redis_cache` with the non-TLS port always off."""
 
     private_link = PrivateLinkServices.REDIS_CACHE
 
     def __init__(self, scope: Construct, id: str, props: RedisCacheProps) -> None:
         super().__init__(scope, id)
-        check = Validator("RedisCache", self.node.path)
+        check = Validator("RedisCache", self)
         check.name("name", props.name, NameRules.REDIS_CACHE)
         check.one_of("sku_name", props.sku_name, tuple(SKU_SIZES))
         family, capacities = SKU_SIZES.get(props.sku_name, ("C", ()))
@@ -81,7 +82,6 @@ class RedisCache(Construct, PrivateLinkTarget):
             public_network_access_enabled=props.public_network_access_enabled,
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.hostname: str = self.resource.hostname
         self.ssl_port: float = self.resource.ssl_port
@@ -124,7 +124,7 @@ class ManagedRedisProps:
     """Tags. Default: none."""
 
 
-class ManagedRedis(Construct, PrivateLinkTarget):
+class ManagedRedis(PrimaryResource, Construct, PrivateLinkTarget):
     """An `azurerm_managed_redis` (Azure Managed Redis, the successor of Azure Cache for
     Redis, which retires on 2028-09-30), offering the same interface as `RedisCache`:
     `hostname`, `tls_port`, `connection_url()`, `add_private_endpoint()`,
@@ -134,7 +134,7 @@ class ManagedRedis(Construct, PrivateLinkTarget):
 
     def __init__(self, scope: Construct, id: str, props: ManagedRedisProps) -> None:
         super().__init__(scope, id)
-        check = Validator("ManagedRedis", self.node.path)
+        check = Validator("ManagedRedis", self)
         check.name("name", props.name, NameRules.MANAGED_REDIS)
         family, _, size = props.sku_name.rpartition("_")
         check.require(
@@ -162,7 +162,6 @@ class ManagedRedis(Construct, PrivateLinkTarget):
             tags=dict(props.tags),
         )
         self.props = props
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.hostname: str = self.resource.hostname
         self.tls_port: float = self.resource.default_database.port
@@ -173,7 +172,7 @@ class ManagedRedis(Construct, PrivateLinkTarget):
     def connection_url(self) -> str:
         """`rediss://:<key>@<host>:<port>/0` as a Terraform expression; needs
         `access_keys_authentication_enabled`. Use it only as a write-only value."""
-        check = Validator("ManagedRedis", self.node.path)
+        check = Validator("ManagedRedis", self)
         check.require(
             self.props.access_keys_authentication_enabled, "access_keys_authentication_enabled",
             False, "leaves no key for a connection URL", "access_keys_authentication_enabled=True",

@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_azurerm.management_lock import ManagementLock
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as _ResourceGroup
 from constructs import Construct
 
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.validation import NameRules, Validator
 
 
@@ -33,12 +34,12 @@ class ResourceGroupProps:
     """Tags on the group. Default: none."""
 
 
-class ResourceGroup(Construct):
+class ResourceGroup(PrimaryResource, Construct):
     """An `azurerm_resource_group`."""
 
     def __init__(self, scope: Construct, id: str, props: ResourceGroupProps) -> None:
         super().__init__(scope, id)
-        check = Validator("ResourceGroup", self.node.path)
+        check = Validator("ResourceGroup", self)
         check.name("name", props.name, NameRules.RESOURCE_GROUP)
         check_location(check, props.location)
         check.done()
@@ -48,7 +49,6 @@ class ResourceGroup(Construct):
         )
         self.name: str = props.name
         self.location: str = props.location
-        self.id: str = self.resource.id
 
     def add_delete_lock(self, notes: str) -> ManagementLock:
         """A `CanNotDelete` lock: nobody (Terraform included) can delete the group or

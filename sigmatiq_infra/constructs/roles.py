@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import client_config
+from sigmatiq_infra.constructs._context import client_config, subscription_id
 
 
 class BuiltInRole(Enum):
@@ -70,6 +70,7 @@ class DeployingPrincipal(Construct):
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
+        self.name = "Deployer"
         self.principal_id: str = client_config(self).object_id
         self.principal_type: str | None = None
 
@@ -79,6 +80,7 @@ class PrincipalById(Construct):
 
     def __init__(self, scope: Construct, id: str, *, principal_id: str, principal_type: str) -> None:
         super().__init__(scope, id)
+        self.name = id
         self.principal_id = principal_id
         self.principal_type: str | None = principal_type
 
@@ -90,20 +92,23 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
     several constructs may each ensure the access they depend on without creating
     duplicate assignments (which Azure rejects with RoleAssignmentExists).
     """
-    key = (role, principal.node.addr)
-    made: dict[tuple[BuiltInRole, str], RoleAssignment] = target.__dict__.setdefault(
+    key = (role, id(principal))  # principals live as long as the app; no jsii round trip
+    made: dict[tuple[BuiltInRole, int], RoleAssignment] = target.__dict__.setdefault(
         "_role_assignments", {}
     )
     if key not in made:
-        assignment_id = f"{role.construct_id}-{principal.node.id}"
-        if target.node.try_find_child(assignment_id) is not None:
+        # Named after the principal's Python-side name: no jsii round trip for `node.id`.
+        assignment_id = f"{role.construct_id}-{getattr(principal, 'name', None) or principal.node.id}"
+        used: set[str] = target.__dict__.setdefault("_role_assignment_ids", set())
+        if assignment_id in used:
             assignment_id = f"{assignment_id}-{principal.node.addr[:8]}"
+        used.add(assignment_id)
         made[key] = RoleAssignment(
             target,
             assignment_id,
             scope=target_id,
             role_definition_id=(
-                f"/subscriptions/{client_config(target).subscription_id}"
+                f"/subscriptions/{subscription_id(target)}"
                 f"/providers/Microsoft.Authorization/roleDefinitions/{role.guid}"
             ),
             principal_id=principal.principal_id,

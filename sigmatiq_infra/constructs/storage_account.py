@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_azurerm.storage_container import StorageContainer
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import TerraformResourceLifecycle
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
 from sigmatiq_infra.validation import NameRules, Validator
@@ -43,14 +44,14 @@ class StorageAccountProps:
     """Tags. Default: none."""
 
 
-class StorageAccount(Construct):
+class StorageAccount(PrimaryResource, Construct):
     """An `azurerm_storage_account` (StorageV2, TLS 1.2, HTTPS only) that accepts Entra ID
     only (shared keys off), never serves public blobs, and keeps blob versions and deleted
     blobs and containers."""
 
     def __init__(self, scope: Construct, id: str, props: StorageAccountProps) -> None:
         super().__init__(scope, id)
-        check = Validator("StorageAccount", self.node.path)
+        check = Validator("StorageAccount", self)
         check.name("name", props.name, NameRules.STORAGE_ACCOUNT)
         check.one_of("replication", props.replication, REPLICATION)
         check.in_range("soft_delete_days", props.soft_delete_days, 1, 365)
@@ -82,7 +83,6 @@ class StorageAccount(Construct):
             ),
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.name: str = props.name
         self.resource_group = props.resource_group
         self.containers = {

@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_azurerm.virtual_network_gateway import (
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
+from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator, is_token
@@ -61,7 +62,7 @@ class VpnGatewayProps:
     """Tags. Default: none."""
 
 
-class VpnGateway(Construct):
+class VpnGateway(PrimaryResource, Construct):
     """A route-based `azurerm_virtual_network_gateway` for point-to-site OpenVPN with
     certificate authentication, on a Standard, static, zone-redundant public IP."""
 
@@ -115,11 +116,10 @@ class VpnGateway(Construct):
             depends_on=list(props.depends_on) or None,
             tags=dict(props.tags),
         )
-        self.id: str = self.resource.id
         self.name: str = props.name
 
     def _validate(self, props: VpnGatewayProps) -> None:
-        check = Validator("VpnGateway", self.node.path)
+        check = Validator("VpnGateway", self)
         check.name("name", props.name, NameRules.NETWORK_RESOURCE)
         if props.sku in RETIRED_SKUS:
             check.fail(

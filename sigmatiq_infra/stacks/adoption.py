@@ -27,7 +27,7 @@ class Adoption:
         self.settings = settings
         self.enabled = settings.enabled
         self._subscription: str | None = None
-        check = Validator("AdoptionSettings", stack.node.path)
+        check = Validator("AdoptionSettings", stack)
         if settings.subscription_id is not None:
             check.require(
                 azure_ids.SUBSCRIPTION_ID.fullmatch(settings.subscription_id) is not None,

@@ -13,6 +13,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import (
     Aspects,
+    Fn,
     TerraformOutput,
     TerraformVariable,
     TerraformVariableValidationConfig,
@@ -234,7 +235,10 @@ class EnvironmentStack(AzureStack):
                 env=plain_env,
                 secret_env=secret_env,
             ))
-            TerraformOutput(self, f"{app.name}_fqdn", value=self.apps[app.name].fqdn)
+        # One output for all apps (a JSON object of name -> FQDN), however many there are.
+        TerraformOutput(self, "app_fqdns", value=Fn.jsonencode({
+            name: app.fqdn for name, app in self.apps.items()
+        }))
         adoption.role_assignments()
 
     def _private_network(

@@ -1,0 +1,20 @@
+"""The estate scaled up from settings alone: no code changes, only more data."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sigmatiq_infra.settings import BETA, PROD, Settings, api, derive_environment, load
+
+
+def scaled_settings(environments: int = 10, apps: int = 50) -> Settings:
+    """`environments` environments (beta, prod and copies of beta) sharing `apps` apps evenly."""
+    base = load()
+    names = [f"env{n:02d}" for n in range(1, environments - 1)]
+    envs = {"beta": BETA, "prod": PROD, **{name: derive_environment(BETA, name) for name in names}}
+    per_env = apps // len(envs)
+    services = [api(f"svc{n:02d}", 8000 + n) for n in range(per_env)]
+    envs = {key: dataclasses.replace(env, apps=tuple(
+        dataclasses.replace(app, min_replicas=env.apps[0].min_replicas) for app in services
+    )) for key, env in envs.items()}
+    return dataclasses.replace(base, environments=envs)
