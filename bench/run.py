@@ -3,8 +3,9 @@
     .venv/bin/python bench/run.py            # (bin/bench sets up and runs this)
 
 (a) a process that imports the azurerm bindings the normal way and synthesizes an empty
-    stack; (b) `main.py` synthesizing every stack; (c) the same code with the estate scaled
-    up from settings alone: 10 environments with 50 container apps. Each case runs in its
+    stack; (b) the project's synth, exactly as cdktf.json runs it (`python -O main.py`);
+    (c) the same code and interpreter flags with the estate scaled up from settings alone:
+    10 environments with 50 container apps. Each case runs in its
     own process; wall time and the peak memory of the process tree are measured, the median
     of `--runs` runs is reported, with the ratios b/a and c/b.
 """
@@ -12,7 +13,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shlex
 import platform
 import statistics
 import subprocess
@@ -61,11 +64,13 @@ def main() -> int:
     env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"}
     env.pop("SIGMATIQ_FULL_IMPORT", None)
     with tempfile.TemporaryDirectory() as tmp:
+        app = shlex.split(json.loads((ROOT / "cdktf.json").read_text())["app"])
+        flags = [argument for argument in app[1:] if argument.startswith("-")]
         cases = {
             "a naive floor (normal import, empty stack)": [PYTHON, "-c", NAIVE.format(outdir=f"{tmp}/a")],
-            "b project, all stacks": [PYTHON, "main.py"],
+            "b project, all stacks": [str(ROOT / app[0]), *app[1:]],
             "c project, 10 environments / 50 apps": [
-                PYTHON, "-c", SCALED.format(bench=str(ROOT / "bench"), outdir=f"{tmp}/c"),
+                str(ROOT / app[0]), *flags, "-c", SCALED.format(bench=str(ROOT / "bench"), outdir=f"{tmp}/c"),
             ],
         }
         results = {}

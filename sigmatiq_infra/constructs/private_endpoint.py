@@ -125,7 +125,8 @@ class PrivateLinkTarget:
 
     def add_private_endpoint(self, network: PrivateNetwork) -> PrivateEndpoint:
         """Reach this service only through an endpoint in `network` (public access stays off)."""
-        assert isinstance(self, Construct)
+        if not isinstance(self, Construct):
+            raise TypeError("PrivateLinkTarget is a mixin for constructs")
         problem = self._private_endpoint_problem() or (
             _PUBLIC_CONFLICT if self.public_network_access_enabled else None
         )

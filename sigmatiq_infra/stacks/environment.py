@@ -246,7 +246,8 @@ class EnvironmentStack(AzureStack):
     ) -> PrivateNetwork:
         """VNet, NSGs, private DNS zones, DNS resolver (the VNet's DNS) and the P2S VPN."""
         settings = env.network
-        assert settings is not None
+        if settings is None:
+            raise ValueError(f"{env.name}: _private_network needs network settings")
         public_ingress = (
             InboundRule("allow-https-from-internet", 100, "Internet", ("443", "80")),
         ) if settings.public_app_ingress else ()
