@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
