@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import io
 import os
 import re
 import sys
@@ -118,7 +119,7 @@ def lazy_tarball(original: Path) -> Path:
                 if member.name == INDEX and data is not None:
                     content = lazy_index(data.read())
                     member.size = len(content)
-                    data = _Bytes(content)
+                    data = io.BytesIO(content)
                     rewritten = True
                 copy.addfile(member, data)
             if not rewritten:
@@ -140,18 +141,6 @@ def lazy_index(index: bytes) -> bytes:
         rb'get: function () { return require("\2"); } });',
         index,
     )
-
-
-class _Bytes:
-    def __init__(self, content: bytes) -> None:
-        self._content = content
-        self._offset = 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._content) if size < 0 else self._offset + size
-        chunk = self._content[self._offset:end]
-        self._offset += len(chunk)
-        return chunk
 
 
 def compile_optimized() -> int:

@@ -84,7 +84,7 @@ def mermaid(stack: Stack, diagram: Diagram) -> str:
         lines.append(f'  subgraph {_id("group " + group)}["{_text(group)}"]')
         for resource in resources:
             shape = ('[/"', '"/]') if resource.data else ('["', '"]')
-            label = f"{_text(_label(resource))}<br/><small>{resource.tf_type.removeprefix('azurerm_')}</small>"
+            label = f"{_text(resource.name)}<br/><small>{resource.tf_type.removeprefix('azurerm_')}</small>"
             lines.append(f"    {_id(resource.address)}{shape[0]}{label}{shape[1]}")
         lines.append("  end")
     for edge in diagram.edges:
@@ -98,7 +98,7 @@ def dot(stack: Stack, diagram: Diagram) -> str:
         lines.append(f'  subgraph cluster_{index} {{ label="{_text(group)}";')
         for resource in resources:
             style = ', style=dashed' if resource.data else ""
-            label = f"{_text(_label(resource))}\\n{resource.tf_type.removeprefix('azurerm_')}"
+            label = f"{_text(resource.name)}\\n{resource.tf_type.removeprefix('azurerm_')}"
             lines.append(f'    {_id(resource.address)} [label="{label}"{style}];')
         lines.append("  }")
     for edge in diagram.edges:
@@ -144,10 +144,6 @@ def _group_of(stack: Stack, resource: Resource, group_names: dict[str, str]) -> 
     if referenced is not None and referenced.address in group_names:
         return group_names[referenced.address]
     return OTHER
-
-
-def _label(resource: Resource) -> str:
-    return resource.name
 
 
 def _id(text: str) -> str:

@@ -12,7 +12,7 @@ from cdktf_cdktf_provider_azurerm.key_vault_secret import KeyVaultSecret
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import ITerraformDependable, TerraformResourceLifecycle
+from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.constructs._context import client_config
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
@@ -160,9 +160,6 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
         )
         return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
 
-    def protect_from_destroy(self) -> None:
-        """Make Terraform refuse any plan that would destroy the vault."""
-        self.resource.lifecycle = TerraformResourceLifecycle(prevent_destroy=True)
 
     def _deployer(self) -> DeployingPrincipal:
         found = self.node.try_find_child("Deployer")

@@ -97,6 +97,8 @@ class PostgresServer(PrimaryResource, Construct, PrivateLinkTarget):
     """An `azurerm_postgresql_flexible_server` with databases, firewall rules and TLS."""
 
     private_link = PrivateLinkServices.POSTGRES_FLEXIBLE
+    # Azure picks the zone and may swap zones on failover; neither is a change to undo.
+    _ignore_changes = ["zone", "high_availability[0].standby_availability_zone"]  # noqa: RUF012
 
     def __init__(self, scope: Construct, id: str, props: PostgresServerProps) -> None:
         super().__init__(scope, id)
@@ -122,10 +124,7 @@ class PostgresServer(PrimaryResource, Construct, PrivateLinkTarget):
                 password_auth_enabled=True, active_directory_auth_enabled=False,
             ),
             high_availability=PostgresqlFlexibleServerHighAvailability(mode=ha) if ha else None,
-            # Azure picks the zone and may swap zones on failover; neither is a change to undo.
-            lifecycle=TerraformResourceLifecycle(
-                ignore_changes=["zone", "high_availability[0].standby_availability_zone"],
-            ),
+            lifecycle=TerraformResourceLifecycle(ignore_changes=self._ignore_changes),
             tags=dict(props.tags),
         )
         self.props = props
@@ -172,13 +171,6 @@ class PostgresServer(PrimaryResource, Construct, PrivateLinkTarget):
         return (
             f"postgresql://{self.administrator_login}:{password}@{self.fqdn}:{PORT}"
             f"/{database}?sslmode=require"
-        )
-
-    def protect_from_destroy(self) -> None:
-        """Make Terraform refuse any plan that would destroy the server."""
-        self.resource.lifecycle = TerraformResourceLifecycle(
-            prevent_destroy=True,
-            ignore_changes=["zone", "high_availability[0].standby_availability_zone"],
         )
 
     def _validate(self, props: PostgresServerProps) -> None:

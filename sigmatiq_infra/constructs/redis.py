@@ -10,7 +10,7 @@ from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedisDefaultDataba
 from cdktf_cdktf_provider_azurerm.redis_cache import RedisCache as _RedisCache
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra._cdktf import Fn
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
@@ -84,7 +84,6 @@ class RedisCache(PrimaryResource, Construct, PrivateLinkTarget):
         )
         self.name: str = props.name
         self.hostname: str = self.resource.hostname
-        self.ssl_port: float = self.resource.ssl_port
         self.tls_port: float = self.resource.ssl_port
         self.resource_group = props.resource_group
         self.tags = dict(props.tags)
@@ -94,11 +93,8 @@ class RedisCache(PrimaryResource, Construct, PrivateLinkTarget):
         """`rediss://:<key>@<host>:<tls port>/0` as a Terraform expression (the key is
         URL-encoded). Use it only as a write-only value."""
         key = Fn.urlencode(self.resource.primary_access_key)
-        return f"rediss://:{key}@{self.hostname}:{self.resource.ssl_port}/0"
+        return f"rediss://:{key}@{self.hostname}:{self.tls_port}/0"
 
-    def protect_from_destroy(self) -> None:
-        """Make Terraform refuse any plan that would destroy the cache."""
-        self.resource.lifecycle = TerraformResourceLifecycle(prevent_destroy=True)
 
 
 MANAGED_SKU_FAMILIES = ("Balanced_B", "ComputeOptimized_X", "MemoryOptimized_M", "FlashOptimized_A")
@@ -182,6 +178,3 @@ class ManagedRedis(PrimaryResource, Construct, PrivateLinkTarget):
         key = Fn.urlencode(self.resource.default_database.primary_access_key)
         return f"rediss://:{key}@{self.hostname}:{self.tls_port}/0"
 
-    def protect_from_destroy(self) -> None:
-        """Make Terraform refuse any plan that would destroy the cache."""
-        self.resource.lifecycle = TerraformResourceLifecycle(prevent_destroy=True)

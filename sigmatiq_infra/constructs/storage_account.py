@@ -17,7 +17,6 @@ from cdktf_cdktf_provider_azurerm.storage_account import (
 from cdktf_cdktf_provider_azurerm.storage_container import StorageContainer
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import TerraformResourceLifecycle
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
@@ -97,6 +96,3 @@ class StorageAccount(PrimaryResource, Construct):
         """Storage Blob Data Contributor: read, write and lease blobs (e.g. Terraform state)."""
         return grant(self, self.id, BuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, principal)
 
-    def protect_from_destroy(self) -> None:
-        """Make Terraform refuse any plan that would destroy the account."""
-        self.resource.lifecycle = TerraformResourceLifecycle(prevent_destroy=True)
