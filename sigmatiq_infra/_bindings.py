@@ -32,6 +32,8 @@ import tempfile
 import types
 from pathlib import Path
 
+from sigmatiq_infra._kernel import cache_dir, direct_kernel, start_kernel
+
 PACKAGE = "cdktf_cdktf_provider_azurerm"
 ASSEMBLY = "@cdktf/provider-azurerm"
 INDEX = "package/lib/index.js"
@@ -41,6 +43,7 @@ _FORMAT = "lazy-index-1"  # bump when the rewrite changes, to rebuild cached cop
 
 def load_lean() -> bool:
     """Register the lean package (once per process). True when the lean path is in use."""
+    start_kernel()
     existing = sys.modules.get(PACKAGE)
     if existing is not None:
         return getattr(existing, "__sigmatiq_lean__", False)
@@ -90,13 +93,6 @@ def _load_assembly(jsii_dir: Path) -> None:
     module.__jsii_assembly__ = jsii.JSIIAssembly(ASSEMBLY, version, PACKAGE, original.name)  # type: ignore[attr-defined]
     module.__all__ = ["__jsii_assembly__"]  # type: ignore[attr-defined]
     sys.modules[module.__name__] = module
-
-
-def cache_dir() -> Path:
-    root = os.environ.get("SIGMATIQ_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sigmatiq-infra",
-    )
-    return Path(root)
 
 
 def lazy_tarball(original: Path) -> Path:
@@ -170,5 +166,6 @@ def compile_optimized() -> int:
 
 
 if __name__ == "__main__":
+    print("direct jsii kernel:", direct_kernel()[1])
     print("lean bindings:", "in use" if load_lean() else "not available (normal import)")
     print("optimized bytecode:", compile_optimized(), "modules")

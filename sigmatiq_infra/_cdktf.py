@@ -1,5 +1,9 @@
 """The only module that imports `cdktf` itself, so a later switch (e.g. to `cdktn`) is one file."""
 
+from sigmatiq_infra._kernel import start_kernel
+
+start_kernel()  # before the first jsii package loads
+
 from cdktf import (
     App,
     Aspects,
@@ -8,6 +12,7 @@ from cdktf import (
     IAspect,
     ITerraformDependable,
     TerraformDataSource,
+    TerraformElement,
     TerraformOutput,
     TerraformResource,
     TerraformResourceLifecycle,
@@ -25,6 +30,7 @@ __all__ = [
     "IAspect",
     "ITerraformDependable",
     "TerraformDataSource",
+    "TerraformElement",
     "TerraformOutput",
     "TerraformResource",
     "TerraformResourceLifecycle",

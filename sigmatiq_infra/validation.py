@@ -231,14 +231,17 @@ class Validator:
     """
 
     def __init__(self, kind: str, where: Any) -> None:
-        """`where` is the construct (its path is read only if a problem is found) or a path."""
+        """`where` is the construct, a function returning the path, or the path: a construct's
+        path costs a jsii round trip, so it is read only if a problem is found."""
         self.kind = kind
         self.where = where
         self._problems: list[str] = []
 
     @property
     def path(self) -> str:
-        return self.where if isinstance(self.where, str) else self.where.node.path
+        if isinstance(self.where, str):
+            return self.where
+        return self.where() if callable(self.where) else self.where.node.path
 
     def fail(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         self._problems.append(

@@ -78,20 +78,38 @@ def synthesized_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cdktf.out")
 
 
+def node_children(pid: int) -> list[str]:
+    """Command lines of the Node.js processes that process `pid` started (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = [part.decode() for part in (stat.parent / "cmdline").read_bytes().split(b"\0") if part]
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+        if parent == pid and command and Path(command[0]).name == "node":
+            found.append(" ".join(command))
+    return found
+
+
 FULL_IMPORT_SYNTH = """
-import sys
+import os, sys
+sys.path.insert(0, {tests!r})
+from conftest import node_children
 from sigmatiq_infra.app import synthesize
 from sigmatiq_infra.settings import load
 synthesize(load(environ={environ!r}), sys.argv[1])
+print(*node_children(os.getpid()), sep="\\n")
 """
 
 
 @pytest.fixture(scope="session")
 def synthesized(synthesized_dir: Path) -> dict[str, Synth]:
-    # The same synth with the normal (eager) azurerm import, in the background, to compare.
+    # The same synth with the normal (eager) azurerm import and jsii's own runtime, in the
+    # background, to compare.
     full = synthesized_dir.parent / "full-import.out"
     SCANS["full-import"] = (subprocess.Popen(
-        [sys.executable, "-c", FULL_IMPORT_SYNTH.format(environ=ISOLATED), str(full)],
+        [sys.executable, "-c", FULL_IMPORT_SYNTH.format(tests=str(ROOT / "tests"), environ=ISOLATED), str(full)],
         env={**os.environ, "SIGMATIQ_FULL_IMPORT": "1"}, cwd=ROOT,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     ), full)

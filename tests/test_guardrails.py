@@ -33,7 +33,7 @@ EXPECTED_TAGS = {
 }
 
 
-# --- tagging aspect ----------------------------------------------------------------------
+# --- tags --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack_name", ["shared", "beta", "prod"])
 def test_every_taggable_resource_carries_the_environment_product_and_managedby_tags(
@@ -46,6 +46,24 @@ def test_every_taggable_resource_carries_the_environment_product_and_managedby_t
                 tagged += 1
                 assert resource["tags"].items() >= EXPECTED_TAGS[stack_name].items(), (tf_type, key)
     assert tagged >= 3
+
+
+def has_tags_argument(tf_type: str) -> bool:
+    """Whether the azurerm resource `tf_type` has a `tags` argument (read from its binding)."""
+    import importlib
+
+    module = importlib.import_module(f"cdktf_cdktf_provider_azurerm.{tf_type.removeprefix('azurerm_')}")
+    [binding] = [c for c in vars(module).values() if getattr(c, "TF_RESOURCE_TYPE", None) == tf_type]
+    return hasattr(binding, "tags_input")
+
+
+@pytest.mark.parametrize("stack_name", ["state", "shared", "beta", "prod"])
+def test_every_resource_with_a_tags_argument_is_tagged(synthesized, stack_name):
+    untagged = {
+        tf_type for tf_type, resources in synthesized[stack_name].doc["resource"].items()
+        for resource in resources.values() if "tags" not in resource
+    }
+    assert [tf_type for tf_type in sorted(untagged) if has_tags_argument(tf_type)] == []
 
 
 def test_only_resources_without_a_tags_argument_are_untagged(prod):
@@ -61,6 +79,47 @@ def test_a_resources_own_tags_win_over_the_stack_tags(beta):
     _, group = beta.named("azurerm_resource_group", "rg-trading-beta-data")
     assert group["tags"]["Purpose"] == "Beta data layer (PostgreSQL, Redis)"
     assert group["tags"]["Environment"] == "beta"
+
+
+def tagged_stack(outdir):
+    """An AzureStack with tags, and resources added straight to it (not by a library construct)."""
+    from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as RawResourceGroup
+    from constructs import Construct
+
+    app = App(outdir=str(outdir))
+    stack = AzureStack(app, "tagged", tags={"Environment": "qa", "Product": "Trading"})
+    RawResourceGroup(stack, "Plain", name="rg-plain", location="centralus")
+    RawResourceGroup(stack, "Own", name="rg-own", location="centralus", tags={"Environment": "sandbox"})
+    RawResourceGroup(Construct(stack, "Group"), "Nested", name="rg-nested", location="centralus")
+    ResourceGroup(stack, "Library", ResourceGroupProps("rg-library", "centralus", tags={"Purpose": "Tests"}))
+    app.synth()
+    document = json.loads((outdir / "stacks" / "tagged" / "cdk.tf.json").read_text())
+    return {r["name"]: r.get("tags") for r in document["resource"]["azurerm_resource_group"].values()}
+
+
+def test_resources_added_to_a_stack_any_way_get_its_tags_and_keep_their_own(tmp_path):
+    assert tagged_stack(tmp_path) == {
+        "rg-plain": {"Environment": "qa", "Product": "Trading"},
+        "rg-own": {"Environment": "sandbox", "Product": "Trading"},
+        "rg-nested": {"Environment": "qa", "Product": "Trading"},
+        "rg-library": {"Environment": "qa", "Product": "Trading", "Purpose": "Tests"},
+    }
+
+
+def test_the_tag_resources_aspect_tags_any_scope(tmp_path):
+    from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as RawResourceGroup
+
+    from sigmatiq_infra._cdktf import TerraformStack
+    from sigmatiq_infra.aspects import TagResources
+
+    app = App(outdir=str(tmp_path), skip_validation=True)  # no provider: only tags matter here
+    stack = TerraformStack(app, "plain")
+    RawResourceGroup(stack, "Group", name="rg-plain", location="centralus", tags={"Purpose": "Tests"})
+    Aspects.of(stack).add(TagResources({"Product": "Trading", "Purpose": "Overridden?"}))
+    app.synth()
+    document = json.loads((tmp_path / "stacks" / "plain" / "cdk.tf.json").read_text())
+    [group] = document["resource"]["azurerm_resource_group"].values()
+    assert group["tags"] == {"Product": "Trading", "Purpose": "Tests"}
 
 
 # --- policy aspect -----------------------------------------------------------------------

@@ -1,13 +1,17 @@
-"""Speed without surprises: the lean azurerm import gives byte-identical output."""
+"""Speed without surprises: the lean azurerm import and the direct jsii kernel give
+byte-identical output."""
 
+import base64
+import json
 import math
+import os
 import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SCANS, stack_files
+from conftest import ROOT, SCANS, node_children, stack_files
 
-from sigmatiq_infra import _bindings
+from sigmatiq_infra import _bindings, _kernel
 from sigmatiq_infra._cdktf import App, TerraformStack, TerraformVariable, Token
 from sigmatiq_infra.validation import is_token
 
@@ -18,10 +22,14 @@ def test_the_lean_path_is_in_use_and_loaded_only_a_few_submodules(synthesized):
     assert 10 < len(loaded) < 80  # of about 1,500
 
 
-def test_synth_with_the_lean_import_is_byte_identical_to_the_normal_import(synthesized, synthesized_dir):
+def test_synth_with_the_lean_import_and_direct_kernel_is_byte_identical_to_the_normal_import(
+    synthesized, synthesized_dir,
+):
     process, full = SCANS["full-import"]
-    _, err = process.communicate(timeout=300)
+    out, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
+    [kernel] = out.splitlines()  # the normal run used jsii's own runtime, with its relay
+    assert kernel.endswith("jsii-runtime.js") and "sigmatiq-infra" not in kernel
     lean_files, full_files = stack_files(synthesized_dir), stack_files(full)
     assert sorted(lean_files) == sorted(full_files) == ["beta", "prod", "shared", "state"]
     for name, path in lean_files.items():
@@ -96,3 +104,63 @@ def test_the_benchmarks_scaled_estate_is_settings_only_10_environments_and_50_ap
     environments = [stack for stack in app.node.children if isinstance(stack, EnvironmentStack)]
     assert len(environments) == 10
     assert sum(len(stack.apps) for stack in environments) == 50
+
+
+# --- the direct jsii kernel ----------------------------------------------------------------
+
+def test_the_tests_run_on_the_direct_kernel_one_node_process_without_the_relay(synthesized):
+    # `--preserve-symlinks` is what jsii's relay passes to the kernel; the rest is jsii's own.
+    assert node_children(os.getpid()) == [
+        f"node --preserve-symlinks --max-old-space-size=4069 {_kernel.direct_kernel()[1]}",
+    ]
+
+
+def test_jsii_settings_are_set_only_while_the_kernel_starts(synthesized):
+    assert "JSII_NODE" not in os.environ
+    assert "JSII_RUNTIME" not in os.environ
+
+
+@pytest.mark.parametrize("setting", [
+    {"SIGMATIQ_FULL_IMPORT": "1"}, {"JSII_NODE": "/opt/node/bin/node"}, {"JSII_RUNTIME": "/opt/runtime.js"},
+])
+def test_the_normal_jsii_runtime_is_kept_when_asked_for_or_configured(monkeypatch, setting):
+    for name, value in setting.items():
+        monkeypatch.setenv(name, value)
+    assert _kernel.direct_environment() == {}
+
+
+def test_the_direct_kernel_is_jsiis_program_with_only_its_channel_changed():
+    program = b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:3,writeFD:3}),te=2;'
+    assert _kernel.direct_program(program) == (
+        _kernel.PROLOGUE + b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:0,writeFD:1}),te=2;'
+    )
+
+
+def test_a_program_of_another_shape_is_refused_so_jsiis_own_runtime_is_used():
+    with pytest.raises(ValueError, match="expected way"):
+        _kernel.direct_program(b"const io = new SyncStdio({ fd: 3 });")
+
+
+def test_the_cached_kernel_is_built_from_the_installed_jsii():
+    node, program = _kernel.direct_kernel()
+    embedded = _kernel._embedded_runtime()
+    assert program.read_bytes() == _kernel.direct_program((embedded / "lib__program.js").read_bytes())
+    assert (program.parent / "runtime-index-worker.js").read_bytes() == (
+        embedded / "lib__runtime-index-worker.js"
+    ).read_bytes()
+    assert os.access(node, os.X_OK)
+
+
+def test_what_the_kernels_code_prints_reaches_the_host_the_way_jsiis_relay_sends_it(tmp_path):
+    script = tmp_path / "kernel.js"
+    script.write_bytes(_kernel.PROLOGUE + b'console.log("hello"); console.error("careful");'
+                       b'require("fs").writeSync(1, "{\\"ok\\":1}\\n");')
+    result = subprocess.run(
+        ["node", str(script)], capture_output=True, timeout=60,
+        env={**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"},
+    )
+    assert result.stdout == b'{"ok":1}\n'  # the protocol channel carries protocol only
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [{k: base64.b64decode(v) for k, v in line.items()} for line in lines] == [
+        {"stdout": b"hello\n"}, {"stderr": b"careful\n"},
+    ]

@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_azurerm.app_configuration import AppConfiguration as _
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
@@ -42,7 +43,7 @@ class AppConfigurationProps:
     """Tags. Default: none."""
 
 
-class AppConfiguration(PrimaryResource, Construct, PrivateLinkTarget):
+class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_app_configuration` store."""
 
     private_link = PrivateLinkServices.APP_CONFIGURATION
@@ -75,13 +76,13 @@ class AppConfiguration(PrimaryResource, Construct, PrivateLinkTarget):
             ),
             purge_protection_enabled=props.purge_protection_enabled if private_link else None,
             soft_delete_retention_days=props.soft_delete_retention_days if private_link else None,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.props = props
         self.name: str = props.name
         self.endpoint: str = self.resource.endpoint
         self.resource_group = props.resource_group
-        self.tags = dict(props.tags)
+        self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
 
     def _private_endpoint_problem(self) -> str | None:

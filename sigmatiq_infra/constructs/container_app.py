@@ -21,6 +21,7 @@ from cdktf_cdktf_provider_azurerm.container_app import (
 )
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
@@ -71,7 +72,7 @@ class ContainerAppProps:
     """Tags. Default: none."""
 
 
-class ContainerApp(PrimaryResource, Construct):
+class ContainerApp(PrimaryResource, AzureConstruct):
     """An `azurerm_container_app` in single-revision mode with HTTPS-only ingress."""
 
     def __init__(self, scope: Construct, id: str, props: ContainerAppProps) -> None:
@@ -133,13 +134,13 @@ class ContainerApp(PrimaryResource, Construct):
                 ],
             ),
             depends_on=depends_on,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.fqdn: str = self.resource.latest_revision_fqdn
 
     def _validate(self, props: ContainerAppProps) -> None:
-        check = Validator("ContainerApp", self.node.path)
+        check = Validator("ContainerApp", self)
         check.name("name", props.name, NameRules.CONTAINER_APP)
         check.in_range("target_port", props.target_port, 1, 65535)
         check.in_range("min_replicas", props.min_replicas, 0, MAX_REPLICAS)

@@ -14,6 +14,7 @@ from cdktf_cdktf_provider_azurerm.container_app_environment import (
 from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
@@ -44,7 +45,7 @@ class ContainerAppEnvironmentProps:
     """Tags. Default: none."""
 
 
-class ContainerAppEnvironment(PrimaryResource, Construct):
+class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
     """An `azurerm_container_app_environment`: Consumption-only without a VNet, or
     VNet-integrated with the Consumption workload profile (internal by default)."""
 
@@ -81,7 +82,7 @@ class ContainerAppEnvironment(PrimaryResource, Construct):
             location=props.resource_group.location,
             log_analytics_workspace_id=workspace.id if workspace else None,
             logs_destination="log-analytics" if workspace else None,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
             **vnet_arguments,
         )
         self.props = props
@@ -110,4 +111,5 @@ class ContainerAppEnvironment(PrimaryResource, Construct):
             resource_group_name=zones.resource_group.name,
             ttl=300,
             records=[self.static_ip_address],
+            tags=self._resource_tags(),
         )

@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_azurerm.data_azurerm_container_registry import (
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
@@ -20,7 +21,7 @@ from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 
-class ContainerRegistryBase(PrimaryResource, Construct):
+class ContainerRegistryBase(PrimaryResource, AzureConstruct):
     """What every registry offers, whether this stack creates it or only refers to it."""
 
     id: str
@@ -96,12 +97,12 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
             sku=props.sku,
             admin_enabled=False,
             public_network_access_enabled=props.public_network_access_enabled,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.login_server: str = self.resource.login_server
         self.resource_group = props.resource_group
-        self.tags = dict(props.tags)
+        self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
 
     def _private_endpoint_problem(self) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity as _Identity
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
@@ -23,7 +24,7 @@ class UserAssignedIdentityProps:
     """Tags. Default: none."""
 
 
-class UserAssignedIdentity(PrimaryResource, Construct):
+class UserAssignedIdentity(PrimaryResource, AzureConstruct):
     """An `azurerm_user_assigned_identity`; a `Principal` that roles can be granted to."""
 
     principal_type = "ServicePrincipal"
@@ -39,7 +40,7 @@ class UserAssignedIdentity(PrimaryResource, Construct):
             name=props.name,
             resource_group_name=props.resource_group.name,
             location=props.resource_group.location,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.resource_group = props.resource_group

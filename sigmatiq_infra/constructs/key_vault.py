@@ -13,7 +13,7 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
-from sigmatiq_infra.constructs._context import client_config
+from sigmatiq_infra.constructs._context import AzureConstruct, client_config
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
@@ -34,7 +34,7 @@ class SecretReference:
     """The resource that creates the secret, when this stack creates it."""
 
 
-class KeyVaultBase(PrimaryResource, Construct):
+class KeyVaultBase(PrimaryResource, AzureConstruct):
     """What every vault offers, whether this stack creates it or only refers to it."""
 
     id: str
@@ -124,12 +124,12 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
                 bypass="AzureServices",
                 default_action="Allow" if props.public_network_access_enabled else "Deny",
             ),
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.vault_uri: str = self.resource.vault_uri
         self.resource_group = props.resource_group
-        self.tags = dict(props.tags)
+        self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
 
     @staticmethod
@@ -141,7 +141,7 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
 
     def add_secret(self, id: str, props: SecretProps) -> SecretReference:
         """Create a secret whose value reaches Azure write-only (never stored in state)."""
-        check = Validator("KeyVault", f"{self.node.path}/{id}")
+        check = Validator("KeyVault", lambda: f"{self.node.path}/{id}")
         check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
         props.value.check(check, "value")
         check.done()
@@ -156,14 +156,17 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
             value_wo=props.value.value,
             value_wo_version=props.value.version,
             content_type=props.content_type,
+            tags=self._resource_tags(),
             depends_on=depends_on,
         )
         return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
 
 
     def _deployer(self) -> DeployingPrincipal:
-        found = self.node.try_find_child("Deployer")
-        return found if found is not None else DeployingPrincipal(self, "Deployer")  # type: ignore[return-value]
+        found = self.__dict__.get("_deployer_principal")
+        if found is None:
+            found = self.__dict__["_deployer_principal"] = DeployingPrincipal(self, "Deployer")
+        return found
 
 
 class ExistingKeyVault(KeyVaultBase):

@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_azurerm.log_analytics_workspace import (
 )
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
@@ -29,7 +30,7 @@ class LogAnalyticsWorkspaceProps:
     """Tags. Default: none."""
 
 
-class LogAnalyticsWorkspace(PrimaryResource, Construct):
+class LogAnalyticsWorkspace(PrimaryResource, AzureConstruct):
     """An `azurerm_log_analytics_workspace` on the pay-as-you-go `PerGB2018` SKU."""
 
     def __init__(self, scope: Construct, id: str, props: LogAnalyticsWorkspaceProps) -> None:
@@ -49,7 +50,7 @@ class LogAnalyticsWorkspace(PrimaryResource, Construct):
             sku="PerGB2018",
             retention_in_days=props.retention_in_days,
             daily_quota_gb=props.daily_quota_gb,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.resource_group = props.resource_group

@@ -22,6 +22,7 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork as _VirtualNetwork
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, ValidationError, Validator, overlapping
@@ -124,7 +125,7 @@ class Subnet:
         self.id: str = resource.id
 
 
-class VirtualNetwork(PrimaryResource, Construct):
+class VirtualNetwork(PrimaryResource, AzureConstruct):
     """An `azurerm_virtual_network` with `azurerm_subnet`s and one NSG per subnet that can
     have one. Subnets are separate resources so DNS servers can be set afterwards
     (`azurerm_virtual_network_dns_servers`) without a dependency cycle."""
@@ -139,7 +140,7 @@ class VirtualNetwork(PrimaryResource, Construct):
             resource_group_name=group.name,
             location=group.location,
             address_space=[props.address_space],
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.location: str = group.location
@@ -188,7 +189,7 @@ class VirtualNetwork(PrimaryResource, Construct):
                 name=f"nsg-{spec.name}",
                 resource_group_name=group.name,
                 location=group.location,
-                tags=dict(tags),
+                tags=self._resource_tags(tags),
             )
             # Separate rule resources: inline `security_rule` blocks are attributes in JSON
             # and would have to spell out every optional field.

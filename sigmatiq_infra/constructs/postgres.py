@@ -23,6 +23,7 @@ from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_firewall_rule impor
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
@@ -93,7 +94,7 @@ class PostgresServerProps:
     """Tags. Default: none."""
 
 
-class PostgresServer(PrimaryResource, Construct, PrivateLinkTarget):
+class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_postgresql_flexible_server` with databases, firewall rules and TLS."""
 
     private_link = PrivateLinkServices.POSTGRES_FLEXIBLE
@@ -125,14 +126,14 @@ class PostgresServer(PrimaryResource, Construct, PrivateLinkTarget):
             ),
             high_availability=PostgresqlFlexibleServerHighAvailability(mode=ha) if ha else None,
             lifecycle=TerraformResourceLifecycle(ignore_changes=self._ignore_changes),
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.props = props
         self.name: str = props.name
         self.fqdn: str = self.resource.fqdn
         self.administrator_login: str = props.administrator_login
         self.resource_group = props.resource_group
-        self.tags = dict(props.tags)
+        self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
 
         PostgresqlFlexibleServerConfiguration(

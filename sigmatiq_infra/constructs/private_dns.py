@@ -22,6 +22,7 @@ from cdktf_cdktf_provider_azurerm.private_dns_zone_virtual_network_link import (
 from cdktf_cdktf_provider_azurerm.virtual_network_dns_servers import VirtualNetworkDnsServers
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
@@ -30,7 +31,7 @@ from sigmatiq_infra.validation import NameRules, Validator
 _RESERVED_AT_START = 4
 
 
-class PrivateDnsZones(Construct):
+class PrivateDnsZones(AzureConstruct):
     """The private DNS zones of one VNet: each created once, on first use, and linked to it."""
 
     def __init__(
@@ -40,7 +41,7 @@ class PrivateDnsZones(Construct):
         super().__init__(scope, id)
         self.resource_group = resource_group
         self.virtual_network = virtual_network
-        self.tags = dict(tags or {})
+        self.tags = self._resource_tags(tags)
         self.zones: dict[str, PrivateDnsZone] = {}
         self.links: dict[str, PrivateDnsZoneVirtualNetworkLink] = {}
 
@@ -83,7 +84,7 @@ class DnsResolverProps:
     """Tags. Default: none."""
 
 
-class DnsResolver(Construct):
+class DnsResolver(AzureConstruct):
     """An `azurerm_private_dns_resolver` with a static inbound and an outbound endpoint."""
 
     def __init__(self, scope: Construct, id: str, props: DnsResolverProps) -> None:
@@ -97,7 +98,7 @@ class DnsResolver(Construct):
         self.resource = PrivateDnsResolver(
             self, "Resource",
             name=props.name, resource_group_name=group.name, location=vnet.location,
-            virtual_network_id=vnet.id, tags=dict(props.tags),
+            virtual_network_id=vnet.id, tags=self._resource_tags(props.tags),
         )
         self.inbound = PrivateDnsResolverInboundEndpoint(
             self, "Inbound",
@@ -109,7 +110,7 @@ class DnsResolver(Construct):
                 private_ip_allocation_method="Static",
                 private_ip_address=props.inbound_ip,
             ),
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.outbound = PrivateDnsResolverOutboundEndpoint(
             self, "Outbound",
@@ -117,7 +118,7 @@ class DnsResolver(Construct):
             private_dns_resolver_id=self.resource.id,
             location=vnet.location,
             subnet_id=outbound_subnet.id,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.inbound_ip: str = self.inbound.ip_configurations.private_ip_address
         self.vnet_dns_servers: VirtualNetworkDnsServers | None = None

@@ -21,6 +21,7 @@ from cdktf_cdktf_provider_azurerm.private_endpoint import (
 )
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
@@ -79,7 +80,7 @@ class PrivateEndpointProps:
     """Tags. Default: none."""
 
 
-class PrivateEndpoint(PrimaryResource, Construct):
+class PrivateEndpoint(PrimaryResource, AzureConstruct):
     """An `azurerm_private_endpoint` with a DNS zone group on the service's privatelink zone."""
 
     def __init__(self, scope: Construct, id: str, props: PrivateEndpointProps) -> None:
@@ -103,7 +104,7 @@ class PrivateEndpoint(PrimaryResource, Construct):
             private_dns_zone_group=PrivateEndpointPrivateDnsZoneGroup(
                 name="default", private_dns_zone_ids=[zone.id],
             ),
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.zone = zone
 

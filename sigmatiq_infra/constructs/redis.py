@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_azurerm.redis_cache import RedisCache as _RedisCache
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
@@ -47,7 +48,7 @@ class RedisCacheProps:
     """Tags. Default: none."""
 
 
-class RedisCache(PrimaryResource, Construct, PrivateLinkTarget):
+class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_redis_cache` with the non-TLS port always off."""
 
     private_link = PrivateLinkServices.REDIS_CACHE
@@ -80,13 +81,13 @@ class RedisCache(PrimaryResource, Construct, PrivateLinkTarget):
             non_ssl_port_enabled=False,
             minimum_tls_version=props.minimum_tls_version,
             public_network_access_enabled=props.public_network_access_enabled,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.hostname: str = self.resource.hostname
         self.tls_port: float = self.resource.ssl_port
         self.resource_group = props.resource_group
-        self.tags = dict(props.tags)
+        self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
 
     def connection_url(self) -> str:
@@ -120,7 +121,7 @@ class ManagedRedisProps:
     """Tags. Default: none."""
 
 
-class ManagedRedis(PrimaryResource, Construct, PrivateLinkTarget):
+class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_managed_redis` (Azure Managed Redis, the successor of Azure Cache for
     Redis, which retires on 2028-09-30), offering the same interface as `RedisCache`:
     `hostname`, `tls_port`, `connection_url()`, `add_private_endpoint()`,
@@ -155,14 +156,14 @@ class ManagedRedis(PrimaryResource, Construct, PrivateLinkTarget):
                 # One endpoint, like a non-clustered cache: plain Redis clients keep working.
                 clustering_policy="EnterpriseCluster",
             ),
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.props = props
         self.name: str = props.name
         self.hostname: str = self.resource.hostname
         self.tls_port: float = self.resource.default_database.port
         self.resource_group = props.resource_group
-        self.tags = dict(props.tags)
+        self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
 
     def connection_url(self) -> str:

@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_azurerm.management_lock import ManagementLock
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as _ResourceGroup
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -34,7 +35,7 @@ class ResourceGroupProps:
     """Tags on the group. Default: none."""
 
 
-class ResourceGroup(PrimaryResource, Construct):
+class ResourceGroup(PrimaryResource, AzureConstruct):
     """An `azurerm_resource_group`."""
 
     def __init__(self, scope: Construct, id: str, props: ResourceGroupProps) -> None:
@@ -45,7 +46,7 @@ class ResourceGroup(PrimaryResource, Construct):
         check.done()
 
         self.resource = _ResourceGroup(
-            self, "Resource", name=props.name, location=props.location, tags=dict(props.tags),
+            self, "Resource", name=props.name, location=props.location, tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.location: str = props.location

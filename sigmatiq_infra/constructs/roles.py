@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import client_config, subscription_id
+from sigmatiq_infra.constructs._context import AzureConstruct, client_config, subscription_id
 
 
 class BuiltInRole(Enum):
@@ -65,7 +65,7 @@ class Principal(Protocol):
         ...
 
 
-class DeployingPrincipal(Construct):
+class DeployingPrincipal(AzureConstruct):
     """Whoever runs `cdktf deploy` (the `az login` user or the `ARM_*` service principal)."""
 
     def __init__(self, scope: Construct, id: str) -> None:
@@ -75,7 +75,7 @@ class DeployingPrincipal(Construct):
         self.principal_type: str | None = None
 
 
-class PrincipalById(Construct):
+class PrincipalById(AzureConstruct):
     """A principal known only by its object id, e.g. the CI pipeline's service principal."""
 
     def __init__(self, scope: Construct, id: str, *, principal_id: str, principal_type: str) -> None:

@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_azurerm.storage_account import (
 from cdktf_cdktf_provider_azurerm.storage_container import StorageContainer
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
@@ -43,7 +44,7 @@ class StorageAccountProps:
     """Tags. Default: none."""
 
 
-class StorageAccount(PrimaryResource, Construct):
+class StorageAccount(PrimaryResource, AzureConstruct):
     """An `azurerm_storage_account` (StorageV2, TLS 1.2, HTTPS only) that accepts Entra ID
     only (shared keys off), never serves public blobs, and keeps blob versions and deleted
     blobs and containers."""
@@ -80,7 +81,7 @@ class StorageAccount(PrimaryResource, Construct):
                     StorageAccountBlobPropertiesContainerDeleteRetentionPolicy(days=days)
                 ),
             ),
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
         self.resource_group = props.resource_group

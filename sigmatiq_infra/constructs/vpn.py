@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_azurerm.virtual_network_gateway import (
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
+from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
@@ -62,7 +63,7 @@ class VpnGatewayProps:
     """Tags. Default: none."""
 
 
-class VpnGateway(PrimaryResource, Construct):
+class VpnGateway(PrimaryResource, AzureConstruct):
     """A route-based `azurerm_virtual_network_gateway` for point-to-site OpenVPN with
     certificate authentication, on a Standard, static, zone-redundant public IP."""
 
@@ -81,7 +82,7 @@ class VpnGateway(PrimaryResource, Construct):
             sku="Standard",
             allocation_method="Static",
             zones=["1", "2", "3"],
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.resource = VirtualNetworkGateway(
             self, "Resource",
@@ -114,7 +115,7 @@ class VpnGateway(PrimaryResource, Construct):
                 ],
             ),
             depends_on=list(props.depends_on) or None,
-            tags=dict(props.tags),
+            tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from cdktf_cdktf_provider_azurerm.provider import (
     AzurermProvider,
@@ -10,10 +10,11 @@ from cdktf_cdktf_provider_azurerm.provider import (
     AzurermProviderFeaturesKeyVault,
     AzurermProviderFeaturesResourceGroup,
 )
-from constructs import Construct
+from constructs import Construct, IConstruct
 
-from sigmatiq_infra._cdktf import Aspects, AzurermBackend, TerraformStack
-from sigmatiq_infra.aspects import TagResources
+from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
+from sigmatiq_infra.aspects.tags import tag_resources
+from sigmatiq_infra.constructs._context import STACK_TAGS, AzureConstruct
 from sigmatiq_infra.settings import StateSettings
 
 
@@ -31,8 +32,8 @@ class AzureStack(TerraformStack):
         state: StateSettings | None = None,
     ) -> None:
         super().__init__(scope, id)
-        if tags:
-            Aspects.of(self).add(TagResources(tags))
+        self._tags = dict(tags or {})
+        self.__dict__[STACK_TAGS] = self._tags
         if state is not None:
             # One blob per stack; the backend locks it with a blob lease during plan/apply.
             AzurermBackend(
@@ -64,3 +65,26 @@ class AzureStack(TerraformStack):
                 ),
             ],
         )
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """The tags every taggable resource of the stack gets (a resource's own tags win)."""
+        return dict(self._tags)
+
+    def prepare_stack(self) -> None:
+        """Called by cdktf once per stack as synthesis starts. The library's constructs tag
+        their resources as they create them; this tags the resources added any other way,
+        in one pass (an aspect would cost a jsii callback per construct)."""
+        if self._tags:
+            tag_resources(_added_directly(self), self._tags)
+        super().prepare_stack()
+
+
+def _added_directly(scope: IConstruct) -> Iterator[IConstruct]:
+    """The constructs below `scope` that no library construct created. Library constructs
+    are not entered, and neither are Terraform elements, which hold no constructs."""
+    for child in scope.node.children:
+        if not isinstance(child, AzureConstruct):
+            yield child
+            if not isinstance(child, TerraformElement):
+                yield from _added_directly(child)
