@@ -5,9 +5,9 @@
 (a) a process that imports the azurerm bindings the normal way and synthesizes an empty
     stack; (b) the project's synth, exactly as cdktf.json runs it (`python -O main.py`);
     (c) the same code and interpreter flags with the estate scaled up from settings alone:
-    10 environments with 50 container apps. Each case runs in its
-    own process; wall time and the peak memory of the process tree are measured, the median
-    of `--runs` runs is reported, with the ratios b/a and c/b.
+    10 environments with 50 container apps. Each case runs in its own process, once to warm
+    up and then `--runs` times, in rounds (a, b, c, a, b, c, ...); the median wall time and
+    the peak memory of each case are reported, with the ratios b/a and c/b.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     arguments = parser.parse_args()
     env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"}
     env.pop("SIGMATIQ_FULL_IMPORT", None)
@@ -73,12 +73,20 @@ def main() -> int:
                 str(ROOT / app[0]), *flags, "-c", SCALED.format(bench=str(ROOT / "bench"), outdir=f"{tmp}/c"),
             ],
         }
-        results = {}
+        environments = {
+            name: {**env, "CDKTF_OUTDIR": f"{tmp}/b"} if name.startswith("b") else env for name in cases
+        }
         for name, command in cases.items():
-            case_env = {**env, "CDKTF_OUTDIR": f"{tmp}/b"} if name.startswith("b") else env
-            measure(command, case_env)  # warm-up: caches, .pyc files
-            runs = [measure(command, case_env) for _ in range(arguments.runs)]
-            results[name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
+            measure(command, environments[name])  # warm-up: caches, .pyc files
+        # Rounds of one run per case, so a machine that slows down or speeds up during the
+        # benchmark weighs on every case alike (and not on the ratios).
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+        for _ in range(arguments.runs):
+            for name, command in cases.items():
+                runs[name].append(measure(command, environments[name]))
+        results = {
+            name: (statistics.median(r[0] for r in found), max(r[1] for r in found)) for name, found in runs.items()
+        }
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
     for name, (wall, memory) in results.items():

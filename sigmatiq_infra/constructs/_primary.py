@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any, Generic, TypeVar
+
 from sigmatiq_infra._cdktf import TerraformResourceLifecycle
+
+T = TypeVar("T")
+
+
+class ResourceAttribute(Generic[T]):
+    """An attribute of a construct's primary resource (or data source): a Terraform
+    reference, read on first use, because each read is a jsii round trip and many are
+    never needed."""
+
+    def __init__(self, attribute: str | None = None) -> None:
+        self.attribute = attribute
+        """The binding's attribute, when it is not named as here (`ssl_port` for `tls_port`)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, construct: Any, owner: type | None = None) -> T:
+        if construct is None:
+            return self  # type: ignore[return-value]
+        primary = construct.__dict__.get("resource") or construct.__dict__["data"]
+        # Kept on the instance, where it is found before this (non-data) descriptor.
+        value = construct.__dict__[self.name] = getattr(primary, self.attribute or self.name)
+        return value
 
 
 class PrimaryResource:
@@ -12,14 +37,8 @@ class PrimaryResource:
 
     _ignore_changes: list[str] | None = None
 
-    @property
-    def id(self) -> str:
-        """The Azure resource id (a Terraform reference); fetched once, on first use."""
-        found = self.__dict__.get("_primary_id")
-        if found is None:
-            primary = self.__dict__.get("resource") or self.__dict__["data"]
-            found = self.__dict__["_primary_id"] = primary.id
-        return found
+    id = ResourceAttribute[str]()
+    """The Azure resource id."""
 
     def protect_from_destroy(self) -> None:
         """Make Terraform refuse any plan that would destroy the resource."""

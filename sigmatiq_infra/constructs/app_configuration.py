@@ -10,7 +10,7 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
@@ -47,6 +47,7 @@ class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_app_configuration` store."""
 
     private_link = PrivateLinkServices.APP_CONFIGURATION
+    endpoint = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: AppConfigurationProps) -> None:
         super().__init__(scope, id)
@@ -80,7 +81,6 @@ class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         )
         self.props = props
         self.name: str = props.name
-        self.endpoint: str = self.resource.endpoint
         self.resource_group = props.resource_group
         self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled

@@ -22,7 +22,7 @@ from cdktf_cdktf_provider_azurerm.container_app import (
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
 from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
@@ -74,6 +74,8 @@ class ContainerAppProps:
 
 class ContainerApp(PrimaryResource, AzureConstruct):
     """An `azurerm_container_app` in single-revision mode with HTTPS-only ingress."""
+
+    fqdn = ResourceAttribute[str]("latest_revision_fqdn")
 
     def __init__(self, scope: Construct, id: str, props: ContainerAppProps) -> None:
         super().__init__(scope, id)
@@ -137,7 +139,6 @@ class ContainerApp(PrimaryResource, AzureConstruct):
             tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
-        self.fqdn: str = self.resource.latest_revision_fqdn
 
     def _validate(self, props: ContainerAppProps) -> None:
         check = Validator("ContainerApp", self)

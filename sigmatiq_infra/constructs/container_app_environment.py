@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
@@ -48,6 +48,9 @@ class ContainerAppEnvironmentProps:
 class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
     """An `azurerm_container_app_environment`: Consumption-only without a VNet, or
     VNet-integrated with the Consumption workload profile (internal by default)."""
+
+    default_domain = ResourceAttribute[str]()
+    static_ip_address = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: ContainerAppEnvironmentProps) -> None:
         super().__init__(scope, id)
@@ -88,8 +91,6 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
         self.props = props
         self.name: str = props.name
         self.resource_group = props.resource_group
-        self.default_domain: str = self.resource.default_domain
-        self.static_ip_address: str = self.resource.static_ip_address
         self.workload_profile_name: str | None = "Consumption" if vnet else None
 
     def add_private_dns(self, zones: PrivateDnsZones) -> PrivateDnsARecord:

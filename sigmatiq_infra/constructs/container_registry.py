@@ -14,7 +14,7 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
@@ -24,9 +24,8 @@ from sigmatiq_infra.validation import NameRules, Validator, is_token
 class ContainerRegistryBase(PrimaryResource, AzureConstruct):
     """What every registry offers, whether this stack creates it or only refers to it."""
 
-    id: str
     name: str
-    login_server: str
+    login_server = ResourceAttribute[str]()
 
     def grant_pull(self, principal: Principal) -> RoleAssignment:
         """AcrPull: pull images (what a container app's identity needs)."""
@@ -100,7 +99,6 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
             tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
-        self.login_server: str = self.resource.login_server
         self.resource_group = props.resource_group
         self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
@@ -136,7 +134,6 @@ class ExistingContainerRegistry(ContainerRegistryBase):
         )
         self.name = name
         self.resource_group_name = resource_group_name
-        self.login_server = self.data.login_server
 
 
 _REPOSITORY = re.compile(

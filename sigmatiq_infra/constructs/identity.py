@@ -9,7 +9,7 @@ from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIden
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -28,6 +28,8 @@ class UserAssignedIdentity(PrimaryResource, AzureConstruct):
     """An `azurerm_user_assigned_identity`; a `Principal` that roles can be granted to."""
 
     principal_type = "ServicePrincipal"
+    principal_id = ResourceAttribute[str]()
+    client_id = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: UserAssignedIdentityProps) -> None:
         super().__init__(scope, id)
@@ -44,5 +46,3 @@ class UserAssignedIdentity(PrimaryResource, AzureConstruct):
         )
         self.name: str = props.name
         self.resource_group = props.resource_group
-        self.principal_id: str = self.resource.principal_id
-        self.client_id: str = self.resource.client_id

@@ -14,7 +14,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.constructs._context import AzureConstruct, client_config
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
@@ -37,9 +37,8 @@ class SecretReference:
 class KeyVaultBase(PrimaryResource, AzureConstruct):
     """What every vault offers, whether this stack creates it or only refers to it."""
 
-    id: str
     name: str
-    vault_uri: str
+    vault_uri = ResourceAttribute[str]()
 
     def grant_secrets_read(self, principal: Principal) -> RoleAssignment:
         """Key Vault Secrets User: read secret values (e.g. for Key Vault references)."""
@@ -127,7 +126,6 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
             tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
-        self.vault_uri: str = self.resource.vault_uri
         self.resource_group = props.resource_group
         self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
@@ -182,4 +180,3 @@ class ExistingKeyVault(KeyVaultBase):
         )
         self.name = name
         self.resource_group_name = resource_group_name
-        self.vault_uri = self.data.vault_uri

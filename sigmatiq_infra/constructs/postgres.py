@@ -24,7 +24,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
@@ -98,6 +98,7 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_postgresql_flexible_server` with databases, firewall rules and TLS."""
 
     private_link = PrivateLinkServices.POSTGRES_FLEXIBLE
+    fqdn = ResourceAttribute[str]()
     # Azure picks the zone and may swap zones on failover; neither is a change to undo.
     _ignore_changes = ["zone", "high_availability[0].standby_availability_zone"]  # noqa: RUF012
 
@@ -130,7 +131,6 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         )
         self.props = props
         self.name: str = props.name
-        self.fqdn: str = self.resource.fqdn
         self.administrator_login: str = props.administrator_login
         self.resource_group = props.resource_group
         self.tags = self._resource_tags(props.tags)

@@ -12,7 +12,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
@@ -52,6 +52,8 @@ class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_redis_cache` with the non-TLS port always off."""
 
     private_link = PrivateLinkServices.REDIS_CACHE
+    hostname = ResourceAttribute[str]()
+    tls_port = ResourceAttribute[float]("ssl_port")
 
     def __init__(self, scope: Construct, id: str, props: RedisCacheProps) -> None:
         super().__init__(scope, id)
@@ -84,8 +86,6 @@ class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             tags=self._resource_tags(props.tags),
         )
         self.name: str = props.name
-        self.hostname: str = self.resource.hostname
-        self.tls_port: float = self.resource.ssl_port
         self.resource_group = props.resource_group
         self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
@@ -128,6 +128,7 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     `protect_from_destroy()`. TLS only."""
 
     private_link = PrivateLinkServices.MANAGED_REDIS
+    hostname = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: ManagedRedisProps) -> None:
         super().__init__(scope, id)
@@ -160,7 +161,6 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         )
         self.props = props
         self.name: str = props.name
-        self.hostname: str = self.resource.hostname
         self.tls_port: float = self.resource.default_database.port
         self.resource_group = props.resource_group
         self.tags = self._resource_tags(props.tags)

@@ -10,9 +10,12 @@ from enum import Enum
 from typing import Protocol, runtime_checkable
 
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
-from constructs import Construct
+from constructs import Construct, IConstruct
 
-from sigmatiq_infra.constructs._context import AzureConstruct, client_config, subscription_id
+from sigmatiq_infra.constructs._context import AzureConstruct, client_config, stack_of, subscription_id
+
+_GRANTS = "_sigmatiq_role_assignments"
+"""Where a stack keeps the (target, role, assignment) of every grant made in it."""
 
 
 class BuiltInRole(Enum):
@@ -114,13 +117,10 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
             principal_id=principal.principal_id,
             principal_type=principal.principal_type,
         )
+        stack_of(target).__dict__.setdefault(_GRANTS, []).append((target, role, made[key]))
     return made[key]
 
 
-def role_assignments_on(scope: Construct) -> list[tuple[Construct, BuiltInRole, RoleAssignment]]:
-    """Every (target, role, assignment) that `grant()` made anywhere below `scope`."""
-    found = []
-    for target in scope.node.find_all():
-        for (role, _), assignment in getattr(target, "_role_assignments", {}).items():
-            found.append((target, role, assignment))
-    return found
+def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, BuiltInRole, RoleAssignment]]:
+    """Every (target, role, assignment) that `grant()` made in `stack`, in the order made."""
+    return list(stack.__dict__.get(_GRANTS, ()))

@@ -12,7 +12,7 @@ from constructs import Construct, IConstruct
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra._cdktf import TerraformResource, TerraformStack, TerraformVariable
 from sigmatiq_infra.constructs import ResourceGroup
-from sigmatiq_infra.constructs.roles import role_assignments_on
+from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.settings import AdoptionSettings
 from sigmatiq_infra.validation import Validator
 
@@ -85,9 +85,11 @@ class Adoption:
 
     def role_assignments(self) -> None:
         """Every grant in the stack whose existing assignment is listed in settings."""
-        for target, role, assignment in role_assignments_on(self.stack):
+        if not self.enabled:
+            return
+        for target, role, assignment in role_assignments_in(self.stack):
             guid = self.settings.role_assignments.get(f"{role.display_name} on {target.name}")
-            if self.enabled and guid:
+            if guid:
                 self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid))
 
     def azure_id(self, construct: IConstruct) -> str:
