@@ -28,16 +28,25 @@ import sys
 import tempfile
 from pathlib import Path
 
-FORMAT = "direct-kernel-1"  # bump when the copy changes, to rebuild cached copies
+FORMAT = "direct-kernel-2"  # bump when the way the copy is made changes, to rebuild cached copies
 KERNEL_FDS = b"readFD:3,writeFD:3"
 """How jsii's relay talks to the kernel: one socket, file descriptor 3, both ways."""
 HOST_FDS = b"readFD:0,writeFD:1"
 
 PROLOGUE = b"""/* sigmatiq-infra: jsii's lib/program.js, reading the host on stdin and answering on
  * stdout instead of through bin/jsii-runtime.js. What the kernel's code prints goes to the
- * host as the relay would send it: one {"stdout"|"stderr": base64} line on stderr. */
+ * host as the relay would send it: one {"stdout"|"stderr": base64} line on stderr.
+ * cdktf records a "creation stack" (captured on a plain object, not an Error) for every
+ * token and attribute reference; in this process those stacks only ever show the kernel's
+ * own JavaScript frames, never the host's code, so they are not formatted. Errors keep
+ * their stack traces. */
 (function () {
   "use strict";
+  const format = Error.prepareStackTrace;
+  Error.prepareStackTrace = function (target, frames) {
+    if (!(target instanceof Error)) return "";
+    return format ? format(target, frames) : String(target) + frames.map((f) => "\\n    at " + f).join("");
+  };
   const fs = require("fs");
   const { Writable } = require("stream");
   for (const key of ["stdout", "stderr"]) {
@@ -106,7 +115,7 @@ def direct_kernel() -> tuple[Path, Path]:
     program = embedded / "lib__program.js"
     stat = program.stat()
     key = hashlib.sha256(
-        f"{FORMAT}:{program.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode(),
+        f"{FORMAT}:{program.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{NODE_WRAPPER}".encode() + PROLOGUE,
     ).hexdigest()[:20]
     target = cache_dir() / "jsii-kernel" / key
     node, kernel = target / "bin" / "node", target / "lib" / "program.js"

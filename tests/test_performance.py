@@ -152,15 +152,38 @@ def test_the_cached_kernel_is_built_from_the_installed_jsii():
 
 
 def test_what_the_kernels_code_prints_reaches_the_host_the_way_jsiis_relay_sends_it(tmp_path):
-    script = tmp_path / "kernel.js"
-    script.write_bytes(_kernel.PROLOGUE + b'console.log("hello"); console.error("careful");'
-                       b'require("fs").writeSync(1, "{\\"ok\\":1}\\n");')
-    result = subprocess.run(
-        ["node", str(script)], capture_output=True, timeout=60,
-        env={**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"},
+    result = run_with_prologue(
+        tmp_path, b'console.log("hello"); console.error("careful"); require("fs").writeSync(1, "{\\"ok\\":1}\\n");',
     )
     assert result.stdout == b'{"ok":1}\n'  # the protocol channel carries protocol only
     lines = [json.loads(line) for line in result.stderr.splitlines()]
     assert [{k: base64.b64decode(v) for k, v in line.items()} for line in lines] == [
         {"stdout": b"hello\n"}, {"stderr": b"careful\n"},
     ]
+
+def run_with_prologue(tmp_path, code: bytes) -> subprocess.CompletedProcess:
+    script = tmp_path / "kernel.js"
+    script.write_bytes(_kernel.PROLOGUE + code)
+    return subprocess.run(
+        ["node", str(script)], capture_output=True, timeout=60,
+        env={**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"},
+    )
+
+
+def test_errors_in_the_kernel_keep_their_stack_traces_and_creation_stacks_are_not_formatted(tmp_path):
+    result = run_with_prologue(tmp_path, (
+        b'const creation = { stack: "" }; Error.captureStackTrace(creation);'
+        b'let error; try { null.x; } catch (e) { error = e; }'
+        b'require("fs").writeSync(1, JSON.stringify([creation.stack, error.stack.split("\\n").slice(0, 2)]));'
+    ))
+    creation, error = json.loads(result.stdout)
+    assert creation == ""
+    assert error[0] == "TypeError: Cannot read properties of null (reading 'x')"
+    assert error[1].startswith("    at ") and str(tmp_path / "kernel.js") in error[1]
+
+
+def test_an_error_raised_in_the_kernel_reaches_python_with_its_message(tmp_path):
+    stack = TerraformStack(App(outdir=str(tmp_path)), "twice")
+    TerraformVariable(stack, "same", type="string")
+    with pytest.raises(RuntimeError, match="There is already a Construct with name 'same' in TerraformStack"):
+        TerraformVariable(stack, "same", type="string")
