@@ -181,9 +181,11 @@ def test_the_installed_wheel_synthesizes_the_readme_example_outside_the_reposito
                     "--disable-pip-version-check", str(wheel)], check=True, capture_output=True)
     project = tmp_path / "my-project"
     project.mkdir()
-    (project / "app.py").write_text(readme_example())
+    kernel = f"\nimport os, sys\nsys.path.insert(0, {str(ROOT / 'tests')!r})\nfrom conftest import node_children\n"
+    (project / "app.py").write_text(readme_example() + kernel + "print(*node_children(os.getpid()))\n")
     result = subprocess.run([str(python), "app.py"], cwd=project, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    assert "sigmatiq-infra/jsii-kernel/" in result.stdout  # the example's import order gets the direct kernel
     located = subprocess.run([str(python), "-c", "import sigmatiq_infra; print(sigmatiq_infra.__file__)"],
                              cwd=project, capture_output=True, text=True, check=True).stdout
     assert located.startswith(str(venv))
