@@ -11,7 +11,8 @@ copy of the same kernel that speaks the protocol on its own stdin and stdout, st
 flags the relay would have given it. Nothing installed is edited: the copy is built once in
 the cache folder (`bin/setup` does it ahead of time), and it is byte-for-byte jsii's
 `lib/program.js` apart from the two file descriptors it reads and writes, plus a prologue
-that sends anything the kernel's code prints to the host the way the relay does.
+that sends anything the kernel's code prints to the host the way the relay does, and that
+leaves unformatted the creation stacks cdktf records for every token (see `PROLOGUE`).
 
 The library's modules call `start_kernel()` before they import any jsii package. The
 normal runtime is used whenever the copy cannot be had, on Windows, when `JSII_NODE` or

@@ -32,8 +32,7 @@ class AzureStack(TerraformStack):
         state: StateSettings | None = None,
     ) -> None:
         super().__init__(scope, id)
-        self._tags = dict(tags or {})
-        self.__dict__[STACK_TAGS] = self._tags
+        self.__dict__[STACK_TAGS] = dict(tags or {})  # read by the library's constructs
         if state is not None:
             # One blob per stack; the backend locks it with a blob lease during plan/apply.
             AzurermBackend(
@@ -69,14 +68,14 @@ class AzureStack(TerraformStack):
     @property
     def tags(self) -> dict[str, str]:
         """The tags every taggable resource of the stack gets (a resource's own tags win)."""
-        return dict(self._tags)
+        return dict(self.__dict__[STACK_TAGS])
 
     def prepare_stack(self) -> None:
         """Called by cdktf once per stack as synthesis starts. The library's constructs tag
         their resources as they create them; this tags the resources added any other way,
         in one pass (an aspect would cost a jsii callback per construct)."""
-        if self._tags:
-            tag_resources(_added_directly(self), self._tags)
+        if self.tags:
+            tag_resources(_added_directly(self), self.tags)
         super().prepare_stack()
 
 
