@@ -15,7 +15,8 @@ from constructs import Construct, IConstruct
 from sigmatiq_infra.constructs._context import AzureConstruct, client_config, stack_of, subscription_id
 
 _GRANTS = "_sigmatiq_role_assignments"
-"""Where a stack keeps the (target, role, assignment) of every grant made in it."""
+"""Where a stack keeps the (target, role, assignment) of every grant made in it, by
+(target, role, principal)."""
 
 
 class BuiltInRole(Enum):
@@ -95,9 +96,10 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
     several constructs may each ensure the access they depend on without creating
     duplicate assignments (which Azure rejects with RoleAssignmentExists).
     """
-    key = (role, id(principal))  # principals live as long as the app; no jsii round trip
-    made: dict[tuple[BuiltInRole, int], RoleAssignment] = target.__dict__.setdefault(
-        "_role_assignments", {}
+    # Python-side identities (targets and principals live as long as the app): no jsii round trip.
+    key = (id(target), role, id(principal))
+    made: dict[tuple[int, BuiltInRole, int], tuple[Construct, BuiltInRole, RoleAssignment]] = (
+        stack_of(target).__dict__.setdefault(_GRANTS, {})
     )
     if key not in made:
         # Named after the principal's Python-side name: no jsii round trip for `node.id`.
@@ -106,7 +108,7 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
         if assignment_id in used:
             assignment_id = f"{assignment_id}-{principal.node.addr[:8]}"
         used.add(assignment_id)
-        made[key] = RoleAssignment(
+        made[key] = (target, role, RoleAssignment(
             target,
             assignment_id,
             scope=target_id,
@@ -116,11 +118,10 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
             ),
             principal_id=principal.principal_id,
             principal_type=principal.principal_type,
-        )
-        stack_of(target).__dict__.setdefault(_GRANTS, []).append((target, role, made[key]))
-    return made[key]
+        ))
+    return made[key][2]
 
 
 def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, BuiltInRole, RoleAssignment]]:
     """Every (target, role, assignment) that `grant()` made in `stack`, in the order made."""
-    return list(stack.__dict__.get(_GRANTS, ()))
+    return list(stack.__dict__.get(_GRANTS, {}).values())
