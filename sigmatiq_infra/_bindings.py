@@ -33,6 +33,7 @@ import types
 from pathlib import Path
 
 from sigmatiq_infra._kernel import cache_dir, direct_kernel, start_kernel
+from sigmatiq_infra.switches import switch_is_on
 
 PACKAGE = "cdktf_cdktf_provider_azurerm"
 ASSEMBLY = "@cdktf/provider-azurerm"
@@ -47,7 +48,7 @@ def load_lean() -> bool:
     existing = sys.modules.get(PACKAGE)
     if existing is not None:
         return getattr(existing, "__sigmatiq_lean__", False)
-    if os.environ.get("SIGMATIQ_FULL_IMPORT", "") not in ("", "0"):
+    if switch_is_on(os.environ, "SIGMATIQ_FULL_IMPORT"):
         return False
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:

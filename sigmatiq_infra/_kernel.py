@@ -29,6 +29,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sigmatiq_infra.switches import switch_is_on
+
 FORMAT = "direct-kernel-2"  # bump when the way the copy is made changes, to rebuild cached copies
 KERNEL_FDS = b"readFD:3,writeFD:3"
 """How jsii's relay talks to the kernel: one socket, file descriptor 3, both ways."""
@@ -98,7 +100,7 @@ def direct_environment() -> dict[str, str]:
     """The jsii settings that select the direct kernel; empty when it is not to be used."""
     if (
         os.name != "posix"
-        or os.environ.get("SIGMATIQ_FULL_IMPORT", "") not in ("", "0")
+        or switch_is_on(os.environ, "SIGMATIQ_FULL_IMPORT")
         or "JSII_NODE" in os.environ
         or "JSII_RUNTIME" in os.environ
     ):

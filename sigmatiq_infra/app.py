@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from sigmatiq_infra import deployed
 from sigmatiq_infra.settings import Settings, load
 from sigmatiq_infra.validation import ValidationError, collect_problems
 
@@ -39,12 +40,12 @@ def build_app(settings: Settings | None = None, outdir: str | None = None) -> Ap
             state = settings.state if settings.remote_state else None
             if settings.state is not None:
                 _collect(problems, lambda: StateStack(app, "state", settings.state))
-            shared = _collect(problems, lambda: SharedStack(app, "shared", settings.shared, state))
+            # No cdktf stack dependencies: `cdktf deploy beta` must work alone. Environments
+            # look the shared vault and registry up by name, and their plan stops with a clear
+            # message while shared is not deployed yet.
+            _collect(problems, lambda: SharedStack(app, "shared", settings.shared, state))
             for env in settings.environments.values():
-                stack = _collect(problems, lambda env=env: EnvironmentStack(app, env, settings.shared, state))
-                if stack is not None and shared is not None:
-                    # Environments look the shared vault and registry up by name.
-                    stack.add_dependency(shared)
+                _collect(problems, lambda env=env: EnvironmentStack(app, env, settings.shared, state))
     if problems:
         raise ValidationError(dict.fromkeys(problems))  # each distinct problem once, in order
     return app
@@ -58,12 +59,14 @@ def synthesize(settings: Settings | None = None, outdir: str | Path = "cdktf.out
     synthesized JSON (`.terraform/`, lock files, plans) are left in place.
     """
     outdir = Path(outdir)
+    settings = settings or load()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}-", dir=outdir.parent))
     try:
         app = build_app(settings, outdir=str(staging))
         with collect_problems() as problems:
             app.synth()
+        problems += check_deployed(settings, staging)
         if problems:
             raise ValidationError(problems)
         stacks = sorted(p.name for p in (staging / "stacks").iterdir())
@@ -71,6 +74,17 @@ def synthesize(settings: Settings | None = None, outdir: str | Path = "cdktf.out
         return stacks
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_deployed(settings: Settings, outdir: Path) -> list[str]:
+    """What the stacks in `outdir` would replace or delete of the deployed estate."""
+    from sigmatiq_infra.constructs._primary import resource_facts
+
+    replacements = {"shared": settings.shared.adoption.replacements} | {
+        env.name: env.adoption.replacements for env in settings.environments.values()
+    }
+    lowered = {kind: facts.replaced_when_lowered for kind, facts in resource_facts().items()}
+    return deployed.check_output(outdir, deployed.load_record(), replacements, lowered)
 
 
 def format_problems(problems: tuple[str, ...] | list[str]) -> str:
@@ -81,13 +95,27 @@ def format_problems(problems: tuple[str, ...] | list[str]) -> str:
     return "\n".join(lines)
 
 
+def bootstrap_notices(settings: Settings) -> list[str]:
+    """One line per environment synthesized for its bootstrap deploy, naming what it omits."""
+    return [
+        f"sigmatiq-infra: {env.name} is synthesized for its first (bootstrap) deploy because "
+        f"SIGMATIQ_{env.name.upper()}_BOOTSTRAP is on: it leaves out the vault secrets and the container "
+        f"apps {', '.join(app.name for app in env.apps)}; deployed over a running {env.name}, it would "
+        "delete them."
+        for env in settings.environments.values() if env.bootstrap
+    ]
+
+
 def main() -> int:
     """Entry point for `main.py`: exit status 0, or 1 with the problem list on stderr."""
     try:
-        synthesize(outdir=os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
+        settings = load()
+        synthesize(settings, outdir=os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
     except ValidationError as error:
         print(format_problems(error.problems), file=sys.stderr)
         return 1
+    for notice in bootstrap_notices(settings):
+        print(notice, file=sys.stderr)
     return 0
 
 

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sigmatiq_infra.switches import read_switch
 from sigmatiq_infra.validation import ValidationError
 
 PRODUCT_TAGS: Mapping[str, str] = {"Product": "Trading", "ManagedBy": "cdktf"}
@@ -56,6 +57,21 @@ def api(service: str, port: int, **overrides: object) -> AppSettings:
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """A deliberate, reasoned opt-in to replace (or delete) one deployed resource, which synth
+    otherwise refuses (see `sigmatiq_infra.deployed`). Recorded in settings, reviewed like a
+    policy suppression; remove it once the change is deployed and the record updated."""
+
+    resource: str
+    """The deployed resource's Azure name, e.g. `psql-trading-beta`."""
+    argument: str
+    """The replacement-forcing argument that changes (e.g. `geo_redundant_backup_enabled`), or
+    `delete` when the resource leaves the stack (removed or renamed)."""
+    reason: str
+    """Why losing the deployed resource (and what it holds) is acceptable: 20 characters or more."""
+
+
+@dataclass(frozen=True)
 class AdoptionSettings:
     """Take over resources that already exist in Azure (deployed by the seed's Bicep) with
     Terraform `import` blocks, instead of creating them."""
@@ -73,6 +89,10 @@ class AdoptionSettings:
     secret_versions: Mapping[str, str] = field(default_factory=dict)
     """Existing vault secrets: name -> current version (32 hex characters), from
     `az keyvault secret show --vault-name <vault> --name <name> --query id`."""
+    replacements: tuple[Replacement, ...] = ()
+    """Deployed resources this stack may replace or delete after all, each with its reason.
+    Without one, synth stops when a setting would replace or delete a deployed resource, and
+    adopted resources carry `prevent_destroy`."""
 
 
 @dataclass(frozen=True)
@@ -407,11 +427,17 @@ DEFAULTS = Settings(shared=SHARED, environments={"beta": BETA, "prod": PROD}, st
 
 
 def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) -> Settings:
-    """The settings with the documented environment-variable overrides applied."""
+    """The settings with the documented environment-variable overrides applied. Raises one
+    ValidationError listing every bad override."""
     environ = os.environ if environ is None else environ
+    problems: list[str] = []
     location = environ.get("SIGMATIQ_LOCATION") or None
     subscription = environ.get("ARM_SUBSCRIPTION_ID") or None
-    operator_ips = read_operator_ips(environ.get("SIGMATIQ_OPERATOR_IPS_FILE") or OPERATOR_IPS_FILE)
+    try:
+        operator_ips = read_operator_ips(environ.get("SIGMATIQ_OPERATOR_IPS_FILE") or OPERATOR_IPS_FILE)
+    except ValidationError as error:
+        problems.extend(error.problems)
+        operator_ips = {}
     shared = dataclasses.replace(
         base.shared, location=location or base.shared.location,
         adoption=_with_subscription(base.shared.adoption, subscription),
@@ -419,10 +445,10 @@ def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) ->
     environments = {}
     for key, env in base.environments.items():
         tag = environ.get(f"SIGMATIQ_{key.upper()}_IMAGE_TAG") or environ.get("SIGMATIQ_IMAGE_TAG")
-        bootstrap = environ.get(f"SIGMATIQ_{key.upper()}_BOOTSTRAP", "") not in ("", "0")
+        bootstrap = read_switch(environ, f"SIGMATIQ_{key.upper()}_BOOTSTRAP", problems, default=env.bootstrap)
         env = dataclasses.replace(
             env, location=location or env.location, image_tag=tag or env.image_tag,
-            bootstrap=bootstrap or env.bootstrap,
+            bootstrap=bootstrap,
             adoption=_with_subscription(env.adoption, subscription),
         )
         if operator_ips.get(key):
@@ -444,7 +470,10 @@ def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) ->
             container=environ.get("SIGMATIQ_STATE_CONTAINER") or state.container,
             ci_principal_id=environ.get("SIGMATIQ_STATE_CI_PRINCIPAL_ID") or state.ci_principal_id,
         )
-    remote = environ.get("SIGMATIQ_REMOTE_STATE", "") not in ("", "0") or base.remote_state
+    remote = read_switch(environ, "SIGMATIQ_REMOTE_STATE", problems, default=base.remote_state)
+    read_switch(environ, "SIGMATIQ_FULL_IMPORT", problems)  # read by the jsii start; checked here
+    if problems:
+        raise ValidationError(problems)
     return Settings(shared=shared, environments=environments, state=state, remote_state=remote)
 
 

@@ -291,6 +291,11 @@ class Validator:
             )
             return None
 
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """The problems found so far."""
+        return tuple(self._problems)
+
     def require(self, ok: bool, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         if not ok:
             self.fail(prop, value, problem, allowed, fix)

@@ -180,3 +180,55 @@ def group(stack):
     from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
 
     return ResourceGroup(stack, "Group", ResourceGroupProps(name="rg-test", location="centralus"))
+
+
+# --- settings variants: every one is synthesized once a session, for the Terraform checks ----
+
+def variant_settings() -> dict[str, Settings]:
+    """The settings variants Terraform must accept, besides the defaults (which adopt without
+    ARM_SUBSCRIPTION_ID: the import ids then use the `subscription_id` input)."""
+    import dataclasses
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from scaled import scaled_settings
+
+    base = load(environ=ISOLATED)
+    prod = base.environments["prod"]
+    pem = self_signed_root().public_bytes(Encoding.PEM).decode()
+    with_prod = lambda prod: dataclasses.replace(base, environments={**base.environments, "prod": prod})  # noqa: E731
+    return {
+        "remote-state": load(environ={**ISOLATED, "SIGMATIQ_REMOTE_STATE": "1"}),
+        "prod-bootstrap": load(environ={**ISOLATED, "SIGMATIQ_PROD_BOOTSTRAP": "1"}),
+        "managed-redis": with_prod(dataclasses.replace(
+            prod, redis=dataclasses.replace(prod.redis, service="managed-redis", sku_name="Balanced_B5"),
+        )),
+        "adoption-with-subscription": load(
+            environ={**ISOLATED, "ARM_SUBSCRIPTION_ID": "11111111-2222-3333-4444-555555555555"},
+        ),
+        "root-certificate-in-settings": with_prod(dataclasses.replace(prod, network=dataclasses.replace(
+            prod.network, vpn=dataclasses.replace(prod.network.vpn, root_certificate=pem),
+        ))),
+        "ten-environments": scaled_settings(environments=10, apps=50),
+    }
+
+
+@pytest.fixture(scope="session")
+def variant_dirs(synthesized_dir: Path, synthesized, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Synth output folder per settings variant, `defaults` included."""
+    found = {"defaults": synthesized_dir}
+    for name, settings in variant_settings().items():
+        outdir = tmp_path_factory.mktemp(f"variant-{name}")
+        build_app(settings=settings, outdir=str(outdir)).synth()
+        found[name] = outdir
+    return found
+
+
+def empty_provider_mirror(folder: Path) -> dict[str, str]:
+    """Environment for Terraform with a CLI configuration whose only provider source is an
+    empty folder: `init` parses the whole configuration, then fails only to find providers."""
+    (folder / "none").mkdir(parents=True, exist_ok=True)
+    config = folder / "terraform.rc"
+    config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{folder / "none"}"\n  }}\n}}\n')
+    return {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}

@@ -60,7 +60,8 @@ def test_ci_diffs_every_stack_on_pull_requests_with_oidc(ci):
     assert set(login["with"]) == {"client-id", "tenant-id", "subscription-id"}
     script = diff["steps"][-1]["run"]
     assert "for stack in shared beta prod" in script and 'cdktf diff "${stack}"' in script
-    assert "GITHUB_STEP_SUMMARY" in script
+    assert "terraform show -json plan > plan.json" in script
+    assert 'sigmatiq-infra plan-gate shared beta prod --summary "$GITHUB_STEP_SUMMARY"' in script
 
 
 def test_every_action_is_pinned_to_an_exact_version(ci):
@@ -115,11 +116,34 @@ def test_the_state_account_is_private_versioned_recoverable_and_entra_only(synth
 
 # --- cross-stack wiring --------------------------------------------------------------------------
 
-def test_environments_depend_on_shared_so_deploy_shared_beta_runs_in_order(synthesized_dir):
+def test_no_stack_declares_a_cdktf_dependency_so_every_stack_deploys_alone(synthesized_dir):
     manifest = json.loads((synthesized_dir / "manifest.json").read_text())
-    assert manifest["stacks"]["beta"]["dependencies"] == ["shared"]
-    assert manifest["stacks"]["prod"]["dependencies"] == ["shared"]
-    assert manifest["stacks"]["shared"]["dependencies"] == []
+    assert {name: stack["dependencies"] for name, stack in manifest["stacks"].items()} == {
+        "beta": [], "prod": [], "shared": [], "state": [],
+    }
+
+
+def test_environments_look_the_shared_vault_and_registry_up_and_stop_early_when_shared_is_missing(beta):
+    [vault] = beta.data("azurerm_key_vault").values()
+    [registry] = beta.data("azurerm_container_registry").values()
+    lookups = beta.data("azurerm_resources")
+    assert sorted((lookup["name"], lookup["type"]) for lookup in lookups.values()) == [
+        ("acrtradingshared", "Microsoft.ContainerRegistry/registries"),
+        ("kv-trading-shared", "Microsoft.KeyVault/vaults"),
+    ]
+    for data, name, kind in ((vault, "kv-trading-shared", "Key Vault"),
+                             (registry, "acrtradingshared", "container registry")):
+        [lookup] = [key for key, value in lookups.items() if value["name"] == name]
+        [precondition] = data["lifecycle"]["precondition"]
+        assert precondition["condition"] == (
+            f"${{contains([for found in data.azurerm_resources.{lookup}.resources : "
+            'lower(found.resource_group_name)], "rg-trading-shared")}'
+        )
+        assert precondition["error_message"] == (
+            f"The {kind} '{name}' does not exist in resource group 'rg-trading-shared' of this "
+            "subscription. The shared stack is not deployed yet: run `cdktf deploy shared` first "
+            "(or `cdktf deploy shared beta`, which deploys both in that order)."
+        )
 
 
 def test_no_stack_reads_another_stacks_state_file(synthesized):

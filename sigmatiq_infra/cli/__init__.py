@@ -15,14 +15,14 @@ from sigmatiq_infra.validation import ValidationError
 
 
 def parser() -> argparse.ArgumentParser:
-    from sigmatiq_infra.cli import allow_ip, cost, diagram, vpn_cert
+    from sigmatiq_infra.cli import allow_ip, cost, diagram, plan_gate, record, vpn_cert
 
     root = argparse.ArgumentParser(
         prog="sigmatiq-infra",
         description="Operator tools for the Sigmatiq Azure estate (certificates, firewall, diagrams, costs).",
     )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (vpn_cert, allow_ip, diagram, cost):
+    for module in (vpn_cert, allow_ip, diagram, cost, plan_gate, record):
         module.register(commands)
     return root
 

@@ -1,12 +1,43 @@
-"""What every construct with one primary Terraform resource offers."""
+"""What every construct with one primary Terraform resource offers, and the facts each
+construct class states about the Terraform resources it creates."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sigmatiq_infra._cdktf import TerraformResourceLifecycle
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ResourceFacts:
+    """What a construct knows about one Terraform resource type it creates (azurerm 4.55)."""
+
+    terraform_type: str
+    replaced_when_changed: tuple[str, ...] = ()
+    """Arguments whose change makes Terraform destroy and re-create the resource."""
+    replaced_when_lowered: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Arguments that may move up but not down this order (e.g. a PostgreSQL version)."""
+    holds: str | None = None
+    """What the resource holds that a replacement or deletion would lose (data, secrets,
+    state); the plan gate refuses both for such resources."""
+
+
+def resource_facts() -> dict[str, ResourceFacts]:
+    """Every construct class's facts, by Terraform type (imports the construct modules)."""
+    import sigmatiq_infra.constructs  # noqa: F401  (every construct class is defined there)
+
+    found: dict[str, ResourceFacts] = {}
+    pending: list[type] = [PrimaryResource]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        for facts in cls.__dict__.get("facts", ()):
+            found[facts.terraform_type] = facts
+    return found
 
 
 class ResourceAttribute(Generic[T]):
@@ -36,6 +67,8 @@ class PrimaryResource:
     `ignore_changes` on its resource lists them in `_ignore_changes`, so they are kept."""
 
     _ignore_changes: list[str] | None = None
+    facts: ClassVar[tuple[ResourceFacts, ...]] = ()
+    """The facts about the Terraform resources this construct creates (its primary first)."""
 
     id = ResourceAttribute[str]()
     """The Azure resource id."""

@@ -10,7 +10,7 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
@@ -46,6 +46,14 @@ class AppConfigurationProps:
 class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_app_configuration` store."""
 
+    facts = (
+        ResourceFacts(
+            "azurerm_app_configuration", ("name", "location", "resource_group_name", "soft_delete_retention_days"),
+            # Moving down to free (or from standard/premium to developer) re-creates the store.
+            replaced_when_lowered={"sku": SKUS},
+        ),
+    )
+    arm_type = "Microsoft.AppConfiguration/configurationStores"
     private_link = PrivateLinkServices.APP_CONFIGURATION
     endpoint = ResourceAttribute[str]()
 

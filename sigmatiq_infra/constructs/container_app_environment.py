@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
@@ -49,6 +49,17 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
     """An `azurerm_container_app_environment`: Consumption-only without a VNet, or
     VNet-integrated with the Consumption workload profile (internal by default)."""
 
+    facts = (
+        ResourceFacts(
+            "azurerm_container_app_environment",
+            (
+                "name", "location", "resource_group_name", "infrastructure_subnet_id",
+                "internal_load_balancer_enabled", "zone_redundancy_enabled", "workload_profile",
+                "infrastructure_resource_group_name", "dapr_application_insights_connection_string",
+            ),
+        ),
+    )
+    arm_type = "Microsoft.App/managedEnvironments"
     default_domain = ResourceAttribute[str]()
     static_ip_address = ResourceAttribute[str]()
 

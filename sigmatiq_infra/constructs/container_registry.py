@@ -14,7 +14,8 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
+from sigmatiq_infra.constructs._existing import ExistingResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
@@ -24,6 +25,8 @@ from sigmatiq_infra.validation import NameRules, Validator, is_token
 class ContainerRegistryBase(PrimaryResource, AzureConstruct):
     """What every registry offers, whether this stack creates it or only refers to it."""
 
+    arm_type = "Microsoft.ContainerRegistry/registries"
+    kind_text = "container registry"
     name: str
     login_server = ResourceAttribute[str]()
 
@@ -71,6 +74,13 @@ class ContainerRegistryProps:
 class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
     """An `azurerm_container_registry` with the admin user always disabled."""
 
+    facts = (
+        ResourceFacts(
+            "azurerm_container_registry",
+            ("name", "location", "resource_group_name", "zone_redundancy_enabled"),
+            holds="container images",
+        ),
+    )
     SKUS = ("Basic", "Standard", "Premium")
     private_link = PrivateLinkServices.CONTAINER_REGISTRY
 
@@ -113,27 +123,21 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
 
     @staticmethod
     def from_existing(
-        scope: Construct, id: str, *, name: str, resource_group_name: str,
+        scope: Construct, id: str, *, name: str, resource_group_name: str, missing_hint: str | None = None,
     ) -> ContainerRegistryBase:
-        """Refer to a registry another stack created, looked up by name."""
+        """Refer to a registry another stack created, looked up by name. With `missing_hint`,
+        a plan run before the registry exists stops with a message naming it and the hint."""
         return ExistingContainerRegistry(
-            scope, id, name=name, resource_group_name=resource_group_name,
+            scope, id, name=name, resource_group_name=resource_group_name, missing_hint=missing_hint,
         )
 
 
-class ExistingContainerRegistry(ContainerRegistryBase):
+class ExistingContainerRegistry(ContainerRegistryBase, ExistingResource):
     """A registry this stack does not manage, read with a data source."""
 
-    def __init__(self, scope: Construct, id: str, *, name: str, resource_group_name: str) -> None:
-        super().__init__(scope, id)
-        check = Validator("ContainerRegistry.from_existing", self)
-        check.name("name", name, NameRules.CONTAINER_REGISTRY)
-        check.done()
-        self.data = DataAzurermContainerRegistry(
-            self, "Resource", name=name, resource_group_name=resource_group_name,
-        )
-        self.name = name
-        self.resource_group_name = resource_group_name
+    data_source = DataAzurermContainerRegistry
+    name_rule = NameRules.CONTAINER_REGISTRY
+    construct_kind = "ContainerRegistry"
 
 
 _REPOSITORY = re.compile(

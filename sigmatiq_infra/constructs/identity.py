@@ -9,7 +9,7 @@ from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIden
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -27,6 +27,8 @@ class UserAssignedIdentityProps:
 class UserAssignedIdentity(PrimaryResource, AzureConstruct):
     """An `azurerm_user_assigned_identity`; a `Principal` that roles can be granted to."""
 
+    facts = (ResourceFacts("azurerm_user_assigned_identity", ("name", "location", "resource_group_name")),)
+    arm_type = "Microsoft.ManagedIdentity/userAssignedIdentities"
     principal_type = "ServicePrincipal"
     principal_id = ResourceAttribute[str]()
     client_id = ResourceAttribute[str]()

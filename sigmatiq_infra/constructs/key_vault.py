@@ -14,7 +14,8 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.constructs._context import AzureConstruct, client_config
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
+from sigmatiq_infra.constructs._existing import ExistingResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
@@ -37,6 +38,8 @@ class SecretReference:
 class KeyVaultBase(PrimaryResource, AzureConstruct):
     """What every vault offers, whether this stack creates it or only refers to it."""
 
+    arm_type = "Microsoft.KeyVault/vaults"
+    kind_text = "Key Vault"
     name: str
     vault_uri = ResourceAttribute[str]()
 
@@ -96,6 +99,12 @@ class SecretProps:
 class KeyVault(KeyVaultBase, PrivateLinkTarget):
     """An `azurerm_key_vault` that uses Azure RBAC (no access policies), secure by default."""
 
+    facts = (
+        ResourceFacts(
+            "azurerm_key_vault", ("name", "location", "resource_group_name"), holds="secrets",
+        ),
+        ResourceFacts("azurerm_key_vault_secret", ("name", "key_vault_id")),
+    )
     SKUS = ("standard", "premium")
     private_link = PrivateLinkServices.KEY_VAULT
 
@@ -132,10 +141,14 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
 
     @staticmethod
     def from_existing(
-        scope: Construct, id: str, *, name: str, resource_group_name: str,
+        scope: Construct, id: str, *, name: str, resource_group_name: str, missing_hint: str | None = None,
     ) -> KeyVaultBase:
-        """Refer to a vault another stack (or another tool) created, looked up by name."""
-        return ExistingKeyVault(scope, id, name=name, resource_group_name=resource_group_name)
+        """Refer to a vault another stack (or another tool) created, looked up by name.
+        With `missing_hint` (e.g. "Deploy the shared stack first."), a plan run before the
+        vault exists stops with a message naming it, followed by the hint."""
+        return ExistingKeyVault(
+            scope, id, name=name, resource_group_name=resource_group_name, missing_hint=missing_hint,
+        )
 
     def add_secret(self, id: str, props: SecretProps) -> SecretReference:
         """Create a secret whose value reaches Azure write-only (never stored in state)."""
@@ -167,16 +180,9 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
         return found
 
 
-class ExistingKeyVault(KeyVaultBase):
+class ExistingKeyVault(KeyVaultBase, ExistingResource):
     """A vault this stack does not manage, read with the `azurerm_key_vault` data source."""
 
-    def __init__(self, scope: Construct, id: str, *, name: str, resource_group_name: str) -> None:
-        super().__init__(scope, id)
-        check = Validator("KeyVault.from_existing", self)
-        check.name("name", name, NameRules.KEY_VAULT)
-        check.done()
-        self.data = DataAzurermKeyVault(
-            self, "Resource", name=name, resource_group_name=resource_group_name,
-        )
-        self.name = name
-        self.resource_group_name = resource_group_name
+    data_source = DataAzurermKeyVault
+    name_rule = NameRules.KEY_VAULT
+    construct_kind = "KeyVault"

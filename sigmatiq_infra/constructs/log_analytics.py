@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_azurerm.log_analytics_workspace import (
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -33,6 +33,10 @@ class LogAnalyticsWorkspaceProps:
 class LogAnalyticsWorkspace(PrimaryResource, AzureConstruct):
     """An `azurerm_log_analytics_workspace` on the pay-as-you-go `PerGB2018` SKU."""
 
+    facts = (
+        ResourceFacts("azurerm_log_analytics_workspace", ("name", "location", "resource_group_name"), holds="logs"),
+    )
+    arm_type = "Microsoft.OperationalInsights/workspaces"
     def __init__(self, scope: Construct, id: str, props: LogAnalyticsWorkspaceProps) -> None:
         super().__init__(scope, id)
         check = Validator("LogAnalyticsWorkspace", self)

@@ -24,7 +24,8 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
+from sigmatiq_infra.constructs.inputs import VALUE, InputRule
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
@@ -41,6 +42,31 @@ RESERVED_LOGINS = (
     "azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public",
 )
 PORT = 5432
+
+
+def admin_password_rules(login: str) -> tuple[InputRule, ...]:
+    """Azure's rules for a flexible server's administrator password, as Terraform checks them
+    on a deploy-time input (see `WriteOnlySecret.from_inputs`): 8-128 characters from at
+    least three of four classes, and not containing the administrator login."""
+    classes = ", ".join(f'can(regex("{pattern}", {VALUE}))' for pattern in ("[A-Z]", "[a-z]", "[0-9]", "[^A-Za-z0-9]"))
+    rules = [
+        InputRule(
+            f"length({VALUE}) >= 8 && length({VALUE}) <= 128", "has fewer than 8 or more than 128 characters",
+            "8 to 128 characters",
+        ),
+        InputRule(
+            f"length([for present in [{classes}] : present if present]) >= 3",
+            "has characters from fewer than three of the four kinds Azure counts",
+            "characters from at least three of: uppercase letters, lowercase letters, digits, "
+            "other characters such as ! $ # %",
+        ),
+    ]
+    if not is_token(login):
+        rules.append(InputRule(
+            f'!strcontains(lower({VALUE}), "{login.lower()}")', "contains the administrator login",
+            f"a password that does not contain the login {login!r}, in any case",
+        ))
+    return tuple(rules)
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,25 @@ class PostgresServerProps:
 class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_postgresql_flexible_server` with databases, firewall rules and TLS."""
 
+    facts = (
+        ResourceFacts(
+            "azurerm_postgresql_flexible_server",
+            (
+                "name", "location", "resource_group_name", "administrator_login",
+                "geo_redundant_backup_enabled", "create_mode", "delegated_subnet_id",
+                "private_dns_zone_id",
+            ),
+            replaced_when_lowered={"version": VERSIONS, "storage_mb": STORAGE_MB},
+            holds="the databases",
+        ),
+        ResourceFacts(
+            "azurerm_postgresql_flexible_server_database", ("name", "server_id", "charset", "collation"),
+            holds="data",
+        ),
+        ResourceFacts("azurerm_postgresql_flexible_server_firewall_rule", ("name", "server_id")),
+        ResourceFacts("azurerm_postgresql_flexible_server_configuration", ("name", "server_id")),
+    )
+    arm_type = "Microsoft.DBforPostgreSQL/flexibleServers"
     private_link = PrivateLinkServices.POSTGRES_FLEXIBLE
     fqdn = ResourceAttribute[str]()
     # Azure picks the zone and may swap zones on failover; neither is a change to undo.

@@ -12,7 +12,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
@@ -51,6 +51,15 @@ class RedisCacheProps:
 class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     """An `azurerm_redis_cache` with the non-TLS port always off."""
 
+    facts = (
+        ResourceFacts(
+            "azurerm_redis_cache",
+            ("name", "location", "resource_group_name", "zones", "subnet_id", "private_static_ip_address"),
+            replaced_when_lowered={"sku_name": tuple(SKU_SIZES)},
+            holds="cached data",
+        ),
+    )
+    arm_type = "Microsoft.Cache/redis"
     private_link = PrivateLinkServices.REDIS_CACHE
     hostname = ResourceAttribute[str]()
     tls_port = ResourceAttribute[float]("ssl_port")
@@ -127,6 +136,15 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     `hostname`, `tls_port`, `connection_url()`, `add_private_endpoint()`,
     `protect_from_destroy()`. TLS only."""
 
+    facts = (
+        ResourceFacts(
+            "azurerm_managed_redis",
+            # Even a resize (another sku_name) re-creates an Azure Managed Redis cache.
+            ("name", "location", "resource_group_name", "sku_name", "high_availability_enabled"),
+            holds="cached data",
+        ),
+    )
+    arm_type = "Microsoft.Cache/redisEnterprise"
     private_link = PrivateLinkServices.MANAGED_REDIS
     hostname = ResourceAttribute[str]()
 

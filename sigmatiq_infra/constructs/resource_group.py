@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as _Resour
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
 from sigmatiq_infra.validation import NameRules, Validator
 
 
@@ -37,6 +37,8 @@ class ResourceGroupProps:
 
 class ResourceGroup(PrimaryResource, AzureConstruct):
     """An `azurerm_resource_group`."""
+
+    facts = (ResourceFacts("azurerm_resource_group", ("name", "location")),)
 
     def __init__(self, scope: Construct, id: str, props: ResourceGroupProps) -> None:
         super().__init__(scope, id)

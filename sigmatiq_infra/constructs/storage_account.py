@@ -18,7 +18,7 @@ from cdktf_cdktf_provider_azurerm.storage_container import StorageContainer
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
 from sigmatiq_infra.validation import NameRules, Validator
@@ -49,6 +49,13 @@ class StorageAccount(PrimaryResource, AzureConstruct):
     only (shared keys off), never serves public blobs, and keeps blob versions and deleted
     blobs and containers."""
 
+    facts = (
+        ResourceFacts(
+            "azurerm_storage_account", ("name", "location", "resource_group_name", "account_tier", "account_kind"),
+            holds="blobs (Terraform state)",
+        ),
+        ResourceFacts("azurerm_storage_container", ("name", "storage_account_id"), holds="blobs"),
+    )
     def __init__(self, scope: Construct, id: str, props: StorageAccountProps) -> None:
         super().__init__(scope, id)
         check = Validator("StorageAccount", self)

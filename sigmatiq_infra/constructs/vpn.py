@@ -19,6 +19,7 @@ from constructs import Construct
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator, is_token
@@ -30,6 +31,32 @@ GENERATION1_SKUS = ("VpnGw1AZ", "VpnGw2AZ")
 GENERATIONS = ("Generation1", "Generation2")
 
 
+_BASE64_LINE = f'can(regex("^[A-Za-z0-9+/=]+$", {VALUE}))'
+ROOT_CERTIFICATE_RULES = (
+    InputRule(
+        f'!strcontains({VALUE}, "-----")', "has PEM header lines (-----BEGIN/END CERTIFICATE-----)",
+        "the certificate's base64 body alone, without the header lines",
+    ),
+    InputRule(
+        _BASE64_LINE, "is not one line of base64 (it holds line breaks, spaces or other characters)",
+        "one line of the base64 alphabet A-Z, a-z, 0-9, +, / and = padding",
+    ),
+    # The next two judge only a value that is one line of base64 (the rule above reports the rest).
+    InputRule(
+        f'!{_BASE64_LINE} || (length({VALUE}) % 4 == 0 && can(regex("^[^=]*={{0,2}}$", {VALUE})))',
+        "is not complete base64 (its length is not a multiple of 4, or = appears before the end)",
+        "the whole base64 text, as `sigmatiq-infra vpn-cert root` writes it",
+    ),
+    InputRule(
+        f'!{_BASE64_LINE} || (startswith({VALUE}, "MII") && length({VALUE}) >= 344)',
+        "does not decode to a DER X.509 certificate (which starts with MII and is at least 344 characters long)",
+        "a DER certificate in base64: an X.509 certificate of 256 bytes to 16 KB begins with MII",
+    ),
+)
+"""Terraform's checks of a root certificate given at deploy time (`base64decode` cannot be
+used: it fails on the binary bytes of every real certificate)."""
+
+
 @dataclass(frozen=True)
 class RootCertificate:
     name: str
@@ -37,6 +64,17 @@ class RootCertificate:
     public_cert_data: str
     """Base64 DER without header lines (see `sigmatiq_infra.certificates`), or a Terraform
     expression (e.g. a variable) supplied at deploy time."""
+
+    @staticmethod
+    def from_input(scope: Construct, input_name: str, name: str, note: str = "") -> RootCertificate:
+        """A root certificate given at deploy time as the input `input_name`
+        (`TF_VAR_<input_name>`), checked by Terraform (`ROOT_CERTIFICATE_RULES`)."""
+        variable = deploy_input(
+            scope, input_name, what=f"the P2S root certificate {name}", type="string",
+            rules=ROOT_CERTIFICATE_RULES, note="Base64 DER on one line, without header lines. " + note,
+            how="`sigmatiq-infra vpn-cert root` writes one; export TF_VAR_" + input_name + '="$(cat <file>)"',
+        )
+        return RootCertificate(name, variable.string_value)
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,20 @@
 A write-only argument (`administrator_password_wo`, `value_wo`, ...) is sent to Azure
 but never stored in Terraform state or plan. Terraform only re-sends it when its
 companion `*_version` changes, so rotating a secret means bumping `version`.
+
+`WriteOnlySecret.from_inputs(...)` makes the usual pair of deploy-time inputs: the secret as
+a sensitive, ephemeral variable (given with `TF_VAR_<name>`, kept out of state and plan) and
+its version counter (`<name>_version`, default 1).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from constructs import Construct
+
+from sigmatiq_infra.constructs.inputs import WHOLE_NUMBER_RULES, InputRule, deploy_input
 from sigmatiq_infra.validation import Validator, is_token
 
 
@@ -20,6 +28,17 @@ class WriteOnlySecret:
     version: int = 1
     """Bump to send a new value to Azure (Terraform cannot diff a write-only value)."""
 
+    @staticmethod
+    def from_inputs(
+        scope: Construct, name: str, what: str, rules: Sequence[InputRule] = (), how: str = "",
+    ) -> WriteOnlySecret:
+        """The secret from the deploy-time input `name` (sensitive, ephemeral, checked by
+        `rules`), sent again whenever the input `<name>_version` is bumped."""
+        secret = deploy_input(
+            scope, name, what=what, type="string", rules=rules, sensitive=True, ephemeral=True, how=how,
+        )
+        return WriteOnlySecret(secret.string_value, version_input(scope, f"{name}_version", what))
+
     def check(self, check: Validator, prop: str) -> None:
         check.require(
             is_token(self.value), prop, "<literal string>", "is a literal secret value",
@@ -27,3 +46,11 @@ class WriteOnlySecret:
             "pass the secret as a sensitive TerraformVariable (e.g. TF_VAR_...), never as text",
         )
         check.in_range(f"{prop}.version", self.version, 1, 2**31 - 1)
+
+
+def version_input(scope: Construct, name: str, what: str) -> float:
+    """A version counter (default 1) for a write-only value: bump it to send the value again."""
+    return deploy_input(
+        scope, name, what=f"the version of {what}", type="number", default=1,
+        rules=WHOLE_NUMBER_RULES, note="Bump it to send a new value to Azure (a write-only value is not diffed).",
+    ).number_value

@@ -1,8 +1,9 @@
 """Adoption: Terraform `import` blocks for resources that already exist in Azure.
 
-Arguments that force replacement are not changed by adopting: the stacks already use the
-deployed values (see README "Adopting the existing beta"), so the first plan imports and
-updates in place, never destroys.
+Adopting never replaces: every imported resource carries `prevent_destroy`, so Terraform
+refuses any plan that would destroy it, and synth compares each stack with the record of
+what is deployed (`sigmatiq_infra.deployed`) and stops when a setting would change an
+argument Azure fixes at creation. Both give way only to a `Replacement` opt-in in settings.
 """
 
 from __future__ import annotations
@@ -10,13 +11,21 @@ from __future__ import annotations
 from constructs import Construct, IConstruct
 
 from sigmatiq_infra import azure_ids
-from sigmatiq_infra._cdktf import TerraformResource, TerraformStack, TerraformVariable
+from sigmatiq_infra._cdktf import TerraformResource, TerraformResourceLifecycle, TerraformStack
 from sigmatiq_infra.constructs import ResourceGroup
+from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.settings import AdoptionSettings
 from sigmatiq_infra.validation import Validator
 
 SUBSCRIPTION_VARIABLE = "subscription_id"
+SUBSCRIPTION_RULES = (
+    InputRule(
+        f'can(regex("^{azure_ids.SUBSCRIPTION_ID.pattern}$", {VALUE}))', "is not a subscription id",
+        "a GUID such as 00000000-0000-0000-0000-000000000000",
+    ),
+)
 
 
 class Adoption:
@@ -27,6 +36,7 @@ class Adoption:
         self.settings = settings
         self.enabled = settings.enabled
         self._subscription: str | None = None
+        self._replaceable = {replacement.resource for replacement in settings.replacements}
         check = Validator("AdoptionSettings", stack)
         if settings.subscription_id is not None:
             check.require(
@@ -56,49 +66,63 @@ class Adoption:
             if self.settings.subscription_id:
                 self._subscription = self.settings.subscription_id
             else:
-                variable = TerraformVariable(
-                    self.stack, SUBSCRIPTION_VARIABLE, type="string", nullable=False,
-                    description="Subscription of the resources to adopt (import); set "
-                    "ARM_SUBSCRIPTION_ID before synth or TF_VAR_subscription_id.",
+                variable = deploy_input(
+                    self.stack, SUBSCRIPTION_VARIABLE, type="string", rules=SUBSCRIPTION_RULES,
+                    what="the subscription of the adopted resources",
+                    note="Their import ids are built from it; or set ARM_SUBSCRIPTION_ID before synth.",
+                    how="`az account show --query id -o tsv` prints it",
                 )
                 self._subscription = variable.string_value
         return self._subscription
 
     def group(self, group: ResourceGroup) -> None:
         if self.enabled:
-            self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name))
+            self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name), group.name, group)
 
     def resource(self, construct: Construct) -> None:
         """A top-level resource construct (`.resource`, `.name`, `.resource_group`)."""
         if self.enabled:
-            self._import(construct.resource, self.azure_id(construct))  # type: ignore[attr-defined]
+            name = construct.name  # type: ignore[attr-defined]
+            self._import(construct.resource, self.azure_id(construct), name, construct)  # type: ignore[attr-defined]
 
     def child(self, resource: TerraformResource, parent: Construct, child_type: str, name: str) -> None:
         """A child resource, e.g. a database of a server."""
         if self.enabled:
-            self._import(resource, azure_ids.child_id(self.azure_id(parent), child_type, name))
+            self._import(resource, azure_ids.child_id(self.azure_id(parent), child_type, name), name)
 
     def secret(self, resource: TerraformResource, vault_name: str, secret_name: str) -> None:
         version = self.settings.secret_versions.get(secret_name)
         if self.enabled and version:
-            self._import(resource, f"https://{vault_name}.vault.azure.net/secrets/{secret_name}/{version}")
+            self._import(
+                resource, f"https://{vault_name}.vault.azure.net/secrets/{secret_name}/{version}", secret_name,
+            )
 
     def role_assignments(self) -> None:
         """Every grant in the stack whose existing assignment is listed in settings."""
         if not self.enabled:
             return
         for target, role, assignment in role_assignments_in(self.stack):
-            guid = self.settings.role_assignments.get(f"{role.display_name} on {target.name}")
+            key = f"{role.display_name} on {target.name}"
+            guid = self.settings.role_assignments.get(key)
             if guid:
-                self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid))
+                self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid), key)
 
     def azure_id(self, construct: IConstruct) -> str:
-        primary = getattr(construct, "resource", None) or construct.data  # type: ignore[attr-defined]
         group = getattr(construct, "resource_group", None)
         group_name = group.name if group is not None else construct.resource_group_name  # type: ignore[attr-defined]
         return azure_ids.resource_id(
-            self.subscription, group_name, primary.terraform_resource_type, construct.name,  # type: ignore[attr-defined]
+            self.subscription, group_name, construct.arm_type, construct.name,  # type: ignore[attr-defined]
         )
 
-    def _import(self, resource: TerraformResource, azure_id: str) -> None:
+    def _import(
+        self, resource: TerraformResource, azure_id: str, name: str, construct: PrimaryResource | None = None,
+    ) -> None:
+        """Import `resource`, and make Terraform refuse to destroy it (a replacement included)
+        unless settings opt in to replacing it (`AdoptionSettings.replacements`)."""
         resource.import_from(azure_id)
+        if name in self._replaceable:
+            return
+        if construct is not None:
+            construct.protect_from_destroy()  # keeps the construct's own lifecycle settings
+        else:
+            resource.lifecycle = TerraformResourceLifecycle(prevent_destroy=True)

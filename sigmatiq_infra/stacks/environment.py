@@ -11,14 +11,7 @@ from pathlib import Path
 
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import (
-    Aspects,
-    Fn,
-    TerraformOutput,
-    TerraformVariable,
-    TerraformVariableValidationConfig,
-    Token,
-)
+from sigmatiq_infra._cdktf import Aspects, Fn, TerraformOutput, Token
 from sigmatiq_infra.aspects import PolicyAspect, suppress
 from sigmatiq_infra.aspects.rules import NO_PUBLIC_NETWORK_ACCESS, PRIVATE_ENVIRONMENT
 from sigmatiq_infra.certificates import public_cert_data, read_public_cert_data
@@ -55,15 +48,16 @@ from sigmatiq_infra.constructs.network import (
     VirtualNetworkProps,
     subnet_role,
 )
+from sigmatiq_infra.constructs.postgres import admin_password_rules
 from sigmatiq_infra.constructs.private_dns import DnsResolver, DnsResolverProps, PrivateDnsZones
 from sigmatiq_infra.constructs.private_endpoint import PrivateNetwork
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
+from sigmatiq_infra.constructs.write_only import version_input
 from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings, StateSettings, VpnSettings
 from sigmatiq_infra.stacks.adoption import Adoption
 from sigmatiq_infra.stacks.base import AzureStack
 
 PASSWORD_VARIABLE = "postgres_admin_password"
-PASSWORD_VERSION_VARIABLE = "postgres_admin_password_version"
 REDIS_SECRET_VERSION_VARIABLE = "redis_connection_string_version"
 ROOT_CERTIFICATE_VARIABLE = "vpn_root_certificate"
 
@@ -88,11 +82,11 @@ class EnvironmentStack(AzureStack):
         if network:
             Aspects.of(self).add(PolicyAspect(PRIVATE_ENVIRONMENT))
 
-        password = WriteOnlySecret(
-            self._secret_variable(PASSWORD_VARIABLE, "PostgreSQL administrator password"),
-            self._version_variable(PASSWORD_VERSION_VARIABLE, "the PostgreSQL password"),
-        )
         pg = env.postgres
+        password = WriteOnlySecret.from_inputs(
+            self, PASSWORD_VARIABLE, "the PostgreSQL administrator password",
+            rules=admin_password_rules(pg.administrator_login),
+        )
         postgres = PostgresServer(self, "Postgres", PostgresServerProps(
             name=pg.name,
             resource_group=data_group,
@@ -192,17 +186,23 @@ class EnvironmentStack(AzureStack):
             name=env.redis_secret,
             value=WriteOnlySecret(
                 cache.connection_url(),
-                self._version_variable(REDIS_SECRET_VERSION_VARIABLE, "the Redis connection string"),
+                version_input(self, REDIS_SECRET_VERSION_VARIABLE, "the Redis connection string"),
             ),
             content_type="application/x-redis-url",
         ))
         for reference in (database_url, redis_url):
             adoption.secret(reference.dependency, vault.name, reference.name)
+        deploy_shared_first = (
+            f"The shared stack is not deployed yet: run `cdktf deploy shared` first "
+            f"(or `cdktf deploy shared {env.name}`, which deploys both in that order)."
+        )
         shared_vault = KeyVault.from_existing(
             self, "SharedVault", name=shared.key_vault, resource_group_name=shared.resource_group,
+            missing_hint=deploy_shared_first,
         )
         registry = ContainerRegistry.from_existing(
             self, "SharedRegistry", name=shared.registry, resource_group_name=shared.resource_group,
+            missing_hint=deploy_shared_first,
         )
         # The contract every Sigmatiq API reads its configuration from.
         plain_env = {
@@ -276,7 +276,7 @@ class EnvironmentStack(AzureStack):
             resource_group=group,
             virtual_network=vnet,
             client_address_pool=vpn.client_address_pool,
-            root_certificates=[RootCertificate(vpn.root_certificate_name, self._root_certificate(vpn))],
+            root_certificates=[self._root_certificate(vpn)],
             sku=vpn.sku,
             generation=vpn.generation,
             # VPN client profiles carry the VNet's DNS servers as they are when downloaded.
@@ -285,30 +285,18 @@ class EnvironmentStack(AzureStack):
         TerraformOutput(self, "dns_resolver_inbound_ip", value=resolver.inbound_ip)
         return PrivateNetwork(vnet, zones)
 
-    def _root_certificate(self, vpn: VpnSettings) -> str:
-        """From settings, else from the certificate file, else a deploy-time variable."""
+    def _root_certificate(self, vpn: VpnSettings) -> RootCertificate:
+        """From settings, else from the certificate file, else a deploy-time input."""
         if vpn.root_certificate:
-            return public_cert_data(vpn.root_certificate, where="root_certificate setting")
-        if Path(vpn.root_certificate_file).exists():
-            return read_public_cert_data(vpn.root_certificate_file)
-        variable = TerraformVariable(
-            self, ROOT_CERTIFICATE_VARIABLE, type="string", nullable=False,
-            description=(
-                f"P2S root certificate {vpn.root_certificate_name}: base64 DER on one line "
-                f"(no header lines). Or put the certificate at {vpn.root_certificate_file}."
-            ),
-            validation=[TerraformVariableValidationConfig(
-                condition=(
-                    f"can(base64decode(var.{ROOT_CERTIFICATE_VARIABLE})) && "
-                    f"!strcontains(var.{ROOT_CERTIFICATE_VARIABLE}, \"-----\")"
-                ),
-                error_message=(
-                    "The root certificate must be base64 DER on one line, "
-                    "without -----BEGIN/END----- lines."
-                ),
-            )],
-        )
-        return variable.string_value
+            data = public_cert_data(vpn.root_certificate, where="root_certificate setting")
+        elif Path(vpn.root_certificate_file).exists():
+            data = read_public_cert_data(vpn.root_certificate_file)
+        else:
+            return RootCertificate.from_input(
+                self, ROOT_CERTIFICATE_VARIABLE, vpn.root_certificate_name,
+                note=f"Or put the certificate at {vpn.root_certificate_file} before synth.",
+            )
+        return RootCertificate(vpn.root_certificate_name, data)
 
     def _cache(
         self, env: EnvironmentSettings, group: ResourceGroup,
@@ -330,19 +318,3 @@ class EnvironmentStack(AzureStack):
             capacity=redis.capacity,
             public_network_access_enabled=redis.public_access,
         ))
-
-    def _secret_variable(self, name: str, what: str) -> str:
-        """A sensitive, ephemeral input: given at deploy time, kept out of state and plan."""
-        variable = TerraformVariable(
-            self, name, type="string", sensitive=True, nullable=False,
-            description=f"{what}; set TF_VAR_{name} when running cdktf deploy/diff.",
-        )
-        variable.add_override("ephemeral", True)
-        return variable.string_value
-
-    def _version_variable(self, name: str, what: str) -> float:
-        variable = TerraformVariable(
-            self, name, type="number", default=1, nullable=False,
-            description=f"Bump to send a new value of {what} to Azure (write-only).",
-        )
-        return variable.number_value

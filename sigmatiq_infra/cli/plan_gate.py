@@ -1,0 +1,71 @@
+"""`plan-gate`: the CI check on saved plans (see `sigmatiq_infra.plan_gate`).
+
+After `cdktf diff <stack>` (which saves `cdktf.out/stacks/<stack>/plan`), CI writes the plan
+as JSON (`terraform show -json plan > plan.json` in that folder) and runs
+`sigmatiq-infra plan-gate shared beta prod --summary "$GITHUB_STEP_SUMMARY"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sigmatiq_infra.cli.errors import CliError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "plan-gate", help="summarize saved plans and refuse destructive ones",
+        description=(
+            "Read each stack's saved plan (cdktf.out/stacks/<stack>/plan.json, from `terraform show -json "
+            "plan`), print a table of creates, updates, replacements, deletes and imports, and exit 1 when a "
+            "plan would replace or delete a protected or adopted resource without a Replacement opt-in."
+        ),
+    )
+    command.add_argument("stacks", metavar="STACK", nargs="+", help="stacks whose plans to check")
+    command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
+    command.add_argument(
+        "--plan-json", default="plan.json", help="plan file name in each stack folder (default: %(default)s)",
+    )
+    command.add_argument("--summary", type=Path, help="also append the table to this file (e.g. $GITHUB_STEP_SUMMARY)")
+    command.set_defaults(run=gate)
+
+
+def gate(arguments: argparse.Namespace) -> int:
+    from sigmatiq_infra import deployed, plan_gate
+    from sigmatiq_infra.constructs._primary import resource_facts
+    from sigmatiq_infra.settings import load
+
+    settings = load()
+    replacements = {"shared": settings.shared.adoption.replacements} | {
+        env.name: env.adoption.replacements for env in settings.environments.values()
+    }
+    holds = {kind: facts.holds for kind, facts in resource_facts().items() if facts.holds}
+    record = deployed.load_record()
+    stacks, refused = {}, {}
+    for stack in arguments.stacks:
+        folder = arguments.out / "stacks" / stack
+        plan, config = _read(folder / arguments.plan_json), _read(folder / "cdk.tf.json")
+        stacks[stack] = plan_gate.changes_of(plan)
+        refused[stack] = plan_gate.blocked(
+            stack, stacks[stack], config, record, replacements.get(stack, ()), holds,
+        )
+    report = plan_gate.summary(stacks, refused)
+    print(report, end="")
+    if arguments.summary:
+        with arguments.summary.open("a") as file:
+            file.write(report)
+    return 1 if any(refused.values()) else 0
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise CliError(
+            f"plan-gate: {path} does not exist. Fix: run `cdktf diff <stack>`, then `terraform show -json plan > "
+            f"plan.json` in {path.parent}.",
+        ) from None
+    except ValueError as problem:
+        raise CliError(f"plan-gate: {path} is not JSON ({problem}). Fix: write it with terraform show -json.") from None

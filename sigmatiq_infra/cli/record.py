@@ -1,0 +1,54 @@
+"""`record-deployed`: record a deployed stack in `data/deployed.toml`, from its real state.
+
+Once a stack is deployed (prod, after its first complete deploy), its resources' deployed
+values of the replacement-forcing arguments are read from Terraform's state, not from the
+settings, and printed as record entries to review and append:
+`sigmatiq-infra record-deployed prod --state state.json >> sigmatiq_infra/data/deployed.toml`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sigmatiq_infra.cli.errors import CliError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "record-deployed", help="print record entries for a deployed stack, from its state",
+        description=(
+            "Print entries for sigmatiq_infra/data/deployed.toml from a stack's Terraform state, as "
+            "`terraform show -json` prints it (run it in cdktf.out/stacks/<stack> after the deploy). "
+            "Review them and append them to the record; synth then refuses settings that would replace "
+            "or delete those resources."
+        ),
+    )
+    command.add_argument("stack", metavar="STACK", help="the stack the state belongs to, e.g. prod")
+    command.add_argument("--state", type=Path, required=True, help="output of `terraform show -json`")
+    command.set_defaults(run=record)
+
+
+def record(arguments: argparse.Namespace) -> int:
+    from sigmatiq_infra.constructs._primary import resource_facts
+    from sigmatiq_infra.deployed import record_from_state
+
+    try:
+        state = json.loads(arguments.state.read_text())
+    except FileNotFoundError:
+        raise CliError(
+            f"record-deployed: {arguments.state} does not exist. Fix: run `terraform show -json > state.json` "
+            f"in cdktf.out/stacks/{arguments.stack} and pass that file.",
+        ) from None
+    except ValueError as problem:
+        raise CliError(f"record-deployed: {arguments.state} is not JSON ({problem}).") from None
+    if not isinstance(state, dict) or "values" not in state:
+        raise CliError(
+            f"record-deployed: {arguments.state} holds no state values. Fix: pass the output of "
+            "`terraform show -json` (without a plan file) after the stack was deployed.",
+        )
+    entries = record_from_state(arguments.stack, state, resource_facts())
+    print(f"# {arguments.stack}: recorded from its Terraform state", end="\n\n" if entries else "\n")
+    print(entries, end="")
+    return 0

@@ -1,0 +1,68 @@
+"""Resources that another stack (or another tool) manages, read by name with a data source.
+
+A lookup of a resource that does not exist fails the plan with the provider's own "not
+found" error, which says nothing about why it is missing. Given `missing_hint`, the lookup
+first lists resources of that name and type in the subscription (`azurerm_resources`, which
+answers with an empty list rather than an error) and a precondition on the data source stops
+the plan with a message that names the resource and says what to deploy first.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from cdktf_cdktf_provider_azurerm.data_azurerm_resources import DataAzurermResources
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import Precondition, TerraformResourceLifecycle
+from sigmatiq_infra.constructs._context import AzureConstruct
+from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.validation import NameRule, Validator
+
+
+class ExistingResource(PrimaryResource, AzureConstruct):
+    """Base of the `from_existing` lookups: `self.data` is the data source."""
+
+    data_source: ClassVar[type]
+    """The binding of the data source, e.g. `DataAzurermKeyVault`."""
+    name_rule: ClassVar[NameRule]
+    construct_kind: ClassVar[str]
+    """The construct whose `from_existing` this is, for messages: `KeyVault`."""
+    arm_type: ClassVar[str]
+    kind_text: ClassVar[str]
+    """What the resource is called in messages: `Key Vault`."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, name: str, resource_group_name: str,
+        missing_hint: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        check = Validator(f"{self.construct_kind}.from_existing", self)
+        check.name("name", name, self.name_rule)
+        check.done()
+        arguments: dict[str, Any] = {}
+        if missing_hint:
+            arguments["lifecycle"] = TerraformResourceLifecycle(
+                precondition=[self._must_exist(name, resource_group_name, missing_hint)],
+            )
+        self.data = self.data_source(
+            self, "Resource", name=name, resource_group_name=resource_group_name, **arguments,
+        )
+        self.name = name
+        self.resource_group_name = resource_group_name
+
+    def _must_exist(self, name: str, resource_group_name: str, hint: str) -> Precondition:
+        lookup = DataAzurermResources(self, "Exists", name=name, type=self.arm_type)
+        groups = f"[for found in {lookup.fqn}.resources : lower(found.resource_group_name)]"
+        return Precondition(
+            condition=f"${{contains({groups}, {_hcl_string(resource_group_name.lower())})}}",
+            error_message=(
+                f"The {self.kind_text} {name!r} does not exist in resource group "
+                f"{resource_group_name!r} of this subscription. {hint}"
+            ),
+        )
+
+
+def _hcl_string(text: str) -> str:
+    """`text` as a quoted HCL string (names never hold quotes, backslashes or `${`)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,74 @@
+"""Deploy-time inputs: Terraform variables whose values Terraform itself checks.
+
+A value that Azure would refuse (a password that breaks Azure's rules, a certificate with
+header lines) should stop `cdktf diff`/`deploy` before anything is created, not after a
+VPN gateway's hour-long deploy. Each construct that needs an input declares its rules here,
+once; Terraform evaluates them as variable validations on every plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import TerraformVariable, TerraformVariableValidationConfig
+
+VALUE = "{value}"
+"""Where a rule's condition refers to the variable's value."""
+
+
+@dataclass(frozen=True)
+class InputRule:
+    """One check of a deploy-time input, as Terraform evaluates it."""
+
+    condition: str
+    """An HCL expression over `{value}` that is true for good values, e.g. `length({value}) >= 8`.
+    Use `can(...)` around functions that fail on bad input (`regex`)."""
+    problem: str
+    """What is wrong when the condition is false, e.g. `is shorter than 8 characters`."""
+    allowed: str
+    """What is allowed, for the error message."""
+
+
+def deploy_input(
+    scope: Construct, name: str, *, what: str, type: str, rules: Sequence[InputRule] = (),
+    sensitive: bool = False, ephemeral: bool = False, default: Any = None, how: str = "", note: str = "",
+) -> TerraformVariable:
+    """A Terraform variable `name` (set with `TF_VAR_<name>`) that Terraform checks against
+    `rules`, each failing with its own message naming the variable, what is allowed and how
+    to set it. `what` says in a few words what the input is, `note` adds to its description,
+    and `how` says how to produce a good value."""
+    fix = f"set TF_VAR_{name} to a value that follows this rule" + (f" ({how})" if how else "")
+    validation = [
+        TerraformVariableValidationConfig(
+            condition="${" + rule.condition.replace(VALUE, f"var.{name}") + "}",
+            error_message=(
+                f"The deploy-time input {name} ({what}) {rule.problem}. "
+                f"Allowed: {rule.allowed}. Fix: {fix}."
+            ),
+        )
+        for rule in rules
+    ]
+    variable = TerraformVariable(
+        scope, name, type=type, nullable=False, sensitive=sensitive or None, default=default,
+        description=" ".join(filter(None, (
+            f"{what[:1].upper()}{what[1:]}.", note, f"Set TF_VAR_{name} when running cdktf diff/deploy.",
+        ))),
+        validation=validation or None,
+    )
+    if ephemeral:
+        # Kept out of state and plan files; only write-only arguments may receive it.
+        variable.add_override("ephemeral", True)
+    return variable
+
+
+WHOLE_NUMBER_RULES = (
+    InputRule(
+        "{value} >= 1 && floor({value}) == {value}", "is not a whole number of at least 1",
+        "a whole number of at least 1, such as 1 or 2",
+    ),
+)
+"""The rules of a version counter of a write-only value."""

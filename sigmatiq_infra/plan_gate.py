@@ -1,0 +1,128 @@
+"""The plan gate: what a stack's Terraform plan would do, and whether CI lets it through.
+
+Input is the plan as `terraform show -json <planfile>` prints it (Terraform's JSON plan
+format: `resource_changes[].change.actions`, `change.importing`, `change.before/after`)
+and the stack's `cdk.tf.json`. The gate counts creates, in-place updates, replacements,
+deletes and imports, and refuses any plan that would replace or delete a protected
+resource: one with `prevent_destroy`, one that holds data, secrets or state (the
+construct classes say which types do), one that is adopted (an `import` block) or recorded
+as deployed (`data/deployed.toml`). A `Replacement` opt-in in settings lets exactly the
+named resource through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sigmatiq_infra.deployed import DELETE, DeployedResource
+from sigmatiq_infra.settings import Replacement
+
+KINDS = ("create", "update", "replace", "delete", "import")
+
+
+@dataclass(frozen=True)
+class Change:
+    address: str
+    type: str
+    logical_id: str
+    kind: str
+    """`create`, `update`, `replace`, `delete`, `no-op`, `read` or `forget`."""
+    importing: bool
+    azure_name: str | None
+
+
+def changes_of(plan: Mapping[str, Any]) -> list[Change]:
+    """Every managed-resource change in a JSON plan."""
+    found = []
+    for entry in plan.get("resource_changes", []):
+        if entry.get("mode") != "managed":
+            continue
+        change = entry.get("change", {})
+        actions = list(change.get("actions", []))
+        if sorted(actions) == ["create", "delete"]:
+            kind = "replace"
+        elif len(actions) == 1:
+            kind = actions[0]
+        else:
+            kind = "+".join(actions)
+        names = [state.get("name") for state in (change.get("before"), change.get("after")) if isinstance(state, dict)]
+        found.append(Change(
+            address=entry["address"], type=entry["type"], logical_id=entry["name"], kind=kind,
+            importing="importing" in change,
+            azure_name=next((name for name in names if isinstance(name, str)), None),
+        ))
+    return found
+
+
+def counts(changes: Iterable[Change]) -> dict[str, int]:
+    """How many changes of each kind (imports counted besides their action)."""
+    tally = dict.fromkeys(KINDS, 0)
+    for change in changes:
+        if change.kind in tally:
+            tally[change.kind] += 1
+        if change.importing:
+            tally["import"] += 1
+    return tally
+
+
+def blocked(
+    stack: str, changes: Iterable[Change], config: Mapping[str, Any], record: Sequence[DeployedResource],
+    replacements: Sequence[Replacement], holds: Mapping[str, str],
+) -> list[str]:
+    """Why the plan may not go ahead: one line per replacement or deletion of a protected
+    resource without an opt-in. `holds` maps Terraform types to what they hold."""
+    imported = {block.get("to") for block in config.get("import", [])}
+    recorded = {(d.type, d.name) for d in record if d.stack == stack}
+    opted_in = {(r.resource, r.argument) for r in replacements}
+    found = []
+    for change in changes:
+        if change.kind not in ("replace", "delete"):
+            continue
+        resource = config.get("resource", {}).get(change.type, {}).get(change.logical_id, {})
+        reasons = []
+        if resource.get("lifecycle", {}).get("prevent_destroy"):
+            reasons.append("it has prevent_destroy")
+        if change.type in holds:
+            reasons.append(f"it holds {holds[change.type]}")
+        if change.address in imported:
+            reasons.append("it is adopted (imported)")
+        if (change.type, change.azure_name) in recorded:
+            reasons.append("it is recorded as deployed")
+        if not reasons:
+            continue
+        allowed = any(
+            name == change.azure_name and (argument == DELETE) == (change.kind == "delete")
+            for name, argument in opted_in
+        )
+        if not allowed:
+            what = "replace" if change.kind == "replace" else "delete"
+            found.append(
+                f"{stack}: the plan would {what} {change.address} ({change.azure_name or 'unnamed'}), which is "
+                f"protected: {'; '.join(reasons)}. Fix: change the code or settings that cause it, or opt in "
+                f"with Replacement({change.azure_name!r}, ..., reason=...) in the {stack} adoption settings."
+            )
+    return found
+
+
+def summary(stacks: Mapping[str, Sequence[Change]], refused: Mapping[str, Sequence[str]]) -> str:
+    """A Markdown table for the CI job summary, then the destructive changes and the verdict."""
+    lines = [
+        "| stack | create | update | replace | delete | import | gate |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for stack, changes in stacks.items():
+        tally = counts(changes)
+        verdict = "refused" if refused.get(stack) else "passed"
+        lines.append(f"| {stack} | " + " | ".join(str(tally[kind]) for kind in KINDS) + f" | {verdict} |")
+    destructive = [
+        f"- {stack}: {change.kind} `{change.address}` ({change.azure_name or 'unnamed'})"
+        for stack, changes in stacks.items() for change in changes if change.kind in ("replace", "delete")
+    ]
+    if destructive:
+        lines += ["", "Replacements and deletions:", *destructive]
+    problems = [problem for found in refused.values() for problem in found]
+    if problems:
+        lines += ["", "Refused by the plan gate:", *(f"- {problem}" for problem in problems)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,92 @@
+"""On/off environment variables: strict, one reader, and a bad value stops synth."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ISOLATED, ROOT, error_of
+
+from sigmatiq_infra.settings import load
+from sigmatiq_infra.switches import parse_switch
+
+SWITCHES = ("SIGMATIQ_REMOTE_STATE", "SIGMATIQ_BETA_BOOTSTRAP", "SIGMATIQ_PROD_BOOTSTRAP", "SIGMATIQ_FULL_IMPORT")
+
+
+@pytest.mark.parametrize("value", ["1", "true", "TRUE", "True", "yes", "Yes", "on", "ON"])
+def test_a_switch_reads_every_documented_on_value_in_any_case_as_on(value):
+    assert parse_switch(value) is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "FALSE", "no", "No", "off", "OFF"])
+def test_a_switch_reads_every_documented_off_value_in_any_case_as_off(value):
+    assert parse_switch(value) is False
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_an_unset_or_empty_switch_keeps_its_default(value):
+    assert parse_switch(value) is None
+
+
+@pytest.mark.parametrize("value", ["2", "enabled", "y", " 1", "tru", "-1", "false!"])
+def test_a_switch_refuses_anything_else(value):
+    with pytest.raises(ValueError):
+        parse_switch(value)
+
+
+def test_false_really_turns_prod_bootstrap_and_remote_state_off():
+    settings = load(environ={**ISOLATED, "SIGMATIQ_PROD_BOOTSTRAP": "false", "SIGMATIQ_REMOTE_STATE": "false"})
+    assert settings.environments["prod"].bootstrap is False
+    assert settings.remote_state is False
+
+
+def test_on_values_turn_them_on():
+    settings = load(environ={**ISOLATED, "SIGMATIQ_PROD_BOOTSTRAP": "yes", "SIGMATIQ_REMOTE_STATE": "On"})
+    assert settings.environments["prod"].bootstrap is True
+    assert settings.remote_state is True
+
+
+@pytest.mark.parametrize("name", SWITCHES)
+def test_a_bad_value_of_any_switch_names_the_variable_the_value_and_the_allowed_values(name):
+    assert error_of(lambda: load(environ={**ISOLATED, name: "maybe"})) == (
+        f"Environment variable '{name}': value 'maybe' is not an on/off value. Allowed: 1, true, yes, "
+        "on (on) or 0, false, no, off (off), in any case; unset or empty for the default. Fix: set "
+        f"{name}=1 to turn it on, or {name}=0 (or unset it) to turn it off."
+    )
+
+
+def test_every_bad_switch_is_reported_at_once():
+    problems = error_of(lambda: load(environ={
+        **ISOLATED, "SIGMATIQ_REMOTE_STATE": "enabled", "SIGMATIQ_PROD_BOOTSTRAP": "2",
+    })).splitlines()
+    assert [problem.split(":")[0] for problem in problems] == [
+        "Environment variable 'SIGMATIQ_PROD_BOOTSTRAP'", "Environment variable 'SIGMATIQ_REMOTE_STATE'",
+    ]
+
+
+def test_a_bad_switch_stops_main_py_with_the_numbered_list_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "main.py"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={"PATH": f"{ROOT / 'node_modules' / '.bin'}:/usr/bin:/bin", **ISOLATED,
+             "SIGMATIQ_PROD_BOOTSTRAP": "false-ish", "CDKTF_OUTDIR": str(out)},
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        "sigmatiq-infra: synth stopped, nothing was written (1 problem):",
+        "  1. Environment variable 'SIGMATIQ_PROD_BOOTSTRAP': value 'false-ish' is not an on/off value. "
+        "Allowed: 1, true, yes, on (on) or 0, false, no, off (off), in any case; unset or empty for the "
+        "default. Fix: set SIGMATIQ_PROD_BOOTSTRAP=1 to turn it on, or SIGMATIQ_PROD_BOOTSTRAP=0 (or unset "
+        "it) to turn it off.",
+    ]
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("value", "direct"), [
+    ("false", True), ("0", True), ("off", True), ("1", False), ("TRUE", False),
+])
+def test_sigmatiq_full_import_false_keeps_the_fast_runtime_and_true_turns_it_off(monkeypatch, value, direct):
+    from sigmatiq_infra import _kernel
+
+    monkeypatch.setenv("SIGMATIQ_FULL_IMPORT", value)
+    assert bool(_kernel.direct_environment()) is direct
