@@ -1,79 +1,78 @@
-"""Builds and synthesizes the cdktf app: `state`, `shared` and one stack per environment.
+"""Builds and synthesizes the Sigmatiq app: `state`, `shared` and one stack per environment.
 
-`main()` is what `cdktf synth|diff|deploy` run (through `main.py`). It reports every bad
-value at once, as one list, with no traceback, and writes nothing unless every stack
-synthesized: a previous good `cdktf.out` is never left half-overwritten.
+`main()` is what `cdktf synth|diff|deploy` run (through `main.py`). Every bad value (an
+environment variable, a setting, a construct prop, a policy finding, a change to what is
+deployed) ends up in one numbered list, with no traceback and nothing written; a previous
+good `cdktf.out` is never left half-overwritten (`sigmatiq_infra.synthesis.App`).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from sigmatiq_infra import deployed
-from sigmatiq_infra.settings import Settings, load
-from sigmatiq_infra.validation import ValidationError, collect_problems
+from sigmatiq_infra.settings import Settings, read_environment
+from sigmatiq_infra.settings_checks import check
+from sigmatiq_infra.validation import ValidationError, Validator
 
 if TYPE_CHECKING:
-    from sigmatiq_infra._cdktf import App
-
-T = TypeVar("T")
+    from sigmatiq_infra.synthesis import App
 
 
-def build_app(settings: Settings | None = None, outdir: str | None = None) -> App:
-    """Every stack, ready to `synth()`. Raises one ValidationError with every problem found."""
-    from sigmatiq_infra._cdktf import App
-    from sigmatiq_infra.stacks import EnvironmentStack, SharedStack, StateStack
+def stack_names(settings: Settings) -> list[str]:
+    return [*(["state"] if settings.state is not None else []), "shared", *settings.environments]
 
-    with collect_problems() as problems:
-        settings = _collect(problems, lambda: settings or load())
-        # cdktf's own construct validations are off: the constructs validate their props
-        # themselves, and cdktf's check for import blocks runs `terraform version` once per
-        # imported resource, which made synth need a Terraform binary (and cost seconds).
-        app = App(outdir=outdir, skip_validation=True) if outdir else App(skip_validation=True)
-        if settings is not None:
-            state = settings.state if settings.remote_state else None
-            if settings.state is not None:
-                _collect(problems, lambda: StateStack(app, "state", settings.state))
-            # No cdktf stack dependencies: `cdktf deploy beta` must work alone. Environments
-            # look the shared vault and registry up by name, and their plan stops with a clear
-            # message while shared is not deployed yet.
-            _collect(problems, lambda: SharedStack(app, "shared", settings.shared, state))
-            for env in settings.environments.values():
-                _collect(problems, lambda env=env: EnvironmentStack(app, env, settings.shared, state))
-    if problems:
-        raise ValidationError(dict.fromkeys(problems))  # each distinct problem once, in order
+
+def build_app(
+    settings: Settings | None = None, outdir: str | None = None, stacks: Sequence[str] | None = None,
+) -> App:
+    """Every stack (or only `stacks`), ready to `synth()`. Without `settings`, they are read
+    from the environment. Raises one ValidationError with every problem of the settings (and
+    of the environment variables); the constructs' own problems are reported by `synth()`."""
+    variables: list[str] = []
+    if settings is None:
+        # A bad environment variable leaves its setting as it was: the app is still built, so
+        # the constructs' problems are reported with it.
+        settings, variables = read_environment(os.environ)
+    settings, found, warnings = check(settings)
+    found += _unknown_stacks(settings, stacks)
+    if found:  # settings that cannot be built from
+        raise ValidationError(variables + found, warnings)
+    from sigmatiq_infra.stacks import App, EnvironmentStack, SharedStack, StateStack
+
+    wanted = set(stacks or stack_names(settings))
+    app = App(outdir=outdir)
+    app.problems.add(variables, settings.warnings)
+    state = settings.state if settings.remote_state else None
+    if settings.state is not None and "state" in wanted:
+        StateStack(app, "state", settings.state)
+    if "shared" in wanted:
+        SharedStack(app, "shared", settings.shared, state)
+    for env in settings.environments.values():
+        if env.name in wanted:
+            EnvironmentStack(app, env, settings.shared, state)
+    app.add_check(lambda output: check_deployed(settings, output))
     return app
 
 
-def synthesize(settings: Settings | None = None, outdir: str | Path = "cdktf.out") -> list[str]:
-    """Synthesize every stack into `outdir`; returns the stack names.
+def _unknown_stacks(settings: Settings, stacks: Sequence[str] | None) -> list[str]:
+    check = Validator("Command line", "main.py")
+    for name in stacks or ():
+        check.one_of("stack", name, stack_names(settings), "pass stack names of this app, or none for every stack")
+    return list(check.problems)
 
-    The stacks are written to a staging folder first and moved into `outdir` only when all
-    of them (policy aspects included) succeeded. Files that Terraform keeps beside the
-    synthesized JSON (`.terraform/`, lock files, plans) are left in place.
-    """
-    outdir = Path(outdir)
-    settings = settings or load()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}-", dir=outdir.parent))
-    try:
-        app = build_app(settings, outdir=str(staging))
-        with collect_problems() as problems:
-            app.synth()
-        problems += check_deployed(settings, staging)
-        if problems:
-            raise ValidationError(problems)
-        stacks = sorted(p.name for p in (staging / "stacks").iterdir())
-        _move_into(staging, outdir)
-        return stacks
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+def synthesize(settings: Settings | None = None, outdir: str | Path = "cdktf.out") -> list[str]:
+    """Synthesize every stack into `outdir` (nothing is written unless all of them, policy
+    aspects and the deployed-estate check included, succeeded); returns the stack names.
+    Files Terraform keeps beside the synthesized JSON (`.terraform/`, lock files, plans) stay."""
+    app = build_app(settings, outdir=str(outdir))
+    app.synth()
+    return sorted(p.name for p in (Path(outdir) / "stacks").iterdir())
 
 
 def check_deployed(settings: Settings, outdir: Path) -> list[str]:
@@ -87,58 +86,30 @@ def check_deployed(settings: Settings, outdir: Path) -> list[str]:
     return deployed.check_output(outdir, deployed.load_record(), replacements, lowered)
 
 
-def format_problems(problems: tuple[str, ...] | list[str]) -> str:
-    """The report printed when synth stops: every problem, numbered, one per paragraph."""
-    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    lines = [f"sigmatiq-infra: synth stopped, nothing was written ({count}):"]
-    lines += [f"  {i}. {problem}" for i, problem in enumerate(problems, 1)]
-    return "\n".join(lines)
-
-
-def bootstrap_notices(settings: Settings) -> list[str]:
-    """One line per environment synthesized for its bootstrap deploy, naming what it omits."""
+def bootstrap_notices(settings: Settings, stacks: Sequence[str] | None = None) -> list[str]:
+    """One line per environment synthesized (of `stacks`, default all) for its bootstrap
+    deploy, naming what it omits."""
     return [
         f"sigmatiq-infra: {env.name} is synthesized for its first (bootstrap) deploy because "
         f"SIGMATIQ_{env.name.upper()}_BOOTSTRAP is on: it leaves out the vault secrets and the container "
         f"apps {', '.join(app.name for app in env.apps)}; deployed over a running {env.name}, it would "
         "delete them."
-        for env in settings.environments.values() if env.bootstrap
+        for env in settings.environments.values() if env.bootstrap and (stacks is None or env.name in stacks)
     ]
 
 
-def main() -> int:
-    """Entry point for `main.py`: exit status 0, or 1 with the problem list on stderr."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for `main.py [STACK ...]` (no names: every stack): exit status 0, or 1
+    with every problem as one numbered list on stderr."""
+    from sigmatiq_infra.synthesis import report, synth
+
+    stacks = list(sys.argv[1:] if argv is None else argv) or None
     try:
-        settings = load()
-        synthesize(settings, outdir=os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
+        app = build_app(outdir=os.environ.get("CDKTF_OUTDIR") or "cdktf.out", stacks=stacks)
     except ValidationError as error:
-        print(format_problems(error.problems), file=sys.stderr)
-        return 1
-    for notice in bootstrap_notices(settings):
+        report(error)
+    synth(app)
+    settings, _ = read_environment(os.environ)
+    for notice in bootstrap_notices(settings, stacks):
         print(notice, file=sys.stderr)
     return 0
-
-
-def _collect(problems: list[str], build: Callable[[], T]) -> T | None:
-    """Run one build step; record its ValidationError and carry on with the next step.
-
-    Any other error after a problem was recorded is taken as a consequence of that bad
-    value (the step cannot continue with it) and is not reported separately.
-    """
-    try:
-        return build()
-    except ValidationError as error:
-        problems.extend(error.problems)
-    except Exception:
-        if not problems:
-            raise
-    return None
-
-
-def _move_into(staging: Path, outdir: Path) -> None:
-    for source in sorted(staging.rglob("*")):
-        if source.is_file():
-            target = outdir / source.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-

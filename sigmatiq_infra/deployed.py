@@ -26,7 +26,6 @@ from sigmatiq_infra.validation import Validator
 RECORD = "sigmatiq_infra/data/deployed.toml"
 DELETE = "delete"
 """The `Replacement.argument` that lets a deployed resource leave its stack."""
-MIN_REASON_LENGTH = 20
 
 
 @dataclass(frozen=True)
@@ -62,18 +61,9 @@ def check_stack(
     `lowered` is, per Terraform type, the arguments that may only move up their order
     (`ResourceFacts.replaced_when_lowered`).
     """
-    allowed = {(r.resource, r.argument): r for r in replacements}
+    allowed = {(r.resource, r.argument): r for r in replacements}  # their reasons: settings_checks
     used: set[tuple[str, str]] = set()
     problems: list[str] = []
-    for reason in replacements:
-        if len(reason.reason.strip()) < MIN_REASON_LENGTH:
-            check = Validator("Replacement", f"{stack}/{reason.resource}")
-            check.fail(
-                "reason", reason.reason, "is too short",
-                f"a written reason of at least {MIN_REASON_LENGTH} characters",
-                "say why losing the deployed resource is acceptable",
-            )
-            problems.extend(check.problems)
     resources = document.get("resource", {})
     for deployed in (d for d in record if d.stack == stack):
         found = [config for config in resources.get(deployed.type, {}).values() if config.get("name") == deployed.name]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sigmatiq_infra.switches import read_switch
-from sigmatiq_infra.validation import ValidationError
+from sigmatiq_infra.validation import ValidationError, Validator
 
 PRODUCT_TAGS: Mapping[str, str] = {"Product": "Trading", "ManagedBy": "cdktf"}
 
@@ -149,14 +149,6 @@ class RedisSettings:
     """Azure Cache for Redis size within the SKU (C0-C6, P1-P5)."""
     public_access: bool = False
 
-    def __post_init__(self) -> None:
-        if self.service not in REDIS_SERVICES:
-            raise ValidationError([
-                f"RedisSettings '{self.name}': service {self.service!r} is not supported. "
-                f"Allowed: {', '.join(map(repr, REDIS_SERVICES))}. "
-                "Fix: use 'managed-redis' for Azure Managed Redis."
-            ])
-
 
 @dataclass(frozen=True)
 class KeyVaultSettings:
@@ -192,7 +184,8 @@ class VpnSettings:
     relative to the working directory. When the file does not exist, the certificate is a
     deploy-time variable (`TF_VAR_vpn_root_certificate`) instead."""
     root_certificate: str | None = None
-    """The root certificate itself (PEM or base64 DER), instead of a file."""
+    """The root certificate itself (PEM or base64 DER), instead of a file. Preparing the
+    settings (`load()`) reads the file into it when the file exists, as base64 DER."""
     sku: str = "VpnGw1AZ"
     generation: str = "Generation1"
 
@@ -248,15 +241,6 @@ class EnvironmentSettings:
     the vault secrets and the apps (a private vault's data plane is reachable only through
     the VPN). Set by `SIGMATIQ_<ENV>_BOOTSTRAP=1`."""
 
-    def __post_init__(self) -> None:
-        names = [app.name for app in self.apps]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValidationError([
-                f"EnvironmentSettings '{self.name}': apps {duplicates!r} appear more than once. "
-                "Allowed: each app name once. Fix: remove or rename the duplicate entries."
-            ])
-
 
 @dataclass(frozen=True)
 class StateSettings:
@@ -282,6 +266,9 @@ class Settings:
     """Keep the shared/beta/prod stacks' state in `state`'s storage account (azurerm
     backend, one key per stack, locked by blob lease) instead of local files. Turned on by
     `SIGMATIQ_REMOTE_STATE=1`; local state stays the default for development."""
+    warnings: tuple[str, ...] = ()
+    """What preparing the settings found worth saying that does not stop synth (e.g. a VPN
+    root certificate that expires within 30 days)."""
 
 
 LOCATION = "centralus"
@@ -428,10 +415,24 @@ DEFAULTS = Settings(shared=SHARED, environments={"beta": BETA, "prod": PROD}, st
 
 def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) -> Settings:
     """The settings with the documented environment-variable overrides applied. Raises one
-    ValidationError listing every bad override."""
-    environ = os.environ if environ is None else environ
+    ValidationError listing every bad override. (The settings themselves are checked when an
+    app is built from them: `sigmatiq_infra.settings_checks.prepare`.)"""
+    settings, problems = read_environment(os.environ if environ is None else environ, base)
+    if problems:
+        raise ValidationError(problems)
+    return settings
+
+
+def read_environment(environ: Mapping[str, str], base: Settings = DEFAULTS) -> tuple[Settings, list[str]]:
+    """(the settings with the overrides applied, the problems of bad overrides): a bad value
+    is reported and leaves the setting as it was."""
     problems: list[str] = []
     location = environ.get("SIGMATIQ_LOCATION") or None
+    if location is not None:
+        check = Validator("Environment variable", "SIGMATIQ_LOCATION")
+        check.location("value", location)
+        problems += check.problems
+        location = location if check.problems == () else None
     subscription = environ.get("ARM_SUBSCRIPTION_ID") or None
     try:
         operator_ips = read_operator_ips(environ.get("SIGMATIQ_OPERATOR_IPS_FILE") or OPERATOR_IPS_FILE)
@@ -472,9 +473,40 @@ def load(environ: Mapping[str, str] | None = None, base: Settings = DEFAULTS) ->
         )
     remote = read_switch(environ, "SIGMATIQ_REMOTE_STATE", problems, default=base.remote_state)
     read_switch(environ, "SIGMATIQ_FULL_IMPORT", problems)  # read by the jsii start; checked here
-    if problems:
-        raise ValidationError(problems)
-    return Settings(shared=shared, environments=environments, state=state, remote_state=remote)
+    problems += unknown_variables(environ, base)
+    settings = Settings(shared=shared, environments=environments, state=state, remote_state=remote)
+    return settings, problems
+
+
+KNOWN_VARIABLES = (
+    "SIGMATIQ_LOCATION", "SIGMATIQ_IMAGE_TAG", "SIGMATIQ_REMOTE_STATE", "SIGMATIQ_FULL_IMPORT",
+    "SIGMATIQ_STATE_STORAGE_ACCOUNT", "SIGMATIQ_STATE_RESOURCE_GROUP", "SIGMATIQ_STATE_CONTAINER",
+    "SIGMATIQ_STATE_CI_PRINCIPAL_ID", "SIGMATIQ_OPERATOR_IPS_FILE", "SIGMATIQ_CACHE_DIR",
+    "SIGMATIQ_P2S_KEY_PASSPHRASE", "SIGMATIQ_P2S_PFX_PASSWORD", "SIGMATIQ_ENGINE",
+)
+PER_ENVIRONMENT = ("IMAGE_TAG", "BOOTSTRAP", "VPN_ROOT_CERT_FILE")
+"""`SIGMATIQ_<ENV>_<name>`: variables that exist once per environment."""
+
+
+def unknown_variables(environ: Mapping[str, str], base: Settings = DEFAULTS) -> list[str]:
+    """A `SIGMATIQ_` variable the project does not read is a typo (`SIGMATIQ_PRDO_BOOTSTRAP`):
+    it would be ignored silently, so it is a problem, with the likely meant name."""
+    import difflib
+
+    known = list(KNOWN_VARIABLES) + [
+        f"SIGMATIQ_{key.upper()}_{name}" for key in base.environments for name in PER_ENVIRONMENT
+    ]
+    problems = []
+    for name in sorted(environ):
+        if name.startswith("SIGMATIQ_") and name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            problems.append(
+                f"Environment variable '{name}': it is not a setting this project reads"
+                + (f" (did you mean {close[0]}?)" if close else "")
+                + ". Allowed: the variables listed in the README's Settings section. Fix: "
+                + (f"rename it to {close[0]}" if close else "unset it") + "."
+            )
+    return problems
 
 
 def derive_environment(template: EnvironmentSettings, name: str) -> EnvironmentSettings:

@@ -1,43 +1,59 @@
 """One place for input validation: Azure naming rules, ranges and allowed values.
 
-Every construct validates its props here before it creates anything. An error names the
-construct (its kind and path), the bad value, what Azure allows and how to fix it. Values
-that are Terraform tokens (known only at apply time) are never validated.
+Every construct validates its props here before it creates anything: first their types
+(against the props' annotations), then Azure's rules. A problem names the construct (its
+kind and path), the bad value, what Azure allows and how to fix it. Values that are
+Terraform tokens (known only at apply time) are never validated.
+
+A construct does not raise for bad input: `Validator.done()` records the problems in the
+app's `ProblemLog`, the construct goes on with values that are safe to build with, and
+synthesis refuses to write anything while the log holds a problem (see
+`sigmatiq_infra.synthesis`). So one run reports every problem, across every stack. A
+validator bound to a plain path (settings, command-line input) raises instead, and the
+code that reads those collects its `problems` first. A genuine bug is never caught here.
 """
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 import struct
-from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-# While an app is built for synth, problems are collected here instead of raised one at a
-# time, so that one run reports every bad value at once.
-_collected: ContextVar[list[str] | None] = ContextVar("sigmatiq_collected_problems", default=None)
-
-
-@contextmanager
-def collect_problems() -> Iterator[list[str]]:
-    """Within this block `Validator.done()` records problems instead of raising them."""
-    problems: list[str] = []
-    token = _collected.set(problems)
-    try:
-        yield problems
-    finally:
-        _collected.reset(token)
+PROBLEM_LOG = "_sigmatiq_problem_log"
+"""Where a construct (or a stack, or an app) keeps the `ProblemLog` its validators record in."""
 
 
 class ValidationError(ValueError):
-    """Raised for bad construct props or settings; carries every problem found at once."""
+    """Bad input: carries every problem found at once (and any warnings)."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = tuple(problems)
+    def __init__(self, problems: Iterable[str], warnings: Iterable[str] = ()) -> None:
+        self.problems = tuple(dict.fromkeys(problems))  # each distinct problem once, in order
+        self.warnings = tuple(dict.fromkeys(warnings))
         super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class ProblemLog:
+    """The problems and warnings of one app, recorded as its constructs are created, plus
+    the checks that can only run once the whole app exists (e.g. reachability)."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    deferred: list[Callable[[], Iterable[str]]] = field(default_factory=list)
+
+    def add(self, problems: Iterable[str], warnings: Iterable[str] = ()) -> None:
+        self.problems += [p for p in problems if p not in self.problems]
+        self.warnings += [w for w in warnings if w not in self.warnings]
+
+    def run_deferred(self) -> None:
+        """Run the checks that wait for the whole app (once each)."""
+        checks, self.deferred = self.deferred, []
+        for check in checks:
+            self.add(check())
 
 
 _STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
@@ -220,37 +236,96 @@ class NameRules:
 
 
 class Validator:
-    """Collects the problems of one construct's props, then raises them together.
+    """Collects the problems of one construct's props (or one piece of input), then reports them.
 
     Usage::
 
         check = Validator("KeyVault", self)
+        props = check.props(props)   # types first; a badly typed value is reported and replaced
         check.name("name", props.name, NameRules.KEY_VAULT)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
-        check.done()
+        check.done()                 # records them in the app's ProblemLog; True when there were none
+
+    Once a type is wrong, the rules are skipped: they would only repeat the problem.
     """
 
-    def __init__(self, kind: str, where: Any) -> None:
-        """`where` is the construct, a function returning the path, or the path: a construct's
-        path costs a jsii round trip, so it is read only if a problem is found."""
+    def __init__(
+        self, kind: str, where: Any, path: str | Callable[[], str] | None = None, log: ProblemLog | None = None,
+    ) -> None:
+        """`where` is the construct (whose app's log records the problems) or, for input that
+        is not a construct (settings, a command line), its path. `path` overrides the path
+        shown (a construct's path costs a jsii round trip, so it is read only if needed);
+        `log` is the log to record in, for a construct that does not carry its own."""
         self.kind = kind
         self.where = where
+        self._path = path
+        self._log_given = log
         self._problems: list[str] = []
+        self._warnings: list[str] = []
+        self.typed = True
+        """False once a value had the wrong type (the rules are then skipped)."""
 
     @property
     def path(self) -> str:
-        if isinstance(self.where, str):
-            return self.where
-        return self.where() if callable(self.where) else self.where.node.path
+        where = self._path if self._path is not None else self.where
+        if isinstance(where, str):
+            return where
+        return where() if callable(where) else where.node.path
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """The problems found so far."""
+        return tuple(self._problems)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(self._warnings)
 
     def fail(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
-        self._problems.append(
-            f"{self.kind} '{self.path}': {prop} {value!r} {problem}. "
-            f"Allowed: {allowed}. Fix: {fix}."
+        self._problems.append(self._message(prop, value, problem, allowed, fix))
+
+    def warn(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
+        """A problem that does not stop synth (e.g. a certificate that expires soon)."""
+        self._warnings.append(self._message(prop, value, problem, allowed, fix))
+
+    def _message(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> str:
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return (
+            f"{self.kind} '{self.path}': {prop} {shown} {problem}. "
+            f"Allowed: {allowed or 'nothing (the list to choose from is empty)'}. Fix: {fix}."
         )
 
+    def props(self, props: Any) -> Any:
+        """Check every field of `props` (a dataclass) against its annotation, before any rule.
+        Returns `props`, or a copy whose badly typed fields hold their defaults (or neutral
+        values of the right type) so the construct can still be built; the rules that follow
+        are then skipped. A field that cannot be replaced (a required construct) raises."""
+        from sigmatiq_infra import typecheck  # the type checker loads only with the first props
+
+        found, safe = typecheck.check_dataclass(props)
+        for problem in found:
+            self.fail(*problem.message_parts())
+        if found:
+            self.typed = False
+            if safe is None:
+                raise ValidationError(self._problems)
+            return safe
+        return props
+
+    def value_type(self, prop: str, value: Any, hint: Any) -> bool:
+        """Check one value against a type annotation; True when it fits (tokens always do)."""
+        from sigmatiq_infra import typecheck
+
+        problem = typecheck.check_value(prop, value, hint)
+        if problem is not None:
+            self.fail(*problem.message_parts(prop))
+            self.typed = False
+        return problem is None
+
     def name(self, prop: str, value: str, rule: NameRule) -> None:
-        if is_token(value):
+        if not self.typed or is_token(value):
             return
         found = rule.problems(value)
         if found:
@@ -262,7 +337,7 @@ class Validator:
     def in_range(
         self, prop: str, value: float | None, low: float, high: float, fix: str | None = None,
     ) -> None:
-        if value is None or is_token(value):
+        if not self.typed or value is None or is_token(value):
             return
         if isinstance(value, bool) or not low <= value <= high:
             self.fail(
@@ -271,15 +346,22 @@ class Validator:
             )
 
     def one_of(self, prop: str, value: Any, allowed: Collection[Any], fix: str | None = None) -> None:
-        if value is None or is_token(value):
+        if not self.typed or value is None or is_token(value):
             return
         if value not in allowed:
             listed = ", ".join(repr(a) for a in allowed)
-            self.fail(prop, value, "is not supported", listed, fix or f"use one of {listed}")
+            choices = [str(a) for a in allowed]
+            guess = isinstance(value, str) and len(choices) > 1
+            close = difflib.get_close_matches(value, choices, n=1) if guess else []
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            self.fail(
+                prop, value, f"is not supported{hint}", listed,
+                fix or (f"use one of {listed}" if allowed else f"first add {value!r} to the choices"),
+            )
 
     def cidr(self, prop: str, value: str) -> ipaddress.IPv4Network | None:
         """The IPv4 network `value`, or None (and a problem) when it is not one."""
-        if is_token(value):
+        if not self.typed or is_token(value):
             return None
         try:
             return ipaddress.IPv4Network(value)
@@ -291,23 +373,82 @@ class Validator:
             )
             return None
 
-    @property
-    def problems(self) -> tuple[str, ...]:
-        """The problems found so far."""
-        return tuple(self._problems)
-
     def require(self, ok: bool, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
-        if not ok:
+        if self.typed and not ok:
             self.fail(prop, value, problem, allowed, fix)
 
-    def done(self) -> None:
-        """Raise the problems found, or record them when an app build collects them."""
-        if not self._problems:
+    def tags(self, prop: str, tags: Mapping[str, str], *, max_key_length: int = 512) -> None:
+        """Azure's tag rules: at most 50 tags, names of at most `max_key_length` characters
+        (128 on storage accounts) without `< > % & \\ ? /` or control characters, values of
+        at most 256 characters."""
+        if not self.typed:
             return
-        collected = _collected.get()
-        if collected is None:
-            raise ValidationError(self._problems)
-        collected.extend(self._problems)
+        if len(tags) > MAX_TAGS:
+            self.fail(
+                prop, f"{len(tags)} tags", "are more than Azure allows on one resource",
+                f"at most {MAX_TAGS} tags per resource (the stack's tags included)",
+                "merge or drop tags",
+            )
+        for key, value in tags.items():
+            if is_token(key) or is_token(value):
+                continue
+            bad = sorted({c for c in key if c in FORBIDDEN_TAG_CHARACTERS or ord(c) < 32 or ord(c) == 127})
+            if bad:
+                self.fail(
+                    f"{prop} name", key, "contains " + ", ".join(repr(c) for c in bad),
+                    "tag names without < > % & \\ ? / or control characters",
+                    "rename the tag, e.g. with '-' or '_' instead",
+                )
+            if not 1 <= len(key) <= max_key_length:
+                self.fail(
+                    f"{prop} name", key, f"has {len(key)} characters", f"1 to {max_key_length} characters",
+                    "shorten the tag name",
+                )
+            if len(value) > MAX_TAG_VALUE:
+                self.fail(
+                    f"{prop} {key!r} value", value, f"has {len(value)} characters",
+                    f"at most {MAX_TAG_VALUE} characters", "shorten the value",
+                )
+
+    def location(self, prop: str, value: str) -> None:
+        """An Azure region by its programmatic name (`data/regions.toml`)."""
+        if not self.typed or is_token(value):
+            return
+        from sigmatiq_infra import regions
+
+        if value not in regions.NAMES:
+            close = difflib.get_close_matches(value.lower().replace(" ", ""), regions.NAMES, n=1)
+            self.fail(
+                prop, value, "is not an Azure region" + (f" (did you mean {close[0]!r}?)" if close else ""),
+                f"a region's programmatic name such as 'centralus' or 'westeurope' ({regions.SOURCE})",
+                f"use {close[0]!r}" if close else
+                "use the name `az account list-locations -o table` shows in its Name column",
+            )
+
+    def done(self) -> bool:
+        """Report the problems found: a construct's validator records them (and its warnings)
+        in the app's `ProblemLog` and says whether there were none; a validator bound to a
+        plain path raises ValidationError when it found any."""
+        log = self._log()
+        if log is None:
+            if self._problems:
+                raise ValidationError(self._problems, self._warnings)
+            return True
+        log.add(self._problems, self._warnings)
+        return not self._problems
+
+    def _log(self) -> ProblemLog | None:
+        if self._log_given is not None:
+            return self._log_given
+        if isinstance(self.where, str) or callable(self.where):
+            return None
+        return self.where.__dict__.get(PROBLEM_LOG)
+
+
+MAX_TAGS = 50
+MAX_TAG_VALUE = 256
+FORBIDDEN_TAG_CHARACTERS = frozenset("<>%&\\?/")
+"""Azure's tag rules (Microsoft's "Use tags to organize your Azure resources", 2025-02-06)."""
 
 
 def overlapping(networks: dict[str, ipaddress.IPv4Network]) -> list[tuple[str, str]]:

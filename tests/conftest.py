@@ -13,7 +13,7 @@ import pytest
 
 from sigmatiq_infra.app import build_app
 from sigmatiq_infra.settings import Settings, load
-from sigmatiq_infra.validation import ValidationError
+from sigmatiq_infra.validation import PROBLEM_LOG, ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -53,11 +53,25 @@ class Synth:
         return f"${{data.{tf_type}.{found[0]}.{attribute}}}"
 
 
-def error_of(build) -> str:
-    """The message of the ValidationError that `build()` raises."""
-    with pytest.raises(ValidationError) as error:
-        build()
-    return str(error.value)
+def error_of(build, scope=None) -> str:
+    """Every problem `build()` reports, one per line: raised as a ValidationError (settings,
+    synth), or recorded in the app's problem log (constructs; read through `scope`, or
+    through the construct `build()` returns). The log is emptied for the next check."""
+    try:
+        result = build()
+    except ValidationError as error:
+        return str(error)
+    holder = scope if scope is not None else result
+    log = getattr(holder, "__dict__", {}).get(PROBLEM_LOG)
+    assert log is not None and log.problems, f"no problem was reported by {build}"
+    message = "\n".join(log.problems)
+    log.problems.clear()
+    return message
+
+
+def recorded(scope) -> list[str]:
+    """The problems recorded so far in the app of `scope` (a construct or stack)."""
+    return list(scope.__dict__[PROBLEM_LOG].problems)
 
 
 def synth(settings: Settings, outdir: Path) -> dict[str, Synth]:

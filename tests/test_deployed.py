@@ -130,8 +130,8 @@ def test_a_replacement_opt_in_with_a_reason_lets_exactly_that_change_through(tmp
 def test_an_opt_in_without_a_real_reason_is_refused(tmp_path):
     settings = geo_redundant_beta(Replacement("psql-trading-beta", "geo_redundant_backup_enabled", "wanted"))
     assert error_of(lambda: synthesize(settings, tmp_path / "out")) == (
-        "Replacement 'beta/psql-trading-beta': reason 'wanted' is too short. Allowed: a written reason of "
-        "at least 20 characters. Fix: say why losing the deployed resource is acceptable."
+        "AdoptionSettings 'beta': replacements[0].reason 'wanted' is too short. Allowed: a written reason "
+        "of at least 20 characters. Fix: say why losing the deployed resource is acceptable."
     )
 
 
@@ -247,7 +247,7 @@ def test_main_prints_the_bootstrap_line_once(tmp_path, monkeypatch, capsys):
     for name, value in {**ISOLATED, "SIGMATIQ_PROD_BOOTSTRAP": "1", "CDKTF_OUTDIR": str(tmp_path / "o")}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("ARM_SUBSCRIPTION_ID", raising=False)
-    assert main() == 0
+    assert main([]) == 0
     assert capsys.readouterr().err.splitlines() == [BOOTSTRAP_LINE]
 
 

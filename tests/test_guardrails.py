@@ -23,6 +23,7 @@ from sigmatiq_infra.constructs import (
     VirtualNetworkProps,
 )
 from sigmatiq_infra.settings import load
+from sigmatiq_infra.stacks import App as SigmatiqApp
 from sigmatiq_infra.stacks import AzureStack
 from sigmatiq_infra.validation import NameRules, ValidationError
 
@@ -125,7 +126,7 @@ def test_the_tag_resources_aspect_tags_any_scope(tmp_path):
 # --- policy aspect -----------------------------------------------------------------------
 
 def private_stack(outdir):
-    app = App(outdir=str(outdir))
+    app = SigmatiqApp(outdir=str(outdir))
     stack = AzureStack(app, "private")
     Aspects.of(stack).add(PolicyAspect(PRIVATE_ENVIRONMENT))
     group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-private", "centralus"))
@@ -137,11 +138,12 @@ def private_stack(outdir):
 
 
 def synth_problems(app):
-    from sigmatiq_infra.validation import collect_problems
-
-    with collect_problems() as problems:
+    """The problems the app's synth reports (policy findings included); [] when it wrote."""
+    try:
         app.synth()
-    return problems
+    except ValidationError as error:
+        return list(error.problems)
+    return []
 
 
 def test_the_policy_fails_a_private_environment_resource_with_public_access(tmp_path):
@@ -178,7 +180,7 @@ def test_a_suppression_with_a_reason_accepts_a_finding_and_is_kept_on_the_constr
 def test_a_suppression_without_a_real_reason_is_refused(tmp_path):
     _, stack, group, _ = private_stack(tmp_path)
     vault = KeyVault(stack, "Vault", KeyVaultProps("kv-private", group))
-    assert error_of(lambda: suppress(vault, "private-endpoint-required", "because")) == (
+    assert error_of(lambda: suppress(vault, "private-endpoint-required", "because"), scope=vault) == (
         "Policy suppression 'private/Vault': reason 'because' is too short. Allowed: a written "
         "reason of at least 20 characters. Fix: say why the exception is acceptable."
     )
@@ -228,17 +230,21 @@ def test_main_exits_1_with_a_numbered_list_and_no_traceback(tmp_path, monkeypatc
     monkeypatch.setenv("SIGMATIQ_OPERATOR_IPS_FILE", ISOLATED["SIGMATIQ_OPERATOR_IPS_FILE"])
     monkeypatch.delenv("ARM_SUBSCRIPTION_ID", raising=False)
     monkeypatch.setenv("SIGMATIQ_BETA_IMAGE_TAG", "-beta")
-    monkeypatch.setenv("SIGMATIQ_LOCATION", "Central US")
-    assert main() == 1
+    monkeypatch.setenv("SIGMATIQ_PROD_BOOTSTRAP", "sure")
+    with pytest.raises(SystemExit) as exit_status:
+        main([])
+    assert exit_status.value.code == 1
     err = capsys.readouterr().err
     lines = err.splitlines()
-    assert lines[0] == "sigmatiq-infra: synth stopped, nothing was written (11 problems):"
-    assert lines[2] == (
-        "  2. ResourceGroup 'shared/Group': location 'Central US' is not an Azure region name. "
-        "Allowed: a region name such as 'centralus' or 'westeurope' (lowercase, no spaces). "
-        "Fix: use the name `az account list-locations -o table` shows in its Name column."
+    assert lines[0] == "sigmatiq-infra: synth stopped, nothing was written (6 problems):"
+    assert lines[1].startswith(
+        "  1. Environment variable 'SIGMATIQ_PROD_BOOTSTRAP': value 'sure' is not an on/off value.",
     )
-    assert any(line.startswith("  5. ContainerApp 'beta/ca-auth-api': image tag '-beta'") for line in lines)
+    assert [line.split(": image tag")[0] for line in lines[2:]] == [
+        f"  {n}. ContainerApp 'beta/{app}'" for n, app in enumerate(
+            ("ca-auth-api", "ca-native-api", "ca-pilot-api", "ca-card-api", "ca-sim-api"), 2,
+        )
+    ]
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()
 

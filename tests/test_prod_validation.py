@@ -180,7 +180,9 @@ def test_a_binary_der_file_and_a_pem_file_give_the_same_data(tmp_path, root):
 
 def test_a_malformed_root_certificate_is_rejected():
     message = error_of(lambda: public_cert_data("not a certificate", where="root_certificate setting"))
-    assert message.startswith("VPN root certificate 'root_certificate setting' is not an X.509 certificate (")
+    assert message.startswith(
+        "VPN root certificate 'root_certificate setting': content 'not a certificate' is not an X.509 certificate (",
+    )
     assert message.endswith(f"{ACCEPTED} Fix: export the root certificate again "
                             "(see `sigmatiq-infra vpn-cert root`).")
 
@@ -188,16 +190,16 @@ def test_a_malformed_root_certificate_is_rejected():
 def test_a_private_key_is_refused_as_a_root_certificate():
     key = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n"
     assert error_of(lambda: public_cert_data(key, where="root.pem")) == (
-        f"VPN root certificate 'root.pem' contains a private key. {ACCEPTED} Fix: never hand a "
-        "private key to the VPN gateway; give only the root certificate (the public part)."
+        f"VPN root certificate 'root.pem': content '<private key>' contains a private key. {ACCEPTED} "
+        "Fix: never hand a private key to the VPN gateway; give only the root certificate (the public part)."
     )
 
 
 def test_a_missing_certificate_file_is_a_clear_error(tmp_path):
     missing = tmp_path / "nope.cer"
     assert error_of(lambda: read_public_cert_data(missing)) == (
-        f"VPN root certificate '{missing}' cannot be read (No such file or directory). {ACCEPTED} "
-        "Fix: point the setting at an existing certificate file."
+        f"VPN root certificate '{missing}': file '{missing}' cannot be read (No such file or directory). "
+        "Allowed: a readable certificate file. Fix: point the setting at an existing certificate file."
     )
 
 
@@ -227,18 +229,21 @@ def test_a_basic_registry_cannot_have_a_private_endpoint(stack, group, private_n
     registry = ContainerRegistry(stack, "Registry", ContainerRegistryProps(
         "acrtest1", group, public_network_access_enabled=True,
     ))
-    assert error_of(lambda: registry.add_private_endpoint(private_network)) == (
+    assert error_of(lambda: registry.add_private_endpoint(private_network), scope=registry).splitlines() == [
         "ContainerRegistry 'test/Registry': sku 'Basic' cannot have a private endpoint. Allowed: "
         "private endpoints on sku 'Premium'. Fix: use sku='Premium' (and "
-        "public_network_access_enabled=False)."
-    )
+        "public_network_access_enabled=False).",
+        "ContainerRegistry 'test/Registry': public_network_access_enabled True conflicts with a private "
+        "endpoint. Allowed: public network access off on a service reached through a private endpoint. "
+        "Fix: remove public_network_access_enabled=True (off is the default).",
+    ]
 
 
 def test_a_free_app_configuration_store_cannot_have_a_private_endpoint(stack, group, private_network):
     store = AppConfiguration(stack, "Config", AppConfigurationProps(
         "appconfig-test", group, sku="free", public_network_access_enabled=True,
     ))
-    assert error_of(lambda: store.add_private_endpoint(private_network)) == (
+    assert error_of(lambda: store.add_private_endpoint(private_network), scope=store).splitlines()[0] == (
         "AppConfiguration 'test/Config': sku 'free' cannot have a private endpoint. Allowed: private "
         "endpoints on sku 'standard' or 'premium'. Fix: use sku='standard'."
     )
@@ -248,7 +253,7 @@ def test_a_service_that_opted_in_to_public_access_cannot_also_get_an_endpoint(
     stack, group, private_network,
 ):
     vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test", group, public_network_access_enabled=True))
-    assert error_of(lambda: vault.add_private_endpoint(private_network)) == (
+    assert error_of(lambda: vault.add_private_endpoint(private_network), scope=vault) == (
         "KeyVault 'test/Vault': public_network_access_enabled True conflicts with a private endpoint. "
         "Allowed: public network access off on a service reached through a private endpoint. "
         "Fix: remove public_network_access_enabled=True (off is the default)."

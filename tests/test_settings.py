@@ -41,11 +41,16 @@ def test_the_apps_are_listed_once_each_with_their_ports():
     }
 
 
-def test_an_app_listed_twice_is_rejected():
+def test_an_app_listed_twice_is_rejected_when_the_settings_are_checked_not_when_they_are_written():
     import dataclasses
 
+    from sigmatiq_infra.settings_checks import prepare
+
+    settings = dataclasses.replace(DEFAULTS, environments={
+        "beta": dataclasses.replace(BETA, apps=(*BETA.apps, BETA.apps[0])),
+    })
     with pytest.raises(ValidationError) as error:
-        dataclasses.replace(BETA, apps=(*BETA.apps, BETA.apps[0]))
+        prepare(settings)
     assert str(error.value) == (
         "EnvironmentSettings 'beta': apps ['ca-auth-api'] appear more than once. "
         "Allowed: each app name once. Fix: remove or rename the duplicate entries."

@@ -127,9 +127,12 @@ def test_fails_when_the_location_is_a_display_name(stack):
 
 
 def test_a_bad_location_setting_fails_the_whole_app_before_synth():
-    settings = load(environ={**ISOLATED, "SIGMATIQ_LOCATION": "Central US"})
-    assert error_of(lambda: build_app(settings)).startswith(
-        "ResourceGroup 'state/Group': location 'Central US' is not an Azure region name.",
+    settings = load(environ=ISOLATED)
+    settings = dataclasses.replace(settings, shared=dataclasses.replace(settings.shared, location="Central US"))
+    assert error_of(lambda: build_app(settings)) == (
+        "Settings 'shared': location 'Central US' is not an Azure region (did you mean 'centralus'?). "
+        "Allowed: a region's programmatic name such as 'centralus' or 'westeurope' (Microsoft's Azure regions "
+        "list, regions-list.md of 2025-09-23). Fix: use 'centralus'."
     )
 
 
@@ -351,7 +354,7 @@ def test_fails_when_a_variable_is_both_plain_and_secret(stack, group):
 
 def test_fails_when_a_key_vault_secret_name_has_an_underscore(stack, group):
     vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test", group))
-    assert error_of(lambda: vault.secret("Api_Key")).startswith(
+    assert error_of(lambda: vault.secret("Api_Key"), scope=vault).startswith(
         "KeyVault 'test/Vault': secret name 'Api_Key' contains '_'.",
     )
 
@@ -360,7 +363,7 @@ def test_a_secret_value_given_as_text_is_rejected(stack, group):
     vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test", group))
     assert "is a literal secret value" in error_of(lambda: vault.add_secret(
         "S", SecretProps("Api-Key", WriteOnlySecret("plain-text")),
-    ))
+    ), scope=vault)
 
 
 def test_settings_with_a_bad_app_fail_the_build_with_the_app_path():

@@ -14,7 +14,8 @@ import jsii
 from constructs import IConstruct
 
 from sigmatiq_infra._cdktf import IAspect
-from sigmatiq_infra.validation import ValidationError, Validator
+from sigmatiq_infra.constructs._context import problem_log
+from sigmatiq_infra.validation import Validator
 
 _SUPPRESSIONS = "_sigmatiq_policy_suppressions"
 MIN_REASON_LENGTH = 20
@@ -32,16 +33,19 @@ class Rule:
     """How to comply, for the error message."""
 
 
-def suppress(construct: IConstruct, rule_id: str, reason: str) -> None:
-    """Accept a finding of `rule_id` on `construct` and everything inside it, for `reason`."""
-    if len(reason.strip()) < MIN_REASON_LENGTH:
-        raise ValidationError([
-            f"Policy suppression '{construct.node.path}': reason {reason!r} is too short. "
-            f"Allowed: a written reason of at least {MIN_REASON_LENGTH} characters. "
-            "Fix: say why the exception is acceptable."
-        ])
+def suppress(construct: IConstruct, rule_id: str, reason: str) -> bool:
+    """Accept a finding of `rule_id` on `construct` and everything inside it, for `reason`
+    (at least 20 characters; a shorter one is a problem, and nothing is suppressed)."""
+    check = Validator("Policy suppression", construct, log=problem_log(construct))
+    check.require(
+        isinstance(reason, str) and len(reason.strip()) >= MIN_REASON_LENGTH, "reason", reason, "is too short",
+        f"a written reason of at least {MIN_REASON_LENGTH} characters", "say why the exception is acceptable",
+    )
+    if not check.done():
+        return False
     suppressions = construct.__dict__.setdefault(_SUPPRESSIONS, {})
     suppressions[rule_id] = reason
+    return True
 
 
 def suppressions_of(construct: IConstruct) -> dict[str, str]:
@@ -70,7 +74,7 @@ class PolicyAspect:
         if not findings:
             return
         suppressed = suppressions_of(node)
-        check = Validator("Policy", node)
+        check = Validator("Policy", node, log=problem_log(node))
         for rule, problem in findings:
             if rule.id not in suppressed:
                 check.fail(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import jsii
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
-from constructs import Construct, IConstruct
+from constructs import Construct, IConstruct, IValidation
 
 from sigmatiq_infra._cdktf import TerraformStack
+from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog
 
 _CLIENT_CONFIG_ID = "ClientConfig"
 _STACK = "_sigmatiq_stack"
@@ -32,13 +34,41 @@ def stack_of(scope: IConstruct) -> TerraformStack:
     return found
 
 
+def problem_log(scope: IConstruct) -> ProblemLog:
+    """The `ProblemLog` of the app `scope` is in (one per app, found through its stack).
+
+    The first time a stack asks, it also registers a cdktf validation that reports the log,
+    so that even cdktf's own `App.synth()` (validations on) refuses to write a stack while
+    a problem is recorded. `sigmatiq_infra.App` reports it itself, with nothing written.
+    """
+    stack = stack_of(scope)
+    log = stack.__dict__.get(PROBLEM_LOG)
+    if log is None:
+        root = stack.node.root
+        log = root.__dict__.setdefault(PROBLEM_LOG, ProblemLog())
+        stack.__dict__[PROBLEM_LOG] = log
+        stack.node.add_validation(_RecordedProblems(log))
+    return log
+
+
+@jsii.implements(IValidation)
+class _RecordedProblems:
+    def __init__(self, log: ProblemLog) -> None:
+        self.log = log
+
+    def validate(self) -> list[str]:
+        self.log.run_deferred()
+        return list(self.log.problems)
+
+
 class AzureConstruct(Construct):
-    """Base of this library's constructs: it remembers its stack when it is created, and
-    tags what it creates with its stack's tags as it creates it."""
+    """Base of this library's constructs: it remembers its stack and its app's problem log
+    when it is created, and tags what it creates with its stack's tags as it creates it."""
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         self.__dict__[_STACK] = stack_of(scope)
+        self.__dict__[PROBLEM_LOG] = problem_log(scope)
 
     def _resource_tags(self, own: Mapping[str, str] | None = None) -> dict[str, str]:
         """Tags for a resource this construct creates: the stack's, then `own` (which win)."""

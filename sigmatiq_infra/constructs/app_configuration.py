@@ -54,12 +54,14 @@ class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         ),
     )
     arm_type = "Microsoft.AppConfiguration/configurationStores"
+    kind_text = "App Configuration store"
     private_link = PrivateLinkServices.APP_CONFIGURATION
     endpoint = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: AppConfigurationProps) -> None:
         super().__init__(scope, id)
         check = Validator("AppConfiguration", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.APP_CONFIGURATION)
         check.one_of("sku", props.sku, SKUS)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)
@@ -93,12 +95,12 @@ class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
 
-    def _private_endpoint_problem(self) -> str | None:
+    def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:
         if self.props.sku in PRIVATE_LINK_SKUS:
             return None
         return (
-            f"sku {self.props.sku!r} cannot have a private endpoint. Allowed: private endpoints "
-            "on sku 'standard' or 'premium'. Fix: use sku='standard'."
+            "sku", self.props.sku, "cannot have a private endpoint",
+            "private endpoints on sku 'standard' or 'premium'", "use sku='standard'",
         )
 
     def grant_data_read(self, principal: Principal) -> RoleAssignment:

@@ -27,7 +27,8 @@ from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvi
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
 from sigmatiq_infra.constructs.key_vault import SecretReference
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.constructs.private_endpoint import PrivateLinkTarget
+from sigmatiq_infra.validation import PROBLEM_LOG, NameRules, Validator
 
 # Consumption plan: cpu (vCPU) -> the memory (GiB) it must be paired with.
 CPU_MEMORY_GIB = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0, 1.75: 3.5, 2.0: 4.0}
@@ -68,6 +69,11 @@ class ContainerAppProps:
     """Plain environment variables (never secrets). Default: none."""
     secret_env: Mapping[str, SecretReference] = field(default_factory=dict)
     """Environment variables read from Key Vault through `identity`. Default: none."""
+    dependencies: Mapping[str, PrivateLinkTarget] = field(default_factory=dict)
+    """The services the app connects to at run time, by what it calls them (e.g.
+    `{"DATABASE_URL": postgres, "REDIS_URL": cache}`). Synth checks that each one, and the
+    registry and every vault in `secret_env`, can be reached from the app's environment.
+    Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
@@ -79,7 +85,10 @@ class ContainerApp(PrimaryResource, AzureConstruct):
 
     def __init__(self, scope: Construct, id: str, props: ContainerAppProps) -> None:
         super().__init__(scope, id)
-        self._validate(props)
+        props = self._validate(props)
+        self.props = props
+        # Checked once the whole app exists: endpoints may be added after the app.
+        self.__dict__[PROBLEM_LOG].deferred.append(self._unreachable)
 
         identity = props.identity
         grants = [props.registry.grant_pull(identity)]
@@ -140,8 +149,9 @@ class ContainerApp(PrimaryResource, AzureConstruct):
         )
         self.name: str = props.name
 
-    def _validate(self, props: ContainerAppProps) -> None:
+    def _validate(self, props: ContainerAppProps) -> ContainerAppProps:
         check = Validator("ContainerApp", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.CONTAINER_APP)
         check.in_range("target_port", props.target_port, 1, 65535)
         check.in_range("min_replicas", props.min_replicas, 0, MAX_REPLICAS)
@@ -175,6 +185,40 @@ class ContainerApp(PrimaryResource, AzureConstruct):
                     "rename one of the Key Vault secrets",
                 )
         check.done()
+        return props
+
+
+    def uses(self) -> dict[str, object]:
+        """What the app reaches at run time: `{what it calls it: the service}`."""
+        found: dict[str, object] = {"image pull": self.props.registry}
+        for reference in self.props.secret_env.values():
+            found.setdefault(f"Key Vault references ({reference.vault.name})", reference.vault)
+        found.update(self.props.dependencies)
+        return found
+
+    def _unreachable(self) -> list[str]:
+        """The problems of the services this app cannot reach from its environment."""
+        environment = self.props.environment
+        network = environment.props.virtual_network
+        check = Validator("ContainerApp", self)
+        for what, service in self.uses().items():
+            if not isinstance(service, PrivateLinkTarget):
+                continue  # looked up from elsewhere (e.g. the shared registry): not checked here
+            problem = service.unreachable_from(network)
+            if problem is None:
+                continue
+            where = f"VNet {network.name!r}" if network else "its Azure-managed network (it has no VNet)"
+            check.fail(
+                what, f"{service.kind_text} {service.name}",
+                f"cannot be reached from environment {environment.name!r} through {where}: {problem}",
+                "a private endpoint in the environment's VNet (its DNS zone linked there), or public network "
+                "access with a path the environment can use",
+                "give the service a private endpoint in the environment's VNet (add_private_endpoint)"
+                if network else
+                "turn the service's public network access on (with allow_azure_services=True for PostgreSQL), "
+                "or give the environment a VNet and the service a private endpoint in it",
+            )
+        return list(check.problems)
 
 
 def app_secret_name(reference: SecretReference) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -21,6 +22,30 @@ from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
+
+# Address ranges the Container Apps platform reserves: a VNet-integrated environment's subnet
+# must not overlap them (Microsoft Learn, "Networking in Azure Container Apps environment",
+# articles/container-apps/custom-virtual-networks.md, 2025-05-01). Both environment types
+# reserve the first list; workload-profiles environments (the kind this construct makes)
+# reserve the second as well.
+_BOTH = ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
+RESERVED_RANGES: dict[str, tuple[ipaddress.IPv4Network, ...]] = {
+    "consumption-only": tuple(map(ipaddress.IPv4Network, _BOTH)),
+    "workload-profiles": tuple(map(ipaddress.IPv4Network, (
+        *_BOTH, "100.100.0.0/17", "100.100.128.0/19", "100.100.160.0/19", "100.100.192.0/19",
+    ))),
+}
+
+
+def _check_reserved_ranges(check: Validator, subnet: str, network: ipaddress.IPv4Network, kind: str) -> None:
+    reserved = RESERVED_RANGES[kind]
+    clash = ", ".join(str(r) for r in reserved if network.overlaps(r))
+    check.require(
+        not clash, f"subnet {subnet!r}", str(network),
+        f"overlaps address ranges Container Apps reserves ({clash})",
+        f"a range outside those a {kind} environment reserves: " + ", ".join(map(str, reserved)),
+        "move the Container Apps subnet (and its VNet) to another private range, such as 10.20.2.0/23",
+    )
 
 
 @dataclass(frozen=True)
@@ -66,19 +91,24 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
     def __init__(self, scope: Construct, id: str, props: ContainerAppEnvironmentProps) -> None:
         super().__init__(scope, id)
         check = Validator("ContainerAppEnvironment", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.CONTAINER_APP_ENVIRONMENT)
         check.require(
             props.virtual_network is not None or not props.zone_redundant, "zone_redundant", True,
             "needs a VNet", "zone_redundant=True only with virtual_network",
             "give the environment a virtual_network, or set zone_redundant=False",
         )
+        vnet = props.virtual_network
+        subnet = vnet.subnet_for(SubnetRole.CONTAINER_APPS) if vnet else None
+        if subnet is not None and subnet.network is not None:
+            # A VNet-integrated environment made here has the Consumption workload profile.
+            _check_reserved_ranges(check, subnet.name, subnet.network, "workload-profiles")
         check.done()
 
         workspace = props.log_analytics_workspace
-        vnet = props.virtual_network
         # Only with a subnet: azurerm rejects the VNet-only arguments otherwise, even as false.
         vnet_arguments = {
-            "infrastructure_subnet_id": vnet.subnet_for(SubnetRole.CONTAINER_APPS).id,
+            "infrastructure_subnet_id": subnet.id,
             "internal_load_balancer_enabled": props.internal,
             "zone_redundancy_enabled": props.zone_redundant,
             "public_network_access": "Disabled" if props.internal else "Enabled",
@@ -88,7 +118,7 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
                     name="Consumption", workload_profile_type="Consumption",
                 ),
             ],
-        } if vnet else {}
+        } if subnet else {}
         self.resource = _Environment(
             self, "Resource",
             name=props.name,
@@ -102,7 +132,7 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
         self.props = props
         self.name: str = props.name
         self.resource_group = props.resource_group
-        self.workload_profile_name: str | None = "Consumption" if vnet else None
+        self.workload_profile_name: str | None = "Consumption" if subnet else None
 
     def add_private_dns(self, zones: PrivateDnsZones) -> PrivateDnsARecord:
         """Resolve `<app>.<default domain>` to the internal load balancer inside the VNet

@@ -87,6 +87,7 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
     def __init__(self, scope: Construct, id: str, props: ContainerRegistryProps) -> None:
         super().__init__(scope, id)
         check = Validator("ContainerRegistry", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.CONTAINER_REGISTRY)
         check.one_of("sku", props.sku, self.SKUS)
         check.require(
@@ -113,12 +114,12 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
         self.tags = self._resource_tags(props.tags)
         self.public_network_access_enabled = props.public_network_access_enabled
 
-    def _private_endpoint_problem(self) -> str | None:
+    def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:
         if self.props.sku == "Premium":
             return None
         return (
-            f"sku {self.props.sku!r} cannot have a private endpoint. Allowed: private endpoints "
-            "on sku 'Premium'. Fix: use sku='Premium' (and public_network_access_enabled=False)."
+            "sku", self.props.sku, "cannot have a private endpoint", "private endpoints on sku 'Premium'",
+            "use sku='Premium' (and public_network_access_enabled=False)",
         )
 
     @staticmethod

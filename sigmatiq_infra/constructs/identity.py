@@ -36,6 +36,7 @@ class UserAssignedIdentity(PrimaryResource, AzureConstruct):
     def __init__(self, scope: Construct, id: str, props: UserAssignedIdentityProps) -> None:
         super().__init__(scope, id)
         check = Validator("UserAssignedIdentity", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.USER_ASSIGNED_IDENTITY)
         check.done()
 

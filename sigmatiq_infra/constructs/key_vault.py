@@ -111,6 +111,7 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
     def __init__(self, scope: Construct, id: str, props: KeyVaultProps) -> None:
         super().__init__(scope, id)
         check = Validator("KeyVault", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.KEY_VAULT)
         check.one_of("sku", props.sku, self.SKUS)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
@@ -152,7 +153,8 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
 
     def add_secret(self, id: str, props: SecretProps) -> SecretReference:
         """Create a secret whose value reaches Azure write-only (never stored in state)."""
-        check = Validator("KeyVault", lambda: f"{self.node.path}/{id}")
+        check = Validator("KeyVault", self, path=lambda: f"{self.node.path}/{id}")
+        props = check.props(props)
         check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
         props.value.check(check, "value")
         check.done()

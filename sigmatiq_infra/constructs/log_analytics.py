@@ -40,6 +40,7 @@ class LogAnalyticsWorkspace(PrimaryResource, AzureConstruct):
     def __init__(self, scope: Construct, id: str, props: LogAnalyticsWorkspaceProps) -> None:
         super().__init__(scope, id)
         check = Validator("LogAnalyticsWorkspace", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.LOG_ANALYTICS_WORKSPACE)
         check.in_range("retention_in_days", props.retention_in_days, 30, 730)
         if props.daily_quota_gb is not None:

@@ -114,15 +114,24 @@ class VirtualNetworkProps:
 
 
 class Subnet:
-    """A created subnet: its spec, network and Terraform id."""
+    """A created subnet: its spec, network (None when the spec's range is not one) and
+    Terraform id."""
 
     def __init__(self, spec: SubnetSpec, resource: _Subnet) -> None:
         self.spec = spec
         self.name = spec.name
         self.role = spec.role
-        self.network = ipaddress.IPv4Network(spec.cidr)
+        self.network = network_or_none(spec.cidr)
         self.resource = resource
         self.id: str = resource.id
+
+
+def network_or_none(cidr: str) -> ipaddress.IPv4Network | None:
+    """The IPv4 network `cidr`, or None (its validator has reported why)."""
+    try:
+        return ipaddress.IPv4Network(cidr)
+    except ValueError:
+        return None
 
 
 class VirtualNetwork(PrimaryResource, AzureConstruct):
@@ -132,7 +141,7 @@ class VirtualNetwork(PrimaryResource, AzureConstruct):
 
     def __init__(self, scope: Construct, id: str, props: VirtualNetworkProps) -> None:
         super().__init__(scope, id)
-        self._validate(props)
+        props = self._validate(props)
         group = props.resource_group
         self.resource = _VirtualNetwork(
             self, "Resource",
@@ -144,13 +153,14 @@ class VirtualNetwork(PrimaryResource, AzureConstruct):
         )
         self.name: str = props.name
         self.location: str = group.location
-        self.address_space = ipaddress.IPv4Network(props.address_space)
+        self.address_space = network_or_none(props.address_space)
         self.subnets: dict[str, Subnet] = {}
         for spec in props.subnets:
             self.subnets[spec.name] = self._subnet(spec, group, props.tags)
 
-    def subnet_for(self, role: SubnetRole) -> Subnet:
-        """The one subnet with this role."""
+    def subnet_for(self, role: SubnetRole) -> Subnet | None:
+        """The one subnet with this role; None (and a problem) when there is none, and a
+        problem when there are several."""
         found = [s for s in self.subnets.values() if s.role is role]
         check = Validator("VirtualNetwork", self)
         check.require(
@@ -159,7 +169,7 @@ class VirtualNetwork(PrimaryResource, AzureConstruct):
             f"exactly one subnet with role {role.name}", f"add one SubnetSpec with role={role.name}",
         )
         check.done()
-        return found[0]
+        return found[0] if found else None
 
     def _subnet(self, spec: SubnetSpec, group: IResourceGroup, tags: Mapping[str, str]) -> Subnet:
         role = spec.role.value
@@ -214,8 +224,9 @@ class VirtualNetwork(PrimaryResource, AzureConstruct):
             )
         return subnet
 
-    def _validate(self, props: VirtualNetworkProps) -> None:
+    def _validate(self, props: VirtualNetworkProps) -> VirtualNetworkProps:
         check = Validator("VirtualNetwork", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.VIRTUAL_NETWORK)
         space = check.cidr("address_space", props.address_space)
         networks: dict[str, ipaddress.IPv4Network] = {}
@@ -264,4 +275,5 @@ class VirtualNetwork(PrimaryResource, AzureConstruct):
         for name in sorted({n for n in names if names.count(n) > 1}):
             check.fail("subnet name", name, "is used twice", "unique subnet names", "rename one")
         check.done()
+        return props
 

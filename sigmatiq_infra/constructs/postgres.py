@@ -142,6 +142,7 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         ResourceFacts("azurerm_postgresql_flexible_server_configuration", ("name", "server_id")),
     )
     arm_type = "Microsoft.DBforPostgreSQL/flexibleServers"
+    kind_text = "PostgreSQL flexible server"
     private_link = PrivateLinkServices.POSTGRES_FLEXIBLE
     fqdn = ResourceAttribute[str]()
     # Azure picks the zone and may swap zones on failover; neither is a change to undo.
@@ -149,7 +150,7 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
 
     def __init__(self, scope: Construct, id: str, props: PostgresServerProps) -> None:
         super().__init__(scope, id)
-        self._validate(props)
+        props = self._validate(props)
 
         ha = props.high_availability_mode
         self.resource = PostgresqlFlexibleServer(
@@ -207,11 +208,22 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             for name in props.databases
         }
 
+    def _public_path(self) -> str | None:
+        if self.props.allow_azure_services:
+            return None
+        return (
+            "its firewall admits no Azure service (the client's outbound addresses are not known "
+            "at synth, so only allow_azure_services opens a path)"
+        )
+
     def connection_url(self, database: str) -> str:
         """`postgresql://{login}:{password}@{host}:5432/{database}?sslmode=require` as a Terraform
         expression; the password is URL-encoded. Use it only as a write-only value."""
         check = Validator("PostgresServer", self)
-        check.one_of("connection database", database, tuple(self.databases))
+        check.one_of(
+            "connection database", database, tuple(self.databases),
+            f"use one of the server's databases, or add {database!r} to its databases",
+        )
         check.done()
         password = Fn.urlencode(self.props.administrator_password.value)
         return (
@@ -219,8 +231,9 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             f"/{database}?sslmode=require"
         )
 
-    def _validate(self, props: PostgresServerProps) -> None:
+    def _validate(self, props: PostgresServerProps) -> PostgresServerProps:
         check = Validator("PostgresServer", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.POSTGRES_SERVER)
         check.one_of("version", props.version, VERSIONS)
         check.require(
@@ -265,6 +278,7 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         for database in props.databases:
             check.name("database", database, NameRules.POSTGRES_DATABASE)
         check.done()
+        return props
 
 
 def _check_ip_range(check: Validator, rule: FirewallRule) -> None:

@@ -23,7 +23,7 @@ from cdktf_cdktf_provider_azurerm.virtual_network_dns_servers import VirtualNetw
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
+from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -89,10 +89,18 @@ class DnsResolver(AzureConstruct):
 
     def __init__(self, scope: Construct, id: str, props: DnsResolverProps) -> None:
         super().__init__(scope, id)
+        check = Validator("DnsResolver", self)
+        props = check.props(props)
+        check.name("name", props.name, NameRules.DNS_RESOLVER)
         vnet = props.virtual_network
         inbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_INBOUND)
         outbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_OUTBOUND)
-        self._validate(props, inbound_subnet.network)
+        _check_inbound_ip(check, props.inbound_ip, inbound_subnet)
+        check.done()
+        self.inbound_ip: str = props.inbound_ip
+        self.vnet_dns_servers: VirtualNetworkDnsServers | None = None
+        if inbound_subnet is None or outbound_subnet is None:
+            return  # reported by subnet_for
 
         group = props.resource_group
         self.resource = PrivateDnsResolver(
@@ -120,8 +128,7 @@ class DnsResolver(AzureConstruct):
             subnet_id=outbound_subnet.id,
             tags=self._resource_tags(props.tags),
         )
-        self.inbound_ip: str = self.inbound.ip_configurations.private_ip_address
-        self.vnet_dns_servers: VirtualNetworkDnsServers | None = None
+        self.inbound_ip = self.inbound.ip_configurations.private_ip_address
         if props.set_as_vnet_dns:
             # A separate resource: setting dns_servers on the VNet itself would make the
             # VNet depend on an endpoint inside its own subnet (a cycle).
@@ -129,19 +136,20 @@ class DnsResolver(AzureConstruct):
                 self, "VnetDnsServers", virtual_network_id=vnet.id, dns_servers=[self.inbound_ip],
             )
 
-    def _validate(self, props: DnsResolverProps, subnet: ipaddress.IPv4Network) -> None:
-        check = Validator("DnsResolver", self)
-        check.name("name", props.name, NameRules.DNS_RESOLVER)
-        try:
-            address = ipaddress.IPv4Address(props.inbound_ip)
-        except ValueError:
-            address = None
-        usable = list(subnet.hosts())[_RESERVED_AT_START - 1:]
-        check.require(
-            address is not None and address in usable, "inbound_ip", props.inbound_ip,
-            f"is not a usable address of the inbound subnet {subnet}",
-            f"{usable[0]} to {usable[-1]} (Azure reserves the first four and the last address)"
-            if usable else f"an address in {subnet}",
-            f"pick an address such as {usable[0] if usable else subnet.network_address}",
-        )
-        check.done()
+
+def _check_inbound_ip(check: Validator, inbound_ip: str, inbound: Subnet | None) -> None:
+    subnet = inbound.network if inbound is not None else None
+    if subnet is None:
+        return  # no inbound subnet (or none with a valid range): reported already
+    try:
+        address = ipaddress.IPv4Address(inbound_ip)
+    except ValueError:
+        address = None
+    usable = list(subnet.hosts())[_RESERVED_AT_START - 1:]
+    check.require(
+        address is not None and address in usable, "inbound_ip", inbound_ip,
+        f"is not a usable address of the inbound subnet {subnet}",
+        f"{usable[0]} to {usable[-1]} (Azure reserves the first four and the last address)"
+        if usable else f"an address in {subnet}",
+        f"pick an address such as {usable[0] if usable else subnet.network_address}",
+    )

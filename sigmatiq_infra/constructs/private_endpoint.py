@@ -23,10 +23,10 @@ from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._primary import PrimaryResource
-from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
+from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
 from sigmatiq_infra.constructs.resource_group import IResourceGroup
-from sigmatiq_infra.validation import NameRules, ValidationError, Validator
+from sigmatiq_infra.validation import NameRules, Validator
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,9 @@ class PrivateNetwork:
     zones: PrivateDnsZones
 
     @property
-    def subnet_id(self) -> str:
-        return self.virtual_network.subnet_for(SubnetRole.PRIVATE_ENDPOINTS).id
+    def subnet(self) -> Subnet | None:
+        """The PRIVATE_ENDPOINTS subnet (None, and a problem, when the VNet has none)."""
+        return self.virtual_network.subnet_for(SubnetRole.PRIVATE_ENDPOINTS)
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,21 @@ class PrivateEndpoint(PrimaryResource, AzureConstruct):
     def __init__(self, scope: Construct, id: str, props: PrivateEndpointProps) -> None:
         super().__init__(scope, id)
         check = Validator("PrivateEndpoint", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.PRIVATE_ENDPOINT)
         check.done()
+        self.network = props.network
+        subnet = props.network.subnet
         zone = props.network.zones.zone(props.service.zone)
+        self.zone = zone
+        if subnet is None:
+            return  # reported by subnet_for
         self.resource = _PrivateEndpoint(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
             location=props.network.virtual_network.location,
-            subnet_id=props.network.subnet_id,
+            subnet_id=subnet.id,
             private_service_connection=PrivateEndpointPrivateServiceConnection(
                 name=f"{props.name}-connection",
                 private_connection_resource_id=props.target_id,
@@ -106,50 +113,94 @@ class PrivateEndpoint(PrimaryResource, AzureConstruct):
             ),
             tags=self._resource_tags(props.tags),
         )
-        self.zone = zone
+
+    def serves(self, network: VirtualNetwork) -> bool:
+        """Whether this endpoint answers inside `network`: it sits there, and the zone its
+        name is registered in is linked there."""
+        return (
+            "resource" in self.__dict__ and self.network.virtual_network is network
+            and self.network.zones.virtual_network is network
+        )
 
 
 class PrivateLinkTarget:
     """Mixin for service constructs that can be reached through a private endpoint.
 
     A construct sets `private_link` and `public_network_access_enabled`, and may override
-    `_private_endpoint_problem` (why its SKU cannot have an endpoint).
+    `_private_endpoint_problem` (why its SKU cannot have an endpoint) and `_public_path`
+    (what lets a client through when public access is on). `unreachable_from()` answers,
+    for a client in a given network, why it cannot reach the service.
     """
 
     private_link: PrivateLinkService
-    private_endpoint: PrivateEndpoint | None = None
+    kind_text: str = "service"
     name: str
     id: str
     resource_group: IResourceGroup
     tags: Mapping[str, str]
     public_network_access_enabled: bool
 
-    def add_private_endpoint(self, network: PrivateNetwork) -> PrivateEndpoint:
-        """Reach this service only through an endpoint in `network` (public access stays off)."""
+    @property
+    def private_endpoints(self) -> list[PrivateEndpoint]:
+        return self.__dict__.setdefault("_private_endpoints", [])
+
+    @property
+    def private_endpoint(self) -> PrivateEndpoint | None:
+        """The first private endpoint, if any."""
+        return self.private_endpoints[0] if self.private_endpoints else None
+
+    def add_private_endpoint(self, network: PrivateNetwork) -> PrivateEndpoint | None:
+        """Reach this service through an endpoint in `network` (public access stays off).
+        None, and a problem, when the service cannot have one (its SKU, or public access on)."""
         if not isinstance(self, Construct):
             raise TypeError("PrivateLinkTarget is a mixin for constructs")
-        problem = self._private_endpoint_problem() or (
-            _PUBLIC_CONFLICT if self.public_network_access_enabled else None
-        )
+        check = Validator(type(self).__name__, self)
+        problem = self._private_endpoint_problem()
         if problem:
-            raise ValidationError([f"{type(self).__name__} '{self.node.path}': {problem}"])
-        self.private_endpoint = PrivateEndpoint(self, "PrivateEndpoint", PrivateEndpointProps(
-            name=f"pe-{self.name}",
-            resource_group=self.resource_group,
-            network=network,
-            target_id=self.id,
-            service=self.private_link,
-            tags=self.tags,
-        ))
-        return self.private_endpoint
+            check.fail(*problem)
+        check.require(
+            not self.public_network_access_enabled, "public_network_access_enabled", True,
+            "conflicts with a private endpoint",
+            "public network access off on a service reached through a private endpoint",
+            "remove public_network_access_enabled=True (off is the default)",
+        )
+        if not check.done():
+            self.__dict__["_private_endpoint_refused"] = True  # reported here, not again by policy
+            return None
+        # The first endpoint keeps the plain names; another one (another VNet) is numbered.
+        number = f"{len(self.private_endpoints) + 1}" if self.private_endpoints else ""
+        endpoint = PrivateEndpoint(
+            self, f"PrivateEndpoint{number}",
+            PrivateEndpointProps(
+                name=f"pe-{self.name}" + (f"-{number}" if number else ""),
+                resource_group=self.resource_group,
+                network=network,
+                target_id=self.id,
+                service=self.private_link,
+                tags=self.tags,
+            ),
+        )
+        self.private_endpoints.append(endpoint)
+        return endpoint
 
-    def _private_endpoint_problem(self) -> str | None:
-        """Why this resource cannot have a private endpoint, in the error-message format."""
+    def unreachable_from(self, network: VirtualNetwork | None) -> str | None:
+        """Why a client whose traffic leaves from `network` (None: an Azure-managed network,
+        as a Container Apps environment without a VNet) cannot reach this service, or None."""
+        if network is not None and any(endpoint.serves(network) for endpoint in self.private_endpoints):
+            return None
+        if self.public_network_access_enabled:
+            return self._public_path()
+        where = "the client's VNet" if network is not None else "a network the client uses (it has no VNet)"
+        endpoints = (
+            f"its private endpoints are not in {where}" if self.private_endpoints
+            else "it has no private endpoint"
+        )
+        return f"public network access is off and {endpoints}"
+
+    def _public_path(self) -> str | None:
+        """With public access on: why a client on Azure still cannot get in, or None."""
         return None
 
-
-_PUBLIC_CONFLICT = (
-    "public_network_access_enabled True conflicts with a private endpoint. Allowed: public "
-    "network access off on a service reached through a private endpoint. Fix: remove "
-    "public_network_access_enabled=True (off is the default)."
-)
+    def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:
+        """Why this resource cannot have a private endpoint, as `Validator.fail` arguments."""
+        return None

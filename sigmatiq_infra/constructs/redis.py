@@ -60,6 +60,7 @@ class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         ),
     )
     arm_type = "Microsoft.Cache/redis"
+    kind_text = "Azure Cache for Redis"
     private_link = PrivateLinkServices.REDIS_CACHE
     hostname = ResourceAttribute[str]()
     tls_port = ResourceAttribute[float]("ssl_port")
@@ -67,6 +68,7 @@ class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
     def __init__(self, scope: Construct, id: str, props: RedisCacheProps) -> None:
         super().__init__(scope, id)
         check = Validator("RedisCache", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.REDIS_CACHE)
         check.one_of("sku_name", props.sku_name, tuple(SKU_SIZES))
         family, capacities = SKU_SIZES.get(props.sku_name, ("C", ()))
@@ -145,12 +147,14 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         ),
     )
     arm_type = "Microsoft.Cache/redisEnterprise"
+    kind_text = "Azure Managed Redis"
     private_link = PrivateLinkServices.MANAGED_REDIS
     hostname = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: ManagedRedisProps) -> None:
         super().__init__(scope, id)
         check = Validator("ManagedRedis", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.MANAGED_REDIS)
         family, _, size = props.sku_name.rpartition("_")
         check.require(

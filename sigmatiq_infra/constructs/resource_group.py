@@ -43,6 +43,7 @@ class ResourceGroup(PrimaryResource, AzureConstruct):
     def __init__(self, scope: Construct, id: str, props: ResourceGroupProps) -> None:
         super().__init__(scope, id)
         check = Validator("ResourceGroup", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.RESOURCE_GROUP)
         check_location(check, props.location)
         check.done()

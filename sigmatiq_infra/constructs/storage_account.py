@@ -59,6 +59,7 @@ class StorageAccount(PrimaryResource, AzureConstruct):
     def __init__(self, scope: Construct, id: str, props: StorageAccountProps) -> None:
         super().__init__(scope, id)
         check = Validator("StorageAccount", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.STORAGE_ACCOUNT)
         check.one_of("replication", props.replication, REPLICATION)
         check.in_range("soft_delete_days", props.soft_delete_days, 1, 365)

@@ -107,9 +107,12 @@ class VpnGateway(PrimaryResource, AzureConstruct):
 
     def __init__(self, scope: Construct, id: str, props: VpnGatewayProps) -> None:
         super().__init__(scope, id)
+        props = self._validate(props)
         vnet = props.virtual_network
         gateway_subnet = vnet.subnet_for(SubnetRole.GATEWAY)
-        self._validate(props)
+        self.name: str = props.name
+        if gateway_subnet is None:
+            return  # reported by subnet_for; there is nothing to attach the gateway to
 
         group = props.resource_group
         self.public_ip = PublicIp(
@@ -155,10 +158,10 @@ class VpnGateway(PrimaryResource, AzureConstruct):
             depends_on=list(props.depends_on) or None,
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
 
-    def _validate(self, props: VpnGatewayProps) -> None:
+    def _validate(self, props: VpnGatewayProps) -> VpnGatewayProps:
         check = Validator("VpnGateway", self)
+        props = check.props(props)
         check.name("name", props.name, NameRules.NETWORK_RESOURCE)
         if props.sku in RETIRED_SKUS:
             check.fail(
@@ -175,7 +178,7 @@ class VpnGateway(PrimaryResource, AzureConstruct):
         )
         pool = check.cidr("client_address_pool", props.client_address_pool)
         vnet_space = props.virtual_network.address_space
-        if pool is not None and pool.overlaps(vnet_space):
+        if pool is not None and vnet_space is not None and pool.overlaps(vnet_space):
             check.fail(
                 "client_address_pool", props.client_address_pool,
                 f"overlaps the VNet address space {vnet_space}",
@@ -201,6 +204,7 @@ class VpnGateway(PrimaryResource, AzureConstruct):
                 "pass it through sigmatiq_infra.certificates.public_cert_data()",
             )
         check.done()
+        return props
 
 
 def _is_base64(data: str) -> bool:

@@ -4,10 +4,10 @@ from sigmatiq_infra._bindings import load_lean
 
 load_lean()  # before any azurerm submodule is imported
 
-from sigmatiq_infra._cdktf import App
 from sigmatiq_infra.stacks.base import AzureStack
 from sigmatiq_infra.stacks.environment import EnvironmentStack
 from sigmatiq_infra.stacks.shared import SharedStack
 from sigmatiq_infra.stacks.state import StateStack
+from sigmatiq_infra.synthesis import App, synth
 
-__all__ = ["App", "AzureStack", "EnvironmentStack", "SharedStack", "StateStack"]
+__all__ = ["App", "AzureStack", "EnvironmentStack", "SharedStack", "StateStack", "synth"]

@@ -17,7 +17,6 @@ from sigmatiq_infra.constructs._primary import PrimaryResource
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.settings import AdoptionSettings
-from sigmatiq_infra.validation import Validator
 
 SUBSCRIPTION_VARIABLE = "subscription_id"
 SUBSCRIPTION_RULES = (
@@ -37,28 +36,6 @@ class Adoption:
         self.enabled = settings.enabled
         self._subscription: str | None = None
         self._replaceable = {replacement.resource for replacement in settings.replacements}
-        check = Validator("AdoptionSettings", stack)
-        if settings.subscription_id is not None:
-            check.require(
-                azure_ids.SUBSCRIPTION_ID.fullmatch(settings.subscription_id) is not None,
-                "subscription_id", settings.subscription_id, "is not a subscription id",
-                "a GUID such as 00000000-0000-0000-0000-000000000000",
-                "set ARM_SUBSCRIPTION_ID (or the setting) to the subscription's id",
-            )
-        for key, guid in settings.role_assignments.items():
-            check.require(
-                azure_ids.GUID.fullmatch(guid) is not None, f"role_assignments[{key!r}]", guid,
-                "is not a role assignment name", "the assignment's GUID (its `name`)",
-                "copy `name` from `az role assignment list`",
-            )
-        for name, version in settings.secret_versions.items():
-            check.require(
-                len(version) == 32 and all(c in "0123456789abcdef" for c in version),
-                f"secret_versions[{name!r}]", version, "is not a Key Vault secret version",
-                "32 lowercase hex characters", "copy the last part of the id `az keyvault secret show` prints",
-            )
-        check.done()
-
     @property
     def subscription(self) -> str:
         """The literal subscription id, or a deploy-time variable when unknown at synth."""

@@ -14,8 +14,9 @@ from constructs import Construct, IConstruct
 
 from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
 from sigmatiq_infra.aspects.tags import tag_resources
-from sigmatiq_infra.constructs._context import STACK_TAGS, AzureConstruct
+from sigmatiq_infra.constructs._context import STACK_TAGS, AzureConstruct, problem_log
 from sigmatiq_infra.settings import StateSettings
+from sigmatiq_infra.validation import Validator
 
 
 class AzureStack(TerraformStack):
@@ -33,6 +34,10 @@ class AzureStack(TerraformStack):
     ) -> None:
         super().__init__(scope, id)
         self.__dict__[STACK_TAGS] = dict(tags or {})  # read by the library's constructs
+        problem_log(self)  # the app's log, which the stack's constructs record problems in
+        check = Validator("AzureStack", self, path=id)
+        check.tags("tags", self.__dict__[STACK_TAGS])
+        check.done()
         if state is not None:
             # One blob per stack; the backend locks it with a blob lease during plan/apply.
             AzurermBackend(

@@ -7,14 +7,11 @@ has public services that opted in to public access.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Aspects, Fn, TerraformOutput, Token
 from sigmatiq_infra.aspects import PolicyAspect, suppress
 from sigmatiq_infra.aspects.rules import NO_PUBLIC_NETWORK_ACCESS, PRIVATE_ENVIRONMENT
-from sigmatiq_infra.certificates import public_cert_data, read_public_cert_data
 from sigmatiq_infra.constructs import (
     AppConfiguration,
     AppConfigurationProps,
@@ -234,6 +231,7 @@ class EnvironmentStack(AzureStack):
                 external_ingress=env.external_ingress,
                 env=plain_env,
                 secret_env=secret_env,
+                dependencies={"DATABASE_URL": postgres, "REDIS_URL": cache, "AZURE_APP_CONFIG_ENDPOINT": app_config},
             ))
         # One output for all apps (a JSON object of name -> FQDN), however many there are.
         TerraformOutput(self, "app_fqdns", value=Fn.jsonencode({
@@ -286,17 +284,14 @@ class EnvironmentStack(AzureStack):
         return PrivateNetwork(vnet, zones)
 
     def _root_certificate(self, vpn: VpnSettings) -> RootCertificate:
-        """From settings, else from the certificate file, else a deploy-time input."""
+        """As the settings hold it (read from its file when they were prepared), else a
+        deploy-time input."""
         if vpn.root_certificate:
-            data = public_cert_data(vpn.root_certificate, where="root_certificate setting")
-        elif Path(vpn.root_certificate_file).exists():
-            data = read_public_cert_data(vpn.root_certificate_file)
-        else:
-            return RootCertificate.from_input(
-                self, ROOT_CERTIFICATE_VARIABLE, vpn.root_certificate_name,
-                note=f"Or put the certificate at {vpn.root_certificate_file} before synth.",
-            )
-        return RootCertificate(vpn.root_certificate_name, data)
+            return RootCertificate(vpn.root_certificate_name, vpn.root_certificate)
+        return RootCertificate.from_input(
+            self, ROOT_CERTIFICATE_VARIABLE, vpn.root_certificate_name,
+            note=f"Or put the certificate at {vpn.root_certificate_file} before synth.",
+        )
 
     def _cache(
         self, env: EnvironmentSettings, group: ResourceGroup,

@@ -9,7 +9,11 @@ from sigmatiq_infra.constructs.private_endpoint import PrivateLinkTarget
 
 
 def missing_private_endpoint(node: IConstruct) -> str | None:
-    if isinstance(node, PrivateLinkTarget) and node.private_endpoint is None:
+    # A service whose add_private_endpoint() was refused has that problem reported already.
+    if (
+        isinstance(node, PrivateLinkTarget) and not node.private_endpoints
+        and not node.__dict__.get("_private_endpoint_refused")
+    ):
         return f"has no private endpoint ({node.private_link.subresource})"
     return None
 

@@ -1,0 +1,132 @@
+"""The app, and the one path every bad input takes: a numbered list, nothing written, exit 1.
+
+`App` is cdktf's `App` with one guarantee: `synth()` writes the stacks only when no problem
+was found. It synthesizes into a staging folder beside the output folder, then runs the
+checks that need the whole app (reachability, and any added with `add_check`), and moves
+the files into place only when the app's problem log is empty; otherwise it raises one
+`ValidationError` with every problem, and the output folder is as it was.
+
+`synth(app)` is what a program calls: it synthesizes, or prints the numbered list and exits
+with status 1, never a traceback for bad input. `App` is also a context manager that does
+that when its block ends (and reports a `ValidationError` raised inside the block the same
+way)::
+
+    with App() as app:
+        stack = AzureStack(app, "my-service")
+        ...
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from sigmatiq_infra import _cdktf
+from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError
+
+Check = Callable[[Path], Iterable[str]]
+"""A check of the synthesized output folder: the problems it finds."""
+
+
+class App(_cdktf.App):
+    """cdktf's `App` that writes nothing unless every stack is free of problems.
+
+    `outdir` defaults as cdktf's does (`CDKTF_OUTDIR`, else `cdktf.out`). cdktf's own
+    construct validations are off by default (`skip_validation=True`): this library's
+    constructs validate their props themselves, and cdktf's check of import blocks runs
+    `terraform version` once per imported resource.
+    """
+
+    def __init__(self, *, outdir: str | None = None, **options: Any) -> None:
+        target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
+        staging = target.parent / f".{target.name}-{uuid.uuid4().hex[:12]}"  # created by synth only
+        options.setdefault("skip_validation", True)
+        super().__init__(outdir=str(staging), **options)
+        self.__dict__[PROBLEM_LOG] = ProblemLog()
+        self.__dict__["_sigmatiq_target"] = target
+        self.__dict__["_sigmatiq_checks"] = []
+
+    @property
+    def target(self) -> Path:
+        """Where the stacks are written (`outdir` is the staging folder cdktf writes to)."""
+        return self.__dict__["_sigmatiq_target"]
+
+    @property
+    def problems(self) -> ProblemLog:
+        """Every problem (and warning) recorded so far."""
+        return self.__dict__[PROBLEM_LOG]
+
+    def add_check(self, check: Check) -> None:
+        """Run `check` on the synthesized files before they are moved into place."""
+        self.__dict__["_sigmatiq_checks"].append(check)
+
+    def synth(self) -> None:
+        """Synthesize every stack, or raise one ValidationError listing every problem (and
+        write nothing). Files Terraform keeps beside the JSON (`.terraform/`, lock files,
+        plans) stay in place."""
+        staging = Path(self.outdir)
+        try:
+            self.problems.run_deferred()
+            super().synth()  # runs the aspects (policy packs), which may record problems too
+            self.problems.run_deferred()
+            problems = list(self.problems.problems)
+            problems += [p for check in self.__dict__["_sigmatiq_checks"] for p in check(staging)]
+            if problems:
+                raise ValidationError(problems, self.problems.warnings)
+            _move_into(staging, self.target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None, traceback: Any) -> bool:
+        if error is None:
+            synth(self)
+            return False
+        if isinstance(error, ValidationError):
+            report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
+        return False  # a genuine bug keeps its traceback
+
+
+def synth(app: App) -> None:
+    """Synthesize `app`; on bad input print every problem as one numbered list on stderr,
+    write nothing and exit with status 1. Warnings are printed either way."""
+    try:
+        app.synth()
+    except ValidationError as error:
+        report(error)
+    print_warnings(app.problems.warnings)
+
+
+def report(error: ValidationError) -> None:
+    """Print `error` as the numbered list and exit with status 1."""
+    print_warnings(error.warnings)
+    print(format_problems(error.problems), file=sys.stderr)
+    raise SystemExit(1)
+
+
+def print_warnings(warnings: Iterable[str]) -> None:
+    for warning in warnings:
+        print(f"sigmatiq-infra: warning: {warning}", file=sys.stderr)
+
+
+def format_problems(problems: tuple[str, ...] | list[str]) -> str:
+    """The report printed when synth stops: every problem, numbered, one per line."""
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    lines = [f"sigmatiq-infra: synth stopped, nothing was written ({count}):"]
+    lines += [f"  {i}. {problem}" for i, problem in enumerate(problems, 1)]
+    return "\n".join(lines)
+
+
+def _move_into(staging: Path, outdir: Path) -> None:
+    for source in sorted(staging.rglob("*")):
+        if source.is_file():
+            target = outdir / source.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)

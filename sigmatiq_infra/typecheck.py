@@ -1,0 +1,181 @@
+"""Type checks of props and settings against their annotations, with beartype.
+
+Every field of a props or settings dataclass is checked before any rule runs: a port given
+as `"8004"` or a replica count of `1.5` is reported as a type problem naming the field, the
+value and the expected type, instead of failing later inside a rule or the bindings.
+Dataclasses nested in fields (a list of subnets, a mapping of environments) are checked
+field by field, so a problem names `apps[2].port`, not a whole list. Terraform tokens (values
+known only at deploy time) always pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from beartype import BeartypeConf, BeartypeStrategy
+from beartype.door import is_bearable
+from beartype.roar import BeartypeException
+
+from sigmatiq_infra.validation import is_token
+
+_CONF = BeartypeConf(strategy=BeartypeStrategy.On, is_pep484_tower=True)
+"""Check every item of a container (not one sample), and let an int stand for a float."""
+
+
+@dataclass(frozen=True)
+class TypeProblem:
+    owner: str
+    """The dataclass whose field it is, e.g. `AppSettings`."""
+    trail: str
+    """Where that dataclass sits below the checked one, e.g. `apps[2]` (empty at the top)."""
+    field: str
+    value: Any
+    hint: Any
+
+    @property
+    def prop(self) -> str:
+        """The field as seen from the checked dataclass, e.g. `apps[2].port`."""
+        return f"{self.trail}.{self.field}" if self.trail else self.field
+
+    def message_parts(self, prop: str | None = None) -> tuple[str, Any, str, str, str]:
+        """(prop, value, problem, allowed, fix) for `Validator.fail`."""
+        prop = prop or self.prop
+        expected = describe(self.hint)
+        return (
+            prop, self.value, f"has the type {type(self.value).__name__}", expected,
+            f"give {prop} a value of type {expected}",
+        )
+
+
+def check_value(path: str, value: Any, hint: Any) -> TypeProblem | None:
+    """The first type problem of `value` against `hint` (looking into dataclasses), or None."""
+    problems = list(_problems("", "", value, hint, path))
+    return problems[0] if problems else None
+
+
+def problems_of(instance: Any) -> list[TypeProblem]:
+    """Every type problem of a dataclass instance and the dataclasses inside it."""
+    return [p for field, hint in _fields(type(instance)) for p in _field_problems(instance, "", field.name, hint)]
+
+
+def check_dataclass(instance: Any) -> tuple[list[TypeProblem], Any]:
+    """(problems, a copy safe to build with, or None when a bad field cannot be replaced)."""
+    problems: list[TypeProblem] = []
+    replacements: dict[str, Any] = {}
+    safe = True
+    for field, hint in _fields(type(instance)):
+        found = list(_field_problems(instance, "", field.name, hint))
+        if not found:
+            continue
+        problems += found
+        replacement = _neutral(field, hint)
+        if replacement is _NONE:
+            safe = False
+        else:
+            replacements[field.name] = replacement
+    if not problems:
+        return [], instance
+    return problems, dataclasses.replace(instance, **replacements) if safe else None
+
+
+def _field_problems(owner: Any, trail: str, name: str, hint: Any):
+    yield from _problems(type(owner).__name__, trail, getattr(owner, name), hint, name)
+
+
+def _problems(owner: str, trail: str, value: Any, hint: Any, name: str):
+    """Problems of `value` (field `name` of an `owner` at `trail`) against `hint`."""
+    if is_token(value) or hint is Any:
+        return
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    here = f"{trail}.{name}" if trail else name
+    if dataclasses.is_dataclass(hint) and isinstance(value, hint):
+        for field, field_hint in _fields(hint):
+            yield from _field_problems(value, here, field.name, field_hint)
+        return
+    if origin in (tuple, Sequence, list) and isinstance(value, (tuple, list)) and arguments:
+        element = arguments[0]
+        if dataclasses.is_dataclass(element) and (origin is not tuple or arguments[-1] is Ellipsis):
+            for index, item in enumerate(value):
+                if isinstance(item, element):
+                    for field, field_hint in _fields(element):
+                        yield from _field_problems(item, f"{here}[{index}]", field.name, field_hint)
+                else:
+                    yield TypeProblem(owner, trail, f"{name}[{index}]", item, element)
+            return
+    if (
+        origin in (Mapping, dict) and isinstance(value, Mapping) and len(arguments) == 2
+        and dataclasses.is_dataclass(arguments[1])
+    ):
+        for key, item in value.items():
+            if not _bearable(key, arguments[0]):
+                yield TypeProblem(owner, trail, f"{name} key", key, arguments[0])
+            if isinstance(item, arguments[1]):
+                for field, field_hint in _fields(arguments[1]):
+                    yield from _field_problems(item, f"{here}[{key!r}]", field.name, field_hint)
+            else:
+                yield TypeProblem(owner, trail, f"{name}[{key!r}]", item, arguments[1])
+        return
+    if not _bearable(value, hint):
+        yield TypeProblem(owner, trail, name, value, hint)
+
+
+def _bearable(value: Any, hint: Any) -> bool:
+    try:
+        return is_bearable(value, hint, conf=_CONF)
+    except BeartypeException:
+        return True  # a hint beartype cannot check at run time (e.g. a jsii interface)
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((field, hints[field.name]) for field in dataclasses.fields(cls) if field.init)
+
+
+_NONE = object()
+
+
+def _neutral(field: dataclasses.Field, hint: Any) -> Any:
+    """A value of the right type for a badly typed field: its default, else an empty one."""
+    if field.default is not dataclasses.MISSING:
+        return field.default
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return _empty(hint)
+
+
+def _empty(hint: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return None if type(None) in typing.get_args(hint) else _empty(typing.get_args(hint)[0])
+    base = origin or hint
+    for kind, empty in ((bool, False), (str, ""), (int, 0), (float, 0.0)):
+        if base is kind:
+            return empty
+    if base in (tuple, Sequence, list):
+        return ()
+    if base in (Mapping, dict):
+        return {}
+    if getattr(base, "_is_runtime_protocol", False):
+        # e.g. IResourceGroup: an object with the protocol's attributes, all empty
+        members = [name for name in vars(base) if not name.startswith("_")]
+        return types.SimpleNamespace(**dict.fromkeys(members, ""))
+    return _NONE
+
+
+def describe(hint: Any) -> str:
+    """An annotation as a reader knows it: `int`, `str or None`, `tuple of AppSettings`."""
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join("None" if a is type(None) else describe(a) for a in arguments)
+    if origin in (tuple, Sequence, list) and arguments:
+        return f"a {'tuple' if origin is tuple else 'sequence'} of {describe(arguments[0])}"
+    if origin in (Mapping, dict) and len(arguments) == 2:
+        return f"a mapping of {describe(arguments[0])} to {describe(arguments[1])}"
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
