@@ -68,9 +68,10 @@ def check(settings: Settings) -> tuple[Settings, list[str], list[str]]:
 def _type_problems(settings: Settings) -> list[str]:
     found = []
     for problem in typecheck.problems_of(settings):
-        trail = problem.trail.replace(".", "/") if problem.trail else "settings"
+        # environments['beta'].apps[0] -> beta/apps[0], as the stacks' paths read
+        trail = re.sub(r"^environments\['([^']*)'\]", r"\1", problem.trail).replace(".", "/") or "settings"
         check = Validator(problem.owner if problem.trail else "Settings", trail)
-        check.fail(*problem.message_parts(problem.field))
+        check.type_problem(*problem.message_parts(problem.field))
         found += check.problems
     return found
 
@@ -133,7 +134,7 @@ def _check_unique_names(settings: Settings) -> Validator:
     for (kind, name), users in owners.items():
         check.require(
             len(users) == 1, f"{kind} name", name, f"is used by {' and '.join(users)}",
-            f"a {kind} name unique across Azure, so one per resource",
+            f"one resource per name: Azure keeps {kind} names unique across all of Azure",
             "give each environment its own name (derive_environment(BETA, 'qa') renames them all)",
         )
     return check

@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import uuid
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,9 @@ Check = Callable[[Path], Iterable[str]]
 class App(_cdktf.App):
     """cdktf's `App` that writes nothing unless every stack is free of problems.
 
-    `outdir` defaults as cdktf's does (`CDKTF_OUTDIR`, else `cdktf.out`). cdktf's own
+    `outdir` defaults as cdktf's does (`CDKTF_OUTDIR`, else `cdktf.out`); cdktf itself
+    writes into a staging folder beside it (`.cdktf.out-<random>`), removed when synth ends
+    or the app is discarded. cdktf's own
     construct validations are off by default (`skip_validation=True`): this library's
     constructs validate their props themselves, and cdktf's check of import blocks runs
     `terraform version` once per imported resource.
@@ -44,9 +47,12 @@ class App(_cdktf.App):
 
     def __init__(self, *, outdir: str | None = None, **options: Any) -> None:
         target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
-        staging = target.parent / f".{target.name}-{uuid.uuid4().hex[:12]}"  # created by synth only
+        # cdktf creates the staging folder now; it goes when synth ends, or with the app.
+        staging = target.parent / f".{target.name}-{uuid.uuid4().hex[:12]}"
+        target.parent.mkdir(parents=True, exist_ok=True)
         options.setdefault("skip_validation", True)
         super().__init__(outdir=str(staging), **options)
+        weakref.finalize(self, shutil.rmtree, str(staging), True)
         self.__dict__[PROBLEM_LOG] = ProblemLog()
         self.__dict__["_sigmatiq_target"] = target
         self.__dict__["_sigmatiq_checks"] = []
@@ -89,6 +95,7 @@ class App(_cdktf.App):
         if error is None:
             synth(self)
             return False
+        shutil.rmtree(self.outdir, ignore_errors=True)
         if isinstance(error, ValidationError):
             report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
         return False  # a genuine bug keeps its traceback

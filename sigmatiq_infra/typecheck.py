@@ -47,10 +47,19 @@ class TypeProblem:
         """(prop, value, problem, allowed, fix) for `Validator.fail`."""
         prop = prop or self.prop
         expected = describe(self.hint)
-        return (
-            prop, self.value, f"has the type {type(self.value).__name__}", expected,
-            f"give {prop} a value of type {expected}",
-        )
+        fix = f"give {prop} a value of type {expected}"
+        if isinstance(self.value, str) and _bearable(_number(self.value), self.hint):
+            fix += f": {self.value} without quotes"
+        return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix
+
+
+def _number(text: str) -> int | float | None:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return None
 
 
 def check_value(path: str, value: Any, hint: Any) -> TypeProblem | None:
@@ -94,6 +103,12 @@ def _problems(owner: str, trail: str, value: Any, hint: Any, name: str):
         return
     origin, arguments = typing.get_origin(hint), typing.get_args(hint)
     here = f"{trail}.{name}" if trail else name
+    if origin in (typing.Union, types.UnionType):
+        # `X | None` with a dataclass X: look into the dataclass the value is.
+        for option in arguments:
+            if dataclasses.is_dataclass(option) and isinstance(value, option):
+                yield from _problems(owner, trail, value, option, name)
+                return
     if dataclasses.is_dataclass(hint) and isinstance(value, hint):
         for field, field_hint in _fields(hint):
             yield from _field_problems(value, here, field.name, field_hint)
@@ -178,4 +193,7 @@ def describe(hint: Any) -> str:
         return f"a {'tuple' if origin is tuple else 'sequence'} of {describe(arguments[0])}"
     if origin in (Mapping, dict) and len(arguments) == 2:
         return f"a mapping of {describe(arguments[0])} to {describe(arguments[1])}"
+    if getattr(hint, "_is_runtime_protocol", False):
+        members = " and ".join(name for name in vars(hint) if not name.startswith("_"))
+        return f"{hint.__name__} (an object with {members})"
     return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")

@@ -15,6 +15,7 @@ code that reads those collects its `problems` first. A genuine bug is never caug
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import ipaddress
 import re
@@ -43,17 +44,22 @@ class ProblemLog:
 
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    deferred: list[Callable[[], Iterable[str]]] = field(default_factory=list)
+    deferred: dict[Callable[[list[Any]], Iterable[str]], list[Any]] = field(default_factory=dict)
+    """Each deferred check, with the subjects it looks at."""
 
     def add(self, problems: Iterable[str], warnings: Iterable[str] = ()) -> None:
         self.problems += [p for p in problems if p not in self.problems]
         self.warnings += [w for w in warnings if w not in self.warnings]
 
+    def defer(self, check: Callable[[list[Any]], Iterable[str]], subject: Any) -> None:
+        """Run `check` on all its subjects once the whole app exists (before synth writes)."""
+        self.deferred.setdefault(check, []).append(subject)
+
     def run_deferred(self) -> None:
         """Run the checks that wait for the whole app (once each)."""
-        checks, self.deferred = self.deferred, []
-        for check in checks:
-            self.add(check())
+        checks, self.deferred = self.deferred, {}
+        for check, subjects in checks.items():
+            self.add(check(subjects))
 
 
 _STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
@@ -282,7 +288,14 @@ class Validator:
         return tuple(self._warnings)
 
     def fail(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
+        """Record a problem a rule found (skipped once a type was wrong)."""
+        if self.typed:
+            self._problems.append(self._message(prop, value, problem, allowed, fix))
+
+    def type_problem(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
+        """Record a value of the wrong type; the rules that follow are then skipped."""
         self._problems.append(self._message(prop, value, problem, allowed, fix))
+        self.typed = False
 
     def warn(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         """A problem that does not stop synth (e.g. a certificate that expires soon)."""
@@ -304,14 +317,25 @@ class Validator:
         are then skipped. A field that cannot be replaced (a required construct) raises."""
         from sigmatiq_infra import typecheck  # the type checker loads only with the first props
 
+        if not dataclasses.is_dataclass(props) or isinstance(props, type):
+            self.type_problem(
+                "props", props, f"has the type {type(props).__name__}", f"{self.kind}Props",
+                f"pass {self.kind}Props(...) as the props",
+            )
+            raise ValidationError(self._problems)
         found, safe = typecheck.check_dataclass(props)
         for problem in found:
-            self.fail(*problem.message_parts())
+            self.type_problem(*problem.message_parts())
         if found:
-            self.typed = False
             if safe is None:
                 raise ValidationError(self._problems)
             return safe
+        tags = getattr(props, "tags", None)
+        if isinstance(tags, Mapping):
+            # Azure's tag rules on the construct's own tags, counted with the stack's.
+            merged = getattr(self.where, "_resource_tags", None)
+            counted = dict(merged(tags)) if merged is not None else tags
+            self.tags("tags", tags, max_key_length=getattr(self.where, "max_tag_name_length", 512), count=len(counted))
         return props
 
     def value_type(self, prop: str, value: Any, hint: Any) -> bool:
@@ -320,8 +344,7 @@ class Validator:
 
         problem = typecheck.check_value(prop, value, hint)
         if problem is not None:
-            self.fail(*problem.message_parts(prop))
-            self.typed = False
+            self.type_problem(*problem.message_parts(prop))
         return problem is None
 
     def name(self, prop: str, value: str, rule: NameRule) -> None:
@@ -345,11 +368,14 @@ class Validator:
                 fix or f"set {prop} between {low:g} and {high:g}",
             )
 
-    def one_of(self, prop: str, value: Any, allowed: Collection[Any], fix: str | None = None) -> None:
+    def one_of(
+        self, prop: str, value: Any, allowed: Collection[Any], fix: str | None = None, allowed_text: str | None = None,
+    ) -> None:
+        """`value` is one of `allowed` (`allowed_text` says so in fewer words, for long lists)."""
         if not self.typed or value is None or is_token(value):
             return
         if value not in allowed:
-            listed = ", ".join(repr(a) for a in allowed)
+            listed = allowed_text or ", ".join(repr(a) for a in allowed)
             choices = [str(a) for a in allowed]
             guess = isinstance(value, str) and len(choices) > 1
             close = difflib.get_close_matches(value, choices, n=1) if guess else []
@@ -377,15 +403,18 @@ class Validator:
         if self.typed and not ok:
             self.fail(prop, value, problem, allowed, fix)
 
-    def tags(self, prop: str, tags: Mapping[str, str], *, max_key_length: int = 512) -> None:
-        """Azure's tag rules: at most 50 tags, names of at most `max_key_length` characters
-        (128 on storage accounts) without `< > % & \\ ? /` or control characters, values of
-        at most 256 characters."""
+    def tags(
+        self, prop: str, tags: Mapping[str, str], *, max_key_length: int = 512, count: int | None = None,
+    ) -> None:
+        """Azure's tag rules: at most 50 tags (`count`: how many the resource ends up with, the
+        stack's included), names of at most `max_key_length` characters (128 on storage
+        accounts) without `< > % & \\ ? /` or control characters, values of at most 256."""
         if not self.typed:
             return
-        if len(tags) > MAX_TAGS:
+        count = len(tags) if count is None else count
+        if count > MAX_TAGS:
             self.fail(
-                prop, f"{len(tags)} tags", "are more than Azure allows on one resource",
+                prop, f"{count} tags", "are more than Azure allows on one resource",
                 f"at most {MAX_TAGS} tags per resource (the stack's tags included)",
                 "merge or drop tags",
             )

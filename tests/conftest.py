@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +176,7 @@ def self_signed_root(common_name: str = "SigmatiqP2SRoot"):
         x509.CertificateBuilder()
         .subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -228,15 +230,67 @@ def variant_settings() -> dict[str, Settings]:
     }
 
 
+VARIANTS_SYNTH = """
+import sys
+sys.path.insert(0, {tests!r})
+from pathlib import Path
+from conftest import variant_settings
+from sigmatiq_infra.app import build_app
+for name, settings in variant_settings().items():
+    build_app(settings=settings, outdir=str(Path(sys.argv[1]) / name)).synth()
+"""
+
+
+def start_variants(work: Path) -> tuple[subprocess.Popen, Path]:
+    """Synthesize every settings variant in a process of its own, beside the other tests."""
+    outdir = work / "variants"
+    process = subprocess.Popen(
+        [sys.executable, "-c", VARIANTS_SYNTH.format(tests=str(ROOT / "tests")), str(outdir)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    return process, outdir
+
+
 @pytest.fixture(scope="session")
 def variant_dirs(synthesized_dir: Path, synthesized, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Synth output folder per settings variant, `defaults` included."""
-    found = {"defaults": synthesized_dir}
-    for name, settings in variant_settings().items():
-        outdir = tmp_path_factory.mktemp(f"variant-{name}")
-        build_app(settings=settings, outdir=str(outdir)).synth()
-        found[name] = outdir
-    return found
+    process, outdir = background("variants") or start_variants(tmp_path_factory.mktemp("variants"))
+    _, err = process.communicate(timeout=600)
+    assert process.returncode == 0, err
+    return {"defaults": synthesized_dir} | {path.name: path for path in sorted(outdir.iterdir())}
+
+
+# --- slow subprocesses, started as soon as the tests that wait for them are collected -----------
+
+_BACKGROUND: dict[str, object] = {}
+_WORK: list[Path] = []
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the slow subprocesses (the real cdktf CLI, the settings variants) when the tests
+    that wait for them are collected, so they run beside the rest of the suite. A module asks
+    for it with a `start_in_background(work_folder)` function."""
+    modules = {item.module for item in session.items}
+    if not modules:
+        return
+    work = Path(tempfile.mkdtemp(prefix="sigmatiq-tests-"))
+    _WORK.append(work)
+    if {m.__name__ for m in modules} & {"test_terraform", "test_deploy_inputs"}:
+        _BACKGROUND["variants"] = start_variants(work)
+    for module in modules:
+        start = getattr(module, "start_in_background", None)
+        if start is not None:
+            _BACKGROUND[module.__name__] = start(work / module.__name__)
+
+
+def background(name: str):
+    """What `start_in_background` (or the hook) started for `name`, or None."""
+    return _BACKGROUND.get(name)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for work in _WORK:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def empty_provider_mirror(folder: Path) -> dict[str, str]:

@@ -6,25 +6,53 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ISOLATED, ROOT
+from conftest import ISOLATED, ROOT, background
 
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 
 
+def start_in_background(work):
+    """`cdktf synth` into `work`, once as it is and once with a bad switch, started while the
+    other tests run (see conftest)."""
+    runs = {}
+    for name, extra in (("good", {}), ("bad", {"SIGMATIQ_REMOTE_STATE": "enabled"})):
+        outdir = work / f"{name}.out"
+        outdir.mkdir(parents=True)
+        env = {**os.environ, **ISOLATED, "CHECKPOINT_DISABLE": "1", "CI": "1", **extra}
+        for variable in ("ARM_SUBSCRIPTION_ID", "SIGMATIQ_IMAGE_TAG", "SIGMATIQ_LOCATION"):
+            env.pop(variable, None)
+        runs[name] = subprocess.Popen(
+            [str(CDKTF), "synth", "--output", str(outdir)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        ), outdir
+    return runs
+
+
 @pytest.fixture(scope="module")
-def cli_synth(tmp_path_factory):
+def cli_runs(tmp_path_factory):
     if not CDKTF.exists():
         pytest.fail("node_modules/.bin/cdktf is missing: run bin/setup (bin/test does it)")
-    outdir = tmp_path_factory.mktemp("cli.out")
-    env = {**os.environ, **ISOLATED, "CHECKPOINT_DISABLE": "1", "CI": "1"}
-    env.pop("ARM_SUBSCRIPTION_ID", None)
-    env.pop("SIGMATIQ_IMAGE_TAG", None)
-    env.pop("SIGMATIQ_LOCATION", None)
-    result = subprocess.run(
-        [str(CDKTF), "synth", "--output", str(outdir)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )
-    return result, outdir
+    results = {}
+    started = background(__name__) or start_in_background(tmp_path_factory.mktemp("cli"))
+    for name, (process, outdir) in started.items():
+        stdout, stderr = process.communicate(timeout=300)
+        results[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr), outdir
+    return results
+
+
+@pytest.fixture(scope="module")
+def cli_synth(cli_runs):
+    return cli_runs["good"]
+
+
+def test_cdktf_synth_with_a_bad_input_shows_the_numbered_list_and_no_traceback(cli_runs):
+    result, outdir = cli_runs["bad"]
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "sigmatiq-infra: synth stopped, nothing was written (1 problem):" in output
+    assert "1. Environment variable 'SIGMATIQ_REMOTE_STATE': value 'enabled' is not an on/off value." in output
+    assert "Traceback" not in output
+    assert not (outdir / "stacks").exists()
 
 
 def test_cdktf_synth_exits_zero_and_writes_every_stack(cli_synth):

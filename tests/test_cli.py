@@ -211,16 +211,20 @@ def test_the_prod_diagram_links_private_endpoints_to_their_services(synth_out, t
 
 
 @pytest.mark.parametrize("command", ["diagram", "cost"])
-def test_an_unknown_stack_is_a_clean_error(command, synth_out, capsys):
-    assert run(command, "staging", "--out", str(synth_out)) == 2
+def test_an_unknown_stack_is_a_clean_error_with_the_likely_name(command, synth_out, capsys):
+    assert run(command, "prdo", "--out", str(synth_out)) == 2
     assert capsys.readouterr().err == (
-        "sigmatiq-infra: error: unknown stack 'staging'. Allowed: shared, beta, prod. Fix: pass one of those.\n"
+        f"sigmatiq-infra: error: unknown stack 'prdo' (did you mean 'prod'?). Allowed: the stacks in "
+        f"{synth_out}: beta, prod, shared, state. Fix: pass one of those.\n"
     )
 
 
 def test_a_stack_that_was_not_synthesized_is_a_clean_error(tmp_path, capsys):
     assert run("diagram", "beta", "--out", str(tmp_path)) == 2
-    assert "does not exist. Fix: run bin/synth first (or pass --out)." in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: no synthesized stack in {tmp_path}. Fix: run bin/synth (or cdktf synth) "
+        "first, or pass --out with your app's output folder.\n"
+    )
 
 
 def test_command_errors_have_no_traceback_in_a_real_process(tmp_path):

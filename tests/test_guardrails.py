@@ -319,10 +319,17 @@ def test_zone_redundancy_needs_a_vnet_integrated_environment(stack, group):
 def test_managed_redis_rejects_a_sku_that_does_not_exist(stack, group):
     from sigmatiq_infra.constructs import ManagedRedis, ManagedRedisProps
 
+    allowed = (
+        "Allowed: Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or "
+        "FlashOptimized_A250 to _A4500, in Azure's steps (redis.MANAGED_SKUS). Fix: pick a size from the Azure "
+        "Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)."
+    )
     assert error_of(lambda: ManagedRedis(stack, "Cache", ManagedRedisProps(
         "redis-test", group, sku_name="Premium_P1",
+    ))) == f"ManagedRedis 'test/Cache': sku_name 'Premium_P1' is not supported. {allowed}"
+    # A size Azure does not sell, though shaped like one, is refused too; a near miss gets a hint.
+    assert error_of(lambda: ManagedRedis(stack, "Cache2", ManagedRedisProps(
+        "redis-test2", group, sku_name="Balanced_B2",
     ))) == (
-        "ManagedRedis 'test/Cache': sku_name 'Premium_P1' is not an Azure Managed Redis SKU. "
-        "Allowed: Balanced_B<n>, ComputeOptimized_X<n>, MemoryOptimized_M<n> or FlashOptimized_A<n>. "
-        "Fix: use a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B1'."
+        f"ManagedRedis 'test/Cache2': sku_name 'Balanced_B2' is not supported (did you mean 'Balanced_B20'?). {allowed}"
     )

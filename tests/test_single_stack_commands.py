@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ISOLATED, ROOT
+from conftest import ISOLATED, ROOT, background
 
 STANDIN = """#!/bin/sh
 # stand-in terraform: record the call, answer like Terraform with nothing to do
@@ -48,23 +48,31 @@ def run_cdktf(command: str, tmp_path: Path, name: str, out: Path | None = None) 
     return process, log, out
 
 
+AS_TYPED = {"deploy beta": "cdktf deploy beta --auto-approve", "diff beta": "cdktf diff beta"}
+ON_THAT_SYNTH = {
+    "deploy prod": "cdktf deploy prod --auto-approve",
+    "diff prod": "cdktf diff prod",
+    "deploy shared": "cdktf deploy shared --auto-approve",
+    "deploy shared beta": "cdktf deploy shared beta --auto-approve",
+}
+
+
+def start_in_background(work):
+    """The two commands the issue names, run exactly as typed (synth included), started while
+    the other tests run (see conftest)."""
+    return {key: run_cdktf(command, work, key.replace(" ", "-")) for key, command in AS_TYPED.items()}
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """Every documented single-stack command; (exit status, output, terraform calls, outdir).
-    The two the issue names run exactly as typed, synth included; the others reuse the first
-    one's synth (`--skip-synth`), which changes nothing about how cdktf picks the stacks."""
-    tmp_path = tmp_path_factory.mktemp("cdktf-commands")
-    as_typed = {"deploy beta": "cdktf deploy beta --auto-approve", "diff beta": "cdktf diff beta"}
-    on_that_synth = {
-        "deploy prod": "cdktf deploy prod --auto-approve",
-        "diff prod": "cdktf diff prod",
-        "deploy shared": "cdktf deploy shared --auto-approve",
-        "deploy shared beta": "cdktf deploy shared beta --auto-approve",
-    }
-    results = finish({key: run_cdktf(command, tmp_path, key.replace(" ", "-")) for key, command in as_typed.items()})
+    The others reuse the first one's synth (`--skip-synth`), which changes nothing about how
+    cdktf picks the stacks."""
+    work = tmp_path_factory.mktemp("cdktf-commands")
+    results = finish(background(__name__) or start_in_background(work))
     synthesized = results["deploy beta"][3]
     return results | finish({
-        key: run_cdktf(command, tmp_path, key.replace(" ", "-"), synthesized) for key, command in on_that_synth.items()
+        key: run_cdktf(command, work, key.replace(" ", "-"), synthesized) for key, command in ON_THAT_SYNTH.items()
     })
 
 

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from conftest import ISOLATED, error_of
+from conftest import ISOLATED, error_of, recorded
 
 from sigmatiq_infra._cdktf import TerraformVariable
 from sigmatiq_infra.app import build_app
@@ -118,12 +118,41 @@ def test_fails_when_the_resource_group_name_ends_with_a_period(stack):
     )
 
 
-def test_fails_when_the_location_is_a_display_name(stack):
+REGIONS = (
+    "a region's programmatic name such as 'centralus' or 'westeurope' (Microsoft's Azure regions list, "
+    "regions-list.md of 2025-09-23)"
+)
+
+
+def test_fails_when_the_location_is_a_display_name_and_says_which_name_it_means(stack):
     assert error_of(lambda: ResourceGroup(stack, "G", ResourceGroupProps("rg-x", "Central US"))) == (
-        "ResourceGroup 'test/G': location 'Central US' is not an Azure region name. "
-        "Allowed: a region name such as 'centralus' or 'westeurope' (lowercase, no spaces). "
+        "ResourceGroup 'test/G': location 'Central US' is not an Azure region (did you mean 'centralus'?). "
+        f"Allowed: {REGIONS}. Fix: use 'centralus'."
+    )
+
+
+def test_fails_when_the_location_has_a_typo(stack):
+    assert error_of(lambda: ResourceGroup(stack, "G", ResourceGroupProps("rg-x", "westeurop"))) == (
+        "ResourceGroup 'test/G': location 'westeurop' is not an Azure region (did you mean 'westeurope'?). "
+        f"Allowed: {REGIONS}. Fix: use 'westeurope'."
+    )
+
+
+def test_fails_when_the_location_is_no_region_at_all(stack):
+    assert error_of(lambda: ResourceGroup(stack, "G", ResourceGroupProps("rg-x", "mars"))) == (
+        f"ResourceGroup 'test/G': location 'mars' is not an Azure region. Allowed: {REGIONS}. "
         "Fix: use the name `az account list-locations -o table` shows in its Name column."
     )
+
+
+def test_every_region_in_the_data_file_is_accepted(stack):
+    from sigmatiq_infra import regions
+
+    assert len(regions.NAMES) == 56
+    assert {"centralus", "westeurope", "italynorth", "newzealandnorth", "austriaeast"} <= set(regions.NAMES)
+    for name in regions.NAMES:
+        ResourceGroup(stack, f"G-{name}", ResourceGroupProps(f"rg-{name}", name))
+    assert recorded(stack) == []
 
 
 def test_a_bad_location_setting_fails_the_whole_app_before_synth():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import getpass
 import ipaddress
 import json
@@ -39,9 +40,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 def allow_ip(arguments: argparse.Namespace) -> int:
     environment = DEFAULTS.environments.get(arguments.env)
     if environment is None:
+        close = difflib.get_close_matches(arguments.env, list(DEFAULTS.environments), n=1)
         raise CliError(
-            f"allow-ip: unknown environment {arguments.env!r}. Allowed: "
-            f"{', '.join(DEFAULTS.environments)}. Fix: pass --env with one of those."
+            f"allow-ip: unknown environment {arguments.env!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+            + f". Allowed: {', '.join(DEFAULTS.environments)}. Fix: pass --env with one of those."
         )
     if environment.network is not None or not environment.postgres.public_access:
         raise CliError(

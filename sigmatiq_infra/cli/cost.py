@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack, stack_names
+from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack
 
 SECONDS_PER_MONTH = 730 * 3600
 FIELDS = ("id", "description", "unit", "price", "source", "date")
@@ -145,7 +145,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "cost", help="estimate a stack's monthly cost",
         description="Estimate a synthesized stack's monthly cost per resource and compare it with the seed's estimate.",
     )
-    command.add_argument("stack", metavar="STACK", help=f"one of: {', '.join(stack_names())}")
+    command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
     command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
     command.set_defaults(run=report)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack, stack_names
+from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack
 
 OTHER = "(no resource group)"
 
@@ -29,7 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             ".png when Graphviz is installed."
         ),
     )
-    command.add_argument("stack", metavar="STACK", help=f"one of: {', '.join(stack_names())}")
+    command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
     command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
     command.add_argument("--out-dir", type=Path, default=Path("diagrams"), help="default: %(default)s")
     command.set_defaults(run=draw)

@@ -69,3 +69,5 @@ def _read(path: Path) -> dict:
         ) from None
     except ValueError as problem:
         raise CliError(f"plan-gate: {path} is not JSON ({problem}). Fix: write it with terraform show -json.") from None
+    except OSError as problem:
+        raise CliError(f"plan-gate: cannot read {path} ({problem.strerror}).") from None

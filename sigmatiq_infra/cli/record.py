@@ -43,6 +43,8 @@ def record(arguments: argparse.Namespace) -> int:
         ) from None
     except ValueError as problem:
         raise CliError(f"record-deployed: {arguments.state} is not JSON ({problem}).") from None
+    except OSError as problem:
+        raise CliError(f"record-deployed: cannot read {arguments.state} ({problem.strerror}).") from None
     if not isinstance(state, dict) or "values" not in state:
         raise CliError(
             f"record-deployed: {arguments.state} holds no state values. Fix: pass the output of "

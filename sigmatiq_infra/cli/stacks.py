@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -9,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.settings import DEFAULTS
 
 REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.")
 
@@ -46,22 +46,32 @@ class Stack:
         return self.resources.get(f"{prefix}{match.group(2)}.{match.group(3)}")
 
 
-def stack_names() -> list[str]:
-    return ["shared", *DEFAULTS.environments]
+def stack_names(outdir: Path) -> list[str]:
+    """The stacks synthesized into `outdir` (`stacks/<name>/cdk.tf.json`)."""
+    return sorted(path.parent.name for path in (outdir / "stacks").glob("*/cdk.tf.json"))
 
 
 def load_stack(name: str, outdir: Path) -> Stack:
-    if name not in stack_names():
+    """Any synthesized stack: Sigmatiq's, `state`, or one of your own app's."""
+    available = stack_names(outdir)
+    if not available:
         raise CliError(
-            f"unknown stack {name!r}. Allowed: {', '.join(stack_names())}. Fix: pass one of those."
+            f"no synthesized stack in {outdir}. Fix: run bin/synth (or cdktf synth) first, or pass --out "
+            "with your app's output folder."
+        )
+    if name not in available:
+        close = difflib.get_close_matches(name, available, n=1)
+        raise CliError(
+            f"unknown stack {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+            + f". Allowed: the stacks in {outdir}: {', '.join(available)}. Fix: pass one of those."
         )
     path = outdir / "stacks" / name / "cdk.tf.json"
     try:
         document = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise CliError(f"{path} does not exist. Fix: run bin/synth first (or pass --out).") from None
     except ValueError as problem:
         raise CliError(f"{path} is not valid JSON ({problem}). Fix: run bin/synth again.") from None
+    except OSError as problem:
+        raise CliError(f"cannot read {path} ({problem.strerror}).") from None
     stack = Stack(name, document)
     for data, section in ((False, "resource"), (True, "data")):
         for tf_type, resources in document.get(section, {}).items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from cdktf_cdktf_provider_azurerm.container_app import (
     ContainerApp as _ContainerApp,
@@ -88,7 +89,7 @@ class ContainerApp(PrimaryResource, AzureConstruct):
         props = self._validate(props)
         self.props = props
         # Checked once the whole app exists: endpoints may be added after the app.
-        self.__dict__[PROBLEM_LOG].deferred.append(self._unreachable)
+        self.__dict__[PROBLEM_LOG].defer(unreachable, self)
 
         identity = props.identity
         grants = [props.registry.grant_pull(identity)]
@@ -196,29 +197,38 @@ class ContainerApp(PrimaryResource, AzureConstruct):
         found.update(self.props.dependencies)
         return found
 
-    def _unreachable(self) -> list[str]:
-        """The problems of the services this app cannot reach from its environment."""
-        environment = self.props.environment
+
+def unreachable(apps: list[ContainerApp]) -> list[str]:
+    """One problem per service that apps of one environment cannot reach, naming the
+    service, the apps and what they use it for."""
+    edges: dict[tuple[int, int], tuple[Any, ContainerAppEnvironment, dict[str, list[str]]]] = {}
+    for app in apps:
+        for what, service in app.uses().items():
+            if not isinstance(service, PrivateLinkTarget) or service.__dict__.get("_private_endpoint_refused"):
+                continue  # looked up from elsewhere (not checked here), or its endpoint was refused (reported)
+            key = (id(service), id(app.props.environment))
+            _, _, users = edges.setdefault(key, (service, app.props.environment, {}))
+            users.setdefault(what, []).append(app.name)
+    found = []
+    for service, environment, users in edges.values():
         network = environment.props.virtual_network
-        check = Validator("ContainerApp", self)
-        for what, service in self.uses().items():
-            if not isinstance(service, PrivateLinkTarget):
-                continue  # looked up from elsewhere (e.g. the shared registry): not checked here
-            problem = service.unreachable_from(network)
-            if problem is None:
-                continue
-            where = f"VNet {network.name!r}" if network else "its Azure-managed network (it has no VNet)"
-            check.fail(
-                what, f"{service.kind_text} {service.name}",
-                f"cannot be reached from environment {environment.name!r} through {where}: {problem}",
-                "a private endpoint in the environment's VNet (its DNS zone linked there), or public network "
-                "access with a path the environment can use",
-                "give the service a private endpoint in the environment's VNet (add_private_endpoint)"
-                if network else
-                "turn the service's public network access on (with allow_azure_services=True for PostgreSQL), "
-                "or give the environment a VNet and the service a private endpoint in it",
-            )
-        return list(check.problems)
+        unreachable = service.unreachable_from(network)
+        if unreachable is None:
+            continue
+        problem, fix = unreachable
+        uses = "; ".join(f"{', '.join(names)} as {what}" for what, names in users.items())
+        where = f"its VNet {network.name!r}" if network else "its Azure-managed network (it has no VNet)"
+        check = Validator("Reachability", service)
+        check.fail(
+            service.kind_text, service.name,
+            f"cannot be reached from environment {environment.name!r} through {where}, yet the apps use it "
+            f"({uses}): {problem}",
+            "a private endpoint in the environment's VNet (its DNS zone linked there), or public network "
+            "access with a path the environment can use",
+            fix,
+        )
+        found += check.problems
+    return found
 
 
 def app_secret_name(reference: SecretReference) -> str:

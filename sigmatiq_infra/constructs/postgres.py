@@ -208,12 +208,13 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             for name in props.databases
         }
 
-    def _public_path(self) -> str | None:
+    def _public_path(self) -> tuple[str, str] | None:
         if self.props.allow_azure_services:
             return None
         return (
             "its firewall admits no Azure service (the client's outbound addresses are not known "
-            "at synth, so only allow_azure_services opens a path)"
+            "at synth, so only allow_azure_services opens a path)",
+            "set allow_azure_services=True, or give the environment a VNet and the server a private endpoint in it",
         )
 
     def connection_url(self, database: str) -> str:

@@ -183,9 +183,10 @@ class PrivateLinkTarget:
         self.private_endpoints.append(endpoint)
         return endpoint
 
-    def unreachable_from(self, network: VirtualNetwork | None) -> str | None:
-        """Why a client whose traffic leaves from `network` (None: an Azure-managed network,
-        as a Container Apps environment without a VNet) cannot reach this service, or None."""
+    def unreachable_from(self, network: VirtualNetwork | None) -> tuple[str, str] | None:
+        """(why, the fix) when a client whose traffic leaves from `network` (None: an
+        Azure-managed network, as a Container Apps environment without a VNet) cannot reach
+        this service; None when it can."""
         if network is not None and any(endpoint.serves(network) for endpoint in self.private_endpoints):
             return None
         if self.public_network_access_enabled:
@@ -195,10 +196,16 @@ class PrivateLinkTarget:
             f"its private endpoints are not in {where}" if self.private_endpoints
             else "it has no private endpoint"
         )
-        return f"public network access is off and {endpoints}"
+        fix = (
+            f"add a private endpoint in VNet {network.name!r} (add_private_endpoint), whose DNS zones are linked there"
+            if network is not None else
+            "turn its public network access on (public_network_access_enabled=True), or give the "
+            "environment a VNet and the service a private endpoint in it"
+        )
+        return f"public network access is off and {endpoints}", fix
 
-    def _public_path(self) -> str | None:
-        """With public access on: why a client on Azure still cannot get in, or None."""
+    def _public_path(self) -> tuple[str, str] | None:
+        """With public access on: (why a client on Azure still cannot get in, the fix), or None."""
         return None
 
     def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:

@@ -109,7 +109,14 @@ class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
 
 
 
-MANAGED_SKU_FAMILIES = ("Balanced_B", "ComputeOptimized_X", "MemoryOptimized_M", "FlashOptimized_A")
+MANAGED_SKUS = (
+    *(f"Balanced_B{n}" for n in (0, 1, 3, 5, 10, 20, 50, 100, 150, 250, 350, 500, 700, 1000)),
+    *(f"MemoryOptimized_M{n}" for n in (10, 20, 50, 100, 150, 250, 350, 500, 700, 1000, 1500, 2000)),
+    *(f"ComputeOptimized_X{n}" for n in (3, 5, 10, 20, 50, 100, 150, 250, 350, 500, 700)),
+    *(f"FlashOptimized_A{n}" for n in (250, 500, 700, 1000, 1500, 2000, 4500)),
+)
+"""Azure Managed Redis sizes (the redisEnterprise API of 2025-07-01 without the retired
+Enterprise_/EnterpriseFlash_ ones, as azurerm's `azurerm_managed_redis` accepts them)."""
 
 
 @dataclass(frozen=True)
@@ -156,12 +163,11 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         check = Validator("ManagedRedis", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.MANAGED_REDIS)
-        family, _, size = props.sku_name.rpartition("_")
-        check.require(
-            f"{family}_{size[:1]}" in MANAGED_SKU_FAMILIES and size[1:].isdigit(),
-            "sku_name", props.sku_name, "is not an Azure Managed Redis SKU",
-            "Balanced_B<n>, ComputeOptimized_X<n>, MemoryOptimized_M<n> or FlashOptimized_A<n>",
-            "use a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B1'",
+        check.one_of(
+            "sku_name", props.sku_name, MANAGED_SKUS,
+            "pick a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)",
+            allowed_text="Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or "
+            "FlashOptimized_A250 to _A4500, in Azure's steps (redis.MANAGED_SKUS)",
         )
         check.done()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from cdktf_cdktf_provider_azurerm.management_lock import ManagementLock
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as _ResourceGroup
@@ -15,6 +15,7 @@ from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
 from sigmatiq_infra.validation import NameRules, Validator
 
 
+@runtime_checkable
 class IResourceGroup(Protocol):
     """What a resource needs from its group: where it lives."""
 
@@ -45,7 +46,7 @@ class ResourceGroup(PrimaryResource, AzureConstruct):
         check = Validator("ResourceGroup", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.RESOURCE_GROUP)
-        check_location(check, props.location)
+        check.location("location", props.location)
         check.done()
 
         self.resource = _ResourceGroup(
@@ -65,12 +66,3 @@ class ResourceGroup(PrimaryResource, AzureConstruct):
             notes=notes[:512],
         )
 
-
-def check_location(check: Validator, location: str) -> None:
-    """Azure region names as the ARM API spells them: lowercase letters and digits."""
-    check.require(
-        location.isascii() and location.isalnum() and location == location.lower(),
-        "location", location, "is not an Azure region name",
-        "a region name such as 'centralus' or 'westeurope' (lowercase, no spaces)",
-        "use the name `az account list-locations -o table` shows in its Name column",
-    )

@@ -49,6 +49,7 @@ class StorageAccount(PrimaryResource, AzureConstruct):
     only (shared keys off), never serves public blobs, and keeps blob versions and deleted
     blobs and containers."""
 
+    max_tag_name_length = 128  # storage accounts allow shorter tag names than other resources
     facts = (
         ResourceFacts(
             "azurerm_storage_account", ("name", "location", "resource_group_name", "account_tier", "account_kind"),

@@ -33,11 +33,12 @@ class AzureStack(TerraformStack):
         state: StateSettings | None = None,
     ) -> None:
         super().__init__(scope, id)
-        self.__dict__[STACK_TAGS] = dict(tags or {})  # read by the library's constructs
         problem_log(self)  # the app's log, which the stack's constructs record problems in
         check = Validator("AzureStack", self, path=id)
-        check.tags("tags", self.__dict__[STACK_TAGS])
+        if check.value_type("tags", tags, Mapping[str, str] | None):
+            check.tags("tags", tags or {})
         check.done()
+        self.__dict__[STACK_TAGS] = dict(tags or {}) if check.typed else {}  # read by the library's constructs
         if state is not None:
             # One blob per stack; the backend locks it with a blob lease during plan/apply.
             AzurermBackend(
