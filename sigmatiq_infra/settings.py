@@ -456,10 +456,25 @@ def read_environment(environ: Mapping[str, str], base: Settings = DEFAULTS) -> t
             env = dataclasses.replace(env, postgres=dataclasses.replace(
                 env.postgres, operator_ips={**env.postgres.operator_ips, **operator_ips[key]},
             ))
-        certificate = environ.get(f"SIGMATIQ_{key.upper()}_VPN_ROOT_CERT_FILE")
+        variable = f"SIGMATIQ_{key.upper()}_VPN_ROOT_CERT_FILE"
+        certificate = environ.get(variable)
         if certificate and env.network:
-            vpn = dataclasses.replace(env.network.vpn, root_certificate_file=certificate)
-            env = dataclasses.replace(env, network=dataclasses.replace(env.network, vpn=vpn))
+            check = Validator("Environment variable", variable)
+            check.require(
+                Path(certificate).is_file(), "value", certificate, "is not a file",
+                "the path of the P2S root certificate file (PEM, DER or base64 DER)",
+                f"point it at the certificate, or unset it to use {env.network.vpn.root_certificate_file} "
+                "(or the deploy-time input when that does not exist)",
+            )
+            problems += check.problems
+            if not check.problems:
+                vpn = dataclasses.replace(env.network.vpn, root_certificate_file=certificate)
+                env = dataclasses.replace(env, network=dataclasses.replace(env.network, vpn=vpn))
+        elif certificate:
+            check = Validator("Environment variable", variable)
+            check.fail("value", certificate, f"has no effect: environment {key!r} has no network (no VPN)",
+                       "this variable only for an environment with network settings", f"unset {variable}")
+            problems += check.problems
         environments[key] = env
     state = base.state
     if state is not None:
@@ -544,6 +559,11 @@ def read_operator_ips(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]
     try:
         data = json.loads(file.read_text())
         return {str(env): {str(k): str(v) for k, v in ips.items()} for env, ips in data.items()}
+    except OSError as problem:
+        raise ValidationError([
+            f"Operator IP file '{file}': it cannot be read ({problem.strerror}). Allowed: a readable JSON file. "
+            "Fix: point SIGMATIQ_OPERATOR_IPS_FILE at the file `sigmatiq-infra allow-ip` writes."
+        ]) from None
     except (ValueError, AttributeError) as problem:
         raise ValidationError([
             f"Operator IP file '{file}': content is not valid ({problem}). Allowed: a JSON object "

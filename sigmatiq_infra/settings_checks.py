@@ -59,6 +59,16 @@ def check(settings: Settings) -> tuple[Settings, list[str], list[str]]:
     problems += _check_locations_and_tags(settings)
     problems += [_check_adoption(settings.shared.adoption, "shared")]
     problems += [_check_adoption(env.adoption, key) for key, env in settings.environments.items()]
+    if settings.state is not None and settings.state.ci_principal_id is not None:
+        check = Validator("StateSettings", "state")
+        check.require(
+            azure_ids.GUID.fullmatch(settings.state.ci_principal_id) is not None, "ci_principal_id",
+            settings.state.ci_principal_id, "is not an object id",
+            "a GUID such as 00000000-0000-0000-0000-000000000000",
+            "set SIGMATIQ_STATE_CI_PRINCIPAL_ID to the object id of CI's service principal "
+            "(`az ad sp show --id <app id> --query id -o tsv`)",
+        )
+        problems.append(check)
     prepared = dataclasses.replace(settings, environments=environments)
     found = [p for check in problems for p in check.problems]
     warnings = [w for check in problems for w in check.warnings]

@@ -551,3 +551,36 @@ def _network(stack, group):
         SubnetSpec("snet-pe", "10.3.1.0/24", SubnetRole.PRIVATE_ENDPOINTS),
     ]))
     return vnet, PrivateDnsZones(stack, "PeZones", resource_group=group, virtual_network=vnet)
+
+
+# --- environment variables a hurried user gets wrong ---------------------------------------------------------
+
+def test_a_certificate_file_variable_that_points_nowhere_is_a_problem_not_a_silent_deploy_time_input(tmp_path):
+    from sigmatiq_infra.settings import read_environment
+
+    missing = tmp_path / "p2s-root.cer"
+    _, problems = read_environment({**ISOLATED, "SIGMATIQ_PROD_VPN_ROOT_CERT_FILE": str(missing)})
+    assert problems == [
+        f"Environment variable 'SIGMATIQ_PROD_VPN_ROOT_CERT_FILE': value '{missing}' is not a file. Allowed: the "
+        "path of the P2S root certificate file (PEM, DER or base64 DER). Fix: point it at the certificate, or unset "
+        "it to use certs/p2s-root.cer (or the deploy-time input when that does not exist).",
+    ]
+
+
+def test_an_operator_ip_file_that_is_a_folder_is_a_problem(tmp_path):
+    from sigmatiq_infra.settings import read_environment
+
+    _, problems = read_environment({"SIGMATIQ_OPERATOR_IPS_FILE": str(tmp_path)})
+    assert problems == [
+        f"Operator IP file '{tmp_path}': it cannot be read (Is a directory). Allowed: a readable JSON file. Fix: "
+        "point SIGMATIQ_OPERATOR_IPS_FILE at the file `sigmatiq-infra allow-ip` writes.",
+    ]
+
+
+def test_a_ci_principal_that_is_no_object_id_is_refused():
+    settings = load(environ={**ISOLATED, "SIGMATIQ_STATE_CI_PRINCIPAL_ID": "my-pipeline"})
+    assert problems_of(settings) == [
+        "StateSettings 'state': ci_principal_id 'my-pipeline' is not an object id. Allowed: a GUID such as "
+        "00000000-0000-0000-0000-000000000000. Fix: set SIGMATIQ_STATE_CI_PRINCIPAL_ID to the object id of CI's "
+        "service principal (`az ad sp show --id <app id> --query id -o tsv`).",
+    ]
