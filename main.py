@@ -1,4 +1,6 @@
-"""cdktf app entry point (`cdktf synth|diff|deploy` run this through cdktf.json)."""
+"""The Sigmatiq cdktf app: `cdktf synth|diff|deploy` run it through cdktf.json, on the fast
+runtime (`python -m sigmatiq_infra.launch main.py`). `python main.py [STACK ...]` runs too,
+slower, with the same output."""
 
 import sys
 

@@ -77,7 +77,7 @@ def synthesize(settings: Settings | None = None, outdir: str | Path = "cdktf.out
 
 def check_deployed(settings: Settings, outdir: Path) -> list[str]:
     """What the stacks in `outdir` would replace or delete of the deployed estate."""
-    from sigmatiq_infra.constructs._primary import resource_facts
+    from sigmatiq_infra.constructs import resource_facts
 
     replacements = {"shared": settings.shared.adoption.replacements} | {
         env.name: env.adoption.replacements for env in settings.environments.values()

@@ -22,7 +22,7 @@ from beartype import BeartypeConf, BeartypeStrategy
 from beartype.door import is_bearable
 from beartype.roar import BeartypeException
 
-from sigmatiq_infra.validation import is_token
+from sigmatiq_infra.tokens import is_token
 
 _CONF = BeartypeConf(strategy=BeartypeStrategy.On, is_pep484_tower=True)
 """Check every item of a container (not one sample), and let an int stand for a float."""

@@ -19,10 +19,11 @@ import dataclasses
 import difflib
 import ipaddress
 import re
-import struct
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from sigmatiq_infra.tokens import is_token
 
 PROBLEM_LOG = "_sigmatiq_problem_log"
 """Where a construct (or a stack, or an app) keeps the `ProblemLog` its validators record in."""
@@ -60,24 +61,6 @@ class ProblemLog:
         checks, self.deferred = self.deferred, {}
         for check, subjects in checks.items():
             self.add(check(subjects))
-
-
-_STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
-_NUMBER_TOKEN_MARKER = 0xFDFF  # the top 16 bits of a number cdktf encodes a token in
-
-
-def is_token(value: Any) -> bool:
-    """True when `value` is (or contains) a cdktf token, i.e. unknown until apply.
-
-    The same answer as `cdktf.Token.is_unresolved` for strings and numbers (tested), worked
-    out in Python: validation asks this for nearly every prop, and a call into jsii each
-    time would cost a round trip to Node.js.
-    """
-    if isinstance(value, str):
-        return _STRING_TOKEN.search(value) is not None
-    if isinstance(value, float):
-        return struct.unpack(">Q", struct.pack(">d", value))[0] >> 48 == _NUMBER_TOKEN_MARKER
-    return False
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from sigmatiq_infra import runtime
 from sigmatiq_infra.app import build_app
 from sigmatiq_infra.settings import Settings, load
 from sigmatiq_infra.validation import PROBLEM_LOG, ValidationError
@@ -21,6 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import security_scan  # noqa: E402  (lives in tools/, not in the package)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests run on the fast runtime, as cdktf.json's app does (the output is the same:
+    tested), switched on before any test module imports jsii."""
+    runtime.enable()
+
 
 # Settings as the code defines them: no operator IP file, no subscription from the shell.
 ISOLATED = {"SIGMATIQ_OPERATOR_IPS_FILE": str(ROOT / "tests" / "no-such-operator-ips.json")}
@@ -121,12 +129,12 @@ print(*node_children(os.getpid()), sep="\\n")
 
 @pytest.fixture(scope="session")
 def synthesized(synthesized_dir: Path) -> dict[str, Synth]:
-    # The same synth with the normal (eager) azurerm import and jsii's own runtime, in the
-    # background, to compare.
+    # The same synth without the fast runtime (the normal, eager azurerm import and jsii's own
+    # launcher), in the background, to compare.
     full = synthesized_dir.parent / "full-import.out"
     SCANS["full-import"] = (subprocess.Popen(
         [sys.executable, "-c", FULL_IMPORT_SYNTH.format(tests=str(ROOT / "tests"), environ=ISOLATED), str(full)],
-        env={**os.environ, "SIGMATIQ_FULL_IMPORT": "1"}, cwd=ROOT,
+        cwd=ROOT,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     ), full)
     stacks = synth(load(environ=ISOLATED), synthesized_dir)
@@ -232,6 +240,8 @@ def variant_settings() -> dict[str, Settings]:
 
 VARIANTS_SYNTH = """
 import sys
+from sigmatiq_infra import runtime
+runtime.enable()
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from conftest import variant_settings

@@ -7,7 +7,7 @@ import pytest
 from conftest import ISOLATED, error_of
 
 from sigmatiq_infra.app import bootstrap_notices, main, synthesize
-from sigmatiq_infra.constructs._primary import resource_facts
+from sigmatiq_infra.constructs import resource_facts
 from sigmatiq_infra.deployed import check_stack, load_record, record_from_state
 from sigmatiq_infra.settings import Replacement, load
 

@@ -1,5 +1,5 @@
-"""Speed without surprises: the lean azurerm import and the direct jsii kernel give
-byte-identical output."""
+"""The fast runtime: speed behind one explicit switch, with byte-identical output, and a
+library that changes nothing about a process that merely imports it."""
 
 import base64
 import json
@@ -11,13 +11,19 @@ import sys
 import pytest
 from conftest import ROOT, SCANS, node_children, stack_files
 
-from sigmatiq_infra import _bindings, _kernel
+from sigmatiq_infra import _bindings, _kernel, runtime
 from sigmatiq_infra._cdktf import App, TerraformStack, TerraformVariable, Token
 from sigmatiq_infra.validation import is_token
 
+PATH = f"{ROOT / 'node_modules' / '.bin'}:{ROOT / '.venv' / 'bin'}:/usr/bin:/bin"
+
+
+def test_the_tests_run_on_the_fast_runtime_with_both_parts_on():
+    assert runtime.status() == runtime.Status(direct_kernel=True, lean_bindings=True)
+
 
 def test_the_lean_path_is_in_use_and_loaded_only_a_few_submodules(synthesized):
-    assert _bindings.load_lean() is True
+    assert getattr(sys.modules[_bindings.PACKAGE], "__getattr__", None) is not None
     loaded = [m for m in sys.modules if m.startswith(_bindings.PACKAGE + ".") and m.count(".") == 1]
     assert 10 < len(loaded) < 80  # of about 1,500
 
@@ -50,20 +56,13 @@ def test_an_index_of_another_shape_is_refused_so_the_normal_loader_is_used():
         _bindings.lazy_index(b'module.exports = require("./all");\nconst x = require("y");\n')
 
 
-def test_without_a_usable_cache_folder_the_package_loads_its_own_assembly(tmp_path):
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    code = (
-        "from sigmatiq_infra import _bindings; import sys; print(_bindings.load_lean()); "
-        "from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup; "
-        "print(type(sys.modules['cdktf_cdktf_provider_azurerm._jsii'].__jsii_assembly__).__name__)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
-        env={"PATH": f"{ROOT / 'node_modules' / '.bin'}:/usr/bin:/bin", "SIGMATIQ_CACHE_DIR": str(blocker)},
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "JSIIAssembly"]
+def test_every_submodule_of_the_lean_bindings_is_reachable_as_an_attribute():
+    import cdktf_cdktf_provider_azurerm as azurerm
+
+    assert "cdktf_cdktf_provider_azurerm.linux_virtual_machine" not in sys.modules
+    assert azurerm.linux_virtual_machine.LinuxVirtualMachine.TF_RESOURCE_TYPE == "azurerm_linux_virtual_machine"
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_thing'"):
+        azurerm.no_such_thing  # noqa: B018
 
 
 @pytest.mark.parametrize("kind", ["string", "number", "list"])
@@ -111,7 +110,7 @@ def test_the_benchmarks_scaled_estate_is_settings_only_10_environments_and_50_ap
 def test_the_tests_run_on_the_direct_kernel_one_node_process_without_the_relay(synthesized):
     # `--preserve-symlinks` is what jsii's relay passes to the kernel; the rest is jsii's own.
     assert node_children(os.getpid()) == [
-        f"node --preserve-symlinks --max-old-space-size=4069 {_kernel.direct_kernel()[1]}",
+        f"node --preserve-symlinks --max-old-space-size=4069 {_kernel.kernel_copy()[1]}",
     ]
 
 
@@ -120,13 +119,41 @@ def test_jsii_settings_are_set_only_while_the_kernel_starts(synthesized):
     assert "JSII_RUNTIME" not in os.environ
 
 
-@pytest.mark.parametrize("setting", [
-    {"SIGMATIQ_FULL_IMPORT": "1"}, {"JSII_NODE": "/opt/node/bin/node"}, {"JSII_RUNTIME": "/opt/runtime.js"},
+@pytest.mark.parametrize(("setting", "why"), [
+    ({"SIGMATIQ_FULL_IMPORT": "1"}, "SIGMATIQ_FULL_IMPORT is on"),
+    ({"JSII_NODE": "/opt/node/bin/node"}, "JSII_NODE is set, so jsii's own runtime is asked for"),
+    ({"JSII_RUNTIME": "/opt/runtime.js"}, "JSII_RUNTIME is set, so jsii's own runtime is asked for"),
 ])
-def test_the_normal_jsii_runtime_is_kept_when_asked_for_or_configured(monkeypatch, setting):
-    for name, value in setting.items():
-        monkeypatch.setenv(name, value)
-    assert _kernel.direct_environment() == {}
+def test_the_normal_jsii_runtime_is_kept_when_asked_for_or_configured(setting, why):
+    environ = {"PATH": PATH, **setting}
+    assert _kernel.why_not(environ) == why
+
+
+def test_once_jsii_runs_the_direct_kernel_can_no_longer_be_had_and_says_how_to_get_it():
+    assert _kernel.why_not({"PATH": PATH}) == (  # this process started jsii long ago
+        "jsii was started before the fast runtime was switched on (a jsii package such as cdktf was "
+        "imported first); run the app with `python -m sigmatiq_infra.launch <app.py>`"
+    )
+
+
+def test_the_direct_kernel_is_refused_for_another_jsii_release_without_node_or_on_noexec(monkeypatch):
+    monkeypatch.delitem(sys.modules, "constructs")  # as if jsii had not started
+    monkeypatch.setattr(_kernel, "_jsii_version", lambda: "1.143.0")
+    assert _kernel.why_not({"PATH": PATH}) == (
+        f"jsii 1.143.0 is installed, and the direct kernel is tested with jsii {_kernel.TESTED_JSII}"
+    )
+    monkeypatch.setattr(_kernel, "_jsii_version", lambda: _kernel.TESTED_JSII)
+    assert _kernel.why_not({"PATH": "/nonexistent"}) == "no `node` on PATH"
+    monkeypatch.setattr(_kernel, "_noexec", lambda path: True)
+    node, _ = _kernel.kernel_copy()
+    assert _kernel.why_not({"PATH": PATH}) == f"{node} cannot be executed (its file system is mounted noexec?)"
+
+
+def test_jsii_is_pinned_to_the_release_the_direct_kernel_is_tested_with():
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert f"jsii=={_kernel.TESTED_JSII}" in dependencies
 
 
 def test_the_direct_kernel_is_jsiis_program_with_only_its_channel_changed():
@@ -141,9 +168,9 @@ def test_a_program_of_another_shape_is_refused_so_jsiis_own_runtime_is_used():
         _kernel.direct_program(b"const io = new SyncStdio({ fd: 3 });")
 
 
-def test_the_cached_kernel_is_built_from_the_installed_jsii():
-    node, program = _kernel.direct_kernel()
-    embedded = _kernel._embedded_runtime()
+def test_the_prepared_kernel_is_built_from_the_installed_jsii():
+    node, program = _kernel.kernel_copy()
+    embedded = _kernel.embedded_runtime()
     assert program.read_bytes() == _kernel.direct_program((embedded / "lib__program.js").read_bytes())
     assert (program.parent / "runtime-index-worker.js").read_bytes() == (
         embedded / "lib__runtime-index-worker.js"

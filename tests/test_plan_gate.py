@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, empty_provider_mirror
 
 from sigmatiq_infra import plan_gate
-from sigmatiq_infra.constructs._primary import resource_facts
+from sigmatiq_infra.constructs import resource_facts
 from sigmatiq_infra.deployed import load_record
 from sigmatiq_infra.settings import Replacement
 

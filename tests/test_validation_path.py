@@ -205,8 +205,9 @@ def start_script(code: str, folder) -> tuple[subprocess.Popen, object]:
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / "app.py"
     script.write_text(textwrap.dedent(code))
-    return subprocess.Popen(
-        [sys.executable, str(script)], cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    return subprocess.Popen(  # as the README says to run an own app: through the launcher
+        [sys.executable, "-m", "sigmatiq_infra.launch", str(script)], cwd=folder,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"},
     ), folder
 

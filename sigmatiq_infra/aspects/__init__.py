@@ -1,9 +1,5 @@
 """Aspects applied to whole stacks at synth: tags everywhere, and policy packs."""
 
-from sigmatiq_infra._kernel import start_kernel
-
-start_kernel()  # before the first jsii package loads
-
 from sigmatiq_infra.aspects.policy import PolicyAspect, Rule, suppress, suppressions_of
 from sigmatiq_infra.aspects.tags import TagResources
 

@@ -10,8 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sigmatiq_infra import runtime
 from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.validation import ValidationError
+
+LOADS_CONSTRUCTS = ("plan-gate", "record-deployed", "diagram")
+"""Commands that read facts from the construct classes (and so start jsii)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
+    if arguments.command in LOADS_CONSTRUCTS:
+        runtime.enable()  # before the command imports the constructs (and so jsii)
     try:
         return arguments.run(arguments) or 0
     except ValidationError as error:

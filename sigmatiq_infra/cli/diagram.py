@@ -1,32 +1,184 @@
 """`diagram`: an architecture diagram from a synthesized stack.
 
-Resource groups are boxes holding their resources; role assignments sit between the
-identity and the resource they grant on; private endpoints point at their service. Mermaid
-text always; SVG and PNG too when Graphviz (`dot`) is installed.
+Three steps, each readable on its own:
+
+1. `build()` reads the stack into a model: every resource in its resource group, and the
+   edges a reader asks about (which environment an app runs in, as which identity, which
+   registry, vaults and data services it uses; who holds which role on what; which service a
+   private endpoint links to).
+2. `view()` turns the model into what is drawn: boxes per resource group, a nested box for
+   three or more resources of one kind, edges that all of a box's members share drawn once
+   from the box, and (for the picture) small child resources folded into their parent's
+   label ("8 databases") instead of drawn as boxes of their own.
+3. `mermaid()` writes the text (always: it renders on GitHub and needs nothing installed);
+   `render_png()` draws the picture with Azure icons through the `diagrams` library when it
+   and Graphviz's `dot` are installed.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import importlib
 import re
 import shutil
 import subprocess
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack
 
 OTHER = "(no resource group)"
+"""The box of resources whose resource group cannot be found (none in the Sigmatiq stacks)."""
+OTHER_STACK = " (other stack)"
+"""Marks the box of a looked-up (data source) resource group that this stack does not create."""
+
+REFERENCE = re.compile(r"(?<![\w.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([A-Za-z_]\w*)")
+"""`type.id.attribute` (or `data.type.id.attribute`) anywhere inside a `${...}` expression,
+also as a function argument (`${urlencode(azurerm_redis_cache.Redis.primary_access_key)}`),
+which `stacks.REFERENCE` (anchored at `${`) does not see."""
+
+NOT_CONFIGURATION = frozenset({"//", "depends_on", "lifecycle", "provider", "provisioner", "connection"})
+"""Keys whose references say nothing about where a resource lives or what it uses: the
+cdktf metadata, ordering, and preconditions (which merely check that a lookup exists)."""
+
+LOOSE_TYPES = frozenset({"azurerm_client_config", "azuread_client_config", "azurerm_subscription"})
+"""Lookups that are no resource in any resource group: the principal that runs Terraform (the
+"Deployer" who holds roles) and the subscription. Drawn outside every box."""
+
+LINKS = {
+    "container_app_environment_id": "runs in",
+    "identity_ids": "runs as",
+    "infrastructure_subnet_id": "in subnet",
+    "subnet_id": "in subnet",
+    "log_analytics_workspace_id": "logs to",
+    "public_ip_address_id": "public IP",
+    "virtual_network_id": "in network",
+    "virtual_network_name": "in network",
+    "network_security_group_id": "filtered by",
+    "private_dns_zone_ids": "DNS record in",
+    "private_dns_zone_name": "in zone",
+    "zone_name": "in zone",
+    "dns_servers": "DNS via",
+}
+"""Reference attributes (at any depth) that are an edge of their own, by attribute name, for
+any resource type: the network and hosting structure a reader of the prod picture wants."""
+
+VAULT_TYPES = frozenset({"azurerm_key_vault"})
+SECRET_TYPES = frozenset({"azurerm_key_vault_secret"})
+
+DETAIL_TYPES = frozenset({
+    "azurerm_postgresql_flexible_server_database",
+    "azurerm_postgresql_flexible_server_configuration",
+    "azurerm_postgresql_flexible_server_firewall_rule",
+    "azurerm_mysql_flexible_database",
+    "azurerm_mysql_flexible_server_firewall_rule",
+    "azurerm_mssql_database",
+    "azurerm_key_vault_secret",
+    "azurerm_subnet_network_security_group_association",
+    "azurerm_private_dns_zone_virtual_network_link",
+    "azurerm_private_dns_a_record",
+    "azurerm_private_dns_cname_record",
+    "azurerm_virtual_network_dns_servers",
+    "azurerm_private_dns_resolver_inbound_endpoint",
+    "azurerm_private_dns_resolver_outbound_endpoint",
+    "azurerm_management_lock",
+    "azurerm_storage_container",
+    "azurerm_resources",
+    "azurerm_resource_group",
+})
+"""Child resources and attachments folded into the resource they belong to in the picture
+("psql-trading-prod: 8 databases"); the Mermaid text keeps them as nodes. A resource group
+folds into its own box's label."""
+
+SET_SIZE = 3
+"""Resources of one kind in one group that get a nested box of their own (the five apps)."""
+
+KINDS = {
+    "azurerm_app_configuration": "App Configuration",
+    "azurerm_client_config": "who runs Terraform",
+    "azurerm_container_app": "container app",
+    "azurerm_container_app_environment": "Container Apps environment",
+    "azurerm_container_registry": "container registry",
+    "azurerm_key_vault": "key vault",
+    "azurerm_key_vault_secret": "secret",
+    "azurerm_log_analytics_workspace": "Log Analytics",
+    "azurerm_management_lock": "lock",
+    "azurerm_network_security_group": "NSG",
+    "azurerm_postgresql_flexible_server": "PostgreSQL server",
+    "azurerm_postgresql_flexible_server_configuration": "server setting",
+    "azurerm_postgresql_flexible_server_database": "database",
+    "azurerm_postgresql_flexible_server_firewall_rule": "firewall rule",
+    "azurerm_private_dns_a_record": "DNS record",
+    "azurerm_private_dns_resolver": "DNS resolver",
+    "azurerm_private_dns_resolver_inbound_endpoint": "inbound endpoint",
+    "azurerm_private_dns_resolver_outbound_endpoint": "outbound endpoint",
+    "azurerm_private_dns_zone": "private DNS zone",
+    "azurerm_private_dns_zone_virtual_network_link": "network link",
+    "azurerm_private_endpoint": "private endpoint",
+    "azurerm_public_ip": "public IP",
+    "azurerm_redis_cache": "Redis cache",
+    "azurerm_managed_redis": "Managed Redis",
+    "azurerm_resource_group": "resource group",
+    "azurerm_resources": "existence check",
+    "azurerm_role_assignment": "role assignment",
+    "azurerm_storage_account": "storage account",
+    "azurerm_storage_container": "blob container",
+    "azurerm_subnet": "subnet",
+    "azurerm_subnet_network_security_group_association": "NSG association",
+    "azurerm_user_assigned_identity": "managed identity",
+    "azurerm_virtual_network": "virtual network",
+    "azurerm_virtual_network_dns_servers": "DNS servers",
+    "azurerm_virtual_network_gateway": "VPN gateway",
+}
+"""Short kinds for labels; any other type shows its name without `azurerm_`."""
+
+ICONS = {
+    "azurerm_app_configuration": "integration.AppConfiguration",
+    "azurerm_client_config": "identity.Users",
+    "azurerm_container_app": "compute.ContainerApps",
+    "azurerm_container_app_job": "compute.ContainerApps",
+    "azurerm_container_app_environment": "other.ContainerAppsEnvironments",
+    "azurerm_container_registry": "compute.ContainerRegistries",
+    "azurerm_key_vault": "security.KeyVaults",
+    "azurerm_key_vault_secret": "menu.Keys",
+    "azurerm_log_analytics_workspace": "monitor.LogAnalyticsWorkspaces",
+    "azurerm_managed_redis": "databases.CacheRedis",
+    "azurerm_network_security_group": "networking.NetworkSecurityGroups",
+    "azurerm_postgresql_flexible_server": "databases.AzureDatabasePostgresqlServer",
+    "azurerm_postgresql_flexible_server_database": "databases.AzureDatabasePostgresqlServer",
+    "azurerm_private_dns_a_record": "network.DNSPrivateZones",
+    "azurerm_private_dns_resolver": "networking.DNSPrivateResolver",
+    "azurerm_private_dns_resolver_inbound_endpoint": "networking.DNSPrivateResolver",
+    "azurerm_private_dns_resolver_outbound_endpoint": "networking.DNSPrivateResolver",
+    "azurerm_private_dns_zone": "network.DNSPrivateZones",
+    "azurerm_private_endpoint": "other.PrivateEndpoints",
+    "azurerm_public_ip": "networking.PublicIpAddresses",
+    "azurerm_redis_cache": "databases.CacheRedis",
+    "azurerm_resource_group": "general.ResourceGroups",
+    "azurerm_role_assignment": "identity.AzureADRolesAndAdministrators",
+    "azurerm_storage_account": "storage.StorageAccounts",
+    "azurerm_storage_container": "general.StorageContainer",
+    "azurerm_subnet": "networking.Subnet",
+    "azurerm_user_assigned_identity": "identity.ManagedIdentities",
+    "azurerm_virtual_network": "networking.VirtualNetworks",
+    "azurerm_virtual_network_gateway": "networking.VirtualNetworkGateways",
+}
+"""The closest `diagrams.azure.<module>.<class>` icon per azurerm type."""
+GENERIC_ICON = "general.Resource"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser(
         "diagram", help="draw a stack's architecture",
         description=(
-            "Write <out-dir>/<stack>.mmd (Mermaid) from the synthesized stack, and .dot, .svg and "
-            ".png when Graphviz is installed."
+            "Write <out-dir>/<stack>.mmd (Mermaid) from the synthesized stack, and <stack>.png with Azure "
+            "icons when the Python package 'diagrams' and Graphviz are installed."
         ),
     )
     command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
@@ -34,6 +186,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--out-dir", type=Path, default=Path("diagrams"), help="default: %(default)s")
     command.set_defaults(run=draw)
 
+
+# --- 1. the model ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Edge:
@@ -45,110 +199,555 @@ class Edge:
 @dataclass
 class Diagram:
     groups: dict[str, list[Resource]]
+    """Resource group name (or `<name> (other stack)`, or OTHER) -> its resources, in stack order."""
     edges: list[Edge]
+    loose: list[Resource] = field(default_factory=list)
+    """Drawn outside every group: the Deployer (`azurerm_client_config`)."""
+    owner: dict[str, str] = field(default_factory=dict)
+    """Address -> address of the resource it belongs to (a database's server, a secret's vault)."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """Address -> the name a person knows it by (Azure name, role name, "Deployer")."""
+
+    def group_of(self, address: str) -> str | None:
+        return next((g for g, members in self.groups.items() if any(r.address == address for r in members)), None)
 
 
-def build(stack: Stack) -> Diagram:
+def build(stack: Stack, roles: dict[str, str] | None = None) -> Diagram:
+    """The model of `stack`. `roles` maps role definition GUIDs to names (default: the built-in
+    roles this library assigns)."""
+    roles = _built_in_roles() if roles is None else roles
+    resources = list(stack.resources.values())
+    owner = {r.address: o for r in resources if (o := _owner(stack, r)) is not None}
+    groups, loose = _place(stack, owner)
+    titles = {r.address: _title(stack, r, roles) for r in resources}
+    edges: list[Edge] = []
+    for resource in resources:
+        for edge in _edges_of(stack, resource, roles, titles):
+            if edge not in edges and edge.source != edge.target:
+                edges.append(edge)
+    return Diagram(groups, edges, loose, owner, titles)
+
+
+def _built_in_roles() -> dict[str, str]:
+    # The construct classes are the one source of role GUIDs (the CLI starts jsii for them).
     from sigmatiq_infra.constructs.roles import BuiltInRole
 
-    roles = {role.guid: role.display_name for role in BuiltInRole}
-    group_names = {
-        r.address: r.name for r in stack.resources.values() if r.tf_type == "azurerm_resource_group"
-    }
-    groups: dict[str, list[Resource]] = defaultdict(list)
-    edges: list[Edge] = []
-    for resource in stack.resources.values():
-        group = resource.name if resource.tf_type == "azurerm_resource_group" else _group_of(
-            stack, resource, group_names,
-        )
-        groups[group].append(resource)
-        config = resource.config
-        if resource.tf_type == "azurerm_role_assignment":
-            principal, target = stack.referenced(config.get("principal_id")), stack.referenced(config.get("scope"))
-            role = roles.get(str(config.get("role_definition_id", "")).rsplit("/", 1)[-1], "role")
-            if principal:
-                edges.append(Edge(principal.address, resource.address, "holds"))
-            if target:
-                edges.append(Edge(resource.address, target.address, role))
-        if resource.tf_type == "azurerm_private_endpoint":
-            connection = config.get("private_service_connection", {})
-            target = stack.referenced(connection.get("private_connection_resource_id"))
-            if target:
-                edges.append(Edge(resource.address, target.address, "private link"))
-    return Diagram(dict(groups), edges)
+    return {role.guid: role.display_name for role in BuiltInRole}
 
+
+def references(value: Any, key: str = "", skip: frozenset[str] = NOT_CONFIGURATION) -> Iterator[tuple[str, str, str]]:
+    """(attribute key, address, referenced attribute) of every reference in `value`, in document
+    order; `key` is the innermost attribute name the reference sits under."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name not in skip:
+                yield from references(item, name, skip)
+    elif isinstance(value, list):
+        for item in value:
+            yield from references(item, key, skip)
+    elif isinstance(value, str) and "${" in value:
+        for match in REFERENCE.finditer(value):
+            yield key, match.group(1), match.group(2)
+
+
+def _targets(stack: Stack, value: Any) -> Iterator[Resource]:
+    """The resources of this stack that `value` references, each once, in order."""
+    seen: set[str] = set()
+    for _, address, _ in references(value):
+        if address in stack.resources and address not in seen:
+            seen.add(address)
+            yield stack.resources[address]
+
+
+def _owner(stack: Stack, resource: Resource) -> str | None:
+    """The resource `resource` belongs to: the first reference to another resource's `id` or
+    `name` (a database's `server_id`, a secret's `key_vault_id`, a role's `scope`, a record's
+    `zone_name`), top-level attributes first; else any reference; else, for a lookup nothing in
+    it points from (the registry's existence check), the first resource that references it."""
+    if resource.tf_type in LOOSE_TYPES or _is_group(resource):
+        return None
+    config = resource.config
+    top = {k: v for k, v in config.items() if isinstance(v, str)}
+    for candidates, identifying in ((top, True), (config, True), (config, False)):
+        for _, address, attribute in references(candidates):
+            target = stack.resources.get(address)
+            if target is None or target is resource or target.tf_type in LOOSE_TYPES:
+                continue
+            if not identifying or attribute in ("id", "name"):
+                return address
+    if not resource.data:
+        return None
+    for other in stack.resources.values():
+        # Preconditions count here: a lookup that only a precondition reads belongs with its reader.
+        readers = references(other.config, skip=NOT_CONFIGURATION - {"lifecycle"})
+        if other is not resource and any(address == resource.address for _, address, _ in readers):
+            return other.address
+    return None
+
+
+def _own_group(stack: Stack, resource: Resource) -> str | None:
+    """The resource group `resource` names itself: a group's own name, or `resource_group_name`
+    as a literal or as a reference to a resource group (created or looked up) of this stack."""
+    if resource.tf_type == "azurerm_resource_group":
+        return resource.name
+    value = resource.config.get("resource_group_name")
+    if isinstance(value, str) and "${" not in value:
+        return value
+    for target in _targets(stack, value):
+        if target.tf_type == "azurerm_resource_group":
+            return target.name
+    return None
+
+
+def _place(stack: Stack, owner: dict[str, str]) -> tuple[dict[str, list[Resource]], list[Resource]]:
+    """Every resource in its group: its own, else its owner's (recursively). Lookups of
+    resources outside this stack go into `<group> (other stack)`."""
+    own = {r.address: _own_group(stack, r) for r in stack.resources.values()}
+    created = {g for r in stack.resources.values() if not r.data and (g := own[r.address])}
+
+    def group_of(address: str, seen: frozenset[str] = frozenset()) -> str:
+        resource = stack.resources[address]
+        group = own[address]
+        if group is None and address in owner and owner[address] not in seen:
+            return group_of(owner[address], seen | {address})
+        if group is None:
+            return OTHER
+        return group if not resource.data or group in created else group + OTHER_STACK
+
+    groups: dict[str, list[Resource]] = {}
+    # This stack's resource groups first (in synth order), then looked-up ones, then OTHER.
+    for resource in stack.resources.values():
+        if resource.tf_type == "azurerm_resource_group" and not resource.data:
+            groups.setdefault(resource.name, [])
+    loose = []
+    for resource in stack.resources.values():
+        if resource.tf_type in LOOSE_TYPES:
+            loose.append(resource)
+        else:
+            groups.setdefault(group_of(resource.address), []).append(resource)
+    if OTHER in groups:
+        groups[OTHER] = groups.pop(OTHER)
+    return {g: members for g, members in groups.items() if members}, loose
+
+
+def _title(stack: Stack, resource: Resource, roles: dict[str, str]) -> str:
+    config = resource.config
+    if resource.tf_type == "azurerm_role_assignment":
+        literal = config.get("role_definition_name")
+        guid = str(config.get("role_definition_id", "")).rsplit("/", 1)[-1]
+        return literal if isinstance(literal, str) and "${" not in literal else roles.get(guid, "role")
+    if resource.tf_type == "azurerm_client_config":
+        return "Deployer"
+    name = config.get("name")
+    if isinstance(name, str) and "${" not in name:
+        return name
+    if isinstance(name, str):
+        # A name taken from another resource (the environment's default domain as a DNS zone).
+        for _, address, attribute in references(name):
+            if address in stack.resources and address != resource.address:
+                return f"{_title(stack, stack.resources[address], roles)} {attribute.replace('_', ' ')}"
+    path = config.get("//", {}).get("metadata", {}).get("path", "")
+    parts = [p for p in str(path).split("/")[1:] if p != "Resource"]
+    return parts[-1] if parts else resource.logical_id
+
+
+def kind_of(tf_type: str) -> str:
+    return KINDS.get(tf_type, tf_type.removeprefix("azurerm_").replace("_", " "))
+
+
+def _edges_of(stack: Stack, resource: Resource, roles: dict[str, str], titles: dict[str, str]) -> Iterator[Edge]:
+    config = resource.config
+    here = resource.address
+    if resource.tf_type == "azurerm_role_assignment":
+        # identity -> role -> target: the role node says who may do what, on which resource.
+        for principal in _targets(stack, config.get("principal_id")):
+            yield Edge(principal.address, here, "holds")
+        for target in _targets(stack, config.get("scope")):
+            yield Edge(here, target.address, titles[here])
+        return
+    if resource.tf_type == "azurerm_private_endpoint":
+        for target in _targets(stack, config.get("private_service_connection", {})):
+            yield Edge(here, target.address, "private link")
+    if resource.tf_type in SECRET_TYPES:
+        # A connection-string secret stands for the server it points at (its value is write-only).
+        for target in _targets(stack, {"value": config.get("value"), "value_wo": config.get("value_wo")}):
+            yield Edge(here, target.address, "stores URL of")
+    for key, address, _ in references(config):
+        if key in LINKS and address in stack.resources and stack.resources[address].tf_type not in LOOSE_TYPES:
+            yield Edge(here, address, LINKS[key])
+    yield from _app_edges(stack, resource)
+
+
+def _app_edges(stack: Stack, app: Resource) -> Iterator[Edge]:
+    """What a container app (or any resource with these blocks) pulls, reads and uses."""
+    config = app.config
+    linked: set[str] = {a for k, a, _ in references(config) if k in LINKS}
+    for registry in _blocks(config.get("registry")):
+        for target in _targets(stack, registry.get("server")):
+            linked.add(target.address)
+            yield Edge(app.address, target.address, "pulls from")
+    for secret in _blocks(config.get("secret")):
+        for target in _targets(stack, secret.get("key_vault_secret_id")):
+            vaults = [target] if target.tf_type in VAULT_TYPES else [
+                v for v in _targets(stack, target.config.get("key_vault_id")) if v.tf_type in VAULT_TYPES
+            ]
+            for vault in vaults:
+                linked.add(vault.address)
+                yield Edge(app.address, vault.address, "reads secrets")
+            if target.tf_type in SECRET_TYPES:
+                # Through the secret to the service its connection string names (PostgreSQL).
+                for used in _targets(stack, [target.config.get("value"), target.config.get("value_wo")]):
+                    if used.tf_type not in VAULT_TYPES:
+                        linked.add(used.address)
+                        yield Edge(app.address, used.address, "uses")
+        for used in _targets(stack, secret.get("value")):
+            linked.add(used.address)
+            yield Edge(app.address, used.address, "uses")
+    template = config.get("template") if isinstance(config.get("template"), dict) else {}
+    for container in _blocks(template.get("container")):
+        for variable in _blocks(container.get("env")):
+            for used in _targets(stack, variable.get("value")):
+                # AZURE_CLIENT_ID names the identity the app already "runs as": no second edge.
+                if used.address not in linked and used.tf_type not in LOOSE_TYPES:
+                    linked.add(used.address)
+                    yield Edge(app.address, used.address, "uses")
+
+
+def _blocks(value: Any) -> list[dict[str, Any]]:
+    """A nested block as cdktf writes it: one object, or a list of them."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, dict)]
+
+
+# --- 2. what is drawn --------------------------------------------------------------------------
+
+@dataclass
+class Node:
+    id: str
+    title: str
+    kind: str
+    tf_type: str
+    data: bool
+    notes: list[str] = field(default_factory=list)
+    """What was folded into it: `8 databases`, `2 secrets`."""
+
+
+@dataclass
+class Box:
+    id: str
+    label: str
+    nodes: list[str] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A drawn edge between two nodes; `tail_box`/`head_box` when it stands for every member of
+    a nested box (Graphviz clips it at the box, Mermaid starts it at the subgraph)."""
+
+    source: str
+    target: str
+    label: str
+    dotted: bool = False
+    tail_box: str | None = None
+    head_box: str | None = None
+
+
+@dataclass
+class View:
+    boxes: list[Box]
+    loose: list[str]
+    nodes: dict[str, Node]
+    lines: list[Line]
+
+
+def node_id(address: str) -> str:
+    """A Mermaid- and Graphviz-safe id: `n_` and the address with `[^A-Za-z0-9_]` as `_`."""
+    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", address)
+
+
+def view(diagram: Diagram, fold: bool) -> View:
+    """Boxes, nodes and lines to draw. With `fold`, DETAIL_TYPES become notes on their owner."""
+    resources = {r.address: r for members in diagram.groups.values() for r in members}
+    resources |= {r.address: r for r in diagram.loose}
+
+    def shown(address: str) -> str:
+        """The node that stands for `address` (its owner's, for a folded detail)."""
+        seen = {address}
+        while fold and resources[address].tf_type in DETAIL_TYPES and address in diagram.owner:
+            address = diagram.owner[address]
+            if address in seen:
+                break
+            seen.add(address)
+        return address
+
+    nodes: dict[str, Node] = {}
+    boxes: list[Box] = []
+    for group, members in diagram.groups.items():
+        box = Box(node_id("group " + group), group)
+        drawn = [r for r in members if shown(r.address) == r.address and not (fold and _is_group(r))]
+        by_type: dict[str, list[Resource]] = defaultdict(list)
+        for resource in drawn:
+            by_type[resource.tf_type].append(resource)
+        for resource in drawn:
+            nodes[resource.address] = Node(
+                node_id(resource.address), diagram.titles[resource.address], kind_of(resource.tf_type),
+                resource.tf_type, resource.data,
+            )
+            same = by_type[resource.tf_type]
+            if len(same) < SET_SIZE:
+                box.nodes.append(resource.address)
+            elif resource is same[0]:
+                label = f"{_plural(kind_of(resource.tf_type), len(same))}"
+                box.boxes.append(Box(node_id(f"set {group} {resource.tf_type}"), label, [r.address for r in same]))
+        boxes.append(box)
+    loose = [r.address for r in diagram.loose]
+    for resource in diagram.loose:
+        nodes[resource.address] = Node(
+            node_id(resource.address), diagram.titles[resource.address], kind_of(resource.tf_type),
+            resource.tf_type, resource.data,
+        )
+    if fold:
+        _add_notes(diagram, resources, shown, nodes, boxes)
+    lines = _lines(diagram, resources, shown, nodes, fold)
+    return View(boxes, loose, nodes, _merge_shared(lines, boxes))
+
+
+def _is_group(resource: Resource) -> bool:
+    return resource.tf_type == "azurerm_resource_group"
+
+
+def _plural(kind: str, count: int) -> str:
+    if count == 1:
+        return f"1 {kind}"
+    return f"{count} {kind}es" if kind.endswith(("s", "x", "sh")) else f"{count} {kind}s"
+
+
+def _add_notes(diagram: Diagram, resources: dict[str, Resource], shown: Callable[[str], str],
+               nodes: dict[str, Node], boxes: list[Box]) -> None:
+    """Folded details as counted notes on the node (or resource group box) standing for them."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for address, resource in resources.items():
+        holder = shown(address)
+        if holder != address:
+            counts[holder][resource.tf_type] += 1
+    by_group = {box.label: box for box in boxes}
+    for holder, counter in counts.items():
+        notes = [_plural(kind_of(t), n) for t, n in counter.items()]
+        if holder in nodes:
+            nodes[holder].notes = notes
+        elif _is_group(resources[holder]):
+            box = by_group.get(diagram.group_of(holder) or "")
+            if box is not None:
+                box.notes = notes
+
+
+def _lines(diagram: Diagram, resources: dict[str, Resource], shown: Callable[[str], str],
+           nodes: dict[str, Node], fold: bool) -> list[Line]:
+    lines: list[Line] = []
+    for edge in diagram.edges:
+        source, target = shown(edge.source), shown(edge.target)
+        line = Line(source, target, edge.label)
+        if source != target and source in nodes and target in nodes and line not in lines:
+            lines.append(line)
+    if not fold:
+        # A resource placed only through its owner, and with no edge to it, hangs on it dotted.
+        linked = {(e.source, e.target) for e in diagram.edges} | {(e.target, e.source) for e in diagram.edges}
+        for address, owner in diagram.owner.items():
+            placed_by_owner = resources[address].config.get("resource_group_name") is None
+            if placed_by_owner and (address, owner) not in linked and address in nodes and owner in nodes:
+                lines.append(Line(address, owner, "", dotted=True))
+    return lines
+
+
+def _merge_shared(lines: list[Line], boxes: list[Box]) -> list[Line]:
+    """An edge that every member of a nested box has (same label, same other end) is drawn once
+    from (or to) the box: five apps "runs in" the environment is one arrow, not five."""
+    for box in (inner for outer in boxes for inner in outer.boxes):
+        members = box.nodes
+        for outgoing in (True, False):
+            ends: dict[tuple[str, str, bool], list[Line]] = defaultdict(list)
+            for line in lines:
+                if line.tail_box or line.head_box:
+                    continue
+                near, far = (line.source, line.target) if outgoing else (line.target, line.source)
+                if near in members and far not in members:
+                    ends[(far, line.label, line.dotted)].append(line)
+            for (far, label, dotted), shared in ends.items():
+                if len({(line.source if outgoing else line.target) for line in shared}) < len(members):
+                    continue
+                first = lines.index(shared[0])
+                # From the middle member, so the arrows leave the box's middle, not its top corner.
+                middle = members[len(members) // 2]
+                merged = Line(middle, far, label, dotted, tail_box=box.id) if outgoing else Line(
+                    far, middle, label, dotted, head_box=box.id)
+                lines = [line for line in lines if line not in shared]
+                lines.insert(min(first, len(lines)), merged)
+    return lines
+
+
+# --- 3a. Mermaid -------------------------------------------------------------------------------
 
 def mermaid(stack: Stack, diagram: Diagram) -> str:
+    """Mermaid flowchart text: one subgraph per resource group, every resource as a node."""
+    drawn = view(diagram, fold=False)
     lines = ["flowchart LR", f"  %% stack {stack.name}, generated by sigmatiq-infra diagram"]
-    for group, resources in diagram.groups.items():
-        lines.append(f'  subgraph {_id("group " + group)}["{_text(group)}"]')
-        for resource in resources:
-            shape = ('[/"', '"/]') if resource.data else ('["', '"]')
-            label = f"{_text(resource.name)}<br/><small>{resource.tf_type.removeprefix('azurerm_')}</small>"
-            lines.append(f"    {_id(resource.address)}{shape[0]}{label}{shape[1]}")
+
+    def node_line(address: str, indent: str) -> str:
+        node = drawn.nodes[address]
+        # Lookups (data sources) are parallelograms: they are read here, not created.
+        left, right = ('[/"', '"/]') if node.data else ('["', '"]')
+        return f"{indent}{node.id}{left}{_text(node.title)}<br/><small>{_text(node.kind)}</small>{right}"
+
+    for address in drawn.loose:
+        lines.append(node_line(address, "  "))
+    for box in drawn.boxes:
+        lines.append(f'  subgraph {box.id}["{_text(box.label)}"]')
+        lines.extend(node_line(address, "    ") for address in box.nodes)
+        for inner in box.boxes:
+            lines.append(f'    subgraph {inner.id}["{_text(inner.label)}"]')
+            lines.extend(node_line(address, "      ") for address in inner.nodes)
+            lines.append("    end")
         lines.append("  end")
-    for edge in diagram.edges:
-        lines.append(f"  {_id(edge.source)} -->|{_text(edge.label)}| {_id(edge.target)}")
+    for line in drawn.lines:
+        source = line.tail_box or drawn.nodes[line.source].id
+        target = line.head_box or drawn.nodes[line.target].id
+        arrow = "-.-" if line.dotted else f"-->|{_text(line.label)}|"
+        lines.append(f"  {source} {arrow} {target}")
     return "\n".join(lines) + "\n"
 
 
-def dot(stack: Stack, diagram: Diagram) -> str:
-    lines = [f'digraph "{stack.name}" {{', "  rankdir=LR; node [shape=box, fontsize=10];"]
-    for index, (group, resources) in enumerate(diagram.groups.items()):
-        lines.append(f'  subgraph cluster_{index} {{ label="{_text(group)}";')
-        for resource in resources:
-            style = ', style=dashed' if resource.data else ""
-            label = f"{_text(resource.name)}\\n{resource.tf_type.removeprefix('azurerm_')}"
-            lines.append(f'    {_id(resource.address)} [label="{label}"{style}];')
-        lines.append("  }")
-    for edge in diagram.edges:
-        lines.append(f'  {_id(edge.source)} -> {_id(edge.target)} [label="{_text(edge.label)}"];')
-    return "\n".join(lines) + "\n}\n"
+def _text(text: str) -> str:
+    """Label text Mermaid cannot misread (quotes end a label, angle brackets start HTML)."""
+    return text.replace('"', "'").replace("<", "(").replace(">", ")")
 
+
+# --- 3b. the picture (diagrams + Graphviz) -----------------------------------------------------
+
+def picture_tools() -> tuple[ModuleType | None, str]:
+    """The `diagrams` package when it and Graphviz's `dot` are both usable, else why not (one
+    line, with the command that fixes it)."""
+    try:
+        library = importlib.import_module("diagrams")
+    except ImportError:
+        return None, "the Python package 'diagrams' is not installed (pip install diagrams)"
+    if shutil.which("dot") is None:
+        return None, "Graphviz's 'dot' is not on PATH (apt-get install graphviz)"
+    return library, ""
+
+
+GRAPH = {
+    "pad": "0.4", "nodesep": "0.35", "ranksep": "1.1", "splines": "spline", "compound": "true",
+    "newrank": "true", "fontsize": "22", "labelloc": "t", "labeljust": "l", "outputorder": "edgesfirst",
+}
+"""Left to right; curved splines (Graphviz's orthogonal edges misplace edge labels); `compound`
+for edges from a nested box; edges drawn under the nodes."""
+NODE = {"shape": "plain", "fixedsize": "false", "fontsize": "12"}
+EDGE = {"fontsize": "10", "color": "#7B8894", "fontcolor": "#4A5560", "arrowsize": "0.7"}
+STRUCTURE = frozenset({"in subnet", "in network", "filtered by", "DNS record in", "in zone", "DNS via"})
+"""Network wiring: drawn light, and left out of the ranking, so the picture is laid out by what
+the apps use."""
+STRUCTURE_STYLE = {"style": "dashed", "color": "#B5BEC6", "fontcolor": "#8A949C"}
+BOX_COLORS = ("#EEF6FC", "#FFFFFF")
+"""Resource group boxes light blue, nested kind boxes white: two levels read apart at a glance."""
+
+
+def render_png(stack: Stack, diagram: Diagram, target: Path, library: ModuleType) -> None:
+    """Write `target` (a PNG): Azure icons, a box per resource group, left to right.
+
+    Nodes are HTML-like tables (icon over name over kind) instead of `diagrams`' fixed-size icon
+    boxes, whose labels spill over their neighbours when the Azure name is long; Graphviz sizes
+    a table to its text, so nothing overlaps. Every id is fixed (no random node ids), so the
+    same stack gives the same picture."""
+    drawn = view(diagram, fold=True)
+    icons = Path(library.__file__).resolve().parent.parent
+    stem = target.with_suffix("")
+    with library.Diagram(f"{stack.name} stack", filename=str(stem), outformat="png", show=False, direction="LR",
+                 graph_attr=GRAPH, node_attr=NODE, edge_attr=EDGE):
+        def draw_node(address: str) -> None:
+            node = drawn.nodes[address]
+            icon_class = _icon_class(node.tf_type)
+            icon = icons / icon_class._icon_dir / icon_class._icon
+            icon_class(_html_label(node, icon), nodeid=node.id, image="", shape="plain")
+
+        def draw_box(box: Box, depth: int) -> None:
+            label = box.label + "".join(f" · {note}" for note in box.notes)
+            cluster = library.Cluster(label, graph_attr={
+                "bgcolor": BOX_COLORS[depth % 2], "fontsize": "16" if depth == 0 else "12",
+                "style": "rounded,dashed" if box.label.endswith(OTHER_STACK) else "rounded",
+                "margin": "14",
+            })
+            cluster.dot.name = "cluster_" + box.id  # unique (two groups may both have "5 container apps")
+            with cluster:
+                for address in box.nodes:
+                    draw_node(address)
+                for inner in box.boxes:
+                    draw_box(inner, depth + 1)
+
+        for address in drawn.loose:
+            draw_node(address)
+        for box in drawn.boxes:
+            draw_box(box, 0)
+        picture = library.getdiagram()
+        for line in drawn.lines:
+            attrs = {"label": f" {line.label} " if line.label else ""}
+            if line.tail_box:
+                attrs["ltail"] = "cluster_" + line.tail_box
+            if line.head_box:
+                attrs["lhead"] = "cluster_" + line.head_box
+            if line.dotted:
+                attrs["style"] = "dashed"
+            if line.label in STRUCTURE:
+                attrs |= STRUCTURE_STYLE
+            picture.dot.edge(drawn.nodes[line.source].id, drawn.nodes[line.target].id,
+                             **library.Edge(forward=True, **attrs).attrs)
+
+
+def _icon_class(tf_type: str) -> type:
+    module, name = ICONS.get(tf_type, GENERIC_ICON).split(".")
+    return getattr(importlib.import_module(f"diagrams.azure.{module}"), name)
+
+
+def _html_label(node: Node, icon: Path) -> str:
+    rows = [
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="48" HEIGHT="48"><IMG SRC="{html.escape(str(icon))}" SCALE="TRUE"/></TD></TR>',
+        f"<TR><TD><B>{html.escape(node.title)}</B></TD></TR>",
+        f'<TR><TD><FONT POINT-SIZE="10" COLOR="#5A6570">{html.escape(node.kind)}</FONT></TD></TR>',
+    ]
+    if node.notes:
+        notes = html.escape(", ".join(node.notes))
+        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="#5A6570">{notes}</FONT></TD></TR>')
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+
+
+# --- the command -------------------------------------------------------------------------------
 
 def draw(arguments: argparse.Namespace) -> int:
     stack = load_stack(arguments.stack, arguments.out)
     diagram = build(stack)
     out_dir: Path = arguments.out_dir
+    mmd, png = out_dir / f"{stack.name}.mmd", out_dir / f"{stack.name}.png"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        written = [out_dir / f"{stack.name}.mmd"]
-        written[0].write_text(mermaid(stack, diagram))
-        if shutil.which("dot"):
-            source = out_dir / f"{stack.name}.dot"
-            source.write_text(dot(stack, diagram))
-            written.append(source)
-            for fmt in ("svg", "png"):
-                target = out_dir / f"{stack.name}.{fmt}"
-                subprocess.run(["dot", f"-T{fmt}", str(source), "-o", str(target)], check=True)
-                written.append(target)
+        mmd.write_text(mermaid(stack, diagram))
     except OSError as problem:
         raise CliError(
             f"diagram: cannot write to {out_dir} ({problem.strerror}). Fix: pass a writable --out-dir.",
             exit_code=1,
         ) from None
-    except subprocess.CalledProcessError as problem:
-        raise CliError(f"diagram: Graphviz failed ({problem}).", exit_code=1) from None
-    count = sum(len(r) for r in diagram.groups.values())
+    written = [mmd]
+    library, missing = picture_tools()
+    if library is not None:
+        try:
+            render_png(stack, diagram, png, library)
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as problem:
+            # graphviz raises CalledProcessError when dot fails, ExecutableNotFound (a RuntimeError)
+            # when it vanished; either way the Mermaid file is there.
+            raise CliError(f"diagram: Graphviz could not draw {png} ({problem}); {mmd} is written.", 1) from None
+        written.append(png)
+    count = sum(len(members) for members in diagram.groups.values()) + len(diagram.loose)
     print(f"{stack.name}: {count} resources in {len(diagram.groups)} groups -> {', '.join(map(str, written))}")
-    if len(written) == 1:
-        print("(install Graphviz for SVG and PNG: apt-get install graphviz)")
+    if library is None:
+        print(f"no picture: {missing}; then run this again for {png} with Azure icons.")
     return 0
-
-
-def _group_of(stack: Stack, resource: Resource, group_names: dict[str, str]) -> str:
-    value = resource.config.get("resource_group_name")
-    if isinstance(value, str) and "${" not in value:
-        return value
-    referenced = stack.referenced(value)
-    if referenced is not None and referenced.address in group_names:
-        return group_names[referenced.address]
-    return OTHER
-
-
-def _id(text: str) -> str:
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", text)
-
-
-def _text(text: str) -> str:
-    return text.replace('"', "'").replace("<", "(").replace(">", ")")

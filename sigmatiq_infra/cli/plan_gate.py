@@ -34,7 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def gate(arguments: argparse.Namespace) -> int:
     from sigmatiq_infra import deployed, plan_gate
-    from sigmatiq_infra.constructs._primary import resource_facts
+    from sigmatiq_infra.constructs import resource_facts
     from sigmatiq_infra.settings import load
 
     settings = load()

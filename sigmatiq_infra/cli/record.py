@@ -31,7 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def record(arguments: argparse.Namespace) -> int:
-    from sigmatiq_infra.constructs._primary import resource_facts
+    from sigmatiq_infra.constructs import resource_facts
     from sigmatiq_infra.deployed import record_from_state
 
     try:

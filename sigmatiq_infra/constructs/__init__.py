@@ -3,10 +3,7 @@
 Nothing here knows about Sigmatiq; the platform's values live in `sigmatiq_infra.settings`.
 """
 
-from sigmatiq_infra._bindings import load_lean
-
-load_lean()  # before any azurerm submodule is imported
-
+from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
 from sigmatiq_infra.constructs.app_configuration import AppConfiguration, AppConfigurationProps
 from sigmatiq_infra.constructs.container_app import ContainerApp, ContainerAppProps
 from sigmatiq_infra.constructs.container_app_environment import (
@@ -62,6 +59,19 @@ from sigmatiq_infra.constructs.storage_account import StorageAccount, StorageAcc
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
 
+
+def resource_facts() -> dict[str, ResourceFacts]:
+    """Every construct class's facts, by Terraform type."""
+    found: dict[str, ResourceFacts] = {}
+    pending: list[type] = [PrimaryResource]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        for facts in cls.__dict__.get("facts", ()):
+            found[facts.terraform_type] = facts
+    return found
+
+
 __all__ = [
     "AppConfiguration",
     "AppConfigurationProps",
@@ -98,6 +108,7 @@ __all__ = [
     "PrivateNetwork",
     "RedisCache",
     "RedisCacheProps",
+    "ResourceFacts",
     "ResourceGroup",
     "ResourceGroupProps",
     "RootCertificate",
@@ -115,4 +126,5 @@ __all__ = [
     "VpnGatewayProps",
     "WriteOnlySecret",
     "grant",
+    "resource_facts",
 ]

@@ -26,20 +26,6 @@ class ResourceFacts:
     state); the plan gate refuses both for such resources."""
 
 
-def resource_facts() -> dict[str, ResourceFacts]:
-    """Every construct class's facts, by Terraform type (imports the construct modules)."""
-    import sigmatiq_infra.constructs  # noqa: F401  (every construct class is defined there)
-
-    found: dict[str, ResourceFacts] = {}
-    pending: list[type] = [PrimaryResource]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        for facts in cls.__dict__.get("facts", ()):
-            found[facts.terraform_type] = facts
-    return found
-
-
 class ResourceAttribute(Generic[T]):
     """An attribute of a construct's primary resource (or data source): a Terraform
     reference, read on first use, because each read is a jsii round trip and many are

@@ -1,9 +1,5 @@
 """Sigmatiq's stacks: thin assemblies of `sigmatiq_infra.constructs` driven by settings."""
 
-from sigmatiq_infra._bindings import load_lean
-
-load_lean()  # before any azurerm submodule is imported
-
 from sigmatiq_infra.stacks.base import AzureStack
 from sigmatiq_infra.stacks.environment import EnvironmentStack
 from sigmatiq_infra.stacks.shared import SharedStack

@@ -1,0 +1,127 @@
+"""`python -m sigmatiq_infra.prepare`: build, once per machine, what the fast runtime uses.
+
+- the direct jsii kernel: a copy of the installed jsii's `lib/program.js` (`_kernel`);
+- the lean azurerm bindings: a copy of the provider package tarball whose `index.js`
+  requires its modules lazily (`_bindings`);
+- the optimized bytecode (`-O`) of every module a synth loads, since cdktf.json runs the app
+  with `python -O` and Python would otherwise compile the large binding modules on the fly.
+
+Everything goes to the cache folder (`SIGMATIQ_CACHE_DIR`, else `~/.cache/sigmatiq-infra`,
+about 40 MB) and is safe to build again or from several processes at once. Nothing imports
+this module at run time; `bin/setup` runs it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import py_compile
+import shutil
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from sigmatiq_infra import _bindings, _kernel
+
+
+def build_direct_kernel() -> Path:
+    """The kernel copy for the installed jsii (built unless it is there); its program.js."""
+    node, program = _kernel.kernel_copy()
+    if node.exists() and program.exists():
+        return program
+    target = program.parents[1]
+    embedded = _kernel.embedded_runtime()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".partial-"))
+    try:
+        for source in embedded.iterdir():  # jsii's own layout: `lib__program.js` is lib/program.js
+            if source.name.startswith("__") or "__" not in source.name:
+                continue
+            relative = source.name.replace("__", "/", 1)
+            content = source.read_bytes()
+            if relative == "lib/program.js":
+                content = _kernel.direct_program(content)
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            (staging / relative).write_bytes(content)
+        wrapper = staging / "bin" / "node"
+        wrapper.parent.mkdir(parents=True, exist_ok=True)
+        wrapper.write_text(_kernel.NODE_WRAPPER)
+        wrapper.chmod(0o755)
+        if not (staging / "lib" / "program.js").exists():
+            raise ValueError(f"{embedded} has no lib__program.js")
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if not target.exists():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return program
+
+
+def build_lazy_bindings() -> Path:
+    """The provider tarball with a lazy `lib/index.js` (built unless it is there)."""
+    original = _bindings.assembly_tarball()
+    if original is None:
+        raise OSError(f"{_bindings.PACKAGE} is not installed")
+    target = _bindings.lazy_tarball_path(original)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
+    os.close(handle)
+    try:
+        with tarfile.open(original, "r:gz") as source, tarfile.open(partial, "w:gz", compresslevel=1) as copy:
+            rewritten = False
+            for member in source:
+                data = source.extractfile(member) if member.isfile() else None
+                if member.name == _bindings.INDEX and data is not None:
+                    content = _bindings.lazy_index(data.read())
+                    member.size = len(content)
+                    data = io.BytesIO(content)
+                    rewritten = True
+                copy.addfile(member, data)
+            if not rewritten:
+                raise ValueError(f"{original.name} has no {_bindings.INDEX}")
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return target
+
+
+def compile_optimized() -> int:
+    """Write `-O` bytecode for every module a synth loads; returns how many were compiled."""
+    from sigmatiq_infra import runtime
+
+    runtime.enable(quiet=True)
+    import sigmatiq_infra.app
+    import sigmatiq_infra.stacks  # noqa: F401  (everything a synth imports)
+
+    sources = {
+        module.__file__ for module in list(sys.modules.values())
+        if getattr(module, "__file__", None) and module.__file__.endswith(".py")
+    }
+    compiled = 0
+    for source in sorted(sources):
+        try:
+            py_compile.compile(source, optimize=1, doraise=True)
+            compiled += 1
+        except (py_compile.PyCompileError, OSError):
+            continue  # a read-only location: the module is compiled in memory instead
+    return compiled
+
+
+def main() -> int:
+    for what, build in (("direct jsii kernel", build_direct_kernel), ("lean azurerm bindings", build_lazy_bindings)):
+        try:
+            print(f"{what}: {build()}")
+        except (OSError, ValueError, tarfile.TarError) as problem:
+            print(f"{what}: not prepared ({problem}); the fast runtime runs without it", file=sys.stderr)
+    print(f"optimized bytecode: {compile_optimized()} modules")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Recognizing cdktf tokens (values known only at deploy time) in Python, without jsii."""
+
+from __future__ import annotations
+
+import re
+import struct
+from typing import Any
+
+_STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
+_NUMBER_TOKEN_MARKER = 0xFDFF  # the top 16 bits of a number cdktf encodes a token in
+
+
+def is_token(value: Any) -> bool:
+    """True when `value` is (or contains) a cdktf token, i.e. unknown until apply.
+
+    The same answer as `cdktf.Token.is_unresolved` for strings and numbers (tested), worked
+    out in Python: validation asks this for nearly every prop, and a call into jsii each
+    time would cost a round trip to Node.js.
+    """
+    if isinstance(value, str):
+        return _STRING_TOKEN.search(value) is not None
+    if isinstance(value, float):
+        return struct.unpack(">Q", struct.pack(">d", value))[0] >> 48 == _NUMBER_TOKEN_MARKER
+    return False
