@@ -117,7 +117,7 @@ class SharedSettings:
 @dataclass(frozen=True)
 class PostgresSettings:
     name: str
-    sku_name: str
+    sku: str
     version: str = "16"
     storage_mb: int = 32768
     backup_retention_days: int = 7
@@ -142,7 +142,7 @@ class RedisSettings:
     name: str
     service: str = "azure-cache-for-redis"
     """`azure-cache-for-redis` (retires 2028-09-30) or `managed-redis` (its successor)."""
-    sku_name: str = "Basic"
+    sku: str = "Basic"
     """`Basic`/`Standard`/`Premium` for Azure Cache for Redis; e.g. `Balanced_B1` for
     Azure Managed Redis."""
     capacity: int = 0
@@ -311,7 +311,7 @@ BETA = EnvironmentSettings(
     apps_resource_group="rg-trading-beta-apps",
     postgres=PostgresSettings(
         name="psql-trading-beta",
-        sku_name="B_Standard_B1ms",
+        sku="B_Standard_B1ms",
         version="16",
         storage_mb=32768,
         backup_retention_days=7,
@@ -327,7 +327,7 @@ BETA = EnvironmentSettings(
         connection_database="sigmatiq_core",
     ),
     # The -1023 suffix: Azure keeps soft-deleted vault/cache/store names reserved.
-    redis=RedisSettings(name="redis-trading-beta-1023", sku_name="Basic", capacity=0, public_access=True),
+    redis=RedisSettings(name="redis-trading-beta-1023", sku="Basic", capacity=0, public_access=True),
     identity="mi-trading-beta",
     key_vault=KeyVaultSettings(
         name="kv-trading-beta-1023", soft_delete_days=7, purge_protection=False, public_access=True,
@@ -354,7 +354,7 @@ PROD = EnvironmentSettings(
     apps_resource_group="rg-trading-prod-apps",
     postgres=PostgresSettings(
         name="psql-trading-prod",
-        sku_name="GP_Standard_D2ds_v4",
+        sku="GP_Standard_D2ds_v4",
         version="16",
         storage_mb=65536,
         backup_retention_days=14,
@@ -366,7 +366,7 @@ PROD = EnvironmentSettings(
         connection_database="sigmatiq_core",
     ),
     redis=RedisSettings(
-        name="redis-trading-prod", service="azure-cache-for-redis", sku_name="Premium", capacity=1,
+        name="redis-trading-prod", service="azure-cache-for-redis", sku="Premium", capacity=1,
     ),
     identity="mi-trading-prod",
     key_vault=KeyVaultSettings(name="kv-trading-prod", soft_delete_days=90, purge_protection=True),

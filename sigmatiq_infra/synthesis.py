@@ -67,6 +67,11 @@ class App(_cdktf.App):
         """Every problem (and warning) recorded so far."""
         return self.__dict__[PROBLEM_LOG]
 
+    @property
+    def problem_log(self) -> ProblemLog:
+        """The same log, under the name validators look for."""
+        return self.__dict__[PROBLEM_LOG]
+
     def add_check(self, check: Check) -> None:
         """Run `check` on the synthesized files before they are moved into place."""
         self.__dict__["_sigmatiq_checks"].append(check)

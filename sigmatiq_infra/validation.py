@@ -454,7 +454,8 @@ class Validator:
             return self._log_given
         if isinstance(self.where, str) or callable(self.where):
             return None
-        return self.where.__dict__.get(PROBLEM_LOG)
+        # Constructs of this library (and the App) say where their app's problems go.
+        return getattr(self.where, "problem_log", None)
 
 
 MAX_TAGS = 50

@@ -16,7 +16,7 @@ import pytest
 from sigmatiq_infra import runtime
 from sigmatiq_infra.app import build_app
 from sigmatiq_infra.settings import Settings, load
-from sigmatiq_infra.validation import PROBLEM_LOG, ValidationError
+from sigmatiq_infra.validation import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -72,7 +72,7 @@ def error_of(build, scope=None) -> str:
     except ValidationError as error:
         return str(error)
     holder = scope if scope is not None else result
-    log = getattr(holder, "__dict__", {}).get(PROBLEM_LOG)
+    log = getattr(holder, "problem_log", None)  # the App, a stack or a library construct
     assert log is not None and log.problems, f"no problem was reported by {build}"
     message = "\n".join(log.problems)
     log.problems.clear()
@@ -81,7 +81,9 @@ def error_of(build, scope=None) -> str:
 
 def recorded(scope) -> list[str]:
     """The problems recorded so far in the app of `scope` (a construct or stack)."""
-    return list(scope.__dict__[PROBLEM_LOG].problems)
+    from sigmatiq_infra.constructs._context import problem_log  # here: jsii starts after pytest_configure
+
+    return list(problem_log(scope).problems)
 
 
 def synth(settings: Settings, outdir: Path) -> dict[str, Synth]:
@@ -226,7 +228,7 @@ def variant_settings() -> dict[str, Settings]:
         "remote-state": load(environ={**ISOLATED, "SIGMATIQ_REMOTE_STATE": "1"}),
         "prod-bootstrap": load(environ={**ISOLATED, "SIGMATIQ_PROD_BOOTSTRAP": "1"}),
         "managed-redis": with_prod(dataclasses.replace(
-            prod, redis=dataclasses.replace(prod.redis, service="managed-redis", sku_name="Balanced_B5"),
+            prod, redis=dataclasses.replace(prod.redis, service="managed-redis", sku="Balanced_B5"),
         )),
         "adoption-with-subscription": load(
             environ={**ISOLATED, "ARM_SUBSCRIPTION_ID": "11111111-2222-3333-4444-555555555555"},

@@ -173,14 +173,14 @@ def test_the_wheel_and_sdist_carry_the_package_types_version_license_and_readme(
     assert "Version: 0.1.0" in metadata
     assert "License-Expression: MIT" in metadata
     assert "Description-Content-Type: text/markdown" in metadata
-    assert "## Using the constructs in your own project" in metadata
+    assert "## Using the library" in metadata
     entry_points = zipfile.ZipFile(wheel).read("sigmatiq_infra-0.1.0.dist-info/entry_points.txt").decode()
     assert "sigmatiq-infra = sigmatiq_infra.cli:main" in entry_points
 
 
 def readme_example() -> str:
     text = (ROOT / "README.md").read_text()
-    section = text.split("## Using the constructs in your own project", 1)[1]
+    section = text.split("### An own app", 1)[1]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 

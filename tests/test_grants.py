@@ -33,4 +33,13 @@ def test_built_in_roles_carry_azure_role_definition_guids():
         "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
         "App Configuration Data Reader": "516239f1-63e1-4d78-a4de-a74fb236a071",
         "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        "App Configuration Data Owner": "5ae67dd6-50cb-40e7-96ff-dc2bfa4b606b",
+        "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
+        "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+        "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+        "Key Vault Reader": "21090545-7ca7-4776-b22c-e363652d74d2",
+        "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
+        "Monitoring Reader": "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
+        "Log Analytics Reader": "73c42c96-874c-492b-b04d-ab87d138a893",
     }

@@ -14,6 +14,7 @@ from sigmatiq_infra.constructs import (
     KeyVault,
     KeyVaultProps,
     PrivateDnsZones,
+    PrivateDnsZonesProps,
     PrivateNetwork,
     ResourceGroup,
     ResourceGroupProps,
@@ -133,7 +134,7 @@ def private_stack(outdir):
     vnet = VirtualNetwork(stack, "Net", VirtualNetworkProps("vnet-private", group, "10.9.0.0/16", [
         SubnetSpec("snet-pe", "10.9.1.0/24", SubnetRole.PRIVATE_ENDPOINTS),
     ]))
-    zones = PrivateDnsZones(stack, "Zones", resource_group=group, virtual_network=vnet)
+    zones = PrivateDnsZones(stack, "Zones", PrivateDnsZonesProps(group, vnet))
     return app, stack, group, PrivateNetwork(vnet, zones)
 
 
@@ -325,11 +326,11 @@ def test_managed_redis_rejects_a_sku_that_does_not_exist(stack, group):
         "Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)."
     )
     assert error_of(lambda: ManagedRedis(stack, "Cache", ManagedRedisProps(
-        "redis-test", group, sku_name="Premium_P1",
-    ))) == f"ManagedRedis 'test/Cache': sku_name 'Premium_P1' is not supported. {allowed}"
+        "redis-test", group, sku="Premium_P1",
+    ))) == f"ManagedRedis 'test/Cache': sku 'Premium_P1' is not supported. {allowed}"
     # A size Azure does not sell, though shaped like one, is refused too; a near miss gets a hint.
     assert error_of(lambda: ManagedRedis(stack, "Cache2", ManagedRedisProps(
-        "redis-test2", group, sku_name="Balanced_B2",
+        "redis-test2", group, sku="Balanced_B2",
     ))) == (
-        f"ManagedRedis 'test/Cache2': sku_name 'Balanced_B2' is not supported (did you mean 'Balanced_B20'?). {allowed}"
+        f"ManagedRedis 'test/Cache2': sku 'Balanced_B2' is not supported (did you mean 'Balanced_B20'?). {allowed}"
     )

@@ -319,7 +319,7 @@ def variant(tmp_path_factory, root_certificate):
     prod = dataclasses.replace(
         prod,
         postgres=dataclasses.replace(prod.postgres, high_availability_mode="ZoneRedundant"),
-        redis=dataclasses.replace(prod.redis, service="managed-redis", sku_name="Balanced_B1"),
+        redis=dataclasses.replace(prod.redis, service="managed-redis", sku="Balanced_B1"),
         network=dataclasses.replace(
             prod.network, public_app_ingress=True,
             public_app_ingress_reason="Partners call the APIs from the internet during the pilot.",

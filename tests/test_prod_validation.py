@@ -17,6 +17,7 @@ from sigmatiq_infra.constructs import (
     KeyVault,
     KeyVaultProps,
     PrivateDnsZones,
+    PrivateDnsZonesProps,
     PrivateNetwork,
     RootCertificate,
     SubnetRole,
@@ -221,13 +222,13 @@ def test_fails_when_the_inbound_ip_is_one_azure_reserves(stack, group):
 @pytest.fixture
 def private_network(stack, group):
     network = vnet(stack, group, PE)
-    zones = PrivateDnsZones(stack, "Zones", resource_group=group, virtual_network=network)
+    zones = PrivateDnsZones(stack, "Zones", PrivateDnsZonesProps(group, network))
     return PrivateNetwork(network, zones)
 
 
 def test_a_basic_registry_cannot_have_a_private_endpoint(stack, group, private_network):
     registry = ContainerRegistry(stack, "Registry", ContainerRegistryProps(
-        "acrtest1", group, public_network_access_enabled=True,
+        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
     ))
     assert error_of(lambda: registry.add_private_endpoint(private_network), scope=registry).splitlines() == [
         "ContainerRegistry 'test/Registry': sku 'Basic' cannot have a private endpoint. Allowed: "

@@ -219,7 +219,7 @@ def test_fails_when_high_availability_is_asked_of_a_burstable_server(stack, grou
     assert message == (
         "PostgresServer 'test/Db': high_availability_mode 'ZoneRedundant' is not available on "
         "the Burstable SKU 'B_Standard_B1ms'. Allowed: high availability on General Purpose "
-        "(GP_) or Memory Optimized (MO_) SKUs. Fix: choose a GP_ or MO_ sku_name, or set "
+        "(GP_) or Memory Optimized (MO_) SKUs. Fix: choose a GP_ or MO_ sku, or set "
         "high_availability_mode=None."
     )
 
@@ -267,7 +267,7 @@ def test_fails_when_a_firewall_rule_is_not_ipv4(stack, group):
 
 def test_fails_when_the_redis_capacity_does_not_exist_for_the_sku(stack, group):
     assert error_of(lambda: RedisCache(stack, "R", RedisCacheProps(
-        "redis-test", group, sku_name="Premium", capacity=0,
+        "redis-test", group, sku="Premium", capacity=0,
     ))) == (
         "RedisCache 'test/R': capacity 0 is not supported. Allowed: 1, 2, 3, 4, 5. "
         "Fix: Premium caches come in sizes P1-P5; pick one of those capacities."
@@ -285,7 +285,7 @@ def test_fails_when_redis_is_asked_for_tls_older_than_1_2(stack, group):
 
 def test_fails_when_a_basic_registry_is_asked_to_turn_public_access_off(stack, group):
     assert error_of(lambda: ContainerRegistry(stack, "Registry", ContainerRegistryProps(
-        "acrtest1", group,
+        "acrtest1", group, sku="Basic",
     ))) == (
         "ContainerRegistry 'test/Registry': public_network_access_enabled False is not available "
         "on the Basic SKU. Allowed: public_network_access_enabled=False only with sku='Premium'. "

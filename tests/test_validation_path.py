@@ -29,6 +29,7 @@ from sigmatiq_infra.constructs import (
     PostgresServer,
     PostgresServerProps,
     PrivateDnsZones,
+    PrivateDnsZonesProps,
     PrivateNetwork,
     ResourceGroup,
     ResourceGroupProps,
@@ -497,7 +498,7 @@ def private_service_stack(stack, group, endpoint_network: str):
             SubnetSpec("snet-pe", space.replace("0.0/16", "1.0/24"), SubnetRole.PRIVATE_ENDPOINTS),
             SubnetSpec("snet-apps", space.replace("0.0/16", "2.0/23"), SubnetRole.CONTAINER_APPS),
         ]))
-        return PrivateNetwork(vnet, PrivateDnsZones(stack, f"Zones-{name}", resource_group=group, virtual_network=vnet))
+        return PrivateNetwork(vnet, PrivateDnsZones(stack, f"Zones-{name}", PrivateDnsZonesProps(group, vnet)))
 
     apps, other = network("apps", "10.1.0.0/16"), network("other", "10.2.0.0/16")
     vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test", group))
@@ -513,7 +514,7 @@ def private_service_stack(stack, group, endpoint_network: str):
         name="ca-svc", environment=environment, identity=identity, registry=registry, repository="svc",
         image_tag="beta", target_port=8080, secret_env={"API_KEY": vault.secret("Api-Key")},
     ))
-    log = stack.__dict__["_sigmatiq_problem_log"]
+    log = stack.problem_log
     log.run_deferred()
     return list(log.problems)
 
@@ -542,7 +543,7 @@ def test_a_store_whose_endpoint_was_refused_is_reported_once_not_again_as_unreac
     refused = recorded(stack)
     assert "cannot have a private endpoint" in refused[0]
     ContainerApp(stack, "App", app_props(stack, group, dependencies={"CONFIG": store}))
-    log = stack.__dict__["_sigmatiq_problem_log"]
+    log = stack.problem_log
     log.run_deferred()
     assert log.problems == refused
 
@@ -551,7 +552,7 @@ def _network(stack, group):
     vnet = VirtualNetwork(stack, "PeNet", VirtualNetworkProps("vnet-pe", group, "10.3.0.0/16", [
         SubnetSpec("snet-pe", "10.3.1.0/24", SubnetRole.PRIVATE_ENDPOINTS),
     ]))
-    return vnet, PrivateDnsZones(stack, "PeZones", resource_group=group, virtual_network=vnet)
+    return vnet, PrivateDnsZones(stack, "PeZones", PrivateDnsZonesProps(group, vnet))
 
 
 # --- environment variables a hurried user gets wrong ---------------------------------------------------------

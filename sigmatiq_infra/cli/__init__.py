@@ -14,7 +14,7 @@ from sigmatiq_infra import runtime
 from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.validation import ValidationError
 
-LOADS_CONSTRUCTS = ("plan-gate", "record-deployed", "diagram")
+LOADS_CONSTRUCTS = ("plan-gate", "record-deployed", "diagram", "cost")
 """Commands that read facts from the construct classes (and so start jsii)."""
 
 

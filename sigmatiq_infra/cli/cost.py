@@ -14,7 +14,6 @@ from typing import Any
 from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack
 
-SECONDS_PER_MONTH = 730 * 3600
 FIELDS = ("id", "description", "unit", "price", "source", "date")
 
 
@@ -89,55 +88,14 @@ def estimate(stack: Stack, table: PriceTable) -> list[Line]:
 
 
 def _components(resource: Resource, usage: dict[str, float]) -> list[tuple[str, float, str]]:
-    config, tf_type = resource.config, resource.tf_type
-    if tf_type == "azurerm_postgresql_flexible_server":
-        servers = 2 if config.get("high_availability") else 1
-        return [
-            (f"postgres.compute.{config['sku_name']}", servers, "with HA standby" if servers == 2 else ""),
-            ("postgres.storage.gb", config.get("storage_mb", 32768) / 1024 * servers, "GB-month"),
-        ]
-    if tf_type == "azurerm_redis_cache":
-        return [(f"redis.{config['sku_name']}.{config['family']}{config['capacity']}", 1, "")]
-    if tf_type == "azurerm_managed_redis":
-        return [(f"managed-redis.{config['sku_name']}", 1, "")]
-    if tf_type == "azurerm_virtual_network_gateway":
-        return [(f"vpn-gateway.{config['sku']}", 1, "")]
-    if tf_type == "azurerm_public_ip":
-        return [("public-ip.standard-static", 1, "")]
-    if tf_type in ("azurerm_private_dns_resolver_inbound_endpoint", "azurerm_private_dns_resolver_outbound_endpoint"):
-        return [("dns-resolver.endpoint", 1, "")]
-    if tf_type == "azurerm_private_dns_zone":
-        return [("private-dns.zone", 1, "")]
-    if tf_type == "azurerm_private_endpoint":
-        return [("private-endpoint", 1, "")]
-    if tf_type == "azurerm_key_vault":
-        return [("key-vault.operations-10k", usage["key_vault_operations_10k"], "assumed operations")]
-    if tf_type == "azurerm_container_registry":
-        return [(f"container-registry.{config['sku']}", 1, "")]
-    if tf_type == "azurerm_app_configuration":
-        return [(f"app-configuration.{config['sku']}", 1, "")]
-    if tf_type == "azurerm_log_analytics_workspace":
-        return [("log-analytics.gb", usage["log_analytics_gb"], "assumed GB ingested beyond the free 5 GB")]
-    if tf_type == "azurerm_container_app":
-        return _container_app(config)
-    return []
+    """What Azure bills for the resource, as its construct class states it (`ResourceFacts.billing`);
+    nothing for a type no construct states a price for."""
+    from sigmatiq_infra.constructs import resource_facts
 
-
-def _container_app(config: dict[str, Any]) -> list[tuple[str, float, str]]:
-    """Replicas kept warm (min_replicas) are billed at the idle rate all month; replicas
-    that scale to zero are assumed to fit in the monthly free grant (shared by the apps)."""
-    template = config["template"]
-    warm = template.get("min_replicas", 0)
-    if not warm:
-        return [("container-apps.free-grant", 0, "scales to zero; assumed within the free grant")]
-    container = template["container"][0]
-    memory = float(str(container["memory"]).removesuffix("Gi"))
-    return [
-        ("container-apps.idle-vcpu-second", warm * container["cpu"] * SECONDS_PER_MONTH,
-         f"{warm} warm replica(s), vCPU-seconds at the idle rate"),
-        ("container-apps.idle-gib-second", warm * memory * SECONDS_PER_MONTH,
-         f"{warm} warm replica(s), GiB-seconds at the idle rate"),
-    ]
+    facts = resource_facts().get(resource.tf_type)
+    if facts is None or facts.billing is None:
+        return []
+    return facts.billing(resource.config, usage)
 
 
 def register(commands: argparse._SubParsersAction) -> None:

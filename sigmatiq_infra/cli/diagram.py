@@ -100,43 +100,14 @@ SET_SIZE = 3
 """Resources of one kind in one group that get a nested box of their own (the five apps)."""
 
 KINDS = {
-    "azurerm_app_configuration": "App Configuration",
     "azurerm_client_config": "who runs Terraform",
-    "azurerm_container_app": "container app",
-    "azurerm_container_app_environment": "Container Apps environment",
-    "azurerm_container_registry": "container registry",
-    "azurerm_key_vault": "key vault",
-    "azurerm_key_vault_secret": "secret",
-    "azurerm_log_analytics_workspace": "Log Analytics",
     "azurerm_management_lock": "lock",
-    "azurerm_network_security_group": "NSG",
-    "azurerm_postgresql_flexible_server": "PostgreSQL server",
-    "azurerm_postgresql_flexible_server_configuration": "server setting",
-    "azurerm_postgresql_flexible_server_database": "database",
-    "azurerm_postgresql_flexible_server_firewall_rule": "firewall rule",
-    "azurerm_private_dns_a_record": "DNS record",
-    "azurerm_private_dns_resolver": "DNS resolver",
-    "azurerm_private_dns_resolver_inbound_endpoint": "inbound endpoint",
-    "azurerm_private_dns_resolver_outbound_endpoint": "outbound endpoint",
-    "azurerm_private_dns_zone": "private DNS zone",
-    "azurerm_private_dns_zone_virtual_network_link": "network link",
-    "azurerm_private_endpoint": "private endpoint",
-    "azurerm_public_ip": "public IP",
-    "azurerm_redis_cache": "Redis cache",
-    "azurerm_managed_redis": "Managed Redis",
-    "azurerm_resource_group": "resource group",
     "azurerm_resources": "existence check",
     "azurerm_role_assignment": "role assignment",
-    "azurerm_storage_account": "storage account",
-    "azurerm_storage_container": "blob container",
-    "azurerm_subnet": "subnet",
-    "azurerm_subnet_network_security_group_association": "NSG association",
-    "azurerm_user_assigned_identity": "managed identity",
-    "azurerm_virtual_network": "virtual network",
-    "azurerm_virtual_network_dns_servers": "DNS servers",
-    "azurerm_virtual_network_gateway": "VPN gateway",
+    "azurerm_monitor_diagnostic_setting": "diagnostic setting",
 }
-"""Short kinds for labels; any other type shows its name without `azurerm_`."""
+"""Kinds of the types no construct class states facts for; the others are the `kind` of
+their construct's `ResourceFacts`, and any other type shows its name without `azurerm_`."""
 
 ICONS = {
     "azurerm_app_configuration": "integration.AppConfiguration",
@@ -222,7 +193,7 @@ def build(stack: Stack, roles: dict[str, str] | None = None) -> Diagram:
     titles = {r.address: _title(stack, r, roles) for r in resources}
     edges: list[Edge] = []
     for resource in resources:
-        for edge in _edges_of(stack, resource, roles, titles):
+        for edge in _edges_of(stack, resource, titles):
             if edge not in edges and edge.source != edge.target:
                 edges.append(edge)
     return Diagram(groups, edges, loose, owner, titles)
@@ -352,10 +323,15 @@ def _title(stack: Stack, resource: Resource, roles: dict[str, str]) -> str:
 
 
 def kind_of(tf_type: str) -> str:
+    from sigmatiq_infra.constructs import resource_facts
+
+    facts = resource_facts().get(tf_type)
+    if facts is not None and facts.kind:
+        return facts.kind
     return KINDS.get(tf_type, tf_type.removeprefix("azurerm_").replace("_", " "))
 
 
-def _edges_of(stack: Stack, resource: Resource, roles: dict[str, str], titles: dict[str, str]) -> Iterator[Edge]:
+def _edges_of(stack: Stack, resource: Resource, titles: dict[str, str]) -> Iterator[Edge]:
     config = resource.config
     here = resource.address
     if resource.tf_type == "azurerm_role_assignment":
@@ -403,8 +379,7 @@ def _app_edges(stack: Stack, app: Resource) -> Iterator[Edge]:
         for used in _targets(stack, secret.get("value")):
             linked.add(used.address)
             yield Edge(app.address, used.address, "uses")
-    template = config.get("template") if isinstance(config.get("template"), dict) else {}
-    for container in _blocks(template.get("container")):
+    for container in (c for template in _blocks(config.get("template")) for c in _blocks(template.get("container"))):
         for variable in _blocks(container.get("env")):
             for used in _targets(stack, variable.get("value")):
                 # AZURE_CLIENT_ID names the identity the app already "runs as": no second edge.
@@ -619,21 +594,28 @@ def mermaid(stack: Stack, diagram: Diagram) -> str:
 
 
 def _text(text: str) -> str:
-    """Label text Mermaid cannot misread (quotes end a label, angle brackets start HTML)."""
-    return text.replace('"', "'").replace("<", "(").replace(">", ")")
+    """Label text Mermaid cannot misread (quotes end a label, angle brackets start HTML, a bar
+    ends an edge label)."""
+    return text.replace('"', "'").replace("<", "(").replace(">", ")").replace("|", "/")
 
 
 # --- 3b. the picture (diagrams + Graphviz) -----------------------------------------------------
 
 def picture_tools() -> tuple[ModuleType | None, str]:
-    """The `diagrams` package when it and Graphviz's `dot` are both usable, else why not (one
-    line, with the command that fixes it)."""
+    """The `diagrams` package when it and Graphviz's `dot` are both usable; else None and one
+    line saying what is missing and how to get it."""
+    missing, fixes = [], []
     try:
-        library = importlib.import_module("diagrams")
+        library: ModuleType | None = importlib.import_module("diagrams")
     except ImportError:
-        return None, "the Python package 'diagrams' is not installed (pip install diagrams)"
+        library = None
+        missing.append("the Python package 'diagrams' is not installed")
+        fixes.append("pip install diagrams")
     if shutil.which("dot") is None:
-        return None, "Graphviz's 'dot' is not on PATH (apt-get install graphviz)"
+        missing.append("Graphviz ('dot') is not on PATH")
+        fixes.append("apt-get install graphviz")
+    if missing:
+        return None, f"{' and '.join(missing)}. For the picture with Azure icons: {' and '.join(fixes)}"
     return library, ""
 
 
@@ -646,25 +628,30 @@ for edges from a nested box; edges drawn under the nodes."""
 NODE = {"shape": "plain", "fixedsize": "false", "fontsize": "12"}
 EDGE = {"fontsize": "10", "color": "#7B8894", "fontcolor": "#4A5560", "arrowsize": "0.7"}
 STRUCTURE = frozenset({"in subnet", "in network", "filtered by", "DNS record in", "in zone", "DNS via"})
-"""Network wiring: drawn light, and left out of the ranking, so the picture is laid out by what
-the apps use."""
+"""Network wiring: drawn light and dashed, so what the apps use stands out."""
 STRUCTURE_STYLE = {"style": "dashed", "color": "#B5BEC6", "fontcolor": "#8A949C"}
+CONTAINED = frozenset({"in subnet", "in network"})
+"""Edges laid out from the container (network -> subnet -> endpoint) though they point the
+other way: the network then sits left of what is in it, not in a tall column beside it."""
 BOX_COLORS = ("#EEF6FC", "#FFFFFF")
 """Resource group boxes light blue, nested kind boxes white: two levels read apart at a glance."""
 
 
-def render_png(stack: Stack, diagram: Diagram, target: Path, library: ModuleType) -> None:
-    """Write `target` (a PNG): Azure icons, a box per resource group, left to right.
+def render_png(stack: Stack, diagram: Diagram, target: Path, library: ModuleType) -> str:
+    """Write `target` (a PNG): Azure icons, a box per resource group, left to right. Returns the
+    Graphviz source it drew.
 
     Nodes are HTML-like tables (icon over name over kind) instead of `diagrams`' fixed-size icon
     boxes, whose labels spill over their neighbours when the Azure name is long; Graphviz sizes
     a table to its text, so nothing overlaps. Every id is fixed (no random node ids), so the
     same stack gives the same picture."""
     drawn = view(diagram, fold=True)
-    icons = Path(library.__file__).resolve().parent.parent
-    stem = target.with_suffix("")
-    with library.Diagram(f"{stack.name} stack", filename=str(stem), outformat="png", show=False, direction="LR",
-                 graph_attr=GRAPH, node_attr=NODE, edge_attr=EDGE):
+    lines = _joined_structure(drawn.lines)
+    together = {line.tail_box or line.head_box for line in lines} - {None}
+    icons = Path(str(library.__file__)).resolve().parent.parent
+    with library.Diagram(f"{stack.name} stack", filename=str(target.with_suffix("")), outformat="png",
+                         show=False, direction="LR", graph_attr=GRAPH, node_attr=NODE, edge_attr=EDGE):
+
         def draw_node(address: str) -> None:
             node = drawn.nodes[address]
             icon_class = _icon_class(node.tf_type)
@@ -672,39 +659,65 @@ def render_png(stack: Stack, diagram: Diagram, target: Path, library: ModuleType
             icon_class(_html_label(node, icon), nodeid=node.id, image="", shape="plain")
 
         def draw_box(box: Box, depth: int) -> None:
-            label = box.label + "".join(f" · {note}" for note in box.notes)
-            cluster = library.Cluster(label, graph_attr={
-                "bgcolor": BOX_COLORS[depth % 2], "fontsize": "16" if depth == 0 else "12",
+            cluster = library.Cluster(box.label + "".join(f" · {note}" for note in box.notes), graph_attr={
+                "bgcolor": BOX_COLORS[depth % 2], "fontsize": "16" if depth == 0 else "12", "margin": "14",
                 "style": "rounded,dashed" if box.label.endswith(OTHER_STACK) else "rounded",
-                "margin": "14",
             })
-            cluster.dot.name = "cluster_" + box.id  # unique (two groups may both have "5 container apps")
+            cluster.dot.name = "cluster_" + box.id  # unique: two groups may both hold "5 container apps"
             with cluster:
                 for address in box.nodes:
                     draw_node(address)
                 for inner in box.boxes:
                     draw_box(inner, depth + 1)
+                if box.id in together:
+                    # Members one arrow stands for stand in one column (else the arrow's own tail
+                    # node drifts right, towards its targets).
+                    cluster.dot.body.append("{rank=same; " + " ".join(drawn.nodes[a].id for a in box.nodes) + "}")
 
         for address in drawn.loose:
             draw_node(address)
         for box in drawn.boxes:
             draw_box(box, 0)
         picture = library.getdiagram()
-        for line in drawn.lines:
+        for line in lines:
             attrs = {"label": f" {line.label} " if line.label else ""}
-            if line.tail_box:
-                attrs["ltail"] = "cluster_" + line.tail_box
-            if line.head_box:
-                attrs["lhead"] = "cluster_" + line.head_box
+            tail, head = line.tail_box, line.head_box
+            source, target_id = drawn.nodes[line.source].id, drawn.nodes[line.target].id
             if line.dotted:
                 attrs["style"] = "dashed"
-            if line.label in STRUCTURE:
+            parts = set(line.label.split(", "))
+            if parts & STRUCTURE:
                 attrs |= STRUCTURE_STYLE
-            picture.dot.edge(drawn.nodes[line.source].id, drawn.nodes[line.target].id,
-                             **library.Edge(forward=True, **attrs).attrs)
+            backwards = bool(parts & CONTAINED)
+            if backwards:
+                source, target_id, tail, head = target_id, source, head, tail
+            if tail:
+                attrs["ltail"] = "cluster_" + tail
+            if head:
+                attrs["lhead"] = "cluster_" + head
+            edge = library.Edge(forward=not backwards, reverse=backwards, **attrs)
+            picture.dot.edge(source, target_id, **edge.attrs)
+        return str(picture.dot.source)  # the picture is written when the `with` block ends
 
 
-def _icon_class(tf_type: str) -> type:
+def _joined_structure(lines: list[Line]) -> list[Line]:
+    """Network wiring between the same two nodes, either way, as one line with both labels (the
+    resolver is "in network" and the network's "DNS via" the resolver): two labels on one short
+    stretch would overlap."""
+    joined: list[Line] = []
+    for line in lines:
+        twin = next((j for j in joined if {j.source, j.target} == {line.source, line.target}
+                     and not (j.tail_box or j.head_box or line.tail_box or line.head_box)
+                     and {*j.label.split(", "), line.label} <= STRUCTURE), None)
+        if twin is None:
+            joined.append(line)
+        else:
+            joined[joined.index(twin)] = Line(twin.source, twin.target, f"{twin.label}, {line.label}", twin.dotted)
+    return joined
+
+
+def _icon_class(tf_type: str) -> Any:
+    """The `diagrams.azure` node class for `tf_type` (its `_icon_dir`/`_icon` name the image)."""
     module, name = ICONS.get(tf_type, GENERIC_ICON).split(".")
     return getattr(importlib.import_module(f"diagrams.azure.{module}"), name)
 
@@ -747,7 +760,8 @@ def draw(arguments: argparse.Namespace) -> int:
             raise CliError(f"diagram: Graphviz could not draw {png} ({problem}); {mmd} is written.", 1) from None
         written.append(png)
     count = sum(len(members) for members in diagram.groups.values()) + len(diagram.loose)
-    print(f"{stack.name}: {count} resources in {len(diagram.groups)} groups -> {', '.join(map(str, written))}")
+    groups = _plural("group", len(diagram.groups))
+    print(f"{stack.name}: {count} resources in {groups} -> {', '.join(map(str, written))}")
     if library is None:
-        print(f"no picture: {missing}; then run this again for {png} with Azure icons.")
+        print(f"{png} not drawn: {missing}, then run this again.")
     return 0

@@ -1,9 +1,25 @@
 """Reusable Azure constructs (L2, AWS-CDK style): typed props, secure defaults, grants.
 
+Every resource construct is an `AzureResource` and offers one interface: tags,
+`add_lock`, `grant(role, principal)`, `add_private_endpoint(network)`,
+`add_diagnostic_settings(workspace)` and `ManagedIdentities` where Azure supports them.
 Nothing here knows about Sigmatiq; the platform's values live in `sigmatiq_infra.settings`.
 """
 
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
+import dataclasses as _dataclasses
+
+from sigmatiq_infra.constructs._context import AzureConstruct
+from sigmatiq_infra.constructs._docs import document_fields
+from sigmatiq_infra.constructs._resource import (
+    LOCK_LEVELS,
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    IWorkspace,
+    ManagedIdentities,
+    PrivateLinkService,
+    ResourceFacts,
+)
 from sigmatiq_infra.constructs.app_configuration import AppConfiguration, AppConfigurationProps
 from sigmatiq_infra.constructs.container_app import ContainerApp, ContainerAppProps
 from sigmatiq_infra.constructs.container_app_environment import (
@@ -16,6 +32,7 @@ from sigmatiq_infra.constructs.container_registry import (
     ContainerRegistryProps,
 )
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity, UserAssignedIdentityProps
+from sigmatiq_infra.constructs.inputs import InputRule, deploy_input, secret_input
 from sigmatiq_infra.constructs.key_vault import (
     KeyVault,
     KeyVaultBase,
@@ -35,12 +52,15 @@ from sigmatiq_infra.constructs.network import (
     VirtualNetworkProps,
 )
 from sigmatiq_infra.constructs.postgres import FirewallRule, PostgresServer, PostgresServerProps
-from sigmatiq_infra.constructs.private_dns import DnsResolver, DnsResolverProps, PrivateDnsZones
+from sigmatiq_infra.constructs.private_dns import (
+    DnsResolver,
+    DnsResolverProps,
+    PrivateDnsZones,
+    PrivateDnsZonesProps,
+)
 from sigmatiq_infra.constructs.private_endpoint import (
     PrivateEndpoint,
     PrivateEndpointProps,
-    PrivateLinkService,
-    PrivateLinkServices,
     PrivateNetwork,
 )
 from sigmatiq_infra.constructs.redis import (
@@ -49,21 +69,21 @@ from sigmatiq_infra.constructs.redis import (
     RedisCache,
     RedisCacheProps,
 )
-from sigmatiq_infra.constructs.resource_group import (
-    IResourceGroup,
-    ResourceGroup,
-    ResourceGroupProps,
-)
+from sigmatiq_infra.constructs.resource_group import ResourceGroup, ResourceGroupProps
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, PrincipalById, grant
 from sigmatiq_infra.constructs.storage_account import StorageAccount, StorageAccountProps
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
-from sigmatiq_infra.constructs.write_only import WriteOnlySecret
+from sigmatiq_infra.constructs.write_only import WriteOnlySecret, version_input
+
+# `help(KeyVaultProps)` shows each field's doc (composed when first read, not now).
+document_fields(*(value for value in list(globals().values()) if _dataclasses.is_dataclass(value)))
 
 
 def resource_facts() -> dict[str, ResourceFacts]:
-    """Every construct class's facts, by Terraform type."""
+    """Every construct class's facts, by Terraform type (a user's own construct classes
+    included, once they are defined)."""
     found: dict[str, ResourceFacts] = {}
-    pending: list[type] = [PrimaryResource]
+    pending: list[type] = [AzureConstruct]
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
@@ -73,8 +93,11 @@ def resource_facts() -> dict[str, ResourceFacts]:
 
 
 __all__ = [
+    "LOCK_LEVELS",
     "AppConfiguration",
     "AppConfigurationProps",
+    "AzureConstruct",
+    "AzureResource",
     "BuiltInRole",
     "ContainerApp",
     "ContainerAppEnvironment",
@@ -84,16 +107,20 @@ __all__ = [
     "ContainerRegistryBase",
     "ContainerRegistryProps",
     "DeployingPrincipal",
+    "DiagnosticTarget",
     "DnsResolver",
     "DnsResolverProps",
     "FirewallRule",
     "IResourceGroup",
+    "IWorkspace",
     "InboundRule",
+    "InputRule",
     "KeyVault",
     "KeyVaultBase",
     "KeyVaultProps",
     "LogAnalyticsWorkspace",
     "LogAnalyticsWorkspaceProps",
+    "ManagedIdentities",
     "ManagedRedis",
     "ManagedRedisProps",
     "PostgresServer",
@@ -101,10 +128,10 @@ __all__ = [
     "Principal",
     "PrincipalById",
     "PrivateDnsZones",
+    "PrivateDnsZonesProps",
     "PrivateEndpoint",
     "PrivateEndpointProps",
     "PrivateLinkService",
-    "PrivateLinkServices",
     "PrivateNetwork",
     "RedisCache",
     "RedisCacheProps",
@@ -125,6 +152,9 @@ __all__ = [
     "VpnGateway",
     "VpnGatewayProps",
     "WriteOnlySecret",
+    "deploy_input",
     "grant",
     "resource_facts",
+    "secret_input",
+    "version_input",
 ]

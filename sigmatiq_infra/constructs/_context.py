@@ -1,5 +1,6 @@
-"""Per-stack context kept on the Python side: the stack a construct is in, and facts about
-the subscription the stack is deployed with.
+"""Per-stack context kept on the Python side: one `StackContext` per stack, holding what
+the stack's constructs share (the stack, the app's problem log, the stack's tags, the
+subscription facts and the grants made in it).
 
 Each lookup here would otherwise be a jsii round trip (`TerraformStack.of`,
 `node.try_find_child`, a token read) repeated for every construct that needs it.
@@ -8,6 +9,8 @@ Each lookup here would otherwise be a jsii round trip (`TerraformStack.of`,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import jsii
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
@@ -17,38 +20,58 @@ from sigmatiq_infra._cdktf import TerraformStack
 from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog
 
 _CLIENT_CONFIG_ID = "ClientConfig"
-_STACK = "_sigmatiq_stack"
-_CLIENT_CONFIG = "_sigmatiq_client_config"
-_SUBSCRIPTION_ID = "_sigmatiq_subscription_id"
-STACK_TAGS = "_sigmatiq_stack_tags"
-"""Where a stack keeps the tags its resources get (`AzureStack` sets them)."""
+_CONTEXT = "_sigmatiq_context"
 
 
-def stack_of(scope: IConstruct) -> TerraformStack:
-    """The stack `scope` is in: known at once for stacks and `AzureConstruct`s, looked up
-    (once, then remembered) for any other construct."""
-    found = scope.__dict__.get(_STACK)
+@dataclass
+class StackContext:
+    """What the constructs of one stack share."""
+
+    stack: TerraformStack
+    problems: ProblemLog
+    """The app's problem log (one per app), which every construct records problems in."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """The tags every taggable resource of the stack gets (`AzureStack` sets them)."""
+    client_config: DataAzurermClientConfig | None = None
+    """The stack's `azurerm_client_config`, once a construct asked for it."""
+    subscription_id: str | None = None
+    """Its subscription id token, kept in Python (read for every role assignment)."""
+    grants: dict[tuple[int, Any, int], tuple[Any, Any, Any]] = field(default_factory=dict)
+    """Every grant made in the stack, by (target, role, principal): (target, role, assignment)."""
+
+
+def context_of(scope: IConstruct) -> StackContext:
+    """The context of the stack `scope` is in: known at once for stacks and
+    `AzureConstruct`s, looked up (once, then remembered) for any other construct."""
+    found = scope.__dict__.get(_CONTEXT)
     if found is None:
-        found = scope if isinstance(scope, TerraformStack) else TerraformStack.of(scope)
-        scope.__dict__[_STACK] = found
+        stack = scope if isinstance(scope, TerraformStack) else TerraformStack.of(scope)
+        found = stack.__dict__.get(_CONTEXT)
+        if found is None:
+            found = stack.__dict__[_CONTEXT] = _new_context(stack)
+        scope.__dict__[_CONTEXT] = found
     return found
 
 
-def problem_log(scope: IConstruct) -> ProblemLog:
-    """The `ProblemLog` of the app `scope` is in (one per app, found through its stack).
+def _new_context(stack: TerraformStack) -> StackContext:
+    """A stack's context; it also registers a cdktf validation that reports the app's
+    problem log, so that even cdktf's own `App.synth()` (validations on) refuses to write a
+    stack while a problem is recorded. `sigmatiq_infra.App` reports it itself, with nothing
+    written."""
+    root = stack.node.root
+    log = root.__dict__.setdefault(PROBLEM_LOG, ProblemLog())
+    stack.node.add_validation(_RecordedProblems(log))
+    return StackContext(stack, log)
 
-    The first time a stack asks, it also registers a cdktf validation that reports the log,
-    so that even cdktf's own `App.synth()` (validations on) refuses to write a stack while
-    a problem is recorded. `sigmatiq_infra.App` reports it itself, with nothing written.
-    """
-    stack = stack_of(scope)
-    log = stack.__dict__.get(PROBLEM_LOG)
-    if log is None:
-        root = stack.node.root
-        log = root.__dict__.setdefault(PROBLEM_LOG, ProblemLog())
-        stack.__dict__[PROBLEM_LOG] = log
-        stack.node.add_validation(_RecordedProblems(log))
-    return log
+
+def stack_of(scope: IConstruct) -> TerraformStack:
+    """The stack `scope` is in."""
+    return context_of(scope).stack
+
+
+def problem_log(scope: IConstruct) -> ProblemLog:
+    """The `ProblemLog` of the app `scope` is in (one per app, found through its stack)."""
+    return context_of(scope).problems
 
 
 @jsii.implements(IValidation)
@@ -62,17 +85,21 @@ class _RecordedProblems:
 
 
 class AzureConstruct(Construct):
-    """Base of this library's constructs: it remembers its stack and its app's problem log
-    when it is created, and tags what it creates with its stack's tags as it creates it."""
+    """Base of this library's constructs: it remembers its stack's context when it is
+    created, and tags what it creates with its stack's tags as it creates it."""
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
-        self.__dict__[_STACK] = stack_of(scope)
-        self.__dict__[PROBLEM_LOG] = problem_log(scope)
+        self.__dict__[_CONTEXT] = context_of(scope)
+
+    @property
+    def problem_log(self) -> ProblemLog:
+        """The app's problem log, which this construct's validators record problems in."""
+        return self.__dict__[_CONTEXT].problems
 
     def _resource_tags(self, own: Mapping[str, str] | None = None) -> dict[str, str]:
         """Tags for a resource this construct creates: the stack's, then `own` (which win)."""
-        return {**self.__dict__[_STACK].__dict__.get(STACK_TAGS, {}), **(own or {})}
+        return {**self.__dict__[_CONTEXT].tags, **(own or {})}
 
 
 def client_config(scope: IConstruct) -> DataAzurermClientConfig:
@@ -82,19 +109,17 @@ def client_config(scope: IConstruct) -> DataAzurermClientConfig:
     These come from the provider's own authentication (`az login` or `ARM_*` variables),
     so no subscription or tenant id is ever written into code.
     """
-    stack = stack_of(scope)
-    found = stack.__dict__.get(_CLIENT_CONFIG)
-    if found is None:
-        found = stack.__dict__[_CLIENT_CONFIG] = DataAzurermClientConfig(stack, _CLIENT_CONFIG_ID)
-        # The subscription id is read for every role assignment: keep the token in Python.
-        stack.__dict__[_SUBSCRIPTION_ID] = found.subscription_id
-    return found
+    context = context_of(scope)
+    if context.client_config is None:
+        context.client_config = DataAzurermClientConfig(context.stack, _CLIENT_CONFIG_ID)
+        context.subscription_id = context.client_config.subscription_id
+    return context.client_config
 
 
 def subscription_id(scope: IConstruct) -> str:
     """`data.azurerm_client_config...subscription_id` of the stack, without a jsii round trip
     after the first call."""
-    stack = stack_of(scope)
-    if _SUBSCRIPTION_ID not in stack.__dict__:
-        client_config(stack)
-    return stack.__dict__[_SUBSCRIPTION_ID]
+    context = context_of(scope)
+    if context.subscription_id is None:
+        client_config(scope)
+    return context.subscription_id  # type: ignore[return-value]

@@ -15,22 +15,20 @@ from cdktf_cdktf_provider_azurerm.data_azurerm_resources import DataAzurermResou
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Precondition, TerraformResourceLifecycle
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._resource import AzureResource
 from sigmatiq_infra.validation import NameRule, Validator
 
 
-class ExistingResource(PrimaryResource, AzureConstruct):
-    """Base of the `from_existing` lookups: `self.data` is the data source."""
+class ExistingResource(AzureResource):
+    """Base of the `from_existing` lookups: `self.data` is the data source. A lookup offers
+    what its kind's base class offers (grants, references), except what only the owner of
+    the resource may do (protect it from destroy)."""
 
     data_source: ClassVar[type]
     """The binding of the data source, e.g. `DataAzurermKeyVault`."""
     name_rule: ClassVar[NameRule]
     construct_kind: ClassVar[str]
     """The construct whose `from_existing` this is, for messages: `KeyVault`."""
-    arm_type: ClassVar[str]
-    kind_text: ClassVar[str]
-    """What the resource is called in messages: `Key Vault`."""
 
     def __init__(
         self, scope: Construct, id: str, *, name: str, resource_group_name: str,

@@ -6,14 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cdktf_cdktf_provider_azurerm.app_configuration import AppConfiguration as _AppConfiguration
+from cdktf_cdktf_provider_azurerm.app_configuration import AppConfigurationIdentity
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
-from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
-from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
+from sigmatiq_infra.constructs._resource import (
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ManagedIdentities,
+    PrivateLinkService,
+    ResourceAttribute,
+    ResourceFacts,
+)
+from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
 from sigmatiq_infra.validation import NameRules, Validator
 
 SKUS = ("free", "developer", "standard", "premium")
@@ -39,23 +45,28 @@ class AppConfigurationProps:
     """Forbid purging deleted stores (standard and premium only). Default: on."""
     soft_delete_retention_days: int = 7
     """Days a deleted store stays recoverable, 1-7 (standard and premium only). Default: 7."""
+    managed_identities: ManagedIdentities | None = None
+    """Identities the store itself uses (e.g. for customer-managed keys). Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
-class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
+class AppConfiguration(AzureResource):
     """An `azurerm_app_configuration` store."""
 
     facts = (
         ResourceFacts(
             "azurerm_app_configuration", ("name", "location", "resource_group_name", "soft_delete_retention_days"),
             # Moving down to free (or from standard/premium to developer) re-creates the store.
-            replaced_when_lowered={"sku": SKUS},
+            replaced_when_lowered={"sku": SKUS}, kind="App Configuration store", public_by_default=True,
+            billing=lambda config, usage: [(f"app-configuration.{config['sku']}", 1, "")],
         ),
     )
     arm_type = "Microsoft.AppConfiguration/configurationStores"
     kind_text = "App Configuration store"
-    private_link = PrivateLinkServices.APP_CONFIGURATION
+    private_link = PrivateLinkService("configurationStores", "privatelink.azconfig.io")
+    diagnostics = (DiagnosticTarget(),)
+    identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
     endpoint = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: AppConfigurationProps) -> None:
@@ -72,6 +83,7 @@ class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             "public_network_access_enabled=False only with sku 'standard' or 'premium'",
             "use sku='standard', or opt in to public access with public_network_access_enabled=True",
         )
+        identity = self._identity(AppConfigurationIdentity, props.managed_identities, check)
         check.done()
 
         self.resource = _AppConfiguration(
@@ -87,13 +99,10 @@ class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             ),
             purge_protection_enabled=props.purge_protection_enabled if private_link else None,
             soft_delete_retention_days=props.soft_delete_retention_days if private_link else None,
+            identity=identity,
             tags=self._resource_tags(props.tags),
         )
-        self.props = props
-        self.name: str = props.name
-        self.resource_group = props.resource_group
-        self.tags = self._resource_tags(props.tags)
-        self.public_network_access_enabled = props.public_network_access_enabled
+        self._keep(props)
 
     def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:
         if self.props.sku in PRIVATE_LINK_SKUS:
@@ -105,4 +114,8 @@ class AppConfiguration(PrimaryResource, AzureConstruct, PrivateLinkTarget):
 
     def grant_data_read(self, principal: Principal) -> RoleAssignment:
         """App Configuration Data Reader: read key-values with Entra ID."""
-        return grant(self, self.id, BuiltInRole.APP_CONFIGURATION_DATA_READER, principal)
+        return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_READER, principal)
+
+    def grant_data_write(self, principal: Principal) -> RoleAssignment:
+        """App Configuration Data Owner: read, write and delete key-values with Entra ID."""
+        return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_OWNER, principal)

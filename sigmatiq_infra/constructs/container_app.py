@@ -22,14 +22,12 @@ from cdktf_cdktf_provider_azurerm.container_app import (
 )
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute
+from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
 from sigmatiq_infra.constructs.key_vault import SecretReference
-from sigmatiq_infra.constructs.private_endpoint import PrivateLinkTarget
-from sigmatiq_infra.validation import PROBLEM_LOG, NameRules, Validator
+from sigmatiq_infra.validation import NameRules, Validator
 
 # Consumption plan: cpu (vCPU) -> the memory (GiB) it must be paired with.
 CPU_MEMORY_GIB = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0, 1.75: 3.5, 2.0: 4.0}
@@ -62,15 +60,16 @@ class ContainerAppProps:
     """Fewest replicas, 0-300; 0 lets the app scale to zero. Default: 0."""
     max_replicas: int = 10
     """Most replicas, 1-300, at least `min_replicas`. Default: 10."""
-    external_ingress: bool = False
-    """Accept traffic from outside the environment. Default: off (environment-internal)."""
+    external_ingress_enabled: bool = False
+    """Accept traffic from outside the environment (from the VNet for an internal
+    environment, from the internet for a public one). Default: off (environment-internal)."""
     liveness_path: str = "/healthz"
     """HTTP path the liveness probe calls on `target_port`. Default: `/healthz`."""
     env: Mapping[str, str] = field(default_factory=dict)
     """Plain environment variables (never secrets). Default: none."""
     secret_env: Mapping[str, SecretReference] = field(default_factory=dict)
     """Environment variables read from Key Vault through `identity`. Default: none."""
-    dependencies: Mapping[str, PrivateLinkTarget] = field(default_factory=dict)
+    dependencies: Mapping[str, AzureResource] = field(default_factory=dict)
     """The services the app connects to at run time, by what it calls them (e.g.
     `{"DATABASE_URL": postgres, "REDIS_URL": cache}`). Synth checks that each one, and the
     registry and every vault in `secret_env`, can be reached from the app's environment.
@@ -79,8 +78,20 @@ class ContainerAppProps:
     """Tags. Default: none."""
 
 
-class ContainerApp(PrimaryResource, AzureConstruct):
-    """An `azurerm_container_app` in single-revision mode with HTTPS-only ingress."""
+class ContainerApp(AzureResource):
+    """An `azurerm_container_app` in single-revision mode with HTTPS-only ingress. It runs
+    as its `identity` (its managed identity: the app's props name it)."""
+
+    arm_type = "Microsoft.App/containerApps"
+    kind_text = "container app"
+    facts = (
+        ResourceFacts(
+            "azurerm_container_app", ("name", "resource_group_name", "container_app_environment_id"),
+            kind="container app", billing=lambda config, usage: _billing(config),
+        ),
+    )
+    # Metrics only: an app's console and system logs are the environment's.
+    diagnostics = (DiagnosticTarget(log_groups=()),)
 
     fqdn = ResourceAttribute[str]("latest_revision_fqdn")
 
@@ -89,7 +100,7 @@ class ContainerApp(PrimaryResource, AzureConstruct):
         props = self._validate(props)
         self.props = props
         # Checked once the whole app exists: endpoints may be added after the app.
-        self.__dict__[PROBLEM_LOG].defer(unreachable, self)
+        self.problem_log.defer(unreachable, self)
 
         identity = props.identity
         grants = [props.registry.grant_pull(identity)]
@@ -120,7 +131,7 @@ class ContainerApp(PrimaryResource, AzureConstruct):
             ],
             ingress=ContainerAppIngress(
                 target_port=props.target_port,
-                external_enabled=props.external_ingress,
+                external_enabled=props.external_ingress_enabled,
                 allow_insecure_connections=False,
                 transport="auto",
                 traffic_weight=[
@@ -148,7 +159,8 @@ class ContainerApp(PrimaryResource, AzureConstruct):
             depends_on=depends_on,
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
+        self._keep(props)
+        self.resource_group = props.environment.resource_group
 
     def _validate(self, props: ContainerAppProps) -> ContainerAppProps:
         check = Validator("ContainerApp", self)
@@ -188,7 +200,6 @@ class ContainerApp(PrimaryResource, AzureConstruct):
         check.done()
         return props
 
-
     def uses(self) -> dict[str, object]:
         """What the app reaches at run time: `{what it calls it: the service}`."""
         found: dict[str, object] = {"image pull": self.props.registry}
@@ -204,7 +215,10 @@ def unreachable(apps: list[ContainerApp]) -> list[str]:
     edges: dict[tuple[int, int], tuple[Any, ContainerAppEnvironment, dict[str, list[str]]]] = {}
     for app in apps:
         for what, service in app.uses().items():
-            if not isinstance(service, PrivateLinkTarget) or service.__dict__.get("_private_endpoint_refused"):
+            if (
+                not isinstance(service, AzureResource) or service.private_link is None or service._managed is None
+                or service.__dict__.get("_private_endpoint_refused")
+            ):
                 continue  # looked up from elsewhere (not checked here), or its endpoint was refused (reported)
             key = (id(service), id(app.props.environment))
             _, _, users = edges.setdefault(key, (service, app.props.environment, {}))
@@ -229,6 +243,26 @@ def unreachable(apps: list[ContainerApp]) -> list[str]:
         )
         found += check.problems
     return found
+
+
+SECONDS_PER_MONTH = 730 * 3600
+
+
+def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
+    """Replicas kept warm (min_replicas) are billed at the idle rate all month; replicas
+    that scale to zero are assumed to fit in the monthly free grant (shared by the apps)."""
+    template = config["template"]
+    warm = template.get("min_replicas", 0)
+    if not warm:
+        return [("container-apps.free-grant", 0, "scales to zero; assumed within the free grant")]
+    container = template["container"][0]
+    memory = float(str(container["memory"]).removesuffix("Gi"))
+    return [
+        ("container-apps.idle-vcpu-second", warm * container["cpu"] * SECONDS_PER_MONTH,
+         f"{warm} warm replica(s), vCPU-seconds at the idle rate"),
+        ("container-apps.idle-gib-second", warm * memory * SECONDS_PER_MONTH,
+         f"{warm} warm replica(s), GiB-seconds at the idle rate"),
+    ]
 
 
 def app_secret_name(reference: SecretReference) -> str:

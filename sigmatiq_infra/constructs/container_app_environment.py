@@ -10,17 +10,23 @@ from cdktf_cdktf_provider_azurerm.container_app_environment import (
     ContainerAppEnvironment as _Environment,
 )
 from cdktf_cdktf_provider_azurerm.container_app_environment import (
+    ContainerAppEnvironmentIdentity,
     ContainerAppEnvironmentWorkloadProfile,
 )
 from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ManagedIdentities,
+    ResourceAttribute,
+    ResourceFacts,
+)
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
 # Address ranges the Container Apps platform reserves: a VNet-integrated environment's subnet
@@ -60,17 +66,23 @@ class ContainerAppEnvironmentProps:
     """VNet whose CONTAINER_APPS subnet (/27 or larger, delegated to Microsoft.App) hosts
     the environment, which then gets the Consumption workload profile. Fixed at creation.
     Default: none (Azure-managed network, public)."""
-    internal: bool = True
-    """With a VNet: expose apps only on an internal load balancer in the VNet (no public
-    IP) and turn public network access off. Default: on. Ignored without a VNet."""
+    public_network_access_enabled: bool | None = None
+    """Whether apps are reachable from public networks. With a VNet, off puts them on an
+    internal load balancer in the VNet (no public IP) with public network access off, and
+    on gives the environment a public IP; fixed at creation. Without a VNet the environment
+    runs on an Azure-managed public network, so only on is possible. Default: None, which
+    is off with a VNet and on without one."""
     zone_redundant: bool = False
     """With a VNet: spread replicas across availability zones; fixed at creation.
     Default: off."""
+    managed_identities: ManagedIdentities | None = None
+    """Identities the environment itself uses (e.g. to read certificates from Key Vault).
+    Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
-class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
+class ContainerAppEnvironment(AzureResource):
     """An `azurerm_container_app_environment`: Consumption-only without a VNet, or
     VNet-integrated with the Consumption workload profile (internal by default)."""
 
@@ -82,9 +94,16 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
                 "internal_load_balancer_enabled", "zone_redundancy_enabled", "workload_profile",
                 "infrastructure_resource_group_name", "dapr_application_insights_connection_string",
             ),
+            kind="Container Apps environment", public_by_default=True,
+        ),
+        ResourceFacts(
+            "azurerm_private_dns_a_record", ("name", "resource_group_name", "zone_name"), kind="private DNS record",
         ),
     )
     arm_type = "Microsoft.App/managedEnvironments"
+    kind_text = "Container Apps environment"
+    diagnostics = (DiagnosticTarget(),)
+    identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
     default_domain = ResourceAttribute[str]()
     static_ip_address = ResourceAttribute[str]()
 
@@ -98,20 +117,30 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
             "needs a VNet", "zone_redundant=True only with virtual_network",
             "give the environment a virtual_network, or set zone_redundant=False",
         )
+        check.require(
+            props.virtual_network is not None or props.public_network_access_enabled is not False,
+            "public_network_access_enabled", False, "needs a VNet (without one the environment runs on an "
+            "Azure-managed public network)", "public_network_access_enabled=False only with virtual_network",
+            "give the environment a virtual_network, or leave public_network_access_enabled unset",
+        )
         vnet = props.virtual_network
         subnet = vnet.subnet_for(SubnetRole.CONTAINER_APPS) if vnet else None
         if subnet is not None and subnet.network is not None:
             # A VNet-integrated environment made here has the Consumption workload profile.
             _check_reserved_ranges(check, subnet.name, subnet.network, "workload-profiles")
+        identity = self._identity(ContainerAppEnvironmentIdentity, props.managed_identities, check)
         check.done()
+        public = props.public_network_access_enabled
+        self.internal = bool(vnet is not None and not public)
+        """Apps are reached only inside the VNet (internal load balancer)."""
 
         workspace = props.log_analytics_workspace
         # Only with a subnet: azurerm rejects the VNet-only arguments otherwise, even as false.
         vnet_arguments = {
             "infrastructure_subnet_id": subnet.id,
-            "internal_load_balancer_enabled": props.internal,
+            "internal_load_balancer_enabled": self.internal,
             "zone_redundancy_enabled": props.zone_redundant,
-            "public_network_access": "Disabled" if props.internal else "Enabled",
+            "public_network_access": "Disabled" if self.internal else "Enabled",
             # Environments created without a workload profile can never get one.
             "workload_profile": [
                 ContainerAppEnvironmentWorkloadProfile(
@@ -126,12 +155,12 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
             location=props.resource_group.location,
             log_analytics_workspace_id=workspace.id if workspace else None,
             logs_destination="log-analytics" if workspace else None,
+            identity=identity,
             tags=self._resource_tags(props.tags),
             **vnet_arguments,
         )
-        self.props = props
-        self.name: str = props.name
-        self.resource_group = props.resource_group
+        self._keep(props)
+        self.public_network_access_enabled = not self.internal
         self.workload_profile_name: str | None = "Consumption" if subnet else None
 
     def add_private_dns(self, zones: PrivateDnsZones) -> PrivateDnsARecord:
@@ -139,10 +168,10 @@ class ContainerAppEnvironment(PrimaryResource, AzureConstruct):
         (and for VPN clients, through the VNet's DNS resolver)."""
         check = Validator("ContainerAppEnvironment", self)
         check.require(
-            self.props.virtual_network is not None and self.props.internal, "internal",
-            self.props.internal, "needs an internal, VNet-integrated environment for private DNS",
-            "add_private_dns() only with virtual_network and internal=True",
-            "give the environment a virtual_network and keep internal=True",
+            self.internal, "public_network_access_enabled", self.props.public_network_access_enabled,
+            "leaves no internal, VNet-integrated environment for private DNS",
+            "add_private_dns() only with virtual_network and public network access off",
+            "give the environment a virtual_network and leave public_network_access_enabled unset (or False)",
         )
         check.done()
         zone = zones.zone(self.default_domain, id="ContainerAppsDefaultDomain")

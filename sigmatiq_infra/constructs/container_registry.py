@@ -7,32 +7,44 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cdktf_cdktf_provider_azurerm.container_registry import ContainerRegistry as _Registry
+from cdktf_cdktf_provider_azurerm.container_registry import ContainerRegistryIdentity
 from cdktf_cdktf_provider_azurerm.data_azurerm_container_registry import (
     DataAzurermContainerRegistry,
 )
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._existing import ExistingResource
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
-from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
-from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
+from sigmatiq_infra.constructs._resource import (
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ManagedIdentities,
+    PrivateLinkService,
+    ResourceAttribute,
+    ResourceFacts,
+)
+from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 
-class ContainerRegistryBase(PrimaryResource, AzureConstruct):
+class ContainerRegistryBase(AzureResource):
     """What every registry offers, whether this stack creates it or only refers to it."""
 
     arm_type = "Microsoft.ContainerRegistry/registries"
     kind_text = "container registry"
-    name: str
+    private_link = PrivateLinkService("registry", "privatelink.azurecr.io")
+    diagnostics = (DiagnosticTarget(),)
+    identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
     login_server = ResourceAttribute[str]()
 
     def grant_pull(self, principal: Principal) -> RoleAssignment:
         """AcrPull: pull images (what a container app's identity needs)."""
-        return grant(self, self.id, BuiltInRole.ACR_PULL, principal)
+        return self.grant(BuiltInRole.ACR_PULL, principal)
+
+    def grant_push(self, principal: Principal) -> RoleAssignment:
+        """AcrPush: push and pull images (what a build pipeline needs)."""
+        return self.grant(BuiltInRole.ACR_PUSH, principal)
 
     def image(self, repository: str, tag: str) -> str:
         """`<login server>/<repository>:<tag>` (check the parts with `check_image`)."""
@@ -61,28 +73,30 @@ class ContainerRegistryProps:
     """Registry name: 5-50 letters and digits, unique across Azure (`<name>.azurecr.io`)."""
     resource_group: IResourceGroup
     """Group the registry lives in; its location is used."""
-    sku: str = "Basic"
-    """`Basic`, `Standard` or `Premium`. Default: `Basic`. Private endpoints and turning
-    public access off need `Premium`."""
+    sku: str = "Premium"
+    """`Basic`, `Standard` or `Premium`. Default: `Premium`, the one SKU with private
+    endpoints and public access off; a Basic or Standard registry must opt in to public
+    access explicitly with `public_network_access_enabled=True`."""
     public_network_access_enabled: bool = False
-    """Reachable from public networks. Default: off, which needs `Premium`; a Basic or
-    Standard registry must opt in explicitly with `True`."""
+    """Reachable from public networks. Default: off (needs `Premium`)."""
+    managed_identities: ManagedIdentities | None = None
+    """Identities the registry itself uses (e.g. for customer-managed keys). Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
-class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
+class ContainerRegistry(ContainerRegistryBase):
     """An `azurerm_container_registry` with the admin user always disabled."""
 
     facts = (
         ResourceFacts(
             "azurerm_container_registry",
             ("name", "location", "resource_group_name", "zone_redundancy_enabled"),
-            holds="container images",
+            holds="container images", kind="container registry", public_by_default=True,
+            billing=lambda config, usage: [(f"container-registry.{config['sku']}", 1, "")],
         ),
     )
     SKUS = ("Basic", "Standard", "Premium")
-    private_link = PrivateLinkServices.CONTAINER_REGISTRY
 
     def __init__(self, scope: Construct, id: str, props: ContainerRegistryProps) -> None:
         super().__init__(scope, id)
@@ -96,9 +110,9 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
             "public_network_access_enabled=False only with sku='Premium'",
             "use sku='Premium', or opt in to public access with public_network_access_enabled=True",
         )
+        identity = self._identity(ContainerRegistryIdentity, props.managed_identities, check)
         check.done()
 
-        self.props = props
         self.resource = _Registry(
             self, "Resource",
             name=props.name,
@@ -107,12 +121,10 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
             sku=props.sku,
             admin_enabled=False,
             public_network_access_enabled=props.public_network_access_enabled,
+            identity=identity,
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
-        self.resource_group = props.resource_group
-        self.tags = self._resource_tags(props.tags)
-        self.public_network_access_enabled = props.public_network_access_enabled
+        self._keep(props)
 
     def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:
         if self.props.sku == "Premium":
@@ -122,16 +134,6 @@ class ContainerRegistry(ContainerRegistryBase, PrivateLinkTarget):
             "use sku='Premium' (and public_network_access_enabled=False)",
         )
 
-    @staticmethod
-    def from_existing(
-        scope: Construct, id: str, *, name: str, resource_group_name: str, missing_hint: str | None = None,
-    ) -> ContainerRegistryBase:
-        """Refer to a registry another stack created, looked up by name. With `missing_hint`,
-        a plan run before the registry exists stops with a message naming it and the hint."""
-        return ExistingContainerRegistry(
-            scope, id, name=name, resource_group_name=resource_group_name, missing_hint=missing_hint,
-        )
-
 
 class ExistingContainerRegistry(ContainerRegistryBase, ExistingResource):
     """A registry this stack does not manage, read with a data source."""
@@ -139,6 +141,9 @@ class ExistingContainerRegistry(ContainerRegistryBase, ExistingResource):
     data_source = DataAzurermContainerRegistry
     name_rule = NameRules.CONTAINER_REGISTRY
     construct_kind = "ContainerRegistry"
+
+
+ContainerRegistry.existing = ExistingContainerRegistry
 
 
 _REPOSITORY = re.compile(

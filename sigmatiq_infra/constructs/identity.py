@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity as _Identity
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.validation import NameRules, Validator
 
 
@@ -24,11 +22,18 @@ class UserAssignedIdentityProps:
     """Tags. Default: none."""
 
 
-class UserAssignedIdentity(PrimaryResource, AzureConstruct):
-    """An `azurerm_user_assigned_identity`; a `Principal` that roles can be granted to."""
+class UserAssignedIdentity(AzureResource):
+    """An `azurerm_user_assigned_identity`; a `Principal` that roles can be granted to, and
+    one of a resource's `ManagedIdentities`."""
 
-    facts = (ResourceFacts("azurerm_user_assigned_identity", ("name", "location", "resource_group_name")),)
+    facts = (
+        ResourceFacts(
+            "azurerm_user_assigned_identity", ("name", "location", "resource_group_name"),
+            kind="managed identity",
+        ),
+    )
     arm_type = "Microsoft.ManagedIdentity/userAssignedIdentities"
+    kind_text = "managed identity"
     principal_type = "ServicePrincipal"
     principal_id = ResourceAttribute[str]()
     client_id = ResourceAttribute[str]()
@@ -47,5 +52,4 @@ class UserAssignedIdentity(PrimaryResource, AzureConstruct):
             location=props.resource_group.location,
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
-        self.resource_group = props.resource_group
+        self._keep(props)

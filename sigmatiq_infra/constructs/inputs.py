@@ -65,6 +65,17 @@ def deploy_input(
     return variable
 
 
+def secret_input(
+    scope: Construct, name: str, *, what: str, rules: Sequence[InputRule] = (), how: str = "", note: str = "",
+) -> TerraformVariable:
+    """A secret given at deploy time (`TF_VAR_<name>`): a sensitive, ephemeral string
+    variable, kept out of state and plan files, that only write-only arguments may receive
+    (see `WriteOnlySecret`). Terraform checks it against `rules`."""
+    return deploy_input(
+        scope, name, what=what, type="string", rules=rules, sensitive=True, ephemeral=True, how=how, note=note,
+    )
+
+
 WHOLE_NUMBER_RULES = (
     InputRule(
         "{value} >= 1 && floor({value}) == {value}", "is not a whole number of at least 1",

@@ -13,12 +13,17 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
-from sigmatiq_infra.constructs._context import AzureConstruct, client_config
+from sigmatiq_infra.constructs._context import client_config
 from sigmatiq_infra.constructs._existing import ExistingResource
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
-from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
-from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, grant
+from sigmatiq_infra.constructs._resource import (
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    PrivateLinkService,
+    ResourceAttribute,
+    ResourceFacts,
+)
+from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -35,21 +40,22 @@ class SecretReference:
     """The resource that creates the secret, when this stack creates it."""
 
 
-class KeyVaultBase(PrimaryResource, AzureConstruct):
+class KeyVaultBase(AzureResource):
     """What every vault offers, whether this stack creates it or only refers to it."""
 
     arm_type = "Microsoft.KeyVault/vaults"
     kind_text = "Key Vault"
-    name: str
+    private_link = PrivateLinkService("vault", "privatelink.vaultcore.azure.net")
+    diagnostics = (DiagnosticTarget(),)
     vault_uri = ResourceAttribute[str]()
 
     def grant_secrets_read(self, principal: Principal) -> RoleAssignment:
         """Key Vault Secrets User: read secret values (e.g. for Key Vault references)."""
-        return grant(self, self.id, BuiltInRole.KEY_VAULT_SECRETS_USER, principal)
+        return self.grant(BuiltInRole.KEY_VAULT_SECRETS_USER, principal)
 
     def grant_secrets_write(self, principal: Principal) -> RoleAssignment:
         """Key Vault Secrets Officer: create, update and delete secrets."""
-        return grant(self, self.id, BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
+        return self.grant(BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
 
     def secret(self, name: str) -> SecretReference:
         """Refer to a secret that is set outside this stack (e.g. by an operator)."""
@@ -96,17 +102,20 @@ class SecretProps:
     """A hint for readers, e.g. `text/plain` or `application/x-postgresql-url`."""
 
 
-class KeyVault(KeyVaultBase, PrivateLinkTarget):
+class KeyVault(KeyVaultBase):
     """An `azurerm_key_vault` that uses Azure RBAC (no access policies), secure by default."""
 
     facts = (
         ResourceFacts(
             "azurerm_key_vault", ("name", "location", "resource_group_name"), holds="secrets",
+            kind="Key Vault", public_by_default=True,
+            billing=lambda config, usage: [
+                ("key-vault.operations-10k", usage["key_vault_operations_10k"], "assumed operations"),
+            ],
         ),
-        ResourceFacts("azurerm_key_vault_secret", ("name", "key_vault_id")),
+        ResourceFacts("azurerm_key_vault_secret", ("name", "key_vault_id"), kind="Key Vault secret"),
     )
     SKUS = ("standard", "premium")
-    private_link = PrivateLinkServices.KEY_VAULT
 
     def __init__(self, scope: Construct, id: str, props: KeyVaultProps) -> None:
         super().__init__(scope, id)
@@ -117,7 +126,6 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
         check.done()
 
-        self.props = props
         self.resource = _KeyVault(
             self, "Resource",
             name=props.name,
@@ -135,21 +143,12 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
             ),
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
-        self.resource_group = props.resource_group
-        self.tags = self._resource_tags(props.tags)
-        self.public_network_access_enabled = props.public_network_access_enabled
+        self._keep(props)
 
     @staticmethod
-    def from_existing(
-        scope: Construct, id: str, *, name: str, resource_group_name: str, missing_hint: str | None = None,
-    ) -> KeyVaultBase:
-        """Refer to a vault another stack (or another tool) created, looked up by name.
-        With `missing_hint` (e.g. "Deploy the shared stack first."), a plan run before the
-        vault exists stops with a message naming it, followed by the hint."""
-        return ExistingKeyVault(
-            scope, id, name=name, resource_group_name=resource_group_name, missing_hint=missing_hint,
-        )
+    def secret_import_id(vault_name: str, secret_name: str, version: str) -> str:
+        """The id `terraform import` takes for a secret version: its URL."""
+        return f"https://{vault_name}.vault.azure.net/secrets/{secret_name}/{version}"
 
     def add_secret(self, id: str, props: SecretProps) -> SecretReference:
         """Create a secret whose value reaches Azure write-only (never stored in state)."""
@@ -174,7 +173,6 @@ class KeyVault(KeyVaultBase, PrivateLinkTarget):
         )
         return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
 
-
     def _deployer(self) -> DeployingPrincipal:
         found = self.__dict__.get("_deployer_principal")
         if found is None:
@@ -188,3 +186,6 @@ class ExistingKeyVault(KeyVaultBase, ExistingResource):
     data_source = DataAzurermKeyVault
     name_rule = NameRules.KEY_VAULT
     construct_kind = "KeyVault"
+
+
+KeyVault.existing = ExistingKeyVault

@@ -10,9 +10,7 @@ from cdktf_cdktf_provider_azurerm.log_analytics_workspace import (
 )
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
 from sigmatiq_infra.validation import NameRules, Validator
 
 
@@ -30,13 +28,23 @@ class LogAnalyticsWorkspaceProps:
     """Tags. Default: none."""
 
 
-class LogAnalyticsWorkspace(PrimaryResource, AzureConstruct):
-    """An `azurerm_log_analytics_workspace` on the pay-as-you-go `PerGB2018` SKU."""
+class LogAnalyticsWorkspace(AzureResource):
+    """An `azurerm_log_analytics_workspace` on the pay-as-you-go `PerGB2018` SKU: where
+    diagnostic settings (`add_diagnostic_settings`) and Container Apps send their logs."""
 
     facts = (
-        ResourceFacts("azurerm_log_analytics_workspace", ("name", "location", "resource_group_name"), holds="logs"),
+        ResourceFacts(
+            "azurerm_log_analytics_workspace", ("name", "location", "resource_group_name"), holds="logs",
+            kind="Log Analytics workspace",
+            billing=lambda config, usage: [
+                ("log-analytics.gb", usage["log_analytics_gb"], "assumed GB ingested beyond the free 5 GB"),
+            ],
+        ),
     )
     arm_type = "Microsoft.OperationalInsights/workspaces"
+    kind_text = "Log Analytics workspace"
+    diagnostics = (DiagnosticTarget(),)
+
     def __init__(self, scope: Construct, id: str, props: LogAnalyticsWorkspaceProps) -> None:
         super().__init__(scope, id)
         check = Validator("LogAnalyticsWorkspace", self)
@@ -57,5 +65,4 @@ class LogAnalyticsWorkspace(PrimaryResource, AzureConstruct):
             daily_quota_gb=props.daily_quota_gb,
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
-        self.resource_group = props.resource_group
+        self._keep(props)

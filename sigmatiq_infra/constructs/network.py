@@ -22,9 +22,7 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork as _VirtualNetwork
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
 from sigmatiq_infra.validation import NameRules, ValidationError, Validator, overlapping
 
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
@@ -134,10 +132,32 @@ def network_or_none(cidr: str) -> ipaddress.IPv4Network | None:
         return None
 
 
-class VirtualNetwork(PrimaryResource, AzureConstruct):
+class VirtualNetwork(AzureResource):
     """An `azurerm_virtual_network` with `azurerm_subnet`s and one NSG per subnet that can
     have one. Subnets are separate resources so DNS servers can be set afterwards
     (`azurerm_virtual_network_dns_servers`) without a dependency cycle."""
+
+    arm_type = "Microsoft.Network/virtualNetworks"
+    kind_text = "virtual network"
+    facts = (
+        ResourceFacts(
+            "azurerm_virtual_network", ("name", "location", "resource_group_name"), kind="virtual network",
+        ),
+        ResourceFacts(
+            "azurerm_subnet", ("name", "resource_group_name", "virtual_network_name"), kind="subnet",
+            arm_child="subnets",
+        ),
+        ResourceFacts(
+            "azurerm_network_security_group", ("name", "location", "resource_group_name"),
+            kind="network security group",
+        ),
+        ResourceFacts(
+            "azurerm_network_security_rule", ("name", "resource_group_name", "network_security_group_name"),
+            kind="network security rule",
+        ),
+        ResourceFacts("azurerm_subnet_network_security_group_association", ("subnet_id",), kind="NSG association"),
+    )
+    diagnostics = (DiagnosticTarget(),)
 
     def __init__(self, scope: Construct, id: str, props: VirtualNetworkProps) -> None:
         super().__init__(scope, id)
@@ -151,7 +171,7 @@ class VirtualNetwork(PrimaryResource, AzureConstruct):
             address_space=[props.address_space],
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
+        self._keep(props)
         self.location: str = group.location
         self.address_space = network_or_none(props.address_space)
         self.subnets: dict[str, Subnet] = {}

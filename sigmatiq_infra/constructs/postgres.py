@@ -5,11 +5,13 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cdktf_cdktf_provider_azurerm.postgresql_flexible_server import (
     PostgresqlFlexibleServer,
     PostgresqlFlexibleServerAuthentication,
     PostgresqlFlexibleServerHighAvailability,
+    PostgresqlFlexibleServerIdentity,
 )
 from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_configuration import (
     PostgresqlFlexibleServerConfiguration,
@@ -23,11 +25,16 @@ from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_firewall_rule impor
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ManagedIdentities,
+    PrivateLinkService,
+    ResourceAttribute,
+    ResourceFacts,
+)
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule
-from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
@@ -86,7 +93,7 @@ class PostgresServerProps:
     (`<name>.postgres.database.azure.com`)."""
     resource_group: IResourceGroup
     """Group the server lives in; its location is used."""
-    sku_name: str
+    sku: str
     """Tier and size, e.g. `B_Standard_B1ms` (Burstable), `GP_Standard_D2ds_v4`."""
     administrator_login: str
     """Administrator user; fixed at creation."""
@@ -116,11 +123,14 @@ class PostgresServerProps:
     """Databases to create (UTF8, en_US.utf8). Default: none."""
     require_secure_transport: bool = True
     """Reject non-TLS connections. Default: on."""
+    managed_identities: ManagedIdentities | None = None
+    """Identities the server itself uses (e.g. for customer-managed keys). Removing its
+    user-assigned identities later re-creates the server. Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
-class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
+class PostgresServer(AzureResource):
     """An `azurerm_postgresql_flexible_server` with databases, firewall rules and TLS."""
 
     facts = (
@@ -132,25 +142,34 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
                 "private_dns_zone_id",
             ),
             replaced_when_lowered={"version": VERSIONS, "storage_mb": STORAGE_MB},
-            holds="the databases",
+            holds="the databases", kind="PostgreSQL flexible server", public_by_default=True,
+            billing=lambda config, usage: _billing(config),
         ),
         ResourceFacts(
             "azurerm_postgresql_flexible_server_database", ("name", "server_id", "charset", "collation"),
-            holds="data",
+            holds="data", kind="PostgreSQL database", arm_child="databases",
         ),
-        ResourceFacts("azurerm_postgresql_flexible_server_firewall_rule", ("name", "server_id")),
-        ResourceFacts("azurerm_postgresql_flexible_server_configuration", ("name", "server_id")),
+        ResourceFacts(
+            "azurerm_postgresql_flexible_server_firewall_rule", ("name", "server_id"),
+            kind="PostgreSQL firewall rule", arm_child="firewallRules",
+        ),
+        ResourceFacts(
+            "azurerm_postgresql_flexible_server_configuration", ("name", "server_id"),
+            kind="PostgreSQL setting", arm_child="configurations",
+        ),
     )
     arm_type = "Microsoft.DBforPostgreSQL/flexibleServers"
     kind_text = "PostgreSQL flexible server"
-    private_link = PrivateLinkServices.POSTGRES_FLEXIBLE
+    private_link = PrivateLinkService("postgresqlServer", "privatelink.postgres.database.azure.com")
+    diagnostics = (DiagnosticTarget(),)
+    identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
     fqdn = ResourceAttribute[str]()
     # Azure picks the zone and may swap zones on failover; neither is a change to undo.
     _ignore_changes = ["zone", "high_availability[0].standby_availability_zone"]  # noqa: RUF012
 
     def __init__(self, scope: Construct, id: str, props: PostgresServerProps) -> None:
         super().__init__(scope, id)
-        props = self._validate(props)
+        props, identity = self._validate(props)
 
         ha = props.high_availability_mode
         self.resource = PostgresqlFlexibleServer(
@@ -159,7 +178,7 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             resource_group_name=props.resource_group.name,
             location=props.resource_group.location,
             version=props.version,
-            sku_name=props.sku_name,
+            sku_name=props.sku,
             storage_mb=props.storage_mb,
             auto_grow_enabled=props.auto_grow_enabled,
             backup_retention_days=props.backup_retention_days,
@@ -173,14 +192,11 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             ),
             high_availability=PostgresqlFlexibleServerHighAvailability(mode=ha) if ha else None,
             lifecycle=TerraformResourceLifecycle(ignore_changes=self._ignore_changes),
+            identity=identity,
             tags=self._resource_tags(props.tags),
         )
-        self.props = props
-        self.name: str = props.name
+        self._keep(props)
         self.administrator_login: str = props.administrator_login
-        self.resource_group = props.resource_group
-        self.tags = self._resource_tags(props.tags)
-        self.public_network_access_enabled = props.public_network_access_enabled
 
         PostgresqlFlexibleServerConfiguration(
             self, "RequireSecureTransport",
@@ -232,15 +248,15 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             f"/{database}?sslmode=require"
         )
 
-    def _validate(self, props: PostgresServerProps) -> PostgresServerProps:
+    def _validate(self, props: PostgresServerProps) -> tuple[PostgresServerProps, Any]:
         check = Validator("PostgresServer", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.POSTGRES_SERVER)
         check.one_of("version", props.version, VERSIONS)
         check.require(
-            is_token(props.sku_name) or (props.sku_name.split("_", 1)[0] in ("B", "GP", "MO")
-            and props.sku_name.count("_") >= 2),
-            "sku_name", props.sku_name, "is not a flexible server SKU",
+            is_token(props.sku) or (props.sku.split("_", 1)[0] in ("B", "GP", "MO")
+            and props.sku.count("_") >= 2),
+            "sku", props.sku, "is not a flexible server SKU",
             "<tier>_<family>_<size> with tier B (Burstable), GP (General Purpose) or "
             "MO (Memory Optimized), e.g. 'B_Standard_B1ms', 'GP_Standard_D2ds_v4'",
             "use a SKU name from `az postgres flexible-server list-skus --location <region>`",
@@ -249,11 +265,11 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         check.in_range("backup_retention_days", props.backup_retention_days, 7, 35)
         check.one_of("high_availability_mode", props.high_availability_mode, HIGH_AVAILABILITY_MODES)
         check.require(
-            not (props.high_availability_mode and props.sku_name.startswith("B_")),
+            not (props.high_availability_mode and props.sku.startswith("B_")),
             "high_availability_mode", props.high_availability_mode,
-            f"is not available on the Burstable SKU {props.sku_name!r}",
+            f"is not available on the Burstable SKU {props.sku!r}",
             "high availability on General Purpose (GP_) or Memory Optimized (MO_) SKUs",
-            "choose a GP_ or MO_ sku_name, or set high_availability_mode=None",
+            "choose a GP_ or MO_ sku, or set high_availability_mode=None",
         )
         check.name("administrator_login", props.administrator_login, NameRules.POSTGRES_ADMIN_LOGIN)
         login = props.administrator_login.lower()
@@ -278,8 +294,18 @@ class PostgresServer(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             _check_ip_range(check, rule)
         for database in props.databases:
             check.name("database", database, NameRules.POSTGRES_DATABASE)
+        identity = self._identity(PostgresqlFlexibleServerIdentity, props.managed_identities, check)
         check.done()
-        return props
+        return props, identity
+
+
+def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
+    """Compute per server (a high-availability standby is a second one) and storage per GB."""
+    servers = 2 if config.get("high_availability") else 1
+    return [
+        (f"postgres.compute.{config['sku_name']}", servers, "with HA standby" if servers == 2 else ""),
+        ("postgres.storage.gb", config.get("storage_mb", 32768) / 1024 * servers, "GB-month"),
+    ]
 
 
 def _check_ip_range(check: Validator, rule: FirewallRule) -> None:

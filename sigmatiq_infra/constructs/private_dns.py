@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from cdktf_cdktf_provider_azurerm.private_dns_resolver import PrivateDnsResolver
 from cdktf_cdktf_provider_azurerm.private_dns_resolver_inbound_endpoint import (
@@ -23,25 +24,56 @@ from cdktf_cdktf_provider_azurerm.virtual_network_dns_servers import VirtualNetw
 from constructs import Construct
 
 from sigmatiq_infra.constructs._context import AzureConstruct
+from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceFacts
 from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator
 
 # Azure keeps the first four addresses and the last one of every subnet.
 _RESERVED_AT_START = 4
 
 
+def _endpoint_billing(config: Mapping[str, Any], usage: Mapping[str, float]) -> list[tuple[str, float, str]]:
+    """A DNS private resolver is billed per endpoint."""
+    return [("dns-resolver.endpoint", 1, "")]
+
+
+@dataclass(frozen=True)
+class PrivateDnsZonesProps:
+    resource_group: IResourceGroup
+    """Group the zones and their VNet links live in."""
+    virtual_network: VirtualNetwork
+    """The VNet every zone is linked to (resolution only, no auto-registration)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags on the zones and links. Default: none."""
+
+
 class PrivateDnsZones(AzureConstruct):
     """The private DNS zones of one VNet: each created once, on first use, and linked to it."""
 
-    def __init__(
-        self, scope: Construct, id: str, *, resource_group: IResourceGroup,
-        virtual_network: VirtualNetwork, tags: Mapping[str, str] | None = None,
-    ) -> None:
+    facts = (
+        ResourceFacts(
+            "azurerm_private_dns_zone", ("name", "resource_group_name"), kind="private DNS zone",
+            billing=lambda config, usage: [("private-dns.zone", 1, "")],
+        ),
+        ResourceFacts(
+            "azurerm_private_dns_zone_virtual_network_link",
+            ("name", "private_dns_zone_name", "resource_group_name", "virtual_network_id"),
+            kind="private DNS zone link",
+        ),
+        ResourceFacts(
+            "azurerm_private_dns_a_record", ("name", "resource_group_name", "zone_name"), kind="private DNS record",
+        ),
+    )
+
+    def __init__(self, scope: Construct, id: str, props: PrivateDnsZonesProps) -> None:
         super().__init__(scope, id)
-        self.resource_group = resource_group
-        self.virtual_network = virtual_network
-        self.tags = self._resource_tags(tags)
+        check = Validator("PrivateDnsZones", self)
+        props = check.props(props)
+        check.done()
+        self.props = props
+        self.resource_group = props.resource_group
+        self.virtual_network = props.virtual_network
+        self.tags = self._resource_tags(props.tags)
         self.zones: dict[str, PrivateDnsZone] = {}
         self.links: dict[str, PrivateDnsZoneVirtualNetworkLink] = {}
 
@@ -84,8 +116,28 @@ class DnsResolverProps:
     """Tags. Default: none."""
 
 
-class DnsResolver(AzureConstruct):
+class DnsResolver(AzureResource):
     """An `azurerm_private_dns_resolver` with a static inbound and an outbound endpoint."""
+
+    arm_type = "Microsoft.Network/dnsResolvers"
+    kind_text = "DNS private resolver"
+    facts = (
+        ResourceFacts(
+            "azurerm_private_dns_resolver", ("name", "resource_group_name", "location", "virtual_network_id"),
+            kind="DNS private resolver",
+        ),
+        ResourceFacts(
+            "azurerm_private_dns_resolver_inbound_endpoint",
+            ("name", "private_dns_resolver_id", "location", "ip_configurations"), kind="DNS resolver inbound endpoint",
+            billing=_endpoint_billing,
+        ),
+        ResourceFacts(
+            "azurerm_private_dns_resolver_outbound_endpoint",
+            ("name", "private_dns_resolver_id", "subnet_id", "location"), kind="DNS resolver outbound endpoint",
+            billing=_endpoint_billing,
+        ),
+        ResourceFacts("azurerm_virtual_network_dns_servers", ("virtual_network_id",), kind="VNet DNS servers"),
+    )
 
     def __init__(self, scope: Construct, id: str, props: DnsResolverProps) -> None:
         super().__init__(scope, id)
@@ -97,6 +149,7 @@ class DnsResolver(AzureConstruct):
         outbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_OUTBOUND)
         _check_inbound_ip(check, props.inbound_ip, inbound_subnet)
         check.done()
+        self._keep(props)
         self.inbound_ip: str = props.inbound_ip
         self.vnet_dns_servers: VirtualNetworkDnsServers | None = None
         if inbound_subnet is None or outbound_subnet is None:

@@ -6,15 +6,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedis as _ManagedRedis
-from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedisDefaultDatabase
+from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedisDefaultDatabase, ManagedRedisIdentity
 from cdktf_cdktf_provider_azurerm.redis_cache import RedisCache as _RedisCache
+from cdktf_cdktf_provider_azurerm.redis_cache import RedisCacheIdentity
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceAttribute, ResourceFacts
-from sigmatiq_infra.constructs.private_endpoint import PrivateLinkServices, PrivateLinkTarget
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
+from sigmatiq_infra.constructs._resource import (
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ManagedIdentities,
+    PrivateLinkService,
+    ResourceAttribute,
+    ResourceFacts,
+)
 from sigmatiq_infra.validation import NameRules, Validator
 
 # sku -> (family, allowed capacities)
@@ -34,7 +40,7 @@ class RedisCacheProps:
     (`<name>.redis.cache.windows.net`). Deleted caches keep their name reserved for a while."""
     resource_group: IResourceGroup
     """Group the cache lives in; its location is used."""
-    sku_name: str = "Basic"
+    sku: str = "Basic"
     """`Basic`, `Standard` or `Premium`. Default: `Basic`."""
     capacity: int = 0
     """Size within the SKU family: C0-C6 for Basic/Standard, P1-P5 for Premium. Default: 0."""
@@ -44,11 +50,13 @@ class RedisCacheProps:
     """Oldest TLS version accepted. Default and only allowed value: `1.2`."""
     public_network_access_enabled: bool = False
     """Reachable from public networks (still needs the access key). Default: off."""
+    managed_identities: ManagedIdentities | None = None
+    """Identities the cache itself uses (e.g. to export to storage). Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
-class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
+class RedisCache(AzureResource):
     """An `azurerm_redis_cache` with the non-TLS port always off."""
 
     facts = (
@@ -56,12 +64,17 @@ class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             "azurerm_redis_cache",
             ("name", "location", "resource_group_name", "zones", "subnet_id", "private_static_ip_address"),
             replaced_when_lowered={"sku_name": tuple(SKU_SIZES)},
-            holds="cached data",
+            holds="cached data", kind="Azure Cache for Redis", public_by_default=True,
+            billing=lambda config, usage: [
+                (f"redis.{config['sku_name']}.{config['family']}{config['capacity']}", 1, ""),
+            ],
         ),
     )
     arm_type = "Microsoft.Cache/redis"
     kind_text = "Azure Cache for Redis"
-    private_link = PrivateLinkServices.REDIS_CACHE
+    private_link = PrivateLinkService("redisCache", "privatelink.redis.cache.windows.net")
+    diagnostics = (DiagnosticTarget(),)
+    identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
     hostname = ResourceAttribute[str]()
     tls_port = ResourceAttribute[float]("ssl_port")
 
@@ -70,16 +83,17 @@ class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         check = Validator("RedisCache", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.REDIS_CACHE)
-        check.one_of("sku_name", props.sku_name, tuple(SKU_SIZES))
-        family, capacities = SKU_SIZES.get(props.sku_name, ("C", ()))
+        check.one_of("sku", props.sku, tuple(SKU_SIZES))
+        family, capacities = SKU_SIZES.get(props.sku, ("C", ()))
         if capacities:
             check.one_of(
                 "capacity", props.capacity, capacities,
-                f"{props.sku_name} caches come in sizes {family}{capacities[0]}-{family}"
+                f"{props.sku} caches come in sizes {family}{capacities[0]}-{family}"
                 f"{capacities[-1]}; pick one of those capacities",
             )
         check.one_of("redis_version", props.redis_version, REDIS_VERSIONS)
         check.one_of("minimum_tls_version", props.minimum_tls_version, TLS_VERSIONS)
+        identity = self._identity(RedisCacheIdentity, props.managed_identities, check)
         check.done()
 
         self.resource = _RedisCache(
@@ -87,26 +101,23 @@ class RedisCache(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             name=props.name,
             resource_group_name=props.resource_group.name,
             location=props.resource_group.location,
-            sku_name=props.sku_name,
+            sku_name=props.sku,
             family=family,
             capacity=props.capacity,
             redis_version=props.redis_version,
             non_ssl_port_enabled=False,
             minimum_tls_version=props.minimum_tls_version,
             public_network_access_enabled=props.public_network_access_enabled,
+            identity=identity,
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
-        self.resource_group = props.resource_group
-        self.tags = self._resource_tags(props.tags)
-        self.public_network_access_enabled = props.public_network_access_enabled
+        self._keep(props)
 
     def connection_url(self) -> str:
         """`rediss://:<key>@<host>:<tls port>/0` as a Terraform expression (the key is
         URL-encoded). Use it only as a write-only value."""
         key = Fn.urlencode(self.resource.primary_access_key)
         return f"rediss://:{key}@{self.hostname}:{self.tls_port}/0"
-
 
 
 MANAGED_SKUS = (
@@ -126,7 +137,7 @@ class ManagedRedisProps:
     (`<name>.<region>.redis.azure.net`)."""
     resource_group: IResourceGroup
     """Group the cache lives in; its location is used."""
-    sku_name: str = "Balanced_B1"
+    sku: str = "Balanced_B1"
     """Tier and size, e.g. `Balanced_B1`, `MemoryOptimized_M10`. Default: `Balanced_B1`."""
     high_availability_enabled: bool = True
     """Replicate to a second node; fixed at creation. Default: on."""
@@ -135,11 +146,13 @@ class ManagedRedisProps:
     password, and by `connection_url`). Default: off."""
     public_network_access_enabled: bool = False
     """Reachable from public networks. Default: off."""
+    managed_identities: ManagedIdentities | None = None
+    """Identities the cache itself uses (e.g. for customer-managed keys). Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
-class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
+class ManagedRedis(AzureResource):
     """An `azurerm_managed_redis` (Azure Managed Redis, the successor of Azure Cache for
     Redis, which retires on 2028-09-30), offering the same interface as `RedisCache`:
     `hostname`, `tls_port`, `connection_url()`, `add_private_endpoint()`,
@@ -150,12 +163,19 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             "azurerm_managed_redis",
             # Even a resize (another sku_name) re-creates an Azure Managed Redis cache.
             ("name", "location", "resource_group_name", "sku_name", "high_availability_enabled"),
-            holds="cached data",
+            holds="cached data", kind="Azure Managed Redis", public_by_default=True,
+            billing=lambda config, usage: [(f"managed-redis.{config['sku_name']}", 1, "")],
         ),
     )
     arm_type = "Microsoft.Cache/redisEnterprise"
     kind_text = "Azure Managed Redis"
-    private_link = PrivateLinkServices.MANAGED_REDIS
+    private_link = PrivateLinkService("redisEnterprise", "privatelink.redis.azure.net")
+    # The cluster exports metrics; its (default) database writes the connection logs.
+    diagnostics = (
+        DiagnosticTarget(log_groups=()),
+        DiagnosticTarget(metrics=(), sub_resource="/databases/default", id_suffix="-database"),
+    )
+    identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
     hostname = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: ManagedRedisProps) -> None:
@@ -164,11 +184,12 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
         props = check.props(props)
         check.name("name", props.name, NameRules.MANAGED_REDIS)
         check.one_of(
-            "sku_name", props.sku_name, MANAGED_SKUS,
+            "sku", props.sku, MANAGED_SKUS,
             "pick a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)",
             allowed_text="Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or "
             "FlashOptimized_A250 to _A4500, in Azure's steps (redis.MANAGED_SKUS)",
         )
+        identity = self._identity(ManagedRedisIdentity, props.managed_identities, check)
         check.done()
 
         self.resource = _ManagedRedis(
@@ -176,7 +197,7 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
             name=props.name,
             resource_group_name=props.resource_group.name,
             location=props.resource_group.location,
-            sku_name=props.sku_name,
+            sku_name=props.sku,
             high_availability_enabled=props.high_availability_enabled,
             public_network_access="Enabled" if props.public_network_access_enabled else "Disabled",
             default_database=ManagedRedisDefaultDatabase(
@@ -185,14 +206,11 @@ class ManagedRedis(PrimaryResource, AzureConstruct, PrivateLinkTarget):
                 # One endpoint, like a non-clustered cache: plain Redis clients keep working.
                 clustering_policy="EnterpriseCluster",
             ),
+            identity=identity,
             tags=self._resource_tags(props.tags),
         )
-        self.props = props
-        self.name: str = props.name
+        self._keep(props)
         self.tls_port: float = self.resource.default_database.port
-        self.resource_group = props.resource_group
-        self.tags = self._resource_tags(props.tags)
-        self.public_network_access_enabled = props.public_network_access_enabled
 
     def connection_url(self) -> str:
         """`rediss://:<key>@<host>:<port>/0` as a Terraform expression; needs

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 
-from cdktf_cdktf_provider_azurerm.management_lock import ManagementLock
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as _ResourceGroup
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
+from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceFacts
 from sigmatiq_infra.validation import NameRules, Validator
 
-
-@runtime_checkable
-class IResourceGroup(Protocol):
-    """What a resource needs from its group: where it lives."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def location(self) -> str: ...
+__all__ = ["IResourceGroup", "ResourceGroup", "ResourceGroupProps"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +24,12 @@ class ResourceGroupProps:
     """Tags on the group. Default: none."""
 
 
-class ResourceGroup(PrimaryResource, AzureConstruct):
-    """An `azurerm_resource_group`."""
+class ResourceGroup(AzureResource):
+    """An `azurerm_resource_group`. `add_lock()` on it protects everything inside."""
 
-    facts = (ResourceFacts("azurerm_resource_group", ("name", "location")),)
+    arm_type = "Microsoft.Resources/resourceGroups"
+    kind_text = "resource group"
+    facts = (ResourceFacts("azurerm_resource_group", ("name", "location"), kind="resource group"),)
 
     def __init__(self, scope: Construct, id: str, props: ResourceGroupProps) -> None:
         super().__init__(scope, id)
@@ -52,17 +42,5 @@ class ResourceGroup(PrimaryResource, AzureConstruct):
         self.resource = _ResourceGroup(
             self, "Resource", name=props.name, location=props.location, tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
+        self._keep(props)
         self.location: str = props.location
-
-    def add_delete_lock(self, notes: str) -> ManagementLock:
-        """A `CanNotDelete` lock: nobody (Terraform included) can delete the group or
-        anything in it until the lock is removed; reading and changing still work."""
-        return ManagementLock(
-            self, "DeleteLock",
-            name=f"lock-{self.name}"[:90],
-            scope=self.id,
-            lock_level="CanNotDelete",
-            notes=notes[:512],
-        )
-

@@ -1,7 +1,8 @@
-"""Azure built-in roles and the one helper that assigns them.
+"""Azure built-in roles (the one place their ids live) and the one helper that assigns them.
 
-Grants live on the resource that is granted (`registry.grant_pull(identity)`); each of
-those methods calls `grant()` here, so role ids and assignment wiring exist once.
+Grants live on the resource that is granted: `vault.grant(BuiltInRole.KEY_VAULT_READER,
+identity)` on any construct, or a typed wrapper such as `registry.grant_pull(identity)`;
+both call `grant()` here, so role ids and assignment wiring exist once.
 """
 
 from __future__ import annotations
@@ -12,11 +13,7 @@ from typing import Protocol, runtime_checkable
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct, IConstruct
 
-from sigmatiq_infra.constructs._context import AzureConstruct, client_config, stack_of, subscription_id
-
-_GRANTS = "_sigmatiq_role_assignments"
-"""Where a stack keeps the (target, role, assignment) of every grant made in it, by
-(target, role, principal)."""
+from sigmatiq_infra.constructs._context import AzureConstruct, client_config, context_of, subscription_id
 
 
 class BuiltInRole(Enum):
@@ -37,6 +34,24 @@ class BuiltInRole(Enum):
     APP_CONFIGURATION_DATA_READER = (
         "AppConfigurationDataReader", "App Configuration Data Reader",
         "516239f1-63e1-4d78-a4de-a74fb236a071",
+    )
+    APP_CONFIGURATION_DATA_OWNER = (
+        "AppConfigurationDataOwner", "App Configuration Data Owner",
+        "5ae67dd6-50cb-40e7-96ff-dc2bfa4b606b",
+    )
+    ACR_PUSH = ("AcrPush", "AcrPush", "8311e382-0749-4cb8-b61a-304f252e45ec")
+    STORAGE_BLOB_DATA_READER = (
+        "StorageBlobDataReader", "Storage Blob Data Reader", "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    )
+    KEY_VAULT_ADMINISTRATOR = (
+        "KeyVaultAdministrator", "Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    )
+    KEY_VAULT_READER = ("KeyVaultReader", "Key Vault Reader", "21090545-7ca7-4776-b22c-e363652d74d2")
+    READER = ("Reader", "Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7")
+    CONTRIBUTOR = ("Contributor", "Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c")
+    MONITORING_READER = ("MonitoringReader", "Monitoring Reader", "43d0d8ad-25c7-4714-9337-8ba259a9fe05")
+    LOG_ANALYTICS_READER = (
+        "LogAnalyticsReader", "Log Analytics Reader", "73c42c96-874c-492b-b04d-ab87d138a893",
     )
 
     @property
@@ -98,9 +113,7 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
     """
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     key = (id(target), role, id(principal))
-    made: dict[tuple[int, BuiltInRole, int], tuple[Construct, BuiltInRole, RoleAssignment]] = (
-        stack_of(target).__dict__.setdefault(_GRANTS, {})
-    )
+    made = context_of(target).grants
     if key not in made:
         # Named after the principal's Python-side name: no jsii round trip for `node.id`.
         assignment_id = f"{role.construct_id}-{getattr(principal, 'name', None) or principal.node.id}"
@@ -124,4 +137,4 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
 
 def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, BuiltInRole, RoleAssignment]]:
     """Every (target, role, assignment) that `grant()` made in `stack`, in the order made."""
-    return list(stack.__dict__.get(_GRANTS, {}).values())
+    return list(context_of(stack).grants.values())

@@ -13,14 +13,20 @@ from cdktf_cdktf_provider_azurerm.storage_account import (
     StorageAccountBlobProperties,
     StorageAccountBlobPropertiesContainerDeleteRetentionPolicy,
     StorageAccountBlobPropertiesDeleteRetentionPolicy,
+    StorageAccountIdentity,
 )
 from cdktf_cdktf_provider_azurerm.storage_container import StorageContainer
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource, ResourceFacts
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
-from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
+from sigmatiq_infra.constructs._resource import (
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ManagedIdentities,
+    PrivateLinkService,
+    ResourceFacts,
+)
+from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
 from sigmatiq_infra.validation import NameRules, Validator
 
 REPLICATION = ("LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS")
@@ -36,39 +42,60 @@ class StorageAccountProps:
     """Private blob containers to create. Default: none."""
     replication: str = "ZRS"
     """`LRS`, `ZRS`, `GRS`, `GZRS`, `RAGRS` or `RAGZRS`. Default: `ZRS` (survives a zone outage)."""
-    soft_delete_days: int = 30
+    soft_delete_retention_days: int = 30
     """Days deleted blobs and containers stay recoverable, 1-365. Default: 30."""
     public_network_access_enabled: bool = False
-    """Reachable from public networks (still Entra ID only). Default: off."""
+    """Reachable from public networks (still Entra ID only). Default: off (reach the blob
+    service through `add_private_endpoint`)."""
+    managed_identities: ManagedIdentities | None = None
+    """Identities the account itself uses (e.g. for customer-managed keys). Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
-class StorageAccount(PrimaryResource, AzureConstruct):
+class StorageAccount(AzureResource):
     """An `azurerm_storage_account` (StorageV2, TLS 1.2, HTTPS only) that accepts Entra ID
     only (shared keys off), never serves public blobs, and keeps blob versions and deleted
-    blobs and containers."""
+    blobs and containers. `add_private_endpoint` reaches its blob service."""
 
     max_tag_name_length = 128  # storage accounts allow shorter tag names than other resources
+    arm_type = "Microsoft.Storage/storageAccounts"
+    kind_text = "storage account"
     facts = (
         ResourceFacts(
             "azurerm_storage_account", ("name", "location", "resource_group_name", "account_tier", "account_kind"),
-            holds="blobs (Terraform state)",
+            holds="blobs (Terraform state)", kind="storage account", public_by_default=True,
         ),
-        ResourceFacts("azurerm_storage_container", ("name", "storage_account_id"), holds="blobs"),
+        ResourceFacts(
+            "azurerm_storage_container", ("name", "storage_account_id"), holds="blobs", kind="blob container",
+        ),
     )
+    private_link = PrivateLinkService("blob", "privatelink.blob.core.windows.net")
+    # The account exports metrics only, as Transaction and Capacity (Azure has rejected
+    # AllMetrics here); its blob service writes the read, write and delete logs, which are
+    # listed by category (Microsoft documents no category group for them).
+    diagnostics = (
+        DiagnosticTarget(log_groups=(), metrics=("Transaction", "Capacity")),
+        DiagnosticTarget(
+            log_groups=(), log_categories=("StorageRead", "StorageWrite", "StorageDelete"),
+            metrics=("Transaction", "Capacity"), sub_resource="/blobServices/default", id_suffix="-blob",
+        ),
+    )
+    identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+
     def __init__(self, scope: Construct, id: str, props: StorageAccountProps) -> None:
         super().__init__(scope, id)
         check = Validator("StorageAccount", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.STORAGE_ACCOUNT)
         check.one_of("replication", props.replication, REPLICATION)
-        check.in_range("soft_delete_days", props.soft_delete_days, 1, 365)
+        check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 365)
         for container in props.containers:
             check.name("container", container, NameRules.STORAGE_CONTAINER)
+        identity = self._identity(StorageAccountIdentity, props.managed_identities, check)
         check.done()
 
-        days = props.soft_delete_days
+        days = props.soft_delete_retention_days
         self.resource = _StorageAccount(
             self, "Resource",
             name=props.name,
@@ -90,10 +117,10 @@ class StorageAccount(PrimaryResource, AzureConstruct):
                     StorageAccountBlobPropertiesContainerDeleteRetentionPolicy(days=days)
                 ),
             ),
+            identity=identity,
             tags=self._resource_tags(props.tags),
         )
-        self.name: str = props.name
-        self.resource_group = props.resource_group
+        self._keep(props)
         self.containers = {
             name: StorageContainer(
                 self, f"Container-{name}",
@@ -104,5 +131,9 @@ class StorageAccount(PrimaryResource, AzureConstruct):
 
     def grant_blob_data_write(self, principal: Principal) -> RoleAssignment:
         """Storage Blob Data Contributor: read, write and lease blobs (e.g. Terraform state)."""
-        return grant(self, self.id, BuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, principal)
+        return self.grant(BuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, principal)
+
+    def grant_blob_data_read(self, principal: Principal) -> RoleAssignment:
+        """Storage Blob Data Reader: read and list blobs."""
+        return self.grant(BuiltInRole.STORAGE_BLOB_DATA_READER, principal)
 

@@ -17,11 +17,9 @@ from cdktf_cdktf_provider_azurerm.virtual_network_gateway import (
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
-from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
-from sigmatiq_infra.constructs.resource_group import IResourceGroup
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 # Since 2025-01-01 Azure creates only zone-redundant (AZ) VPN gateway SKUs.
@@ -101,16 +99,31 @@ class VpnGatewayProps:
     """Tags. Default: none."""
 
 
-class VpnGateway(PrimaryResource, AzureConstruct):
+class VpnGateway(AzureResource):
     """A route-based `azurerm_virtual_network_gateway` for point-to-site OpenVPN with
     certificate authentication, on a Standard, static, zone-redundant public IP."""
+
+    arm_type = "Microsoft.Network/virtualNetworkGateways"
+    kind_text = "VPN gateway"
+    facts = (
+        ResourceFacts(
+            "azurerm_virtual_network_gateway",
+            ("name", "location", "resource_group_name", "type", "vpn_type", "generation", "ip_configuration"),
+            kind="VPN gateway", billing=lambda config, usage: [(f"vpn-gateway.{config['sku']}", 1, "")],
+        ),
+        ResourceFacts(
+            "azurerm_public_ip", ("name", "location", "resource_group_name", "sku", "allocation_method", "zones"),
+            kind="public IP address", billing=lambda config, usage: [("public-ip.standard-static", 1, "")],
+        ),
+    )
+    diagnostics = (DiagnosticTarget(),)
 
     def __init__(self, scope: Construct, id: str, props: VpnGatewayProps) -> None:
         super().__init__(scope, id)
         props = self._validate(props)
         vnet = props.virtual_network
         gateway_subnet = vnet.subnet_for(SubnetRole.GATEWAY)
-        self.name: str = props.name
+        self._keep(props)
         if gateway_subnet is None:
             return  # reported by subnet_for; there is nothing to attach the gateway to
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from sigmatiq_infra.constructs.inputs import WHOLE_NUMBER_RULES, InputRule, deploy_input
+from sigmatiq_infra.constructs.inputs import WHOLE_NUMBER_RULES, InputRule, deploy_input, secret_input
 from sigmatiq_infra.validation import Validator, is_token
 
 
@@ -34,9 +34,7 @@ class WriteOnlySecret:
     ) -> WriteOnlySecret:
         """The secret from the deploy-time input `name` (sensitive, ephemeral, checked by
         `rules`), sent again whenever the input `<name>_version` is bumped."""
-        secret = deploy_input(
-            scope, name, what=what, type="string", rules=rules, sensitive=True, ephemeral=True, how=how,
-        )
+        secret = secret_input(scope, name, what=what, rules=rules, how=how)
         return WriteOnlySecret(secret.string_value, version_input(scope, f"{name}_version", what))
 
     def check(self, check: Validator, prop: str) -> None:

@@ -8,12 +8,11 @@ argument Azure fixes at creation. Both give way only to a `Replacement` opt-in i
 
 from __future__ import annotations
 
-from constructs import Construct, IConstruct
+from constructs import IConstruct
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra._cdktf import TerraformResource, TerraformResourceLifecycle, TerraformStack
-from sigmatiq_infra.constructs import ResourceGroup
-from sigmatiq_infra.constructs._primary import PrimaryResource
+from sigmatiq_infra.constructs import AzureResource, KeyVault, ResourceGroup, resource_facts
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.settings import AdoptionSettings
@@ -56,23 +55,24 @@ class Adoption:
         if self.enabled:
             self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name), group.name, group)
 
-    def resource(self, construct: Construct) -> None:
-        """A top-level resource construct (`.resource`, `.name`, `.resource_group`)."""
+    def resource(self, construct: AzureResource) -> None:
+        """A top-level resource construct (its ARM type is a fact of its class)."""
         if self.enabled:
-            name = construct.name  # type: ignore[attr-defined]
-            self._import(construct.resource, self.azure_id(construct), name, construct)  # type: ignore[attr-defined]
+            self._import(construct.resource, self.azure_id(construct), construct.name, construct)
 
-    def child(self, resource: TerraformResource, parent: Construct, child_type: str, name: str) -> None:
-        """A child resource, e.g. a database of a server."""
+    def child(self, resource: TerraformResource, parent: AzureResource, name: str) -> None:
+        """A child resource, e.g. a database of a server: its import id is the parent's id
+        and the segment its construct class states for its Terraform type (`arm_child`)."""
         if self.enabled:
-            self._import(resource, azure_ids.child_id(self.azure_id(parent), child_type, name), name)
+            segment = resource_facts()[resource.terraform_resource_type].arm_child
+            if segment is None:
+                raise TypeError(f"{resource.terraform_resource_type} is not a child resource with an ARM id")
+            self._import(resource, azure_ids.child_id(self.azure_id(parent), segment, name), name)
 
     def secret(self, resource: TerraformResource, vault_name: str, secret_name: str) -> None:
         version = self.settings.secret_versions.get(secret_name)
         if self.enabled and version:
-            self._import(
-                resource, f"https://{vault_name}.vault.azure.net/secrets/{secret_name}/{version}", secret_name,
-            )
+            self._import(resource, KeyVault.secret_import_id(vault_name, secret_name, version), secret_name)
 
     def role_assignments(self) -> None:
         """Every grant in the stack whose existing assignment is listed in settings."""
@@ -92,7 +92,7 @@ class Adoption:
         )
 
     def _import(
-        self, resource: TerraformResource, azure_id: str, name: str, construct: PrimaryResource | None = None,
+        self, resource: TerraformResource, azure_id: str, name: str, construct: AzureResource | None = None,
     ) -> None:
         """Import `resource`, and make Terraform refuse to destroy it (a replacement included)
         unless settings opt in to replacing it (`AdoptionSettings.replacements`)."""

@@ -14,9 +14,9 @@ from constructs import Construct, IConstruct
 
 from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
 from sigmatiq_infra.aspects.tags import tag_resources
-from sigmatiq_infra.constructs._context import STACK_TAGS, AzureConstruct, problem_log
+from sigmatiq_infra.constructs._context import AzureConstruct, context_of
 from sigmatiq_infra.settings import StateSettings
-from sigmatiq_infra.validation import Validator
+from sigmatiq_infra.validation import ProblemLog, Validator
 
 
 class AzureStack(TerraformStack):
@@ -33,12 +33,12 @@ class AzureStack(TerraformStack):
         state: StateSettings | None = None,
     ) -> None:
         super().__init__(scope, id)
-        problem_log(self)  # the app's log, which the stack's constructs record problems in
+        context = context_of(self)  # what the stack's constructs share: the app's problem log, tags, ...
         check = Validator("AzureStack", self, path=id)
         if check.value_type("tags", tags, Mapping[str, str] | None):
             check.tags("tags", tags or {})
         check.done()
-        self.__dict__[STACK_TAGS] = dict(tags or {}) if check.typed else {}  # read by the library's constructs
+        context.tags = dict(tags or {}) if check.typed else {}  # read by the library's constructs
         if state is not None:
             # One blob per stack; the backend locks it with a blob lease during plan/apply.
             AzurermBackend(
@@ -72,9 +72,14 @@ class AzureStack(TerraformStack):
         )
 
     @property
+    def problem_log(self) -> ProblemLog:
+        """The app's problem log, which the stack's constructs record problems in."""
+        return context_of(self).problems
+
+    @property
     def tags(self) -> dict[str, str]:
         """The tags every taggable resource of the stack gets (a resource's own tags win)."""
-        return dict(self.__dict__[STACK_TAGS])
+        return dict(context_of(self).tags)
 
     def prepare_stack(self) -> None:
         """Called by cdktf once per stack as synthesis starts. The library's constructs tag

@@ -20,8 +20,10 @@ from sigmatiq_infra.constructs import (
     ContainerAppEnvironmentProps,
     ContainerAppProps,
     ContainerRegistry,
+    ContainerRegistryBase,
     FirewallRule,
     KeyVault,
+    KeyVaultBase,
     KeyVaultProps,
     LogAnalyticsWorkspace,
     LogAnalyticsWorkspaceProps,
@@ -29,11 +31,13 @@ from sigmatiq_infra.constructs import (
     ManagedRedisProps,
     PostgresServer,
     PostgresServerProps,
+    PrivateDnsZonesProps,
     RedisCache,
     RedisCacheProps,
     ResourceGroup,
     ResourceGroupProps,
     SecretProps,
+    SecretReference,
     UserAssignedIdentity,
     UserAssignedIdentityProps,
     WriteOnlySecret,
@@ -50,7 +54,7 @@ from sigmatiq_infra.constructs.private_dns import DnsResolver, DnsResolverProps,
 from sigmatiq_infra.constructs.private_endpoint import PrivateNetwork
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
 from sigmatiq_infra.constructs.write_only import version_input
-from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings, StateSettings, VpnSettings
+from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings, StateSettings
 from sigmatiq_infra.stacks.adoption import Adoption
 from sigmatiq_infra.stacks.base import AzureStack
 
@@ -60,192 +64,60 @@ ROOT_CERTIFICATE_VARIABLE = "vpn_root_certificate"
 
 
 class EnvironmentStack(AzureStack):
+    """One environment, tier by tier. Its parts are attributes, for tests and for stacks
+    built on this one."""
+
+    settings: EnvironmentSettings
+    shared: SharedSettings
+    adoption: Adoption
+    data_group: ResourceGroup
+    apps_group: ResourceGroup
+    network: PrivateNetwork | None
+    postgres: PostgresServer
+    cache: RedisCache | ManagedRedis
+    identity: UserAssignedIdentity
+    vault: KeyVault
+    app_configuration: AppConfiguration
+    workspace: LogAnalyticsWorkspace
+    environment: ContainerAppEnvironment
+    apps: dict[str, ContainerApp]
+
     def __init__(
         self, scope: Construct, settings: EnvironmentSettings, shared: SharedSettings,
         state: StateSettings | None = None,
     ) -> None:
         super().__init__(scope, settings.name, tags=settings.tags, state=state)
-        env = settings
-        data_group = ResourceGroup(self, "DataGroup", ResourceGroupProps(
-            name=env.data_resource_group, location=env.location,
-            tags={"Purpose": env.data_purpose},
+        self.settings, self.shared = settings, shared
+        self.adoption = Adoption(self, settings.adoption)
+        self.apps = {}
+        self._resource_groups()
+        self.network = self._private_network() if settings.network else None
+        self._data_tier()
+        self._app_services()
+        self._private_endpoints()
+        self._data_protection()
+        self._app_environment()
+        self._adopt_existing()
+        self._outputs()
+        if not settings.bootstrap:  # the vault's data plane and the apps come in the second deploy
+            self._apps(self._app_secrets())
+        self.adoption.role_assignments()
+
+    def _resource_groups(self) -> None:
+        env = self.settings
+        self.data_group = ResourceGroup(self, "DataGroup", ResourceGroupProps(
+            name=env.data_resource_group, location=env.location, tags={"Purpose": env.data_purpose},
         ))
-        apps_group = ResourceGroup(self, "AppsGroup", ResourceGroupProps(
-            name=env.apps_resource_group, location=env.location,
-            tags={"Purpose": env.apps_purpose},
+        self.apps_group = ResourceGroup(self, "AppsGroup", ResourceGroupProps(
+            name=env.apps_resource_group, location=env.location, tags={"Purpose": env.apps_purpose},
         ))
 
-        network = self._private_network(env, apps_group) if env.network else None
-        if network:
-            Aspects.of(self).add(PolicyAspect(PRIVATE_ENVIRONMENT))
-
-        pg = env.postgres
-        password = WriteOnlySecret.from_inputs(
-            self, PASSWORD_VARIABLE, "the PostgreSQL administrator password",
-            rules=admin_password_rules(pg.administrator_login),
-        )
-        postgres = PostgresServer(self, "Postgres", PostgresServerProps(
-            name=pg.name,
-            resource_group=data_group,
-            sku_name=pg.sku_name,
-            version=pg.version,
-            storage_mb=pg.storage_mb,
-            auto_grow_enabled=True,
-            backup_retention_days=pg.backup_retention_days,
-            geo_redundant_backup_enabled=pg.geo_redundant_backup,
-            high_availability_mode=pg.high_availability_mode,
-            public_network_access_enabled=pg.public_access,
-            allow_azure_services=pg.allow_azure_services,
-            firewall_rules=[
-                FirewallRule(f"operator-{name}", ip, ip) for name, ip in pg.operator_ips.items()
-            ],
-            administrator_login=pg.administrator_login,
-            administrator_password=password,
-            databases=pg.databases,
-        ))
-        cache = self._cache(env, data_group)
-
-        identity = UserAssignedIdentity(self, "Identity", UserAssignedIdentityProps(
-            name=env.identity, resource_group=apps_group,
-        ))
-        vault = KeyVault(self, "Vault", KeyVaultProps(
-            name=env.key_vault.name,
-            resource_group=apps_group,
-            soft_delete_retention_days=env.key_vault.soft_delete_days,
-            purge_protection_enabled=env.key_vault.purge_protection,
-            public_network_access_enabled=env.key_vault.public_access,
-        ))
-        app_config = AppConfiguration(self, "AppConfiguration", AppConfigurationProps(
-            name=env.app_configuration.name,
-            resource_group=apps_group,
-            sku=env.app_configuration.sku,
-            public_network_access_enabled=env.app_configuration.public_access,
-        ))
-        app_config.grant_data_read(identity)
-        if network:
-            for service in (postgres, cache, vault, app_config):
-                service.add_private_endpoint(network)
-        if env.protect_data:
-            for resource in (postgres, cache, vault):
-                resource.protect_from_destroy()
-            data_group.add_delete_lock(f"Protects the {env.name} databases and cache from deletion.")
-
-        workspace = LogAnalyticsWorkspace(self, "Logs", LogAnalyticsWorkspaceProps(
-            name=env.log_analytics_workspace, resource_group=apps_group,
-        ))
-        internal = bool(env.network and not env.network.public_app_ingress)
-        environment = ContainerAppEnvironment(self, "AppEnvironment", ContainerAppEnvironmentProps(
-            name=env.container_environment,
-            resource_group=apps_group,
-            log_analytics_workspace=workspace,
-            virtual_network=network.virtual_network if network else None,
-            internal=internal,
-        ))
-        if network and internal:
-            environment.add_private_dns(network.zones)
-        if network and not internal:
-            suppress(environment, NO_PUBLIC_NETWORK_ACCESS.id, env.network.public_app_ingress_reason)
-
-        # What the seed deployed (steps 3-4) is imported, not created, when settings say so.
-        adoption = Adoption(self, env.adoption)
-        for group in (data_group, apps_group):
-            adoption.group(group)
-        for existing in (postgres, cache, identity, vault, app_config, environment):
-            adoption.resource(existing)
-        for name, database in postgres.databases.items():
-            adoption.child(database, postgres, "databases", name)
-        if pg.allow_azure_services:
-            adoption.child(
-                postgres.firewall_rules["AllowAzureServices"], postgres, "firewallRules", "AllowAzureServices",
-            )
-
-        self.postgres = postgres
-        self.cache = cache
-        self.identity = identity
-        self.vault = vault
-        self.app_configuration = app_config
-        self.environment = environment
-        self.network = network
-        self.apps: dict[str, ContainerApp] = {}
-        TerraformOutput(self, "postgres_fqdn", value=postgres.fqdn)
-        TerraformOutput(self, "redis_hostname", value=cache.hostname)
-        TerraformOutput(self, "identity_client_id", value=identity.client_id)
-        if env.bootstrap:
-            adoption.role_assignments()
-            return  # the vault's data plane (secrets) and the apps come in the second deploy
-
-        database_url = vault.add_secret("PostgresConnectionString", SecretProps(
-            name=env.postgres_secret,
-            value=WriteOnlySecret(postgres.connection_url(pg.connection_database), password.version),
-            content_type="application/x-postgresql-url",
-        ))
-        redis_url = vault.add_secret("RedisConnectionString", SecretProps(
-            name=env.redis_secret,
-            value=WriteOnlySecret(
-                cache.connection_url(),
-                version_input(self, REDIS_SECRET_VERSION_VARIABLE, "the Redis connection string"),
-            ),
-            content_type="application/x-redis-url",
-        ))
-        for reference in (database_url, redis_url):
-            adoption.secret(reference.dependency, vault.name, reference.name)
-        deploy_shared_first = (
-            f"The shared stack is not deployed yet: run `cdktf deploy shared` first "
-            f"(or `cdktf deploy shared {env.name}`, which deploys both in that order)."
-        )
-        shared_vault = KeyVault.from_existing(
-            self, "SharedVault", name=shared.key_vault, resource_group_name=shared.resource_group,
-            missing_hint=deploy_shared_first,
-        )
-        registry = ContainerRegistry.from_existing(
-            self, "SharedRegistry", name=shared.registry, resource_group_name=shared.resource_group,
-            missing_hint=deploy_shared_first,
-        )
-        # The contract every Sigmatiq API reads its configuration from.
-        plain_env = {
-            "REDIS_HOST": cache.hostname,
-            "REDIS_PORT": Token.as_string(cache.tls_port),
-            "USE_REDIS_CACHE": "true",
-            "AZURE_CLIENT_ID": identity.client_id,
-            "AZURE_APP_CONFIG_ENDPOINT": app_config.endpoint,
-        }
-        secret_env = {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "REDIS_PASSWORD": redis_url,
-            **{var: shared_vault.secret(name) for var, name in shared.provider_secrets.items()},
-        }
-        for app in env.apps:
-            self.apps[app.name] = ContainerApp(self, app.name, ContainerAppProps(
-                name=app.name,
-                environment=environment,
-                identity=identity,
-                registry=registry,
-                repository=app.repository,
-                image_tag=env.image_tag,
-                target_port=app.port,
-                cpu=app.cpu,
-                memory=app.memory,
-                min_replicas=app.min_replicas,
-                max_replicas=app.max_replicas,
-                external_ingress=env.external_ingress,
-                env=plain_env,
-                secret_env=secret_env,
-                dependencies={"DATABASE_URL": postgres, "REDIS_URL": cache, "AZURE_APP_CONFIG_ENDPOINT": app_config},
-            ))
-        # One output for all apps (a JSON object of name -> FQDN), however many there are.
-        TerraformOutput(self, "app_fqdns", value=Fn.jsonencode({
-            name: app.fqdn for name, app in self.apps.items()
-        }))
-        adoption.role_assignments()
-
-    def _private_network(
-        self, env: EnvironmentSettings, group: ResourceGroup,
-    ) -> PrivateNetwork:
-        """VNet, NSGs, private DNS zones, DNS resolver (the VNet's DNS) and the P2S VPN."""
-        settings = env.network
-        if settings is None:
-            raise ValueError(f"{env.name}: _private_network needs network settings")
+    def _private_network(self) -> PrivateNetwork:
+        """VNet, NSGs, private DNS zones, DNS resolver (the VNet's DNS) and the P2S VPN;
+        the private-environment policy pack checks the whole stack."""
+        settings = self.settings.network
+        assert settings is not None
+        group = self.apps_group
         public_ingress = (
             InboundRule("allow-https-from-internet", 100, "Internet", ("443", "80")),
         ) if settings.public_app_ingress else ()
@@ -261,7 +133,7 @@ class EnvironmentStack(AzureStack):
                 for subnet in settings.subnets
             ],
         ))
-        zones = PrivateDnsZones(self, "PrivateDns", resource_group=group, virtual_network=vnet)
+        zones = PrivateDnsZones(self, "PrivateDns", PrivateDnsZonesProps(resource_group=group, virtual_network=vnet))
         resolver = DnsResolver(self, "DnsResolver", DnsResolverProps(
             name=settings.dns_resolver,
             resource_group=group,
@@ -269,47 +141,222 @@ class EnvironmentStack(AzureStack):
             inbound_ip=settings.dns_resolver_inbound_ip,
         ))
         vpn = settings.vpn
+        # The certificate as the settings hold it (read from its file while they loaded),
+        # else a deploy-time input.
+        certificate = RootCertificate(vpn.root_certificate_name, vpn.root_certificate) if vpn.root_certificate else (
+            RootCertificate.from_input(
+                self, ROOT_CERTIFICATE_VARIABLE, vpn.root_certificate_name,
+                note=f"Or put the certificate at {vpn.root_certificate_file} before synth.",
+            )
+        )
         VpnGateway(self, "Vpn", VpnGatewayProps(
             name=vpn.name,
             resource_group=group,
             virtual_network=vnet,
             client_address_pool=vpn.client_address_pool,
-            root_certificates=[self._root_certificate(vpn)],
+            root_certificates=[certificate],
             sku=vpn.sku,
             generation=vpn.generation,
             # VPN client profiles carry the VNet's DNS servers as they are when downloaded.
             depends_on=[resolver.vnet_dns_servers] if resolver.vnet_dns_servers else (),
         ))
         TerraformOutput(self, "dns_resolver_inbound_ip", value=resolver.inbound_ip)
+        Aspects.of(self).add(PolicyAspect(PRIVATE_ENVIRONMENT))
         return PrivateNetwork(vnet, zones)
 
-    def _root_certificate(self, vpn: VpnSettings) -> RootCertificate:
-        """As the settings hold it (read from its file when they were prepared), else a
-        deploy-time input."""
-        if vpn.root_certificate:
-            return RootCertificate(vpn.root_certificate_name, vpn.root_certificate)
-        return RootCertificate.from_input(
-            self, ROOT_CERTIFICATE_VARIABLE, vpn.root_certificate_name,
-            note=f"Or put the certificate at {vpn.root_certificate_file} before synth.",
+    def _data_tier(self) -> None:
+        """The PostgreSQL server (its password a deploy-time input) and the Redis cache."""
+        pg = self.settings.postgres
+        self.password = WriteOnlySecret.from_inputs(
+            self, PASSWORD_VARIABLE, "the PostgreSQL administrator password",
+            rules=admin_password_rules(pg.administrator_login),
         )
-
-    def _cache(
-        self, env: EnvironmentSettings, group: ResourceGroup,
-    ) -> RedisCache | ManagedRedis:
-        redis = env.redis
+        self.postgres = PostgresServer(self, "Postgres", PostgresServerProps(
+            name=pg.name,
+            resource_group=self.data_group,
+            sku=pg.sku,
+            version=pg.version,
+            storage_mb=pg.storage_mb,
+            auto_grow_enabled=True,
+            backup_retention_days=pg.backup_retention_days,
+            geo_redundant_backup_enabled=pg.geo_redundant_backup,
+            high_availability_mode=pg.high_availability_mode,
+            public_network_access_enabled=pg.public_access,
+            allow_azure_services=pg.allow_azure_services,
+            firewall_rules=[FirewallRule(f"operator-{name}", ip, ip) for name, ip in pg.operator_ips.items()],
+            administrator_login=pg.administrator_login,
+            administrator_password=self.password,
+            databases=pg.databases,
+        ))
+        redis = self.settings.redis
         if redis.service == "managed-redis":
-            return ManagedRedis(self, "Redis", ManagedRedisProps(
+            self.cache = ManagedRedis(self, "Redis", ManagedRedisProps(
                 name=redis.name,
-                resource_group=group,
-                sku_name=redis.sku_name,
+                resource_group=self.data_group,
+                sku=redis.sku,
                 # The apps authenticate with the key in Redis-ConnectionString.
                 access_keys_authentication_enabled=True,
                 public_network_access_enabled=redis.public_access,
             ))
-        return RedisCache(self, "Redis", RedisCacheProps(
-            name=redis.name,
-            resource_group=group,
-            sku_name=redis.sku_name,
-            capacity=redis.capacity,
-            public_network_access_enabled=redis.public_access,
+        else:
+            self.cache = RedisCache(self, "Redis", RedisCacheProps(
+                name=redis.name,
+                resource_group=self.data_group,
+                sku=redis.sku,
+                capacity=redis.capacity,
+                public_network_access_enabled=redis.public_access,
+            ))
+
+    def _app_services(self) -> None:
+        """The apps' identity, their vault and their App Configuration store."""
+        env = self.settings
+        self.identity = UserAssignedIdentity(self, "Identity", UserAssignedIdentityProps(
+            name=env.identity, resource_group=self.apps_group,
         ))
+        self.vault = KeyVault(self, "Vault", KeyVaultProps(
+            name=env.key_vault.name,
+            resource_group=self.apps_group,
+            soft_delete_retention_days=env.key_vault.soft_delete_days,
+            purge_protection_enabled=env.key_vault.purge_protection,
+            public_network_access_enabled=env.key_vault.public_access,
+        ))
+        self.app_configuration = AppConfiguration(self, "AppConfiguration", AppConfigurationProps(
+            name=env.app_configuration.name,
+            resource_group=self.apps_group,
+            sku=env.app_configuration.sku,
+            public_network_access_enabled=env.app_configuration.public_access,
+        ))
+        self.app_configuration.grant_data_read(self.identity)
+
+    def _private_endpoints(self) -> None:
+        if self.network:
+            for service in (self.postgres, self.cache, self.vault, self.app_configuration):
+                service.add_private_endpoint(self.network)
+
+    def _data_protection(self) -> None:
+        if self.settings.protect_data:
+            for resource in (self.postgres, self.cache, self.vault):
+                resource.protect_from_destroy()
+            self.data_group.add_lock(f"Protects the {self.settings.name} databases and cache from deletion.")
+
+    def _app_environment(self) -> None:
+        """The Log Analytics workspace and the Container Apps environment (inside the VNet
+        when there is one, internal unless the settings make app ingress public)."""
+        network = self.settings.network
+        self.workspace = LogAnalyticsWorkspace(self, "Logs", LogAnalyticsWorkspaceProps(
+            name=self.settings.log_analytics_workspace, resource_group=self.apps_group,
+        ))
+        self.environment = ContainerAppEnvironment(self, "AppEnvironment", ContainerAppEnvironmentProps(
+            name=self.settings.container_environment,
+            resource_group=self.apps_group,
+            log_analytics_workspace=self.workspace,
+            virtual_network=self.network.virtual_network if self.network else None,
+            public_network_access_enabled=network.public_app_ingress if network else None,
+        ))
+        if self.network and self.environment.internal:
+            self.environment.add_private_dns(self.network.zones)
+        if network and network.public_app_ingress:
+            suppress(self.environment, NO_PUBLIC_NETWORK_ACCESS.id, network.public_app_ingress_reason)
+
+    def _adopt_existing(self) -> None:
+        """What the seed deployed (steps 3-4) is imported, not created, when settings say so."""
+        adoption = self.adoption
+        for group in (self.data_group, self.apps_group):
+            adoption.group(group)
+        for existing in (
+            self.postgres, self.cache, self.identity, self.vault, self.app_configuration, self.environment,
+        ):
+            adoption.resource(existing)
+        for name, database in self.postgres.databases.items():
+            adoption.child(database, self.postgres, name)
+        if self.settings.postgres.allow_azure_services:
+            adoption.child(self.postgres.firewall_rules["AllowAzureServices"], self.postgres, "AllowAzureServices")
+
+    def _outputs(self) -> None:
+        TerraformOutput(self, "postgres_fqdn", value=self.postgres.fqdn)
+        TerraformOutput(self, "redis_hostname", value=self.cache.hostname)
+        TerraformOutput(self, "identity_client_id", value=self.identity.client_id)
+
+    def _app_secrets(self) -> dict[str, SecretReference]:
+        """The connection strings, written to the environment's vault, and the provider keys
+        in the shared vault: what the apps read as Key Vault references."""
+        env = self.settings
+        database_url = self.vault.add_secret("PostgresConnectionString", SecretProps(
+            name=env.postgres_secret,
+            value=WriteOnlySecret(
+                self.postgres.connection_url(env.postgres.connection_database), self.password.version,
+            ),
+            content_type="application/x-postgresql-url",
+        ))
+        redis_url = self.vault.add_secret("RedisConnectionString", SecretProps(
+            name=env.redis_secret,
+            value=WriteOnlySecret(
+                self.cache.connection_url(),
+                version_input(self, REDIS_SECRET_VERSION_VARIABLE, "the Redis connection string"),
+            ),
+            content_type="application/x-redis-url",
+        ))
+        for reference in (database_url, redis_url):
+            self.adoption.secret(reference.dependency, self.vault.name, reference.name)
+        shared_vault = self._shared_vault()
+        return {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "REDIS_PASSWORD": redis_url,
+            **{var: shared_vault.secret(name) for var, name in self.shared.provider_secrets.items()},
+        }
+
+    def _shared_vault(self) -> KeyVaultBase:
+        return KeyVault.from_existing(
+            self, "SharedVault", name=self.shared.key_vault, resource_group_name=self.shared.resource_group,
+            missing_hint=self._deploy_shared_first,
+        )
+
+    def _shared_registry(self) -> ContainerRegistryBase:
+        return ContainerRegistry.from_existing(
+            self, "SharedRegistry", name=self.shared.registry, resource_group_name=self.shared.resource_group,
+            missing_hint=self._deploy_shared_first,
+        )
+
+    @property
+    def _deploy_shared_first(self) -> str:
+        return (
+            f"The shared stack is not deployed yet: run `cdktf deploy shared` first "
+            f"(or `cdktf deploy shared {self.settings.name}`, which deploys both in that order)."
+        )
+
+    def _apps(self, secret_env: dict[str, SecretReference]) -> None:
+        """One container app per app in settings, all reading the same configuration (the
+        contract every Sigmatiq API reads), and one output of their FQDNs."""
+        env = self.settings
+        registry = self._shared_registry()
+        plain_env = {
+            "REDIS_HOST": self.cache.hostname,
+            "REDIS_PORT": Token.as_string(self.cache.tls_port),
+            "USE_REDIS_CACHE": "true",
+            "AZURE_CLIENT_ID": self.identity.client_id,
+            "AZURE_APP_CONFIG_ENDPOINT": self.app_configuration.endpoint,
+        }
+        for app in env.apps:
+            self.apps[app.name] = ContainerApp(self, app.name, ContainerAppProps(
+                name=app.name,
+                environment=self.environment,
+                identity=self.identity,
+                registry=registry,
+                repository=app.repository,
+                image_tag=env.image_tag,
+                target_port=app.port,
+                cpu=app.cpu,
+                memory=app.memory,
+                min_replicas=app.min_replicas,
+                max_replicas=app.max_replicas,
+                external_ingress_enabled=env.external_ingress,
+                env=plain_env,
+                secret_env=secret_env,
+                dependencies={
+                    "DATABASE_URL": self.postgres, "REDIS_URL": self.cache,
+                    "AZURE_APP_CONFIG_ENDPOINT": self.app_configuration,
+                },
+            ))
+        # One output for all apps (a JSON object of name -> FQDN), however many there are.
+        TerraformOutput(self, "app_fqdns", value=Fn.jsonencode({name: app.fqdn for name, app in self.apps.items()}))

@@ -6,13 +6,20 @@ from constructs import IConstruct
 
 from sigmatiq_infra._cdktf import TerraformResource
 from sigmatiq_infra.aspects.policy import Rule
+from sigmatiq_infra.constructs import resource_facts
 
-# Resources that Azure makes public when the argument is left unset.
-_PUBLIC_BY_DEFAULT = (
-    "azurerm_key_vault", "azurerm_container_registry", "azurerm_postgresql_flexible_server",
-    "azurerm_redis_cache", "azurerm_managed_redis", "azurerm_app_configuration",
-    "azurerm_container_app_environment",
-)
+_KNOWN: dict[str, bool] = {}
+
+
+def _public_by_default(terraform_type: str) -> bool:
+    """Whether Azure makes a resource of this type public when the argument is left unset
+    (as the construct classes state it in their `facts`; remembered once a class states it)."""
+    if terraform_type not in _KNOWN:
+        facts = resource_facts().get(terraform_type)
+        if facts is None:
+            return False
+        _KNOWN[terraform_type] = facts.public_by_default
+    return _KNOWN[terraform_type]
 
 
 def public_network_access(node: IConstruct) -> str | None:
@@ -22,13 +29,13 @@ def public_network_access(node: IConstruct) -> str | None:
         value = node.public_network_access_enabled_input  # type: ignore[attr-defined]
         if value is True:
             return "enables public network access"
-        if value is None and node.terraform_resource_type in _PUBLIC_BY_DEFAULT:
+        if value is None and _public_by_default(node.terraform_resource_type):
             return "leaves public network access at Azure's default (enabled)"
     if hasattr(type(node), "public_network_access_input"):
         value = node.public_network_access_input  # type: ignore[attr-defined]
         if value == "Enabled":
             return "enables public network access"
-        if value is None and node.terraform_resource_type in _PUBLIC_BY_DEFAULT:
+        if value is None and _public_by_default(node.terraform_resource_type):
             return "leaves public network access at Azure's default (enabled)"
     return None
 

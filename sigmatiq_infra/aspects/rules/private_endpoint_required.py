@@ -5,14 +5,15 @@ from __future__ import annotations
 from constructs import IConstruct
 
 from sigmatiq_infra.aspects.policy import Rule
-from sigmatiq_infra.constructs.private_endpoint import PrivateLinkTarget
+from sigmatiq_infra.constructs._resource import AzureResource
 
 
 def missing_private_endpoint(node: IConstruct) -> str | None:
-    # A service whose add_private_endpoint() was refused has that problem reported already.
+    # A service whose add_private_endpoint() was refused has that problem reported already;
+    # a lookup belongs to the stack that manages the resource.
     if (
-        isinstance(node, PrivateLinkTarget) and not node.private_endpoints
-        and not node.__dict__.get("_private_endpoint_refused")
+        isinstance(node, AzureResource) and node.private_link is not None and node._managed is not None
+        and not node.private_endpoints and not node.__dict__.get("_private_endpoint_refused")
     ):
         return f"has no private endpoint ({node.private_link.subresource})"
     return None

@@ -1,0 +1,414 @@
+"""The one interface every Azure resource construct offers, and the facts each construct
+class states about what it creates.
+
+`AzureResource` is the Azure Verified Modules interface, in this library's shape: tags on
+everything the construct creates; `add_lock()`; role assignments with `grant(role,
+principal)` (the typed `grant_*` methods call it); `add_private_endpoint(network)` on every
+private-link service; `add_diagnostic_settings(workspace)` on every resource Azure Monitor
+collects from; managed identities (`ManagedIdentities`) on the resources that have them.
+Where Azure does not support one of these for a resource type, the method records a
+problem that says so, rather than creating something Azure would reject.
+
+A construct class states its tier's facts as class attributes (`arm_type`, `kind_text`,
+`private_link`, `diagnostics`, `identity_types`, `facts`); adoption, the policy rules, the
+diagram and the cost estimate read them there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
+
+from cdktf_cdktf_provider_azurerm.management_lock import ManagementLock
+from cdktf_cdktf_provider_azurerm.monitor_diagnostic_setting import (
+    MonitorDiagnosticSetting,
+    MonitorDiagnosticSettingEnabledLog,
+    MonitorDiagnosticSettingEnabledMetric,
+)
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from constructs import Construct
+
+from sigmatiq_infra._cdktf import TerraformResourceLifecycle
+from sigmatiq_infra.constructs._context import AzureConstruct
+from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
+from sigmatiq_infra.validation import Validator
+
+T = TypeVar("T")
+
+LOCK_LEVELS = ("CanNotDelete", "ReadOnly")
+"""Azure's management lock levels: `CanNotDelete` (read and change, never delete) and
+`ReadOnly` (read only: no change, no delete)."""
+MAX_DIAGNOSTIC_SETTINGS = 5
+"""Azure accepts at most five diagnostic settings per resource."""
+
+
+@runtime_checkable
+class IResourceGroup(Protocol):
+    """What a resource needs from its group: where it lives."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def location(self) -> str: ...
+
+
+@runtime_checkable
+class IWorkspace(Protocol):
+    """A Log Analytics workspace, as a diagnostic setting needs it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def id(self) -> str: ...
+
+
+Billing: TypeAlias = Callable[[Mapping[str, Any], Mapping[str, float]], list[tuple[str, float, str]]]
+"""What Azure bills for one resource: from its synthesized configuration and the usage
+assumptions of the price table, the (price id, quantity, note) of each component; the
+price ids are those of `sigmatiq_infra/data/prices.toml`."""
+
+
+@dataclass(frozen=True)
+class ResourceFacts:
+    """What a construct knows about one Terraform resource type it creates (azurerm 4.55)."""
+
+    terraform_type: str
+    replaced_when_changed: tuple[str, ...] = ()
+    """Arguments whose change makes Terraform destroy and re-create the resource."""
+    replaced_when_lowered: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Arguments that may move up but not down this order (e.g. a PostgreSQL version)."""
+    holds: str | None = None
+    """What the resource holds that a replacement or deletion would lose (data, secrets,
+    state); the plan gate refuses both for such resources."""
+    kind: str = ""
+    """What the resource is called in messages, diagrams and cost lines, as written mid-sentence:
+    `Key Vault`, `container app`."""
+    public_by_default: bool = False
+    """Azure makes the resource reachable from public networks when the Terraform argument
+    is left unset (the policy rule on public access reads this)."""
+    arm_child: str | None = None
+    """For a child resource, the segment its ARM id adds to its parent's: a database of a
+    PostgreSQL server is `<server id>/databases/<name>`, so `databases`. Adoption builds
+    import ids from it."""
+    billing: Billing | None = None
+    """How Azure bills the resource (`sigmatiq-infra cost` reads it); None: it is free."""
+
+
+@dataclass(frozen=True)
+class PrivateLinkService:
+    """How one kind of Azure resource is reached privately (Microsoft's private-endpoint DNS
+    table, Azure public cloud)."""
+
+    subresource: str
+    """The private-link group id, e.g. `vault`."""
+    zone: str
+    """The privatelink DNS zone its endpoints register in."""
+
+
+@dataclass(frozen=True)
+class DiagnosticTarget:
+    """One Azure resource a construct's diagnostic settings can point at, and what Azure
+    Monitor collects from it."""
+
+    log_groups: tuple[str, ...] = ("allLogs",)
+    """Log category groups (`allLogs` covers every category, `audit` included)."""
+    log_categories: tuple[str, ...] = ()
+    """Log categories, for resources without category groups (storage blob services)."""
+    metrics: tuple[str, ...] = ("AllMetrics",)
+    """Metric categories (`AllMetrics`, except storage: `Transaction`, `Capacity`)."""
+    sub_resource: str = ""
+    """Appended to the construct's id for a target below it: `/blobServices/default`."""
+    id_suffix: str = ""
+    """Appended to the construct id of the setting, to tell targets apart: `-blob`."""
+
+
+@dataclass(frozen=True)
+class ManagedIdentities:
+    """The managed identities a resource has (Azure Verified Modules' `managed_identities`)."""
+
+    system_assigned: bool = False
+    """An identity Azure creates with the resource and deletes with it. Default: off."""
+    user_assigned: Sequence[Any] = ()
+    """User-assigned identities (`UserAssignedIdentity` constructs, or anything with a
+    Terraform `id`). Default: none."""
+
+    @property
+    def type(self) -> str | None:
+        """The azurerm `identity.type`, or None for no identity."""
+        kinds = ["SystemAssigned"] if self.system_assigned else []
+        kinds += ["UserAssigned"] if self.user_assigned else []
+        return ", ".join(kinds) or None
+
+
+class ResourceAttribute(Generic[T]):
+    """An attribute of a construct's primary resource (or data source): a Terraform
+    reference, read on first use, because each read is a jsii round trip and many are
+    never needed."""
+
+    def __init__(self, attribute: str | None = None) -> None:
+        self.attribute = attribute
+        """The binding's attribute, when it is not named as here (`ssl_port` for `tls_port`)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, construct: Any, owner: type | None = None) -> T:
+        if construct is None:
+            return self  # type: ignore[return-value]
+        primary = construct.__dict__.get("resource") or construct.__dict__["data"]
+        # Kept on the instance, where it is found before this (non-data) descriptor.
+        value = construct.__dict__[self.name] = getattr(primary, self.attribute or self.name)
+        return value
+
+
+class AzureResource(AzureConstruct):
+    """Base of every construct for one Azure resource, whose Terraform resource is
+    `self.resource` (or, for a lookup of an existing resource, the data source `self.data`).
+
+    A subclass states its facts as class attributes and, in its constructor, creates
+    `self.resource` and calls `_keep(props)`.
+    """
+
+    arm_type: ClassVar[str] = ""
+    """The ARM resource type, e.g. `Microsoft.KeyVault/vaults` (import ids, lookups)."""
+    kind_text: ClassVar[str] = "resource"
+    """What the resource is called in messages: `Key Vault`."""
+    facts: ClassVar[tuple[ResourceFacts, ...]] = ()
+    """The facts about the Terraform resources this construct creates (its primary first)."""
+    private_link: ClassVar[PrivateLinkService | None] = None
+    """How the resource is reached through a private endpoint; None when it cannot be."""
+    diagnostics: ClassVar[tuple[DiagnosticTarget, ...]] = ()
+    """What diagnostic settings can collect from it; empty when Azure Monitor collects
+    nothing through diagnostic settings for this resource type."""
+    identity_types: ClassVar[tuple[str, ...]] = ()
+    """The azurerm `identity.type` values the resource accepts; empty: no managed identity."""
+    existing: ClassVar[type[AzureResource] | None] = None
+    """The construct that looks up a resource of this kind by name (`from_existing`)."""
+    _ignore_changes: list[str] | None = None
+    """Arguments the construct's resource ignores changes of (kept by `protect_from_destroy`)."""
+
+    id = ResourceAttribute[str]()
+    """The Azure resource id."""
+    name: str
+    resource_group: IResourceGroup
+    tags: Mapping[str, str]
+    public_network_access_enabled: bool = False
+
+    def _keep(self, props: Any) -> None:
+        """Keep what every construct offers from its props: `props`, `name`,
+        `resource_group`, `tags` (the stack's, then its own) and public network access."""
+        self.props = props
+        self.name = props.name
+        group = getattr(props, "resource_group", None)
+        if group is not None:
+            self.resource_group = group
+        self.tags = self._resource_tags(getattr(props, "tags", None))
+        self.public_network_access_enabled = bool(getattr(props, "public_network_access_enabled", False))
+
+    @property
+    def _managed(self) -> Any:
+        """The resource this stack manages (None for lookups, and when a problem stopped it)."""
+        return self.__dict__.get("resource")
+
+    # --- data safety ---------------------------------------------------------------------
+
+    def protect_from_destroy(self) -> None:
+        """Make Terraform refuse any plan that would destroy the resource."""
+        resource = self._managed
+        if resource is None:
+            raise TypeError(f"{type(self).__name__}: only a resource this stack manages can be protected")
+        resource.lifecycle = TerraformResourceLifecycle(
+            prevent_destroy=True, ignore_changes=self._ignore_changes,
+        )
+
+    def add_lock(self, notes: str, level: str = "CanNotDelete") -> ManagementLock | None:
+        """A management lock on the resource (and, for a group, everything in it):
+        `CanNotDelete` lets everyone read and change but nobody (Terraform included) delete
+        until the lock is removed; `ReadOnly` also forbids changes. `notes` says why."""
+        check = Validator(type(self).__name__, self)
+        check.one_of("lock level", level, LOCK_LEVELS)
+        check.require(
+            isinstance(notes, str) and bool(notes.strip()), "lock notes", notes, "are empty",
+            "a sentence saying what the lock protects", "say why the lock is there, e.g. 'Holds the databases.'",
+        )
+        check.require(
+            not isinstance(notes, str) or len(notes) <= 512, "lock notes", f"{len(notes)} characters",
+            "are too long", "at most 512 characters", "shorten the notes",
+        )
+        if not check.done():
+            return None
+        construct_id = "DeleteLock" if level == "CanNotDelete" else "ReadOnlyLock"
+        return ManagementLock(
+            self, construct_id,
+            name=f"lock-{self.name}"[:90] if level == "CanNotDelete" else f"lock-readonly-{self.name}"[:90],
+            scope=self.id,
+            lock_level=level,
+            notes=notes,
+        )
+
+    # --- access --------------------------------------------------------------------------
+
+    def grant(self, role: BuiltInRole, principal: Principal) -> RoleAssignment:
+        """Assign the built-in `role` on this resource to `principal` (once: granting it
+        again returns the first assignment)."""
+        return grant(self, self.id, role, principal)
+
+    # --- private endpoints ---------------------------------------------------------------
+
+    @property
+    def private_endpoints(self) -> list[Any]:
+        """The private endpoints added with `add_private_endpoint`, in order."""
+        return self.__dict__.setdefault("_private_endpoints", [])
+
+    @property
+    def private_endpoint(self) -> Any | None:
+        """The first private endpoint, if any."""
+        return self.private_endpoints[0] if self.private_endpoints else None
+
+    def add_private_endpoint(self, network: Any) -> Any | None:
+        """Reach this resource through a private endpoint in `network` (a `PrivateNetwork`:
+        the VNet's private-endpoint subnet, registered in the service's privatelink zone,
+        with its DNS zone group). Public access stays off. None, and a problem, when the
+        resource cannot have one (its kind, its SKU, or public access on)."""
+        check = Validator(type(self).__name__, self)
+        if self.private_link is None:
+            check.fail(
+                "add_private_endpoint", self.kind_text, "is not reached through private endpoints",
+                "private endpoints on private-link services (Key Vault, registry, PostgreSQL, Redis, "
+                "App Configuration, storage)",
+                "remove the call; reach this resource through its VNet integration instead",
+            )
+        else:
+            problem = self._private_endpoint_problem()
+            if problem:
+                check.fail(*problem)
+            check.require(
+                not self.public_network_access_enabled, "public_network_access_enabled", True,
+                "conflicts with a private endpoint",
+                "public network access off on a service reached through a private endpoint",
+                "remove public_network_access_enabled=True (off is the default)",
+            )
+        if not check.done():
+            self.__dict__["_private_endpoint_refused"] = True  # reported here, not again by policy
+            return None
+        endpoint = network.add_endpoint(self)
+        self.private_endpoints.append(endpoint)
+        return endpoint
+
+    def unreachable_from(self, network: Any | None) -> tuple[str, str] | None:
+        """(why, the fix) when a client whose traffic leaves from `network` (a VNet; None:
+        an Azure-managed network, as a Container Apps environment without a VNet) cannot
+        reach this private-link service; None when it can."""
+        if network is not None and any(endpoint.serves(network) for endpoint in self.private_endpoints):
+            return None
+        if self.public_network_access_enabled:
+            return self._public_path()
+        where = "the client's VNet" if network is not None else "a network the client uses (it has no VNet)"
+        endpoints = (
+            f"its private endpoints are not in {where}" if self.private_endpoints
+            else "it has no private endpoint"
+        )
+        fix = (
+            f"add a private endpoint in VNet {network.name!r} (add_private_endpoint), whose DNS zones are linked there"
+            if network is not None else
+            "turn its public network access on (public_network_access_enabled=True), or give the "
+            "environment a VNet and the service a private endpoint in it"
+        )
+        return f"public network access is off and {endpoints}", fix
+
+    def _public_path(self) -> tuple[str, str] | None:
+        """With public access on: (why a client on Azure still cannot get in, the fix), or None."""
+        return None
+
+    def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:
+        """Why this resource cannot have a private endpoint, as `Validator.fail` arguments."""
+        return None
+
+    # --- monitoring ----------------------------------------------------------------------
+
+    def add_diagnostic_settings(self, workspace: IWorkspace) -> list[MonitorDiagnosticSetting]:
+        """Send the resource's logs (Azure's `allLogs` category group, or its log
+        categories where it has no groups) and metrics to the Log Analytics `workspace`:
+        one diagnostic setting per target the resource has (a storage account's blob
+        service, a Managed Redis database). Empty, and a problem, when Azure Monitor
+        collects nothing from this kind of resource, or it already sends to `workspace`."""
+        check = Validator(type(self).__name__, self)
+        check.require(
+            bool(self.diagnostics), "add_diagnostic_settings", self.kind_text,
+            "has no diagnostic settings in Azure Monitor",
+            "diagnostic settings on resources that emit resource logs or export metrics",
+            "remove the call; the activity log records this resource's changes",
+        )
+        sent: list[str] = self.__dict__.setdefault("_diagnostic_workspaces", [])
+        check.require(
+            workspace.name not in sent, "add_diagnostic_settings", workspace.name,
+            "already receives this resource's diagnostics", "one diagnostic setting per workspace",
+            "remove the second call",
+        )
+        check.require(
+            len(sent) < MAX_DIAGNOSTIC_SETTINGS, "add_diagnostic_settings", workspace.name,
+            f"would be the resource's {len(sent) + 1}th diagnostic setting",
+            f"at most {MAX_DIAGNOSTIC_SETTINGS} per resource (Azure's limit)", "send to fewer workspaces",
+        )
+        if not check.done() or (self._managed is None and "data" not in self.__dict__):
+            return []
+        number = str(len(sent) + 1) if sent else ""
+        sent.append(workspace.name)
+        return [
+            MonitorDiagnosticSetting(
+                self, f"Diagnostics{number}{target.id_suffix}",
+                name=f"diag-{workspace.name}",
+                target_resource_id=f"{self.id}{target.sub_resource}",
+                log_analytics_workspace_id=workspace.id,
+                enabled_log=[
+                    *(MonitorDiagnosticSettingEnabledLog(category_group=group) for group in target.log_groups),
+                    *(MonitorDiagnosticSettingEnabledLog(category=category) for category in target.log_categories),
+                ] or None,
+                enabled_metric=[
+                    MonitorDiagnosticSettingEnabledMetric(category=metric) for metric in target.metrics
+                ] or None,
+            )
+            for target in self.diagnostics
+        ]
+
+    @property
+    def diagnostic_workspaces(self) -> list[str]:
+        """The workspaces this resource's diagnostic settings send to, by name."""
+        return list(self.__dict__.get("_diagnostic_workspaces", ()))
+
+    # --- identities ----------------------------------------------------------------------
+
+    def _identity(self, binding: type, identities: ManagedIdentities | None, check: Validator) -> Any:
+        """The binding's `identity` block for `identities` (None for none); a problem when
+        the resource does not accept that kind of identity."""
+        if identities is None or identities.type is None:
+            return None
+        allowed = self.identity_types
+        check.one_of(
+            "managed_identities", identities.type, allowed,
+            f"{self.kind_text} accepts " + (" or ".join(repr(kind) for kind in allowed) or "no managed identity"),
+            allowed_text=", ".join(allowed) or "none (this resource has no managed identity)",
+        )
+        return binding(
+            type=identities.type,
+            identity_ids=[identity.id for identity in identities.user_assigned] or None,
+        )
+
+    # --- lookups of existing resources ---------------------------------------------------
+
+    @classmethod
+    def from_existing(
+        cls, scope: Construct, id: str, *, name: str, resource_group_name: str, missing_hint: str | None = None,
+    ) -> Any:
+        """Refer to a resource another stack (or another tool) created, looked up by name.
+        With `missing_hint` (e.g. "Deploy the shared stack first."), a plan run before the
+        resource exists stops with a message naming it, followed by the hint."""
+        if cls.existing is None:
+            raise TypeError(f"{cls.__name__} has no lookup of existing resources")
+        return cls.existing(
+            scope, id, name=name, resource_group_name=resource_group_name, missing_hint=missing_hint,
+        )
+
