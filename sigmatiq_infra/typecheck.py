@@ -140,11 +140,50 @@ def _problems(owner: str, trail: str, value: Any, hint: Any, name: str):
         yield TypeProblem(owner, trail, name, value, hint)
 
 
+_SIMPLE: dict[Any, tuple[type, ...]] = {
+    str: (str,), bool: (bool,), int: (int,), float: (int, float), type(None): (type(None),),
+}
+"""Hints checked with `isinstance` alone, as beartype checks them (`float` takes an `int`)."""
+_UNCHECKABLE: set[Any] = set()
+"""Hints beartype said it cannot check at run time (asked once, not per value)."""
+
+
 def _bearable(value: Any, hint: Any) -> bool:
+    simple = _simple(hint)
+    if simple is not None:
+        return isinstance(value, simple)
+    try:
+        if hint in _UNCHECKABLE:
+            return True
+    except TypeError:  # an unhashable hint
+        pass
     try:
         return is_bearable(value, hint, conf=_CONF)
     except BeartypeException:
+        try:
+            _UNCHECKABLE.add(hint)
+        except TypeError:
+            pass
         return True  # a hint beartype cannot check at run time (e.g. a jsii interface)
+
+
+@functools.lru_cache(maxsize=512)
+def _simple_cached(hint: Any) -> tuple[type, ...] | None:
+    if hint in _SIMPLE:
+        return _SIMPLE[hint]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        options = [_SIMPLE.get(option) for option in typing.get_args(hint)]
+        if all(options):
+            return tuple(kind for option in options for kind in option)  # type: ignore[union-attr]
+    return None
+
+
+def _simple(hint: Any) -> tuple[type, ...] | None:
+    """The types `hint` is made of when it is a simple type or a union of them, else None."""
+    try:
+        return _simple_cached(hint)
+    except TypeError:  # an unhashable hint
+        return None
 
 
 @functools.cache
