@@ -219,6 +219,13 @@ def test_an_unknown_stack_is_a_clean_error_with_the_likely_name(command, synth_o
     )
 
 
+def test_diagram_and_cost_take_the_state_stack_too(synth_out, tmp_path, capsys):
+    assert run("diagram", "state", "--out", str(synth_out), "--out-dir", str(tmp_path)) == 0
+    assert '"rg-trading-tfstate"' in (tmp_path / "state.mmd").read_text()
+    assert run("cost", "state", "--out", str(synth_out)) == 0
+    assert capsys.readouterr().out.count("Monthly cost estimate for state (USD") == 1
+
+
 def test_a_stack_that_was_not_synthesized_is_a_clean_error(tmp_path, capsys):
     assert run("diagram", "beta", "--out", str(tmp_path)) == 2
     assert capsys.readouterr().err == (
