@@ -4,10 +4,19 @@ The fast runtime (`sigmatiq_infra.runtime`) has to be switched on before the pro
 imports any jsii package; this launcher does that first, then runs the program as
 `__main__`, whatever the order of its imports. cdktf.json runs the app this way:
 `"app": "python -m sigmatiq_infra.launch main.py"`.
+
+When the program is done, the launcher ends the process as Python would (the program's
+`atexit` handlers run, open files are flushed, the exit status is the program's), but
+without tearing the interpreter down object by object, which takes about 0.2 s once the
+bindings are loaded and changes nothing on disk.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
+import io
+import os
 import runpy
 import sys
 
@@ -29,6 +38,33 @@ def main(argv: list[str]) -> None:
         print(f"sigmatiq-infra: launch: {program} does not exist. Fix: pass the app's main file, e.g. main.py.",
               file=sys.stderr)
         raise SystemExit(2) from None
+    except SystemExit as done:
+        _finish(_status(done.code))
+    _finish(0)
+
+
+def _status(code: object) -> int:
+    """The exit status Python gives `SystemExit(code)` (printing a message code, as it does)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _finish(status: int) -> None:
+    """End the process: the `atexit` handlers run (jsii's among them, which stops its
+    kernel), every open file is flushed, then the process exits without the interpreter's
+    teardown."""
+    atexit._run_exitfuncs()
+    for found in gc.get_objects():
+        try:
+            if isinstance(found, io.IOBase) and not found.closed and found.writable():
+                found.flush()
+        except (OSError, ValueError):
+            continue  # a stream that cannot take a flush now (a closed pipe): as Python would ignore it
+    os._exit(status)
 
 
 if __name__ == "__main__":

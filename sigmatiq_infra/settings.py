@@ -10,6 +10,7 @@ Overrides without editing code (environment variables, read by `load()`):
 - `SIGMATIQ_<ENV>_IMAGE_TAG`      image tag for one environment, e.g. `SIGMATIQ_BETA_IMAGE_TAG`.
 - `SIGMATIQ_<ENV>_VPN_ROOT_CERT_FILE`  P2S root certificate file of a private environment.
 - `SIGMATIQ_<ENV>_BOOTSTRAP=1`    first deploy of a private environment from outside its VNet.
+- `SIGMATIQ_<ENV>_ALERT_EMAILS`   alert receivers of one environment: `oncall=ops@example.com,...`.
 - `SIGMATIQ_REMOTE_STATE=1`       keep state in the `state` stack's storage account.
 - `SIGMATIQ_STATE_STORAGE_ACCOUNT`, `SIGMATIQ_STATE_RESOURCE_GROUP`, `SIGMATIQ_STATE_CONTAINER`,
   `SIGMATIQ_STATE_CI_PRINCIPAL_ID`  where that is, and who in CI may read it.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +98,78 @@ class AdoptionSettings:
 
 
 @dataclass(frozen=True)
+class LogSettings:
+    """The Log Analytics workspace a stack's resources send their logs and metrics to."""
+
+    workspace: str
+    """Workspace name, e.g. `log-trading-prod`."""
+    retention_days: int = 30
+    """Days logs are kept, 30-730 (31 are included in the ingestion price)."""
+    daily_cap_gb: float | None = None
+    """Ingestion stops for the rest of the day at this many GB: the bound on its cost. None:
+    no cap."""
+
+
+@dataclass(frozen=True)
+class AlertThresholds:
+    """When an environment's metric alerts fire (each over its window, see the stack)."""
+
+    postgres_cpu_percent: float = 80
+    """PostgreSQL CPU, average over 15 minutes."""
+    postgres_storage_percent: float = 85
+    """PostgreSQL storage used (auto-grow adds room, but only in steps)."""
+    postgres_failed_connections: int = 10
+    """Failed PostgreSQL connections in 15 minutes (wrong passwords, exhausted slots)."""
+    redis_server_load_percent: float = 80
+    """Redis server load, the highest over 15 minutes."""
+    redis_memory_percent: float = 85
+    """Redis memory used, the highest over 15 minutes."""
+    app_restarts: int = 3
+    """Restarts of one replica of a container app (Azure counts them per replica, from its
+    start): more means a crash loop."""
+    app_5xx_responses: int = 10
+    """5xx responses of one container app in 5 minutes."""
+    vpn_p2s_connections: int = 100
+    """Point-to-site VPN connections at once (VpnGw1AZ carries up to 250; 128 are included
+    in its price)."""
+    key_vault_availability_percent: float = 99
+    """Key Vault availability, average over 15 minutes: the alert fires below it."""
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """An environment's action group and metric alerts, and the alerts on protected deletes."""
+
+    action_group: str
+    """Action group name, e.g. `ag-trading-prod`."""
+    short_name: str
+    """Its name in e-mails: 1-12 characters."""
+    emails: Mapping[str, str] = field(default_factory=dict)
+    """Receiver name -> e-mail address (addresses only, never secrets; also
+    `SIGMATIQ_<ENV>_ALERT_EMAILS="oncall=ops@example.com,..."`)."""
+    notify_roles: tuple[str, ...] = ("Owner",)
+    """Subscription roles whose members are e-mailed too (so alerts reach someone before any
+    address is configured)."""
+    thresholds: AlertThresholds = field(default_factory=AlertThresholds)
+
+
+@dataclass(frozen=True)
+class BudgetSettings:
+    """A monthly Cost Management budget over an environment's resource groups."""
+
+    name: str
+    """Budget name (unique in the subscription), e.g. `budget-trading-prod`."""
+    amount: float
+    """USD a month (the seed's targets: beta 37, prod 500)."""
+    start_date: str = "2026-12-01"
+    """The first month counted, fixed: a changed start date re-creates the budget."""
+    actual_percent: int = 80
+    """Notify when actual cost reaches this share."""
+    forecast_percent: int = 100
+    """Notify when forecast cost reaches this share."""
+
+
+@dataclass(frozen=True)
 class SharedSettings:
     """The `shared` stack: registry and provider-key vault used by every environment."""
 
@@ -112,6 +186,8 @@ class SharedSettings:
     tags: Mapping[str, str] = field(default_factory=dict)
     purpose: str = ""
     adoption: AdoptionSettings = field(default_factory=AdoptionSettings)
+    logs: LogSettings | None = None
+    """Where the vault and registry send their logs (a workspace of the shared stack's own)."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +223,9 @@ class RedisSettings:
     Azure Managed Redis."""
     capacity: int = 0
     """Azure Cache for Redis size within the SKU (C0-C6, P1-P5)."""
+    high_availability: bool = True
+    """Azure Managed Redis: a second node, zone redundant (fixed at creation; half the price
+    without)."""
     public_access: bool = False
 
 
@@ -200,6 +279,10 @@ class NetworkSettings:
     vpn: VpnSettings
     dns_resolver: str
     dns_resolver_inbound_ip: str
+    dns_forwarding_rules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Domain (ending with a dot, e.g. `corp.example.com.`) -> DNS servers (IPv4) that answer
+    for it: the resolver gets an outbound endpoint (about $180 a month) and a forwarding
+    ruleset only when there are rules. Default: none."""
     public_app_ingress: bool = False
     """Expose the apps on a public IP instead of only inside the VNet: an exception to the
     private-environment policy, so it needs `public_app_ingress_reason`."""
@@ -221,12 +304,15 @@ class EnvironmentSettings:
     key_vault: KeyVaultSettings
     app_configuration: AppConfigurationSettings
     container_environment: str
-    log_analytics_workspace: str
+    logs: LogSettings
+    """The environment's workspace: its resources' diagnostics and its apps' logs."""
     apps: tuple[AppSettings, ...]
     image_tag: str
     external_ingress: bool = False
     postgres_secret: str = "PostgreSQL-ConnectionString"
     redis_secret: str = "Redis-ConnectionString"
+    redis_password_secret: str = "Redis-Password"
+    """The cache's access key alone (what the apps read as REDIS_PASSWORD)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     data_purpose: str = ""
     apps_purpose: str = ""
@@ -240,6 +326,11 @@ class EnvironmentSettings:
     """First deploy of a private environment from outside its VNet: create everything but
     the vault secrets and the apps (a private vault's data plane is reachable only through
     the VPN). Set by `SIGMATIQ_<ENV>_BOOTSTRAP=1`."""
+    alerts: AlertSettings | None = None
+    """The action group and alerts; None: none (the operable-environment policy refuses that
+    for an environment that runs apps)."""
+    budget: BudgetSettings | None = None
+    """The monthly budget; None: none (refused the same way)."""
 
 
 @dataclass(frozen=True)
@@ -254,6 +345,9 @@ class StateSettings:
     """Object id of CI's service principal, granted blob access to read state for
     `cdktf diff`. Set with `SIGMATIQ_STATE_CI_PRINCIPAL_ID`."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    logs: LogSettings | None = None
+    """Where the state account sends its logs and metrics (a workspace of its own: the state
+    stack is deployed first, alone)."""
 
 
 @dataclass(frozen=True)
@@ -294,6 +388,7 @@ SHARED = SharedSettings(
     purpose="Shared resources (Key Vault, ACR)",
     # Deployed by the seed's steps 1-2.
     adoption=AdoptionSettings(enabled=True),
+    logs=LogSettings("log-trading-shared", retention_days=90, daily_cap_gb=0.1),
 )
 
 SIGMATIQ_APIS: tuple[AppSettings, ...] = (
@@ -336,7 +431,7 @@ BETA = EnvironmentSettings(
         name="appconfig-trading-beta-1023", sku="free", public_access=True,
     ),
     container_environment="cae-trading-beta",
-    log_analytics_workspace="log-trading-beta",
+    logs=LogSettings("log-trading-beta", retention_days=30, daily_cap_gb=0.5),
     apps=SIGMATIQ_APIS,
     image_tag="beta",
     external_ingress=True,
@@ -345,6 +440,8 @@ BETA = EnvironmentSettings(
     apps_purpose="Beta Container Apps",
     # Deployed by the seed's steps 3-4 (step 5, the apps, is new).
     adoption=AdoptionSettings(enabled=True),
+    alerts=AlertSettings(action_group="ag-trading-beta", short_name="beta"),
+    budget=BudgetSettings("budget-trading-beta", amount=37),
 )
 
 PROD = EnvironmentSettings(
@@ -365,14 +462,14 @@ PROD = EnvironmentSettings(
         databases=BETA.postgres.databases,
         connection_database="sigmatiq_core",
     ),
-    redis=RedisSettings(
-        name="redis-trading-prod", service="azure-cache-for-redis", sku="Premium", capacity=1,
-    ),
+    # Azure Managed Redis (zone redundant with its default high availability): Azure Cache
+    # for Redis retires on 2028-09-30. Balanced_B5 holds 6 GB, the seed's Premium P1 size.
+    redis=RedisSettings(name="redis-trading-prod", service="managed-redis", sku="Balanced_B5"),
     identity="mi-trading-prod",
     key_vault=KeyVaultSettings(name="kv-trading-prod", soft_delete_days=90, purge_protection=True),
     app_configuration=AppConfigurationSettings(name="appconfig-trading-prod", sku="standard"),
     container_environment="cae-trading-prod",
-    log_analytics_workspace="log-trading-prod",
+    logs=LogSettings("log-trading-prod", retention_days=90, daily_cap_gb=2),
     apps=tuple(dataclasses.replace(app, min_replicas=2, max_replicas=5) for app in SIGMATIQ_APIS),
     image_tag="prod",
     # On an internal environment, "external" ingress means reachable from the VNet and VPN.
@@ -400,6 +497,8 @@ PROD = EnvironmentSettings(
         dns_resolver_inbound_ip="10.20.0.36",
     ),
     protect_data=True,
+    alerts=AlertSettings(action_group="ag-trading-prod", short_name="prod"),
+    budget=BudgetSettings("budget-trading-prod", amount=500),
 )
 
 STATE = StateSettings(
@@ -408,6 +507,7 @@ STATE = StateSettings(
     storage_account="sttradingtfstate",
     container="tfstate",
     tags={"Environment": "shared", **PRODUCT_TAGS},
+    logs=LogSettings("log-trading-tfstate", retention_days=90, daily_cap_gb=0.1),
 )
 
 DEFAULTS = Settings(shared=SHARED, environments={"beta": BETA, "prod": PROD}, state=STATE)
@@ -452,6 +552,12 @@ def read_environment(environ: Mapping[str, str], base: Settings = DEFAULTS) -> t
             bootstrap=bootstrap,
             adoption=_with_subscription(env.adoption, subscription),
         )
+        emails = environ.get(f"SIGMATIQ_{key.upper()}_ALERT_EMAILS")
+        if emails is not None and emails.strip():
+            found, bad = read_alert_emails(f"SIGMATIQ_{key.upper()}_ALERT_EMAILS", emails, env)
+            problems += bad
+            if found and env.alerts is not None:
+                env = dataclasses.replace(env, alerts=dataclasses.replace(env.alerts, emails=found))
         if operator_ips.get(key):
             env = dataclasses.replace(env, postgres=dataclasses.replace(
                 env.postgres, operator_ips={**env.postgres.operator_ips, **operator_ips[key]},
@@ -499,8 +605,38 @@ KNOWN_VARIABLES = (
     "SIGMATIQ_STATE_CI_PRINCIPAL_ID", "SIGMATIQ_OPERATOR_IPS_FILE", "SIGMATIQ_CACHE_DIR",
     "SIGMATIQ_P2S_KEY_PASSPHRASE", "SIGMATIQ_P2S_PFX_PASSWORD", "SIGMATIQ_ENGINE",
 )
-PER_ENVIRONMENT = ("IMAGE_TAG", "BOOTSTRAP", "VPN_ROOT_CERT_FILE")
+PER_ENVIRONMENT = ("IMAGE_TAG", "BOOTSTRAP", "VPN_ROOT_CERT_FILE", "ALERT_EMAILS")
 """`SIGMATIQ_<ENV>_<name>`: variables that exist once per environment."""
+
+
+_EMAIL_ADDRESS = re.compile(r"[^@\s,=]+@[^@\s,=]+\.[A-Za-z]{2,}")
+
+
+def read_alert_emails(variable: str, text: str, env: EnvironmentSettings) -> tuple[dict[str, str], list[str]]:
+    """`name=address,address,...` -> ({receiver name: address}, problems). A bare address is
+    named after its part before the @."""
+    found: dict[str, str] = {}
+    problems: list[str] = []
+    check = Validator("Environment variable", variable)
+    check.require(
+        env.alerts is not None, "value", text, f"has no effect: environment {env.name!r} has no alert settings",
+        "this variable only for an environment with `alerts` settings", f"unset {variable}, or give {env.name} alerts",
+    )
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        name, _, address = entry.rpartition("=")
+        address = address.strip()
+        name = name.strip() or address.split("@", 1)[0]
+        if _EMAIL_ADDRESS.fullmatch(address) is None:
+            check.fail(
+                "entry", entry, "is not an e-mail address", "comma-separated entries `name=address` or `address`",
+                "write e.g. SIGMATIQ_PROD_ALERT_EMAILS='oncall=ops@example.com,alice@example.com'",
+            )
+            continue
+        found[name] = address
+    problems += check.problems
+    return found, problems
 
 
 def unknown_variables(environ: Mapping[str, str], base: Settings = DEFAULTS) -> list[str]:

@@ -10,6 +10,7 @@ known only at deploy time) always pass.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import types
@@ -160,10 +161,8 @@ def _bearable(value: Any, hint: Any) -> bool:
     try:
         return is_bearable(value, hint, conf=_CONF)
     except BeartypeException:
-        try:
+        with contextlib.suppress(TypeError):  # an unhashable hint is asked again next time
             _UNCHECKABLE.add(hint)
-        except TypeError:
-            pass
         return True  # a hint beartype cannot check at run time (e.g. a jsii interface)
 
 

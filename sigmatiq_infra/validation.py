@@ -218,6 +218,22 @@ class NameRules:
         first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
         no_double_hyphen=True, globally_unique=True,
     )
+    ACTION_GROUP = NameRule(
+        "action group", 1, 260, r"a-zA-Z0-9_.\-", "letters, digits, underscores, periods and hyphens",
+        first=_ALNUM, first_text="a letter or digit",
+    )
+    ACTION_GROUP_SHORT_NAME = NameRule(
+        "action group short", 1, 12, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens",
+    )
+    ALERT_RULE = NameRule(
+        "alert rule", 1, 260, r"a-zA-Z0-9_.\-", "letters, digits, underscores, periods and hyphens",
+        first=_ALNUM, first_text="a letter or digit", last=r"a-zA-Z0-9_", last_text="a letter, digit or underscore",
+    )
+    BUDGET = NameRule("budget", 1, 63, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens")
+    DNS_FORWARDING = NameRule(
+        "DNS forwarding ruleset or rule", 1, 80, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens",
+        first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
+    )
     ENVIRONMENT_VARIABLE = NameRule(
         "environment variable", 1, 256, r"a-zA-Z0-9_", "letters, digits and underscores",
         first="a-zA-Z_", first_text="a letter or underscore",
@@ -337,7 +353,7 @@ class Validator:
         if found:
             self.fail(
                 prop, value, " and ".join(found), f"{rule.resource} names have {rule.describe()}",
-                f"choose a {rule.resource} name that follows these rules",
+                f"choose {_article(rule.resource)} {rule.resource} name that follows these rules",
             )
 
     def in_range(
@@ -456,6 +472,10 @@ class Validator:
             return None
         # Constructs of this library (and the App) say where their app's problems go.
         return getattr(self.where, "problem_log", None)
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "AEIOUaeiou" else "a"
 
 
 MAX_TAGS = 50

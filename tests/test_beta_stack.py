@@ -123,6 +123,11 @@ def test_the_beta_vault_secrets_are_written_only_through_value_wo(beta):
     assert postgres["value_wo_version"] == "${var.postgres_admin_password_version}"
     assert redis["value_wo"].startswith(f"rediss://:${{urlencode({redis_ref[2:-1]})}}@{redis_host}:")
     assert redis["value_wo_version"] == "${var.redis_connection_string_version}"
+    _, password = beta.named("azurerm_key_vault_secret", "Redis-Password")
+    assert (password["key_vault_id"], password["value_wo"], password["value_wo_version"]) == (
+        vault, redis_ref, "${var.redis_connection_string_version}",
+    )
+    assert "value" not in password
 
 
 def test_the_deployer_can_write_beta_secrets_before_they_are_created(beta):
@@ -251,7 +256,10 @@ def test_each_app_reads_database_url_and_provider_keys_through_key_vault_referen
     assert redis_url["key_vault_secret_id"] == beta.ref(
         "azurerm_key_vault_secret", "Redis-ConnectionString", "versionless_id",
     )
-    assert env["REDIS_PASSWORD"]["secret_name"] == env["REDIS_URL"]["secret_name"]
+    redis_password = secrets[env["REDIS_PASSWORD"]["secret_name"]]  # the access key alone, not the URL
+    assert redis_password["key_vault_secret_id"] == beta.ref(
+        "azurerm_key_vault_secret", "Redis-Password", "versionless_id",
+    )
     shared_uri = beta.data_ref("azurerm_key_vault", "kv-trading-shared", "vault_uri")
     for variable, secret_name in PROVIDER_KEYS.items():
         reference = secrets[env[variable]["secret_name"]]

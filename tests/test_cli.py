@@ -270,23 +270,40 @@ def test_cost_totals_are_reproducible_and_every_line_names_its_price_entry(synth
     body = first.split("\n\n")[1].splitlines()
     assert body[-1].startswith("total")
     for line in body[:-1]:
-        assert re.search(r"\s\d+\.\d\d  \[[A-Za-z0-9_.-]+\]", line), line
+        assert re.search(r"\s\d+\.\d\d  \[[A-Za-z0-9_.-]+, [^\]]*\d{4}[^\]]*\]", line), line  # id, date
 
 
 def test_the_beta_estimate_is_itemized_and_compared_with_the_seed(synth_out, capsys):
     assert run("cost", "beta", "--out", str(synth_out)) == 0
     out = capsys.readouterr().out
-    assert "azurerm_redis_cache.Redis_FF642DF2" in out and "16.06  [redis.Basic.C0]" in out
-    assert re.search(r"^total\s+44\.27$", out, re.M)
+    assert "azurerm_redis_cache.Redis_FF642DF2" in out and "16.06  [redis.Basic.C0, 2026-09-06]" in out
+    assert re.search(r"^total\s+47\.96$", out, re.M)
+    assert (
+        "Budget: $37/month (budget-trading-beta, notifies at 80% actual and 100% forecast); "
+        "this estimate is $10.96 over it."
+    ) in out
     assert "Seed estimate: about $37/month" in out
     assert "Container Apps (5): seed 0.00, here 11.82 (+11.82)\n    why: ca-native-api keeps one warm replica" in out
 
 
-def test_the_prod_estimate_explains_why_it_exceeds_the_seeds_500(synth_out, capsys):
+def test_the_prod_estimate_stays_under_950_with_a_6_gb_cache_and_explains_the_seeds_500(synth_out, capsys):
     assert run("cost", "prod", "--out", str(synth_out)) == 0
     out = capsys.readouterr().out
+    total = float(re.search(r"^total\s+(\d+\.\d\d)$", out, re.M).group(1))
+    assert total == 919.71 and total < 950
+    assert re.search(
+        r"^azurerm_managed_redis\.Redis_FF642DF2\s+227\.76  \[managed-redis\.Balanced_B5, 2026-08-11 \(Clarchy: "
+        r"2026-10-02\)\]  \(two nodes: high availability, zone redundant\)$", out, re.M,
+    )
+    assert "azurerm_private_dns_resolver_outbound_endpoint" not in out
+    assert "Budget: $500/month (budget-trading-prod, notifies at 80% actual and 100% forecast)" in out
     assert "Seed estimate: about $500/month" in out
     assert (
-        "VPN Gateway VpnGw1: seed 140.00, here 267.18 (+127.18)\n    why: non-zonal VpnGw1 can no longer be created"
+        "VPN Gateway VpnGw1: seed 140.00, here 156.95 (+16.95)\n    why: non-zonal VpnGw1 can no longer be created"
     ) in out
-    assert "DNS Resolver: seed 25.00, here 360.00 (+335.00)" in out
+    assert "DNS Resolver: seed 25.00, here 180.00 (+155.00)" in out
+    assert "Redis Premium P1: seed 250.00, here 227.76 (-22.24)" in out
+    # Every price the estimate uses is listed with its source and date.
+    used = set(re.findall(r"\[([a-z0-9_.-]+\.[A-Za-z0-9_.-]+|private-endpoint), ", out))
+    listed = set(re.findall(r"^  \[([^\]]+)\] ", out, re.M))
+    assert used <= listed

@@ -65,9 +65,10 @@ def test_every_resource_of_beta_and_prod_is_in_its_real_resource_group(out, env)
     result = build(stack)
     apps, data = f"rg-trading-{env}-apps", f"rg-trading-{env}-data"
     assert list(result.groups) == [apps, data, SHARED]  # so nothing in OTHER
-    assert [r.address for r in result.loose] == ["data.azurerm_client_config.ClientConfig"]
+    budget = only(out, env, "azurerm_consumption_budget_subscription")
+    assert sorted(r.address for r in result.loose) == [budget, "data.azurerm_client_config.ClientConfig"]
     placed = {r.address: group for group, members in result.groups.items() for r in members}
-    assert set(placed) | {"data.azurerm_client_config.ClientConfig"} == set(stack.resources)
+    assert set(placed) | {"data.azurerm_client_config.ClientConfig", budget} == set(stack.resources)
     for address, group in placed.items():
         resource = stack.resources[address]
         literal = resource.config.get("resource_group_name")
@@ -77,6 +78,10 @@ def test_every_resource_of_beta_and_prod_is_in_its_real_resource_group(out, env)
             expected = resource.name
         elif isinstance(literal, str):
             expected = literal
+        elif resource.tf_type == "azurerm_monitor_diagnostic_setting":
+            # With the resource it collects from (a blob service or database: with its account or cluster).
+            target = resource.config["target_resource_id"].split(".")[:2]
+            expected = placed[".".join(target).removeprefix("${")]
         elif resource.tf_type == "azurerm_role_assignment":
             # A role assignment lives on its scope: the shared registry and vault, or this stack's.
             expected = SHARED if resource.logical_id.startswith("Shared") else apps
@@ -91,7 +96,8 @@ def test_the_beta_stack_has_twenty_resources_placed_only_through_a_reference(out
         r for r in stack.resources.values()
         if r.tf_type != "azurerm_resource_group" and not isinstance(r.config.get("resource_group_name"), str)
     ]
-    assert len(without) == 20
+    # 21 children and attachments, 6 diagnostic settings, and the budget (over the subscription).
+    assert len(without) == 28
     assert OTHER not in build(stack).groups
 
 
@@ -101,12 +107,20 @@ def test_the_state_stack_draws_the_deployer_holding_blob_access_on_the_state_sto
     role = only(out, "state", "azurerm_role_assignment")
     account = only(out, "state", "azurerm_storage_account")
     container = only(out, "state", "azurerm_storage_container")
+    workspace = only(out, "state", "azurerm_log_analytics_workspace")
+    resources = load_stack("state", out).resources
+    settings = sorted(a for a, r in resources.items() if r.tf_type == "azurerm_monitor_diagnostic_setting")
     deployer = "data.azurerm_client_config.ClientConfig"
-    assert {g: [r.address for r in members] for g, members in result.groups.items()} == {
-        "rg-trading-tfstate": [group, role, account, container],
+    assert {g: sorted(r.address for r in members) for g, members in result.groups.items()} == {
+        "rg-trading-tfstate": sorted([group, role, account, container, workspace, *settings]),
     }
-    assert result.edges == [Edge(deployer, role, "holds"), Edge(role, account, "Storage Blob Data Contributor")]
+    assert [e for e in result.edges if e.label != "logs to"] == [
+        Edge(deployer, role, "holds"), Edge(role, account, "Storage Blob Data Contributor"),
+    ]
+    assert sorted(e.source for e in result.edges if e.label == "logs to" and e.target == workspace) == settings
     assert result.owner[container] == account
+    # The account's two settings (account metrics, blob-service logs) belong to the account.
+    assert sorted(result.owner[setting] for setting in settings) == [workspace, account, account]
     assert result.titles[deployer] == "Deployer"
 
 
@@ -228,10 +242,15 @@ def test_the_picture_folds_child_resources_into_their_parent_and_draws_the_apps_
     types_drawn = {node.tf_type for node in drawn.nodes.values()}
     assert not types_drawn & diagram.DETAIL_TYPES
     postgres = only(out, "prod", "azurerm_postgresql_flexible_server")
-    assert drawn.nodes[postgres].notes == ["1 PostgreSQL setting", "8 PostgreSQL databases"]  # prod opens no firewall
-    assert drawn.nodes[only(out, "prod", "azurerm_key_vault")].notes == ["2 Key Vault secrets"]
+    assert drawn.nodes[postgres].notes == [  # prod opens no firewall
+        "1 activity log alert", "3 metric alerts", "1 diagnostic setting", "1 PostgreSQL setting",
+        "8 PostgreSQL databases",
+    ]
+    assert drawn.nodes[only(out, "prod", "azurerm_key_vault")].notes == [
+        "3 Key Vault secrets", "1 activity log alert", "1 diagnostic setting", "1 metric alert",
+    ]
     data_box = next(box for box in drawn.boxes if box.label == "rg-trading-prod-data")
-    assert data_box.notes == ["1 lock"]
+    assert data_box.notes == ["1 activity log alert", "1 lock"]
     apps_box = next(box for outer in drawn.boxes for box in outer.boxes if box.label == "5 container apps")
     from_box = sorted(line.label for line in drawn.lines if line.tail_box == apps_box.id)
     assert from_box == ["pulls from", "reads secrets", "reads secrets", "runs as", "runs in", "uses", "uses", "uses"]
@@ -306,7 +325,7 @@ def test_without_graphviz_the_command_writes_mermaid_and_says_why(out, tmp_path,
     assert [p.name for p in tmp_path.iterdir()] == ["beta.mmd"]
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        f"beta: 36 resources in 3 groups -> {tmp_path / 'beta.mmd'}",
+        f"beta: 69 resources in 3 groups -> {tmp_path / 'beta.mmd'}",
         f"{tmp_path / 'beta.png'} not drawn: Graphviz ('dot') is not on PATH. For the picture with Azure icons: "
         "apt-get install graphviz, then run this again.",
     ]
@@ -371,5 +390,5 @@ def test_the_command_writes_mermaid_and_the_picture(out, tmp_path, capsys):
     assert run_diagram(out, tmp_path) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["beta.mmd", "beta.png"]
     assert capsys.readouterr().out == (
-        f"beta: 36 resources in 3 groups -> {tmp_path / 'beta.mmd'}, {tmp_path / 'beta.png'}\n"
+        f"beta: 69 resources in 3 groups -> {tmp_path / 'beta.mmd'}, {tmp_path / 'beta.png'}\n"
     )

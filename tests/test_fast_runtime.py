@@ -155,6 +155,29 @@ def test_the_launcher_says_when_the_program_does_not_exist(tmp_path):
     )
 
 
+@pytest.mark.parametrize(("ending", "status", "stderr"), [
+    ("pass", 0, ""), ("sys.exit(3)", 3, ""), ("sys.exit('stopped: see above')", 1, "stopped: see above\n"),
+])
+def test_the_launcher_ends_the_program_as_python_would(tmp_path, ending, status, stderr):
+    """atexit handlers run, files left open are flushed, the exit status and message are kept
+    (the launcher only skips the interpreter's teardown)."""
+    program = tmp_path / "app.py"
+    program.write_text(
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran'))\n"
+        f"kept = open({str(tmp_path / 'unclosed.txt')!r}, 'w')\n"
+        "kept.write('written, never closed')\n"
+        f"{ending}\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sigmatiq_infra.launch", str(program)], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PATH": PATH},
+    )
+    assert (result.returncode, result.stdout) == (status, "atexit ran\n")
+    assert result.stderr.endswith(stderr)
+    assert (tmp_path / "unclosed.txt").read_text() == "written, never closed"
+
+
 # --- the import structure ----------------------------------------------------------------------------------
 
 def module_graph() -> dict[str, set[str]]:

@@ -41,5 +41,7 @@ def test_built_in_roles_carry_azure_role_definition_guids():
         "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
         "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
         "Monitoring Reader": "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
+        "Owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        "Monitoring Contributor": "749f88d5-cbae-40b8-bcfc-e573ddc772fa",
         "Log Analytics Reader": "73c42c96-874c-492b-b04d-ab87d138a893",
     }

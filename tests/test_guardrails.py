@@ -71,7 +71,8 @@ def test_every_resource_with_a_tags_argument_is_tagged(synthesized, stack_name):
 def test_only_resources_without_a_tags_argument_are_untagged(prod):
     untagged = {t for t, rs in prod.doc["resource"].items() for r in rs.values() if "tags" not in r}
     assert untagged == {  # none of these has a `tags` argument in azurerm
-        "azurerm_management_lock", "azurerm_postgresql_flexible_server_configuration",
+        "azurerm_consumption_budget_subscription", "azurerm_management_lock",
+        "azurerm_monitor_diagnostic_setting", "azurerm_postgresql_flexible_server_configuration",
         "azurerm_postgresql_flexible_server_database", "azurerm_role_assignment", "azurerm_subnet",
         "azurerm_subnet_network_security_group_association", "azurerm_virtual_network_dns_servers",
     }
@@ -289,6 +290,11 @@ NAMES = {
     "DNS_RESOLVER": ("dnsr-trading-prod", "dnsr.prod"),
     "MANAGED_REDIS": ("redis-trading-prod", "redis--prod"),
     "ENVIRONMENT_VARIABLE": ("DATABASE_URL", "DATABASE-URL"),
+    "ACTION_GROUP": ("ag-trading-prod", "-ag"),
+    "ACTION_GROUP_SHORT_NAME": ("prod", "trading-prod-x"),
+    "ALERT_RULE": ("alert-psql-trading-prod-cpu", "alert/cpu"),
+    "BUDGET": ("budget-trading-prod", "budget trading"),
+    "DNS_FORWARDING": ("corp-example-com", "-corp"),
 }
 
 

@@ -25,9 +25,7 @@ PRIVATE_SERVICES = {  # (type, name): (subresource, zone)
     ("azurerm_postgresql_flexible_server", "psql-trading-prod"): (
         "postgresqlServer", "privatelink.postgres.database.azure.com",
     ),
-    ("azurerm_redis_cache", "redis-trading-prod"): (
-        "redisCache", "privatelink.redis.cache.windows.net",
-    ),
+    ("azurerm_managed_redis", "redis-trading-prod"): ("redisEnterprise", "privatelink.redis.azure.net"),
 }
 
 
@@ -112,19 +110,20 @@ def test_without_a_certificate_file_the_root_certificate_is_a_validated_deploy_v
 
 # --- DNS -------------------------------------------------------------------------------
 
-def test_the_resolver_has_a_static_inbound_and_an_outbound_endpoint_in_their_subnets(prod):
+def test_the_resolver_has_a_static_inbound_endpoint_and_no_outbound_one_without_forwarding_rules(prod):
     resolver = prod.ref("azurerm_private_dns_resolver", "dnsr-trading-prod")
     _, resolver_config = prod.named("azurerm_private_dns_resolver", "dnsr-trading-prod")
     assert resolver_config["virtual_network_id"] == prod.ref("azurerm_virtual_network", "vnet-trading-prod")
     _, inbound = prod.named("azurerm_private_dns_resolver_inbound_endpoint", "dnsr-trading-prod-inbound")
-    _, outbound = prod.named("azurerm_private_dns_resolver_outbound_endpoint", "dnsr-trading-prod-outbound")
-    assert inbound["private_dns_resolver_id"] == outbound["private_dns_resolver_id"] == resolver
+    assert inbound["private_dns_resolver_id"] == resolver
     assert inbound["ip_configurations"] == {
         "private_ip_address": "10.20.0.36",
         "private_ip_allocation_method": "Static",
         "subnet_id": prod.ref("azurerm_subnet", "snet-dns-inbound"),
     }
-    assert outbound["subnet_id"] == prod.ref("azurerm_subnet", "snet-dns-outbound")
+    # An outbound endpoint (about $180 a month) serves forwarding rulesets only; prod has none.
+    assert prod.resources("azurerm_private_dns_resolver_outbound_endpoint") == {}
+    assert prod.resources("azurerm_private_dns_resolver_dns_forwarding_ruleset") == {}
 
 
 def test_the_vnet_dns_points_at_the_resolver_inbound_ip_before_the_vpn_is_built(prod):
@@ -274,16 +273,30 @@ def test_prod_postgres_is_general_purpose_private_with_geo_redundant_backups(pro
     assert prod.resources("azurerm_postgresql_flexible_server_firewall_rule") == {}
 
 
-def test_prod_redis_is_premium_p1_and_private(prod):
-    _, cache = prod.named("azurerm_redis_cache", "redis-trading-prod")
-    assert (cache["sku_name"], cache["family"], cache["capacity"]) == ("Premium", "P", 1)
-    assert cache["public_network_access_enabled"] is False
-    assert cache["non_ssl_port_enabled"] is False
+def test_prod_redis_is_azure_managed_redis_with_6_gb_zone_redundant_and_private(prod):
+    assert prod.resources("azurerm_redis_cache") == {}
+    _, cache = prod.named("azurerm_managed_redis", "redis-trading-prod")
+    assert cache["sku_name"] == "Balanced_B5"  # 6 GB, the seed's Premium P1 size
+    assert "high_availability_enabled" not in cache or cache["high_availability_enabled"] is True
+    assert cache["public_network_access"] == "Disabled"
+    assert cache["default_database"] == {
+        "access_keys_authentication_enabled": True, "client_protocol": "Encrypted",
+        "clustering_policy": "EnterpriseCluster",
+    }
+    app = next(iter(prod.resources("azurerm_container_app").values()))
+    env = {e["name"]: e.get("value") for e in app["template"]["container"][0]["env"]}
+    assert env["REDIS_HOST"] == prod.ref("azurerm_managed_redis", "redis-trading-prod", "hostname")
+    assert env["REDIS_PORT"] == prod.ref("azurerm_managed_redis", "redis-trading-prod", "default_database[0].port")
+    _, password = prod.named("azurerm_key_vault_secret", "Redis-Password")
+    assert password["value_wo"] == prod.ref(
+        "azurerm_managed_redis", "redis-trading-prod", "default_database[0].primary_access_key",
+    )
 
 
 @pytest.mark.parametrize(("tf_type", "name"), [
+    ("azurerm_resource_group", "rg-trading-prod-data"),
     ("azurerm_postgresql_flexible_server", "psql-trading-prod"),
-    ("azurerm_redis_cache", "redis-trading-prod"),
+    ("azurerm_managed_redis", "redis-trading-prod"),
     ("azurerm_key_vault", "kv-trading-prod"),
 ])
 def test_prod_data_cannot_be_destroyed_by_a_plan(prod, tf_type, name):
@@ -312,16 +325,18 @@ def root_certificate():
 
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory, root_certificate):
-    """Prod with Managed Redis, zone-redundant HA, public app ingress and a PEM root cert."""
+    """Prod with Azure Cache for Redis, zone-redundant HA, public app ingress, DNS forwarding
+    rules and a PEM root cert."""
     settings = load(environ=ISOLATED)
     prod = settings.environments["prod"]
     pem = root_certificate.public_bytes(Encoding.PEM).decode()
     prod = dataclasses.replace(
         prod,
         postgres=dataclasses.replace(prod.postgres, high_availability_mode="ZoneRedundant"),
-        redis=dataclasses.replace(prod.redis, service="managed-redis", sku="Balanced_B1"),
+        redis=dataclasses.replace(prod.redis, service="azure-cache-for-redis", sku="Premium", capacity=1),
         network=dataclasses.replace(
             prod.network, public_app_ingress=True,
+            dns_forwarding_rules={"corp.example.com.": ("10.1.0.4", "10.1.0.5")},
             public_app_ingress_reason="Partners call the APIs from the internet during the pilot.",
             vpn=dataclasses.replace(prod.network.vpn, root_certificate=pem),
         ),
@@ -344,23 +359,43 @@ def test_zone_redundant_high_availability_is_a_setting(variant):
     assert server["high_availability"] == {"mode": "ZoneRedundant"}
 
 
-def test_managed_redis_replaces_the_cache_behind_the_same_wiring(variant):
-    assert variant.resources("azurerm_redis_cache") == {}
-    _, cache = variant.named("azurerm_managed_redis", "redis-trading-prod")
-    assert cache["sku_name"] == "Balanced_B1"
-    assert cache["public_network_access"] == "Disabled"
-    assert cache["default_database"]["client_protocol"] == "Encrypted"
+def test_azure_cache_for_redis_stays_a_setting_behind_the_same_wiring(variant):
+    assert variant.resources("azurerm_managed_redis") == {}
+    _, cache = variant.named("azurerm_redis_cache", "redis-trading-prod")
+    assert (cache["sku_name"], cache["family"], cache["capacity"]) == ("Premium", "P", 1)
+    assert cache["public_network_access_enabled"] is False
+    assert cache["non_ssl_port_enabled"] is False
     assert cache["lifecycle"]["prevent_destroy"] is True
     _, endpoint = variant.named("azurerm_private_endpoint", "pe-redis-trading-prod")
-    assert endpoint["private_service_connection"]["subresource_names"] == ["redisEnterprise"]
+    assert endpoint["private_service_connection"]["subresource_names"] == ["redisCache"]
     assert endpoint["private_dns_zone_group"]["private_dns_zone_ids"] == [
-        variant.ref("azurerm_private_dns_zone", "privatelink.redis.azure.net"),
+        variant.ref("azurerm_private_dns_zone", "privatelink.redis.cache.windows.net"),
     ]
     app = next(iter(variant.resources("azurerm_container_app").values()))
     env = {e["name"]: e.get("value") for e in app["template"]["container"][0]["env"]}
-    assert env["REDIS_HOST"] == variant.ref("azurerm_managed_redis", "redis-trading-prod", "hostname")
-    assert env["REDIS_PORT"] == variant.ref(
-        "azurerm_managed_redis", "redis-trading-prod", "default_database[0].port",
+    assert env["REDIS_HOST"] == variant.ref("azurerm_redis_cache", "redis-trading-prod", "hostname")
+    assert env["REDIS_PORT"] == variant.ref("azurerm_redis_cache", "redis-trading-prod", "ssl_port")
+
+
+def test_forwarding_rules_bring_the_outbound_endpoint_and_a_ruleset_linked_to_the_vnet(variant):
+    resolver = variant.ref("azurerm_private_dns_resolver", "dnsr-trading-prod")
+    _, outbound = variant.named("azurerm_private_dns_resolver_outbound_endpoint", "dnsr-trading-prod-outbound")
+    assert (outbound["private_dns_resolver_id"], outbound["subnet_id"]) == (
+        resolver, variant.ref("azurerm_subnet", "snet-dns-outbound"),
+    )
+    _, ruleset = variant.named("azurerm_private_dns_resolver_dns_forwarding_ruleset", "dnsr-trading-prod-ruleset")
+    assert ruleset["private_dns_resolver_outbound_endpoint_ids"] == [
+        variant.ref("azurerm_private_dns_resolver_outbound_endpoint", "dnsr-trading-prod-outbound"),
+    ]
+    ruleset_id = variant.ref("azurerm_private_dns_resolver_dns_forwarding_ruleset", "dnsr-trading-prod-ruleset")
+    _, rule = variant.named("azurerm_private_dns_resolver_forwarding_rule", "corp-example-com")
+    assert rule == {**rule, "dns_forwarding_ruleset_id": ruleset_id, "domain_name": "corp.example.com.",
+                    "enabled": True, "target_dns_servers": [
+                        {"ip_address": "10.1.0.4", "port": 53}, {"ip_address": "10.1.0.5", "port": 53},
+                    ]}
+    _, link = variant.named("azurerm_private_dns_resolver_virtual_network_link", "link-vnet-trading-prod")
+    assert (link["dns_forwarding_ruleset_id"], link["virtual_network_id"]) == (
+        ruleset_id, variant.ref("azurerm_virtual_network", "vnet-trading-prod"),
     )
 
 

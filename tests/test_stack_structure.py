@@ -31,6 +31,7 @@ def test_the_environment_stack_reads_as_a_short_sequence_of_tier_methods():
     assert called == [
         "_resource_groups", "_private_network", "_data_tier", "_app_services", "_private_endpoints",
         "_data_protection", "_app_environment", "_adopt_existing", "_outputs", "_apps", "_app_secrets",
+        "_monitoring",
     ]
 
 

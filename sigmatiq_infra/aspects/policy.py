@@ -14,7 +14,7 @@ import jsii
 from constructs import IConstruct
 
 from sigmatiq_infra._cdktf import IAspect
-from sigmatiq_infra.constructs._context import problem_log
+from sigmatiq_infra.constructs._context import context_of, problem_log
 from sigmatiq_infra.validation import Validator
 
 _SUPPRESSIONS = "_sigmatiq_policy_suppressions"
@@ -61,25 +61,62 @@ def resource_type(node: IConstruct) -> str:
     return getattr(node, "terraform_resource_type", None) or type(node).__name__
 
 
+def findings(node: IConstruct, pack: Sequence[Rule]) -> list[str]:
+    """The problems of `node` under `pack`, minus what it (or a parent) suppresses."""
+    found = [(rule, rule.check(node)) for rule in pack]
+    found = [(rule, problem) for rule, problem in found if problem]
+    if not found:
+        return []
+    suppressed = suppressions_of(node)
+    check = Validator("Policy", node, log=problem_log(node))
+    for rule, problem in found:
+        if rule.id not in suppressed:
+            check.fail(
+                f"rule {rule.id!r}:", resource_type(node), problem, rule.allowed,
+                f"{rule.fix}, or suppress it with sigmatiq_infra.aspects.suppress(construct, "
+                f"{rule.id!r}, reason)",
+            )
+    return list(check.problems)
+
+
 @jsii.implements(IAspect)
 class PolicyAspect:
-    """Checks each construct against a pack of rules; findings fail synth (all together)."""
+    """Checks each construct against a pack of rules; findings fail synth (all together).
+    Visits every construct, the library's and any other (raw Terraform resources too)."""
 
     def __init__(self, pack: Sequence[Rule]) -> None:
         self.pack = tuple(pack)
 
     def visit(self, node: IConstruct) -> None:
-        findings = [(rule, rule.check(node)) for rule in self.pack]
-        findings = [(rule, problem) for rule, problem in findings if problem]
-        if not findings:
-            return
-        suppressed = suppressions_of(node)
-        check = Validator("Policy", node, log=problem_log(node))
-        for rule, problem in findings:
-            if rule.id not in suppressed:
-                check.fail(
-                    f"rule {rule.id!r}:", resource_type(node), problem, rule.allowed,
-                    f"{rule.fix}, or suppress it with sigmatiq_infra.aspects.suppress(construct, "
-                    f"{rule.id!r}, reason)",
-                )
-        check.done()
+        problem_log(node).add(findings(node, self.pack))
+
+
+def check_library_constructs(stack: IConstruct, pack: Sequence[Rule]) -> None:
+    """Check `pack` on `stack` itself and every library construct in it, once the whole app
+    exists. Python-side (no jsii callback per construct, unlike an aspect): for rules about
+    the library's constructs, such as diagnostics and alerts."""
+    problem_log(stack).defer(_check_library_constructs, (stack, tuple(pack)))
+
+
+def check_every_construct(stack: IConstruct, pack: Sequence[Rule]) -> None:
+    """Check `pack` on every construct in `stack` (the library's and any other, raw Terraform
+    resources too), once the whole app exists, before synthesis: what `PolicyAspect` does,
+    with one jsii call for the whole tree instead of a callback per construct. Constructs an
+    aspect adds during synthesis are not seen (use `PolicyAspect` for those)."""
+    problem_log(stack).defer(_check_every_construct, (stack, tuple(pack)))
+
+
+def _check_library_constructs(subjects: list[tuple[IConstruct, tuple[Rule, ...]]]) -> list[str]:
+    problems: list[str] = []
+    for stack, pack in subjects:
+        for node in (stack, *context_of(stack).members):
+            problems += findings(node, pack)
+    return problems
+
+
+def _check_every_construct(subjects: list[tuple[IConstruct, tuple[Rule, ...]]]) -> list[str]:
+    problems: list[str] = []
+    for stack, pack in subjects:
+        for node in stack.node.find_all():
+            problems += findings(node, pack)
+    return problems

@@ -47,7 +47,8 @@ class Line:
 @dataclass(frozen=True)
 class PriceTable:
     prices: dict[str, Price]
-    usage: dict[str, float]
+    usage: dict[str, Any]
+    """Usage assumptions: defaults, and a table per stack that overrides them."""
     seed: dict[str, list[dict[str, Any]]]
     seed_total: dict[str, float]
 
@@ -70,13 +71,20 @@ def load_prices(path: Path | None = None) -> PriceTable:
     )
 
 
+def usage_of(table: PriceTable, stack_name: str) -> dict[str, float]:
+    """The usage assumptions for one stack: the defaults, then its own `[usage.<stack>]`."""
+    defaults = {key: value for key, value in table.usage.items() if not isinstance(value, dict)}
+    return {**defaults, **table.usage.get(stack_name, {})}
+
+
 def estimate(stack: Stack, table: PriceTable) -> list[Line]:
     """One line per priced component of each resource; free resources cost nothing."""
     lines: list[Line] = []
+    usage = usage_of(table, stack.name)
     for resource in stack.resources.values():
         if resource.data:
             continue  # looked up, not owned by this stack
-        for price_id, quantity, note in _components(resource, table.usage):
+        for price_id, quantity, note in _components(resource, usage):
             price = table.prices.get(price_id)
             if price is None:
                 raise CliError(
@@ -112,18 +120,38 @@ def report(arguments: argparse.Namespace) -> int:
     table = load_prices()
     stack = load_stack(arguments.stack, arguments.out)
     lines = estimate(stack, table)
-    print(render(stack.name, lines, table))
+    print(render(stack.name, lines, table, budgets(stack)))
     return 0
 
 
-def render(stack_name: str, lines: list[Line], table: PriceTable) -> str:
+def budgets(stack: Stack) -> list[tuple[str, float]]:
+    """(name, monthly amount) of every budget the stack declares."""
+    return [
+        (resource.config.get("name", resource.address), float(resource.config["amount"]))
+        for resource in stack.resources.values()
+        if resource.tf_type.startswith("azurerm_consumption_budget") and not resource.data
+        and isinstance(resource.config.get("amount"), (int, float))
+    ]
+
+
+def render(
+    stack_name: str, lines: list[Line], table: PriceTable, held_to: list[tuple[str, float]] | None = None,
+) -> str:
     out = [f"Monthly cost estimate for {stack_name} (USD, pay-as-you-go list prices)", ""]
     width = max([len(line.resource) for line in lines] + [8])
     for line in sorted(lines, key=lambda item: (-item.monthly, item.resource)):
         note = f"  ({line.note})" if line.note else ""
-        out.append(f"{line.resource:<{width}}  {line.monthly:>9.2f}  [{line.price.id}]{note}")
+        out.append(f"{line.resource:<{width}}  {line.monthly:>9.2f}  [{line.price.id}, {line.price.date}]{note}")
     total = round(sum(line.monthly for line in lines), 2)
     out += [f"{'total':<{width}}  {total:>9.2f}", ""]
+    for name, amount in held_to or ():
+        difference = total - amount
+        out.append(
+            f"Budget: ${amount:.0f}/month ({name}, notifies at 80% actual and 100% forecast); this estimate is "
+            + (f"${-difference:.2f} under it." if difference <= 0 else f"${difference:.2f} over it.")
+        )
+    if held_to:
+        out.append("")
     seed = table.seed.get(stack_name, [])
     if seed:
         lines_total = sum(item["monthly"] for item in seed)

@@ -47,9 +47,12 @@ NOT_CONFIGURATION = frozenset({"//", "depends_on", "lifecycle", "provider", "pro
 """Keys whose references say nothing about where a resource lives or what it uses: the
 cdktf metadata, ordering, and preconditions (which merely check that a lookup exists)."""
 
-LOOSE_TYPES = frozenset({"azurerm_client_config", "azuread_client_config", "azurerm_subscription"})
-"""Lookups that are no resource in any resource group: the principal that runs Terraform (the
-"Deployer" who holds roles) and the subscription. Drawn outside every box."""
+LOOSE_TYPES = frozenset({
+    "azurerm_client_config", "azuread_client_config", "azurerm_subscription",
+    "azurerm_consumption_budget_subscription",
+})
+"""What lives in no resource group: the principal that runs Terraform (the "Deployer" who
+holds roles), the subscription, and budgets over it. Drawn outside every box."""
 
 LINKS = {
     "container_app_environment_id": "runs in",
@@ -91,10 +94,23 @@ DETAIL_TYPES = frozenset({
     "azurerm_storage_container",
     "azurerm_resources",
     "azurerm_resource_group",
+    "azurerm_monitor_diagnostic_setting",
+    "azurerm_monitor_metric_alert",
+    "azurerm_monitor_activity_log_alert",
+    "azurerm_private_dns_resolver_forwarding_rule",
+    "azurerm_private_dns_resolver_virtual_network_link",
 })
 """Child resources and attachments folded into the resource they belong to in the picture
 ("psql-trading-prod: 8 databases"); the Mermaid text keeps them as nodes. A resource group
 folds into its own box's label."""
+
+WATCHES = {
+    "azurerm_monitor_diagnostic_setting": ("target_resource_id",),
+    "azurerm_monitor_metric_alert": ("scopes",),
+    "azurerm_monitor_activity_log_alert": ("criteria", "resource_id"),
+}
+"""Where a monitoring resource names what it watches: it belongs to that resource (and is
+folded into it in the picture), not to the workspace or action group it reports to."""
 
 SET_SIZE = 3
 """Resources of one kind in one group that get a nested box of their own (the five apps)."""
@@ -238,6 +254,14 @@ def _owner(stack: Stack, resource: Resource) -> str | None:
     if resource.tf_type in LOOSE_TYPES or _is_group(resource):
         return None
     config = resource.config
+    watched = WATCHES.get(resource.tf_type)
+    if watched is not None:  # a diagnostic setting or an alert: with what it watches
+        value = config
+        for key in watched:
+            value = value.get(key) if isinstance(value, dict) else None
+        for _, address, _ in references({"watched": value}):
+            if address in stack.resources and address != resource.address:
+                return address
     top = {k: v for k, v in config.items() if isinstance(v, str)}
     for candidates, identifying in ((top, True), (config, True), (config, False)):
         for _, address, attribute in references(candidates):

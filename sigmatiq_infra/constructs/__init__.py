@@ -44,6 +44,16 @@ from sigmatiq_infra.constructs.log_analytics import (
     LogAnalyticsWorkspace,
     LogAnalyticsWorkspaceProps,
 )
+from sigmatiq_infra.constructs.monitoring import (
+    ActionGroup,
+    ActionGroupProps,
+    Budget,
+    BudgetProps,
+    DeleteAlert,
+    DeleteAlertProps,
+    MetricAlert,
+    MetricAlertProps,
+)
 from sigmatiq_infra.constructs.network import (
     InboundRule,
     SubnetRole,
@@ -94,10 +104,14 @@ def resource_facts() -> dict[str, ResourceFacts]:
 
 __all__ = [
     "LOCK_LEVELS",
+    "ActionGroup",
+    "ActionGroupProps",
     "AppConfiguration",
     "AppConfigurationProps",
     "AzureConstruct",
     "AzureResource",
+    "Budget",
+    "BudgetProps",
     "BuiltInRole",
     "ContainerApp",
     "ContainerAppEnvironment",
@@ -106,6 +120,8 @@ __all__ = [
     "ContainerRegistry",
     "ContainerRegistryBase",
     "ContainerRegistryProps",
+    "DeleteAlert",
+    "DeleteAlertProps",
     "DeployingPrincipal",
     "DiagnosticTarget",
     "DnsResolver",
@@ -123,6 +139,8 @@ __all__ = [
     "ManagedIdentities",
     "ManagedRedis",
     "ManagedRedisProps",
+    "MetricAlert",
+    "MetricAlertProps",
     "PostgresServer",
     "PostgresServerProps",
     "Principal",

@@ -38,6 +38,8 @@ class StackContext:
     """Its subscription id token, kept in Python (read for every role assignment)."""
     grants: dict[tuple[int, Any, int], tuple[Any, Any, Any]] = field(default_factory=dict)
     """Every grant made in the stack, by (target, role, principal): (target, role, assignment)."""
+    members: list[Any] = field(default_factory=list)
+    """Every library construct in the stack, in the order made."""
 
 
 def context_of(scope: IConstruct) -> StackContext:
@@ -90,7 +92,8 @@ class AzureConstruct(Construct):
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
-        self.__dict__[_CONTEXT] = context_of(scope)
+        context = self.__dict__[_CONTEXT] = context_of(scope)
+        context.members.append(self)
 
     @property
     def problem_log(self) -> ProblemLog:

@@ -183,6 +183,13 @@ class AzureResource(AzureConstruct):
     diagnostics: ClassVar[tuple[DiagnosticTarget, ...]] = ()
     """What diagnostic settings can collect from it; empty when Azure Monitor collects
     nothing through diagnostic settings for this resource type."""
+    no_diagnostics_reason: ClassVar[str] = "the activity log records this resource's changes"
+    """Where this kind's operational data goes instead, when it has no `diagnostics`."""
+    alert_metrics: ClassVar[Mapping[str, str]] = {}
+    """The metrics worth alerting on (`MetricAlert`), by Azure's name, with the aggregation
+    each is read with; their namespace is `arm_type`."""
+    delete_operation: ClassVar[str | None] = None
+    """The activity log's operation for deleting one (`DeleteAlert`); None: `<arm_type>/delete`."""
     identity_types: ClassVar[tuple[str, ...]] = ()
     """The azurerm `identity.type` values the resource accepts; empty: no managed identity."""
     existing: ClassVar[type[AzureResource] | None] = None
@@ -223,6 +230,10 @@ class AzureResource(AzureConstruct):
         resource.lifecycle = TerraformResourceLifecycle(
             prevent_destroy=True, ignore_changes=self._ignore_changes,
         )
+        self.__dict__["protected"] = True
+
+    protected: bool = False
+    """Whether `protect_from_destroy()` was called (Terraform refuses to destroy it)."""
 
     def add_lock(self, notes: str, level: str = "CanNotDelete") -> ManagementLock | None:
         """A management lock on the resource (and, for a group, everything in it):
@@ -340,7 +351,7 @@ class AzureResource(AzureConstruct):
             bool(self.diagnostics), "add_diagnostic_settings", self.kind_text,
             "has no diagnostic settings in Azure Monitor",
             "diagnostic settings on resources that emit resource logs or export metrics",
-            "remove the call; the activity log records this resource's changes",
+            f"remove the call; {self.no_diagnostics_reason}",
         )
         sent: list[str] = self.__dict__.setdefault("_diagnostic_workspaces", [])
         check.require(

@@ -22,7 +22,7 @@ from cdktf_cdktf_provider_azurerm.container_app import (
 )
 from constructs import Construct
 
-from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, ResourceAttribute, ResourceFacts
+from sigmatiq_infra.constructs._resource import AzureResource, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
@@ -90,8 +90,12 @@ class ContainerApp(AzureResource):
             kind="container app", billing=lambda config, usage: _billing(config),
         ),
     )
-    # Metrics only: an app's console and system logs are the environment's.
-    diagnostics = (DiagnosticTarget(log_groups=()),)
+    # An app's console and system logs, and its metrics, are its environment's to send.
+    no_diagnostics_reason = (
+        "its console and system logs go to its environment's Log Analytics workspace, and its metrics are in "
+        "Azure Monitor without a setting"
+    )
+    alert_metrics = {"RestartCount": "Maximum", "Requests": "Total"}  # noqa: RUF012
 
     fqdn = ResourceAttribute[str]("latest_revision_fqdn")
 

@@ -47,6 +47,7 @@ class KeyVaultBase(AzureResource):
     kind_text = "Key Vault"
     private_link = PrivateLinkService("vault", "privatelink.vaultcore.azure.net")
     diagnostics = (DiagnosticTarget(),)
+    alert_metrics = {"Availability": "Average", "ServiceApiLatency": "Average", "SaturationShoebox": "Average"}  # noqa: RUF012
     vault_uri = ResourceAttribute[str]()
 
     def grant_secrets_read(self, principal: Principal) -> RoleAssignment:

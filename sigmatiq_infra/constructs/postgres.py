@@ -163,6 +163,10 @@ class PostgresServer(AzureResource):
     private_link = PrivateLinkService("postgresqlServer", "privatelink.postgres.database.azure.com")
     diagnostics = (DiagnosticTarget(),)
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+    alert_metrics = {  # noqa: RUF012
+        "cpu_percent": "Average", "memory_percent": "Average", "storage_percent": "Average",
+        "connections_failed": "Total", "active_connections": "Average",
+    }
     fqdn = ResourceAttribute[str]()
     # Azure picks the zone and may swap zones on failover; neither is a change to undo.
     _ignore_changes = ["zone", "high_availability[0].standby_availability_zone"]  # noqa: RUF012

@@ -4,17 +4,28 @@ VPN clients resolve them."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cdktf_cdktf_provider_azurerm.private_dns_resolver import PrivateDnsResolver
+from cdktf_cdktf_provider_azurerm.private_dns_resolver_dns_forwarding_ruleset import (
+    PrivateDnsResolverDnsForwardingRuleset,
+)
+from cdktf_cdktf_provider_azurerm.private_dns_resolver_forwarding_rule import (
+    PrivateDnsResolverForwardingRule,
+    PrivateDnsResolverForwardingRuleTargetDnsServers,
+)
 from cdktf_cdktf_provider_azurerm.private_dns_resolver_inbound_endpoint import (
     PrivateDnsResolverInboundEndpoint,
     PrivateDnsResolverInboundEndpointIpConfigurations,
 )
 from cdktf_cdktf_provider_azurerm.private_dns_resolver_outbound_endpoint import (
     PrivateDnsResolverOutboundEndpoint,
+)
+from cdktf_cdktf_provider_azurerm.private_dns_resolver_virtual_network_link import (
+    PrivateDnsResolverVirtualNetworkLink,
 )
 from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
 from cdktf_cdktf_provider_azurerm.private_dns_zone_virtual_network_link import (
@@ -105,19 +116,26 @@ class DnsResolverProps:
     resource_group: IResourceGroup
     """Group the resolver lives in."""
     virtual_network: VirtualNetwork
-    """VNet with one DNS_RESOLVER_INBOUND and one DNS_RESOLVER_OUTBOUND subnet."""
+    """VNet with one DNS_RESOLVER_INBOUND subnet (and one DNS_RESOLVER_OUTBOUND subnet when
+    there are forwarding rules)."""
     inbound_ip: str
     """Fixed address of the inbound endpoint inside the inbound subnet (not one of the
     first four addresses, which Azure reserves)."""
     set_as_vnet_dns: bool = True
     """Point the VNet's DNS servers at the inbound endpoint, so resources and VPN clients
     (whose profile carries the VNet's DNS servers) resolve private zones. Default: on."""
+    forwarding_rules: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Domain (ending with a dot) -> IPv4 DNS servers that answer for it, e.g.
+    `{"corp.example.com.": ["10.1.0.4"]}`. Only with rules does the resolver get an outbound
+    endpoint (billed like the inbound one) and a forwarding ruleset linked to the VNet.
+    Default: none (the inbound endpoint alone serves the VNet and VPN clients)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
 
 class DnsResolver(AzureResource):
-    """An `azurerm_private_dns_resolver` with a static inbound and an outbound endpoint."""
+    """An `azurerm_private_dns_resolver` with a static inbound endpoint, and an outbound
+    endpoint with a forwarding ruleset when there are forwarding rules."""
 
     arm_type = "Microsoft.Network/dnsResolvers"
     kind_text = "DNS private resolver"
@@ -137,6 +155,19 @@ class DnsResolver(AzureResource):
             billing=_endpoint_billing,
         ),
         ResourceFacts("azurerm_virtual_network_dns_servers", ("virtual_network_id",), kind="VNet DNS servers"),
+        ResourceFacts(
+            "azurerm_private_dns_resolver_dns_forwarding_ruleset", ("name", "resource_group_name", "location"),
+            kind="DNS forwarding ruleset", billing=lambda config, usage: [("dns-resolver.ruleset", 1, "")],
+        ),
+        ResourceFacts(
+            "azurerm_private_dns_resolver_forwarding_rule", ("name", "dns_forwarding_ruleset_id"),
+            kind="DNS forwarding rule",
+        ),
+        ResourceFacts(
+            "azurerm_private_dns_resolver_virtual_network_link",
+            ("name", "dns_forwarding_ruleset_id", "virtual_network_id"),
+            kind="DNS forwarding ruleset link",
+        ),
     )
 
     def __init__(self, scope: Construct, id: str, props: DnsResolverProps) -> None:
@@ -146,13 +177,17 @@ class DnsResolver(AzureResource):
         check.name("name", props.name, NameRules.DNS_RESOLVER)
         vnet = props.virtual_network
         inbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_INBOUND)
-        outbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_OUTBOUND)
+        rules = dict(props.forwarding_rules)
+        outbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_OUTBOUND) if rules else None
         _check_inbound_ip(check, props.inbound_ip, inbound_subnet)
+        for domain, servers in rules.items():
+            _check_forwarding_rule(check, domain, servers)
         check.done()
         self._keep(props)
         self.inbound_ip: str = props.inbound_ip
         self.vnet_dns_servers: VirtualNetworkDnsServers | None = None
-        if inbound_subnet is None or outbound_subnet is None:
+        self.outbound: PrivateDnsResolverOutboundEndpoint | None = None
+        if inbound_subnet is None or (rules and outbound_subnet is None):
             return  # reported by subnet_for
 
         group = props.resource_group
@@ -173,20 +208,72 @@ class DnsResolver(AzureResource):
             ),
             tags=self._resource_tags(props.tags),
         )
-        self.outbound = PrivateDnsResolverOutboundEndpoint(
-            self, "Outbound",
-            name=f"{props.name}-outbound",
-            private_dns_resolver_id=self.resource.id,
-            location=vnet.location,
-            subnet_id=outbound_subnet.id,
-            tags=self._resource_tags(props.tags),
-        )
+        if rules and outbound_subnet is not None:
+            self._forwarding(props, outbound_subnet, rules)
         self.inbound_ip = self.inbound.ip_configurations.private_ip_address
         if props.set_as_vnet_dns:
             # A separate resource: setting dns_servers on the VNet itself would make the
             # VNet depend on an endpoint inside its own subnet (a cycle).
             self.vnet_dns_servers = VirtualNetworkDnsServers(
                 self, "VnetDnsServers", virtual_network_id=vnet.id, dns_servers=[self.inbound_ip],
+            )
+
+
+    def _forwarding(self, props: DnsResolverProps, subnet: Subnet, rules: dict[str, Sequence[str]]) -> None:
+        """The outbound endpoint, a ruleset with one rule per domain, linked to the VNet."""
+        vnet = props.virtual_network
+        self.outbound = PrivateDnsResolverOutboundEndpoint(
+            self, "Outbound",
+            name=f"{props.name}-outbound",
+            private_dns_resolver_id=self.resource.id,
+            location=vnet.location,
+            subnet_id=subnet.id,
+            tags=self._resource_tags(props.tags),
+        )
+        ruleset = PrivateDnsResolverDnsForwardingRuleset(
+            self, "Ruleset",
+            name=f"{props.name}-ruleset",
+            resource_group_name=props.resource_group.name,
+            location=vnet.location,
+            private_dns_resolver_outbound_endpoint_ids=[self.outbound.id],
+            tags=self._resource_tags(props.tags),
+        )
+        for domain, servers in rules.items():
+            name = "-".join(part for part in domain.rstrip(".").split(".") if part)[:80]
+            PrivateDnsResolverForwardingRule(
+                self, f"Rule-{name}",
+                name=name,
+                dns_forwarding_ruleset_id=ruleset.id,
+                domain_name=domain,
+                enabled=True,
+                target_dns_servers=[
+                    PrivateDnsResolverForwardingRuleTargetDnsServers(ip_address=server, port=53) for server in servers
+                ],
+            )
+        PrivateDnsResolverVirtualNetworkLink(
+            self, "RulesetLink",
+            name=f"link-{vnet.name}",
+            dns_forwarding_ruleset_id=ruleset.id,
+            virtual_network_id=vnet.id,
+        )
+
+
+def _check_forwarding_rule(check: Validator, domain: str, servers: Sequence[str]) -> None:
+    labels = domain[:-1].split(".") if domain.endswith(".") else []
+    check.require(
+        bool(labels) and all(re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in labels),
+        "forwarding rule domain", domain, "is not a domain name ending with a dot",
+        "a domain such as 'corp.example.com.' (the trailing dot included)",
+        f"write it as {domain.rstrip('.') + '.'!r}" if domain.strip(".") else "name the domain to forward",
+    )
+    check.in_range(f"forwarding rule {domain!r} servers (count)", len(servers), 1, 6)
+    for server in servers:
+        try:
+            ipaddress.IPv4Address(server)
+        except ValueError:
+            check.fail(
+                f"forwarding rule {domain!r} server", server, "is not an IPv4 address",
+                "the IPv4 address of a DNS server that answers for the domain", "write it as e.g. '10.1.0.4'",
             )
 
 

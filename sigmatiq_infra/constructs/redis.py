@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedis as _ManagedRedis
 from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedisDefaultDatabase, ManagedRedisIdentity
@@ -75,6 +76,7 @@ class RedisCache(AzureResource):
     private_link = PrivateLinkService("redisCache", "privatelink.redis.cache.windows.net")
     diagnostics = (DiagnosticTarget(),)
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+    alert_metrics = {"serverLoad": "Maximum", "usedmemorypercentage": "Maximum", "percentProcessorTime": "Maximum"}  # noqa: RUF012
     hostname = ResourceAttribute[str]()
     tls_port = ResourceAttribute[float]("ssl_port")
 
@@ -116,8 +118,12 @@ class RedisCache(AzureResource):
     def connection_url(self) -> str:
         """`rediss://:<key>@<host>:<tls port>/0` as a Terraform expression (the key is
         URL-encoded). Use it only as a write-only value."""
-        key = Fn.urlencode(self.resource.primary_access_key)
+        key = Fn.urlencode(self.access_key())
         return f"rediss://:{key}@{self.hostname}:{self.tls_port}/0"
+
+    def access_key(self) -> str:
+        """The primary access key, as a Terraform expression. Use it only as a write-only value."""
+        return self.resource.primary_access_key
 
 
 MANAGED_SKUS = (
@@ -164,7 +170,7 @@ class ManagedRedis(AzureResource):
             # Even a resize (another sku_name) re-creates an Azure Managed Redis cache.
             ("name", "location", "resource_group_name", "sku_name", "high_availability_enabled"),
             holds="cached data", kind="Azure Managed Redis", public_by_default=True,
-            billing=lambda config, usage: [(f"managed-redis.{config['sku_name']}", 1, "")],
+            billing=lambda config, usage: _managed_billing(config),
         ),
     )
     arm_type = "Microsoft.Cache/redisEnterprise"
@@ -176,6 +182,7 @@ class ManagedRedis(AzureResource):
         DiagnosticTarget(metrics=(), sub_resource="/databases/default", id_suffix="-database"),
     )
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+    alert_metrics = {"serverLoad": "Maximum", "usedmemorypercentage": "Maximum", "percentProcessorTime": "Maximum"}  # noqa: RUF012
     hostname = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: ManagedRedisProps) -> None:
@@ -222,6 +229,17 @@ class ManagedRedis(AzureResource):
             "enable access keys, or have clients authenticate with Entra ID instead",
         )
         check.done()
-        key = Fn.urlencode(self.resource.default_database.primary_access_key)
+        key = Fn.urlencode(self.access_key())
         return f"rediss://:{key}@{self.hostname}:{self.tls_port}/0"
 
+    def access_key(self) -> str:
+        """The default database's primary access key, as a Terraform expression; needs
+        `access_keys_authentication_enabled`. Use it only as a write-only value."""
+        return self.resource.default_database.primary_access_key
+
+
+def _managed_billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
+    """Azure Managed Redis is billed per node; high availability (the default) runs two."""
+    nodes = 1 if config.get("high_availability_enabled") is False else 2
+    note = "two nodes: high availability, zone redundant" if nodes == 2 else "one node, no high availability"
+    return [(f"managed-redis.{config['sku_name']}", nodes, note)]

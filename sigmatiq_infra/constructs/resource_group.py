@@ -29,6 +29,7 @@ class ResourceGroup(AzureResource):
 
     arm_type = "Microsoft.Resources/resourceGroups"
     kind_text = "resource group"
+    delete_operation = "Microsoft.Resources/subscriptions/resourceGroups/delete"
     facts = (ResourceFacts("azurerm_resource_group", ("name", "location"), kind="resource group"),)
 
     def __init__(self, scope: Construct, id: str, props: ResourceGroupProps) -> None:

@@ -47,9 +47,13 @@ class BuiltInRole(Enum):
         "KeyVaultAdministrator", "Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483",
     )
     KEY_VAULT_READER = ("KeyVaultReader", "Key Vault Reader", "21090545-7ca7-4776-b22c-e363652d74d2")
+    OWNER = ("Owner", "Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635")
     READER = ("Reader", "Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7")
     CONTRIBUTOR = ("Contributor", "Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c")
     MONITORING_READER = ("MonitoringReader", "Monitoring Reader", "43d0d8ad-25c7-4714-9337-8ba259a9fe05")
+    MONITORING_CONTRIBUTOR = (
+        "MonitoringContributor", "Monitoring Contributor", "749f88d5-cbae-40b8-bcfc-e573ddc772fa",
+    )
     LOG_ANALYTICS_READER = (
         "LogAnalyticsReader", "Log Analytics Reader", "73c42c96-874c-492b-b04d-ab87d138a893",
     )

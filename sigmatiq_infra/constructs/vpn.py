@@ -117,6 +117,7 @@ class VpnGateway(AzureResource):
         ),
     )
     diagnostics = (DiagnosticTarget(),)
+    alert_metrics = {"P2SConnectionCount": "Total", "P2SBandwidth": "Average", "AverageBandwidth": "Average"}  # noqa: RUF012
 
     def __init__(self, scope: Construct, id: str, props: VpnGatewayProps) -> None:
         super().__init__(scope, id)

@@ -15,6 +15,7 @@ from sigmatiq_infra._cdktf import TerraformResource, TerraformResourceLifecycle,
 from sigmatiq_infra.constructs import AzureResource, KeyVault, ResourceGroup, resource_facts
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.roles import role_assignments_in
+from sigmatiq_infra.deployed import load_record
 from sigmatiq_infra.settings import AdoptionSettings
 
 SUBSCRIPTION_VARIABLE = "subscription_id"
@@ -27,7 +28,10 @@ SUBSCRIPTION_RULES = (
 
 
 class Adoption:
-    """Emits `import` blocks for one stack's existing resources (when settings enable it)."""
+    """Emits `import` blocks for one stack's existing resources (when settings enable it):
+    those the record of the deployed estate lists (`sigmatiq_infra/data/deployed.toml`).
+    Anything else the stack holds is new, and created (a cache that replaces the adopted one,
+    say)."""
 
     def __init__(self, stack: TerraformStack, settings: AdoptionSettings) -> None:
         self.stack = stack
@@ -35,6 +39,15 @@ class Adoption:
         self.enabled = settings.enabled
         self._subscription: str | None = None
         self._replaceable = {replacement.resource for replacement in settings.replacements}
+        self._deployed: set[tuple[str, str]] | None = None
+
+    def _exists(self, resource: TerraformResource, name: str) -> bool:
+        """Whether the record lists `resource` (by Terraform type and Azure name) in this stack."""
+        if self._deployed is None:
+            stack = self.stack.node.id
+            self._deployed = {(entry.type, entry.name) for entry in load_record() if entry.stack == stack}
+        return (resource.terraform_resource_type, name) in self._deployed
+
     @property
     def subscription(self) -> str:
         """The literal subscription id, or a deploy-time variable when unknown at synth."""
@@ -52,18 +65,18 @@ class Adoption:
         return self._subscription
 
     def group(self, group: ResourceGroup) -> None:
-        if self.enabled:
+        if self.enabled and self._exists(group.resource, group.name):
             self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name), group.name, group)
 
     def resource(self, construct: AzureResource) -> None:
         """A top-level resource construct (its ARM type is a fact of its class)."""
-        if self.enabled:
+        if self.enabled and self._exists(construct.resource, construct.name):
             self._import(construct.resource, self.azure_id(construct), construct.name, construct)
 
     def child(self, resource: TerraformResource, parent: AzureResource, name: str) -> None:
         """A child resource, e.g. a database of a server: its import id is the parent's id
         and the segment its construct class states for its Terraform type (`arm_child`)."""
-        if self.enabled:
+        if self.enabled and self._exists(resource, name):
             segment = resource_facts()[resource.terraform_resource_type].arm_child
             if segment is None:
                 raise TypeError(f"{resource.terraform_resource_type} is not a child resource with an ARM id")

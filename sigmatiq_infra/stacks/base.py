@@ -15,6 +15,7 @@ from constructs import Construct, IConstruct
 from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
 from sigmatiq_infra.aspects.tags import tag_resources
 from sigmatiq_infra.constructs._context import AzureConstruct, context_of
+from sigmatiq_infra.constructs._resource import AzureResource, IWorkspace
 from sigmatiq_infra.settings import StateSettings
 from sigmatiq_infra.validation import ProblemLog, Validator
 
@@ -80,6 +81,17 @@ class AzureStack(TerraformStack):
     def tags(self) -> dict[str, str]:
         """The tags every taggable resource of the stack gets (a resource's own tags win)."""
         return dict(context_of(self).tags)
+
+    def resources(self) -> list[AzureResource]:
+        """The library's resource constructs in this stack, in the order made."""
+        return [member for member in context_of(self).members if isinstance(member, AzureResource)]
+
+    def send_diagnostics(self, workspace: IWorkspace) -> None:
+        """Diagnostic settings to `workspace` on every resource of the stack that Azure
+        Monitor collects from (that the stack manages and that sends nowhere yet)."""
+        for resource in self.resources():
+            if resource.diagnostics and resource._managed is not None and not resource.diagnostic_workspaces:
+                resource.add_diagnostic_settings(workspace)
 
     def prepare_stack(self) -> None:
         """Called by cdktf once per stack as synthesis starts. The library's constructs tag

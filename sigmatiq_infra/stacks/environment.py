@@ -9,18 +9,26 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import Aspects, Fn, TerraformOutput, Token
-from sigmatiq_infra.aspects import PolicyAspect, suppress
-from sigmatiq_infra.aspects.rules import NO_PUBLIC_NETWORK_ACCESS, PRIVATE_ENVIRONMENT
+from sigmatiq_infra._cdktf import Fn, TerraformOutput, Token
+from sigmatiq_infra.aspects import check_every_construct, check_library_constructs, suppress
+from sigmatiq_infra.aspects.rules import NO_PUBLIC_NETWORK_ACCESS, OPERABLE, PRIVATE_ENVIRONMENT
 from sigmatiq_infra.constructs import (
+    ActionGroup,
+    ActionGroupProps,
     AppConfiguration,
     AppConfigurationProps,
+    AzureResource,
+    Budget,
+    BudgetProps,
+    BuiltInRole,
     ContainerApp,
     ContainerAppEnvironment,
     ContainerAppEnvironmentProps,
     ContainerAppProps,
     ContainerRegistry,
     ContainerRegistryBase,
+    DeleteAlert,
+    DeleteAlertProps,
     FirewallRule,
     KeyVault,
     KeyVaultBase,
@@ -29,6 +37,8 @@ from sigmatiq_infra.constructs import (
     LogAnalyticsWorkspaceProps,
     ManagedRedis,
     ManagedRedisProps,
+    MetricAlert,
+    MetricAlertProps,
     PostgresServer,
     PostgresServerProps,
     PrivateDnsZonesProps,
@@ -54,7 +64,7 @@ from sigmatiq_infra.constructs.private_dns import DnsResolver, DnsResolverProps,
 from sigmatiq_infra.constructs.private_endpoint import PrivateNetwork
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
 from sigmatiq_infra.constructs.write_only import version_input
-from sigmatiq_infra.settings import EnvironmentSettings, SharedSettings, StateSettings
+from sigmatiq_infra.settings import AlertSettings, EnvironmentSettings, SharedSettings, StateSettings
 from sigmatiq_infra.stacks.adoption import Adoption
 from sigmatiq_infra.stacks.base import AzureStack
 
@@ -81,6 +91,8 @@ class EnvironmentStack(AzureStack):
     workspace: LogAnalyticsWorkspace
     environment: ContainerAppEnvironment
     apps: dict[str, ContainerApp]
+    vpn: VpnGateway | None
+    action_group: ActionGroup | None
 
     def __init__(
         self, scope: Construct, settings: EnvironmentSettings, shared: SharedSettings,
@@ -89,7 +101,7 @@ class EnvironmentStack(AzureStack):
         super().__init__(scope, settings.name, tags=settings.tags, state=state)
         self.settings, self.shared = settings, shared
         self.adoption = Adoption(self, settings.adoption)
-        self.apps = {}
+        self.apps, self.vpn, self.action_group = {}, None, None
         self._resource_groups()
         self.network = self._private_network() if settings.network else None
         self._data_tier()
@@ -101,7 +113,9 @@ class EnvironmentStack(AzureStack):
         self._outputs()
         if not settings.bootstrap:  # the vault's data plane and the apps come in the second deploy
             self._apps(self._app_secrets())
+        self._monitoring()
         self.adoption.role_assignments()
+        check_library_constructs(self, OPERABLE)
 
     def _resource_groups(self) -> None:
         env = self.settings
@@ -139,6 +153,7 @@ class EnvironmentStack(AzureStack):
             resource_group=group,
             virtual_network=vnet,
             inbound_ip=settings.dns_resolver_inbound_ip,
+            forwarding_rules=settings.dns_forwarding_rules,
         ))
         vpn = settings.vpn
         # The certificate as the settings hold it (read from its file while they loaded),
@@ -149,7 +164,7 @@ class EnvironmentStack(AzureStack):
                 note=f"Or put the certificate at {vpn.root_certificate_file} before synth.",
             )
         )
-        VpnGateway(self, "Vpn", VpnGatewayProps(
+        self.vpn = VpnGateway(self, "Vpn", VpnGatewayProps(
             name=vpn.name,
             resource_group=group,
             virtual_network=vnet,
@@ -161,7 +176,7 @@ class EnvironmentStack(AzureStack):
             depends_on=[resolver.vnet_dns_servers] if resolver.vnet_dns_servers else (),
         ))
         TerraformOutput(self, "dns_resolver_inbound_ip", value=resolver.inbound_ip)
-        Aspects.of(self).add(PolicyAspect(PRIVATE_ENVIRONMENT))
+        check_every_construct(self, PRIVATE_ENVIRONMENT)
         return PrivateNetwork(vnet, zones)
 
     def _data_tier(self) -> None:
@@ -194,6 +209,7 @@ class EnvironmentStack(AzureStack):
                 name=redis.name,
                 resource_group=self.data_group,
                 sku=redis.sku,
+                high_availability_enabled=redis.high_availability,
                 # The apps authenticate with the key in Redis-ConnectionString.
                 access_keys_authentication_enabled=True,
                 public_network_access_enabled=redis.public_access,
@@ -235,7 +251,7 @@ class EnvironmentStack(AzureStack):
 
     def _data_protection(self) -> None:
         if self.settings.protect_data:
-            for resource in (self.postgres, self.cache, self.vault):
+            for resource in (self.data_group, self.postgres, self.cache, self.vault):
                 resource.protect_from_destroy()
             self.data_group.add_lock(f"Protects the {self.settings.name} databases and cache from deletion.")
 
@@ -243,8 +259,10 @@ class EnvironmentStack(AzureStack):
         """The Log Analytics workspace and the Container Apps environment (inside the VNet
         when there is one, internal unless the settings make app ingress public)."""
         network = self.settings.network
+        logs = self.settings.logs
         self.workspace = LogAnalyticsWorkspace(self, "Logs", LogAnalyticsWorkspaceProps(
-            name=self.settings.log_analytics_workspace, resource_group=self.apps_group,
+            name=logs.workspace, resource_group=self.apps_group,
+            retention_in_days=logs.retention_days, daily_quota_gb=logs.daily_cap_gb,
         ))
         self.environment = ContainerAppEnvironment(self, "AppEnvironment", ContainerAppEnvironmentProps(
             name=self.settings.container_environment,
@@ -288,21 +306,24 @@ class EnvironmentStack(AzureStack):
             ),
             content_type="application/x-postgresql-url",
         ))
+        redis_version = version_input(self, REDIS_SECRET_VERSION_VARIABLE, "the Redis connection string and key")
         redis_url = self.vault.add_secret("RedisConnectionString", SecretProps(
             name=env.redis_secret,
-            value=WriteOnlySecret(
-                self.cache.connection_url(),
-                version_input(self, REDIS_SECRET_VERSION_VARIABLE, "the Redis connection string"),
-            ),
+            value=WriteOnlySecret(self.cache.connection_url(), redis_version),
             content_type="application/x-redis-url",
         ))
-        for reference in (database_url, redis_url):
+        redis_password = self.vault.add_secret("RedisPassword", SecretProps(
+            name=env.redis_password_secret,
+            value=WriteOnlySecret(self.cache.access_key(), redis_version),
+            content_type="text/plain",
+        ))
+        for reference in (database_url, redis_url, redis_password):
             self.adoption.secret(reference.dependency, self.vault.name, reference.name)
         shared_vault = self._shared_vault()
         return {
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
-            "REDIS_PASSWORD": redis_url,
+            "REDIS_PASSWORD": redis_password,
             **{var: shared_vault.secret(name) for var, name in self.shared.provider_secrets.items()},
         }
 
@@ -360,3 +381,59 @@ class EnvironmentStack(AzureStack):
             ))
         # One output for all apps (a JSON object of name -> FQDN), however many there are.
         TerraformOutput(self, "app_fqdns", value=Fn.jsonencode({name: app.fqdn for name, app in self.apps.items()}))
+
+    def _monitoring(self) -> None:
+        """Diagnostics of every resource to the workspace; the action group, the metric
+        alerts, an alert on deleting any protected resource, and the budget."""
+        self.send_diagnostics(self.workspace)
+        alerts, budget = self.settings.alerts, self.settings.budget
+        if alerts is not None:
+            self.action_group = ActionGroup(self, "Alerts", ActionGroupProps(
+                name=alerts.action_group, resource_group=self.apps_group, short_name=alerts.short_name,
+                email_receivers=alerts.emails,
+                role_receivers=[role for role in BuiltInRole if role.display_name in alerts.notify_roles],
+            ))
+            self._metric_alerts(alerts)
+            for resource in self.resources():
+                if resource.protected and resource._managed is not None:
+                    # An alert on a group's deletion lives in the environment's other group.
+                    home = self.data_group if resource is self.apps_group else self.apps_group
+                    DeleteAlert(resource, "DeleteAlert", DeleteAlertProps(
+                        name=f"alert-{resource.name}-deleted"[:260], resource_group=home,
+                        target=resource, action_group=self.action_group,
+                    ))
+        if budget is not None:
+            Budget(self, "Budget", BudgetProps(
+                name=budget.name,
+                amount=budget.amount, start_date=budget.start_date,
+                resource_groups=[self.data_group, self.apps_group], action_group=self.action_group,
+                notify_roles=alerts.notify_roles if alerts else ("Owner",),
+                actual_percent=budget.actual_percent, forecast_percent=budget.forecast_percent,
+            ))
+
+    def _metric_alerts(self, alerts: AlertSettings) -> None:
+        """The thresholds of the settings, on the metrics each construct class names."""
+        t = alerts.thresholds
+        watched: list[tuple[AzureResource, str, str, str, float, dict]] = [
+            (self.postgres, "cpu", "cpu_percent", "GreaterThan", t.postgres_cpu_percent, {}),
+            (self.postgres, "storage", "storage_percent", "GreaterThan", t.postgres_storage_percent, {}),
+            (self.postgres, "failed-connections", "connections_failed", "GreaterThan",
+             t.postgres_failed_connections, {}),
+            (self.cache, "server-load", "serverLoad", "GreaterThan", t.redis_server_load_percent, {}),
+            (self.cache, "memory", "usedmemorypercentage", "GreaterThan", t.redis_memory_percent, {}),
+            (self.vault, "availability", "Availability", "LessThan", t.key_vault_availability_percent, {}),
+        ]
+        if self.vpn is not None and self.vpn._managed is not None:
+            watched.append(
+                (self.vpn, "p2s-connections", "P2SConnectionCount", "GreaterThan", t.vpn_p2s_connections, {}),
+            )
+        for app in self.apps.values():
+            watched.append((app, "restarts", "RestartCount", "GreaterThan", t.app_restarts, {}))
+            watched.append((app, "5xx", "Requests", "GreaterThan", t.app_5xx_responses, {
+                "window": "PT5M", "frequency": "PT1M", "dimensions": {"statusCodeCategory": ["5xx"]},
+            }))
+        for target, short, metric, operator, threshold, extra in watched:
+            MetricAlert(target, f"Alert-{short}", MetricAlertProps(
+                name=f"alert-{target.name}-{short}", resource_group=self.apps_group, target=target, metric=metric,
+                operator=operator, threshold=threshold, action_group=self.action_group, **extra,
+            ))

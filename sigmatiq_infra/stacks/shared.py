@@ -5,11 +5,15 @@ from __future__ import annotations
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import TerraformOutput
+from sigmatiq_infra.aspects import check_library_constructs
+from sigmatiq_infra.aspects.rules import OPERABLE
 from sigmatiq_infra.constructs import (
     ContainerRegistry,
     ContainerRegistryProps,
     KeyVault,
     KeyVaultProps,
+    LogAnalyticsWorkspace,
+    LogAnalyticsWorkspaceProps,
     ResourceGroup,
     ResourceGroupProps,
 )
@@ -48,5 +52,12 @@ class SharedStack(AzureStack):
         adoption.resource(registry)
         self.vault = vault
         self.registry = registry
+        if settings.logs is not None:
+            self.workspace = LogAnalyticsWorkspace(self, "Logs", LogAnalyticsWorkspaceProps(
+                name=settings.logs.workspace, resource_group=group,
+                retention_in_days=settings.logs.retention_days, daily_quota_gb=settings.logs.daily_cap_gb,
+            ))
+            self.send_diagnostics(self.workspace)
+        check_library_constructs(self, OPERABLE)
         TerraformOutput(self, "registry_login_server", value=registry.login_server)
         TerraformOutput(self, "key_vault_uri", value=vault.vault_uri)

@@ -10,9 +10,12 @@ from __future__ import annotations
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import TerraformOutput
-from sigmatiq_infra.aspects import suppress
+from sigmatiq_infra.aspects import check_library_constructs, suppress
+from sigmatiq_infra.aspects.rules import OPERABLE
 from sigmatiq_infra.constructs import (
     DeployingPrincipal,
+    LogAnalyticsWorkspace,
+    LogAnalyticsWorkspaceProps,
     PrincipalById,
     ResourceGroup,
     ResourceGroupProps,
@@ -46,5 +49,12 @@ class StateStack(AzureStack):
                 self, "Ci", principal_id=settings.ci_principal_id, principal_type="ServicePrincipal",
             ))
         suppress(account, "public-network-access", "State is read from CI runners and laptops; Entra ID only.")
+        if settings.logs is not None:
+            workspace = LogAnalyticsWorkspace(self, "Logs", LogAnalyticsWorkspaceProps(
+                name=settings.logs.workspace, resource_group=group,
+                retention_in_days=settings.logs.retention_days, daily_quota_gb=settings.logs.daily_cap_gb,
+            ))
+            self.send_diagnostics(workspace)
+        check_library_constructs(self, OPERABLE)
         TerraformOutput(self, "storage_account", value=account.name)
         TerraformOutput(self, "container", value=settings.container)

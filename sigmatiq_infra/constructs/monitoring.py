@@ -1,0 +1,403 @@
+"""Alerting and budgets as code: action groups, metric alerts, alerts on deletes, budgets.
+
+A resource construct states the metrics worth alerting on (`alert_metrics`, with the
+aggregation each is read with) and how Azure names its deletion in the activity log
+(`delete_operation`); `MetricAlert` and `DeleteAlert` read them there, so a stack only
+says which thresholds it wants.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_azurerm.consumption_budget_subscription import (
+    ConsumptionBudgetSubscription,
+    ConsumptionBudgetSubscriptionFilter,
+    ConsumptionBudgetSubscriptionFilterDimension,
+    ConsumptionBudgetSubscriptionNotification,
+    ConsumptionBudgetSubscriptionTimePeriod,
+)
+from cdktf_cdktf_provider_azurerm.monitor_action_group import (
+    MonitorActionGroup,
+    MonitorActionGroupArmRoleReceiver,
+    MonitorActionGroupEmailReceiver,
+)
+from cdktf_cdktf_provider_azurerm.monitor_activity_log_alert import (
+    MonitorActivityLogAlert,
+    MonitorActivityLogAlertAction,
+    MonitorActivityLogAlertCriteria,
+)
+from cdktf_cdktf_provider_azurerm.monitor_metric_alert import (
+    MonitorMetricAlert,
+    MonitorMetricAlertAction,
+    MonitorMetricAlertCriteria,
+    MonitorMetricAlertCriteriaDimension,
+)
+from constructs import Construct
+
+from sigmatiq_infra.constructs._context import subscription_id
+from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceFacts
+from sigmatiq_infra.constructs.roles import BuiltInRole
+from sigmatiq_infra.validation import NameRules, Validator, is_token
+
+OPERATORS = ("GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual", "Equals")
+AGGREGATIONS = ("Average", "Count", "Minimum", "Maximum", "Total")
+FREQUENCIES = ("PT1M", "PT5M", "PT15M", "PT30M", "PT1H")
+WINDOWS = ("PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D")
+_MINUTES = {"PT1M": 1, "PT5M": 5, "PT15M": 15, "PT30M": 30, "PT1H": 60, "PT6H": 360, "PT12H": 720, "P1D": 1440}
+ROLE_RECEIVERS = (
+    BuiltInRole.OWNER, BuiltInRole.CONTRIBUTOR, BuiltInRole.READER,
+    BuiltInRole.MONITORING_CONTRIBUTOR, BuiltInRole.MONITORING_READER,
+)
+"""The roles Azure notifies by e-mail as an action group's ARM role receiver."""
+BUDGET_ROLES = ("Owner", "Contributor", "Reader")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_FIRST_BUDGET_MONTH = datetime.date(2017, 6, 1)
+
+
+@dataclass(frozen=True)
+class ActionGroupProps:
+    name: str
+    """Action group name, e.g. `ag-trading-prod`."""
+    resource_group: IResourceGroup
+    """Group the action group lives in."""
+    short_name: str
+    """The name in e-mails and texts: 1-12 characters."""
+    email_receivers: Mapping[str, str] = field(default_factory=dict)
+    """Receiver name -> e-mail address (an address, never a secret). Default: none."""
+    role_receivers: Sequence[BuiltInRole] = (BuiltInRole.OWNER,)
+    """Built-in roles whose members on the subscription are e-mailed (Owner, Contributor,
+    Reader, Monitoring Contributor, Monitoring Reader). Default: the subscription's owners,
+    so an alert reaches someone even before addresses are configured."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class ActionGroup(AzureResource):
+    """An `azurerm_monitor_action_group` (global) that e-mails its receivers with the common
+    alert schema."""
+
+    arm_type = "Microsoft.Insights/actionGroups"
+    kind_text = "action group"
+    facts = (
+        ResourceFacts(
+            "azurerm_monitor_action_group", ("name", "resource_group_name", "location"), kind="action group",
+            billing=lambda config, usage: [("monitor.action-group-email", 0, "first 1,000 e-mails a month are free")],
+        ),
+    )
+
+    def __init__(self, scope: Construct, id: str, props: ActionGroupProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("ActionGroup", self)
+        props = check.props(props)
+        check.name("name", props.name, NameRules.ACTION_GROUP)
+        check.name("short_name", props.short_name, NameRules.ACTION_GROUP_SHORT_NAME)
+        for receiver, address in props.email_receivers.items():
+            check.name("e-mail receiver name", receiver, NameRules.ACTION_GROUP)
+            check.require(
+                is_token(address) or _EMAIL.fullmatch(address) is not None, f"e-mail receiver {receiver!r}",
+                address, "is not an e-mail address", "an address such as oncall@example.com",
+                "write the receiver's e-mail address",
+            )
+        for role in props.role_receivers:
+            check.one_of(
+                "role_receivers", role.display_name, tuple(r.display_name for r in ROLE_RECEIVERS),
+                "use one of the roles Azure notifies as an ARM role receiver",
+            )
+        check.require(
+            bool(props.email_receivers or props.role_receivers), "receivers", "none", "leave nobody to notify",
+            "at least one e-mail or role receiver", "add an e-mail receiver, or keep the Owner role receiver",
+        )
+        check.done()
+        self.resource = MonitorActionGroup(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            short_name=props.short_name,
+            email_receiver=[
+                MonitorActionGroupEmailReceiver(name=receiver, email_address=address, use_common_alert_schema=True)
+                for receiver, address in props.email_receivers.items()
+            ] or None,
+            arm_role_receiver=[
+                MonitorActionGroupArmRoleReceiver(
+                    name=role.display_name, role_id=role.guid, use_common_alert_schema=True,
+                )
+                for role in props.role_receivers
+            ] or None,
+            tags=self._resource_tags(props.tags),
+        )
+        self._keep(props)
+
+
+@dataclass(frozen=True)
+class MetricAlertProps:
+    name: str
+    """Alert rule name, e.g. `alert-psql-trading-prod-cpu`."""
+    resource_group: IResourceGroup
+    """Group the rule lives in (keep it out of a locked group: a lock stops its deletion)."""
+    target: AzureResource
+    """The resource whose metric is watched; its class says which metrics it has."""
+    metric: str
+    """The metric, as Azure names it (one of the target class's `alert_metrics`), e.g. `cpu_percent`."""
+    threshold: float
+    """The value that fires the alert."""
+    action_group: ActionGroup
+    """Who is notified."""
+    operator: str = "GreaterThan"
+    """`GreaterThan`, `GreaterThanOrEqual`, `LessThan`, `LessThanOrEqual` or `Equals`."""
+    aggregation: str | None = None
+    """How the metric is aggregated over the window. Default: the one the target class states."""
+    window: str = "PT15M"
+    """The period looked at, ISO 8601: PT1M to P1D, longer than `frequency`. Default: PT15M."""
+    frequency: str = "PT5M"
+    """How often the rule is evaluated: PT1M, PT5M, PT15M, PT30M or PT1H. Default: PT5M."""
+    severity: int = 2
+    """0 (critical) to 4 (verbose). Default: 2 (warning)."""
+    dimensions: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Dimension name -> values to include, e.g. `{"statusCodeCategory": ["5xx"]}`. Default: none."""
+    description: str = ""
+    """What the alert means and what to do, shown in the notification. Default: generated."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class MetricAlert(AzureResource):
+    """An `azurerm_monitor_metric_alert` on one metric of one resource."""
+
+    arm_type = "Microsoft.Insights/metricAlerts"
+    kind_text = "metric alert"
+    facts = (
+        ResourceFacts(
+            "azurerm_monitor_metric_alert", ("name", "resource_group_name"), kind="metric alert",
+            billing=lambda config, usage: [
+                ("monitor.metric-alert-time-series", 1, "one time series (the first 10 per subscription are free)"),
+            ],
+        ),
+    )
+
+    def __init__(self, scope: Construct, id: str, props: MetricAlertProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("MetricAlert", self)
+        props = check.props(props)
+        check.name("name", props.name, NameRules.ALERT_RULE)
+        target = props.target
+        metrics = type(target).alert_metrics
+        check.one_of(
+            "metric", props.metric, tuple(metrics),
+            f"use a metric of the {target.kind_text} {target.name!r}",
+            allowed_text=", ".join(metrics) or f"none (the {target.kind_text} states no metrics to alert on)",
+        )
+        aggregation = props.aggregation or metrics.get(props.metric, "Average")
+        check.one_of("aggregation", aggregation, AGGREGATIONS)
+        check.one_of("operator", props.operator, OPERATORS)
+        check.one_of("frequency", props.frequency, FREQUENCIES)
+        check.one_of("window", props.window, WINDOWS)
+        check.require(
+            _MINUTES.get(props.window, 0) > _MINUTES.get(props.frequency, 0) or props.window not in WINDOWS
+            or props.frequency not in FREQUENCIES, "window", props.window,
+            f"is not longer than the frequency {props.frequency}", "a window longer than how often the rule runs",
+            "use a longer window (e.g. PT15M with PT5M) or a shorter frequency",
+        )
+        check.in_range("severity", props.severity, 0, 4)
+        check.done()
+        self.resource = MonitorMetricAlert(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            scopes=[target.id],
+            description=props.description or (
+                f"{props.metric} of {target.kind_text} {target.name} "
+                f"{_OPERATOR_TEXT.get(props.operator, props.operator)} {props.threshold:g} "
+                f"({aggregation.lower()} over {props.window})"
+            ),
+            severity=props.severity,
+            frequency=props.frequency,
+            window_size=props.window,
+            criteria=[MonitorMetricAlertCriteria(
+                metric_namespace=target.arm_type,
+                metric_name=props.metric,
+                aggregation=aggregation,
+                operator=props.operator,
+                threshold=props.threshold,
+                dimension=[
+                    MonitorMetricAlertCriteriaDimension(name=name, operator="Include", values=list(values))
+                    for name, values in props.dimensions.items()
+                ] or None,
+            )],
+            action=[MonitorMetricAlertAction(action_group_id=props.action_group.id)],
+            tags=self._resource_tags(props.tags),
+        )
+        self._keep(props)
+
+
+_OPERATOR_TEXT = {
+    "GreaterThan": "above", "GreaterThanOrEqual": "at or above", "LessThan": "below",
+    "LessThanOrEqual": "at or below", "Equals": "at",
+}
+
+
+@dataclass(frozen=True)
+class DeleteAlertProps:
+    name: str
+    """Alert rule name, e.g. `alert-psql-trading-prod-deleted`."""
+    resource_group: IResourceGroup
+    """Group the rule lives in; for a watched resource group, another group (a rule is
+    deleted with its group)."""
+    target: AzureResource
+    """The resource whose deletion is reported."""
+    action_group: ActionGroup
+    """Who is notified."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags. Default: none."""
+
+
+class DeleteAlert(AzureResource):
+    """An `azurerm_monitor_activity_log_alert` (global, free) on the subscription's activity
+    log that fires when `target` is deleted, whoever deletes it."""
+
+    arm_type = "Microsoft.Insights/activityLogAlerts"
+    kind_text = "activity log alert"
+    facts = (
+        ResourceFacts(
+            "azurerm_monitor_activity_log_alert", ("name", "resource_group_name", "location"),
+            kind="activity log alert",
+        ),
+    )
+
+    def __init__(self, scope: Construct, id: str, props: DeleteAlertProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("DeleteAlert", self)
+        props = check.props(props)
+        check.name("name", props.name, NameRules.ALERT_RULE)
+        target = props.target
+        check.require(
+            target is not props.resource_group, "resource_group", props.resource_group.name,
+            "is the watched group itself", "another group: a rule is deleted with its group",
+            "put the alert on a group's deletion in another group",
+        )
+        check.done()
+        self.resource = MonitorActivityLogAlert(
+            self, "Resource",
+            name=props.name,
+            resource_group_name=props.resource_group.name,
+            location="global",
+            scopes=[f"/subscriptions/{subscription_id(self)}"],
+            description=f"The {target.kind_text} {target.name} was deleted.",
+            criteria=MonitorActivityLogAlertCriteria(
+                category="Administrative",
+                operation_name=type(target).delete_operation or f"{target.arm_type}/delete",
+                resource_id=target.id,
+            ),
+            action=[MonitorActivityLogAlertAction(action_group_id=props.action_group.id)],
+            tags=self._resource_tags(props.tags),
+        )
+        self._keep(props)
+
+
+@dataclass(frozen=True)
+class BudgetProps:
+    name: str
+    """Budget name: 1-63 letters, digits, underscores and hyphens."""
+    amount: float
+    """Monthly amount in the billing currency (USD for Sigmatiq), at least 1."""
+    start_date: str
+    """First month counted, as `YYYY-MM-01`: fixed (a changed start re-creates the budget),
+    on the first of a month, not before 2017-06-01."""
+    resource_groups: Sequence[IResourceGroup]
+    """The groups whose costs count (an environment's data and apps groups)."""
+    action_group: ActionGroup | None = None
+    """The action group notified as well. Default: none (only `notify_roles`)."""
+    notify_roles: Sequence[str] = ("Owner",)
+    """Subscription roles e-mailed as well (`Owner`, `Contributor`, `Reader`). Default: Owner."""
+    actual_percent: int = 80
+    """Notify when actual cost reaches this share of the amount. Default: 80."""
+    forecast_percent: int = 100
+    """Notify when forecast cost reaches this share of the amount. Default: 100."""
+
+
+class Budget(AzureResource):
+    """An `azurerm_consumption_budget_subscription` over some resource groups, notifying at
+    a share of actual and forecast cost. Budgets are free."""
+
+    arm_type = "Microsoft.Consumption/budgets"
+    kind_text = "budget"
+    facts = (
+        ResourceFacts(
+            "azurerm_consumption_budget_subscription", ("name", "subscription_id", "time_grain", "time_period"),
+            kind="budget",
+        ),
+    )
+
+    def __init__(self, scope: Construct, id: str, props: BudgetProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("Budget", self)
+        props = check.props(props)
+        check.name("name", props.name, NameRules.BUDGET)
+        check.in_range("amount", props.amount, 1, 10**9)
+        start = _check_start(check, props.start_date)
+        check.require(
+            bool(props.resource_groups), "resource_groups", [], "count no cost", "at least one resource group",
+            "pass the groups whose costs the budget holds",
+        )
+        for role in props.notify_roles:
+            check.one_of("notify_roles", role, BUDGET_ROLES)
+        check.require(
+            props.action_group is not None or bool(props.notify_roles), "notify_roles", [],
+            "leave nobody to notify", "an action group or at least one role",
+            "pass action_group, or keep notify_roles=('Owner',)",
+        )
+        check.in_range("actual_percent", props.actual_percent, 1, 1000)
+        check.in_range("forecast_percent", props.forecast_percent, 1, 1000)
+        check.done()
+        contacts = {
+            "contact_groups": [props.action_group.id] if props.action_group else None,
+            "contact_roles": list(props.notify_roles) or None,
+        }
+        self.resource = ConsumptionBudgetSubscription(
+            self, "Resource",
+            name=props.name,
+            subscription_id=f"/subscriptions/{subscription_id(self)}",
+            amount=props.amount,
+            time_grain="Monthly",
+            time_period=ConsumptionBudgetSubscriptionTimePeriod(start_date=start),
+            filter=ConsumptionBudgetSubscriptionFilter(dimension=[
+                ConsumptionBudgetSubscriptionFilterDimension(
+                    name="ResourceGroupName", operator="In", values=[group.name for group in props.resource_groups],
+                ),
+            ]),
+            notification=[
+                ConsumptionBudgetSubscriptionNotification(
+                    threshold=props.actual_percent, threshold_type="Actual", operator="GreaterThanOrEqualTo",
+                    **contacts,
+                ),
+                ConsumptionBudgetSubscriptionNotification(
+                    threshold=props.forecast_percent, threshold_type="Forecasted", operator="GreaterThanOrEqualTo",
+                    **contacts,
+                ),
+            ],
+        )
+        self._keep(props)
+        self.amount = props.amount
+
+
+def _check_start(check: Validator, text: str) -> str:
+    """The start date as the RFC 3339 time the provider wants (`2026-12-01T00:00:00Z`)."""
+    try:
+        day = datetime.date.fromisoformat(text[:10]) if len(text) in (10, 20) else None
+    except ValueError:
+        day = None
+    check.require(
+        day is not None and (len(text) == 10 or text[10:] == "T00:00:00Z"), "start_date", text,
+        "is not a date", "a date written YYYY-MM-01", "write it as e.g. '2026-12-01'",
+    )
+    if day is None:
+        return text
+    check.require(
+        day.day == 1 and day >= _FIRST_BUDGET_MONTH, "start_date", text,
+        "is not the first of a month from June 2017 on", "the first day of a month, 2017-06-01 or later",
+        f"use {day.replace(day=1).isoformat()!r}",
+    )
+    return f"{day.isoformat()}T00:00:00Z"
