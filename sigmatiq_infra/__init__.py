@@ -7,7 +7,8 @@ used from here).
 
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+"""The package version, its one source (pyproject.toml reads it; CHANGELOG.md names it)."""
 __all__ = ["App", "synth"]
 
 

@@ -67,6 +67,17 @@ def counts(changes: Iterable[Change]) -> dict[str, int]:
     return tally
 
 
+def drift(stacks: Mapping[str, Sequence[Change]]) -> list[str]:
+    """Every change a plan would make (anything but no-op and reads), one line each: what a
+    scheduled diff against the deployed estate reports as drift."""
+    return [
+        f"- {stack}: {change.kind}{' (import)' if change.importing else ''} `{change.address}` "
+        f"({change.azure_name or 'unnamed'})"
+        for stack, changes in stacks.items() for change in changes
+        if change.kind not in ("no-op", "read") or change.importing
+    ]
+
+
 def blocked(
     stack: str, changes: Iterable[Change], config: Mapping[str, Any], record: Sequence[DeployedResource],
     replacements: Sequence[Replacement], holds: Mapping[str, str],

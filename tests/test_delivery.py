@@ -3,27 +3,20 @@
 import dataclasses
 import json
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
 
 import pytest
-import yaml
 from conftest import ISOLATED, ROOT, synth
 
 from sigmatiq_infra.settings import load
 
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = ROOT / ".venv" / "bin" / "actionlint"
 
 
-# --- GitHub Actions -------------------------------------------------------------------------
-
-def test_actionlint_passes_every_workflow():
-    assert WORKFLOWS
-    result = subprocess.run([str(ACTIONLINT), *map(str, WORKFLOWS)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
+# --- GitHub Actions (the workflows themselves: test_workflows.py) ----------------------------
 
 def test_actionlint_does_catch_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
@@ -32,43 +25,6 @@ def test_actionlint_does_catch_a_broken_workflow(tmp_path):
     )
     result = subprocess.run([str(ACTIONLINT), str(broken)], capture_output=True, text=True)
     assert result.returncode == 1 and "nope" in result.stdout
-
-
-@pytest.fixture(scope="module")
-def ci():
-    return yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
-
-
-def test_ci_runs_the_readme_test_command_synth_and_scans_on_every_push_and_pull_request(ci):
-    assert set(ci[True]) == {"push", "pull_request"}  # YAML reads the `on:` key as True
-    runs = [step.get("run", "") for step in ci["jobs"]["test"]["steps"]]
-    assert "bin/test" in runs
-    assert "bin/synth" in runs
-    assert ".venv/bin/python tools/security_scan.py cdktf.out" in runs
-    assert ci["permissions"] == {"contents": "read"}
-
-
-def test_ci_diffs_every_stack_on_pull_requests_with_oidc(ci):
-    diff = ci["jobs"]["diff"]
-    assert diff["if"] == "github.event_name == 'pull_request'"
-    assert diff["permissions"] == {"id-token": "write", "contents": "read"}
-    assert diff["env"]["ARM_USE_OIDC"] == "true"
-    for variable, secret in (("ARM_CLIENT_ID", "AZURE_CLIENT_ID"), ("ARM_TENANT_ID", "AZURE_TENANT_ID"),
-                             ("ARM_SUBSCRIPTION_ID", "AZURE_SUBSCRIPTION_ID")):
-        assert diff["env"][variable] == f"${{{{ secrets.{secret} }}}}"
-    login = next(step for step in diff["steps"] if step.get("uses", "").startswith("azure/login@"))
-    assert set(login["with"]) == {"client-id", "tenant-id", "subscription-id"}
-    script = diff["steps"][-1]["run"]
-    assert "for stack in shared beta prod" in script and 'cdktf diff "${stack}"' in script
-    assert "terraform show -json plan > plan.json" in script
-    assert 'sigmatiq-infra plan-gate shared beta prod --summary "$GITHUB_STEP_SUMMARY"' in script
-
-
-def test_every_action_is_pinned_to_an_exact_version(ci):
-    uses = [step["uses"] for job in ci["jobs"].values() for step in job["steps"] if "uses" in step]
-    assert uses
-    for action in uses:
-        assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+\.\d+\.\d+", action), action
 
 
 # --- state -------------------------------------------------------------------------------------
@@ -162,20 +118,47 @@ def dist(tmp_path_factory):
 
 
 def test_the_wheel_and_sdist_carry_the_package_types_version_license_and_readme(dist):
+    from sigmatiq_infra import __version__
+
     [wheel] = dist.glob("*.whl")
     [sdist] = dist.glob("*.tar.gz")
-    assert sdist.name == "sigmatiq_infra-0.1.0.tar.gz"
+    assert sdist.name == f"sigmatiq_infra-{__version__}.tar.gz"
     names = zipfile.ZipFile(wheel).namelist()
     for member in ("sigmatiq_infra/constructs/key_vault.py", "sigmatiq_infra/stacks/environment.py",
                    "sigmatiq_infra/py.typed", "sigmatiq_infra/data/prices.toml"):
         assert member in names
-    metadata = zipfile.ZipFile(wheel).read("sigmatiq_infra-0.1.0.dist-info/METADATA").decode()
-    assert "Version: 0.1.0" in metadata
+    metadata = zipfile.ZipFile(wheel).read(f"sigmatiq_infra-{__version__}.dist-info/METADATA").decode()
+    assert f"Version: {__version__}" in metadata
     assert "License-Expression: MIT" in metadata
     assert "Description-Content-Type: text/markdown" in metadata
     assert "## Using the library" in metadata
-    entry_points = zipfile.ZipFile(wheel).read("sigmatiq_infra-0.1.0.dist-info/entry_points.txt").decode()
+    entry_points = zipfile.ZipFile(wheel).read(f"sigmatiq_infra-{__version__}.dist-info/entry_points.txt").decode()
     assert "sigmatiq-infra = sigmatiq_infra.cli:main" in entry_points
+
+
+def test_twine_and_the_release_check_accept_the_built_distributions(dist):
+    twine = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, sorted(dist.iterdir()))],
+                           capture_output=True, text=True)
+    assert twine.returncode == 0, twine.stdout + twine.stderr
+    assert twine.stdout.count("PASSED") == 2
+    release = subprocess.run([sys.executable, str(ROOT / "tools" / "release.py"), "check-dist", str(dist)],
+                             capture_output=True, text=True)
+    assert (release.returncode, release.stderr) == (0, "")
+
+
+def test_the_release_check_refuses_a_wheel_without_its_type_marker(dist, tmp_path):
+    from sigmatiq_infra import __version__
+
+    [wheel] = dist.glob("*.whl")
+    shutil.copy(next(dist.glob("*.tar.gz")), tmp_path)
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(tmp_path / wheel.name, "w") as copy:
+        for item in source.infolist():
+            if item.filename != "sigmatiq_infra/py.typed":
+                copy.writestr(item, source.read(item.filename))
+    release = subprocess.run([sys.executable, str(ROOT / "tools" / "release.py"), "check-dist", str(tmp_path)],
+                             capture_output=True, text=True)
+    assert (release.returncode, release.stderr) == (1, "release: the wheel lacks sigmatiq_infra/py.typed.\n")
+    assert __version__ in wheel.name
 
 
 def readme_example() -> str:

@@ -213,3 +213,37 @@ def test_the_plan_gate_command_says_how_to_make_a_missing_plan(tmp_path, capsys)
         "Fix: run `cdktf diff <stack>`, then `terraform show -json plan > plan.json` in "
         f"{tmp_path / 'stacks' / 'prod'}.\n"
     )
+
+
+def test_in_drift_mode_any_change_fails_and_every_change_is_listed(tmp_path, capsys):
+    from sigmatiq_infra.cli import main as cli
+
+    folder = tmp_path / "stacks" / "shared"
+    folder.mkdir(parents=True)
+    plan = {"format_version": "1.2", "resource_changes": [
+        {"address": "azurerm_key_vault.Vault_1", "mode": "managed", "type": "azurerm_key_vault", "name": "Vault_1",
+         "change": {"actions": ["update"], "before": {"name": "kv-trading-shared"},
+                    "after": {"name": "kv-trading-shared"}}},
+        {"address": "azurerm_resource_group.Group_1", "mode": "managed", "type": "azurerm_resource_group",
+         "name": "Group_1", "change": {"actions": ["no-op"], "before": {"name": "rg-trading-shared"}}},
+    ]}
+    (folder / "plan.json").write_text(json.dumps(plan))
+    (folder / "cdk.tf.json").write_text("{}")
+    assert cli(["plan-gate", "shared", "--out", str(tmp_path), "--drift"]) == 1
+    printed = capsys.readouterr().out
+    assert "| shared | 0 | 1 | 0 | 0 | 0 | passed |" in printed
+    assert printed.endswith(
+        "Drift: the deployed estate differs from the code; these changes would be made:\n"
+        "- shared: update `azurerm_key_vault.Vault_1` (kv-trading-shared)\n"
+    )
+
+
+def test_in_drift_mode_an_unchanged_estate_passes(tmp_path, capsys):
+    from sigmatiq_infra.cli import main as cli
+
+    folder = tmp_path / "stacks" / "beta"
+    folder.mkdir(parents=True)
+    (folder / "plan.json").write_text(json.dumps({"format_version": "1.2", "resource_changes": []}))
+    (folder / "cdk.tf.json").write_text("{}")
+    assert cli(["plan-gate", "beta", "--out", str(tmp_path), "--drift"]) == 0
+    assert capsys.readouterr().out.endswith("No drift: the deployed estate matches the code.\n")

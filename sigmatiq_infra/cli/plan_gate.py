@@ -29,6 +29,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--plan-json", default="plan.json", help="plan file name in each stack folder (default: %(default)s)",
     )
     command.add_argument("--summary", type=Path, help="also append the table to this file (e.g. $GITHUB_STEP_SUMMARY)")
+    command.add_argument(
+        "--drift", action="store_true",
+        help="also list every change and exit 1 when any plan would change anything (the scheduled drift check)",
+    )
     command.set_defaults(run=gate)
 
 
@@ -52,11 +56,18 @@ def gate(arguments: argparse.Namespace) -> int:
             stack, stacks[stack], config, record, replacements.get(stack, ()), holds,
         )
     report = plan_gate.summary(stacks, refused)
+    changed = plan_gate.drift(stacks) if arguments.drift else []
+    if arguments.drift:
+        heading = "Drift: the deployed estate differs from the code; these changes would be made:"
+        report += (
+            "\n" + "\n".join([heading, *changed]) + "\n" if changed
+            else "\nNo drift: the deployed estate matches the code.\n"
+        )
     print(report, end="")
     if arguments.summary:
         with arguments.summary.open("a") as file:
             file.write(report)
-    return 1 if any(refused.values()) else 0
+    return 1 if any(refused.values()) or changed else 0
 
 
 def _read(path: Path) -> dict:
