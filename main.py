@@ -4,6 +4,10 @@ slower, with the same output."""
 
 import sys
 
-from sigmatiq_infra.app import main
+from sigmatiq_infra import engine
+
+engine.exit_if_missing("sigmatiq-infra")  # one line, not an import traceback
+
+from sigmatiq_infra.app import main  # noqa: E402  (after the engine check)
 
 sys.exit(main())

@@ -1,16 +1,20 @@
-"""Synth benchmark: (a) the naive floor, (b) the project, (c) the project scaled up.
+"""Synth benchmark on both engines: the naive floor, the project, the project scaled up.
 
-    .venv/bin/python bench/run.py            # (bin/bench sets up and runs this)
+    .venv/bin/python bench/run.py            # (bin/bench sets up both engines and runs this)
 
+On cdktf (the default engine):
 (a) a process that imports the azurerm bindings the normal way and synthesizes an empty
-    stack; (b) the project's synth, exactly as cdktf.json runs it (`python -O -m
+    stack; (b) the project's synth, exactly as cdktf.json runs it (`bin/app`: `python -O -m
     sigmatiq_infra.launch main.py`, on the fast runtime);
     (c) the same launcher and interpreter flags with the estate scaled up from settings alone:
     10 environments with 50 container apps; (d) the example app (`examples/orders-service`),
-    as its own cdktf.json runs it (`python -m sigmatiq_infra.launch main.py`). Each case
-    runs in its own process, once to warm up and then `--runs` times, in rounds (a, b, c, d,
-    a, b, c, d, ...); the median wall time and
-    the peak memory of each case are reported, with the ratios b/a, c/b and d/a.
+    as its own cdktf.json runs it (`python -m sigmatiq_infra.launch main.py`).
+On CDK Terrain (`SIGMATIQ_ENGINE=cdktn`, when `.venv-cdktn` is set up):
+(e) the naive floor of (a) with cdktn and its azurerm 4.81 bindings; (f) the project's synth
+    as (b), through the same `bin/app`.
+Each case runs in its own process, once to warm up and then `--runs` times, in rounds (a, b,
+c, d, e, f, a, b, ...); the median wall time and the peak memory of each case are reported,
+with the ratios b/a, c/b, d/a, f/e (the fast runtime on cdktn) and f/b (cdktn against cdktf).
 """
 
 from __future__ import annotations
@@ -28,12 +32,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+ENGINES = {
+    # engine: (its interpreter, its Node.js tools, the runtime and bindings packages)
+    "cdktf": (
+        ROOT / ".venv" / "bin" / "python", ROOT / "node_modules" / ".bin", "cdktf", "cdktf_cdktf_provider_azurerm",
+    ),
+    "cdktn": (
+        ROOT / ".venv-cdktn" / "bin" / "python", ROOT / "engines" / "cdktn" / "node_modules" / ".bin",
+        "cdktn", "cdktn_provider_azurerm",
+    ),
+}
 
 NAIVE = """
-import cdktf_cdktf_provider_azurerm  # the normal, eager import of every submodule
-from cdktf import App, TerraformStack
-from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+import {provider}  # the normal import (cdktf's imports every submodule; cdktn's is lazy)
+from {runtime} import App, TerraformStack
+from {provider}.provider import AzurermProvider, AzurermProviderFeatures
 app = App(outdir={outdir!r})
 stack = TerraformStack(app, "empty")
 AzurermProvider(stack, "azurerm", features=[AzurermProviderFeatures()])
@@ -73,45 +86,70 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     arguments = parser.parse_args()
-    env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("SIGMATIQ_FULL_IMPORT", None)
+    base = {key: value for key, value in os.environ.items() if key not in ("SIGMATIQ_FULL_IMPORT", "SIGMATIQ_ENGINE")}
+
+    def environment(engine: str, **extra: str) -> dict[str, str]:
+        node = ENGINES[engine][1]
+        return {**base, "SIGMATIQ_ENGINE": engine, "PATH": f"{node}{os.pathsep}{base['PATH']}", **extra}
+
+    python, _, runtime, provider = ENGINES["cdktf"]
+    app = shlex.split(json.loads((ROOT / "cdktf.json").read_text())["app"])  # bin/app
     with tempfile.TemporaryDirectory() as tmp:
-        app = shlex.split(json.loads((ROOT / "cdktf.json").read_text())["app"])  # ... -m launch main.py
-        cases = {
-            "a naive floor (normal import, empty stack)": [PYTHON, "-c", NAIVE.format(outdir=f"{tmp}/a")],
-            "b project, all stacks": [str(ROOT / app[0]), *app[1:]],
-            "c project, 10 environments / 50 apps": [
-                str(ROOT / app[0]), *app[1:-1], _write(Path(tmp) / "scaled.py", SCALED.format(
+        cases = {  # name: (command, environment, folder)
+            "a naive floor (normal import, empty stack)": (
+                [str(python), "-c", NAIVE.format(runtime=runtime, provider=provider, outdir=f"{tmp}/a")],
+                environment("cdktf"), ROOT,
+            ),
+            "b project, all stacks": (
+                [str(ROOT / app[0]), *app[1:]], environment("cdktf", CDKTF_OUTDIR=f"{tmp}/b"), ROOT,
+            ),
+            "c project, 10 environments / 50 apps": (
+                [str(ROOT / app[0]), *app[1:], _write(Path(tmp) / "scaled.py", SCALED.format(
                     bench=str(ROOT / "bench"), outdir=f"{tmp}/c",
-                )),
-            ],
-            "d example app (examples/orders-service)": [
-                PYTHON, *shlex.split(json.loads((EXAMPLE / "cdktf.json").read_text())["app"])[1:],
-            ],
+                ))],
+                environment("cdktf"), ROOT,
+            ),
+            "d example app (examples/orders-service)": (
+                [str(python), *shlex.split(json.loads((EXAMPLE / "cdktf.json").read_text())["app"])[1:]],
+                environment("cdktf", CDKTF_OUTDIR=f"{tmp}/d"), EXAMPLE,
+            ),
         }
-        outdirs = {"b": f"{tmp}/b", "d": f"{tmp}/d"}
-        environments = {
-            name: {**env, "CDKTF_OUTDIR": outdirs[name[0]]} if name[0] in outdirs else env for name in cases
-        }
-        folders = {name: EXAMPLE if name.startswith("d") else ROOT for name in cases}
-        for name, command in cases.items():
-            measure(command, environments[name], folders[name])  # warm-up: caches, .pyc files
+        cdktn_python, _, cdktn_runtime, cdktn_provider = ENGINES["cdktn"]
+        on_cdktn = cdktn_python.exists()
+        if on_cdktn:
+            cases["e cdktn: naive floor (normal import, empty stack)"] = (
+                [str(cdktn_python), "-c", NAIVE.format(
+                    runtime=cdktn_runtime, provider=cdktn_provider, outdir=f"{tmp}/e",
+                )],
+                environment("cdktn"), ROOT,
+            )
+            cases["f cdktn: project, all stacks"] = (
+                [str(ROOT / app[0]), *app[1:]], environment("cdktn", CDKTF_OUTDIR=f"{tmp}/f"), ROOT,
+            )
+        for command, env, folder in cases.values():
+            measure(command, env, folder)  # warm-up: caches, .pyc files
         # Rounds of one run per case, so a machine that slows down or speeds up during the
         # benchmark weighs on every case alike (and not on the ratios).
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
         for _ in range(arguments.runs):
-            for name, command in cases.items():
-                runs[name].append(measure(command, environments[name], folders[name]))
+            for name, (command, env, folder) in cases.items():
+                runs[name].append(measure(command, env, folder))
         results = {
-            name: (statistics.median(r[0] for r in found), max(r[1] for r in found)) for name, found in runs.items()
+            name[0]: (name, statistics.median(r[0] for r in found), max(r[1] for r in found))
+            for name, found in runs.items()
         }
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
-    for name, (wall, memory) in results.items():
-        print(f"{name:<45} {wall:6.2f} s  {memory:7.0f} MiB peak")
-    a, b, c, d = (results[name][0] for name in cases)
-    print(f"b/a = {b / a:.2f} (target <= 0.15)   c/b = {c / b:.2f} (target <= 1.5)   d/a = {d / a:.2f} "
-          "(the example on the same fast path)")
+    for name, wall, memory in results.values():
+        print(f"{name:<50} {wall:6.2f} s  {memory:7.0f} MiB peak")
+    wall = {case: found[1] for case, found in results.items()}
+    print(f"b/a = {wall['b'] / wall['a']:.2f} (target <= 0.15)   c/b = {wall['c'] / wall['b']:.2f} (target <= 1.5)   "
+          f"d/a = {wall['d'] / wall['a']:.2f} (the example on the same fast path)")
+    if on_cdktn:
+        print(f"f/e = {wall['f'] / wall['e']:.2f} (the fast runtime on cdktn)   f/b = {wall['f'] / wall['b']:.2f} "
+              "(cdktn against cdktf)")
+    else:
+        print("e, f (CDK Terrain): not measured, .venv-cdktn is not set up (SIGMATIQ_ENGINE=cdktn bin/setup)")
     return 0
 
 

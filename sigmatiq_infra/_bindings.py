@@ -4,22 +4,25 @@ the fast runtime).
 The bindings cost seconds per process in two places, and both are avoided here without
 editing anything installed:
 
-- Python: `cdktf_cdktf_provider_azurerm/__init__.py` imports all ~1,500 submodules. The
-  package is registered instead as a namespace over the same files that imports a
-  submodule when it is first used, as an attribute (`azurerm.key_vault`) or by an import
-  (`from cdktf_cdktf_provider_azurerm.key_vault import KeyVault`). The jsii runtime imports
-  any other submodule on demand if a type from it ever turns up.
+- Python: cdktf's `cdktf_cdktf_provider_azurerm/__init__.py` imports all ~1,500 submodules
+  (CDK Terrain's is lazy already). The package is registered instead as a namespace over the
+  same files that imports a submodule when it is first used, as an attribute
+  (`azurerm.key_vault`) or by an import (`from <package>.key_vault import KeyVault`). The
+  jsii runtime imports any other submodule on demand if a type from it ever turns up.
 - Node.js: jsii loads the provider's npm package, whose `lib/index.js` `require`s all
   ~1,500 JavaScript modules. `sigmatiq_infra.prepare` builds a copy of the package tarball
   whose `index.js` defines the same exports as lazy getters; jsii loads that copy. The jsii
   assembly (types) and every module are byte-for-byte the originals.
 
-Nothing here runs at import. The synthesized JSON is byte-identical to a normal import
-(tested).
+This module and `sigmatiq_infra._cdktf` are the only ones that import the engine (its
+bindings here, its runtime there); `submodule()` is how the library reaches the bindings
+(`sigmatiq_infra.azurerm`). Nothing here runs at import. The synthesized JSON is
+byte-identical to a normal import (tested).
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 import importlib.util
@@ -29,13 +32,33 @@ import sys
 import types
 from pathlib import Path
 
+from sigmatiq_infra import engine
 from sigmatiq_infra._kernel import cache_dir
 
-PACKAGE = "cdktf_cdktf_provider_azurerm"
-ASSEMBLY = "@cdktf/provider-azurerm"
+ENGINE = engine.selected()
+PACKAGE = ENGINE.provider
+ASSEMBLY = ENGINE.assembly
 INDEX = "package/lib/index.js"
-EXPORT = re.compile(rb'^exports\.([A-Za-z0-9_$]+) = require\("(\./[A-Za-z0-9_./-]+)"\);$', re.M)
-FORMAT = "lazy-index-1"  # bump when the rewrite changes, to rebuild cached copies
+EXPORT = re.compile(
+    rb'^exports\.([A-Za-z0-9_$]+) = (?:require\("(\./[A-Za-z0-9_./-]+)"\)'
+    rb'|__importStar\(require\("(\./[A-Za-z0-9_./-]+)"\)\));$',
+    re.M,
+)
+"""One export of the bindings' `lib/index.js`: `exports.x = require("./x");` (cdktf's) or
+`exports.x = __importStar(require("./x/index"));` (CDK Terrain's)."""
+FORMAT = "lazy-index-2"  # bump when the rewrite changes, to rebuild cached copies
+
+
+def submodule(name: str) -> types.ModuleType:
+    """The engine's bindings module `name` (`key_vault`), imported on first use."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    try:
+        return importlib.import_module(f"{PACKAGE}.{name}")
+    except ModuleNotFoundError as problem:
+        if problem.name == PACKAGE:
+            raise engine.EngineMissing(ENGINE) from None
+        raise AttributeError(f"the azurerm bindings ({PACKAGE}) have no module {name!r}") from None
 
 
 def why_not() -> str | None:
@@ -64,7 +87,7 @@ def register() -> None:
     original = assembly_tarball()
     version = original.name.removesuffix(".jsii.tgz").rsplit("@", 1)[1]
 
-    import cdktf._jsii  # noqa: F401  (dependencies load first, as in the package's _jsii)
+    importlib.import_module(f"{ENGINE.runtime}._jsii")  # dependencies load first, as in the package's _jsii
     import constructs._jsii  # noqa: F401
     import jsii
     from jsii import _reference_map
@@ -72,6 +95,9 @@ def register() -> None:
 
     kernel.load(ASSEMBLY, version, os.fspath(lazy_tarball_path(original)))
     _reference_map._assembly_to_module[ASSEMBLY] = PACKAGE
+    # Newer bindings name the Python module of each jsii submodule (CDK Terrain's do); jsii
+    # reads the map when the package's own _jsii loads, which the lean path skips.
+    _reference_map._submodule_fqn_map.update(submodule_map(original.parent / "__init__.py"))
     module = types.ModuleType(f"{PACKAGE}._jsii")
     module.__path__ = [os.fspath(original.parent)]
     module.__jsii_assembly__ = jsii.JSIIAssembly(ASSEMBLY, version, PACKAGE, original.name)  # type: ignore[attr-defined]
@@ -87,6 +113,22 @@ def _submodule(name: str) -> types.ModuleType:
         return importlib.import_module(f"{PACKAGE}.{name}")
     except ModuleNotFoundError:
         raise AttributeError(f"module {PACKAGE!r} has no attribute {name!r}") from None
+
+
+def submodule_map(jsii_init: Path) -> dict[str, str]:
+    """The `_SUBMODULE_FQN_MAP` a bindings package's `_jsii/__init__.py` defines (read, not
+    run: running it would load the assembly the slow way); empty when it defines none."""
+    try:
+        tree = ast.parse(jsii_init.read_text())
+    except (OSError, SyntaxError):
+        return {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == "_SUBMODULE_FQN_MAP"
+        ):
+            return dict(ast.literal_eval(node.value))
+    return {}
 
 
 def assembly_tarball() -> Path | None:
@@ -108,12 +150,18 @@ def lazy_tarball_path(original: Path) -> Path:
 
 
 def lazy_index(index: bytes) -> bytes:
-    """`exports.x = require("./x");` -> a getter that requires `./x` on first use."""
+    """`exports.x = require("./x");` (or `__importStar(require(...))`) -> a getter that
+    requires the module (through the same wrapper) on first use."""
     exports = EXPORT.findall(index)
     if not exports or len(exports) != index.count(b"require("):
         raise ValueError("lib/index.js does not have the expected `exports.x = require(...)` form")
-    return EXPORT.sub(
-        rb'Object.defineProperty(exports, "\1", { enumerable: true, configurable: true, '
-        rb'get: function () { return require("\2"); } });',
-        index,
-    )
+
+    def getter(match: re.Match[bytes]) -> bytes:
+        name, plain, wrapped = match.groups()
+        load = b'require("' + plain + b'")' if plain else b'__importStar(require("' + wrapped + b'"))'
+        return (
+            b'Object.defineProperty(exports, "' + name + b'", { enumerable: true, configurable: true, '
+            b"get: function () { return " + load + b"; } });"
+        )
+
+    return EXPORT.sub(getter, index)

@@ -20,7 +20,7 @@ import os
 import runpy
 import sys
 
-from sigmatiq_infra import runtime
+from sigmatiq_infra import engine, runtime
 
 
 def main(argv: list[str]) -> None:
@@ -28,10 +28,14 @@ def main(argv: list[str]) -> None:
         print(__doc__.strip().splitlines()[0].strip("`") if argv else __doc__, file=sys.stderr)
         raise SystemExit(0 if argv else 2)
     program = argv[0]
+    engine.exit_if_missing("sigmatiq-infra: launch")  # before the fast runtime, which would say it less clearly
     runtime.enable()
     sys.argv = list(argv)
     try:
         runpy.run_path(program, run_name="__main__")
+    except engine.EngineMissing as problem:
+        print(f"sigmatiq-infra: launch: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
     except FileNotFoundError as problem:
         if problem.filename != program:
             raise

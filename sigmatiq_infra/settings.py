@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sigmatiq_infra import engine
 from sigmatiq_infra.switches import read_switch
 from sigmatiq_infra.validation import ValidationError, Validator
 
@@ -594,6 +595,9 @@ def read_environment(environ: Mapping[str, str], base: Settings = DEFAULTS) -> t
         )
     remote = read_switch(environ, "SIGMATIQ_REMOTE_STATE", problems, default=base.remote_state)
     read_switch(environ, "SIGMATIQ_FULL_IMPORT", problems)  # read by the jsii start; checked here
+    engine_problem = engine.problem(environ)  # read when the engine is imported; checked here
+    if engine_problem:
+        problems.append(engine_problem)
     problems += unknown_variables(environ, base)
     settings = Settings(shared=shared, environments=environments, state=state, remote_state=remote)
     return settings, problems

@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sigmatiq_infra import _cdktf
+from sigmatiq_infra import _cdktf, engine
+from sigmatiq_infra._cdktf import ENGINE
 from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError
 
 Check = Callable[[Path], Iterable[str]]
@@ -51,11 +52,18 @@ class App(_cdktf.App):
         staging = target.parent / f".{target.name}-{uuid.uuid4().hex[:12]}"
         target.parent.mkdir(parents=True, exist_ok=True)
         options.setdefault("skip_validation", True)
+        if ENGINE.name == "cdktn":
+            # CDK Terrain checks the Terraform features a stack uses against the versions it
+            # targets; write-only arguments need Terraform 1.11, which this library requires.
+            options["context"] = {"targetVersions": {"terraform": ">=1.11.0"}, **(options.get("context") or {})}
         super().__init__(outdir=str(staging), **options)
         weakref.finalize(self, shutil.rmtree, str(staging), True)
         self.__dict__[PROBLEM_LOG] = ProblemLog()
         self.__dict__["_sigmatiq_target"] = target
         self.__dict__["_sigmatiq_checks"] = []
+        problem = engine.problem()
+        if problem:  # SIGMATIQ_ENGINE names no engine: the default ran, and synth refuses to write
+            self.problems.add([problem])
 
     @property
     def target(self) -> Path:

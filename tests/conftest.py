@@ -15,10 +15,16 @@ import pytest
 
 from sigmatiq_infra import runtime
 from sigmatiq_infra.app import build_app
+from sigmatiq_infra.engine import selected as selected_engine
 from sigmatiq_infra.settings import Settings, load
 from sigmatiq_infra.validation import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
+ENGINE = selected_engine()
+"""The engine the suite runs on (SIGMATIQ_ENGINE): its venv, its Node.js tools, its CLI."""
+VENV_BIN = ROOT / (".venv-cdktn" if ENGINE.name == "cdktn" else ".venv") / "bin"
+NODE_BIN = ROOT / ("engines/cdktn/node_modules" if ENGINE.name == "cdktn" else "node_modules") / ".bin"
+CLI = NODE_BIN / ENGINE.cli
 sys.path.insert(0, str(ROOT / "tools"))
 
 import security_scan  # noqa: E402  (lives in tools/, not in the package)
@@ -210,19 +216,30 @@ def group(stack):
 
 # --- settings variants: every one is synthesized once a session, for the Terraform checks ----
 
-def variant_settings() -> dict[str, Settings]:
-    """The settings variants Terraform must accept, besides the defaults (which adopt without
-    ARM_SUBSCRIPTION_ID: the import ids then use the `subscription_id` input)."""
-    import dataclasses
+_ROOT_PEM: list[str] = []
 
-    from cryptography.hazmat.primitives.serialization import Encoding
+
+def variant_root_pem() -> str:
+    """The public P2S root certificate of the root-certificate variant, made once a session,
+    so every synth of the variants (on either engine) writes the same JSON."""
+    if not _ROOT_PEM:
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        _ROOT_PEM.append(self_signed_root().public_bytes(Encoding.PEM).decode())
+    return _ROOT_PEM[0]
+
+
+def variant_settings(pem: str) -> dict[str, Settings]:
+    """The settings variants Terraform must accept, besides the defaults (which adopt without
+    ARM_SUBSCRIPTION_ID: the import ids then use the `subscription_id` input). `pem`: the
+    root certificate of the root-certificate variant (`variant_root_pem()`)."""
+    import dataclasses
 
     sys.path.insert(0, str(ROOT / "bench"))
     from scaled import scaled_settings
 
     base = load(environ=ISOLATED)
     prod = base.environments["prod"]
-    pem = self_signed_root().public_bytes(Encoding.PEM).decode()
     with_prod = lambda prod: dataclasses.replace(base, environments={**base.environments, "prod": prod})  # noqa: E731
     return {
         "remote-state": load(environ={**ISOLATED, "SIGMATIQ_REMOTE_STATE": "1"}),
@@ -243,12 +260,13 @@ def variant_settings() -> dict[str, Settings]:
 VARIANTS_SYNTH = """
 import sys
 from sigmatiq_infra import runtime
+from sigmatiq_infra.engine import selected as selected_engine
 runtime.enable()
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from conftest import variant_settings
 from sigmatiq_infra.app import build_app
-for name, settings in variant_settings().items():
+for name, settings in variant_settings(sys.argv[2]).items():
     build_app(settings=settings, outdir=str(Path(sys.argv[1]) / name)).synth()
 """
 
@@ -257,7 +275,7 @@ def start_variants(work: Path) -> tuple[subprocess.Popen, Path]:
     """Synthesize every settings variant in a process of its own, beside the other tests."""
     outdir = work / "variants"
     process = subprocess.Popen(
-        [sys.executable, "-c", VARIANTS_SYNTH.format(tests=str(ROOT / "tests")), str(outdir)],
+        [sys.executable, "-c", VARIANTS_SYNTH.format(tests=str(ROOT / "tests")), str(outdir), variant_root_pem()],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     return process, outdir
@@ -287,7 +305,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     work = Path(tempfile.mkdtemp(prefix="sigmatiq-tests-"))
     _WORK.append(work)
-    if {m.__name__ for m in modules} & {"test_terraform", "test_deploy_inputs"}:
+    if {m.__name__ for m in modules} & {"test_terraform", "test_deploy_inputs", "test_engines"}:
         _BACKGROUND["variants"] = start_variants(work)
     for module in modules:
         start = getattr(module, "start_in_background", None)

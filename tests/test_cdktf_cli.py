@@ -6,9 +6,9 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ISOLATED, ROOT, background
+from conftest import CLI, ISOLATED, ROOT, background
 
-CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
+CDKTF = CLI
 
 
 def start_in_background(work):
@@ -31,7 +31,7 @@ def start_in_background(work):
 @pytest.fixture(scope="module")
 def cli_runs(tmp_path_factory):
     if not CDKTF.exists():
-        pytest.fail("node_modules/.bin/cdktf is missing: run bin/setup (bin/test does it)")
+        pytest.fail(f"{CDKTF} is missing: run bin/setup (bin/test does it)")
     results = {}
     started = background(__name__) or start_in_background(tmp_path_factory.mktemp("cli"))
     for name, (process, outdir) in started.items():

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ISOLATED, ROOT, synth
+from conftest import ISOLATED, VENV_BIN, synth
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -41,7 +41,7 @@ def test_every_command_has_help(argv, capsys):
 
 
 def test_the_installed_command_runs(tmp_path):
-    command = ROOT / ".venv" / "bin" / "sigmatiq-infra"
+    command = VENV_BIN / "sigmatiq-infra"
     result = subprocess.run([str(command), "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "vpn-cert" in result.stdout
 

@@ -9,11 +9,11 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ISOLATED, ROOT, synth
+from conftest import ISOLATED, ROOT, VENV_BIN, synth
 
 from sigmatiq_infra.settings import load
 
-ACTIONLINT = ROOT / ".venv" / "bin" / "actionlint"
+ACTIONLINT = VENV_BIN / "actionlint"
 
 
 # --- GitHub Actions (the workflows themselves: test_workflows.py) ----------------------------
@@ -180,7 +180,7 @@ def test_the_installed_wheel_synthesizes_the_readme_example_outside_the_reposito
                           capture_output=True, text=True, check=True).stdout.strip()
     # The dependencies (cdktf, the azurerm bindings) come from the project's environment, read-only;
     # the package itself only from the wheel.
-    where = "import cdktf, os; print(os.path.dirname(os.path.dirname(cdktf.__file__)))"
+    where = "import sigmatiq_infra._cdktf as e, os; print(os.path.dirname(os.path.dirname(e.runtime.__file__)))"
     dependencies = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, check=True)
     dependencies = dependencies.stdout.strip()
     (tmp_path / "venv" / site.split(str(venv) + "/", 1)[1] / "deps.pth").write_text(dependencies + "\n")

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, empty_provider_mirror
+from conftest import VENV_BIN, empty_provider_mirror
 
 TERRAFORM = shutil.which("terraform")
 pytestmark = pytest.mark.skipif(TERRAFORM is None, reason="terraform is not installed (CI and bin/test have it)")
@@ -41,7 +41,7 @@ def root_certificate(tmp_path_factory) -> str:
     """A root certificate made the way operators make it: `sigmatiq-infra vpn-cert root`."""
     folder = tmp_path_factory.mktemp("p2s-root")
     subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "sigmatiq-infra"), "vpn-cert", "root",
+        [str(VENV_BIN / "sigmatiq-infra"), "vpn-cert", "root",
          "--cert-out", str(folder / "root.cer"), "--key-out", str(folder / "root.key.pem")],
         check=True, capture_output=True, timeout=120,
         env={**os.environ, "SIGMATIQ_P2S_KEY_PASSPHRASE": secrets.token_urlsafe(24)},

@@ -13,11 +13,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ISOLATED, ROOT, Synth, background, empty_provider_mirror
+from conftest import CLI, ISOLATED, ROOT, VENV_BIN, Synth, background, empty_provider_mirror
 from test_terraform import PROVIDER_LOOKUP, configuration_errors, terraform_init
 
 EXAMPLES = ROOT / "examples"
-CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
+CDKTF = CLI
 
 
 def start_in_background(work: Path) -> tuple[subprocess.Popen, Path]:
@@ -28,7 +28,7 @@ def start_in_background(work: Path) -> tuple[subprocess.Popen, Path]:
         shutil.copytree(example, work / example.name, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
     # The dependencies (cdktf, the azurerm bindings) come from the project's environment, read-only,
     # as a .pth file; the package itself only from the wheel.
-    where = "import cdktf, os; print(os.path.dirname(os.path.dirname(cdktf.__file__)))"
+    where = "import sigmatiq_infra._cdktf as e, os; print(os.path.dirname(os.path.dirname(e.runtime.__file__)))"
     dependencies = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, check=True)
     script = textwrap.dedent(f"""\
         set -euo pipefail
@@ -80,7 +80,7 @@ def test_every_example_has_its_own_cdktf_json_that_runs_its_main_on_the_fast_run
 
 def test_the_examples_imports_are_in_isort_order():
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "ruff"), "check", "--select", "I", "--no-cache", str(EXAMPLES)],
+        [str(VENV_BIN / "ruff"), "check", "--select", "I", "--no-cache", str(EXAMPLES)],
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout

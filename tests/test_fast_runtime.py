@@ -13,12 +13,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, background
+from conftest import ENGINE, NODE_BIN, ROOT, VENV_BIN, background
 
 from sigmatiq_infra._kernel import cache_dir
 
 PACKAGE = ROOT / "sigmatiq_infra"
-PATH = f"{ROOT / 'node_modules' / '.bin'}:{ROOT / '.venv' / 'bin'}:/usr/bin:/bin"
+PATH = f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin"
 NODE_CHILDREN = '''
 def node_children():
     import os
@@ -74,6 +74,11 @@ print(json.dumps({
     "any submodule": azurerm.linux_virtual_machine.LinuxVirtualMachine.TF_RESOURCE_TYPE,
 }))
 '''
+# The programs name the engine's own packages (cdktf's, or CDK Terrain's with SIGMATIQ_ENGINE=cdktn).
+IMPORT_EVERYTHING = IMPORT_EVERYTHING.replace("cdktf_cdktf_provider_azurerm", ENGINE.provider)
+ISORT_ORDER_APP = ISORT_ORDER_APP.replace("cdktf_cdktf_provider_azurerm", ENGINE.provider).replace(
+    "from cdktf import App", f"from {ENGINE.runtime} import App",
+)
 
 
 def start(code: str, work: Path, name: str, *arguments: str, launcher: bool, **environ: str):

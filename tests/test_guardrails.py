@@ -52,9 +52,9 @@ def test_every_taggable_resource_carries_the_environment_product_and_managedby_t
 
 def has_tags_argument(tf_type: str) -> bool:
     """Whether the azurerm resource `tf_type` has a `tags` argument (read from its binding)."""
-    import importlib
+    from sigmatiq_infra import azurerm
 
-    module = importlib.import_module(f"cdktf_cdktf_provider_azurerm.{tf_type.removeprefix('azurerm_')}")
+    module = getattr(azurerm, tf_type.removeprefix("azurerm_"))
     [binding] = [c for c in vars(module).values() if getattr(c, "TF_RESOURCE_TYPE", None) == tf_type]
     return hasattr(binding, "tags_input")
 
@@ -86,14 +86,15 @@ def test_a_resources_own_tags_win_over_the_stack_tags(beta):
 
 def tagged_stack(outdir):
     """An AzureStack with tags, and resources added straight to it (not by a library construct)."""
-    from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as RawResourceGroup
     from constructs import Construct
+
+    from sigmatiq_infra.azurerm import resource_group
 
     app = App(outdir=str(outdir))
     stack = AzureStack(app, "tagged", tags={"Environment": "qa", "Product": "Trading"})
-    RawResourceGroup(stack, "Plain", name="rg-plain", location="centralus")
-    RawResourceGroup(stack, "Own", name="rg-own", location="centralus", tags={"Environment": "sandbox"})
-    RawResourceGroup(Construct(stack, "Group"), "Nested", name="rg-nested", location="centralus")
+    resource_group.ResourceGroup(stack, "Plain", name="rg-plain", location="centralus")
+    resource_group.ResourceGroup(stack, "Own", name="rg-own", location="centralus", tags={"Environment": "sandbox"})
+    resource_group.ResourceGroup(Construct(stack, "Group"), "Nested", name="rg-nested", location="centralus")
     ResourceGroup(stack, "Library", ResourceGroupProps("rg-library", "centralus", tags={"Purpose": "Tests"}))
     app.synth()
     document = json.loads((outdir / "stacks" / "tagged" / "cdk.tf.json").read_text())
@@ -110,14 +111,13 @@ def test_resources_added_to_a_stack_any_way_get_its_tags_and_keep_their_own(tmp_
 
 
 def test_the_tag_resources_aspect_tags_any_scope(tmp_path):
-    from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as RawResourceGroup
-
     from sigmatiq_infra._cdktf import TerraformStack
     from sigmatiq_infra.aspects import TagResources
+    from sigmatiq_infra.azurerm import resource_group
 
     app = App(outdir=str(tmp_path), skip_validation=True)  # no provider: only tags matter here
     stack = TerraformStack(app, "plain")
-    RawResourceGroup(stack, "Group", name="rg-plain", location="centralus", tags={"Purpose": "Tests"})
+    resource_group.ResourceGroup(stack, "Group", name="rg-plain", location="centralus", tags={"Purpose": "Tests"})
     Aspects.of(stack).add(TagResources({"Product": "Trading", "Purpose": "Overridden?"}))
     app.synth()
     document = json.loads((tmp_path / "stacks" / "plain" / "cdk.tf.json").read_text())

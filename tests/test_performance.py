@@ -9,13 +9,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SCANS, node_children, stack_files
+from conftest import NODE_BIN, ROOT, SCANS, VENV_BIN, node_children, stack_files
 
 from sigmatiq_infra import _bindings, _kernel, runtime
 from sigmatiq_infra._cdktf import App, TerraformStack, TerraformVariable, Token
 from sigmatiq_infra.validation import is_token
 
-PATH = f"{ROOT / 'node_modules' / '.bin'}:{ROOT / '.venv' / 'bin'}:/usr/bin:/bin"
+PATH = f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin"
 
 
 def test_the_tests_run_on_the_fast_runtime_with_both_parts_on():
@@ -57,9 +57,12 @@ def test_an_index_of_another_shape_is_refused_so_the_normal_loader_is_used():
 
 
 def test_every_submodule_of_the_lean_bindings_is_reachable_as_an_attribute():
-    import cdktf_cdktf_provider_azurerm as azurerm
+    import importlib
 
-    assert "cdktf_cdktf_provider_azurerm.linux_virtual_machine" not in sys.modules
+    from sigmatiq_infra.engine import selected
+
+    azurerm = importlib.import_module(selected().provider)
+    assert f"{selected().provider}.linux_virtual_machine" not in sys.modules
     assert azurerm.linux_virtual_machine.LinuxVirtualMachine.TF_RESOURCE_TYPE == "azurerm_linux_virtual_machine"
     with pytest.raises(AttributeError, match="has no attribute 'no_such_thing'"):
         azurerm.no_such_thing  # noqa: B018
@@ -193,7 +196,7 @@ def run_with_prologue(tmp_path, code: bytes) -> subprocess.CompletedProcess:
     script.write_bytes(_kernel.PROLOGUE + code)
     return subprocess.run(
         ["node", str(script)], capture_output=True, timeout=60,
-        env={**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"},
+        env={**os.environ, "PATH": f"{NODE_BIN}:{os.environ['PATH']}"},
     )
 
 

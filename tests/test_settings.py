@@ -61,9 +61,11 @@ def test_reading_settings_does_not_load_the_azurerm_bindings():
     import subprocess
     import sys
 
+    from sigmatiq_infra.engine import selected
+
     code = (
         "import sys, sigmatiq_infra.settings; "
-        "print(any(m.startswith('cdktf_cdktf_provider_azurerm') for m in sys.modules))"
+        f"print(any(m.startswith({selected().provider!r}) for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -1,5 +1,7 @@
 """The `shared` stack matches what is deployed: rg-trading-shared, its vault and registry."""
 
+from conftest import ENGINE
+
 SHARED_TAGS = {"Environment": "shared", "Product": "Trading", "ManagedBy": "cdktf"}
 
 
@@ -35,10 +37,10 @@ def test_the_shared_registry_is_basic_with_the_admin_user_disabled(shared):
     assert registry["location"] == "centralus"
 
 
-def test_the_shared_stack_uses_only_the_azurerm_provider_pinned_to_4_55_0(shared):
+def test_the_shared_stack_uses_only_the_azurerm_provider_pinned_to_the_engines_bindings(shared):
     assert list(shared.doc["provider"]) == ["azurerm"]
-    assert shared.doc["terraform"]["required_providers"] == {
-        "azurerm": {"source": "azurerm", "version": "4.55.0"},  # = hashicorp/azurerm
+    assert shared.doc["terraform"]["required_providers"] == {  # azurerm = hashicorp/azurerm
+        "azurerm": {"source": "azurerm", "version": {"cdktf": "4.55.0", "cdktn": "4.81.0"}[ENGINE.name]},
     }
 
 

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ISOLATED, ROOT, background
+from conftest import ENGINE, ISOLATED, ROOT, background
 
 STANDIN = """#!/bin/sh
 # stand-in terraform: record the call, answer like Terraform with nothing to do
@@ -48,12 +48,13 @@ def run_cdktf(command: str, tmp_path: Path, name: str, out: Path | None = None) 
     return process, log, out
 
 
-AS_TYPED = {"deploy beta": "cdktf deploy beta --auto-approve", "diff beta": "cdktf diff beta"}
+# As the README says to type them, with the engine's CLI (`cdktf`, or `cdktn` on CDK Terrain).
+AS_TYPED = {"deploy beta": f"{ENGINE.cli} deploy beta --auto-approve", "diff beta": f"{ENGINE.cli} diff beta"}
 ON_THAT_SYNTH = {
-    "deploy prod": "cdktf deploy prod --auto-approve",
-    "diff prod": "cdktf diff prod",
-    "deploy shared": "cdktf deploy shared --auto-approve",
-    "deploy shared beta": "cdktf deploy shared beta --auto-approve",
+    "deploy prod": f"{ENGINE.cli} deploy prod --auto-approve",
+    "diff prod": f"{ENGINE.cli} diff prod",
+    "deploy shared": f"{ENGINE.cli} deploy shared --auto-approve",
+    "deploy shared beta": f"{ENGINE.cli} deploy shared beta --auto-approve",
 }
 
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ISOLATED, ROOT, error_of
+from conftest import ISOLATED, NODE_BIN, ROOT, error_of
 
 from sigmatiq_infra.settings import load
 from sigmatiq_infra.switches import parse_switch
@@ -67,7 +67,7 @@ def test_a_bad_switch_stops_main_py_with_the_numbered_list_and_writes_nothing(tm
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "main.py"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={"PATH": f"{ROOT / 'node_modules' / '.bin'}:/usr/bin:/bin", **ISOLATED,
+        env={"PATH": f"{NODE_BIN}:/usr/bin:/bin", **ISOLATED,
              "SIGMATIQ_PROD_BOOTSTRAP": "false-ish", "CDKTF_OUTDIR": str(out)},
     )
     assert result.returncode == 1

@@ -12,7 +12,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ISOLATED, ROOT, error_of, recorded
+from conftest import ISOLATED, NODE_BIN, error_of, recorded
 
 from sigmatiq_infra.app import build_app, main
 from sigmatiq_infra.constructs import (
@@ -209,7 +209,7 @@ def start_script(code: str, folder) -> tuple[subprocess.Popen, object]:
     return subprocess.Popen(  # as the README says to run an own app: through the launcher
         [sys.executable, "-m", "sigmatiq_infra.launch", str(script)], cwd=folder,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}"},
+        env={**os.environ, "PATH": f"{NODE_BIN}:{os.environ['PATH']}"},
     ), folder
 
 

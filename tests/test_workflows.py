@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ISOLATED, ROOT, background
+from conftest import ENGINE, ISOLATED, ROOT, VENV_BIN, background
 
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
-ZIZMOR = ROOT / ".venv" / "bin" / "zizmor"
-ACTIONLINT = ROOT / ".venv" / "bin" / "actionlint"
+ZIZMOR = VENV_BIN / "zizmor"
+ACTIONLINT = VENV_BIN / "actionlint"
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
@@ -221,13 +221,17 @@ def test_the_drift_check_diffs_every_remote_stack_daily_and_reports_one_issue_la
     assert "gh issue edit" in script and "gh issue create" in script and "--label drift" in script
 
 
-def test_ci_builds_the_api_reference_and_the_pull_request_diff_goes_through_the_gate():
+def test_ci_tests_on_both_engines_builds_the_api_reference_and_the_pull_request_diff_goes_through_the_gate():
     ci = workflow("ci")
-    runs = [s.get("run") for s in steps(ci["jobs"]["test"])]
+    test = ci["jobs"]["test"]
+    assert test["strategy"] == {"fail-fast": False, "matrix": {"engine": ["cdktf", "cdktn"]}}
+    assert test["env"] == {"SIGMATIQ_ENGINE": "${{ matrix.engine }}"}
+    runs = [s.get("run") for s in steps(test)]
     assert runs[2:6] == [
-        "bin/test", "bin/synth", ".venv/bin/python tools/security_scan.py cdktf.out",
-        ".venv/bin/python tools/api_reference.py docs/api",
+        "bin/test", "bin/synth", "source bin/env.sh && python tools/security_scan.py cdktf.out",
+        "source bin/env.sh && python tools/api_reference.py docs/api",
     ]
+    assert steps(test)[-1]["with"]["name"] == "cdktf.out-${{ matrix.engine }}"
     assert steps(ci["jobs"]["diff"])[-1]["run"] == "bin/plan shared beta prod"
 
 
@@ -279,7 +283,9 @@ def deploys(tmp_path_factory):
     results = {}
     for name, (process, folder) in started.items():
         output, _ = process.communicate(timeout=300)
-        calls = [line.split("\t", 1) for line in (folder / "terraform.log").read_text().splitlines()]
+        log = folder / "terraform.log"
+        assert log.exists(), f"bin/deploy ran no terraform (exit {process.returncode}):\n{output}"
+        calls = [line.split("\t", 1) for line in log.read_text().splitlines()]
         results[name] = (process.returncode, output, calls, folder)
     return results
 
@@ -292,7 +298,8 @@ def test_bin_deploy_applies_exactly_the_plan_the_gate_passed(deploys):
     assert [arguments.split()[0] for arguments in in_beta][-2:] == ["show", "apply"]
     assert in_beta[-1] == "apply -input=false plan"
     summary = (folder / "summary.md").read_text()
-    assert "| beta | 0 | 0 | 0 | 0 | 0 | passed |" in summary and "<summary>cdktf diff beta</summary>" in summary
+    assert "| beta | 0 | 0 | 0 | 0 | 0 | passed |" in summary
+    assert f"<summary>{ENGINE.cli} diff beta</summary>" in summary
 
 
 def test_bin_deploy_applies_nothing_when_the_gate_refuses_the_plan(deploys):

@@ -10,8 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sigmatiq_infra import runtime
+from sigmatiq_infra import engine, runtime
 from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.engine import EngineMissing
 from sigmatiq_infra.validation import ValidationError
 
 LOADS_CONSTRUCTS = ("plan-gate", "record-deployed", "diagram", "cost")
@@ -34,6 +35,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     if arguments.command in LOADS_CONSTRUCTS:
+        trouble = engine.problem() or engine.missing()  # SIGMATIQ_ENGINE names no engine, or one not installed
+        if trouble:
+            print(f"sigmatiq-infra: error: {trouble}", file=sys.stderr)
+            return 2
         runtime.enable()  # before the command imports the constructs (and so jsii)
     try:
         return arguments.run(arguments) or 0
@@ -44,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"sigmatiq-infra: error: {error}", file=sys.stderr)
         return error.exit_code
+    except EngineMissing as error:
+        print(f"sigmatiq-infra: error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsii
-from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
 from constructs import Construct, IConstruct, IValidation
 
 from sigmatiq_infra._cdktf import TerraformStack
+from sigmatiq_infra.azurerm import data_azurerm_client_config
 from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog
 
 _CLIENT_CONFIG_ID = "ClientConfig"
@@ -32,7 +32,7 @@ class StackContext:
     """The app's problem log (one per app), which every construct records problems in."""
     tags: dict[str, str] = field(default_factory=dict)
     """The tags every taggable resource of the stack gets (`AzureStack` sets them)."""
-    client_config: DataAzurermClientConfig | None = None
+    client_config: data_azurerm_client_config.DataAzurermClientConfig | None = None
     """The stack's `azurerm_client_config`, once a construct asked for it."""
     subscription_id: str | None = None
     """Its subscription id token, kept in Python (read for every role assignment)."""
@@ -105,7 +105,7 @@ class AzureConstruct(Construct):
         return {**self.__dict__[_CONTEXT].tags, **(own or {})}
 
 
-def client_config(scope: IConstruct) -> DataAzurermClientConfig:
+def client_config(scope: IConstruct) -> data_azurerm_client_config.DataAzurermClientConfig:
     """The stack's `azurerm_client_config` (tenant, subscription and caller object id), one
     per stack.
 
@@ -114,7 +114,7 @@ def client_config(scope: IConstruct) -> DataAzurermClientConfig:
     """
     context = context_of(scope)
     if context.client_config is None:
-        context.client_config = DataAzurermClientConfig(context.stack, _CLIENT_CONFIG_ID)
+        context.client_config = data_azurerm_client_config.DataAzurermClientConfig(context.stack, _CLIENT_CONFIG_ID)
         context.subscription_id = context.client_config.subscription_id
     return context.client_config
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from cdktf_cdktf_provider_azurerm.data_azurerm_resources import DataAzurermResources
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Precondition, TerraformResourceLifecycle
+from sigmatiq_infra.azurerm import data_azurerm_resources
 from sigmatiq_infra.constructs._resource import AzureResource
 from sigmatiq_infra.validation import NameRule, Validator
 
@@ -50,7 +50,7 @@ class ExistingResource(AzureResource):
         self.resource_group_name = resource_group_name
 
     def _must_exist(self, name: str, resource_group_name: str, hint: str) -> Precondition:
-        lookup = DataAzurermResources(self, "Exists", name=name, type=self.arm_type)
+        lookup = data_azurerm_resources.DataAzurermResources(self, "Exists", name=name, type=self.arm_type)
         groups = f"[for found in {lookup.fqn}.resources : lower(found.resource_group_name)]"
         return Precondition(
             condition=f"${{contains({groups}, {_hcl_string(resource_group_name.lower())})}}",

@@ -20,16 +20,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
 
-from cdktf_cdktf_provider_azurerm.management_lock import ManagementLock
-from cdktf_cdktf_provider_azurerm.monitor_diagnostic_setting import (
-    MonitorDiagnosticSetting,
-    MonitorDiagnosticSettingEnabledLog,
-    MonitorDiagnosticSettingEnabledMetric,
-)
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import TerraformResourceLifecycle
+from sigmatiq_infra.azurerm import management_lock, role_assignment
+from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
 from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
 from sigmatiq_infra.validation import Validator
@@ -235,7 +230,7 @@ class AzureResource(AzureConstruct):
     protected: bool = False
     """Whether `protect_from_destroy()` was called (Terraform refuses to destroy it)."""
 
-    def add_lock(self, notes: str, level: str = "CanNotDelete") -> ManagementLock | None:
+    def add_lock(self, notes: str, level: str = "CanNotDelete") -> management_lock.ManagementLock | None:
         """A management lock on the resource (and, for a group, everything in it):
         `CanNotDelete` lets everyone read and change but nobody (Terraform included) delete
         until the lock is removed; `ReadOnly` also forbids changes. `notes` says why."""
@@ -252,7 +247,7 @@ class AzureResource(AzureConstruct):
         if not check.done():
             return None
         construct_id = "DeleteLock" if level == "CanNotDelete" else "ReadOnlyLock"
-        return ManagementLock(
+        return management_lock.ManagementLock(
             self, construct_id,
             name=f"lock-{self.name}"[:90] if level == "CanNotDelete" else f"lock-readonly-{self.name}"[:90],
             scope=self.id,
@@ -262,7 +257,7 @@ class AzureResource(AzureConstruct):
 
     # --- access --------------------------------------------------------------------------
 
-    def grant(self, role: BuiltInRole, principal: Principal) -> RoleAssignment:
+    def grant(self, role: BuiltInRole, principal: Principal) -> role_assignment.RoleAssignment:
         """Assign the built-in `role` on this resource to `principal` (once: granting it
         again returns the first assignment)."""
         return grant(self, self.id, role, principal)
@@ -340,7 +335,7 @@ class AzureResource(AzureConstruct):
 
     # --- monitoring ----------------------------------------------------------------------
 
-    def add_diagnostic_settings(self, workspace: IWorkspace) -> list[MonitorDiagnosticSetting]:
+    def add_diagnostic_settings(self, workspace: IWorkspace) -> list[diagnostics_binding.MonitorDiagnosticSetting]:
         """Send the resource's logs (Azure's `allLogs` category group, or its log
         categories where it has no groups) and metrics to the Log Analytics `workspace`:
         one diagnostic setting per target the resource has (a storage account's blob
@@ -367,19 +362,21 @@ class AzureResource(AzureConstruct):
         if not check.done() or (self._managed is None and "data" not in self.__dict__):
             return []
         number = str(len(sent) + 1) if sent else ""
+        log = diagnostics_binding.MonitorDiagnosticSettingEnabledLog
+        metric = diagnostics_binding.MonitorDiagnosticSettingEnabledMetric
         sent.append(workspace.name)
         return [
-            MonitorDiagnosticSetting(
+            diagnostics_binding.MonitorDiagnosticSetting(
                 self, f"Diagnostics{number}{target.id_suffix}",
                 name=f"diag-{workspace.name}",
                 target_resource_id=f"{self.id}{target.sub_resource}",
                 log_analytics_workspace_id=workspace.id,
                 enabled_log=[
-                    *(MonitorDiagnosticSettingEnabledLog(category_group=group) for group in target.log_groups),
-                    *(MonitorDiagnosticSettingEnabledLog(category=category) for category in target.log_categories),
+                    *(log(category_group=group) for group in target.log_groups),
+                    *(log(category=category) for category in target.log_categories),
                 ] or None,
                 enabled_metric=[
-                    MonitorDiagnosticSettingEnabledMetric(category=metric) for metric in target.metrics
+                    metric(category=name) for name in target.metrics
                 ] or None,
             )
             for target in self.diagnostics

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.app_configuration import AppConfiguration as _AppConfiguration
-from cdktf_cdktf_provider_azurerm.app_configuration import AppConfigurationIdentity
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import app_configuration, role_assignment
 from sigmatiq_infra.constructs._resource import (
     AzureResource,
     DiagnosticTarget,
@@ -83,10 +81,10 @@ class AppConfiguration(AzureResource):
             "public_network_access_enabled=False only with sku 'standard' or 'premium'",
             "use sku='standard', or opt in to public access with public_network_access_enabled=True",
         )
-        identity = self._identity(AppConfigurationIdentity, props.managed_identities, check)
+        identity = self._identity(app_configuration.AppConfigurationIdentity, props.managed_identities, check)
         check.done()
 
-        self.resource = _AppConfiguration(
+        self.resource = app_configuration.AppConfiguration(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -112,10 +110,10 @@ class AppConfiguration(AzureResource):
             "private endpoints on sku 'standard' or 'premium'", "use sku='standard'",
         )
 
-    def grant_data_read(self, principal: Principal) -> RoleAssignment:
+    def grant_data_read(self, principal: Principal) -> role_assignment.RoleAssignment:
         """App Configuration Data Reader: read key-values with Entra ID."""
         return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_READER, principal)
 
-    def grant_data_write(self, principal: Principal) -> RoleAssignment:
+    def grant_data_write(self, principal: Principal) -> role_assignment.RoleAssignment:
         """App Configuration Data Owner: read, write and delete key-values with Entra ID."""
         return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_OWNER, principal)

@@ -6,22 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdktf_cdktf_provider_azurerm.container_app import (
-    ContainerApp as _ContainerApp,
-)
-from cdktf_cdktf_provider_azurerm.container_app import (
-    ContainerAppIdentity,
-    ContainerAppIngress,
-    ContainerAppIngressTrafficWeight,
-    ContainerAppRegistry,
-    ContainerAppSecret,
-    ContainerAppTemplate,
-    ContainerAppTemplateContainer,
-    ContainerAppTemplateContainerEnv,
-    ContainerAppTemplateContainerLivenessProbe,
-)
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import container_app
 from sigmatiq_infra.constructs._resource import AzureResource, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
@@ -115,45 +102,47 @@ class ContainerApp(AzureResource):
         depends_on = list(dict.fromkeys(grants))
         depends_on += [r.dependency for r in secrets.values() if r.dependency is not None]
 
-        env = [ContainerAppTemplateContainerEnv(name=k, value=v) for k, v in props.env.items()]
+        env = [container_app.ContainerAppTemplateContainerEnv(name=k, value=v) for k, v in props.env.items()]
         env += [
-            ContainerAppTemplateContainerEnv(name=k, secret_name=app_secret_name(ref))
+            container_app.ContainerAppTemplateContainerEnv(name=k, secret_name=app_secret_name(ref))
             for k, ref in props.secret_env.items()
         ]
-        self.resource = _ContainerApp(
+        self.resource = container_app.ContainerApp(
             self, "Resource",
             name=props.name,
             resource_group_name=props.environment.resource_group.name,
             container_app_environment_id=props.environment.id,
             revision_mode="Single",
             workload_profile_name=props.environment.workload_profile_name,
-            identity=ContainerAppIdentity(type="UserAssigned", identity_ids=[identity.id]),
-            registry=[ContainerAppRegistry(server=props.registry.login_server, identity=identity.id)],
+            identity=container_app.ContainerAppIdentity(type="UserAssigned", identity_ids=[identity.id]),
+            registry=[container_app.ContainerAppRegistry(server=props.registry.login_server, identity=identity.id)],
             secret=[
-                ContainerAppSecret(name=name, key_vault_secret_id=ref.versionless_id, identity=identity.id)
+                container_app.ContainerAppSecret(
+                    name=name, key_vault_secret_id=ref.versionless_id, identity=identity.id,
+                )
                 for name, ref in secrets.items()
             ],
-            ingress=ContainerAppIngress(
+            ingress=container_app.ContainerAppIngress(
                 target_port=props.target_port,
                 external_enabled=props.external_ingress_enabled,
                 allow_insecure_connections=False,
                 transport="auto",
                 traffic_weight=[
-                    ContainerAppIngressTrafficWeight(latest_revision=True, percentage=100),
+                    container_app.ContainerAppIngressTrafficWeight(latest_revision=True, percentage=100),
                 ],
             ),
-            template=ContainerAppTemplate(
+            template=container_app.ContainerAppTemplate(
                 min_replicas=props.min_replicas,
                 max_replicas=props.max_replicas,
                 container=[
-                    ContainerAppTemplateContainer(
+                    container_app.ContainerAppTemplateContainer(
                         name=props.name,
                         image=props.registry.image(props.repository, props.image_tag),
                         cpu=props.cpu,
                         memory=props.memory,
                         env=env,
                         liveness_probe=[
-                            ContainerAppTemplateContainerLivenessProbe(
+                            container_app.ContainerAppTemplateContainerLivenessProbe(
                                 transport="HTTP", port=props.target_port, path=props.liveness_path,
                             ),
                         ],

@@ -6,16 +6,10 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.container_app_environment import (
-    ContainerAppEnvironment as _Environment,
-)
-from cdktf_cdktf_provider_azurerm.container_app_environment import (
-    ContainerAppEnvironmentIdentity,
-    ContainerAppEnvironmentWorkloadProfile,
-)
-from cdktf_cdktf_provider_azurerm.private_dns_a_record import PrivateDnsARecord
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import container_app_environment as environment_binding
+from sigmatiq_infra.azurerm import private_dns_a_record
 from sigmatiq_infra.constructs._resource import (
     AzureResource,
     DiagnosticTarget,
@@ -128,7 +122,7 @@ class ContainerAppEnvironment(AzureResource):
         if subnet is not None and subnet.network is not None:
             # A VNet-integrated environment made here has the Consumption workload profile.
             _check_reserved_ranges(check, subnet.name, subnet.network, "workload-profiles")
-        identity = self._identity(ContainerAppEnvironmentIdentity, props.managed_identities, check)
+        identity = self._identity(environment_binding.ContainerAppEnvironmentIdentity, props.managed_identities, check)
         check.done()
         public = props.public_network_access_enabled
         self.internal = bool(vnet is not None and not public)
@@ -143,12 +137,12 @@ class ContainerAppEnvironment(AzureResource):
             "public_network_access": "Disabled" if self.internal else "Enabled",
             # Environments created without a workload profile can never get one.
             "workload_profile": [
-                ContainerAppEnvironmentWorkloadProfile(
+                environment_binding.ContainerAppEnvironmentWorkloadProfile(
                     name="Consumption", workload_profile_type="Consumption",
                 ),
             ],
         } if subnet else {}
-        self.resource = _Environment(
+        self.resource = environment_binding.ContainerAppEnvironment(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -163,7 +157,7 @@ class ContainerAppEnvironment(AzureResource):
         self.public_network_access_enabled = not self.internal
         self.workload_profile_name: str | None = "Consumption" if subnet else None
 
-    def add_private_dns(self, zones: PrivateDnsZones) -> PrivateDnsARecord:
+    def add_private_dns(self, zones: PrivateDnsZones) -> private_dns_a_record.PrivateDnsARecord:
         """Resolve `<app>.<default domain>` to the internal load balancer inside the VNet
         (and for VPN clients, through the VNet's DNS resolver)."""
         check = Validator("ContainerAppEnvironment", self)
@@ -175,7 +169,7 @@ class ContainerAppEnvironment(AzureResource):
         )
         check.done()
         zone = zones.zone(self.default_domain, id="ContainerAppsDefaultDomain")
-        return PrivateDnsARecord(
+        return private_dns_a_record.PrivateDnsARecord(
             self, "PrivateDnsWildcard",
             name="*",
             zone_name=zone.name,

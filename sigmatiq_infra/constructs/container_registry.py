@@ -6,14 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.container_registry import ContainerRegistry as _Registry
-from cdktf_cdktf_provider_azurerm.container_registry import ContainerRegistryIdentity
-from cdktf_cdktf_provider_azurerm.data_azurerm_container_registry import (
-    DataAzurermContainerRegistry,
-)
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import container_registry, data_azurerm_container_registry, role_assignment
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
     AzureResource,
@@ -38,11 +33,11 @@ class ContainerRegistryBase(AzureResource):
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
     login_server = ResourceAttribute[str]()
 
-    def grant_pull(self, principal: Principal) -> RoleAssignment:
+    def grant_pull(self, principal: Principal) -> role_assignment.RoleAssignment:
         """AcrPull: pull images (what a container app's identity needs)."""
         return self.grant(BuiltInRole.ACR_PULL, principal)
 
-    def grant_push(self, principal: Principal) -> RoleAssignment:
+    def grant_push(self, principal: Principal) -> role_assignment.RoleAssignment:
         """AcrPush: push and pull images (what a build pipeline needs)."""
         return self.grant(BuiltInRole.ACR_PUSH, principal)
 
@@ -110,10 +105,10 @@ class ContainerRegistry(ContainerRegistryBase):
             "public_network_access_enabled=False only with sku='Premium'",
             "use sku='Premium', or opt in to public access with public_network_access_enabled=True",
         )
-        identity = self._identity(ContainerRegistryIdentity, props.managed_identities, check)
+        identity = self._identity(container_registry.ContainerRegistryIdentity, props.managed_identities, check)
         check.done()
 
-        self.resource = _Registry(
+        self.resource = container_registry.ContainerRegistry(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -138,7 +133,7 @@ class ContainerRegistry(ContainerRegistryBase):
 class ExistingContainerRegistry(ContainerRegistryBase, ExistingResource):
     """A registry this stack does not manage, read with a data source."""
 
-    data_source = DataAzurermContainerRegistry
+    data_source = data_azurerm_container_registry.DataAzurermContainerRegistry
     name_rule = NameRules.CONTAINER_REGISTRY
     construct_kind = "ContainerRegistry"
 

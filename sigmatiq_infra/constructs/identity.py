@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity as _Identity
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import user_assigned_identity
 from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceAttribute, ResourceFacts
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -45,7 +45,7 @@ class UserAssignedIdentity(AzureResource):
         check.name("name", props.name, NameRules.USER_ASSIGNED_IDENTITY)
         check.done()
 
-        self.resource = _Identity(
+        self.resource = user_assigned_identity.UserAssignedIdentity(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,

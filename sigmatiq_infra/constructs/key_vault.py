@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.data_azurerm_key_vault import DataAzurermKeyVault
-from cdktf_cdktf_provider_azurerm.key_vault import KeyVault as _KeyVault
-from cdktf_cdktf_provider_azurerm.key_vault import KeyVaultNetworkAcls
-from cdktf_cdktf_provider_azurerm.key_vault_secret import KeyVaultSecret
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
+from sigmatiq_infra.azurerm import data_azurerm_key_vault, key_vault, key_vault_secret, role_assignment
 from sigmatiq_infra.constructs._context import client_config
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
@@ -50,11 +46,11 @@ class KeyVaultBase(AzureResource):
     alert_metrics = {"Availability": "Average", "ServiceApiLatency": "Average", "SaturationShoebox": "Average"}  # noqa: RUF012
     vault_uri = ResourceAttribute[str]()
 
-    def grant_secrets_read(self, principal: Principal) -> RoleAssignment:
+    def grant_secrets_read(self, principal: Principal) -> role_assignment.RoleAssignment:
         """Key Vault Secrets User: read secret values (e.g. for Key Vault references)."""
         return self.grant(BuiltInRole.KEY_VAULT_SECRETS_USER, principal)
 
-    def grant_secrets_write(self, principal: Principal) -> RoleAssignment:
+    def grant_secrets_write(self, principal: Principal) -> role_assignment.RoleAssignment:
         """Key Vault Secrets Officer: create, update and delete secrets."""
         return self.grant(BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
 
@@ -127,7 +123,7 @@ class KeyVault(KeyVaultBase):
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
         check.done()
 
-        self.resource = _KeyVault(
+        self.resource = key_vault.KeyVault(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -138,7 +134,7 @@ class KeyVault(KeyVaultBase):
             soft_delete_retention_days=props.soft_delete_retention_days,
             purge_protection_enabled=props.purge_protection_enabled,
             public_network_access_enabled=props.public_network_access_enabled,
-            network_acls=KeyVaultNetworkAcls(
+            network_acls=key_vault.KeyVaultNetworkAcls(
                 bypass="AzureServices",
                 default_action="Allow" if props.public_network_access_enabled else "Deny",
             ),
@@ -162,7 +158,7 @@ class KeyVault(KeyVaultBase):
         depends_on = []
         if self.props.grant_deployer_secrets_write:
             depends_on.append(self.grant_secrets_write(self._deployer()))
-        secret = KeyVaultSecret(
+        secret = key_vault_secret.KeyVaultSecret(
             self, id,
             name=props.name,
             key_vault_id=self.id,
@@ -184,7 +180,7 @@ class KeyVault(KeyVaultBase):
 class ExistingKeyVault(KeyVaultBase, ExistingResource):
     """A vault this stack does not manage, read with the `azurerm_key_vault` data source."""
 
-    data_source = DataAzurermKeyVault
+    data_source = data_azurerm_key_vault.DataAzurermKeyVault
     name_rule = NameRules.KEY_VAULT
     construct_kind = "KeyVault"
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.log_analytics_workspace import (
-    LogAnalyticsWorkspace as _Workspace,
-)
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import log_analytics_workspace
 from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -55,7 +53,7 @@ class LogAnalyticsWorkspace(AzureResource):
             check.in_range("daily_quota_gb", props.daily_quota_gb, 0.023, 10**6)
         check.done()
 
-        self.resource = _Workspace(
+        self.resource = log_analytics_workspace.LogAnalyticsWorkspace(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,

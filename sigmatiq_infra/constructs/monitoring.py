@@ -13,31 +13,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.consumption_budget_subscription import (
-    ConsumptionBudgetSubscription,
-    ConsumptionBudgetSubscriptionFilter,
-    ConsumptionBudgetSubscriptionFilterDimension,
-    ConsumptionBudgetSubscriptionNotification,
-    ConsumptionBudgetSubscriptionTimePeriod,
-)
-from cdktf_cdktf_provider_azurerm.monitor_action_group import (
-    MonitorActionGroup,
-    MonitorActionGroupArmRoleReceiver,
-    MonitorActionGroupEmailReceiver,
-)
-from cdktf_cdktf_provider_azurerm.monitor_activity_log_alert import (
-    MonitorActivityLogAlert,
-    MonitorActivityLogAlertAction,
-    MonitorActivityLogAlertCriteria,
-)
-from cdktf_cdktf_provider_azurerm.monitor_metric_alert import (
-    MonitorMetricAlert,
-    MonitorMetricAlertAction,
-    MonitorMetricAlertCriteria,
-    MonitorMetricAlertCriteriaDimension,
-)
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import (
+    consumption_budget_subscription,
+    monitor_activity_log_alert,
+)
+from sigmatiq_infra.azurerm import (
+    monitor_action_group as action_group_binding,
+)
+from sigmatiq_infra.azurerm import (
+    monitor_metric_alert as metric_alert_binding,
+)
 from sigmatiq_infra.constructs._context import subscription_id
 from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceFacts
 from sigmatiq_infra.constructs.roles import BuiltInRole
@@ -112,17 +99,19 @@ class ActionGroup(AzureResource):
             "at least one e-mail or role receiver", "add an e-mail receiver, or keep the Owner role receiver",
         )
         check.done()
-        self.resource = MonitorActionGroup(
+        self.resource = action_group_binding.MonitorActionGroup(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
             short_name=props.short_name,
             email_receiver=[
-                MonitorActionGroupEmailReceiver(name=receiver, email_address=address, use_common_alert_schema=True)
+                action_group_binding.MonitorActionGroupEmailReceiver(
+                    name=receiver, email_address=address, use_common_alert_schema=True,
+                )
                 for receiver, address in props.email_receivers.items()
             ] or None,
             arm_role_receiver=[
-                MonitorActionGroupArmRoleReceiver(
+                action_group_binding.MonitorActionGroupArmRoleReceiver(
                     name=role.display_name, role_id=role.guid, use_common_alert_schema=True,
                 )
                 for role in props.role_receivers
@@ -203,7 +192,7 @@ class MetricAlert(AzureResource):
         )
         check.in_range("severity", props.severity, 0, 4)
         check.done()
-        self.resource = MonitorMetricAlert(
+        self.resource = metric_alert_binding.MonitorMetricAlert(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -216,18 +205,20 @@ class MetricAlert(AzureResource):
             severity=props.severity,
             frequency=props.frequency,
             window_size=props.window,
-            criteria=[MonitorMetricAlertCriteria(
+            criteria=[metric_alert_binding.MonitorMetricAlertCriteria(
                 metric_namespace=target.arm_type,
                 metric_name=props.metric,
                 aggregation=aggregation,
                 operator=props.operator,
                 threshold=props.threshold,
                 dimension=[
-                    MonitorMetricAlertCriteriaDimension(name=name, operator="Include", values=list(values))
+                    metric_alert_binding.MonitorMetricAlertCriteriaDimension(
+                        name=name, operator="Include", values=list(values),
+                    )
                     for name, values in props.dimensions.items()
                 ] or None,
             )],
-            action=[MonitorMetricAlertAction(action_group_id=props.action_group.id)],
+            action=[metric_alert_binding.MonitorMetricAlertAction(action_group_id=props.action_group.id)],
             tags=self._resource_tags(props.tags),
         )
         self._keep(props)
@@ -279,19 +270,19 @@ class DeleteAlert(AzureResource):
             "put the alert on a group's deletion in another group",
         )
         check.done()
-        self.resource = MonitorActivityLogAlert(
+        self.resource = monitor_activity_log_alert.MonitorActivityLogAlert(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
             location="global",
             scopes=[f"/subscriptions/{subscription_id(self)}"],
             description=f"The {target.kind_text} {target.name} was deleted.",
-            criteria=MonitorActivityLogAlertCriteria(
+            criteria=monitor_activity_log_alert.MonitorActivityLogAlertCriteria(
                 category="Administrative",
                 operation_name=type(target).delete_operation or f"{target.arm_type}/delete",
                 resource_id=target.id,
             ),
-            action=[MonitorActivityLogAlertAction(action_group_id=props.action_group.id)],
+            action=[monitor_activity_log_alert.MonitorActivityLogAlertAction(action_group_id=props.action_group.id)],
             tags=self._resource_tags(props.tags),
         )
         self._keep(props)
@@ -356,24 +347,24 @@ class Budget(AzureResource):
             "contact_groups": [props.action_group.id] if props.action_group else None,
             "contact_roles": list(props.notify_roles) or None,
         }
-        self.resource = ConsumptionBudgetSubscription(
+        self.resource = consumption_budget_subscription.ConsumptionBudgetSubscription(
             self, "Resource",
             name=props.name,
             subscription_id=f"/subscriptions/{subscription_id(self)}",
             amount=props.amount,
             time_grain="Monthly",
-            time_period=ConsumptionBudgetSubscriptionTimePeriod(start_date=start),
-            filter=ConsumptionBudgetSubscriptionFilter(dimension=[
-                ConsumptionBudgetSubscriptionFilterDimension(
+            time_period=consumption_budget_subscription.ConsumptionBudgetSubscriptionTimePeriod(start_date=start),
+            filter=consumption_budget_subscription.ConsumptionBudgetSubscriptionFilter(dimension=[
+                consumption_budget_subscription.ConsumptionBudgetSubscriptionFilterDimension(
                     name="ResourceGroupName", operator="In", values=[group.name for group in props.resource_groups],
                 ),
             ]),
             notification=[
-                ConsumptionBudgetSubscriptionNotification(
+                consumption_budget_subscription.ConsumptionBudgetSubscriptionNotification(
                     threshold=props.actual_percent, threshold_type="Actual", operator="GreaterThanOrEqualTo",
                     **contacts,
                 ),
-                ConsumptionBudgetSubscriptionNotification(
+                consumption_budget_subscription.ConsumptionBudgetSubscriptionNotification(
                     threshold=props.forecast_percent, threshold_type="Forecasted", operator="GreaterThanOrEqualTo",
                     **contacts,
                 ),

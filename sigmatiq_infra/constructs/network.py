@@ -7,21 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
-from cdktf_cdktf_provider_azurerm.network_security_rule import NetworkSecurityRule
-from cdktf_cdktf_provider_azurerm.subnet import (
-    Subnet as _Subnet,
-)
-from cdktf_cdktf_provider_azurerm.subnet import (
-    SubnetDelegation,
-    SubnetDelegationServiceDelegation,
-)
-from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
-    SubnetNetworkSecurityGroupAssociation,
-)
-from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork as _VirtualNetwork
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import (
+    network_security_group,
+    network_security_rule,
+    subnet_network_security_group_association,
+    virtual_network,
+)
+from sigmatiq_infra.azurerm import subnet as _subnet
 from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
 from sigmatiq_infra.validation import NameRules, ValidationError, Validator, overlapping
 
@@ -115,7 +109,7 @@ class Subnet:
     """A created subnet: its spec, network (None when the spec's range is not one) and
     Terraform id."""
 
-    def __init__(self, spec: SubnetSpec, resource: _Subnet) -> None:
+    def __init__(self, spec: SubnetSpec, resource: _subnet.Subnet) -> None:
         self.spec = spec
         self.name = spec.name
         self.role = spec.role
@@ -163,7 +157,7 @@ class VirtualNetwork(AzureResource):
         super().__init__(scope, id)
         props = self._validate(props)
         group = props.resource_group
-        self.resource = _VirtualNetwork(
+        self.resource = virtual_network.VirtualNetwork(
             self, "Resource",
             name=props.name,
             resource_group_name=group.name,
@@ -193,16 +187,16 @@ class VirtualNetwork(AzureResource):
 
     def _subnet(self, spec: SubnetSpec, group: IResourceGroup, tags: Mapping[str, str]) -> Subnet:
         role = spec.role.value
-        resource = _Subnet(
+        resource = _subnet.Subnet(
             self, f"Subnet-{spec.name}",
             name=spec.name,
             resource_group_name=group.name,
             virtual_network_name=self.resource.name,
             address_prefixes=[spec.cidr],
             delegation=[
-                SubnetDelegation(
+                _subnet.SubnetDelegation(
                     name=role.delegation.replace("/", "."),
-                    service_delegation=SubnetDelegationServiceDelegation(
+                    service_delegation=_subnet.SubnetDelegationServiceDelegation(
                         name=role.delegation, actions=_JOIN,
                     ),
                 ),
@@ -214,7 +208,7 @@ class VirtualNetwork(AzureResource):
         )
         subnet = Subnet(spec, resource)
         if role.nsg:
-            nsg = NetworkSecurityGroup(
+            nsg = network_security_group.NetworkSecurityGroup(
                 self, f"Nsg-{spec.name}",
                 name=f"nsg-{spec.name}",
                 resource_group_name=group.name,
@@ -224,7 +218,7 @@ class VirtualNetwork(AzureResource):
             # Separate rule resources: inline `security_rule` blocks are attributes in JSON
             # and would have to spell out every optional field.
             for rule in spec.inbound_rules:
-                NetworkSecurityRule(
+                network_security_rule.NetworkSecurityRule(
                     self, f"Nsg-{spec.name}-{rule.name}",
                     name=rule.name,
                     resource_group_name=group.name,
@@ -238,7 +232,7 @@ class VirtualNetwork(AzureResource):
                     destination_address_prefix="*",
                     destination_port_ranges=list(rule.ports),
                 )
-            SubnetNetworkSecurityGroupAssociation(
+            subnet_network_security_group_association.SubnetNetworkSecurityGroupAssociation(
                 self, f"NsgAssociation-{spec.name}",
                 subnet_id=resource.id, network_security_group_id=nsg.id,
             )

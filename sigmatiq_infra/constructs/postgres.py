@@ -7,24 +7,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdktf_cdktf_provider_azurerm.postgresql_flexible_server import (
-    PostgresqlFlexibleServer,
-    PostgresqlFlexibleServerAuthentication,
-    PostgresqlFlexibleServerHighAvailability,
-    PostgresqlFlexibleServerIdentity,
-)
-from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_configuration import (
-    PostgresqlFlexibleServerConfiguration,
-)
-from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_database import (
-    PostgresqlFlexibleServerDatabase,
-)
-from cdktf_cdktf_provider_azurerm.postgresql_flexible_server_firewall_rule import (
-    PostgresqlFlexibleServerFirewallRule,
-)
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
+from sigmatiq_infra.azurerm import (
+    postgresql_flexible_server as pg,
+)
+from sigmatiq_infra.azurerm import (
+    postgresql_flexible_server_configuration as pg_configuration,
+)
+from sigmatiq_infra.azurerm import (
+    postgresql_flexible_server_database as pg_database,
+)
+from sigmatiq_infra.azurerm import (
+    postgresql_flexible_server_firewall_rule as pg_firewall_rule,
+)
 from sigmatiq_infra.constructs._resource import (
     AzureResource,
     DiagnosticTarget,
@@ -176,7 +173,7 @@ class PostgresServer(AzureResource):
         props, identity = self._validate(props)
 
         ha = props.high_availability_mode
-        self.resource = PostgresqlFlexibleServer(
+        self.resource = pg.PostgresqlFlexibleServer(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -191,10 +188,10 @@ class PostgresServer(AzureResource):
             administrator_login=props.administrator_login,
             administrator_password_wo=props.administrator_password.value,
             administrator_password_wo_version=props.administrator_password.version,
-            authentication=PostgresqlFlexibleServerAuthentication(
+            authentication=pg.PostgresqlFlexibleServerAuthentication(
                 password_auth_enabled=True, active_directory_auth_enabled=False,
             ),
-            high_availability=PostgresqlFlexibleServerHighAvailability(mode=ha) if ha else None,
+            high_availability=pg.PostgresqlFlexibleServerHighAvailability(mode=ha) if ha else None,
             lifecycle=TerraformResourceLifecycle(ignore_changes=self._ignore_changes),
             identity=identity,
             tags=self._resource_tags(props.tags),
@@ -202,7 +199,7 @@ class PostgresServer(AzureResource):
         self._keep(props)
         self.administrator_login: str = props.administrator_login
 
-        PostgresqlFlexibleServerConfiguration(
+        pg_configuration.PostgresqlFlexibleServerConfiguration(
             self, "RequireSecureTransport",
             server_id=self.id,
             name="require_secure_transport",
@@ -211,17 +208,17 @@ class PostgresServer(AzureResource):
         rules = list(props.firewall_rules)
         if props.allow_azure_services:
             rules.insert(0, FirewallRule("AllowAzureServices", "0.0.0.0", "0.0.0.0"))
-        self.firewall_rules: dict[str, PostgresqlFlexibleServerFirewallRule] = {}
+        self.firewall_rules: dict[str, pg_firewall_rule.PostgresqlFlexibleServerFirewallRule] = {}
         for rule in rules:
-            self.firewall_rules[rule.name] = PostgresqlFlexibleServerFirewallRule(
+            self.firewall_rules[rule.name] = pg_firewall_rule.PostgresqlFlexibleServerFirewallRule(
                 self, f"Firewall-{rule.name}",
                 server_id=self.id,
                 name=rule.name,
                 start_ip_address=rule.start_ip_address,
                 end_ip_address=rule.end_ip_address,
             )
-        self.databases: dict[str, PostgresqlFlexibleServerDatabase] = {
-            name: PostgresqlFlexibleServerDatabase(
+        self.databases: dict[str, pg_database.PostgresqlFlexibleServerDatabase] = {
+            name: pg_database.PostgresqlFlexibleServerDatabase(
                 self, f"Database-{name}",
                 server_id=self.id, name=name, charset="UTF8", collation="en_US.utf8",
             )
@@ -298,7 +295,7 @@ class PostgresServer(AzureResource):
             _check_ip_range(check, rule)
         for database in props.databases:
             check.name("database", database, NameRules.POSTGRES_DATABASE)
-        identity = self._identity(PostgresqlFlexibleServerIdentity, props.managed_identities, check)
+        identity = self._identity(pg.PostgresqlFlexibleServerIdentity, props.managed_identities, check)
         check.done()
         return props, identity
 

@@ -9,31 +9,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdktf_cdktf_provider_azurerm.private_dns_resolver import PrivateDnsResolver
-from cdktf_cdktf_provider_azurerm.private_dns_resolver_dns_forwarding_ruleset import (
-    PrivateDnsResolverDnsForwardingRuleset,
-)
-from cdktf_cdktf_provider_azurerm.private_dns_resolver_forwarding_rule import (
-    PrivateDnsResolverForwardingRule,
-    PrivateDnsResolverForwardingRuleTargetDnsServers,
-)
-from cdktf_cdktf_provider_azurerm.private_dns_resolver_inbound_endpoint import (
-    PrivateDnsResolverInboundEndpoint,
-    PrivateDnsResolverInboundEndpointIpConfigurations,
-)
-from cdktf_cdktf_provider_azurerm.private_dns_resolver_outbound_endpoint import (
-    PrivateDnsResolverOutboundEndpoint,
-)
-from cdktf_cdktf_provider_azurerm.private_dns_resolver_virtual_network_link import (
-    PrivateDnsResolverVirtualNetworkLink,
-)
-from cdktf_cdktf_provider_azurerm.private_dns_zone import PrivateDnsZone
-from cdktf_cdktf_provider_azurerm.private_dns_zone_virtual_network_link import (
-    PrivateDnsZoneVirtualNetworkLink,
-)
-from cdktf_cdktf_provider_azurerm.virtual_network_dns_servers import VirtualNetworkDnsServers
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import (
+    private_dns_resolver,
+    private_dns_resolver_dns_forwarding_ruleset,
+    private_dns_resolver_forwarding_rule,
+    private_dns_resolver_inbound_endpoint,
+    private_dns_resolver_outbound_endpoint,
+    private_dns_resolver_virtual_network_link,
+    private_dns_zone,
+    private_dns_zone_virtual_network_link,
+    virtual_network_dns_servers,
+)
 from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceFacts
 from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
@@ -85,18 +73,18 @@ class PrivateDnsZones(AzureConstruct):
         self.resource_group = props.resource_group
         self.virtual_network = props.virtual_network
         self.tags = self._resource_tags(props.tags)
-        self.zones: dict[str, PrivateDnsZone] = {}
-        self.links: dict[str, PrivateDnsZoneVirtualNetworkLink] = {}
+        self.zones: dict[str, private_dns_zone.PrivateDnsZone] = {}
+        self.links: dict[str, private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink] = {}
 
-    def zone(self, name: str, *, id: str | None = None) -> PrivateDnsZone:
+    def zone(self, name: str, *, id: str | None = None) -> private_dns_zone.PrivateDnsZone:
         """The zone called `name`, linked to the VNet (created on first call)."""
         if name not in self.zones:
             construct_id = id or name
-            zone = PrivateDnsZone(
+            zone = private_dns_zone.PrivateDnsZone(
                 self, construct_id,
                 name=name, resource_group_name=self.resource_group.name, tags=self.tags,
             )
-            self.links[name] = PrivateDnsZoneVirtualNetworkLink(
+            self.links[name] = private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink(
                 self, f"{construct_id}-link",
                 name=f"link-{self.virtual_network.name}",
                 resource_group_name=self.resource_group.name,
@@ -185,23 +173,23 @@ class DnsResolver(AzureResource):
         check.done()
         self._keep(props)
         self.inbound_ip: str = props.inbound_ip
-        self.vnet_dns_servers: VirtualNetworkDnsServers | None = None
-        self.outbound: PrivateDnsResolverOutboundEndpoint | None = None
+        self.vnet_dns_servers: virtual_network_dns_servers.VirtualNetworkDnsServers | None = None
+        self.outbound: private_dns_resolver_outbound_endpoint.PrivateDnsResolverOutboundEndpoint | None = None
         if inbound_subnet is None or (rules and outbound_subnet is None):
             return  # reported by subnet_for
 
         group = props.resource_group
-        self.resource = PrivateDnsResolver(
+        self.resource = private_dns_resolver.PrivateDnsResolver(
             self, "Resource",
             name=props.name, resource_group_name=group.name, location=vnet.location,
             virtual_network_id=vnet.id, tags=self._resource_tags(props.tags),
         )
-        self.inbound = PrivateDnsResolverInboundEndpoint(
+        self.inbound = private_dns_resolver_inbound_endpoint.PrivateDnsResolverInboundEndpoint(
             self, "Inbound",
             name=f"{props.name}-inbound",
             private_dns_resolver_id=self.resource.id,
             location=vnet.location,
-            ip_configurations=PrivateDnsResolverInboundEndpointIpConfigurations(
+            ip_configurations=private_dns_resolver_inbound_endpoint.PrivateDnsResolverInboundEndpointIpConfigurations(
                 subnet_id=inbound_subnet.id,
                 private_ip_allocation_method="Static",
                 private_ip_address=props.inbound_ip,
@@ -214,7 +202,7 @@ class DnsResolver(AzureResource):
         if props.set_as_vnet_dns:
             # A separate resource: setting dns_servers on the VNet itself would make the
             # VNet depend on an endpoint inside its own subnet (a cycle).
-            self.vnet_dns_servers = VirtualNetworkDnsServers(
+            self.vnet_dns_servers = virtual_network_dns_servers.VirtualNetworkDnsServers(
                 self, "VnetDnsServers", virtual_network_id=vnet.id, dns_servers=[self.inbound_ip],
             )
 
@@ -222,7 +210,7 @@ class DnsResolver(AzureResource):
     def _forwarding(self, props: DnsResolverProps, subnet: Subnet, rules: dict[str, Sequence[str]]) -> None:
         """The outbound endpoint, a ruleset with one rule per domain, linked to the VNet."""
         vnet = props.virtual_network
-        self.outbound = PrivateDnsResolverOutboundEndpoint(
+        self.outbound = private_dns_resolver_outbound_endpoint.PrivateDnsResolverOutboundEndpoint(
             self, "Outbound",
             name=f"{props.name}-outbound",
             private_dns_resolver_id=self.resource.id,
@@ -230,7 +218,7 @@ class DnsResolver(AzureResource):
             subnet_id=subnet.id,
             tags=self._resource_tags(props.tags),
         )
-        ruleset = PrivateDnsResolverDnsForwardingRuleset(
+        ruleset = private_dns_resolver_dns_forwarding_ruleset.PrivateDnsResolverDnsForwardingRuleset(
             self, "Ruleset",
             name=f"{props.name}-ruleset",
             resource_group_name=props.resource_group.name,
@@ -240,17 +228,20 @@ class DnsResolver(AzureResource):
         )
         for domain, servers in rules.items():
             name = "-".join(part for part in domain.rstrip(".").split(".") if part)[:80]
-            PrivateDnsResolverForwardingRule(
+            private_dns_resolver_forwarding_rule.PrivateDnsResolverForwardingRule(
                 self, f"Rule-{name}",
                 name=name,
                 dns_forwarding_ruleset_id=ruleset.id,
                 domain_name=domain,
                 enabled=True,
                 target_dns_servers=[
-                    PrivateDnsResolverForwardingRuleTargetDnsServers(ip_address=server, port=53) for server in servers
+                    private_dns_resolver_forwarding_rule.PrivateDnsResolverForwardingRuleTargetDnsServers(
+                        ip_address=server, port=53,
+                    )
+                    for server in servers
                 ],
             )
-        PrivateDnsResolverVirtualNetworkLink(
+        private_dns_resolver_virtual_network_link.PrivateDnsResolverVirtualNetworkLink(
             self, "RulesetLink",
             name=f"link-{vnet.name}",
             dns_forwarding_ruleset_id=ruleset.id,

@@ -13,15 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.private_endpoint import (
-    PrivateEndpoint as _PrivateEndpoint,
-)
-from cdktf_cdktf_provider_azurerm.private_endpoint import (
-    PrivateEndpointPrivateDnsZoneGroup,
-    PrivateEndpointPrivateServiceConnection,
-)
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import private_endpoint
 from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, PrivateLinkService, ResourceFacts
 from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
@@ -102,19 +96,19 @@ class PrivateEndpoint(AzureResource):
         self.zone = zone
         if subnet is None:
             return  # reported by subnet_for
-        self.resource = _PrivateEndpoint(
+        self.resource = private_endpoint.PrivateEndpoint(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
             location=props.network.virtual_network.location,
             subnet_id=subnet.id,
-            private_service_connection=PrivateEndpointPrivateServiceConnection(
+            private_service_connection=private_endpoint.PrivateEndpointPrivateServiceConnection(
                 name=f"{props.name}-connection",
                 private_connection_resource_id=props.target_id,
                 subresource_names=[props.service.subresource],
                 is_manual_connection=False,
             ),
-            private_dns_zone_group=PrivateEndpointPrivateDnsZoneGroup(
+            private_dns_zone_group=private_endpoint.PrivateEndpointPrivateDnsZoneGroup(
                 name="default", private_dns_zone_ids=[zone.id],
             ),
             tags=self._resource_tags(props.tags),

@@ -6,13 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedis as _ManagedRedis
-from cdktf_cdktf_provider_azurerm.managed_redis import ManagedRedisDefaultDatabase, ManagedRedisIdentity
-from cdktf_cdktf_provider_azurerm.redis_cache import RedisCache as _RedisCache
-from cdktf_cdktf_provider_azurerm.redis_cache import RedisCacheIdentity
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn
+from sigmatiq_infra.azurerm import managed_redis, redis_cache
 from sigmatiq_infra.constructs._resource import (
     AzureResource,
     DiagnosticTarget,
@@ -95,10 +92,10 @@ class RedisCache(AzureResource):
             )
         check.one_of("redis_version", props.redis_version, REDIS_VERSIONS)
         check.one_of("minimum_tls_version", props.minimum_tls_version, TLS_VERSIONS)
-        identity = self._identity(RedisCacheIdentity, props.managed_identities, check)
+        identity = self._identity(redis_cache.RedisCacheIdentity, props.managed_identities, check)
         check.done()
 
-        self.resource = _RedisCache(
+        self.resource = redis_cache.RedisCache(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -196,10 +193,10 @@ class ManagedRedis(AzureResource):
             allowed_text="Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or "
             "FlashOptimized_A250 to _A4500, in Azure's steps (redis.MANAGED_SKUS)",
         )
-        identity = self._identity(ManagedRedisIdentity, props.managed_identities, check)
+        identity = self._identity(managed_redis.ManagedRedisIdentity, props.managed_identities, check)
         check.done()
 
-        self.resource = _ManagedRedis(
+        self.resource = managed_redis.ManagedRedis(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -207,7 +204,7 @@ class ManagedRedis(AzureResource):
             sku_name=props.sku,
             high_availability_enabled=props.high_availability_enabled,
             public_network_access="Enabled" if props.public_network_access_enabled else "Disabled",
-            default_database=ManagedRedisDefaultDatabase(
+            default_database=managed_redis.ManagedRedisDefaultDatabase(
                 access_keys_authentication_enabled=props.access_keys_authentication_enabled,
                 client_protocol="Encrypted",
                 # One endpoint, like a non-clustered cache: plain Redis clients keep working.

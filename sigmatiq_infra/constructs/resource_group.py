@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup as _ResourceGroup
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import resource_group
 from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceFacts
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -40,7 +40,7 @@ class ResourceGroup(AzureResource):
         check.location("location", props.location)
         check.done()
 
-        self.resource = _ResourceGroup(
+        self.resource = resource_group.ResourceGroup(
             self, "Resource", name=props.name, location=props.location, tags=self._resource_tags(props.tags),
         )
         self._keep(props)

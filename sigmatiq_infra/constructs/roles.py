@@ -10,9 +10,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct, IConstruct
 
+from sigmatiq_infra.azurerm import role_assignment
 from sigmatiq_infra.constructs._context import AzureConstruct, client_config, context_of, subscription_id
 
 
@@ -108,7 +108,7 @@ class PrincipalById(AzureConstruct):
         self.principal_type: str | None = principal_type
 
 
-def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Principal) -> RoleAssignment:
+def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Principal) -> role_assignment.RoleAssignment:
     """Assign `role` on the Azure scope `target_id` to `principal`, once.
 
     Granting the same role to the same principal again returns the first assignment, so
@@ -125,7 +125,7 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
         if assignment_id in used:
             assignment_id = f"{assignment_id}-{principal.node.addr[:8]}"
         used.add(assignment_id)
-        made[key] = (target, role, RoleAssignment(
+        made[key] = (target, role, role_assignment.RoleAssignment(
             target,
             assignment_id,
             scope=target_id,
@@ -139,6 +139,6 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
     return made[key][2]
 
 
-def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, BuiltInRole, RoleAssignment]]:
+def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, BuiltInRole, role_assignment.RoleAssignment]]:
     """Every (target, role, assignment) that `grant()` made in `stack`, in the order made."""
     return list(context_of(stack).grants.values())

@@ -5,19 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
-from cdktf_cdktf_provider_azurerm.storage_account import (
-    StorageAccount as _StorageAccount,
-)
-from cdktf_cdktf_provider_azurerm.storage_account import (
-    StorageAccountBlobProperties,
-    StorageAccountBlobPropertiesContainerDeleteRetentionPolicy,
-    StorageAccountBlobPropertiesDeleteRetentionPolicy,
-    StorageAccountIdentity,
-)
-from cdktf_cdktf_provider_azurerm.storage_container import StorageContainer
 from constructs import Construct
 
+from sigmatiq_infra.azurerm import role_assignment, storage_account, storage_container
 from sigmatiq_infra.constructs._resource import (
     AzureResource,
     DiagnosticTarget,
@@ -92,11 +82,11 @@ class StorageAccount(AzureResource):
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 365)
         for container in props.containers:
             check.name("container", container, NameRules.STORAGE_CONTAINER)
-        identity = self._identity(StorageAccountIdentity, props.managed_identities, check)
+        identity = self._identity(storage_account.StorageAccountIdentity, props.managed_identities, check)
         check.done()
 
         days = props.soft_delete_retention_days
-        self.resource = _StorageAccount(
+        self.resource = storage_account.StorageAccount(
             self, "Resource",
             name=props.name,
             resource_group_name=props.resource_group.name,
@@ -110,11 +100,11 @@ class StorageAccount(AzureResource):
             shared_access_key_enabled=False,
             default_to_oauth_authentication=True,
             public_network_access_enabled=props.public_network_access_enabled,
-            blob_properties=StorageAccountBlobProperties(
+            blob_properties=storage_account.StorageAccountBlobProperties(
                 versioning_enabled=True,
-                delete_retention_policy=StorageAccountBlobPropertiesDeleteRetentionPolicy(days=days),
+                delete_retention_policy=storage_account.StorageAccountBlobPropertiesDeleteRetentionPolicy(days=days),
                 container_delete_retention_policy=(
-                    StorageAccountBlobPropertiesContainerDeleteRetentionPolicy(days=days)
+                    storage_account.StorageAccountBlobPropertiesContainerDeleteRetentionPolicy(days=days)
                 ),
             ),
             identity=identity,
@@ -122,18 +112,18 @@ class StorageAccount(AzureResource):
         )
         self._keep(props)
         self.containers = {
-            name: StorageContainer(
+            name: storage_container.StorageContainer(
                 self, f"Container-{name}",
                 name=name, storage_account_id=self.id, container_access_type="private",
             )
             for name in props.containers
         }
 
-    def grant_blob_data_write(self, principal: Principal) -> RoleAssignment:
+    def grant_blob_data_write(self, principal: Principal) -> role_assignment.RoleAssignment:
         """Storage Blob Data Contributor: read, write and lease blobs (e.g. Terraform state)."""
         return self.grant(BuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, principal)
 
-    def grant_blob_data_read(self, principal: Principal) -> RoleAssignment:
+    def grant_blob_data_read(self, principal: Principal) -> role_assignment.RoleAssignment:
         """Storage Blob Data Reader: read and list blobs."""
         return self.grant(BuiltInRole.STORAGE_BLOB_DATA_READER, principal)
 

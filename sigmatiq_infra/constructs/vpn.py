@@ -7,16 +7,10 @@ import binascii
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
-from cdktf_cdktf_provider_azurerm.virtual_network_gateway import (
-    VirtualNetworkGateway,
-    VirtualNetworkGatewayIpConfiguration,
-    VirtualNetworkGatewayVpnClientConfiguration,
-    VirtualNetworkGatewayVpnClientConfigurationRootCertificate,
-)
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
+from sigmatiq_infra.azurerm import public_ip, virtual_network_gateway
 from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
@@ -129,7 +123,7 @@ class VpnGateway(AzureResource):
             return  # reported by subnet_for; there is nothing to attach the gateway to
 
         group = props.resource_group
-        self.public_ip = PublicIp(
+        self.public_ip = public_ip.PublicIp(
             self, "PublicIp",
             name=f"pip-{props.name}",
             resource_group_name=group.name,
@@ -139,7 +133,7 @@ class VpnGateway(AzureResource):
             zones=["1", "2", "3"],
             tags=self._resource_tags(props.tags),
         )
-        self.resource = VirtualNetworkGateway(
+        self.resource = virtual_network_gateway.VirtualNetworkGateway(
             self, "Resource",
             name=props.name,
             resource_group_name=group.name,
@@ -149,21 +143,23 @@ class VpnGateway(AzureResource):
             sku=props.sku,
             generation=props.generation,
             active_active=False,
-            enable_bgp=False,
+            # BGP stays off by leaving it unset (Azure's default): azurerm 4.81 renames
+            # `enable_bgp` to `bgp_enabled` (and 5.0 removes the old name), so the one spelling
+            # both engines' bindings accept is none.
             ip_configuration=[
-                VirtualNetworkGatewayIpConfiguration(
+                virtual_network_gateway.VirtualNetworkGatewayIpConfiguration(
                     name="vnetGatewayConfig",
                     subnet_id=gateway_subnet.id,
                     public_ip_address_id=self.public_ip.id,
                     private_ip_address_allocation="Dynamic",
                 ),
             ],
-            vpn_client_configuration=VirtualNetworkGatewayVpnClientConfiguration(
+            vpn_client_configuration=virtual_network_gateway.VirtualNetworkGatewayVpnClientConfiguration(
                 address_space=[props.client_address_pool],
                 vpn_client_protocols=["OpenVPN"],
                 vpn_auth_types=["Certificate"],
                 root_certificate=[
-                    VirtualNetworkGatewayVpnClientConfigurationRootCertificate(
+                    virtual_network_gateway.VirtualNetworkGatewayVpnClientConfigurationRootCertificate(
                         name=cert.name, public_cert_data=cert.public_cert_data,
                     )
                     for cert in props.root_certificates

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from cdktf_cdktf_provider_azurerm.provider import (
-    AzurermProvider,
-    AzurermProviderFeatures,
-    AzurermProviderFeaturesKeyVault,
-    AzurermProviderFeaturesResourceGroup,
-)
 from constructs import Construct, IConstruct
 
 from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
 from sigmatiq_infra.aspects.tags import tag_resources
+from sigmatiq_infra.azurerm import provider
 from sigmatiq_infra.constructs._context import AzureConstruct, context_of
 from sigmatiq_infra.constructs._resource import AzureResource, IWorkspace
 from sigmatiq_infra.settings import StateSettings
@@ -50,21 +45,21 @@ class AzureStack(TerraformStack):
                 key=f"{id}.tfstate",
                 use_azuread_auth=True,
             )
-        AzurermProvider(
+        provider.AzurermProvider(
             self, "azurerm",
             # Storage data-plane calls use Entra ID: the state account has shared keys off.
             storage_use_azuread=True,
             features=[
-                AzurermProviderFeatures(
+                provider.AzurermProviderFeatures(
                     key_vault=[
-                        AzurermProviderFeaturesKeyVault(
+                        provider.AzurermProviderFeaturesKeyVault(
                             # A destroyed vault stays recoverable for its retention period.
                             purge_soft_delete_on_destroy=False,
                             recover_soft_deleted_key_vaults=True,
                         ),
                     ],
                     resource_group=[
-                        AzurermProviderFeaturesResourceGroup(
+                        provider.AzurermProviderFeaturesResourceGroup(
                             prevent_deletion_if_contains_resources=True,
                         ),
                     ],

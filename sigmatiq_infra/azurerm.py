@@ -1,0 +1,14 @@
+"""The azurerm provider bindings of the selected engine: `from sigmatiq_infra.azurerm import
+key_vault` is `cdktf_cdktf_provider_azurerm.key_vault` on cdktf (azurerm 4.55.0) and
+`cdktn_provider_azurerm.key_vault` on CDK Terrain (azurerm 4.81.0). A submodule is imported
+when it is first used; `sigmatiq_infra._bindings` does the importing."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from sigmatiq_infra import _bindings
+
+
+def __getattr__(name: str) -> ModuleType:
+    return _bindings.submodule(name)

@@ -1,0 +1,330 @@
+"""Two engines, one library: cdktf 0.21 (the default) and CDK Terrain (`SIGMATIQ_ENGINE=cdktn`)
+synthesize the same Terraform JSON apart from the azurerm version pin and the engine's own
+metadata, both on the fast runtime, and a wrong or missing engine is one clear line."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ENGINE, ISOLATED, ROOT, background, stack_files, variant_root_pem
+
+from sigmatiq_infra import _bindings, engine
+
+OTHER = engine.ENGINES["cdktf" if ENGINE.name == "cdktn" else "cdktn"]
+"""The engine the suite does not run on; its JSON is compared with the suite's."""
+
+HAS_ENGINE = "import importlib.util, sys; sys.exit(importlib.util.find_spec({runtime!r}) is None)"
+
+
+def python_with(runtime: str) -> str | None:
+    """An interpreter of this project that has the engine package `runtime` installed: this
+    one (the cdktn environment carries both engines), else the other engine's venv."""
+    for python in (sys.executable, *(str(ROOT / venv / "bin" / "python") for venv in (".venv-cdktn", ".venv"))):
+        if Path(python).exists() and subprocess.run(
+            [python, "-c", HAS_ENGINE.format(runtime=runtime)], capture_output=True,
+        ).returncode == 0:
+            return python
+    return None
+
+
+SYNTH = """
+import sys
+from pathlib import Path
+from sigmatiq_infra import runtime
+status = runtime.enable()
+sys.path.insert(0, {tests!r})
+from conftest import variant_settings
+from sigmatiq_infra.app import build_app, synthesize
+from sigmatiq_infra.settings import load
+out = Path(sys.argv[1])
+synthesize(load(environ={environ!r}), str(out / "defaults"))
+for name, settings in variant_settings(sys.argv[2]).items():
+    build_app(settings=settings, outdir=str(out / name)).synth()
+print(status.direct_kernel, status.lean_bindings)
+"""
+
+
+def start_in_background(work: Path) -> dict[str, Any]:
+    """Synthesize the default settings and every settings variant with the other engine,
+    beside the other tests."""
+    python = python_with(OTHER.runtime)
+    if python is None:
+        return {"skip": f"{OTHER.runtime} is not installed here (SIGMATIQ_ENGINE={OTHER.name} bin/setup installs it)"}
+    outdir = work / OTHER.name
+    process = subprocess.Popen(
+        [python, "-c", SYNTH.format(tests=str(ROOT / "tests"), environ=ISOLATED), str(outdir), variant_root_pem()],
+        cwd=ROOT, env={**os.environ, engine.VARIABLE: OTHER.name},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    return {"process": process, "outdir": outdir}
+
+
+@pytest.fixture(scope="module")
+def other_engine(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    started = background(__name__) or start_in_background(tmp_path_factory.mktemp("engines"))
+    if "skip" in started:
+        pytest.skip(started["skip"])
+    out, err = started["process"].communicate(timeout=600)
+    assert started["process"].returncode == 0, err
+    return {"outdir": started["outdir"], "stdout": out, "stderr": err}
+
+
+def differences(left: Any, right: Any, path: tuple = ()) -> list[tuple[tuple, Any, Any]]:
+    """Every place two JSON documents differ, as (path of keys, left value, right value)."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        found = []
+        for key in sorted(left.keys() | right.keys()):
+            found += differences(left.get(key, "<absent>"), right.get(key, "<absent>"), (*path, key))
+        return found
+    if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
+        pairs = enumerate(zip(left, right, strict=True))
+        return [found for i, (a, b) in pairs for found in differences(a, b, (*path, i))]
+    return [] if left == right else [(path, left, right)]
+
+
+def by_engine(this: Any, other: Any) -> dict[str, Any]:
+    return {ENGINE.name: this, OTHER.name: other}
+
+
+def test_both_engines_synthesize_the_same_json_but_the_azurerm_pin_and_the_engine_version(
+    variant_dirs: dict[str, Path], other_engine,
+) -> None:
+    assert sorted(path.name for path in other_engine["outdir"].iterdir()) == sorted(variant_dirs)
+    for variant, folder in variant_dirs.items():
+        mine, theirs = stack_files(folder), stack_files(other_engine["outdir"] / variant)
+        assert sorted(theirs) == sorted(mine), variant
+        for name, path in mine.items():
+            found = {
+                where: by_engine(a, b)
+                for where, a, b in differences(json.loads(path.read_text()), json.loads(theirs[name].read_text()))
+            }
+            assert found == {
+                ("//", "metadata", "version"): by_engine(engine_version(ENGINE), engine_version(OTHER)),
+                ("terraform", "required_providers", "azurerm", "version"): by_engine(ENGINE.azurerm, OTHER.azurerm),
+            }, f"{variant}: {name}"
+    assert {e.name: e.azurerm for e in (ENGINE, OTHER)} == {"cdktf": "4.55.0", "cdktn": "4.81.0"}
+    assert sorted(stack_files(variant_dirs["defaults"])) == ["beta", "prod", "shared", "state"]
+
+
+def engine_version(of: engine.Engine) -> str:
+    """The engine's version as its JSON metadata states it."""
+    return {"cdktf": "0.21.0", "cdktn": "0.24.0"}[of.name]
+
+
+def test_the_other_engine_synthesizes_on_the_fast_runtime_with_no_fallback_line(other_engine) -> None:
+    assert other_engine["stdout"].split() == ["True", "True"]
+    assert "fast runtime" not in other_engine["stderr"]
+
+
+def test_a_value_that_names_no_engine_is_one_problem_naming_the_variable_and_the_fix() -> None:
+    assert engine.problem({"SIGMATIQ_ENGINE": "terrain"}) == (
+        "Environment variable 'SIGMATIQ_ENGINE': value 'terrain' is not an engine. Allowed: cdktf, cdktn "
+        "(default cdktf). Fix: set SIGMATIQ_ENGINE=cdktn for CDK Terrain, or unset it."
+    )
+    assert [engine.problem({"SIGMATIQ_ENGINE": value}) for value in ("", "cdktf", "CDKTN", " cdktn ")] == [None] * 4
+    assert engine.selected({"SIGMATIQ_ENGINE": " CDKTN "}).runtime == "cdktn"
+    assert engine.selected({}).runtime == engine.selected({"SIGMATIQ_ENGINE": "terrain"}).runtime == "cdktf"
+
+
+def test_settings_report_a_wrong_engine_with_every_other_problem(tmp_path: Path) -> None:
+    from sigmatiq_infra.settings import load
+    from sigmatiq_infra.validation import ValidationError
+
+    with pytest.raises(ValidationError) as raised:
+        load(environ={**ISOLATED, "SIGMATIQ_ENGINE": "cdk", "SIGMATIQ_REMOTE_STATE": "maybe"})
+    message = str(raised.value)
+    assert "Environment variable 'SIGMATIQ_ENGINE': value 'cdk' is not an engine." in message
+    assert "SIGMATIQ_REMOTE_STATE" in message
+
+
+def test_the_app_with_a_wrong_engine_writes_nothing_and_prints_no_traceback(tmp_path: Path) -> None:
+    out = tmp_path / "cdktf.out"
+    result = subprocess.run(
+        [str(ROOT / "bin" / "app")], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **ISOLATED, "SIGMATIQ_ENGINE": "terrain", "CDKTF_OUTDIR": str(out)},
+    )
+    assert result.returncode != 0
+    assert "Environment variable 'SIGMATIQ_ENGINE': value 'terrain' is not an engine." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_bin_setup_refuses_a_wrong_engine_before_installing_anything() -> None:
+    result = subprocess.run(
+        ["bash", str(ROOT / "bin" / "setup")], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "SIGMATIQ_ENGINE": "terraform"},
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", (
+        "bin/setup: SIGMATIQ_ENGINE 'terraform' is not an engine. Allowed: cdktf (the default), cdktn. "
+        "Fix: set SIGMATIQ_ENGINE=cdktn, or unset it.\n"
+    ))
+
+
+NOT_INSTALLED = (
+    "SIGMATIQ_ENGINE=cdktn selects cdktn, which is not installed. Fix: "
+    "pip install 'sigmatiq-infra[cdktn]' -c constraints-cdktn.txt, or bin/setup with SIGMATIQ_ENGINE=cdktn; "
+    "or unset SIGMATIQ_ENGINE to use cdktf.\n"
+)
+
+
+def test_an_engine_that_is_not_installed_is_one_line_with_the_install_command(tmp_path: Path) -> None:
+    python = next((p for p in (sys.executable, str(ROOT / ".venv" / "bin" / "python")) if Path(p).exists() and
+                   subprocess.run([p, "-c", HAS_ENGINE.format(runtime="cdktn")], capture_output=True).returncode), None)
+    if python is None:
+        pytest.skip("every interpreter of this project has cdktn installed")
+    env = {**os.environ, **ISOLATED, "SIGMATIQ_ENGINE": "cdktn", "CDKTF_OUTDIR": str(tmp_path / "out")}
+    commands = (["-m", "sigmatiq_infra.launch", "main.py"], ["main.py"], ["-m", "sigmatiq_infra.cli", "cost", "beta"])
+    found = {
+        " ".join(command): subprocess.run([python, *command], cwd=ROOT, capture_output=True, text=True, env=env)
+        for command in commands
+    }
+    assert {command: (result.returncode, result.stderr) for command, result in found.items()} == {
+        "-m sigmatiq_infra.launch main.py": (2, "sigmatiq-infra: launch: " + NOT_INSTALLED),
+        "main.py": (2, "sigmatiq-infra: " + NOT_INSTALLED),
+        "-m sigmatiq_infra.cli cost beta": (2, "sigmatiq-infra: error: " + NOT_INSTALLED),
+    }
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_operator_command_refuses_a_wrong_engine_before_loading_anything() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sigmatiq_infra.cli", "cost", "beta"], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "SIGMATIQ_ENGINE": "cdkn"},
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", (
+        "sigmatiq-infra: error: Environment variable 'SIGMATIQ_ENGINE': value 'cdkn' is not an engine. "
+        "Allowed: cdktf, cdktn (default cdktf). Fix: set SIGMATIQ_ENGINE=cdktn for CDK Terrain, or unset it.\n"
+    ))
+
+
+ENGINE_PACKAGES = {"cdktf", "cdktn", "cdktf_cdktf_provider_azurerm", "cdktn_provider_azurerm"}
+
+
+def test_only_the_runtime_module_and_the_bindings_loader_import_an_engine() -> None:
+    by_name, selected = {}, set()
+    for path in sorted((ROOT / "sigmatiq_infra").rglob("*.py")):
+        where = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                named = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                named = {node.module.split(".")[0]}
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module":
+                argument = ast.unparse(node.args[0])
+                named = {argument.strip("'\"").split(".")[0]} if isinstance(node.args[0], ast.Constant) else set()
+                if "ENGINE" in argument or "PACKAGE" in argument:
+                    selected.add(where)
+            else:
+                continue
+            if named & ENGINE_PACKAGES:
+                by_name.setdefault(where, set()).update(named & ENGINE_PACKAGES)
+    assert by_name == {}  # no module names an engine package in an import
+    assert selected == {"sigmatiq_infra/_bindings.py", "sigmatiq_infra/_cdktf.py"}  # the two import the selected one
+
+
+CDKTF_INDEX = b'''"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.keyVault = exports.provider = void 0;
+exports.provider = require("./provider");
+exports.keyVault = require("./key-vault");
+'''
+CDKTN_INDEX = b'''"use strict";
+var __importStar = (this && this.__importStar) || function (mod) { return mod; };
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.keyVault = exports.provider = void 0;
+exports.provider = __importStar(require("./provider/index"));
+exports.keyVault = __importStar(require("./key-vault/index"));
+'''
+
+
+def test_the_lean_index_turns_both_engines_exports_into_getters_that_load_the_same_module() -> None:
+    assert _bindings.lazy_index(CDKTF_INDEX).splitlines()[-2:] == [
+        b'Object.defineProperty(exports, "provider", { enumerable: true, configurable: true, '
+        b'get: function () { return require("./provider"); } });',
+        b'Object.defineProperty(exports, "keyVault", { enumerable: true, configurable: true, '
+        b'get: function () { return require("./key-vault"); } });',
+    ]
+    assert _bindings.lazy_index(CDKTN_INDEX).splitlines()[-2:] == [
+        b'Object.defineProperty(exports, "provider", { enumerable: true, configurable: true, '
+        b'get: function () { return __importStar(require("./provider/index")); } });',
+        b'Object.defineProperty(exports, "keyVault", { enumerable: true, configurable: true, '
+        b'get: function () { return __importStar(require("./key-vault/index")); } });',
+    ]
+
+
+def test_the_lean_index_refuses_an_index_it_does_not_understand() -> None:
+    with pytest.raises(ValueError, match="does not have the expected"):
+        _bindings.lazy_index(CDKTF_INDEX + b'module.exports.extra = require("./extra")["x"];\n')
+
+
+def test_the_bindings_module_of_each_engine_is_named_once_with_its_azurerm_version() -> None:
+    assert {(e.name, e.runtime, e.provider, e.assembly, e.azurerm, e.cli) for e in engine.ENGINES.values()} == {
+        ("cdktf", "cdktf", "cdktf_cdktf_provider_azurerm", "@cdktf/provider-azurerm", "4.55.0", "cdktf"),
+        ("cdktn", "cdktn", "cdktn_provider_azurerm", "@cdktn/provider-azurerm", "4.81.0", "cdktn"),
+    }
+    pins = (ROOT / "pyproject.toml").read_text()
+    assert '"cdktf-cdktf-provider-azurerm==14.23.1"' in pins
+    assert 'cdktn = ["cdktn==0.24.0", "cdktn-provider-azurerm==17.0.0"]' in pins
+    for constraints, pinned in (
+        ("constraints.txt", {"cdktf==0.21.0", "constructs==10.8.1"}),
+        ("constraints-cdktn.txt", {"cdktn==0.24.0", "cdktn-provider-azurerm==17.0.0", "constructs==10.7.2"}),
+    ):
+        assert pinned <= set((ROOT / constraints).read_text().split()), constraints
+    tools = json.loads((ROOT / "engines" / "cdktn" / "package.json").read_text())["devDependencies"]
+    assert (tools["cdktn-cli"], tools["cdktn"], tools["node"].split(".")[0]) == ("0.24.0", "0.24.0", "22")
+
+
+def test_an_own_app_reaches_the_selected_engines_names_and_bindings_through_the_library() -> None:
+    import importlib
+
+    from sigmatiq_infra import azurerm, cdk
+
+    runtime = importlib.import_module(ENGINE.runtime)
+    bindings = importlib.import_module(f"{ENGINE.provider}.key_vault")
+    assert (cdk.TerraformOutput, cdk.Fn, cdk.Testing) == (runtime.TerraformOutput, runtime.Fn, runtime.Testing)
+    assert azurerm.key_vault.KeyVault is bindings.KeyVault
+    selects = f"^{ENGINE.runtime} \\(the engine SIGMATIQ_ENGINE selects\\) has no 'Nope'$"
+    with pytest.raises(AttributeError, match=selects):
+        cdk.Nope  # noqa: B018
+    with pytest.raises(AttributeError, match=f"^the azurerm bindings \\({ENGINE.provider}\\) have no module 'nope'$"):
+        azurerm.nope  # noqa: B018
+
+
+def test_importing_the_engine_facades_imports_no_engine() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys, sigmatiq_infra.cdk, sigmatiq_infra.azurerm, sigmatiq_infra.engine; "
+         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(ENGINE_PACKAGES | {'jsii'})!r}))"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    assert result.stdout == "[]\n"
+
+
+def test_the_shell_commands_read_the_engine_variable_as_python_does() -> None:
+    def shell(value: str | None) -> str:
+        env = {key: value for key, value in os.environ.items() if key != "SIGMATIQ_ENGINE"}
+        if value is not None:
+            env["SIGMATIQ_ENGINE"] = value
+        return subprocess.run(
+            ["bash", "-c", 'source bin/env.sh && echo "$sigmatiq_engine|$cdk|$sigmatiq_venv|${PATH%%:*}"'],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+
+    cdktn = f"cdktn|cdktn|.venv-cdktn|{ROOT}/engines/cdktn/node_modules/.bin"
+    assert {value: shell(value) for value in (None, "", "cdktf", " CDKTN ", "Cdktn", "terrain")} == {
+        None: f"|cdktf|.venv|{ROOT}/node_modules/.bin",
+        "": f"|cdktf|.venv|{ROOT}/node_modules/.bin",
+        "cdktf": f"cdktf|cdktf|.venv|{ROOT}/node_modules/.bin",
+        " CDKTN ": cdktn,
+        "Cdktn": cdktn,
+        "terrain": f"terrain|cdktf|.venv|{ROOT}/node_modules/.bin",  # bin/setup and synth refuse it
+    }
+    assert [engine.selected({"SIGMATIQ_ENGINE": v}).name for v in ("", "cdktf", " CDKTN ", "Cdktn")] == [
+        "cdktf", "cdktf", "cdktn", "cdktn",
+    ]
