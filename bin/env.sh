@@ -11,7 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # SIGMATIQ_ENGINE is read as Python reads it (spaces around it and case do not matter);
 # $sigmatiq_engine is what it names ("" when unset), $cdk the engine's CLI the bin/
 # commands run (cdktf or cdktn) and $sigmatiq_venv its virtual environment. A value that
-# names no engine selects cdktf here; bin/setup and synth refuse it.
+# names no engine selects cdktf here; bin/setup, bin/app and synth refuse it
+# (`sigmatiq_engine_ok PROGRAM` prints the one line and fails).
 sigmatiq_engine=$(printf '%s' "${SIGMATIQ_ENGINE:-}" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | tr '[:upper:]' '[:lower:]')
 case "$sigmatiq_engine" in
   cdktn) sigmatiq_venv=.venv-cdktn; cdk=cdktn
@@ -19,6 +20,11 @@ case "$sigmatiq_engine" in
   *) sigmatiq_venv=.venv; cdk=cdktf
      export PATH="$root/node_modules/.bin:$root/.venv/bin:$PATH" ;;
 esac
+sigmatiq_engine_ok() {
+  case "$sigmatiq_engine" in ""|cdktf|cdktn) return 0 ;; esac
+  echo "$1: SIGMATIQ_ENGINE '$SIGMATIQ_ENGINE' is not an engine. Allowed: cdktf (the default), cdktn. Fix: set SIGMATIQ_ENGINE=cdktn, or unset it." >&2
+  return 1
+}
 export CHECKPOINT_DISABLE=1
 export DISABLE_VERSION_CHECK=1
 export CDKTF_PARALLELISM=1

@@ -146,13 +146,18 @@ def test_settings_report_a_wrong_engine_with_every_other_problem(tmp_path: Path)
 
 def test_the_app_with_a_wrong_engine_writes_nothing_and_prints_no_traceback(tmp_path: Path) -> None:
     out = tmp_path / "cdktf.out"
-    result = subprocess.run(
-        [str(ROOT / "bin" / "app")], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **ISOLATED, "SIGMATIQ_ENGINE": "terrain", "CDKTF_OUTDIR": str(out)},
+    env = {**os.environ, **ISOLATED, "SIGMATIQ_ENGINE": "terrain", "CDKTF_OUTDIR": str(out)}
+    app = subprocess.run([str(ROOT / "bin" / "app")], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert (app.returncode, app.stdout, app.stderr) == (2, "", (  # cdktf.json's app: before any Python
+        "bin/app: SIGMATIQ_ENGINE 'terrain' is not an engine. Allowed: cdktf (the default), cdktn. "
+        "Fix: set SIGMATIQ_ENGINE=cdktn, or unset it.\n"
+    ))
+    launched = subprocess.run(
+        [sys.executable, "-m", "sigmatiq_infra.launch", "main.py"], cwd=ROOT, capture_output=True, text=True, env=env,
     )
-    assert result.returncode != 0
-    assert "Environment variable 'SIGMATIQ_ENGINE': value 'terrain' is not an engine." in result.stderr
-    assert "Traceback" not in result.stderr
+    assert launched.returncode == 1
+    assert "Environment variable 'SIGMATIQ_ENGINE': value 'terrain' is not an engine." in launched.stderr
+    assert "Traceback" not in launched.stderr
     assert not out.exists()
 
 
