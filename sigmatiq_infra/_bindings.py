@@ -106,12 +106,11 @@ def register() -> None:
 
 
 def _submodule(name: str) -> types.ModuleType:
-    """`azurerm.<name>` on the lean package: the submodule, imported on first use."""
-    if name.startswith("__"):
-        raise AttributeError(name)
+    """`azurerm.<name>` on the lean package: `submodule(name)`, with the message Python gives
+    for a module's missing attribute."""
     try:
-        return importlib.import_module(f"{PACKAGE}.{name}")
-    except ModuleNotFoundError:
+        return submodule(name)
+    except AttributeError:
         raise AttributeError(f"module {PACKAGE!r} has no attribute {name!r}") from None
 
 

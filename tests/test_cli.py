@@ -307,3 +307,36 @@ def test_the_prod_estimate_stays_under_950_with_a_6_gb_cache_and_explains_the_se
     used = set(re.findall(r"\[([a-z0-9_.-]+\.[A-Za-z0-9_.-]+|private-endpoint), ", out))
     listed = set(re.findall(r"^  \[([^\]]+)\] ", out, re.M))
     assert used <= listed
+
+
+def test_plan_gate_and_record_deployed_name_a_missing_or_broken_file_and_the_fix(tmp_path, capsys):
+    stack = tmp_path / "stacks" / "beta"
+    stack.mkdir(parents=True)
+    assert run("plan-gate", "beta", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: {stack / 'plan.json'} does not exist. Fix: run `cdktf diff <stack>`, "
+        f"then `terraform show -json plan > plan.json` in {stack}.\n"
+    )
+    (stack / "plan.json").write_text("{not json")
+    assert run("plan-gate", "beta", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: {stack / 'plan.json'} is not JSON (Expecting property name enclosed in "
+        "double quotes: line 1 column 2 (char 1)). Fix: write it with terraform show -json.\n"
+    )
+    state = tmp_path / "state.json"
+    assert run("record-deployed", "prod", "--state", str(state)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: record-deployed: {state} does not exist. Fix: run `terraform show -json > "
+        "state.json` in cdktf.out/stacks/prod and pass that file.\n"
+    )
+    state.write_text("[")
+    assert run("record-deployed", "prod", "--state", str(state)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: record-deployed: {state} is not JSON (Expecting value: line 1 column 2 (char 1)).\n"
+    )
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    assert run("record-deployed", "prod", "--state", str(folder)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: record-deployed: cannot read {folder} (Is a directory).\n"
+    )

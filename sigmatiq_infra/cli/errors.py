@@ -1,7 +1,27 @@
 """The one error type commands raise: a message a person can act on, and an exit code."""
 
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
 
 class CliError(Exception):
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def read_json(path: Path, command: str, *, missing_fix: str, malformed_fix: str = "") -> Any:
+    """The JSON document in `path`, or one CliError naming the command, the file and the fix
+    (`missing_fix` when the file does not exist, `malformed_fix` when it is not JSON)."""
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise CliError(f"{command}: {path} does not exist. Fix: {missing_fix}") from None
+    except ValueError as problem:
+        fix = f" Fix: {malformed_fix}" if malformed_fix else ""
+        raise CliError(f"{command}: {path} is not JSON ({problem}).{fix}") from None
+    except OSError as problem:
+        raise CliError(f"{command}: cannot read {path} ({problem.strerror}).") from None

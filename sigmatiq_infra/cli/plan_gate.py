@@ -8,10 +8,9 @@ as JSON (`terraform show -json plan > plan.json` in that folder) and runs
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.cli.errors import read_json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -71,14 +70,8 @@ def gate(arguments: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise CliError(
-            f"plan-gate: {path} does not exist. Fix: run `cdktf diff <stack>`, then `terraform show -json plan > "
-            f"plan.json` in {path.parent}.",
-        ) from None
-    except ValueError as problem:
-        raise CliError(f"plan-gate: {path} is not JSON ({problem}). Fix: write it with terraform show -json.") from None
-    except OSError as problem:
-        raise CliError(f"plan-gate: cannot read {path} ({problem.strerror}).") from None
+    return read_json(
+        path, "plan-gate",
+        missing_fix=f"run `cdktf diff <stack>`, then `terraform show -json plan > plan.json` in {path.parent}.",
+        malformed_fix="write it with terraform show -json.",
+    )

@@ -9,10 +9,9 @@ settings, and printed as record entries to review and append:
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.cli.errors import CliError, read_json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -34,17 +33,12 @@ def record(arguments: argparse.Namespace) -> int:
     from sigmatiq_infra.constructs import resource_facts
     from sigmatiq_infra.deployed import record_from_state
 
-    try:
-        state = json.loads(arguments.state.read_text())
-    except FileNotFoundError:
-        raise CliError(
-            f"record-deployed: {arguments.state} does not exist. Fix: run `terraform show -json > state.json` "
-            f"in cdktf.out/stacks/{arguments.stack} and pass that file.",
-        ) from None
-    except ValueError as problem:
-        raise CliError(f"record-deployed: {arguments.state} is not JSON ({problem}).") from None
-    except OSError as problem:
-        raise CliError(f"record-deployed: cannot read {arguments.state} ({problem.strerror}).") from None
+    state = read_json(
+        arguments.state, "record-deployed",
+        missing_fix=(
+            f"run `terraform show -json > state.json` in cdktf.out/stacks/{arguments.stack} and pass that file."
+        ),
+    )
     if not isinstance(state, dict) or "values" not in state:
         raise CliError(
             f"record-deployed: {arguments.state} holds no state values. Fix: pass the output of "
