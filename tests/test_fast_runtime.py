@@ -5,6 +5,7 @@ imports, and a part that cannot be had is off with one line saying why."""
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import os
 import subprocess
@@ -13,27 +14,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ENGINE, NODE_BIN, ROOT, VENV_BIN, background
+from conftest import ENGINE, NODE_BIN, ROOT, VENV_BIN, background, node_children
 
 from sigmatiq_infra._kernel import cache_dir
 
 PACKAGE = ROOT / "sigmatiq_infra"
 PATH = f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin"
-NODE_CHILDREN = '''
-def node_children():
-    import os
-    from pathlib import Path
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            command = [p.decode() for p in (stat.parent / "cmdline").read_bytes().split(b"\\0") if p]
-        except (OSError, ValueError, IndexError):
-            continue
-        if parent == os.getpid() and command and Path(command[0]).name == "node":
-            found.append(" ".join(command))
-    return found
-'''
+NODE_CHILDREN = "from pathlib import Path\n" + inspect.getsource(node_children) + "\n"
+"""conftest's `node_children`, as source text for the programs (which must not import conftest)."""
 
 IMPORT_EVERYTHING = NODE_CHILDREN + '''
 import importlib, json, os, pkgutil, sys
@@ -47,7 +35,7 @@ import cdktf_cdktf_provider_azurerm as azurerm
 print(json.dumps({
     "modules": len(modules),
     "environment unchanged": dict(os.environ) == before,
-    "node": node_children(),
+    "node": node_children(os.getpid()),
     "bindings package": getattr(azurerm, "__file__", "").endswith("__init__.py"),
     "any submodule": azurerm.linux_virtual_machine.LinuxVirtualMachine.TF_RESOURCE_TYPE,
     "cache written": sorted(os.listdir(os.environ["SIGMATIQ_CACHE_DIR"])),
@@ -56,6 +44,7 @@ print(json.dumps({
 
 ISORT_ORDER_APP = NODE_CHILDREN + '''
 import json
+import os
 import sys
 
 import cdktf_cdktf_provider_azurerm as azurerm
@@ -70,7 +59,7 @@ ResourceGroup(AzureStack(app, "svc"), "Group", ResourceGroupProps("rg-svc", "cen
 app.synth()
 print(json.dumps({
     "status": [runtime.status().direct_kernel, runtime.status().lean_bindings],
-    "node": node_children(),
+    "node": node_children(os.getpid()),
     "any submodule": azurerm.linux_virtual_machine.LinuxVirtualMachine.TF_RESOURCE_TYPE,
 }))
 '''
