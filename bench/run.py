@@ -57,7 +57,7 @@ SCALED = """
 import sys
 sys.path.insert(0, {bench!r})
 from scaled import scaled_settings
-from sigmatiq_infra.app import synthesize
+from stacks.app import synthesize
 synthesize(scaled_settings(environments=10, apps=50), {outdir!r})
 """
 

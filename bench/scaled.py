@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sigmatiq_infra.settings import BETA, PROD, Settings, api, derive_environment, load
+from stacks.settings import BETA, PROD, Settings, api, derive_environment, load
 
 
 def scaled_settings(environments: int = 10, apps: int = 50) -> Settings:

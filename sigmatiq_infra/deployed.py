@@ -1,31 +1,111 @@
-"""The record of what is deployed, and the check that no setting replaces or deletes it.
+"""The record of what is deployed, and the check that no change replaces or deletes it.
 
 Azure fixes some arguments at creation (a server's location, its geo-redundant backups, a
 vault's name): Terraform can only honour a change to one by destroying the resource and
 creating it again. For an adopted resource that means an `import` followed by the loss of
-everything it holds. `data/deployed.toml` records the deployed value of every such
-argument, written from the deployed inventory (never from the settings it guards). After
-each synth, every stack is compared with it; a difference stops synth with the resource,
-the argument, the deployed and the new value, unless the stack's settings carry a
-`Replacement` opt-in for exactly that change, with its reason.
+everything it holds. An app's deployed record (a TOML file, e.g. `deployed.toml`) holds
+the deployed value of every such argument, written from the deployed inventory or state
+(`sigmatiq-infra record-deployed`), never from the settings it guards. With
+`guard(app, record, replacements)`, every stack is compared with it after each synth; a
+difference stops synth with the resource, the argument, the deployed and the new value,
+unless the stack carries a `Replacement` opt-in for exactly that change, with its reason.
+
+This module loads no bindings: settings may hold its `AdoptionSettings` and `Replacement`.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources as package_files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sigmatiq_infra.settings import Replacement
+from sigmatiq_infra import azure_ids
 from sigmatiq_infra.validation import Validator
 
-RECORD = "sigmatiq_infra/data/deployed.toml"
+if TYPE_CHECKING:
+    from sigmatiq_infra.synthesis import App
+
 DELETE = "delete"
 """The `Replacement.argument` that lets a deployed resource leave its stack."""
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A deliberate, reasoned opt-in to replace (or delete) one deployed resource, which synth
+    otherwise refuses (see `sigmatiq_infra.deployed`). Recorded in the app's settings
+    (`AdoptionSettings.replacements`), reviewed like a policy suppression; remove it once the
+    change is deployed and the record updated."""
+
+    resource: str
+    """The deployed resource's Azure name, e.g. `psql-orders-prod`."""
+    argument: str
+    """The replacement-forcing argument that changes (e.g. `geo_redundant_backup_enabled`), or
+    `delete` when the resource leaves the stack (removed or renamed)."""
+    reason: str
+    """Why losing the deployed resource (and what it holds) is acceptable: 20 characters or more."""
+
+
+MIN_REASON_LENGTH = 20
+"""A `Replacement`'s reason is a written sentence, not a token."""
+
+
+@dataclass(frozen=True)
+class AdoptionSettings:
+    """Take over resources that already exist in Azure (deployed by another tool, or by hand)
+    with Terraform `import` blocks, instead of creating them."""
+
+    enabled: bool = False
+    subscription_id: str | None = None
+    """Subscription of the existing resources. Default: `ARM_SUBSCRIPTION_ID` at synth; if
+    neither is set, the deploy-time variable `subscription_id`."""
+    role_assignments: Mapping[str, str] = field(default_factory=dict)
+    """Existing role assignments: `"<role> on <target name>"` -> the assignment's GUID name,
+    e.g. `"AcrPull on acrordersprod": "8d3c...."`. Find them with
+    `az role assignment list --assignee <principal id> --all
+    --query "[].{role:roleDefinitionName, scope:scope, name:name}"`.
+    Without them the first deploy fails with RoleAssignmentExists."""
+    secret_versions: Mapping[str, str] = field(default_factory=dict)
+    """Existing vault secrets: name -> current version (32 hex characters), from
+    `az keyvault secret show --vault-name <vault> --name <name> --query id`."""
+    replacements: tuple[Replacement, ...] = ()
+    """Deployed resources this stack may replace or delete after all, each with its reason.
+    Without one, synth stops when a setting would replace or delete a deployed resource, and
+    adopted resources carry `prevent_destroy`."""
+
+    def problems(self, where: str) -> tuple[str, ...]:
+        """What is wrong with these settings (`where` names them in the messages): ids that
+        are no GUIDs, secret versions that are no Key Vault versions, replacements without
+        a written reason."""
+        check = Validator("AdoptionSettings", where)
+        if self.subscription_id is not None:
+            check.require(
+                azure_ids.SUBSCRIPTION_ID.fullmatch(self.subscription_id) is not None,
+                "subscription_id", self.subscription_id, "is not a subscription id",
+                "a GUID such as 00000000-0000-0000-0000-000000000000",
+                "set ARM_SUBSCRIPTION_ID (or the setting) to the subscription's id",
+            )
+        for key, guid in self.role_assignments.items():
+            check.require(
+                azure_ids.GUID.fullmatch(guid) is not None, f"role_assignments[{key!r}]", guid,
+                "is not a role assignment name", "the assignment's GUID (its `name`)",
+                "copy `name` from `az role assignment list`",
+            )
+        for name, version in self.secret_versions.items():
+            check.require(
+                len(version) == 32 and all(c in "0123456789abcdef" for c in version),
+                f"secret_versions[{name!r}]", version, "is not a Key Vault secret version",
+                "32 lowercase hex characters", "copy the last part of the id `az keyvault secret show` prints",
+            )
+        for index, replacement in enumerate(self.replacements):
+            check.require(
+                len(replacement.reason.strip()) >= MIN_REASON_LENGTH, f"replacements[{index}].reason",
+                replacement.reason, "is too short", f"a written reason of at least {MIN_REASON_LENGTH} characters",
+                "say why losing the deployed resource is acceptable",
+            )
+        return check.problems
 
 
 @dataclass(frozen=True)
@@ -39,21 +119,57 @@ class DeployedResource:
     """Arguments that force replacement and were never set."""
 
 
-def load_record(text: str | None = None) -> tuple[DeployedResource, ...]:
-    """The record (`data/deployed.toml` unless `text` is given)."""
-    if text is None:
-        text = package_files.files("sigmatiq_infra").joinpath("data/deployed.toml").read_text()
-    return tuple(
+@dataclass(frozen=True)
+class DeployedRecord:
+    """What is deployed, per stack: the resources of a record file, and where it came from."""
+
+    resources: tuple[DeployedResource, ...] = ()
+    source: str = "the deployed record"
+    """The record's file, as messages name it."""
+
+    def __iter__(self) -> Iterator[DeployedResource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def in_stack(self, stack: str) -> tuple[DeployedResource, ...]:
+        return tuple(resource for resource in self.resources if resource.stack == stack)
+
+
+def load_record(path: str | Path, source: str | None = None) -> DeployedRecord:
+    """The record in the TOML file `path` (`[[resource]]` tables: `stack`, `type`, `name`,
+    `arguments`, `unset`, as `sigmatiq-infra record-deployed` prints them); `source` is how
+    messages name it (default: `path`)."""
+    return parse_record(Path(path).read_text(), source=source or str(path))
+
+
+def parse_record(text: str, source: str = "the deployed record") -> DeployedRecord:
+    """The record in `text` (TOML, as in a record file)."""
+    return DeployedRecord(tuple(
         DeployedResource(
             stack=entry["stack"], type=entry["type"], name=entry["name"],
             arguments=dict(entry.get("arguments", {})), unset=tuple(entry.get("unset", ())),
         )
         for entry in tomllib.loads(text).get("resource", [])
-    )
+    ), source)
+
+
+def guard(app: App, record: DeployedRecord, replacements: Mapping[str, Sequence[Replacement]]) -> None:
+    """Compare every stack `app` synthesizes with `record` before anything is written: a
+    change that would replace or delete a recorded resource stops synth, unless
+    `replacements[<stack>]` holds the opt-in for it."""
+    from sigmatiq_infra.constructs import resource_facts  # loads the bindings, which the app has already
+
+    def check(outdir: Path) -> list[str]:
+        lowered = {kind: facts.replaced_when_lowered for kind, facts in resource_facts().items()}
+        return check_output(outdir, record, replacements, lowered)
+
+    app.add_check(check)
 
 
 def check_stack(
-    stack: str, document: Mapping[str, Any], record: Iterable[DeployedResource],
+    stack: str, document: Mapping[str, Any], record: DeployedRecord,
     replacements: Sequence[Replacement], lowered: Mapping[str, Mapping[str, Sequence[Any]]],
 ) -> list[str]:
     """The problems of one synthesized stack (`cdk.tf.json`) against the record.
@@ -61,11 +177,11 @@ def check_stack(
     `lowered` is, per Terraform type, the arguments that may only move up their order
     (`ResourceFacts.replaced_when_lowered`).
     """
-    allowed = {(r.resource, r.argument): r for r in replacements}  # their reasons: settings_checks
+    allowed = {(r.resource, r.argument): r for r in replacements}  # their reasons: AdoptionSettings.problems
     used: set[tuple[str, str]] = set()
     problems: list[str] = []
     resources = document.get("resource", {})
-    for deployed in (d for d in record if d.stack == stack):
+    for deployed in record.in_stack(stack):
         found = [config for config in resources.get(deployed.type, {}).values() if config.get("name") == deployed.name]
         if not found:
             if (deployed.name, DELETE) in allowed:
@@ -75,7 +191,7 @@ def check_stack(
             check.fail(
                 f"{deployed.type}", deployed.name,
                 "is no longer in the stack (renamed or removed), so the next deploy would delete it",
-                f"every resource recorded in {RECORD} kept under its deployed name",
+                f"every resource recorded in {record.source} kept under its deployed name",
                 f"restore the setting that named it, or opt in: Replacement({deployed.name!r}, "
                 f"{DELETE!r}, reason=...) in the {stack} adoption settings' replacements",
             )
@@ -93,7 +209,7 @@ def check_stack(
                     argument, new,
                     f"would replace {deployed.type} {deployed.name!r} (deployed: {old!r}; {how}, so the "
                     "next deploy would destroy it and create it again, losing what it holds)",
-                    f"{old!r}, the deployed value recorded in {RECORD}",
+                    f"{old!r}, the deployed value recorded in {record.source}",
                     f"set it back to {old!r}, or opt in: Replacement({deployed.name!r}, {argument!r}, "
                     f"reason=...) in the {stack} adoption settings' replacements",
                 )
@@ -130,7 +246,7 @@ def _changes(
 
 
 def check_output(
-    outdir: Path, record: Sequence[DeployedResource], replacements: Mapping[str, Sequence[Replacement]],
+    outdir: Path, record: DeployedRecord, replacements: Mapping[str, Sequence[Replacement]],
     lowered: Mapping[str, Mapping[str, Sequence[Any]]],
 ) -> list[str]:
     """`check_stack` for every stack synthesized into `outdir`."""
@@ -146,7 +262,7 @@ def check_output(
 def record_from_state(
     stack: str, state: Mapping[str, Any], facts: Mapping[str, Any],
 ) -> str:
-    """Record entries (TOML, to append to `data/deployed.toml`) for the resources in a
+    """Record entries (TOML, to append to the app's record file) for the resources in a
     stack's state, as `terraform show -json` prints it: the values Azure actually holds."""
     lines: list[str] = []
     for resource in _state_resources(state.get("values", {}).get("root_module", {})):

@@ -6,8 +6,8 @@ and the stack's `cdk.tf.json`. The gate counts creates, in-place updates, replac
 deletes and imports, and refuses any plan that would replace or delete a protected
 resource: one with `prevent_destroy`, one that holds data, secrets or state (the
 construct classes say which types do), one that is adopted (an `import` block) or recorded
-as deployed (`data/deployed.toml`). A `Replacement` opt-in in settings lets exactly the
-named resource through.
+as deployed (the app's deployed record, `sigmatiq_infra.deployed`). A `Replacement` opt-in
+lets exactly the named resource through.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sigmatiq_infra.deployed import DELETE, DeployedResource
-from sigmatiq_infra.settings import Replacement
+from sigmatiq_infra.deployed import DELETE, DeployedResource, Replacement
 
 KINDS = ("create", "update", "replace", "delete", "import")
 

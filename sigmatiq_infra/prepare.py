@@ -96,8 +96,12 @@ def compile_optimized() -> int:
     from sigmatiq_infra import runtime
 
     runtime.enable(quiet=True)
-    import sigmatiq_infra.app
-    import sigmatiq_infra.stacks  # noqa: F401  (everything a synth imports)
+    # Everything of the library a synth imports (an app's own modules compile on first run).
+    import sigmatiq_infra.adoption
+    import sigmatiq_infra.aspects.rules
+    import sigmatiq_infra.constructs
+    import sigmatiq_infra.stacks
+    import sigmatiq_infra.typecheck  # noqa: F401
 
     sources = {
         module.__file__ for module in list(sys.modules.values())

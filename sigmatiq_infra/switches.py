@@ -53,3 +53,18 @@ def switch_is_on(environ: Mapping[str, str], name: str) -> bool:
         return parse_switch(environ.get(name)) is True
     except ValueError:
         return False
+
+
+def library_variable_problems(environ: Mapping[str, str]) -> list[str]:
+    """The problems of the environment variables the library reads when it starts, before
+    any app code runs (`SIGMATIQ_ENGINE`, `SIGMATIQ_FULL_IMPORT`): a value that names no
+    engine, or a switch that is not on/off. The library's `App` reports them; an app that
+    reads its own variables adds them to its list with these."""
+    from sigmatiq_infra import engine
+
+    problems: list[str] = []
+    read_switch(environ, "SIGMATIQ_FULL_IMPORT", problems)
+    engine_problem = engine.problem(environ)
+    if engine_problem:
+        problems.append(engine_problem)
+    return problems

@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sigmatiq_infra import _cdktf, engine
+from sigmatiq_infra import _cdktf
 from sigmatiq_infra._cdktf import ENGINE
+from sigmatiq_infra.switches import library_variable_problems
 from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError
 
 Check = Callable[[Path], Iterable[str]]
@@ -61,9 +62,8 @@ class App(_cdktf.App):
         self.__dict__[PROBLEM_LOG] = ProblemLog()
         self.__dict__["_sigmatiq_target"] = target
         self.__dict__["_sigmatiq_checks"] = []
-        problem = engine.problem()
-        if problem:  # SIGMATIQ_ENGINE names no engine: the default ran, and synth refuses to write
-            self.problems.add([problem])
+        # A bad SIGMATIQ_ENGINE (the default ran) or SIGMATIQ_FULL_IMPORT: synth refuses to write.
+        self.problems.add(library_variable_problems(os.environ))
 
     @property
     def target(self) -> Path:

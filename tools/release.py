@@ -20,10 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 WHEEL_MEMBERS = (
     "sigmatiq_infra/__init__.py", "sigmatiq_infra/py.typed", "sigmatiq_infra/launch.py",
     "sigmatiq_infra/prepare.py", "sigmatiq_infra/constructs/_resource.py", "sigmatiq_infra/constructs/monitoring.py",
-    "sigmatiq_infra/stacks/environment.py", "sigmatiq_infra/data/prices.toml", "sigmatiq_infra/data/deployed.toml",
-    "sigmatiq_infra/data/regions.toml",
+    "sigmatiq_infra/stacks/base.py", "sigmatiq_infra/adoption.py", "sigmatiq_infra/deployed.py",
+    "sigmatiq_infra/data/prices.toml", "sigmatiq_infra/data/regions.toml",
 )
 """What an installed package needs: the code, its type marker and its data files."""
+APP_FOLDERS = ("tests/", "examples/", "bench/", "tools/", "stacks/", "docs/", "bin/")
+"""The repository's app, tests and tools: never in the wheel (the library alone is)."""
 
 
 class ReleaseError(Exception):
@@ -71,7 +73,7 @@ def check_dist(folder: Path, root: Path = ROOT) -> None:
         )
     names = set(zipfile.ZipFile(wheels[0]).namelist())
     missing = [member for member in WHEEL_MEMBERS if member not in names]
-    strays = sorted(name for name in names if name.startswith(("tests/", "examples/", "bench/", "tools/")))
+    strays = sorted(name for name in names if name.startswith(APP_FOLDERS) or name == "main.py")
     metadata = zipfile.ZipFile(wheels[0]).read(f"sigmatiq_infra-{current}.dist-info/METADATA").decode()
     problems = [f"the wheel lacks {member}" for member in missing] + [f"the wheel carries {name}" for name in strays]
     if f"Version: {current}\n" not in metadata:

@@ -1,7 +1,16 @@
-"""`sigmatiq-infra`: operator commands for the chores the seed's scripts did by hand.
+"""`sigmatiq-infra`: the library's commands for any app built on it.
+
+- `diagram` and `cost`: a picture and a monthly estimate of any synthesized stack;
+- `plan-gate`: CI's check on saved plans (refuses to replace or delete protected resources);
+- `record-deployed`: entries for an app's deployed record, from a deployed stack's state;
+- `vpn-cert`: point-to-site VPN root and client certificates.
 
 Every command has `--help`. Errors print one clean line (`sigmatiq-infra: error: ...`) and
 exit non-zero: 2 for bad input, 1 when the work itself failed; never a traceback.
+
+An app adds its own commands (or its own defaults) with the same parts: each command
+module's `register(commands, ...)` on an `argparse` parser of its own, then `run(parser)`,
+which reports errors the same way.
 """
 
 from __future__ import annotations
@@ -15,43 +24,53 @@ from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.engine import EngineMissing
 from sigmatiq_infra.validation import ValidationError
 
-LOADS_CONSTRUCTS = ("plan-gate", "record-deployed", "diagram", "cost")
-"""Commands that read facts from the construct classes (and so start jsii)."""
+DESCRIPTION = (
+    "Commands of the sigmatiq-infra construct library for any app built on it: diagrams and cost "
+    "estimates of synthesized stacks, the plan gate, deployed records and P2S VPN certificates."
+)
 
 
 def parser() -> argparse.ArgumentParser:
-    from sigmatiq_infra.cli import allow_ip, cost, diagram, plan_gate, record, vpn_cert
+    from sigmatiq_infra.cli import cost, diagram, plan_gate, record, vpn_cert
 
-    root = argparse.ArgumentParser(
-        prog="sigmatiq-infra",
-        description="Operator tools for the Sigmatiq Azure estate (certificates, firewall, diagrams, costs).",
-    )
+    root = argparse.ArgumentParser(prog="sigmatiq-infra", description=DESCRIPTION)
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (vpn_cert, allow_ip, diagram, cost, plan_gate, record):
-        module.register(commands)
+    vpn_cert.register(commands)
+    diagram.register(commands)
+    cost.register(commands)
+    plan_gate.register(commands)
+    record.register(commands)
     return root
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    arguments = parser().parse_args(argv)
-    if arguments.command in LOADS_CONSTRUCTS:
+def run(root: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    """Parse `argv` with `root` and run the command it names: the exit status, every bad
+    input reported as `<prog>: error: ...` lines. A command that reads facts from the
+    construct classes (`loads_constructs`) starts on the fast runtime, after the engine check."""
+    arguments = root.parse_args(argv)
+    prog = root.prog
+    if getattr(arguments, "loads_constructs", False):
         trouble = engine.problem() or engine.missing()  # SIGMATIQ_ENGINE names no engine, or one not installed
         if trouble:
-            print(f"sigmatiq-infra: error: {trouble}", file=sys.stderr)
+            print(f"{prog}: error: {trouble}", file=sys.stderr)
             return 2
         runtime.enable()  # before the command imports the constructs (and so jsii)
     try:
         return arguments.run(arguments) or 0
     except ValidationError as error:
         for problem in error.problems:
-            print(f"sigmatiq-infra: error: {problem}", file=sys.stderr)
+            print(f"{prog}: error: {problem}", file=sys.stderr)
         return 2
     except CliError as error:
-        print(f"sigmatiq-infra: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return error.exit_code
     except EngineMissing as error:
-        print(f"sigmatiq-infra: error: {error}", file=sys.stderr)
+        print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(parser(), argv)
 
 
 if __name__ == "__main__":

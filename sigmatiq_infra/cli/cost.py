@@ -1,6 +1,11 @@
 """`cost`: a monthly estimate per resource of a synthesized stack, from the price table in
-`sigmatiq_infra/data/prices.toml` (every price carries its source and date), printed beside
-the seed's own estimate with the difference explained per line."""
+`sigmatiq_infra/data/prices.toml` (every price carries its source and date).
+
+An app's assumptions file (`--assumptions FILE`, TOML) adds its own usage per stack
+(`[usage.<stack>]`, over the table's `[usage]` defaults) and, optionally, a baseline to
+compare with line by line: `baseline_name = "Previous estimate"`, `baseline_label = "before"`,
+`[baseline_total]` (`<stack> = <USD a month>`) and `[[baseline.<stack>]]` lines (`item`,
+`monthly`, `prices` (the price ids the line covers) and `why` it differs)."""
 
 from __future__ import annotations
 
@@ -49,11 +54,16 @@ class PriceTable:
     prices: dict[str, Price]
     usage: dict[str, Any]
     """Usage assumptions: defaults, and a table per stack that overrides them."""
-    seed: dict[str, list[dict[str, Any]]]
-    seed_total: dict[str, float]
+    baseline: dict[str, list[dict[str, Any]]]
+    """Per stack, the lines of an estimate to compare with (from the assumptions file)."""
+    baseline_total: dict[str, float]
+    baseline_name: str = "Baseline"
+    baseline_label: str = "baseline"
 
 
-def load_prices(path: Path | None = None) -> PriceTable:
+def load_prices(path: Path | None = None, assumptions: Path | None = None) -> PriceTable:
+    """The library's price table (or the one at `path`), with an app's `assumptions` file
+    (usage per stack, a baseline to compare with) over it."""
     text = path.read_text() if path else (
         package_files.files("sigmatiq_infra").joinpath("data/prices.toml").read_text()
     )
@@ -64,11 +74,24 @@ def load_prices(path: Path | None = None) -> PriceTable:
         if missing:
             raise CliError(f"price table: entry {entry.get('id', '?')!r} lacks {', '.join(missing)}.", exit_code=1)
         prices[entry["id"]] = Price(**{key: entry[key] for key in FIELDS})
+    own = _assumptions(assumptions) if assumptions else {}
+    usage = {**data.get("usage", {}), **own.get("usage", {})}
     return PriceTable(
-        prices, dict(data.get("usage", {})),
-        {stack: list(lines) for stack, lines in data.get("seed", {}).items()},
-        dict(data.get("seed_total", {})),
+        prices, usage,
+        {stack: list(lines) for stack, lines in own.get("baseline", {}).items()},
+        dict(own.get("baseline_total", {})),
+        str(own.get("baseline_name", "Baseline")), str(own.get("baseline_label", "baseline")),
     )
+
+
+def _assumptions(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise CliError(f"cost: the assumptions file {path} does not exist. Fix: pass an existing file, or "
+                       "leave --assumptions out.") from None
+    except tomllib.TOMLDecodeError as problem:
+        raise CliError(f"cost: the assumptions file {path} is not TOML ({problem}). Fix: repair it.") from None
 
 
 def usage_of(table: PriceTable, stack_name: str) -> dict[str, float]:
@@ -106,18 +129,26 @@ def _components(resource: Resource, usage: dict[str, float]) -> list[tuple[str, 
     return facts.billing(resource.config, usage)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction, assumptions: Path | None = None) -> None:
+    """Add `cost` to `commands`; `assumptions` is the default of `--assumptions`."""
     command = commands.add_parser(
         "cost", help="estimate a stack's monthly cost",
-        description="Estimate a synthesized stack's monthly cost per resource and compare it with the seed's estimate.",
+        description=(
+            "Estimate a synthesized stack's monthly cost per resource from list prices (each with its source "
+            "and date), against its budgets and, with --assumptions, a baseline estimate line by line."
+        ),
     )
     command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
     command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
-    command.set_defaults(run=report)
+    command.add_argument(
+        "--assumptions", type=Path, default=assumptions,
+        help="the app's usage assumptions and baseline (TOML)" + (" (default: %(default)s)" if assumptions else ""),
+    )
+    command.set_defaults(run=report, loads_constructs=True)
 
 
 def report(arguments: argparse.Namespace) -> int:
-    table = load_prices()
+    table = load_prices(assumptions=arguments.assumptions)
     stack = load_stack(arguments.stack, arguments.out)
     lines = estimate(stack, table)
     print(render(stack.name, lines, table, budgets(stack)))
@@ -152,18 +183,20 @@ def render(
         )
     if held_to:
         out.append("")
-    seed = table.seed.get(stack_name, [])
-    if seed:
-        lines_total = sum(item["monthly"] for item in seed)
-        stated = table.seed_total.get(stack_name, lines_total)
+    baseline = table.baseline.get(stack_name, [])
+    if baseline:
+        lines_total = sum(item["monthly"] for item in baseline)
+        stated = table.baseline_total.get(stack_name, lines_total)
         out.append(
-            f"Seed estimate: about ${stated:.0f}/month (its lines add up to ${lines_total:.0f}); "
+            f"{table.baseline_name}: about ${stated:.0f}/month (its lines add up to ${lines_total:.0f}); "
             f"this estimate is ${total - stated:+.0f}. Per line:"
         )
-        for item in seed:
+        for item in baseline:
             ours = round(sum(line.monthly for line in lines if line.price.id in item["prices"]), 2)
             difference = ours - item["monthly"]
-            out.append(f"  {item['item']}: seed {item['monthly']:.2f}, here {ours:.2f} ({difference:+.2f})")
+            out.append(
+                f"  {item['item']}: {table.baseline_label} {item['monthly']:.2f}, here {ours:.2f} ({difference:+.2f})"
+            )
             if abs(difference) >= 1:
                 out.append(f"    why: {item['why']}")
     out += ["", "Prices (source, date):"]

@@ -34,7 +34,7 @@ from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack
 
 OTHER = "(no resource group)"
-"""The box of resources whose resource group cannot be found (none in the Sigmatiq stacks)."""
+"""The box of resources whose resource group cannot be found (a resource whose group is an expression)."""
 OTHER_STACK = " (other stack)"
 """Marks the box of a looked-up (data source) resource group that this stack does not create."""
 
@@ -101,7 +101,7 @@ DETAIL_TYPES = frozenset({
     "azurerm_private_dns_resolver_virtual_network_link",
 })
 """Child resources and attachments folded into the resource they belong to in the picture
-("psql-trading-prod: 8 databases"); the Mermaid text keeps them as nodes. A resource group
+("psql-orders-prod: 8 databases"); the Mermaid text keeps them as nodes. A resource group
 folds into its own box's label."""
 
 WATCHES = {
@@ -171,7 +171,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
     command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
     command.add_argument("--out-dir", type=Path, default=Path("diagrams"), help="default: %(default)s")
-    command.set_defaults(run=draw)
+    command.set_defaults(run=draw, loads_constructs=True)
 
 
 # --- 1. the model ------------------------------------------------------------------------------

@@ -2,24 +2,36 @@
 
 After `cdktf diff <stack>` (which saves `cdktf.out/stacks/<stack>/plan`), CI writes the plan
 as JSON (`terraform show -json plan > plan.json` in that folder) and runs
-`sigmatiq-infra plan-gate shared beta prod --summary "$GITHUB_STEP_SUMMARY"`.
+`sigmatiq-infra plan-gate shared beta prod --record deployed.toml --summary "$GITHUB_STEP_SUMMARY"`.
+
+An app whose settings hold `Replacement` opt-ins runs the gate through a command of its own
+that knows them: `register(commands, record=..., replacements=...)` on its own parser.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from sigmatiq_infra.cli.errors import read_json
+from sigmatiq_infra.cli.errors import CliError, read_json
+from sigmatiq_infra.deployed import DeployedRecord, Replacement
+
+Replacements = Callable[[], Mapping[str, Sequence[Replacement]]]
+"""The replacement opt-ins of an app, per stack (read when the command runs)."""
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(
+    commands: argparse._SubParsersAction, *, record: Path | None = None, replacements: Replacements | None = None,
+) -> None:
+    """Add `plan-gate` to `commands`; `record` is the default of `--record`, `replacements`
+    gives the app's opt-ins."""
     command = commands.add_parser(
         "plan-gate", help="summarize saved plans and refuse destructive ones",
         description=(
             "Read each stack's saved plan (cdktf.out/stacks/<stack>/plan.json, from `terraform show -json "
             "plan`), print a table of creates, updates, replacements, deletes and imports, and exit 1 when a "
-            "plan would replace or delete a protected or adopted resource without a Replacement opt-in."
+            "plan would replace or delete a protected, adopted or recorded resource without a Replacement opt-in."
         ),
     )
     command.add_argument("stacks", metavar="STACK", nargs="+", help="stacks whose plans to check")
@@ -27,25 +39,26 @@ def register(commands: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--plan-json", default="plan.json", help="plan file name in each stack folder (default: %(default)s)",
     )
+    command.add_argument(
+        "--record", type=Path, default=record,
+        help="the deployed record (TOML, from record-deployed); its resources are protected too"
+        + (" (default: %(default)s)" if record else ""),
+    )
     command.add_argument("--summary", type=Path, help="also append the table to this file (e.g. $GITHUB_STEP_SUMMARY)")
     command.add_argument(
         "--drift", action="store_true",
         help="also list every change and exit 1 when any plan would change anything (the scheduled drift check)",
     )
-    command.set_defaults(run=gate)
+    command.set_defaults(run=gate, replacements=replacements, loads_constructs=True)
 
 
 def gate(arguments: argparse.Namespace) -> int:
-    from sigmatiq_infra import deployed, plan_gate
+    from sigmatiq_infra import plan_gate
     from sigmatiq_infra.constructs import resource_facts
-    from sigmatiq_infra.settings import load
 
-    settings = load()
-    replacements = {"shared": settings.shared.adoption.replacements} | {
-        env.name: env.adoption.replacements for env in settings.environments.values()
-    }
+    replacements = arguments.replacements() if arguments.replacements else {}
     holds = {kind: facts.holds for kind, facts in resource_facts().items() if facts.holds}
-    record = deployed.load_record()
+    record = _record(arguments.record) if arguments.record else DeployedRecord()
     stacks, refused = {}, {}
     for stack in arguments.stacks:
         folder = arguments.out / "stacks" / stack
@@ -67,6 +80,20 @@ def gate(arguments: argparse.Namespace) -> int:
         with arguments.summary.open("a") as file:
             file.write(report)
     return 1 if any(refused.values()) or changed else 0
+
+
+def _record(path: Path) -> DeployedRecord:
+    from sigmatiq_infra.deployed import load_record
+
+    try:
+        return load_record(path)
+    except FileNotFoundError:
+        raise CliError(
+            f"plan-gate: the deployed record {path} does not exist. Fix: pass --record with the app's record "
+            "file (record-deployed writes its entries), or leave --record out."
+        ) from None
+    except (ValueError, KeyError) as problem:
+        raise CliError(f"plan-gate: the deployed record {path} is not a record ({problem}). Fix: repair it.") from None
 
 
 def _read(path: Path) -> dict:

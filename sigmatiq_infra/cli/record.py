@@ -1,9 +1,9 @@
-"""`record-deployed`: record a deployed stack in `data/deployed.toml`, from its real state.
+"""`record-deployed`: record a deployed stack in the app's deployed record, from its real state.
 
-Once a stack is deployed (prod, after its first complete deploy), its resources' deployed
-values of the replacement-forcing arguments are read from Terraform's state, not from the
-settings, and printed as record entries to review and append:
-`sigmatiq-infra record-deployed prod --state state.json >> sigmatiq_infra/data/deployed.toml`.
+Once a stack is deployed (after its first complete deploy), its resources' deployed values of
+the replacement-forcing arguments are read from Terraform's state, not from settings, and
+printed as record entries to review and append:
+`sigmatiq-infra record-deployed prod --state state.json >> deployed.toml`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from pathlib import Path
 from sigmatiq_infra.cli.errors import CliError, read_json
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction, record: str = "the app's deployed record") -> None:
+    """Add `record-deployed` to `commands`; `record` names the app's record file in its help."""
     command = commands.add_parser(
         "record-deployed", help="print record entries for a deployed stack, from its state",
         description=(
-            "Print entries for sigmatiq_infra/data/deployed.toml from a stack's Terraform state, as "
+            f"Print entries for {record} from a stack's Terraform state, as "
             "`terraform show -json` prints it (run it in cdktf.out/stacks/<stack> after the deploy). "
             "Review them and append them to the record; synth then refuses settings that would replace "
             "or delete those resources."
@@ -26,10 +27,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     command.add_argument("stack", metavar="STACK", help="the stack the state belongs to, e.g. prod")
     command.add_argument("--state", type=Path, required=True, help="output of `terraform show -json`")
-    command.set_defaults(run=record)
+    command.set_defaults(run=record_stack, loads_constructs=True)
 
 
-def record(arguments: argparse.Namespace) -> int:
+def record_stack(arguments: argparse.Namespace) -> int:
     from sigmatiq_infra.constructs import resource_facts
     from sigmatiq_infra.deployed import record_from_state
 

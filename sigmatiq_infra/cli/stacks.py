@@ -52,11 +52,11 @@ def stack_names(outdir: Path) -> list[str]:
 
 
 def load_stack(name: str, outdir: Path) -> Stack:
-    """Any synthesized stack: Sigmatiq's, `state`, or one of your own app's."""
+    """Any synthesized stack of any app."""
     available = stack_names(outdir)
     if not available:
         raise CliError(
-            f"no synthesized stack in {outdir}. Fix: run bin/synth (or cdktf synth) first, or pass --out "
+            f"no synthesized stack in {outdir}. Fix: run `cdktf synth` first, or pass --out "
             "with your app's output folder."
         )
     if name not in available:

@@ -8,6 +8,7 @@ import base64
 import datetime
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
@@ -17,16 +18,29 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.settings import DEFAULTS
 
-KEY_DIRECTORY = Path("~/.sigmatiq/p2s")
 PASSPHRASE_VARIABLE = "SIGMATIQ_P2S_KEY_PASSPHRASE"
 PFX_PASSWORD_VARIABLE = "SIGMATIQ_P2S_PFX_PASSWORD"
 CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_VPN = DEFAULTS.environments["prod"].network.vpn  # type: ignore[union-attr]
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+@dataclass(frozen=True)
+class VpnCertDefaults:
+    """Where `vpn-cert` puts (and finds) the certificates when no option says: an app's own
+    command passes its own (`register(commands, defaults=...)`)."""
+
+    common_name: str = "P2SRoot"
+    """The root's CN, which is also its name on the VPN gateway (`RootCertificate.name`)."""
+    root_certificate_file: Path = Path("p2s-root.cer")
+    """Where the root certificate goes (base64 DER), e.g. where the app's settings read it."""
+    key_directory: Path = Path("~/.sigmatiq-infra/p2s")
+    """Outside any repository: the root's encrypted key, and the client certificates."""
+    where_read: str = "for your VPN gateway's RootCertificate"
+    """Who reads the root certificate, as the command's output says it."""
+
+
+def register(commands: argparse._SubParsersAction, defaults: VpnCertDefaults | None = None) -> None:
+    defaults = defaults or VpnCertDefaults()
     command = commands.add_parser(
         "vpn-cert", help="create point-to-site VPN certificates",
         description="Create the P2S root certificate and client certificates signed by it.",
@@ -36,20 +50,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     root = kinds.add_parser(
         "root", help="create the root certificate",
         description=(
-            f"Create the self-signed root CN={_VPN.root_certificate_name}. Its base64 DER goes where "
-            f"the prod settings read it ({_VPN.root_certificate_file}); its private key goes outside "
+            f"Create the self-signed root CN={defaults.common_name}. Its base64 DER goes to "
+            f"{defaults.root_certificate_file} (base64 DER, {defaults.where_read}); its private key goes outside "
             f"the repository, encrypted with ${PASSPHRASE_VARIABLE}."
         ),
     )
-    root.add_argument("--cert-out", type=Path, default=Path(_VPN.root_certificate_file),
+    root.add_argument("--cert-out", type=Path, default=defaults.root_certificate_file,
                       help="root certificate, base64 DER (default: %(default)s)")
     root.add_argument("--key-out", type=Path,
-                      default=KEY_DIRECTORY / f"{_VPN.root_certificate_name}.key.pem",
+                      default=defaults.key_directory / f"{defaults.common_name}.key.pem",
                       help="root private key, PEM (default: %(default)s)")
-    root.add_argument("--common-name", default=_VPN.root_certificate_name, help="default: %(default)s")
+    root.add_argument("--common-name", default=defaults.common_name, help="default: %(default)s")
     root.add_argument("--days", type=int, default=3650, help="validity in days (default: %(default)s)")
     root.add_argument("--force", action="store_true", help="overwrite existing files")
-    root.set_defaults(run=create_root)
+    root.set_defaults(run=create_root, where_read=defaults.where_read)
 
     client = kinds.add_parser(
         "client", help="create a client certificate signed by the root",
@@ -59,12 +73,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     client.add_argument("name", metavar="NAME", help="who or what the certificate is for, e.g. alice-laptop")
-    client.add_argument("--root-cert", type=Path, default=Path(_VPN.root_certificate_file),
+    client.add_argument("--root-cert", type=Path, default=defaults.root_certificate_file,
                         help="root certificate (default: %(default)s)")
     client.add_argument("--root-key", type=Path,
-                        default=KEY_DIRECTORY / f"{_VPN.root_certificate_name}.key.pem",
+                        default=defaults.key_directory / f"{defaults.common_name}.key.pem",
                         help="root private key (default: %(default)s)")
-    client.add_argument("--out-dir", type=Path, default=KEY_DIRECTORY / "clients",
+    client.add_argument("--out-dir", type=Path, default=defaults.key_directory / "clients",
                         help="where NAME.pfx and NAME.pem go (default: %(default)s)")
     client.add_argument("--days", type=int, default=730, help="validity in days (default: %(default)s)")
     client.add_argument("--force", action="store_true", help="overwrite existing files")
@@ -100,7 +114,7 @@ def create_root(arguments: argparse.Namespace) -> int:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(passphrase.encode()),
     ), private=True)
-    print(f"root certificate CN={arguments.common_name}: {cert_out} (base64 DER, read by the prod stack)")
+    print(f"root certificate CN={arguments.common_name}: {cert_out} (base64 DER, {arguments.where_read})")
     print(f"root private key (encrypted): {key_out}  - keep it offline; never commit it")
     return 0
 

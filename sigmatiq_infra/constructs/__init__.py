@@ -3,7 +3,7 @@
 Every resource construct is an `AzureResource` and offers one interface: tags,
 `add_lock`, `grant(role, principal)`, `add_private_endpoint(network)`,
 `add_diagnostic_settings(workspace)` and `ManagedIdentities` where Azure supports them.
-Nothing here knows about Sigmatiq; the platform's values live in `sigmatiq_infra.settings`.
+Nothing here knows about any one estate: an app passes its names, SKUs and sizes as props.
 """
 
 import dataclasses as _dataclasses
@@ -60,8 +60,9 @@ from sigmatiq_infra.constructs.network import (
     SubnetSpec,
     VirtualNetwork,
     VirtualNetworkProps,
+    subnet_role,
 )
-from sigmatiq_infra.constructs.postgres import FirewallRule, PostgresServer, PostgresServerProps
+from sigmatiq_infra.constructs.postgres import FirewallRule, PostgresServer, PostgresServerProps, admin_password_rules
 from sigmatiq_infra.constructs.private_dns import (
     DnsResolver,
     DnsResolverProps,
@@ -170,9 +171,11 @@ __all__ = [
     "VpnGateway",
     "VpnGatewayProps",
     "WriteOnlySecret",
+    "admin_password_rules",
     "deploy_input",
     "grant",
     "resource_facts",
     "secret_input",
+    "subnet_role",
     "version_input",
 ]

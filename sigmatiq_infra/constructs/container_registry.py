@@ -58,7 +58,7 @@ def check_image(check: Validator, repository: str, tag: str) -> None:
         is_token(tag) or _TAG.fullmatch(tag) is not None, "image tag", tag,
         "is not a valid image tag",
         "1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'",
-        "use a tag such as 'beta' or '1.4.2'",
+        "use a tag such as 'staging' or '1.4.2'",
     )
 
 

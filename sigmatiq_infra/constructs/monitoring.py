@@ -48,7 +48,7 @@ _FIRST_BUDGET_MONTH = datetime.date(2017, 6, 1)
 @dataclass(frozen=True)
 class ActionGroupProps:
     name: str
-    """Action group name, e.g. `ag-trading-prod`."""
+    """Action group name, e.g. `ag-orders-prod`."""
     resource_group: IResourceGroup
     """Group the action group lives in."""
     short_name: str
@@ -124,7 +124,7 @@ class ActionGroup(AzureResource):
 @dataclass(frozen=True)
 class MetricAlertProps:
     name: str
-    """Alert rule name, e.g. `alert-psql-trading-prod-cpu`."""
+    """Alert rule name, e.g. `alert-psql-orders-prod-cpu`."""
     resource_group: IResourceGroup
     """Group the rule lives in (keep it out of a locked group: a lock stops its deletion)."""
     target: AzureResource
@@ -233,7 +233,7 @@ _OPERATOR_TEXT = {
 @dataclass(frozen=True)
 class DeleteAlertProps:
     name: str
-    """Alert rule name, e.g. `alert-psql-trading-prod-deleted`."""
+    """Alert rule name, e.g. `alert-psql-orders-prod-deleted`."""
     resource_group: IResourceGroup
     """Group the rule lives in; for a watched resource group, another group (a rule is
     deleted with its group)."""
@@ -293,7 +293,7 @@ class BudgetProps:
     name: str
     """Budget name: 1-63 letters, digits, underscores and hyphens."""
     amount: float
-    """Monthly amount in the billing currency (USD for Sigmatiq), at least 1."""
+    """Monthly amount in the billing currency (e.g. USD), at least 1."""
     start_date: str
     """First month counted, as `YYYY-MM-01`: fixed (a changed start re-creates the budget),
     on the first of a month, not before 2017-06-01."""

@@ -278,7 +278,7 @@ class PostgresServer(AzureResource):
             is_token(login) or not (login in RESERVED_LOGINS or login.startswith("pg_")),
             "administrator_login", props.administrator_login, "is reserved by Azure",
             "any login except " + ", ".join(RESERVED_LOGINS) + " and names starting with pg_",
-            "choose another login, e.g. 'sqladmin'",
+            "choose another login, e.g. 'dbadmin'",
         )
         props.administrator_password.check(check, "administrator_password")
         needs_public = props.allow_azure_services or bool(props.firewall_rules)

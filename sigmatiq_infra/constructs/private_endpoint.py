@@ -56,7 +56,7 @@ class PrivateNetwork:
 @dataclass(frozen=True)
 class PrivateEndpointProps:
     name: str
-    """Endpoint name, e.g. `pe-kv-trading-prod`."""
+    """Endpoint name, e.g. `pe-kv-orders-prod`."""
     resource_group: IResourceGroup
     """Group the endpoint lives in (usually the service's own)."""
     network: PrivateNetwork

@@ -19,7 +19,7 @@ class ResourceGroupProps:
     name: str
     """Resource group name (1-90 characters; unique in the subscription)."""
     location: str
-    """Azure region, e.g. `centralus`; every resource in the group defaults to it."""
+    """Azure region, e.g. `westeurope`; every resource in the group defaults to it."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags on the group. Default: none."""
 

@@ -52,7 +52,7 @@ used: it fails on the binary bytes of every real certificate)."""
 @dataclass(frozen=True)
 class RootCertificate:
     name: str
-    """Name shown in Azure, e.g. `SigmatiqP2SRoot`."""
+    """Name shown in Azure, e.g. `P2SRoot`."""
     public_cert_data: str
     """Base64 DER without header lines (see `sigmatiq_infra.certificates`), or a Terraform
     expression (e.g. a variable) supplied at deploy time."""

@@ -1,9 +1,7 @@
-"""Sigmatiq's stacks: thin assemblies of `sigmatiq_infra.constructs` driven by settings."""
+"""Stacks: `AzureStack`, the base of every stack an app builds (the provider, tags, state
+backend), and the `App` that synthesizes them with every problem reported at once."""
 
-from sigmatiq_infra.stacks.base import AzureStack
-from sigmatiq_infra.stacks.environment import EnvironmentStack
-from sigmatiq_infra.stacks.shared import SharedStack
-from sigmatiq_infra.stacks.state import StateStack
+from sigmatiq_infra.stacks.base import AzureStack, BlobStateBackend
 from sigmatiq_infra.synthesis import App, synth
 
-__all__ = ["App", "AzureStack", "EnvironmentStack", "SharedStack", "StateStack", "synth"]
+__all__ = ["App", "AzureStack", "BlobStateBackend", "synth"]

@@ -1,8 +1,10 @@
-"""What every stack starts with: the azurerm provider, with data-safe features."""
+"""What every stack starts with: the azurerm provider, with data-safe features, its tags and
+where its Terraform state lives."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from constructs import Construct, IConstruct
 
@@ -11,14 +13,29 @@ from sigmatiq_infra.aspects.tags import tag_resources
 from sigmatiq_infra.azurerm import provider
 from sigmatiq_infra.constructs._context import AzureConstruct, context_of
 from sigmatiq_infra.constructs._resource import AzureResource, IWorkspace
-from sigmatiq_infra.settings import StateSettings
-from sigmatiq_infra.validation import ProblemLog, Validator
+from sigmatiq_infra.validation import NameRules, ProblemLog, Validator
+
+
+@dataclass(frozen=True)
+class BlobStateBackend:
+    """Terraform state in an Azure Storage blob container, reached with Entra ID (no
+    account keys): one blob per stack, `<stack id>.tfstate` unless `key` says otherwise.
+    Terraform locks the blob with a lease during plan and apply."""
+
+    resource_group: str
+    """The storage account's resource group."""
+    storage_account: str
+    """The storage account's name."""
+    container: str = "tfstate"
+    """The blob container."""
+    key: str | None = None
+    """The blob's name. Default: `<stack id>.tfstate`."""
 
 
 class AzureStack(TerraformStack):
     """A stack with the azurerm provider configured from its standard authentication,
-    `tags` on every taggable resource, and its state in `state`'s storage account when
-    given (local state otherwise).
+    `tags` on every taggable resource, and its state in the blob container `backend`
+    names (local state when None).
 
     Subscription and tenant are not set here: the provider reads them from `az login`
     or the `ARM_SUBSCRIPTION_ID`, `ARM_TENANT_ID`, `ARM_CLIENT_ID`, ... variables.
@@ -26,23 +43,29 @@ class AzureStack(TerraformStack):
 
     def __init__(
         self, scope: Construct, id: str, tags: Mapping[str, str] | None = None,
-        state: StateSettings | None = None,
+        backend: BlobStateBackend | None = None,
     ) -> None:
         super().__init__(scope, id)
         context = context_of(self)  # what the stack's constructs share: the app's problem log, tags, ...
         check = Validator("AzureStack", self, path=id)
         if check.value_type("tags", tags, Mapping[str, str] | None):
             check.tags("tags", tags or {})
+        tags_ok = check.typed
+        if check.value_type("backend", backend, BlobStateBackend | None) and backend is not None:
+            check.props(backend)
+            check.name("backend.resource_group", backend.resource_group, NameRules.RESOURCE_GROUP)
+            check.name("backend.storage_account", backend.storage_account, NameRules.STORAGE_ACCOUNT)
+            check.name("backend.container", backend.container, NameRules.STORAGE_CONTAINER)
         check.done()
-        context.tags = dict(tags or {}) if check.typed else {}  # read by the library's constructs
-        if state is not None:
+        context.tags = dict(tags or {}) if tags_ok else {}  # read by the library's constructs
+        if backend is not None and check.typed:
             # One blob per stack; the backend locks it with a blob lease during plan/apply.
             AzurermBackend(
                 self,
-                resource_group_name=state.resource_group,
-                storage_account_name=state.storage_account,
-                container_name=state.container,
-                key=f"{id}.tfstate",
+                resource_group_name=backend.resource_group,
+                storage_account_name=backend.storage_account,
+                container_name=backend.container,
+                key=backend.key or f"{id}.tfstate",
                 use_azuread_auth=True,
             )
         provider.AzurermProvider(

@@ -30,5 +30,5 @@ MONITORING_REQUIRED = Rule(
     id="monitoring-required",
     check=missing_monitoring,
     allowed="an environment with an action group, metric alerts and a budget",
-    fix="add an ActionGroup, MetricAlerts on its services and a Budget (the Sigmatiq stacks take them from settings)",
+    fix="add an ActionGroup, MetricAlerts on its services and a Budget",
 )

@@ -1,0 +1,5 @@
+import sys
+
+from stacks.ops import main
+
+sys.exit(main())

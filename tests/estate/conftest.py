@@ -1,0 +1,42 @@
+"""The estate's fixtures: every stack synthesized once a session (see `estate_helpers`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from estate_helpers import ISOLATED, Synth, load, scan_in_background, start_full_import, synth, variants_done
+
+
+@pytest.fixture(scope="session")
+def synthesized_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cdktf.out")
+
+
+@pytest.fixture(scope="session")
+def synthesized(synthesized_dir: Path) -> dict[str, Synth]:
+    start_full_import(synthesized_dir.parent / "full-import.out")
+    stacks = synth(load(environ=ISOLATED), synthesized_dir)
+    scan_in_background(synthesized_dir)
+    return stacks
+
+
+@pytest.fixture(scope="session")
+def shared(synthesized: dict[str, Synth]) -> Synth:
+    return synthesized["shared"]
+
+
+@pytest.fixture(scope="session")
+def beta(synthesized: dict[str, Synth]) -> Synth:
+    return synthesized["beta"]
+
+
+@pytest.fixture(scope="session")
+def prod(synthesized: dict[str, Synth]) -> Synth:
+    return synthesized["prod"]
+
+
+@pytest.fixture(scope="session")
+def variant_dirs(synthesized_dir: Path, synthesized, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Synth output folder per settings variant, `defaults` included."""
+    return variants_done(synthesized_dir, tmp_path_factory.mktemp("variants"))

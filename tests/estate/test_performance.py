@@ -1,0 +1,103 @@
+"""The fast runtime: speed behind one explicit switch, with byte-identical output, and a
+library that changes nothing about a process that merely imports it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from helpers import NODE_BIN, ROOT, SCANS, VENV_BIN, node_children, stack_files
+
+from sigmatiq_infra import _bindings, _kernel
+from sigmatiq_infra._cdktf import App, TerraformStack, TerraformVariable
+
+PATH = f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin"
+
+
+
+def test_the_lean_path_is_in_use_and_loaded_only_a_few_submodules(synthesized):
+    assert getattr(sys.modules[_bindings.PACKAGE], "__getattr__", None) is not None
+    loaded = [m for m in sys.modules if m.startswith(_bindings.PACKAGE + ".") and m.count(".") == 1]
+    assert 10 < len(loaded) < 80  # of about 1,500
+
+
+def test_synth_with_the_lean_import_and_direct_kernel_is_byte_identical_to_the_normal_import(
+    synthesized, synthesized_dir,
+):
+    process, full = SCANS["full-import"]
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    [kernel] = out.splitlines()  # the normal run used jsii's own runtime, with its relay
+    assert kernel.endswith("jsii-runtime.js") and "sigmatiq-infra" not in kernel
+    lean_files, full_files = stack_files(synthesized_dir), stack_files(full)
+    assert sorted(lean_files) == sorted(full_files) == ["beta", "prod", "shared", "state"]
+    for name, path in lean_files.items():
+        assert path.read_bytes() == full_files[name].read_bytes(), name
+
+
+
+
+
+
+def test_a_new_environment_is_one_line_of_settings():
+    from stacks.settings import BETA, derive_environment
+
+    qa = derive_environment(BETA, "qa")
+    assert qa.name == "qa"
+    assert qa.key_vault.name == "kv-trading-qa-1023"
+    assert qa.postgres.name == "psql-trading-qa"
+    assert qa.data_resource_group == "rg-trading-qa-data"
+    assert qa.tags["Environment"] == "qa"
+    assert qa.adoption.enabled is False
+    assert [app.name for app in qa.apps] == [app.name for app in BETA.apps]
+
+
+def test_the_benchmarks_scaled_estate_is_settings_only_10_environments_and_50_apps():
+    sys.path.insert(0, str(ROOT / "bench"))
+    from scaled import scaled_settings
+
+    from stacks import EnvironmentStack
+    from stacks.app import build_app
+
+    app = build_app(scaled_settings(environments=10, apps=50), outdir=str(ROOT / "bench" / ".never-written"))
+    environments = [stack for stack in app.node.children if isinstance(stack, EnvironmentStack)]
+    assert len(environments) == 10
+    assert sum(len(stack.apps) for stack in environments) == 50
+
+
+# --- the direct jsii kernel ----------------------------------------------------------------
+
+def test_the_tests_run_on_the_direct_kernel_one_node_process_without_the_relay(synthesized):
+    # `--preserve-symlinks` is what jsii's relay passes to the kernel; the rest is jsii's own.
+    assert node_children(os.getpid()) == [
+        f"node --preserve-symlinks --max-old-space-size=4069 {_kernel.kernel_copy()[1]}",
+    ]
+
+
+def test_jsii_settings_are_set_only_while_the_kernel_starts(synthesized):
+    assert "JSII_NODE" not in os.environ
+    assert "JSII_RUNTIME" not in os.environ
+
+
+
+
+
+
+
+
+
+def run_with_prologue(tmp_path, code: bytes) -> subprocess.CompletedProcess:
+    script = tmp_path / "kernel.js"
+    script.write_bytes(_kernel.PROLOGUE + code)
+    return subprocess.run(
+        ["node", str(script)], capture_output=True, timeout=60,
+        env={**os.environ, "PATH": f"{NODE_BIN}:{os.environ['PATH']}"},
+    )
+
+
+
+def test_an_error_raised_in_the_kernel_reaches_python_with_its_message(tmp_path):
+    stack = TerraformStack(App(outdir=str(tmp_path)), "twice")
+    TerraformVariable(stack, "same", type="string")
+    with pytest.raises(RuntimeError, match="There is already a Construct with name 'same' in TerraformStack"):
+        TerraformVariable(stack, "same", type="string")

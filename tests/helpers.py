@@ -1,0 +1,225 @@
+"""What every test shares, library and estate alike (`tests/conftest.py` turns the hooks and
+fixtures here on): the project's tools, the helpers to read synthesized stacks and reported
+problems, and slow subprocesses started in the background. Nothing here imports the Sigmatiq
+estate (`stacks/`): the library's tests (`tests/library/`) run without it (`bin/test` runs
+them in a session of their own, where it cannot be imported); the estate's (`tests/estate/`)
+have their own helpers (`tests/estate/estate_helpers.py`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sigmatiq_infra import runtime
+from sigmatiq_infra.engine import selected as selected_engine
+from sigmatiq_infra.validation import ValidationError
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE = selected_engine()
+"""The engine the suite runs on (SIGMATIQ_ENGINE): its venv, its Node.js tools, its CLI."""
+VENV_BIN = ROOT / (".venv-cdktn" if ENGINE.name == "cdktn" else ".venv") / "bin"
+NODE_BIN = ROOT / ("engines/cdktn/node_modules" if ENGINE.name == "cdktn" else "node_modules") / ".bin"
+CLI = NODE_BIN / ENGINE.cli
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests run on the fast runtime, as cdktf.json's app does (the output is the same:
+    tested), switched on before any test module imports jsii."""
+    runtime.enable()
+
+
+class Synth:
+    """One synthesized stack (`cdk.tf.json`) with small helpers for assertions."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.doc = document
+
+    def resources(self, tf_type: str) -> dict[str, dict[str, Any]]:
+        return self.doc.get("resource", {}).get(tf_type, {})
+
+    def data(self, tf_type: str) -> dict[str, dict[str, Any]]:
+        return self.doc.get("data", {}).get(tf_type, {})
+
+    def named(self, tf_type: str, name: str) -> tuple[str, dict[str, Any]]:
+        """(logical id, config) of the one resource of `tf_type` with this `name`."""
+        found = [(k, v) for k, v in self.resources(tf_type).items() if v.get("name") == name]
+        assert len(found) == 1, f"expected one {tf_type} named {name!r}, found {len(found)}"
+        return found[0]
+
+    def ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
+        """`${tf_type.logical_id.attribute}` for the resource with this `name`."""
+        logical_id, _ = self.named(tf_type, name)
+        return f"${{{tf_type}.{logical_id}.{attribute}}}"
+
+    def data_ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
+        found = [k for k, v in self.data(tf_type).items() if v.get("name") == name]
+        assert len(found) == 1, f"expected one data.{tf_type} named {name!r}"
+        return f"${{data.{tf_type}.{found[0]}.{attribute}}}"
+
+
+def error_of(build, scope=None) -> str:
+    """Every problem `build()` reports, one per line: raised as a ValidationError (settings,
+    synth), or recorded in the app's problem log (constructs; read through `scope`, or
+    through the construct `build()` returns). The log is emptied for the next check."""
+    try:
+        result = build()
+    except ValidationError as error:
+        return str(error)
+    holder = scope if scope is not None else result
+    log = getattr(holder, "problem_log", None)  # the App, a stack or a library construct
+    assert log is not None and log.problems, f"no problem was reported by {build}"
+    message = "\n".join(log.problems)
+    log.problems.clear()
+    return message
+
+
+def recorded(scope) -> list[str]:
+    """The problems recorded so far in the app of `scope` (a construct or stack)."""
+    from sigmatiq_infra.constructs._context import problem_log  # here: jsii starts after pytest_configure
+
+    return list(problem_log(scope).problems)
+
+
+SCANS: dict[str, object] = {}
+"""Security scans started as soon as the stacks exist, so they run beside the other tests."""
+
+
+def node_children(pid: int) -> list[str]:
+    """Command lines of the Node.js processes that process `pid` started (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = [part.decode() for part in (stat.parent / "cmdline").read_bytes().split(b"\0") if part]
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+        if parent == pid and command and Path(command[0]).name == "node":
+            found.append(" ".join(command))
+    return found
+
+
+def stack_files(outdir: Path) -> dict[str, Path]:
+    return {path.parent.name: path for path in sorted(outdir.glob("stacks/*/cdk.tf.json"))}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in SCANS.get("summary", []):
+        terminalreporter.write_line(line)
+
+
+def self_signed_root(common_name: str = "SigmatiqP2SRoot"):
+    """A throw-away root certificate made in memory for tests (its key is never stored)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+
+
+@pytest.fixture
+def stack():
+    """A fresh, empty stack for construct tests (cheap: nothing is synthesized)."""
+    from sigmatiq_infra._cdktf import App
+    from sigmatiq_infra.stacks import AzureStack
+
+    return AzureStack(App(), "test")
+
+
+@pytest.fixture
+def group(stack):
+    from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
+
+    return ResourceGroup(stack, "Group", ResourceGroupProps(name="rg-test", location="centralus"))
+
+
+# --- slow subprocesses, started as soon as the tests that wait for them are collected -----------
+
+_BACKGROUND: dict[str, object] = {}
+_WORK: list[Path] = []
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the slow subprocesses (the real cdktf CLI, the settings variants) when the tests
+    that wait for them are collected, so they run beside the rest of the suite. A module asks
+    for it with a `start_in_background(work_folder)` function."""
+    modules = {item.module for item in session.items}
+    if not modules:
+        return
+    work = Path(tempfile.mkdtemp(prefix="sigmatiq-tests-"))
+    _WORK.append(work)
+    for start in _SESSION_STARTS:
+        start(session, work)
+    for module in modules:
+        start = getattr(module, "start_in_background", None)
+        if start is not None:
+            _BACKGROUND[module.__name__] = start(work / module.__name__)
+
+
+_SESSION_STARTS: list = []
+"""Starters a conftest below registers (`on_collection`): called with the session and a work
+folder once the tests are collected (the estate's settings variants)."""
+
+
+def on_collection(start) -> None:  # type: ignore[no-untyped-def]
+    _SESSION_STARTS.append(start)
+
+
+def remember(name: str, started: object) -> None:
+    _BACKGROUND[name] = started
+
+
+def background(name: str):
+    """What `start_in_background` (or the hook) started for `name`, or None."""
+    return _BACKGROUND.get(name)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for work in _WORK:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def empty_provider_mirror(folder: Path) -> dict[str, str]:
+    """Environment for Terraform with a CLI configuration whose only provider source is an
+    empty folder: `init` parses the whole configuration, then fails only to find providers."""
+    (folder / "none").mkdir(parents=True, exist_ok=True)
+    config = folder / "terraform.rc"
+    config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{folder / "none"}"\n  }}\n}}\n')
+    return {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+
+
+TERRAFORM = shutil.which("terraform")
+PROVIDER_LOOKUP = "Error: Failed to query available provider packages"
+"""The one error an empty provider mirror allows: the configuration parsed, the provider is absent."""
+
+
+def terraform_init(folder: Path, environment: dict[str, str]) -> str:
+    result = subprocess.run(
+        [TERRAFORM, "init", "-backend=false", "-input=false", "-no-color"],
+        cwd=folder, env=environment, capture_output=True, text=True, timeout=120,
+    )
+    return result.stdout + result.stderr
+
+
+def configuration_errors(output: str) -> list[str]:
+    errors = {line for line in output.splitlines() if line.startswith("Error: ")}
+    errors.discard("Error: Terraform encountered problems during initialisation, including problems")
+    return sorted(errors - {PROVIDER_LOOKUP})

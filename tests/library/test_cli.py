@@ -1,0 +1,243 @@
+"""The library's `sigmatiq-infra` commands, as any app's operators use them: behaviour, bad
+input, exit codes (vpn-cert, cost's price table and assumptions, plan-gate and
+record-deployed inputs; `diagram` has its own file)."""
+
+import argparse
+import base64
+import re
+import subprocess
+import sys
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs12
+from helpers import VENV_BIN
+
+from sigmatiq_infra import cli
+from sigmatiq_infra.cli import main, vpn_cert
+
+PASSPHRASE = "correct horse battery staple"  # test-only passphrase for a throw-away key
+
+
+@pytest.fixture
+def secrets_env(monkeypatch):
+    monkeypatch.setenv("SIGMATIQ_P2S_KEY_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("SIGMATIQ_P2S_PFX_PASSWORD", PASSPHRASE)
+
+
+def run(*argv):
+    return main(list(argv))
+
+
+# --- help --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [
+    [], ["vpn-cert"], ["vpn-cert", "root"], ["vpn-cert", "client"], ["diagram"], ["cost"], ["plan-gate"],
+    ["record-deployed"],
+])
+def test_every_command_has_help(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: sigmatiq-infra" in capsys.readouterr().out
+
+
+def test_the_help_speaks_of_the_library_and_any_app_not_of_an_estate(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "Commands of the sigmatiq-infra construct library for any app built on it" in out
+    assert "allow-ip" not in out and "Sigmatiq Azure estate" not in out
+    assert sorted(re.findall(r"^    ([a-z-]+)", out, re.M)) == [
+        "cost", "diagram", "plan-gate", "record-deployed", "vpn-cert",
+    ]
+
+
+def test_the_installed_command_runs(tmp_path):
+    command = VENV_BIN / "sigmatiq-infra"
+    result = subprocess.run([str(command), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "vpn-cert" in result.stdout
+
+
+def test_an_app_builds_its_own_command_from_the_library_commands_with_its_own_defaults(tmp_path, secrets_env, capsys):
+    root = argparse.ArgumentParser(prog="orders-ops")
+    commands = root.add_subparsers(dest="command", required=True)
+    vpn_cert.register(commands, defaults=vpn_cert.VpnCertDefaults(
+        common_name="OrdersP2SRoot", root_certificate_file=tmp_path / "orders-root.cer",
+        key_directory=tmp_path / "keys", where_read="read by the orders gateway",
+    ))
+    assert cli.run(root, ["vpn-cert", "root"]) == 0
+    certificate = x509.load_der_x509_certificate(base64.b64decode((tmp_path / "orders-root.cer").read_text()))
+    assert certificate.subject.rfc4514_string() == "CN=OrdersP2SRoot"
+    assert (tmp_path / "keys" / "OrdersP2SRoot.key.pem").exists()
+    assert "(base64 DER, read by the orders gateway)" in capsys.readouterr().out
+    assert cli.run(root, ["vpn-cert", "root"]) == 2
+    assert capsys.readouterr().err.startswith("orders-ops: error: vpn-cert: ")
+
+
+# --- vpn-cert ------------------------------------------------------------------------------
+
+@pytest.fixture
+def root(tmp_path, secrets_env):
+    cert, key = tmp_path / "certs" / "p2s-root.cer", tmp_path / "keys" / "root.key.pem"
+    assert run("vpn-cert", "root", "--cert-out", str(cert), "--key-out", str(key)) == 0
+    return cert, key
+
+
+def test_the_root_is_a_self_signed_ca_named_p2sroot_by_default_written_as_base64_der(root):
+    cert, key = root
+    data = cert.read_text().strip()
+    assert "-----" not in data and "\n" not in data
+    certificate = x509.load_der_x509_certificate(base64.b64decode(data))
+    assert certificate.subject.rfc4514_string() == "CN=P2SRoot"
+    assert certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca is True
+    certificate.verify_directly_issued_by(certificate)
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    assert b"ENCRYPTED PRIVATE KEY" in key.read_bytes()
+
+
+def test_a_client_certificate_chains_to_the_root_and_comes_as_pfx_and_pem(root, tmp_path):
+    cert, key = root
+    out = tmp_path / "clients"
+    assert run("vpn-cert", "client", "alice-laptop", "--root-cert", str(cert), "--root-key", str(key),
+               "--out-dir", str(out)) == 0
+    root_certificate = x509.load_der_x509_certificate(base64.b64decode(cert.read_text()))
+    _private_key, client, chain = pkcs12.load_key_and_certificates(
+        (out / "alice-laptop.pfx").read_bytes(), PASSPHRASE.encode(),
+    )
+    assert client.subject.rfc4514_string() == "CN=alice-laptop"
+    client.verify_directly_issued_by(root_certificate)
+    assert chain == [root_certificate]
+    eku = client.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert [usage.dotted_string for usage in eku] == ["1.3.6.1.5.5.7.3.2"]  # clientAuth
+    pem = (out / "alice-laptop.pem").read_bytes()
+    assert x509.load_pem_x509_certificate(pem) == client
+    assert b"ENCRYPTED PRIVATE KEY" in pem
+
+
+def test_vpn_cert_refuses_to_overwrite_and_to_run_without_a_passphrase(root, monkeypatch, capsys):
+    cert, key = root
+    assert run("vpn-cert", "root", "--cert-out", str(cert), "--key-out", str(key)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: vpn-cert: {cert}, {key} already exist. "
+        "Fix: move them away, or pass --force to replace them.\n"
+    )
+    monkeypatch.delenv("SIGMATIQ_P2S_KEY_PASSPHRASE")
+    assert run("vpn-cert", "root", "--cert-out", str(cert), "--key-out", str(key), "--force") == 2
+    assert "SIGMATIQ_P2S_KEY_PASSPHRASE, which is not set" in capsys.readouterr().err
+
+
+def test_vpn_cert_reports_an_unwritable_path(tmp_path, secrets_env, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert run("vpn-cert", "root", "--cert-out", str(blocker / "root.cer"),
+               "--key-out", str(tmp_path / "k.pem")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"sigmatiq-infra: error: vpn-cert: cannot write {blocker / 'root.cer'} (")
+    assert "Traceback" not in err
+
+
+def test_a_client_name_with_spaces_is_rejected(root, capsys):
+    cert, key = root
+    assert run("vpn-cert", "client", "alice laptop", "--root-cert", str(cert), "--root-key", str(key)) == 2
+    assert "NAME 'alice laptop' is not allowed" in capsys.readouterr().err
+
+
+def test_command_errors_have_no_traceback_in_a_real_process(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sigmatiq_infra.cli", "vpn-cert", "client", "no spaces", "--root-cert",
+         str(tmp_path / "x.cer"), "--root-key", str(tmp_path / "x.pem")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("sigmatiq-infra: error: vpn-cert client: NAME 'no spaces' is not allowed.")
+    assert "Traceback" not in result.stderr
+
+
+# --- cost: the price table and an app's assumptions ------------------------------------------
+
+def test_every_price_records_its_source_and_date():
+    from sigmatiq_infra.cli.cost import load_prices
+
+    table = load_prices()
+    assert len(table.prices) >= 15
+    for price in table.prices.values():
+        assert price.source and price.date and price.description, price.id
+    assert table.baseline == {} and table.usage == {"key_vault_operations_10k": 10.0, "log_analytics_gb": 0.0}
+
+
+def test_an_apps_assumptions_set_usage_per_stack_and_a_baseline_to_compare_with(tmp_path):
+    from sigmatiq_infra.cli.cost import load_prices, usage_of
+
+    assumptions = tmp_path / "costs.toml"
+    assumptions.write_text(
+        'baseline_name = "Last quarter"\nbaseline_label = "before"\n[usage.orders]\nlog_analytics_gb = 3.0\n'
+        '[baseline_total]\norders = 20.0\n[[baseline.orders]]\nitem = "Vault"\nmonthly = 1.0\n'
+        'prices = ["key-vault.operations-10k"]\nwhy = "reads"\n'
+    )
+    table = load_prices(assumptions=assumptions)
+    assert usage_of(table, "orders") == {"key_vault_operations_10k": 10.0, "log_analytics_gb": 3.0}
+    assert usage_of(table, "other") == {"key_vault_operations_10k": 10.0, "log_analytics_gb": 0.0}
+    assert (table.baseline_name, table.baseline_label) == ("Last quarter", "before")
+    assert table.baseline_total == {"orders": 20.0}
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (None, "does not exist. Fix: pass an existing file, or leave --assumptions out."),
+    ("[usage\n", "is not TOML (Expected ']' at the end of a table declaration (at line 1, column 7)). Fix: repair it."),
+])
+def test_a_missing_or_broken_assumptions_file_is_one_clean_error(tmp_path, capsys, content, problem):
+    assumptions = tmp_path / "costs.toml"
+    if content is not None:
+        assumptions.write_text(content)
+    assert run("cost", "orders", "--out", str(tmp_path), "--assumptions", str(assumptions)) == 2
+    assert capsys.readouterr().err == f"sigmatiq-infra: error: cost: the assumptions file {assumptions} {problem}\n"
+
+
+# --- plan-gate and record-deployed inputs ---------------------------------------------------
+
+def test_plan_gate_and_record_deployed_name_a_missing_or_broken_file_and_the_fix(tmp_path, capsys):
+    stack = tmp_path / "stacks" / "beta"
+    stack.mkdir(parents=True)
+    assert run("plan-gate", "beta", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: {stack / 'plan.json'} does not exist. Fix: run `cdktf diff <stack>`, "
+        f"then `terraform show -json plan > plan.json` in {stack}.\n"
+    )
+    (stack / "plan.json").write_text("{not json")
+    assert run("plan-gate", "beta", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: {stack / 'plan.json'} is not JSON (Expecting property name enclosed in "
+        "double quotes: line 1 column 2 (char 1)). Fix: write it with terraform show -json.\n"
+    )
+    state = tmp_path / "state.json"
+    assert run("record-deployed", "prod", "--state", str(state)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: record-deployed: {state} does not exist. Fix: run `terraform show -json > "
+        "state.json` in cdktf.out/stacks/prod and pass that file.\n"
+    )
+    state.write_text("[")
+    assert run("record-deployed", "prod", "--state", str(state)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: record-deployed: {state} is not JSON (Expecting value: line 1 column 2 (char 1)).\n"
+    )
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    assert run("record-deployed", "prod", "--state", str(folder)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: record-deployed: cannot read {folder} (Is a directory).\n"
+    )
+
+
+def test_plan_gate_names_a_missing_deployed_record_and_the_fix(tmp_path, capsys):
+    stack = tmp_path / "stacks" / "orders"
+    stack.mkdir(parents=True)
+    (stack / "plan.json").write_text("{}")
+    (stack / "cdk.tf.json").write_text("{}")
+    record = tmp_path / "deployed.toml"
+    assert run("plan-gate", "orders", "--out", str(tmp_path), "--record", str(record)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: the deployed record {record} does not exist. Fix: pass --record with "
+        "the app's record file (record-deployed writes its entries), or leave --record out.\n"
+    )
+    assert run("plan-gate", "orders", "--out", str(tmp_path)) == 0

@@ -1,0 +1,165 @@
+"""The fast runtime: speed behind one explicit switch, with byte-identical output, and a
+library that changes nothing about a process that merely imports it."""
+
+import base64
+import json
+import math
+import os
+import subprocess
+import sys
+
+import pytest
+from helpers import NODE_BIN, ROOT, VENV_BIN
+
+from sigmatiq_infra import _bindings, _kernel, runtime
+from sigmatiq_infra._cdktf import App, TerraformStack, TerraformVariable, Token
+from sigmatiq_infra.validation import is_token
+
+PATH = f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin"
+
+
+
+def run_with_prologue(tmp_path, code: bytes) -> subprocess.CompletedProcess:
+    script = tmp_path / "kernel.js"
+    script.write_bytes(_kernel.PROLOGUE + code)
+    return subprocess.run(
+        ["node", str(script)], capture_output=True, timeout=60,
+        env={**os.environ, "PATH": f"{NODE_BIN}:{os.environ['PATH']}"},
+    )
+
+
+def test_the_tests_run_on_the_fast_runtime_with_both_parts_on():
+    assert runtime.status() == runtime.Status(direct_kernel=True, lean_bindings=True)
+
+
+def test_the_lazy_index_defines_the_same_exports_as_getters():
+    index = b'"use strict";\nexports.a = exports.b = void 0;\nexports.keyVault = require("./key-vault");\n'
+    assert _bindings.lazy_index(index) == (
+        b'"use strict";\nexports.a = exports.b = void 0;\n'
+        b'Object.defineProperty(exports, "keyVault", { enumerable: true, configurable: true, '
+        b'get: function () { return require("./key-vault"); } });\n'
+    )
+
+
+def test_an_index_of_another_shape_is_refused_so_the_normal_loader_is_used():
+    with pytest.raises(ValueError, match="expected"):
+        _bindings.lazy_index(b'module.exports = require("./all");\nconst x = require("y");\n')
+
+
+def test_every_submodule_of_the_lean_bindings_is_reachable_as_an_attribute():
+    import importlib
+
+    from sigmatiq_infra.engine import selected
+
+    azurerm = importlib.import_module(selected().provider)
+    assert f"{selected().provider}.linux_virtual_machine" not in sys.modules
+    assert azurerm.linux_virtual_machine.LinuxVirtualMachine.TF_RESOURCE_TYPE == "azurerm_linux_virtual_machine"
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_thing'"):
+        azurerm.no_such_thing  # noqa: B018
+
+
+@pytest.mark.parametrize("kind", ["string", "number", "list"])
+def test_is_token_agrees_with_cdktf_on_tokens_and_plain_values(tmp_path, kind):
+    stack = TerraformStack(App(outdir=str(tmp_path)), "tokens")
+    types = {"string": "string", "number": "number", "list": "list(string)"}
+    variable = TerraformVariable(stack, "v", type=types[kind])
+    samples = {
+        "string": [variable.string_value, f"prefix-{variable.string_value}-suffix", "${var.x}", "plain"],
+        "number": [variable.number_value, 1.5, 0.0, -1.0e300, math.pi],
+        "list": [*variable.list_value, "#{TfToken[TOKEN.1]}"],
+    }[kind]
+    for value in samples:
+        assert is_token(value) == Token.is_unresolved(value), value
+
+
+@pytest.mark.parametrize(("setting", "why"), [
+    ({"SIGMATIQ_FULL_IMPORT": "1"}, "SIGMATIQ_FULL_IMPORT is on"),
+    ({"JSII_NODE": "/opt/node/bin/node"}, "JSII_NODE is set, so jsii's own runtime is asked for"),
+    ({"JSII_RUNTIME": "/opt/runtime.js"}, "JSII_RUNTIME is set, so jsii's own runtime is asked for"),
+])
+def test_the_normal_jsii_runtime_is_kept_when_asked_for_or_configured(setting, why):
+    environ = {"PATH": PATH, **setting}
+    assert _kernel.why_not(environ) == why
+
+
+def test_once_jsii_runs_the_direct_kernel_can_no_longer_be_had_and_says_how_to_get_it():
+    assert _kernel.why_not({"PATH": PATH}) == (  # this process started jsii long ago
+        "jsii was started before the fast runtime was switched on (a jsii package such as cdktf was "
+        "imported first); run the app with `python -m sigmatiq_infra.launch <app.py>`"
+    )
+
+
+def test_the_direct_kernel_is_refused_for_another_jsii_release_without_node_or_on_noexec(monkeypatch):
+    monkeypatch.delitem(sys.modules, "constructs")  # as if jsii had not started
+    monkeypatch.setattr(_kernel, "_jsii_version", lambda: "1.143.0")
+    assert _kernel.why_not({"PATH": PATH}) == (
+        f"jsii 1.143.0 is installed, and the direct kernel is tested with jsii {_kernel.TESTED_JSII}"
+    )
+    monkeypatch.setattr(_kernel, "_jsii_version", lambda: _kernel.TESTED_JSII)
+    assert _kernel.why_not({"PATH": "/nonexistent"}) == "no `node` on PATH"
+    monkeypatch.setattr(_kernel, "_noexec", lambda path: True)
+    node, _ = _kernel.kernel_copy()
+    assert _kernel.why_not({"PATH": PATH}) == f"{node} cannot be executed (its file system is mounted noexec?)"
+
+
+def test_jsii_is_pinned_to_the_release_the_direct_kernel_is_tested_with_and_the_package_takes_a_range():
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert "jsii>=1.141,<2" in dependencies
+    for constraints in ("constraints.txt", "constraints-cdktn.txt"):
+        assert f"jsii=={_kernel.TESTED_JSII}" in (ROOT / constraints).read_text().split(), constraints
+
+
+def test_the_direct_kernel_is_jsiis_program_with_only_its_channel_changed():
+    program = b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:3,writeFD:3}),te=2;'
+    assert _kernel.direct_program(program) == (
+        _kernel.PROLOGUE + b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:0,writeFD:1}),te=2;'
+    )
+
+
+def test_a_program_of_another_shape_is_refused_so_jsiis_own_runtime_is_used():
+    with pytest.raises(ValueError, match="expected way"):
+        _kernel.direct_program(b"const io = new SyncStdio({ fd: 3 });")
+
+
+def test_the_prepared_kernel_is_built_from_the_installed_jsii():
+    node, program = _kernel.kernel_copy()
+    embedded = _kernel.embedded_runtime()
+    assert program.read_bytes() == _kernel.direct_program((embedded / "lib__program.js").read_bytes())
+    assert (program.parent / "runtime-index-worker.js").read_bytes() == (
+        embedded / "lib__runtime-index-worker.js"
+    ).read_bytes()
+    assert os.access(node, os.X_OK)
+
+
+def test_what_the_kernels_code_prints_reaches_the_host_the_way_jsiis_relay_sends_it(tmp_path):
+    result = run_with_prologue(
+        tmp_path, b'console.log("hello"); console.error("careful"); require("fs").writeSync(1, "{\\"ok\\":1}\\n");',
+    )
+    assert result.stdout == b'{"ok":1}\n'  # the protocol channel carries protocol only
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [{k: base64.b64decode(v) for k, v in line.items()} for line in lines] == [
+        {"stdout": b"hello\n"}, {"stderr": b"careful\n"},
+    ]
+
+
+def test_errors_in_the_kernel_keep_their_stack_traces_and_creation_stacks_are_not_formatted(tmp_path):
+    result = run_with_prologue(tmp_path, (
+        b'const creation = { stack: "" }; Error.captureStackTrace(creation);'
+        b'let error; try { null.x; } catch (e) { error = e; }'
+        b'require("fs").writeSync(1, JSON.stringify([creation.stack, error.stack.split("\\n").slice(0, 2)]));'
+    ))
+    creation, error = json.loads(result.stdout)
+    assert creation == ""
+    assert error[0] == "TypeError: Cannot read properties of null (reading 'x')"
+    assert error[1].startswith("    at ") and str(tmp_path / "kernel.js") in error[1]
+
+
+def test_an_error_raised_in_the_kernel_reaches_python_with_its_message(tmp_path):
+    stack = TerraformStack(App(outdir=str(tmp_path)), "twice")
+    TerraformVariable(stack, "same", type="string")
+    with pytest.raises(RuntimeError, match="There is already a Construct with name 'same' in TerraformStack"):
+        TerraformVariable(stack, "same", type="string")
+
+
