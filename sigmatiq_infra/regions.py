@@ -1,4 +1,11 @@
-"""Azure's regions, read from `data/regions.toml` (which names its source and date)."""
+"""Azure's regions and what each offers: one data table (`data/regions.toml`, which names its
+sources and dates), read here; constructs ask this module, never a list of their own.
+
+A region is written as its programmatic name (`westeurope`). azurerm also takes the display
+name (`West Europe`) and compares them after lowercasing and dropping spaces
+(go-azure-helpers `location.Normalize`); `canonical()` does the same, so the library accepts
+both and writes the programmatic name.
+"""
 
 from __future__ import annotations
 
@@ -8,3 +15,22 @@ from importlib import resources as package_files
 _DATA = tomllib.loads(package_files.files("sigmatiq_infra").joinpath("data/regions.toml").read_text())
 NAMES: tuple[str, ...] = tuple(_DATA["names"])
 SOURCE: str = _DATA["source"]
+AVAILABILITY_ZONES: frozenset[str] = frozenset(_DATA["availability_zones"])
+ZONES_SOURCE: str = _DATA["zones_source"]
+POSTGRES_NO_GEO_BACKUP: frozenset[str] = frozenset(_DATA["postgres"]["no_geo_redundant_backup"])
+POSTGRES_NO_ZONE_REDUNDANT_HA: frozenset[str] = frozenset(_DATA["postgres"]["no_zone_redundant_high_availability"])
+POSTGRES_SOURCE: str = _DATA["postgres"]["source"]
+
+
+def canonical(location: str) -> str | None:
+    """The programmatic name of `location` (`West Europe` -> `westeurope`), or None when it
+    names no region."""
+    name = location.lower().replace(" ", "")
+    return name if name in NAMES else None
+
+
+def has_zones(location: str) -> bool | None:
+    """Whether the region has availability zones; None when `location` names no region (its
+    own check reports that)."""
+    name = canonical(location)
+    return None if name is None else name in AVAILABILITY_ZONES

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sigmatiq_infra import _cdktf
+from sigmatiq_infra import _cdktf, synth_checks
 from sigmatiq_infra._cdktf import ENGINE
 from sigmatiq_infra.switches import library_variable_problems
 from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError
@@ -94,6 +94,7 @@ class App(_cdktf.App):
             super().synth()  # runs the aspects (policy packs), which may record problems too
             self.problems.run_deferred()
             problems = list(self.problems.problems)
+            problems += synth_checks.check_output(staging)  # names unique in their Azure scope, tag limits
             problems += [p for check in self.__dict__["_sigmatiq_checks"] for p in check(staging)]
             if problems:
                 raise ValidationError(problems, self.problems.warnings)

@@ -81,6 +81,8 @@ class NameRule:
     last: str | None = None
     last_text: str = ""
     no_double_hyphen: bool = False
+    no_triple_hyphen: bool = False
+    """Two hyphens in a row are fine, three are not (App Configuration)."""
     globally_unique: bool = False
 
     def describe(self) -> str:
@@ -91,6 +93,8 @@ class NameRule:
             parts.append(f"ends with {self.last_text}")
         if self.no_double_hyphen:
             parts.append("no consecutive hyphens")
+        if self.no_triple_hyphen:
+            parts.append("no more than two hyphens in a row")
         if self.globally_unique:
             parts.append("unique across Azure")
         return "; ".join(parts)
@@ -108,6 +112,8 @@ class NameRule:
             found.append(f"ends with {name[-1]!r}")
         if self.no_double_hyphen and "--" in name:
             found.append("contains consecutive hyphens")
+        if self.no_triple_hyphen and "---" in name:
+            found.append("contains three hyphens in a row")
         return found
 
 
@@ -126,7 +132,13 @@ def _network_rule(resource: str, min_length: int, max_length: int) -> NameRule:
 
 
 class NameRules:
-    """Naming rules per Azure resource type; the stricter of Azure's and azurerm's rule."""
+    """Naming rules per Azure resource type; the stricter of Azure's and azurerm's rule.
+
+    Sources: Microsoft Learn, "Naming rules and restrictions for Azure resources" (ms.date
+    2025-03-14), and azurerm 4.55's name validators (`internal/services/*/validate`); where a
+    type is not on Microsoft's page, the REST API's pattern. Where each name must be unique
+    is a fact of the construct class (`ResourceFacts.name_scope`, checked at synth).
+    """
 
     RESOURCE_GROUP = NameRule(
         "resource group", 1, 90, r"a-zA-Z0-9_().\-",
@@ -147,8 +159,11 @@ class NameRules:
         first=_LOWER_ALNUM, first_text="a lowercase letter or digit",
         last=_LOWER_ALNUM, last_text="a lowercase letter or digit", no_double_hyphen=True,
     )
+    # Microsoft Learn, "About keys, secrets, and certificates": an object name is 1-127
+    # characters, starts with a letter, and holds only letters, digits and '-'.
     KEY_VAULT_SECRET = NameRule(
         "Key Vault secret", 1, 127, r"a-zA-Z0-9\-", "letters, digits and hyphens",
+        first="a-zA-Z", first_text="a letter",
     )
     CONTAINER_REGISTRY = NameRule(
         "container registry", 5, 50, _ALNUM, "letters and digits only",
@@ -181,10 +196,11 @@ class NameRules:
         "letters, digits, hyphens and underscores",
         first=_ALNUM, first_text="a letter or digit",
     )
+    # Microsoft's rule: "Can't contain a sequence of more than two hyphens" (so `--` is fine).
     APP_CONFIGURATION = NameRule(
         "App Configuration store", 5, 50, r"a-zA-Z0-9\-", "letters, digits and hyphens",
         first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
-        no_double_hyphen=True, globally_unique=True,
+        no_triple_hyphen=True, globally_unique=True,
     )
     LOG_ANALYTICS_WORKSPACE = NameRule(
         "Log Analytics workspace", 4, 63, r"a-zA-Z0-9\-", "letters, digits and hyphens",
@@ -234,9 +250,11 @@ class NameRules:
         "DNS forwarding ruleset or rule", 1, 80, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens",
         first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
     )
+    # Azure's own rule for a container app's variables (its ContainerAppInvalidEnvVarName
+    # error quotes it: `^[-._a-zA-Z][-._a-zA-Z0-9]*$`; azurerm checks only that it is not empty).
     ENVIRONMENT_VARIABLE = NameRule(
-        "environment variable", 1, 256, r"a-zA-Z0-9_", "letters, digits and underscores",
-        first="a-zA-Z_", first_text="a letter or underscore",
+        "environment variable", 1, 256, r"a-zA-Z0-9_.\-", "letters, digits, '_', '.' and '-'",
+        first=r"a-zA-Z_.\-", first_text="anything but a digit",
     )
 
 
@@ -439,18 +457,34 @@ class Validator:
                 )
 
     def location(self, prop: str, value: str) -> None:
-        """An Azure region by its programmatic name (`data/regions.toml`)."""
+        """An Azure region by its programmatic name (`data/regions.toml`) or its display name
+        (`West Europe`), which azurerm normalizes the same way (`regions.canonical`)."""
         if not self.typed or is_token(value):
             return
         from sigmatiq_infra import regions
 
-        if value not in regions.NAMES:
+        if regions.canonical(value) is None:
             close = difflib.get_close_matches(value.lower().replace(" ", ""), regions.NAMES, n=1)
             self.fail(
                 prop, value, "is not an Azure region" + (f" (did you mean {close[0]!r}?)" if close else ""),
-                f"a region's programmatic name such as 'centralus' or 'westeurope' ({regions.SOURCE})",
+                f"a region's programmatic name such as 'centralus' or 'westeurope', or its display name such as "
+                f"'West Europe' ({regions.SOURCE})",
                 f"use {close[0]!r}" if close else
                 "use the name `az account list-locations -o table` shows in its Name column",
+            )
+
+    def zones(self, prop: str, value: Any, location: str, fix: str) -> None:
+        """`value` of `prop` is zone-redundant, which needs a region with availability zones
+        (`data/regions.toml`); nothing to say for a region that has them, or one that is no
+        region (its own check says so)."""
+        if not self.typed or is_token(location):
+            return
+        from sigmatiq_infra import regions
+
+        if regions.has_zones(location) is False:
+            self.fail(
+                prop, value, f"needs availability zones, which {regions.canonical(location)} does not have",
+                f"zone redundancy in a region with availability zones ({regions.ZONES_SOURCE})", fix,
             )
 
     def done(self) -> bool:

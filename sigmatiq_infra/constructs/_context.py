@@ -17,7 +17,7 @@ from constructs import Construct, IConstruct, IValidation
 
 from sigmatiq_infra._cdktf import TerraformStack
 from sigmatiq_infra.azurerm import data_azurerm_client_config
-from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog
+from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, Validator
 
 _CLIENT_CONFIG_ID = "ClientConfig"
 _CONTEXT = "_sigmatiq_context"
@@ -86,14 +86,53 @@ class _RecordedProblems:
         return list(self.log.problems)
 
 
+DUPLICATE_ID = "There is already a Construct with name"
+"""How jsii says a scope already has a child with that id."""
+
+
 class AzureConstruct(Construct):
     """Base of this library's constructs: it remembers its stack's context when it is
-    created, and tags what it creates with its stack's tags as it creates it."""
+    created, and tags what it creates with its stack's tags as it creates it.
+
+    An id its scope already holds is a problem in the app's list, not jsii's traceback: the
+    construct is still built (under a numbered id) so the run reports every other problem too.
+    """
 
     def __init__(self, scope: Construct, id: str) -> None:
-        super().__init__(scope, id)
+        try:
+            super().__init__(scope, id)
+        except RuntimeError as error:
+            if DUPLICATE_ID not in str(error):
+                raise
+            self._report_duplicate_id(scope, id)
         context = self.__dict__[_CONTEXT] = context_of(scope)
         context.members.append(self)
+
+    def _report_duplicate_id(self, scope: Construct, id: str) -> None:
+        where = scope.node.path or "the app"
+        check = Validator(type(self).__name__, f"{where}/{id}", log=context_of(scope).problems)
+        check.fail(
+            "id", id, f"is already the id of another construct in '{where}'",
+            "one construct per id in a scope (the id is part of every Terraform address below it)",
+            "give this construct an id of its own",
+        )
+        check.done()
+        number = 2
+        while scope.node.try_find_child(f"{id}-{number}") is not None:
+            number += 1
+        super().__init__(scope, f"{id}-{number}")
+
+    def _claim(self, id: str, prop: str, value: object, fix: str) -> bool:
+        """Whether `id` is still free among the children this construct creates (it is then
+        taken); when it is not, a problem saying that `prop` `value` is added twice."""
+        taken: set[str] = self.__dict__.setdefault("_child_ids", set())
+        if id in taken:
+            check = Validator(type(self).__name__, self)
+            check.fail(prop, value, "is added twice", "each once", fix)
+            check.done()
+            return False
+        taken.add(id)
+        return True
 
     @property
     def problem_log(self) -> ProblemLog:

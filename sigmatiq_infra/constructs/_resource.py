@@ -67,6 +67,37 @@ price ids are those of `sigmatiq_infra/data/prices.toml`."""
 
 
 @dataclass(frozen=True)
+class NameScope:
+    """Where Azure keeps a resource type's names unique (Microsoft Learn, "Naming rules and
+    restrictions for Azure resources", ms.date 2025-03-14: its Scope column), and whether it
+    compares them in any case (it does unless that page says otherwise)."""
+
+    within: str
+    """The scope as messages say it: `all of Azure`, `the subscription`, `its resource group`,
+    `its Key Vault`."""
+    by: tuple[str, ...] = ()
+    """The Terraform arguments that name the scope (e.g. `resource_group_name`, or the
+    parent's id `key_vault_id`); empty for all of Azure and the subscription."""
+    case_sensitive: bool = False
+
+
+GLOBAL = NameScope("all of Azure")
+"""Names Azure keeps unique across every subscription (they are DNS names)."""
+SUBSCRIPTION = NameScope("the subscription")
+RESOURCE_GROUP = NameScope("its resource group", ("resource_group_name",))
+
+
+def within(scope: str, *arguments: str) -> NameScope:
+    """A name unique inside a parent resource, named by `arguments`."""
+    return NameScope(scope, arguments)
+
+
+MAX_TAGS = 50
+"""Azure's tag limit on most resources (Microsoft Learn, "Use tags to organize your Azure
+resources", ms.date 2025-02-06: Limitations)."""
+
+
+@dataclass(frozen=True)
 class ResourceFacts:
     """What a construct knows about one Terraform resource type it creates (azurerm 4.55)."""
 
@@ -90,6 +121,11 @@ class ResourceFacts:
     import ids from it."""
     billing: Billing | None = None
     """How Azure bills the resource (`sigmatiq-infra cost` reads it); None: it is free."""
+    name_scope: NameScope | None = None
+    """Where Azure keeps its names unique; every app's synth checks the names of all its
+    stacks against it (`sigmatiq_infra.synth_checks`). None: Azure names it (a GUID)."""
+    max_tags: int = MAX_TAGS
+    """How many tags Azure takes on it (15 on private DNS zones and records)."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +207,17 @@ class AzureResource(AzureConstruct):
     """The ARM resource type, e.g. `Microsoft.KeyVault/vaults` (import ids, lookups)."""
     kind_text: ClassVar[str] = "resource"
     """What the resource is called in messages: `Key Vault`."""
-    facts: ClassVar[tuple[ResourceFacts, ...]] = ()
+    facts: ClassVar[tuple[ResourceFacts, ...]] = (
+        # What every resource construct may add to its resource (the interface below).
+        ResourceFacts(
+            "azurerm_management_lock", kind="lock", name_scope=within("the locked resource", "scope"),
+        ),
+        ResourceFacts(
+            "azurerm_monitor_diagnostic_setting", kind="diagnostic setting",
+            # Its ARM id is `<target id>/providers/Microsoft.Insights/diagnosticSettings/<name>`.
+            name_scope=within("the resource it reads", "target_resource_id"),
+        ),
+    )
     """The facts about the Terraform resources this construct creates (its primary first)."""
     private_link: ClassVar[PrivateLinkService | None] = None
     """How the resource is reached through a private endpoint; None when it cannot be."""
@@ -244,16 +290,26 @@ class AzureResource(AzureConstruct):
             not isinstance(notes, str) or len(notes) <= 512, "lock notes", f"{len(notes)} characters",
             "are too long", "at most 512 characters", "shorten the notes",
         )
+        locks: dict[str, tuple[str, Any]] = self.__dict__.setdefault("_locks", {})
+        if level in locks:  # one lock per level: the same notes again mean the same lock
+            check.require(
+                locks[level][0] == notes, "add_lock", level,
+                f"adds a second {level} lock (the first says {locks[level][0]!r})",
+                "one lock per level on a resource", "call add_lock once per level",
+            )
+            check.done()
+            return locks[level][1]
         if not check.done():
             return None
         construct_id = "DeleteLock" if level == "CanNotDelete" else "ReadOnlyLock"
-        return management_lock.ManagementLock(
+        lock = locks.setdefault(level, (notes, management_lock.ManagementLock(
             self, construct_id,
             name=f"lock-{self.name}"[:90] if level == "CanNotDelete" else f"lock-readonly-{self.name}"[:90],
             scope=self.id,
             lock_level=level,
             notes=notes,
-        )
+        )))
+        return lock[1]
 
     # --- access --------------------------------------------------------------------------
 
@@ -300,6 +356,9 @@ class AzureResource(AzureConstruct):
         if not check.done():
             self.__dict__["_private_endpoint_refused"] = True  # reported here, not again by policy
             return None
+        for made in self.private_endpoints:  # one endpoint per VNet: asking again means that one
+            if made.serves(network.virtual_network):
+                return made
         endpoint = network.add_endpoint(self)
         self.private_endpoints.append(endpoint)
         return endpoint

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from sigmatiq_infra.azurerm import app_configuration, role_assignment
 from sigmatiq_infra.constructs._resource import (
+    GLOBAL,
     AzureResource,
     DiagnosticTarget,
     IResourceGroup,
@@ -56,7 +57,9 @@ class AppConfiguration(AzureResource):
         ResourceFacts(
             "azurerm_app_configuration", ("name", "location", "resource_group_name", "soft_delete_retention_days"),
             # Moving down to free (or from standard/premium to developer) re-creates the store.
-            replaced_when_lowered={"sku": SKUS}, kind="App Configuration store", public_by_default=True,
+            replaced_when_lowered={"sku": SKUS}, kind="App Configuration store",
+            name_scope=GLOBAL,
+            public_by_default=True,
             billing=lambda config, usage: [(f"app-configuration.{config['sku']}", 1, "")],
         ),
     )
@@ -69,6 +72,8 @@ class AppConfiguration(AzureResource):
 
     def __init__(self, scope: Construct, id: str, props: AppConfigurationProps) -> None:
         super().__init__(scope, id)
+        # Sources: azurerm 4.55 `app_configuration.html.markdown` (sku, soft delete 1-7 days);
+        # Microsoft Learn, "Use private endpoints for Azure App Configuration" (not on free).
         check = Validator("AppConfiguration", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.APP_CONFIGURATION)

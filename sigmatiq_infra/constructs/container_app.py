@@ -9,7 +9,12 @@ from typing import Any
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import container_app
-from sigmatiq_infra.constructs._resource import AzureResource, ResourceAttribute, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
+    AzureResource,
+    ResourceAttribute,
+    ResourceFacts,
+)
 from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvironment
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
@@ -74,7 +79,7 @@ class ContainerApp(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_container_app", ("name", "resource_group_name", "container_app_environment_id"),
-            kind="container app", billing=lambda config, usage: _billing(config),
+            kind="container app", name_scope=RESOURCE_GROUP, billing=lambda config, usage: _billing(config),
         ),
     )
     # An app's console and system logs, and its metrics, are its environment's to send.
@@ -156,6 +161,9 @@ class ContainerApp(AzureResource):
         self.resource_group = props.environment.resource_group
 
     def _validate(self, props: ContainerAppProps) -> ContainerAppProps:
+        # Sources: azurerm 4.55 container app schema (replicas 0-300 / 1-300, ports 1-65535);
+        # Microsoft Learn, "Containers in Azure Container Apps" (cpu/memory pairs); the service's
+        # ContainerAppInvalidEnvVarName error (variable names, see NameRules.ENVIRONMENT_VARIABLE).
         check = Validator("ContainerApp", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.CONTAINER_APP)

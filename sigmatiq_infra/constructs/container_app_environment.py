@@ -8,20 +8,23 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from sigmatiq_infra import regions
 from sigmatiq_infra.azurerm import container_app_environment as environment_binding
 from sigmatiq_infra.azurerm import private_dns_a_record
 from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
     AzureResource,
     DiagnosticTarget,
     IResourceGroup,
     ManagedIdentities,
     ResourceAttribute,
     ResourceFacts,
+    within,
 )
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 # Address ranges the Container Apps platform reserves: a VNet-integrated environment's subnet
 # must not overlap them (Microsoft Learn, "Networking in Azure Container Apps environment",
@@ -88,10 +91,11 @@ class ContainerAppEnvironment(AzureResource):
                 "internal_load_balancer_enabled", "zone_redundancy_enabled", "workload_profile",
                 "infrastructure_resource_group_name", "dapr_application_insights_connection_string",
             ),
-            kind="Container Apps environment", public_by_default=True,
+            kind="Container Apps environment", name_scope=RESOURCE_GROUP, public_by_default=True,
         ),
         ResourceFacts(
             "azurerm_private_dns_a_record", ("name", "resource_group_name", "zone_name"), kind="private DNS record",
+            name_scope=within("its private DNS zone", "resource_group_name", "zone_name"), max_tags=15,
         ),
     )
     arm_type = "Microsoft.App/managedEnvironments"
@@ -118,6 +122,17 @@ class ContainerAppEnvironment(AzureResource):
             "give the environment a virtual_network, or leave public_network_access_enabled unset",
         )
         vnet = props.virtual_network
+        location = props.resource_group.location
+        if props.zone_redundant:  # Microsoft Learn, "Reliability in Azure Container Apps": a VNet in a zone region
+            check.zones("zone_redundant", True, location, "set zone_redundant=False in this region, or choose a "
+                        "region with availability zones")
+        if vnet is not None and not (is_token(location) or is_token(vnet.location)):
+            # A subnet serves resources of its VNet's region only (the portal lists only those VNets).
+            check.require(
+                regions.canonical(vnet.location) == regions.canonical(location), "virtual_network", vnet.name,
+                f"is in {vnet.location}, the environment in {location}",
+                "a VNet in the environment's region", "put the environment's resource group and the VNet in one region",
+            )
         subnet = vnet.subnet_for(SubnetRole.CONTAINER_APPS) if vnet else None
         if subnet is not None and subnet.network is not None:
             # A VNet-integrated environment made here has the Consumption workload profile.
@@ -167,9 +182,19 @@ class ContainerAppEnvironment(AzureResource):
             "add_private_dns() only with virtual_network and public network access off",
             "give the environment a virtual_network and leave public_network_access_enabled unset (or False)",
         )
-        check.done()
+        made = self.__dict__.get("_private_dns_record")
+        if made is not None:  # once per environment: a second call means the same
+            check.require(
+                made[0] is zones, "add_private_dns", zones.virtual_network.name,
+                f"adds a second record set for the environment (it has one in {made[0].virtual_network.name!r})",
+                "one private DNS record per environment", "call add_private_dns once",
+            )
+            check.done()
+            return made[1]
+        if not check.done():
+            return None  # type: ignore[return-value]
         zone = zones.zone(self.default_domain, id="ContainerAppsDefaultDomain")
-        return private_dns_a_record.PrivateDnsARecord(
+        record = private_dns_a_record.PrivateDnsARecord(
             self, "PrivateDnsWildcard",
             name="*",
             zone_name=zone.name,
@@ -178,3 +203,5 @@ class ContainerAppEnvironment(AzureResource):
             records=[self.static_ip_address],
             tags=self._resource_tags(),
         )
+        self.__dict__["_private_dns_record"] = (zones, record)
+        return record

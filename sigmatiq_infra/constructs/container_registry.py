@@ -11,6 +11,7 @@ from constructs import Construct
 from sigmatiq_infra.azurerm import container_registry, data_azurerm_container_registry, role_assignment
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
+    GLOBAL,
     AzureResource,
     DiagnosticTarget,
     IResourceGroup,
@@ -87,7 +88,7 @@ class ContainerRegistry(ContainerRegistryBase):
         ResourceFacts(
             "azurerm_container_registry",
             ("name", "location", "resource_group_name", "zone_redundancy_enabled"),
-            holds="container images", kind="container registry", public_by_default=True,
+            holds="container images", kind="container registry", name_scope=GLOBAL, public_by_default=True,
             billing=lambda config, usage: [(f"container-registry.{config['sku']}", 1, "")],
         ),
     )
@@ -95,6 +96,9 @@ class ContainerRegistry(ContainerRegistryBase):
 
     def __init__(self, scope: Construct, id: str, props: ContainerRegistryProps) -> None:
         super().__init__(scope, id)
+        # Sources: azurerm 4.55 `container_registry.html.markdown` (sku Basic/Standard/Premium);
+        # Microsoft Learn, "Configure public registry access" and "Connect privately to a registry"
+        # (public access off and private endpoints need Premium).
         check = Validator("ContainerRegistry", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.CONTAINER_REGISTRY)

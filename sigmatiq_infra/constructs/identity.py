@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import user_assigned_identity
-from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceAttribute, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
+    AzureResource,
+    IResourceGroup,
+    ResourceAttribute,
+    ResourceFacts,
+)
 from sigmatiq_infra.validation import NameRules, Validator
 
 
@@ -29,7 +35,7 @@ class UserAssignedIdentity(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_user_assigned_identity", ("name", "location", "resource_group_name"),
-            kind="managed identity",
+            kind="managed identity", name_scope=RESOURCE_GROUP,
         ),
     )
     arm_type = "Microsoft.ManagedIdentity/userAssignedIdentities"
@@ -40,6 +46,7 @@ class UserAssignedIdentity(AzureResource):
 
     def __init__(self, scope: Construct, id: str, props: UserAssignedIdentityProps) -> None:
         super().__init__(scope, id)
+        # Source: Microsoft Learn, resource-name-rules (userAssignedIdentities: 3-128, resource group).
         check = Validator("UserAssignedIdentity", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.USER_ASSIGNED_IDENTITY)

@@ -12,12 +12,14 @@ from sigmatiq_infra.azurerm import data_azurerm_key_vault, key_vault, key_vault_
 from sigmatiq_infra.constructs._context import client_config
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
+    GLOBAL,
     AzureResource,
     DiagnosticTarget,
     IResourceGroup,
     PrivateLinkService,
     ResourceAttribute,
     ResourceFacts,
+    within,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
@@ -105,17 +107,21 @@ class KeyVault(KeyVaultBase):
     facts = (
         ResourceFacts(
             "azurerm_key_vault", ("name", "location", "resource_group_name"), holds="secrets",
-            kind="Key Vault", public_by_default=True,
+            kind="Key Vault", name_scope=GLOBAL, public_by_default=True,
             billing=lambda config, usage: [
                 ("key-vault.operations-10k", usage["key_vault_operations_10k"], "assumed operations"),
             ],
         ),
-        ResourceFacts("azurerm_key_vault_secret", ("name", "key_vault_id"), kind="Key Vault secret"),
+        ResourceFacts("azurerm_key_vault_secret", ("name", "key_vault_id"), kind="Key Vault secret",
+        name_scope=within("its Key Vault", "key_vault_id"),
+        ),
     )
     SKUS = ("standard", "premium")
 
     def __init__(self, scope: Construct, id: str, props: KeyVaultProps) -> None:
         super().__init__(scope, id)
+        # Sources: azurerm 4.55 `website/docs/r/key_vault.html.markdown` (sku `standard`/`premium`,
+        # soft delete 7-90 days); Microsoft Learn, resource-name-rules (vaults: 3-24, global).
         check = Validator("KeyVault", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.KEY_VAULT)
@@ -153,7 +159,8 @@ class KeyVault(KeyVaultBase):
         props = check.props(props)
         check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
         props.value.check(check, "value")
-        check.done()
+        if not check.done() & self._claim(id, "add_secret", id, "give each secret its own id (and name)"):
+            return SecretReference(self, props.name, f"{self.vault_uri}secrets/{props.name}")
 
         depends_on = []
         if self.props.grant_deployer_secrets_write:

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import log_analytics_workspace
-from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ResourceFacts,
+)
 from sigmatiq_infra.validation import NameRules, Validator
 
 
@@ -33,7 +39,7 @@ class LogAnalyticsWorkspace(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_log_analytics_workspace", ("name", "location", "resource_group_name"), holds="logs",
-            kind="Log Analytics workspace",
+            kind="Log Analytics workspace", name_scope=RESOURCE_GROUP,
             billing=lambda config, usage: [
                 ("log-analytics.gb", usage["log_analytics_gb"], "assumed GB ingested beyond the free 5 GB"),
             ],
@@ -45,6 +51,8 @@ class LogAnalyticsWorkspace(AzureResource):
 
     def __init__(self, scope: Construct, id: str, props: LogAnalyticsWorkspaceProps) -> None:
         super().__init__(scope, id)
+        # Sources: azurerm 4.55 `log_analytics_workspace.html.markdown` (retention 30-730 days on
+        # PerGB2018; `daily_quota_gb` at least 0.023).
         check = Validator("LogAnalyticsWorkspace", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.LOG_ANALYTICS_WORKSPACE)

@@ -26,7 +26,13 @@ from sigmatiq_infra.azurerm import (
     monitor_metric_alert as metric_alert_binding,
 )
 from sigmatiq_infra.constructs._context import subscription_id
-from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
+    AzureResource,
+    IResourceGroup,
+    ResourceFacts,
+    within,
+)
 from sigmatiq_infra.constructs.roles import BuiltInRole
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
@@ -72,12 +78,15 @@ class ActionGroup(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_monitor_action_group", ("name", "resource_group_name", "location"), kind="action group",
+            name_scope=RESOURCE_GROUP,
             billing=lambda config, usage: [("monitor.action-group-email", 0, "first 1,000 e-mails a month are free")],
         ),
     )
 
     def __init__(self, scope: Construct, id: str, props: ActionGroupProps) -> None:
         super().__init__(scope, id)
+        # Sources: azurerm 4.55 `monitor_action_group.html.markdown` (short name 1-12); Azure Monitor
+        # action group API and limits (receiver names unique per group, 1,000 e-mail receivers).
         check = Validator("ActionGroup", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.ACTION_GROUP)
@@ -98,6 +107,20 @@ class ActionGroup(AzureResource):
             bool(props.email_receivers or props.role_receivers), "receivers", "none", "leave nobody to notify",
             "at least one e-mail or role receiver", "add an e-mail receiver, or keep the Owner role receiver",
         )
+        # Azure Monitor: receiver names are unique across all receivers of a group (every
+        # receiver type's API doc: "Names must be unique across all receivers within an action
+        # group"), in any case; at most 1,000 e-mail receivers (Azure Monitor limits).
+        seen: dict[str, str] = {}
+        for receiver in [*props.email_receivers, *(role.display_name for role in props.role_receivers)]:
+            if receiver.lower() in seen:
+                check.fail(
+                    "receiver name", receiver, f"is also the name of receiver {seen[receiver.lower()]!r}",
+                    "one receiver per name in an action group (e-mail and role receivers alike, in any case)",
+                    "rename the e-mail receiver, or list the role once",
+                )
+            seen.setdefault(receiver.lower(), receiver)
+        check.in_range("email_receivers", len(props.email_receivers), 0, 1000,
+                       "split the receivers over several action groups")
         check.done()
         self.resource = action_group_binding.MonitorActionGroup(
             self, "Resource",
@@ -161,6 +184,7 @@ class MetricAlert(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_monitor_metric_alert", ("name", "resource_group_name"), kind="metric alert",
+            name_scope=RESOURCE_GROUP,
             billing=lambda config, usage: [
                 ("monitor.metric-alert-time-series", 1, "one time series (the first 10 per subscription are free)"),
             ],
@@ -169,6 +193,8 @@ class MetricAlert(AzureResource):
 
     def __init__(self, scope: Construct, id: str, props: MetricAlertProps) -> None:
         super().__init__(scope, id)
+        # Sources: azurerm 4.55 `monitor_metric_alert.html.markdown` (operators, aggregations,
+        # frequencies PT1M-PT1H, windows PT1M-P1D, severity 0-4).
         check = Validator("MetricAlert", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.ALERT_RULE)
@@ -254,7 +280,7 @@ class DeleteAlert(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_monitor_activity_log_alert", ("name", "resource_group_name", "location"),
-            kind="activity log alert",
+            kind="activity log alert", name_scope=RESOURCE_GROUP,
         ),
     )
 
@@ -318,7 +344,7 @@ class Budget(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_consumption_budget_subscription", ("name", "subscription_id", "time_grain", "time_period"),
-            kind="budget",
+            kind="budget", name_scope=within("its subscription", "subscription_id"),
         ),
     )
 
@@ -391,4 +417,12 @@ def _check_start(check: Validator, text: str) -> str:
         "is not the first of a month from June 2017 on", "the first day of a month, 2017-06-01 or later",
         f"use {day.replace(day=1).isoformat()!r}",
     )
+    # The Budgets API (time_period.start_date, as azurerm's docs quote it): "Future start
+    # date should not be more than twelve months." azurerm warns about it; so does synth.
+    this_month = datetime.date.today().replace(day=1)
+    if day.day == 1 and (day.year - this_month.year) * 12 + day.month - this_month.month > 12:
+        check.warn(
+            "start_date", text, "is more than twelve months ahead, which Azure does not take for a new budget",
+            "a start within the next twelve months", f"use {this_month.isoformat()!r} or a later month within a year",
+        )
     return f"{day.isoformat()}T00:00:00Z"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -16,7 +17,14 @@ from sigmatiq_infra.azurerm import (
     virtual_network,
 )
 from sigmatiq_infra.azurerm import subnet as _subnet
-from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ResourceFacts,
+    within,
+)
 from sigmatiq_infra.validation import NameRules, ValidationError, Validator, overlapping
 
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
@@ -118,6 +126,64 @@ class Subnet:
         self.id: str = resource.id
 
 
+# Microsoft Learn, "Network security groups" (ms.date 2025-07-15): a rule's priority is
+# 100-4096 and no two rules of an NSG share a priority and direction (Azure refuses the second
+# with SecurityRuleConflict); ports are 0-65535, one port or a range `low-high`, or `*`; a
+# source is `*`, an IPv4 address, a CIDR range or one service tag.
+_PORT = re.compile(r"(\d{1,5})(?:-(\d{1,5}))?")
+_SERVICE_TAG = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*")
+
+
+def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
+    where = f"subnet {spec.name!r} inbound rule"
+    priorities: dict[int, str] = {}
+    names: set[str] = set()
+    for rule in spec.inbound_rules:
+        check.name("inbound rule name", rule.name, NameRules.NETWORK_RESOURCE)
+        check.require(
+            rule.name.lower() not in names, f"{where} name", rule.name, "is used twice",
+            "one rule per name in a network security group", "rename one of the rules",
+        )
+        names.add(rule.name.lower())
+        check.in_range(f"{where} {rule.name!r} priority", rule.priority, 100, 4096)
+        if rule.priority in priorities:
+            check.fail(
+                f"{where} {rule.name!r} priority", rule.priority,
+                f"is also the priority of inbound rule {priorities[rule.priority]!r}",
+                "one inbound rule per priority in a network security group (Azure refuses the second)",
+                "give each rule its own priority",
+            )
+        priorities.setdefault(rule.priority, rule.name)
+        check.require(
+            bool(rule.ports), f"{where} {rule.name!r} ports", [], "are empty", "at least one port or range",
+            "list the ports, e.g. ports=('443',)",
+        )
+        for port in rule.ports:
+            match = _PORT.fullmatch(port) if port != "*" else None
+            low, high = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+            check.require(
+                port == "*" or (match is not None and 0 <= low <= high <= 65535), f"{where} {rule.name!r} port",
+                port, "is not a port or range Azure takes",
+                "a port 0-65535, a range such as '8000-8080' (low to high), or '*'", "write the port as digits",
+            )
+        source = rule.source
+        check.require(
+            source == "*" or _is_prefix(source) or _SERVICE_TAG.fullmatch(source) is not None,
+            f"{where} {rule.name!r} source", source, "is not an address, CIDR range or service tag",
+            "'*', an IP address or CIDR range such as '172.16.0.0/24', or a service tag such as "
+            "'Internet' or 'VirtualNetwork'",
+            "write the range as address/prefix length, e.g. '10.1.0.0/24'",
+        )
+
+
+def _is_prefix(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
 def network_or_none(cidr: str) -> ipaddress.IPv4Network | None:
     """The IPv4 network `cidr`, or None (its validator has reported why)."""
     try:
@@ -136,18 +202,21 @@ class VirtualNetwork(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_virtual_network", ("name", "location", "resource_group_name"), kind="virtual network",
+            name_scope=RESOURCE_GROUP,
         ),
         ResourceFacts(
             "azurerm_subnet", ("name", "resource_group_name", "virtual_network_name"), kind="subnet",
+            name_scope=within("its virtual network", "resource_group_name", "virtual_network_name"),
             arm_child="subnets",
         ),
         ResourceFacts(
             "azurerm_network_security_group", ("name", "location", "resource_group_name"),
-            kind="network security group",
+            kind="network security group", name_scope=RESOURCE_GROUP,
         ),
         ResourceFacts(
             "azurerm_network_security_rule", ("name", "resource_group_name", "network_security_group_name"),
             kind="network security rule",
+            name_scope=within("its network security group", "resource_group_name", "network_security_group_name"),
         ),
         ResourceFacts("azurerm_subnet_network_security_group_association", ("subnet_id",), kind="NSG association"),
     )
@@ -170,7 +239,8 @@ class VirtualNetwork(AzureResource):
         self.address_space = network_or_none(props.address_space)
         self.subnets: dict[str, Subnet] = {}
         for spec in props.subnets:
-            self.subnets[spec.name] = self._subnet(spec, group, props.tags)
+            if spec.name.lower() not in (name.lower() for name in self.subnets):  # a repeat: _validate
+                self.subnets[spec.name] = self._subnet(spec, group, props.tags)
 
     def subnet_for(self, role: SubnetRole) -> Subnet | None:
         """The one subnet with this role; None (and a problem) when there is none, and a
@@ -217,7 +287,10 @@ class VirtualNetwork(AzureResource):
             )
             # Separate rule resources: inline `security_rule` blocks are attributes in JSON
             # and would have to spell out every optional field.
+            once: dict[str, InboundRule] = {}  # a repeated name is reported by _validate
             for rule in spec.inbound_rules:
+                once.setdefault(rule.name.lower(), rule)
+            for rule in once.values():
                 network_security_rule.NetworkSecurityRule(
                     self, f"Nsg-{spec.name}-{rule.name}",
                     name=rule.name,
@@ -277,15 +350,13 @@ class VirtualNetwork(AzureResource):
                 f"need an NSG, which a {role.text} subnet cannot have",
                 "inbound rules only on subnets with an NSG", "remove the rules",
             )
-            for rule in spec.inbound_rules:
-                check.name("inbound rule name", rule.name, NameRules.NETWORK_RESOURCE)
-                check.in_range(f"inbound rule {rule.name!r} priority", rule.priority, 100, 4096)
+            _check_inbound_rules(check, spec)
         for a, b in overlapping(networks):
             check.fail(
                 f"subnet {b!r}", str(networks[b]), f"overlaps subnet {a!r} ({networks[a]})",
                 "subnets that share no addresses", "move one of the two subnets",
             )
-        names = [spec.name for spec in props.subnets]
+        names = [spec.name.lower() for spec in props.subnets]  # Azure compares names in any case
         for name in sorted({n for n in names if names.count(n) > 1}):
             check.fail("subnet name", name, "is used twice", "unique subnet names", "rename one")
         check.done()

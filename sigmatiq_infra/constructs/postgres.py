@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from constructs import Construct
 
+from sigmatiq_infra import regions
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle
 from sigmatiq_infra.azurerm import (
     postgresql_flexible_server as pg,
@@ -23,6 +25,7 @@ from sigmatiq_infra.azurerm import (
     postgresql_flexible_server_firewall_rule as pg_firewall_rule,
 )
 from sigmatiq_infra.constructs._resource import (
+    GLOBAL,
     AzureResource,
     DiagnosticTarget,
     IResourceGroup,
@@ -30,12 +33,33 @@ from sigmatiq_infra.constructs._resource import (
     PrivateLinkService,
     ResourceAttribute,
     ResourceFacts,
+    within,
 )
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
-VERSIONS = ("13", "14", "15", "16", "17")
+VERSIONS = ("13", "14", "15", "16", "17", "18")
+"""The major versions azurerm 4.55 takes (11-18; 18 since 4.55.0, its CHANGELOG) that Azure
+still creates servers on (Microsoft Learn, "Supported versions of PostgreSQL", ms.date
+2025-12-08: 14-18, and 13 under extended support), in order: a server's version only goes up."""
+# The sizes azurerm 4.55 takes per tier (internal/services/postgres/validate/
+# flexible_server_sku_name.go), each tier on its own VM family (Microsoft Learn, "Compute
+# options in Azure Database for PostgreSQL", ms.date 2026-01-13): Burstable on B-series,
+# General Purpose on D-series, Memory Optimized on E-series.
+SKU_TIERS = {
+    "B": ("Burstable", "B", re.compile(r"B((1|2|4|8|12|16|20)ms|2s)")),
+    "GP": ("General Purpose", "D", re.compile(
+        r"D(((2|4|8|16|32|48|64)s_v3)|((2|4|8|16|32|48|64)ds_v4)|((2|4|8|16|32|48|64|96)ds_v5)"
+        r"|((2|4|8|16|32|48|64|96)ads_v5)|(C(2|4|8|16|32|48|64|96)ads_v5))",
+    )),
+    "MO": ("Memory Optimized", "E", re.compile(
+        r"E((((2|4|8|16|20|32|48|64)s)_v3)|((2|4|6|8|16|20|32|48|64)ds_v4)|((2|4|8|16|20|32|48|64|96)ds_v5)"
+        r"|((2|4|8|16|32|48|64|96)ads_v5))",
+    )),
+}
+_SKU = re.compile(r"(?P<tier>[A-Z]+)_Standard_(?P<size>[A-Za-z0-9_]+)")
+_EXAMPLES = {"B": "B1ms, B2s, B2ms", "GP": "D2ds_v4, D2ds_v5, D2s_v3", "MO": "E2ds_v4, E2ds_v5, E2s_v3"}
 STORAGE_MB = (
     32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608,
     16777216, 33553408,
@@ -139,20 +163,22 @@ class PostgresServer(AzureResource):
                 "private_dns_zone_id",
             ),
             replaced_when_lowered={"version": VERSIONS, "storage_mb": STORAGE_MB},
-            holds="the databases", kind="PostgreSQL flexible server", public_by_default=True,
+            holds="the databases", kind="PostgreSQL flexible server", name_scope=GLOBAL, public_by_default=True,
             billing=lambda config, usage: _billing(config),
         ),
         ResourceFacts(
             "azurerm_postgresql_flexible_server_database", ("name", "server_id", "charset", "collation"),
-            holds="data", kind="PostgreSQL database", arm_child="databases",
+            holds="data", kind="PostgreSQL database",
+            name_scope=within("its server", "server_id"),
+            arm_child="databases",
         ),
         ResourceFacts(
             "azurerm_postgresql_flexible_server_firewall_rule", ("name", "server_id"),
-            kind="PostgreSQL firewall rule", arm_child="firewallRules",
+            kind="PostgreSQL firewall rule", name_scope=within("its server", "server_id"), arm_child="firewallRules",
         ),
         ResourceFacts(
             "azurerm_postgresql_flexible_server_configuration", ("name", "server_id"),
-            kind="PostgreSQL setting", arm_child="configurations",
+            kind="PostgreSQL setting", name_scope=within("its server", "server_id"), arm_child="configurations",
         ),
     )
     arm_type = "Microsoft.DBforPostgreSQL/flexibleServers"
@@ -205,11 +231,13 @@ class PostgresServer(AzureResource):
             name="require_secure_transport",
             value="on" if props.require_secure_transport else "off",
         )
-        rules = list(props.firewall_rules)
+        rules = [r for r in props.firewall_rules if not (props.allow_azure_services and r.name == "AllowAzureServices")]
         if props.allow_azure_services:
             rules.insert(0, FirewallRule("AllowAzureServices", "0.0.0.0", "0.0.0.0"))
         self.firewall_rules: dict[str, pg_firewall_rule.PostgresqlFlexibleServerFirewallRule] = {}
         for rule in rules:
+            if rule.name.lower() in (name.lower() for name in self.firewall_rules):
+                continue  # reported by _validate
             self.firewall_rules[rule.name] = pg_firewall_rule.PostgresqlFlexibleServerFirewallRule(
                 self, f"Firewall-{rule.name}",
                 server_id=self.id,
@@ -217,12 +245,15 @@ class PostgresServer(AzureResource):
                 start_ip_address=rule.start_ip_address,
                 end_ip_address=rule.end_ip_address,
             )
+        once: dict[str, str] = {}  # a repeat (in any case) is reported by _validate
+        for name in props.databases:
+            once.setdefault(name.lower(), name)
         self.databases: dict[str, pg_database.PostgresqlFlexibleServerDatabase] = {
             name: pg_database.PostgresqlFlexibleServerDatabase(
                 self, f"Database-{name}",
                 server_id=self.id, name=name, charset="UTF8", collation="en_US.utf8",
             )
-            for name in props.databases
+            for name in once.values()
         }
 
     def _public_path(self) -> tuple[str, str] | None:
@@ -254,14 +285,7 @@ class PostgresServer(AzureResource):
         props = check.props(props)
         check.name("name", props.name, NameRules.POSTGRES_SERVER)
         check.one_of("version", props.version, VERSIONS)
-        check.require(
-            is_token(props.sku) or (props.sku.split("_", 1)[0] in ("B", "GP", "MO")
-            and props.sku.count("_") >= 2),
-            "sku", props.sku, "is not a flexible server SKU",
-            "<tier>_<family>_<size> with tier B (Burstable), GP (General Purpose) or "
-            "MO (Memory Optimized), e.g. 'B_Standard_B1ms', 'GP_Standard_D2ds_v4'",
-            "use a SKU name from `az postgres flexible-server list-skus --location <region>`",
-        )
+        _check_sku(check, props.sku)
         check.one_of("storage_mb", props.storage_mb, STORAGE_MB)
         check.in_range("backup_retention_days", props.backup_retention_days, 7, 35)
         check.one_of("high_availability_mode", props.high_availability_mode, HIGH_AVAILABILITY_MODES)
@@ -272,6 +296,7 @@ class PostgresServer(AzureResource):
             "high availability on General Purpose (GP_) or Memory Optimized (MO_) SKUs",
             "choose a GP_ or MO_ sku, or set high_availability_mode=None",
         )
+        _check_region(check, props)
         check.name("administrator_login", props.administrator_login, NameRules.POSTGRES_ADMIN_LOGIN)
         login = props.administrator_login.lower()
         check.require(
@@ -293,11 +318,69 @@ class PostgresServer(AzureResource):
         for rule in props.firewall_rules:
             check.name("firewall rule name", rule.name, NameRules.POSTGRES_FIREWALL_RULE)
             _check_ip_range(check, rule)
+            check.require(
+                not (props.allow_azure_services and rule.name.lower() == "allowazureservices"),
+                "firewall rule name", rule.name, "is the rule allow_azure_services=True adds itself",
+                "another name for a rule of your own", "remove the rule (allow_azure_services adds it), or rename it",
+            )
+        # Rule names are unique per server in any case (ARM names); database names as written.
+        _check_once(check, "firewall rule name", [rule.name.lower() for rule in props.firewall_rules])
         for database in props.databases:
             check.name("database", database, NameRules.POSTGRES_DATABASE)
+        _check_once(check, "database", [database.lower() for database in props.databases])
         identity = self._identity(pg.PostgresqlFlexibleServerIdentity, props.managed_identities, check)
         check.done()
         return props, identity
+
+
+def _check_sku(check: Validator, sku: str) -> None:
+    """`<tier>_Standard_<size>`, with a size of the tier's VM family that azurerm 4.55 takes."""
+    if is_token(sku):
+        return
+    match = _SKU.fullmatch(sku)
+    tier = SKU_TIERS.get(match["tier"]) if match else None
+    if match is None or tier is None:
+        check.fail(
+            "sku", sku, "is not a flexible server SKU",
+            "<tier>_Standard_<size> with tier B (Burstable), GP (General Purpose) or MO (Memory Optimized), "
+            "e.g. 'B_Standard_B1ms', 'GP_Standard_D2ds_v4'",
+            "use a SKU name from `az postgres flexible-server list-skus --location <region>`",
+        )
+        return
+    name, family, sizes = tier
+    size = match["size"]
+    owner = next((key for key, (_, letter, _) in SKU_TIERS.items() if size.startswith(letter)), None)
+    if owner is not None and owner != match["tier"] and SKU_TIERS[owner][2].fullmatch(size):
+        check.fail(
+            "sku", sku, f"pairs the {name} tier with the {SKU_TIERS[owner][0]} size {size}",
+            f"{name} ({match['tier']}_) sizes from the {family}-series", f"use {owner}_Standard_{size}",
+        )
+    elif not sizes.fullmatch(size):
+        check.fail(
+            "sku", sku, f"is not a {name} size azurerm 4.55 takes",
+            f"{name} ({match['tier']}_) sizes from the {family}-series, e.g. {_EXAMPLES[match['tier']]}",
+            "use a SKU name from `az postgres flexible-server list-skus --location <region>`",
+        )
+
+
+def _check_region(check: Validator, props: PostgresServerProps) -> None:
+    """What the server's region offers (`sigmatiq_infra/data/regions.toml`)."""
+    location = props.resource_group.location
+    if is_token(location) or regions.canonical(location) is None:
+        return
+    region = regions.canonical(location)
+    check.require(
+        props.high_availability_mode != "ZoneRedundant" or region not in regions.POSTGRES_NO_ZONE_REDUNDANT_HA,
+        "high_availability_mode", "ZoneRedundant", f"is not offered in {region}",
+        f"ZoneRedundant in a region that offers it ({regions.POSTGRES_SOURCE}); SameZone everywhere",
+        "use high_availability_mode='SameZone', or a region with availability zones",
+    )
+    check.require(
+        not props.geo_redundant_backup_enabled or region not in regions.POSTGRES_NO_GEO_BACKUP,
+        "geo_redundant_backup_enabled", True, f"is not offered in {region}",
+        f"geo-redundant backup in a region that offers it ({regions.POSTGRES_SOURCE})",
+        "set geo_redundant_backup_enabled=False, or choose another region",
+    )
 
 
 def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
@@ -307,6 +390,11 @@ def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
         (f"postgres.compute.{config['sku_name']}", servers, "with HA standby" if servers == 2 else ""),
         ("postgres.storage.gb", config.get("storage_mb", 32768) / 1024 * servers, "GB-month"),
     ]
+
+
+def _check_once(check: Validator, prop: str, values: Sequence[str]) -> None:
+    for value in sorted({value for value in values if values.count(value) > 1}):
+        check.fail(prop, value, "is listed twice", "each once", "remove the repeat")
 
 
 def _check_ip_range(check: Validator, rule: FirewallRule) -> None:

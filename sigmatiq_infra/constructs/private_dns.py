@@ -23,7 +23,13 @@ from sigmatiq_infra.azurerm import (
     virtual_network_dns_servers,
 )
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
+    AzureResource,
+    IResourceGroup,
+    ResourceFacts,
+    within,
+)
 from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -52,15 +58,18 @@ class PrivateDnsZones(AzureConstruct):
     facts = (
         ResourceFacts(
             "azurerm_private_dns_zone", ("name", "resource_group_name"), kind="private DNS zone",
+            name_scope=RESOURCE_GROUP, max_tags=15,
             billing=lambda config, usage: [("private-dns.zone", 1, "")],
         ),
         ResourceFacts(
             "azurerm_private_dns_zone_virtual_network_link",
             ("name", "private_dns_zone_name", "resource_group_name", "virtual_network_id"),
             kind="private DNS zone link",
+            name_scope=within("its private DNS zone", "resource_group_name", "private_dns_zone_name"),
         ),
         ResourceFacts(
             "azurerm_private_dns_a_record", ("name", "resource_group_name", "zone_name"), kind="private DNS record",
+            name_scope=within("its private DNS zone", "resource_group_name", "zone_name"), max_tags=15,
         ),
     )
 
@@ -130,31 +139,36 @@ class DnsResolver(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_private_dns_resolver", ("name", "resource_group_name", "location", "virtual_network_id"),
-            kind="DNS private resolver",
+            kind="DNS private resolver", name_scope=RESOURCE_GROUP,
         ),
         ResourceFacts(
             "azurerm_private_dns_resolver_inbound_endpoint",
             ("name", "private_dns_resolver_id", "location", "ip_configurations"), kind="DNS resolver inbound endpoint",
+            name_scope=within("its DNS resolver", "private_dns_resolver_id"),
             billing=_endpoint_billing,
         ),
         ResourceFacts(
             "azurerm_private_dns_resolver_outbound_endpoint",
             ("name", "private_dns_resolver_id", "subnet_id", "location"), kind="DNS resolver outbound endpoint",
+            name_scope=within("its DNS resolver", "private_dns_resolver_id"),
             billing=_endpoint_billing,
         ),
         ResourceFacts("azurerm_virtual_network_dns_servers", ("virtual_network_id",), kind="VNet DNS servers"),
         ResourceFacts(
             "azurerm_private_dns_resolver_dns_forwarding_ruleset", ("name", "resource_group_name", "location"),
-            kind="DNS forwarding ruleset", billing=lambda config, usage: [("dns-resolver.ruleset", 1, "")],
+            kind="DNS forwarding ruleset",
+            name_scope=RESOURCE_GROUP,
+            billing=lambda config, usage: [("dns-resolver.ruleset", 1, "")],
         ),
         ResourceFacts(
             "azurerm_private_dns_resolver_forwarding_rule", ("name", "dns_forwarding_ruleset_id"),
-            kind="DNS forwarding rule",
+            kind="DNS forwarding rule", name_scope=within("its forwarding ruleset", "dns_forwarding_ruleset_id"),
         ),
         ResourceFacts(
             "azurerm_private_dns_resolver_virtual_network_link",
             ("name", "dns_forwarding_ruleset_id", "virtual_network_id"),
             kind="DNS forwarding ruleset link",
+            name_scope=within("its forwarding ruleset", "dns_forwarding_ruleset_id"),
         ),
     )
 

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import private_endpoint
-from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup, PrivateLinkService, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
+    AzureResource,
+    IResourceGroup,
+    PrivateLinkService,
+    ResourceFacts,
+)
 from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
 from sigmatiq_infra.validation import NameRules, Validator
@@ -79,7 +85,9 @@ class PrivateEndpoint(AzureResource):
             "azurerm_private_endpoint",
             ("name", "location", "resource_group_name", "subnet_id", "custom_network_interface_name",
              "private_service_connection"),
-            kind="private endpoint", billing=lambda config, usage: [("private-endpoint", 1, "")],
+            kind="private endpoint",
+            name_scope=RESOURCE_GROUP,
+            billing=lambda config, usage: [("private-endpoint", 1, "")],
         ),
     )
 

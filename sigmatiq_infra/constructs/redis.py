@@ -11,6 +11,7 @@ from constructs import Construct
 from sigmatiq_infra._cdktf import Fn
 from sigmatiq_infra.azurerm import managed_redis, redis_cache
 from sigmatiq_infra.constructs._resource import (
+    GLOBAL,
     AzureResource,
     DiagnosticTarget,
     IResourceGroup,
@@ -62,7 +63,7 @@ class RedisCache(AzureResource):
             "azurerm_redis_cache",
             ("name", "location", "resource_group_name", "zones", "subnet_id", "private_static_ip_address"),
             replaced_when_lowered={"sku_name": tuple(SKU_SIZES)},
-            holds="cached data", kind="Azure Cache for Redis", public_by_default=True,
+            holds="cached data", kind="Azure Cache for Redis", name_scope=GLOBAL, public_by_default=True,
             billing=lambda config, usage: [
                 (f"redis.{config['sku_name']}.{config['family']}{config['capacity']}", 1, ""),
             ],
@@ -79,6 +80,8 @@ class RedisCache(AzureResource):
 
     def __init__(self, scope: Construct, id: str, props: RedisCacheProps) -> None:
         super().__init__(scope, id)
+        # Sources: azurerm 4.55 `redis_cache.html.markdown` (capacity 0-6 on Basic/Standard, 1-5 on
+        # Premium; `minimum_tls_version` at most 1.2, and Azure retires 1.0/1.1).
         check = Validator("RedisCache", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.REDIS_CACHE)
@@ -166,7 +169,7 @@ class ManagedRedis(AzureResource):
             "azurerm_managed_redis",
             # Even a resize (another sku_name) re-creates an Azure Managed Redis cache.
             ("name", "location", "resource_group_name", "sku_name", "high_availability_enabled"),
-            holds="cached data", kind="Azure Managed Redis", public_by_default=True,
+            holds="cached data", kind="Azure Managed Redis", name_scope=GLOBAL, public_by_default=True,
             billing=lambda config, usage: _managed_billing(config),
         ),
     )

@@ -12,8 +12,10 @@ from typing import Protocol, runtime_checkable
 
 from constructs import Construct, IConstruct
 
+from sigmatiq_infra import azure_ids
 from sigmatiq_infra.azurerm import role_assignment
 from sigmatiq_infra.constructs._context import AzureConstruct, client_config, context_of, subscription_id
+from sigmatiq_infra.validation import Validator, is_token
 
 
 class BuiltInRole(Enum):
@@ -98,11 +100,39 @@ class DeployingPrincipal(AzureConstruct):
         self.principal_type: str | None = None
 
 
+PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+"""What azurerm 4.55 takes as a role assignment's `principal_type`, in this case exactly
+(`role_assignment_resource.go`: StringInSlice, case-sensitive)."""
+
+
+def check_principal(check: Validator, principal_id: str, principal_type: str | None) -> None:
+    """azurerm's rules for a role assignment's principal: `principal_id` a UUID
+    (`validation.IsUUID`: 36 characters, hex in either case, four hyphens) and
+    `principal_type` one of `PRINCIPAL_TYPES` in exactly that case."""
+    check.require(
+        is_token(principal_id) or azure_ids.GUID.fullmatch(principal_id) is not None, "principal_id",
+        principal_id, "is not an object id", "a GUID such as 00000000-0000-0000-0000-000000000000",
+        "use the principal's object id (`az ad sp show --id <app id> --query id -o tsv`)",
+    )
+    if principal_type is not None:
+        close = next((kind for kind in PRINCIPAL_TYPES if kind.lower() == principal_type.lower()), None)
+        check.one_of(
+            "principal_type", principal_type, PRINCIPAL_TYPES,
+            f"write it as {close!r} (Azure reads it in this case only)" if close else None,
+        )
+
+
 class PrincipalById(AzureConstruct):
     """A principal known only by its object id, e.g. the CI pipeline's service principal."""
 
     def __init__(self, scope: Construct, id: str, *, principal_id: str, principal_type: str) -> None:
         super().__init__(scope, id)
+        check = Validator("PrincipalById", self)
+        typed = [check.value_type(prop, value, str) for prop, value in (("principal_id", principal_id),
+                                                                           ("principal_type", principal_type))]
+        if all(typed):
+            check_principal(check, principal_id, principal_type)
+        check.done()
         self.name = id
         self.principal_id = principal_id
         self.principal_type: str | None = principal_type
@@ -118,6 +148,10 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     key = (id(target), role, id(principal))
     made = context_of(target).grants
+    if key not in made and not isinstance(principal, PrincipalById):  # a PrincipalById checked itself
+        check = Validator(type(target).__name__, target)
+        check_principal(check, principal.principal_id, principal.principal_type)
+        check.done()
     if key not in made:
         # Named after the principal's Python-side name: no jsii round trip for `node.id`.
         assignment_id = f"{role.construct_id}-{getattr(principal, 'name', None) or principal.node.id}"

@@ -9,17 +9,20 @@ from constructs import Construct
 
 from sigmatiq_infra.azurerm import role_assignment, storage_account, storage_container
 from sigmatiq_infra.constructs._resource import (
+    GLOBAL,
     AzureResource,
     DiagnosticTarget,
     IResourceGroup,
     ManagedIdentities,
     PrivateLinkService,
     ResourceFacts,
+    within,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
 from sigmatiq_infra.validation import NameRules, Validator
 
 REPLICATION = ("LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS")
+ZONE_REDUNDANT = ("ZRS", "GZRS", "RAGZRS")
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,9 @@ class StorageAccountProps:
     containers: Sequence[str] = ()
     """Private blob containers to create. Default: none."""
     replication: str = "ZRS"
-    """`LRS`, `ZRS`, `GRS`, `GZRS`, `RAGRS` or `RAGZRS`. Default: `ZRS` (survives a zone outage)."""
+    """`LRS`, `ZRS`, `GRS`, `GZRS`, `RAGRS` or `RAGZRS`; the zone-redundant ones (`ZRS`,
+    `GZRS`, `RAGZRS`) only in a region with availability zones. Default: `ZRS` (survives a
+    zone outage)."""
     soft_delete_retention_days: int = 30
     """Days deleted blobs and containers stay recoverable, 1-365. Default: 30."""
     public_network_access_enabled: bool = False
@@ -54,10 +59,11 @@ class StorageAccount(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_storage_account", ("name", "location", "resource_group_name", "account_tier", "account_kind"),
-            holds="blobs (Terraform state)", kind="storage account", public_by_default=True,
+            holds="blobs (Terraform state)", kind="storage account", name_scope=GLOBAL, public_by_default=True,
         ),
         ResourceFacts(
             "azurerm_storage_container", ("name", "storage_account_id"), holds="blobs", kind="blob container",
+            name_scope=within("its storage account", "storage_account_id"),
         ),
     )
     private_link = PrivateLinkService("blob", "privatelink.blob.core.windows.net")
@@ -75,13 +81,22 @@ class StorageAccount(AzureResource):
 
     def __init__(self, scope: Construct, id: str, props: StorageAccountProps) -> None:
         super().__init__(scope, id)
+        # Sources: azurerm 4.55 `storage_account.html.markdown` (replication types; blob soft delete
+        # 1-365 days); Microsoft Learn, "Azure Storage redundancy" (ZRS/GZRS/RA-GZRS need zones).
         check = Validator("StorageAccount", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.STORAGE_ACCOUNT)
         check.one_of("replication", props.replication, REPLICATION)
+        if props.replication in ZONE_REDUNDANT:  # Microsoft Learn, "Azure Storage redundancy": ZRS needs zones
+            check.zones(
+                "replication", props.replication, props.resource_group.location,
+                "use replication='LRS' (or 'GRS' for a copy in the paired region) in this region",
+            )
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 365)
         for container in props.containers:
             check.name("container", container, NameRules.STORAGE_CONTAINER)
+        for container in sorted({c for c in props.containers if props.containers.count(c) > 1}):
+            check.fail("container", container, "is listed twice", "each container once", "remove the repeat")
         identity = self._identity(storage_account.StorageAccountIdentity, props.managed_identities, check)
         check.done()
 
@@ -116,7 +131,7 @@ class StorageAccount(AzureResource):
                 self, f"Container-{name}",
                 name=name, storage_account_id=self.id, container_access_type="private",
             )
-            for name in props.containers
+            for name in dict.fromkeys(props.containers)  # a repeat is reported above
         }
 
     def grant_blob_data_write(self, principal: Principal) -> role_assignment.RoleAssignment:

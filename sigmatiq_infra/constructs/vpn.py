@@ -9,9 +9,16 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from sigmatiq_infra import regions
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.azurerm import public_ip, virtual_network_gateway
-from sigmatiq_infra.constructs._resource import AzureResource, DiagnosticTarget, IResourceGroup, ResourceFacts
+from sigmatiq_infra.constructs._resource import (
+    RESOURCE_GROUP,
+    AzureResource,
+    DiagnosticTarget,
+    IResourceGroup,
+    ResourceFacts,
+)
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.validation import NameRules, Validator, is_token
@@ -103,11 +110,15 @@ class VpnGateway(AzureResource):
         ResourceFacts(
             "azurerm_virtual_network_gateway",
             ("name", "location", "resource_group_name", "type", "vpn_type", "generation", "ip_configuration"),
-            kind="VPN gateway", billing=lambda config, usage: [(f"vpn-gateway.{config['sku']}", 1, "")],
+            kind="VPN gateway",
+            name_scope=RESOURCE_GROUP,
+            billing=lambda config, usage: [(f"vpn-gateway.{config['sku']}", 1, "")],
         ),
         ResourceFacts(
             "azurerm_public_ip", ("name", "location", "resource_group_name", "sku", "allocation_method", "zones"),
-            kind="public IP address", billing=lambda config, usage: [("public-ip.standard-static", 1, "")],
+            kind="public IP address",
+            name_scope=RESOURCE_GROUP,
+            billing=lambda config, usage: [("public-ip.standard-static", 1, "")],
         ),
     )
     diagnostics = (DiagnosticTarget(),)
@@ -130,7 +141,8 @@ class VpnGateway(AzureResource):
             location=vnet.location,
             sku="Standard",
             allocation_method="Static",
-            zones=["1", "2", "3"],
+            # Zone-redundant where the region has zones; Azure refuses zones anywhere else.
+            zones=None if regions.has_zones(vnet.location) is False else ["1", "2", "3"],
             tags=self._resource_tags(props.tags),
         )
         self.resource = virtual_network_gateway.VirtualNetworkGateway(

@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 from sigmatiq_infra import runtime
 status = runtime.enable()
-sys.path.insert(0, {tests!r})
+sys.path[:0] = [{tests!r}, {tests!r} + "/estate", {tests!r} + "/.."]
 from estate_helpers import variant_settings
 from stacks.app import build_app, synthesize
 from stacks.settings import load

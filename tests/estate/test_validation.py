@@ -72,11 +72,11 @@ REGIONS = (
 
 def test_a_bad_location_setting_fails_the_whole_app_before_synth():
     settings = load(environ=ISOLATED)
-    settings = dataclasses.replace(settings, shared=dataclasses.replace(settings.shared, location="Central US"))
+    settings = dataclasses.replace(settings, shared=dataclasses.replace(settings.shared, location="Centrl US"))
     assert error_of(lambda: build_app(settings)) == (
-        "Settings 'shared': location 'Central US' is not an Azure region (did you mean 'centralus'?). "
-        "Allowed: a region's programmatic name such as 'centralus' or 'westeurope' (Microsoft's Azure regions "
-        "list, regions-list.md of 2025-09-23). Fix: use 'centralus'."
+        "Settings 'shared': location 'Centrl US' is not an Azure region (did you mean 'centralus'?). "
+        "Allowed: a region's programmatic name such as 'centralus' or 'westeurope', or its display name such as "
+        "'West Europe' (Microsoft's Azure regions list, regions-list.md of 2025-09-23). Fix: use 'centralus'."
     )
 
 

@@ -245,7 +245,7 @@ def test_synth_of_a_good_app_writes_it_and_of_a_bad_one_exits_1(tmp_path, capsys
     synth(good)
     assert json.loads((tmp_path / "good" / "stacks" / "svc" / "cdk.tf.json").read_text())["resource"]
     bad = App(outdir=str(tmp_path / "bad"))
-    ResourceGroup(AzureStack(bad, "svc"), "Group", ResourceGroupProps("rg-svc", "Central US"))
+    ResourceGroup(AzureStack(bad, "svc"), "Group", ResourceGroupProps("rg-svc", "Centrl US"))
     with pytest.raises(SystemExit) as exit_status:
         synth(bad)
     assert exit_status.value.code == 1

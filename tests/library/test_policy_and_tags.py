@@ -61,7 +61,7 @@ NAMES = {
     "STORAGE_CONTAINER": ("tfstate", "tf_state"),
     "DNS_RESOLVER": ("dnsr-orders-prod", "dnsr.prod"),
     "MANAGED_REDIS": ("redis-orders-prod", "redis--prod"),
-    "ENVIRONMENT_VARIABLE": ("DATABASE_URL", "DATABASE-URL"),
+    "ENVIRONMENT_VARIABLE": ("Orleans.Cluster-Id", "1DATABASE_URL"),
     "ACTION_GROUP": ("ag-orders-prod", "-ag"),
     "ACTION_GROUP_SHORT_NAME": ("prod", "orders-prod-xx"),
     "ALERT_RULE": ("alert-psql-orders-prod-cpu", "alert/cpu"),

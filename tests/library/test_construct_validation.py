@@ -44,8 +44,8 @@ def password(stack):
 
 
 REGIONS = (
-    "a region's programmatic name such as 'centralus' or 'westeurope' (Microsoft's Azure regions list, "
-    "regions-list.md of 2025-09-23)"
+    "a region's programmatic name such as 'centralus' or 'westeurope', or its display name such as 'West Europe' "
+    "(Microsoft's Azure regions list, regions-list.md of 2025-09-23)"
 )
 
 
@@ -102,9 +102,17 @@ def test_fails_when_the_resource_group_name_ends_with_a_period(stack):
     )
 
 
-def test_fails_when_the_location_is_a_display_name_and_says_which_name_it_means(stack):
-    assert error_of(lambda: ResourceGroup(stack, "G", ResourceGroupProps("rg-x", "Central US"))) == (
-        "ResourceGroup 'test/G': location 'Central US' is not an Azure region (did you mean 'centralus'?). "
+def test_a_region_written_as_its_display_name_is_accepted_and_written_as_its_programmatic_name(stack):
+    from helpers import recorded
+
+    group = ResourceGroup(stack, "G", ResourceGroupProps("rg-x", "Central US"))
+    assert recorded(stack) == [] and group.location == "centralus"
+    assert ResourceGroup(stack, "H", ResourceGroupProps("rg-y", "WEST EUROPE")).location == "westeurope"
+
+
+def test_fails_when_a_display_name_has_a_typo_and_says_which_region_it_means(stack):
+    assert error_of(lambda: ResourceGroup(stack, "G", ResourceGroupProps("rg-x", "Central UZ"))) == (
+        "ResourceGroup 'test/G': location 'Central UZ' is not an Azure region (did you mean 'centralus'?). "
         f"Allowed: {REGIONS}. Fix: use 'centralus'."
     )
 

@@ -1,0 +1,179 @@
+"""Checks of what every stack of an app synthesized, before anything is written.
+
+Some mistakes are visible only in the whole app: two constructs (in one stack or in two)
+that give Azure the same name where Azure keeps names unique, or a resource with more tags
+than its type takes once the stack's tags are added. Each construct class states where
+Azure keeps a type's names unique and how many tags it takes (`ResourceFacts.name_scope`,
+`max_tags`); these checks read the synthesized JSON, so they see every name, the ones the
+library derives (an NSG per subnet, a private DNS zone per service) included, and a user's
+own resources of those types too. Names are compared as Azure compares them: in any case.
+
+A name or a scope Terraform only knows at deploy time (a variable, another resource's
+computed attribute) is not compared.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sigmatiq_infra.validation import Validator
+
+_REFERENCE = re.compile(r"^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$")
+
+
+@dataclass(frozen=True)
+class _Resource:
+    stack: str
+    type: str
+    logical_id: str
+    config: Mapping[str, Any]
+
+    @property
+    def path(self) -> str:
+        """The construct's path (`beta/Vault`), as the app's messages name constructs."""
+        path = self.config.get("//", {}).get("metadata", {}).get("path", f"{self.stack}/{self.logical_id}")
+        return path.removesuffix("/Resource")
+
+
+def check_output(outdir: Path) -> list[str]:
+    """The problems of the stacks synthesized into `outdir` (`stacks/<name>/cdk.tf.json`)."""
+    from sigmatiq_infra.constructs import resource_facts
+
+    documents = {
+        path.parent.name: json.loads(path.read_text()) for path in sorted((outdir / "stacks").glob("*/cdk.tf.json"))
+    }
+    return check_documents(documents, resource_facts())
+
+
+def check_documents(documents: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Any]) -> list[str]:
+    """`check_output` on parsed stacks: {stack name: its cdk.tf.json}."""
+    problems: list[str] = []
+    groups: dict[tuple, list[tuple[_Resource, tuple[str, ...]]]] = {}
+    identities: dict[int, str] = {}
+    for stack, document in documents.items():
+        names = _Names(document)
+        for resource in _resources(stack, document):
+            kind = facts.get(resource.type)
+            if kind is None:
+                continue
+            problems += _tag_problems(resource, kind)
+            key = names.key(resource, kind)
+            if key is not None:
+                groups.setdefault(key, []).append((resource, key[1:-1]))
+                identities[id(resource)] = names.own_identity(resource)
+    # Two groups (or zones, NSGs) of one name make everything in them collide too: report
+    # the parents only. A scope part names its parent by identity or, for a name argument
+    # (`zone_name`), by name.
+    colliding = {identities[id(r)] for members in groups.values() if len(members) > 1 for r, _ in members}
+    colliding |= {identity.rsplit("|", 1)[-1] for identity in colliding}
+    for members in groups.values():
+        first, _ = members[0]
+        for resource, scope in members[1:]:
+            if not colliding & set(scope):
+                problems.append(_collision(resource, first, facts[resource.type]))
+    return problems
+
+
+def _resources(stack: str, document: Mapping[str, Any]) -> Iterator[_Resource]:
+    for tf_type, found in document.get("resource", {}).items():
+        for logical_id, config in found.items():
+            yield _Resource(stack, tf_type, logical_id, config)
+
+
+class _Names:
+    """The names in one stack, with references resolved to what they name."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+
+    def key(self, resource: _Resource, kind: Any) -> tuple | None:
+        """Where the resource's name must be unique, with the name as Azure compares it; None
+        when Azure names it, or when the name or its scope is known only at deploy time."""
+        scope = kind.name_scope
+        name = self.literal(resource.config.get("name"))
+        if scope is None or name is None:
+            return None
+        parts = [self.identity(resource.config.get(argument)) for argument in scope.by]
+        if any(part is None for part in parts):
+            return None
+        return (resource.type, *parts, name if scope.case_sensitive else name.lower())
+
+    def own_identity(self, resource: _Resource) -> str:
+        """The resource as a scope argument that points at it reads (`identity`)."""
+        name = (self.literal(resource.config.get("name")) or "").lower()
+        if resource.type == "azurerm_resource_group":
+            return name
+        group = resource.config.get("resource_group_name")
+        owner = self.identity(group) if group is not None else ""
+        return f"{resource.type}|{owner}|{name}"
+
+    def literal(self, value: Any) -> str | None:
+        """A plain string, or the literal name a `${x.y.name}` reference points at."""
+        if not isinstance(value, str):
+            return None
+        if "${" not in value:
+            return value
+        match = _REFERENCE.match(value)
+        if match is None or match.group(4) != "name":
+            return None
+        config = self._config(match)
+        return None if config is None else self.literal(config.get("name"))
+
+    def identity(self, value: Any) -> str | None:
+        """What a scope argument points at, as a string equal for equal targets: a literal
+        (a resource group name, a subscription id), or `type|scope...|name` of a referenced
+        resource or lookup (a vault's `id`)."""
+        if not isinstance(value, str):
+            return None
+        if "${" not in value:
+            return value.lower()
+        match = _REFERENCE.match(value)
+        if match is None:
+            return None
+        if match.group(4) == "name":
+            name = self.literal(value)
+            return None if name is None else name.lower()
+        config = self._config(match)
+        if config is None:
+            return None
+        name = self.literal(config.get("name"))
+        group = config.get("resource_group_name")
+        owner = self.identity(group) if group is not None else ""
+        if name is None or owner is None:
+            return None
+        return f"{match.group(2)}|{owner}|{name.lower()}"
+
+    def _config(self, match: re.Match[str]) -> Mapping[str, Any] | None:
+        section = "data" if match.group(1) else "resource"
+        return self.document.get(section, {}).get(match.group(2), {}).get(match.group(3))
+
+
+def _collision(resource: _Resource, first: _Resource, kind: Any) -> str:
+    name = resource.config.get("name")
+    scope = kind.name_scope
+    case = "" if scope.case_sensitive else " (Azure compares names in any case)"
+    check = Validator(kind.kind or resource.type, resource.path)
+    check.fail(
+        "name", name, f"is already the name of {kind.kind or resource.type} '{first.path}'{case}",
+        f"one {kind.kind or resource.type} per name in {scope.within}",
+        "rename one of the two (a name the library derives follows the name you give its construct)",
+    )
+    return check.problems[0]
+
+
+def _tag_problems(resource: _Resource, kind: Any) -> list[str]:
+    tags = resource.config.get("tags")
+    if not isinstance(tags, Mapping) or len(tags) <= kind.max_tags:
+        return []
+    check = Validator(kind.kind or resource.type, resource.path)
+    check.fail(
+        "tags", f"{len(tags)} tags", f"are more than Azure takes on a {kind.kind}",
+        f"at most {kind.max_tags} tags on a {kind.kind}, the stack's tags included (Microsoft's tag limits)",
+        "give the stack (or the construct) fewer tags",
+    )
+    return list(check.problems)
