@@ -188,25 +188,3 @@ def test_an_operator_command_refuses_a_wrong_engine_before_loading_anything() ->
     ))
 
 
-def test_the_shell_commands_read_the_engine_variable_as_python_does() -> None:
-    def shell(value: str | None) -> str:
-        env = {key: value for key, value in os.environ.items() if key != "SIGMATIQ_ENGINE"}
-        if value is not None:
-            env["SIGMATIQ_ENGINE"] = value
-        return subprocess.run(
-            ["bash", "-c", 'source bin/env.sh && echo "$sigmatiq_engine|$cdk|$sigmatiq_venv|${PATH%%:*}"'],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-        ).stdout.strip()
-
-    cdktn = f"cdktn|cdktn|.venv-cdktn|{ROOT}/engines/cdktn/node_modules/.bin"
-    assert {value: shell(value) for value in (None, "", "cdktf", " CDKTN ", "Cdktn", "terrain")} == {
-        None: f"|cdktf|.venv|{ROOT}/node_modules/.bin",
-        "": f"|cdktf|.venv|{ROOT}/node_modules/.bin",
-        "cdktf": f"cdktf|cdktf|.venv|{ROOT}/node_modules/.bin",
-        " CDKTN ": cdktn,
-        "Cdktn": cdktn,
-        "terrain": f"terrain|cdktf|.venv|{ROOT}/node_modules/.bin",  # bin/setup and synth refuse it
-    }
-    assert [engine.selected({"SIGMATIQ_ENGINE": v}).name for v in ("", "cdktf", " CDKTN ", "Cdktn")] == [
-        "cdktf", "cdktf", "cdktn", "cdktn",
-    ]

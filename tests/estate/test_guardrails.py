@@ -180,7 +180,6 @@ def test_a_suppression_with_a_reason_accepts_a_finding_and_is_kept_on_the_constr
     assert synth_problems(app) == []
 
 
-
 def test_public_app_ingress_in_prod_needs_a_written_reason():
     settings = load(environ=ISOLATED)
     prod = settings.environments["prod"]
@@ -256,24 +255,6 @@ def test_a_good_synth_replaces_the_stack_files_and_keeps_terraforms_own_files(tm
     assert json.loads(stack_files(outdir)["shared"].read_text())["resource"]["azurerm_key_vault"]
 
 
-
 # --- SKU and feature combinations --------------------------------------------------------------
 
 
-def test_managed_redis_rejects_a_sku_that_does_not_exist(stack, group):
-    from sigmatiq_infra.constructs import ManagedRedis, ManagedRedisProps
-
-    allowed = (
-        "Allowed: Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or "
-        "FlashOptimized_A250 to _A4500, in Azure's steps (redis.MANAGED_SKUS). Fix: pick a size from the Azure "
-        "Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)."
-    )
-    assert error_of(lambda: ManagedRedis(stack, "Cache", ManagedRedisProps(
-        "redis-test", group, sku="Premium_P1",
-    ))) == f"ManagedRedis 'test/Cache': sku 'Premium_P1' is not supported. {allowed}"
-    # A size Azure does not sell, though shaped like one, is refused too; a near miss gets a hint.
-    assert error_of(lambda: ManagedRedis(stack, "Cache2", ManagedRedisProps(
-        "redis-test2", group, sku="Balanced_B2",
-    ))) == (
-        f"ManagedRedis 'test/Cache2': sku 'Balanced_B2' is not supported (did you mean 'Balanced_B20'?). {allowed}"
-    )

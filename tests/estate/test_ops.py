@@ -34,7 +34,7 @@ def run(*argv):
 @pytest.mark.parametrize("argv", [
     [], ["vpn-cert", "root"], ["allow-ip"], ["cost"], ["plan-gate"], ["record-deployed"],
 ])
-def test_every_command_has_help(argv, capsys):
+def test_every_estate_command_has_help(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([*argv, "--help"])
     assert exit_.value.code == 0
@@ -133,7 +133,7 @@ def test_allow_ip_reports_an_unwritable_file(tmp_path, capsys):
     assert f"cannot write {blocker / 'ips.json'}" in capsys.readouterr().err
 
 
-def test_command_errors_have_no_traceback_in_a_real_process(tmp_path):
+def test_estate_command_errors_have_no_traceback_in_a_real_process(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "stacks.ops", "allow-ip", "--ip", "nope", "--file", str(tmp_path / "x")],
         capture_output=True, text=True, env={**os.environ, "USER": "ci"}, cwd=ROOT,

@@ -5,14 +5,11 @@ import os
 import subprocess
 import sys
 
-import pytest
 from helpers import NODE_BIN, ROOT, SCANS, VENV_BIN, node_children, stack_files
 
 from sigmatiq_infra import _bindings, _kernel
-from sigmatiq_infra._cdktf import App, TerraformStack, TerraformVariable
 
 PATH = f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin"
-
 
 
 def test_the_lean_path_is_in_use_and_loaded_only_a_few_submodules(synthesized):
@@ -33,10 +30,6 @@ def test_synth_with_the_lean_import_and_direct_kernel_is_byte_identical_to_the_n
     assert sorted(lean_files) == sorted(full_files) == ["beta", "prod", "shared", "state"]
     for name, path in lean_files.items():
         assert path.read_bytes() == full_files[name].read_bytes(), name
-
-
-
-
 
 
 def test_a_new_environment_is_one_line_of_settings():
@@ -79,13 +72,6 @@ def test_jsii_settings_are_set_only_while_the_kernel_starts(synthesized):
     assert "JSII_RUNTIME" not in os.environ
 
 
-
-
-
-
-
-
-
 def run_with_prologue(tmp_path, code: bytes) -> subprocess.CompletedProcess:
     script = tmp_path / "kernel.js"
     script.write_bytes(_kernel.PROLOGUE + code)
@@ -95,9 +81,3 @@ def run_with_prologue(tmp_path, code: bytes) -> subprocess.CompletedProcess:
     )
 
 
-
-def test_an_error_raised_in_the_kernel_reaches_python_with_its_message(tmp_path):
-    stack = TerraformStack(App(outdir=str(tmp_path)), "twice")
-    TerraformVariable(stack, "same", type="string")
-    with pytest.raises(RuntimeError, match="There is already a Construct with name 'same' in TerraformStack"):
-        TerraformVariable(stack, "same", type="string")

@@ -12,10 +12,6 @@ from stacks.settings import load
 SWITCHES = ("SIGMATIQ_REMOTE_STATE", "SIGMATIQ_BETA_BOOTSTRAP", "SIGMATIQ_PROD_BOOTSTRAP", "SIGMATIQ_FULL_IMPORT")
 
 
-
-
-
-
 def test_false_really_turns_prod_bootstrap_and_remote_state_off():
     settings = load(environ={**ISOLATED, "SIGMATIQ_PROD_BOOTSTRAP": "false", "SIGMATIQ_REMOTE_STATE": "false"})
     assert settings.environments["prod"].bootstrap is False
@@ -65,11 +61,3 @@ def test_a_bad_switch_stops_main_py_with_the_numbered_list_and_writes_nothing(tm
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("value", "direct"), [
-    ("false", True), ("0", True), ("off", True), ("1", False), ("TRUE", False),
-])
-def test_sigmatiq_full_import_false_keeps_the_fast_runtime_and_true_turns_it_off(value, direct):
-    from sigmatiq_infra import _kernel
-
-    why = _kernel.why_not({"SIGMATIQ_FULL_IMPORT": value})
-    assert (why != "SIGMATIQ_FULL_IMPORT is on") is direct
