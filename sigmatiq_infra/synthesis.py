@@ -18,12 +18,14 @@ way)::
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 import uuid
 import weakref
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,16 @@ from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError
 
 Check = Callable[[Path], Iterable[str]]
 """A check of the synthesized output folder: the problems it finds."""
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """What an app synthesized (`App.assemble()`): every stack's `cdk.tf.json`, by stack
+    name, with the problems and warnings found on the way."""
+
+    stacks: dict[str, dict[str, Any]]
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...]
 
 
 class App(_cdktf.App):
@@ -90,17 +102,37 @@ class App(_cdktf.App):
         plans) stay in place."""
         staging = Path(self.outdir)
         try:
-            self.problems.run_deferred()
-            super().synth()  # runs the aspects (policy packs), which may record problems too
-            self.problems.run_deferred()
-            problems = list(self.problems.problems)
-            problems += synth_checks.check_output(staging)  # names unique in their Azure scope, tag limits
-            problems += [p for check in self.__dict__["_sigmatiq_checks"] for p in check(staging)]
+            problems = self._synthesize(staging)
             if problems:
                 raise ValidationError(problems, self.problems.warnings)
             _move_into(staging, self.target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    def assemble(self) -> Assembly:
+        """Synthesize every stack as `synth()` does (aspects, policy packs, the app's checks)
+        and return what came out, without writing anything to `target`: each stack's
+        document, every problem and warning. What `sigmatiq_infra.testing` reads; once per
+        app (cdktf synthesizes an app once)."""
+        staging = Path(self.outdir)
+        try:
+            problems = self._synthesize(staging)
+            stacks = {
+                path.parent.name: json.loads(path.read_text()) for path in sorted(staging.glob("stacks/*/cdk.tf.json"))
+            }
+            return Assembly(stacks, tuple(dict.fromkeys(problems)), tuple(self.problems.warnings))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _synthesize(self, staging: Path) -> list[str]:
+        """Synthesize into `staging`; every problem found (none: the files are good)."""
+        self.problems.run_deferred()
+        super().synth()  # runs the aspects (policy packs), which may record problems too
+        self.problems.run_deferred()
+        problems = list(self.problems.problems)
+        problems += synth_checks.check_output(staging)  # names unique in their Azure scope, tag limits
+        problems += [p for check in self.__dict__["_sigmatiq_checks"] for p in check(staging)]
+        return problems
 
     def __enter__(self) -> App:
         return self

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,35 +31,6 @@ def pytest_configure(config: pytest.Config) -> None:
     """The tests run on the fast runtime, as cdktf.json's app does (the output is the same:
     tested), switched on before any test module imports jsii."""
     runtime.enable()
-
-
-class Synth:
-    """One synthesized stack (`cdk.tf.json`) with small helpers for assertions."""
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.doc = document
-
-    def resources(self, tf_type: str) -> dict[str, dict[str, Any]]:
-        return self.doc.get("resource", {}).get(tf_type, {})
-
-    def data(self, tf_type: str) -> dict[str, dict[str, Any]]:
-        return self.doc.get("data", {}).get(tf_type, {})
-
-    def named(self, tf_type: str, name: str) -> tuple[str, dict[str, Any]]:
-        """(logical id, config) of the one resource of `tf_type` with this `name`."""
-        found = [(k, v) for k, v in self.resources(tf_type).items() if v.get("name") == name]
-        assert len(found) == 1, f"expected one {tf_type} named {name!r}, found {len(found)}"
-        return found[0]
-
-    def ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
-        """`${tf_type.logical_id.attribute}` for the resource with this `name`."""
-        logical_id, _ = self.named(tf_type, name)
-        return f"${{{tf_type}.{logical_id}.{attribute}}}"
-
-    def data_ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
-        found = [k for k, v in self.data(tf_type).items() if v.get("name") == name]
-        assert len(found) == 1, f"expected one data.{tf_type} named {name!r}"
-        return f"${{data.{tf_type}.{found[0]}.{attribute}}}"
 
 
 def error_of(build, scope=None) -> str:

@@ -19,6 +19,8 @@ MODULES = (
     "sigmatiq_infra.adoption",
     "sigmatiq_infra.cli",
     "sigmatiq_infra.synthesis",
+    "sigmatiq_infra.testing",
+    "sigmatiq_infra.plan_test",
     "sigmatiq_infra.validation",
     "sigmatiq_infra.runtime",
     "sigmatiq_infra.launch",

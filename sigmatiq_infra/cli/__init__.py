@@ -2,6 +2,7 @@
 
 - `diagram` and `cost`: a picture and a monthly estimate of any synthesized stack;
 - `plan-gate`: CI's check on saved plans (refuses to replace or delete protected resources);
+- `plan-test`: each stack's plan against a mocked azurerm provider (`terraform test`);
 - `record-deployed`: entries for an app's deployed record, from a deployed stack's state;
 - `vpn-cert`: point-to-site VPN root and client certificates.
 
@@ -31,7 +32,7 @@ DESCRIPTION = (
 
 
 def parser() -> argparse.ArgumentParser:
-    from sigmatiq_infra.cli import cost, diagram, plan_gate, record, vpn_cert
+    from sigmatiq_infra.cli import cost, diagram, plan_gate, plan_test, record, vpn_cert
 
     root = argparse.ArgumentParser(prog="sigmatiq-infra", description=DESCRIPTION)
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -39,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     diagram.register(commands)
     cost.register(commands)
     plan_gate.register(commands)
+    plan_test.register(commands)
     record.register(commands)
     return root
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from estate_helpers import ISOLATED, Synth, load, scan_in_background, start_full_import, synth, variants_done
+from estate_helpers import ISOLATED, load, scan_in_background, start_full_import, synth, variants_done
+
+from sigmatiq_infra.testing import Template
 
 
 @pytest.fixture(scope="session")
@@ -14,7 +16,7 @@ def synthesized_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def synthesized(synthesized_dir: Path) -> dict[str, Synth]:
+def synthesized(synthesized_dir: Path) -> dict[str, Template]:
     start_full_import(synthesized_dir.parent / "full-import.out")
     stacks = synth(load(environ=ISOLATED), synthesized_dir)
     scan_in_background(synthesized_dir)
@@ -22,17 +24,17 @@ def synthesized(synthesized_dir: Path) -> dict[str, Synth]:
 
 
 @pytest.fixture(scope="session")
-def shared(synthesized: dict[str, Synth]) -> Synth:
+def shared(synthesized: dict[str, Template]) -> Template:
     return synthesized["shared"]
 
 
 @pytest.fixture(scope="session")
-def beta(synthesized: dict[str, Synth]) -> Synth:
+def beta(synthesized: dict[str, Template]) -> Template:
     return synthesized["beta"]
 
 
 @pytest.fixture(scope="session")
-def prod(synthesized: dict[str, Synth]) -> Synth:
+def prod(synthesized: dict[str, Template]) -> Template:
     return synthesized["prod"]
 
 

@@ -4,19 +4,19 @@ scans of what they synthesize."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SCANS, Synth, background, on_collection, remember, stack_files
+from helpers import ROOT, SCANS, background, on_collection, remember, stack_files
 
 sys.path.insert(0, str(ROOT))  # the app: `stacks` (the estate) and `bench` are not installed
 sys.path.insert(0, str(ROOT / "tools"))
 
 import security_scan  # lives in tools/, not in the package
 
+from sigmatiq_infra.testing import Template
 from stacks.app import build_app
 from stacks.settings import Settings, load
 
@@ -25,11 +25,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ISOLATED = {"SIGMATIQ_OPERATOR_IPS_FILE": str(ROOT / "tests" / "no-such-operator-ips.json")}
 
 
-def synth(settings: Settings, outdir: Path) -> dict[str, Synth]:
+def synth(settings: Settings, outdir: Path) -> dict[str, Template]:
     """Synthesize every stack of `settings` into `outdir`; parsed per stack name."""
     build_app(settings=settings, outdir=str(outdir)).synth()
     return {
-        stack.name: Synth(json.loads((stack / "cdk.tf.json").read_text()))
+        stack.name: Template.from_file(stack / "cdk.tf.json")
         for stack in sorted((outdir / "stacks").iterdir())
     }
 

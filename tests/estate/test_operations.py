@@ -9,9 +9,10 @@ import json
 
 import pytest
 from estate_helpers import ISOLATED, synth
-from helpers import Synth, error_of
+from helpers import error_of
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.testing import Template
 from stacks.settings import AlertThresholds, LogSettings, load
 
 OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
@@ -19,7 +20,7 @@ SUBSCRIPTION = "/subscriptions/${data.azurerm_client_config.ClientConfig.subscri
 ALL = ('[{"category_group": "allLogs"}]', '[{"category": "AllMetrics"}]')
 
 
-def settings_of(doc: Synth) -> dict[str, tuple[str, str, str]]:
+def settings_of(doc: Template) -> dict[str, tuple[str, str, str]]:
     """target reference -> (workspace reference, enabled logs, enabled metrics), as JSON text."""
     return {
         s["target_resource_id"]: (
@@ -112,7 +113,7 @@ def test_each_environment_has_an_action_group_that_mails_the_subscription_owners
     assert "email_receiver" not in group  # no address in code: they come from settings or the environment
 
 
-def alerts_of(doc: Synth) -> dict[str, tuple]:
+def alerts_of(doc: Template) -> dict[str, tuple]:
     """alert name -> (scope, namespace, metric, aggregation, operator, threshold, window, frequency, dimensions)."""
     found = {}
     for alert in doc.resources("azurerm_monitor_metric_alert").values():
@@ -127,7 +128,7 @@ def alerts_of(doc: Synth) -> dict[str, tuple]:
     return found
 
 
-def alert_group(doc: Synth) -> str:
+def alert_group(doc: Template) -> str:
     [group] = doc.resources("azurerm_monitor_action_group").values()
     return group["name"]
 
@@ -186,7 +187,7 @@ def test_beta_watches_its_azure_cache_for_redis_and_has_no_vpn_alert(beta):
     assert len(alerts) == 16 and not any("vpngw" in name for name in alerts)
 
 
-def delete_alerts(doc: Synth) -> dict[str, tuple[str, str, str]]:
+def delete_alerts(doc: Template) -> dict[str, tuple[str, str, str]]:
     """watched resource reference -> (operation, the alert's group, the alert's name)."""
     found = {}
     for alert in doc.resources("azurerm_monitor_activity_log_alert").values():
@@ -257,7 +258,7 @@ def test_each_environment_is_held_to_the_seeds_monthly_target(synthesized, env, 
 # --- settings drive all of it ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def tuned(tmp_path_factory) -> Synth:
+def tuned(tmp_path_factory) -> Template:
     """Beta with other thresholds, workspace limits, budget and receivers from the environment."""
     settings = load(environ={**ISOLATED, "SIGMATIQ_BETA_ALERT_EMAILS": "oncall=ops@example.com, alice@example.com"})
     beta = settings.environments["beta"]

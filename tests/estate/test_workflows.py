@@ -223,14 +223,15 @@ def test_the_drift_check_diffs_every_remote_stack_daily_and_reports_one_issue_la
     assert "gh issue edit" in script and "gh issue create" in script and "--label drift" in script
 
 
-def test_ci_tests_on_both_engines_builds_the_api_reference_and_the_pull_request_diff_goes_through_the_gate():
+def test_ci_tests_on_both_engines_plans_every_stack_on_a_mock_builds_the_reference_and_gates_the_pr_diff():
     ci = workflow("ci")
     test = ci["jobs"]["test"]
     assert test["strategy"] == {"fail-fast": False, "matrix": {"engine": ["cdktf", "cdktn"]}}
     assert test["env"] == {"SIGMATIQ_ENGINE": "${{ matrix.engine }}"}
     runs = [s.get("run") for s in steps(test)]
-    assert runs[2:6] == [
-        "bin/test", "bin/synth", "source bin/env.sh && python tools/security_scan.py cdktf.out",
+    assert runs[2:7] == [
+        "bin/test", "bin/synth", "source bin/env.sh && sigmatiq-infra plan-test state shared beta prod",
+        "source bin/env.sh && python tools/security_scan.py cdktf.out",
         "source bin/env.sh && python tools/api_reference.py docs/api",
     ]
     assert steps(test)[-1]["with"]["name"] == "cdktf.out-${{ matrix.engine }}"

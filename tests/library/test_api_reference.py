@@ -26,11 +26,12 @@ def test_the_api_reference_builds_without_a_warning_and_documents_every_public_m
     result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout == f"api reference: 12 modules -> {tmp_path}\n"
+    assert result.stdout == f"api reference: 14 modules -> {tmp_path}\n"
     pages = sorted(path.name for path in (tmp_path / "sigmatiq_infra").glob("*.html"))
     assert pages == [
         "adoption.html", "aspects.html", "certificates.html", "cli.html", "constructs.html", "deployed.html",
-        "launch.html", "plan_gate.html", "runtime.html", "stacks.html", "synthesis.html", "validation.html",
+        "launch.html", "plan_gate.html", "plan_test.html", "runtime.html", "stacks.html", "synthesis.html",
+        "testing.html", "validation.html",
     ]
     constructs = (tmp_path / "sigmatiq_infra" / "constructs.html").read_text()
     for documented in ("KeyVaultProps", "add_diagnostic_settings", "Forbid purging before the retention ends"):

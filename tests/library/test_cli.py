@@ -49,7 +49,7 @@ def test_the_help_speaks_of_the_library_and_any_app_not_of_an_estate(capsys):
     assert "Commands of the sigmatiq-infra construct library for any app built on it" in out
     assert "allow-ip" not in out and "Sigmatiq Azure estate" not in out
     assert sorted(re.findall(r"^    ([a-z-]+)", out, re.M)) == [
-        "cost", "diagram", "plan-gate", "record-deployed", "vpn-cert",
+        "cost", "diagram", "plan-gate", "plan-test", "record-deployed", "vpn-cert",
     ]
 
 

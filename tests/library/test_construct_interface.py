@@ -9,10 +9,11 @@ import json
 import pydoc
 
 import pytest
-from helpers import Synth, error_of
+from helpers import error_of
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
 
 
 @pytest.fixture
@@ -20,13 +21,13 @@ def built(tmp_path):
     """`built(make)`: run `make(stack, group)` in a fresh stack of a `sigmatiq_infra.App`,
     synthesize it and return the parsed stack."""
 
-    def build(make) -> Synth:
+    def build(make) -> Template:
         app = App(outdir=str(tmp_path / "out"))
         stack = AzureStack(app, "test", tags={"Owner": "team"})
         group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-test", "centralus"))
         make(stack, group)
         app.synth()
-        return Synth(json.loads((tmp_path / "out/stacks/test/cdk.tf.json").read_text()))
+        return Template.from_file(tmp_path / "out/stacks/test/cdk.tf.json")
 
     return build
 

@@ -18,12 +18,13 @@ from helpers import (
     PROVIDER_LOOKUP,
     ROOT,
     VENV_BIN,
-    Synth,
     background,
     configuration_errors,
     empty_provider_mirror,
     terraform_init,
 )
+
+from sigmatiq_infra.testing import Template
 
 EXAMPLES = ROOT / "examples"
 CDKTF = CLI
@@ -74,10 +75,10 @@ def example_runs(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def orders(example_runs) -> Synth:
+def orders(example_runs) -> Template:
     folder = example_runs / "orders-service"
     assert (folder / "synth.rc").read_text().strip() == "0", (folder / "synth.err").read_text()
-    return Synth(json.loads((folder / "cdktf.out" / "stacks" / "orders" / "cdk.tf.json").read_text()))
+    return Template.from_file(folder / "cdktf.out" / "stacks" / "orders" / "cdk.tf.json")
 
 
 def test_every_example_has_its_own_cdktf_json_that_runs_its_main_on_the_fast_runtime():

@@ -1,0 +1,541 @@
+"""Test your own stacks: templates, matchers, annotations and a mocked-provider plan.
+
+The AWS CDK's `assertions` model, in this library's terms::
+
+    from sigmatiq_infra.testing import Annotations, Capture, Match, Template
+
+    template = Template.from_stack(stack)         # synthesized as `cdktf synth` would, nothing written
+    template.has_resource("azurerm_key_vault", {
+        "name": "kv-orders-dev",
+        "rbac_authorization_enabled": True,
+        "network_acls": Match.absent(),           # partial match by default; absent: not set at all
+    })
+    template.resource_count_is("azurerm_role_assignment", 3)
+    template.has_output("database_fqdn")
+    uri = Capture()
+    template.has_resource("azurerm_container_app", {"name": "orders-api", "secret": Match.array_with([
+        {"key_vault_secret_id": uri},
+    ])})
+    assert uri.as_string().startswith("${azurerm_key_vault_secret.")
+    Annotations.from_stack(stack).has_no_errors()  # problems and policy findings, inspectable
+
+A template comes from a real synth of the whole app (aspects, policy packs, the library's
+checks of names and limits, the app's own checks), made once per app: the templates of all
+its stacks share it. When the app has problems, `Template.from_stack` fails with all of them
+as one numbered list; `Annotations.from_stack` lists them instead.
+
+A failing assertion names the closest resource of the type and each key that differs,
+expected against actual. `template.to_snapshot()` is the whole stack with stable ordering,
+for review; `assert_matches_snapshot(path)` keeps it in a file.
+
+`plan_test(stacks)` (the `sigmatiq-infra plan-test` command) runs Terraform itself on what
+the stacks synthesized: `terraform test` with a mocked azurerm provider, so the provider's
+argument checks, the stacks' preconditions and every deploy-time input rule run with no Azure
+account (Terraform must be able to install or find the azurerm provider).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sigmatiq_infra.plan_test import PlanTestResult, plan_test, write_plan_test
+
+__all__ = [
+    "Annotations", "Capture", "Match", "Matcher", "PlanTestResult", "Template", "plan_test", "write_plan_test",
+]
+
+_MISSING = object()
+"""A key that is not in the actual document."""
+
+
+# --- matchers ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One place where the actual value differs from the pattern."""
+
+    path: str
+    expected: str
+    actual: Any
+
+    def __str__(self) -> str:
+        actual = "(not set)" if self.actual is _MISSING else _show(self.actual)
+        return f"{self.path or '(the value)'}: expected {self.expected}, actual {actual}"
+
+
+class Matcher:
+    """A pattern that decides itself whether a value matches (`Match.*`, `Capture`)."""
+
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _describe(pattern: Any) -> str:
+    return pattern.describe() if isinstance(pattern, Matcher) else _show(pattern)
+
+
+def mismatches(pattern: Any, actual: Any, path: str = "") -> list[Mismatch]:
+    """Where `actual` differs from `pattern`: objects partially (the pattern's keys only, at
+    every depth), lists element by element and of the same length, anything else by equality;
+    a `Matcher` decides itself. `None` in a pattern means the key must not be set."""
+    if isinstance(pattern, Matcher):
+        return pattern.mismatches(actual, path)
+    if pattern is None:
+        return Match.absent().mismatches(actual, path)
+    if isinstance(pattern, Mapping):
+        if not isinstance(actual, Mapping):
+            return [Mismatch(path, "an object", actual)]
+        found: list[Mismatch] = []
+        for key, expected in pattern.items():
+            found += mismatches(expected, actual.get(key, _MISSING), f"{path}.{key}" if path else str(key))
+        return found
+    if isinstance(pattern, (list, tuple)):
+        if not isinstance(actual, list):
+            return [Mismatch(path, f"a list of {len(pattern)}", actual)]
+        if len(pattern) != len(actual):
+            return [Mismatch(path, f"{len(pattern)} items {_show(list(pattern))}", actual)]
+        pairs = enumerate(zip(pattern, actual, strict=True))
+        return [m for i, (p, a) in pairs for m in mismatches(p, a, f"{path}[{i}]")]
+    if actual is _MISSING or actual != pattern or (type(actual) is bool and type(pattern) is not bool):
+        return [Mismatch(path, _show(pattern), actual)]
+    return []
+
+
+class _Exact(Matcher):
+    def __init__(self, pattern: Any) -> None:
+        self.pattern = pattern
+
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        if actual is not _MISSING and actual == self.pattern:
+            return []
+        return [Mismatch(path, self.describe(), actual)]
+
+    def describe(self) -> str:
+        return f"exactly {_show(self.pattern)}"
+
+
+class _ObjectLike(Matcher):
+    def __init__(self, pattern: Mapping[str, Any]) -> None:
+        self.pattern = pattern
+
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        return mismatches(dict(self.pattern), actual, path)
+
+    def describe(self) -> str:
+        return f"an object like {_show({k: _describe(v) for k, v in self.pattern.items()})}"
+
+
+class _ArrayWith(Matcher):
+    def __init__(self, pattern: Sequence[Any]) -> None:
+        self.pattern = list(pattern)
+
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        if not isinstance(actual, list):
+            return [Mismatch(path, self.describe(), actual)]
+        position = 0
+        for element in self.pattern:  # in order, not necessarily next to each other
+            while position < len(actual) and mismatches(element, actual[position], path):
+                position += 1
+            if position == len(actual):
+                return [Mismatch(path, self.describe(), actual)]
+            position += 1  # (a Capture in `element` kept the value that matched)
+        return []
+
+    def describe(self) -> str:
+        return f"a list with {', '.join(_describe(p) for p in self.pattern)} (in this order)"
+
+
+class _Absent(Matcher):
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        return [] if actual is _MISSING else [Mismatch(path, "not set", actual)]
+
+    def describe(self) -> str:
+        return "not set"
+
+
+class _AnyValue(Matcher):
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        return [] if actual is not _MISSING and actual is not None else [Mismatch(path, "any value", actual)]
+
+    def describe(self) -> str:
+        return "any value"
+
+
+class _Regexp(Matcher):
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        ok = isinstance(actual, str) and self.pattern.search(actual) is not None
+        return [] if ok else [Mismatch(path, self.describe(), actual)]
+
+    def describe(self) -> str:
+        return f"a string like /{self.pattern.pattern}/"
+
+
+class _Not(Matcher):
+    def __init__(self, pattern: Any) -> None:
+        self.pattern = pattern
+
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        return [Mismatch(path, self.describe(), actual)] if not mismatches(self.pattern, actual, path) else []
+
+    def describe(self) -> str:
+        return f"not {_describe(self.pattern)}"
+
+
+class Match:
+    """Patterns beyond a literal value (AWS CDK's `Match`)."""
+
+    @staticmethod
+    def object_like(pattern: Mapping[str, Any]) -> Matcher:
+        """An object with at least these keys, each matching (the default for a dict)."""
+        return _ObjectLike(pattern)
+
+    @staticmethod
+    def exact(pattern: Any) -> Matcher:
+        """Exactly this value: no other keys, lists of the same items."""
+        return _Exact(pattern)
+
+    @staticmethod
+    def array_with(pattern: Sequence[Any]) -> Matcher:
+        """A list that holds items matching these, in this order (others may sit between)."""
+        return _ArrayWith(pattern)
+
+    @staticmethod
+    def absent() -> Matcher:
+        """The key is not in the synthesized JSON at all. cdktf leaves out what a construct
+        leaves unset (`None`); a key written as `null`, `[]` or `{}` is set, and fails."""
+        return _Absent()
+
+    @staticmethod
+    def any_value() -> Matcher:
+        """The key is set, to anything but null."""
+        return _AnyValue()
+
+    @staticmethod
+    def string_like_regexp(pattern: str) -> Matcher:
+        """A string in which the regular expression finds a match (`re.search`)."""
+        return _Regexp(pattern)
+
+    @staticmethod
+    def not_(pattern: Any) -> Matcher:
+        """Anything that does not match `pattern`."""
+        return _Not(pattern)
+
+
+class Capture(Matcher):
+    """Matches (anything, or `pattern`) and keeps the value matched, to assert on it after."""
+
+    def __init__(self, pattern: Any = None) -> None:
+        self.pattern = pattern
+        self._values: list[Any] = []
+
+    def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        if actual is _MISSING:
+            return [Mismatch(path, self.describe(), actual)]
+        found = mismatches(self.pattern, actual, path) if self.pattern is not None else []
+        if not found:
+            self._values.append(actual)
+        return found
+
+    def describe(self) -> str:
+        return "a value to capture" + (f" matching {_describe(self.pattern)}" if self.pattern is not None else "")
+
+    @property
+    def value(self) -> Any:
+        """The value captured last."""
+        if not self._values:
+            raise AssertionError("Capture: nothing was captured (the pattern it is in did not match)")
+        return self._values[-1]
+
+    @property
+    def values(self) -> list[Any]:
+        return list(self._values)
+
+    def as_string(self) -> str:
+        return self._typed(str)
+
+    def as_number(self) -> float:
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise AssertionError(f"Capture: captured {_show(value)}, not a number")
+        return value
+
+    def as_object(self) -> dict[str, Any]:
+        return self._typed(dict)
+
+    def as_array(self) -> list[Any]:
+        return self._typed(list)
+
+    def _typed(self, kind: type) -> Any:
+        value = self.value
+        if not isinstance(value, kind):
+            what = {str: "string", dict: "object", list: "list"}[kind]
+            raise AssertionError(f"Capture: captured {_show(value)}, not a {what}")
+        return value
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+class Template:
+    """One synthesized stack (its `cdk.tf.json`), with assertions on it."""
+
+    def __init__(self, document: Mapping[str, Any], name: str = "") -> None:
+        self.doc: dict[str, Any] = dict(document)
+        self.name = name
+
+    @classmethod
+    def from_stack(cls, stack: Any, *, allow_problems: bool = False) -> Template:
+        """The stack as its app synthesizes it (once per app; nothing written). An app with
+        problems fails here with all of them, unless `allow_problems` (then read them with
+        `Annotations.from_stack`)."""
+        assembly = _assembly(stack)
+        if assembly.problems and not allow_problems:
+            from sigmatiq_infra.synthesis import format_problems
+
+            raise AssertionError(format_problems(list(assembly.problems)))
+        name = stack.node.id
+        if name not in assembly.stacks:
+            raise AssertionError(f"Template: the app synthesized no stack {name!r} (it has {sorted(assembly.stacks)})")
+        return cls(assembly.stacks[name], name)
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any] | str, name: str = "") -> Template:
+        return cls(json.loads(document) if isinstance(document, str) else document, name)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Template:
+        """A stack synthesized before (`cdktf.out/stacks/<name>/cdk.tf.json`)."""
+        file = Path(path)
+        return cls(json.loads(file.read_text()), file.parent.name)
+
+    # --- lookups ---------------------------------------------------------------------------
+
+    def resources(self, tf_type: str) -> dict[str, dict[str, Any]]:
+        """Every resource of the type, by logical id."""
+        return dict(self.doc.get("resource", {}).get(tf_type, {}))
+
+    def data(self, tf_type: str) -> dict[str, dict[str, Any]]:
+        """Every data source (lookup) of the type, by logical id."""
+        return dict(self.doc.get("data", {}).get(tf_type, {}))
+
+    def find_resources(self, tf_type: str, props: Any = None) -> dict[str, dict[str, Any]]:
+        """The resources of the type that match `props` (all of them without), by logical id."""
+        return {k: v for k, v in self.resources(tf_type).items() if props is None or not mismatches(props, v)}
+
+    def named(self, tf_type: str, name: str) -> tuple[str, dict[str, Any]]:
+        """(logical id, config) of the one resource of the type that Azure calls `name`."""
+        found = [(k, v) for k, v in self.resources(tf_type).items() if v.get("name") == name]
+        if len(found) != 1:
+            names = sorted(str(v.get("name")) for v in self.resources(tf_type).values())
+            raise AssertionError(f"Template{self._of}: expected one {tf_type} named {name!r}, found {len(found)} "
+                                 f"(its {tf_type} names: {', '.join(names) or 'none'})")
+        return found[0]
+
+    def ref(self, target: Any, attribute_or_name: str = "id", attribute: str = "id") -> str:
+        """`${type.logical_id.attribute}`, as the stack's other resources refer to it: for a
+        construct (`template.ref(vault, "vault_uri")`: a library construct, its primary
+        resource, or any Terraform resource), or for a type and an Azure name
+        (`template.ref("azurerm_key_vault", "kv-orders-dev", "id")`)."""
+        if isinstance(target, str):
+            logical_id, _ = self.named(target, attribute_or_name)
+            return f"${{{target}.{logical_id}.{attribute}}}"
+        resource = target.__dict__.get("resource", target) if hasattr(target, "__dict__") else target
+        return f"${{{resource.terraform_resource_type}.{resource.friendly_unique_id}.{attribute_or_name}}}"
+
+    def data_ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
+        """`${data.type.logical_id.attribute}` of the one lookup of the type named `name`."""
+        found = [k for k, v in self.data(tf_type).items() if v.get("name") == name]
+        if len(found) != 1:
+            raise AssertionError(f"Template{self._of}: expected one data.{tf_type} named {name!r}, found {len(found)}")
+        return f"${{data.{tf_type}.{found[0]}.{attribute}}}"
+
+    # --- assertions ------------------------------------------------------------------------
+
+    def has_resource(self, tf_type: str, props: Any = None) -> None:
+        """A resource of the type matches `props` (partially: the keys given, at every depth)."""
+        self._has(self.resources(tf_type), tf_type, props)
+
+    has_resource_properties = has_resource
+
+    def has_data(self, tf_type: str, props: Any = None) -> None:
+        """A data source (lookup) of the type matches `props`."""
+        self._has(self.data(tf_type), f"data.{tf_type}", props)
+
+    def resource_count_is(self, tf_type: str, count: int) -> None:
+        found = len(self.resources(tf_type))
+        if found != count:
+            raise AssertionError(f"Template{self._of}: expected {count} {tf_type}, found {found}")
+
+    def has_output(self, name: str, props: Any = None) -> None:
+        outputs = self.doc.get("output", {})
+        if name not in outputs:
+            listed = ", ".join(sorted(outputs)) or "none"
+            raise AssertionError(f"Template{self._of}: no output {name!r} (outputs: {listed})")
+        self._check_one(outputs[name], f"output {name!r}", props)
+
+    def has_variable(self, name: str, props: Any = None) -> None:
+        """A variable (deploy-time input) with `props`, e.g. its type, `sensitive`, and its
+        `validation` rules (`Match.array_with([{"error_message": Match.string_like_regexp(...)}])`)."""
+        variables = self.doc.get("variable", {})
+        if name not in variables:
+            raise AssertionError(
+                f"Template{self._of}: no variable {name!r} (variables: {', '.join(sorted(variables)) or 'none'})"
+            )
+        self._check_one(variables[name], f"variable {name!r}", props)
+
+    def has_import(self, to: Any = None, id: Any = None) -> None:
+        """An `import` block adopting `to` (`azurerm_x.<logical id>`, or a pattern) with id `id`."""
+        blocks = self.doc.get("import", [])
+        self._has({str(i): block for i, block in enumerate(blocks)}, "import block", _pattern(to=to, id=id))
+
+    def has_moved(self, from_: Any = None, to: Any = None) -> None:
+        """A `moved` block from address `from_` to `to`."""
+        blocks = self.doc.get("moved", [])
+        pattern = _pattern(**{"from": from_, "to": to})
+        self._has({str(i): block for i, block in enumerate(blocks)}, "moved block", pattern)
+
+    # --- snapshots -------------------------------------------------------------------------
+
+    def to_snapshot(self) -> str:
+        """The whole stack as JSON with sorted keys (the engine's version left out, a local
+        state path relative to the working folder), the same text on every run and machine:
+        for review, and for `assert_matches_snapshot`."""
+        document = json.loads(json.dumps(self.doc))
+        document.get("//", {}).get("metadata", {}).pop("version", None)
+        local = document.get("terraform", {}).get("backend", {}).get("local", {})
+        if isinstance(local.get("path"), str) and os.path.isabs(local["path"]):
+            # cdktf writes the state path from the folder synth ran in: the same file anywhere.
+            local["path"] = os.path.relpath(local["path"], os.getcwd())
+        return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+    def assert_matches_snapshot(self, path: str | os.PathLike[str]) -> None:
+        """Compare with the snapshot in `path`; a missing file is written (commit it), and so
+        is every snapshot when `SIGMATIQ_UPDATE_SNAPSHOTS=1`."""
+        from sigmatiq_infra.switches import switch_is_on
+
+        file, now = Path(path), self.to_snapshot()
+        if not file.exists() or switch_is_on(os.environ, "SIGMATIQ_UPDATE_SNAPSHOTS"):
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(now)
+            return
+        before = file.read_text()
+        if before != now:
+            diff = "".join(difflib.unified_diff(before.splitlines(True), now.splitlines(True), str(file), "now", n=2))
+            raise AssertionError(
+                f"Template{self._of}: differs from the snapshot {file} (review the change; when deliberate, run "
+                f"with SIGMATIQ_UPDATE_SNAPSHOTS=1):\n{diff}"
+            )
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    @property
+    def _of(self) -> str:
+        return f" of stack {self.name!r}" if self.name else ""
+
+    def _has(self, found: Mapping[str, Mapping[str, Any]], what: str, props: Any) -> None:
+        if not found:
+            kinds = sorted(self.doc.get("resource", {}))
+            listed = ", ".join(kinds) or "none"
+            raise AssertionError(f"Template{self._of}: no {what} at all (its resource types: {listed})")
+        if props is None:
+            return
+        results = {key: mismatches(props, config) for key, config in found.items()}
+        if any(not result for result in results.values()):
+            return
+        closest = min(results, key=lambda key: (len(results[key]), key))
+        config = found[closest]
+        path = config.get("//", {}).get("metadata", {}).get("path", "")
+        differences = results[closest]
+        lines = [
+            f"Template{self._of}: no {what} matches. The closest is {closest!r}"
+            + (f" ({path})" if path else "")
+            + f", which differs in {len(differences)} {'key' if len(differences) == 1 else 'keys'}:",
+            *(f"  {difference}" for difference in differences),
+        ]
+        if len(found) > 1:
+            lines.append(f"  ({len(found)} {what} in the stack: {', '.join(sorted(found))})")
+        raise AssertionError("\n".join(lines))
+
+    def _check_one(self, config: Any, what: str, props: Any) -> None:
+        if props is None:
+            return
+        differences = mismatches(props, config)
+        if differences:
+            lines = [f"Template{self._of}: {what} does not match:", *(f"  {d}" for d in differences)]
+            raise AssertionError("\n".join(lines))
+
+
+def _pattern(**keys: Any) -> dict[str, Any]:
+    return {key: value for key, value in keys.items() if value is not None}
+
+
+def _assembly(stack: Any) -> Any:
+    """The app's synthesis, made once and kept on the app."""
+    app = stack.node.root
+    cached = app.__dict__.get("_sigmatiq_assembly")
+    if cached is None:
+        if not hasattr(app, "assemble"):
+            raise TypeError(
+                "Template.from_stack: the stack's app is not sigmatiq_infra's App (from sigmatiq_infra import App); "
+                "for another app, synthesize it and use Template.from_file"
+            )
+        cached = app.__dict__["_sigmatiq_assembly"] = app.assemble()
+    return cached
+
+
+# --- annotations -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Annotations:
+    """The problems (validation, policy findings, the app's checks) and warnings of a stack's
+    app, as a synth reports them: `problems` are the stack's own, `all_problems` the app's."""
+
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...]
+    all_problems: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_stack(cls, stack: Any) -> Annotations:
+        assembly = _assembly(stack)
+        own = re.compile(rf"^[^']*'{re.escape(stack.node.id)}(/[^']*)?'")
+        return cls(
+            tuple(p for p in assembly.problems if own.match(p)),
+            tuple(w for w in assembly.warnings if own.match(w)),
+            assembly.problems,
+        )
+
+    def has_error(self, pattern: Any) -> None:
+        """A problem of the stack matches `pattern` (a string: the whole message; or a
+        matcher such as `Match.string_like_regexp`)."""
+        if not any(not mismatches(pattern, problem) for problem in self.problems):
+            listed = "\n".join(f"  - {p}" for p in self.problems) or "  (none)"
+            raise AssertionError(f"Annotations: no problem matches {_describe(pattern)}; its problems:\n{listed}")
+
+    def has_no_errors(self) -> None:
+        if self.problems:
+            from sigmatiq_infra.synthesis import format_problems
+
+            raise AssertionError(format_problems(list(self.problems)))
+
+    def has_warning(self, pattern: Any) -> None:
+        if not any(not mismatches(pattern, warning) for warning in self.warnings):
+            warnings = list(self.warnings)
+            raise AssertionError(f"Annotations: no warning matches {_describe(pattern)} (warnings: {warnings})")
+
