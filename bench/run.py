@@ -10,7 +10,7 @@ On cdktf (the default engine):
     10 environments with 50 container apps; (d) the example app (`examples/orders-service`),
     as its own cdktf.json runs it (`python -m sigmatiq_infra.launch main.py`).
 On CDK Terrain (`SIGMATIQ_ENGINE=cdktn`, when `.venv-cdktn` is set up):
-(e) the naive floor of (a) with cdktn and its azurerm 4.81 bindings; (f) the project's synth
+(e) the naive floor of (a) with cdktn and its azurerm 5.10 bindings; (f) the project's synth
     as (b), through the same `bin/app`.
 Each case runs in its own process, once to warm up and then `--runs` times, in rounds (a, b,
 c, d, e, f, a, b, ...); the median wall time and the peak memory of each case are reported,

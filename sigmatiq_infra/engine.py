@@ -33,6 +33,12 @@ class Engine:
     install: str
     """How to install it."""
 
+    @property
+    def azurerm_major(self) -> int:
+        """The provider's major version (4 or 5), which construct facts are keyed by where
+        the two differ."""
+        return int(self.azurerm.split(".", 1)[0])
+
 
 ENGINES = {
     "cdktf": Engine(
@@ -40,7 +46,7 @@ ENGINES = {
         "pip install sigmatiq-infra (cdktf 0.21 is a dependency)",
     ),
     "cdktn": Engine(
-        "cdktn", "cdktn", "cdktn_provider_azurerm", "@cdktn/provider-azurerm", "4.81.0", "cdktn",
+        "cdktn", "cdktn", "cdktn_provider_azurerm", "@cdktn/provider-azurerm", "5.10.0", "cdktn",
         "pip install 'sigmatiq-infra[cdktn]' -c constraints-cdktn.txt, or bin/setup with SIGMATIQ_ENGINE=cdktn",
     ),
 }

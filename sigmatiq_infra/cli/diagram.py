@@ -65,8 +65,9 @@ LINKS = {
     "virtual_network_name": "in network",
     "network_security_group_id": "filtered by",
     "private_dns_zone_ids": "DNS record in",
-    "private_dns_zone_name": "in zone",
+    "private_dns_zone_name": "in zone",  # azurerm 4.x's DNS links and records
     "zone_name": "in zone",
+    "private_dns_zone_id": "in zone",  # azurerm 5.x's
     "dns_servers": "DNS via",
 }
 """Reference attributes (at any depth) that are an edge of their own, by attribute name, for

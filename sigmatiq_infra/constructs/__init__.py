@@ -8,6 +8,7 @@ Nothing here knows about any one estate: an app passes its names, SKUs and sizes
 
 import dataclasses as _dataclasses
 
+from sigmatiq_infra import azurerm as _azurerm
 from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._docs import document_fields
 from sigmatiq_infra.constructs._resource import (
@@ -92,14 +93,14 @@ document_fields(*(value for value in list(globals().values()) if _dataclasses.is
 
 def resource_facts() -> dict[str, ResourceFacts]:
     """Every construct class's facts, by Terraform type (a user's own construct classes
-    included, once they are defined)."""
+    included, once they are defined), as the azurerm major of the bindings in use has them."""
     found: dict[str, ResourceFacts] = {}
     pending: list[type] = [AzureConstruct]
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
         for facts in cls.__dict__.get("facts", ()):
-            found[facts.terraform_type] = facts
+            found[facts.terraform_type] = facts.on(_azurerm.MAJOR)
     return found
 
 

@@ -17,11 +17,12 @@ diagram and the cost estimate read them there.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from constructs import Construct
 
+from sigmatiq_infra import azurerm
 from sigmatiq_infra._cdktf import TerraformResourceLifecycle
 from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
@@ -99,7 +100,10 @@ resources", ms.date 2025-02-06: Limitations)."""
 
 @dataclass(frozen=True)
 class ResourceFacts:
-    """What a construct knows about one Terraform resource type it creates (azurerm 4.55)."""
+    """What a construct knows about one Terraform resource type it creates, as azurerm 4.x
+    (4.55, cdktf's bindings) has it; `on_azurerm` holds what another provider major changes.
+    Read them with `ResourceFacts.of()` or `resource_facts()`, which apply the major of the
+    bindings in use."""
 
     terraform_type: str
     replaced_when_changed: tuple[str, ...] = ()
@@ -126,6 +130,36 @@ class ResourceFacts:
     stacks against it (`sigmatiq_infra.synth_checks`). None: Azure names it (a GUID)."""
     max_tags: int = MAX_TAGS
     """How many tags Azure takes on it (15 on private DNS zones and records)."""
+    parent_arguments: Callable[..., dict[str, Any]] | None = None
+    """For a resource that lives in another (a record in its DNS zone): the arguments that
+    tell Terraform which one, from the parent's binding and its resource group."""
+    on_azurerm: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    """What another azurerm major changes in these facts, by major: `{5: {"parent_arguments":
+    ..., "replaced_when_changed": ...}}` (the provider's upgrade guide for that major)."""
+    declared: ResourceFacts | None = field(default=None, compare=False, repr=False)
+    """For facts `on()` made: the facts as the construct class states them."""
+
+    def __post_init__(self) -> None:
+        for major, changes in self.on_azurerm.items():
+            unknown = sorted(set(changes) - {*self.__dataclass_fields__} | ({"on_azurerm", "declared"} & set(changes)))
+            if unknown:
+                raise TypeError(f"ResourceFacts({self.terraform_type!r}).on_azurerm[{major}]: not facts: {unknown}")
+
+    @classmethod
+    def of(cls, construct: type | AzureConstruct, terraform_type: str) -> ResourceFacts:
+        """The facts a construct class (or a construct's class) states about `terraform_type`,
+        as the azurerm major of the bindings in use has them."""
+        owner = construct if isinstance(construct, type) else type(construct)
+        for facts in getattr(owner, "facts", ()):
+            if facts.terraform_type == terraform_type:
+                return facts.on(azurerm.MAJOR)
+        raise KeyError(f"{owner.__name__} states no facts about {terraform_type}")
+
+    def on(self, major: int) -> ResourceFacts:
+        """These facts as azurerm `major` has them."""
+        base = self.declared or self
+        changes = base.on_azurerm.get(major)
+        return replace(base, **changes, declared=base) if changes else base
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from sigmatiq_infra.constructs._resource import (
     ManagedIdentities,
     ResourceAttribute,
     ResourceFacts,
-    within,
 )
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
@@ -92,10 +91,6 @@ class ContainerAppEnvironment(AzureResource):
                 "infrastructure_resource_group_name", "dapr_application_insights_connection_string",
             ),
             kind="Container Apps environment", name_scope=RESOURCE_GROUP, public_by_default=True,
-        ),
-        ResourceFacts(
-            "azurerm_private_dns_a_record", ("name", "resource_group_name", "zone_name"), kind="private DNS record",
-            name_scope=within("its private DNS zone", "resource_group_name", "zone_name"), max_tags=15,
         ),
     )
     arm_type = "Microsoft.App/managedEnvironments"
@@ -194,13 +189,8 @@ class ContainerAppEnvironment(AzureResource):
         if not check.done():
             return None  # type: ignore[return-value]
         zone = zones.zone(self.default_domain, id="ContainerAppsDefaultDomain")
-        record = private_dns_a_record.PrivateDnsARecord(
-            self, "PrivateDnsWildcard",
-            name="*",
-            zone_name=zone.name,
-            resource_group_name=zones.resource_group.name,
-            ttl=300,
-            records=[self.static_ip_address],
+        record = zones.add_a_record(
+            self, "PrivateDnsWildcard", zone, name="*", records=[self.static_ip_address], ttl=300,
             tags=self._resource_tags(),
         )
         self.__dict__["_private_dns_record"] = (zones, record)

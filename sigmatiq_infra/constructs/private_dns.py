@@ -12,6 +12,7 @@ from typing import Any
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import (
+    private_dns_a_record,
     private_dns_resolver,
     private_dns_resolver_dns_forwarding_ruleset,
     private_dns_resolver_forwarding_rule,
@@ -66,10 +67,28 @@ class PrivateDnsZones(AzureConstruct):
             ("name", "private_dns_zone_name", "resource_group_name", "virtual_network_id"),
             kind="private DNS zone link",
             name_scope=within("its private DNS zone", "resource_group_name", "private_dns_zone_name"),
+            parent_arguments=lambda zone, group: {
+                "private_dns_zone_name": zone.name, "resource_group_name": group.name,
+            },
+            # azurerm 5.0 names the zone by its id alone (5.0 upgrade guide,
+            # azurerm_private_dns_zone_virtual_network_link: `private_dns_zone_id` replaces both).
+            on_azurerm={5: {
+                "replaced_when_changed": ("name", "private_dns_zone_id", "virtual_network_id"),
+                "name_scope": within("its private DNS zone", "private_dns_zone_id"),
+                "parent_arguments": lambda zone, group: {"private_dns_zone_id": zone.id},
+            }},
         ),
         ResourceFacts(
             "azurerm_private_dns_a_record", ("name", "resource_group_name", "zone_name"), kind="private DNS record",
             name_scope=within("its private DNS zone", "resource_group_name", "zone_name"), max_tags=15,
+            parent_arguments=lambda zone, group: {"zone_name": zone.name, "resource_group_name": group.name},
+            # azurerm 5.0: `private_dns_zone_id` replaces `zone_name` and `resource_group_name`
+            # on every private DNS record type (5.0 upgrade guide, azurerm_private_dns_a_record).
+            on_azurerm={5: {
+                "replaced_when_changed": ("name", "private_dns_zone_id"),
+                "name_scope": within("its private DNS zone", "private_dns_zone_id"),
+                "parent_arguments": lambda zone, group: {"private_dns_zone_id": zone.id},
+            }},
         ),
     )
 
@@ -93,17 +112,32 @@ class PrivateDnsZones(AzureConstruct):
                 self, construct_id,
                 name=name, resource_group_name=self.resource_group.name, tags=self.tags,
             )
+            link = ResourceFacts.of(self, "azurerm_private_dns_zone_virtual_network_link")
             self.links[name] = private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink(
                 self, f"{construct_id}-link",
                 name=f"link-{self.virtual_network.name}",
-                resource_group_name=self.resource_group.name,
-                private_dns_zone_name=zone.name,
+                **link.parent_arguments(zone, self.resource_group),
                 virtual_network_id=self.virtual_network.id,
                 registration_enabled=False,
                 tags=self.tags,
             )
             self.zones[name] = zone
         return self.zones[name]
+
+    def add_a_record(
+        self, scope: Construct, id: str, zone: private_dns_zone.PrivateDnsZone, *, name: str,
+        records: Sequence[str], ttl: int = 300, tags: Mapping[str, str] | None = None,
+    ) -> private_dns_a_record.PrivateDnsARecord:
+        """An A record `name` in `zone` (one of these zones), created under `scope`."""
+        record = ResourceFacts.of(self, "azurerm_private_dns_a_record")
+        return private_dns_a_record.PrivateDnsARecord(
+            scope, id,
+            name=name,
+            **record.parent_arguments(zone, self.resource_group),
+            ttl=ttl,
+            records=list(records),
+            tags=self.tags if tags is None else dict(tags),
+        )
 
 
 @dataclass(frozen=True)

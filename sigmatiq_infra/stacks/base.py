@@ -3,7 +3,8 @@ where its Terraform state lives."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from constructs import Construct, IConstruct
@@ -14,6 +15,13 @@ from sigmatiq_infra.azurerm import provider
 from sigmatiq_infra.constructs._context import AzureConstruct, context_of
 from sigmatiq_infra.constructs._resource import AzureResource, IWorkspace
 from sigmatiq_infra.validation import NameRules, ProblemLog, Validator
+
+RESOURCE_PROVIDER_SETS = ("legacy", "core", "extended", "all", "none")
+"""The sets of Azure resource providers the azurerm provider registers as it starts
+(`resource_provider_registrations`): `legacy`, about 60 providers, was 4.x's default; 5.0
+makes `none` the default (5.0 upgrade guide, "Resource Provider Registration Changes")."""
+_NAMESPACE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$")
+"""A resource provider namespace: `Microsoft.App`, `Microsoft.DBforPostgreSQL`."""
 
 
 @dataclass(frozen=True)
@@ -39,11 +47,18 @@ class AzureStack(TerraformStack):
 
     Subscription and tenant are not set here: the provider reads them from `az login`
     or the `ARM_SUBSCRIPTION_ID`, `ARM_TENANT_ID`, `ARM_CLIENT_ID`, ... variables.
+
+    The provider registers the resource providers `resource_provider_registrations` names
+    as it starts, stated in the provider block on every azurerm major: `legacy` by default,
+    so a fresh subscription works on 5.x as on 4.x (5.0 would register none). A principal
+    that may not register providers sets `none`, with `resource_providers_to_register` for
+    exactly the ones the stack uses (`Microsoft.App`, ...), as the 5.0 upgrade guide advises.
     """
 
     def __init__(
         self, scope: Construct, id: str, tags: Mapping[str, str] | None = None,
-        backend: BlobStateBackend | None = None,
+        backend: BlobStateBackend | None = None, *, resource_provider_registrations: str = "legacy",
+        resource_providers_to_register: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, id)
         context = context_of(self)  # what the stack's constructs share: the app's problem log, tags, ...
@@ -56,6 +71,29 @@ class AzureStack(TerraformStack):
             check.name("backend.resource_group", backend.resource_group, NameRules.RESOURCE_GROUP)
             check.name("backend.storage_account", backend.storage_account, NameRules.STORAGE_ACCOUNT)
             check.name("backend.container", backend.container, NameRules.STORAGE_CONTAINER)
+        if check.value_type("resource_provider_registrations", resource_provider_registrations, str):
+            check.one_of(
+                "resource_provider_registrations", resource_provider_registrations, RESOURCE_PROVIDER_SETS,
+                fix="use 'legacy' (4.x's set), 'none' with resource_providers_to_register, or a larger set",
+            )
+        if isinstance(resource_providers_to_register, str):
+            check.type_problem(
+                "resource_providers_to_register", resource_providers_to_register, "is one string, not a list",
+                "a list of namespaces", f"write [{resource_providers_to_register!r}]",
+            )
+        elif check.value_type("resource_providers_to_register", resource_providers_to_register, Sequence[str]):
+            seen: set[str] = set()
+            for namespace in resource_providers_to_register:
+                check.require(
+                    bool(_NAMESPACE.match(namespace)), "resource_providers_to_register", namespace,
+                    "is not a resource provider namespace", "names such as 'Microsoft.App', 'Microsoft.KeyVault'",
+                    "give the namespace, without a resource type ('Microsoft.App', not 'Microsoft.App/containerApps')",
+                )
+                check.require(
+                    namespace.lower() not in seen, "resource_providers_to_register", namespace, "is listed twice",
+                    "each namespace once (Azure compares them in any case)", "remove the repeat",
+                )
+                seen.add(namespace.lower())
         check.done()
         context.tags = dict(tags or {}) if tags_ok else {}  # read by the library's constructs
         if backend is not None and check.typed:
@@ -72,6 +110,8 @@ class AzureStack(TerraformStack):
             self, "azurerm",
             # Storage data-plane calls use Entra ID: the state account has shared keys off.
             storage_use_azuread=True,
+            resource_provider_registrations=resource_provider_registrations if check.typed else "legacy",
+            resource_providers_to_register=(check.typed and list(resource_providers_to_register)) or None,
             features=[
                 provider.AzurermProviderFeatures(
                     key_vault=[

@@ -47,7 +47,7 @@ def test_the_record_holds_every_stack_and_the_vpn_gateways_public_ip_at_its_addr
 
 
 @pytest.mark.skipif(ENGINE.name != "cdktf", reason="the fixture is cdktf's JSON (the engines differ: test_engines.py)")
-def test_every_stack_of_every_settings_variant_is_byte_identical_to_its_json_before_the_library_and_app_split(
+def test_every_stack_of_every_settings_variant_is_byte_identical_to_its_recorded_json(
     variant_dirs,
 ):
     recorded = json.loads(DIGESTS.read_text())["digests"]
@@ -62,7 +62,7 @@ def test_every_stack_of_every_settings_variant_is_byte_identical_to_its_json_bef
     assert sorted(now) == sorted(recorded) and sum(len(stacks) for stacks in recorded.values()) == 36
     differ = [(variant, stack) for variant, stacks in recorded.items() for stack in stacks
               if now[variant].get(stack) != recorded[variant][stack]]
-    assert differ == [], "these stacks no longer synthesize the JSON recorded before the split"
+    assert differ == [], "these stacks no longer synthesize the JSON recorded in fixtures/synth-digests.json"
 
 
 if __name__ == "__main__":

@@ -52,6 +52,9 @@ PLACED_THROUGH_A_REFERENCE = {
     "azurerm_private_dns_resolver_inbound_endpoint": "apps",
     "azurerm_private_dns_resolver_outbound_endpoint": "apps",
     "azurerm_virtual_network_dns_servers": "apps",
+    # azurerm 5 names a private DNS link's and record's zone by id alone (no resource_group_name).
+    "azurerm_private_dns_zone_virtual_network_link": "apps",
+    "azurerm_private_dns_a_record": "apps",
 }
 
 

@@ -12,6 +12,7 @@ import sys
 import pytest
 from helpers import ROOT, TERRAFORM, empty_provider_mirror
 
+from sigmatiq_infra import azurerm
 from sigmatiq_infra.plan_test import SAMPLE_CERTIFICATE, SAMPLE_SECRET, TEST_FILE, plan_test_file
 
 STACKS = ("state", "shared", "beta", "prod")
@@ -66,8 +67,8 @@ def test_terraform_reads_every_test_file_and_without_a_provider_the_command_fail
     )
     assert result.returncode == 1
     assert result.stdout == (
-        "sigmatiq-infra: plan-test shared: Terraform cannot install the azurerm provider (hashicorp/azurerm 4.55.0) "
-        "that the mock needs: it reaches no registry and finds it in no mirror. Fix: run where Terraform reaches "
-        "registry.terraform.io, or point TF_CLI_CONFIG_FILE at a configuration with a provider mirror that holds "
-        "azurerm 4.55.0.\n"
+        f"sigmatiq-infra: plan-test shared: Terraform cannot install the azurerm provider (hashicorp/azurerm "
+        f"{azurerm.VERSION}) that the mock needs: it reaches no registry and finds it in no mirror. Fix: run where "
+        "Terraform reaches registry.terraform.io, or point TF_CLI_CONFIG_FILE at a configuration with a provider "
+        f"mirror that holds azurerm {azurerm.VERSION}.\n"
     )

@@ -8,7 +8,12 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from estate_helpers import ISOLATED, synth
 from helpers import self_signed_root
 
+from sigmatiq_infra import azurerm
 from stacks.settings import load
+
+ZONE_OF_LINK = {4: ("private_dns_zone_name", "name"), 5: ("private_dns_zone_id", "id")}[azurerm.MAJOR]
+"""How a private DNS link names its zone: by name on azurerm 4, by id on 5 (the argument, and
+the zone's attribute it refers to)."""
 
 PROD_TAGS = {"Environment": "prod", "Product": "Trading", "ManagedBy": "cdktf"}
 SUBNETS = {
@@ -143,9 +148,10 @@ def test_each_privatelink_zone_and_the_apps_zone_is_linked_to_the_vnet(prod):
     vnet = prod.ref("azurerm_virtual_network", "vnet-trading-prod")
     zones = prod.resources("azurerm_private_dns_zone")
     links = prod.resources("azurerm_private_dns_zone_virtual_network_link").values()
-    linked = {link["private_dns_zone_name"] for link in links if link["virtual_network_id"] == vnet}
+    argument, attribute = ZONE_OF_LINK
+    linked = {link[argument] for link in links if link["virtual_network_id"] == vnet}
     assert all(link["registration_enabled"] is False for link in links)
-    assert linked == {f"${{azurerm_private_dns_zone.{key}.name}}" for key in zones}
+    assert linked == {f"${{azurerm_private_dns_zone.{key}.{attribute}}}" for key in zones}
     names = {z["name"] for z in zones.values()}
     assert {zone for _, zone in PRIVATE_SERVICES.values()} <= names
     assert "${azurerm_container_app_environment." in "".join(names)
@@ -189,14 +195,15 @@ def test_no_prod_resource_enables_public_network_access(prod):
 
 def test_every_private_endpoint_zone_is_linked_to_the_vnet(prod):
     vnet = prod.ref("azurerm_virtual_network", "vnet-trading-prod")
+    argument, attribute = ZONE_OF_LINK
     linked = {
-        link["private_dns_zone_name"]
+        link[argument]
         for link in prod.resources("azurerm_private_dns_zone_virtual_network_link").values()
         if link["virtual_network_id"] == vnet
     }
     for endpoint in prod.resources("azurerm_private_endpoint").values():
         for zone_id in endpoint["private_dns_zone_group"]["private_dns_zone_ids"]:
-            assert zone_id.replace(".id}", ".name}") in linked
+            assert zone_id.replace(".id}", f".{attribute}}}") in linked
 
 
 # --- app infrastructure ----------------------------------------------------------------

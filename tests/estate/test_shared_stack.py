@@ -40,7 +40,7 @@ def test_the_shared_registry_is_basic_with_the_admin_user_disabled(shared):
 def test_the_shared_stack_uses_only_the_azurerm_provider_pinned_to_the_engines_bindings(shared):
     assert list(shared.doc["provider"]) == ["azurerm"]
     assert shared.doc["terraform"]["required_providers"] == {  # azurerm = hashicorp/azurerm
-        "azurerm": {"source": "azurerm", "version": {"cdktf": "4.55.0", "cdktn": "4.81.0"}[ENGINE.name]},
+        "azurerm": {"source": "azurerm", "version": {"cdktf": "4.55.0", "cdktn": "5.10.0"}[ENGINE.name]},
     }
 
 

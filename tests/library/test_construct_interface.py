@@ -5,12 +5,16 @@ identities; each tier's facts live on its construct class; defaults pass their o
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import inspect
 import json
 import pydoc
+from types import SimpleNamespace
 
 import pytest
 from helpers import error_of
 
+from sigmatiq_infra import _bindings, azurerm
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
 from sigmatiq_infra.testing import Template
@@ -86,6 +90,57 @@ def test_the_public_by_default_list_the_policy_rule_reads_comes_from_the_constru
         "azurerm_postgresql_flexible_server_firewall_rule": "firewallRules",
         "azurerm_postgresql_flexible_server_configuration": "configurations",
         "azurerm_subnet": "subnets",
+    }
+
+
+def binding_arguments(terraform_type: str) -> set[str]:
+    """The arguments the bindings in use take for `terraform_type` (their class's keywords)."""
+    module = importlib.import_module(f"{_bindings.PACKAGE}.{terraform_type.removeprefix('azurerm_')}")
+    [binding] = [value for value in vars(module).values()
+                 if isinstance(value, type) and getattr(value, "TF_RESOURCE_TYPE", None) == terraform_type]
+    return set(list(inspect.signature(binding.__init__).parameters)[3:])  # after self and the construct's scope, id
+
+
+def test_every_argument_a_constructs_facts_name_is_one_the_provider_major_in_use_takes():
+    zone, group = SimpleNamespace(name="zone-name", id="zone-id"), SimpleNamespace(name="rg-name")
+    for terraform_type, facts in c.resource_facts().items():
+        named = {*facts.replaced_when_changed, *facts.replaced_when_lowered}
+        named |= set(facts.name_scope.by if facts.name_scope else ())
+        named |= set(facts.parent_arguments(zone, group) if facts.parent_arguments else ())
+        assert named - binding_arguments(terraform_type) == set(), (terraform_type, azurerm.VERSION)
+
+
+def test_a_fact_azurerm_5_changes_is_read_as_the_bindings_major_has_it():
+    link = c.ResourceFacts.of(c.PrivateDnsZones, "azurerm_private_dns_zone_virtual_network_link")
+    assert link == c.resource_facts()["azurerm_private_dns_zone_virtual_network_link"]
+    zone, group = SimpleNamespace(name="zone-name", id="zone-id"), SimpleNamespace(name="rg-name")
+    on = {major: link.on(major) for major in (4, 5)}
+    assert {major: (facts.replaced_when_changed, facts.name_scope.by, facts.parent_arguments(zone, group))
+            for major, facts in on.items()} == {
+        4: (("name", "private_dns_zone_name", "resource_group_name", "virtual_network_id"),
+            ("resource_group_name", "private_dns_zone_name"),
+            {"private_dns_zone_name": "zone-name", "resource_group_name": "rg-name"}),
+        5: (("name", "private_dns_zone_id", "virtual_network_id"), ("private_dns_zone_id",),
+            {"private_dns_zone_id": "zone-id"}),
+    }
+    assert link.on(azurerm.MAJOR) == link
+    with pytest.raises(TypeError, match=r"on_azurerm\[5\]: not facts: \['private_dns_zone_id'\]"):
+        c.ResourceFacts("azurerm_x", on_azurerm={5: {"private_dns_zone_id": "wrong: an argument, not a fact"}})
+
+
+def test_the_provider_block_states_its_resource_provider_registrations_on_every_major(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stacks = {
+        "plain": AzureStack(app, "plain"),
+        "least": AzureStack(app, "least", resource_provider_registrations="none",
+                            resource_providers_to_register=["Microsoft.App", "Microsoft.KeyVault"]),
+    }
+    providers = {name: Template.from_stack(stack).doc["provider"]["azurerm"][0] for name, stack in stacks.items()}
+    assert {name: {key: value for key, value in provider.items() if key.startswith("resource_provider")}
+            for name, provider in providers.items()} == {
+        "plain": {"resource_provider_registrations": "legacy"},
+        "least": {"resource_provider_registrations": "none",
+                  "resource_providers_to_register": ["Microsoft.App", "Microsoft.KeyVault"]},
     }
 
 

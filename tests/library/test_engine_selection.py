@@ -99,18 +99,19 @@ def test_the_lean_index_refuses_an_index_it_does_not_understand() -> None:
 
 
 def test_the_bindings_module_of_each_engine_is_named_once_with_its_azurerm_version() -> None:
+    assert {e.name: e.azurerm_major for e in engine.ENGINES.values()} == {"cdktf": 4, "cdktn": 5}
     assert {(e.name, e.runtime, e.provider, e.assembly, e.azurerm, e.cli) for e in engine.ENGINES.values()} == {
         ("cdktf", "cdktf", "cdktf_cdktf_provider_azurerm", "@cdktf/provider-azurerm", "4.55.0", "cdktf"),
-        ("cdktn", "cdktn", "cdktn_provider_azurerm", "@cdktn/provider-azurerm", "4.81.0", "cdktn"),
+        ("cdktn", "cdktn", "cdktn_provider_azurerm", "@cdktn/provider-azurerm", "5.10.0", "cdktn"),
     }
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert "cdktf-cdktf-provider-azurerm>=14.23.1,<15" in project["dependencies"]  # ranges: the pins are below
-    assert project["optional-dependencies"]["cdktn"] == ["cdktn>=0.24,<0.25", "cdktn-provider-azurerm>=17,<18"]
+    assert project["optional-dependencies"]["cdktn"] == ["cdktn>=0.24,<0.25", "cdktn-provider-azurerm>=18.9,<19"]
     for constraints, pinned in (
         ("constraints.txt", {"cdktf==0.21.0", "constructs==10.8.1"}),
-        ("constraints-cdktn.txt", {"cdktn==0.24.0", "cdktn-provider-azurerm==17.0.0", "constructs==10.7.2"}),
+        ("constraints-cdktn.txt", {"cdktn==0.24.0", "cdktn-provider-azurerm==18.9.0", "constructs==10.7.2"}),
     ):
         assert pinned <= set((ROOT / constraints).read_text().split()), constraints
     tools = json.loads((ROOT / "engines" / "cdktn" / "package.json").read_text())["devDependencies"]

@@ -527,6 +527,30 @@ RULES = [
          ("AzureStack 'remote': backend.storage_account 'st-own-state' contains '-'. Allowed: storage account "
           'names have 3-24 characters; lowercase letters and digits only; unique across Azure. Fix: choose a '
           'storage account name that follows these rules.')),
+    Rule("AzureStack", "a resource provider set the provider knows",
+         lambda own: AzureStack(own.app, "least", resource_provider_registrations="none"),
+         lambda own: AzureStack(own.app, "least", resource_provider_registrations="Legacy"),
+         ("AzureStack 'least': resource_provider_registrations 'Legacy' is not supported (did you mean 'legacy'?). "
+          "Allowed: 'legacy', 'core', 'extended', 'all', 'none'. Fix: use 'legacy' (4.x's set), 'none' with "
+          "resource_providers_to_register, or a larger set.")),
+    Rule("AzureStack", "resource providers named by namespace",
+         lambda own: AzureStack(own.app, "least", resource_provider_registrations="none",
+                                resource_providers_to_register=["Microsoft.App", "Microsoft.OperationalInsights"]),
+         lambda own: AzureStack(own.app, "least", resource_provider_registrations="none",
+                                resource_providers_to_register=["Microsoft.App/containerApps"]),
+         ("AzureStack 'least': resource_providers_to_register 'Microsoft.App/containerApps' is not a resource "
+          "provider namespace. Allowed: names such as 'Microsoft.App', 'Microsoft.KeyVault'. Fix: give the "
+          "namespace, without a resource type ('Microsoft.App', not 'Microsoft.App/containerApps').")),
+    Rule("AzureStack", "each resource provider once",
+         lambda own: AzureStack(own.app, "least", resource_providers_to_register=["Microsoft.App"]),
+         lambda own: AzureStack(own.app, "least", resource_providers_to_register=["Microsoft.App", "microsoft.app"]),
+         ("AzureStack 'least': resource_providers_to_register 'microsoft.app' is listed twice. Allowed: each "
+          "namespace once (Azure compares them in any case). Fix: remove the repeat.")),
+    Rule("AzureStack", "resource providers as a list",
+         lambda own: AzureStack(own.app, "least", resource_providers_to_register=("Microsoft.App",)),
+         lambda own: AzureStack(own.app, "least", resource_providers_to_register="Microsoft.App"),
+         ("AzureStack 'least': resource_providers_to_register 'Microsoft.App' is one string, not a list. "
+          "Allowed: a list of namespaces. Fix: write ['Microsoft.App'].")),
 ]
 
 
