@@ -3,8 +3,10 @@
 - the direct jsii kernel: a copy of the installed jsii's `lib/program.js` (`_kernel`);
 - the lean azurerm bindings: a copy of the provider package tarball whose `index.js`
   requires its modules lazily (`_bindings`);
-- the optimized bytecode (`-O`) of every module a synth loads, since cdktf.json runs the app
-  with `python -O` and Python would otherwise compile the large binding modules on the fly.
+- the bytecode of every module a synth loads, plain and optimized (`-O`, as cdktf.json runs the
+  app), since Python would otherwise compile the large binding modules on the fly (installers
+  such as uv leave the bytecode out; the rest of the bindings, which a synth never loads, stays
+  uncompiled).
 
 Everything goes to the cache folder (`SIGMATIQ_CACHE_DIR`, else `~/.cache/sigmatiq-infra`,
 about 40 MB) and is safe to build again or from several processes at once. Nothing imports
@@ -13,9 +15,9 @@ this module at run time; `bin/setup` runs it.
 
 from __future__ import annotations
 
+import compileall
 import io
 import os
-import py_compile
 import shutil
 import sys
 import tarfile
@@ -91,8 +93,9 @@ def build_lazy_bindings() -> Path:
     return target
 
 
-def compile_optimized() -> int:
-    """Write `-O` bytecode for every module a synth loads; returns how many were compiled."""
+def compile_bytecode() -> int:
+    """Write the plain and the `-O` bytecode of every module a synth loads; returns how many
+    modules were compiled."""
     from sigmatiq_infra import runtime
 
     runtime.enable(quiet=True)
@@ -109,11 +112,9 @@ def compile_optimized() -> int:
     }
     compiled = 0
     for source in sorted(sources):
-        try:
-            py_compile.compile(source, optimize=1, doraise=True)
-            compiled += 1
-        except (py_compile.PyCompileError, OSError):
-            continue  # a read-only location: the module is compiled in memory instead
+        # Skipped where the bytecode is current; a read-only location is left alone (the module
+        # is then compiled in memory when imported).
+        compiled += bool(compileall.compile_file(source, quiet=2, optimize=[0, 1]))
     return compiled
 
 
@@ -123,7 +124,7 @@ def main() -> int:
             print(f"{what}: {build()}")
         except (OSError, ValueError, tarfile.TarError) as problem:
             print(f"{what}: not prepared ({problem}); the fast runtime runs without it", file=sys.stderr)
-    print(f"optimized bytecode: {compile_optimized()} modules")
+    print(f"bytecode (plain and -O): {compile_bytecode()} modules")
     return 0
 
 

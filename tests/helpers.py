@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -30,7 +31,31 @@ CLI = NODE_BIN / ENGINE.cli
 def pytest_configure(config: pytest.Config) -> None:
     """The tests run on the fast runtime, as cdktf.json's app does (the output is the same:
     tested), switched on before any test module imports jsii."""
+    config.addinivalue_line(
+        "markers",
+        "slow: an integration test (a real tool or process: cdktf, terraform, a wheel, a scanner, a "
+        "settings variant); `bin/test -m 'not slow'` runs every other test, for the edit-test loop",
+    )
     runtime.enable()
+
+
+SLOW_FIXTURES: set[str] = set()
+"""Fixtures that wait for slow shared work (a real tool's run, the settings variants): a test
+that uses one is marked slow (`slow_fixture`)."""
+
+
+def slow_fixture(function):  # type: ignore[no-untyped-def]
+    """Declare a fixture as waiting for slow work: every test using it is marked `slow`."""
+    SLOW_FIXTURES.add(function.__name__)
+    return function
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    # `-m` deselects after this hook (pytest's own, which runs last): `pytest_collection_finish`
+    # sees only what runs.
 
 
 def error_of(build, scope=None) -> str:
@@ -128,20 +153,31 @@ _WORK: list[Path] = []
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the slow subprocesses (the real cdktf CLI, the settings variants) when the tests
-    that wait for them are collected, so they run beside the rest of the suite. A module asks
-    for it with a `start_in_background(work_folder)` function."""
-    modules = {item.module for item in session.items}
-    if not modules:
-        return
+    """Start the slow subprocesses (the real cdktf CLI, the settings variants) when the slow
+    tests that wait for them are selected, so they run beside the rest of the suite. A module
+    asks for it with a `start_in_background(work_folder)` function."""
+    SLOW_MODULES.update(item.module.__name__ for item in session.items if item.get_closest_marker("slow"))
+    _FIXTURES_IN_USE.update(name for item in session.items for name in getattr(item, "fixturenames", ()))
+    if not SLOW_MODULES:
+        return  # the quick mode (`-m 'not slow'`): nothing slow to start
     work = Path(tempfile.mkdtemp(prefix="sigmatiq-tests-"))
     _WORK.append(work)
     for start in _SESSION_STARTS:
         start(session, work)
-    for module in modules:
+    for module in {item.module for item in session.items if item.module.__name__ in SLOW_MODULES}:
         start = getattr(module, "start_in_background", None)
         if start is not None:
             _BACKGROUND[module.__name__] = start(work / module.__name__)
+
+
+SLOW_MODULES: set[str] = set()
+"""The test modules with a slow test in this run: only their background work is started."""
+_FIXTURES_IN_USE: set[str] = set()
+
+
+def wanted(fixture: str) -> bool:
+    """Whether a test selected in this run uses `fixture` (for work started before it is asked for)."""
+    return fixture in _FIXTURES_IN_USE
 
 
 _SESSION_STARTS: list = []
@@ -151,6 +187,7 @@ folder once the tests are collected (the estate's settings variants)."""
 
 def on_collection(start) -> None:  # type: ignore[no-untyped-def]
     _SESSION_STARTS.append(start)
+
 
 
 def remember(name: str, started: object) -> None:
@@ -174,6 +211,68 @@ def empty_provider_mirror(folder: Path) -> dict[str, str]:
     config = folder / "terraform.rc"
     config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{folder / "none"}"\n  }}\n}}\n')
     return {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+
+
+UV = ROOT / ".uv" / "bin" / "uv"
+"""The installer bin/setup brings (constraints-setup.txt): the tests build their throw-away
+virtual environments with it."""
+
+INSTALL_WHEEL = """
+set -euo pipefail
+cd {work}
+trap '[ -e installed ] || touch failed' EXIT
+export UV_NO_CONFIG=1 UV_PYTHON_DOWNLOADS=never
+{python} -m build --no-isolation --outdir dist {root} >build.log 2>&1
+{uv} venv --quiet --python {python} venv
+site=$(venv/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+echo {dependencies} > "$site/deps.pth"
+{uv} pip install --quiet --python venv/bin/python --no-deps dist/*.whl
+venv/bin/python -m sigmatiq_infra.prepare >prepare.log 2>&1
+touch installed
+"""
+"""Build the sdist and wheel once a session, and install the wheel into a fresh virtual
+environment prepared for the fast runtime. The dependencies (cdktf, the azurerm bindings) come
+from the project's environment, read-only, as a .pth file; the package itself only from the
+wheel."""
+
+
+def _start_wheel_when_wanted(session: pytest.Session, work: Path) -> None:
+    if wanted("dist") or wanted("installed_wheel"):
+        folder = work / "wheel"
+        folder.mkdir()
+        where = "import sigmatiq_infra._cdktf as e, os; print(os.path.dirname(os.path.dirname(e.runtime.__file__)))"
+        dependencies = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, check=True)
+        script = INSTALL_WHEEL.format(work=folder, python=sys.executable, root=ROOT, uv=UV,
+                                      dependencies=dependencies.stdout.strip())
+        remember("wheel", (subprocess.Popen(["bash", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                            text=True), folder))
+
+
+on_collection(_start_wheel_when_wanted)
+
+
+def wheel_done() -> Path:
+    """The folder of the session's wheel build and installation (`dist/`, `venv/`), once done."""
+    process, folder = background("wheel")
+    _, err = process.communicate(timeout=600)
+    logs = "".join(log.read_text() for log in (folder / "build.log", folder / "prepare.log") if log.exists())
+    assert process.returncode == 0, err + logs
+    return folder
+
+
+@pytest.fixture(scope="session")
+@slow_fixture
+def dist() -> Path:
+    """The sdist and the wheel, built once a session."""
+    return wheel_done() / "dist"
+
+
+@pytest.fixture(scope="session")
+@slow_fixture
+def installed_wheel() -> Path:
+    """A fresh virtual environment with the session's wheel installed and prepared for the fast
+    runtime (its python)."""
+    return wheel_done() / "venv" / "bin" / "python"
 
 
 TERRAFORM = shutil.which("terraform")

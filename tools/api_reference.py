@@ -39,7 +39,9 @@ def build(output: Path, modules: tuple[str, ...] = MODULES) -> list[str]:
     import pdoc
     import pdoc.render
 
-    pdoc.render.configure(docformat="markdown", footer_text="sigmatiq-infra API reference")
+    # No source view: the reference documents the API (the source is in the repository), and
+    # highlighting every function's source is most of the build's time.
+    pdoc.render.configure(docformat="markdown", footer_text="sigmatiq-infra API reference", show_source=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pdoc.pdoc(*modules, output_directory=output)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from estate_helpers import ISOLATED, load, scan_in_background, start_full_import, synth, variants_done
+from estate_helpers import ISOLATED, load, scan_in_background, synth, variants_done
+from helpers import slow_fixture, wanted
 
 from sigmatiq_infra.testing import Template
 
@@ -17,9 +18,9 @@ def synthesized_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def synthesized(synthesized_dir: Path) -> dict[str, Template]:
-    start_full_import(synthesized_dir.parent / "full-import.out")
     stacks = synth(load(environ=ISOLATED), synthesized_dir)
-    scan_in_background(synthesized_dir)
+    if wanted("checkov"):
+        scan_in_background(synthesized_dir)
     return stacks
 
 
@@ -39,6 +40,7 @@ def prod(synthesized: dict[str, Template]) -> Template:
 
 
 @pytest.fixture(scope="session")
+@slow_fixture
 def variant_dirs(synthesized_dir: Path, synthesized, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Synth output folder per settings variant, `defaults` included."""
     return variants_done(synthesized_dir, tmp_path_factory.mktemp("variants"))

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SCANS, background, on_collection, remember, stack_files
+from helpers import ROOT, SCANS, background, on_collection, remember, stack_files, wanted
 
 sys.path.insert(0, str(ROOT))  # the app: `stacks` (the estate) and `bench` are not installed
 sys.path.insert(0, str(ROOT / "tools"))
@@ -32,28 +32,6 @@ def synth(settings: Settings, outdir: Path) -> dict[str, Template]:
         stack.name: Template.from_file(stack / "cdk.tf.json")
         for stack in sorted((outdir / "stacks").iterdir())
     }
-
-
-FULL_IMPORT_SYNTH = """
-import os, sys
-sys.path.insert(0, {tests!r})
-sys.path.insert(0, {root!r})
-from helpers import node_children
-from stacks.app import build_app
-from stacks.settings import load
-build_app(load(environ={environ!r}), outdir=sys.argv[1]).synth()
-print(*node_children(os.getpid()), sep="\\n")
-"""
-
-
-def start_full_import(outdir: Path) -> None:
-    """The same synth without the fast runtime (the normal, eager azurerm import and jsii's own
-    launcher), in the background, to compare."""
-    SCANS["full-import"] = (subprocess.Popen(
-        [sys.executable, "-c", FULL_IMPORT_SYNTH.format(tests=str(ROOT / "tests"), root=str(ROOT), environ=ISOLATED),
-         str(outdir)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    ), outdir)
 
 
 def scan_in_background(outdir: Path) -> None:
@@ -126,7 +104,7 @@ def start_variants(work: Path) -> tuple[subprocess.Popen, Path]:
 
 
 def _start_variants_when_needed(session: pytest.Session, work: Path) -> None:
-    if {item.module.__name__ for item in session.items} & {"test_terraform", "test_deploy_inputs", "test_engines"}:
+    if wanted("variant_dirs"):
         remember("variants", start_variants(work))
 
 

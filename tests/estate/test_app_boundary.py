@@ -85,6 +85,7 @@ def test_an_environment_added_in_settings_alone_is_an_environment_stack(tmp_path
     assert type(qa) is EnvironmentStack and qa.node.id == "qa"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", ["stacks", "stacks.settings", "stacks.settings.checks", "stacks.record"])
 def test_importing_the_app_package_and_its_settings_loads_no_bindings(module):
     import subprocess

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from estate_helpers import ISOLATED
-from helpers import CLI, ROOT, background
+from helpers import CLI, ROOT, background, slow_fixture
 
 CDKTF = CLI
 
@@ -30,6 +30,7 @@ def start_in_background(work):
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def cli_runs(tmp_path_factory):
     if not CDKTF.exists():
         pytest.fail(f"{CDKTF} is missing: run bin/setup (bin/test does it)")
@@ -79,6 +80,7 @@ def test_the_cli_run_prints_no_jsii_end_of_life_banner(cli_synth):
     assert "not supported" not in output
 
 
+@pytest.mark.slow
 def test_jsii_runs_on_a_supported_node_release():
     node = shutil.which("node")
     version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout

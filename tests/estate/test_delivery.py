@@ -16,6 +16,7 @@ ACTIONLINT = VENV_BIN / "actionlint"
 
 # --- GitHub Actions (the workflows themselves: test_workflows.py) ----------------------------
 
+@pytest.mark.slow
 def test_actionlint_does_catch_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text(

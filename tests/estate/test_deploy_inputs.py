@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from helpers import VENV_BIN, empty_provider_mirror
+from helpers import VENV_BIN, empty_provider_mirror, slow_fixture
 
 TERRAFORM = shutil.which("terraform")
 pytestmark = pytest.mark.skipif(TERRAFORM is None, reason="terraform is not installed (CI and bin/test have it)")
@@ -37,6 +37,7 @@ GUID = "is not a subscription id"
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def root_certificate(tmp_path_factory) -> str:
     """A root certificate made the way operators make it: `sigmatiq-infra vpn-cert root`."""
     folder = tmp_path_factory.mktemp("p2s-root")

@@ -26,6 +26,7 @@ from helpers import (
     background,
     configuration_errors,
     empty_provider_mirror,
+    slow_fixture,
     stack_files,
     terraform_init,
 )
@@ -82,6 +83,7 @@ def start_in_background(work: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def other_engine(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     started = background(__name__) or start_in_background(tmp_path_factory.mktemp("engines"))
     if "skip" in started:
@@ -233,6 +235,7 @@ def test_the_difference_check_catches_a_change_the_table_does_not_list_and_a_lis
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(TERRAFORM is None, reason="terraform is not installed (CI and bin/test have it)")
 def test_terraform_parses_the_other_engines_json_where_it_differs_in_more_than_the_pins(other_engine, tmp_path):
     environment = empty_provider_mirror(tmp_path)
@@ -269,6 +272,7 @@ def test_settings_report_a_wrong_engine_with_every_other_problem(tmp_path: Path)
     assert "SIGMATIQ_REMOTE_STATE" in message
 
 
+@pytest.mark.slow
 def test_the_app_with_a_wrong_engine_writes_nothing_and_prints_no_traceback(tmp_path: Path) -> None:
     out = tmp_path / "cdktf.out"
     env = {**os.environ, **ISOLATED, "SIGMATIQ_ENGINE": "terrain", "CDKTF_OUTDIR": str(out)}
@@ -293,6 +297,7 @@ NOT_INSTALLED = (
 )
 
 
+@pytest.mark.slow
 def test_an_engine_that_is_not_installed_is_one_line_with_the_install_command(tmp_path: Path) -> None:
     python = next((p for p in (sys.executable, str(ROOT / ".venv" / "bin" / "python")) if Path(p).exists() and
                    subprocess.run([p, "-c", HAS_ENGINE.format(runtime="cdktn")], capture_output=True).returncode), None)
@@ -312,6 +317,7 @@ def test_an_engine_that_is_not_installed_is_one_line_with_the_install_command(tm
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_an_operator_command_refuses_a_wrong_engine_before_loading_anything() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "sigmatiq_infra.cli", "cost", "beta"], cwd=ROOT, capture_output=True, text=True,

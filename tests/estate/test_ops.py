@@ -41,6 +41,7 @@ def test_every_estate_command_has_help(argv, capsys):
     assert "usage: bin/ops" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_bin_ops_runs_from_the_repository_with_the_estates_commands():
     result = subprocess.run([str(ROOT / "bin" / "ops"), "--help"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -133,6 +134,7 @@ def test_allow_ip_reports_an_unwritable_file(tmp_path, capsys):
     assert f"cannot write {blocker / 'ips.json'}" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_estate_command_errors_have_no_traceback_in_a_real_process(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "stacks.ops", "allow-ip", "--ip", "nope", "--file", str(tmp_path / "x")],

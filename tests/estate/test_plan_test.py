@@ -26,6 +26,7 @@ def out(synthesized, synthesized_dir, tmp_path_factory):
     return copy
 
 
+@pytest.mark.slow
 def test_the_test_file_of_every_stack_is_the_same_in_another_process(out, synthesized):
     code = (
         "import sys; from sigmatiq_infra.plan_test import write_plan_test\n"
@@ -53,6 +54,7 @@ def test_prod_gets_a_root_certificate_its_rules_accept_and_no_adoption(prod):
     assert "override_resource" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(TERRAFORM is None, reason="terraform is not installed (CI and bin/test have it)")
 def test_terraform_reads_every_test_file_and_without_a_provider_the_command_fails_in_one_line(out, tmp_path):
     env = empty_provider_mirror(tmp_path)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from estate_helpers import security_scan
-from helpers import SCANS
+from helpers import SCANS, slow_fixture
 
 pytestmark = pytest.mark.skipif(
     not security_scan.TOOLS.exists(), reason="run bin/setup: .venv-tools holds the scanners",
@@ -12,6 +12,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def checkov(synthesized):
     process, files = SCANS["checkov"]
     suppressions = security_scan.load_suppressions()
@@ -55,18 +56,21 @@ def test_a_stale_suppression_is_reported():
     ]
 
 
+@pytest.mark.slow
 def test_detect_secrets_finds_nothing_in_the_repository():
     files = security_scan.repository_files()
     assert len(files) > 20
     assert security_scan.scan_secrets(files) == {}
 
 
+@pytest.mark.slow
 def test_detect_secrets_finds_nothing_in_the_synthesized_stacks(synthesized_dir):
     files = list((synthesized_dir / "stacks").glob("*/cdk.tf.json"))
     assert len(files) == 4
     assert security_scan.scan_secrets(files, cwd=synthesized_dir) == {}
 
 
+@pytest.mark.slow
 def test_detect_secrets_does_find_a_planted_key(tmp_path):
     planted = tmp_path / "leak.env"
     planted.write_text("AZURE_STORAGE=DefaultEndpointsProtocol=https;AccountName=x;AccountKey="

@@ -58,6 +58,7 @@ def test_an_app_listed_twice_is_rejected_when_the_settings_are_checked_not_when_
     )
 
 
+@pytest.mark.slow
 def test_reading_settings_does_not_load_the_azurerm_bindings():
     import subprocess
     import sys

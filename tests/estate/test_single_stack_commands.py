@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from estate_helpers import ISOLATED
-from helpers import ENGINE, ROOT, background
+from helpers import ENGINE, ROOT, background, slow_fixture
 
 STANDIN = """#!/bin/sh
 # stand-in terraform: record the call, answer like Terraform with nothing to do
@@ -66,6 +66,7 @@ def start_in_background(work):
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def runs(tmp_path_factory):
     """Every documented single-stack command; (exit status, output, terraform calls, outdir).
     The others reuse the first one's synth (`--skip-synth`), which changes nothing about how

@@ -10,10 +10,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from helpers import PROVIDER_LOOKUP, TERRAFORM, configuration_errors, empty_provider_mirror, terraform_init
+from helpers import (
+    PROVIDER_LOOKUP,
+    TERRAFORM,
+    configuration_errors,
+    empty_provider_mirror,
+    slow_fixture,
+    terraform_init,
+)
 
 pytestmark = pytest.mark.skipif(TERRAFORM is None, reason="terraform is not installed (CI and bin/test have it)")
 @pytest.fixture(scope="module")
+@slow_fixture
 def init_outputs(variant_dirs, tmp_path_factory) -> dict[str, str]:
     """`terraform init -backend=false` in a copy of every stack folder of every variant."""
     work = tmp_path_factory.mktemp("terraform-init")
@@ -49,6 +57,7 @@ def test_terraform_accepts_the_configuration_of_every_stack_in_every_variant(ini
     assert all(PROVIDER_LOOKUP in output for output in init_outputs.values())
 
 
+@pytest.mark.slow
 def test_the_check_does_catch_an_expression_written_as_a_plain_string(tmp_path):
     folder = tmp_path / "stack"
     folder.mkdir()

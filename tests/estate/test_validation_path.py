@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 from estate_helpers import ISOLATED
-from helpers import NODE_BIN, error_of, recorded
+from helpers import NODE_BIN, error_of, recorded, slow_fixture
 
 from sigmatiq_infra.constructs import (
     AppConfiguration,
@@ -195,6 +195,7 @@ OWN_APP = """
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def own_apps(tmp_path_factory):
     """The README-style app with bad props, run as a user runs it: three variants at once."""
     work = tmp_path_factory.mktemp("own-apps")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from estate_helpers import ISOLATED
-from helpers import ENGINE, ROOT, VENV_BIN, background
+from helpers import ENGINE, ROOT, VENV_BIN, background, slow_fixture
 
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
@@ -39,6 +39,7 @@ def steps(job: dict) -> list[dict]:
 
 # --- 4. supply chain ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_zizmor_is_the_pinned_version_and_finds_nothing_in_the_workflows_actions_and_dependabot():
     version = subprocess.run([str(ZIZMOR), "--version"], capture_output=True, text=True, check=True).stdout
     assert version.strip() == "zizmor 1.32.0"
@@ -50,6 +51,7 @@ def test_zizmor_is_the_pinned_version_and_finds_nothing_in_the_workflows_actions
     assert (result.returncode, json.loads(result.stdout)) == (0, []), result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_zizmor_does_catch_an_unpinned_action_and_a_credential_left_on_disk(tmp_path):
     workflows = tmp_path / ".github" / "workflows"
     workflows.mkdir(parents=True)
@@ -65,6 +67,7 @@ def test_zizmor_does_catch_an_unpinned_action_and_a_credential_left_on_disk(tmp_
     assert result.returncode == 14 and {"unpinned-uses", "artipacked"} <= found
 
 
+@pytest.mark.slow
 def test_actionlint_passes_every_workflow():
     assert [path.name for path in WORKFLOWS] == ["ci.yml", "deploy.yml", "drift.yml", "release.yml"]
     result = subprocess.run([str(ACTIONLINT), *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT)
@@ -281,6 +284,7 @@ def start_in_background(work: Path) -> dict[str, tuple[subprocess.Popen, Path]]:
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def deploys(tmp_path_factory):
     started = background(__name__) or start_in_background(tmp_path_factory.mktemp("deploys"))
     results = {}
@@ -312,6 +316,7 @@ def test_bin_deploy_applies_nothing_when_the_gate_refuses_the_plan(deploys):
     assert "| beta | 1 | 1 | 2 | 2 | 2 | refused |" in (folder / "summary.md").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("command", "message"), [
     ("bin/deploy", "bin/deploy: name the stacks to deploy, in order, e.g. bin/deploy shared beta."),
     ("bin/plan", "bin/plan: name the stacks to plan, e.g. bin/plan shared beta prod."),

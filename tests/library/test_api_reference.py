@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from helpers import ROOT, background
 
 TOOL = ROOT / "tools" / "api_reference.py"
@@ -20,6 +21,7 @@ def start_in_background(work):
     return process, work
 
 
+@pytest.mark.slow
 def test_the_api_reference_builds_without_a_warning_and_documents_every_public_module(tmp_path):
     process, tmp_path = background(__name__) or start_in_background(tmp_path / "api")
     stdout, stderr = process.communicate(timeout=300)
@@ -38,6 +40,7 @@ def test_the_api_reference_builds_without_a_warning_and_documents_every_public_m
         assert documented in constructs
 
 
+@pytest.mark.slow
 def test_a_module_whose_docs_do_not_resolve_fails_the_build_with_what_to_fix(tmp_path):
     package = tmp_path / "src" / "broken_docs"
     package.mkdir(parents=True)

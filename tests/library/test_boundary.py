@@ -36,6 +36,7 @@ def test_no_library_module_imports_the_app_its_tests_or_its_tools():
     assert found == []
 
 
+@pytest.mark.slow
 def test_every_library_module_imports_in_a_process_where_the_app_cannot_be_imported(tmp_path):
     code = (
         "import importlib, importlib.util, sys\n"

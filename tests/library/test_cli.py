@@ -53,6 +53,7 @@ def test_the_help_speaks_of_the_library_and_any_app_not_of_an_estate(capsys):
     ]
 
 
+@pytest.mark.slow
 def test_the_installed_command_runs(tmp_path):
     command = VENV_BIN / "sigmatiq-infra"
     result = subprocess.run([str(command), "--help"], capture_output=True, text=True)
@@ -143,6 +144,7 @@ def test_a_client_name_with_spaces_is_rejected(root, capsys):
     assert "NAME 'alice laptop' is not allowed" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_command_errors_have_no_traceback_in_a_real_process(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "sigmatiq_infra.cli", "vpn-cert", "client", "no spaces", "--root-cert",

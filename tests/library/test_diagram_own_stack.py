@@ -123,6 +123,7 @@ def test_with_neither_installed_the_command_names_both_fixes(mine, tmp_path, mon
     )
 
 
+@pytest.mark.slow
 def test_a_graphviz_failure_is_one_clean_error_and_the_mermaid_is_kept(mine, tmp_path, monkeypatch, capsys):
     def fail(*_):
         raise subprocess.CalledProcessError(1, ["dot"])

@@ -45,6 +45,7 @@ def test_a_value_that_names_no_engine_is_one_problem_naming_the_variable_and_the
     assert engine.selected({}).runtime == engine.selected({"SIGMATIQ_ENGINE": "terrain"}).runtime == "cdktf"
 
 
+@pytest.mark.slow
 def test_bin_setup_refuses_a_wrong_engine_before_installing_anything() -> None:
     result = subprocess.run(
         ["bash", str(ROOT / "bin" / "setup")], cwd=ROOT, capture_output=True, text=True,
@@ -134,6 +135,7 @@ def test_an_own_app_reaches_the_selected_engines_names_and_bindings_through_the_
         azurerm.nope  # noqa: B018
 
 
+@pytest.mark.slow
 def test_importing_the_engine_facades_imports_no_engine() -> None:
     result = subprocess.run(
         [sys.executable, "-c", "import sys, sigmatiq_infra.cdk, sigmatiq_infra.azurerm, sigmatiq_infra.engine; "
@@ -143,6 +145,7 @@ def test_importing_the_engine_facades_imports_no_engine() -> None:
     assert result.stdout == "[]\n"
 
 
+@pytest.mark.slow
 def test_the_shell_commands_read_the_engine_variable_as_python_does() -> None:
     def shell(value: str | None) -> str:
         env = {key: value for key, value in os.environ.items() if key != "SIGMATIQ_ENGINE"}

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from helpers import (
     background,
     configuration_errors,
     empty_provider_mirror,
+    slow_fixture,
     terraform_init,
 )
 
@@ -31,25 +31,19 @@ CDKTF = CLI
 
 
 def start_in_background(work: Path) -> tuple[subprocess.Popen, Path]:
-    """Build the wheel, install it into a fresh venv, prepare the fast runtime there and run
-    `cdktf synth` in a copy of every example, in one script beside the other tests."""
+    """Run `cdktf synth` in a copy of every example, in the session's fresh venv with the built
+    wheel installed and prepared for the fast runtime (`installed_wheel`: the script waits for
+    it), beside the other tests."""
     work.mkdir(parents=True, exist_ok=True)
     for example in sorted(EXAMPLES.iterdir()):
         shutil.copytree(example, work / example.name, ignore=shutil.ignore_patterns("cdktf.out", "__pycache__"))
-    # The dependencies (cdktf, the azurerm bindings) come from the project's environment, read-only,
-    # as a .pth file; the package itself only from the wheel.
-    where = "import sigmatiq_infra._cdktf as e, os; print(os.path.dirname(os.path.dirname(e.runtime.__file__)))"
-    dependencies = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, check=True)
+    _, wheel = background("wheel")
+    (work / "venv").symlink_to(wheel / "venv")
     script = textwrap.dedent(f"""\
         set -euo pipefail
         cd {work}
-        {sys.executable} -m build --no-isolation --wheel --outdir dist {ROOT} >build.log 2>&1
-        {sys.executable} -m venv --without-pip venv
-        site=$(venv/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
-        echo {dependencies.stdout.strip()} > "$site/deps.pth"
-        {sys.executable} -m pip --python venv/bin/python install --no-deps --quiet --disable-pip-version-check \\
-            dist/*.whl
-        venv/bin/python -m sigmatiq_infra.prepare >prepare.log 2>&1
+        until [ -e {wheel}/installed ] || [ -e {wheel}/failed ]; do sleep 0.2; done
+        [ -e {wheel}/installed ] || {{ echo "the wheel was not installed: see installed_wheel" >&2; exit 1; }}
         for example in {" ".join(sorted(p.name for p in EXAMPLES.iterdir()))}; do
           (cd "$example" && start=$(date +%s%N) && rc=0 && {{ {CDKTF} synth >synth.out 2>synth.err || rc=$?; }} &&
            echo $rc >synth.rc && echo $(( ($(date +%s%N) - start) / 1000000 )) >synth.ms)
@@ -67,7 +61,8 @@ def start_in_background(work: Path) -> tuple[subprocess.Popen, Path]:
 
 
 @pytest.fixture(scope="module")
-def example_runs(tmp_path_factory) -> Path:
+@slow_fixture
+def example_runs(tmp_path_factory, installed_wheel) -> Path:
     process, work = background(__name__) or start_in_background(tmp_path_factory.mktemp("examples"))
     _, stderr = process.communicate(timeout=600)
     assert process.returncode == 0, stderr
@@ -88,6 +83,7 @@ def test_every_example_has_its_own_cdktf_json_that_runs_its_main_on_the_fast_run
         assert (example / "main.py").exists() and (example / "README.md").exists()
 
 
+@pytest.mark.slow
 def test_the_examples_imports_are_in_isort_order():
     result = subprocess.run(
         [str(VENV_BIN / "ruff"), "check", "--select", "I", "--no-cache", str(EXAMPLES)],
@@ -96,6 +92,7 @@ def test_the_examples_imports_are_in_isort_order():
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.slow
 def test_the_example_synthesizes_from_the_installed_wheel_on_the_fast_runtime(example_runs, orders):
     folder = example_runs / "orders-service"
     errors = (folder / "synth.err").read_text()
@@ -157,6 +154,7 @@ def test_the_example_sends_diagnostics_of_its_services_to_its_workspace(orders):
     ])
 
 
+@pytest.mark.slow
 def test_terraform_accepts_the_example(example_runs, orders, tmp_path):
     folder = tmp_path / "orders"
     shutil.copytree(example_runs / "orders-service" / "cdktf.out" / "stacks" / "orders", folder)

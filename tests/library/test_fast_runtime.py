@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import ENGINE, NODE_BIN, ROOT, VENV_BIN, background, node_children
+from helpers import ENGINE, NODE_BIN, ROOT, VENV_BIN, background, node_children, slow_fixture
 
 from sigmatiq_infra._kernel import cache_dir
 
@@ -23,7 +23,18 @@ PATH = f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin"
 NODE_CHILDREN = "from pathlib import Path\n" + inspect.getsource(node_children) + "\n"
 """conftest's `node_children`, as source text for the programs (which must not import conftest)."""
 
-IMPORT_EVERYTHING = NODE_CHILDREN + '''
+EXAMPLE_SYNTH = f'''
+def synthesize_the_example(outdir):
+    """The example app (examples/orders-service), synthesized in this process."""
+    sys.path.insert(0, {str(ROOT / "examples" / "orders-service")!r})
+    from main import OrdersStack
+    from sigmatiq_infra import App
+    with App(outdir=outdir) as example:
+        OrdersStack(example, "orders")
+'''
+"""The same app for both runtimes: the normal import's output and the fast runtime's are compared."""
+
+IMPORT_EVERYTHING = NODE_CHILDREN + EXAMPLE_SYNTH + '''
 import importlib, json, os, pkgutil, sys
 before = dict(os.environ)
 import sigmatiq_infra
@@ -32,6 +43,7 @@ modules = sorted(m.name for m in found if not m.name.endswith("__main__"))  # __
 for name in modules:
     importlib.import_module(name)
 import cdktf_cdktf_provider_azurerm as azurerm
+synthesize_the_example(sys.argv[1])
 print(json.dumps({
     "modules": len(modules),
     "environment unchanged": dict(os.environ) == before,
@@ -42,7 +54,7 @@ print(json.dumps({
 }))
 '''
 
-ISORT_ORDER_APP = NODE_CHILDREN + '''
+ISORT_ORDER_APP = NODE_CHILDREN + EXAMPLE_SYNTH + '''
 import json
 import os
 import sys
@@ -57,10 +69,26 @@ from sigmatiq_infra.stacks import AzureStack
 app = App(outdir=sys.argv[1])
 ResourceGroup(AzureStack(app, "svc"), "Group", ResourceGroupProps("rg-svc", "centralus"))
 app.synth()
+synthesize_the_example(sys.argv[2])
 print(json.dumps({
     "status": [runtime.status().direct_kernel, runtime.status().lean_bindings],
     "node": node_children(os.getpid()),
     "any submodule": azurerm.linux_virtual_machine.LinuxVirtualMachine.TF_RESOURCE_TYPE,
+}))
+'''
+UNPREPARED_APP = NODE_CHILDREN + '''
+import json
+import os
+import sys
+
+from cdktf import App
+
+from sigmatiq_infra import runtime
+
+App(outdir=sys.argv[1])  # the kernel starts: jsii's own launcher, since nothing is prepared
+print(json.dumps({
+    "status": [runtime.status().direct_kernel, runtime.status().lean_bindings],
+    "node": node_children(os.getpid()),
 }))
 '''
 # The programs name the engine's own packages (cdktf's, or CDK Terrain's with SIGMATIQ_ENGINE=cdktn).
@@ -68,6 +96,7 @@ IMPORT_EVERYTHING = IMPORT_EVERYTHING.replace("cdktf_cdktf_provider_azurerm", EN
 ISORT_ORDER_APP = ISORT_ORDER_APP.replace("cdktf_cdktf_provider_azurerm", ENGINE.provider).replace(
     "from cdktf import App", f"from {ENGINE.runtime} import App",
 )
+UNPREPARED_APP = UNPREPARED_APP.replace("from cdktf import App", f"from {ENGINE.runtime} import App")
 
 
 def start(code: str, work: Path, name: str, *arguments: str, launcher: bool, **environ: str):
@@ -82,23 +111,26 @@ def start(code: str, work: Path, name: str, *arguments: str, launcher: bool, **e
 
 
 def start_in_background(work: Path):
-    """The three programs (two without the prepared files, so slow), run beside the other tests."""
+    """The three programs (one on the normal import, so slow), run beside the other tests; the
+    example app is synthesized on the normal import and on the fast runtime, to compare."""
     empty_cache = work / "empty-cache"
     empty_cache.mkdir(parents=True)
     prepared = {"SIGMATIQ_CACHE_DIR": str(cache_dir())}
-    return {
-        "import everything": start(IMPORT_EVERYTHING, work, "imports", launcher=False,
+    return work, {
+        "import everything": start(IMPORT_EVERYTHING, work, "imports", str(work / "example-normal"), launcher=False,
                                    SIGMATIQ_CACHE_DIR=str(empty_cache)),
-        "launcher": start(ISORT_ORDER_APP, work, "app", str(work / "out"), launcher=True, **prepared),
-        "unprepared": start(ISORT_ORDER_APP, work, "app2", str(work / "out2"), launcher=True,
+        "launcher": start(ISORT_ORDER_APP, work, "app", str(work / "out"), str(work / "example-fast"), launcher=True,
+                          **prepared),
+        "unprepared": start(UNPREPARED_APP, work, "app2", str(work / "out2"), launcher=True,
                             SIGMATIQ_CACHE_DIR=str(work / "nothing-prepared")),
     }
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def runs(tmp_path_factory):
-    started = background(__name__) or start_in_background(tmp_path_factory.mktemp("fast-runtime"))
-    results = {}
+    work, started = background(__name__) or start_in_background(tmp_path_factory.mktemp("fast-runtime"))
+    results = {"work": work}
     for key, process in started.items():
         out, err = process.communicate(timeout=600)
         assert process.returncode == 0, err
@@ -116,6 +148,13 @@ def test_importing_every_module_of_the_library_changes_nothing_about_the_process
     [node] = found["node"]  # jsii's own launcher: the library did not start a kernel of its own
     assert node.endswith("bin/jsii-runtime.js") and "sigmatiq-infra" not in node
     assert err == ""
+
+
+def test_the_fast_runtime_synthesizes_byte_for_byte_what_the_normal_import_does(runs):
+    work = runs["work"]
+    normal, fast = (work / f"example-{kind}" / "stacks" / "orders" / "cdk.tf.json" for kind in ("normal", "fast"))
+    assert normal.read_bytes() == fast.read_bytes()
+    assert b"azurerm_container_app" in fast.read_bytes()
 
 
 def test_the_launcher_gets_the_fast_runtime_whatever_the_order_of_the_imports(runs):
@@ -138,6 +177,7 @@ def test_without_the_prepared_files_the_runtime_falls_back_with_one_line_saying_
     assert node.endswith("bin/jsii-runtime.js")
 
 
+@pytest.mark.slow
 def test_the_launcher_says_when_the_program_does_not_exist(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "sigmatiq_infra.launch", str(tmp_path / "nope.py")],
@@ -149,6 +189,7 @@ def test_the_launcher_says_when_the_program_does_not_exist(tmp_path):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("ending", "status", "stderr"), [
     ("pass", 0, ""), ("sys.exit(3)", 3, ""), ("sys.exit('stopped: see above')", 1, "stopped: see above\n"),
 ])

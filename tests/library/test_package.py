@@ -2,6 +2,7 @@
 never in it), built once a session and used from a fresh virtual environment."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -10,16 +11,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, UV
 
 # --- packaging ------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-                   check=True, capture_output=True)
-    return out
+# `dist` and `installed_wheel` (tests/helpers.py): the sdist and wheel built once a session, and a
+# fresh virtual environment with the wheel installed, which the examples' tests use too.
 
 
 def test_the_wheel_and_sdist_carry_the_package_types_version_license_and_readme(dist):
@@ -42,6 +39,7 @@ def test_the_wheel_and_sdist_carry_the_package_types_version_license_and_readme(
     assert "sigmatiq-infra = sigmatiq_infra.cli:main" in entry_points
 
 
+@pytest.mark.slow
 def test_twine_and_the_release_check_accept_the_built_distributions(dist):
     twine = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, sorted(dist.iterdir()))],
                            capture_output=True, text=True)
@@ -52,6 +50,7 @@ def test_twine_and_the_release_check_accept_the_built_distributions(dist):
     assert (release.returncode, release.stderr) == (0, "")
 
 
+@pytest.mark.slow
 def test_the_release_check_refuses_a_wheel_without_its_type_marker(dist, tmp_path):
     from sigmatiq_infra import __version__
 
@@ -78,21 +77,8 @@ def test_the_readme_example_is_about_20_lines_and_the_library_guide_shows_the_sa
     assert readme_example("docs/library/README.md") == readme_example()
 
 
-def test_the_installed_wheel_synthesizes_the_readme_example_outside_the_repository(dist, tmp_path):
-    [wheel] = dist.glob("*.whl")
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    # The dependencies (cdktf, the azurerm bindings) come from the project's environment, read-only;
-    # the package itself only from the wheel.
-    where = "import sigmatiq_infra._cdktf as e, os; print(os.path.dirname(os.path.dirname(e.runtime.__file__)))"
-    dependencies = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, check=True)
-    dependencies = dependencies.stdout.strip()
-    (tmp_path / "venv" / site.split(str(venv) + "/", 1)[1] / "deps.pth").write_text(dependencies + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet",
-                    "--disable-pip-version-check", str(wheel)], check=True, capture_output=True)
+def test_the_installed_wheel_synthesizes_the_readme_example_outside_the_repository(installed_wheel, tmp_path):
+    python, venv = installed_wheel, installed_wheel.parent.parent
     project = tmp_path / "my-project"
     project.mkdir()
     kernel = f"\nimport os, sys\nsys.path.insert(0, {str(ROOT / 'tests')!r})\nfrom helpers import node_children\n"
@@ -154,6 +140,7 @@ def test_the_wheel_holds_no_estate_module_data_file_or_value(dist):
     assert leaks == set()
 
 
+@pytest.mark.slow
 def test_the_wheel_installs_beside_another_cryptography_minor_and_its_certificates_still_work(dist, tmp_path):
     [wheel] = dist.glob("*.whl")
     constraints = tmp_path / "constraints.txt"
@@ -161,23 +148,22 @@ def test_the_wheel_installs_beside_another_cryptography_minor_and_its_certificat
         line + "\n" for line in (ROOT / "constraints.txt").read_text().splitlines()
         if not line.startswith("cryptography==")
     ))
-    report = tmp_path / "report.json"
-    resolved = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-         "--disable-pip-version-check", "--report", str(report), "-c", str(constraints), str(wheel),
-         "cryptography==49.0.0"],
-        capture_output=True, text=True, timeout=300,
+    uv = {**os.environ, "UV_NO_CONFIG": "1", "UV_PYTHON_DOWNLOADS": "never"}
+    resolved = subprocess.run(  # the whole resolution, as an installer makes it
+        [str(UV), "pip", "compile", "--quiet", "--no-header", "--no-annotate", "-c", str(constraints), "-"],
+        input=f"sigmatiq-infra @ {wheel.as_uri()}\ncryptography==49.0.0\n", capture_output=True, text=True,
+        timeout=300, env=uv,
     )
     assert resolved.returncode == 0, resolved.stderr
-    installs = json.loads(report.read_text())["install"]
-    chosen = {item["metadata"]["name"]: item["metadata"]["version"] for item in installs}
-    assert (chosen["cryptography"], chosen["sigmatiq-infra"]) == ("49.0.0", wheel.name.split("-")[1])
+    chosen = dict(line.split("==", 1) for line in resolved.stdout.splitlines() if "==" in line)
+    assert chosen["cryptography"] == "49.0.0"
+    assert f"sigmatiq-infra @ {wheel.as_uri()}" in resolved.stdout.splitlines()
     # Installed for real: the commands that use it run on that release.
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run([str(UV), "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=uv)
     python = venv / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet",
-                    "--disable-pip-version-check", "cryptography==49.0.0", str(wheel)], check=True, timeout=300)
+    subprocess.run([str(UV), "pip", "install", "--quiet", "--python", str(python), "--no-deps", "cryptography==49.0.0",
+                    str(wheel)], check=True, timeout=300, env=uv)
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
     import cffi  # the rest (cffi, beartype, ...) from the project's environment, after the venv's own

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from helpers import empty_provider_mirror
+from helpers import empty_provider_mirror, slow_fixture
 
 from sigmatiq_infra import plan_gate
 from sigmatiq_infra.constructs import resource_facts
@@ -23,6 +23,7 @@ TERRAFORM = shutil.which("terraform")
 
 
 @pytest.fixture(scope="module")
+@slow_fixture
 def real_plan(tmp_path_factory):
     """A plan Terraform makes offline (its built-in `terraform_data` resource, local state):
     one create, one in-place update, one replacement and one deletion."""

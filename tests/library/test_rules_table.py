@@ -586,6 +586,7 @@ def test_asking_twice_for_what_exists_returns_the_same_lock_endpoint_and_dns_rec
     assert document.count('"lock_level"') == 1 and document.count('"private_service_connection"') == 1
 
 
+@pytest.mark.slow
 def test_a_duplicate_id_in_an_own_app_is_the_numbered_list_with_no_traceback(tmp_path):
     import subprocess
     import sys

@@ -211,6 +211,7 @@ def synthesized(built, tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_the_plan_test_file_is_the_same_on_every_run_and_terraform_reads_it(synthesized):
     first = write_plan_test(synthesized, "own").read_text()
     second = write_plan_test(synthesized, "own").read_text()
@@ -250,6 +251,7 @@ def test_plan_test_names_a_stack_that_was_not_synthesized(tmp_path, capsys):
 LOCAL_MIRROR = Path("/opt/tf-plugins/registry.terraform.io/hashicorp/aws")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(TERRAFORM is None or not LOCAL_MIRROR.is_dir(), reason="no local provider mirror here")
 def test_terraform_runs_the_generated_test_mocks_imports_and_checks_every_input_rule(tmp_path):
     """End to end with a provider that a mirror on this machine holds (the generation does
