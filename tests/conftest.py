@@ -9,5 +9,6 @@ from helpers import (  # noqa: F401  (pytest finds hooks and fixtures by name he
     pytest_configure,
     pytest_sessionfinish,
     pytest_terminal_summary,
+    secrets_env,
     stack,
 )

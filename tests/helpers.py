@@ -130,6 +130,16 @@ def self_signed_root(common_name: str = "SigmatiqP2SRoot"):
     )
 
 
+PASSPHRASE = "correct horse battery staple"  # test-only passphrase for a throw-away key
+
+
+@pytest.fixture
+def secrets_env(monkeypatch):
+    """The passphrases the certificate commands read, set to the test-only one."""
+    monkeypatch.setenv("SIGMATIQ_P2S_KEY_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("SIGMATIQ_P2S_PFX_PASSWORD", PASSPHRASE)
+
+
 @pytest.fixture
 def stack():
     """A fresh, empty stack for construct tests (cheap: nothing is synthesized)."""

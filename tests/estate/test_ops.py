@@ -18,14 +18,6 @@ from sigmatiq_infra.cli import main as library
 from stacks.ops import main
 from stacks.settings import load
 
-PASSPHRASE = "correct horse battery staple"  # test-only passphrase for a throw-away key
-
-
-@pytest.fixture
-def secrets_env(monkeypatch):
-    monkeypatch.setenv("SIGMATIQ_P2S_KEY_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("SIGMATIQ_P2S_PFX_PASSWORD", PASSPHRASE)
-
 
 def run(*argv):
     return main(list(argv))

@@ -3,15 +3,12 @@ the normal import's by the library's tests/library/test_fast_runtime.py), and a
 library that changes nothing about a process that merely imports it."""
 
 import os
-import subprocess
 import sys
 
 import pytest
-from helpers import NODE_BIN, ROOT, VENV_BIN, node_children
+from helpers import ROOT, node_children
 
 from sigmatiq_infra import _bindings, _kernel
-
-PATH = f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin"
 
 
 def test_the_lean_path_is_in_use_and_loaded_only_a_few_submodules(synthesized):
@@ -59,14 +56,3 @@ def test_the_tests_run_on_the_direct_kernel_one_node_process_without_the_relay(s
 def test_jsii_settings_are_set_only_while_the_kernel_starts(synthesized):
     assert "JSII_NODE" not in os.environ
     assert "JSII_RUNTIME" not in os.environ
-
-
-def run_with_prologue(tmp_path, code: bytes) -> subprocess.CompletedProcess:
-    script = tmp_path / "kernel.js"
-    script.write_bytes(_kernel.PROLOGUE + code)
-    return subprocess.run(
-        ["node", str(script)], capture_output=True, timeout=60,
-        env={**os.environ, "PATH": f"{NODE_BIN}:{os.environ['PATH']}"},
-    )
-
-

@@ -11,18 +11,10 @@ import sys
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
-from helpers import VENV_BIN
+from helpers import PASSPHRASE, VENV_BIN
 
 from sigmatiq_infra import cli
 from sigmatiq_infra.cli import main, vpn_cert
-
-PASSPHRASE = "correct horse battery staple"  # test-only passphrase for a throw-away key
-
-
-@pytest.fixture
-def secrets_env(monkeypatch):
-    monkeypatch.setenv("SIGMATIQ_P2S_KEY_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("SIGMATIQ_P2S_PFX_PASSWORD", PASSPHRASE)
 
 
 def run(*argv):
