@@ -11,9 +11,10 @@ The fast runtime (`sigmatiq_infra.runtime.enable`) starts jsii, through its `JSI
 stdin and stdout, with the flags the relay would have given it. Nothing installed is
 edited: the copy is built ahead of time into the cache folder by `sigmatiq_infra.prepare`
 (`bin/setup` runs it), and it is byte-for-byte jsii's `lib/program.js` apart from the two
-file descriptors it reads and writes, plus a prologue that sends anything the kernel's code
-prints to the host the way the relay does, and that leaves unformatted the creation stacks
-cdktf records for every token (see `PROLOGUE`).
+file descriptors it reads and writes and the way it hashes a package it loads, plus a
+prologue that sends anything the kernel's code prints to the host the way the relay does,
+that leaves unformatted the creation stacks cdktf records for every token, and that keeps
+each package's digest so it is not hashed again on every start (see `PROLOGUE`).
 
 Nothing here runs at import. The synthesized JSON is identical on either kernel (tested).
 """
@@ -33,10 +34,14 @@ from sigmatiq_infra.switches import switch_is_on
 
 TESTED_JSII = "1.142.0"
 """The jsii release the direct kernel is built and tested for (the package pins it)."""
-FORMAT = "direct-kernel-2"  # bump when the way the copy is made changes, to rebuild cached copies
+FORMAT = "direct-kernel-3"  # bump when the way the copy is made changes, to rebuild cached copies
 KERNEL_FDS = b"readFD:3,writeFD:3"
 """How jsii's relay talks to the kernel: one socket, file descriptor 3, both ways."""
 HOST_FDS = b"readFD:0,writeFD:1"
+DIGEST_FILE = b"function digestFile(e,...p){return readFileChunks(e,()=>{},...p)}"
+"""How the kernel hashes a package's tarball on every load, to find the copy jsii's package
+cache extracted before: the whole file, every time (41 MB for the azurerm bindings)."""
+KEPT_DIGEST = b"function digestFile(e,...p){return sigmatiqInfraDigest(e,p,()=>readFileChunks(e,()=>{},...p))}"
 
 PROLOGUE = b"""/* sigmatiq-infra: jsii's lib/program.js, reading the host on stdin and answering on
  * stdout instead of through bin/jsii-runtime.js. What the kernel's code prints goes to the
@@ -44,7 +49,10 @@ PROLOGUE = b"""/* sigmatiq-infra: jsii's lib/program.js, reading the host on std
  * cdktf records a "creation stack" (captured on a plain object, not an Error) for every
  * token and attribute reference; in this process those stacks only ever show the kernel's
  * own JavaScript frames, never the host's code, so they are not formatted. Errors keep
- * their stack traces. */
+ * their stack traces. jsii hashes each package's tarball on every load to find the copy its
+ * package cache extracted before (41 MB for the azurerm bindings); the digest is kept in
+ * ../digests, under the file's path, size, inode and times, so a tarball is hashed again
+ * only when it changes. */
 (function () {
   "use strict";
   const format = Error.prepareStackTrace;
@@ -63,6 +71,32 @@ PROLOGUE = b"""/* sigmatiq-infra: jsii's lib/program.js, reading the host on std
     });
     Object.defineProperty(process, key, { configurable: true, enumerable: true, get: () => stream });
   }
+  const path = require("path");
+  const crypto = require("crypto");
+  const digests = path.join(__dirname, "..", "digests");
+  globalThis.sigmatiqInfraDigest = function (file, salt, compute) {
+    let kept = null;
+    try {
+      const stat = fs.statSync(file);
+      const key = [path.resolve(file), stat.size, stat.ino, stat.mtimeMs, stat.ctimeMs, salt];
+      kept = path.join(digests, crypto.createHash("sha256").update(JSON.stringify(key)).digest("hex"));
+      const digest = fs.readFileSync(kept);
+      if (digest.length === 32) return digest;
+    } catch (_) {
+      // not kept yet (or the file is gone: jsii's own hashing reports that)
+    }
+    const digest = compute();
+    if (kept !== null) {
+      try {
+        fs.mkdirSync(digests, { recursive: true });
+        fs.writeFileSync(kept + "." + process.pid, digest);
+        fs.renameSync(kept + "." + process.pid, kept);
+      } catch (_) {
+        // a read-only cache folder: hashed again next time
+      }
+    }
+    return digest;
+  };
 })();
 """
 
@@ -141,10 +175,13 @@ def embedded_runtime() -> Path:
 
 
 def direct_program(program: bytes) -> bytes:
-    """jsii's `lib/program.js`, reading fd 0 and writing fd 1, behind the prologue."""
+    """jsii's `lib/program.js`, reading fd 0 and writing fd 1 and keeping its packages'
+    digests, behind the prologue."""
     if program.count(KERNEL_FDS) != 1:
         raise ValueError("jsii's lib/program.js does not open its channel the expected way")
-    return PROLOGUE + program.replace(KERNEL_FDS, HOST_FDS)
+    if program.count(DIGEST_FILE) != 1:
+        raise ValueError("jsii's lib/program.js does not hash its packages the expected way")
+    return PROLOGUE + program.replace(KERNEL_FDS, HOST_FDS).replace(DIGEST_FILE, KEPT_DIGEST)
 
 
 def cache_dir() -> Path:

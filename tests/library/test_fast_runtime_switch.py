@@ -2,6 +2,7 @@
 library that changes nothing about a process that merely imports it."""
 
 import base64
+import hashlib
 import json
 import math
 import os
@@ -111,16 +112,58 @@ def test_jsii_is_pinned_to_the_release_the_direct_kernel_is_tested_with_and_the_
         assert f"jsii=={_kernel.TESTED_JSII}" in (ROOT / constraints).read_text().split(), constraints
 
 
-def test_the_direct_kernel_is_jsiis_program_with_only_its_channel_changed():
-    program = b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:3,writeFD:3}),te=2;'
+HASHING = b"function digestFile(e,...p){return readFileChunks(e,()=>{},...p)}"
+
+
+def test_the_direct_kernel_is_jsiis_program_with_only_its_channel_and_its_package_hashing_changed():
+    program = b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:3,writeFD:3}),te=2;' + HASHING
     assert _kernel.direct_program(program) == (
         _kernel.PROLOGUE + b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:0,writeFD:1}),te=2;'
+        b"function digestFile(e,...p){return sigmatiqInfraDigest(e,p,()=>readFileChunks(e,()=>{},...p))}"
     )
 
 
-def test_a_program_of_another_shape_is_refused_so_jsiis_own_runtime_is_used():
-    with pytest.raises(ValueError, match="expected way"):
-        _kernel.direct_program(b"const io = new SyncStdio({ fd: 3 });")
+@pytest.mark.parametrize(("program", "what"), [
+    (b"const io = new SyncStdio({ fd: 3 });" + HASHING, "open its channel"),
+    (b"const io = new V.SyncStdio({errorFD:2,readFD:3,writeFD:3});", "hash its packages"),
+])
+def test_a_program_of_another_shape_is_refused_so_jsiis_own_runtime_is_used(program, what):
+    with pytest.raises(ValueError, match=f"does not {what} the expected way"):
+        _kernel.direct_program(program)
+
+
+HASH_ONCE = b"""
+const fs = require("fs");
+const file = process.argv[2];
+let computed = 0;
+const digest = sigmatiqInfraDigest(file, ["salt"], () => {
+  computed += 1;
+  return require("crypto").createHash("sha256").update(fs.readFileSync(file)).digest();
+});
+fs.writeSync(1, JSON.stringify([digest.toString("hex"), computed]));
+"""
+
+
+def test_the_kernel_hashes_a_package_once_and_again_only_when_the_file_changes(tmp_path):
+    (tmp_path / "lib").mkdir()
+    kernel = tmp_path / "lib" / "program.js"
+    kernel.write_bytes(_kernel.PROLOGUE + HASH_ONCE)
+    tarball = tmp_path / "package.jsii.tgz"
+    tarball.write_bytes(b"first")
+
+    def hashed_in_a_new_kernel():
+        result = subprocess.run(
+            ["node", str(kernel), str(tarball)], capture_output=True, timeout=60, check=True,
+            env={**os.environ, "PATH": f"{NODE_BIN}:{os.environ['PATH']}"},
+        )
+        return json.loads(result.stdout)
+
+    first = hashlib.sha256(b"first").hexdigest()
+    assert hashed_in_a_new_kernel() == [first, 1]
+    assert hashed_in_a_new_kernel() == [first, 0]  # kept in ../digests: the file is not read again
+    tarball.write_bytes(b"second")  # same size, new change time
+    assert hashed_in_a_new_kernel() == [hashlib.sha256(b"second").hexdigest(), 1]
+    assert len(list((tmp_path / "digests").iterdir())) == 2
 
 
 def test_the_prepared_kernel_is_built_from_the_installed_jsii():
