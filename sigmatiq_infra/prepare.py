@@ -9,8 +9,10 @@
   uncompiled).
 
 Everything goes to the cache folder (`SIGMATIQ_CACHE_DIR`, else `~/.cache/sigmatiq-infra`,
-about 40 MB) and is safe to build again or from several processes at once. Nothing imports
-this module at run time; `bin/setup` runs it.
+about 45 MB per installation of the packages) and is safe to build again or from several
+processes at once. Each entry records what it was built from; an entry whose source is gone
+(a deleted virtual environment or clone) is removed the next time this runs. Nothing
+imports this module at run time; `bin/setup` runs it.
 """
 
 from __future__ import annotations
@@ -26,14 +28,18 @@ from pathlib import Path
 
 from sigmatiq_infra import _bindings, _kernel
 
+SOURCE = "source"
+"""The file in each cache entry that names what the entry was built from."""
+
 
 def build_direct_kernel() -> Path:
     """The kernel copy for the installed jsii (built unless it is there); its program.js."""
     node, program = _kernel.kernel_copy()
-    if node.exists() and program.exists():
-        return program
     target = program.parents[1]
     embedded = _kernel.embedded_runtime()
+    if node.exists() and program.exists():
+        _record(target, embedded / "lib__program.js")
+        return program
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".partial-"))
     try:
@@ -52,6 +58,7 @@ def build_direct_kernel() -> Path:
         wrapper.chmod(0o755)
         if not (staging / "lib" / "program.js").exists():
             raise ValueError(f"{embedded} has no lib__program.js")
+        _record(staging, embedded / "lib__program.js")
         try:
             os.replace(staging, target)
         except OSError:
@@ -69,6 +76,7 @@ def build_lazy_bindings() -> Path:
         raise OSError(f"{_bindings.PACKAGE} is not installed")
     target = _bindings.lazy_tarball_path(original)
     if target.exists():
+        _record(target.parent, original)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
@@ -90,7 +98,39 @@ def build_lazy_bindings() -> Path:
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+    _record(target.parent, original)
     return target
+
+
+def _record(entry: Path, source: Path) -> None:
+    """Write into the cache entry what it was built from (unless it says so already)."""
+    record = entry / SOURCE
+    text = f"{source.resolve()}\n"
+    try:
+        if record.read_text() == text:
+            return
+    except OSError:
+        pass
+    record.write_text(text)
+
+
+def prune() -> list[Path]:
+    """Remove the cache entries built from files that no longer exist: every installation of
+    the packages (each virtual environment, each clone set up with `bin/setup`) adds its own
+    entries, which nothing else removes. An entry that names no source (built by an older
+    release, or being built now) is left alone. Returns the entries removed."""
+    removed = []
+    for kind in ("jsii", "jsii-kernel"):
+        folder = _kernel.cache_dir() / kind
+        for entry in sorted(folder.iterdir()) if folder.is_dir() else ():
+            try:
+                source = Path((entry / SOURCE).read_text().strip())
+            except OSError:
+                continue
+            if not source.exists():
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed
 
 
 def compile_bytecode() -> int:
@@ -125,6 +165,9 @@ def main() -> int:
         except (OSError, ValueError, tarfile.TarError) as problem:
             print(f"{what}: not prepared ({problem}); the fast runtime runs without it", file=sys.stderr)
     print(f"bytecode (plain and -O): {compile_bytecode()} modules")
+    removed = prune()
+    if removed:
+        print(f"cache: removed {len(removed)} entries whose virtual environment is gone")
     return 0
 
 

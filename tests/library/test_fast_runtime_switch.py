@@ -206,3 +206,34 @@ def test_an_error_raised_in_the_kernel_reaches_python_with_its_message(tmp_path)
         TerraformVariable(stack, "same", type="string")
 
 
+
+
+def test_prepare_removes_only_the_cache_entries_whose_source_is_gone(tmp_path, monkeypatch):
+    from sigmatiq_infra import prepare
+
+    monkeypatch.setenv("SIGMATIQ_CACHE_DIR", str(tmp_path / "cache"))
+    present = tmp_path / "venv" / "provider.jsii.tgz"
+    present.parent.mkdir()
+    present.write_bytes(b"tarball")
+    entries = {
+        "gone": ("jsii", tmp_path / "deleted-venv" / "provider.jsii.tgz"),
+        "kept": ("jsii", present),
+        "gone-kernel": ("jsii-kernel", tmp_path / "deleted-venv" / "lib__program.js"),
+    }
+    for name, (kind, source) in entries.items():
+        (tmp_path / "cache" / kind / name).mkdir(parents=True)
+        prepare._record(tmp_path / "cache" / kind / name, source)
+    (tmp_path / "cache" / "jsii" / "older-release").mkdir()  # no record: left alone
+
+    assert prepare.prune() == [tmp_path / "cache" / "jsii" / "gone", tmp_path / "cache" / "jsii-kernel" / "gone-kernel"]
+    assert sorted(path.name for path in (tmp_path / "cache" / "jsii").iterdir()) == ["kept", "older-release"]
+    assert list((tmp_path / "cache" / "jsii-kernel").iterdir()) == []
+    assert prepare.prune() == []
+
+
+def test_the_prepared_entries_name_what_they_were_built_from():
+    _, program = _kernel.kernel_copy()
+    built_from = (_kernel.embedded_runtime() / "lib__program.js").resolve()
+    assert (program.parents[1] / "source").read_text() == f"{built_from}\n"
+    original = _bindings.assembly_tarball()
+    assert (_bindings.lazy_tarball_path(original).parent / "source").read_text() == f"{original.resolve()}\n"
