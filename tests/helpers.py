@@ -54,6 +54,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    # The slow tests run last, each in the order it was collected: while the tools they wait for
+    # run (started at collection), the session runs the rest instead of waiting for them.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
     # `-m` deselects after this hook (pytest's own, which runs last): `pytest_collection_finish`
     # sees only what runs.
 
