@@ -46,7 +46,7 @@ EXPORT = re.compile(
 )
 """One export of the bindings' `lib/index.js`: `exports.x = require("./x");` (cdktf's) or
 `exports.x = __importStar(require("./x/index"));` (CDK Terrain's)."""
-FORMAT = "lazy-index-2"  # bump when the rewrite changes, to rebuild cached copies
+FORMAT = "lazy-index-3"  # bump when the rewrite changes, to rebuild cached copies
 
 
 def submodule(name: str) -> types.ModuleType:

@@ -18,6 +18,7 @@ imports this module at run time; `bin/setup` runs it.
 from __future__ import annotations
 
 import compileall
+import gzip
 import io
 import os
 import shutil
@@ -70,7 +71,12 @@ def build_direct_kernel() -> Path:
 
 
 def build_lazy_bindings() -> Path:
-    """The provider tarball with a lazy `lib/index.js` (built unless it is there)."""
+    """The provider tarball with a lazy `lib/index.js` (built unless it is there).
+
+    The copy's bytes depend only on the original's: jsii extracts every tarball it has not
+    seen into its package cache (about 290 MB for the azurerm bindings), keyed by the
+    tarball's digest, so every virtual environment's copy of the same release shares one
+    extraction."""
     original = _bindings.assembly_tarball()
     if original is None:
         raise OSError(f"{_bindings.PACKAGE} is not installed")
@@ -82,7 +88,12 @@ def build_lazy_bindings() -> Path:
     handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
     os.close(handle)
     try:
-        with tarfile.open(original, "r:gz") as source, tarfile.open(partial, "w:gz", compresslevel=1) as copy:
+        with (
+            tarfile.open(original, "r:gz") as source,
+            open(partial, "wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=1, mtime=0) as compressed,
+            tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as copy,
+        ):
             rewritten = False
             for member in source:
                 data = source.extractfile(member) if member.isfile() else None

@@ -98,7 +98,8 @@ def start_variants(work: Path) -> tuple[subprocess.Popen, Path]:
     (the CLI test shows the JSON is the same either way)."""
     outdir = work / "variants"
     process = subprocess.Popen(
-        [sys.executable, "-O", "-c", VARIANTS_SYNTH.format(tests=str(ROOT / "tests"), estate=str(Path(__file__).parent)),
+        [sys.executable, "-O", "-c",
+         VARIANTS_SYNTH.format(tests=str(ROOT / "tests"), estate=str(Path(__file__).parent)),
          str(outdir), variant_root_pem()],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

@@ -3,11 +3,13 @@ library that changes nothing about a process that merely imports it."""
 
 import base64
 import hashlib
+import io
 import json
 import math
 import os
 import subprocess
 import sys
+import tarfile
 
 import pytest
 from helpers import NODE_BIN, ROOT, VENV_BIN
@@ -237,3 +239,28 @@ def test_the_prepared_entries_name_what_they_were_built_from():
     assert (program.parents[1] / "source").read_text() == f"{built_from}\n"
     original = _bindings.assembly_tarball()
     assert (_bindings.lazy_tarball_path(original).parent / "source").read_text() == f"{original.resolve()}\n"
+
+
+def test_the_lean_copy_of_a_tarball_is_the_same_bytes_in_every_environment(tmp_path, monkeypatch):
+    from sigmatiq_infra import prepare
+
+    original = tmp_path / "site-packages" / "provider-azurerm@1.0.0.jsii.tgz"
+    original.parent.mkdir()
+    with tarfile.open(original, "w:gz") as tarball:
+        for name, content in (
+            (_bindings.INDEX, b'"use strict";\nexports.keyVault = require("./key-vault");\n'),
+            ("package/lib/key-vault/index.js", b"exports.KeyVault = class {};\n"),
+        ):
+            member = tarfile.TarInfo(name)
+            member.size, member.mtime = len(content), 1_700_000_000
+            tarball.addfile(member, io.BytesIO(content))
+    monkeypatch.setattr(_bindings, "assembly_tarball", lambda: original)
+    copies = []
+    for environment in ("first", "second"):
+        monkeypatch.setenv("SIGMATIQ_CACHE_DIR", str(tmp_path / environment))
+        copies.append(prepare.build_lazy_bindings().read_bytes())
+    assert copies[0] == copies[1]  # one digest, so jsii extracts it once for every environment
+    assert copies[0][3] & 0x08 == 0 and copies[0][4:8] == b"\0\0\0\0"  # no file name, no time in the gzip header
+    with tarfile.open(fileobj=io.BytesIO(copies[0])) as copy:
+        index = copy.extractfile(_bindings.INDEX).read()
+    assert b"get: function () { return require(\"./key-vault\"); }" in index
