@@ -13,11 +13,12 @@ import base64
 import binascii
 import datetime
 from pathlib import Path
-
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
+from typing import TYPE_CHECKING
 
 from sigmatiq_infra.validation import Validator
+
+if TYPE_CHECKING:  # cryptography is imported where a certificate is read: a synth without one skips it
+    from cryptography import x509
 
 ACCEPTED = (
     "a PEM certificate (-----BEGIN CERTIFICATE----- ...), a DER certificate file, or its "
@@ -33,6 +34,9 @@ def check_root_certificate(
     """(Azure's `public_cert_data` for a root certificate given as PEM, DER or base64 DER,
     or None; the validator holding its problems and warnings). `where` names the setting or
     file in messages."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     check = Validator("VPN root certificate", where)
     raw = value.encode() if isinstance(value, str) else value
     text = raw.decode("ascii", errors="replace").strip()
@@ -63,6 +67,8 @@ def check_root_certificate(
 
 
 def _check_validity(check: Validator, certificate: x509.Certificate, now: datetime.datetime) -> None:
+    from cryptography import x509
+
     starts, ends = certificate.not_valid_before_utc, certificate.not_valid_after_utc
     period = f"a certificate valid now (this one: {starts:%Y-%m-%d} to {ends:%Y-%m-%d})"
     subject = certificate.subject.rfc4514_string()
