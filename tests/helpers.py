@@ -191,22 +191,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the slow subprocesses (the real cdktf CLI, the settings variants) when the slow
     tests that wait for them are selected, so they run beside the rest of the suite. A module
     asks for it with a `start_in_background(work_folder)` function."""
-    SLOW_MODULES.update(item.module.__name__ for item in session.items if item.get_closest_marker("slow"))
+    slow_modules = {item.module for item in session.items if item.get_closest_marker("slow")}
     _FIXTURES_IN_USE.update(name for item in session.items for name in getattr(item, "fixturenames", ()))
-    if not SLOW_MODULES:
+    if not slow_modules:
         return  # the quick mode (`-m 'not slow'`): nothing slow to start
     work = Path(tempfile.mkdtemp(prefix="sigmatiq-tests-"))
     _WORK.append(work)
     for start in _SESSION_STARTS:
         start(session, work)
-    for module in {item.module for item in session.items if item.module.__name__ in SLOW_MODULES}:
+    for module in slow_modules:
         start = getattr(module, "start_in_background", None)
         if start is not None:
             _BACKGROUND[module.__name__] = start(work / module.__name__)
 
 
-SLOW_MODULES: set[str] = set()
-"""The test modules with a slow test in this run: only their background work is started."""
 _FIXTURES_IN_USE: set[str] = set()
 
 
@@ -222,7 +220,6 @@ folder once the tests are collected (the estate's settings variants)."""
 
 def on_collection(start) -> None:  # type: ignore[no-untyped-def]
     _SESSION_STARTS.append(start)
-
 
 
 def remember(name: str, started: object) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack
+from sigmatiq_infra.cli.stacks import Resource, Stack, add_synth_output, load_stack
 
 FIELDS = ("id", "description", "unit", "price", "source", "date")
 
@@ -139,7 +139,7 @@ def register(commands: argparse._SubParsersAction, assumptions: Path | None = No
         ),
     )
     command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
-    command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
+    add_synth_output(command)
     command.add_argument(
         "--assumptions", type=Path, default=assumptions,
         help="the app's usage assumptions and baseline (TOML)" + (" (default: %(default)s)" if assumptions else ""),

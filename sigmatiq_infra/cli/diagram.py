@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.cli.stacks import Resource, Stack, load_stack
+from sigmatiq_infra.cli.stacks import Resource, Stack, add_synth_output, load_stack
 
 OTHER = "(no resource group)"
 """The box of resources whose resource group cannot be found (a resource whose group is an expression)."""
@@ -170,7 +170,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
-    command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
+    add_synth_output(command)
     command.add_argument("--out-dir", type=Path, default=Path("diagrams"), help="default: %(default)s")
     command.set_defaults(run=draw, loads_constructs=True)
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sigmatiq_infra.cli.errors import CliError, read_json
+from sigmatiq_infra.cli.stacks import add_synth_output
 from sigmatiq_infra.deployed import DeployedRecord, Replacement
 
 Replacements = Callable[[], Mapping[str, Sequence[Replacement]]]
@@ -35,7 +36,7 @@ def register(
         ),
     )
     command.add_argument("stacks", metavar="STACK", nargs="+", help="stacks whose plans to check")
-    command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
+    add_synth_output(command)
     command.add_argument(
         "--plan-json", default="plan.json", help="plan file name in each stack folder (default: %(default)s)",
     )

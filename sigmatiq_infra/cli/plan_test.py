@@ -5,9 +5,9 @@ no Azure account (see `sigmatiq_infra.plan_test`). After `cdktf synth`:
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.cli.stacks import add_synth_output
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     command.add_argument("stacks", metavar="STACK", nargs="+", help="synthesized stacks to plan")
-    command.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synth output (default: %(default)s)")
+    add_synth_output(command)
     command.add_argument(
         "--var", action="append", default=[], metavar="NAME=VALUE",
         help="a deploy-time input's test value (default: one its rules accept)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import json
 import re
@@ -44,6 +45,14 @@ class Stack:
             return None
         prefix = "data." if match.group(1) else ""
         return self.resources.get(f"{prefix}{match.group(2)}.{match.group(3)}")
+
+
+SYNTH_OUTPUT = Path("cdktf.out")
+
+
+def add_synth_output(command: argparse.ArgumentParser) -> None:
+    """`--out`: the folder `cdktf synth` wrote (what every command that reads stacks takes)."""
+    command.add_argument("--out", type=Path, default=SYNTH_OUTPUT, help="synth output (default: %(default)s)")
 
 
 def stack_names(outdir: Path) -> list[str]:

@@ -203,8 +203,8 @@ def test_a_snapshot_is_stable_written_once_and_then_compared(template, tmp_path,
 # --- the mocked-provider plan -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def synthesized(built, tmp_path_factory):
-    """The own app as `cdktf synth` writes it."""
+def synthesized(tmp_path_factory):
+    """The own app as `cdktf synth` writes it (an app of its own: `built`'s stays unwritten)."""
     out = tmp_path_factory.mktemp("synth") / "cdktf.out"
     app, *_ = own_app(out.parent)
     app.synth()
