@@ -11,10 +11,12 @@ The fast runtime (`sigmatiq_infra.runtime.enable`) starts jsii, through its `JSI
 stdin and stdout, with the flags the relay would have given it. Nothing installed is
 edited: the copy is built ahead of time into the cache folder by `sigmatiq_infra.prepare`
 (`bin/setup` runs it), and it is byte-for-byte jsii's `lib/program.js` apart from the two
-file descriptors it reads and writes and the way it hashes a package it loads, plus a
-prologue that sends anything the kernel's code prints to the host the way the relay does,
-that leaves unformatted the creation stacks cdktf records for every token, and that keeps
-each package's digest so it is not hashed again on every start (see `PROLOGUE`).
+file descriptors it reads and writes, the way it hashes a package it loads and one
+assertion whose message it built before every check (see `REWRITES`), plus a prologue that
+sends anything the kernel's code prints to the host the way the relay does, that neither
+collects nor formats the creation stacks cdktf records for every token, and that keeps each
+package's digest so it is not hashed again on every start (see `PROLOGUE`). On the Python
+side, jsii's requests are built with less work (`sigmatiq_infra._messages`).
 
 Nothing here runs at import. The synthesized JSON is identical on either kernel (tested).
 """
@@ -30,11 +32,12 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from sigmatiq_infra import _messages
 from sigmatiq_infra.switches import switch_is_on
 
 TESTED_JSII = "1.142.0"
 """The jsii release the direct kernel is built and tested for (the package pins it)."""
-FORMAT = "direct-kernel-3"  # bump when the way the copy is made changes, to rebuild cached copies
+FORMAT = "direct-kernel-4"  # bump when the way the copy is made changes, to rebuild cached copies
 KERNEL_FDS = b"readFD:3,writeFD:3"
 """How jsii's relay talks to the kernel: one socket, file descriptor 3, both ways."""
 HOST_FDS = b"readFD:0,writeFD:1"
@@ -42,23 +45,42 @@ DIGEST_FILE = b"function digestFile(e,...p){return readFileChunks(e,()=>{},...p)
 """How the kernel hashes a package's tarball on every load, to find the copy jsii's package
 cache extracted before: the whole file, every time (41 MB for the azurerm bindings)."""
 KEPT_DIGEST = b"function digestFile(e,...p){return sigmatiqInfraDigest(e,p,()=>readFileChunks(e,()=>{},...p))}"
+TYPE_CHECK = b"(0,B.default)(null!=e,`Kernel error: expected type information, got ${(0,K.inspect)(e)}`)"
+"""An assertion the kernel makes for every value it converts, whose message (an
+`util.inspect` of the type) is built each time, before the check."""
+LAZY_TYPE_CHECK = b"null!=e||" + TYPE_CHECK
+REWRITES = (
+    (KERNEL_FDS, HOST_FDS, "open its channel"),
+    (DIGEST_FILE, KEPT_DIGEST, "hash its packages"),
+    (TYPE_CHECK, LAZY_TYPE_CHECK, "check its type information"),
+)
+"""(jsii's text, the copy's, what it does): each found exactly once, or the copy is not made."""
 
 PROLOGUE = b"""/* sigmatiq-infra: jsii's lib/program.js, reading the host on stdin and answering on
  * stdout instead of through bin/jsii-runtime.js. What the kernel's code prints goes to the
  * host as the relay would send it: one {"stdout"|"stderr": base64} line on stderr.
  * cdktf records a "creation stack" (captured on a plain object, not an Error) for every
  * token and attribute reference; in this process those stacks only ever show the kernel's
- * own JavaScript frames, never the host's code, so they are not formatted. Errors keep
- * their stack traces. jsii hashes each package's tarball on every load to find the copy its
- * package cache extracted before (41 MB for the azurerm bindings); the digest is kept in
- * ../digests, under the file's path, size, inode and times, so a tarball is hashed again
- * only when it changes. */
+ * own JavaScript frames, never the host's code, so they are neither collected nor
+ * formatted. Errors keep their stack traces. jsii hashes each package's tarball on every
+ * load to find the copy its package cache extracted before (41 MB for the azurerm
+ * bindings); the digest is kept in ../digests, under the file's path, size, inode and
+ * times, so a tarball is hashed again only when it changes. */
 (function () {
   "use strict";
   const format = Error.prepareStackTrace;
-  Error.prepareStackTrace = function (target, frames) {
+  const prepare = function (target, frames) {
     if (!(target instanceof Error)) return "";
     return format ? format(target, frames) : String(target) + frames.map((f) => "\\n    at " + f).join("");
+  };
+  Error.prepareStackTrace = prepare;
+  const capture = Error.captureStackTrace;
+  Error.captureStackTrace = function captureStackTrace(target, below) {
+    if (target instanceof Error || Error.prepareStackTrace !== prepare) {
+      return capture(target, typeof below === "function" ? below : captureStackTrace);  // the frames it would have
+    }
+    // formatted as "" by prepare: so not collected either (cdktf asks for every frame)
+    Object.defineProperty(target, "stack", { value: "", writable: true, configurable: true });
   };
   const fs = require("fs");
   const { Writable } = require("stream");
@@ -153,6 +175,7 @@ def start(environ: Mapping[str, str] | None = None) -> None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+    _messages.install()
 
 
 def kernel_copy() -> tuple[Path, Path]:
@@ -175,13 +198,13 @@ def embedded_runtime() -> Path:
 
 
 def direct_program(program: bytes) -> bytes:
-    """jsii's `lib/program.js`, reading fd 0 and writing fd 1 and keeping its packages'
-    digests, behind the prologue."""
-    if program.count(KERNEL_FDS) != 1:
-        raise ValueError("jsii's lib/program.js does not open its channel the expected way")
-    if program.count(DIGEST_FILE) != 1:
-        raise ValueError("jsii's lib/program.js does not hash its packages the expected way")
-    return PROLOGUE + program.replace(KERNEL_FDS, HOST_FDS).replace(DIGEST_FILE, KEPT_DIGEST)
+    """jsii's `lib/program.js`, reading fd 0 and writing fd 1, keeping its packages' digests
+    and building an assertion's message only when it fails, behind the prologue."""
+    for original, replacement, what in REWRITES:
+        if program.count(original) != 1:
+            raise ValueError(f"jsii's lib/program.js does not {what} the expected way")
+        program = program.replace(original, replacement)
+    return PROLOGUE + program
 
 
 def cache_dir() -> Path:

@@ -103,7 +103,8 @@ class NameRule:
         found = []
         if not self.min_length <= len(name) <= self.max_length:
             found.append(f"has {len(name)} characters")
-        bad = sorted({c for c in name if not re.fullmatch(f"[{self.characters}]", c)})
+        allowed = re.compile(f"[{self.characters}]").fullmatch
+        bad = sorted(c for c in set(name) if not allowed(c))
         if bad:
             found.append("contains " + ", ".join(repr(c) for c in bad))
         if name and self.first and not re.fullmatch(f"[{self.first}]", name[0]):

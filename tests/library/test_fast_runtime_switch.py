@@ -115,23 +115,37 @@ def test_jsii_is_pinned_to_the_release_the_direct_kernel_is_tested_with_and_the_
 
 
 HASHING = b"function digestFile(e,...p){return readFileChunks(e,()=>{},...p)}"
+TYPE_CHECK = b"(0,B.default)(null!=e,`Kernel error: expected type information, got ${(0,K.inspect)(e)}`)"
 
 
-def test_the_direct_kernel_is_jsiis_program_with_only_its_channel_and_its_package_hashing_changed():
-    program = b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:3,writeFD:3}),te=2;' + HASHING
+def test_the_direct_kernel_is_jsiis_program_with_only_its_channel_hashing_and_one_assertion_changed():
+    program = b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:3,writeFD:3}),te=2;' + HASHING + TYPE_CHECK
     assert _kernel.direct_program(program) == (
         _kernel.PROLOGUE + b'var a=1;const ee=new V.SyncStdio({errorFD:2,readFD:0,writeFD:1}),te=2;'
         b"function digestFile(e,...p){return sigmatiqInfraDigest(e,p,()=>readFileChunks(e,()=>{},...p))}"
+        b"null!=e||" + TYPE_CHECK
     )
 
 
 @pytest.mark.parametrize(("program", "what"), [
-    (b"const io = new SyncStdio({ fd: 3 });" + HASHING, "open its channel"),
-    (b"const io = new V.SyncStdio({errorFD:2,readFD:3,writeFD:3});", "hash its packages"),
+    (b"const io = new SyncStdio({ fd: 3 });" + HASHING + TYPE_CHECK, "open its channel"),
+    (b"const io = new V.SyncStdio({errorFD:2,readFD:3,writeFD:3});" + TYPE_CHECK, "hash its packages"),
+    (b"const io = new V.SyncStdio({errorFD:2,readFD:3,writeFD:3});" + HASHING, "check its type information"),
 ])
 def test_a_program_of_another_shape_is_refused_so_jsiis_own_runtime_is_used(program, what):
     with pytest.raises(ValueError, match=f"does not {what} the expected way"):
         _kernel.direct_program(program)
+
+
+def test_the_kernels_assertion_still_fails_with_its_message_when_the_type_is_missing(tmp_path):
+    check = _kernel.LAZY_TYPE_CHECK.decode()
+    result = run_with_prologue(tmp_path, (
+        'const B = { default: require("assert") }, K = require("util");'
+        f"function checked(e) {{ {check}; return 'ok'; }}"
+        'let message; try { checked(undefined); } catch (e) { message = e.message; }'
+        'require("fs").writeSync(1, JSON.stringify([checked({ type: "string" }), message]));'
+    ).encode())
+    assert json.loads(result.stdout) == ["ok", "Kernel error: expected type information, got undefined"]
 
 
 HASH_ONCE = b"""
@@ -199,6 +213,29 @@ def test_errors_in_the_kernel_keep_their_stack_traces_and_creation_stacks_are_no
     assert creation == ""
     assert error[0] == "TypeError: Cannot read properties of null (reading 'x')"
     assert error[1].startswith("    at ") and str(tmp_path / "kernel.js") in error[1]
+
+
+CAPTURES = b"""
+function made() { const e = new Error("made"); Error.captureStackTrace(e); return e.stack.split("\\n")[1]; }
+function below() { const e = new Error("below"); Error.captureStackTrace(e, below); return e.stack.split("\\n")[1]; }
+function outer() { return below(); }
+const stacks = [made(), outer()];
+const plain = { stack: "" };
+Error.captureStackTrace(plain);
+const before = [plain.stack, Object.keys(Object.getOwnPropertyDescriptor(plain, "stack"))];
+Error.prepareStackTrace = (target, frames) => "own format: " + frames.length + " frames";
+const again = {};
+Error.captureStackTrace(again);
+require("fs").writeSync(1, JSON.stringify([...stacks, before, again.stack]));
+"""
+
+
+def test_a_captured_error_stack_starts_where_it_would_and_a_creation_stack_is_not_collected(tmp_path):
+    made, below, plain, formatted = json.loads(run_with_prologue(tmp_path, CAPTURES).stdout)
+    assert made.startswith("    at made (") and "captureStackTrace" not in made
+    assert below.startswith("    at outer (")  # frames from `below` up are left out, as V8 does
+    assert plain == ["", ["value", "writable", "enumerable", "configurable"]]  # V8's capture (Node 22) defines get/set
+    assert formatted.startswith("own format: ")  # another stack formatter: V8 collects the frames again
 
 
 def test_an_error_raised_in_the_kernel_reaches_python_with_its_message(tmp_path):
