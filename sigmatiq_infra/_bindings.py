@@ -21,11 +21,14 @@ byte-identical to a normal import (tested).
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import hashlib
 import importlib
+import importlib.machinery
 import importlib.util
+import marshal
 import os
 import re
 import sys
@@ -47,6 +50,7 @@ EXPORT = re.compile(
 """One export of the bindings' `lib/index.js`: `exports.x = require("./x");` (cdktf's) or
 `exports.x = __importStar(require("./x/index"));` (CDK Terrain's)."""
 FORMAT = "lazy-index-3"  # bump when the rewrite changes, to rebuild cached copies
+CODE_FORMAT = "deferred-annotations-1"  # bump when the way binding modules are compiled changes
 
 
 def submodule(name: str) -> types.ModuleType:
@@ -84,6 +88,8 @@ def register() -> None:
     package.__spec__ = spec
     package.__getattr__ = _submodule  # type: ignore[attr-defined]
     sys.modules[PACKAGE] = package
+    if DeferredAnnotations not in sys.meta_path:
+        sys.meta_path.insert(0, DeferredAnnotations)
     original = assembly_tarball()
     version = original.name.removesuffix(".jsii.tgz").rsplit("@", 1)[1]
 
@@ -103,6 +109,102 @@ def register() -> None:
     module.__jsii_assembly__ = jsii.JSIIAssembly(ASSEMBLY, version, PACKAGE, original.name)  # type: ignore[attr-defined]
     module.__all__ = ["__jsii_assembly__"]  # type: ignore[attr-defined]
     sys.modules[module.__name__] = module
+
+
+class DeferredAnnotations:
+    """Finds the bindings' submodules, and loads those `prepare` compiled with their
+    annotations deferred from that code.
+
+    Each binding module spells out a type annotation for every argument and property of
+    every class, and Python evaluates them all when the module runs (`typing.Optional[...]`,
+    `typing.Union[...]`, thousands of them): about two thirds of the time the binding modules
+    a synth loads take to run. Compiled as if they began with `from __future__ import
+    annotations` (PEP 563), they keep the annotations as text, which `typing.get_type_hints`
+    evaluates when something asks (the bindings' own argument checks ask for their stubs'
+    hints; `-O` skips those checks). Nothing else about the modules changes. The code is kept
+    in the cache folder (`code_folder()`), not beside the installed files, for the modules
+    `sigmatiq_infra.prepare` finds a synth loads; a module without current kept code (another
+    one, or a changed source file) loads as installed."""
+
+    @staticmethod
+    def find_spec(fullname: str, path=None, target=None):  # type: ignore[no-untyped-def]
+        if not fullname.startswith(PACKAGE + "."):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is not None and type(spec.loader) is importlib.machinery.SourceFileLoader:
+            code = kept_code(Path(spec.origin), sys.flags.optimize)
+            if code is not None:
+                spec.loader = DeferredAnnotationsLoader(fullname, spec.origin, code)
+        return spec
+
+    @staticmethod
+    def invalidate_caches() -> None:
+        pass
+
+
+class DeferredAnnotationsLoader(importlib.machinery.SourceFileLoader):
+    """A binding module's loader that runs the kept code with its annotations deferred."""
+
+    def __init__(self, fullname: str, path: str, code: bytes) -> None:
+        super().__init__(fullname, path)
+        self._code = code
+
+    def get_code(self, fullname: str) -> types.CodeType:
+        return marshal.loads(self._code)
+
+
+def _kept(source: Path, optimize: int) -> tuple[Path, bytes]:
+    """(where the deferred-annotation code of `source` is kept, the stamp it must start with)."""
+    stat = source.stat()
+    stamp = f"{CODE_FORMAT}:{stat.st_mtime_ns}:{stat.st_size}:{optimize}\n".encode()
+    relative = source.relative_to(code_root()).with_suffix("")
+    return code_folder() / f"{'.'.join(relative.parts)}.opt-{optimize}.code", stamp
+
+
+def kept_code(source: Path, optimize: int) -> bytes | None:
+    """The kept deferred-annotation code (marshalled) of the binding module `source`, when it
+    is current; else None."""
+    try:
+        kept, stamp = _kept(source, optimize)
+        data = kept.read_bytes()
+    except (OSError, ValueError):
+        return None
+    return data[len(stamp):] if data.startswith(stamp) else None
+
+
+def deferred_code(source: Path, optimize: int) -> types.CodeType:
+    """Compile the binding module `source` with its annotations deferred, keep the code in
+    the cache folder (unless it is current there already) and return it."""
+    current = kept_code(source, optimize)
+    if current is not None:
+        return marshal.loads(current)
+    code = compile(
+        source.read_bytes(), os.fspath(source), "exec",
+        flags=__future__.annotations.compiler_flag, dont_inherit=True, optimize=optimize,
+    )
+    kept, stamp = _kept(source, optimize)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+    partial.write_bytes(stamp + marshal.dumps(code))
+    os.replace(partial, kept)
+    return code
+
+
+def code_root() -> Path:
+    """The installed bindings package's folder."""
+    spec = importlib.util.find_spec(PACKAGE) if PACKAGE not in sys.modules else sys.modules[PACKAGE].__spec__
+    if spec is None or not spec.submodule_search_locations:
+        raise OSError(f"{PACKAGE} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def code_folder() -> Path:
+    """Where the deferred-annotation code of the installed bindings' modules is kept."""
+    key = hashlib.sha256(
+        f"{CODE_FORMAT}:{code_root().resolve()}:{sys.implementation.cache_tag}:"
+        f"{importlib.util.MAGIC_NUMBER.hex()}".encode(),
+    ).hexdigest()[:20]
+    return cache_dir() / "python" / key
 
 
 def _submodule(name: str) -> types.ModuleType:

@@ -131,7 +131,7 @@ def prune() -> list[Path]:
     entries, which nothing else removes. An entry that names no source (built by an older
     release, or being built now) is left alone. Returns the entries removed."""
     removed = []
-    for kind in ("jsii", "jsii-kernel"):
+    for kind in ("jsii", "jsii-kernel", "python"):
         folder = _kernel.cache_dir() / kind
         for entry in sorted(folder.iterdir()) if folder.is_dir() else ():
             try:
@@ -169,6 +169,25 @@ def compile_bytecode() -> int:
     return compiled
 
 
+def compile_deferred_bindings() -> int:
+    """Keep the deferred-annotation code of every binding module a synth loads, plain and
+    `-O` (`_bindings.DeferredAnnotations`; run after `compile_bytecode`, which imports them);
+    returns how many modules."""
+    if _bindings.DeferredAnnotations not in sys.meta_path:
+        return 0  # the lean bindings are off: the modules load as installed
+    root = _bindings.code_root()
+    sources = sorted({
+        Path(module.__file__) for name, module in list(sys.modules.items())
+        if name.startswith(_bindings.PACKAGE + ".") and str(getattr(module, "__file__", "")).endswith(".py")
+    })
+    for source in sources:
+        for optimize in (0, 1):
+            _bindings.deferred_code(source, optimize)
+    if sources:
+        _record(_bindings.code_folder(), root)
+    return len(sources)
+
+
 def main() -> int:
     for what, build in (("direct jsii kernel", build_direct_kernel), ("lean azurerm bindings", build_lazy_bindings)):
         try:
@@ -176,6 +195,7 @@ def main() -> int:
         except (OSError, ValueError, tarfile.TarError) as problem:
             print(f"{what}: not prepared ({problem}); the fast runtime runs without it", file=sys.stderr)
     print(f"bytecode (plain and -O): {compile_bytecode()} modules")
+    print(f"azurerm binding modules with deferred annotations (plain and -O): {compile_deferred_bindings()}")
     removed = prune()
     if removed:
         print(f"cache: removed {len(removed)} entries whose virtual environment is gone")

@@ -4,7 +4,7 @@ Importing the library changes nothing about the process. `enable()` switches on,
 process, two speed-ups that together make a synth about seven times faster:
 
 - the direct jsii kernel (`sigmatiq_infra._kernel`): jsii's Node.js kernel without its
-  relay process;
+  relay process, and its requests built with less work (`sigmatiq_infra._messages`);
 - the lean azurerm bindings (`sigmatiq_infra._bindings`): only the submodules a program
   uses are loaded, in Python and in Node.js; every submodule stays reachable.
 

@@ -3,6 +3,7 @@ library that changes nothing about a process that merely imports it."""
 
 import base64
 import hashlib
+import importlib.machinery
 import io
 import json
 import math
@@ -10,6 +11,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import typing
 
 import pytest
 from helpers import NODE_BIN, ROOT, VENV_BIN
@@ -59,6 +61,47 @@ def test_every_submodule_of_the_lean_bindings_is_reachable_as_an_attribute():
     assert azurerm.linux_virtual_machine.LinuxVirtualMachine.TF_RESOURCE_TYPE == "azurerm_linux_virtual_machine"
     with pytest.raises(AttributeError, match="has no attribute 'no_such_thing'"):
         azurerm.no_such_thing  # noqa: B018
+
+
+def test_the_binding_modules_a_synth_loads_run_with_their_annotations_deferred():
+    from sigmatiq_infra import azurerm
+
+    module = azurerm.container_app
+    assert type(module.__loader__) is _bindings.DeferredAnnotationsLoader
+    assert module.ContainerApp.__init__.__annotations__["name"] == "builtins.str"  # kept as text
+    assert typing.get_type_hints(module.ContainerApp.__init__)["name"] is str  # evaluated when asked
+    group = azurerm.resource_group
+    assert type(group.__loader__) is _bindings.DeferredAnnotationsLoader
+    with pytest.raises(TypeError, match=r"^type of argument name must be str; got int instead$"):
+        group.ResourceGroup(TerraformStack(App(), "checks"), "group", name=1, location="centralus")
+
+
+def test_a_binding_module_without_kept_code_loads_as_installed():
+    from sigmatiq_infra import azurerm
+
+    module = azurerm.dns_zone  # no library construct uses it: prepare kept no code for it
+    assert type(module.__loader__) is importlib.machinery.SourceFileLoader
+    assert module.DnsZone.__init__.__annotations__["name"] is str
+
+
+def test_kept_code_is_used_only_while_its_source_is_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGMATIQ_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(_bindings, "code_root", lambda: tmp_path / "package")
+    source = tmp_path / "package" / "thing" / "__init__.py"
+    source.parent.mkdir(parents=True)
+    source.write_text("def f(x: not_defined_anywhere) -> None:\n    return x\n")
+    assert _bindings.kept_code(source, 1) is None
+
+    namespace: dict = {}
+    exec(_bindings.deferred_code(source, 1), namespace)  # no NameError: the annotation is text
+    assert namespace["f"].__annotations__ == {"x": "not_defined_anywhere", "return": "None"}
+    assert [path.name for path in _bindings.code_folder().iterdir()] == ["thing.__init__.opt-1.code"]
+    assert _bindings.kept_code(source, 1) is not None
+    assert _bindings.kept_code(source, 0) is None  # kept per optimization level
+    source.write_text("def f(x: int) -> int:\n    return x\n")  # a changed source
+    assert _bindings.kept_code(source, 1) is None
+    exec(_bindings.deferred_code(source, 1), namespace)
+    assert namespace["f"].__annotations__ == {"x": "int", "return": "int"}
 
 
 @pytest.mark.parametrize("kind", ["string", "number", "list"])
@@ -258,13 +301,17 @@ def test_prepare_removes_only_the_cache_entries_whose_source_is_gone(tmp_path, m
         "gone": ("jsii", tmp_path / "deleted-venv" / "provider.jsii.tgz"),
         "kept": ("jsii", present),
         "gone-kernel": ("jsii-kernel", tmp_path / "deleted-venv" / "lib__program.js"),
+        "gone-code": ("python", tmp_path / "deleted-venv" / "cdktf_cdktf_provider_azurerm"),
     }
     for name, (kind, source) in entries.items():
         (tmp_path / "cache" / kind / name).mkdir(parents=True)
         prepare._record(tmp_path / "cache" / kind / name, source)
     (tmp_path / "cache" / "jsii" / "older-release").mkdir()  # no record: left alone
 
-    assert prepare.prune() == [tmp_path / "cache" / "jsii" / "gone", tmp_path / "cache" / "jsii-kernel" / "gone-kernel"]
+    assert prepare.prune() == [
+        tmp_path / "cache" / "jsii" / "gone", tmp_path / "cache" / "jsii-kernel" / "gone-kernel",
+        tmp_path / "cache" / "python" / "gone-code",
+    ]
     assert sorted(path.name for path in (tmp_path / "cache" / "jsii").iterdir()) == ["kept", "older-release"]
     assert list((tmp_path / "cache" / "jsii-kernel").iterdir()) == []
     assert prepare.prune() == []
@@ -276,6 +323,7 @@ def test_the_prepared_entries_name_what_they_were_built_from():
     assert (program.parents[1] / "source").read_text() == f"{built_from}\n"
     original = _bindings.assembly_tarball()
     assert (_bindings.lazy_tarball_path(original).parent / "source").read_text() == f"{original.resolve()}\n"
+    assert (_bindings.code_folder() / "source").read_text() == f"{_bindings.code_root().resolve()}\n"
 
 
 def test_the_lean_copy_of_a_tarball_is_the_same_bytes_in_every_environment(tmp_path, monkeypatch):
