@@ -8,7 +8,9 @@ editing anything installed:
   (CDK Terrain's is lazy already). The package is registered instead as a namespace over the
   same files that imports a submodule when it is first used, as an attribute
   (`azurerm.key_vault`) or by an import (`from <package>.key_vault import KeyVault`). The
-  jsii runtime imports any other submodule on demand if a type from it ever turns up.
+  jsii runtime imports any other submodule on demand if a type from it ever turns up. The
+  submodules a synth loads run with their type annotations deferred, from code `prepare`
+  keeps in the cache folder (`DeferredAnnotations`).
 - Node.js: jsii loads the provider's npm package, whose `lib/index.js` `require`s all
   ~1,500 JavaScript modules. `sigmatiq_infra.prepare` builds a copy of the package tarball
   whose `index.js` defines the same exports as lazy getters; jsii loads that copy. The jsii

@@ -6,7 +6,8 @@
 - the bytecode of every module a synth loads, plain and optimized (`-O`, as cdktf.json runs the
   app), since Python would otherwise compile the large binding modules on the fly (installers
   such as uv leave the bytecode out; the rest of the bindings, which a synth never loads, stays
-  uncompiled).
+  uncompiled); for the binding modules among them, also their code with the type annotations
+  deferred, which the lean bindings run (`_bindings.DeferredAnnotations`).
 
 Everything goes to the cache folder (`SIGMATIQ_CACHE_DIR`, else `~/.cache/sigmatiq-infra`,
 about 45 MB per installation of the packages) and is safe to build again or from several
