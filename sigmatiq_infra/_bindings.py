@@ -53,6 +53,8 @@ EXPORT = re.compile(
 `exports.x = __importStar(require("./x/index"));` (CDK Terrain's)."""
 FORMAT = "lazy-index-3"  # bump when the rewrite changes, to rebuild cached copies
 CODE_FORMAT = "deferred-annotations-1"  # bump when the way binding modules are compiled changes
+DEFERRED = b"from __future__ import annotations"
+"""How a module that defers its annotations itself says so (CDK Terrain's bindings do)."""
 
 
 def submodule(name: str) -> types.ModuleType:
@@ -123,7 +125,8 @@ class DeferredAnnotations:
     a synth loads take to run. Compiled as if they began with `from __future__ import
     annotations` (PEP 563), they keep the annotations as text, which `typing.get_type_hints`
     evaluates when something asks (the bindings' own argument checks ask for their stubs'
-    hints; `-O` skips those checks). Nothing else about the modules changes. The code is kept
+    hints; `-O` skips those checks). Nothing else about the modules changes (CDK Terrain's
+    bindings defer their annotations themselves, so theirs load as installed). The code is kept
     in the cache folder (`code_folder()`), not beside the installed files, for the modules
     `sigmatiq_infra.prepare` finds a synth loads; a module without current kept code (another
     one, or a changed source file) loads as installed."""

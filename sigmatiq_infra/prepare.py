@@ -177,10 +177,13 @@ def compile_deferred_bindings() -> int:
     if _bindings.DeferredAnnotations not in sys.meta_path:
         return 0  # the lean bindings are off: the modules load as installed
     root = _bindings.code_root()
-    sources = sorted({
-        Path(module.__file__) for name, module in list(sys.modules.items())
-        if name.startswith(_bindings.PACKAGE + ".") and str(getattr(module, "__file__", "")).endswith(".py")
-    })
+    sources = sorted(
+        source for source in {
+            Path(module.__file__) for name, module in list(sys.modules.items())
+            if name.startswith(_bindings.PACKAGE + ".") and str(getattr(module, "__file__", "")).endswith(".py")
+        }
+        if _bindings.DEFERRED not in source.read_bytes()  # CDK Terrain's bindings defer them already
+    )
     for source in sources:
         for optimize in (0, 1):
             _bindings.deferred_code(source, optimize)
