@@ -182,7 +182,7 @@ def compile_deferred_bindings() -> int:
             Path(module.__file__) for name, module in list(sys.modules.items())
             if name.startswith(_bindings.PACKAGE + ".") and str(getattr(module, "__file__", "")).endswith(".py")
         }
-        if _bindings.DEFERRED not in source.read_bytes()  # CDK Terrain's bindings defer them already
+        if root in source.parents and _bindings.DEFERRED not in source.read_bytes()  # CDK Terrain's defer them
     )
     for source in sources:
         for optimize in (0, 1):
