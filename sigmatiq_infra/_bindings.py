@@ -23,7 +23,6 @@ byte-identical to a normal import (tested).
 """
 
 from __future__ import annotations
-import __future__
 
 import ast
 import hashlib
@@ -142,10 +141,6 @@ class DeferredAnnotations:
                 spec.loader = DeferredAnnotationsLoader(fullname, spec.origin, code)
         return spec
 
-    @staticmethod
-    def invalidate_caches() -> None:
-        pass
-
 
 class DeferredAnnotationsLoader(importlib.machinery.SourceFileLoader):
     """A binding module's loader that runs the kept code with its annotations deferred."""
@@ -158,7 +153,7 @@ class DeferredAnnotationsLoader(importlib.machinery.SourceFileLoader):
         return marshal.loads(self._code)
 
 
-def _kept(source: Path, optimize: int) -> tuple[Path, bytes]:
+def kept_path(source: Path, optimize: int) -> tuple[Path, bytes]:
     """(where the deferred-annotation code of `source` is kept, the stamp it must start with)."""
     stat = source.stat()
     stamp = f"{CODE_FORMAT}:{stat.st_mtime_ns}:{stat.st_size}:{optimize}\n".encode()
@@ -170,29 +165,11 @@ def kept_code(source: Path, optimize: int) -> bytes | None:
     """The kept deferred-annotation code (marshalled) of the binding module `source`, when it
     is current; else None."""
     try:
-        kept, stamp = _kept(source, optimize)
+        kept, stamp = kept_path(source, optimize)
         data = kept.read_bytes()
     except (OSError, ValueError):
         return None
     return data[len(stamp):] if data.startswith(stamp) else None
-
-
-def deferred_code(source: Path, optimize: int) -> types.CodeType:
-    """Compile the binding module `source` with its annotations deferred, keep the code in
-    the cache folder (unless it is current there already) and return it."""
-    current = kept_code(source, optimize)
-    if current is not None:
-        return marshal.loads(current)
-    code = compile(
-        source.read_bytes(), os.fspath(source), "exec",
-        flags=__future__.annotations.compiler_flag, dont_inherit=True, optimize=optimize,
-    )
-    kept, stamp = _kept(source, optimize)
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
-    partial.write_bytes(stamp + marshal.dumps(code))
-    os.replace(partial, kept)
-    return code
 
 
 def code_root() -> Path:

@@ -17,15 +17,18 @@ imports this module at run time; `bin/setup` runs it.
 """
 
 from __future__ import annotations
+import __future__
 
 import compileall
 import gzip
 import io
+import marshal
 import os
 import shutil
 import sys
 import tarfile
 import tempfile
+import types
 from pathlib import Path
 
 from sigmatiq_infra import _bindings, _kernel
@@ -186,10 +189,28 @@ def compile_deferred_bindings() -> int:
     )
     for source in sources:
         for optimize in (0, 1):
-            _bindings.deferred_code(source, optimize)
+            deferred_code(source, optimize)
     if sources:
         _record(_bindings.code_folder(), root)
     return len(sources)
+
+
+def deferred_code(source: Path, optimize: int) -> types.CodeType:
+    """Compile the binding module `source` with its annotations deferred, keep the code in
+    the cache folder (unless it is current there already) and return it."""
+    current = _bindings.kept_code(source, optimize)
+    if current is not None:
+        return marshal.loads(current)
+    code = compile(
+        source.read_bytes(), os.fspath(source), "exec",
+        flags=__future__.annotations.compiler_flag, dont_inherit=True, optimize=optimize,
+    )
+    kept, stamp = _bindings.kept_path(source, optimize)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+    partial.write_bytes(stamp + marshal.dumps(code))
+    os.replace(partial, kept)
+    return code
 
 
 def main() -> int:

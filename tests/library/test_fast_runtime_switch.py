@@ -87,6 +87,8 @@ def test_a_binding_module_without_kept_code_loads_as_installed():
 
 
 def test_kept_code_is_used_only_while_its_source_is_unchanged(tmp_path, monkeypatch):
+    from sigmatiq_infra import prepare
+
     monkeypatch.setenv("SIGMATIQ_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(_bindings, "code_root", lambda: tmp_path / "package")
     source = tmp_path / "package" / "thing" / "__init__.py"
@@ -95,14 +97,14 @@ def test_kept_code_is_used_only_while_its_source_is_unchanged(tmp_path, monkeypa
     assert _bindings.kept_code(source, 1) is None
 
     namespace: dict = {}
-    exec(_bindings.deferred_code(source, 1), namespace)  # no NameError: the annotation is text
+    exec(prepare.deferred_code(source, 1), namespace)  # no NameError: the annotation is text
     assert namespace["f"].__annotations__ == {"x": "not_defined_anywhere", "return": "None"}
     assert [path.name for path in _bindings.code_folder().iterdir()] == ["thing.__init__.opt-1.code"]
     assert _bindings.kept_code(source, 1) is not None
     assert _bindings.kept_code(source, 0) is None  # kept per optimization level
     source.write_text("def f(x: int) -> int:\n    return x\n")  # a changed source
     assert _bindings.kept_code(source, 1) is None
-    exec(_bindings.deferred_code(source, 1), namespace)
+    exec(prepare.deferred_code(source, 1), namespace)
     assert namespace["f"].__annotations__ == {"x": "int", "return": "int"}
 
 
