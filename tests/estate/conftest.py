@@ -25,6 +25,15 @@ def synthesized(synthesized_dir: Path) -> dict[str, Template]:
 
 
 @pytest.fixture(scope="session")
+def main_app(tmp_path_factory: pytest.TempPathFactory):
+    """The app as main.py builds it, from this process's environment; built once a session
+    and never synthesized (tests read its construct tree)."""
+    from stacks.app import build_app
+
+    return build_app(outdir=str(tmp_path_factory.mktemp("main-app") / "cdktf.out"))
+
+
+@pytest.fixture(scope="session")
 def shared(synthesized: dict[str, Template]) -> Template:
     return synthesized["shared"]
 

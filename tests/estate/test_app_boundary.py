@@ -59,12 +59,10 @@ def test_the_top_level_is_the_app_main_cdktf_json_and_the_stacks_package_not_in_
         assert named.__doc__
 
 
-def test_main_builds_beta_and_prod_from_their_named_classes_on_one_recipe(tmp_path):
+def test_main_builds_beta_and_prod_from_their_named_classes_on_one_recipe(main_app):
     from stacks import BetaStack, ProdStack, SharedStack, StateStack
-    from stacks.app import build_app
 
-    app = build_app(outdir=str(tmp_path / "out"))
-    kinds = {stack.node.id: type(stack) for stack in app.node.children}
+    kinds = {stack.node.id: type(stack) for stack in main_app.node.children}
     assert kinds == {"state": StateStack, "shared": SharedStack, "beta": BetaStack, "prod": ProdStack}
 
 

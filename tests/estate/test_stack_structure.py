@@ -41,17 +41,14 @@ def test_the_stacks_read_no_file_the_certificate_is_read_while_the_settings_load
         assert file_access not in source, file_access
 
 
-def test_what_a_stacks_constructs_share_is_one_typed_context_object(synthesized_dir, synthesized):
-    from stacks.app import build_app
-
-    app = build_app(outdir=str(synthesized_dir / "context"))
-    for stack in app.node.children:
+def test_what_a_stacks_constructs_share_is_one_typed_context_object(main_app):
+    for stack in main_app.node.children:
         keys = [key for key in stack.__dict__ if key.startswith("_sigmatiq")]
         assert keys == ["_sigmatiq_context"], (stack.node.id, keys)
         context = context_of(stack)
         assert isinstance(context, StackContext) and context.stack is stack
-        assert context.problems is app.problems
-    beta = next(stack for stack in app.node.children if stack.node.id == "beta")
+        assert context.problems is main_app.problems
+    beta = next(stack for stack in main_app.node.children if stack.node.id == "beta")
     assert context_of(beta).tags == beta.tags and context_of(beta.vault) is context_of(beta)
     assert len(context_of(beta).grants) == len(
         [child for child in beta.node.find_all() if type(child).__name__ == "RoleAssignment"]
