@@ -5,6 +5,10 @@ imports any jsii package; this launcher does that first, then runs the program a
 `__main__`, whatever the order of its imports. cdktf.json runs the app this way:
 `"app": "python -m sigmatiq_infra.launch main.py"`.
 
+A `ValidationError` the program lets escape (it called `app.synth()` itself, outside a
+`with App()` block) is reported as `with App()` would: the numbered list on stderr, exit 1,
+no traceback. Any other exception keeps its traceback.
+
 When the program is done, the launcher ends the process as Python would (the program's
 `atexit` handlers run, open files are flushed, the exit status is the program's), but
 without tearing the interpreter down object by object, which takes about 0.2 s once the
@@ -21,6 +25,7 @@ import runpy
 import sys
 
 from sigmatiq_infra import engine, runtime
+from sigmatiq_infra.validation import ValidationError
 
 
 def main(argv: list[str]) -> None:
@@ -42,9 +47,22 @@ def main(argv: list[str]) -> None:
         print(f"sigmatiq-infra: launch: {program} does not exist. Fix: pass the app's main file, e.g. main.py.",
               file=sys.stderr)
         raise SystemExit(2) from None
+    except ValidationError as error:
+        _finish(_reported(error))
     except SystemExit as done:
         _finish(_status(done.code))
     _finish(0)
+
+
+def _reported(error: ValidationError) -> int:
+    """Print `error` as the app's numbered list; the exit status that goes with it."""
+    from sigmatiq_infra.synthesis import report  # loaded here: the program has loaded jsii by now
+
+    try:
+        report(error)
+    except SystemExit as done:
+        return _status(done.code)
+    return 1
 
 
 def _status(code: object) -> int:

@@ -49,8 +49,15 @@ class TypeProblem:
         prop = prop or self.prop
         expected = describe(self.hint)
         fix = f"give {prop} a value of type {expected}"
-        if isinstance(self.value, str) and _bearable(_number(self.value), self.hint):
+        number = _number(self.value) if isinstance(self.value, str) else None
+        if number is not None and _bearable(number, self.hint):
             fix += f": {self.value} without quotes"
+        elif isinstance(self.value, str) and _bearable([self.value], self.hint):
+            fix = f"give {prop} a list, even of one: [{self.value!r}]"
+        elif isinstance(self.value, (int, float)) and not isinstance(self.value, bool) and _bearable(
+            str(self.value), self.hint,
+        ):
+            fix += f": '{self.value}' in quotes"
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix
 
 
@@ -99,45 +106,76 @@ def _field_problems(owner: Any, trail: str, name: str, hint: Any):
 
 
 def _problems(owner: str, trail: str, value: Any, hint: Any, name: str):
-    """Problems of `value` (field `name` of an `owner` at `trail`) against `hint`."""
+    """Problems of `value` (field `name` of an `owner` at `trail`) against `hint`. Containers
+    are checked item by item (a problem names `containers[2]` or `env['PORT']`), every item,
+    and a string is not taken for a sequence of strings."""
     if is_token(value) or hint is Any:
         return
     origin, arguments = typing.get_origin(hint), typing.get_args(hint)
-    here = f"{trail}.{name}" if trail else name
     if origin in (typing.Union, types.UnionType):
-        # `X | None` with a dataclass X: look into the dataclass the value is.
-        for option in arguments:
-            if dataclasses.is_dataclass(option) and isinstance(value, option):
-                yield from _problems(owner, trail, value, option, name)
-                return
+        yield from _union_problems(owner, trail, value, hint, name)
+        return
     if dataclasses.is_dataclass(hint) and isinstance(value, hint):
+        here = f"{trail}.{name}" if trail else name
         for field, field_hint in _fields(hint):
             yield from _field_problems(value, here, field.name, field_hint)
         return
-    if origin in (tuple, Sequence, list) and isinstance(value, (tuple, list)) and arguments:
-        element = arguments[0]
-        if dataclasses.is_dataclass(element) and (origin is not tuple or arguments[-1] is Ellipsis):
+    if origin in _SEQUENCES and arguments:
+        if not _is_container(value, origin):
+            yield TypeProblem(owner, trail, name, value, hint)
+        elif origin is tuple and arguments[-1] is not Ellipsis:
+            if len(value) != len(arguments):
+                yield TypeProblem(owner, trail, name, value, hint)
+                return
+            for index, (item, item_hint) in enumerate(zip(value, arguments, strict=True)):
+                yield from _problems(owner, trail, item, item_hint, f"{name}[{index}]")
+        else:
             for index, item in enumerate(value):
-                if isinstance(item, element):
-                    for field, field_hint in _fields(element):
-                        yield from _field_problems(item, f"{here}[{index}]", field.name, field_hint)
-                else:
-                    yield TypeProblem(owner, trail, f"{name}[{index}]", item, element)
+                yield from _problems(owner, trail, item, arguments[0], f"{name}[{index}]")
+        return
+    if origin in _MAPPINGS and len(arguments) == 2:
+        if not _is_container(value, origin):
+            yield TypeProblem(owner, trail, name, value, hint)
             return
-    if (
-        origin in (Mapping, dict) and isinstance(value, Mapping) and len(arguments) == 2
-        and dataclasses.is_dataclass(arguments[1])
-    ):
         for key, item in value.items():
-            if not _bearable(key, arguments[0]):
+            if not is_token(key) and not _bearable(key, arguments[0]):
                 yield TypeProblem(owner, trail, f"{name} key", key, arguments[0])
-            if isinstance(item, arguments[1]):
-                for field, field_hint in _fields(arguments[1]):
-                    yield from _field_problems(item, f"{here}[{key!r}]", field.name, field_hint)
-            else:
-                yield TypeProblem(owner, trail, f"{name}[{key!r}]", item, arguments[1])
+            yield from _problems(owner, trail, item, arguments[1], f"{name}[{key!r}]")
         return
     if not _bearable(value, hint):
+        yield TypeProblem(owner, trail, name, value, hint)
+
+
+_SEQUENCES = (tuple, Sequence, list)
+_MAPPINGS = (Mapping, dict)
+
+
+def _is_container(value: Any, origin: Any) -> bool:
+    """`value` is of the container type `origin` (a string is no sequence here: `"data"`
+    for `containers` is a mistake, not four one-letter containers)."""
+    if origin in _MAPPINGS:
+        return isinstance(value, origin)
+    return isinstance(value, origin) and not isinstance(value, (str, bytes))
+
+
+def _union_problems(owner: str, trail: str, value: Any, hint: Any, name: str):
+    """No problems when an option takes `value`; else the problems of the option of the
+    value's own kind (its items named), or one problem for the whole value."""
+    kindred = None
+    for option in typing.get_args(hint):
+        found = list(_problems(owner, trail, value, option, name))
+        if not found:
+            return
+        origin = typing.get_origin(option) or option
+        own_kind = (
+            _is_container(value, origin) if origin in (*_SEQUENCES, *_MAPPINGS)
+            else isinstance(origin, type) and dataclasses.is_dataclass(origin) and isinstance(value, origin)
+        )
+        if own_kind and kindred is None:
+            kindred = found
+    if kindred is not None:
+        yield from kindred
+    else:
         yield TypeProblem(owner, trail, name, value, hint)
 
 
@@ -227,6 +265,8 @@ def describe(hint: Any) -> str:
     origin, arguments = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         return " or ".join("None" if a is type(None) else describe(a) for a in arguments)
+    if origin is tuple and arguments and arguments[-1] is not Ellipsis:
+        return f"a tuple of {len(arguments)} ({', '.join(describe(a) for a in arguments)})"
     if origin in (tuple, Sequence, list) and arguments:
         return f"a {'tuple' if origin is tuple else 'sequence'} of {describe(arguments[0])}"
     if origin in (Mapping, dict) and len(arguments) == 2:

@@ -175,9 +175,10 @@ class NameRules:
         first=_LOWER_ALNUM, first_text="a lowercase letter or digit",
         last=_LOWER_ALNUM, last_text="a lowercase letter or digit", globally_unique=True,
     )
+    # azurerm's rule (`postgres/validate/flexible_server_database_name.go`); Azure takes more.
     POSTGRES_DATABASE = NameRule(
-        "PostgreSQL database", 1, 63, r"a-zA-Z0-9_", "letters, digits and underscores",
-        first="a-zA-Z_", first_text="a letter or underscore",
+        "PostgreSQL database", 1, 63, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens",
+        first=r"a-zA-Z_\-", first_text="a letter, '_' or '-'",
     )
     POSTGRES_FIREWALL_RULE = NameRule(
         "PostgreSQL firewall rule", 1, 128, r"a-zA-Z0-9_\-",
@@ -235,16 +236,24 @@ class NameRules:
         first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
         no_double_hyphen=True, globally_unique=True,
     )
+    # Microsoft.Insights names are free text but for a few characters (azurerm: not empty).
     ACTION_GROUP = NameRule(
-        "action group", 1, 260, r"a-zA-Z0-9_.\-", "letters, digits, underscores, periods and hyphens",
-        first=_ALNUM, first_text="a letter or digit",
+        "action group", 1, 260, r"^:<>+/&%\\?\x00-\x1f\x7f", "anything but : < > + / & % \\ ? and control characters",
+        last=r"^ .", last_text="a character other than a space or a period",
     )
+    # azurerm: 1-12 characters (the display name in SMS and e-mail); spaces are fine.
     ACTION_GROUP_SHORT_NAME = NameRule(
-        "action group short", 1, 12, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens",
+        "action group short", 1, 12, r"^\x00-\x1f\x7f", "any characters but control characters",
     )
-    ALERT_RULE = NameRule(
-        "alert rule", 1, 260, r"a-zA-Z0-9_.\-", "letters, digits, underscores, periods and hyphens",
-        first=_ALNUM, first_text="a letter or digit", last=r"a-zA-Z0-9_", last_text="a letter, digit or underscore",
+    METRIC_ALERT = NameRule(
+        "metric alert", 1, 260, r"^*#&+:<>?@%{}\\/\x00-\x1f\x7f",
+        "anything but * # & + : < > ? @ % { } \\ / and control characters",
+        last=r"^ .", last_text="a character other than a space or a period",
+    )
+    ACTIVITY_LOG_ALERT = NameRule(
+        "activity log alert", 1, 260, r"^<>*%{}&:\\?+/#|\x00-\x1f\x7f",
+        "anything but < > * % { } & : \\ ? + / # | and control characters",
+        last=r"^ .", last_text="a character other than a space or a period",
     )
     BUDGET = NameRule("budget", 1, 63, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens")
     DNS_FORWARDING = NameRule(
@@ -362,7 +371,7 @@ class Validator:
 
         problem = typecheck.check_value(prop, value, hint)
         if problem is not None:
-            self.type_problem(*problem.message_parts(prop))
+            self.type_problem(*problem.message_parts())
         return problem is None
 
     def name(self, prop: str, value: str, rule: NameRule) -> None:

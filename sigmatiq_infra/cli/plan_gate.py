@@ -95,6 +95,11 @@ def _record(path: Path) -> DeployedRecord:
         ) from None
     except (ValueError, KeyError) as problem:
         raise CliError(f"plan-gate: the deployed record {path} is not a record ({problem}). Fix: repair it.") from None
+    except OSError as problem:  # a folder, no permission to read it, ...
+        raise CliError(
+            f"plan-gate: the deployed record {path} cannot be read ({problem.strerror or problem}). Fix: pass "
+            "--record with the record file itself (TOML), or leave --record out."
+        ) from None
 
 
 def _read(path: Path) -> dict:

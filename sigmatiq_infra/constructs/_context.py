@@ -90,37 +90,100 @@ DUPLICATE_ID = "There is already a Construct with name"
 """How jsii says a scope already has a child with that id."""
 
 
+NO_STACK = "No stack could be identified for the construct"
+"""How cdktf says a construct's scope is in no stack (the app itself, or a construct on it)."""
+
+
+def checked_scope(kind: str, scope: Any, id: Any) -> StackContext:
+    """The context of the stack `scope` is in; a scope that is no construct, or is in no
+    stack (the app itself), raises one ValidationError saying so."""
+    found = scope.__dict__.get(_CONTEXT) if isinstance(scope, Construct) else None
+    if found is not None:
+        return found
+    check = Validator(kind, str(id))
+    if not isinstance(scope, Construct):
+        check.type_problem(
+            "scope", scope, f"has the type {type(scope).__name__}", "a stack (AzureStack) or a construct in one",
+            f"pass the stack it belongs in first: {kind}(stack, {id!r}, ...)",
+        )
+        check.done()
+    try:
+        return context_of(scope)
+    except RuntimeError as error:
+        if NO_STACK not in str(error):
+            raise
+    where = scope.node.path
+    check.fail(
+        "scope", where or "the app", "is in no stack" if where else "is the app, not a stack",
+        "a stack (AzureStack) or a construct in one: every resource belongs to one stack's Terraform",
+        f"create the stack first and pass it: {kind}(stack, {id!r}, ...)",
+    )
+    check.done()
+    raise AssertionError("unreachable: done() raised")  # pragma: no cover
+
+
+def checked_id(kind: str, scope: Construct, id: Any, log: ProblemLog | None) -> str:
+    """`id`, or, when it is not a name (None, a number, empty), a problem in `log` (raised
+    without one) and a numbered id made from `kind`, so the run goes on to find every other
+    problem too."""
+    if isinstance(id, str) and id:
+        return id
+    where = scope.node.path
+    check = Validator(kind, f"{where}/{kind}" if where else kind, log=log)
+    check.type_problem(
+        "id", id, "is empty" if isinstance(id, str) else f"has the type {type(id).__name__}",
+        "a name (str), unique among its scope's children: it is part of every Terraform address below it",
+        f"give it a name: {kind}(scope, {kind!r}, ...)",
+    )
+    check.done()
+    return free_id(scope, kind)
+
+
+def free_id(scope: Construct, id: str) -> str:
+    """`id` when `scope` has no child by that id, else the first free `id-2`, `id-3`, ..."""
+    found, number = id, 1
+    while scope.node.try_find_child(found) is not None:
+        number += 1
+        found = f"{id}-{number}"
+    return found
+
+
+def report_duplicate_id(kind: str, scope: Construct, id: str, log: ProblemLog | None) -> str:
+    """A problem for an `id` `scope` already holds (raised without `log`); a free numbered
+    id to build the construct under instead."""
+    where = scope.node.path or "the app"
+    check = Validator(kind, f"{where}/{id}" if scope.node.path else id, log=log)
+    check.fail(
+        "id", id, f"is already the id of another construct in '{where}'",
+        "one construct per id in a scope (the id is part of every Terraform address below it)",
+        "give this construct an id of its own",
+    )
+    check.done()
+    return free_id(scope, id)
+
+
 class AzureConstruct(Construct):
     """Base of this library's constructs: it remembers its stack's context when it is
     created, and tags what it creates with its stack's tags as it creates it.
 
-    An id its scope already holds is a problem in the app's list, not jsii's traceback: the
-    construct is still built (under a numbered id) so the run reports every other problem too.
+    A scope in no stack (the app itself) stops the app with one problem saying so. An id
+    that is no name, or that its scope already holds, is a problem in the app's list, not
+    jsii's traceback: the construct is still built (under a numbered id) so the run reports
+    every other problem too.
     """
 
     def __init__(self, scope: Construct, id: str) -> None:
+        kind = type(self).__name__
+        context = checked_scope(kind, scope, id)
+        id = checked_id(kind, scope, id, context.problems)
         try:
             super().__init__(scope, id)
         except RuntimeError as error:
             if DUPLICATE_ID not in str(error):
                 raise
-            self._report_duplicate_id(scope, id)
-        context = self.__dict__[_CONTEXT] = context_of(scope)
+            super().__init__(scope, report_duplicate_id(kind, scope, id, context.problems))
+        self.__dict__[_CONTEXT] = context
         context.members.append(self)
-
-    def _report_duplicate_id(self, scope: Construct, id: str) -> None:
-        where = scope.node.path or "the app"
-        check = Validator(type(self).__name__, f"{where}/{id}", log=context_of(scope).problems)
-        check.fail(
-            "id", id, f"is already the id of another construct in '{where}'",
-            "one construct per id in a scope (the id is part of every Terraform address below it)",
-            "give this construct an id of its own",
-        )
-        check.done()
-        number = 2
-        while scope.node.try_find_child(f"{id}-{number}") is not None:
-            number += 1
-        super().__init__(scope, f"{id}-{number}")
 
     def _claim(self, id: str, prop: str, value: object, fix: str) -> bool:
         """Whether `id` is still free among the children this construct creates (it is then

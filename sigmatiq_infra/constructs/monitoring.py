@@ -197,7 +197,7 @@ class MetricAlert(AzureResource):
         # frequencies PT1M-PT1H, windows PT1M-P1D, severity 0-4).
         check = Validator("MetricAlert", self)
         props = check.props(props)
-        check.name("name", props.name, NameRules.ALERT_RULE)
+        check.name("name", props.name, NameRules.METRIC_ALERT)
         target = props.target
         metrics = type(target).alert_metrics
         check.one_of(
@@ -211,9 +211,10 @@ class MetricAlert(AzureResource):
         check.one_of("frequency", props.frequency, FREQUENCIES)
         check.one_of("window", props.window, WINDOWS)
         check.require(
-            _MINUTES.get(props.window, 0) > _MINUTES.get(props.frequency, 0) or props.window not in WINDOWS
+            _MINUTES.get(props.window, 0) >= _MINUTES.get(props.frequency, 0) or props.window not in WINDOWS
             or props.frequency not in FREQUENCIES, "window", props.window,
-            f"is not longer than the frequency {props.frequency}", "a window longer than how often the rule runs",
+            f"is shorter than the frequency {props.frequency}",
+            "a window at least as long as how often the rule runs (Azure: windowSize >= evaluationFrequency)",
             "use a longer window (e.g. PT15M with PT5M) or a shorter frequency",
         )
         check.in_range("severity", props.severity, 0, 4)
@@ -288,7 +289,7 @@ class DeleteAlert(AzureResource):
         super().__init__(scope, id)
         check = Validator("DeleteAlert", self)
         props = check.props(props)
-        check.name("name", props.name, NameRules.ALERT_RULE)
+        check.name("name", props.name, NameRules.ACTIVITY_LOG_ALERT)
         target = props.target
         check.require(
             target is not props.resource_group, "resource_group", props.resource_group.name,

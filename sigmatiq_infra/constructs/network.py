@@ -27,6 +27,16 @@ from sigmatiq_infra.constructs._resource import (
 )
 from sigmatiq_infra.validation import NameRules, ValidationError, Validator, overlapping
 
+RESERVED_RANGES = {
+    ipaddress.IPv4Network("224.0.0.0/4"): "multicast",
+    ipaddress.IPv4Network("255.255.255.255/32"): "broadcast",
+    ipaddress.IPv4Network("127.0.0.0/8"): "loopback",
+    ipaddress.IPv4Network("169.254.0.0/16"): "link-local",
+    ipaddress.IPv4Network("168.63.129.16/32"): "Azure's DNS, DHCP and health probes",
+}
+"""Ranges a VNet's address space may not include (Azure Virtual Network FAQ, "What address
+ranges can I use in my virtual networks?")."""
+
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
 _JOIN = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
 
@@ -316,6 +326,13 @@ class VirtualNetwork(AzureResource):
         props = check.props(props)
         check.name("name", props.name, NameRules.VIRTUAL_NETWORK)
         space = check.cidr("address_space", props.address_space)
+        for reserved, use in RESERVED_RANGES.items():
+            if space is not None and space.overlaps(reserved):
+                check.fail(
+                    "address_space", props.address_space, f"overlaps {reserved} ({use}), which Azure keeps for itself",
+                    "an address space outside " + ", ".join(str(r) for r in RESERVED_RANGES),
+                    "choose another range, e.g. a private one (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)",
+                )
         networks: dict[str, ipaddress.IPv4Network] = {}
         for spec in props.subnets:
             check.name("subnet name", spec.name, NameRules.SUBNET)

@@ -107,6 +107,10 @@ class FirewallRule:
     """Last allowed IPv4 address (same as start for one address)."""
 
 
+BUILT_IN_DATABASES = ("postgres", "azure_maintenance", "azure_sys")
+"""The databases every flexible server is created with (PostgreSQL names are case-sensitive)."""
+
+
 @dataclass(frozen=True)
 class PostgresServerProps:
     name: str
@@ -327,6 +331,12 @@ class PostgresServer(AzureResource):
         _check_once(check, "firewall rule name", [rule.name.lower() for rule in props.firewall_rules])
         for database in props.databases:
             check.name("database", database, NameRules.POSTGRES_DATABASE)
+            check.require(
+                database not in BUILT_IN_DATABASES, "database", database, "exists on every flexible server already",
+                "databases of your own, not " + ", ".join(BUILT_IN_DATABASES) + " (Azure creates them with the "
+                "server; azurerm would stop the deploy asking to import it)",
+                f"remove {database!r} from databases: it is there without it",
+            )
         _check_once(check, "database", [database.lower() for database in props.databases])
         identity = self._identity(pg.PostgresqlFlexibleServerIdentity, props.managed_identities, check)
         check.done()

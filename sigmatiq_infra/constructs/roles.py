@@ -7,15 +7,16 @@ both call `grant()` here, so role ids and assignment wiring exist once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from constructs import Construct, IConstruct
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra.azurerm import role_assignment
 from sigmatiq_infra.constructs._context import AzureConstruct, client_config, context_of, subscription_id
-from sigmatiq_infra.validation import Validator, is_token
+from sigmatiq_infra.validation import ValidationError, Validator, is_token
 
 
 class BuiltInRole(Enum):
@@ -145,6 +146,7 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
     several constructs may each ensure the access they depend on without creating
     duplicate assignments (which Azure rejects with RoleAssignmentExists).
     """
+    _check_grant_arguments(target, role, principal)
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     key = (id(target), role, id(principal))
     made = context_of(target).grants
@@ -171,6 +173,28 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
             principal_type=principal.principal_type,
         ))
     return made[key][2]
+
+
+def _check_grant_arguments(target: Construct, role: Any, principal: Any) -> None:
+    """A role that is no `BuiltInRole`, or a principal that is no principal (a name, an id
+    as text): one ValidationError, as the assignment cannot be made at all."""
+    check = Validator(type(target).__name__, target)
+    if not isinstance(role, BuiltInRole):
+        check.type_problem(
+            "grant role", role, f"has the type {type(role).__name__}", "a BuiltInRole",
+            "pass one of BuiltInRole's members, e.g. BuiltInRole.KEY_VAULT_SECRETS_USER",
+        )
+    if isinstance(principal, (str, bytes, int, float, Mapping, list, tuple)) or not all(
+        hasattr(principal, member) for member in ("principal_id", "principal_type")
+    ):
+        check.type_problem(
+            "grant principal", principal, f"has the type {type(principal).__name__}",
+            "a principal: a UserAssignedIdentity, a DeployingPrincipal or a PrincipalById",
+            "pass the identity construct itself; for an object id, PrincipalById(stack, 'Ci', "
+            "principal_id=..., principal_type='ServicePrincipal')",
+        )
+    if check.problems:
+        raise ValidationError(check.problems)
 
 
 def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, BuiltInRole, role_assignment.RoleAssignment]]:

@@ -6,15 +6,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from constructs import Construct, IConstruct
 
 from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
 from sigmatiq_infra.aspects.tags import tag_resources
 from sigmatiq_infra.azurerm import provider
-from sigmatiq_infra.constructs._context import AzureConstruct, context_of
+from sigmatiq_infra.constructs._context import (
+    DUPLICATE_ID,
+    AzureConstruct,
+    checked_id,
+    context_of,
+    free_id,
+    report_duplicate_id,
+)
 from sigmatiq_infra.constructs._resource import AzureResource, IWorkspace
-from sigmatiq_infra.validation import NameRules, ProblemLog, Validator
+from sigmatiq_infra.validation import PROBLEM_LOG, NameRules, ProblemLog, Validator
 
 RESOURCE_PROVIDER_SETS = ("legacy", "core", "extended", "all", "none")
 """The sets of Azure resource providers the azurerm provider registers as it starts
@@ -40,6 +48,43 @@ class BlobStateBackend:
     """The blob's name. Default: `<stack id>.tfstate`."""
 
 
+STACK_ID_GLOBS = "*?[]{}!"
+"""Characters cdktf refuses in a stack id: its CLI takes them as patterns (`cdktf deploy '*-prod'`)."""
+
+
+def _app_log(scope: Construct) -> ProblemLog | None:
+    """The problem log of this library's `App` (None for another app: problems then raise)."""
+    return scope.__dict__.get(PROBLEM_LOG) if isinstance(scope, Construct) else None
+
+
+def _checked_stack_id(scope: Construct, id: Any) -> str:
+    """`id`, or a problem in the app's log (cdktf would stop with a traceback) and an id
+    cdktf takes, so the run goes on to report every other problem too."""
+    if not isinstance(scope, Construct):
+        check = Validator("AzureStack", str(id))
+        check.type_problem(
+            "scope", scope, f"has the type {type(scope).__name__}", "the app (App)",
+            f"pass the app first: AzureStack(app, {id!r})",
+        )
+        check.done()
+    log = _app_log(scope)
+    if not isinstance(id, str) or not id:
+        return checked_id("AzureStack", scope, id, log)
+    bad = sorted({c for c in id if c.isspace() or c in STACK_ID_GLOBS}, key=id.index)
+    if not bad:
+        return id
+    check = Validator("AzureStack", id, log=log)
+    fixed = "".join("-" if c in bad or c == "/" else c for c in id).strip("-") or "stack"
+    check.fail(
+        "id", id, "contains " + ", ".join(repr(c) for c in bad),
+        "a stack id without spaces or the characters * ? [ ] { } ! (cdktf's CLI takes them as patterns, "
+        "and the id names the stack's folder and its state)",
+        f"name the stack e.g. {fixed!r}",
+    )
+    check.done()
+    return free_id(scope, fixed)
+
+
 class AzureStack(TerraformStack):
     """A stack with the azurerm provider configured from its standard authentication,
     `tags` on every taggable resource, and its state in the blob container `backend`
@@ -60,7 +105,14 @@ class AzureStack(TerraformStack):
         backend: BlobStateBackend | None = None, *, resource_provider_registrations: str = "legacy",
         resource_providers_to_register: Sequence[str] = (),
     ) -> None:
-        super().__init__(scope, id)
+        id = _checked_stack_id(scope, id)
+        try:
+            super().__init__(scope, id)
+        except RuntimeError as error:
+            if DUPLICATE_ID not in str(error):
+                raise
+            id = report_duplicate_id("AzureStack", scope, id, _app_log(scope))
+            super().__init__(scope, id)
         context = context_of(self)  # what the stack's constructs share: the app's problem log, tags, ...
         check = Validator("AzureStack", self, path=id)
         if check.value_type("tags", tags, Mapping[str, str] | None):

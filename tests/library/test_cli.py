@@ -234,4 +234,9 @@ def test_plan_gate_names_a_missing_deployed_record_and_the_fix(tmp_path, capsys)
         f"sigmatiq-infra: error: plan-gate: the deployed record {record} does not exist. Fix: pass --record with "
         "the app's record file (record-deployed writes its entries), or leave --record out.\n"
     )
+    assert run("plan-gate", "orders", "--out", str(tmp_path), "--record", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: the deployed record {tmp_path} cannot be read (Is a directory). Fix: "
+        "pass --record with the record file itself (TOML), or leave --record out.\n"
+    )
     assert run("plan-gate", "orders", "--out", str(tmp_path)) == 0

@@ -23,12 +23,13 @@ def test_an_alert_on_a_metric_the_resource_does_not_have_names_the_ones_it_has(s
     action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
     vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
     assert error_of(lambda: c.MetricAlert(stack, "Alert", c.MetricAlertProps(
-        "alert-kv", group, vault, "Availabilty", 99, action, operator="LessThan", window="PT5M", frequency="PT5M",
+        "alert-kv", group, vault, "Availabilty", 99, action, operator="LessThan", window="PT5M", frequency="PT15M",
     ))).splitlines() == [
         "MetricAlert 'test/Alert': metric 'Availabilty' is not supported (did you mean 'Availability'?). "
         "Allowed: Availability, ServiceApiLatency, SaturationShoebox. Fix: use a metric of the Key Vault 'kv-test-1'.",
-        "MetricAlert 'test/Alert': window 'PT5M' is not longer than the frequency PT5M. Allowed: a window longer "
-        "than how often the rule runs. Fix: use a longer window (e.g. PT15M with PT5M) or a shorter frequency.",
+        "MetricAlert 'test/Alert': window 'PT5M' is shorter than the frequency PT15M. Allowed: a window at least as "
+        "long as how often the rule runs (Azure: windowSize >= evaluationFrequency). Fix: use a longer window "
+        "(e.g. PT15M with PT5M) or a shorter frequency.",
     ]
 
 

@@ -471,10 +471,10 @@ RULES = [
           'receiver per name in an action group (e-mail and role receivers alike, in any case). Fix: rename '
           'the e-mail receiver, or list the role once.')),
     Rule("ActionGroup", "a short name of 1-12 characters",
-         lambda own: own.action_group(short_name="orders-prod1"),
+         lambda own: own.action_group(short_name="orders prod"),
          lambda own: own.action_group(short_name="orders-prod-1"),
          ("ActionGroup 'own/Alerts': short_name 'orders-prod-1' has 13 characters. Allowed: action group short "
-          'names have 1-12 characters; letters, digits, underscores and hyphens. Fix: choose an action group '
+          'names have 1-12 characters; any characters but control characters. Fix: choose an action group '
           'short name that follows these rules.')),
     Rule("Budget", "a start on the first of a month",
          lambda own: c.Budget(own.stack, "Budget", c.BudgetProps("budget-own", 100, "2026-12-01", [own.group])),

@@ -1,0 +1,260 @@
+"""Mistakes a hurried user makes in an app of their own, and values Azure takes that must pass:
+each mistake is one line of the numbered list (never jsii's or Python's traceback), each
+accepted value passes. Found by trying the library from outside the repository."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from helpers import NODE_BIN, error_of, recorded
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.cdk import TerraformVariable
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.validation import NameRules, ValidationError
+
+
+def problems_of(app: App) -> list[str]:
+    return list(app.problems.problems)
+
+
+# --- every item of a list or mapping is checked, and named ------------------------------------------
+
+
+def test_a_wrong_item_anywhere_in_a_list_is_named_by_its_index(stack, group):
+    assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps(
+        "stfiles01", group, containers=["data", "logs", 3],
+    ))) == (
+        "StorageAccount 'test/Files': containers[2] 3 has the type int. Allowed: str. "
+        "Fix: give containers[2] a value of type str: '3' in quotes."
+    )
+
+
+def test_a_wrong_value_anywhere_in_a_mapping_is_named_by_its_key(stack):
+    assert error_of(lambda: AzureStack(stack.node.root, "other", tags={"Team": "x", "Env": 1})) == (
+        "AzureStack 'other': tags['Env'] 1 has the type int. Allowed: str. "
+        "Fix: give tags['Env'] a value of type str: '1' in quotes."
+    )
+
+
+def test_the_check_of_a_list_is_the_same_on_every_run(stack, group):
+    """beartype samples one item of a container; every item is checked here, every time."""
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
+    for number in range(8):
+        c.Budget(stack, f"Budget{number}", c.BudgetProps(
+            f"budget-test-{number}", 40, "2026-12-01", [group, "rg-other"], action,
+        ))
+    assert recorded(stack) == [
+        f"Budget 'test/Budget{number}': resource_groups[1] 'rg-other' has the type str. Allowed: IResourceGroup (an "
+        "object with name and location). Fix: give resource_groups[1] a value of type IResourceGroup (an object "
+        "with name and location)."
+        for number in range(8)
+    ]
+
+
+def test_one_string_where_a_list_goes_is_one_problem_with_the_list_to_write(stack, group):
+    assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps(
+        "stfiles01", group, containers="data",
+    ))) == (
+        "StorageAccount 'test/Files': containers 'data' has the type str. Allowed: a sequence of str. "
+        "Fix: give containers a list, even of one: ['data']."
+    )
+
+
+# --- the construct tree: ids and scopes ---------------------------------------------------------------
+
+
+def test_two_stacks_with_one_id_are_a_problem_and_the_run_goes_on(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "svc")
+    second = AzureStack(app, "svc", tags={"Team": 7})
+    assert second.node.id == "svc-2"
+    assert problems_of(app) == [
+        "AzureStack 'svc': id 'svc' is already the id of another construct in 'the app'. Allowed: one "
+        "construct per id in a scope (the id is part of every Terraform address below it). Fix: give this "
+        "construct an id of its own.",
+        "AzureStack 'svc-2': tags['Team'] 7 has the type int. Allowed: str. Fix: give tags['Team'] a value "
+        "of type str: '7' in quotes.",
+    ]
+
+
+@pytest.mark.parametrize(("given", "found", "suggested"), [
+    ("my stack", "' '", "my-stack"), ("prod*", "'*'", "prod"), ("svc[1]", "'[', ']'", "svc-1"),
+])
+def test_a_stack_id_cdktf_refuses_is_a_problem_with_one_it_takes(tmp_path, given, found, suggested):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, given)
+    assert problems_of(app) == [
+        f"AzureStack '{given}': id {given!r} contains {found}. Allowed: a stack id without spaces or the "
+        "characters * ? [ ] { } ! (cdktf's CLI takes them as patterns, and the id names the stack's folder "
+        f"and its state). Fix: name the stack e.g. {suggested!r}.",
+    ]
+
+
+def test_a_construct_made_on_the_app_instead_of_a_stack_stops_the_app_with_one_problem(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "svc")
+    assert error_of(lambda: c.ResourceGroup(app, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))) == (
+        "ResourceGroup 'Group': scope 'the app' is the app, not a stack. Allowed: a stack (AzureStack) or a "
+        "construct in one: every resource belongs to one stack's Terraform. Fix: create the stack first and "
+        "pass it: ResourceGroup(stack, 'Group', ...)."
+    )
+
+
+def test_a_scope_that_is_no_construct_is_named_with_its_type():
+    assert error_of(lambda: c.ResourceGroup(None, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))) == (
+        "ResourceGroup 'Group': scope None has the type NoneType. Allowed: a stack (AzureStack) or a construct "
+        "in one. Fix: pass the stack it belongs in first: ResourceGroup(stack, 'Group', ...)."
+    )
+
+
+@pytest.mark.parametrize(("given", "problem"), [
+    (None, "has the type NoneType"), ("", "is empty"), (3, "has the type int"),
+])
+def test_an_id_that_is_no_name_is_a_problem_and_the_construct_is_built_under_a_numbered_one(stack, given, problem):
+    made = c.ResourceGroup(stack, given, c.ResourceGroupProps("rg-svc", "westeurope"))
+    again = c.ResourceGroup(stack, None, c.ResourceGroupProps("rg-svc-2", "westeurope"))
+    assert (made.node.id, again.node.id) == ("ResourceGroup", "ResourceGroup-2")
+    assert error_of(lambda: made).splitlines()[0] == (
+        f"ResourceGroup 'test/ResourceGroup': id {given!r} {problem}. Allowed: a name (str), unique among its "
+        "scope's children: it is part of every Terraform address below it. Fix: give it a name: "
+        "ResourceGroup(scope, 'ResourceGroup', ...)."
+    )
+
+
+# --- grants -------------------------------------------------------------------------------------------
+
+
+def test_granting_to_a_name_instead_of_an_identity_says_what_a_principal_is(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    assert error_of(lambda: vault.grant_secrets_read("my-identity")) == (
+        "KeyVault 'test/Vault': grant principal 'my-identity' has the type str. Allowed: a principal: a "
+        "UserAssignedIdentity, a DeployingPrincipal or a PrincipalById. Fix: pass the identity construct "
+        "itself; for an object id, PrincipalById(stack, 'Ci', principal_id=..., principal_type='ServicePrincipal')."
+    )
+
+
+def test_granting_a_role_by_its_name_asks_for_the_built_in_role(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("mi-test", group))
+    assert error_of(lambda: vault.grant("Key Vault Secrets User", identity)) == (
+        "KeyVault 'test/Vault': grant role 'Key Vault Secrets User' has the type str. Allowed: a BuiltInRole. "
+        "Fix: pass one of BuiltInRole's members, e.g. BuiltInRole.KEY_VAULT_SECRETS_USER."
+    )
+
+
+# --- names and values Azure takes, and ones it refuses ------------------------------------------------
+
+
+@pytest.mark.parametrize(("rule", "name"), [
+    ("POSTGRES_DATABASE", "orders-db"),  # azurerm: ^[a-zA-Z0-9-_]+$, starting with a letter, '-' or '_'
+    ("ACTION_GROUP", "Ops Team Alerts"),  # Microsoft.Insights: anything but :<>+/&%\? and control characters
+    ("ACTION_GROUP_SHORT_NAME", "Ops Team"),  # azurerm: 1-12 characters
+    ("METRIC_ALERT", "Vault availability low"),
+    ("ACTIVITY_LOG_ALERT", "Orders group deleted"),
+])
+def test_names_azure_takes_pass(rule, name):
+    assert getattr(NameRules, rule).problems(name) == []
+
+
+@pytest.mark.parametrize(("rule", "name", "found"), [
+    ("POSTGRES_DATABASE", "9orders", ["starts with '9'"]),
+    ("ACTION_GROUP", "ops: alerts", ["contains ':'"]),
+    ("ACTION_GROUP", "ops alerts.", ["ends with '.'"]),
+    ("METRIC_ALERT", "cpu {high}", ["contains '{', '}'"]),
+    ("METRIC_ALERT", "cpu high ", ["ends with ' '"]),
+    ("ACTIVITY_LOG_ALERT", "deleted|moved", ["contains '|'"]),
+    ("ACTION_GROUP_SHORT_NAME", "orders-alerts", ["has 13 characters"]),
+])
+def test_names_azure_refuses_are_refused_with_what_is_wrong(rule, name, found):
+    assert getattr(NameRules, rule).problems(name) == found
+
+
+def test_a_metric_alert_window_as_long_as_its_frequency_passes_and_a_shorter_one_does_not(stack, group):
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    c.MetricAlert(stack, "Same", c.MetricAlertProps(
+        "kv availability", group, vault, "Availability", 99, action, operator="LessThan", window="PT5M",
+        frequency="PT5M",
+    ))
+    assert error_of(lambda: c.MetricAlert(stack, "Shorter", c.MetricAlertProps(
+        "kv availability 2", group, vault, "Availability", 99, action, operator="LessThan", window="PT5M",
+        frequency="PT15M",
+    ))) == (
+        "MetricAlert 'test/Shorter': window 'PT5M' is shorter than the frequency PT15M. Allowed: a window at least "
+        "as long as how often the rule runs (Azure: windowSize >= evaluationFrequency). Fix: use a longer window "
+        "(e.g. PT15M with PT5M) or a shorter frequency."
+    )
+
+
+def test_a_database_every_server_has_already_is_refused(stack, group):
+    password = c.WriteOnlySecret(TerraformVariable(stack, "pw", type="string", sensitive=True).string_value)
+    message = error_of(lambda: c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-test-1", group, "B_Standard_B1ms", "sqladmin", password, databases=["orders-db", "postgres"],
+    )))
+    assert message == (
+        "PostgresServer 'test/Db': database 'postgres' exists on every flexible server already. Allowed: databases "
+        "of your own, not postgres, azure_maintenance, azure_sys (Azure creates them with the server; azurerm would "
+        "stop the deploy asking to import it). Fix: remove 'postgres' from databases: it is there without it."
+    )
+
+
+@pytest.mark.parametrize(("space", "reserved"), [
+    ("224.0.0.0/16", "224.0.0.0/4 (multicast)"), ("127.0.0.0/16", "127.0.0.0/8 (loopback)"),
+    ("169.254.0.0/16", "169.254.0.0/16 (link-local)"), ("168.63.0.0/16", "168.63.129.16/32 (Azure's DNS, DHCP and "
+                                                                         "health probes)"),
+])
+def test_a_vnet_on_a_range_azure_keeps_for_itself_is_refused(stack, group, space, reserved):
+    assert error_of(lambda: c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, space, ()))) == (
+        f"VirtualNetwork 'test/Net': address_space {space!r} overlaps {reserved}, which Azure keeps for itself. "
+        "Allowed: an address space outside 224.0.0.0/4, 255.255.255.255/32, 127.0.0.0/8, 169.254.0.0/16, "
+        "168.63.129.16/32. Fix: choose another range, e.g. a private one (10.0.0.0/8, 172.16.0.0/12 or "
+        "192.168.0.0/16)."
+    )
+
+
+@pytest.mark.parametrize("space", ["100.64.0.0/16", "20.30.0.0/16", "10.0.0.0/8"])
+def test_a_vnet_on_a_shared_or_public_range_passes(stack, group, space):
+    c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, space, ()))
+    assert list(stack.problem_log.problems) == []
+
+
+# --- a program that calls synth itself ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_program_that_calls_synth_itself_gets_the_numbered_list_from_the_launcher(tmp_path):
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, ResourceGroup, ResourceGroupProps
+        from sigmatiq_infra.stacks import App, AzureStack
+
+        app = App()
+        stack = AzureStack(app, "svc")
+        group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-svc", "westeurope"))
+        KeyVault(stack, "Vault", KeyVaultProps("kv", group, public_network_access_enabled=True))
+        app.synth()
+    """))
+    result = subprocess.run(
+        [sys.executable, "-m", "sigmatiq_infra.launch", "app.py"], cwd=tmp_path, capture_output=True, text=True,
+        env={"PATH": f"{NODE_BIN}:/usr/bin:/bin", "HOME": str(Path.home())}, timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        "sigmatiq-infra: synth stopped, nothing was written (1 problem):",
+        "  1. KeyVault 'svc/Vault': name 'kv' has 2 characters. Allowed: Key Vault names have 3-24 characters; "
+        "letters, digits and hyphens; starts with a letter; ends with a letter or digit; no consecutive hyphens; "
+        "unique across Azure. Fix: choose a Key Vault name that follows these rules.",
+    ]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_a_validation_error_is_what_app_synth_raises_for_a_program_to_catch(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    c.ResourceGroup(AzureStack(app, "svc"), "Group", c.ResourceGroupProps("rg-svc", "westeurop"))
+    with pytest.raises(ValidationError):
+        app.synth()
