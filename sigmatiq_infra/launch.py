@@ -7,7 +7,9 @@ imports any jsii package; this launcher does that first, then runs the program a
 
 A `ValidationError` the program lets escape (it called `app.synth()` itself, outside a
 `with App()` block) is reported as `with App()` would: the numbered list on stderr, exit 1,
-no traceback. Any other exception keeps its traceback.
+no traceback. Any other exception keeps its traceback. An `App` the program made but never
+synthesized (no `with`, no `app.synth()`) is reported too: its problems as the numbered list
+(exit 1), or, with none, one warning that nothing was written.
 
 When the program is done, the launcher ends the process as Python would (the program's
 `atexit` handlers run, open files are flushed, the exit status is the program's), but
@@ -51,7 +53,25 @@ def main(argv: list[str]) -> None:
         _finish(_reported(error))
     except SystemExit as done:
         _finish(_status(done.code))
-    _finish(0)
+    _finish(_unfinished_apps())
+
+
+def _unfinished_apps() -> int:
+    """0, or 1 with the numbered list, for the apps the program never synthesized."""
+    synthesis = sys.modules.get("sigmatiq_infra.synthesis")
+    if synthesis is None:
+        return 0  # the program made no App of this library
+    apps = synthesis.unfinished()
+    problems = [problem for app in apps for problem in app.problems.problems]
+    if problems:
+        return _reported(ValidationError(problems, [w for app in apps for w in app.problems.warnings]))
+    if apps:
+        print(
+            "sigmatiq-infra: warning: the program made an App and never synthesized it, so nothing was written. "
+            "Fix: build the app in `with App() as app:`, or end the program with `app.synth()`.",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def _reported(error: ValidationError) -> int:

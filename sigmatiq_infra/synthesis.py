@@ -74,6 +74,8 @@ class App(_cdktf.App):
         self.__dict__[PROBLEM_LOG] = ProblemLog()
         self.__dict__["_sigmatiq_target"] = target
         self.__dict__["_sigmatiq_checks"] = []
+        self.__dict__["_sigmatiq_finished"] = False
+        _MADE.add(self)
         # A bad SIGMATIQ_ENGINE (the default ran) or SIGMATIQ_FULL_IMPORT: synth refuses to write.
         self.problems.add(library_variable_problems(os.environ))
 
@@ -101,6 +103,7 @@ class App(_cdktf.App):
         write nothing). Files Terraform keeps beside the JSON (`.terraform/`, lock files,
         plans) stay in place."""
         staging = Path(self.outdir)
+        self.__dict__["_sigmatiq_finished"] = True
         try:
             problems = self._synthesize(staging)
             if problems:
@@ -115,6 +118,7 @@ class App(_cdktf.App):
         document, every problem and warning. What `sigmatiq_infra.testing` reads; once per
         app (cdktf synthesizes an app once)."""
         staging = Path(self.outdir)
+        self.__dict__["_sigmatiq_finished"] = True
         try:
             problems = self._synthesize(staging)
             stacks = {
@@ -141,10 +145,21 @@ class App(_cdktf.App):
         if error is None:
             synth(self)
             return False
+        self.__dict__["_sigmatiq_finished"] = True
         shutil.rmtree(self.outdir, ignore_errors=True)
         if isinstance(error, ValidationError):
             report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
         return False  # a genuine bug keeps its traceback
+
+
+_MADE: weakref.WeakSet[App] = weakref.WeakSet()
+"""Every `App` of this process, so the launcher can tell one that was never synthesized."""
+
+
+def unfinished() -> list[App]:
+    """The apps of this process that were neither synthesized nor assembled (nor ended a
+    `with` block): a program that forgot `app.synth()`; what they recorded was never shown."""
+    return [app for app in list(_MADE) if not app.__dict__.get("_sigmatiq_finished")]
 
 
 def synth(app: App) -> None:

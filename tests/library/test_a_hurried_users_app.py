@@ -238,10 +238,7 @@ def test_a_program_that_calls_synth_itself_gets_the_numbered_list_from_the_launc
         KeyVault(stack, "Vault", KeyVaultProps("kv", group, public_network_access_enabled=True))
         app.synth()
     """))
-    result = subprocess.run(
-        [sys.executable, "-m", "sigmatiq_infra.launch", "app.py"], cwd=tmp_path, capture_output=True, text=True,
-        env={"PATH": f"{NODE_BIN}:/usr/bin:/bin", "HOME": str(Path.home())}, timeout=300,
-    )
+    result = launched(tmp_path, (tmp_path / "app.py").read_text())
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines()[:2] == [
         "sigmatiq-infra: synth stopped, nothing was written (1 problem):",
@@ -251,6 +248,45 @@ def test_a_program_that_calls_synth_itself_gets_the_numbered_list_from_the_launc
     ]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "cdktf.out").exists()
+
+
+def launched(folder: Path, program: str) -> subprocess.CompletedProcess:
+    (folder / "app.py").write_text(textwrap.dedent(program))
+    return subprocess.run(
+        [sys.executable, "-m", "sigmatiq_infra.launch", "app.py"], cwd=folder, capture_output=True, text=True,
+        env={"PATH": f"{NODE_BIN}:/usr/bin:/bin", "HOME": str(Path.home())}, timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_a_program_that_forgets_synth_gets_its_problems_or_a_warning_from_the_launcher(tmp_path):
+    (tmp_path / "bad").mkdir()
+    bad = launched(tmp_path / "bad", """\
+        from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, ResourceGroup, ResourceGroupProps
+        from sigmatiq_infra.stacks import App, AzureStack
+
+        app = App()
+        stack = AzureStack(app, "svc")
+        group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-svc", "westeurope"))
+        KeyVault(stack, "Vault", KeyVaultProps("kv", group, public_network_access_enabled=True))
+    """)
+    assert (bad.returncode, bad.stderr.splitlines()[0]) == (
+        1, "sigmatiq-infra: synth stopped, nothing was written (1 problem):",
+    )
+    assert "  1. KeyVault 'svc/Vault': name 'kv' has 2 characters." in bad.stderr
+    (tmp_path / "good").mkdir()
+    good = launched(tmp_path / "good", """\
+        from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
+        from sigmatiq_infra.stacks import App, AzureStack
+
+        app = App()
+        ResourceGroup(AzureStack(app, "svc"), "Group", ResourceGroupProps("rg-svc", "westeurope"))
+    """)
+    assert (good.returncode, good.stderr) == (0, (
+        "sigmatiq-infra: warning: the program made an App and never synthesized it, so nothing was written. "
+        "Fix: build the app in `with App() as app:`, or end the program with `app.synth()`.\n"
+    ))
+    assert not (tmp_path / "good" / "cdktf.out").exists()
 
 
 def test_a_validation_error_is_what_app_synth_raises_for_a_program_to_catch(tmp_path):
