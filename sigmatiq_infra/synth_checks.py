@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,17 +40,20 @@ class _Resource:
         return path.removesuffix("/Resource")
 
 
-def check_output(outdir: Path) -> list[str]:
-    """The problems of the stacks synthesized into `outdir` (`stacks/<name>/cdk.tf.json`)."""
+def check_output(outdir: Path, tags_counted: Collection[str] = ()) -> list[str]:
+    """The problems of the stacks synthesized into `outdir` (`stacks/<name>/cdk.tf.json`);
+    `tags_counted`: the stacks and construct paths whose tag count is reported already."""
     from sigmatiq_infra.constructs import resource_facts
 
     documents = {
         path.parent.name: json.loads(path.read_text()) for path in sorted((outdir / "stacks").glob("*/cdk.tf.json"))
     }
-    return check_documents(documents, resource_facts())
+    return check_documents(documents, resource_facts(), tags_counted)
 
 
-def check_documents(documents: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Any]) -> list[str]:
+def check_documents(
+    documents: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Any], tags_counted: Collection[str] = (),
+) -> list[str]:
     """`check_output` on parsed stacks: {stack name: its cdk.tf.json}."""
     problems: list[str] = []
     groups: dict[tuple, list[tuple[_Resource, tuple[str, ...]]]] = {}
@@ -61,7 +64,8 @@ def check_documents(documents: Mapping[str, Mapping[str, Any]], facts: Mapping[s
             kind = facts.get(resource.type)
             if kind is None:
                 continue
-            problems += _tag_problems(resource, kind)
+            if stack not in tags_counted and resource.path not in tags_counted:
+                problems += _tag_problems(resource, kind)
             key = names.key(resource, kind)
             if key is not None:
                 groups.setdefault(key, []).append((resource, key[1:-1]))

@@ -134,7 +134,7 @@ class App(_cdktf.App):
         super().synth()  # runs the aspects (policy packs), which may record problems too
         self.problems.run_deferred()
         problems = list(self.problems.problems)
-        problems += synth_checks.check_output(staging)  # names unique in their Azure scope, tag limits
+        problems += synth_checks.check_output(staging, self.problems.tags_counted)  # names in their scope, tag limits
         problems += [p for check in self.__dict__["_sigmatiq_checks"] for p in check(staging)]
         return problems
 

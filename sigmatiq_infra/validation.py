@@ -47,6 +47,9 @@ class ProblemLog:
     warnings: list[str] = field(default_factory=list)
     deferred: dict[Callable[[list[Any]], Iterable[str]], list[Any]] = field(default_factory=dict)
     """Each deferred check, with the subjects it looks at."""
+    tags_counted: set[str] = field(default_factory=set)
+    """The paths (stacks, constructs) whose tag count is reported already: synth's check of
+    every resource's tags leaves them out, so one cause is one line."""
 
     def add(self, problems: Iterable[str], warnings: Iterable[str] = ()) -> None:
         self.problems += [p for p in problems if p not in self.problems]
@@ -295,6 +298,7 @@ class Validator:
         self._log_given = log
         self._problems: list[str] = []
         self._warnings: list[str] = []
+        self._tags_counted: list[str] = []
         self.typed = True
         """False once a value had the wrong type (the rules are then skipped)."""
 
@@ -359,10 +363,15 @@ class Validator:
             return safe
         tags = getattr(props, "tags", None)
         if isinstance(tags, Mapping):
-            # Azure's tag rules on the construct's own tags, counted with the stack's.
+            # Azure's tag rules on the construct's own tags, counted with the stack's (unless the
+            # stack's alone are too many: the stack says so, once).
             merged = getattr(self.where, "_resource_tags", None)
             counted = dict(merged(tags)) if merged is not None else tags
-            self.tags("tags", tags, max_key_length=getattr(self.where, "max_tag_name_length", 512), count=len(counted))
+            too_many_already = merged is not None and len(merged()) > MAX_TAGS
+            self.tags(
+                "tags", tags, max_key_length=getattr(self.where, "max_tag_name_length", 512),
+                count=0 if too_many_already else len(counted),
+            )
         return props
 
     def value_type(self, prop: str, value: Any, hint: Any) -> bool:
@@ -445,6 +454,7 @@ class Validator:
                 f"at most {MAX_TAGS} tags per resource (the stack's tags included)",
                 "merge or drop tags",
             )
+            self._tags_counted.append(self.path)
         for key, value in tags.items():
             if is_token(key) or is_token(value):
                 continue
@@ -507,6 +517,7 @@ class Validator:
                 raise ValidationError(self._problems, self._warnings)
             return True
         log.add(self._problems, self._warnings)
+        log.tags_counted.update(self._tags_counted)
         return not self._problems
 
     def _log(self) -> ProblemLog | None:

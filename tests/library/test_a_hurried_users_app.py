@@ -294,3 +294,32 @@ def test_a_validation_error_is_what_app_synth_raises_for_a_program_to_catch(tmp_
     c.ResourceGroup(AzureStack(app, "svc"), "Group", c.ResourceGroupProps("rg-svc", "westeurop"))
     with pytest.raises(ValidationError):
         app.synth()
+
+
+# --- one cause, one line ------------------------------------------------------------------------------
+
+
+def test_too_many_stack_tags_are_one_problem_however_many_resources_get_them(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc", tags={f"t{i}": "v" for i in range(51)})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-1", group, public_network_access_enabled=True))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "AzureStack 'svc': tags '51 tags' are more than Azure allows on one resource. Allowed: at most 50 tags per "
+        "resource (the stack's tags included). Fix: merge or drop tags.",
+    )
+
+
+def test_a_construct_whose_own_tags_tip_the_count_is_one_problem_at_its_path(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc", tags={f"t{i}": "v" for i in range(30)})
+    own = {f"g{i}": "v" for i in range(30)}
+    c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope", tags=own))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "ResourceGroup 'svc/Group': tags '60 tags' are more than Azure allows on one resource. Allowed: at most 50 "
+        "tags per resource (the stack's tags included). Fix: merge or drop tags.",
+    )
