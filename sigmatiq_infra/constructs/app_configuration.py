@@ -81,7 +81,8 @@ class AppConfiguration(AzureResource):
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)
         private_link = props.sku in PRIVATE_LINK_SKUS
         check.require(
-            props.public_network_access_enabled or private_link,
+            # (a SKU that is not one is said once, above)
+            props.public_network_access_enabled or private_link or props.sku not in SKUS,
             "public_network_access_enabled", False, f"is not available on the {props.sku!r} SKU",
             "public_network_access_enabled=False only with sku 'standard' or 'premium'",
             "use sku='standard', or opt in to public access with public_network_access_enabled=True",

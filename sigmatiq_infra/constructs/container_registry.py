@@ -104,7 +104,8 @@ class ContainerRegistry(ContainerRegistryBase):
         check.name("name", props.name, NameRules.CONTAINER_REGISTRY)
         check.one_of("sku", props.sku, self.SKUS)
         check.require(
-            props.public_network_access_enabled or props.sku == "Premium",
+            # (a SKU that is not one is said once, above)
+            props.public_network_access_enabled or props.sku == "Premium" or props.sku not in self.SKUS,
             "public_network_access_enabled", False, f"is not available on the {props.sku} SKU",
             "public_network_access_enabled=False only with sku='Premium'",
             "use sku='Premium', or opt in to public access with public_network_access_enabled=True",

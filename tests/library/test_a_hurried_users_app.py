@@ -323,3 +323,14 @@ def test_a_construct_whose_own_tags_tip_the_count_is_one_problem_at_its_path(tmp
         "ResourceGroup 'svc/Group': tags '60 tags' are more than Azure allows on one resource. Allowed: at most 50 "
         "tags per resource (the stack's tags included). Fix: merge or drop tags.",
     )
+
+
+@pytest.mark.parametrize(("kind", "props"), [
+    (c.ContainerRegistry, lambda group: c.ContainerRegistryProps("acrtest01", group, sku="premium")),
+    (c.AppConfiguration, lambda group: c.AppConfigurationProps("appcs-test-1", group, sku="Standard")),
+], ids=["registry", "app configuration"])
+def test_a_sku_written_in_the_wrong_case_is_one_problem_not_a_second_about_what_that_sku_lacks(
+    stack, group, kind, props,
+):
+    problems = error_of(lambda: kind(stack, "It", props(group))).splitlines()
+    assert len(problems) == 1 and "sku" in problems[0] and "is not supported" in problems[0], problems
