@@ -265,7 +265,8 @@ def record_from_state(
     """Record entries (TOML, to append to the app's record file) for the resources in a
     stack's state, as `terraform show -json` prints it: the values Azure actually holds."""
     lines: list[str] = []
-    for resource in _state_resources(state.get("values", {}).get("root_module", {})):
+    values = state.get("values", {})
+    for resource in _state_resources(values.get("root_module", {}) if isinstance(values, Mapping) else values):
         kind = facts.get(resource.get("type"))
         values = resource.get("values", {})
         if kind is None or resource.get("mode") != "managed" or not isinstance(values.get("name"), str):
@@ -291,7 +292,19 @@ def record_from_state(
     return "\n".join(lines).lstrip("\n") + "\n" if lines else ""
 
 
-def _state_resources(module: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-    yield from module.get("resources", [])
-    for child in module.get("child_modules", []):
-        yield from _state_resources(child)
+def _state_resources(module: Any, where: str = "values.root_module") -> Iterable[Mapping[str, Any]]:
+    """The resources of a state module and its children; ValueError naming the place where
+    the document is not shaped as `terraform show -json` writes state."""
+    if not isinstance(module, Mapping):
+        raise ValueError(f"{where} is not an object")
+    resources, children = module.get("resources", []), module.get("child_modules", [])
+    if not isinstance(resources, list) or not all(isinstance(r, Mapping) for r in resources):
+        raise ValueError(f"{where}.resources is not a list of objects")
+    if not isinstance(children, list):
+        raise ValueError(f"{where}.child_modules is not a list")
+    for resource in resources:
+        if not isinstance(resource.get("values", {}), Mapping):
+            raise ValueError(f"{where}.resources: {resource.get('address', '?')} has values that are not an object")
+    yield from resources
+    for index, child in enumerate(children):
+        yield from _state_resources(child, f"{where}.child_modules[{index}]")

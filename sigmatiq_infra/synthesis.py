@@ -32,7 +32,7 @@ from typing import Any
 from sigmatiq_infra import _cdktf, synth_checks
 from sigmatiq_infra._cdktf import ENGINE
 from sigmatiq_infra.switches import library_variable_problems
-from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError
+from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator
 
 Check = Callable[[Path], Iterable[str]]
 """A check of the synthesized output folder: the problems it finds."""
@@ -61,9 +61,9 @@ class App(_cdktf.App):
 
     def __init__(self, *, outdir: str | None = None, **options: Any) -> None:
         target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
+        _check_outdir(target, "outdir" if outdir else "CDKTF_OUTDIR" if os.environ.get("CDKTF_OUTDIR") else "outdir")
         # cdktf creates the staging folder now; it goes when synth ends, or with the app.
         staging = target.parent / f".{target.name}-{uuid.uuid4().hex[:12]}"
-        target.parent.mkdir(parents=True, exist_ok=True)
         options.setdefault("skip_validation", True)
         if ENGINE.name == "cdktn":
             # CDK Terrain checks the Terraform features a stack uses against the versions it
@@ -150,6 +150,26 @@ class App(_cdktf.App):
         if isinstance(error, ValidationError):
             report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
         return False  # a genuine bug keeps its traceback
+
+
+def _check_outdir(target: Path, setting: str) -> None:
+    """The output folder can be made (its parent is created now): else one ValidationError."""
+    check = Validator("App", setting)
+    if target.exists() and not target.is_dir():
+        check.fail(
+            "folder", str(target), "is a file", "a folder, made if it does not exist",
+            f"point {setting} at a folder, or move the file away",
+        )
+    else:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as problem:
+            check.fail(
+                "folder", str(target), f"cannot be made ({problem.strerror or problem})",
+                "a folder this process can write, made if it does not exist",
+                f"point {setting} at a writable place, e.g. cdktf.out in the project",
+            )
+    check.done()
 
 
 _MADE: weakref.WeakSet[App] = weakref.WeakSet()

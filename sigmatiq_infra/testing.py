@@ -357,6 +357,12 @@ class Template:
             logical_id, _ = self.named(target, attribute_or_name)
             return f"${{{target}.{logical_id}.{attribute}}}"
         resource = target.__dict__.get("resource", target) if hasattr(target, "__dict__") else target
+        if not hasattr(resource, "terraform_resource_type"):
+            raise TypeError(
+                f"Template.ref: {type(target).__name__} is not a resource: pass a construct with a Terraform resource "
+                "(a library construct, or a binding's resource), or a type and an Azure name: "
+                "ref('azurerm_key_vault', 'kv-name', 'id')."
+            )
         return f"${{{resource.terraform_resource_type}.{resource.friendly_unique_id}.{attribute_or_name}}}"
 
     def data_ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
@@ -379,6 +385,9 @@ class Template:
         self._has(self.data(tf_type), f"data.{tf_type}", props)
 
     def resource_count_is(self, tf_type: str, count: int) -> None:
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError(f"Template.resource_count_is: count {count!r} is a {type(count).__name__}, not a whole "
+                            f"number. Fix: resource_count_is({tf_type!r}, 1).")
         found = len(self.resources(tf_type))
         if found != count:
             raise AssertionError(f"Template{self._of}: expected {count} {tf_type}, found {found}")
@@ -486,8 +495,9 @@ def _pattern(**keys: Any) -> dict[str, Any]:
     return {key: value for key, value in keys.items() if value is not None}
 
 
-def _assembly(stack: Any) -> Any:
+def _assembly(stack: Any, who: str = "Template.from_stack") -> Any:
     """The app's synthesis, made once and kept on the app."""
+    _check_stack(stack, who)
     app = stack.node.root
     cached = app.__dict__.get("_sigmatiq_assembly")
     if cached is None:
@@ -498,6 +508,23 @@ def _assembly(stack: Any) -> Any:
             )
         cached = app.__dict__["_sigmatiq_assembly"] = app.assemble()
     return cached
+
+
+def _check_stack(stack: Any, who: str) -> None:
+    """A TypeError saying what to pass, for anything but a stack (a name, the app, a construct)."""
+    from sigmatiq_infra._cdktf import TerraformStack
+
+    if isinstance(stack, TerraformStack):
+        return
+    node = getattr(stack, "node", None) if not isinstance(stack, (str, bytes)) else None
+    if node is None:
+        got = f"{stack!r} ({type(stack).__name__})"
+    elif node.scope is None:
+        got = "the app itself"
+    else:
+        got = f"{type(stack).__name__} '{node.path}', a construct in a stack"
+    raise TypeError(f"{who}: takes a stack, not {got}. Fix: pass the stack object, e.g. {who}(stack) "
+                    "with stack = AzureStack(app, 'my-service').")
 
 
 # --- annotations -------------------------------------------------------------------------------
@@ -513,7 +540,7 @@ class Annotations:
 
     @classmethod
     def from_stack(cls, stack: Any) -> Annotations:
-        assembly = _assembly(stack)
+        assembly = _assembly(stack, "Annotations.from_stack")
         own = re.compile(rf"^[^']*'{re.escape(stack.node.id)}(/[^']*)?'")
         return cls(
             tuple(p for p in assembly.problems if own.match(p)),

@@ -328,12 +328,19 @@ class Validator:
         self._problems.append(self._message(prop, value, problem, allowed, fix))
         self.typed = False
 
+    def include(self, other: Validator, *, warnings: bool = True) -> None:
+        """Add the problems (and, unless told not to, the warnings) another validator found: a
+        check run by a helper with its own subject."""
+        self._problems += [p for p in other.problems if p not in self._problems]
+        if warnings:
+            self._warnings += [w for w in other.warnings if w not in self._warnings]
+
     def warn(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         """A problem that does not stop synth (e.g. a certificate that expires soon)."""
         self._warnings.append(self._message(prop, value, problem, allowed, fix))
 
     def _message(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> str:
-        shown = repr(value)
+        shown = _shown(value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
         return (
@@ -527,6 +534,13 @@ class Validator:
             return None
         # Constructs of this library (and the App) say where their app's problems go.
         return getattr(self.where, "problem_log", None)
+
+
+def _shown(value: Any) -> str:
+    """A value as a message shows it: a construct by its kind and path, anything else as repr."""
+    node = getattr(value, "node", None) if not isinstance(value, (str, int, float, Mapping, list, tuple)) else None
+    path = getattr(node, "path", None) if node is not None else None
+    return f"{type(value).__name__} '{path}'" if isinstance(path, str) else repr(value)
 
 
 def _article(noun: str) -> str:

@@ -86,12 +86,33 @@ def load_prices(path: Path | None = None, assumptions: Path | None = None) -> Pr
 
 def _assumptions(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text())
+        found = tomllib.loads(path.read_text())
     except FileNotFoundError:
         raise CliError(f"cost: the assumptions file {path} does not exist. Fix: pass an existing file, or "
                        "leave --assumptions out.") from None
     except tomllib.TOMLDecodeError as problem:
         raise CliError(f"cost: the assumptions file {path} is not TOML ({problem}). Fix: repair it.") from None
+    except OSError as problem:  # a folder, no permission, ...
+        raise CliError(f"cost: the assumptions file {path} cannot be read ({problem.strerror or problem}). Fix: pass "
+                       "the TOML file itself, or leave --assumptions out.") from None
+    bad = [
+        f"{where} = {value!r}" for where, value in _usage_values(found.get("usage", {}))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+    ]
+    if bad:
+        raise CliError(f"cost: the assumptions file {path} has usage that is no amount: {'; '.join(bad)}. Fix: give "
+                       "each usage a number of zero or more (e.g. log_analytics_gb = 5).")
+    return found
+
+
+def _usage_values(usage: Any, where: str = "usage") -> list[tuple[str, Any]]:
+    """(its place, its value) for each usage amount, the per-stack tables' included."""
+    if not isinstance(usage, dict):
+        return [(where, usage)]
+    found: list[tuple[str, Any]] = []
+    for key, value in usage.items():
+        found += _usage_values(value, f"{where}.{key}") if isinstance(value, dict) else [(f"{where}.{key}", value)]
+    return found
 
 
 def usage_of(table: PriceTable, stack_name: str) -> dict[str, float]:

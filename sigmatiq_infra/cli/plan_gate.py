@@ -64,6 +64,7 @@ def gate(arguments: argparse.Namespace) -> int:
     for stack in arguments.stacks:
         folder = arguments.out / "stacks" / stack
         plan, config = _read(folder / arguments.plan_json), _read(folder / "cdk.tf.json")
+        _check_plan(plan, folder / arguments.plan_json)
         stacks[stack] = plan_gate.changes_of(plan)
         refused[stack] = plan_gate.blocked(
             stack, stacks[stack], config, record, replacements.get(stack, ()), holds,
@@ -78,9 +79,40 @@ def gate(arguments: argparse.Namespace) -> int:
         )
     print(report, end="")
     if arguments.summary:
-        with arguments.summary.open("a") as file:
-            file.write(report)
+        try:
+            with arguments.summary.open("a") as file:
+                file.write(report)
+        except OSError as problem:
+            raise CliError(
+                f"plan-gate: cannot write the summary to {arguments.summary} ({problem.strerror or problem}). Fix: "
+                "pass --summary a file this process can write (in CI, \"$GITHUB_STEP_SUMMARY\"), or leave it out.",
+            ) from None
     return 1 if any(refused.values()) or changed else 0
+
+
+def _check_plan(plan: object, path: Path) -> None:
+    """A plan as `terraform show -json` writes it, as far as the gate reads it; else one CliError
+    (a plan the gate misread would pass unchecked)."""
+    why = None
+    changes = plan.get("resource_changes", []) if isinstance(plan, dict) else None
+    if not isinstance(plan, dict) or "format_version" not in plan:
+        why = "no format_version: not a plan Terraform wrote"
+    elif not isinstance(changes, list):
+        why = "resource_changes is not a list"
+    else:
+        for index, entry in enumerate(changes):
+            change = entry.get("change") if isinstance(entry, dict) else None
+            if not isinstance(entry, dict) or not isinstance(entry.get("address"), str):
+                why = f"resource_changes[{index}] has no address"
+            elif not isinstance(change, dict) or not isinstance(change.get("actions"), list):
+                why = f"resource_changes[{index}] ({entry['address']}) has no change.actions"
+            if why:
+                break
+    if why:
+        raise CliError(
+            f"plan-gate: {path} is not a Terraform plan ({why}). Fix: write it with `terraform show -json "
+            "<plan file> > plan.json` from the plan `cdktf diff` (or `terraform plan -out`) saved."
+        )
 
 
 def _record(path: Path) -> DeployedRecord:

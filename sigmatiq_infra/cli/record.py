@@ -45,7 +45,13 @@ def record_stack(arguments: argparse.Namespace) -> int:
             f"record-deployed: {arguments.state} holds no state values. Fix: pass the output of "
             "`terraform show -json` (without a plan file) after the stack was deployed.",
         )
-    entries = record_from_state(arguments.stack, state, resource_facts())
+    try:
+        entries = record_from_state(arguments.stack, state, resource_facts())
+    except ValueError as problem:
+        raise CliError(
+            f"record-deployed: {arguments.state} is not Terraform state ({problem}). Fix: pass the output of "
+            "`terraform show -json` (without a plan file) after the stack was deployed.",
+        ) from None
     print(f"# {arguments.stack}: recorded from its Terraform state", end="\n\n" if entries else "\n")
     print(entries, end="")
     return 0

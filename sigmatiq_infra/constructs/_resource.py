@@ -51,6 +51,14 @@ class IResourceGroup(Protocol):
 
 
 @runtime_checkable
+class IIdentity(Protocol):
+    """A user-assigned identity, as a resource's `identity` block names it: by its id."""
+
+    @property
+    def id(self) -> str: ...
+
+
+@runtime_checkable
 class IWorkspace(Protocol):
     """A Log Analytics workspace, as a diagnostic setting needs it."""
 
@@ -196,7 +204,7 @@ class ManagedIdentities:
 
     system_assigned: bool = False
     """An identity Azure creates with the resource and deletes with it. Default: off."""
-    user_assigned: Sequence[Any] = ()
+    user_assigned: Sequence[IIdentity] = ()
     """User-assigned identities (`UserAssignedIdentity` constructs, or anything with a
     Terraform `id`). Default: none."""
 
@@ -315,13 +323,16 @@ class AzureResource(AzureConstruct):
         `CanNotDelete` lets everyone read and change but nobody (Terraform included) delete
         until the lock is removed; `ReadOnly` also forbids changes. `notes` says why."""
         check = Validator(type(self).__name__, self)
+        if not (check.value_type("lock notes", notes, str) & check.value_type("lock level", level, str)):
+            check.done()
+            return None
         check.one_of("lock level", level, LOCK_LEVELS)
         check.require(
-            isinstance(notes, str) and bool(notes.strip()), "lock notes", notes, "are empty",
+            bool(notes.strip()), "lock notes", notes, "are empty",
             "a sentence saying what the lock protects", "say why the lock is there, e.g. 'Holds the databases.'",
         )
         check.require(
-            not isinstance(notes, str) or len(notes) <= 512, "lock notes", f"{len(notes)} characters",
+            len(notes) <= 512, "lock notes", f"{len(notes)} characters",
             "are too long", "at most 512 characters", "shorten the notes",
         )
         locks: dict[str, tuple[str, Any]] = self.__dict__.setdefault("_locks", {})
@@ -370,6 +381,14 @@ class AzureResource(AzureConstruct):
         with its DNS zone group). Public access stays off. None, and a problem, when the
         resource cannot have one (its kind, its SKU, or public access on)."""
         check = Validator(type(self).__name__, self)
+        if not all(hasattr(network, member) for member in ("add_endpoint", "virtual_network", "zones")):
+            check.type_problem(
+                "add_private_endpoint network", network, f"has the type {type(network).__name__}",
+                "a PrivateNetwork: a VNet with a PRIVATE_ENDPOINTS subnet, and its PrivateDnsZones",
+                "pass PrivateNetwork(virtual_network=vnet, zones=zones)",
+            )
+            check.done()
+            return None
         if self.private_link is None:
             check.fail(
                 "add_private_endpoint", self.kind_text, "is not reached through private endpoints",
@@ -435,6 +454,9 @@ class AzureResource(AzureConstruct):
         service, a Managed Redis database). Empty, and a problem, when Azure Monitor
         collects nothing from this kind of resource, or it already sends to `workspace`."""
         check = Validator(type(self).__name__, self)
+        if not check.value_type("add_diagnostic_settings workspace", workspace, IWorkspace):
+            check.done()
+            return []
         check.require(
             bool(self.diagnostics), "add_diagnostic_settings", self.kind_text,
             "has no diagnostic settings in Azure Monitor",

@@ -23,6 +23,9 @@ from sigmatiq_infra.validation import NameRules, Validator
 
 # Consumption plan: cpu (vCPU) -> the memory (GiB) it must be paired with.
 CPU_MEMORY_GIB = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0, 1.75: 3.5, 2.0: 4.0}
+# The Consumption workload profile (a VNet environment made here has it) goes to 4 vCPU / 8 GiB,
+# in the same steps (Microsoft Learn, "Workload profiles in Azure Container Apps").
+PROFILE_CPU_MEMORY_GIB = {**CPU_MEMORY_GIB, **{c / 4: c / 2 for c in range(9, 17)}}
 MAX_REPLICAS = 300
 
 
@@ -45,7 +48,8 @@ class ContainerAppProps:
     target_port: int
     """Port the container listens on, 1-65535; ingress and the liveness probe use it."""
     cpu: float = 0.5
-    """vCPU, 0.25-2.0 in steps of 0.25. Default: 0.5."""
+    """vCPU in steps of 0.25: 0.25-2.0, or to 4.0 in an environment with the Consumption
+    workload profile (one with a VNet). Default: 0.5."""
     memory: str = "1Gi"
     """Memory, exactly twice the vCPU in GiB (e.g. 0.5 vCPU -> `1Gi`). Default: `1Gi`."""
     min_replicas: int = 0
@@ -175,7 +179,7 @@ class ContainerApp(AzureResource):
             f"is above max_replicas {props.max_replicas}", "min_replicas <= max_replicas",
             "lower min_replicas or raise max_replicas",
         )
-        _check_cpu_memory(check, props.cpu, props.memory)
+        _check_cpu_memory(check, props.cpu, props.memory, getattr(props.environment, "workload_profile_name", None))
         check_image(check, props.repository, props.image_tag)
         check.require(
             props.liveness_path.startswith("/"), "liveness_path", props.liveness_path,
@@ -271,16 +275,18 @@ def app_secret_name(reference: SecretReference) -> str:
     return reference.name.lower()
 
 
-def _check_cpu_memory(check: Validator, cpu: float, memory: str) -> None:
-    pairs = ", ".join(f"{c:g}/{m:g}Gi" for c, m in CPU_MEMORY_GIB.items())
+def _check_cpu_memory(check: Validator, cpu: float, memory: str, profile: str | None = None) -> None:
+    combinations = PROFILE_CPU_MEMORY_GIB if profile == "Consumption" else CPU_MEMORY_GIB
+    plan = "the Consumption workload profile" if profile == "Consumption" else "the Consumption plan"
+    pairs = ", ".join(f"{c:g}/{m:g}Gi" for c, m in combinations.items())
     try:
         gib = float(memory.removesuffix("Gi")) if memory.endswith("Gi") else None
     except ValueError:
         gib = None
-    if cpu not in CPU_MEMORY_GIB or gib != CPU_MEMORY_GIB[cpu]:
+    if cpu not in combinations or gib != combinations[cpu]:
         check.fail(
             "cpu/memory", f"{cpu:g}/{memory}", "is not a combination Azure accepts",
-            f"on the Consumption plan: {pairs}",
-            f"use memory='{CPU_MEMORY_GIB.get(cpu, 1.0):g}Gi' for cpu={cpu:g}"
-            if cpu in CPU_MEMORY_GIB else "pick a cpu of 0.25-2.0 in steps of 0.25",
+            f"on {plan}: {pairs}",
+            f"use memory='{combinations.get(cpu, 1.0):g}Gi' for cpu={cpu:g}"
+            if cpu in combinations else f"pick a cpu of 0.25-{max(combinations):.1f} in steps of 0.25",
         )

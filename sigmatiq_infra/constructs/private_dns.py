@@ -275,7 +275,7 @@ class DnsResolver(AzureResource):
             tags=self._resource_tags(props.tags),
         )
         for domain, servers in rules.items():
-            name = "-".join(part for part in domain.rstrip(".").split(".") if part)[:80]
+            name = "-".join(part for part in domain.rstrip(".").split(".") if part)[:80] or "wildcard"
             private_dns_resolver_forwarding_rule.PrivateDnsResolverForwardingRule(
                 self, f"Rule-{name}",
                 name=name,
@@ -297,12 +297,19 @@ class DnsResolver(AzureResource):
         )
 
 
+WILDCARD_DOMAIN = "."
+"""A forwarding rule for every domain no other rule names (Microsoft Learn, "Azure DNS Private
+Resolver endpoints and rulesets": a domain of zero labels)."""
+
+
 def _check_forwarding_rule(check: Validator, domain: str, servers: Sequence[str]) -> None:
     labels = domain[:-1].split(".") if domain.endswith(".") else []
     check.require(
-        bool(labels) and all(re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in labels),
+        domain == WILDCARD_DOMAIN or (bool(labels) and all(
+            re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in labels
+        )),
         "forwarding rule domain", domain, "is not a domain name ending with a dot",
-        "a domain such as 'corp.example.com.' (the trailing dot included)",
+        "a domain such as 'corp.example.com.' (the trailing dot included), or '.' for every domain",
         f"write it as {domain.rstrip('.') + '.'!r}" if domain.strip(".") else "name the domain to forward",
     )
     check.in_range(f"forwarding rule {domain!r} servers (count)", len(servers), 1, 6)

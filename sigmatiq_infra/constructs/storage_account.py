@@ -25,6 +25,11 @@ REPLICATION = ("LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS")
 ZONE_REDUNDANT = ("ZRS", "GZRS", "RAGZRS")
 
 
+
+SPECIAL_CONTAINERS = ("$root", "$web")
+"""The account's root container and its static website container: names azurerm takes as they
+are (`storage/validate/storage_container.go`), beside the usual rule."""
+
 @dataclass(frozen=True)
 class StorageAccountProps:
     name: str
@@ -94,7 +99,8 @@ class StorageAccount(AzureResource):
             )
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 365)
         for container in props.containers:
-            check.name("container", container, NameRules.STORAGE_CONTAINER)
+            if container not in SPECIAL_CONTAINERS:
+                check.name("container", container, NameRules.STORAGE_CONTAINER)
         for container in sorted({c for c in props.containers if props.containers.count(c) > 1}):
             check.fail("container", container, "is listed twice", "each container once", "remove the repeat")
         identity = self._identity(storage_account.StorageAccountIdentity, props.managed_identities, check)

@@ -26,7 +26,10 @@ from sigmatiq_infra.validation import NameRules, Validator, is_token
 # Since 2025-01-01 Azure creates only zone-redundant (AZ) VPN gateway SKUs.
 SKUS = ("VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ")
 RETIRED_SKUS = ("VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5")
-GENERATION1_SKUS = ("VpnGw1AZ", "VpnGw2AZ")
+# azurerm 4.55 (`virtual_network_gateway_resource.go`, validateVirtualNetworkGatewayRouteBasedVpnSku
+# Generation1/2): the zone-redundant SKUs each generation takes.
+GENERATION1_SKUS = ("VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ")
+GENERATION2_SKUS = ("VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ")
 GENERATIONS = ("Generation1", "Generation2")
 
 
@@ -91,7 +94,7 @@ class VpnGatewayProps:
     sku: str = "VpnGw1AZ"
     """A zone-redundant SKU, `VpnGw1AZ`-`VpnGw5AZ`. Default: `VpnGw1AZ`."""
     generation: str = "Generation1"
-    """`Generation1` (VpnGw1AZ, VpnGw2AZ only) or `Generation2`; fixed at creation.
+    """`Generation1` (VpnGw1AZ-VpnGw3AZ) or `Generation2` (VpnGw2AZ-VpnGw5AZ); fixed at creation.
     Default: `Generation1`."""
     depends_on: Sequence[ITerraformDependable] = ()
     """Resources to finish first, e.g. the VNet's DNS servers, so that VPN client profiles
@@ -193,10 +196,12 @@ class VpnGateway(AzureResource):
         else:
             check.one_of("sku", props.sku, SKUS)
         check.one_of("generation", props.generation, GENERATIONS)
+        takes = {"Generation1": GENERATION1_SKUS, "Generation2": GENERATION2_SKUS}.get(props.generation)
         check.require(
-            props.generation == "Generation2" or props.sku not in SKUS or props.sku in GENERATION1_SKUS,
+            takes is None or props.sku not in SKUS or props.sku in takes,
             "generation", props.generation, f"is not available for {props.sku}",
-            "Generation1 only with VpnGw1AZ or VpnGw2AZ", "use generation='Generation2'",
+            f"{props.generation} with {', '.join(takes or ())}",
+            "use generation='Generation2'" if props.sku in GENERATION2_SKUS else "use generation='Generation1'",
         )
         pool = check.cidr("client_address_pool", props.client_address_pool)
         vnet_space = props.virtual_network.address_space
@@ -218,13 +223,20 @@ class VpnGateway(AzureResource):
             data = cert.public_cert_data
             if is_token(data):
                 continue
+            shaped = "-----" not in data and "\n" not in data and _is_base64(data)
             check.require(
-                "-----" not in data and "\n" not in data and _is_base64(data),
-                f"root certificate {cert.name!r}", data[:40] + ("..." if len(data) > 40 else ""),
+                shaped, f"root certificate {cert.name!r}", data[:40] + ("..." if len(data) > 40 else ""),
                 "is not base64 DER on one line",
                 "the certificate's base64 body without -----BEGIN/END----- lines or newlines",
                 "pass it through sigmatiq_infra.certificates.public_cert_data()",
             )
+            if shaped:  # then a real CA certificate, valid now (as a file read through certificates is)
+                from sigmatiq_infra.certificates import check_root_certificate
+
+                # Its "expires soon" warning is the reader's (settings, certificates.public_cert_data),
+                # said once where the certificate is read.
+                found = check_root_certificate(data, where=f"{check.path}/{cert.name}")[1]
+                check.include(found, warnings=False)
         check.done()
         return props
 

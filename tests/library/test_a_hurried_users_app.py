@@ -334,3 +334,84 @@ def test_a_sku_written_in_the_wrong_case_is_one_problem_not_a_second_about_what_
 ):
     problems = error_of(lambda: kind(stack, "It", props(group))).splitlines()
     assert len(problems) == 1 and "sku" in problems[0] and "is not supported" in problems[0], problems
+
+
+# --- methods given the wrong kind of thing ------------------------------------------------------------
+
+
+def test_a_name_instead_of_an_identity_in_managed_identities_is_named_by_its_index(stack, group):
+    assert error_of(lambda: c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
+        "acrtest01", group, managed_identities=c.ManagedIdentities(user_assigned=["id-probe"]),
+    ))) == (
+        "ContainerRegistry 'test/Registry': managed_identities.user_assigned[0] 'id-probe' has the type str. "
+        "Allowed: IIdentity (an object with id). Fix: give managed_identities.user_assigned[0] a value of type "
+        "IIdentity (an object with id)."
+    )
+
+
+def test_a_vnet_instead_of_a_private_network_is_shown_by_its_path_with_what_to_pass(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    vnet = c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", ()))
+    assert vault.add_private_endpoint(vnet) is None
+    assert error_of(lambda: vault) == (
+        "KeyVault 'test/Vault': add_private_endpoint network VirtualNetwork 'test/Net' has the type VirtualNetwork. "
+        "Allowed: a PrivateNetwork: a VNet with a PRIVATE_ENDPOINTS subnet, and its PrivateDnsZones. Fix: pass "
+        "PrivateNetwork(virtual_network=vnet, zones=zones)."
+    )
+
+
+def test_a_workspace_name_and_lock_notes_of_none_are_type_problems(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    assert vault.add_diagnostic_settings("log-test") == []
+    assert group.add_lock(None) is None
+    assert error_of(lambda: vault).splitlines() == [
+        "KeyVault 'test/Vault': add_diagnostic_settings workspace 'log-test' has the type str. Allowed: IWorkspace "
+        "(an object with name and id). Fix: give add_diagnostic_settings workspace a value of type IWorkspace (an "
+        "object with name and id).",
+        "ResourceGroup 'test/Group': lock notes None has the type NoneType. Allowed: str. Fix: give lock notes a "
+        "value of type str.",
+    ]
+
+
+def test_an_output_folder_that_is_a_file_or_cannot_be_made_stops_the_app(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a-file").write_text("")
+    assert error_of(lambda: App(outdir="a-file")) == (
+        "App 'outdir': folder 'a-file' is a file. Allowed: a folder, made if it does not exist. "
+        "Fix: point outdir at a folder, or move the file away."
+    )
+    monkeypatch.setenv("CDKTF_OUTDIR", "a-file/below/out")
+    assert error_of(lambda: App()) == (
+        "App 'CDKTF_OUTDIR': folder 'a-file/below/out' cannot be made (Not a directory). "
+        "Allowed: a folder this process can write, made if it does not exist. Fix: point CDKTF_OUTDIR at a "
+        "writable place, e.g. cdktf.out in the project."
+    )
+
+
+# --- the testing module, used wrongly -----------------------------------------------------------------
+
+
+def test_the_testing_module_says_what_to_pass_instead_of_failing_inside(stack, group, tmp_path):
+    from sigmatiq_infra.testing import Annotations, Template
+
+    app = App(outdir=str(tmp_path / "out"))
+    own = AzureStack(app, "own")
+    c.ResourceGroup(own, "Group", c.ResourceGroupProps("rg-own", "westeurope"))
+    fix = "Fix: pass the stack object, e.g. {0}(stack) with stack = AzureStack(app, 'my-service')."
+    for given, got in (("own", "'own' (str)"), (app, "the app itself")):
+        with pytest.raises(TypeError) as raised:
+            Template.from_stack(given)
+        assert str(raised.value) == f"Template.from_stack: takes a stack, not {got}. " + fix.format(
+            "Template.from_stack",
+        )
+    with pytest.raises(TypeError, match=r"^Annotations.from_stack: takes a stack, not 'own' \(str\)"):
+        Annotations.from_stack("own")
+    template = Template.from_stack(own)
+    with pytest.raises(TypeError, match=r"^Template.ref: AzureStack is not a resource"):
+        template.ref(own, "id")
+    with pytest.raises(TypeError) as raised:
+        template.resource_count_is("azurerm_resource_group", "1")
+    assert str(raised.value) == (
+        "Template.resource_count_is: count '1' is a str, not a whole number. Fix: "
+        "resource_count_is('azurerm_resource_group', 1)."
+    )

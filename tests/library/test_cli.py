@@ -4,6 +4,7 @@ record-deployed inputs; `diagram` has its own file)."""
 
 import argparse
 import base64
+import json
 import re
 import subprocess
 import sys
@@ -179,10 +180,16 @@ def test_an_apps_assumptions_set_usage_per_stack_and_a_baseline_to_compare_with(
 @pytest.mark.parametrize(("content", "problem"), [
     (None, "does not exist. Fix: pass an existing file, or leave --assumptions out."),
     ("[usage\n", "is not TOML (Expected ']' at the end of a table declaration (at line 1, column 7)). Fix: repair it."),
+    ("folder", "cannot be read (Is a directory). Fix: pass the TOML file itself, or leave --assumptions out."),
+    ('[usage.orders]\nlog_analytics_gb = "five"\n[usage]\nextra = -1\n',
+     "has usage that is no amount: usage.orders.log_analytics_gb = 'five'; usage.extra = -1. Fix: give each usage "
+     "a number of zero or more (e.g. log_analytics_gb = 5)."),
 ])
 def test_a_missing_or_broken_assumptions_file_is_one_clean_error(tmp_path, capsys, content, problem):
     assumptions = tmp_path / "costs.toml"
-    if content is not None:
+    if content == "folder":
+        assumptions.mkdir()
+    elif content is not None:
         assumptions.write_text(content)
     assert run("cost", "orders", "--out", str(tmp_path), "--assumptions", str(assumptions)) == 2
     assert capsys.readouterr().err == f"sigmatiq-infra: error: cost: the assumptions file {assumptions} {problem}\n"
@@ -226,7 +233,7 @@ def test_plan_gate_and_record_deployed_name_a_missing_or_broken_file_and_the_fix
 def test_plan_gate_names_a_missing_deployed_record_and_the_fix(tmp_path, capsys):
     stack = tmp_path / "stacks" / "orders"
     stack.mkdir(parents=True)
-    (stack / "plan.json").write_text("{}")
+    (stack / "plan.json").write_text('{"format_version": "1.2"}')
     (stack / "cdk.tf.json").write_text("{}")
     record = tmp_path / "deployed.toml"
     assert run("plan-gate", "orders", "--out", str(tmp_path), "--record", str(record)) == 2
@@ -234,9 +241,49 @@ def test_plan_gate_names_a_missing_deployed_record_and_the_fix(tmp_path, capsys)
         f"sigmatiq-infra: error: plan-gate: the deployed record {record} does not exist. Fix: pass --record with "
         "the app's record file (record-deployed writes its entries), or leave --record out.\n"
     )
+    summary = tmp_path / "summary-folder"
+    summary.mkdir()
+    assert run("plan-gate", "orders", "--out", str(tmp_path), "--summary", str(summary)) == 2
+    assert capsys.readouterr().err.endswith(
+        f"sigmatiq-infra: error: plan-gate: cannot write the summary to {summary} (Is a directory). Fix: pass "
+        '--summary a file this process can write (in CI, "$GITHUB_STEP_SUMMARY"), or leave it out.\n'
+    )
     assert run("plan-gate", "orders", "--out", str(tmp_path), "--record", str(tmp_path)) == 2
     assert capsys.readouterr().err == (
         f"sigmatiq-infra: error: plan-gate: the deployed record {tmp_path} cannot be read (Is a directory). Fix: "
         "pass --record with the record file itself (TOML), or leave --record out.\n"
     )
     assert run("plan-gate", "orders", "--out", str(tmp_path)) == 0
+
+
+@pytest.mark.parametrize(("plan", "why"), [
+    ({}, "no format_version: not a plan Terraform wrote"),
+    ([], "no format_version: not a plan Terraform wrote"),
+    ({"format_version": "1.2", "resource_changes": "oops"}, "resource_changes is not a list"),
+    ({"format_version": "1.2", "resource_changes": [{"change": {"actions": ["delete"]}}]},
+     "resource_changes[0] has no address"),
+    ({"format_version": "1.2", "resource_changes": [{"address": "azurerm_key_vault.v"}]},
+     "resource_changes[0] (azurerm_key_vault.v) has no change.actions"),
+])
+def test_plan_gate_refuses_a_plan_json_that_is_no_terraform_plan_instead_of_passing_it(tmp_path, capsys, plan, why):
+    stack = tmp_path / "stacks" / "orders"
+    stack.mkdir(parents=True)
+    (stack / "plan.json").write_text(json.dumps(plan))
+    (stack / "cdk.tf.json").write_text("{}")
+    assert run("plan-gate", "orders", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: {stack / 'plan.json'} is not a Terraform plan ({why}). Fix: write it "
+        "with `terraform show -json <plan file> > plan.json` from the plan `cdktf diff` (or `terraform plan -out`) "
+        "saved.\n"
+    )
+
+
+def test_record_deployed_refuses_json_that_is_no_terraform_state(tmp_path, capsys):
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"values": {"root_module": {"resources": "x"}}}))
+    assert run("record-deployed", "prod", "--state", str(state)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: record-deployed: {state} is not Terraform state (values.root_module.resources is "
+        "not a list of objects). Fix: pass the output of `terraform show -json` (without a plan file) after the "
+        "stack was deployed.\n"
+    )

@@ -4,7 +4,7 @@ import base64
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
-from helpers import error_of, self_signed_root
+from helpers import error_of, recorded, self_signed_root
 
 from sigmatiq_infra.certificates import public_cert_data, read_public_cert_data
 from sigmatiq_infra.constructs import (
@@ -102,13 +102,33 @@ def test_a_well_formed_network_passes(stack, group):
 
 # --- VPN -------------------------------------------------------------------------------
 
+ROOT_DATA = base64.b64encode(self_signed_root().public_bytes(Encoding.DER)).decode()
+"""A real root certificate (made in memory, its key dropped), as base64 DER on one line."""
+
+
 def vpn_props(network, group, **overrides):
     props = {
         "name": "vpngw-test", "resource_group": group, "virtual_network": network,
         "client_address_pool": "172.16.0.0/24",
-        "root_certificates": [RootCertificate("Root", "MIIB")],
+        "root_certificates": [RootCertificate("Root", ROOT_DATA)],
     }
     return VpnGatewayProps(**{**props, **overrides})
+
+
+def test_a_literal_root_certificate_that_is_no_certificate_or_expired_is_refused(stack, group):
+    network = vnet(stack, group, GATEWAY)
+    message = error_of(lambda: VpnGateway(stack, "Vpn", vpn_props(
+        network, group, root_certificates=[RootCertificate("Fake", base64.b64encode(b"not a certificate").decode())],
+    )))
+    assert message.startswith("VPN root certificate 'test/Vpn/Fake': content 'bm90IGEgY2VydGlmaWNhdGU=' is not an "
+                              "X.509 certificate")
+    assert message.endswith("Fix: export the root certificate again (see `sigmatiq-infra vpn-cert root`).")
+
+
+def test_a_literal_root_certificate_that_is_real_passes(stack, group):
+    network = vnet(stack, group, GATEWAY)
+    VpnGateway(stack, "Vpn", vpn_props(network, group))
+    assert recorded(stack) == []
 
 
 def test_fails_when_the_vpn_client_pool_overlaps_the_vnet(stack, group):
@@ -131,11 +151,20 @@ def test_fails_when_the_vpn_sku_is_a_retired_non_zonal_one(stack, group):
     )
 
 
-def test_fails_when_a_large_sku_is_asked_for_generation1(stack, group):
+def test_each_generation_takes_the_skus_azurerm_lists_for_it(stack, group):
     network = vnet(stack, group, GATEWAY)
-    assert "generation 'Generation1' is not available for VpnGw3AZ" in error_of(
-        lambda: VpnGateway(stack, "Vpn", vpn_props(network, group, sku="VpnGw3AZ")),
+    assert error_of(lambda: VpnGateway(stack, "Vpn", vpn_props(network, group, sku="VpnGw4AZ"))) == (
+        "VpnGateway 'test/Vpn': generation 'Generation1' is not available for VpnGw4AZ. Allowed: Generation1 with "
+        "VpnGw1AZ, VpnGw2AZ, VpnGw3AZ. Fix: use generation='Generation2'."
     )
+    assert error_of(lambda: VpnGateway(stack, "Vpn2", vpn_props(
+        network, group, sku="VpnGw1AZ", generation="Generation2",
+    ))) == (
+        "VpnGateway 'test/Vpn2': generation 'Generation2' is not available for VpnGw1AZ. Allowed: Generation2 with "
+        "VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ. Fix: use generation='Generation1'."
+    )
+    VpnGateway(stack, "Vpn3", vpn_props(network, group, sku="VpnGw3AZ"))  # Generation1 takes VpnGw3AZ
+    assert recorded(stack) == []
 
 
 def test_fails_when_the_root_certificate_data_still_has_pem_header_lines(stack, group):

@@ -171,6 +171,14 @@ def with_tags(count: int) -> Callable[[Own], object]:
     return make
 
 
+def resolver_network(own: Own) -> c.VirtualNetwork:
+    """A VNet with both resolver subnets (forwarding rules need the outbound one)."""
+    return own.network(subnets=[
+        c.SubnetSpec("snet-dns-in", "10.20.0.32/28", c.SubnetRole.DNS_RESOLVER_INBOUND),
+        c.SubnetSpec("snet-dns-out", "10.20.0.48/28", c.SubnetRole.DNS_RESOLVER_OUTBOUND),
+    ])
+
+
 def twice(first: Callable[[Own], object], second: Callable[[Own], object]) -> Callable[[Own], object]:
     def make(own: Own) -> object:
         first(own)
@@ -335,6 +343,13 @@ RULES = [
           "have. Allowed: zone redundancy in a region with availability zones (Microsoft's Azure regions list, "
           "regions-list.md of 2025-09-23 (availability zone support)). Fix: use replication='LRS' (or 'GRS' "
           'for a copy in the paired region) in this region.')),
+    Rule("StorageAccount", "the root and static website containers by their own names",
+         lambda own: own.storage(containers=["$root", "$web", "state"]),
+         lambda own: own.storage(containers=["$logs"]),
+         ("StorageAccount 'own/Storage': container '$logs' contains '$' and starts with '$'. Allowed: storage "
+          "container names have 3-63 characters; lowercase letters, digits and hyphens; starts with a lowercase "
+          "letter or digit; ends with a lowercase letter or digit; no consecutive hyphens. Fix: choose a storage "
+          "container name that follows these rules.")),
     Rule("StorageAccount", "each container once",
          lambda own: own.storage(containers=["state", "logs"]),
          lambda own: own.storage(containers=["state", "state"]),
@@ -364,6 +379,15 @@ RULES = [
              sku="VpnGw1")),
          ("VpnGateway 'own/Vpn': sku 'VpnGw1' can no longer be created (non-zonal SKUs retired 2025-01-01). "
           "Allowed: 'VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'. Fix: use 'VpnGw1AZ'.")),
+    Rule("VpnGateway", "each generation with the SKUs azurerm lists for it",
+         lambda own: c.VpnGateway(own.stack, "Vpn", c.VpnGatewayProps(
+             "vpngw-own", own.group, own.network(), "172.16.0.0/24", [own.root_certificate()],
+             sku="VpnGw3AZ", generation="Generation1")),
+         lambda own: c.VpnGateway(own.stack, "Vpn", c.VpnGatewayProps(
+             "vpngw-own", own.group, own.network(), "172.16.0.0/24", [own.root_certificate()],
+             sku="VpnGw1AZ", generation="Generation2")),
+         ("VpnGateway 'own/Vpn': generation 'Generation2' is not available for VpnGw1AZ. Allowed: Generation2 "
+          "with VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ. Fix: use generation='Generation1'.")),
     # --- container apps ------------------------------------------------------------------------------
     Rule("ContainerApp", "names of 2-32 characters",
          lambda own: own.container_app(name="ca-" + "x" * 29),
@@ -384,6 +408,13 @@ RULES = [
          ("ContainerApp 'own/Api': cpu/memory '0.5/3Gi' is not a combination Azure accepts. Allowed: on the "
           'Consumption plan: 0.25/0.5Gi, 0.5/1Gi, 0.75/1.5Gi, 1/2Gi, 1.25/2.5Gi, 1.5/3Gi, 1.75/3.5Gi, 2/4Gi. '
           "Fix: use memory='1Gi' for cpu=0.5.")),
+    Rule("ContainerApp", "up to 4 vCPU / 8 GiB on the Consumption workload profile (an environment with a VNet)",
+         lambda own: own.container_app(environment=own.environment(virtual_network=own.network()), cpu=4.0,
+                                       memory="8Gi"),
+         lambda own: own.container_app(cpu=4.0, memory="8Gi"),
+         ("ContainerApp 'own/Api': cpu/memory '4/8Gi' is not a combination Azure accepts. Allowed: on the "
+          'Consumption plan: 0.25/0.5Gi, 0.5/1Gi, 0.75/1.5Gi, 1/2Gi, 1.25/2.5Gi, 1.5/3Gi, 1.75/3.5Gi, 2/4Gi. '
+          "Fix: pick a cpu of 0.25-2.0 in steps of 0.25.")),
     Rule("ContainerApp", "names unique in their resource group, across environments",
          lambda own: (own.container_app(), own.container_app(id="Api2", name="ca-own-api-2",
                                                              environment=own.environment(id="Env2", name="cae-own-2"))),
@@ -520,6 +551,16 @@ RULES = [
          ("DnsResolver 'own/Dns': inbound_ip '10.20.0.35' is not a usable address of the inbound subnet "
           '10.20.0.32/28. Allowed: 10.20.0.36 to 10.20.0.46 (Azure reserves the first four and the last '
           'address). Fix: pick an address such as 10.20.0.36.')),
+    Rule("DnsResolver", "forwarding rules for a domain, or for every domain ('.')",
+         lambda own: c.DnsResolver(own.stack, "Dns", c.DnsResolverProps(
+             "dnsr-own", own.group, resolver_network(own), "10.20.0.36",
+             forwarding_rules={".": ["10.1.0.4"], "corp.example.com.": ["10.1.0.5"]})),
+         lambda own: c.DnsResolver(own.stack, "Dns", c.DnsResolverProps(
+             "dnsr-own", own.group, resolver_network(own), "10.20.0.36",
+             forwarding_rules={"corp.example.com": ["10.1.0.5"]})),
+         ("DnsResolver 'own/Dns': forwarding rule domain 'corp.example.com' is not a domain name ending with a dot. "
+          "Allowed: a domain such as 'corp.example.com.' (the trailing dot included), or '.' for every domain. "
+          "Fix: write it as 'corp.example.com.'.")),
     # --- the stack ----------------------------------------------------------------------------------------
     Rule("AzureStack", "a state backend Azure can hold",
          lambda own: AzureStack(own.app, "remote", backend=BlobStateBackend("rg-state", "stownstate")),
