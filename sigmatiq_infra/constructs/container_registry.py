@@ -48,7 +48,17 @@ class ContainerRegistryBase(AzureResource):
 
 
 def check_image(check: Validator, repository: str, tag: str) -> None:
-    """Docker's rules for a repository name and a tag."""
+    """Docker's rules for a repository name and a tag; the registry is the app's `registry`, so
+    a repository that starts with a registry host (a first part with '.' or ':') is a mistake."""
+    host = repository.split("/", 1)[0] if isinstance(repository, str) and "/" in repository else ""
+    if host and not is_token(repository) and ("." in host or ":" in host or host == "localhost"):
+        check.fail(
+            "repository", repository, f"starts with the registry host {host!r}",
+            "the repository path inside the registry, e.g. 'team/service-api' (the registry is the app's "
+            "`registry`, its login server added for you)",
+            f"write repository={repository.split('/', 1)[1]!r}",
+        )
+        return
     check.require(
         is_token(repository) or _REPOSITORY.fullmatch(repository) is not None, "repository",
         repository, "is not a valid repository name",

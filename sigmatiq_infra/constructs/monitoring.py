@@ -416,7 +416,7 @@ def _check_start(check: Validator, text: str) -> str:
     check.require(
         day.day == 1 and day >= _FIRST_BUDGET_MONTH, "start_date", text,
         "is not the first of a month from June 2017 on", "the first day of a month, 2017-06-01 or later",
-        f"use {day.replace(day=1).isoformat()!r}",
+        f"use {max(day.replace(day=1), _FIRST_BUDGET_MONTH).isoformat()!r}",
     )
     # The Budgets API (time_period.start_date, as azurerm's docs quote it): "Future start
     # date should not be more than twelve months." azurerm warns about it; so does synth.

@@ -415,3 +415,25 @@ def test_the_testing_module_says_what_to_pass_instead_of_failing_inside(stack, g
         "Template.resource_count_is: count '1' is a str, not a whole number. Fix: "
         "resource_count_is('azurerm_resource_group', 1)."
     )
+
+
+def test_a_repository_with_the_registry_host_in_front_says_to_drop_it(stack, group):
+    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
+        "acrtest01", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("mi-test", group))
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
+    assert error_of(lambda: c.ContainerApp(stack, "Api", c.ContainerAppProps(
+        "ca-test", environment, identity, registry, "acrtest01.azurecr.io/team/api", "1.0.0", 8080,
+    ))) == (
+        "ContainerApp 'test/Api': repository 'acrtest01.azurecr.io/team/api' starts with the registry host "
+        "'acrtest01.azurecr.io'. Allowed: the repository path inside the registry, e.g. 'team/service-api' (the "
+        "registry is the app's `registry`, its login server added for you). Fix: write repository='team/api'."
+    )
+
+
+def test_a_budget_starting_before_june_2017_is_told_the_first_month_it_can_start(stack, group):
+    assert error_of(lambda: c.Budget(stack, "Budget", c.BudgetProps("budget-test", 40, "2017-05-01", [group]))) == (
+        "Budget 'test/Budget': start_date '2017-05-01' is not the first of a month from June 2017 on. Allowed: the "
+        "first day of a month, 2017-06-01 or later. Fix: use '2017-06-01'."
+    )
