@@ -44,8 +44,8 @@ def main(argv: list[str]) -> None:
         print(f"sigmatiq-infra: launch: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
     except FileNotFoundError as problem:
-        if problem.filename != program:
-            raise
+        if problem.filename is None or os.path.abspath(problem.filename) != os.path.abspath(program):
+            raise  # a file the program itself opens: the program's own error
         print(f"sigmatiq-infra: launch: {program} does not exist. Fix: pass the app's main file, e.g. main.py.",
               file=sys.stderr)
         raise SystemExit(2) from None

@@ -190,7 +190,8 @@ _UNCHECKABLE: set[Any] = set()
 def _bearable(value: Any, hint: Any) -> bool:
     simple = _simple(hint)
     if simple is not None:
-        return isinstance(value, simple)
+        # True is an int to Python, not a number to Azure or jsii: a bool passes a bool hint only.
+        return isinstance(value, simple) and (type(value) is not bool or bool in simple)
     try:
         if hint in _UNCHECKABLE:
             return True

@@ -163,11 +163,15 @@ class NameRules:
         first=_LOWER_ALNUM, first_text="a lowercase letter or digit",
         last=_LOWER_ALNUM, last_text="a lowercase letter or digit", no_double_hyphen=True,
     )
-    # Microsoft Learn, "About keys, secrets, and certificates": an object name is 1-127
-    # characters, starts with a letter, and holds only letters, digits and '-'.
+    # azurerm (`keyvault/validate/nested_item_name.go`: ^[0-9a-zA-Z-]+$, "20202020" valid) and
+    # Azure's API error quote the same pattern: 1-127 letters, digits and '-', a digit first too
+    # (Microsoft Learn's "About keys, secrets, and certificates" says "starts with a letter").
     KEY_VAULT_SECRET = NameRule(
         "Key Vault secret", 1, 127, r"a-zA-Z0-9\-", "letters, digits and hyphens",
-        first="a-zA-Z", first_text="a letter",
+    )
+    # Action group receivers: azurerm takes any name that is not empty; unique in the group.
+    ACTION_GROUP_RECEIVER = NameRule(
+        "action group receiver", 1, 260, r"^\x00-\x1f\x7f", "any characters but control characters",
     )
     CONTAINER_REGISTRY = NameRule(
         "container registry", 5, 50, _ALNUM, "letters and digits only",

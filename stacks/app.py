@@ -81,8 +81,20 @@ def replacements(settings: Settings) -> dict[str, tuple[deployed.Replacement, ..
     }
 
 
-def _unknown_stacks(settings: Settings, stacks: Sequence[str] | None) -> list[str]:
-    check = Validator("Command line", "main.py")
+def exit_on_unknown_stacks(names: Sequence[str], command: str) -> None:
+    """For a script given stack names (bin/plan): the numbered list and exit status 2 when one
+    names no stack of this app, before anything is synthesized."""
+    from sigmatiq_infra.synthesis import format_problems
+
+    settings, _ = read_environment(os.environ)
+    problems = _unknown_stacks(settings, names, command)
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _unknown_stacks(settings: Settings, stacks: Sequence[str] | None, command: str = "main.py") -> list[str]:
+    check = Validator("Command line", command)
     for name in stacks or ():
         check.one_of("stack", name, stack_names(settings), "pass stack names of this app, or none for every stack")
     return list(check.problems)

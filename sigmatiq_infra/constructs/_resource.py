@@ -358,9 +358,10 @@ class AzureResource(AzureConstruct):
 
     # --- access --------------------------------------------------------------------------
 
-    def grant(self, role: BuiltInRole, principal: Principal) -> role_assignment.RoleAssignment:
+    def grant(self, role: BuiltInRole, principal: Principal) -> role_assignment.RoleAssignment | None:
         """Assign the built-in `role` on this resource to `principal` (once: granting it
-        again returns the first assignment)."""
+        again returns the first assignment). None, and a problem, when `role` is no
+        `BuiltInRole` or `principal` no principal (a name instead of an identity)."""
         return grant(self, self.id, role, principal)
 
     # --- private endpoints ---------------------------------------------------------------

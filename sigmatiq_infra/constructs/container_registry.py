@@ -34,11 +34,11 @@ class ContainerRegistryBase(AzureResource):
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
     login_server = ResourceAttribute[str]()
 
-    def grant_pull(self, principal: Principal) -> role_assignment.RoleAssignment:
+    def grant_pull(self, principal: Principal) -> role_assignment.RoleAssignment | None:
         """AcrPull: pull images (what a container app's identity needs)."""
         return self.grant(BuiltInRole.ACR_PULL, principal)
 
-    def grant_push(self, principal: Principal) -> role_assignment.RoleAssignment:
+    def grant_push(self, principal: Principal) -> role_assignment.RoleAssignment | None:
         """AcrPush: push and pull images (what a build pipeline needs)."""
         return self.grant(BuiltInRole.ACR_PUSH, principal)
 

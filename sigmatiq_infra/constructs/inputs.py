@@ -8,6 +8,7 @@ once; Terraform evaluates them as variable validations on every plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,7 @@ def deploy_input(
     `rules`, each failing with its own message naming the variable, what is allowed and how
     to set it. `what` says in a few words what the input is, `note` adds to its description,
     and `how` says how to produce a good value."""
+    _check_input_name(scope, name)
     fix = f"set TF_VAR_{name} to a value that follows this rule" + (f" ({how})" if how else "")
     validation = [
         TerraformVariableValidationConfig(
@@ -63,6 +65,37 @@ def deploy_input(
         # Kept out of state and plan files; only write-only arguments may receive it.
         variable.add_override("ephemeral", True)
     return variable
+
+
+_INPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_RESERVED_INPUT_NAMES = ("source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals")
+"""Terraform's rule for a variable's name, and the names it keeps for itself."""
+
+
+def _check_input_name(scope: Construct, name: Any) -> None:
+    """A problem in the app's list for a name Terraform refuses (cdktf would quietly drop the
+    characters, and TF_VAR_ would then need a name nobody wrote)."""
+    from sigmatiq_infra.constructs._context import problem_log
+    from sigmatiq_infra.validation import ValidationError, Validator
+
+    check = Validator("deploy input", f"{scope.node.path}/{name}", log=problem_log(scope))
+    if not check.value_type("name", name, str):
+        check.done()
+        raise ValidationError(check.problems)  # no variable can be made without a name
+    else:
+        check.require(
+            _INPUT_NAME.fullmatch(name) is not None and name not in _RESERVED_INPUT_NAMES, "name", name,
+            "is not a name Terraform takes for an input",
+            "a letter or '_' first, then letters, digits, '_' or '-'; none of " + ", ".join(_RESERVED_INPUT_NAMES),
+            f"name it e.g. {_suggested_input_name(name)!r}",
+        )
+    check.done()
+
+
+def _suggested_input_name(name: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")
+    cleaned = f"_{cleaned}" if cleaned[:1].isdigit() else cleaned
+    return f"{cleaned}_input" if cleaned in _RESERVED_INPUT_NAMES else cleaned or "db_password"
 
 
 def secret_input(

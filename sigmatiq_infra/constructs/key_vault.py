@@ -23,7 +23,7 @@ from sigmatiq_infra.constructs._resource import (
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.validation import NameRules, ValidationError, Validator
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,11 @@ class KeyVaultBase(AzureResource):
     alert_metrics = {"Availability": "Average", "ServiceApiLatency": "Average", "SaturationShoebox": "Average"}  # noqa: RUF012
     vault_uri = ResourceAttribute[str]()
 
-    def grant_secrets_read(self, principal: Principal) -> role_assignment.RoleAssignment:
+    def grant_secrets_read(self, principal: Principal) -> role_assignment.RoleAssignment | None:
         """Key Vault Secrets User: read secret values (e.g. for Key Vault references)."""
         return self.grant(BuiltInRole.KEY_VAULT_SECRETS_USER, principal)
 
-    def grant_secrets_write(self, principal: Principal) -> role_assignment.RoleAssignment:
+    def grant_secrets_write(self, principal: Principal) -> role_assignment.RoleAssignment | None:
         """Key Vault Secrets Officer: create, update and delete secrets."""
         return self.grant(BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
 
@@ -156,7 +156,13 @@ class KeyVault(KeyVaultBase):
     def add_secret(self, id: str, props: SecretProps) -> SecretReference:
         """Create a secret whose value reaches Azure write-only (never stored in state)."""
         check = Validator("KeyVault", self, path=lambda: f"{self.node.path}/{id}")
-        props = check.props(props)
+        try:
+            props = check.props(props)
+        except ValidationError as error:  # props it cannot build with (a literal value): reported, the run goes on
+            self.problem_log.add(error.problems, error.warnings)
+            name = getattr(props, "name", None)
+            name = name if isinstance(name, str) else str(id)
+            return SecretReference(self, name, f"{self.vault_uri}secrets/{name}")
         check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
         props.value.check(check, "value")
         if not check.done() & self._claim(id, "add_secret", id, "give each secret its own id (and name)"):

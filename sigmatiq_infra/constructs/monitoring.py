@@ -92,7 +92,7 @@ class ActionGroup(AzureResource):
         check.name("name", props.name, NameRules.ACTION_GROUP)
         check.name("short_name", props.short_name, NameRules.ACTION_GROUP_SHORT_NAME)
         for receiver, address in props.email_receivers.items():
-            check.name("e-mail receiver name", receiver, NameRules.ACTION_GROUP)
+            check.name("e-mail receiver name", receiver, NameRules.ACTION_GROUP_RECEIVER)
             check.require(
                 is_token(address) or _EMAIL.fullmatch(address) is not None, f"e-mail receiver {receiver!r}",
                 address, "is not an e-mail address", "an address such as oncall@example.com",

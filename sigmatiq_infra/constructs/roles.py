@@ -16,7 +16,7 @@ from constructs import Construct, IConstruct
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra.azurerm import role_assignment
 from sigmatiq_infra.constructs._context import AzureConstruct, client_config, context_of, subscription_id
-from sigmatiq_infra.validation import ValidationError, Validator, is_token
+from sigmatiq_infra.validation import Validator, is_token
 
 
 class BuiltInRole(Enum):
@@ -139,14 +139,17 @@ class PrincipalById(AzureConstruct):
         self.principal_type: str | None = principal_type
 
 
-def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Principal) -> role_assignment.RoleAssignment:
+def grant(
+    target: Construct, target_id: str, role: BuiltInRole, principal: Principal,
+) -> role_assignment.RoleAssignment | None:
     """Assign `role` on the Azure scope `target_id` to `principal`, once.
 
     Granting the same role to the same principal again returns the first assignment, so
     several constructs may each ensure the access they depend on without creating
     duplicate assignments (which Azure rejects with RoleAssignmentExists).
     """
-    _check_grant_arguments(target, role, principal)
+    if not _grant_arguments_ok(target, role, principal):
+        return None  # reported; the run goes on to find every other problem
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     key = (id(target), role, id(principal))
     made = context_of(target).grants
@@ -175,9 +178,9 @@ def grant(target: Construct, target_id: str, role: BuiltInRole, principal: Princ
     return made[key][2]
 
 
-def _check_grant_arguments(target: Construct, role: Any, principal: Any) -> None:
-    """A role that is no `BuiltInRole`, or a principal that is no principal (a name, an id
-    as text): one ValidationError, as the assignment cannot be made at all."""
+def _grant_arguments_ok(target: Construct, role: Any, principal: Any) -> bool:
+    """False, and a problem in the app's list, for a role that is no `BuiltInRole` or a
+    principal that is no principal (a name, an id as text): no assignment can be made."""
     check = Validator(type(target).__name__, target)
     if not isinstance(role, BuiltInRole):
         check.type_problem(
@@ -193,8 +196,7 @@ def _check_grant_arguments(target: Construct, role: Any, principal: Any) -> None
             "pass the identity construct itself; for an object id, PrincipalById(stack, 'Ci', "
             "principal_id=..., principal_type='ServicePrincipal')",
         )
-    if check.problems:
-        raise ValidationError(check.problems)
+    return check.done()
 
 
 def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, BuiltInRole, role_assignment.RoleAssignment]]:

@@ -155,6 +155,13 @@ def read_alert_emails(variable: str, text: str, env: EnvironmentSettings) -> tup
                 "write e.g. SIGMATIQ_PROD_ALERT_EMAILS='oncall=ops@example.com,alice@example.com'",
             )
             continue
+        same = next((known for known in found if known.lower() == name.lower()), None)
+        if same is not None:  # a receiver name once per action group, in any case
+            check.fail(
+                "entry", entry, f"names the receiver {same!r} again (for {found[same]})",
+                "each receiver name once, in any case", f"give it a name of its own, e.g. '{name}2={address}'",
+            )
+            continue
         found[name] = address
     problems += check.problems
     return found, problems

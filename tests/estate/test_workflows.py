@@ -326,3 +326,24 @@ def test_bin_deploy_applies_nothing_when_the_gate_refuses_the_plan(deploys):
 def test_the_deploy_scripts_say_what_they_need(command, message):
     result = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True)
     assert (result.returncode, result.stderr.strip()) == (2, message)
+
+
+@pytest.mark.slow
+def test_bin_plan_names_a_stack_the_app_does_not_have_with_the_likely_one_before_any_synth(tmp_path):
+    result = subprocess.run(
+        ["bash", "-c", f"bin/plan --output {tmp_path / 'out'} prdo"], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **ISOLATED},
+    )
+    assert (result.returncode, result.stderr.strip().splitlines()[-2:]) == (2, [
+        "sigmatiq-infra: synth stopped, nothing was written (1 problem):",
+        "  1. Command line 'bin/plan': stack 'prdo' is not supported (did you mean 'prod'?). Allowed: 'state', "
+        "'shared', 'beta', 'prod'. Fix: pass stack names of this app, or none for every stack.",
+    ])
+    assert not (tmp_path / "out" / "stacks").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", ["bin/plan", "bin/deploy"])
+def test_the_deploy_scripts_print_their_usage_on_help(script):
+    result = subprocess.run([script, "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith(("Plan stacks", "Deploy stacks")), result.stderr

@@ -131,7 +131,7 @@ def test_an_id_that_is_no_name_is_a_problem_and_the_construct_is_built_under_a_n
 
 def test_granting_to_a_name_instead_of_an_identity_says_what_a_principal_is(stack, group):
     vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
-    assert error_of(lambda: vault.grant_secrets_read("my-identity")) == (
+    assert error_of(lambda: vault.grant_secrets_read("my-identity"), scope=vault) == (
         "KeyVault 'test/Vault': grant principal 'my-identity' has the type str. Allowed: a principal: a "
         "UserAssignedIdentity, a DeployingPrincipal or a PrincipalById. Fix: pass the identity construct "
         "itself; for an object id, PrincipalById(stack, 'Ci', principal_id=..., principal_type='ServicePrincipal')."
@@ -141,7 +141,7 @@ def test_granting_to_a_name_instead_of_an_identity_says_what_a_principal_is(stac
 def test_granting_a_role_by_its_name_asks_for_the_built_in_role(stack, group):
     vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
     identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("mi-test", group))
-    assert error_of(lambda: vault.grant("Key Vault Secrets User", identity)) == (
+    assert error_of(lambda: vault.grant("Key Vault Secrets User", identity), scope=vault) == (
         "KeyVault 'test/Vault': grant role 'Key Vault Secrets User' has the type str. Allowed: a BuiltInRole. "
         "Fix: pass one of BuiltInRole's members, e.g. BuiltInRole.KEY_VAULT_SECRETS_USER."
     )
@@ -437,3 +437,51 @@ def test_a_budget_starting_before_june_2017_is_told_the_first_month_it_can_start
         "Budget 'test/Budget': start_date '2017-05-01' is not the first of a month from June 2017 on. Allowed: the "
         "first day of a month, 2017-06-01 or later. Fix: use '2017-06-01'."
     )
+
+
+# --- third round: one problem never hides the next ----------------------------------------------------
+
+
+def test_true_where_a_number_goes_is_a_type_problem_not_a_jsii_error(stack, group):
+    assert error_of(lambda: c.KeyVault(stack, "Vault", c.KeyVaultProps(
+        "kv-test-1", group, soft_delete_retention_days=True,
+    ))) == (
+        "KeyVault 'test/Vault': soft_delete_retention_days True has the type bool. Allowed: int. Fix: give "
+        "soft_delete_retention_days a value of type int."
+    )
+
+
+def test_a_grant_to_a_name_and_a_literal_secret_do_not_hide_the_problems_after_them(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc")
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-1", group, public_network_access_enabled=True))
+    assert vault.grant_secrets_read("my-identity") is None
+    reference = vault.add_secret("Url", c.SecretProps("Db-Url", "postgres://literal"))
+    assert reference.name == "Db-Url"
+    c.ResourceGroup(stack, "Other", c.ResourceGroupProps("rg_bad2.", "westeurope"))
+    problems = problems_of(app)
+    assert [problem.split(":")[0] for problem in problems] == [
+        "KeyVault 'svc/Vault'", "KeyVault 'svc/Vault/Url'", "ResourceGroup 'svc/Other'",
+    ]
+    assert "value 'postgres://literal' has the type str" in problems[1]
+
+
+def test_a_deploy_input_name_terraform_refuses_is_a_problem_not_quietly_changed(stack):
+    c.secret_input(stack, "db password", what="the database password")
+    c.deploy_input(stack, "count", what="a count", type="number")
+    assert error_of(lambda: stack).splitlines() == [
+        "deploy input 'test/db password': name 'db password' is not a name Terraform takes for an input. Allowed: "
+        "a letter or '_' first, then letters, digits, '_' or '-'; none of source, version, providers, count, "
+        "for_each, lifecycle, depends_on, locals. Fix: name it e.g. 'db_password'.",
+        "deploy input 'test/count': name 'count' is not a name Terraform takes for an input. Allowed: a letter or "
+        "'_' first, then letters, digits, '_' or '-'; none of source, version, providers, count, for_each, "
+        "lifecycle, depends_on, locals. Fix: name it e.g. 'count_input'.",
+    ]
+
+
+def test_an_e_mail_receiver_may_be_named_as_its_address_is_written(stack, group):
+    c.ActionGroup(stack, "Alerts", c.ActionGroupProps(
+        "ag-test", group, "test", email_receivers={"ops+alerts": "ops+alerts@example.co.uk"},
+    ))
+    assert recorded(stack) == []

@@ -187,6 +187,13 @@ def test_the_launcher_says_when_the_program_does_not_exist(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         f"sigmatiq-infra: launch: {tmp_path / 'nope.py'} does not exist. Fix: pass the app's main file, e.g. main.py."
     )
+    relative = subprocess.run(  # as typed in the app's folder (Python reports the path absolute)
+        [sys.executable, "-m", "sigmatiq_infra.launch", "mian.py"], cwd=tmp_path,
+        capture_output=True, text=True, timeout=120, env={"PATH": PATH, "SIGMATIQ_CACHE_DIR": str(tmp_path)},
+    )
+    assert (relative.returncode, relative.stderr.splitlines()[-1]) == (
+        2, "sigmatiq-infra: launch: mian.py does not exist. Fix: pass the app's main file, e.g. main.py.",
+    )
 
 
 @pytest.mark.slow

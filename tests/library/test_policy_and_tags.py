@@ -40,7 +40,7 @@ def private_stack(outdir):
 NAMES = {
     "RESOURCE_GROUP": ("rg-orders-prod-data", "rg-x."),
     "KEY_VAULT": ("kv-orders-shared", "kv--x"),
-    "KEY_VAULT_SECRET": ("Orders-DatabaseUrl", "Postgres_Url"),
+    "KEY_VAULT_SECRET": ("1password-key", "Postgres_Url"),
     "CONTAINER_REGISTRY": ("acrordersshared", "acr-orders"),
     "POSTGRES_SERVER": ("psql-orders-prod", "-psql"),
     "POSTGRES_DATABASE": ("orders-db", "1db"),
@@ -64,6 +64,7 @@ NAMES = {
     "ENVIRONMENT_VARIABLE": ("Orleans.Cluster-Id", "1DATABASE_URL"),
     "ACTION_GROUP": ("Orders prod alerts", "ag:orders"),
     "ACTION_GROUP_SHORT_NAME": ("orders prod", "orders-prod-xx"),
+    "ACTION_GROUP_RECEIVER": ("ops+alerts", ""),
     "METRIC_ALERT": ("psql orders-prod cpu", "alert/cpu"),
     "ACTIVITY_LOG_ALERT": ("rg-orders-prod deleted", "deleted|moved"),
     "BUDGET": ("budget-orders-prod", "budget orders"),

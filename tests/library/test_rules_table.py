@@ -218,11 +218,11 @@ RULES = [
          lambda own: own.vault(soft_delete_retention_days=6),
          ("KeyVault 'own/Vault': soft_delete_retention_days 6 is out of range. Allowed: 7 to 90. Fix: set "
           'soft_delete_retention_days between 7 and 90.')),
-    Rule("KeyVault", "secret names start with a letter",
-         lambda own: own.vault().secret("Orders-Url"),
-         lambda own: own.vault().secret("1-Orders-Url"),
-         ("KeyVault 'own/Vault': secret name '1-Orders-Url' starts with '1'. Allowed: Key Vault secret names "
-          'have 1-127 characters; letters, digits and hyphens; starts with a letter. Fix: choose a Key Vault '
+    Rule("KeyVault", "secret names of letters, digits and hyphens, a digit first too (azurerm, Azure's API)",
+         lambda own: own.vault().secret("1password-key"),
+         lambda own: own.vault().secret("Orders_Url"),
+         ("KeyVault 'own/Vault': secret name 'Orders_Url' contains '_'. Allowed: Key Vault secret names "
+          'have 1-127 characters; letters, digits and hyphens. Fix: choose a Key Vault '
           'secret name that follows these rules.')),
     Rule("KeyVault", "secret names unique in their vault, in any case",
          lambda own: (v := own.vault(), v.add_secret("A", c.SecretProps("Orders-Url", own.password())),
