@@ -232,8 +232,26 @@ def background(name: str):
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    # A session that ends early (-x, a deselected waiter) leaves background work running: a
+    # script waiting for a file in the folder removed below would wait forever.
+    for process in _processes(list(_BACKGROUND.values())):
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
     for work in _WORK:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _processes(found: object):
+    """Every subprocess in what the background starters returned (nested tuples and dicts)."""
+    if isinstance(found, subprocess.Popen):
+        yield found
+    elif isinstance(found, dict):
+        for value in found.values():
+            yield from _processes(value)
+    elif isinstance(found, (list, tuple)):
+        for value in found:
+            yield from _processes(value)
 
 
 def empty_provider_mirror(folder: Path) -> dict[str, str]:
