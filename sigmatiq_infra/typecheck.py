@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import math
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -58,6 +59,8 @@ class TypeProblem:
             str(self.value), self.hint,
         ):
             fix += f": '{self.value}' in quotes"
+        if type(self.value) is float and not math.isfinite(self.value):
+            return prop, self.value, "is not a finite number", expected, f"give {prop} a number"
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix
 
 
@@ -191,7 +194,10 @@ def _bearable(value: Any, hint: Any) -> bool:
     simple = _simple(hint)
     if simple is not None:
         # True is an int to Python, not a number to Azure or jsii: a bool passes a bool hint only.
-        return isinstance(value, simple) and (type(value) is not bool or bool in simple)
+        # NaN and infinity are floats to Python, but no JSON number: jsii cannot send them.
+        return isinstance(value, simple) and (type(value) is not bool or bool in simple) and (
+            type(value) is not float or math.isfinite(value)
+        )
     try:
         if hint in _UNCHECKABLE:
             return True

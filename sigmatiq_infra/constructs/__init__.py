@@ -9,6 +9,7 @@ Nothing here knows about any one estate: an app passes its names, SKUs and sizes
 import dataclasses as _dataclasses
 
 from sigmatiq_infra import azurerm as _azurerm
+from sigmatiq_infra.constructs._arguments import check_arguments
 from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._docs import document_fields
 from sigmatiq_infra.constructs._resource import (
@@ -87,8 +88,10 @@ from sigmatiq_infra.constructs.storage_account import StorageAccount, StorageAcc
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret, version_input
 
-# `help(KeyVaultProps)` shows each field's doc (composed when first read, not now).
+# `help(KeyVaultProps)` shows each field's doc (composed when first read, not now); a call
+# with an argument a props class does not take is a problem in the list, not a traceback.
 document_fields(*(value for value in list(globals().values()) if _dataclasses.is_dataclass(value)))
+check_arguments(*(value for value in list(globals().values()) if _dataclasses.is_dataclass(value)))
 
 
 def resource_facts() -> dict[str, ResourceFacts]:

@@ -17,6 +17,8 @@ from sigmatiq_infra.constructs._resource import (
 )
 from sigmatiq_infra.validation import NameRules, Validator
 
+UNLIMITED_QUOTA = -1
+"""azurerm's `daily_quota_gb` for no cap (its default)."""
 
 @dataclass(frozen=True)
 class LogAnalyticsWorkspaceProps:
@@ -27,7 +29,8 @@ class LogAnalyticsWorkspaceProps:
     retention_in_days: int = 30
     """Days logs are kept, 30-730. Default: 30 (included in the ingestion price)."""
     daily_quota_gb: float | None = None
-    """Daily ingestion cap in GB, to bound cost. Default: none (unlimited)."""
+    """Daily ingestion cap in GB (at least 0.023), to bound cost; -1 is azurerm's "no cap".
+    Default: none (unlimited)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
@@ -57,8 +60,11 @@ class LogAnalyticsWorkspace(AzureResource):
         props = check.props(props)
         check.name("name", props.name, NameRules.LOG_ANALYTICS_WORKSPACE)
         check.in_range("retention_in_days", props.retention_in_days, 30, 730)
-        if props.daily_quota_gb is not None:
-            check.in_range("daily_quota_gb", props.daily_quota_gb, 0.023, 10**6)
+        if props.daily_quota_gb is not None and props.daily_quota_gb != UNLIMITED_QUOTA:
+            check.in_range(
+                "daily_quota_gb", props.daily_quota_gb, 0.023, 10**6,
+                "set daily_quota_gb between 0.023 and 1e+06, or -1 (or None) for no cap",
+            )
         check.done()
 
         self.resource = log_analytics_workspace.LogAnalyticsWorkspace(

@@ -485,3 +485,51 @@ def test_an_e_mail_receiver_may_be_named_as_its_address_is_written(stack, group)
         "ag-test", group, "test", email_receivers={"ops+alerts": "ops+alerts@example.co.uk"},
     ))
     assert recorded(stack) == []
+
+
+# --- fourth round: props called wrongly, numbers that are no numbers ----------------------------------
+
+
+def test_a_misspelled_or_unknown_props_keyword_is_a_problem_after_the_ones_before_it(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc")
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-7c1", group, soft_delete_retention_days=3))
+    with pytest.raises(ValidationError) as raised:
+        c.LogAnalyticsWorkspaceProps("log-svc-1", group, retention_days=60, sku="PerGB2018")
+    assert raised.value.problems == (
+        "LogAnalyticsWorkspaceProps 'arguments': keyword 'retention_days' is not one of its fields (did you mean "
+        "'retention_in_days'?). Allowed: name, resource_group, retention_in_days, daily_quota_gb, tags. Fix: write "
+        "retention_in_days=<value> instead.",
+        "LogAnalyticsWorkspaceProps 'arguments': keyword 'sku' is not one of its fields. Allowed: name, "
+        "resource_group, retention_in_days, daily_quota_gb, tags. Fix: remove sku=<value> "
+        "(LogAnalyticsWorkspaceProps has no such setting).",
+    )
+    assert problems_of(app) == [
+        "KeyVault 'svc/Vault': soft_delete_retention_days 3 is out of range. Allowed: 7 to 90. Fix: set "
+        "soft_delete_retention_days between 7 and 90.",
+    ]  # with App() reports both, in order (see synthesis.App.__exit__)
+
+
+def test_a_props_call_without_a_required_field_names_it():
+    with pytest.raises(ValidationError) as raised:
+        c.KeyVaultProps("kv-svc-7c1")
+    assert raised.value.problems == (
+        "KeyVaultProps 'arguments': resource_group (not given) is required. Allowed: name, resource_group always "
+        "given. Fix: pass resource_group: KeyVaultProps(name=..., resource_group=...).",
+    )
+
+
+def test_infinity_or_nan_where_a_number_goes_is_a_type_problem_before_jsii_sees_it(stack, group):
+    workspace = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps(
+        "log-test-1", group, daily_quota_gb=float("inf"),
+    ))
+    assert error_of(lambda: workspace) == (
+        "LogAnalyticsWorkspace 'test/Logs': daily_quota_gb inf is not a finite number. Allowed: float or None. "
+        "Fix: give daily_quota_gb a number."
+    )
+
+
+def test_a_daily_quota_of_minus_one_is_azurerms_no_cap_and_passes(stack, group):
+    c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("log-test-1", group, daily_quota_gb=-1))
+    assert recorded(stack) == []
