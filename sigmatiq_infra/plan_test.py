@@ -118,6 +118,14 @@ def plan_test(
     terraform: str | None = None, env: Mapping[str, str] | None = None,
 ) -> list[PlanTestResult]:
     """Write and run the mocked plan of each stack (synthesized into `outdir` before)."""
+    if isinstance(stacks, (str, bytes)):
+        raise TypeError(f"plan_test: stacks is a list of stack names, not one string. Fix: plan_test([{stacks!r}]).")
+    missing = [stack for stack in stacks if not (Path(outdir) / "stacks" / stack / "cdk.tf.json").is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"plan_test: no synthesized {', '.join(missing)} in {outdir}/stacks (no cdk.tf.json). Fix: synthesize "
+            "first (`cdktf synth`, or App.synth()), into the outdir you pass here."
+        )
     executable = terraform or shutil.which("terraform")
     results = []
     for stack in stacks:

@@ -81,18 +81,52 @@ class Matcher:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True) if not isinstance(value, str) else repr(value)
+    if isinstance(value, Matcher):
+        return value.describe()
+    text = json.dumps(value, sort_keys=True, default=_unjson) if not isinstance(value, str) else repr(value)
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _unjson(value: Any) -> str:
+    """A value JSON has no form for, as a message shows it (a matcher, a construct, a set)."""
+    if isinstance(value, Matcher):
+        return value.describe()
+    node = getattr(value, "node", None)
+    path = getattr(node, "path", None) if node is not None else None
+    if isinstance(path, str):
+        return f"<{type(value).__name__} '{path}': use template.ref(...) for a reference to it>"
+    return repr(value)
 
 
 def _describe(pattern: Any) -> str:
     return pattern.describe() if isinstance(pattern, Matcher) else _show(pattern)
 
 
+_CAPTURED: list[list[tuple[Capture, Any]]] = []
+"""The values each match in progress has captured (innermost last): kept only by a match
+that succeeds as a whole, so a `Capture` never holds a value from a resource (or a list
+item) that did not match."""
+
+
 def mismatches(pattern: Any, actual: Any, path: str = "") -> list[Mismatch]:
     """Where `actual` differs from `pattern`: objects partially (the pattern's keys only, at
     every depth), lists element by element and of the same length, anything else by equality;
     a `Matcher` decides itself. `None` in a pattern means the key must not be set."""
+    _CAPTURED.append([])
+    try:
+        found = _mismatches(pattern, actual, path)
+    finally:
+        captured = _CAPTURED.pop()
+    if not found:
+        if _CAPTURED:
+            _CAPTURED[-1].extend(captured)  # the enclosing match decides
+        else:
+            for capture, value in captured:
+                capture._values.append(value)
+    return found
+
+
+def _mismatches(pattern: Any, actual: Any, path: str) -> list[Mismatch]:
     if isinstance(pattern, Matcher):
         return pattern.mismatches(actual, path)
     if pattern is None:
@@ -251,7 +285,10 @@ class Capture(Matcher):
             return [Mismatch(path, self.describe(), actual)]
         found = mismatches(self.pattern, actual, path) if self.pattern is not None else []
         if not found:
-            self._values.append(actual)
+            if _CAPTURED:
+                _CAPTURED[-1].append((self, actual))  # kept if the whole match succeeds
+            else:
+                self._values.append(actual)
         return found
 
     def describe(self) -> str:
@@ -317,13 +354,23 @@ class Template:
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any] | str, name: str = "") -> Template:
-        return cls(json.loads(document) if isinstance(document, str) else document, name)
+        """A stack's document, as a mapping or its JSON text (`from_file` reads a file)."""
+        if isinstance(document, str):
+            try:
+                document = json.loads(document)
+            except ValueError as problem:
+                hint = " (a path? use Template.from_file)" if document.endswith(".json") else ""
+                raise TypeError(f"Template.from_json: the text is not JSON{hint}: {problem}") from None
+        if not isinstance(document, Mapping):
+            raise TypeError(f"Template.from_json: a stack's document is a JSON object, not {type(document).__name__}. "
+                            "Fix: pass cdk.tf.json's content (or use Template.from_file with its path).")
+        return cls(document, name)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Template:
         """A stack synthesized before (`cdktf.out/stacks/<name>/cdk.tf.json`)."""
         file = Path(path)
-        return cls(json.loads(file.read_text()), file.parent.name)
+        return cls.from_json(file.read_text(), file.parent.name)
 
     # --- lookups ---------------------------------------------------------------------------
 

@@ -21,4 +21,8 @@ def is_token(value: Any) -> bool:
         return _STRING_TOKEN.search(value) is not None
     if isinstance(value, float):
         return struct.unpack(">Q", struct.pack(">d", value))[0] >> 48 == _NUMBER_TOKEN_MARKER
-    return False
+    if isinstance(value, (int, bool, list, dict, tuple)) or value is None:
+        return False
+    # A token that is no string or number (`TerraformVariable.boolean_value`, a list or map
+    # reference): jsii hands it over as a proxy of cdktf's IResolvable.
+    return any(type(delegate).__name__ == "_IResolvableProxy" for delegate in getattr(value, "_delegates", ()))

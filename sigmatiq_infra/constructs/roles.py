@@ -190,10 +190,15 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any) -> bool:
     if isinstance(principal, (str, bytes, int, float, Mapping, list, tuple)) or not all(
         hasattr(principal, member) for member in ("principal_id", "principal_type")
     ):
+        raw = not isinstance(principal, (str, bytes)) and hasattr(principal, "principal_id")
         check.type_problem(
-            "grant principal", principal, f"has the type {type(principal).__name__}",
-            "a principal: a UserAssignedIdentity, a DeployingPrincipal or a PrincipalById",
-            "pass the identity construct itself; for an object id, PrincipalById(stack, 'Ci', "
+            "grant principal", principal,
+            "is the azurerm binding's resource, which states no principal type" if raw
+            else f"has the type {type(principal).__name__}",
+            "a principal: the library's UserAssignedIdentity, a DeployingPrincipal or a PrincipalById",
+            "make the identity with sigmatiq_infra.constructs.UserAssignedIdentity, or wrap it: "
+            "PrincipalById(stack, 'Ci', principal_id=identity.principal_id, principal_type='ServicePrincipal')"
+            if raw else "pass the identity construct itself; for an object id, PrincipalById(stack, 'Ci', "
             "principal_id=..., principal_type='ServicePrincipal')",
         )
     return check.done()

@@ -132,7 +132,7 @@ def test_an_id_that_is_no_name_is_a_problem_and_the_construct_is_built_under_a_n
 def test_granting_to_a_name_instead_of_an_identity_says_what_a_principal_is(stack, group):
     vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
     assert error_of(lambda: vault.grant_secrets_read("my-identity"), scope=vault) == (
-        "KeyVault 'test/Vault': grant principal 'my-identity' has the type str. Allowed: a principal: a "
+        "KeyVault 'test/Vault': grant principal 'my-identity' has the type str. Allowed: a principal: the library's "
         "UserAssignedIdentity, a DeployingPrincipal or a PrincipalById. Fix: pass the identity construct "
         "itself; for an object id, PrincipalById(stack, 'Ci', principal_id=..., principal_type='ServicePrincipal')."
     )
@@ -532,4 +532,56 @@ def test_infinity_or_nan_where_a_number_goes_is_a_type_problem_before_jsii_sees_
 
 def test_a_daily_quota_of_minus_one_is_azurerms_no_cap_and_passes(stack, group):
     c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("log-test-1", group, daily_quota_gb=-1))
+    assert recorded(stack) == []
+
+
+# --- fifth round: tests of one's own stacks, tokens of every kind -------------------------------------
+
+
+def test_a_capture_keeps_only_the_values_of_what_matched(tmp_path):
+    from sigmatiq_infra.testing import Capture, Template
+
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc")
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    for number, days in ((1, 90), (2, 30)):
+        c.KeyVault(stack, f"Vault{number}", c.KeyVaultProps(
+            f"kv-svc-{number}", group, soft_delete_retention_days=days, public_network_access_enabled=True,
+        ))
+    template = Template.from_stack(stack)
+    retention = Capture()
+    template.has_resource("azurerm_key_vault", {"name": "kv-svc-1", "soft_delete_retention_days": retention})
+    assert retention.values == [90] and retention.as_number() == 90
+    missed = Capture()
+    with pytest.raises(AssertionError):
+        template.has_resource("azurerm_key_vault", {"name": "kv-svc-3", "soft_delete_retention_days": missed})
+    assert missed.values == []
+
+
+def test_a_construct_in_a_pattern_says_to_use_ref_and_a_document_that_is_no_object_says_what_to_pass(stack, group):
+    from sigmatiq_infra.testing import Template
+
+    template = Template.from_json({"resource": {"azurerm_key_vault": {"v": {"name": "kv-1"}}}})
+    with pytest.raises(AssertionError, match=r"<ResourceGroup 'test/Group': use template.ref\(...\) for a reference"):
+        template.has_resource("azurerm_key_vault", {"name": group})
+    with pytest.raises(TypeError, match=r"^Template.from_json: a stack's document is a JSON object, not list"):
+        Template.from_json([1, 2])
+    with pytest.raises(TypeError, match=r"^Template.from_json: the text is not JSON \(a path\? use "):
+        Template.from_json("cdktf.out/stacks/svc/cdk.tf.json")
+
+
+def test_plan_test_says_it_takes_a_list_and_a_synthesized_folder(tmp_path):
+    from sigmatiq_infra.testing import plan_test
+
+    with pytest.raises(TypeError, match=r"^plan_test: stacks is a list of stack names, not one string"):
+        plan_test("svc", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"^plan_test: no synthesized svc in "):
+        plan_test(["svc"], tmp_path)
+
+
+def test_a_boolean_token_passes_where_a_bool_goes(stack, group):
+    from sigmatiq_infra.cdk import TerraformVariable
+
+    public = TerraformVariable(stack, "public", type="bool").boolean_value
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group, public_network_access_enabled=public))
     assert recorded(stack) == []
