@@ -223,11 +223,15 @@ def _variables(document: Mapping[str, Any], given: Mapping[str, Any]) -> dict[st
 
 def _sample(variable: Mapping[str, Any]) -> Any:
     conditions = " ".join(str(rule.get("condition", "")) for rule in variable.get("validation", []))
-    kind = str(variable.get("type", "string"))
+    kind = str(variable.get("type", "string")).replace(" ", "")
     if kind == "number":
         return 1
     if kind == "bool":
         return False
+    if kind.startswith(("list(", "set(", "tuple(")) or kind in ("list", "set"):
+        return []  # an empty collection: what a collection's rules leave to its items
+    if kind.startswith(("map(", "object(")) or kind == "map":
+        return {}
     if '"MII"' in conditions:
         return SAMPLE_CERTIFICATE
     if "{8}" in conditions and "{12}" in conditions:

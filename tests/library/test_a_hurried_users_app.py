@@ -585,3 +585,22 @@ def test_a_boolean_token_passes_where_a_bool_goes(stack, group):
     public = TerraformVariable(stack, "public", type="bool").boolean_value
     c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group, public_network_access_enabled=public))
     assert recorded(stack) == []
+
+
+def test_plan_test_samples_list_and_map_inputs_and_refuses_a_var_the_stack_does_not_have(tmp_path, capsys):
+    from sigmatiq_infra.cli import main as cli
+    from sigmatiq_infra.plan_test import plan_test_file
+
+    document = {"variable": {
+        "allowed_ips": {"type": "list(string)"}, "labels": {"type": "map(string)"}, "name": {"type": "string"},
+    }}
+    text = plan_test_file(document)
+    assert "allowed_ips = []" in text and "labels      = {}" in text and 'name        = "plan-test"' in text
+    folder = tmp_path / "stacks" / "svc"
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text('{"variable": {"db_password": {"type": "string"}}}')
+    assert cli(["plan-test", "svc", "--out", str(tmp_path), "--var", "db_pasword=x"]) == 2
+    assert capsys.readouterr().err == (
+        "sigmatiq-infra: error: plan-test: --var db_pasword: no such input in svc (its inputs: db_password). Fix: "
+        "name an input the stack has, or leave --var out.\n"
+    )
