@@ -61,7 +61,7 @@ class App(_cdktf.App):
 
     def __init__(self, *, outdir: str | None = None, **options: Any) -> None:
         target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
-        _check_outdir(target, "outdir" if outdir else "CDKTF_OUTDIR" if os.environ.get("CDKTF_OUTDIR") else "outdir")
+        _check_outdir(target, "CDKTF_OUTDIR" if not outdir and os.environ.get("CDKTF_OUTDIR") else "outdir")
         # cdktf creates the staging folder now; it goes when synth ends, or with the app.
         staging = target.parent / f".{target.name}-{uuid.uuid4().hex[:12]}"
         options.setdefault("skip_validation", True)

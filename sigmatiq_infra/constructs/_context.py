@@ -8,7 +8,7 @@ Each lookup here would otherwise be a jsii round trip (`TerraformStack.of`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from constructs import Construct, IConstruct, IValidation
 
 from sigmatiq_infra._cdktf import TerraformStack
 from sigmatiq_infra.azurerm import data_azurerm_client_config
-from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, Validator
+from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator
 
 _CLIENT_CONFIG_ID = "ClientConfig"
 _CONTEXT = "_sigmatiq_context"
@@ -106,7 +106,7 @@ def checked_scope(kind: str, scope: Any, id: Any) -> StackContext:
             "scope", scope, f"has the type {type(scope).__name__}", "a stack (AzureStack) or a construct in one",
             f"pass the stack it belongs in first: {kind}(stack, {id!r}, ...)",
         )
-        check.done()
+        raise ValidationError(check.problems)
     try:
         return context_of(scope)
     except RuntimeError as error:
@@ -118,8 +118,7 @@ def checked_scope(kind: str, scope: Any, id: Any) -> StackContext:
         "a stack (AzureStack) or a construct in one: every resource belongs to one stack's Terraform",
         f"create the stack first and pass it: {kind}(stack, {id!r}, ...)",
     )
-    check.done()
-    raise AssertionError("unreachable: done() raised")  # pragma: no cover
+    raise ValidationError(check.problems)
 
 
 def checked_id(kind: str, scope: Construct, id: Any, log: ProblemLog | None) -> str:
@@ -146,6 +145,21 @@ def free_id(scope: Construct, id: str) -> str:
         number += 1
         found = f"{id}-{number}"
     return found
+
+
+def make_under_free_id(
+    make: Callable[[str], None], kind: str, scope: Construct, id: str, log: ProblemLog | None,
+) -> str:
+    """`make(id)` (a construct's own `Construct.__init__`); when `scope` already holds `id`,
+    a problem (raised without `log`) and `make` again under a free numbered id. The id used."""
+    try:
+        make(id)
+    except RuntimeError as error:
+        if DUPLICATE_ID not in str(error):
+            raise
+        id = report_duplicate_id(kind, scope, id, log)
+        make(id)
+    return id
 
 
 def report_duplicate_id(kind: str, scope: Construct, id: str, log: ProblemLog | None) -> str:
@@ -176,12 +190,9 @@ class AzureConstruct(Construct):
         kind = type(self).__name__
         context = checked_scope(kind, scope, id)
         id = checked_id(kind, scope, id, context.problems)
-        try:
-            super().__init__(scope, id)
-        except RuntimeError as error:
-            if DUPLICATE_ID not in str(error):
-                raise
-            super().__init__(scope, report_duplicate_id(kind, scope, id, context.problems))
+        make_under_free_id(
+            lambda free: super(AzureConstruct, self).__init__(scope, free), kind, scope, id, context.problems,
+        )
         self.__dict__[_CONTEXT] = context
         context.members.append(self)
 

@@ -7,7 +7,6 @@ both call `grant()` here, so role ids and assignment wiring exist once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import Enum
 from typing import Any, Protocol, runtime_checkable
 
@@ -187,10 +186,8 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any) -> bool:
             "grant role", role, f"has the type {type(role).__name__}", "a BuiltInRole",
             "pass one of BuiltInRole's members, e.g. BuiltInRole.KEY_VAULT_SECRETS_USER",
         )
-    if isinstance(principal, (str, bytes, int, float, Mapping, list, tuple)) or not all(
-        hasattr(principal, member) for member in ("principal_id", "principal_type")
-    ):
-        raw = not isinstance(principal, (str, bytes)) and hasattr(principal, "principal_id")
+    if not all(hasattr(principal, member) for member in ("principal_id", "principal_type")):
+        raw = hasattr(principal, "principal_id")  # the binding's identity: no principal type
         check.type_problem(
             "grant principal", principal,
             "is the azurerm binding's resource, which states no principal type" if raw

@@ -14,15 +14,14 @@ from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformSta
 from sigmatiq_infra.aspects.tags import tag_resources
 from sigmatiq_infra.azurerm import provider
 from sigmatiq_infra.constructs._context import (
-    DUPLICATE_ID,
     AzureConstruct,
     checked_id,
     context_of,
     free_id,
-    report_duplicate_id,
+    make_under_free_id,
 )
 from sigmatiq_infra.constructs._resource import AzureResource, IWorkspace
-from sigmatiq_infra.validation import PROBLEM_LOG, NameRules, ProblemLog, Validator
+from sigmatiq_infra.validation import PROBLEM_LOG, NameRules, ProblemLog, ValidationError, Validator
 
 RESOURCE_PROVIDER_SETS = ("legacy", "core", "extended", "all", "none")
 """The sets of Azure resource providers the azurerm provider registers as it starts
@@ -66,7 +65,7 @@ def _checked_stack_id(scope: Construct, id: Any) -> str:
             "scope", scope, f"has the type {type(scope).__name__}", "the app (App)",
             f"pass the app first: AzureStack(app, {id!r})",
         )
-        check.done()
+        raise ValidationError(check.problems)
     log = _app_log(scope)
     if not isinstance(id, str) or not id:
         return checked_id("AzureStack", scope, id, log)
@@ -105,14 +104,10 @@ class AzureStack(TerraformStack):
         backend: BlobStateBackend | None = None, *, resource_provider_registrations: str = "legacy",
         resource_providers_to_register: Sequence[str] = (),
     ) -> None:
-        id = _checked_stack_id(scope, id)
-        try:
-            super().__init__(scope, id)
-        except RuntimeError as error:
-            if DUPLICATE_ID not in str(error):
-                raise
-            id = report_duplicate_id("AzureStack", scope, id, _app_log(scope))
-            super().__init__(scope, id)
+        id = make_under_free_id(
+            lambda free: super(AzureStack, self).__init__(scope, free), "AzureStack", scope,
+            _checked_stack_id(scope, id), _app_log(scope),
+        )
         context = context_of(self)  # what the stack's constructs share: the app's problem log, tags, ...
         check = Validator("AzureStack", self, path=id)
         if check.value_type("tags", tags, Mapping[str, str] | None):
