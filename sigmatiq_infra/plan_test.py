@@ -126,6 +126,12 @@ def plan_test(
             f"plan_test: no synthesized {', '.join(missing)} in {outdir}/stacks (no cdk.tf.json). Fix: synthesize "
             "first (`cdktf synth`, or App.synth()), into the outdir you pass here."
         )
+    unknown, inputs = unknown_variables(stacks, outdir, variables or {})
+    if unknown:
+        raise ValueError(
+            f"plan_test: variables {', '.join(unknown)}: no such input in {', '.join(stacks)} (its inputs: "
+            f"{', '.join(inputs) or 'none'}). Fix: name an input the stack has, or leave it out."
+        )
     executable = terraform or shutil.which("terraform")
     results = []
     for stack in stacks:
@@ -150,6 +156,18 @@ def plan_test(
         passed = test.returncode == 0 and re.search(r"Success! [1-9]\d* passed, 0 failed", output) is not None
         results.append(PlanTestResult(stack, passed, output))
     return results
+
+
+def unknown_variables(
+    stacks: Sequence[str], outdir: str | Path, variables: Mapping[str, Any],
+) -> tuple[list[str], list[str]]:
+    """The given variables none of the synthesized stacks has as an input, and their inputs
+    (a value for a misspelt name would be dropped silently and the sample used instead)."""
+    inputs: set[str] = set()
+    for stack in stacks:
+        document = json.loads((Path(outdir) / "stacks" / stack / "cdk.tf.json").read_text())
+        inputs |= set(document.get("variable", {}))
+    return sorted(set(variables) - inputs), sorted(inputs)
 
 
 def _why_init_failed(init: subprocess.CompletedProcess[str], folder: Path) -> str:

@@ -425,7 +425,8 @@ class Validator:
             listed = allowed_text or ", ".join(repr(a) for a in allowed)
             choices = [str(a) for a in allowed]
             guess = isinstance(value, str) and len(choices) > 1
-            close = difflib.get_close_matches(value, choices, n=1) if guess else []
+            same = [c for c in choices if guess and c.casefold() == value.casefold()]  # 'PREMIUM', 'lrs'
+            close = same or (difflib.get_close_matches(value, choices, n=1) if guess else [])
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             self.fail(
                 prop, value, f"is not supported{hint}", listed,

@@ -5,7 +5,6 @@ no Azure account (see `sigmatiq_infra.plan_test`). After `cdktf synth`:
 from __future__ import annotations
 
 import argparse
-import json
 
 from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.cli.stacks import add_synth_output
@@ -33,7 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from sigmatiq_infra.plan_test import plan_test
+    from sigmatiq_infra.plan_test import plan_test, unknown_variables
 
     variables = {}
     for item in arguments.var:
@@ -47,15 +46,11 @@ def run(arguments: argparse.Namespace) -> int:
             f"plan-test: {', '.join(missing)} not synthesized in {arguments.out}. Fix: run `cdktf synth` first, or "
             "pass --out with your app's output folder."
         )
-    inputs = set()
-    for stack in arguments.stacks:
-        document = json.loads((arguments.out / "stacks" / stack / "cdk.tf.json").read_text())
-        inputs |= set(document.get("variable", {}))
-    unknown = sorted(set(variables) - inputs)
+    unknown, inputs = unknown_variables(arguments.stacks, arguments.out, variables)
     if unknown:
         raise CliError(
             f"plan-test: --var {', '.join(unknown)}: no such input in {', '.join(arguments.stacks)} (its inputs: "
-            f"{', '.join(sorted(inputs)) or 'none'}). Fix: name an input the stack has, or leave --var out."
+            f"{', '.join(inputs) or 'none'}). Fix: name an input the stack has, or leave --var out."
         )
     status = 0
     for result in plan_test(arguments.stacks, arguments.out, variables=variables):

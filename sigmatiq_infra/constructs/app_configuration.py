@@ -40,10 +40,13 @@ class AppConfigurationProps:
     private endpoint); `free` and `developer` stores must opt in with `True`."""
     local_auth_enabled: bool = False
     """Allow access keys besides Entra ID. Default: off (identities and RBAC only)."""
-    purge_protection_enabled: bool = True
-    """Forbid purging deleted stores (standard and premium only). Default: on."""
-    soft_delete_retention_days: int = 7
-    """Days a deleted store stays recoverable, 1-7 (standard and premium only). Default: 7."""
+    purge_protection_enabled: bool | None = None
+    """Forbid purging deleted stores. Default: on where the SKU has it (`standard`,
+    `premium`); `free` and `developer` stores have no soft delete, so setting it there is
+    refused rather than dropped."""
+    soft_delete_retention_days: int | None = None
+    """Days a deleted store stays recoverable, 1-7. Default: 7 where the SKU has soft delete
+    (`standard`, `premium`); refused on `free` and `developer`."""
     managed_identities: ManagedIdentities | None = None
     """Identities the store itself uses (e.g. for customer-managed keys). Default: none."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -80,6 +83,16 @@ class AppConfiguration(AzureResource):
         check.one_of("sku", props.sku, SKUS)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)
         private_link = props.sku in PRIVATE_LINK_SKUS
+        # Microsoft Learn, "Soft delete in Azure App Configuration": standard and premium only, "not
+        # available in the free and developer tiers"
+        # (purge protection off is what free and developer stores have, so False passes).
+        for prop, value in (("purge_protection_enabled", props.purge_protection_enabled or None),
+                            ("soft_delete_retention_days", props.soft_delete_retention_days)):
+            check.require(
+                value is None or private_link or props.sku not in SKUS, prop, value,
+                f"is not available on the {props.sku!r} SKU (it has no soft delete)",
+                f"{prop} only with sku 'standard' or 'premium'", f"leave {prop} out, or use sku='standard'",
+            )
         check.require(
             # (a SKU that is not one is said once, above)
             props.public_network_access_enabled or private_link or props.sku not in SKUS,
@@ -101,8 +114,11 @@ class AppConfiguration(AzureResource):
                 ("Enabled" if props.public_network_access_enabled else "Disabled")
                 if private_link else None
             ),
-            purge_protection_enabled=props.purge_protection_enabled if private_link else None,
-            soft_delete_retention_days=props.soft_delete_retention_days if private_link else None,
+            purge_protection_enabled=(
+                (True if props.purge_protection_enabled is None else props.purge_protection_enabled)
+                if private_link else None
+            ),
+            soft_delete_retention_days=(props.soft_delete_retention_days or 7) if private_link else None,
             identity=identity,
             tags=self._resource_tags(props.tags),
         )

@@ -4,6 +4,7 @@ accepted value passes. Found by trying the library from outside the repository."
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -579,6 +580,21 @@ def test_plan_test_says_it_takes_a_list_and_a_synthesized_folder(tmp_path):
         plan_test(["svc"], tmp_path)
 
 
+def test_plan_test_refuses_a_variable_the_stack_does_not_have(tmp_path):
+    """A misspelt name would be dropped and the plan run with the sample value instead."""
+    from sigmatiq_infra.testing import plan_test
+
+    folder = tmp_path / "stacks" / "svc"
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text(json.dumps({"variable": {"db_password": {"type": "string"}}}))
+    with pytest.raises(ValueError) as raised:
+        plan_test(["svc"], tmp_path, variables={"db_pasword": "x" * 16}, terraform="/nonexistent/terraform")
+    assert str(raised.value) == (
+        "plan_test: variables db_pasword: no such input in svc (its inputs: db_password). Fix: name an input the "
+        "stack has, or leave it out."
+    )
+
+
 def test_a_boolean_token_passes_where_a_bool_goes(stack, group):
     from sigmatiq_infra.cdk import TerraformVariable
 
@@ -604,3 +620,42 @@ def test_plan_test_samples_list_and_map_inputs_and_refuses_a_var_the_stack_does_
         "sigmatiq-infra: error: plan-test: --var db_pasword: no such input in svc (its inputs: db_password). Fix: "
         "name an input the stack has, or leave --var out.\n"
     )
+
+
+def test_a_choice_in_the_wrong_case_is_offered_in_the_right_one(stack, group):
+    """azurerm compares SKU names case-sensitively: 'PREMIUM' and 'lrs' are refused there too."""
+    assert error_of(lambda: c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-case-01", group, sku="PREMIUM"))) == (
+        "KeyVault 'test/Vault': sku 'PREMIUM' is not supported (did you mean 'premium'?). "
+        "Allowed: 'standard', 'premium'. Fix: use one of 'standard', 'premium'."
+    )
+    assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps(
+        "stcase01", group, replication="lrs",
+    ))) == (
+        "StorageAccount 'test/Files': replication 'lrs' is not supported (did you mean 'LRS'?). "
+        "Allowed: 'LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS'. Fix: use one of 'LRS', 'ZRS', 'GRS', 'GZRS', "
+        "'RAGRS', 'RAGZRS'."
+    )
+
+
+def test_soft_delete_settings_on_a_store_without_soft_delete_are_refused_not_dropped(stack, group):
+    """Microsoft Learn, "Soft delete in Azure App Configuration": not in the free and developer tiers."""
+    assert error_of(lambda: c.AppConfiguration(stack, "Config", c.AppConfigurationProps(
+        "appcs-soft-01", group, sku="developer", public_network_access_enabled=True,
+        purge_protection_enabled=True, soft_delete_retention_days=3,
+    ))) == (
+        "AppConfiguration 'test/Config': purge_protection_enabled True is not available on the 'developer' SKU (it "
+        "has no soft delete). Allowed: purge_protection_enabled only with sku 'standard' or 'premium'. Fix: leave "
+        "purge_protection_enabled out, or use sku='standard'.\n"
+        "AppConfiguration 'test/Config': soft_delete_retention_days 3 is not available on the 'developer' SKU (it "
+        "has no soft delete). Allowed: soft_delete_retention_days only with sku 'standard' or 'premium'. Fix: leave "
+        "soft_delete_retention_days out, or use sku='standard'."
+    )
+
+
+def test_a_store_gets_purge_protection_and_seven_days_by_default_where_its_sku_has_them(stack, group):
+    standard = c.AppConfiguration(stack, "Standard", c.AppConfigurationProps("appcs-soft-02", group)).resource
+    free = c.AppConfiguration(stack, "Free", c.AppConfigurationProps(
+        "appcs-soft-03", group, sku="free", public_network_access_enabled=True, purge_protection_enabled=False,
+    )).resource
+    assert (standard.purge_protection_enabled_input, standard.soft_delete_retention_days_input) == (True, 7)
+    assert (free.purge_protection_enabled_input, free.soft_delete_retention_days_input) == (None, None)
