@@ -376,7 +376,7 @@ class Validator:
         if isinstance(tags, Mapping):
             # Azure's tag rules on the construct's own tags, counted with the stack's (unless the
             # stack's alone are too many: the stack says so, once).
-            merged = getattr(self.where, "_resource_tags", None)
+            merged = getattr(self.where, "resource_tags", None)
             counted = dict(merged(tags)) if merged is not None else tags
             too_many_already = merged is not None and len(merged()) > MAX_TAGS
             self.tags(

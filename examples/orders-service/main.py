@@ -1,9 +1,11 @@
-"""A small service on sigmatiq-infra: an orders API with its database, vault, registry and
-identity, on a Container Apps environment. `cdktf synth` runs it (see cdktf.json); the
+"""A small service on sigmatiq-infra: an orders API with its database, vault, registry,
+identity and a Service Bus namespace (a construct of its own, `service_bus.py`), on a
+Container Apps environment. `cdktf synth` runs it (see cdktf.json); the
 database password is given at deploy time: `TF_VAR_orders_db_password=... cdktf deploy`.
 Its tests (`tests/`) build the same stack and assert on it with `sigmatiq_infra.testing`."""
 
 from constructs import Construct
+from service_bus import ServiceBusNamespace, ServiceBusNamespaceProps
 
 from sigmatiq_infra import App, AzureStack
 from sigmatiq_infra.cdk import TerraformOutput
@@ -54,17 +56,23 @@ class OrdersStack(AzureStack):
             "acrordersdev", group, sku="Basic", public_network_access_enabled=True,
         ))
         self.identity = UserAssignedIdentity(self, "Identity", UserAssignedIdentityProps("id-orders-dev", group))
+        # A construct of this service's own (service_bus.py): the API publishes accepted orders.
+        self.bus = ServiceBusNamespace(self, "Bus", ServiceBusNamespaceProps(
+            "sb-orders-dev", group, public_network_access_enabled=True,
+        ))
+        self.bus.grant_send(self.identity)
         logs = LogAnalyticsWorkspace(self, "Logs", LogAnalyticsWorkspaceProps("log-orders-dev", group))
         environment = ContainerAppEnvironment(self, "Environment", ContainerAppEnvironmentProps(
             "cae-orders-dev", group, log_analytics_workspace=logs,
         ))
-        for resource in (self.database, self.vault, registry, environment):
+        for resource in (self.database, self.vault, registry, environment, self.bus):
             resource.add_diagnostic_settings(logs)
         self.api = ContainerApp(self, "Api", ContainerAppProps(
             "orders-api", environment, self.identity, registry, "orders/api", "1.0.0", 8080,
             external_ingress_enabled=True,
+            env={"SERVICE_BUS_ENDPOINT": self.bus.endpoint},
             secret_env={"DATABASE_URL": database_url},
-            dependencies={"DATABASE_URL": self.database},
+            dependencies={"DATABASE_URL": self.database, "SERVICE_BUS_ENDPOINT": self.bus},
         ))
         TerraformOutput(self, "api_fqdn", value=self.api.fqdn)
 

@@ -17,6 +17,7 @@ which reports errors the same way.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -45,10 +46,14 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def run(root: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+def run(
+    root: argparse.ArgumentParser, argv: Sequence[str] | None = None, *, constructs: Sequence[str] = (),
+) -> int:
     """Parse `argv` with `root` and run the command it names: the exit status, every bad
     input reported as `<prog>: error: ...` lines. A command that reads facts from the
-    construct classes (`loads_constructs`) starts on the fast runtime, after the engine check."""
+    construct classes (`loads_constructs`) starts on the fast runtime, after the engine check,
+    and then imports `constructs`: the modules of an app's own construct classes, so that
+    `plan-gate` guards, `cost` prices and `diagram` draws what their `facts` state."""
     arguments = root.parse_args(argv)
     prog = root.prog
     if getattr(arguments, "loads_constructs", False):
@@ -57,6 +62,15 @@ def run(root: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int
             print(f"{prog}: error: {trouble}", file=sys.stderr)
             return 2
         runtime.enable()  # before the command imports the constructs (and so jsii)
+        for module in constructs:
+            try:
+                importlib.import_module(module)
+            except ImportError as error:
+                print(
+                    f"{prog}: error: the construct module {module!r} cannot be imported ({error}). Fix: name a module "
+                    "importable from here (run from your app's folder, or install it).", file=sys.stderr,
+                )
+                return 2
     try:
         return arguments.run(arguments) or 0
     except ValidationError as error:

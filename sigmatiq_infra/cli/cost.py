@@ -68,13 +68,23 @@ def load_prices(path: Path | None = None, assumptions: Path | None = None) -> Pr
         package_files.files("sigmatiq_infra").joinpath("data/prices.toml").read_text()
     )
     data = tomllib.loads(text)
-    prices = {}
-    for entry in data["price"]:
-        missing = [key for key in FIELDS if entry.get(key) in (None, "")]
-        if missing:
-            raise CliError(f"price table: entry {entry.get('id', '?')!r} lacks {', '.join(missing)}.", exit_code=1)
-        prices[entry["id"]] = Price(**{key: entry[key] for key in FIELDS})
     own = _assumptions(assumptions) if assumptions else {}
+    prices = {}
+    # The app's own prices (for what its own construct classes bill, `ResourceFacts.billing`)
+    # come after the library's: an app may also correct one of the library's.
+    sources = (("the price table", data["price"], 1), (f"the assumptions file {assumptions}", own.get("price", []), 2))
+    for where, entries, exit_code in sources:
+        for entry in entries if isinstance(entries, list) else [entries]:
+            missing = [key for key in FIELDS if not isinstance(entry, dict) or entry.get(key) in (None, "")]
+            price = entry.get("price") if isinstance(entry, dict) else None
+            if missing or isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
+                name = entry.get("id", "?") if isinstance(entry, dict) else entry
+                what = f"lacks {', '.join(missing)}" if missing else f"has the price {price!r}, which is no amount"
+                raise CliError(
+                    f"cost: {where} has a [[price]] entry {name!r} that {what}. Fix: give each entry "
+                    f"{', '.join(FIELDS)}, and a price of zero or more.", exit_code=exit_code,
+                )
+            prices[entry["id"]] = Price(**{key: entry[key] for key in FIELDS})
     usage = {**data.get("usage", {}), **own.get("usage", {})}
     return PriceTable(
         prices, usage,
@@ -132,8 +142,8 @@ def estimate(stack: Stack, table: PriceTable) -> list[Line]:
             price = table.prices.get(price_id)
             if price is None:
                 raise CliError(
-                    f"cost: no price for {price_id!r} ({resource.address}). Fix: add it to "
-                    "sigmatiq_infra/data/prices.toml with its source and date.", exit_code=1,
+                    f"cost: no price for {price_id!r} ({resource.address}). Fix: add it, with its source and date, "
+                    "as a [[price]] of your --assumptions file (or to sigmatiq_infra/data/prices.toml).", exit_code=1,
                 )
             lines.append(Line(resource.address, price, quantity, note))
     return lines

@@ -11,6 +11,7 @@ that knows them: `register(commands, record=..., replacements=...)` on its own p
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def gate(arguments: argparse.Namespace) -> int:
     from sigmatiq_infra.constructs import resource_facts
 
     replacements = arguments.replacements() if arguments.replacements else {}
-    holds = {kind: facts.holds for kind, facts in resource_facts().items() if facts.holds}
+    known = resource_facts()
+    holds = {kind: facts.holds for kind, facts in known.items() if facts.holds}
     record = _record(arguments.record) if arguments.record else DeployedRecord()
     stacks, refused = {}, {}
     for stack in arguments.stacks:
@@ -68,6 +70,17 @@ def gate(arguments: argparse.Namespace) -> int:
         stacks[stack] = plan_gate.changes_of(plan)
         refused[stack] = plan_gate.blocked(
             stack, stacks[stack], config, record, replacements.get(stack, ()), holds,
+        )
+    unjudged = sorted({
+        change.type for changes in stacks.values() for change in changes
+        if change.kind in ("replace", "delete") and change.type not in known
+    })
+    if unjudged:
+        print(
+            f"plan-gate: warning: no construct class states facts about {', '.join(unjudged)}, which the "
+            "plans replace or delete: the gate cannot tell whether they hold data (it still refuses what is "
+            "adopted, recorded or has prevent_destroy). Fix: for your own construct classes, run the gate from "
+            "your app's commands, which load them: cli.run(parser, constructs=['your.module']).", file=sys.stderr,
         )
     report = plan_gate.summary(stacks, refused)
     changed = plan_gate.drift(stacks) if arguments.drift else []

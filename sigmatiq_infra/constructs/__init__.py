@@ -13,14 +13,21 @@ from sigmatiq_infra.constructs._arguments import check_arguments
 from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs._docs import document_fields
 from sigmatiq_infra.constructs._resource import (
+    GLOBAL,
     LOCK_LEVELS,
+    RESOURCE_GROUP,
+    SUBSCRIPTION,
     AzureResource,
     DiagnosticTarget,
+    IIdentity,
     IResourceGroup,
     IWorkspace,
     ManagedIdentities,
+    NameScope,
     PrivateLinkService,
+    ResourceAttribute,
     ResourceFacts,
+    within,
 )
 from sigmatiq_infra.constructs.app_configuration import AppConfiguration, AppConfigurationProps
 from sigmatiq_infra.constructs.container_app import ContainerApp, ContainerAppProps
@@ -90,8 +97,11 @@ from sigmatiq_infra.constructs.write_only import WriteOnlySecret, version_input
 
 # `help(KeyVaultProps)` shows each field's doc (composed when first read, not now); a call
 # with an argument a props class does not take is a problem in the list, not a traceback.
-document_fields(*(value for value in list(globals().values()) if _dataclasses.is_dataclass(value)))
-check_arguments(*(value for value in list(globals().values()) if _dataclasses.is_dataclass(value)))
+_PROPS_CLASSES = [
+    value for value in list(globals().values()) if isinstance(value, type) and _dataclasses.is_dataclass(value)
+]
+document_fields(*_PROPS_CLASSES)
+check_arguments(*_PROPS_CLASSES)
 
 
 def resource_facts() -> dict[str, ResourceFacts]:
@@ -108,7 +118,10 @@ def resource_facts() -> dict[str, ResourceFacts]:
 
 
 __all__ = [
+    "GLOBAL",
     "LOCK_LEVELS",
+    "RESOURCE_GROUP",
+    "SUBSCRIPTION",
     "ActionGroup",
     "ActionGroupProps",
     "AppConfiguration",
@@ -132,6 +145,7 @@ __all__ = [
     "DnsResolver",
     "DnsResolverProps",
     "FirewallRule",
+    "IIdentity",
     "IResourceGroup",
     "IWorkspace",
     "InboundRule",
@@ -146,6 +160,7 @@ __all__ = [
     "ManagedRedisProps",
     "MetricAlert",
     "MetricAlertProps",
+    "NameScope",
     "PostgresServer",
     "PostgresServerProps",
     "Principal",
@@ -158,6 +173,7 @@ __all__ = [
     "PrivateNetwork",
     "RedisCache",
     "RedisCacheProps",
+    "ResourceAttribute",
     "ResourceFacts",
     "ResourceGroup",
     "ResourceGroupProps",
@@ -182,4 +198,5 @@ __all__ = [
     "secret_input",
     "subnet_role",
     "version_input",
+    "within",
 ]

@@ -213,8 +213,9 @@ class AzureConstruct(Construct):
         """The app's problem log, which this construct's validators record problems in."""
         return self.__dict__[_CONTEXT].problems
 
-    def _resource_tags(self, own: Mapping[str, str] | None = None) -> dict[str, str]:
-        """Tags for a resource this construct creates: the stack's, then `own` (which win)."""
+    def resource_tags(self, own: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Tags for a resource this construct creates: the stack's, then `own` (which win).
+        Pass them as the binding's `tags=`; the stack's tag policy checks every resource."""
         return {**self.__dict__[_CONTEXT].tags, **(own or {})}
 
 

@@ -241,8 +241,10 @@ class AzureResource(AzureConstruct):
     """Base of every construct for one Azure resource, whose Terraform resource is
     `self.resource` (or, for a lookup of an existing resource, the data source `self.data`).
 
-    A subclass states its facts as class attributes and, in its constructor, creates
-    `self.resource` and calls `_keep(props)`.
+    A subclass (yours too: see "Writing your own construct" in docs/library/constructs.md)
+    states its facts as class attributes and, in its constructor, checks its props with a
+    `Validator` (`check.props(props)` first, `check.done()` last), creates `self.resource`
+    with `tags=self.resource_tags(props.tags)`, and calls `self.keep_props(props)`.
     """
 
     arm_type: ClassVar[str] = ""
@@ -254,6 +256,7 @@ class AzureResource(AzureConstruct):
         ResourceFacts(
             "azurerm_management_lock", kind="lock", name_scope=within("the locked resource", "scope"),
         ),
+        ResourceFacts("azurerm_role_assignment", kind="role assignment"),  # `grant()`; Azure names it (a GUID)
         ResourceFacts(
             "azurerm_monitor_diagnostic_setting", kind="diagnostic setting",
             # Its ARM id is `<target id>/providers/Microsoft.Insights/diagnosticSettings/<name>`.
@@ -287,15 +290,17 @@ class AzureResource(AzureConstruct):
     tags: Mapping[str, str]
     public_network_access_enabled: bool = False
 
-    def _keep(self, props: Any) -> None:
-        """Keep what every construct offers from its props: `props`, `name`,
-        `resource_group`, `tags` (the stack's, then its own) and public network access."""
+    def keep_props(self, props: Any) -> None:
+        """Keep what every construct offers from its props, as attributes the interface and
+        the policy rules read: `props`, `name`, `resource_group`, `tags` (the stack's, then its
+        own) and `public_network_access_enabled`. Call it last in the constructor, after
+        `self.resource` is made (props without a field are left out)."""
         self.props = props
         self.name = props.name
         group = getattr(props, "resource_group", None)
         if group is not None:
             self.resource_group = group
-        self.tags = self._resource_tags(getattr(props, "tags", None))
+        self.tags = self.resource_tags(getattr(props, "tags", None))
         self.public_network_access_enabled = bool(getattr(props, "public_network_access_enabled", False))
 
     @property
@@ -505,9 +510,10 @@ class AzureResource(AzureConstruct):
 
     # --- identities ----------------------------------------------------------------------
 
-    def _identity(self, binding: type, identities: ManagedIdentities | None, check: Validator) -> Any:
-        """The binding's `identity` block for `identities` (None for none); a problem when
-        the resource does not accept that kind of identity."""
+    def identity_block(self, binding: type, identities: ManagedIdentities | None, check: Validator) -> Any:
+        """The binding's `identity` block (`binding`, e.g. `storage_account.StorageAccountIdentity`)
+        for `identities` (None for none); a problem on `check` when the resource does not
+        accept that kind of identity (`identity_types`)."""
         if identities is None or identities.type is None:
             return None
         allowed = self.identity_types

@@ -100,7 +100,7 @@ class AppConfiguration(AzureResource):
             "public_network_access_enabled=False only with sku 'standard' or 'premium'",
             "use sku='standard', or opt in to public access with public_network_access_enabled=True",
         )
-        identity = self._identity(app_configuration.AppConfigurationIdentity, props.managed_identities, check)
+        identity = self.identity_block(app_configuration.AppConfigurationIdentity, props.managed_identities, check)
         check.done()
 
         self.resource = app_configuration.AppConfiguration(
@@ -120,9 +120,9 @@ class AppConfiguration(AzureResource):
             ),
             soft_delete_retention_days=(props.soft_delete_retention_days or 7) if private_link else None,
             identity=identity,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
 
     def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:
         if self.props.sku in PRIVATE_LINK_SKUS:

@@ -159,9 +159,9 @@ class ContainerApp(AzureResource):
                 ],
             ),
             depends_on=depends_on,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
         self.resource_group = props.environment.resource_group
 
     def _validate(self, props: ContainerAppProps) -> ContainerAppProps:

@@ -132,7 +132,9 @@ class ContainerAppEnvironment(AzureResource):
         if subnet is not None and subnet.network is not None:
             # A VNet-integrated environment made here has the Consumption workload profile.
             _check_reserved_ranges(check, subnet.name, subnet.network, "workload-profiles")
-        identity = self._identity(environment_binding.ContainerAppEnvironmentIdentity, props.managed_identities, check)
+        identity = self.identity_block(
+            environment_binding.ContainerAppEnvironmentIdentity, props.managed_identities, check,
+        )
         check.done()
         public = props.public_network_access_enabled
         self.internal = bool(vnet is not None and not public)
@@ -160,10 +162,10 @@ class ContainerAppEnvironment(AzureResource):
             log_analytics_workspace_id=workspace.id if workspace else None,
             logs_destination="log-analytics" if workspace else None,
             identity=identity,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
             **vnet_arguments,
         )
-        self._keep(props)
+        self.keep_props(props)
         self.public_network_access_enabled = not self.internal
         self.workload_profile_name: str | None = "Consumption" if subnet else None
 
@@ -191,7 +193,7 @@ class ContainerAppEnvironment(AzureResource):
         zone = zones.zone(self.default_domain, id="ContainerAppsDefaultDomain")
         record = zones.add_a_record(
             self, "PrivateDnsWildcard", zone, name="*", records=[self.static_ip_address], ttl=300,
-            tags=self._resource_tags(),
+            tags=self.resource_tags(),
         )
         self.__dict__["_private_dns_record"] = (zones, record)
         return record

@@ -120,7 +120,7 @@ class ContainerRegistry(ContainerRegistryBase):
             "public_network_access_enabled=False only with sku='Premium'",
             "use sku='Premium', or opt in to public access with public_network_access_enabled=True",
         )
-        identity = self._identity(container_registry.ContainerRegistryIdentity, props.managed_identities, check)
+        identity = self.identity_block(container_registry.ContainerRegistryIdentity, props.managed_identities, check)
         check.done()
 
         self.resource = container_registry.ContainerRegistry(
@@ -132,9 +132,9 @@ class ContainerRegistry(ContainerRegistryBase):
             admin_enabled=False,
             public_network_access_enabled=props.public_network_access_enabled,
             identity=identity,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
 
     def _private_endpoint_problem(self) -> tuple[str, object, str, str, str] | None:
         if self.props.sku == "Premium":

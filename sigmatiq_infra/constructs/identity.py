@@ -57,6 +57,6 @@ class UserAssignedIdentity(AzureResource):
             name=props.name,
             resource_group_name=props.resource_group.name,
             location=props.resource_group.location,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)

@@ -144,9 +144,9 @@ class KeyVault(KeyVaultBase):
                 bypass="AzureServices",
                 default_action="Allow" if props.public_network_access_enabled else "Deny",
             ),
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
 
     @staticmethod
     def secret_import_id(vault_name: str, secret_name: str, version: str) -> str:
@@ -178,7 +178,7 @@ class KeyVault(KeyVaultBase):
             value_wo=props.value.value,
             value_wo_version=props.value.version,
             content_type=props.content_type,
-            tags=self._resource_tags(),
+            tags=self.resource_tags(),
             depends_on=depends_on,
         )
         return SecretReference(self, props.name, secret.versionless_id, dependency=secret)

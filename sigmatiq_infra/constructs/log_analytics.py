@@ -75,6 +75,6 @@ class LogAnalyticsWorkspace(AzureResource):
             sku="PerGB2018",
             retention_in_days=props.retention_in_days,
             daily_quota_gb=props.daily_quota_gb,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)

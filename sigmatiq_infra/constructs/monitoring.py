@@ -139,9 +139,9 @@ class ActionGroup(AzureResource):
                 )
                 for role in props.role_receivers
             ] or None,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
 
 
 @dataclass(frozen=True)
@@ -246,9 +246,9 @@ class MetricAlert(AzureResource):
                 ] or None,
             )],
             action=[metric_alert_binding.MonitorMetricAlertAction(action_group_id=props.action_group.id)],
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
 
 
 _OPERATOR_TEXT = {
@@ -310,9 +310,9 @@ class DeleteAlert(AzureResource):
                 resource_id=target.id,
             ),
             action=[monitor_activity_log_alert.MonitorActivityLogAlertAction(action_group_id=props.action_group.id)],
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
 
 
 @dataclass(frozen=True)
@@ -397,7 +397,7 @@ class Budget(AzureResource):
                 ),
             ],
         )
-        self._keep(props)
+        self.keep_props(props)
         self.amount = props.amount
 
 

@@ -242,9 +242,9 @@ class VirtualNetwork(AzureResource):
             resource_group_name=group.name,
             location=group.location,
             address_space=[props.address_space],
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
         self.location: str = group.location
         self.address_space = network_or_none(props.address_space)
         self.subnets: dict[str, Subnet] = {}
@@ -293,7 +293,7 @@ class VirtualNetwork(AzureResource):
                 name=f"nsg-{spec.name}",
                 resource_group_name=group.name,
                 location=group.location,
-                tags=self._resource_tags(tags),
+                tags=self.resource_tags(tags),
             )
             # Separate rule resources: inline `security_rule` blocks are attributes in JSON
             # and would have to spell out every optional field.

@@ -224,9 +224,9 @@ class PostgresServer(AzureResource):
             high_availability=pg.PostgresqlFlexibleServerHighAvailability(mode=ha) if ha else None,
             lifecycle=TerraformResourceLifecycle(ignore_changes=self._ignore_changes),
             identity=identity,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
         self.administrator_login: str = props.administrator_login
 
         pg_configuration.PostgresqlFlexibleServerConfiguration(
@@ -338,7 +338,7 @@ class PostgresServer(AzureResource):
                 f"remove {database!r} from databases: it is there without it",
             )
         _check_once(check, "database", [database.lower() for database in props.databases])
-        identity = self._identity(pg.PostgresqlFlexibleServerIdentity, props.managed_identities, check)
+        identity = self.identity_block(pg.PostgresqlFlexibleServerIdentity, props.managed_identities, check)
         check.done()
         return props, identity
 

@@ -100,7 +100,7 @@ class PrivateDnsZones(AzureConstruct):
         self.props = props
         self.resource_group = props.resource_group
         self.virtual_network = props.virtual_network
-        self.tags = self._resource_tags(props.tags)
+        self.tags = self.resource_tags(props.tags)
         self.zones: dict[str, private_dns_zone.PrivateDnsZone] = {}
         self.links: dict[str, private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink] = {}
 
@@ -219,7 +219,7 @@ class DnsResolver(AzureResource):
         for domain, servers in rules.items():
             _check_forwarding_rule(check, domain, servers)
         check.done()
-        self._keep(props)
+        self.keep_props(props)
         self.inbound_ip: str = props.inbound_ip
         self.vnet_dns_servers: virtual_network_dns_servers.VirtualNetworkDnsServers | None = None
         self.outbound: private_dns_resolver_outbound_endpoint.PrivateDnsResolverOutboundEndpoint | None = None
@@ -230,7 +230,7 @@ class DnsResolver(AzureResource):
         self.resource = private_dns_resolver.PrivateDnsResolver(
             self, "Resource",
             name=props.name, resource_group_name=group.name, location=vnet.location,
-            virtual_network_id=vnet.id, tags=self._resource_tags(props.tags),
+            virtual_network_id=vnet.id, tags=self.resource_tags(props.tags),
         )
         self.inbound = private_dns_resolver_inbound_endpoint.PrivateDnsResolverInboundEndpoint(
             self, "Inbound",
@@ -242,7 +242,7 @@ class DnsResolver(AzureResource):
                 private_ip_allocation_method="Static",
                 private_ip_address=props.inbound_ip,
             ),
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
         if rules and outbound_subnet is not None:
             self._forwarding(props, outbound_subnet, rules)
@@ -264,7 +264,7 @@ class DnsResolver(AzureResource):
             private_dns_resolver_id=self.resource.id,
             location=vnet.location,
             subnet_id=subnet.id,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
         ruleset = private_dns_resolver_dns_forwarding_ruleset.PrivateDnsResolverDnsForwardingRuleset(
             self, "Ruleset",
@@ -272,7 +272,7 @@ class DnsResolver(AzureResource):
             resource_group_name=props.resource_group.name,
             location=vnet.location,
             private_dns_resolver_outbound_endpoint_ids=[self.outbound.id],
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
         for domain, servers in rules.items():
             name = "-".join(part for part in domain.rstrip(".").split(".") if part)[:80] or "wildcard"

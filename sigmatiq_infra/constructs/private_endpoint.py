@@ -97,7 +97,7 @@ class PrivateEndpoint(AzureResource):
         props = check.props(props)
         check.name("name", props.name, NameRules.PRIVATE_ENDPOINT)
         check.done()
-        self._keep(props)
+        self.keep_props(props)
         self.network = props.network
         subnet = props.network.subnet
         zone = props.network.zones.zone(props.service.zone)
@@ -119,7 +119,7 @@ class PrivateEndpoint(AzureResource):
             private_dns_zone_group=private_endpoint.PrivateEndpointPrivateDnsZoneGroup(
                 name="default", private_dns_zone_ids=[zone.id],
             ),
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
 
     def serves(self, network: VirtualNetwork) -> bool:

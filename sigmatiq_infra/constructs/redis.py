@@ -95,7 +95,7 @@ class RedisCache(AzureResource):
             )
         check.one_of("redis_version", props.redis_version, REDIS_VERSIONS)
         check.one_of("minimum_tls_version", props.minimum_tls_version, TLS_VERSIONS)
-        identity = self._identity(redis_cache.RedisCacheIdentity, props.managed_identities, check)
+        identity = self.identity_block(redis_cache.RedisCacheIdentity, props.managed_identities, check)
         check.done()
 
         self.resource = redis_cache.RedisCache(
@@ -111,9 +111,9 @@ class RedisCache(AzureResource):
             minimum_tls_version=props.minimum_tls_version,
             public_network_access_enabled=props.public_network_access_enabled,
             identity=identity,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
 
     def connection_url(self) -> str:
         """`rediss://:<key>@<host>:<tls port>/0` as a Terraform expression (the key is
@@ -196,7 +196,7 @@ class ManagedRedis(AzureResource):
             allowed_text="Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or "
             "FlashOptimized_A250 to _A4500, in Azure's steps (redis.MANAGED_SKUS)",
         )
-        identity = self._identity(managed_redis.ManagedRedisIdentity, props.managed_identities, check)
+        identity = self.identity_block(managed_redis.ManagedRedisIdentity, props.managed_identities, check)
         check.done()
 
         self.resource = managed_redis.ManagedRedis(
@@ -214,9 +214,9 @@ class ManagedRedis(AzureResource):
                 clustering_policy="EnterpriseCluster",
             ),
             identity=identity,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
         self.tls_port: float = self.resource.default_database.port
 
     def connection_url(self) -> str:

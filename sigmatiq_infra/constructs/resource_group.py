@@ -52,7 +52,7 @@ class ResourceGroup(AzureResource):
         # azurerm compares regions after lowercasing and dropping spaces; one form is written.
         location = props.location if is_token(props.location) else regions.canonical(props.location) or props.location
         self.resource = resource_group.ResourceGroup(
-            self, "Resource", name=props.name, location=location, tags=self._resource_tags(props.tags),
+            self, "Resource", name=props.name, location=location, tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
         self.location: str = location

@@ -59,6 +59,12 @@ class BuiltInRole(Enum):
     LOG_ANALYTICS_READER = (
         "LogAnalyticsReader", "Log Analytics Reader", "73c42c96-874c-492b-b04d-ab87d138a893",
     )
+    SERVICE_BUS_DATA_SENDER = (
+        "ServiceBusDataSender", "Azure Service Bus Data Sender", "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+    )
+    SERVICE_BUS_DATA_RECEIVER = (
+        "ServiceBusDataReceiver", "Azure Service Bus Data Receiver", "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
+    )
 
     @property
     def construct_id(self) -> str:

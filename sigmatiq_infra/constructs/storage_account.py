@@ -103,7 +103,7 @@ class StorageAccount(AzureResource):
                 check.name("container", container, NameRules.STORAGE_CONTAINER)
         for container in sorted({c for c in props.containers if props.containers.count(c) > 1}):
             check.fail("container", container, "is listed twice", "each container once", "remove the repeat")
-        identity = self._identity(storage_account.StorageAccountIdentity, props.managed_identities, check)
+        identity = self.identity_block(storage_account.StorageAccountIdentity, props.managed_identities, check)
         check.done()
 
         days = props.soft_delete_retention_days
@@ -129,9 +129,9 @@ class StorageAccount(AzureResource):
                 ),
             ),
             identity=identity,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
-        self._keep(props)
+        self.keep_props(props)
         self.containers = {
             name: storage_container.StorageContainer(
                 self, f"Container-{name}",

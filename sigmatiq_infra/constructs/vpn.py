@@ -132,7 +132,7 @@ class VpnGateway(AzureResource):
         props = self._validate(props)
         vnet = props.virtual_network
         gateway_subnet = vnet.subnet_for(SubnetRole.GATEWAY)
-        self._keep(props)
+        self.keep_props(props)
         if gateway_subnet is None:
             return  # reported by subnet_for; there is nothing to attach the gateway to
 
@@ -146,7 +146,7 @@ class VpnGateway(AzureResource):
             allocation_method="Static",
             # Zone-redundant where the region has zones; Azure refuses zones anywhere else.
             zones=None if regions.has_zones(vnet.location) is False else ["1", "2", "3"],
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
         self.resource = virtual_network_gateway.VirtualNetworkGateway(
             self, "Resource",
@@ -181,7 +181,7 @@ class VpnGateway(AzureResource):
                 ],
             ),
             depends_on=list(props.depends_on) or None,
-            tags=self._resource_tags(props.tags),
+            tags=self.resource_tags(props.tags),
         )
 
     def _validate(self, props: VpnGatewayProps) -> VpnGatewayProps:

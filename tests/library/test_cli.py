@@ -177,6 +177,19 @@ def test_an_apps_assumptions_set_usage_per_stack_and_a_baseline_to_compare_with(
     assert table.baseline_total == {"orders": 20.0}
 
 
+def test_an_apps_assumptions_add_prices_for_its_own_construct_classes(tmp_path):
+    from sigmatiq_infra.cli.cost import load_prices
+
+    assumptions = tmp_path / "costs.toml"
+    assumptions.write_text(
+        '[[price]]\nid = "service-bus.Standard"\ndescription = "Service Bus Standard base"\nunit = "hour"\n'
+        'price = 0.0135\nsource = "pricing page"\ndate = "2026-12-03"\n'
+    )
+    table = load_prices(assumptions=assumptions)
+    assert round(table.prices["service-bus.Standard"].monthly, 4) == 9.855
+    assert "postgres.storage.gb" in table.prices  # the library's prices stay
+
+
 @pytest.mark.parametrize(("content", "problem"), [
     (None, "does not exist. Fix: pass an existing file, or leave --assumptions out."),
     ("[usage\n", "is not TOML (Expected ']' at the end of a table declaration (at line 1, column 7)). Fix: repair it."),
@@ -184,6 +197,12 @@ def test_an_apps_assumptions_set_usage_per_stack_and_a_baseline_to_compare_with(
     ('[usage.orders]\nlog_analytics_gb = "five"\n[usage]\nextra = -1\n',
      "has usage that is no amount: usage.orders.log_analytics_gb = 'five'; usage.extra = -1. Fix: give each usage "
      "a number of zero or more (e.g. log_analytics_gb = 5)."),
+    ('[[price]]\nid = "service-bus.Standard"\nunit = "hour"\nprice = 0.0135\n',
+     "has a [[price]] entry 'service-bus.Standard' that lacks description, source, date. Fix: give each entry id, "
+     "description, unit, price, source, date, and a price of zero or more."),
+    ('[[price]]\nid = "x"\ndescription = "x"\nunit = "hour"\nprice = "cheap"\nsource = "s"\ndate = "2026-12-03"\n',
+     "has a [[price]] entry 'x' that has the price 'cheap', which is no amount. Fix: give each entry id, "
+     "description, unit, price, source, date, and a price of zero or more."),
 ])
 def test_a_missing_or_broken_assumptions_file_is_one_clean_error(tmp_path, capsys, content, problem):
     assumptions = tmp_path / "costs.toml"

@@ -371,7 +371,8 @@ def test_every_resource_a_construct_creates_carries_the_stack_tags_and_its_own(b
 # --- field docs in help() ----------------------------------------------------------------
 
 @pytest.mark.parametrize(
-    "props", [value for value in vars(c).values() if dataclasses.is_dataclass(value)], ids=lambda cls: cls.__name__,
+    "props", [value for value in vars(c).values() if isinstance(value, type) and dataclasses.is_dataclass(value)],
+    ids=lambda cls: cls.__name__,
 )
 def test_help_on_a_props_class_shows_every_field_with_its_doc(props):
     text = pydoc.render_doc(props, renderer=pydoc.plaintext)

@@ -137,6 +137,7 @@ def test_the_example_app_runs_as_its_identity_with_the_grants_it_needs(orders):
     assert granted == sorted([
         (orders.ref("azurerm_container_registry", "acrordersdev"), "7f951dda-4ed3-4680-a7ca-43fe172d538d"),
         (orders.ref("azurerm_key_vault", "kv-orders-dev"), "4633458b-17de-408a-b874-0445c86b69e6"),
+        (orders.ref("azurerm_servicebus_namespace", "sb-orders-dev"), "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"),
     ])
 
 
@@ -151,6 +152,7 @@ def test_the_example_sends_diagnostics_of_its_services_to_its_workspace(orders):
         orders.ref("azurerm_key_vault", "kv-orders-dev"),
         orders.ref("azurerm_container_registry", "acrordersdev"),
         orders.ref("azurerm_container_app_environment", "cae-orders-dev"),
+        orders.ref("azurerm_servicebus_namespace", "sb-orders-dev"),
     ])
 
 
@@ -168,6 +170,54 @@ def _cli(example_runs, *arguments: str) -> subprocess.CompletedProcess:
         [str(example_runs / "venv" / "bin" / "python"), "-m", "sigmatiq_infra.cli", *arguments],
         cwd=example_runs / "orders-service", capture_output=True, text=True, timeout=300,
     )
+
+
+def test_the_apps_own_construct_class_is_guarded_and_priced_by_its_own_commands(example_runs, orders):
+    """ops.py runs the library's commands with the service's construct module loaded: the plan
+    gate refuses to delete the Service Bus namespace (its facts: it holds queued messages), and
+    the estimate prices it from the service's own price entry (costs.toml)."""
+    folder = example_runs / "orders-service"
+    logical_id, _ = orders.named("azurerm_servicebus_namespace", "sb-orders-dev")
+    address = f"azurerm_servicebus_namespace.{logical_id}"
+    (folder / "cdktf.out" / "stacks" / "orders" / "plan.json").write_text(json.dumps({
+        "format_version": "1.2", "resource_changes": [{
+            "address": address, "mode": "managed", "type": "azurerm_servicebus_namespace", "name": logical_id,
+            "change": {"actions": ["delete"], "before": {"name": "sb-orders-dev"}, "after": None},
+        }],
+    }))
+
+    def ops(*arguments: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(example_runs / "venv" / "bin" / "python"), "ops.py", *arguments],
+            cwd=folder, capture_output=True, text=True, timeout=300,
+        )
+
+    gate = ops("plan-gate", "orders")
+    assert gate.returncode == 1, gate.stdout + gate.stderr
+    assert (
+        f"- orders: the plan would delete {address} (sb-orders-dev), which is protected: it holds queued messages."
+    ) in gate.stdout
+    cost = ops("cost", "orders")
+    assert cost.returncode == 0, cost.stderr
+    assert any(
+        line.startswith(address) and "9.86  [service-bus.Standard, 2026-12-03]" in line
+        for line in cost.stdout.splitlines()
+    ), cost.stdout
+
+
+def test_the_library_gate_says_it_cannot_judge_a_type_no_construct_class_it_loaded_states(example_runs, orders):
+    folder = example_runs / "orders-service"
+    (folder / "cdktf.out" / "stacks" / "orders" / "plan.json").write_text(json.dumps({
+        "format_version": "1.2", "resource_changes": [{
+            "address": "azurerm_servicebus_namespace.x", "mode": "managed", "type": "azurerm_servicebus_namespace",
+            "name": "x", "change": {"actions": ["delete"], "before": {"name": "sb-orders-dev"}, "after": None},
+        }],
+    }))
+    result = _cli(example_runs, "plan-gate", "orders")
+    assert result.stderr.startswith(
+        "plan-gate: warning: no construct class states facts about azurerm_servicebus_namespace, which the plans "
+        "replace or delete: the gate cannot tell whether they hold data"
+    ), result.stderr
 
 
 def test_the_cost_estimate_prices_a_users_own_stack_from_the_construct_facts(example_runs, orders):

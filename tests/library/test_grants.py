@@ -44,4 +44,6 @@ def test_built_in_roles_carry_azure_role_definition_guids():
         "Owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
         "Monitoring Contributor": "749f88d5-cbae-40b8-bcfc-e573ddc772fa",
         "Log Analytics Reader": "73c42c96-874c-492b-b04d-ab87d138a893",
+        "Azure Service Bus Data Sender": "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+        "Azure Service Bus Data Receiver": "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
     }

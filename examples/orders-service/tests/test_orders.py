@@ -60,8 +60,41 @@ def test_the_app_reads_its_database_url_from_the_vault_as_its_identity(template,
 
 
 def test_every_data_service_sends_its_logs_to_the_workspace(template):
-    template.resource_count_is("azurerm_monitor_diagnostic_setting", 4)
+    template.resource_count_is("azurerm_monitor_diagnostic_setting", 5)
     template.has_output("api_fqdn")
+
+
+def test_the_service_bus_construct_of_our_own_is_keyless_tagged_and_sent_to_by_the_app_only(template, stack):
+    template.has_resource("azurerm_servicebus_namespace", {
+        "name": "sb-orders-dev",
+        "local_auth_enabled": False,
+        "minimum_tls_version": "1.2",
+        "tags": {"Service": "orders", "Owner": "team-orders"},
+    })
+    template.has_resource("azurerm_role_assignment", {
+        "scope": template.ref(stack.bus, "id"),
+        "principal_id": template.ref(stack.identity, "principal_id"),
+        "role_definition_id": Match.string_like_regexp("/69a216fc-b8fb-44d8-bc22-1f3c2cd27a39$"),
+    })
+    template.has_resource("azurerm_container_app", {
+        "name": "orders-api",
+        "template": Match.object_like({"container": [Match.object_like({
+            "env": Match.array_with([{"name": "SERVICE_BUS_ENDPOINT", "value": template.ref(stack.bus, "endpoint")}]),
+        })]}),
+    })
+
+
+def test_a_private_namespace_on_standard_fails_the_test_with_the_numbered_list(tmp_path):
+    from service_bus import ServiceBusNamespace, ServiceBusNamespaceProps
+
+    app = App(outdir=str(tmp_path / "cdktf.out"))
+    stack = OrdersStack(app, "orders")
+    ServiceBusNamespace(stack, "Events", ServiceBusNamespaceProps("sb-orders-events", stack.bus.resource_group))
+    with pytest.raises(AssertionError) as failed:
+        Template.from_stack(stack)
+    assert "ServiceBusNamespace 'orders/Events': public_network_access_enabled False leaves a 'Standard' " in str(
+        failed.value,
+    )
 
 
 def test_the_app_has_no_problems_and_no_warnings(stack):
