@@ -49,6 +49,15 @@ class TypeProblem:
         """(prop, value, problem, allowed, fix) for `Validator.fail`."""
         prop = prop or self.prop
         expected = describe(self.hint)
+        if _holds_secret(self.hint):
+            # Never echo what was given where a secret goes: it is most likely the secret itself.
+            shown = "<literal string>" if isinstance(self.value, str) else "<literal value>"
+            return (
+                prop, shown, f"is a literal {type(self.value).__name__}, where a secret goes", expected,
+                f"pass a deploy-time input, e.g. {expected}.from_inputs(stack, 'db_password', 'the database "
+                "password') (TF_VAR_db_password at deploy time); never the secret as text"
+                if hasattr(self.hint, "from_inputs") else f"give {prop} a value of type {expected}",
+            )
         fix = f"give {prop} a value of type {expected}"
         number = _number(self.value) if isinstance(self.value, str) else None
         if number is not None and _bearable(number, self.hint):
@@ -62,6 +71,13 @@ class TypeProblem:
         if type(self.value) is float and not math.isfinite(self.value):
             return prop, self.value, "is not a finite number", expected, f"give {prop} a number"
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix
+
+
+def _holds_secret(hint: Any) -> bool:
+    """Whether `hint` is, or is a union with, a type that states it holds a secret
+    (`holds_secret = True`, e.g. `WriteOnlySecret`)."""
+    options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    return any(getattr(option, "holds_secret", False) is True for option in options)
 
 
 def _number(text: str) -> int | float | None:

@@ -238,8 +238,9 @@ class NameRules:
         "DNS private resolver", 1, 80, r"a-zA-Z0-9_\-", "letters, digits, underscores and hyphens",
         first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
     )
+    # azurerm (`managedredis/validate/managed_redis_name.go`): 3-63; Microsoft Learn: at most 60.
     MANAGED_REDIS = NameRule(
-        "Azure Managed Redis", 1, 60, r"a-zA-Z0-9\-", "letters, digits and hyphens",
+        "Azure Managed Redis", 3, 60, r"a-zA-Z0-9\-", "letters, digits and hyphens",
         first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
         no_double_hyphen=True, globally_unique=True,
     )

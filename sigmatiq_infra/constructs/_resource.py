@@ -384,8 +384,8 @@ class AzureResource(AzureConstruct):
     def add_private_endpoint(self, network: Any) -> Any | None:
         """Reach this resource through a private endpoint in `network` (a `PrivateNetwork`:
         the VNet's private-endpoint subnet, registered in the service's privatelink zone,
-        with its DNS zone group). Public access stays off. None, and a problem, when the
-        resource cannot have one (its kind, its SKU, or public access on)."""
+        with its DNS zone group). Public access stays as the props set it (off by default).
+        None, and a problem, when the resource cannot have one (its kind or its SKU)."""
         check = Validator(type(self).__name__, self)
         if not all(hasattr(network, member) for member in ("add_endpoint", "virtual_network", "zones")):
             check.type_problem(
@@ -403,15 +403,12 @@ class AzureResource(AzureConstruct):
                 "remove the call; reach this resource through its VNet integration instead",
             )
         else:
+            # With public access opted in too, Azure serves both paths (Microsoft Learn, e.g.
+            # "Azure Database for PostgreSQL flexible server networking with Private Link": public
+            # access with firewall rules beside a private endpoint), so that is no conflict.
             problem = self._private_endpoint_problem()
             if problem:
                 check.fail(*problem)
-            check.require(
-                not self.public_network_access_enabled, "public_network_access_enabled", True,
-                "conflicts with a private endpoint",
-                "public network access off on a service reached through a private endpoint",
-                "remove public_network_access_enabled=True (off is the default)",
-            )
         if not check.done():
             self.__dict__["_private_endpoint_refused"] = True  # reported here, not again by policy
             return None

@@ -141,7 +141,7 @@ class ContainerRegistry(ContainerRegistryBase):
             return None
         return (
             "sku", self.props.sku, "cannot have a private endpoint", "private endpoints on sku 'Premium'",
-            "use sku='Premium' (and public_network_access_enabled=False)",
+            "use sku='Premium'",
         )
 
 

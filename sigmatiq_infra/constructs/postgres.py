@@ -327,17 +327,20 @@ class PostgresServer(AzureResource):
                 "firewall rule name", rule.name, "is the rule allow_azure_services=True adds itself",
                 "another name for a rule of your own", "remove the rule (allow_azure_services adds it), or rename it",
             )
-        # Rule names are unique per server in any case (ARM names); database names as written.
-        _check_once(check, "firewall rule name", [rule.name.lower() for rule in props.firewall_rules])
+        # Rule and database names are ARM resource names, which Azure compares in any case.
+        _check_once(check, "firewall rule name", [rule.name for rule in props.firewall_rules])
         for database in props.databases:
             check.name("database", database, NameRules.POSTGRES_DATABASE)
             check.require(
-                database not in BUILT_IN_DATABASES, "database", database, "exists on every flexible server already",
+                database.lower() not in BUILT_IN_DATABASES, "database", database,
+                "exists on every flexible server already" + ("" if database in BUILT_IN_DATABASES else (
+                    f" as {database.lower()!r} (Azure compares names in any case)"
+                )),
                 "databases of your own, not " + ", ".join(BUILT_IN_DATABASES) + " (Azure creates them with the "
                 "server; azurerm would stop the deploy asking to import it)",
                 f"remove {database!r} from databases: it is there without it",
             )
-        _check_once(check, "database", [database.lower() for database in props.databases])
+        _check_once(check, "database", props.databases)
         identity = self.identity_block(pg.PostgresqlFlexibleServerIdentity, props.managed_identities, check)
         check.done()
         return props, identity
@@ -403,8 +406,20 @@ def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
 
 
 def _check_once(check: Validator, prop: str, values: Sequence[str]) -> None:
-    for value in sorted({value for value in values if values.count(value) > 1}):
-        check.fail(prop, value, "is listed twice", "each once", "remove the repeat")
+    """Each name once, compared in any case; names that differ only in case are said to be one."""
+    by_key: dict[str, list[str]] = {}
+    for value in values:
+        by_key.setdefault(value.lower(), []).append(value)
+    for key in sorted(key for key, found in by_key.items() if len(found) > 1):
+        spellings = list(dict.fromkeys(by_key[key]))
+        if len(spellings) == 1:
+            check.fail(prop, spellings[0], "is listed twice", "each once", "remove the repeat")
+        else:
+            check.fail(
+                prop, spellings[0], "is listed again as " + " and ".join(repr(s) for s in spellings[1:])
+                + ": one name to Azure, which compares names in any case", "each once, in any case",
+                "keep one of them",
+            )
 
 
 def _check_ip_range(check: Validator, rule: FirewallRule) -> None:

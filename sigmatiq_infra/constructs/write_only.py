@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from constructs import Construct
 
@@ -27,6 +28,8 @@ class WriteOnlySecret:
     key. Literal strings are rejected: a secret must never be written into code."""
     version: int = 1
     """Bump to send a new value to Azure (Terraform cannot diff a write-only value)."""
+    holds_secret: ClassVar[bool] = True
+    """A type problem of a field of this type never shows the value given (`typecheck`)."""
 
     @staticmethod
     def from_inputs(
@@ -41,7 +44,8 @@ class WriteOnlySecret:
         check.require(
             is_token(self.value), prop, "<literal string>", "is a literal secret value",
             "a Terraform expression such as a sensitive variable",
-            "pass the secret as a sensitive TerraformVariable (e.g. TF_VAR_...), never as text",
+            "pass a deploy-time input, e.g. WriteOnlySecret.from_inputs(stack, 'db_password', 'the database "
+            "password') (TF_VAR_db_password at deploy time); never the secret as text",
         )
         check.in_range(f"{prop}.version", self.version, 1, 2**31 - 1)
 

@@ -465,7 +465,8 @@ def test_a_grant_to_a_name_and_a_literal_secret_do_not_hide_the_problems_after_t
     assert [problem.split(":")[0] for problem in problems] == [
         "KeyVault 'svc/Vault'", "KeyVault 'svc/Vault/Url'", "ResourceGroup 'svc/Other'",
     ]
-    assert "value 'postgres://literal' has the type str" in problems[1]
+    assert "value '<literal string>' is a literal str, where a secret goes" in problems[1]
+    assert "postgres://literal" not in problems[1]
 
 
 def test_a_deploy_input_name_terraform_refuses_is_a_problem_not_quietly_changed(stack):
@@ -659,3 +660,27 @@ def test_a_store_gets_purge_protection_and_seven_days_by_default_where_its_sku_h
     )).resource
     assert (standard.purge_protection_enabled_input, standard.soft_delete_retention_days_input) == (True, 7)
     assert (free.purge_protection_enabled_input, free.soft_delete_retention_days_input) == (None, None)
+
+
+def test_a_managed_redis_name_shorter_than_azurerm_takes_is_refused(stack, group):
+    """azurerm `managedredis/validate/managed_redis_name.go`: at least 3 characters."""
+    assert error_of(lambda: c.ManagedRedis(stack, "Cache", c.ManagedRedisProps("ab", group))) == (
+        "ManagedRedis 'test/Cache': name 'ab' has 2 characters. Allowed: Azure Managed Redis names have 3-60 "
+        "characters; letters, digits and hyphens; starts with a letter or digit; ends with a letter or digit; no "
+        "consecutive hyphens; unique across Azure. Fix: choose an Azure Managed Redis name that follows these rules."
+    )
+
+
+def test_database_names_are_compared_in_any_case_and_the_message_says_so(stack, group):
+    """ARM resource names compare in any case: 'Orders' and 'orders' are one database to Azure."""
+    password = c.WriteOnlySecret.from_inputs(stack, "pw", "the password")
+    assert error_of(lambda: c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-case-01", group, "B_Standard_B1ms", "dbadminx", password, databases=["Orders", "orders", "Postgres"],
+    ))).splitlines() == [
+        "PostgresServer 'test/Db': database 'Postgres' exists on every flexible server already as 'postgres' (Azure "
+        "compares names in any case). Allowed: databases of your own, not postgres, azure_maintenance, azure_sys "
+        "(Azure creates them with the server; azurerm would stop the deploy asking to import it). Fix: remove "
+        "'Postgres' from databases: it is there without it.",
+        "PostgresServer 'test/Db': database 'Orders' is listed again as 'orders': one name to Azure, which compares "
+        "names in any case. Allowed: each once, in any case. Fix: keep one of them.",
+    ]

@@ -136,7 +136,7 @@ def test_fails_when_the_location_is_no_region_at_all(stack):
 def test_every_region_in_the_data_file_is_accepted(stack):
     from sigmatiq_infra import regions
 
-    assert len(regions.NAMES) == 56
+    assert len(regions.NAMES) == 59
     assert {"centralus", "westeurope", "italynorth", "newzealandnorth", "austriaeast"} <= set(regions.NAMES)
     for name in regions.NAMES:
         ResourceGroup(stack, f"G-{name}", ResourceGroupProps(f"rg-{name}", name))
@@ -206,10 +206,26 @@ def test_fails_when_the_postgres_password_is_a_literal_string(stack, group):
     )))
     assert message == (
         "PostgresServer 'test/Db': administrator_password '<literal string>' is a literal secret "
-        "value. Allowed: a Terraform expression such as a sensitive variable. Fix: pass the "
-        "secret as a sensitive TerraformVariable (e.g. TF_VAR_...), never as text."
+        "value. Allowed: a Terraform expression such as a sensitive variable. Fix: pass a deploy-time input, e.g. "
+        "WriteOnlySecret.from_inputs(stack, 'db_password', 'the database password') (TF_VAR_db_password at "
+        "deploy time); never the secret as text."
     )
     assert "not-a-token" not in message
+
+
+def test_a_secret_given_as_plain_text_where_a_secret_goes_is_never_shown(stack, group):
+    """A str where a WriteOnlySecret goes is a type problem; its message must not echo it (CI logs)."""
+    message = error_of(lambda: PostgresServer(stack, "Db", PostgresServerProps(
+        "psql-test", group, "B_Standard_B1ms", "sqladmin", "Sup3r-Secret!",
+    )))
+    assert message == (
+        "PostgresServer 'test/Db': administrator_password '<literal string>' is a literal str, where a secret goes. "
+        "Allowed: WriteOnlySecret. Fix: pass a deploy-time input, e.g. WriteOnlySecret.from_inputs(stack, "
+        "'db_password', 'the database password') (TF_VAR_db_password at deploy time); never the secret as text."
+    )
+    vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test-secret", group))
+    shown = error_of(lambda: vault.add_secret("Url", SecretProps("db-url", "postgresql://u:Sup3r@h/db")), vault)
+    assert "'<literal string>' is a literal str, where a secret goes" in shown and "Sup3r" not in shown
 
 
 def test_fails_when_the_postgres_admin_login_is_reserved(stack, group):

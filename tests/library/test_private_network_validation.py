@@ -261,11 +261,7 @@ def test_a_basic_registry_cannot_have_a_private_endpoint(stack, group, private_n
     ))
     assert error_of(lambda: registry.add_private_endpoint(private_network), scope=registry).splitlines() == [
         "ContainerRegistry 'test/Registry': sku 'Basic' cannot have a private endpoint. Allowed: "
-        "private endpoints on sku 'Premium'. Fix: use sku='Premium' (and "
-        "public_network_access_enabled=False).",
-        "ContainerRegistry 'test/Registry': public_network_access_enabled True conflicts with a private "
-        "endpoint. Allowed: public network access off on a service reached through a private endpoint. "
-        "Fix: remove public_network_access_enabled=True (off is the default).",
+        "private endpoints on sku 'Premium'. Fix: use sku='Premium'.",
     ]
 
 
@@ -279,15 +275,14 @@ def test_a_free_app_configuration_store_cannot_have_a_private_endpoint(stack, gr
     )
 
 
-def test_a_service_that_opted_in_to_public_access_cannot_also_get_an_endpoint(
-    stack, group, private_network,
-):
+def test_a_service_that_opted_in_to_public_access_can_also_get_an_endpoint(stack, group, private_network):
+    """Azure serves both paths (a database public to Azure services for an environment without
+    a VNet, and privately to a VNet): no conflict, and public access stays as the props set it."""
     vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test", group, public_network_access_enabled=True))
-    assert error_of(lambda: vault.add_private_endpoint(private_network), scope=vault) == (
-        "KeyVault 'test/Vault': public_network_access_enabled True conflicts with a private endpoint. "
-        "Allowed: public network access off on a service reached through a private endpoint. "
-        "Fix: remove public_network_access_enabled=True (off is the default)."
-    )
+    endpoint = vault.add_private_endpoint(private_network)
+    assert endpoint is not None and vault.private_endpoints == [endpoint]
+    assert not vault.problem_log.problems
+    assert vault.resource.public_network_access_enabled_input is True
 
 
 def test_a_premium_registry_gets_its_endpoint_in_the_registry_zone(stack, group, private_network):

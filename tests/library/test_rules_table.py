@@ -312,11 +312,11 @@ RULES = [
           "Allowed: geo-redundant backup in a region that offers it (Microsoft's PostgreSQL flexible server "
           'regions table, regions-table.md of 2025-12-22). Fix: set geo_redundant_backup_enabled=False, or '
           'choose another region.')),
-    Rule("PostgresServer", "each database once",
+    Rule("PostgresServer", "each database once, in any case",
          lambda own: own.server(databases=["orders", "billing"]),
          lambda own: own.server(databases=["orders", "Orders"]),
-         ("PostgresServer 'own/Database': database 'orders' is listed twice. Allowed: each once. Fix: remove "
-          'the repeat.')),
+         ("PostgresServer 'own/Database': database 'orders' is listed again as 'Orders': one name to Azure, which "
+          "compares names in any case. Allowed: each once, in any case. Fix: keep one of them.")),
     Rule("PostgresServer", "the Azure-services rule is the library's",
          lambda own: own.server(public_network_access_enabled=True, allow_azure_services=True,
                                 firewall_rules=[c.FirewallRule("office", "203.0.113.7", "203.0.113.7")]),
@@ -536,13 +536,13 @@ RULES = [
           'MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or FlashOptimized_A250 to _A4500, in '
           "Azure's steps (redis.MANAGED_SKUS). Fix: pick a size from the Azure Managed Redis pricing page, "
           "e.g. 'Balanced_B5' (6 GB).")),
-    Rule("PrivateEndpoint", "one endpoint per VNet: asking again is the same endpoint",
+    Rule("PrivateEndpoint", "on a SKU with private endpoints, public access on or off; asking again is the same one",
          lambda own: (n := own.private_network(), v := own.vault(public_network_access_enabled=False),
-                      v.add_private_endpoint(n), v.add_private_endpoint(n)),
-         lambda own: own.registry(sku="Premium").add_private_endpoint(own.private_network()),
-         ("ContainerRegistry 'own/Registry': public_network_access_enabled True conflicts with a private "
-          'endpoint. Allowed: public network access off on a service reached through a private endpoint. Fix: '
-          'remove public_network_access_enabled=True (off is the default).')),
+                      v.add_private_endpoint(n), v.add_private_endpoint(n),
+                      own.registry(sku="Premium").add_private_endpoint(n)),
+         lambda own: own.registry(sku="Basic").add_private_endpoint(own.private_network()),
+         ("ContainerRegistry 'own/Registry': sku 'Basic' cannot have a private endpoint. Allowed: private endpoints "
+          "on sku 'Premium'. Fix: use sku='Premium'.")),
     Rule("DnsResolver", "an inbound address Azure does not reserve",
          lambda own: c.DnsResolver(own.stack, "Dns", c.DnsResolverProps(
              "dnsr-own", own.group, own.network(), "10.20.0.36")),
