@@ -104,6 +104,18 @@ document_fields(*_PROPS_CLASSES)
 check_arguments(*_PROPS_CLASSES)
 
 
+def resource_classes_with_lookups() -> list[str]:
+    """The construct classes that look up an existing resource by name (`from_existing`)."""
+    found: set[str] = set()
+    pending: list[type] = [AzureResource]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if getattr(cls, "existing", None) is not None and cls.existing is not cls:
+            found.add(cls.__name__)
+    return sorted(found)
+
+
 def resource_facts() -> dict[str, ResourceFacts]:
     """Every construct class's facts, by Terraform type (a user's own construct classes
     included, once they are defined), as the azurerm major of the bindings in use has them."""
@@ -194,6 +206,7 @@ __all__ = [
     "admin_password_rules",
     "deploy_input",
     "grant",
+    "resource_classes_with_lookups",
     "resource_facts",
     "secret_input",
     "subnet_role",

@@ -28,7 +28,7 @@ from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
 from sigmatiq_infra.constructs._context import AzureConstruct
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
-from sigmatiq_infra.validation import Validator
+from sigmatiq_infra.validation import ValidationError, Validator
 
 T = TypeVar("T")
 
@@ -534,7 +534,16 @@ class AzureResource(AzureConstruct):
         With `missing_hint` (e.g. "Deploy the shared stack first."), a plan run before the
         resource exists stops with a message naming it, followed by the hint."""
         if cls.existing is None:
-            raise TypeError(f"{cls.__name__} has no lookup of existing resources")
+            from sigmatiq_infra.constructs import resource_classes_with_lookups
+
+            check = Validator(cls.__name__, str(id))
+            check.fail(
+                "from_existing", cls.__name__, "has no lookup of existing resources",
+                "from_existing on " + ", ".join(resource_classes_with_lookups()),
+                "look it up with the azurerm binding's data source (sigmatiq_infra.azurerm.data_azurerm_...), or "
+                "pass its id or name where it is used",
+            )
+            raise ValidationError(check.problems)
         return cls.existing(
             scope, id, name=name, resource_group_name=resource_group_name, missing_hint=missing_hint,
         )

@@ -684,3 +684,13 @@ def test_database_names_are_compared_in_any_case_and_the_message_says_so(stack, 
         "PostgresServer 'test/Db': database 'Orders' is listed again as 'orders': one name to Azure, which compares "
         "names in any case. Allowed: each once, in any case. Fix: keep one of them.",
     ]
+
+
+def test_a_lookup_on_a_class_without_one_says_which_classes_have_one(stack):
+    with pytest.raises(ValidationError) as raised:
+        c.StorageAccount.from_existing(stack, "Files", name="stfiles01", resource_group_name="rg-data")
+    assert list(raised.value.problems) == [
+        "StorageAccount 'Files': from_existing 'StorageAccount' has no lookup of existing resources. Allowed: "
+        "from_existing on ContainerRegistry, KeyVault. Fix: look it up with the azurerm binding's data source "
+        "(sigmatiq_infra.azurerm.data_azurerm_...), or pass its id or name where it is used.",
+    ]
