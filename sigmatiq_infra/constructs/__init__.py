@@ -27,6 +27,7 @@ from sigmatiq_infra.constructs._resource import (
     PrivateLinkService,
     ResourceAttribute,
     ResourceFacts,
+    resource_classes_with_lookups,
     within,
 )
 from sigmatiq_infra.constructs.app_configuration import AppConfiguration, AppConfigurationProps
@@ -102,18 +103,6 @@ _PROPS_CLASSES = [
 ]
 document_fields(*_PROPS_CLASSES)
 check_arguments(*_PROPS_CLASSES)
-
-
-def resource_classes_with_lookups() -> list[str]:
-    """The construct classes that look up an existing resource by name (`from_existing`)."""
-    found: set[str] = set()
-    pending: list[type] = [AzureResource]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if getattr(cls, "existing", None) is not None and cls.existing is not cls:
-            found.add(cls.__name__)
-    return sorted(found)
 
 
 def resource_facts() -> dict[str, ResourceFacts]:

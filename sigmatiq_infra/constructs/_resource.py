@@ -534,8 +534,6 @@ class AzureResource(AzureConstruct):
         With `missing_hint` (e.g. "Deploy the shared stack first."), a plan run before the
         resource exists stops with a message naming it, followed by the hint."""
         if cls.existing is None:
-            from sigmatiq_infra.constructs import resource_classes_with_lookups
-
             check = Validator(cls.__name__, str(id))
             check.fail(
                 "from_existing", cls.__name__, "has no lookup of existing resources",
@@ -548,3 +546,15 @@ class AzureResource(AzureConstruct):
             scope, id, name=name, resource_group_name=resource_group_name, missing_hint=missing_hint,
         )
 
+
+def resource_classes_with_lookups() -> list[str]:
+    """The construct classes that look up an existing resource by name (`from_existing`),
+    a user's own included once defined."""
+    found: set[str] = set()
+    pending: list[type] = [AzureResource]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if getattr(cls, "existing", None) not in (None, cls):
+            found.add(cls.__name__)
+    return sorted(found)
