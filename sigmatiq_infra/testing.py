@@ -25,8 +25,9 @@ its stacks share it. When the app has problems, `Template.from_stack` fails with
 as one numbered list; `Annotations.from_stack` lists them instead.
 
 A failing assertion names the closest resource of the type and each key that differs,
-expected against actual. `template.to_snapshot()` is the whole stack with stable ordering,
-for review; `assert_matches_snapshot(path)` keeps it in a file.
+expected against actual (a key a pattern names must be set, unless the pattern is `absent()`;
+a boolean never matches a number). `template.to_snapshot()` is the whole stack with stable
+ordering, for review; `assert_matches_snapshot(path)` keeps it in a file.
 
 `plan_test(stacks)` (the `sigmatiq-infra plan-test` command) runs Terraform itself on what
 the stacks synthesized: `terraform test` with a mocked azurerm provider, so the provider's
@@ -41,11 +42,12 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from sigmatiq_infra.plan_test import PlanTestResult, plan_test, write_plan_test
+from sigmatiq_infra.tokens import is_token
 
 __all__ = [
     "Annotations", "Capture", "Match", "Matcher", "PlanTestResult", "Template", "plan_test", "write_plan_test",
@@ -64,10 +66,14 @@ class Mismatch:
     path: str
     expected: str
     actual: Any
+    hint: str = ""
+    """Said after the expected value, whole (`_TOKEN_HINT`)."""
 
     def __str__(self) -> str:
-        actual = "(not set)" if self.actual is _MISSING else _show(self.actual)
-        return f"{self.path or '(the value)'}: expected {self.expected}, actual {actual}"
+        actual = "(not set)" if self.actual is _MISSING else _text(self.actual)
+        expected, actual, same = _cut_pair(self.expected, actual)
+        note = f" (both start with the same {same} characters, left out)" if same else ""
+        return f"{self.path or '(the value)'}: expected {expected}{self.hint}, actual {actual}{note}"
 
 
 class Matcher:
@@ -80,11 +86,57 @@ class Matcher:
         return type(self).__name__
 
 
+_LONGEST = 160
+"""The most characters a message shows of one value."""
+
+_TOKEN_HINT = (
+    " (an unresolved token: it resolves only at synth, so it never equals the template's value. "
+    "Fix: write template.ref(construct, \"attribute\"), or the value the template holds)"
+)
+
+
 def _show(value: Any) -> str:
+    return _cut(_text(value)) + _token_hint(value)
+
+
+def _text(value: Any) -> str:
+    """The value as a message shows it, whole."""
     if isinstance(value, Matcher):
         return value.describe()
-    text = json.dumps(value, sort_keys=True, default=_unjson) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 160 else text[:157] + "..."
+    return json.dumps(value, sort_keys=True, default=_unjson) if not isinstance(value, str) else repr(value)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _LONGEST else text[:_LONGEST - 3] + "..."
+
+
+def _cut_pair(expected: str, actual: str) -> tuple[str, str, int]:
+    """Both texts cut to a message's length, so that where they differ stays in view: a
+    long start they share is left out (how many characters, the third value)."""
+    if len(expected) <= _LONGEST and len(actual) <= _LONGEST:
+        return expected, actual, 0
+    same = 0
+    while same < min(len(expected), len(actual)) and expected[same] == actual[same]:
+        same += 1
+    skip = same - 40 if expected != actual and same > 40 else 0  # keep some of the shared start
+    if skip:
+        expected, actual = "..." + expected[skip:], "..." + actual[skip:]
+    return _cut(expected), _cut(actual), skip
+
+
+def _token_hint(pattern: Any) -> str:
+    return _TOKEN_HINT if _holds_token(pattern) else ""
+
+
+def _holds_token(value: Any) -> bool:
+    """Whether a pattern is, or holds, a cdktf token (a value the template holds resolved)."""
+    if isinstance(value, Mapping):
+        return any(_holds_token(key) or _holds_token(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_token(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):  # a WriteOnlySecret, props
+        return any(_holds_token(getattr(value, part.name)) for part in fields(value))
+    return not isinstance(value, Matcher) and is_token(value)
 
 
 def _unjson(value: Any) -> str:
@@ -108,13 +160,15 @@ that succeeds as a whole, so a `Capture` never holds a value from a resource (or
 item) that did not match."""
 
 
-def mismatches(pattern: Any, actual: Any, path: str = "") -> list[Mismatch]:
+def mismatches(pattern: Any, actual: Any, path: str = "", *, partial: bool = True) -> list[Mismatch]:
     """Where `actual` differs from `pattern`: objects partially (the pattern's keys only, at
-    every depth), lists element by element and of the same length, anything else by equality;
-    a `Matcher` decides itself. `None` in a pattern means the key must not be set."""
+    every depth; with `partial=False` no other keys either), lists element by element and of
+    the same length, anything else by equality, a boolean never equal to a number; a
+    `Matcher` decides itself. A key the pattern names must be set unless its pattern is
+    `Match.absent()` or `None` (not set), as in AWS CDK's assertions."""
     _CAPTURED.append([])
     try:
-        found = _mismatches(pattern, actual, path)
+        found = _mismatches(pattern, actual, path, partial)
     finally:
         captured = _CAPTURED.pop()
     if not found:
@@ -126,7 +180,7 @@ def mismatches(pattern: Any, actual: Any, path: str = "") -> list[Mismatch]:
     return found
 
 
-def _mismatches(pattern: Any, actual: Any, path: str) -> list[Mismatch]:
+def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mismatch]:
     if isinstance(pattern, Matcher):
         return pattern.mismatches(actual, path)
     if pattern is None:
@@ -134,20 +188,51 @@ def _mismatches(pattern: Any, actual: Any, path: str) -> list[Mismatch]:
     if isinstance(pattern, Mapping):
         if not isinstance(actual, Mapping):
             return [Mismatch(path, "an object", actual)]
-        found: list[Mismatch] = []
+        found = [
+            Mismatch(f"{path}.{key}" if path else str(key), "not set (an exact match has no other keys)", value)
+            for key, value in sorted(actual.items()) if not partial and key not in pattern
+        ]
         for key, expected in pattern.items():
-            found += mismatches(expected, actual.get(key, _MISSING), f"{path}.{key}" if path else str(key))
+            where, value = f"{path}.{key}" if path else str(key), actual.get(key, _MISSING)
+            if value is _MISSING and not (expected is None or isinstance(expected, _Absent)):
+                # AWS CDK's ObjectMatch: a missing key fails every pattern but absent(), not_ too.
+                found.append(Mismatch(where, _describe_whole(expected), _MISSING, _token_hint(expected)))
+            else:
+                found += mismatches(expected, value, where, partial=partial)
         return found
     if isinstance(pattern, (list, tuple)):
         if not isinstance(actual, list):
             return [Mismatch(path, f"a list of {len(pattern)}", actual)]
         if len(pattern) != len(actual):
-            return [Mismatch(path, f"{len(pattern)} items {_show(list(pattern))}", actual)]
+            return [Mismatch(path, f"{len(pattern)} items {_text(list(pattern))}", actual, _token_hint(pattern))]
         pairs = enumerate(zip(pattern, actual, strict=True))
-        return [m for i, (p, a) in pairs for m in mismatches(p, a, f"{path}[{i}]")]
-    if actual is _MISSING or actual != pattern or (type(actual) is bool and type(pattern) is not bool):
-        return [Mismatch(path, _show(pattern), actual)]
+        return [m for i, (p, a) in pairs for m in mismatches(p, a, f"{path}[{i}]", partial=partial)]
+    if actual is _MISSING or not _same_literal(pattern, actual):
+        return [Mismatch(path, _describe_whole(pattern) + _type_note(pattern, actual), actual, _token_hint(pattern))]
     return []
+
+
+def _kind(value: Any) -> str:
+    return f"{type(value).__name__} {_show(value)}"
+
+
+def _describe_whole(pattern: Any) -> str:
+    return pattern.describe() if isinstance(pattern, Matcher) else _text(pattern)
+
+
+def _same_literal(pattern: Any, actual: Any) -> bool:
+    # JSON's true is no number, as for AWS CDK's LiteralMatch (Python has True == 1).
+    if isinstance(pattern, bool) or isinstance(actual, bool):
+        return type(pattern) is type(actual) and pattern == actual
+    return bool(pattern == actual)
+
+
+def _type_note(pattern: Any, actual: Any) -> str:
+    kinds = [
+        "a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else None
+        for value in (pattern, actual)
+    ]
+    return f" ({kinds[0]}, not {kinds[1]})" if None not in kinds and kinds[0] != kinds[1] else ""
 
 
 class _Exact(Matcher):
@@ -155,9 +240,8 @@ class _Exact(Matcher):
         self.pattern = pattern
 
     def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
-        if actual is not _MISSING and actual == self.pattern:
-            return []
-        return [Mismatch(path, self.describe(), actual)]
+        # AWS CDK's exact: no other keys at any depth; a matcher inside decides its part.
+        return mismatches(self.pattern, actual, path, partial=False)
 
     def describe(self) -> str:
         return f"exactly {_show(self.pattern)}"
@@ -230,6 +314,8 @@ class _Not(Matcher):
         return [Mismatch(path, self.describe(), actual)] if not mismatches(self.pattern, actual, path) else []
 
     def describe(self) -> str:
+        if self.pattern is None or isinstance(self.pattern, _Absent):
+            return "set (not absent)"
         return f"not {_describe(self.pattern)}"
 
 
@@ -239,6 +325,11 @@ class Match:
     @staticmethod
     def object_like(pattern: Mapping[str, Any]) -> Matcher:
         """An object with at least these keys, each matching (the default for a dict)."""
+        if not isinstance(pattern, Mapping):
+            raise TypeError(
+                f"Match.object_like: takes a dict of keys and their patterns, not {_kind(pattern)}. "
+                'Fix: Match.object_like({"name": "orders-api"}), or Match.any_value() for a key that must be set.'
+            )
         return _ObjectLike(pattern)
 
     @staticmethod
@@ -249,6 +340,11 @@ class Match:
     @staticmethod
     def array_with(pattern: Sequence[Any]) -> Matcher:
         """A list that holds items matching these, in this order (others may sit between)."""
+        if isinstance(pattern, (str, bytes, Mapping)) or not isinstance(pattern, Sequence):
+            raise TypeError(
+                f"Match.array_with: takes a list of the items to find, not {_kind(pattern)}. "
+                f"Fix: Match.array_with([{_show(pattern)}]) for a list holding that item."
+            )
         return _ArrayWith(pattern)
 
     @staticmethod
@@ -423,13 +519,13 @@ class Template:
 
     def has_resource(self, tf_type: str, props: Any = None) -> None:
         """A resource of the type matches `props` (partially: the keys given, at every depth)."""
-        self._has(self.resources(tf_type), tf_type, props)
+        self._has(self.resources(tf_type), tf_type, props, "resource")
 
     has_resource_properties = has_resource
 
     def has_data(self, tf_type: str, props: Any = None) -> None:
         """A data source (lookup) of the type matches `props`."""
-        self._has(self.data(tf_type), f"data.{tf_type}", props)
+        self._has(self.data(tf_type), f"data.{tf_type}", props, "data")
 
     def resource_count_is(self, tf_type: str, count: int) -> None:
         if isinstance(count, bool) or not isinstance(count, int):
@@ -459,13 +555,13 @@ class Template:
     def has_import(self, to: Any = None, id: Any = None) -> None:
         """An `import` block adopting `to` (`azurerm_x.<logical id>`, or a pattern) with id `id`."""
         blocks = self.doc.get("import", [])
-        self._has({str(i): block for i, block in enumerate(blocks)}, "import block", _pattern(to=to, id=id))
+        self._has({str(i): block for i, block in enumerate(blocks)}, "import block", _pattern(to=to, id=id), "import")
 
     def has_moved(self, from_: Any = None, to: Any = None) -> None:
         """A `moved` block from address `from_` to `to`."""
         blocks = self.doc.get("moved", [])
         pattern = _pattern(**{"from": from_, "to": to})
-        self._has({str(i): block for i, block in enumerate(blocks)}, "moved block", pattern)
+        self._has({str(i): block for i, block in enumerate(blocks)}, "moved block", pattern, "moved")
 
     # --- snapshots -------------------------------------------------------------------------
 
@@ -505,11 +601,14 @@ class Template:
     def _of(self) -> str:
         return f" of stack {self.name!r}" if self.name else ""
 
-    def _has(self, found: Mapping[str, Mapping[str, Any]], what: str, props: Any) -> None:
+    def _has(self, found: Mapping[str, Mapping[str, Any]], what: str, props: Any, section: str) -> None:
         if not found:
-            kinds = sorted(self.doc.get("resource", {}))
-            listed = ", ".join(kinds) or "none"
-            raise AssertionError(f"Template{self._of}: no {what} at all (its resource types: {listed})")
+            if section in ("resource", "data"):
+                listed = ", ".join(sorted(self.doc.get(section, {}))) or "none"
+                there = f"its {'resource' if section == 'resource' else 'data source'} types: {listed}"
+            else:
+                there = f"the stack has no {section} blocks"
+            raise AssertionError(f"Template{self._of}: no {what} at all ({there})")
         if props is None:
             return
         results = {key: mismatches(props, config) for key, config in found.items()}

@@ -1,0 +1,186 @@
+"""Assertions of `sigmatiq_infra.testing` that passed when they should have failed (a missing
+key under `not_`, `True` against `1`, a template of an app changed after its synth, a
+problem the stack's annotations left out, a snapshot written under CI), and messages that
+hid what differs. Found by trying the testing module from outside the repository; each
+case as AWS CDK's assertions decide it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sigmatiq_infra import App, AzureStack
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.testing import Capture, Match, Template
+
+REGISTRY = Template.from_json({"resource": {"azurerm_container_registry": {"Acr": {
+    "name": "acrraw", "sku": "Premium", "tags": {"Team": "t"},
+}}}}, "raw")
+"""A registry written without `public_network_access_enabled` (Azure then makes it public)."""
+
+APP = Template.from_json({"resource": {"azurerm_container_app": {"Api": {
+    "name": "api",
+    "template": {"min_replicas": 0, "max_replicas": 1, "container": [{"name": "api", "cpu": 0.5, "memory": "1Gi"}]},
+    "ingress": {"traffic_weight": [{"latest_revision": True, "percentage": 100}]},
+    "network_acls": {"bypass": "AzureServices", "default_action": "Allow"},
+    "identity_ids": ["${azurerm_user_assigned_identity.Identity.id}"],
+}}}}, "app")
+
+
+def failure(check) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(AssertionError) as failed:
+        check()
+    return str(failed.value)
+
+
+def vault_app(tmp_path: Path, stack_id: str = "own") -> tuple[App, AzureStack, c.ResourceGroup]:
+    app = App(outdir=str(tmp_path / "cdktf.out"))
+    stack = AzureStack(app, stack_id, tags={"Team": "orders"})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-own", "westeurope"))
+    return app, stack, group
+
+
+# --- a key the resource does not have ------------------------------------------------------------
+
+def test_not_fails_on_a_key_the_resource_does_not_have():
+    pattern = {"public_network_access_enabled": Match.not_(True)}
+    head = ("Template of stack 'raw': no azurerm_container_registry matches. The closest is 'Acr', which differs "
+            "in 1 key:")
+    assert failure(lambda: REGISTRY.has_resource("azurerm_container_registry", pattern)) == (
+        f"{head}\n  public_network_access_enabled: expected not true, actual (not set)"
+    )
+    assert REGISTRY.find_resources("azurerm_container_registry", pattern) == {}
+    misspelt = {"sku_nmae": Match.not_("Basic")}
+    assert failure(lambda: REGISTRY.has_resource("azurerm_container_registry", misspelt)) == (
+        f"{head}\n  sku_nmae: expected not 'Basic', actual (not set)"
+    )
+    REGISTRY.has_resource("azurerm_container_registry", {"sku": Match.not_("Basic")})
+
+
+def test_only_absent_passes_on_a_missing_key_and_not_absent_means_set():
+    REGISTRY.has_resource("azurerm_container_registry", {"admin_enabled": Match.absent(), "zone": None})
+    REGISTRY.has_resource("azurerm_container_registry", {"sku": Match.not_(Match.absent())})
+    for pattern, expected in (
+        (Match.not_(Match.absent()), "set (not absent)"), (Match.any_value(), "any value"),
+        (Capture(), "a value to capture"), ({"a": 1}, '{"a": 1}'),
+    ):
+        assert failure(lambda pattern=pattern: REGISTRY.has_resource(
+            "azurerm_container_registry", {"admin_enabled": pattern},
+        )).endswith(f"\n  admin_enabled: expected {expected}, actual (not set)")
+
+
+# --- a boolean is not a number -------------------------------------------------------------------
+
+def test_a_boolean_never_matches_a_number_in_a_pattern_an_exact_match_a_list_or_a_capture():
+    cases = (
+        ({"template": {"min_replicas": False}},
+         "template.min_replicas: expected false (a boolean, not a number), actual 0"),
+        ({"template": {"max_replicas": True}},
+         "template.max_replicas: expected true (a boolean, not a number), actual 1"),
+        ({"ingress": {"traffic_weight": [Match.exact({"latest_revision": 1, "percentage": 100})]}},
+         "ingress.traffic_weight[0].latest_revision: expected 1 (a number, not a boolean), actual true"),
+        ({"ingress": {"traffic_weight": Match.array_with([{"latest_revision": 1}])}},
+         'ingress.traffic_weight: expected a list with {"latest_revision": 1} (in this order), '
+         'actual [{"latest_revision": true, "percentage": 100}]'),
+        ({"template": {"max_replicas": Capture(True)}},
+         "template.max_replicas: expected true (a boolean, not a number), actual 1"),
+    )
+    for pattern, difference in cases:
+        assert failure(lambda pattern=pattern: APP.has_resource("azurerm_container_app", pattern)).endswith(
+            f"\n  {difference}",
+        )
+    APP.has_resource("azurerm_container_app", {"template": {"min_replicas": 0, "max_replicas": 1.0}})
+    APP.has_resource("azurerm_container_app", {"ingress": {"traffic_weight": [{"latest_revision": True}]}})
+
+
+# --- exact ---------------------------------------------------------------------------------------
+
+def test_exact_hands_a_nested_matcher_its_part_and_takes_a_tuple_as_a_list():
+    APP.has_resource("azurerm_container_app", {
+        "network_acls": Match.exact({"bypass": Match.any_value(), "default_action": "Allow"}),
+        "identity_ids": Match.exact(("${azurerm_user_assigned_identity.Identity.id}",)),
+        "template": {"container": Match.exact([
+            {"name": "api", "cpu": 0.5, "memory": Match.string_like_regexp("Gi$")},
+        ])},
+    })
+    assert failure(lambda: APP.has_resource("azurerm_container_app", {
+        "network_acls": Match.exact({"default_action": Match.any_value()}),
+        "template": {"container": Match.exact([{"name": "api", "cpu": 0.5}])},
+    })).endswith(
+        "which differs in 2 keys:\n"
+        "  network_acls.bypass: expected not set (an exact match has no other keys), actual 'AzureServices'\n"
+        "  template.container[0].memory: expected not set (an exact match has no other keys), actual '1Gi'"
+    )
+
+
+# --- messages that show the difference -----------------------------------------------------------
+
+def test_a_long_value_is_cut_where_both_are_the_same_so_the_difference_shows():
+    role = "/subscriptions/${data.azurerm_client_config.ClientConfig.subscription_id}/providers/" \
+           "Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6"
+    document = Template.from_json({"resource": {"azurerm_role_assignment": {"Read": {"role_definition_id": role}}}})
+    other = role[:-1] + "7"
+    assert failure(lambda: document.has_resource("azurerm_role_assignment", {"role_definition_id": other})) == (
+        "Template: no azurerm_role_assignment matches. The closest is 'Read', which differs in 1 key:\n"
+        "  role_definition_id: expected ...ions/4633458b-17de-408a-b874-0445c86b69e7', "
+        "actual ...ions/4633458b-17de-408a-b874-0445c86b69e6' (both start with the same 120 characters, left out)"
+    )
+
+
+def test_a_token_in_a_pattern_says_it_resolves_only_at_synth_and_what_to_write(tmp_path):
+    _app, stack, group = vault_app(tmp_path)
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-own-1", group, public_network_access_enabled=True))
+    secret = c.WriteOnlySecret.from_inputs(stack, "api_secret", "the API secret")
+    vault.add_secret("Api", c.SecretProps("Api-Secret", secret))
+    template = Template.from_stack(stack)
+    hint = (
+        " (an unresolved token: it resolves only at synth, so it never equals the template's value. "
+        'Fix: write template.ref(construct, "attribute"), or the value the template holds)'
+    )
+    token = vault.resource.vault_uri  # a new token on every read
+    uri = failure(lambda: template.has_resource("azurerm_key_vault", {"name": token}))
+    assert uri.endswith(f"\n  name: expected {token!r}{hint}, actual 'kv-own-1'")
+    version = failure(lambda: template.has_resource("azurerm_key_vault_secret", {"value_wo_version": secret.version}))
+    assert version.endswith(
+        f"\n  value_wo_version: expected {json.dumps(secret.version)}{hint}, actual '${{var.api_secret_version}}'",
+    )
+    template.has_resource("azurerm_key_vault_secret", {"key_vault_id": template.ref(vault, "id")})
+
+
+def test_an_at_all_message_lists_what_its_own_section_has():
+    document = Template.from_json({
+        "data": {"azurerm_client_config": {"ClientConfig": {}}},
+        "resource": {"azurerm_key_vault": {"Vault": {"name": "kv-a"}}},
+    }, "doc")
+    assert failure(lambda: document.has_data("azurerm_key_vault", {"name": "kv-a"})) == (
+        "Template of stack 'doc': no data.azurerm_key_vault at all (its data source types: azurerm_client_config)"
+    )
+    assert failure(lambda: document.has_import(to="azurerm_key_vault.Vault")) == (
+        "Template of stack 'doc': no import block at all (the stack has no import blocks)"
+    )
+    assert failure(lambda: document.has_moved(from_="azurerm_key_vault.Old")) == (
+        "Template of stack 'doc': no moved block at all (the stack has no moved blocks)"
+    )
+
+
+def test_array_with_and_object_like_say_what_they_take():
+    with pytest.raises(TypeError) as refused:
+        Match.array_with("${a.b.id}")
+    assert str(refused.value) == (
+        "Match.array_with: takes a list of the items to find, not str '${a.b.id}'. "
+        "Fix: Match.array_with(['${a.b.id}']) for a list holding that item."
+    )
+    with pytest.raises(TypeError) as refused:
+        Match.array_with({"name": "database-url"})
+    assert str(refused.value) == (
+        'Match.array_with: takes a list of the items to find, not dict {"name": "database-url"}. '
+        'Fix: Match.array_with([{"name": "database-url"}]) for a list holding that item.'
+    )
+    with pytest.raises(TypeError) as refused:
+        Match.object_like(["name"])
+    assert str(refused.value) == (
+        'Match.object_like: takes a dict of keys and their patterns, not list ["name"]. '
+        'Fix: Match.object_like({"name": "orders-api"}), or Match.any_value() for a key that must be set.'
+    )
