@@ -21,7 +21,8 @@ The AWS CDK's `assertions` model, in this library's terms::
 
 A template comes from a real synth of the whole app (aspects, policy packs, the library's
 checks of names and limits, the app's own checks), made once per app: the templates of all
-its stacks share it. When the app has problems, `Template.from_stack` fails with all of them
+its stacks share it, and a construct added after it fails the next `from_stack` (build the
+whole app first). When the app has problems, `Template.from_stack` fails with all of them
 as one numbered list; `Annotations.from_stack` lists them instead.
 
 A failing assertion names the closest resource of the type and each key that differs,
@@ -432,6 +433,7 @@ class Template:
     def __init__(self, document: Mapping[str, Any], name: str = "") -> None:
         self.doc: dict[str, Any] = dict(document)
         self.name = name
+        self._folder = os.getcwd()  # what a local state path is made relative to (to_snapshot)
 
     @classmethod
     def from_stack(cls, stack: Any, *, allow_problems: bool = False) -> Template:
@@ -446,7 +448,9 @@ class Template:
         name = stack.node.id
         if name not in assembly.stacks:
             raise AssertionError(f"Template: the app synthesized no stack {name!r} (it has {sorted(assembly.stacks)})")
-        return cls(assembly.stacks[name], name)
+        template = cls(assembly.stacks[name], name)
+        template._folder = stack.node.root.__dict__[_SYNTHESIZED].folder
+        return template
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any] | str, name: str = "") -> Template:
@@ -567,14 +571,14 @@ class Template:
 
     def to_snapshot(self) -> str:
         """The whole stack as JSON with sorted keys (the engine's version left out, a local
-        state path relative to the working folder), the same text on every run and machine:
-        for review, and for `assert_matches_snapshot`."""
+        state path relative to the working folder synth ran in), the same text on every run
+        and machine: for review, and for `assert_matches_snapshot`."""
         document = json.loads(json.dumps(self.doc))
         document.get("//", {}).get("metadata", {}).pop("version", None)
         local = document.get("terraform", {}).get("backend", {}).get("local", {})
         if isinstance(local.get("path"), str) and os.path.isabs(local["path"]):
             # cdktf writes the state path from the folder synth ran in: the same file anywhere.
-            local["path"] = os.path.relpath(local["path"], os.getcwd())
+            local["path"] = os.path.relpath(local["path"], self._folder)
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
     def assert_matches_snapshot(self, path: str | os.PathLike[str]) -> None:
@@ -641,19 +645,44 @@ def _pattern(**keys: Any) -> dict[str, Any]:
     return {key: value for key, value in keys.items() if value is not None}
 
 
+_SYNTHESIZED = "_sigmatiq_synthesized"
+"""Where an app keeps its synthesis for tests (`_Synthesized`)."""
+
+
+@dataclass(frozen=True)
+class _Synthesized:
+    """An app's one synthesis for tests, with the size of its construct tree then and the
+    working folder synth ran in."""
+
+    assembly: Any
+    constructs: int
+    folder: str
+
+
 def _assembly(stack: Any, who: str = "Template.from_stack") -> Any:
-    """The app's synthesis, made once and kept on the app."""
+    """The app's synthesis, made once and kept on the app: refused once the construct tree
+    has changed since (it would not show the change)."""
     _check_stack(stack, who)
     app = stack.node.root
-    cached = app.__dict__.get("_sigmatiq_assembly")
-    if cached is None:
+    kept: _Synthesized | None = app.__dict__.get(_SYNTHESIZED)
+    if kept is None:
         if not hasattr(app, "assemble"):
             raise TypeError(
                 "Template.from_stack: the stack's app is not sigmatiq_infra's App (from sigmatiq_infra import App); "
                 "for another app, synthesize it and use Template.from_file"
             )
-        cached = app.__dict__["_sigmatiq_assembly"] = app.assemble()
-    return cached
+        assembly = app.assemble()  # synth may add constructs (aspects): counted after it
+        kept = app.__dict__[_SYNTHESIZED] = _Synthesized(assembly, len(app.node.find_all()), os.getcwd())
+        return kept.assembly
+    now = len(app.node.find_all())  # about 10 ms for the 300 constructs of a large app
+    if now != kept.constructs:
+        raise AssertionError(
+            f"{who}: the app's construct tree changed after it was synthesized for a test ({kept.constructs} "
+            f"constructs then, {now} now). An app is synthesized once, as cdktf does, so the template and "
+            "annotations would not show the change. Fix: build the whole app (in the test, or a fixture) before "
+            "the first Template.from_stack or Annotations.from_stack, and use a new App for each variation."
+        )
+    return kept.assembly
 
 
 def _check_stack(stack: Any, who: str) -> None:

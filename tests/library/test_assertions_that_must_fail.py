@@ -13,7 +13,7 @@ import pytest
 
 from sigmatiq_infra import App, AzureStack
 from sigmatiq_infra import constructs as c
-from sigmatiq_infra.testing import Capture, Match, Template
+from sigmatiq_infra.testing import Annotations, Capture, Match, Template
 
 REGISTRY = Template.from_json({"resource": {"azurerm_container_registry": {"Acr": {
     "name": "acrraw", "sku": "Premium", "tags": {"Team": "t"},
@@ -184,3 +184,51 @@ def test_array_with_and_object_like_say_what_they_take():
         'Match.object_like: takes a dict of keys and their patterns, not list ["name"]. '
         'Fix: Match.object_like({"name": "orders-api"}), or Match.any_value() for a key that must be set.'
     )
+
+
+# --- an app changed after its synth --------------------------------------------------------------
+
+CHANGED = (
+    "{who}: the app's construct tree changed after it was synthesized for a test ({then} constructs then, {now} "
+    "now). An app is synthesized once, as cdktf does, so the template and annotations would not show the change. "
+    "Fix: build the whole app (in the test, or a fixture) before the first Template.from_stack or "
+    "Annotations.from_stack, and use a new App for each variation."
+)
+
+
+def test_a_construct_added_after_the_first_synth_fails_the_next_template_and_annotations(tmp_path):
+    app, stack, group = vault_app(tmp_path)
+    Template.from_stack(stack).resource_count_is("azurerm_user_assigned_identity", 0)
+    then = len(app.node.find_all())
+    c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-own", group))
+    now = len(app.node.find_all())
+    assert failure(lambda: Template.from_stack(stack)) == CHANGED.format(who="Template.from_stack", then=then, now=now)
+    assert failure(lambda: Annotations.from_stack(stack)) == CHANGED.format(
+        who="Annotations.from_stack", then=then, now=now,
+    )
+
+
+def test_a_bad_construct_or_a_stack_added_after_clean_annotations_is_not_missed(tmp_path):
+    _app, stack, group = vault_app(tmp_path)
+    Annotations.from_stack(stack).has_no_errors()
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("x", group, soft_delete_retention_days=3))
+    assert failure(lambda: Annotations.from_stack(stack)).startswith("Annotations.from_stack: the app's construct tree")
+    other_app, first, _ = vault_app(tmp_path / "other")
+    Template.from_stack(first)
+    second = AzureStack(other_app, "second")
+    assert failure(lambda: Template.from_stack(second)).startswith("Template.from_stack: the app's construct tree")
+
+
+# --- snapshots -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def snapshot_template(tmp_path):
+    _app, stack, _group = vault_app(tmp_path, "snap")
+    return Template.from_stack(stack)
+
+
+def test_a_snapshot_keeps_the_state_path_of_the_folder_synth_ran_in(snapshot_template, tmp_path, monkeypatch):
+    before = snapshot_template.to_snapshot()
+    monkeypatch.chdir(tmp_path)
+    assert snapshot_template.to_snapshot() == before
+    assert json.loads(before)["terraform"]["backend"]["local"]["path"] == "terraform.snap.tfstate"
