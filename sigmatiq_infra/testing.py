@@ -707,7 +707,9 @@ def _check_stack(stack: Any, who: str) -> None:
 @dataclass(frozen=True)
 class Annotations:
     """The problems (validation, policy findings, the app's checks) and warnings of a stack's
-    app, as a synth reports them: `problems` are the stack's own, `all_problems` the app's."""
+    app, as a synth reports them: `problems` are those that stop this stack's synth (its own,
+    and the app's: an environment variable, a stack id; not those of another stack only),
+    `all_problems` the app's."""
 
     problems: tuple[str, ...]
     warnings: tuple[str, ...]
@@ -715,11 +717,24 @@ class Annotations:
 
     @classmethod
     def from_stack(cls, stack: Any) -> Annotations:
+        from sigmatiq_infra._cdktf import TerraformStack
+
         assembly = _assembly(stack, "Annotations.from_stack")
-        own = re.compile(rf"^[^']*'{re.escape(stack.node.id)}(/[^']*)?'")
+        others = {
+            child.node.id for child in stack.node.root.node.children
+            if isinstance(child, TerraformStack) and child is not stack
+        }
+        mentioned = re.compile(rf"'{re.escape(stack.node.id)}(/[^']*)?'")
+
+        def stops_it(message: str) -> bool:
+            # A message names the construct first ("KeyVault 'orders/Vault': ..."); one that
+            # names no other stack (an app-wide problem, a stack id quoted as written) counts.
+            first = re.match(r"[^']*'([^'/]*)", message)
+            return first is None or first.group(1) not in others or mentioned.search(message) is not None
+
         return cls(
-            tuple(p for p in assembly.problems if own.match(p)),
-            tuple(w for w in assembly.warnings if own.match(w)),
+            tuple(p for p in assembly.problems if stops_it(p)),
+            tuple(w for w in assembly.warnings if stops_it(w)),
             assembly.problems,
         )
 

@@ -219,6 +219,48 @@ def test_a_bad_construct_or_a_stack_added_after_clean_annotations_is_not_missed(
     assert failure(lambda: Template.from_stack(second)).startswith("Template.from_stack: the app's construct tree")
 
 
+# --- the problems that stop a stack's synth ------------------------------------------------------
+
+def test_the_problems_of_a_stack_whose_id_was_rewritten_are_its_own(tmp_path):
+    app = App(outdir=str(tmp_path / "cdktf.out"))
+    stack = AzureStack(app, "bad id!", tags={"Team": "t"})
+    assert stack.node.id == "bad-id"
+    annotations = Annotations.from_stack(stack)
+    assert annotations.problems == annotations.all_problems and len(annotations.problems) == 1
+    assert annotations.problems[0].startswith("AzureStack 'bad id!': id 'bad id!' contains ' ', '!'.")
+    with pytest.raises(AssertionError):
+        annotations.has_no_errors()
+
+
+def test_an_app_wide_problem_stops_every_stack_and_is_in_its_problems(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGMATIQ_FULL_IMPORT", "maybe")
+    _app, stack, _group = vault_app(tmp_path)
+    annotations = Annotations.from_stack(stack)
+    assert annotations.problems == annotations.all_problems and len(annotations.problems) == 1
+    assert annotations.problems[0].startswith("Environment variable 'SIGMATIQ_FULL_IMPORT': value 'maybe' is not")
+    with pytest.raises(AssertionError):
+        annotations.has_no_errors()
+
+
+def test_another_stacks_problem_is_its_own_unless_it_names_this_stack_too(tmp_path):
+    app, one, group = vault_app(tmp_path, "one")
+    c.KeyVault(one, "Vault", c.KeyVaultProps("kv-own-1", group, public_network_access_enabled=True))
+    two = AzureStack(app, "two")
+    other = c.ResourceGroup(two, "Group", c.ResourceGroupProps("rg-two", "westeurope"))
+    c.KeyVault(two, "Vault", c.KeyVaultProps("kv-own-1", other, public_network_access_enabled=True))
+    three = AzureStack(app, "three")
+    c.KeyVault(three, "Vault", c.KeyVaultProps(
+        "kv-own-3", c.ResourceGroup(three, "Group", c.ResourceGroupProps("rg-three", "westeurope")),
+        soft_delete_retention_days=3,
+    ))
+    clash, retention = (Annotations.from_stack(two).problems[0], Annotations.from_stack(three).problems[0])
+    assert clash.startswith("Key Vault 'two/Vault': name 'kv-own-1' is already the name of Key Vault 'one/Vault'")
+    assert retention.startswith("KeyVault 'three/Vault': soft_delete_retention_days 3 is out of range.")
+    assert Annotations.from_stack(one).problems == (clash,)  # the clash names it: renaming either fixes it
+    assert Annotations.from_stack(two).problems == (clash,)
+    assert Annotations.from_stack(three).problems == (retention,)
+
+
 # --- snapshots -----------------------------------------------------------------------------------
 
 @pytest.fixture
