@@ -28,7 +28,8 @@ as one numbered list; `Annotations.from_stack` lists them instead.
 A failing assertion names the closest resource of the type and each key that differs,
 expected against actual (a key a pattern names must be set, unless the pattern is `absent()`;
 a boolean never matches a number). `template.to_snapshot()` is the whole stack with stable
-ordering, for review; `assert_matches_snapshot(path)` keeps it in a file.
+ordering, for review; `assert_matches_snapshot(path)` keeps it in a file (under CI a missing
+one fails).
 
 `plan_test(stacks)` (the `sigmatiq-infra plan-test` command) runs Terraform itself on what
 the stacks synthesized: `terraform test` with a mocked azurerm provider, so the provider's
@@ -582,12 +583,23 @@ class Template:
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
     def assert_matches_snapshot(self, path: str | os.PathLike[str]) -> None:
-        """Compare with the snapshot in `path`; a missing file is written (commit it), and so
-        is every snapshot when `SIGMATIQ_UPDATE_SNAPSHOTS=1`."""
-        from sigmatiq_infra.switches import switch_is_on
+        """Compare with the snapshot in `path` (a relative path is from the working folder:
+        `Path(__file__).parent / "snapshots" / ...` is the same from anywhere). A missing file
+        is written (commit it), except under CI, where it fails; every snapshot is written
+        when `SIGMATIQ_UPDATE_SNAPSHOTS=1`."""
+        from sigmatiq_infra.switches import OFF, switch_is_on
 
         file, now = Path(path), self.to_snapshot()
-        if not file.exists() or switch_is_on(os.environ, "SIGMATIQ_UPDATE_SNAPSHOTS"):
+        ci, update = os.environ.get("CI", "").strip(), switch_is_on(os.environ, "SIGMATIQ_UPDATE_SNAPSHOTS")
+        if not file.exists() and ci and ci.lower() not in OFF and not update:
+            # A snapshot written on the CI machine would be compared with itself: the test could not fail.
+            raise AssertionError(
+                f"Template{self._of}: no snapshot {file}" + (f" (from the working folder: {file.resolve()})"
+                                                             if not file.is_absolute() else "")
+                + f": it was never committed, and under CI (CI={ci}) none is written. Fix: run the test where CI "
+                "is not set (or with SIGMATIQ_UPDATE_SNAPSHOTS=1), review the file it writes and commit it."
+            )
+        if not file.exists() or update:
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_text(now)
             return

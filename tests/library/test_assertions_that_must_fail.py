@@ -274,3 +274,31 @@ def test_a_snapshot_keeps_the_state_path_of_the_folder_synth_ran_in(snapshot_tem
     monkeypatch.chdir(tmp_path)
     assert snapshot_template.to_snapshot() == before
     assert json.loads(before)["terraform"]["backend"]["local"]["path"] == "terraform.snap.tfstate"
+
+
+@pytest.mark.parametrize("ci", ["true", "1", "github"])
+def test_a_snapshot_never_committed_fails_under_ci_and_is_not_written(snapshot_template, tmp_path, monkeypatch, ci):
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.delenv("SIGMATIQ_UPDATE_SNAPSHOTS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert failure(lambda: snapshot_template.assert_matches_snapshot("snapshots/snap.json")) == (
+        f"Template of stack 'snap': no snapshot snapshots/snap.json (from the working folder: {tmp_path}/snapshots/"
+        f"snap.json): it was never committed, and under CI (CI={ci}) none is written. Fix: run the test where CI is "
+        "not set (or with SIGMATIQ_UPDATE_SNAPSHOTS=1), review the file it writes and commit it."
+    )
+    assert not (tmp_path / "snapshots").exists()
+
+
+def test_a_missing_snapshot_is_written_off_ci_or_when_updating(snapshot_template, tmp_path, monkeypatch):
+    monkeypatch.delenv("SIGMATIQ_UPDATE_SNAPSHOTS", raising=False)
+    for name, ci in (("unset.json", None), ("false.json", "false"), ("empty.json", "")):
+        if ci is None:
+            monkeypatch.delenv("CI", raising=False)
+        else:
+            monkeypatch.setenv("CI", ci)
+        snapshot_template.assert_matches_snapshot(tmp_path / name)
+        assert (tmp_path / name).read_text() == snapshot_template.to_snapshot()
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("SIGMATIQ_UPDATE_SNAPSHOTS", "1")
+    snapshot_template.assert_matches_snapshot(tmp_path / "updated.json")
+    assert (tmp_path / "updated.json").exists()
