@@ -528,6 +528,21 @@ class Template:
 
     has_resource_properties = has_resource
 
+    def all_resources_properties(self, tf_type: str, props: Any) -> None:
+        """Every resource of the type matches `props`, and there is one at least (AWS CDK's
+        `allResourcesProperties`)."""
+        found = self.resources(tf_type)
+        if not found:
+            self._has(found, tf_type, props, "resource")
+        results = {key: mismatches(props, config) for key, config in found.items()}
+        failing = sorted(key for key, result in results.items() if result)
+        if failing:
+            lines = [f"Template{self._of}: {len(failing)} of the {len(found)} {tf_type} do not match:"]
+            for key in failing:
+                path = found[key].get("//", {}).get("metadata", {}).get("path", "")
+                lines += [f"  {key}" + (f" ({path})" if path else "") + ":", *(f"    {d}" for d in results[key])]
+            raise AssertionError("\n".join(lines))
+
     def has_data(self, tf_type: str, props: Any = None) -> None:
         """A data source (lookup) of the type matches `props`."""
         self._has(self.data(tf_type), f"data.{tf_type}", props, "data")
@@ -539,6 +554,16 @@ class Template:
         found = len(self.resources(tf_type))
         if found != count:
             raise AssertionError(f"Template{self._of}: expected {count} {tf_type}, found {found}")
+
+    def resource_properties_count_is(self, tf_type: str, props: Any, count: int) -> None:
+        """Exactly `count` resources of the type match `props` (AWS CDK's `resourcePropertiesCountIs`)."""
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError(f"Template.resource_properties_count_is: count {count!r} is a {type(count).__name__}, "
+                            f"not a whole number. Fix: resource_properties_count_is({tf_type!r}, {{...}}, 1).")
+        found, total = len(self.find_resources(tf_type, props)), len(self.resources(tf_type))
+        if found != count:
+            raise AssertionError(f"Template{self._of}: expected {count} {tf_type} matching {_describe(props)}, found "
+                                 f"{found} (of the {total} {tf_type} in the stack)")
 
     def has_output(self, name: str, props: Any = None) -> None:
         outputs = self.doc.get("output", {})

@@ -302,3 +302,37 @@ def test_a_missing_snapshot_is_written_off_ci_or_when_updating(snapshot_template
     monkeypatch.setenv("SIGMATIQ_UPDATE_SNAPSHOTS", "1")
     snapshot_template.assert_matches_snapshot(tmp_path / "updated.json")
     assert (tmp_path / "updated.json").exists()
+
+
+# --- all resources, and a count of the matching ones ---------------------------------------------
+
+def test_all_resources_properties_needs_every_resource_of_the_type_to_match():
+    document = Template.from_json({"resource": {"azurerm_key_vault": {
+        "A": {"name": "kv-a", "purge_protection_enabled": True},
+        "B": {"name": "kv-b", "purge_protection_enabled": False},
+        "C": {"name": "kv-c"},
+    }}}, "doc")
+    document.all_resources_properties("azurerm_key_vault", {"name": Match.string_like_regexp("^kv-")})
+    protected = {"purge_protection_enabled": True}
+    assert failure(lambda: document.all_resources_properties("azurerm_key_vault", protected)) == (
+        "Template of stack 'doc': 2 of the 3 azurerm_key_vault do not match:\n"
+        "  B:\n    purge_protection_enabled: expected true, actual false\n"
+        "  C:\n    purge_protection_enabled: expected true, actual (not set)"
+    )
+    assert failure(lambda: document.all_resources_properties("azurerm_storage_account", {})) == (
+        "Template of stack 'doc': no azurerm_storage_account at all (its resource types: azurerm_key_vault)"
+    )
+
+
+def test_resource_properties_count_is_counts_the_resources_that_match():
+    document = Template.from_json({"resource": {"azurerm_key_vault": {
+        "A": {"sku_name": "standard"}, "B": {"sku_name": "premium"}, "C": {"sku_name": "standard"},
+    }}}, "doc")
+    document.resource_properties_count_is("azurerm_key_vault", {"sku_name": "standard"}, 2)
+    document.resource_properties_count_is("azurerm_key_vault", {"sku_name": "free"}, 0)
+    assert failure(lambda: document.resource_properties_count_is("azurerm_key_vault", {"sku_name": "premium"}, 2)) == (
+        "Template of stack 'doc': expected 2 azurerm_key_vault matching {\"sku_name\": \"premium\"}, found 1 "
+        "(of the 3 azurerm_key_vault in the stack)"
+    )
+    with pytest.raises(TypeError, match=r"^Template.resource_properties_count_is: count '2' is a str"):
+        document.resource_properties_count_is("azurerm_key_vault", {}, "2")
