@@ -9,9 +9,14 @@ the synth output, made from its `cdk.tf.json` alone (the same file on every run)
   `azurerm_resources` search), answered as found, with plausible ids and URLs, so the
   stack's preconditions pass the way they pass once the other stack is deployed;
 - `override_resource` for each adopted resource (Terraform imports nothing from a mock);
-- `variables`: a value for each deploy-time input without a default that its own rules
-  accept (a password of four kinds of characters, a GUID, a base64 DER-shaped certificate),
-  or the caller's (`variables=`, `--var NAME=VALUE`);
+- `variables`: the caller's value for a deploy-time input (`variables=`, `--var NAME=VALUE`),
+  else a sample for each one without a default. Only two rule shapes are recognized (a GUID
+  pattern, the VPN root certificate's base64 DER rules); otherwise a sensitive string gets a
+  password of four kinds of characters (what `admin_password_rules` accepts), another string
+  `"plan-test"`, a number `1`, a bool `false`, a list or map an empty one. A rule of your own
+  (a range, a pattern, a length, an e-mail address) may refuse the sample: Terraform then
+  fails the plan with its `Invalid value for variable` error and the rule's message; give
+  that input a value with `variables=` or `--var`;
 - `run "plan"`: `command = plan`, so every variable rule, the provider's checks and the
   stack's preconditions run; nothing is created.
 
@@ -117,7 +122,9 @@ def plan_test(
     stacks: Sequence[str], outdir: str | Path = "cdktf.out", *, variables: Mapping[str, Any] | None = None,
     terraform: str | None = None, env: Mapping[str, str] | None = None,
 ) -> list[PlanTestResult]:
-    """Write and run the mocked plan of each stack (synthesized into `outdir` before)."""
+    """Write and run the mocked plan of each stack (synthesized into `outdir` before): one
+    result per stack, never an exception for a plan that fails; a test asserts on it
+    (`[result] = plan_test(["orders"]); assert result.passed, result.missing or result.output`)."""
     if isinstance(stacks, (str, bytes)):
         raise TypeError(f"plan_test: stacks is a list of stack names, not one string. Fix: plan_test([{stacks!r}]).")
     missing = [stack for stack in stacks if not (Path(outdir) / "stacks" / stack / "cdk.tf.json").is_file()]
@@ -229,7 +236,7 @@ def _arm_id(group: str, arm_type: str, name: str) -> str:
 
 
 def _variables(document: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
-    """A value for every input the plan needs: the caller's, else one its rules accept."""
+    """A value for every input the plan needs: the caller's, else a sample (`_sample`)."""
     values: dict[str, Any] = {}
     for name, variable in sorted(document.get("variable", {}).items()):
         if name in given:
@@ -240,6 +247,8 @@ def _variables(document: Mapping[str, Any], given: Mapping[str, Any]) -> dict[st
 
 
 def _sample(variable: Mapping[str, Any]) -> Any:
+    """A value of the input's type that the library's own rules accept; no more is known of
+    an app's own rules (a range, a pattern), which may refuse it."""
     conditions = " ".join(str(rule.get("condition", "")) for rule in variable.get("validation", []))
     kind = str(variable.get("type", "string")).replace(" ", "")
     if kind == "number":
