@@ -272,8 +272,10 @@ class AzureResource(AzureConstruct):
     no_diagnostics_reason: ClassVar[str] = "the activity log records this resource's changes"
     """Where this kind's operational data goes instead, when it has no `diagnostics`."""
     alert_metrics: ClassVar[Mapping[str, str]] = {}
-    """The metrics worth alerting on (`MetricAlert`), by Azure's name, with the aggregation
-    each is read with; their namespace is `arm_type`."""
+    """The metrics `MetricAlert` may watch: Azure Monitor's for `arm_type` (Microsoft Learn,
+    "Supported metrics for <arm_type>"), by Azure's name, with the aggregation each is read
+    with unless the alert says otherwise (one the metric offers); the ones most alerted on
+    first, as messages list them first. Their namespace is `arm_type`."""
     delete_operation: ClassVar[str | None] = None
     """The activity log's operation for deleting one (`DeleteAlert`); None: `<arm_type>/delete`."""
     identity_types: ClassVar[tuple[str, ...]] = ()

@@ -71,6 +71,12 @@ class AppConfiguration(AzureResource):
     private_link = PrivateLinkService("configurationStores", "privatelink.azconfig.io")
     diagnostics = (DiagnosticTarget(),)
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+    # Microsoft Learn, "Supported metrics for Microsoft.AppConfiguration/configurationStores".
+    alert_metrics = {  # noqa: RUF012
+        "HttpIncomingRequestCount": "Total", "HttpIncomingRequestDuration": "Average",
+        "ThrottledHttpRequestCount": "Total", "RequestQuotaUsage": "Maximum", "DailyStorageUsage": "Maximum",
+        "ReplicationLatency": "Average", "SnapshotStorageSize": "Maximum",
+    }
     endpoint = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: AppConfigurationProps) -> None:

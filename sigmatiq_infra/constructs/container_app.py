@@ -91,7 +91,23 @@ class ContainerApp(AzureResource):
         "its console and system logs go to its environment's Log Analytics workspace, and its metrics are in "
         "Azure Monitor without a setting"
     )
-    alert_metrics = {"RestartCount": "Maximum", "Requests": "Total"}  # noqa: RUF012
+    # Microsoft Learn, "Supported metrics for Microsoft.App/containerapps" (ms.date 2025-04-16).
+    alert_metrics = {  # noqa: RUF012
+        "RestartCount": "Maximum", "Requests": "Total", "Replicas": "Maximum",
+        **dict.fromkeys(("CpuPercentage", "MemoryPercentage", "UsageNanoCores", "WorkingSetBytes"), "Average"),
+        "ResponseTime": "Average", "RxBytes": "Total", "TxBytes": "Total",
+        "CoresQuotaUsed": "Maximum", "TotalCoresQuotaUsed": "Maximum",
+        **dict.fromkeys((
+            "ResiliencyConnectTimeouts", "ResiliencyEjectionsAborted", "ResiliencyRequestRetries",
+            "ResiliencyRequestsPendingConnectionPool", "ResiliencyRequestTimeouts",
+        ), "Total"),
+        "ResiliencyEjectedHosts": "Maximum", "GpuUtilizationPercentage": "Average",
+        **dict.fromkeys((
+            "JvmBufferCount", "JvmBufferMemoryLimit", "JvmBufferMemoryUsage", "JvmMemoryCommitted", "JvmMemoryLimit",
+            "JvmMemoryTotalCommitted", "JvmMemoryTotalLimit", "JvmMemoryTotalUsed", "JvmMemoryUsed", "JvmThreadCount",
+        ), "Average"),
+        "JvmGcCount": "Total", "JvmGcDuration": "Total",
+    }
 
     fqdn = ResourceAttribute[str]("latest_revision_fqdn")
 

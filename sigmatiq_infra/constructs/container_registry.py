@@ -32,6 +32,14 @@ class ContainerRegistryBase(AzureResource):
     private_link = PrivateLinkService("registry", "privatelink.azurecr.io")
     diagnostics = (DiagnosticTarget(),)
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+    # Microsoft Learn, "Supported metrics for Microsoft.ContainerRegistry/registries".
+    alert_metrics = {  # noqa: RUF012
+        "StorageUsed": "Average",
+        **dict.fromkeys((
+            "SuccessfulPullCount", "TotalPullCount", "SuccessfulPushCount", "TotalPushCount", "RunDuration",
+            "AgentPoolCPUTime",
+        ), "Total"),
+    }
     login_server = ResourceAttribute[str]()
 
     def grant_pull(self, principal: Principal) -> role_assignment.RoleAssignment | None:

@@ -45,7 +45,11 @@ class KeyVaultBase(AzureResource):
     kind_text = "Key Vault"
     private_link = PrivateLinkService("vault", "privatelink.vaultcore.azure.net")
     diagnostics = (DiagnosticTarget(),)
-    alert_metrics = {"Availability": "Average", "ServiceApiLatency": "Average", "SaturationShoebox": "Average"}  # noqa: RUF012
+    # Microsoft Learn, "Supported metrics for Microsoft.KeyVault/vaults".
+    alert_metrics = {  # noqa: RUF012
+        "Availability": "Average", "ServiceApiLatency": "Average", "SaturationShoebox": "Average",
+        "ServiceApiHit": "Count", "ServiceApiResult": "Count",
+    }
     vault_uri = ResourceAttribute[str]()
 
     def grant_secrets_read(self, principal: Principal) -> role_assignment.RoleAssignment | None:

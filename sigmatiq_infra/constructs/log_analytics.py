@@ -51,6 +51,30 @@ class LogAnalyticsWorkspace(AzureResource):
     arm_type = "Microsoft.OperationalInsights/workspaces"
     kind_text = "Log Analytics workspace"
     diagnostics = (DiagnosticTarget(),)
+    # Microsoft Learn, "Supported metrics for Microsoft.OperationalInsights/workspaces" (ms.date
+    # 2025-04-16); the legacy log-based metrics are the agents' performance counters.
+    alert_metrics = {  # noqa: RUF012
+        "Ingestion Volume": "Count", "Ingestion Time": "Average", "Query Count": "Count",
+        "Query Failure Count": "Count", "AvailabilityRate_Query": "Average",
+        "BytesExported": "Total", "ExportFailed": "Total", "RecordsExported": "Total",
+        "Heartbeat": "Total", "Event": "Average", "Update": "Average",
+        **{f"Average_{counter}": "Average" for counter in (
+            "% Available Memory", "% Available Swap Space", "% Committed Bytes In Use", "% DPC Time",
+            "% Free Inodes", "% Free Space", "% Idle Time", "% Interrupt Time", "% IO Wait Time", "% Nice Time",
+            "% Privileged Time", "% Processor Time", "% Used Inodes", "% Used Memory", "% Used Space",
+            "% Used Swap Space", "% User Time", "Available MBytes", "Available MBytes Memory",
+            "Available MBytes Swap", "Avg. Disk sec/Read", "Avg. Disk sec/Transfer", "Avg. Disk sec/Write",
+            "Bytes Received/sec", "Bytes Sent/sec", "Bytes Total/sec", "Current Disk Queue Length",
+            "Disk Read Bytes/sec", "Disk Reads/sec", "Disk Transfers/sec", "Disk Write Bytes/sec",
+            "Disk Writes/sec", "Free Megabytes", "Free Physical Memory", "Free Space in Paging Files",
+            "Free Virtual Memory", "Logical Disk Bytes/sec", "Page Reads/sec", "Page Writes/sec", "Pages/sec",
+            "Pct Privileged Time", "Pct User Time", "Physical Disk Bytes/sec", "Processes",
+            "Processor Queue Length", "Size Stored In Paging Files", "Total Bytes", "Total Bytes Received",
+            "Total Bytes Transmitted", "Total Collisions", "Total Packets Received", "Total Packets Transmitted",
+            "Total Rx Errors", "Total Tx Errors", "Uptime", "Used MBytes Swap Space", "Used Memory kBytes",
+            "Used Memory MBytes", "Users", "Virtual Shared Memory",
+        )},
+    }
 
     def __init__(self, scope: Construct, id: str, props: LogAnalyticsWorkspaceProps) -> None:
         super().__init__(scope, id)

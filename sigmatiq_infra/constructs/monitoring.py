@@ -40,6 +40,8 @@ OPERATORS = ("GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual",
 AGGREGATIONS = ("Average", "Count", "Minimum", "Maximum", "Total")
 FREQUENCIES = ("PT1M", "PT5M", "PT15M", "PT30M", "PT1H")
 WINDOWS = ("PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D")
+_LISTED_METRICS = 10
+"""A target with more metrics than this has the first five listed in a message, and a count."""
 _MINUTES = {"PT1M": 1, "PT5M": 5, "PT15M": 15, "PT30M": 30, "PT1H": 60, "PT6H": 360, "PT12H": 720, "P1D": 1440}
 ROLE_RECEIVERS = (
     BuiltInRole.OWNER, BuiltInRole.CONTRIBUTOR, BuiltInRole.READER,
@@ -203,7 +205,7 @@ class MetricAlert(AzureResource):
         check.one_of(
             "metric", props.metric, tuple(metrics),
             f"use a metric of the {target.kind_text} {target.name!r}",
-            allowed_text=", ".join(metrics) or f"none (the {target.kind_text} states no metrics to alert on)",
+            allowed_text=_metrics_text(target) or f"none (the {target.kind_text} states no metrics to alert on)",
         )
         aggregation = props.aggregation or metrics.get(props.metric, "Average")
         check.one_of("aggregation", aggregation, AGGREGATIONS)
@@ -249,6 +251,18 @@ class MetricAlert(AzureResource):
             tags=self.resource_tags(props.tags),
         )
         self.keep_props(props)
+
+
+def _metrics_text(target: AzureResource) -> str:
+    """The metrics of `target`'s class as a message lists them: all of a short list; of a long
+    one, the first few (the ones most alerted on) and how many more there are."""
+    metrics = list(type(target).alert_metrics)
+    if len(metrics) <= _LISTED_METRICS:
+        return ", ".join(metrics)
+    return (
+        f"{', '.join(metrics[:5])} and {len(metrics) - 5} more metrics Azure Monitor lists for "
+        f"{target.arm_type} (Microsoft Learn, \"Supported metrics for {target.arm_type}\")"
+    )
 
 
 _OPERATOR_TEXT = {

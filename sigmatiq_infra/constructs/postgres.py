@@ -190,9 +190,35 @@ class PostgresServer(AzureResource):
     private_link = PrivateLinkService("postgresqlServer", "privatelink.postgres.database.azure.com")
     diagnostics = (DiagnosticTarget(),)
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+    # Microsoft Learn, "Supported metrics for Microsoft.DBforPostgreSQL/flexibleServers" (ms.date 2025-04-16).
     alert_metrics = {  # noqa: RUF012
         "cpu_percent": "Average", "memory_percent": "Average", "storage_percent": "Average",
         "connections_failed": "Total", "active_connections": "Average",
+        **dict.fromkeys((  # saturation
+            "backup_storage_used", "cpu_credits_consumed", "cpu_credits_remaining",
+            "disk_bandwidth_consumed_percentage", "disk_iops_consumed_percentage", "disk_queue_depth", "iops",
+            "postmaster_process_cpu_usage_percent", "read_iops", "read_throughput", "storage_free", "storage_used",
+            "txlogs_storage_used", "write_iops", "write_throughput", "database_size_bytes",
+        ), "Average"),
+        **dict.fromkeys((  # traffic, database activity and errors, counted
+            "connections_succeeded", "network_bytes_egress", "network_bytes_ingress", "blks_hit", "blks_read",
+            "deadlocks", "temp_bytes", "temp_files", "tup_deleted", "tup_fetched", "tup_inserted", "tup_returned",
+            "tup_updated", "xact_commit", "xact_rollback", "xact_total",
+        ), "Total"),
+        **dict.fromkeys((  # the highest reading counts
+            "max_connections", "maximum_used_transactionIDs", "tcp_connection_backlog", "numbackends", "tps",
+            "longest_query_time_sec", "longest_transaction_time_sec", "oldest_backend_time_sec",
+            "oldest_backend_xmin", "oldest_backend_xmin_age", "sessions_by_state", "sessions_by_wait_event_type",
+            "analyze_count_user_tables", "autoanalyze_count_user_tables", "autovacuum_count_user_tables",
+            "bloat_percent", "n_dead_tup_user_tables", "n_live_tup_user_tables", "n_mod_since_analyze_user_tables",
+            "tables_analyzed_user_tables", "tables_autoanalyzed_user_tables", "tables_autovacuumed_user_tables",
+            "tables_counter_user_tables", "tables_vacuumed_user_tables", "vacuum_count_user_tables",
+            "logical_replication_delay_in_bytes", "physical_replication_delay_in_bytes",
+            "physical_replication_delay_in_seconds", "client_connections_active", "client_connections_waiting",
+            "num_pools", "server_connections_active", "server_connections_idle", "total_pooled_connections",
+        ), "Maximum"),
+        # the lowest reading counts: 0 is down
+        "is_db_alive": "Minimum", "logical_replication_slot_sync_status": "Minimum",
     }
     fqdn = ResourceAttribute[str]()
     # Azure picks the zone and may swap zones on failover; neither is a change to undo.

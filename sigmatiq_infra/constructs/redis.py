@@ -32,6 +32,11 @@ REDIS_VERSIONS = ("6",)
 TLS_VERSIONS = ("1.2",)
 
 
+def _per_shard(*names: str, aggregation: str) -> dict[str, str]:
+    """Azure Cache for Redis metrics as the cache and each of its shards (0-9) report them."""
+    return {variant: aggregation for name in names for variant in (name, *(f"{name}{shard}" for shard in range(10)))}
+
+
 @dataclass(frozen=True)
 class RedisCacheProps:
     name: str
@@ -74,7 +79,32 @@ class RedisCache(AzureResource):
     private_link = PrivateLinkService("redisCache", "privatelink.redis.cache.windows.net")
     diagnostics = (DiagnosticTarget(),)
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
-    alert_metrics = {"serverLoad": "Maximum", "usedmemorypercentage": "Maximum", "percentProcessorTime": "Maximum"}  # noqa: RUF012
+    # Microsoft Learn, "Supported metrics for Microsoft.Cache/redis": most also per shard
+    # (`<name>0`-`<name>9`) and per instance (`all<name>`, as named there).
+    alert_metrics = {  # noqa: RUF012
+        "serverLoad": "Maximum", "usedmemorypercentage": "Maximum", "percentProcessorTime": "Maximum",
+        **_per_shard(
+            "serverLoad", "percentProcessorTime", "connectedclients", "usedmemory", "usedmemoryRss", "totalkeys",
+            "operationsPerSecond", "cacheRead", "cacheWrite", aggregation="Maximum",
+        ),
+        **_per_shard(
+            "cachehits", "cachemisses", "evictedkeys", "expiredkeys", "getcommands", "setcommands",
+            "totalcommandsprocessed", aggregation="Total",
+        ),
+        **dict.fromkeys((
+            "allserverLoad", "allpercentprocessortime", "allusedmemorypercentage", "allconnectedclients",
+            "allusedmemory", "allusedmemoryRss", "alltotalkeys", "alloperationsPerSecond", "allcacheRead",
+            "allcacheWrite", "ConnectedClientsUsingAADToken", "errors",
+        ), "Maximum"),
+        **dict.fromkeys((
+            "allcachehits", "allcachemisses", "allevictedkeys", "allexpiredkeys", "allgetcommands", "allsetcommands",
+            "alltotalcommandsprocessed", "cachemissrate",
+        ), "Total"),
+        "allConnectionsCreatedPerSecond": "Average", "allConnectionsClosedPerSecond": "Average",
+        "cacheLatency": "Average", "LatencyP99": "Average", "GeoReplicationHealthy": "Minimum",
+        "GeoReplicationConnectivityLag": "Average", "GeoReplicationDataSyncOffset": "Average",
+        "GeoReplicationFullSyncEventStarted": "Count", "GeoReplicationFullSyncEventFinished": "Count",
+    }
     hostname = ResourceAttribute[str]()
     tls_port = ResourceAttribute[float]("ssl_port")
 
@@ -182,7 +212,23 @@ class ManagedRedis(AzureResource):
         DiagnosticTarget(metrics=(), sub_resource="/databases/default", id_suffix="-database"),
     )
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
-    alert_metrics = {"serverLoad": "Maximum", "usedmemorypercentage": "Maximum", "percentProcessorTime": "Maximum"}  # noqa: RUF012
+    # Microsoft Learn, "Supported metrics for Microsoft.Cache/redisEnterprise".
+    alert_metrics = {  # noqa: RUF012
+        "serverLoad": "Maximum", "usedmemorypercentage": "Maximum", "percentProcessorTime": "Maximum",
+        **dict.fromkeys((
+            "connectedclients", "usedmemory", "totalkeys", "operationsPerSecond", "cacheRead", "cacheWrite",
+            "geoReplicationHealthy", "ShardKeyCount", "ShardMemoryUsedBytes", "ShardMemoryClientsNormalBytes",
+            "ShardMemoryClientsReplicaBytes", "ShardHashesItemsUnder1M", "ShardHashesItems1MTo8M",
+            "ShardHashesItemsOver8M", "ShardListsItemsUnder1M", "ShardListsItems1MTo8M", "ShardListsItemsOver8M",
+            "ShardSetsItemsUnder1M", "ShardSetsItems1MTo8M", "ShardSetsItemsOver8M", "ShardZSetsItemsUnder1M",
+            "ShardZSetsItems1MTo8M", "ShardZSetsItemsOver8M", "ShardStringsSizesUnder128M",
+        ), "Maximum"),
+        **dict.fromkeys((
+            "cacheLatency", "cachehits", "cachemisses", "evictedkeys", "expiredkeys", "getcommands", "setcommands",
+            "totalcommandsprocessed",
+        ), "Average"),
+        "ShardReplicationLinkUp": "Minimum",
+    }
     hostname = ResourceAttribute[str]()
 
     def __init__(self, scope: Construct, id: str, props: ManagedRedisProps) -> None:

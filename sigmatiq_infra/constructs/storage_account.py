@@ -83,6 +83,13 @@ class StorageAccount(AzureResource):
         ),
     )
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+    # Microsoft Learn, "Supported metrics for Microsoft.Storage/storageAccounts" (the account's own;
+    # the blob service's are in the namespace of its blobServices).
+    alert_metrics = {  # noqa: RUF012
+        "Availability": "Average", "Transactions": "Total", "SuccessE2ELatency": "Average",
+        "SuccessServerLatency": "Average", "UsedCapacity": "Average", "Egress": "Total", "Ingress": "Total",
+        "ReplicationLagSeconds": "Average",
+    }
 
     def __init__(self, scope: Construct, id: str, props: StorageAccountProps) -> None:
         super().__init__(scope, id)

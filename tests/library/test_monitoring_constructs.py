@@ -26,7 +26,8 @@ def test_an_alert_on_a_metric_the_resource_does_not_have_names_the_ones_it_has(s
         "alert-kv", group, vault, "Availabilty", 99, action, operator="LessThan", window="PT5M", frequency="PT15M",
     ))).splitlines() == [
         "MetricAlert 'test/Alert': metric 'Availabilty' is not supported (did you mean 'Availability'?). "
-        "Allowed: Availability, ServiceApiLatency, SaturationShoebox. Fix: use a metric of the Key Vault 'kv-test-1'.",
+        "Allowed: Availability, ServiceApiLatency, SaturationShoebox, ServiceApiHit, ServiceApiResult. Fix: use a "
+        "metric of the Key Vault 'kv-test-1'.",
         "MetricAlert 'test/Alert': window 'PT5M' is shorter than the frequency PT15M. Allowed: a window at least as "
         "long as how often the rule runs (Azure: windowSize >= evaluationFrequency). Fix: use a longer window "
         "(e.g. PT15M with PT5M) or a shorter frequency.",

