@@ -271,6 +271,10 @@ class AzureResource(AzureConstruct):
     nothing through diagnostic settings for this resource type."""
     no_diagnostics_reason: ClassVar[str] = "the activity log records this resource's changes"
     """Where this kind's operational data goes instead, when it has no `diagnostics`."""
+    diagnostics_expected: ClassVar[bool] = True
+    """Whether every resource of this kind should send its diagnostics somewhere (a stack's
+    `send_diagnostics` and the `diagnostics-required` rule read it); False where a setting is
+    optional because Azure keeps the data anyway (a container app's metrics)."""
     alert_metrics: ClassVar[Mapping[str, str]] = {}
     """The metrics `MetricAlert` may watch: Azure Monitor's for `arm_type` (Microsoft Learn,
     "Supported metrics for <arm_type>"), by Azure's name, with the aggregation each is read

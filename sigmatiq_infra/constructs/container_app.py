@@ -12,6 +12,7 @@ from sigmatiq_infra.azurerm import container_app
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
+    DiagnosticTarget,
     ResourceAttribute,
     ResourceFacts,
 )
@@ -86,11 +87,12 @@ class ContainerApp(AzureResource):
             kind="container app", name_scope=RESOURCE_GROUP, billing=lambda config, usage: _billing(config),
         ),
     )
-    # An app's console and system logs, and its metrics, are its environment's to send.
-    no_diagnostics_reason = (
-        "its console and system logs go to its environment's Log Analytics workspace, and its metrics are in "
-        "Azure Monitor without a setting"
-    )
+    # Its metrics can be exported through a diagnostic setting (Microsoft Learn, "Supported metrics
+    # for Microsoft.App/containerapps": DS Export Yes; microsoft/azure-container-apps#382); it has no
+    # log categories: its console and system logs are its environment's (ContainerAppConsoleLogs is
+    # a Microsoft.App/managedEnvironments table). Optional: the metrics are in Azure Monitor anyway.
+    diagnostics = (DiagnosticTarget(log_groups=()),)
+    diagnostics_expected = False
     # Microsoft Learn, "Supported metrics for Microsoft.App/containerapps" (ms.date 2025-04-16).
     alert_metrics = {  # noqa: RUF012
         "RestartCount": "Maximum", "Requests": "Total", "Replicas": "Maximum",

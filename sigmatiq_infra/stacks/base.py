@@ -193,9 +193,13 @@ class AzureStack(TerraformStack):
 
     def send_diagnostics(self, workspace: IWorkspace) -> None:
         """Diagnostic settings to `workspace` on every resource of the stack that Azure
-        Monitor collects from (that the stack manages and that sends nowhere yet)."""
+        Monitor collects from (that the stack manages, that sends nowhere yet, and whose kind
+        is expected to: `diagnostics_expected`)."""
         for resource in self.resources():
-            if resource.diagnostics and resource._managed is not None and not resource.diagnostic_workspaces:
+            if (
+                resource.diagnostics and resource.diagnostics_expected and resource._managed is not None
+                and not resource.diagnostic_workspaces
+            ):
                 resource.add_diagnostic_settings(workspace)
 
     def prepare_stack(self) -> None:

@@ -90,3 +90,30 @@ def test_a_metric_of_a_long_list_the_target_does_not_have_names_the_first_ones_a
         'for Microsoft.App/containerApps (Microsoft Learn, "Supported metrics for Microsoft.App/containerApps"). '
         "Fix: use a metric of the container app 'api'."
     )
+
+
+# --- diagnostic settings: container apps export their metrics ------------------------------------
+
+
+def test_a_container_app_sends_all_its_metrics_and_no_logs_to_a_workspace(built):
+    def make(stack, group):
+        app = _app(stack, group)
+        app.add_diagnostic_settings(app.props.environment.props.log_analytics_workspace)
+
+    doc = built(make)
+    (setting,) = doc.resources("azurerm_monitor_diagnostic_setting").values()
+    assert {key: value for key, value in setting.items() if key != "//"} == {
+        "name": "diag-log-test",
+        "target_resource_id": doc.ref("azurerm_container_app", "api"),
+        "log_analytics_workspace_id": doc.ref("azurerm_log_analytics_workspace", "log-test"),
+        "enabled_metric": [{"category": "AllMetrics"}],
+    }
+
+
+def test_a_stack_sending_its_diagnostics_leaves_container_apps_out_and_the_policy_does_not_ask_for_them(stack, group):
+    from sigmatiq_infra.aspects.rules.diagnostics_required import missing_diagnostics
+
+    app = _app(stack, group)
+    stack.send_diagnostics(app.props.environment.props.log_analytics_workspace)
+    assert (app.diagnostic_workspaces, missing_diagnostics(app)) == ([], None)
+    assert app.props.environment.diagnostic_workspaces == ["log-test"]

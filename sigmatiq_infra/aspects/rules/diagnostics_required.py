@@ -11,8 +11,8 @@ from sigmatiq_infra.constructs._resource import AzureResource
 def missing_diagnostics(node: IConstruct) -> str | None:
     # Lookups belong to the stack that manages the resource.
     if (
-        isinstance(node, AzureResource) and node.diagnostics and node._managed is not None
-        and not node.diagnostic_workspaces
+        isinstance(node, AzureResource) and node.diagnostics and node.diagnostics_expected
+        and node._managed is not None and not node.diagnostic_workspaces
     ):
         return "has no diagnostic settings (its logs and metrics are kept nowhere)"
     return None
