@@ -28,10 +28,10 @@ from sigmatiq_infra.azurerm import (
 from sigmatiq_infra.constructs._context import subscription_id
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
+    SUBSCRIPTION,
     AzureResource,
     IResourceGroup,
     ResourceFacts,
-    within,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole
 from sigmatiq_infra.validation import NameRules, Validator, is_token
@@ -359,7 +359,9 @@ class Budget(AzureResource):
     facts = (
         ResourceFacts(
             "azurerm_consumption_budget_subscription", ("name", "subscription_id", "time_grain", "time_period"),
-            kind="budget", name_scope=within("its subscription", "subscription_id"),
+            # Unique in the subscription, the one every stack of an app deploys to (as resource groups):
+            # its `subscription_id` is the stack's client config, known only at deploy time.
+            kind="budget", name_scope=SUBSCRIPTION,
         ),
     )
 

@@ -117,3 +117,39 @@ def test_a_stack_sending_its_diagnostics_leaves_container_apps_out_and_the_polic
     stack.send_diagnostics(app.props.environment.props.log_analytics_workspace)
     assert (app.diagnostic_workspaces, missing_diagnostics(app)) == ([], None)
     assert app.props.environment.diagnostic_workspaces == ["log-test"]
+
+
+# --- budget names collide as other names do --------------------------------------------------------
+
+
+def _budgets(tmp_path, second_stack: bool, second_name: str) -> list[str]:
+    from sigmatiq_infra.validation import ValidationError
+
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "one")
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-one", "westeurope"))
+    c.Budget(stack, "Budget", c.BudgetProps("budget-probe", 100, "2026-12-01", [group]))
+    if second_stack:
+        stack = AzureStack(app, "two")
+        group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-two", "westeurope"))
+    c.Budget(stack, "Budget2", c.BudgetProps(second_name, 100, "2026-12-01", [group]))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert not (tmp_path / "out").exists()
+    return list(raised.value.problems)
+
+
+def test_two_budgets_of_one_name_in_any_case_in_one_stack_are_one_problem(tmp_path):
+    assert _budgets(tmp_path, second_stack=False, second_name="Budget-Probe") == [
+        "budget 'one/Budget': name 'budget-probe' is already the name of budget 'one/Budget2' (Azure compares "
+        "names in any case). Allowed: one budget per name in the subscription. Fix: rename one of the two (a "
+        "name the library derives follows the name you give its construct).",
+    ]
+
+
+def test_two_budgets_of_one_name_in_two_stacks_of_an_app_are_one_problem(tmp_path):
+    assert _budgets(tmp_path, second_stack=True, second_name="budget-probe") == [
+        "budget 'two/Budget2': name 'budget-probe' is already the name of budget 'one/Budget' (Azure compares "
+        "names in any case). Allowed: one budget per name in the subscription. Fix: rename one of the two (a "
+        "name the library derives follows the name you give its construct).",
+    ]
