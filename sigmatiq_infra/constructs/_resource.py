@@ -461,7 +461,11 @@ class AzureResource(AzureConstruct):
         categories where it has no groups) and metrics to the Log Analytics `workspace`:
         one diagnostic setting per target the resource has (a storage account's blob
         service, a Managed Redis database). Empty, and a problem, when Azure Monitor
-        collects nothing from this kind of resource, or it already sends to `workspace`."""
+        collects nothing from this kind of resource, or it already sends to `workspace`.
+
+        The setting is named `diag-<workspace name>`; where this resource has a setting of that
+        name already (to another workspace of the name, in another group), its number follows:
+        `diag-<name>-2`."""
         check = Validator(type(self).__name__, self)
         if not check.value_type("add_diagnostic_settings workspace", workspace, IWorkspace):
             check.done()
@@ -473,8 +477,11 @@ class AzureResource(AzureConstruct):
             f"remove the call; {self.no_diagnostics_reason}",
         )
         sent: list[str] = self.__dict__.setdefault("_diagnostic_workspaces", [])
+        # Workspaces by identity (their `id`, a reference): two of one name may live in two groups.
+        sent_ids: list[str] = self.__dict__.setdefault("_diagnostic_workspace_ids", [])
+        names: list[str] = self.__dict__.setdefault("_diagnostic_setting_names", [])
         check.require(
-            workspace.name not in sent, "add_diagnostic_settings", workspace.name,
+            workspace.id not in sent_ids, "add_diagnostic_settings", workspace.name,
             "already receives this resource's diagnostics", "one diagnostic setting per workspace",
             "remove the second call",
         )
@@ -486,13 +493,18 @@ class AzureResource(AzureConstruct):
         if not check.done() or (self._managed is None and "data" not in self.__dict__):
             return []
         number = str(len(sent) + 1) if sent else ""
+        # Setting names are unique per resource: only a name taken already gets the number.
+        setting_name = f"diag-{workspace.name}"
+        setting_name = f"{setting_name}-{number}" if setting_name.lower() in names else setting_name
+        names.append(setting_name.lower())
         log = diagnostics_binding.MonitorDiagnosticSettingEnabledLog
         metric = diagnostics_binding.MonitorDiagnosticSettingEnabledMetric
         sent.append(workspace.name)
+        sent_ids.append(workspace.id)
         return [
             diagnostics_binding.MonitorDiagnosticSetting(
                 self, f"Diagnostics{number}{target.id_suffix}",
-                name=f"diag-{workspace.name}",
+                name=setting_name,
                 target_resource_id=f"{self.id}{target.sub_resource}",
                 log_analytics_workspace_id=workspace.id,
                 enabled_log=[

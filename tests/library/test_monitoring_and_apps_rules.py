@@ -153,3 +153,35 @@ def test_two_budgets_of_one_name_in_two_stacks_of_an_app_are_one_problem(tmp_pat
         "names in any case). Allowed: one budget per name in the subscription. Fix: rename one of the two (a "
         "name the library derives follows the name you give its construct).",
     ]
+
+
+# --- diagnostic settings: workspaces by identity ---------------------------------------------------
+
+
+def test_two_workspaces_of_one_name_in_two_groups_each_get_a_setting_of_its_own_name(built):
+    def make(stack, group):
+        other = c.ResourceGroup(stack, "Other", c.ResourceGroupProps("rg-other", "centralus"))
+        vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+        vault.add_diagnostic_settings(c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps(
+            "log-test", group,
+        )))
+        vault.add_diagnostic_settings(c.LogAnalyticsWorkspace(stack, "Logs2", c.LogAnalyticsWorkspaceProps(
+            "log-test", other,
+        )))
+
+    doc = built(make)
+    assert sorted(
+        # the workspace's construct id, from `${azurerm_log_analytics_workspace.<id>_<hash>.id}`
+        (setting["name"], setting["log_analytics_workspace_id"].split(".")[1].rsplit("_", 1)[0])
+        for setting in doc.resources("azurerm_monitor_diagnostic_setting").values()
+    ) == [("diag-log-test", "Logs"), ("diag-log-test-2", "Logs2")]
+
+
+def test_one_workspace_twice_is_still_one_problem(stack, group):
+    workspace = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("log-test", group))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    vault.add_diagnostic_settings(workspace)
+    assert error_of(lambda: vault.add_diagnostic_settings(workspace), scope=vault) == (
+        "KeyVault 'test/Vault': add_diagnostic_settings 'log-test' already receives this resource's diagnostics. "
+        "Allowed: one diagnostic setting per workspace. Fix: remove the second call."
+    )
