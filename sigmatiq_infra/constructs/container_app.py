@@ -45,7 +45,8 @@ class ContainerAppProps:
     repository: str
     """Image repository in the registry, e.g. `team/service-api`."""
     image_tag: str
-    """Image tag, e.g. `staging` or `1.4.2`."""
+    """Image tag, e.g. `staging` or `1.4.2`; or a digest, `sha256:<64 hex digits>`, which pins
+    the image: it is pulled as `<login server>/<repository>@sha256:...`."""
     target_port: int
     """Port the container listens on, 1-65535; ingress and the liveness probe use it."""
     cpu: float = 0.5

@@ -51,8 +51,10 @@ class ContainerRegistryBase(AzureResource):
         return self.grant(BuiltInRole.ACR_PUSH, principal)
 
     def image(self, repository: str, tag: str) -> str:
-        """`<login server>/<repository>:<tag>` (check the parts with `check_image`)."""
-        return f"{self.login_server}/{repository}:{tag}"
+        """`<login server>/<repository>:<tag>`, or `<login server>/<repository>@<tag>` for a tag
+        that is a digest (`sha256:<hex>`); check the parts with `check_image`."""
+        separator = "@" if isinstance(tag, str) and _DIGEST.fullmatch(tag) else ":"
+        return f"{self.login_server}/{repository}{separator}{tag}"
 
 
 def check_image(check: Validator, repository: str, tag: str) -> None:
@@ -67,12 +69,27 @@ def check_image(check: Validator, repository: str, tag: str) -> None:
             f"write repository={repository.split('/', 1)[1]!r}",
         )
         return
+    if isinstance(repository, str) and "@" in repository and not is_token(repository):
+        name, digest = repository.split("@", 1)
+        check.fail(
+            "repository", repository, "ends with a digest",
+            "the repository path alone; an image pinned by digest gives the digest as its tag",
+            f"write repository={name!r}, image_tag={digest!r}",
+        )
+        return
     check.require(
         is_token(repository) or _REPOSITORY.fullmatch(repository) is not None, "repository",
         repository, "is not a valid repository name",
         "lowercase letters, digits and separators '.', '_', '-', '/'",
         "use a lowercase repository name such as 'team/service-api'",
     )
+    if isinstance(tag, str) and tag.lower().startswith(("sha256:", "sha512:")):
+        check.require(
+            _DIGEST.fullmatch(tag) is not None, "image tag", tag, "is not a valid digest",
+            "'sha256:' and 64 lowercase hex digits, or 'sha512:' and 128 (OCI's digest rules)",
+            "copy the digest as the registry shows it (lowercase hex, nothing before or after)",
+        )
+        return
     check.require(
         is_token(tag) or _TAG.fullmatch(tag) is not None, "image tag", tag,
         "is not a valid image tag",
@@ -167,3 +184,7 @@ ContainerRegistry.existing = ExistingContainerRegistry
 _REPOSITORY = re.compile(
     r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+# OCI image-spec, descriptor.md "Registered algorithms": sha256 as /[a-f0-9]{64}/, sha512 as
+# /[a-f0-9]{128}/, lowercase only. Container Apps pull `<registry>/<repository>@<digest>`
+# (microsoft/azure-container-apps#1695, #803); azurerm takes any non-empty image.
+_DIGEST = re.compile(r"sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}")

@@ -185,3 +185,32 @@ def test_one_workspace_twice_is_still_one_problem(stack, group):
         "KeyVault 'test/Vault': add_diagnostic_settings 'log-test' already receives this resource's diagnostics. "
         "Allowed: one diagnostic setting per workspace. Fix: remove the second call."
     )
+
+
+# --- images pinned by digest -------------------------------------------------------------------------
+
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+
+
+def test_an_image_tag_given_as_a_digest_pins_the_image_by_digest(stack, group):
+    app = _app(stack, group, image_tag=DIGEST)
+    assert app.problem_log.problems == []
+    (container,) = app.resource.template_input.container
+    assert container.image == f"{app.props.registry.login_server}/team/api@{DIGEST}"
+
+
+def test_a_repository_ending_with_a_digest_says_to_give_the_digest_as_the_tag(stack, group):
+    assert error_of(lambda: _app(stack, group, repository=f"team/api@{DIGEST}")) == (
+        f"ContainerApp 'test/Api': repository {repr(f'team/api@{DIGEST}')[:77]}... ends with a digest. Allowed: the "
+        "repository path alone; an image pinned by digest gives the digest as its tag. Fix: write "
+        "repository='team/api', "
+        f"image_tag='{DIGEST}'."
+    )
+
+
+def test_a_digest_in_capitals_or_cut_short_is_not_a_valid_digest(stack, group):
+    assert error_of(lambda: _app(stack, group, image_tag=DIGEST.upper().replace("SHA", "sha")[:-1])) == (
+        f"ContainerApp 'test/Api': image tag '{DIGEST.upper().replace('SHA', 'sha')[:-1]}' is not a valid digest. "
+        "Allowed: 'sha256:' and 64 lowercase hex digits, or 'sha512:' and 128 (OCI's digest rules). Fix: copy the "
+        "digest as the registry shows it (lowercase hex, nothing before or after)."
+    )
