@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,8 @@ CPU_MEMORY_GIB = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0,
 # in the same steps (Microsoft Learn, "Workload profiles in Azure Container Apps").
 PROFILE_CPU_MEMORY_GIB = {**CPU_MEMORY_GIB, **{c / 4: c / 2 for c in range(9, 17)}}
 MAX_REPLICAS = 300
+_MEMORY = re.compile(r"(?:\d+(?:\.(\d*))?|\.(\d+))Gi")
+"""Memory as Azure reads it: a decimal number of GiB and `Gi` (group 1 or 2: the decimals)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class ContainerAppProps:
     """vCPU in steps of 0.25: 0.25-2.0, or to 4.0 in an environment with the Consumption
     workload profile (one with a VNet). Default: 0.5."""
     memory: str = "1Gi"
-    """Memory, exactly twice the vCPU in GiB (e.g. 0.5 vCPU -> `1Gi`). Default: `1Gi`."""
+    """Memory, exactly twice the vCPU in GiB (e.g. 0.5 vCPU -> `1Gi`), with at most 2 decimal
+    places and `Gi`. Default: `1Gi`."""
     min_replicas: int = 0
     """Fewest replicas, 0-300; 0 lets the app scale to zero. Default: 0."""
     max_replicas: int = 10
@@ -298,10 +302,17 @@ def _check_cpu_memory(check: Validator, cpu: float, memory: str, profile: str | 
     combinations = PROFILE_CPU_MEMORY_GIB if profile == "Consumption" else CPU_MEMORY_GIB
     plan = "the Consumption workload profile" if profile == "Consumption" else "the Consumption plan"
     pairs = ", ".join(f"{c:g}/{m:g}Gi" for c, m in combinations.items())
-    try:
-        gib = float(memory.removesuffix("Gi")) if memory.endswith("Gi") else None
-    except ValueError:
-        gib = None
+    written = _MEMORY.fullmatch(memory)
+    if written is None or len(written.group(1) or written.group(2) or "") > 2:
+        # The service (its error, quoted in Azure/bicep-types-az#2226): "must contain a decimal value to no
+        # more than 2 decimal places followed by 'Gi' to denote the unit (Gibibytes)".
+        check.fail(
+            "memory", memory, "is not a memory size" if written is None else "has more than 2 decimal places",
+            "a decimal number of GiB with at most 2 decimal places, followed by 'Gi', e.g. '1Gi' or '1.5Gi'",
+            f"write memory='{combinations.get(cpu, 1.0):g}Gi'" + (f" for cpu={cpu:g}" if cpu in combinations else ""),
+        )
+        return
+    gib = float(memory.removesuffix("Gi"))
     if cpu not in combinations or gib != combinations[cpu]:
         check.fail(
             "cpu/memory", f"{cpu:g}/{memory}", "is not a combination Azure accepts",

@@ -214,3 +214,25 @@ def test_a_digest_in_capitals_or_cut_short_is_not_a_valid_digest(stack, group):
         "Allowed: 'sha256:' and 64 lowercase hex digits, or 'sha512:' and 128 (OCI's digest rules). Fix: copy the "
         "digest as the registry shows it (lowercase hex, nothing before or after)."
     )
+
+
+# --- memory as Azure reads it ----------------------------------------------------------------------
+
+
+def test_memory_with_two_decimal_places_passes(stack, group):
+    assert _app(stack, group, memory="1.00Gi").problem_log.problems == []
+
+
+def test_memory_with_more_than_two_decimal_places_is_refused(stack, group):
+    assert error_of(lambda: _app(stack, group, memory="1.000Gi")) == (
+        "ContainerApp 'test/Api': memory '1.000Gi' has more than 2 decimal places. Allowed: a decimal number of GiB "
+        "with at most 2 decimal places, followed by 'Gi', e.g. '1Gi' or '1.5Gi'. Fix: write memory='1Gi' for "
+        "cpu=0.5."
+    )
+
+
+def test_memory_that_is_no_size_is_said_so_rather_than_as_a_combination(stack, group):
+    assert error_of(lambda: _app(stack, group, memory="lots")) == (
+        "ContainerApp 'test/Api': memory 'lots' is not a memory size. Allowed: a decimal number of GiB with at most 2 "
+        "decimal places, followed by 'Gi', e.g. '1Gi' or '1.5Gi'. Fix: write memory='1Gi' for cpu=0.5."
+    )
