@@ -91,7 +91,14 @@ from sigmatiq_infra.constructs.redis import (
     RedisCacheProps,
 )
 from sigmatiq_infra.constructs.resource_group import ResourceGroup, ResourceGroupProps
-from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal, PrincipalById, grant
+from sigmatiq_infra.constructs.roles import (
+    BuiltInRole,
+    DeployingPrincipal,
+    Principal,
+    PrincipalById,
+    RoleDefinition,
+    grant,
+)
 from sigmatiq_infra.constructs.storage_account import StorageAccount, StorageAccountProps
 from sigmatiq_infra.constructs.vpn import RootCertificate, VpnGateway, VpnGatewayProps
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret, version_input
@@ -178,6 +185,7 @@ __all__ = [
     "ResourceFacts",
     "ResourceGroup",
     "ResourceGroupProps",
+    "RoleDefinition",
     "RootCertificate",
     "SecretProps",
     "SecretReference",

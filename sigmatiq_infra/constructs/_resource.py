@@ -27,7 +27,7 @@ from sigmatiq_infra._cdktf import TerraformResourceLifecycle
 from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
 from sigmatiq_infra.constructs._context import AzureConstruct
-from sigmatiq_infra.constructs.roles import BuiltInRole, Principal, grant
+from sigmatiq_infra.constructs.roles import Principal, Role, grant
 from sigmatiq_infra.validation import ValidationError, Validator
 
 T = TypeVar("T")
@@ -369,10 +369,11 @@ class AzureResource(AzureConstruct):
 
     # --- access --------------------------------------------------------------------------
 
-    def grant(self, role: BuiltInRole, principal: Principal) -> role_assignment.RoleAssignment | None:
-        """Assign the built-in `role` on this resource to `principal` (once: granting it
-        again returns the first assignment). None, and a problem, when `role` is no
-        `BuiltInRole` or `principal` no principal (a name instead of an identity)."""
+    def grant(self, role: Role, principal: Principal) -> role_assignment.RoleAssignment | None:
+        """Assign `role` (a `BuiltInRole`, or a `RoleDefinition` for any other role) on this
+        resource to `principal` (once: granting it again returns the first assignment). None,
+        and a problem, when `role` is neither or `principal` no principal (a name instead of
+        an identity)."""
         return grant(self, self.id, role, principal)
 
     # --- private endpoints ---------------------------------------------------------------

@@ -1,14 +1,17 @@
-"""Azure built-in roles (the one place their ids live) and the one helper that assigns them.
+"""Azure built-in roles (the one place the library's role ids live) and the one helper that
+assigns them.
 
 Grants live on the resource that is granted: `vault.grant(BuiltInRole.KEY_VAULT_READER,
 identity)` on any construct, or a typed wrapper such as `registry.grant_pull(identity)`;
-both call `grant()` here, so role ids and assignment wiring exist once.
+both call `grant()` here, so role ids and assignment wiring exist once. A role `BuiltInRole`
+does not list (another built-in role, or a custom one) is granted as a `RoleDefinition`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from constructs import Construct, IConstruct
 
@@ -79,6 +82,25 @@ class BuiltInRole(Enum):
         return self.value[2]
 
 
+@dataclass(frozen=True)
+class RoleDefinition:
+    """A role `BuiltInRole` does not list, by its role definition GUID: another built-in role
+    (`RoleDefinition("KeyVaultCryptoUser", "Key Vault Crypto User",
+    "12338af0-0e69-4776-bea7-57ae8d297424")`) or a custom role of the subscription. Granted as
+    a `BuiltInRole` is: `resource.grant(role, principal)`; `grant()` checks its fields."""
+
+    construct_id: str
+    """Begins the construct id of each assignment (`<construct_id>-<principal>`), e.g. `KeyVaultCryptoUser`."""
+    display_name: str
+    """The role's name as Azure shows it, e.g. `Key Vault Crypto User`."""
+    guid: str
+    """The role definition's GUID (`az role definition list --name '<display name>' --query [].name -o tsv`)."""
+
+
+Role: TypeAlias = BuiltInRole | RoleDefinition
+"""What `grant()` assigns: a built-in role the library names, or any other role definition."""
+
+
 @runtime_checkable
 class Principal(Protocol):
     """Anything a role can be granted to: a managed identity, the deploying principal, ..."""
@@ -145,7 +167,7 @@ class PrincipalById(AzureConstruct):
 
 
 def grant(
-    target: Construct, target_id: str, role: BuiltInRole, principal: Principal,
+    target: Construct, target_id: str, role: Role, principal: Principal,
 ) -> role_assignment.RoleAssignment | None:
     """Assign `role` on the Azure scope `target_id` to `principal`, once.
 
@@ -156,7 +178,8 @@ def grant(
     if not _grant_arguments_ok(target, role, principal):
         return None  # reported; the run goes on to find every other problem
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
-    key = (id(target), role, id(principal))
+    # A role by its GUID: a RoleDefinition of a BuiltInRole's GUID is that role, assigned once.
+    key = (id(target), role.guid.lower(), id(principal))
     made = context_of(target).grants
     if key not in made and not isinstance(principal, PrincipalById):  # a PrincipalById checked itself
         check = Validator(type(target).__name__, target)
@@ -184,13 +207,18 @@ def grant(
 
 
 def _grant_arguments_ok(target: Construct, role: Any, principal: Any) -> bool:
-    """False, and a problem in the app's list, for a role that is no `BuiltInRole` or a
-    principal that is no principal (a name, an id as text): no assignment can be made."""
+    """False, and a problem in the app's list, for a role that is no `BuiltInRole` or valid
+    `RoleDefinition`, or a principal that is no principal (a name, an id as text): no
+    assignment can be made."""
     check = Validator(type(target).__name__, target)
-    if not isinstance(role, BuiltInRole):
+    if isinstance(role, RoleDefinition):
+        _check_role_definition(check, role)
+    elif not isinstance(role, BuiltInRole):
         check.type_problem(
-            "grant role", role, f"has the type {type(role).__name__}", "a BuiltInRole",
-            "pass one of BuiltInRole's members, e.g. BuiltInRole.KEY_VAULT_SECRETS_USER",
+            "grant role", role, f"has the type {type(role).__name__}",
+            "a BuiltInRole, or a RoleDefinition for a role it does not list",
+            "pass one of BuiltInRole's members, e.g. BuiltInRole.KEY_VAULT_SECRETS_USER, or "
+            "RoleDefinition(construct_id, display_name, guid) with the role's GUID",
         )
     if not all(hasattr(principal, member) for member in ("principal_id", "principal_type")):
         raw = hasattr(principal, "principal_id")  # the binding's identity: no principal type
@@ -207,6 +235,29 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any) -> bool:
     return check.done()
 
 
-def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, BuiltInRole, role_assignment.RoleAssignment]]:
+def _check_role_definition(check: Validator, role: RoleDefinition) -> None:
+    """A role definition's fields as azurerm takes its id (`roleDefinitions/<GUID>`) and as the
+    assignment's construct id and messages use them."""
+    typed = [check.value_type(f"grant role {field}", getattr(role, field), str)
+             for field in ("construct_id", "display_name", "guid")]
+    if not all(typed):
+        return
+    check.require(
+        azure_ids.GUID.fullmatch(role.guid) is not None, "grant role guid", role.guid,
+        "is not a role definition id", "a GUID such as 12338af0-0e69-4776-bea7-57ae8d297424",
+        f"use the role's GUID: az role definition list --name {role.display_name or '<role>'!r} --query [].name -o tsv",
+    )
+    for field in ("construct_id", "display_name"):
+        check.require(
+            bool(getattr(role, field).strip()), f"grant role {field}", getattr(role, field), "is empty",
+            "a name, e.g. 'KeyVaultCryptoUser' / 'Key Vault Crypto User'", f"give the role's {field}",
+        )
+    check.require(
+        "/" not in role.construct_id, "grant role construct_id", role.construct_id, "contains '/'",
+        "a construct id without '/' (it separates construct paths)", "write it without '/', e.g. 'KeyVaultCryptoUser'",
+    )
+
+
+def role_assignments_in(stack: IConstruct) -> list[tuple[Construct, Role, role_assignment.RoleAssignment]]:
     """Every (target, role, assignment) that `grant()` made in `stack`, in the order made."""
     return list(context_of(stack).grants.values())

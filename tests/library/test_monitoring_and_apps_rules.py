@@ -236,3 +236,38 @@ def test_memory_that_is_no_size_is_said_so_rather_than_as_a_combination(stack, g
         "ContainerApp 'test/Api': memory 'lots' is not a memory size. Allowed: a decimal number of GiB with at most 2 "
         "decimal places, followed by 'Gi', e.g. '1Gi' or '1.5Gi'. Fix: write memory='1Gi' for cpu=0.5."
     )
+
+
+# --- any role definition can be granted ----------------------------------------------------------
+
+CRYPTO_USER = c.RoleDefinition("KeyVaultCryptoUser", "Key Vault Crypto User", "12338af0-0e69-4776-bea7-57ae8d297424")
+
+
+def test_a_role_built_in_role_does_not_list_is_granted_by_its_definition(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    assignment = vault.grant(CRYPTO_USER, identity)
+    assert vault.problem_log.problems == []
+    assert (assignment.node.id, assignment.role_definition_id_input.rsplit("/", 1)[-1]) == (
+        "KeyVaultCryptoUser-id-test", "12338af0-0e69-4776-bea7-57ae8d297424",
+    )
+    assert vault.grant(CRYPTO_USER, identity) is assignment
+
+
+def test_a_role_definition_of_a_built_in_roles_guid_is_that_role_granted_once(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    first = vault.grant_secrets_read(identity)
+    same = c.RoleDefinition("SecretsUser", "Key Vault Secrets User", "4633458B-17DE-408A-B874-0445C86B69E6")
+    assert vault.grant(same, identity) is first
+
+
+def test_a_role_definition_whose_guid_is_no_guid_is_a_problem(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    role = c.RoleDefinition("KeyVaultCryptoUser", "Key Vault Crypto User", "Key Vault Crypto User")
+    assert error_of(lambda: vault.grant(role, identity), scope=vault) == (
+        "KeyVault 'test/Vault': grant role guid 'Key Vault Crypto User' is not a role definition id. Allowed: a GUID "
+        "such as 12338af0-0e69-4776-bea7-57ae8d297424. Fix: use the role's GUID: az role definition list --name "
+        "'Key Vault Crypto User' --query [].name -o tsv."
+    )
