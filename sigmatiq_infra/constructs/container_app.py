@@ -215,6 +215,8 @@ class ContainerApp(AzureResource):
                 "environment variable", name, "is set both as plain env and as secret_env",
                 "each variable once", "keep only the secret_env entry",
             )
+        for variable, reference in props.secret_env.items():
+            _check_secret_exists(check, variable, reference)
         by_name: dict[str, str] = {}
         for reference in props.secret_env.values():
             name = app_secret_name(reference)
@@ -291,6 +293,25 @@ def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
         ("container-apps.idle-gib-second", warm * memory * SECONDS_PER_MONTH,
          f"{warm} warm replica(s), GiB-seconds at the idle rate"),
     ]
+
+
+def _check_secret_exists(check: Validator, variable: str, reference: SecretReference) -> None:
+    """A warning for a secret of a vault this stack creates that nothing in it adds: the app's
+    first deploy fails to fetch it ("unable to fetch secret", microsoft/azure-container-apps#1174)
+    unless someone sets it between the vault's deploy and the app's (`secret()` allows that)."""
+    vault = reference.vault
+    if reference.dependency is not None or vault._managed is None or not isinstance(reference.name, str):
+        return  # added here (the app waits for it), or in a vault that exists already
+    if reference.name.lower() in vault.added_secrets:
+        return
+    check.warn(
+        f"secret_env {variable!r}", reference.name,
+        f"is a secret of Key Vault {vault.name!r}, which this stack creates and adds no such secret to: the "
+        "app's first deploy fails to fetch it unless it is set in the vault before the app is created",
+        "a secret vault.add_secret creates (the app then waits for it), or one set before the app's deploy",
+        f"create it with vault.add_secret(id, SecretProps({reference.name!r}, value)) and pass the reference it "
+        "returns; for a value an operator sets, deploy the vault first, set the secret, then deploy the app",
+    )
 
 
 def app_secret_name(reference: SecretReference) -> str:

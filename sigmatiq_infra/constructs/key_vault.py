@@ -60,8 +60,15 @@ class KeyVaultBase(AzureResource):
         """Key Vault Secrets Officer: create, update and delete secrets."""
         return self.grant(BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
 
+    @property
+    def added_secrets(self) -> frozenset[str]:
+        """The names of the secrets `add_secret` creates in this vault, in lowercase (Key Vault
+        compares them in any case); none for a vault this stack only refers to."""
+        return frozenset(self.__dict__.get("_added_secrets", ()))
+
     def secret(self, name: str) -> SecretReference:
-        """Refer to a secret that is set outside this stack (e.g. by an operator)."""
+        """Refer to a secret that is set outside this stack (e.g. by an operator). In a vault
+        this stack creates, it exists only once set there: a container app reading it warns."""
         check = Validator(type(self).__name__, self)
         check.name("secret name", name, NameRules.KEY_VAULT_SECRET)
         check.done()
@@ -168,6 +175,8 @@ class KeyVault(KeyVaultBase):
             name = name if isinstance(name, str) else str(id)
             return SecretReference(self, name, f"{self.vault_uri}secrets/{name}")
         check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
+        if isinstance(props.name, str):
+            self.__dict__.setdefault("_added_secrets", set()).add(props.name.lower())
         props.value.check(check, "value")
         if not check.done() & self._claim(id, "add_secret", id, "give each secret its own id (and name)"):
             return SecretReference(self, props.name, f"{self.vault_uri}secrets/{props.name}")

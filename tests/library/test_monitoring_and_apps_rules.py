@@ -271,3 +271,36 @@ def test_a_role_definition_whose_guid_is_no_guid_is_a_problem(stack, group):
         "such as 12338af0-0e69-4776-bea7-57ae8d297424. Fix: use the role's GUID: az role definition list --name "
         "'Key Vault Crypto User' --query [].name -o tsv."
     )
+
+
+# --- a Key Vault reference to a secret nobody adds ---------------------------------------------------
+
+
+def _vault(stack, group) -> c.KeyVault:
+    return c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group, public_network_access_enabled=True))
+
+
+def test_a_secret_of_a_vault_the_stack_creates_and_adds_no_such_secret_to_is_a_warning(stack, group):
+    app = _app(stack, group, secret_env={"DB_URL": _vault(stack, group).secret("Db-Url")})
+    assert (app.problem_log.problems, app.problem_log.warnings) == ([], [
+        "ContainerApp 'test/Api': secret_env 'DB_URL' 'Db-Url' is a secret of Key Vault 'kv-test-1', which this "
+        "stack creates and adds no such secret to: the app's first deploy fails to fetch it unless it is set in the "
+        "vault before the app is created. Allowed: a secret vault.add_secret creates (the app then waits for it), "
+        "or one set before the app's deploy. Fix: create it with vault.add_secret(id, SecretProps('Db-Url', value)) "
+        "and pass the reference it returns; for a value an operator sets, deploy the vault first, set the secret, "
+        "then deploy the app.",
+    ])
+
+
+def test_a_secret_the_stack_adds_or_of_a_vault_it_looks_up_is_no_warning(stack, group):
+    from sigmatiq_infra.cdk import TerraformVariable
+
+    vault = _vault(stack, group)
+    value = c.WriteOnlySecret(TerraformVariable(stack, "db", type="string", sensitive=True).string_value)
+    vault.add_secret("DbUrl", c.SecretProps("Db-Url", value))
+    existing = c.KeyVault.from_existing(stack, "Shared", name="kv-shared-1", resource_group_name="rg-shared")
+    app = _app(stack, group, secret_env={
+        "DB_URL": vault.secret("db-url"), "PROVIDER_KEY": existing.secret("Provider-Key"),
+        "CACHE_URL": vault.add_secret("CacheUrl", c.SecretProps("Cache-Url", value)),
+    })
+    assert (app.problem_log.problems, app.problem_log.warnings) == ([], [])
