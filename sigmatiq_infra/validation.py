@@ -550,7 +550,8 @@ def _shown(value: Any) -> str:
 
 
 def _article(noun: str) -> str:
-    return "an" if noun[:1] in "AEIOUaeiou" else "a"
+    # A 'u' read as "you" takes "a": a user-assigned identity.
+    return "an" if noun[:1] in "AEIOUaeiou" and not noun.lower().startswith(("us", "uni")) else "a"
 
 
 MAX_TAGS = 50

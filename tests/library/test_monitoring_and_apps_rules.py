@@ -304,3 +304,16 @@ def test_a_secret_the_stack_adds_or_of_a_vault_it_looks_up_is_no_warning(stack, 
         "CACHE_URL": vault.add_secret("CacheUrl", c.SecretProps("Cache-Url", value)),
     })
     assert (app.problem_log.problems, app.problem_log.warnings) == ([], [])
+
+
+# --- messages ----------------------------------------------------------------------------------------
+
+
+def test_a_bad_identity_name_asks_for_a_user_assigned_identity_name(stack, group):
+    assert error_of(lambda: c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps(
+        "-id", group,
+    ))) == (
+        "UserAssignedIdentity 'test/Identity': name '-id' starts with '-'. Allowed: user-assigned identity names have "
+        "3-128 characters; letters, digits, hyphens and underscores; starts with a letter or digit. Fix: choose a "
+        "user-assigned identity name that follows these rules."
+    )
