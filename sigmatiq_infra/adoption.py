@@ -48,7 +48,7 @@ class Adoption:
         self.settings = settings
         self.enabled = settings.enabled
         self._subscription: str | None = None
-        self._replaceable = {replacement.resource for replacement in settings.replacements}
+        self._replaceable = {(replacement.resource, replacement.type) for replacement in settings.replacements}
         self._record = record
         self._deployed: set[tuple[str, str]] | None = None
 
@@ -121,7 +121,8 @@ class Adoption:
         """Import `resource`, and make Terraform refuse to destroy it (a replacement included)
         unless settings opt in to replacing it (`AdoptionSettings.replacements`)."""
         resource.import_from(azure_id)
-        if name in self._replaceable:
+        typed = {kind for opted, kind in self._replaceable if opted == name}  # an opt-in names a type, or None
+        if None in typed or (typed and resource.terraform_resource_type in typed):
             return
         if construct is not None:
             construct.protect_from_destroy()  # keeps the construct's own lifecycle settings

@@ -16,6 +16,7 @@ This module loads no bindings: settings may hold its `AdoptionSettings` and `Rep
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ class Replacement:
     `delete` when the resource leaves the stack (removed or renamed)."""
     reason: str
     """Why losing the deployed resource (and what it holds) is acceptable: 20 characters or more."""
+    type: str | None = None
+    """The resource's Terraform type (e.g. `azurerm_postgresql_flexible_server`): give it when
+    two resources of different types share the name. Default: any type of that name."""
 
 
 MIN_REASON_LENGTH = 20
@@ -175,17 +179,53 @@ def check_stack(
     """The problems of one synthesized stack (`cdk.tf.json`) against the record.
 
     `lowered` is, per Terraform type, the arguments that may only move up their order
-    (`ResourceFacts.replaced_when_lowered`).
+    (`ResourceFacts.replaced_when_lowered`). Each recorded resource is paired with one
+    resource of its type and name (the one whose recorded arguments all still hold, when two
+    share a name, e.g. subnets of one name in two VNets); an argument written as a reference
+    to another resource of the stack is compared as that resource's value, and one known
+    only at deploy time is left to the plan gate, which sees the real plan.
     """
-    allowed = {(r.resource, r.argument): r for r in replacements}  # their reasons: AdoptionSettings.problems
-    used: set[tuple[str, str]] = set()
+    used: set[Replacement] = set()
     problems: list[str] = []
     resources = document.get("resource", {})
-    for deployed in record.in_stack(stack):
-        found = [config for config in resources.get(deployed.type, {}).values() if config.get("name") == deployed.name]
+
+    def opt_in(deployed: DeployedResource, argument: str) -> Replacement | None:
+        for replacement in replacements:  # their reasons: AdoptionSettings.problems
+            if (replacement.resource, replacement.argument) == (deployed.name, argument) and (
+                replacement.type in (None, deployed.type)
+            ):
+                used.add(replacement)
+                return replacement
+        return None
+
+    unpaired = {
+        (kind, logical): config for kind, configs in resources.items() for logical, config in configs.items()
+    }
+    pending: list[tuple[DeployedResource, list[Mapping[str, Any]]]] = []
+    entries = record.in_stack(stack)
+    for exact in (True, False):  # resources whose recorded arguments all hold are paired first
+        left = []
+        for deployed in (entries if exact else [entry for entry, _ in pending]):
+            candidates = [
+                key for key, config in unpaired.items()
+                if key[0] == deployed.type and config.get("name") == deployed.name
+            ]
+            changes = {key: list(_changes(deployed, unpaired[key], lowered.get(deployed.type, {}), resources))
+                       for key in candidates}
+            match = next((key for key in candidates if not changes[key]), None)
+            if match is not None:
+                del unpaired[match]
+            elif exact:
+                left.append((deployed, []))
+            else:
+                chosen = candidates[:1]  # the changes of the first resource of that name
+                for key in chosen:
+                    del unpaired[key]
+                left.append((deployed, [changes[key] for key in chosen]))
+        pending = left
+    for deployed, found in pending:
         if not found:
-            if (deployed.name, DELETE) in allowed:
-                used.add((deployed.name, DELETE))
+            if opt_in(deployed, DELETE):
                 continue
             check = Validator("Deployed resource", stack)
             check.fail(
@@ -197,14 +237,11 @@ def check_stack(
             )
             problems.extend(check.problems)
             continue
-        for config in found:
-            for argument, new, old, how in _changes(deployed, config, lowered.get(deployed.type, {})):
-                key = (deployed.name, argument)
-                if key in allowed:
-                    used.add(key)
+        for config_changes in found:
+            for argument, new, old, how, path in config_changes:
+                if opt_in(deployed, argument):
                     continue
-                path = config.get("//", {}).get("metadata", {}).get("path", stack)
-                check = Validator("Deployed resource", path)
+                check = Validator("Deployed resource", path or stack)
                 check.fail(
                     argument, new,
                     f"would replace {deployed.type} {deployed.name!r} (deployed: {old!r}; {how}, so the "
@@ -214,10 +251,13 @@ def check_stack(
                     f"reason=...) in the {stack} adoption settings' replacements",
                 )
                 problems.extend(check.problems)
-    for key in sorted(set(allowed) - used):
-        check = Validator("Replacement", f"{stack}/{key[0]}")
+    for replacement in replacements:
+        if replacement in used:
+            continue
+        check = Validator("Replacement", f"{stack}/{replacement.resource}")
         check.fail(
-            "argument", key[1], "matches no change of a deployed resource",
+            "argument", replacement.argument, "matches no change of a deployed resource"
+            + (f" of type {replacement.type}" if replacement.type else ""),
             "opt-ins only for a change synth would otherwise refuse",
             "remove the opt-in (once a replacement is deployed, update the record instead)",
         )
@@ -225,24 +265,65 @@ def check_stack(
     return problems
 
 
+_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}")
+"""A whole-value reference to another resource's attribute, as cdktf writes it."""
+_UNKNOWN = object()
+"""A value known only at deploy time (a reference to what Azure computes, a variable)."""
+
+
+def _resolved(value: Any, resources: Mapping[str, Any], depth: int = 0) -> Any:
+    """`value` with references to other resources' arguments of the stack replaced by those
+    arguments' values; `_UNKNOWN` where a part is known only at deploy time."""
+    if isinstance(value, str) and "${" in value:
+        whole = _REFERENCE.fullmatch(value)
+        if whole and depth < 5:
+            kind, logical, attribute = whole.groups()
+            target = resources.get(kind, {}).get(logical, {})
+            if attribute in target:
+                return _resolved(target[attribute], resources, depth + 1)
+        return _UNKNOWN
+    if isinstance(value, list):
+        return [_resolved(item, resources, depth) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _resolved(item, resources, depth) for key, item in value.items() if key != "//"}
+    return value
+
+
+def _differs(new: Any, old: Any) -> bool:
+    """Whether a synthesized value (resolved) differs from a deployed one; a part known only
+    at deploy time never does. Objects are compared on the keys both have (state also holds
+    what Azure computes), lists item by item."""
+    if new is _UNKNOWN:
+        return False
+    if isinstance(new, Mapping) and isinstance(old, Mapping):
+        return any(_differs(value, old[key]) for key, value in new.items() if key in old)
+    if isinstance(new, list) and isinstance(old, list):
+        return len(new) != len(old) or any(_differs(a, b) for a, b in zip(new, old, strict=True))
+    if isinstance(new, bool) or isinstance(old, bool):
+        return type(new) is not type(old) or new != old
+    return bool(new != old)
+
+
 def _changes(
     deployed: DeployedResource, config: Mapping[str, Any], lowered: Mapping[str, Sequence[Any]],
-) -> Iterable[tuple[str, Any, Any, str]]:
-    """(argument, new value, deployed value, why it forces replacement) per difference."""
+    resources: Mapping[str, Any],
+) -> Iterable[tuple[str, Any, Any, str, str]]:
+    """(argument, new value, deployed value, why it forces replacement, the resource's path)
+    per difference."""
+    path = config.get("//", {}).get("metadata", {}).get("path", "")
     for argument, old in deployed.arguments.items():
-        new = config.get(argument)
+        written = config.get(argument)
+        new = _resolved(written, resources)
         order = lowered.get(argument)
-        if isinstance(new, str) and "${" in new:
-            yield argument, new, old, "an expression known only at deploy time cannot be checked here"
-        elif order and new in order and old in order:
+        if order and new in order and old in order:
             if order.index(new) < order.index(old):
-                yield argument, new, old, "Azure cannot move it down"
-        elif new != old:
-            yield argument, new, old, "Azure fixes it at creation"
+                yield argument, new, old, "Azure cannot move it down", path
+        elif _differs(new, old):
+            yield argument, written if new is _UNKNOWN else new, old, "Azure fixes it at creation", path
     for argument in deployed.unset:
         new = config.get(argument)
         if new not in (None, [], {}):
-            yield argument, new, None, "it was never set, and Azure fixes it at creation"
+            yield argument, new, None, "it was never set, and Azure fixes it at creation", path
 
 
 def check_output(
@@ -284,12 +365,32 @@ def record_from_state(
         lines += [
             "", "[[resource]]", f"stack = {json.dumps(stack)}", f"type = {json.dumps(resource['type'])}",
             f"name = {json.dumps(values['name'])}",
-            "arguments = { " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in arguments.items()) + " }"
-            if arguments else "arguments = {}",
+            f"arguments = {_toml(arguments)}",
         ]
         if unset:
-            lines.append("unset = [" + ", ".join(json.dumps(u) for u in unset) + "]")
+            lines.append(f"unset = {_toml(unset)}")
     return "\n".join(lines).lstrip("\n") + "\n" if lines else ""
+
+
+def _toml(value: Any) -> str:
+    """`value` as a TOML value on one line (inline tables and arrays); TOML has no null, so
+    a key or item without a value is left out, as the state's unset parts are."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a TOML basic string
+    if isinstance(value, Mapping):
+        items = [f"{_toml_key(str(key))} = {_toml(item)}" for key, item in value.items() if item is not None]
+        return "{ " + ", ".join(items) + " }" if items else "{}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(item) for item in value if item is not None) + "]"
+    raise ValueError(f"a value of type {type(value).__name__} cannot be recorded")
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
 def _state_resources(module: Any, where: str = "values.root_module") -> Iterable[Mapping[str, Any]]:

@@ -7,7 +7,8 @@ deletes and imports, and refuses any plan that would replace or delete a protect
 resource: one with `prevent_destroy`, one that holds data, secrets or state (the
 construct classes say which types do), one that is adopted (an `import` block) or recorded
 as deployed (the app's deployed record, `sigmatiq_infra.deployed`). A `Replacement` opt-in
-lets exactly the named resource through.
+lets exactly that change through: the resource by its Azure name (and Terraform type, when
+the opt-in names it), replaced because of the argument it names, or deleted (`opts_in`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class Change:
     """`create`, `update`, `replace`, `delete`, `no-op`, `read` or `forget`."""
     importing: bool
     azure_name: str | None
+    replace_paths: tuple[str, ...] = ()
+    """The arguments whose change forces the replacement, as the plan names them
+    (`change.replace_paths`, first step of each path); empty when it names none."""
 
 
 def changes_of(plan: Mapping[str, Any]) -> list[Change]:
@@ -47,10 +51,14 @@ def changes_of(plan: Mapping[str, Any]) -> list[Change]:
         else:
             kind = "+".join(actions)
         names = [state.get("name") for state in (change.get("before"), change.get("after")) if isinstance(state, dict)]
+        paths = entry.get("change", {}).get("replace_paths") or []
         found.append(Change(
             address=entry["address"], type=entry["type"], logical_id=entry["name"], kind=kind,
             importing="importing" in change,
             azure_name=next((name for name in names if isinstance(name, str)), None),
+            replace_paths=tuple(dict.fromkeys(
+                str(path[0]) for path in paths if isinstance(path, list) and path and isinstance(path[0], str)
+            )),
         ))
     return found
 
@@ -85,7 +93,6 @@ def blocked(
     resource without an opt-in. `holds` maps Terraform types to what they hold."""
     imported = {block.get("to") for block in config.get("import", [])}
     recorded = {(d.type, d.name) for d in record if d.stack == stack}
-    opted_in = {(r.resource, r.argument) for r in replacements}
     found = []
     for change in changes:
         if change.kind not in ("replace", "delete"):
@@ -102,18 +109,33 @@ def blocked(
             reasons.append("it is recorded as deployed")
         if not reasons:
             continue
-        allowed = any(
-            name == change.azure_name and (argument == DELETE) == (change.kind == "delete")
-            for name, argument in opted_in
-        )
-        if not allowed:
+        if not any(opts_in(replacement, change) for replacement in replacements):
             what = "replace" if change.kind == "replace" else "delete"
+            argument = DELETE if change.kind == "delete" else (change.replace_paths or ("...",))[0]
+            because = (
+                f" (forced by {', '.join(change.replace_paths)})" if change.kind == "replace" and change.replace_paths
+                else ""
+            )
             found.append(
-                f"{stack}: the plan would {what} {change.address} ({change.azure_name or 'unnamed'}), which is "
-                f"protected: {'; '.join(reasons)}. Fix: change the code or settings that cause it, or opt in "
-                f"with Replacement({change.azure_name!r}, ..., reason=...) in the {stack} adoption settings."
+                f"{stack}: the plan would {what} {change.address} ({change.azure_name or 'unnamed'}){because}, which "
+                f"is protected: {'; '.join(reasons)}. Fix: change the code or settings that cause it, or opt in "
+                f"with Replacement({change.azure_name!r}, {argument!r}, type={change.type!r}, reason=...) in the "
+                f"{stack} adoption settings."
             )
     return found
+
+
+def opts_in(replacement: Replacement, change: Change) -> bool:
+    """Whether `replacement` lets exactly this change through: the resource's Azure name, its
+    Terraform type when the opt-in names one, and for a replacement the argument the plan
+    says forces it (any of them when the plan names none), for a deletion `delete`."""
+    if replacement.resource != change.azure_name or replacement.type not in (None, change.type):
+        return False
+    if change.kind == "delete":
+        return replacement.argument == DELETE
+    return replacement.argument != DELETE and (
+        not change.replace_paths or replacement.argument in change.replace_paths
+    )
 
 
 def summary(stacks: Mapping[str, Sequence[Change]], refused: Mapping[str, Sequence[str]]) -> str:

@@ -119,6 +119,10 @@ def _check_plan(plan: object, path: Path) -> None:
                 why = f"resource_changes[{index}] has no address"
             elif not isinstance(change, dict) or not isinstance(change.get("actions"), list):
                 why = f"resource_changes[{index}] ({entry['address']}) has no change.actions"
+            else:
+                lacking = [key for key in ("mode", "type", "name") if not isinstance(entry.get(key), str)]
+                if lacking:  # without its mode the change was skipped; without its type, no type was judged
+                    why = f"resource_changes[{index}] ({entry['address']}) has no {', '.join(lacking)}"
             if why:
                 break
     if why:

@@ -61,6 +61,8 @@ class AppConfiguration(AzureResource):
             "azurerm_app_configuration", ("name", "location", "resource_group_name", "soft_delete_retention_days"),
             # Moving down to free (or from standard/premium to developer) re-creates the store.
             replaced_when_lowered={"sku": SKUS}, kind="App Configuration store",
+            # azurerm purges a destroyed store by default (features.app_configuration.purge_soft_delete_on_destroy).
+            holds="key-values and feature flags",
             name_scope=GLOBAL,
             public_by_default=True,
             billing=lambda config, usage: [(f"app-configuration.{config['sku']}", 1, "")],

@@ -124,7 +124,8 @@ class KeyVault(KeyVaultBase):
             ],
         ),
         ResourceFacts("azurerm_key_vault_secret", ("name", "key_vault_id"), kind="Key Vault secret",
-        name_scope=within("its Key Vault", "key_vault_id"),
+        # azurerm purges a destroyed secret by default (features.key_vault.purge_soft_deleted_secrets_on_destroy).
+        holds="a secret value", name_scope=within("its Key Vault", "key_vault_id"),
         ),
     )
     SKUS = ("standard", "premium")

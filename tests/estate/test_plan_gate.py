@@ -52,14 +52,15 @@ def test_the_plan_is_counted_by_kind(beta_plan):
 def test_the_gate_refuses_replacing_the_data_tier_and_deleting_a_recorded_resource(beta_plan, holds):
     changes, config = beta_plan
     assert plan_gate.blocked("beta", changes, config, load_record(), (), holds) == [
-        "beta: the plan would replace azurerm_postgresql_flexible_server.Postgres_9DC8BB04 (psql-trading-beta), "
-        "which is protected: it holds the databases; it is recorded as deployed. Fix: change the code or "
-        "settings that cause it, or opt in with Replacement('psql-trading-beta', ..., reason=...) in the beta "
+        "beta: the plan would replace azurerm_postgresql_flexible_server.Postgres_9DC8BB04 (psql-trading-beta) "
+        "(forced by geo_redundant_backup_enabled), which is protected: it holds the databases; it is recorded as "
+        "deployed. Fix: change the code or settings that cause it, or opt in with Replacement('psql-trading-beta', "
+        "'geo_redundant_backup_enabled', type='azurerm_postgresql_flexible_server', reason=...) in the beta "
         "adoption settings.",
         "beta: the plan would delete azurerm_container_app_environment.AppEnvironment_0D9C2B11 "
         "(cae-trading-beta), which is protected: it is recorded as deployed. Fix: change the code or settings "
-        "that cause it, or opt in with Replacement('cae-trading-beta', ..., reason=...) in the beta adoption "
-        "settings.",
+        "that cause it, or opt in with Replacement('cae-trading-beta', 'delete', "
+        "type='azurerm_container_app_environment', reason=...) in the beta adoption settings.",
     ]
 
 
@@ -75,6 +76,24 @@ def test_a_replacement_opt_in_lets_exactly_the_named_resource_be_replaced(beta_p
     opt_in = (Replacement("psql-trading-beta", "geo_redundant_backup_enabled", REASON),)
     [remaining] = plan_gate.blocked("beta", changes, config, load_record(), opt_in, holds)
     assert "(cae-trading-beta)" in remaining
+
+
+def test_an_opt_in_for_another_argument_or_another_type_lets_nothing_through(beta_plan, holds):
+    """The plan names what forces the replacement (replace_paths): an opt-in for another
+    argument, or for a resource of another type that shares the name, is no opt-in for it."""
+    changes, config = beta_plan
+    for opt_in in (
+        Replacement("psql-trading-beta", "version", REASON),
+        Replacement("psql-trading-beta", "geo_redundant_backup_enabled", REASON, type="azurerm_key_vault"),
+        Replacement("cae-trading-beta", "delete", REASON, type="azurerm_postgresql_flexible_server_database"),
+    ):
+        assert len(plan_gate.blocked("beta", changes, config, load_record(), (opt_in,), holds)) == 2, opt_in
+    typed = (
+        Replacement("psql-trading-beta", "geo_redundant_backup_enabled", REASON,
+                    type="azurerm_postgresql_flexible_server"),
+        Replacement("cae-trading-beta", "delete", REASON, type="azurerm_container_app_environment"),
+    )
+    assert plan_gate.blocked("beta", changes, config, load_record(), typed, holds) == []
 
 
 def test_a_delete_opt_in_allows_a_deletion_but_not_a_replacement(beta_plan, holds):

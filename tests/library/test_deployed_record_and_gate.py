@@ -1,0 +1,175 @@
+"""The deployed record and the plan gate on what a user's own stacks write: a record that reads
+back, references compared as their values, resources of one name told apart, and opt-ins that
+let exactly one change through."""
+
+from __future__ import annotations
+
+import json
+
+from sigmatiq_infra import plan_gate
+from sigmatiq_infra.deployed import (
+    DeployedRecord,
+    DeployedResource,
+    Replacement,
+    check_stack,
+    parse_record,
+    record_from_state,
+)
+
+REASON = "The subnet moves to the new hub network this quarter."
+
+
+def vnet(logical: str, name: str, group: str) -> dict:
+    return {logical: {"name": name, "resource_group_name": group, "//": {"metadata": {"path": f"net/{logical}"}}}}
+
+
+def subnet(logical: str, network: str, group: str) -> dict:
+    return {logical: {
+        "name": "snet-pe", "resource_group_name": group,
+        "virtual_network_name": f"${{azurerm_virtual_network.{network}.name}}",
+        "virtual_network_id_like": f"${{azurerm_virtual_network.{network}.id}}",
+        "//": {"metadata": {"path": f"net/{logical}"}},
+    }}
+
+
+def recorded(group: str, network: str) -> DeployedResource:
+    return DeployedResource("net", "azurerm_subnet", "snet-pe", {
+        "resource_group_name": group, "virtual_network_name": network, "virtual_network_id_like": "/subscriptions/x",
+    })
+
+
+def document(*subnets: dict, vnets: dict) -> dict:
+    subnets_by_id = {logical: config for one in subnets for logical, config in one.items()}
+    return {"resource": {"azurerm_virtual_network": vnets, "azurerm_subnet": subnets_by_id}}
+
+
+def test_a_reference_is_compared_as_the_value_it_names_and_a_deploy_time_one_is_left_to_the_plan():
+    doc = document(subnet("A", "VnetA", "rg-net"), vnets=vnet("VnetA", "vnet-a", "rg-net"))
+    record = DeployedRecord((recorded("rg-net", "vnet-a"),))
+    assert check_stack("net", doc, record, (), {}) == []
+    renamed = document(subnet("A", "VnetA", "rg-net"), vnets=vnet("VnetA", "vnet-b", "rg-net"))
+    assert check_stack("net", renamed, record, (), {}) == [
+        "Deployed resource 'net/A': virtual_network_name 'vnet-b' would replace azurerm_subnet 'snet-pe' (deployed: "
+        "'vnet-a'; Azure fixes it at creation, so the next deploy would destroy it and create it again, losing "
+        "what it holds). Allowed: 'vnet-a', the deployed value recorded in the deployed record. Fix: set it back "
+        "to 'vnet-a', or opt in: Replacement('snet-pe', 'virtual_network_name', reason=...) in the net adoption "
+        "settings' replacements.",
+    ]
+
+
+def test_two_recorded_resources_of_one_name_are_each_compared_with_their_own():
+    doc = document(
+        subnet("A", "VnetA", "rg-net"), subnet("B", "VnetB", "rg-net2"),
+        vnets={**vnet("VnetA", "vnet-a", "rg-net"), **vnet("VnetB", "vnet-b", "rg-net2")},
+    )
+    record = DeployedRecord((recorded("rg-net", "vnet-a"), recorded("rg-net2", "vnet-b")))
+    assert check_stack("net", doc, record, (), {}) == []
+    moved = document(
+        subnet("A", "VnetA", "rg-net"), subnet("B", "VnetB", "rg-net3"),
+        vnets={**vnet("VnetA", "vnet-a", "rg-net"), **vnet("VnetB", "vnet-b", "rg-net2")},
+    )
+    [problem] = check_stack("net", moved, record, (), {})
+    assert problem.startswith("Deployed resource 'net/B': resource_group_name 'rg-net3' would replace azurerm_subnet")
+
+
+def test_an_opt_in_for_another_type_of_the_same_name_is_no_opt_in():
+    doc = document(subnet("A", "VnetA", "rg-net"), vnets=vnet("VnetA", "vnet-b", "rg-net"))
+    record = DeployedRecord((recorded("rg-net", "vnet-a"),))
+    wrong = Replacement("snet-pe", "virtual_network_name", REASON, type="azurerm_virtual_network")
+    problems = check_stack("net", doc, record, (wrong,), {})
+    assert len(problems) == 2
+    assert problems[1] == (
+        "Replacement 'net/snet-pe': argument 'virtual_network_name' matches no change of a deployed resource of "
+        "type azurerm_virtual_network. Allowed: opt-ins only for a change synth would otherwise refuse. Fix: remove "
+        "the opt-in (once a replacement is deployed, update the record instead)."
+    )
+    right = Replacement("snet-pe", "virtual_network_name", REASON, type="azurerm_subnet")
+    assert check_stack("net", doc, record, (right,), {}) == []
+
+
+def test_a_record_of_nested_values_with_nulls_reads_back():
+    state = {"values": {"root_module": {"resources": [{
+        "address": "azurerm_private_endpoint.Pe", "mode": "managed", "type": "azurerm_private_endpoint",
+        "values": {
+            "name": "pe-kv", "location": "westeurope", "resource_group_name": "rg-net",
+            "subnet_id": "/subscriptions/x/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v",
+            "private_service_connection": [{"name": "psc", "is_manual_connection": False, "request_message": None,
+                                            "subresource_names": ["vault"], "weird key": 1}],
+        },
+    }]}}}
+
+    class Facts:
+        replaced_when_changed = ("name", "location", "resource_group_name", "subnet_id", "private_service_connection")
+        replaced_when_lowered: tuple = ()
+
+    text = record_from_state("net", state, {"azurerm_private_endpoint": Facts()})
+    [entry] = parse_record(text).resources
+    assert entry.arguments == {
+        "location": "westeurope", "resource_group_name": "rg-net",
+        "private_service_connection": [{"name": "psc", "is_manual_connection": False,
+                                        "subresource_names": ["vault"], "weird key": 1}],
+    }
+
+
+def change(address: str, kind: list[str], name: str, paths: list | None = None) -> dict:
+    entry = {"address": address, "mode": "managed", "type": address.split(".")[0], "name": address.split(".")[1],
+             "change": {"actions": kind, "before": {"name": name}, "after": None if kind == ["delete"] else {}}}
+    if paths is not None:
+        entry["change"]["replace_paths"] = paths
+    return entry
+
+
+def test_the_gate_lets_a_replacement_through_only_for_the_argument_the_plan_says_forces_it():
+    plan = {"format_version": "1.2", "resource_changes": [
+        change("azurerm_postgresql_flexible_server.Db", ["delete", "create"], "psql-orders", [["version"]]),
+    ]}
+    changes = plan_gate.changes_of(plan)
+    assert changes[0].replace_paths == ("version",)
+    holds = {"azurerm_postgresql_flexible_server": "the databases"}
+    other = (Replacement("psql-orders", "geo_redundant_backup_enabled", REASON),)
+    assert len(plan_gate.blocked("orders", changes, {}, (), other, holds)) == 1
+    assert plan_gate.blocked("orders", changes, {}, (), (Replacement("psql-orders", "version", REASON),), holds) == []
+
+
+def test_the_gate_refuses_deleting_a_vault_secret_or_a_configuration_store():
+    from sigmatiq_infra.constructs import resource_facts
+
+    holds = {kind: facts.holds for kind, facts in resource_facts().items() if facts.holds}
+    plan = {"format_version": "1.2", "resource_changes": [
+        change("azurerm_key_vault_secret.Url", ["delete"], "Db-Url"),
+        change("azurerm_app_configuration.Config", ["delete"], "appcs-orders"),
+    ]}
+    refused = plan_gate.blocked("orders", plan_gate.changes_of(plan), {}, (), (), holds)
+    assert [line.split(" (")[0] for line in refused] == [
+        "orders: the plan would delete azurerm_key_vault_secret.Url",
+        "orders: the plan would delete azurerm_app_configuration.Config",
+    ]
+    assert "it holds a secret value" in refused[0] and "it holds key-values and feature flags" in refused[1]
+
+
+def test_a_plan_entry_without_its_mode_or_type_is_no_plan_the_gate_reads(tmp_path, capsys):
+    from sigmatiq_infra.cli import main
+
+    folder = tmp_path / "stacks" / "orders"
+    folder.mkdir(parents=True)
+    entry = change("azurerm_postgresql_flexible_server.Db", ["delete"], "psql-orders")
+    del entry["mode"], entry["type"]
+    (folder / "plan.json").write_text(json.dumps({"format_version": "1.2", "resource_changes": [entry]}))
+    (folder / "cdk.tf.json").write_text("{}")
+    assert main(["plan-gate", "orders", "--out", str(tmp_path)]) == 2
+    assert "(azurerm_postgresql_flexible_server.Db) has no mode, type" in capsys.readouterr().err
+
+
+def test_record_deployed_refuses_a_stack_name_the_synth_has_not(tmp_path, capsys):
+    from sigmatiq_infra.cli import main
+
+    (tmp_path / "stacks" / "prod").mkdir(parents=True)
+    (tmp_path / "stacks" / "prod" / "cdk.tf.json").write_text("{}")
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"values": {"root_module": {"resources": []}}}))
+    assert main(["record-deployed", "Prod", "--state", str(state), "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "sigmatiq-infra: error: record-deployed: unknown stack 'Prod' (did you mean 'prod'?). Allowed: the stacks "
+        f"in {tmp_path}: prod. Fix: pass the stack's id as written in the app (entries under another name protect "
+        "nothing).\n"
+    )
