@@ -218,6 +218,7 @@ class DnsResolver(AzureResource):
         _check_inbound_ip(check, props.inbound_ip, inbound_subnet)
         for domain, servers in rules.items():
             _check_forwarding_rule(check, domain, servers)
+        rules = _one_rule_per_domain(check, rules)
         check.done()
         self.keep_props(props)
         self.inbound_ip: str = props.inbound_ip
@@ -274,8 +275,9 @@ class DnsResolver(AzureResource):
             private_dns_resolver_outbound_endpoint_ids=[self.outbound.id],
             tags=self.resource_tags(props.tags),
         )
+        taken: set[str] = set()
         for domain, servers in rules.items():
-            name = "-".join(part for part in domain.rstrip(".").split(".") if part)[:80] or "wildcard"
+            name = _rule_name(domain, taken)
             private_dns_resolver_forwarding_rule.PrivateDnsResolverForwardingRule(
                 self, f"Rule-{name}",
                 name=name,
@@ -300,6 +302,38 @@ class DnsResolver(AzureResource):
 WILDCARD_DOMAIN = "."
 """A forwarding rule for every domain no other rule names (Microsoft Learn, "Azure DNS Private
 Resolver endpoints and rulesets": a domain of zero labels)."""
+
+
+def _rule_name(domain: str, taken: set[str]) -> str:
+    """A forwarding rule's name (and construct id): the domain's labels joined by '-'
+    (`corp-example-com`, `wildcard` for '.'), as every rule has been named; a name another rule
+    of the ruleset has already, in any case (`a-b.example.com.` and `a.b-example.com.`), gets the
+    first free number (`a-b-example-com-2`). `taken` holds the names given so far, lower-cased."""
+    base = "-".join(part for part in domain.rstrip(".").split(".") if part)[:80] or "wildcard"
+    name, number = base, 1
+    while name.lower() in taken:
+        number += 1
+        name = f"{base[:80 - len(str(number)) - 1]}-{number}"
+    taken.add(name.lower())
+    return name
+
+
+def _one_rule_per_domain(check: Validator, rules: dict[str, Sequence[str]]) -> dict[str, Sequence[str]]:
+    """The rules, a domain named again in another case left out and reported: DNS compares names
+    in any case (RFC 4343), so it is the same domain, and a ruleset takes one rule per domain
+    (Azure refuses the second: MicrosoftDocs/azure-docs#94326, two rules for '.')."""
+    first: dict[str, str] = {}
+    for domain in rules:
+        same = first.setdefault(domain.lower(), domain)
+        if same != domain:
+            servers = list(dict.fromkeys([*rules[same], *rules[domain]]))
+            check.fail(
+                "forwarding rule domain", domain,
+                f"is the domain {same!r} again (DNS names are the same in any case)",
+                "one forwarding rule per domain",
+                f"merge the two rules' servers under one domain: {same!r}: {servers!r}",
+            )
+    return {domain: servers for domain, servers in rules.items() if first[domain.lower()] == domain}
 
 
 def _check_forwarding_rule(check: Validator, domain: str, servers: Sequence[str]) -> None:

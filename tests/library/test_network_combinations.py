@@ -1,0 +1,99 @@
+"""Networks as an outside user combines them: DNS forwarding rules, address ranges, subnet sizes,
+the VPN client pool, and the constructs Azure lets share a VNet only once. Each mistake is one
+problem in the list (never a traceback), each value Azure takes passes."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import error_of, recorded
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
+
+R = c.SubnetRole
+INBOUND = c.SubnetSpec("snet-dns-in", "10.20.0.32/28", R.DNS_RESOLVER_INBOUND)
+OUTBOUND = c.SubnetSpec("snet-dns-out", "10.20.0.48/28", R.DNS_RESOLVER_OUTBOUND)
+PE = c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS)
+
+
+def vnet(scope, group, *subnets, id="Net", name="vnet-test", space="10.20.0.0/16"):
+    return c.VirtualNetwork(scope, id, c.VirtualNetworkProps(name, group, space, list(subnets)))
+
+
+def resolver(scope, group, network, id="Dns", name="dnsr-test", inbound_ip="10.20.0.36", **props):
+    return c.DnsResolver(scope, id, c.DnsResolverProps(name, group, network, inbound_ip, **props))
+
+
+@pytest.fixture
+def app(tmp_path):
+    return App(outdir=str(tmp_path / "cdktf.out"))
+
+
+@pytest.fixture
+def own(app):
+    """A user's stack in an app that synthesizes, and its group."""
+    stack = AzureStack(app, "net")
+    return stack, c.ResourceGroup(stack, "G", c.ResourceGroupProps("rg-net", "westeurope"))
+
+
+# --- 1. DNS forwarding rules: one name per rule, one rule per domain ------------------------------------
+
+
+def test_two_domains_whose_labels_join_to_one_name_get_two_rules_the_second_numbered(own):
+    stack, group = own
+    resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
+        "a-b.example.com.": ["10.1.0.4"], "a.b-example.com.": ["10.1.0.5"],
+    })
+    rules = Template.from_stack(stack).resources("azurerm_private_dns_resolver_forwarding_rule")
+    assert {config["name"]: config["domain_name"] for config in rules.values()} == {
+        "a-b-example-com": "a-b.example.com.", "a-b-example-com-2": "a.b-example.com.",
+    }
+    assert sorted(config["//"]["metadata"]["path"] for config in rules.values()) == [
+        "net/Dns/Rule-a-b-example-com", "net/Dns/Rule-a-b-example-com-2",
+    ]
+
+
+def test_a_rule_keeps_the_name_and_id_it_always_had(own):
+    stack, group = own
+    resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
+        "corp.example.com.": ["10.1.0.4"], ".": ["10.1.0.5"],
+    })
+    rules = Template.from_stack(stack).resources("azurerm_private_dns_resolver_forwarding_rule")
+    assert sorted((config["name"], config["//"]["metadata"]["path"]) for config in rules.values()) == [
+        ("corp-example-com", "net/Dns/Rule-corp-example-com"), ("wildcard", "net/Dns/Rule-wildcard"),
+    ]
+
+
+def test_a_numbered_name_stays_within_80_characters(own):
+    stack, group = own
+    resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
+        f"{'a' * 40}.{'b' * 30}.{'c' * 20}.": ["10.1.0.4"], f"{'a' * 40}.{'b' * 30}-{'c' * 20}.": ["10.1.0.5"],
+    })
+    names = sorted(
+        config["name"] for config in Template.from_stack(stack).resources(
+            "azurerm_private_dns_resolver_forwarding_rule").values()
+    )
+    assert names == [f"{'a' * 40}-{'b' * 30}-{'c' * 6}-2", f"{'a' * 40}-{'b' * 30}-{'c' * 8}"]
+    assert {len(name) for name in names} == {80}
+
+
+def test_two_domains_that_differ_only_in_case_are_one_domain_to_merge(stack, group):
+    message = error_of(lambda: resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
+        "Corp.Example.com.": ["10.1.0.4"], "corp.example.com.": ["10.1.0.5", "10.1.0.4"],
+    }))
+    assert message == (
+        "DnsResolver 'test/Dns': forwarding rule domain 'corp.example.com.' is the domain 'Corp.Example.com.' "
+        "again (DNS names are the same in any case). Allowed: one forwarding rule per domain. Fix: merge the two "
+        "rules' servers under one domain: 'Corp.Example.com.': ['10.1.0.4', '10.1.0.5']."
+    )
+
+
+def test_two_domains_that_differ_only_in_case_are_one_problem_at_synth(own, app):
+    stack, group = own
+    resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
+        "Corp.Example.com.": ["10.1.0.4"], "corp.example.com.": ["10.1.0.5"],
+    })
+    with pytest.raises(Exception) as raised:
+        app.synth()
+    assert [p.split(":")[0] for p in raised.value.problems] == ["DnsResolver 'net/Dns'"]
