@@ -435,18 +435,30 @@ class Validator:
             )
 
     def cidr(self, prop: str, value: str) -> ipaddress.IPv4Network | None:
-        """The IPv4 network `value`, or None (and a problem) when it is not one."""
+        """The IPv4 network `value` in CIDR notation (`cidr_network`), or None and a problem:
+        a bare address or a netmask is named as a prefix length missing or in the wrong form."""
         if not self.typed or is_token(value):
             return None
+        network = cidr_network(value)
+        if network is not None:
+            return network
+        address, _, length = value.partition("/")
         try:
-            return ipaddress.IPv4Network(value)
-        except ValueError as problem:
-            self.fail(
-                prop, value, f"is not an IPv4 network ({problem})",
-                "CIDR notation with no host bits set, e.g. '10.20.1.0/24'",
-                "write the network address and prefix length",
-            )
-            return None
+            if not length:
+                start = int(ipaddress.IPv4Address(address))
+                zeros = (start & -start).bit_length() - 1 if start else 32
+                example = f"{address}/{max(32 - zeros, 16)}"  # a network the address starts, /16 at most
+                problem, fix = "has no prefix length", f"add the prefix length, e.g. {example!r}"
+            elif not length.isdigit():
+                written = ipaddress.IPv4Network(value)  # a netmask Python reads, e.g. 255.255.0.0
+                problem, fix = "gives its prefix length as a netmask", f"write it as {str(written)!r}"
+            else:
+                ipaddress.IPv4Network(value)
+                raise ValueError(f"{value} is not written as CIDR")  # e.g. 10.0.0.0/016
+        except ValueError as reason:
+            problem, fix = f"is not an IPv4 network ({reason})", "write the network address and prefix length"
+        self.fail(prop, value, problem, "CIDR notation with no host bits set, e.g. '10.20.1.0/24'", fix)
+        return None
 
     def require(self, ok: bool, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         if self.typed and not ok:
@@ -558,6 +570,23 @@ MAX_TAGS = 50
 MAX_TAG_VALUE = 256
 FORBIDDEN_TAG_CHARACTERS = frozenset("<>%&\\?/")
 """Azure's tag rules (Microsoft's "Use tags to organize your Azure resources", 2025-02-06)."""
+
+
+_CIDR = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")
+
+
+def cidr_network(text: object) -> ipaddress.IPv4Network | None:
+    """The IPv4 network `text` writes in CIDR notation (`10.20.1.0/24`: the network address and a
+    prefix length), or None. Azure takes address ranges only so ("Each subnet must have a unique
+    address range, specified in CIDR format", Microsoft Learn, Azure Virtual Network FAQ; its REST
+    API: "address blocks ... in CIDR notation"), and azurerm passes the text on as it is: a bare
+    address or a netmask (`10.0.0.0/255.255.0.0`), which Python reads, is no range here."""
+    if not isinstance(text, str) or _CIDR.fullmatch(text) is None:
+        return None
+    try:
+        return ipaddress.IPv4Network(text)
+    except ValueError:
+        return None
 
 
 def overlapping(networks: dict[str, ipaddress.IPv4Network]) -> list[tuple[str, str]]:

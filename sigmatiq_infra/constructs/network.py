@@ -25,7 +25,7 @@ from sigmatiq_infra.constructs._resource import (
     ResourceFacts,
     within,
 )
-from sigmatiq_infra.validation import NameRules, ValidationError, Validator, overlapping
+from sigmatiq_infra.validation import NameRules, ValidationError, Validator, cidr_network, overlapping
 
 RESERVED_RANGES = {
     ipaddress.IPv4Network("224.0.0.0/4"): "multicast",
@@ -187,19 +187,23 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
 
 
 def _is_prefix(text: str) -> bool:
+    """An IP address, or a CIDR range (an address and a prefix length: not a netmask)."""
+    address, slash, length = text.partition("/")
     try:
-        ipaddress.ip_network(text, strict=False)
+        if not slash:
+            ipaddress.ip_address(address)
+        elif length.isdigit() and len(length) <= 3:
+            ipaddress.ip_network(text, strict=False)
+        else:
+            return False
     except ValueError:
         return False
     return True
 
 
 def network_or_none(cidr: str) -> ipaddress.IPv4Network | None:
-    """The IPv4 network `cidr`, or None (its validator has reported why)."""
-    try:
-        return ipaddress.IPv4Network(cidr)
-    except ValueError:
-        return None
+    """The IPv4 network `cidr` in CIDR notation, or None (its validator has reported why)."""
+    return cidr_network(cidr)
 
 
 class VirtualNetwork(AzureResource):

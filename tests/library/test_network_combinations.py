@@ -10,6 +10,7 @@ from helpers import error_of, recorded
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
 from sigmatiq_infra.testing import Template
+from sigmatiq_infra.validation import ValidationError
 
 R = c.SubnetRole
 INBOUND = c.SubnetSpec("snet-dns-in", "10.20.0.32/28", R.DNS_RESOLVER_INBOUND)
@@ -94,6 +95,67 @@ def test_two_domains_that_differ_only_in_case_are_one_problem_at_synth(own, app)
     resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
         "Corp.Example.com.": ["10.1.0.4"], "corp.example.com.": ["10.1.0.5"],
     })
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(ValidationError) as raised:
         app.synth()
     assert [p.split(":")[0] for p in raised.value.problems] == ["DnsResolver 'net/Dns'"]
+
+
+# --- 2. address ranges in CIDR notation only -----------------------------------------------------------
+
+
+def test_a_range_with_a_netmask_is_refused_with_the_cidr_to_write(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.0/255.255.255.0",
+                                                            R.PRIVATE_ENDPOINTS), space="10.20.0.0/255.255.0.0")) == (
+        "VirtualNetwork 'test/Net': address_space '10.20.0.0/255.255.0.0' gives its prefix length as a netmask. "
+        "Allowed: CIDR notation with no host bits set, e.g. '10.20.1.0/24'. Fix: write it as '10.20.0.0/16'.\n"
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' '10.20.1.0/255.255.255.0' gives its prefix length as a "
+        "netmask. Allowed: CIDR notation with no host bits set, e.g. '10.20.1.0/24'. Fix: write it as "
+        "'10.20.1.0/24'."
+    )
+
+
+def test_a_range_without_a_prefix_length_is_one_problem_saying_so(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.0", R.PRIVATE_ENDPOINTS),
+                                 space="10.20.0.0")) == (
+        "VirtualNetwork 'test/Net': address_space '10.20.0.0' has no prefix length. Allowed: CIDR notation with "
+        "no host bits set, e.g. '10.20.1.0/24'. Fix: add the prefix length, e.g. '10.20.0.0/16'.\n"
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' '10.20.1.0' has no prefix length. Allowed: CIDR notation "
+        "with no host bits set, e.g. '10.20.1.0/24'. Fix: add the prefix length, e.g. '10.20.1.0/24'."
+    )
+
+
+def test_a_vpn_client_pool_without_a_prefix_length_is_refused(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    assert error_of(lambda: c.VpnGateway(stack, "Vpn", c.VpnGatewayProps(
+        "vpngw-test", group, network, "172.16.0.0", [c.RootCertificate.from_input(stack, "root", "Root")],
+    ))) == (
+        "VpnGateway 'test/Vpn': client_address_pool '172.16.0.0' has no prefix length. Allowed: CIDR notation "
+        "with no host bits set, e.g. '10.20.1.0/24'. Fix: add the prefix length, e.g. '172.16.0.0/16'."
+    )
+
+
+def test_an_nsg_source_with_a_netmask_is_refused_and_addresses_ranges_and_tags_pass(stack, group):
+    def rules(*sources):
+        return vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS, [
+            c.InboundRule(f"r{n}", 100 + n, source, ("443",)) for n, source in enumerate(sources)
+        ]), id=f"Net{len(sources)}")
+
+    rules("*", "10.1.0.4", "10.1.0.0/16", "fd00::/8", "Internet", "Storage.WestEurope")
+    assert recorded(stack) == []
+    assert error_of(lambda: rules("10.1.0.0/255.255.0.0")) == (
+        "VirtualNetwork 'test/Net1': subnet 'snet-pe' inbound rule 'r0' source '10.1.0.0/255.255.0.0' is not an "
+        "address, CIDR range or service tag. Allowed: '*', an IP address or CIDR range such as '172.16.0.0/24', "
+        "or a service tag such as 'Internet' or 'VirtualNetwork'. Fix: write the range as address/prefix length, "
+        "e.g. '10.1.0.0/24'."
+    )
+
+
+def test_a_range_with_a_netmask_is_never_written_to_terraform(own, app, tmp_path):
+    stack, group = own
+    vnet(stack, group, PE, space="10.20.0.0/255.255.0.0")
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert [problem.split(" gives ")[0] for problem in raised.value.problems] == [
+        "VirtualNetwork 'net/Net': address_space '10.20.0.0/255.255.0.0'",
+    ]
+    assert not (tmp_path / "cdktf.out").exists()
