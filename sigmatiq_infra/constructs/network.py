@@ -53,16 +53,31 @@ class _Role:
     """Whether the subnet may have a network security group."""
 
 
-class SubnetRole(Enum):
-    """What a subnet is for: decides its size limits, delegation and NSG."""
+# Any subnet Azure takes: "The smallest supported IPv4 subnet is /29, and the largest is /2"
+# (Microsoft Learn, Azure Virtual Network FAQ). A role narrows this only where Azure does.
+SMALLEST_SUBNET = 29
+LARGEST_SUBNET = 2
 
-    # Azure reserves 5 addresses per subnet; /28 leaves room for 11 endpoints.
-    PRIVATE_ENDPOINTS = _Role("private endpoints", 28, 8, None, True)
-    # Workload-profiles environments (the only kind that can be made internal and
-    # zone-redundant on a small subnet): /27 minimum, delegated to Microsoft.App.
-    CONTAINER_APPS = _Role("Container Apps environment", 27, 8, "Microsoft.App/environments", True)
-    # Microsoft: /27 or larger for VPN gateways; an NSG on it breaks the gateway.
-    GATEWAY = _Role("VPN gateway", 27, 8, None, False)
+
+class SubnetRole(Enum):
+    """What a subnet is for: decides its size limits, delegation and NSG.
+
+    Sizes are Azure's rules; the advice beyond them: Azure keeps 5 addresses of every subnet, so
+    a /28 for private endpoints leaves room for 11 (a /29 for 3); a Container Apps environment
+    takes 12 for itself (a /27 leaves 15 for about 70 replicas, a /23 495); a VPN gateway
+    subnet larger than /27 leaves room for later configurations."""
+
+    # No size of its own: any subnet Azure takes.
+    PRIVATE_ENDPOINTS = _Role("private endpoints", SMALLEST_SUBNET, LARGEST_SUBNET, None, True)
+    # Workload-profiles environments (the kind ContainerAppEnvironment makes): "/27 is the minimum
+    # subnet size", delegated to Microsoft.App/environments (Microsoft Learn, "Virtual network
+    # configuration", Container Apps; consumption-only environments would need /23).
+    CONTAINER_APPS = _Role("Container Apps environment", 27, LARGEST_SUBNET, "Microsoft.App/environments", True)
+    # "all other SKUs [than Basic] require a gateway subnet of size /27 or larger" (Microsoft Learn,
+    # "About VPN Gateway configuration settings"); an NSG on it breaks the gateway.
+    GATEWAY = _Role("VPN gateway", 27, LARGEST_SUBNET, None, False)
+    # "A subnet must be a minimum of /28 address space or a maximum of /24 address space"
+    # (Microsoft Learn, "What is Azure DNS Private Resolver?", Subnet restrictions).
     DNS_RESOLVER_INBOUND = _Role(
         "DNS resolver inbound endpoint", 28, 24, "Microsoft.Network/dnsResolvers", True,
     )

@@ -159,3 +159,29 @@ def test_a_range_with_a_netmask_is_never_written_to_terraform(own, app, tmp_path
         "VirtualNetwork 'net/Net': address_space '10.20.0.0/255.255.0.0'",
     ]
     assert not (tmp_path / "cdktf.out").exists()
+
+
+# --- 3. subnet sizes: Azure's rules per role, not advice -----------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "cidr"), [
+    (R.PRIVATE_ENDPOINTS, "10.20.1.0/29"), (R.PRIVATE_ENDPOINTS, "10.0.0.0/7"), (R.CONTAINER_APPS, "10.20.2.0/27"),
+    (R.CONTAINER_APPS, "10.0.0.0/7"), (R.DNS_RESOLVER_INBOUND, "10.20.0.0/24"),
+])
+def test_every_subnet_size_azure_takes_for_the_role_passes(stack, group, role, cidr):
+    vnet(stack, group, c.SubnetSpec("snet-x", cidr, role), space=cidr if cidr.endswith("/7") else "10.20.0.0/16")
+    assert recorded(stack) == []
+
+
+def test_a_private_endpoint_subnet_smaller_than_azure_takes_is_refused(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.0/30", R.PRIVATE_ENDPOINTS))) == (
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' '10.20.1.0/30' is the wrong size for a private endpoints "
+        "subnet. Allowed: /2 to /29 for private endpoints. Fix: give it a prefix between /2 and /29."
+    )
+
+
+def test_a_gateway_subnet_smaller_than_27_is_still_refused(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/28", R.GATEWAY))) == (
+        "VirtualNetwork 'test/Net': subnet 'GatewaySubnet' '10.20.0.0/28' is the wrong size for a VPN gateway "
+        "subnet. Allowed: /2 to /27 for VPN gateway. Fix: give it a prefix between /2 and /27."
+    )

@@ -64,9 +64,9 @@ def test_fails_when_two_subnets_overlap(stack, group):
 
 
 @pytest.mark.parametrize(("spec", "allowed"), [
-    (SubnetSpec("GatewaySubnet", "10.20.0.0/29", SubnetRole.GATEWAY), "/8 to /27 for VPN gateway"),
+    (SubnetSpec("GatewaySubnet", "10.20.0.0/29", SubnetRole.GATEWAY), "/2 to /27 for VPN gateway"),
     (SubnetSpec("snet-apps", "10.20.2.0/28", SubnetRole.CONTAINER_APPS),
-     "/8 to /27 for Container Apps environment"),
+     "/2 to /27 for Container Apps environment"),
     (SubnetSpec("snet-in", "10.20.0.32/29", SubnetRole.DNS_RESOLVER_INBOUND),
      "/24 to /28 for DNS resolver inbound endpoint"),
     (SubnetSpec("snet-out", "10.20.4.0/23", SubnetRole.DNS_RESOLVER_OUTBOUND),
