@@ -37,6 +37,10 @@ RESERVED_RANGES = {
 """Ranges a VNet's address space may not include (Azure Virtual Network FAQ, "What address
 ranges can I use in my virtual networks?")."""
 
+PRIVATE_RANGES = tuple(map(ipaddress.IPv4Network, ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")))
+"""The private ranges of RFC 1918, which the Azure Virtual Network FAQ lists as the ones to use
+("What address ranges can I use in my virtual networks?")."""
+
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
 _JOIN = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
 

@@ -20,7 +20,7 @@ from sigmatiq_infra.constructs._resource import (
     ResourceFacts,
 )
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
-from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
+from sigmatiq_infra.constructs.network import PRIVATE_RANGES, SubnetRole, VirtualNetwork
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 # Since 2025-01-01 Azure creates only zone-redundant (AZ) VPN gateway SKUs.
@@ -212,7 +212,10 @@ class VpnGateway(AzureResource):
                 "a range outside the VNet (and outside any network the clients are on)",
                 "use a separate range such as '172.16.0.0/24'",
             )
-        if pool is not None and not pool.is_private:
+        # "The client address pool is a range of private IP addresses that you specify" (Microsoft
+        # Learn, "Configure server settings for P2S VPN Gateway certificate authentication"): one of
+        # RFC 1918's (Python's `is_private` also takes loopback, link-local and broadcast ranges).
+        if pool is not None and not any(pool.subnet_of(private) for private in PRIVATE_RANGES):
             check.fail(
                 "client_address_pool", props.client_address_pool, "is not a private range",
                 "RFC 1918 ranges: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",

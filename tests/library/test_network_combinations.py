@@ -185,3 +185,27 @@ def test_a_gateway_subnet_smaller_than_27_is_still_refused(stack, group):
         "VirtualNetwork 'test/Net': subnet 'GatewaySubnet' '10.20.0.0/28' is the wrong size for a VPN gateway "
         "subnet. Allowed: /2 to /27 for VPN gateway. Fix: give it a prefix between /2 and /27."
     )
+
+
+# --- 4. the VPN client pool: private ranges, as the message says ----------------------------------------
+
+
+def vpn(stack, group, pool, id="Vpn", name="vpngw-test", network=None):
+    network = network or vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    return c.VpnGateway(stack, id, c.VpnGatewayProps(
+        name, group, network, pool, [c.RootCertificate.from_input(stack, f"root{id}", "Root")],
+    ))
+
+
+@pytest.mark.parametrize("pool", ["127.0.0.0/24", "169.254.10.0/24", "255.255.255.255/32", "100.64.0.0/24"])
+def test_a_vpn_client_pool_outside_the_rfc_1918_ranges_is_refused(stack, group, pool):
+    assert error_of(lambda: vpn(stack, group, pool)) == (
+        f"VpnGateway 'test/Vpn': client_address_pool {pool!r} is not a private range. Allowed: RFC 1918 ranges: "
+        "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16. Fix: use a private range such as '172.16.0.0/24'."
+    )
+
+
+@pytest.mark.parametrize("pool", ["10.99.0.0/24", "172.31.255.0/24", "192.168.0.0/16"])
+def test_a_vpn_client_pool_in_an_rfc_1918_range_passes(stack, group, pool):
+    vpn(stack, group, pool)
+    assert recorded(stack) == []
