@@ -299,6 +299,9 @@ class DnsResolver(AzureResource):
         )
 
 
+AZURE_DNS = "168.63.129.16"
+"""Azure's own DNS (and DHCP and health probe) address."""
+
 WILDCARD_DOMAIN = "."
 """A forwarding rule for every domain no other rule names (Microsoft Learn, "Azure DNS Private
 Resolver endpoints and rulesets": a domain of zero labels)."""
@@ -355,6 +358,14 @@ def _check_forwarding_rule(check: Validator, domain: str, servers: Sequence[str]
                 f"forwarding rule {domain!r} server", server, "is not an IPv4 address",
                 "the IPv4 address of a DNS server that answers for the domain", "write it as e.g. '10.1.0.4'",
             )
+        # "You can't enter the Azure DNS IP address of 168.63.129.16 as the destination IP address
+        # for a rule" (Microsoft Learn, "Azure DNS Private Resolver endpoints and rulesets").
+        check.require(
+            server != AZURE_DNS, f"forwarding rule {domain!r} server", server,
+            "is Azure DNS, which a forwarding rule cannot target",
+            "the address of a DNS server of your own (Azure refuses 168.63.129.16 as a rule's destination)",
+            "leave the domain out of forwarding_rules: a query no rule matches is resolved by Azure DNS",
+        )
 
 
 def _check_inbound_ip(check: Validator, inbound_ip: str, inbound: Subnet | None) -> None:

@@ -209,3 +209,17 @@ def test_a_vpn_client_pool_outside_the_rfc_1918_ranges_is_refused(stack, group, 
 def test_a_vpn_client_pool_in_an_rfc_1918_range_passes(stack, group, pool):
     vpn(stack, group, pool)
     assert recorded(stack) == []
+
+
+# --- 5. a forwarding rule cannot target Azure DNS -------------------------------------------------------
+
+
+def test_a_forwarding_rule_to_azure_dns_is_refused(stack, group):
+    assert error_of(lambda: resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
+        "corp.example.com.": ["10.1.0.4", "168.63.129.16"],
+    })) == (
+        "DnsResolver 'test/Dns': forwarding rule 'corp.example.com.' server '168.63.129.16' is Azure DNS, which a "
+        "forwarding rule cannot target. Allowed: the address of a DNS server of your own (Azure refuses "
+        "168.63.129.16 as a rule's destination). Fix: leave the domain out of forwarding_rules: a query no rule "
+        "matches is resolved by Azure DNS."
+    )
