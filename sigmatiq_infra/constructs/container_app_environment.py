@@ -129,6 +129,18 @@ class ContainerAppEnvironment(AzureResource):
                 "a VNet in the environment's region", "put the environment's resource group and the VNet in one region",
             )
         subnet = vnet.subnet_for(SubnetRole.CONTAINER_APPS) if vnet else None
+        # "you need to provide a subnet dedicated exclusively to your container app. This subnet isn't
+        # available to other services" (Microsoft Learn, "Virtual network configuration", Container Apps).
+        other = vnet.claim_once(f"Container Apps subnet {subnet.name}", self) if vnet and subnet else None
+        if other is not None:
+            check.fail(
+                "virtual_network", vnet, f"has its Container Apps subnet {subnet.name!r} in use by the environment "
+                f"'{other.node.path}' already",
+                "one environment per Container Apps subnet (Azure: the subnet is dedicated exclusively to one "
+                "environment)",
+                f"run these apps in '{other.node.path}', or give this environment a VNet of its own (a VNet has one "
+                "CONTAINER_APPS subnet)",
+            )
         if subnet is not None and subnet.network is not None:
             # A VNet-integrated environment made here has the Consumption workload profile.
             _check_reserved_ranges(check, subnet.name, subnet.network, "workload-profiles")

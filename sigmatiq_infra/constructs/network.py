@@ -288,6 +288,15 @@ class VirtualNetwork(AzureResource):
         check.done()
         return found[0] if found else None
 
+    def claim_once(self, use: str, user: Construct) -> Construct | None:
+        """Record `user` as the one construct this VNet has for `use`, where Azure allows one: a
+        DNS resolver, a VPN gateway, an environment on the Container Apps subnet, a linked private
+        DNS zone of a name. None when `use` was free (or `user`'s already); else the construct
+        that has it, for `user` to report."""
+        users: dict[str, Construct] = self.__dict__.setdefault("_claimed", {})
+        first = users.setdefault(use, user)
+        return None if first is user else first
+
     def _subnet(self, spec: SubnetSpec, group: IResourceGroup, tags: Mapping[str, str]) -> Subnet:
         role = spec.role.value
         resource = _subnet.Subnet(

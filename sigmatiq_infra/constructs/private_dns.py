@@ -32,7 +32,7 @@ from sigmatiq_infra.constructs._resource import (
     within,
 )
 from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 # Azure keeps the first four addresses and the last one of every subnet.
 _RESERVED_AT_START = 4
@@ -107,6 +107,7 @@ class PrivateDnsZones(AzureConstruct):
     def zone(self, name: str, *, id: str | None = None) -> private_dns_zone.PrivateDnsZone:
         """The zone called `name`, linked to the VNet (created on first call)."""
         if name not in self.zones:
+            self._claim_link(name)
             construct_id = id or name
             zone = private_dns_zone.PrivateDnsZone(
                 self, construct_id,
@@ -123,6 +124,26 @@ class PrivateDnsZones(AzureConstruct):
             )
             self.zones[name] = zone
         return self.zones[name]
+
+    def _claim_link(self, name: str) -> None:
+        """A problem when another PrivateDnsZones links a zone of this name to the VNet already:
+        Azure refuses the second link ("A virtual network cannot be linked to multiple zones with
+        overlapping namespaces", Microsoft Learn, "Troubleshoot the CreateOrUpdateVirtualNetworkLinkFailed
+        error code": two zones of the same name in two resource groups)."""
+        if is_token(name):
+            return
+        other = self.virtual_network.claim_once(f"private DNS zone {name.lower()}", self)
+        if other is not None:
+            check = Validator("PrivateDnsZones", self)
+            check.fail(
+                "zone", name, f"is linked to VirtualNetwork '{self.virtual_network.node.path}' by PrivateDnsZones "
+                f"'{other.node.path}' already",
+                "one private DNS zone of a name linked to a virtual network (Azure refuses a second: a virtual "
+                "network cannot be linked to multiple zones with overlapping namespaces)",
+                f"use '{other.node.path}' for every private endpoint in this VNet (PrivateNetwork(vnet, zones) with "
+                "its zones), and no second PrivateDnsZones for the VNet",
+            )
+            check.done()
 
     def add_a_record(
         self, scope: Construct, id: str, zone: private_dns_zone.PrivateDnsZone, *, name: str,
@@ -212,6 +233,17 @@ class DnsResolver(AzureResource):
         props = check.props(props)
         check.name("name", props.name, NameRules.DNS_RESOLVER)
         vnet = props.virtual_network
+        # "A virtual network can't be shared between multiple DNS resolvers" (Microsoft Learn, "What
+        # is Azure DNS Private Resolver?", Virtual network restrictions).
+        other = vnet.claim_once("DNS resolver", self)
+        if other is not None:
+            check.fail(
+                "virtual_network", vnet, f"already has the DNS resolver '{other.node.path}'",
+                "one DNS resolver per virtual network (Azure: a virtual network can't be shared between multiple "
+                "DNS resolvers)",
+                f"use '{other.node.path}' for this VNet (its inbound endpoint serves the whole VNet, forwarding "
+                "rules included), or give this resolver a VNet of its own",
+            )
         inbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_INBOUND)
         rules = dict(props.forwarding_rules)
         outbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_OUTBOUND) if rules else None

@@ -203,6 +203,16 @@ class VpnGateway(AzureResource):
             f"{props.generation} with {', '.join(takes or ())}",
             "use generation='Generation2'" if props.sku in GENERATION2_SKUS else "use generation='Generation1'",
         )
+        # "Each virtual network can have only one virtual network gateway per gateway type" (Microsoft
+        # Learn, "About VPN Gateway configuration settings", Gateway types).
+        other = props.virtual_network.claim_once("VPN gateway", self)
+        if other is not None:
+            check.fail(
+                "virtual_network", props.virtual_network, f"already has the VPN gateway '{other.node.path}'",
+                "one VPN gateway per virtual network (Azure: one virtual network gateway per gateway type)",
+                f"give '{other.node.path}' what this one adds (root certificates take up to 20), or put this "
+                "gateway on another VNet",
+            )
         pool = check.cidr("client_address_pool", props.client_address_pool)
         vnet_space = props.virtual_network.address_space
         if pool is not None and vnet_space is not None and pool.overlaps(vnet_space):

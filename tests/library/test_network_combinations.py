@@ -223,3 +223,89 @@ def test_a_forwarding_rule_to_azure_dns_is_refused(stack, group):
         "168.63.129.16 as a rule's destination). Fix: leave the domain out of forwarding_rules: a query no rule "
         "matches is resolved by Azure DNS."
     )
+
+
+# --- 6. what Azure lets a VNet have once -------------------------------------------------------------------
+
+
+def test_two_dns_resolvers_on_one_vnet_are_refused(stack, group):
+    network = vnet(stack, group, INBOUND, OUTBOUND)
+    resolver(stack, group, network)
+    assert error_of(lambda: resolver(stack, group, network, id="Dns2", name="dnsr-test-2", inbound_ip="10.20.0.37")) == (
+        "DnsResolver 'test/Dns2': virtual_network VirtualNetwork 'test/Net' already has the DNS resolver "
+        "'test/Dns'. Allowed: one DNS resolver per virtual network (Azure: a virtual network can't be shared "
+        "between multiple DNS resolvers). Fix: use 'test/Dns' for this VNet (its inbound endpoint serves the whole "
+        "VNet, forwarding rules included), or give this resolver a VNet of its own."
+    )
+
+
+def test_two_dns_resolvers_on_one_inbound_address_are_one_problem(stack, group):
+    network = vnet(stack, group, INBOUND)
+    resolver(stack, group, network)
+    message = error_of(lambda: resolver(stack, group, network, id="Dns2", name="dnsr-test-2"))
+    assert message.startswith("DnsResolver 'test/Dns2': virtual_network VirtualNetwork 'test/Net' already has")
+    assert "\n" not in message
+
+
+def test_dns_resolvers_on_two_vnets_pass(stack, group):
+    resolver(stack, group, vnet(stack, group, INBOUND))
+    resolver(stack, group, vnet(stack, group, INBOUND, id="Net2", name="vnet-test-2"), id="Dns2", name="dnsr-2")
+    assert recorded(stack) == []
+
+
+def environment(stack, group, network, id="Env", name="cae-test"):
+    return c.ContainerAppEnvironment(stack, id, c.ContainerAppEnvironmentProps(name, group, virtual_network=network))
+
+
+APPS = c.SubnetSpec("snet-apps", "10.20.2.0/23", R.CONTAINER_APPS)
+
+
+def test_two_environments_on_one_subnet_are_refused(stack, group):
+    network = vnet(stack, group, APPS)
+    environment(stack, group, network)
+    assert error_of(lambda: environment(stack, group, network, id="Env2", name="cae-test-2")) == (
+        "ContainerAppEnvironment 'test/Env2': virtual_network VirtualNetwork 'test/Net' has its Container Apps "
+        "subnet 'snet-apps' in use by the environment 'test/Env' already. Allowed: one environment per Container "
+        "Apps subnet (Azure: the subnet is dedicated exclusively to one environment). Fix: run these apps in "
+        "'test/Env', or give this environment a VNet of its own (a VNet has one CONTAINER_APPS subnet)."
+    )
+
+
+def test_environments_on_two_vnets_pass(stack, group):
+    environment(stack, group, vnet(stack, group, APPS))
+    environment(stack, group, vnet(stack, group, APPS, id="Net2", name="vnet-test-2"), id="Env2", name="cae-test-2")
+    assert recorded(stack) == []
+
+
+def test_two_vpn_gateways_on_one_vnet_are_refused(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    vpn(stack, group, "172.16.0.0/24", network=network)
+    assert error_of(lambda: vpn(stack, group, "172.17.0.0/24", id="Vpn2", name="vpngw-test-2", network=network)) == (
+        "VpnGateway 'test/Vpn2': virtual_network VirtualNetwork 'test/Net' already has the VPN gateway "
+        "'test/Vpn'. Allowed: one VPN gateway per virtual network (Azure: one virtual network gateway per gateway "
+        "type). Fix: give 'test/Vpn' what this one adds (root certificates take up to 20), or put this gateway on "
+        "another VNet."
+    )
+
+
+def test_one_vnet_linked_to_two_zones_of_one_name_is_refused(stack, group):
+    other_group = c.ResourceGroup(stack, "Group2", c.ResourceGroupProps("rg-test-2", "centralus"))
+    network = vnet(stack, group, PE)
+    zones = c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, network))
+    second = c.PrivateDnsZones(stack, "Zones2", c.PrivateDnsZonesProps(other_group, network))
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group)).add_private_endpoint(c.PrivateNetwork(network, zones))
+    vault = c.KeyVault(stack, "Vault2", c.KeyVaultProps("kv-test-2", other_group))
+    assert error_of(lambda: vault.add_private_endpoint(c.PrivateNetwork(network, second)), scope=stack) == (
+        "PrivateDnsZones 'test/Zones2': zone 'privatelink.vaultcore.azure.net' is linked to VirtualNetwork "
+        "'test/Net' by PrivateDnsZones 'test/Zones' already. Allowed: one private DNS zone of a name linked to a "
+        "virtual network (Azure refuses a second: a virtual network cannot be linked to multiple zones with "
+        "overlapping namespaces). Fix: use 'test/Zones' for every private endpoint in this VNet "
+        "(PrivateNetwork(vnet, zones) with its zones), and no second PrivateDnsZones for the VNet."
+    )
+
+
+def test_one_vnet_linked_to_zones_of_different_names_from_two_sets_passes(stack, group):
+    network = vnet(stack, group, PE)
+    c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, network)).zone("privatelink.vaultcore.azure.net")
+    c.PrivateDnsZones(stack, "Zones2", c.PrivateDnsZonesProps(group, network)).zone("corp.internal")
+    assert recorded(stack) == []

@@ -157,13 +157,16 @@ def test_each_generation_takes_the_skus_azurerm_lists_for_it(stack, group):
         "VpnGateway 'test/Vpn': generation 'Generation1' is not available for VpnGw4AZ. Allowed: Generation1 with "
         "VpnGw1AZ, VpnGw2AZ, VpnGw3AZ. Fix: use generation='Generation2'."
     )
+    def another_network(id):  # Azure takes one VPN gateway per VNet
+        return VirtualNetwork(stack, id, VirtualNetworkProps(f"vnet-{id}", group, "10.20.0.0/16", [GATEWAY]))
+
     assert error_of(lambda: VpnGateway(stack, "Vpn2", vpn_props(
-        network, group, sku="VpnGw1AZ", generation="Generation2",
+        another_network("Net2"), group, sku="VpnGw1AZ", generation="Generation2",
     ))) == (
         "VpnGateway 'test/Vpn2': generation 'Generation2' is not available for VpnGw1AZ. Allowed: Generation2 with "
         "VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ. Fix: use generation='Generation1'."
     )
-    VpnGateway(stack, "Vpn3", vpn_props(network, group, sku="VpnGw3AZ"))  # Generation1 takes VpnGw3AZ
+    VpnGateway(stack, "Vpn3", vpn_props(another_network("Net3"), group, sku="VpnGw3AZ"))  # Generation1: VpnGw3AZ
     assert recorded(stack) == []
 
 

@@ -469,7 +469,9 @@ RULES = [
     Rule("PrivateDnsZones", "the zones it derives, unique in their group",
          lambda own: own.private_vault(),
          lambda own: (own.private_vault(), c.PrivateDnsZones(own.stack, "Zones2", c.PrivateDnsZonesProps(
-             own.group, own.private_network().virtual_network)).zone("privatelink.vaultcore.azure.net")),
+             own.group, own.network(id="Network2", name="vnet-own-2", subnets=[
+                 c.SubnetSpec("snet-pe-2", "10.20.1.0/24", c.SubnetRole.PRIVATE_ENDPOINTS)]),
+         )).zone("privatelink.vaultcore.azure.net")),
          ("private DNS zone 'own/Zones/privatelink.vaultcore.azure.net': name "
           "'privatelink.vaultcore.azure.net' is already the name of private DNS zone "
           "'own/Zones2/privatelink.vaultcore.azure.net' (Azure compares names in any case). Allowed: one "
