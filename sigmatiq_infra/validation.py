@@ -405,6 +405,19 @@ class Validator:
                 f"choose {_article(rule.resource)} {rule.resource} name that follows these rules",
             )
 
+    def derived_name(self, prop: str, value: str, derived: str, resource: str, max_length: int) -> None:
+        """A name the library derives from `value` (an NSG's `nsg-<subnet name>`) within the
+        `max_length` Azure takes for a `resource`: else one problem naming the derived name, its
+        length and how long `value` may be. A `value` longer than that is its own rule's problem."""
+        if not self.typed or is_token(value) or len(derived) <= max_length or len(value) > max_length:
+            return
+        longest = max_length - (len(derived) - len(value))
+        self.fail(
+            prop, value, f"makes the {resource} name {derived!r} {len(derived)} characters long",
+            f"{resource} names of at most {max_length} characters, so a {prop} of at most {longest}",
+            f"shorten the {prop} to {longest} characters or fewer",
+        )
+
     def in_range(
         self, prop: str, value: float | None, low: float, high: float, fix: str | None = None,
     ) -> None:

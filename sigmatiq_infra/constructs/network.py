@@ -368,6 +368,8 @@ class VirtualNetwork(AzureResource):
         networks: dict[str, ipaddress.IPv4Network] = {}
         for spec in props.subnets:
             check.name("subnet name", spec.name, NameRules.SUBNET)
+            if spec.role.value.nsg:  # networkSecurityGroups: 1-80 characters (Microsoft's naming rules)
+                check.derived_name("subnet name", spec.name, f"nsg-{spec.name}", "network security group", 80)
             network = check.cidr(f"subnet {spec.name!r}", spec.cidr)
             if network is None:
                 continue

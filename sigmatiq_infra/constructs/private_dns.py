@@ -247,6 +247,13 @@ class DnsResolver(AzureResource):
         inbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_INBOUND)
         rules = dict(props.forwarding_rules)
         outbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_OUTBOUND) if rules else None
+        # Endpoints and rulesets: 1-80 characters (Microsoft Learn, naming rules for Microsoft.Network);
+        # the longest name derived from the resolver's says how long it may be.
+        derived = [(f"{props.name}-inbound", "DNS resolver inbound endpoint")]
+        if rules:
+            derived += [(f"{props.name}-outbound", "DNS resolver outbound endpoint"),
+                        (f"{props.name}-ruleset", "DNS forwarding ruleset")]
+        check.derived_name("name", props.name, *max(derived, key=lambda pair: len(pair[0])), 80)
         _check_inbound_ip(check, props.inbound_ip, inbound_subnet)
         for domain, servers in rules.items():
             _check_forwarding_rule(check, domain, servers)

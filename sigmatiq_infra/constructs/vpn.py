@@ -188,6 +188,8 @@ class VpnGateway(AzureResource):
         check = Validator("VpnGateway", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.NETWORK_RESOURCE)
+        # publicIPAddresses: 1-80 characters (Microsoft Learn, naming rules for Microsoft.Network).
+        check.derived_name("name", props.name, f"pip-{props.name}", "public IP address", 80)
         if props.sku in RETIRED_SKUS:
             check.fail(
                 "sku", props.sku, "can no longer be created (non-zonal SKUs retired 2025-01-01)",

@@ -309,3 +309,47 @@ def test_one_vnet_linked_to_zones_of_different_names_from_two_sets_passes(stack,
     c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, network)).zone("privatelink.vaultcore.azure.net")
     c.PrivateDnsZones(stack, "Zones2", c.PrivateDnsZonesProps(group, network)).zone("corp.internal")
     assert recorded(stack) == []
+
+
+# --- 7. names the library derives stay within Azure's 80 characters ------------------------------------------
+
+
+def test_a_subnet_name_whose_nsg_name_is_too_long_says_how_long_it_may_be(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("s" * 80, "10.20.1.0/24", R.PRIVATE_ENDPOINTS))) == (
+        f"VirtualNetwork 'test/Net': subnet name '{'s' * 76}... makes the network security group name "
+        f"'nsg-{'s' * 80}' 84 characters long. Allowed: network security group names of at most 80 characters, so "
+        "a subnet name of at most 76. Fix: shorten the subnet name to 76 characters or fewer."
+    )
+
+
+def test_a_subnet_name_of_76_characters_and_a_gateway_subnet_pass(stack, group):
+    vnet(stack, group, c.SubnetSpec("s" * 76, "10.20.1.0/24", R.PRIVATE_ENDPOINTS),
+         c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    assert recorded(stack) == []
+
+
+def test_a_vpn_gateway_name_whose_public_ip_name_is_too_long_is_refused(stack, group):
+    assert error_of(lambda: vpn(stack, group, "172.16.0.0/24", name="v" * 80)) == (
+        f"VpnGateway 'test/Vpn': name '{'v' * 76}... makes the public IP address name 'pip-{'v' * 80}' 84 "
+        "characters long. Allowed: public IP address names of at most 80 characters, so a name of at most 76. "
+        "Fix: shorten the name to 76 characters or fewer."
+    )
+
+
+def test_a_resolver_name_is_measured_by_its_longest_derived_name(stack, group):
+    assert error_of(lambda: resolver(stack, group, vnet(stack, group, INBOUND), name="d" * 73)) == (
+        f"DnsResolver 'test/Dns': name '{'d' * 73}' makes the DNS resolver inbound endpoint name "
+        f"'{'d' * 73}-inbound' 81 characters long. Allowed: DNS resolver inbound endpoint names of at most 80 "
+        "characters, so a name of at most 72. Fix: shorten the name to 72 characters or fewer."
+    )
+    assert error_of(lambda: resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND, id="Net2"), id="Dns2",
+                                     name="d" * 72, forwarding_rules={"corp.example.com.": ["10.1.0.4"]})) == (
+        f"DnsResolver 'test/Dns2': name '{'d' * 72}' makes the DNS resolver outbound endpoint name "
+        f"'{'d' * 72}-outbound' 81 characters long. Allowed: DNS resolver outbound endpoint names of at most 80 "
+        "characters, so a name of at most 71. Fix: shorten the name to 71 characters or fewer."
+    )
+
+
+def test_a_resolver_name_of_80_characters_is_its_own_rules_problem_only(stack, group):
+    message = error_of(lambda: resolver(stack, group, vnet(stack, group, INBOUND), name="d" * 81))
+    assert "has 81 characters" in message and "\n" not in message
