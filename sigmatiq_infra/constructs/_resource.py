@@ -420,7 +420,7 @@ class AzureResource(AzureConstruct):
             self.__dict__["_private_endpoint_refused"] = True  # reported here, not again by policy
             return None
         for made in self.private_endpoints:  # one endpoint per VNet: asking again means that one
-            if made.serves(network.virtual_network):
+            if made.serves(network.virtual_network) or made.made_for(network):
                 return made
         endpoint = network.add_endpoint(self)
         self.private_endpoints.append(endpoint)

@@ -122,6 +122,11 @@ class PrivateEndpoint(AzureResource):
             tags=self.resource_tags(props.tags),
         )
 
+    def made_for(self, network: PrivateNetwork) -> bool:
+        """Whether this endpoint was made for `network`: its VNet and its zones (zones linked to
+        another VNet too, as a hub's are: asking again for the same is this endpoint)."""
+        return self.network.virtual_network is network.virtual_network and self.network.zones is network.zones
+
     def serves(self, network: VirtualNetwork) -> bool:
         """Whether this endpoint answers inside `network`: it sits there, and the zone its
         name is registered in is linked there."""

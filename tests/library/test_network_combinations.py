@@ -353,3 +353,29 @@ def test_a_resolver_name_is_measured_by_its_longest_derived_name(stack, group):
 def test_a_resolver_name_of_80_characters_is_its_own_rules_problem_only(stack, group):
     message = error_of(lambda: resolver(stack, group, vnet(stack, group, INBOUND), name="d" * 81))
     assert "has 81 characters" in message and "\n" not in message
+
+
+# --- 8. asking twice for an endpoint is the same endpoint ---------------------------------------------------
+
+
+def test_asking_twice_for_an_endpoint_whose_zones_are_linked_elsewhere_returns_the_first(stack, group):
+    hub = vnet(stack, group, PE)
+    zones = c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, hub))
+    spoke = vnet(stack, group, c.SubnetSpec("snet-pe-b", "10.21.1.0/24", R.PRIVATE_ENDPOINTS), id="Spoke",
+                 name="vnet-spoke", space="10.21.0.0/16")
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    first = vault.add_private_endpoint(c.PrivateNetwork(spoke, zones))
+    assert vault.add_private_endpoint(c.PrivateNetwork(spoke, zones)) is first
+    assert [endpoint.node.path for endpoint in vault.private_endpoints] == ["test/Vault/PrivateEndpoint"]
+    assert recorded(stack) == []
+
+
+def test_an_endpoint_in_another_vnet_is_a_second_endpoint(stack, group):
+    one, other = vnet(stack, group, PE), vnet(stack, group, PE, id="Net2", name="vnet-test-2")
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    vault.add_private_endpoint(c.PrivateNetwork(one, c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(
+        group, one))))
+    second = vault.add_private_endpoint(c.PrivateNetwork(other, c.PrivateDnsZones(
+        stack, "Zones2", c.PrivateDnsZonesProps(c.ResourceGroup(stack, "G2", c.ResourceGroupProps(
+            "rg-test-2", "centralus")), other))))
+    assert second.node.path == "test/Vault/PrivateEndpoint2" and len(vault.private_endpoints) == 2
