@@ -165,7 +165,8 @@ def _collision(resource: _Resource, first: _Resource, kind: Any) -> str:
     check.fail(
         "name", name, f"is already the name of {kind.kind or resource.type} '{first.path}'{case}",
         f"one {kind.kind or resource.type} per name in {scope.within}",
-        "rename one of the two (a name the library derives follows the name you give its construct)",
+        kind.collision_fix
+        or "rename one of the two (a name the library derives follows the name you give its construct)",
     )
     return check.problems[0]
 

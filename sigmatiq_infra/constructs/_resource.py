@@ -136,6 +136,9 @@ class ResourceFacts:
     name_scope: NameScope | None = None
     """Where Azure keeps its names unique; every app's synth checks the names of all its
     stacks against it (`sigmatiq_infra.synth_checks`). None: Azure names it (a GUID)."""
+    collision_fix: str = ""
+    """The fix for two of these with one name in their `name_scope`, where renaming one is not it
+    (a privatelink zone's name is its service's). Empty: rename one of the two."""
     max_tags: int = MAX_TAGS
     """How many tags Azure takes on it (15 on private DNS zones and records)."""
     parent_arguments: Callable[..., dict[str, Any]] | None = None

@@ -60,6 +60,8 @@ class PrivateDnsZones(AzureConstruct):
         ResourceFacts(
             "azurerm_private_dns_zone", ("name", "resource_group_name"), kind="private DNS zone",
             name_scope=RESOURCE_GROUP, max_tags=15,
+            collision_fix="give one of the two PrivateDnsZones another resource group (a privatelink zone's name is "
+            "its service's, and each PrivateDnsZones links its zones to its own VNet)",
             billing=lambda config, usage: [("private-dns.zone", 1, "")],
         ),
         ResourceFacts(
@@ -351,7 +353,8 @@ def _rule_name(domain: str, taken: set[str]) -> str:
     (`corp-example-com`, `wildcard` for '.'), as every rule has been named; a name another rule
     of the ruleset has already, in any case (`a-b.example.com.` and `a.b-example.com.`), gets the
     first free number (`a-b-example-com-2`). `taken` holds the names given so far, lower-cased."""
-    base = "-".join(part for part in domain.rstrip(".").split(".") if part)[:80] or "wildcard"
+    # A rule's name starts with a letter or digit: an underscore label's first ('_msdcs') is dropped.
+    base = "-".join(part for part in domain.rstrip(".").split(".") if part).strip("_-")[:80] or "wildcard"
     name, number = base, 1
     while name.lower() in taken:
         number += 1
@@ -378,16 +381,29 @@ def _one_rule_per_domain(check: Validator, rules: dict[str, Sequence[str]]) -> d
     return {domain: servers for domain, servers in rules.items() if first[domain.lower()] == domain}
 
 
+# A label of a rule's domain: Azure names no characters (a "dot-terminated DNS namespace", Microsoft
+# Learn, "Azure DNS Private Resolver endpoints and rulesets") and azurerm takes any domain_name;
+# underscores stay, as in Active Directory's `_msdcs.corp.example.com.`.
+_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+
+
 def _check_forwarding_rule(check: Validator, domain: str, servers: Sequence[str]) -> None:
     labels = domain[:-1].split(".") if domain.endswith(".") else []
-    check.require(
-        domain == WILDCARD_DOMAIN or (bool(labels) and all(
-            re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label) for label in labels
-        )),
-        "forwarding rule domain", domain, "is not a domain name ending with a dot",
-        "a domain such as 'corp.example.com.' (the trailing dot included), or '.' for every domain",
-        f"write it as {domain.rstrip('.') + '.'!r}" if domain.strip(".") else "name the domain to forward",
-    )
+    bad = [label for label in labels if not _LABEL.fullmatch(label)]
+    if domain != WILDCARD_DOMAIN and labels and bad and domain.strip("."):
+        check.fail(
+            "forwarding rule domain", domain, f"has the label {bad[0]!r}, which DNS does not take",
+            "labels of 1-63 letters, digits, hyphens and underscores, not starting or ending with a hyphen, "
+            "as in 'corp.example.com.' or '_msdcs.corp.example.com.'",
+            f"correct the label {bad[0]!r}",
+        )
+    else:
+        check.require(
+            domain == WILDCARD_DOMAIN or bool(labels), "forwarding rule domain", domain,
+            "is not a domain name ending with a dot",
+            "a domain such as 'corp.example.com.' (the trailing dot included), or '.' for every domain",
+            f"write it as {domain.rstrip('.') + '.'!r}" if domain.strip(".") else "name the domain to forward",
+        )
     check.in_range(f"forwarding rule {domain!r} servers (count)", len(servers), 1, 6)
     for server in servers:
         try:

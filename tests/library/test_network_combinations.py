@@ -379,3 +379,47 @@ def test_an_endpoint_in_another_vnet_is_a_second_endpoint(stack, group):
         stack, "Zones2", c.PrivateDnsZonesProps(c.ResourceGroup(stack, "G2", c.ResourceGroupProps(
             "rg-test-2", "centralus")), other))))
     assert second.node.path == "test/Vault/PrivateEndpoint2" and len(vault.private_endpoints) == 2
+
+
+# --- 9. messages that say what to do -------------------------------------------------------------------------
+
+
+def test_a_forwarding_rule_for_an_underscore_domain_passes_with_a_name_starting_with_a_letter(own):
+    stack, group = own
+    resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
+        "_msdcs.corp.example.com.": ["10.1.0.4"], "_ldap._tcp.corp.example.com.": ["10.1.0.4"],
+    })
+    rules = Template.from_stack(stack).resources("azurerm_private_dns_resolver_forwarding_rule")
+    assert sorted((config["name"], config["domain_name"]) for config in rules.values()) == [
+        ("ldap-_tcp-corp-example-com", "_ldap._tcp.corp.example.com."),
+        ("msdcs-corp-example-com", "_msdcs.corp.example.com."),
+    ]
+
+
+def test_a_forwarding_rule_domain_with_a_bad_label_names_the_label(stack, group):
+    assert error_of(lambda: resolver(stack, group, vnet(stack, group, INBOUND, OUTBOUND), forwarding_rules={
+        "corp.-example.com.": ["10.1.0.4"],
+    })) == (
+        "DnsResolver 'test/Dns': forwarding rule domain 'corp.-example.com.' has the label '-example', which DNS "
+        "does not take. Allowed: labels of 1-63 letters, digits, hyphens and underscores, not starting or ending "
+        "with a hyphen, as in 'corp.example.com.' or '_msdcs.corp.example.com.'. Fix: correct the label '-example'."
+    )
+
+
+def test_two_zone_sets_in_one_group_say_to_use_another_group_not_to_rename_a_privatelink_zone(own, app):
+    stack, group = own
+    for id, name, space in (("V", "vnet-a", "10.0.0.0/16"), ("W", "vnet-b", "10.1.0.0/16")):
+        network = vnet(stack, group, c.SubnetSpec(f"snet-pe-{id}", space.replace("0.0/16", "1.0/24"),
+                                                  R.PRIVATE_ENDPOINTS), id=id, name=name, space=space)
+        zones = c.PrivateDnsZones(stack, f"Z{id}", c.PrivateDnsZonesProps(group, network))
+        c.KeyVault(stack, f"Vault{id}", c.KeyVaultProps(f"kv-test-{id.lower()}", group)).add_private_endpoint(
+            c.PrivateNetwork(network, zones))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "private DNS zone 'net/ZW/privatelink.vaultcore.azure.net': name 'privatelink.vaultcore.azure.net' is "
+        "already the name of private DNS zone 'net/ZV/privatelink.vaultcore.azure.net' (Azure compares names in "
+        "any case). Allowed: one private DNS zone per name in its resource group. Fix: give one of the two "
+        "PrivateDnsZones another resource group (a privatelink zone's name is its service's, and each "
+        "PrivateDnsZones links its zones to its own VNet).",
+    )

@@ -475,8 +475,9 @@ RULES = [
          ("private DNS zone 'own/Zones/privatelink.vaultcore.azure.net': name "
           "'privatelink.vaultcore.azure.net' is already the name of private DNS zone "
           "'own/Zones2/privatelink.vaultcore.azure.net' (Azure compares names in any case). Allowed: one "
-          'private DNS zone per name in its resource group. Fix: rename one of the two (a name the library '
-          'derives follows the name you give its construct).'), synth=True),
+          'private DNS zone per name in its resource group. Fix: give one of the two PrivateDnsZones another '
+          "resource group (a privatelink zone's name is its service's, and each PrivateDnsZones links its zones to "
+          'its own VNet).'), synth=True),
     Rule("PrivateDnsZones", "at most 15 tags on a private DNS zone, the stack's included",
          with_tags(15),
          with_tags(16),
