@@ -32,7 +32,7 @@ from sigmatiq_infra.constructs._resource import (
     within,
 )
 from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
-from sigmatiq_infra.validation import NameRules, Validator, is_token
+from sigmatiq_infra.validation import NameRules, ValidationError, Validator, is_token
 
 # Azure keeps the first four addresses and the last one of every subnet.
 _RESERVED_AT_START = 4
@@ -107,8 +107,15 @@ class PrivateDnsZones(AzureConstruct):
         self.links: dict[str, private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink] = {}
 
     def zone(self, name: str, *, id: str | None = None) -> private_dns_zone.PrivateDnsZone:
-        """The zone called `name`, linked to the VNet (created on first call)."""
+        """The zone called `name`, linked to the VNet (created on first call). A name or id of
+        the wrong type raises a ValidationError (there is no zone to return); a name Azure does
+        not take is a problem in the app's list."""
+        check = Validator("PrivateDnsZones", self)
+        if not all([check.value_type("zone name", name, str), check.value_type("zone id", id, str | None)]):
+            raise ValidationError(check.problems)
         if name not in self.zones:
+            _check_zone_name(check, name)
+            check.done()
             self._claim_link(name)
             construct_id = id or name
             zone = private_dns_zone.PrivateDnsZone(
@@ -151,7 +158,15 @@ class PrivateDnsZones(AzureConstruct):
         self, scope: Construct, id: str, zone: private_dns_zone.PrivateDnsZone, *, name: str,
         records: Sequence[str], ttl: int = 300, tags: Mapping[str, str] | None = None,
     ) -> private_dns_a_record.PrivateDnsARecord:
-        """An A record `name` in `zone` (one of these zones), created under `scope`."""
+        """An A record `name` in `zone` (one of these zones), created under `scope`. Values of
+        the wrong type raise a ValidationError; ones Azure does not take are problems in the list."""
+        check = Validator("PrivateDnsZones", self)
+        if not all([check.value_type("add_a_record name", name, str),
+                    check.value_type("add_a_record records", records, Sequence[str]),
+                    check.value_type("add_a_record ttl", ttl, int)]):
+            raise ValidationError(check.problems)
+        _check_a_record(check, name, records, ttl)
+        check.done()
         record = ResourceFacts.of(self, "azurerm_private_dns_a_record")
         return private_dns_a_record.PrivateDnsARecord(
             scope, id,
@@ -161,6 +176,51 @@ class PrivateDnsZones(AzureConstruct):
             records=list(records),
             tags=self.tags if tags is None else dict(tags),
         )
+
+
+# Microsoft's naming rules for privateDnsZones: "2 to 34 labels", each of "alphanumerics, underscores,
+# and hyphens", separated by periods.
+_ZONE_LABEL = re.compile(r"[A-Za-z0-9_-]{1,63}")
+
+
+def _check_zone_name(check: Validator, name: str) -> None:
+    if is_token(name):
+        return
+    labels = name.removesuffix(".").split(".")
+    bad = [label for label in labels if not _ZONE_LABEL.fullmatch(label)]
+    problem = f"has the label {bad[0]!r}" if bad else f"has {len(labels)} label" + "s" * (len(labels) != 1)
+    check.require(
+        not bad and 2 <= len(labels) <= 34, "zone name", name,
+        f"{problem}, which Azure does not take for a private DNS zone",
+        "2 to 34 labels of 1-63 letters, digits, underscores and hyphens, separated by periods, as in "
+        "'privatelink.vaultcore.azure.net'",
+        "write the zone's domain name, e.g. 'corp.internal'",
+    )
+
+
+def _check_a_record(check: Validator, name: str, records: Sequence[str], ttl: int) -> None:
+    """azurerm's rules for `azurerm_private_dns_a_record` (`private_dns_a_record_resource.go`): a
+    lower-cased name (`validate.LowerCasedString`), 1-20 records (each an IPv4 address: an A
+    record's); and a TTL of 0 to 2147483647 seconds (RFC 2181, section 8)."""
+    check.require(
+        is_token(name) or name == name.lower(), "add_a_record name", name, "has upper-case letters",
+        "a lower-case record name (azurerm takes no other; DNS compares names in any case)",
+        f"write it as {name.lower()!r}",
+    )
+    check.in_range("add_a_record records (count)", len(records), 1, 20)
+    for record in records:
+        if not is_token(record):
+            try:
+                ipaddress.IPv4Address(record)
+            except ValueError:
+                check.fail(
+                    "add_a_record record", record, "is not an IPv4 address",
+                    "the IPv4 address the name resolves to, e.g. '10.20.2.4'", "write the address as four numbers",
+                )
+    check.require(
+        is_token(ttl) or 0 <= ttl <= 2**31 - 1, "add_a_record ttl", ttl, "is out of range",
+        "0 to 2147483647 seconds", "give the time to live in seconds, e.g. ttl=300",
+    )
 
 
 @dataclass(frozen=True)

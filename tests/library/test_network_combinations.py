@@ -231,7 +231,8 @@ def test_a_forwarding_rule_to_azure_dns_is_refused(stack, group):
 def test_two_dns_resolvers_on_one_vnet_are_refused(stack, group):
     network = vnet(stack, group, INBOUND, OUTBOUND)
     resolver(stack, group, network)
-    assert error_of(lambda: resolver(stack, group, network, id="Dns2", name="dnsr-test-2", inbound_ip="10.20.0.37")) == (
+    second = {"id": "Dns2", "name": "dnsr-test-2", "inbound_ip": "10.20.0.37"}
+    assert error_of(lambda: resolver(stack, group, network, **second)) == (
         "DnsResolver 'test/Dns2': virtual_network VirtualNetwork 'test/Net' already has the DNS resolver "
         "'test/Dns'. Allowed: one DNS resolver per virtual network (Azure: a virtual network can't be shared "
         "between multiple DNS resolvers). Fix: use 'test/Dns' for this VNet (its inbound endpoint serves the whole "
@@ -293,7 +294,8 @@ def test_one_vnet_linked_to_two_zones_of_one_name_is_refused(stack, group):
     network = vnet(stack, group, PE)
     zones = c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, network))
     second = c.PrivateDnsZones(stack, "Zones2", c.PrivateDnsZonesProps(other_group, network))
-    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group)).add_private_endpoint(c.PrivateNetwork(network, zones))
+    first = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    first.add_private_endpoint(c.PrivateNetwork(network, zones))
     vault = c.KeyVault(stack, "Vault2", c.KeyVaultProps("kv-test-2", other_group))
     assert error_of(lambda: vault.add_private_endpoint(c.PrivateNetwork(network, second)), scope=stack) == (
         "PrivateDnsZones 'test/Zones2': zone 'privatelink.vaultcore.azure.net' is linked to VirtualNetwork "
@@ -423,3 +425,61 @@ def test_two_zone_sets_in_one_group_say_to_use_another_group_not_to_rename_a_pri
         "PrivateDnsZones another resource group (a privatelink zone's name is its service's, and each "
         "PrivateDnsZones links its zones to its own VNet).",
     )
+
+
+# --- 10. the zone helpers check what they are given -------------------------------------------------------
+
+
+def zones_of(stack, group):
+    return c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, vnet(stack, group, PE)))
+
+
+def test_a_zone_name_that_is_no_name_is_a_problem_not_a_traceback(stack, group):
+    zones = zones_of(stack, group)
+    assert error_of(lambda: zones.zone(None), scope=stack) == (
+        "PrivateDnsZones 'test/Zones': zone name None has the type NoneType. Allowed: str. Fix: give zone name a "
+        "value of type str."
+    )
+
+
+def test_a_zone_name_azure_does_not_take_is_refused_and_a_dns_name_passes(stack, group):
+    zones = zones_of(stack, group)
+    zones.zone("corp.internal")
+    zones.zone("_sites.corp-2.example.com")
+    assert recorded(stack) == []
+    assert error_of(lambda: zones.zone("not a zone!!"), scope=stack) == (
+        "PrivateDnsZones 'test/Zones': zone name 'not a zone!!' has the label 'not a zone!!', which Azure does not "
+        "take for a private DNS zone. Allowed: 2 to 34 labels of 1-63 letters, digits, underscores and hyphens, "
+        "separated by periods, as in 'privatelink.vaultcore.azure.net'. Fix: write the zone's domain name, e.g. "
+        "'corp.internal'."
+    )
+    assert error_of(lambda: zones.zone("internal"), scope=stack).startswith(
+        "PrivateDnsZones 'test/Zones': zone name 'internal' has 1 label, which Azure does not take",
+    )
+
+
+def test_an_a_record_in_upper_case_is_refused_with_its_lower_case_name(stack, group):
+    zones = zones_of(stack, group)
+    zone = zones.zone("corp.internal")
+    assert error_of(lambda: zones.add_a_record(stack, "Rec", zone, name="App", records=["10.0.0.5"]), scope=stack) == (
+        "PrivateDnsZones 'test/Zones': add_a_record name 'App' has upper-case letters. Allowed: a lower-case record "
+        "name (azurerm takes no other; DNS compares names in any case). Fix: write it as 'app'."
+    )
+
+
+def test_an_a_record_with_no_address_or_a_negative_ttl_is_refused(stack, group):
+    zones = zones_of(stack, group)
+    zone = zones.zone("corp.internal")
+    assert error_of(lambda: zones.add_a_record(stack, "Rec", zone, name="app", records=["not-an-ip"], ttl=-5),
+                    scope=stack) == (
+        "PrivateDnsZones 'test/Zones': add_a_record record 'not-an-ip' is not an IPv4 address. Allowed: the IPv4 "
+        "address the name resolves to, e.g. '10.20.2.4'. Fix: write the address as four numbers.\n"
+        "PrivateDnsZones 'test/Zones': add_a_record ttl -5 is out of range. Allowed: 0 to 2147483647 seconds. Fix: "
+        "give the time to live in seconds, e.g. ttl=300."
+    )
+
+
+def test_an_a_record_azure_takes_passes(stack, group):
+    zones = zones_of(stack, group)
+    zones.add_a_record(stack, "Rec", zones.zone("corp.internal"), name="*", records=["10.0.0.5"], ttl=0)
+    assert recorded(stack) == []
