@@ -97,6 +97,12 @@ class ContainerAppEnvironment(AzureResource):
     kind_text = "Container Apps environment"
     diagnostics = (DiagnosticTarget(),)
     identity_types = ("SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")
+    # Microsoft Learn, "Supported metrics for Microsoft.App/managedEnvironments" (ms.date 2025-04-16).
+    alert_metrics = {  # noqa: RUF012
+        "IngressCpuPercentage": "Average", "IngressMemoryPercentage": "Average", "IngressUsageBytes": "Average",
+        "IngressUsageNanoCores": "Average", "NodeCount": "Maximum", "EnvCoresQuotaUtilization": "Average",
+        "EnvCoresQuotaLimit": "Average",
+    }
     default_domain = ResourceAttribute[str]()
     static_ip_address = ResourceAttribute[str]()
 

@@ -65,6 +65,8 @@ def _app(stack, group, **props) -> c.ContainerApp:
      "allpercentprocessortime", "Maximum"),
     (lambda stack, group: c.ManagedRedis(stack, "Cache", c.ManagedRedisProps("redis-test-1", group)),
      "ShardReplicationLinkUp", "Minimum"),
+    (lambda stack, group: c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group)),
+     "EnvCoresQuotaUtilization", "Average"),
 ], ids=lambda value: value if isinstance(value, str) else "")
 def test_a_metric_azure_monitor_lists_for_the_target_can_be_alerted_on_with_the_aggregation_it_offers(
     stack, group, make, metric, aggregation,
@@ -317,3 +319,4 @@ def test_a_bad_identity_name_asks_for_a_user_assigned_identity_name(stack, group
         "3-128 characters; letters, digits, hyphens and underscores; starts with a letter or digit. Fix: choose a "
         "user-assigned identity name that follows these rules."
     )
+
