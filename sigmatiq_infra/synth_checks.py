@@ -1,8 +1,9 @@
 """Checks of what every stack of an app synthesized, before anything is written.
 
 Some mistakes are visible only in the whole app: two constructs (in one stack or in two)
-that give Azure the same name where Azure keeps names unique, or a resource with more tags
-than its type takes once the stack's tags are added. Each construct class states where
+that give Azure the same name where Azure keeps names unique, a resource with more tags
+than its type takes once the stack's tags are added, or two stacks whose state is one
+blob. Each construct class states where
 Azure keeps a type's names unique and how many tags it takes (`ResourceFacts.name_scope`,
 `max_tags`); these checks read the synthesized JSON, so they see every name, the ones the
 library derives (an NSG per subnet, a private DNS zone per service) included, and a user's
@@ -80,6 +81,36 @@ def check_documents(
         for resource, scope in members[1:]:
             if not colliding & set(scope):
                 problems.append(_collision(resource, first, facts[resource.type]))
+    return problems + _shared_state_blobs(documents)
+
+
+def _shared_state_blobs(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Stacks whose azurerm backends name one blob: Terraform would plan each against the
+    other's state, and destroy what the other deployed. A storage account's name is unique
+    across Azure, so account, container and key name the blob (its name is case-sensitive)."""
+    problems: list[str] = []
+    owners: dict[tuple[str, str, str], str] = {}
+    for stack, document in documents.items():
+        backend = document.get("terraform", {}).get("backend", {}).get("azurerm")
+        if not isinstance(backend, Mapping):
+            continue
+        parts = (backend.get("storage_account_name"), backend.get("container_name"), backend.get("key"))
+        if not all(isinstance(part, str) and "${" not in part for part in parts):
+            continue
+        account, container, key = parts
+        blob = (account.lower(), container.lower(), key)
+        if blob not in owners:
+            owners[blob] = stack
+            continue
+        check = Validator("AzureStack", stack)
+        check.fail(
+            "backend.key", key,
+            f"is already the state blob of stack '{owners[blob]}' (storage account {account!r}, container "
+            f"{container!r}), so either stack's deploy would plan against the other's state and destroy what "
+            "it deployed",
+            "one state blob per stack", "give one of the two its own key (leaving key out gives '<stack id>.tfstate')",
+        )
+        problems += check.problems
     return problems
 
 

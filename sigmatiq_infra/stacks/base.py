@@ -21,6 +21,7 @@ from sigmatiq_infra.constructs._context import (
     make_under_free_id,
 )
 from sigmatiq_infra.constructs._resource import AzureResource, IWorkspace
+from sigmatiq_infra.tokens import is_token
 from sigmatiq_infra.validation import PROBLEM_LOG, NameRules, ProblemLog, ValidationError, Validator
 
 RESOURCE_PROVIDER_SETS = ("legacy", "core", "extended", "all", "none")
@@ -44,7 +45,13 @@ class BlobStateBackend:
     container: str = "tfstate"
     """The blob container."""
     key: str | None = None
-    """The blob's name. Default: `<stack id>.tfstate`."""
+    """The blob's name: 1-1,024 characters, unique among the app's stacks that share the
+    container. Default: `<stack id>.tfstate`."""
+
+
+MAX_BLOB_NAME = 1024
+"""Azure's longest blob name (Microsoft Learn, "Naming and Referencing Containers, Blobs, and
+Metadata": 1-1,024 characters, case-sensitive; control characters 0x00-0x1F are not allowed)."""
 
 
 STACK_ID_GLOBS = "*?[]{}!"
@@ -84,6 +91,30 @@ def _checked_stack_id(scope: Construct, id: Any) -> str:
     return free_id(scope, fixed)
 
 
+def _check_state_key(check: Validator, key: str | None, stack_id: str) -> None:
+    """The blob name `key` is one Azure takes; empty is not the default (leaving it out is)."""
+    if key is None or is_token(key):
+        return
+    default = f"{stack_id}.tfstate"
+    if not key:
+        check.fail(
+            "backend.key", key, "is empty", f"a blob name of 1 to {MAX_BLOB_NAME:,} characters, or None for the "
+            f"default {default!r}", f"leave key out for the default {default!r}, or name the blob",
+        )
+        return
+    if len(key) > MAX_BLOB_NAME:
+        check.fail(
+            "backend.key", key, f"has {len(key)} characters", f"a blob name of 1 to {MAX_BLOB_NAME:,} characters",
+            f"shorten the key, or leave it out for the default {default!r}",
+        )
+    control = sorted({c for c in key if ord(c) < 32}, key=key.index)
+    if control:
+        check.fail(
+            "backend.key", key, "contains " + ", ".join(repr(c) for c in control),
+            "a blob name without control characters", "remove them from the key",
+        )
+
+
 class AzureStack(TerraformStack):
     """A stack with the azurerm provider configured from its standard authentication,
     `tags` on every taggable resource, and its state in the blob container `backend`
@@ -118,6 +149,7 @@ class AzureStack(TerraformStack):
             check.name("backend.resource_group", backend.resource_group, NameRules.RESOURCE_GROUP)
             check.name("backend.storage_account", backend.storage_account, NameRules.STORAGE_ACCOUNT)
             check.name("backend.container", backend.container, NameRules.STORAGE_CONTAINER)
+            _check_state_key(check, backend.key, id)
         if check.value_type("resource_provider_registrations", resource_provider_registrations, str):
             check.one_of(
                 "resource_provider_registrations", resource_provider_registrations, RESOURCE_PROVIDER_SETS,
