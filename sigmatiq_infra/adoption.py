@@ -18,15 +18,18 @@ loads no bindings, so settings can hold it; it is re-exported here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from constructs import IConstruct
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra._cdktf import TerraformResource, TerraformResourceLifecycle, TerraformStack
 from sigmatiq_infra.constructs import AzureResource, KeyVault, ResourceGroup, resource_facts
+from sigmatiq_infra.constructs._context import context_of, problem_log
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.deployed import AdoptionSettings, DeployedResource
+from sigmatiq_infra.validation import ValidationError, Validator
 
 SUBSCRIPTION_VARIABLE = "subscription_id"
 SUBSCRIPTION_RULES = (
@@ -35,22 +38,80 @@ SUBSCRIPTION_RULES = (
         "a GUID such as 00000000-0000-0000-0000-000000000000",
     ),
 )
+
+
 class Adoption:
     """Emits `import` blocks for one stack's existing resources (when settings enable it):
     those the record of what is deployed lists for this stack (`record`, from
     `sigmatiq_infra.deployed.load_record`). Anything else the stack holds is new, and
-    created (a cache that replaces the adopted one, say)."""
+    created (a cache that replaces the adopted one, say).
+
+    The settings are checked here (their types, then `AdoptionSettings.problems`, named by
+    the stack's id), and so is each call: a problem in the app's list, and nothing imported
+    for a call that cannot be honoured."""
 
     def __init__(
         self, stack: TerraformStack, settings: AdoptionSettings, record: Sequence[DeployedResource] = (),
     ) -> None:
+        if not isinstance(stack, TerraformStack):
+            check = Validator("Adoption", "Adoption")
+            check.type_problem(
+                "stack", stack, f"has the type {type(stack).__name__}",
+                "the stack (AzureStack) whose resources are adopted",
+                "pass the stack first: Adoption(stack, AdoptionSettings(enabled=True), record)",
+            )
+            raise ValidationError(check.problems)
         self.stack = stack
-        self.settings = settings
-        self.enabled = settings.enabled
+        self._log = problem_log(stack)
+        self.settings = self._checked_settings(settings)
+        self.enabled = self.settings.enabled
         self._subscription: str | None = None
-        self._replaceable = {(replacement.resource, replacement.type) for replacement in settings.replacements}
+        self._replaceable = {(replacement.resource, replacement.type) for replacement in self.settings.replacements}
         self._record = record
         self._deployed: set[tuple[str, str]] | None = None
+
+    def _checked_settings(self, settings: Any) -> AdoptionSettings:
+        """`settings`, or settings that adopt nothing when a problem was found (recorded once
+        per distinct problem: two adoptions of one stack with the same settings say it once)."""
+        where = self.stack.node.id
+        if not isinstance(settings, AdoptionSettings):
+            check = Validator("Adoption", where, log=self._log)
+            check.type_problem(
+                "settings", settings, f"has the type {type(settings).__name__}",
+                "AdoptionSettings (from sigmatiq_infra.deployed)",
+                "pass AdoptionSettings(enabled=True, ...): Adoption(stack, AdoptionSettings(enabled=True), record)",
+            )
+            check.done()
+            return AdoptionSettings()
+        check = Validator("AdoptionSettings", where, log=self._log)
+        check.props(settings)
+        if not check.done():
+            return AdoptionSettings()
+        problems = settings.problems(where)
+        self._log.add(problems)
+        return AdoptionSettings() if problems else settings
+
+    def _check(self) -> Validator:
+        """A validator for one call, recording in the app's list."""
+        return Validator("Adoption", self.stack.node.id, log=self._log)
+
+    def _managed_construct(self, call: str, construct: Any, allowed: str, fix: str) -> bool:
+        """Whether `construct` (what `call`, e.g. `resource()`, was given) is a resource
+        construct this stack manages; else a problem."""
+        check = self._check()
+        if not isinstance(construct, AzureResource):
+            check.type_problem(call, construct, f"has the type {type(construct).__name__}", allowed, fix)
+        elif construct._managed is None:
+            check.fail(
+                call, construct, "is a lookup of an existing resource (from_existing), which the stack does not "
+                "manage", allowed, "leave it out: a lookup only reads the resource and needs no import",
+            )
+        elif context_of(construct).stack is not self.stack:
+            check.fail(
+                call, construct, f"is in stack '{context_of(construct).stack.node.id}', not in this one", allowed,
+                "adopt it with the Adoption of its own stack",
+            )
+        return check.done()
 
     def _exists(self, resource: TerraformResource, name: str) -> bool:
         """Whether the record lists `resource` (by Terraform type and Azure name) in this stack."""
@@ -76,22 +137,66 @@ class Adoption:
         return self._subscription
 
     def group(self, group: ResourceGroup) -> None:
+        allowed = "a ResourceGroup construct of this stack"
+        if not self._managed_construct("group()", group, allowed, "pass the group: adoption.group(group)"):
+            return
+        if not isinstance(group, ResourceGroup):
+            check = self._check()
+            check.fail(
+                "group()", group, "is not a resource group", allowed,
+                "adopt it with adoption.resource(...), and its group with adoption.group(group)",
+            )
+            check.done()
+            return
         if self.enabled and self._exists(group.resource, group.name):
             self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name), group.name, group)
 
     def resource(self, construct: AzureResource) -> None:
         """A top-level resource construct (its ARM type is a fact of its class)."""
+        allowed = "a resource construct of this stack (an AzureResource, such as a KeyVault)"
+        if not self._managed_construct(
+            "resource()", construct, allowed,
+            "pass the construct, not its name: adoption.resource(vault) (the record says whether it exists)",
+        ):
+            return
+        if isinstance(construct, ResourceGroup):
+            check = self._check()
+            check.fail(
+                "resource()", construct, "is a resource group, whose id has no group of its own", allowed,
+                "adopt it with adoption.group(group)",
+            )
+            check.done()
+            return
         if self.enabled and self._exists(construct.resource, construct.name):
             self._import(construct.resource, self.azure_id(construct), construct.name, construct)
 
     def child(self, resource: TerraformResource, parent: AzureResource, name: str) -> None:
         """A child resource, e.g. a database of a server: its import id is the parent's id
         and the segment its construct class states for its Terraform type (`arm_child`)."""
+        children = {kind: facts.arm_child for kind, facts in resource_facts().items() if facts.arm_child}
+        check = self._check()
+        kind = resource.terraform_resource_type if isinstance(resource, TerraformResource) else None
+        if kind not in children:
+            listed = ", ".join(sorted(children))
+            check.fail(
+                "child() resource", kind or resource,
+                "is not a child resource with an ARM id" if kind else f"has the type {type(resource).__name__}",
+                f"the Terraform resource of a child: {listed}",
+                "adopt a top-level resource with adoption.resource(construct), a child with "
+                "adoption.child(server.databases['orders'], server, 'orders')",
+            )
+        if not isinstance(name, str) or not name:
+            check.fail(
+                "child() name", name, "is not a name", "the child's Azure name, e.g. 'orders'",
+                "pass the name the child has in Azure",
+            )
+        if not check.done() or not self._managed_construct(
+            "child() parent", parent, "the child's parent: a resource construct of this stack, e.g. a PostgresServer",
+            "pass the parent construct second: adoption.child(database, server, 'orders')",
+        ):
+            return
         if self.enabled and self._exists(resource, name):
-            segment = resource_facts()[resource.terraform_resource_type].arm_child
-            if segment is None:
-                raise TypeError(f"{resource.terraform_resource_type} is not a child resource with an ARM id")
-            self._import(resource, azure_ids.child_id(self.azure_id(parent), segment, name), name)
+            self._import(resource, azure_ids.child_id(self.azure_id(parent), children[kind], name), name)
 
     def secret(self, resource: TerraformResource, vault_name: str, secret_name: str) -> None:
         version = self.settings.secret_versions.get(secret_name)

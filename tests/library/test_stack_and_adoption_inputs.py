@@ -63,7 +63,7 @@ def test_a_key_that_is_another_stacks_default_blob_is_refused(tmp_path):
 
 @pytest.mark.parametrize(("first", "second"), [
     (BlobStateBackend("rg-state", "ststate01"), BlobStateBackend("rg-state", "ststate01")),  # one backend, two defaults
-    (BlobStateBackend("rg-state", "ststate01", key="x.tfstate"), BlobStateBackend("rg-state", "ststate01", key="X.tfstate")),
+    (BlobStateBackend("rg-state", "ststate01", key="x"), BlobStateBackend("rg-state", "ststate01", key="X")),
     (BlobStateBackend("rg-state", "ststate01", key="x"), BlobStateBackend("rg-state", "ststate01", "other", key="x")),
     (BlobStateBackend("rg-state", "ststate01", key="x"), BlobStateBackend("rg-state", "ststate02", key="x")),
 ], ids=["default keys", "blob names are case-sensitive", "other container", "other account"])
@@ -72,7 +72,8 @@ def test_stacks_with_blobs_of_their_own_pass(tmp_path, first, second):
 
 
 def test_an_empty_state_key_is_refused_with_the_default_to_use(stack):
-    assert error_of(lambda: AzureStack(stack.node.root, "s", backend=BlobStateBackend("rg-state", "ststate01", key=""))) == (
+    backend = BlobStateBackend("rg-state", "ststate01", key="")
+    assert error_of(lambda: AzureStack(stack.node.root, "s", backend=backend)) == (
         "AzureStack 's': backend.key '' is empty. Allowed: a blob name of 1 to 1,024 characters, or None for the "
         "default 's.tfstate'. Fix: leave key out for the default 's.tfstate', or name the blob."
     )
@@ -82,7 +83,119 @@ def test_a_state_key_longer_than_azures_1024_characters_is_refused_and_1024_pass
     root = stack.node.root
     AzureStack(root, "longest", backend=BlobStateBackend("rg-state", "ststate01", key="k" * 1024))
     assert recorded(stack) == []
-    assert error_of(lambda: AzureStack(root, "t", backend=BlobStateBackend("rg-state", "ststate01", key="k" * 1025))) == (
+    backend = BlobStateBackend("rg-state", "ststate01", key="k" * 1025)
+    assert error_of(lambda: AzureStack(root, "t", backend=backend)) == (
         f"AzureStack 't': backend.key '{'k' * 76}... has 1025 characters. Allowed: a blob name of 1 to 1,024 "
         "characters. Fix: shorten the key, or leave it out for the default 't.tfstate'."
+    )
+
+
+# --- 2. adoption checks its settings; 5. each adoption call is checked --------------------------------
+
+
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+RECORD = """
+[[resource]]
+stack = "test"
+type = "azurerm_key_vault"
+name = "kv-test-x1"
+arguments = { location = "centralus" }
+"""
+
+
+@pytest.fixture
+def vault(stack, group):
+    return c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-x1", group, public_network_access_enabled=True))
+
+
+def adoption_of(stack, settings):
+    from sigmatiq_infra.adoption import Adoption
+    from sigmatiq_infra.deployed import parse_record
+
+    return Adoption(stack, settings, parse_record(RECORD))
+
+
+def test_adoption_reports_what_is_wrong_with_its_settings_once(stack):
+    from sigmatiq_infra.deployed import AdoptionSettings, Replacement
+
+    settings = AdoptionSettings(
+        enabled=True, subscription_id="not-a-guid", replacements=(Replacement("kv-test-x1", "location", reason="x"),),
+        secret_versions={"a": "nothex"},
+    )
+    adoption_of(stack, settings)
+    adoption_of(stack, settings)  # a second adoption of the stack with the same settings says nothing new
+    assert recorded(stack) == [
+        "AdoptionSettings 'test': subscription_id 'not-a-guid' is not a subscription id. Allowed: a GUID such as "
+        "00000000-0000-0000-0000-000000000000. Fix: set ARM_SUBSCRIPTION_ID (or the setting) to the subscription's id.",
+        "AdoptionSettings 'test': secret_versions['a'] 'nothex' is not a Key Vault secret version. Allowed: 32 "
+        "lowercase hex characters. Fix: copy the last part of the id `az keyvault secret show` prints.",
+        "AdoptionSettings 'test': replacements[0].reason 'x' is too short. Allowed: a written reason of at least 20 "
+        "characters. Fix: say why losing the deployed resource is acceptable.",
+    ]
+
+
+def test_adoption_settings_of_the_wrong_type_are_problems_not_tracebacks(stack, vault):
+    from sigmatiq_infra.deployed import AdoptionSettings, Replacement
+
+    adoption_of(stack, {"enabled": True}).resource(vault)
+    adoption_of(stack, AdoptionSettings(enabled=True, replacements=(Replacement("kv-test-x1", "location", None),)))
+    assert recorded(stack) == [
+        "Adoption 'test': settings {'enabled': True} has the type dict. Allowed: AdoptionSettings (from "
+        "sigmatiq_infra.deployed). Fix: pass AdoptionSettings(enabled=True, ...): Adoption(stack, "
+        "AdoptionSettings(enabled=True), record).",
+        "AdoptionSettings 'test': replacements[0].reason None has the type NoneType. Allowed: str. Fix: give "
+        "replacements[0].reason a value of type str.",
+    ]
+    assert "import" not in vault.resource.to_terraform()  # bad settings adopt nothing
+
+
+def test_adopting_a_name_a_lookup_or_a_group_by_the_wrong_call_is_a_problem_and_imports_nothing(stack, group, vault):
+    from sigmatiq_infra.deployed import AdoptionSettings
+
+    adoption = adoption_of(stack, AdoptionSettings(enabled=True, subscription_id=SUBSCRIPTION))
+    adoption.resource("kv-test-x1")
+    adoption.group(vault)
+    adoption.resource(group)
+    adoption.resource(c.KeyVault.from_existing(stack, "Other", name="kv-other-x1", resource_group_name="rg-other"))
+    assert recorded(stack) == [
+        "Adoption 'test': resource() 'kv-test-x1' has the type str. Allowed: a resource construct of this stack (an "
+        "AzureResource, such as a KeyVault). Fix: pass the construct, not its name: adoption.resource(vault) (the "
+        "record says whether it exists).",
+        "Adoption 'test': group() KeyVault 'test/Vault' is not a resource group. Allowed: a ResourceGroup construct "
+        "of this stack. Fix: adopt it with adoption.resource(...), and its group with adoption.group(group).",
+        "Adoption 'test': resource() ResourceGroup 'test/Group' is a resource group, whose id has no group of its "
+        "own. Allowed: a resource construct of this stack (an AzureResource, such as a KeyVault). Fix: adopt it "
+        "with adoption.group(group).",
+        "Adoption 'test': resource() ExistingKeyVault 'test/Other' is a lookup of an existing resource "
+        "(from_existing), which the stack does not manage. Allowed: a resource construct of this stack (an "
+        "AzureResource, such as a KeyVault). Fix: leave it out: a lookup only reads the resource and needs no import.",
+    ]
+    assert "import" not in vault.resource.to_terraform()
+    adoption.resource(vault)  # the right call still adopts it
+    assert [found["id"] for found in vault.resource.to_terraform()["import"]] == [
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/"
+        "Microsoft.KeyVault/vaults/kv-test-x1",
+    ]
+
+
+def test_a_top_level_resource_given_as_a_child_is_a_problem_listing_the_children(stack, vault):
+    from sigmatiq_infra.deployed import AdoptionSettings
+
+    adoption_of(stack, AdoptionSettings(enabled=True)).child(vault.resource, vault, "kv-test-x1")
+    assert recorded(stack) == [
+        "Adoption 'test': child() resource 'azurerm_key_vault' is not a child resource with an ARM id. Allowed: the "
+        "Terraform resource of a child: azurerm_postgresql_flexible_server_configuration, "
+        "azurerm_postgresql_flexible_server_database, azurerm_postgresql_flexible_server_firewall_rule, "
+        "azurerm_subnet. Fix: adopt a top-level resource with adoption.resource(construct), a child with "
+        "adoption.child(server.databases['orders'], server, 'orders').",
+    ]
+
+
+def test_adoption_of_no_stack_is_refused_plainly():
+    from sigmatiq_infra.adoption import Adoption
+    from sigmatiq_infra.deployed import AdoptionSettings
+
+    assert error_of(lambda: Adoption(None, AdoptionSettings())) == (
+        "Adoption 'Adoption': stack None has the type NoneType. Allowed: the stack (AzureStack) whose resources are "
+        "adopted. Fix: pass the stack first: Adoption(stack, AdoptionSettings(enabled=True), record)."
     )
