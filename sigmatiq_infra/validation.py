@@ -493,9 +493,17 @@ class Validator:
                 "merge or drop tags",
             )
             self._tags_counted.append(self.path)
+        seen: dict[str, str] = {}
         for key, value in tags.items():
             if is_token(key) or is_token(value):
                 continue
+            first = seen.setdefault(key.lower(), key)
+            if first != key:
+                self.fail(
+                    f"{prop} name", key, f"differs from {first!r} only in case",
+                    "tag names that differ in more than case (Azure compares tag names in any case, so the "
+                    "resource would keep one of the two)", f"keep one of {first!r} and {key!r}",
+                )
             bad = sorted({c for c in key if c in FORBIDDEN_TAG_CHARACTERS or ord(c) < 32 or ord(c) == 127})
             if bad:
                 self.fail(
@@ -582,7 +590,19 @@ def _article(noun: str) -> str:
 MAX_TAGS = 50
 MAX_TAG_VALUE = 256
 FORBIDDEN_TAG_CHARACTERS = frozenset("<>%&\\?/")
-"""Azure's tag rules (Microsoft's "Use tags to organize your Azure resources", 2025-02-06)."""
+"""Azure's tag rules (Microsoft's "Use tags to organize your Azure resources", 2025-02-06).
+Tag names compare in any case (Az.Resources' New-AzTag and Set-AzTag: "The tag name can have
+a maximum of 512 characters and is case insensitive")."""
+
+
+def merge_tags(base: Mapping[str, str], own: Mapping[str, str] | None) -> dict[str, str]:
+    """`base` (a stack's tags), then `own` (a resource's), which win. Names compare as Azure
+    compares them, in any case: a name of `base` that differs from one of `own` only in case
+    gives way to it, as an equal name does (Azure would keep only one of the two)."""
+    if not own:
+        return dict(base)
+    lowered = {key.lower() for key in own}
+    return {**{key: value for key, value in base.items() if key in own or key.lower() not in lowered}, **own}
 
 
 _CIDR = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")

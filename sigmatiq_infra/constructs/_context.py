@@ -17,7 +17,7 @@ from constructs import Construct, IConstruct, IValidation
 
 from sigmatiq_infra._cdktf import TerraformStack
 from sigmatiq_infra.azurerm import data_azurerm_client_config
-from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator
+from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator, merge_tags
 
 _CLIENT_CONFIG_ID = "ClientConfig"
 _CONTEXT = "_sigmatiq_context"
@@ -215,8 +215,9 @@ class AzureConstruct(Construct):
 
     def resource_tags(self, own: Mapping[str, str] | None = None) -> dict[str, str]:
         """Tags for a resource this construct creates: the stack's, then `own` (which win).
-        Pass them as the binding's `tags=`; the stack's tag policy checks every resource."""
-        return {**self.__dict__[_CONTEXT].tags, **(own or {})}
+        Pass them as the binding's `tags=`; the stack's tag policy checks every resource.
+        Names compare in any case, as Azure compares them (`merge_tags`)."""
+        return merge_tags(self.__dict__[_CONTEXT].tags, own)
 
 
 def client_config(scope: IConstruct) -> data_azurerm_client_config.DataAzurermClientConfig:

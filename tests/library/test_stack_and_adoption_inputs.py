@@ -6,6 +6,7 @@ from outside the repository."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,55 @@ def test_adoption_of_no_stack_is_refused_plainly():
         "Adoption 'Adoption': stack None has the type NoneType. Allowed: the stack (AzureStack) whose resources are "
         "adopted. Fix: pass the stack first: Adoption(stack, AdoptionSettings(enabled=True), record)."
     )
+
+
+# --- 3. tag names compare in any case, as Azure compares them ---------------------------------------
+
+
+def synthesized_tags(tmp_path: Path, make) -> dict[str, dict[str, str]]:
+    """`make(stack)` in a stack tagged {"Team": "payments", "T0": "stack"}; each resource's tags by Terraform type."""
+    out = tmp_path / "out"
+    app = App(outdir=str(out))
+    make(AzureStack(app, "s", tags={"Team": "payments", "T0": "stack"}))
+    assert synth_problems(app, out) == []
+    document = json.loads((out / "stacks/s/cdk.tf.json").read_text())
+    return {kind: config["tags"] for kind, found in document["resource"].items() for config in found.values()}
+
+
+def test_stack_tag_names_that_differ_only_in_case_are_refused_naming_both(stack):
+    assert error_of(lambda: AzureStack(stack.node.root, "s", tags={"Env": "a", "env": "b", "ENV": "c"})) == (
+        "AzureStack 's': tags name 'env' differs from 'Env' only in case. Allowed: tag names that differ in more "
+        "than case (Azure compares tag names in any case, so the resource would keep one of the two). Fix: keep one "
+        "of 'Env' and 'env'.\n"
+        "AzureStack 's': tags name 'ENV' differs from 'Env' only in case. Allowed: tag names that differ in more "
+        "than case (Azure compares tag names in any case, so the resource would keep one of the two). Fix: keep one "
+        "of 'Env' and 'ENV'."
+    )
+
+
+def test_a_constructs_own_tag_names_that_differ_only_in_case_are_refused(stack, group):
+    assert error_of(lambda: c.UserAssignedIdentity(stack, "Id", c.UserAssignedIdentityProps(
+        "id-test", group, tags={"Owner": "a", "owner": "b"},
+    ))) == (
+        "UserAssignedIdentity 'test/Id': tags name 'owner' differs from 'Owner' only in case. Allowed: tag names "
+        "that differ in more than case (Azure compares tag names in any case, so the resource would keep one of the "
+        "two). Fix: keep one of 'Owner' and 'owner'."
+    )
+
+
+def test_a_constructs_tag_that_differs_from_a_stack_tag_only_in_case_replaces_it(tmp_path):
+    def make(stack):
+        c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-s", "westeurope", tags={"t0": "own", "Team": "own"}))
+
+    assert synthesized_tags(tmp_path, make) == {"azurerm_resource_group": {"Team": "own", "t0": "own"}}
+
+
+def test_a_raw_resources_tag_that_differs_from_a_stack_tag_only_in_case_is_kept(tmp_path):
+    from sigmatiq_infra.azurerm import user_assigned_identity
+
+    def make(stack):
+        user_assigned_identity.UserAssignedIdentity(
+            stack, "Raw", name="id-raw", location="westeurope", resource_group_name="rg-s", tags={"team": "own"},
+        )
+
+    assert synthesized_tags(tmp_path, make) == {"azurerm_user_assigned_identity": {"T0": "stack", "team": "own"}}
