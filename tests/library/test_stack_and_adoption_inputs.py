@@ -252,3 +252,48 @@ def test_a_raw_resources_tag_that_differs_from_a_stack_tag_only_in_case_is_kept(
         )
 
     assert synthesized_tags(tmp_path, make) == {"azurerm_user_assigned_identity": {"T0": "stack", "team": "own"}}
+
+
+# --- 4. the tag aspect checks its tags as a stack's are checked --------------------------------------
+
+
+def aspect_problems(tmp_path: Path, tags) -> list[str]:
+    from sigmatiq_infra.aspects import TagResources
+    from sigmatiq_infra.azurerm import user_assigned_identity
+    from sigmatiq_infra.cdk import Aspects
+
+    out = tmp_path / "out"
+    app = App(outdir=str(out))
+    stack = AzureStack(app, "s")
+    user_assigned_identity.UserAssignedIdentity(
+        stack, "Raw", name="id-raw", location="westeurope", resource_group_name="rg",
+    )
+    Aspects.of(stack).add(TagResources(tags))
+    return synth_problems(app, out)
+
+
+def test_tags_the_aspect_would_add_are_checked_as_azure_takes_them(tmp_path):
+    assert aspect_problems(tmp_path, {"bad<name": "v", "x" * 600: "y", "Cost": "z" * 300, "cost": "z"}) == [
+        "TagResources 's': tags name 'bad<name' contains '<'. Allowed: tag names without < > % & \\ ? / or control "
+        "characters. Fix: rename the tag, e.g. with '-' or '_' instead.",
+        f"TagResources 's': tags name '{'x' * 76}... has 600 characters. Allowed: 1 to 512 characters. Fix: shorten "
+        "the tag name.",
+        f"TagResources 's': tags 'Cost' value '{'z' * 76}... has 300 characters. Allowed: at most 256 characters. "
+        "Fix: shorten the value.",
+        "TagResources 's': tags name 'cost' differs from 'Cost' only in case. Allowed: tag names that differ in more "
+        "than case (Azure compares tag names in any case, so the resource would keep one of the two). Fix: keep one "
+        "of 'Cost' and 'cost'.",
+    ]
+
+
+def test_tags_of_the_wrong_type_for_the_aspect_are_one_problem(tmp_path):
+    assert aspect_problems(tmp_path, {"Team": 1}) == [
+        "TagResources 's': tags['Team'] 1 has the type int. Allowed: str. Fix: give tags['Team'] a value of type "
+        "str: '1' in quotes.",
+    ]
+
+
+def test_good_tags_of_the_aspect_pass_and_tag(tmp_path):
+    assert aspect_problems(tmp_path, {"Team": "payments"}) == []
+    document = json.loads((tmp_path / "out/stacks/s/cdk.tf.json").read_text())
+    assert document["resource"]["azurerm_user_assigned_identity"]["Raw"]["tags"] == {"Team": "payments"}
