@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import jsii
-from constructs import IConstruct
+from constructs import Construct, IConstruct
 
 from sigmatiq_infra._cdktf import IAspect
 from sigmatiq_infra.constructs._context import context_of, problem_log
-from sigmatiq_infra.validation import Validator
+from sigmatiq_infra.validation import ValidationError, Validator
 
 _SUPPRESSIONS = "_sigmatiq_policy_suppressions"
 MIN_REASON_LENGTH = 20
@@ -35,7 +35,16 @@ class Rule:
 
 def suppress(construct: IConstruct, rule_id: str, reason: str) -> bool:
     """Accept a finding of `rule_id` on `construct` and everything inside it, for `reason`
-    (at least 20 characters; a shorter one is a problem, and nothing is suppressed)."""
+    (at least 20 characters; a shorter one is a problem, and nothing is suppressed). Anything
+    but a construct raises one ValidationError: there is no app to record the problem in."""
+    if not isinstance(construct, Construct):
+        check = Validator("Policy suppression", str(rule_id))
+        check.type_problem(
+            "construct", construct, f"has the type {type(construct).__name__}",
+            "a construct: the resource (or a scope above it) whose findings of the rule are accepted",
+            f"pass the construct first: suppress(construct, {rule_id!r}, reason)",
+        )
+        raise ValidationError(check.problems)
     check = Validator("Policy suppression", construct, log=problem_log(construct))
     check.require(
         isinstance(reason, str) and len(reason.strip()) >= MIN_REASON_LENGTH, "reason", reason, "is too short",

@@ -49,6 +49,18 @@ class ExistingResource(AzureResource):
         self.name = name
         self.resource_group_name = resource_group_name
 
+    def protect_from_destroy(self) -> None:
+        """A problem: Terraform's `prevent_destroy` guards only what a stack manages, and a
+        lookup only reads the resource (its owner protects it)."""
+        check = Validator(f"{self.construct_kind}.from_existing", self)
+        check.fail(
+            "protect_from_destroy()", self.name,
+            "is a lookup of an existing resource, which this stack only reads (prevent_destroy guards only what "
+            "a stack manages)", f"protect_from_destroy() on a {self.construct_kind} this stack creates",
+            f"call it on the {self.construct_kind} in the stack that manages {self.name!r}",
+        )
+        check.done()
+
     def _must_exist(self, name: str, resource_group_name: str, hint: str) -> Precondition:
         lookup = data_azurerm_resources.DataAzurermResources(self, "Exists", name=name, type=self.arm_type)
         groups = f"[for found in {lookup.fqn}.resources : lower(found.resource_group_name)]"

@@ -320,10 +320,11 @@ class AzureResource(AzureConstruct):
     # --- data safety ---------------------------------------------------------------------
 
     def protect_from_destroy(self) -> None:
-        """Make Terraform refuse any plan that would destroy the resource."""
+        """Make Terraform refuse any plan that would destroy the resource (nothing to do when a
+        problem stopped it; a lookup says it cannot be protected)."""
         resource = self._managed
         if resource is None:
-            raise TypeError(f"{type(self).__name__}: only a resource this stack manages can be protected")
+            return
         resource.lifecycle = TerraformResourceLifecycle(
             prevent_destroy=True, ignore_changes=self._ignore_changes,
         )

@@ -297,3 +297,28 @@ def test_good_tags_of_the_aspect_pass_and_tag(tmp_path):
     assert aspect_problems(tmp_path, {"Team": "payments"}) == []
     document = json.loads((tmp_path / "out/stacks/s/cdk.tf.json").read_text())
     assert document["resource"]["azurerm_user_assigned_identity"]["Raw"]["tags"] == {"Team": "payments"}
+
+
+# --- 5. a call that cannot be honoured is a problem, not a traceback ------------------------------------
+
+
+def test_protecting_a_looked_up_vault_from_destroy_is_a_problem_that_says_why(stack):
+    existing = c.KeyVault.from_existing(stack, "Ext", name="kv-ext-x1", resource_group_name="rg-ext")
+    existing.protect_from_destroy()
+    assert recorded(stack) == [
+        "KeyVault.from_existing 'test/Ext': protect_from_destroy() 'kv-ext-x1' is a lookup of an existing resource, "
+        "which this stack only reads (prevent_destroy guards only what a stack manages). Allowed: "
+        "protect_from_destroy() on a KeyVault this stack creates. Fix: call it on the KeyVault in the stack that "
+        "manages 'kv-ext-x1'.",
+    ]
+    assert existing.protected is False
+
+
+def test_a_suppression_on_no_construct_is_refused_plainly():
+    from sigmatiq_infra.aspects import suppress
+
+    assert error_of(lambda: suppress(None, "public-network-access", "Partners call the APIs from the internet.")) == (
+        "Policy suppression 'public-network-access': construct None has the type NoneType. Allowed: a construct: "
+        "the resource (or a scope above it) whose findings of the rule are accepted. Fix: pass the construct first: "
+        "suppress(construct, 'public-network-access', reason)."
+    )
