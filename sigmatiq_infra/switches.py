@@ -1,8 +1,9 @@
 """On/off environment variables: one reader for all of them, strict about what it accepts.
 
 `SIGMATIQ_REMOTE_STATE=false` must never mean "on". A switch accepts `1`, `true`, `yes`,
-`on` and `0`, `false`, `no`, `off`, in any case; unset or empty means its default. Anything
-else is a problem that stops synth, naming the variable, the value and what is allowed.
+`on` and `0`, `false`, `no`, `off`, in any case and with spaces around them ignored, as
+`SIGMATIQ_ENGINE` reads its value; unset or empty (or only spaces) means its default.
+Anything else is a problem that stops synth, naming the variable, the value and what is allowed.
 
 This module imports nothing heavy: the jsii kernel start reads a switch before any binding.
 """
@@ -20,11 +21,12 @@ ALLOWED = f"{', '.join(ON)} (on) or {', '.join(OFF)} (off), in any case; unset o
 
 def parse_switch(value: str | None) -> bool | None:
     """True or False for a value a switch accepts, None for unset/empty; ValueError otherwise."""
-    if value is None or value == "":
+    word = (value or "").strip().lower()
+    if not word:
         return None
-    if value.lower() in ON:
+    if word in ON:
         return True
-    if value.lower() in OFF:
+    if word in OFF:
         return False
     raise ValueError(value)
 

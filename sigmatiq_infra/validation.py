@@ -511,7 +511,9 @@ class Validator:
                     "tag names without < > % & \\ ? / or control characters",
                     "rename the tag, e.g. with '-' or '_' instead",
                 )
-            if not 1 <= len(key) <= max_key_length:
+            if not key:
+                self.fail(f"{prop} name", key, "is empty", f"1 to {max_key_length} characters", "give the tag a name")
+            elif len(key) > max_key_length:
                 self.fail(
                     f"{prop} name", key, f"has {len(key)} characters", f"1 to {max_key_length} characters",
                     "shorten the tag name",

@@ -7,13 +7,14 @@ that rule with a written reason: `suppress(construct, "public-network-access", "
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import difflib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import jsii
 from constructs import Construct, IConstruct
 
-from sigmatiq_infra._cdktf import IAspect
+from sigmatiq_infra._cdktf import Aspects, IAspect
 from sigmatiq_infra.constructs._context import context_of, problem_log
 from sigmatiq_infra.validation import ValidationError, Validator
 
@@ -45,16 +46,57 @@ def suppress(construct: IConstruct, rule_id: str, reason: str) -> bool:
             f"pass the construct first: suppress(construct, {rule_id!r}, reason)",
         )
         raise ValidationError(check.problems)
-    check = Validator("Policy suppression", construct, log=problem_log(construct))
-    check.require(
-        isinstance(reason, str) and len(reason.strip()) >= MIN_REASON_LENGTH, "reason", reason, "is too short",
-        f"a written reason of at least {MIN_REASON_LENGTH} characters", "say why the exception is acceptable",
-    )
+    log = problem_log(construct)
+    check = Validator("Policy suppression", construct, log=log)
+    if check.value_type("rule_id", rule_id, str) & check.value_type("reason", reason, str):
+        check.require(
+            len(reason.strip()) >= MIN_REASON_LENGTH, "reason", reason, "is too short",
+            f"a written reason of at least {MIN_REASON_LENGTH} characters", "say why the exception is acceptable",
+        )
     if not check.done():
         return False
     suppressions = construct.__dict__.setdefault(_SUPPRESSIONS, {})
     suppressions[rule_id] = reason
+    log.defer(_unknown_rule_ids, (construct, rule_id))  # once the packs checked on it are known
     return True
+
+
+def _unknown_rule_ids(subjects: list[tuple[IConstruct, str]]) -> list[str]:
+    """Suppressions whose rule id names none of the library's rules nor a rule checked on
+    their construct (by `check_every_construct`, `check_library_constructs` or a
+    `PolicyAspect` above it): a misspelt id would suppress nothing."""
+    from sigmatiq_infra.aspects import rules  # its rules import this module
+
+    library = {rule.id for rule in _rules_in(vars(rules).values())}
+    problems: list[str] = []
+    for construct, rule_id in subjects:
+        known = library | context_of(construct).rule_ids
+        if rule_id in known:
+            continue
+        known |= {rule.id for scope in construct.node.scopes for rule in _rules_in(Aspects.of(scope).all)}
+        if rule_id in known:
+            continue
+        listed = ", ".join(repr(id) for id in sorted(known))
+        close = difflib.get_close_matches(rule_id, sorted(known), n=1)
+        check = Validator("Policy suppression", construct)
+        check.fail(
+            "rule_id", rule_id, "names no rule" + (f" (did you mean {close[0]!r}?)" if close else ""),
+            f"the id of one of the library's rules or of a rule checked on it: {listed}",
+            f"use {close[0]!r}" if close else "use the id the finding names after 'rule'",
+        )
+        problems += check.problems
+    return problems
+
+
+def _rules_in(values: Iterable[object]) -> Iterator[Rule]:
+    """The rules among `values`: rules, packs of rules, and the packs of `PolicyAspect`s."""
+    for value in values:
+        if isinstance(value, Rule):
+            yield value
+        elif isinstance(value, PolicyAspect):
+            yield from value.pack
+        elif isinstance(value, tuple):
+            yield from (rule for rule in value if isinstance(rule, Rule))
 
 
 def suppressions_of(construct: IConstruct) -> dict[str, str]:
@@ -104,6 +146,7 @@ def check_library_constructs(stack: IConstruct, pack: Sequence[Rule]) -> None:
     """Check `pack` on `stack` itself and every library construct in it, once the whole app
     exists. Python-side (no jsii callback per construct, unlike an aspect): for rules about
     the library's constructs, such as diagnostics and alerts."""
+    context_of(stack).rule_ids.update(rule.id for rule in pack)
     problem_log(stack).defer(_check_library_constructs, (stack, tuple(pack)))
 
 
@@ -112,6 +155,7 @@ def check_every_construct(stack: IConstruct, pack: Sequence[Rule]) -> None:
     resources too), once the whole app exists, before synthesis: what `PolicyAspect` does,
     with one jsii call for the whole tree instead of a callback per construct. Constructs an
     aspect adds during synthesis are not seen (use `PolicyAspect` for those)."""
+    context_of(stack).rule_ids.update(rule.id for rule in pack)
     problem_log(stack).defer(_check_every_construct, (stack, tuple(pack)))
 
 

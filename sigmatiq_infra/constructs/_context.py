@@ -40,6 +40,9 @@ class StackContext:
     """Every grant made in the stack, by (target, role, principal): (target, role, assignment)."""
     members: list[Any] = field(default_factory=list)
     """Every library construct in the stack, in the order made."""
+    rule_ids: set[str] = field(default_factory=set)
+    """The ids of the policy rules checked in the stack (`check_every_construct`, ...), which
+    a suppression may name besides the library's own."""
 
 
 def context_of(scope: IConstruct) -> StackContext:

@@ -322,3 +322,66 @@ def test_a_suppression_on_no_construct_is_refused_plainly():
         "the resource (or a scope above it) whose findings of the rule are accepted. Fix: pass the construct first: "
         "suppress(construct, 'public-network-access', reason)."
     )
+
+
+# --- 6. clearer messages: a misspelt rule id, an empty tag name, a reason of no text, switch spaces ------------
+
+
+LIBRARY_RULES = "'diagnostics-required', 'monitoring-required', 'private-endpoint-required', 'public-network-access'"
+
+
+def test_a_suppression_of_a_misspelt_rule_id_names_no_rule_and_says_which_was_meant(stack, group):
+    from sigmatiq_infra.aspects import suppress
+
+    suppress(group, "public-network-acces", "Partners call the APIs from the internet during the pilot.")
+    stack.problem_log.run_deferred()
+    assert recorded(stack) == [
+        "Policy suppression 'test/Group': rule_id 'public-network-acces' names no rule (did you mean "
+        "'public-network-access'?). Allowed: the id of one of the library's rules or of a rule checked on it: "
+        f"{LIBRARY_RULES}. Fix: use 'public-network-access'.",
+    ]
+
+
+def test_a_suppression_of_an_own_rule_checked_on_the_construct_passes(stack, group):
+    from sigmatiq_infra.aspects import PolicyAspect, Rule, check_every_construct, suppress
+    from sigmatiq_infra.cdk import Aspects
+
+    own = Rule("own-rule", lambda node: None, "anything", "nothing to do")
+    aspect = Rule("aspect-rule", lambda node: None, "anything", "nothing to do")
+    check_every_construct(stack, (own,))
+    Aspects.of(stack).add(PolicyAspect((aspect,)))
+    for rule_id in ("own-rule", "aspect-rule", "private-endpoint-required"):
+        suppress(group, rule_id, "The group is reviewed by hand every quarter.")
+    suppress(group, "own-rul", "The group is reviewed by hand every quarter.")
+    stack.problem_log.run_deferred()
+    assert recorded(stack) == [
+        "Policy suppression 'test/Group': rule_id 'own-rul' names no rule (did you mean 'own-rule'?). Allowed: the id "
+        "of one of the library's rules or of a rule checked on it: 'aspect-rule', 'diagnostics-required', "
+        "'monitoring-required', 'own-rule', 'private-endpoint-required', 'public-network-access'. Fix: use 'own-rule'.",
+    ]
+
+
+def test_a_suppression_without_a_written_reason_says_its_type(stack, group):
+    from sigmatiq_infra.aspects import suppress
+
+    assert suppress(group, "public-network-access", None) is False
+    assert recorded(stack) == [
+        "Policy suppression 'test/Group': reason None has the type NoneType. Allowed: str. Fix: give reason a value "
+        "of type str.",
+    ]
+
+
+def test_an_empty_tag_name_is_said_to_be_empty(stack):
+    assert error_of(lambda: AzureStack(stack.node.root, "s", tags={"": "x"})) == (
+        "AzureStack 's': tags name '' is empty. Allowed: 1 to 512 characters. Fix: give the tag a name."
+    )
+
+
+@pytest.mark.parametrize(("value", "on"), [(" 1", True), ("TRUE ", True), ("\toff", False), ("   ", None)])
+def test_a_switch_ignores_spaces_around_its_value_as_the_engine_variable_does(value, on):
+    from sigmatiq_infra.engine import selected
+    from sigmatiq_infra.switches import library_variable_problems, parse_switch
+
+    assert parse_switch(value) is on
+    assert library_variable_problems({"SIGMATIQ_FULL_IMPORT": value}) == []
+    assert selected({"SIGMATIQ_ENGINE": " cdktf "}).name == "cdktf"

@@ -21,7 +21,7 @@ def test_an_unset_or_empty_switch_keeps_its_default(value):
     assert parse_switch(value) is None
 
 
-@pytest.mark.parametrize("value", ["2", "enabled", "y", " 1", "tru", "-1", "false!"])
+@pytest.mark.parametrize("value", ["2", "enabled", "y", "1 1", "tru", "-1", "false!"])
 def test_a_switch_refuses_anything_else(value):
     with pytest.raises(ValueError):
         parse_switch(value)
