@@ -30,8 +30,9 @@ class Rule:
     """Pure function of one construct: what is wrong with it, or None."""
     allowed: str
     """What the rule accepts, for the error message."""
-    fix: str
-    """How to comply, for the error message."""
+    fix: str | Callable[[IConstruct], str]
+    """How to comply, for the error message: a text, or a function of the construct that
+    gives it where the way differs by kind."""
 
 
 def suppress(construct: IConstruct, rule_id: str, reason: str) -> bool:
@@ -124,7 +125,8 @@ def findings(node: IConstruct, pack: Sequence[Rule]) -> list[str]:
         if rule.id not in suppressed:
             check.fail(
                 f"rule {rule.id!r}:", resource_type(node), problem, rule.allowed,
-                f"{rule.fix}, or suppress it with sigmatiq_infra.aspects.suppress(construct, "
+                f"{rule.fix(node) if callable(rule.fix) else rule.fix}, or suppress it with "
+                "sigmatiq_infra.aspects.suppress(construct, "
                 f"{rule.id!r}, reason)",
             )
     return list(check.problems)

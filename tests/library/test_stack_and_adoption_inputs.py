@@ -385,3 +385,36 @@ def test_a_switch_ignores_spaces_around_its_value_as_the_engine_variable_does(va
     assert parse_switch(value) is on
     assert library_variable_problems({"SIGMATIQ_FULL_IMPORT": value}) == []
     assert selected({"SIGMATIQ_ENGINE": " cdktf "}).name == "cdktf"
+
+
+# --- 7. what the docs and the policy's fix say matches what the code does ------------------------------
+
+
+def test_the_public_network_fix_for_an_environment_says_it_needs_a_vnet_and_stays_for_others(stack, group):
+    from sigmatiq_infra.aspects import check_every_construct
+    from sigmatiq_infra.aspects.rules import NO_PUBLIC_NETWORK_ACCESS
+
+    logs = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("log-test", group))
+    c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        "cae-test", group, log_analytics_workspace=logs,
+    ))
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-x1", group, public_network_access_enabled=True))
+    check_every_construct(stack, (NO_PUBLIC_NETWORK_ACCESS,))
+    stack.problem_log.run_deferred()
+    assert recorded(stack) == [
+        "Policy 'test/Env/Resource': rule 'public-network-access': 'azurerm_container_app_environment' leaves public "
+        "network access at Azure's default (enabled). Allowed: public network access disabled on every resource of "
+        "a private environment. Fix: give the environment a virtual_network and leave public_network_access_enabled "
+        "unset (or False): without a VNet it runs on an Azure-managed public network, or suppress it with "
+        "sigmatiq_infra.aspects.suppress(construct, 'public-network-access', reason).",
+        "Policy 'test/Vault/Resource': rule 'public-network-access': 'azurerm_key_vault' enables public network "
+        "access. Allowed: public network access disabled on every resource of a private environment. Fix: turn "
+        "public network access off (the constructs' default) and use a private endpoint, or suppress it with "
+        "sigmatiq_infra.aspects.suppress(construct, 'public-network-access', reason).",
+    ]
+
+
+def test_the_adoption_guide_claims_no_environment_variable_the_library_does_not_read():
+    guide = (Path(__file__).resolve().parents[2] / "docs/library/adoption.md").read_text()
+    assert "`ARM_SUBSCRIPTION_ID` at synth" not in guide
+    assert "`TF_VAR_subscription_id`" in guide

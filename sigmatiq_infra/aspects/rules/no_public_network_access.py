@@ -40,9 +40,21 @@ def public_network_access(node: IConstruct) -> str | None:
     return None
 
 
+def how_to_close(node: IConstruct) -> str:
+    """The fix: a Container Apps environment is public without a VNet, whatever its props say
+    (ContainerAppEnvironmentProps.public_network_access_enabled: None is off only with one),
+    where every other construct of the library is private by default."""
+    if getattr(node, "terraform_resource_type", None) == "azurerm_container_app_environment":
+        return (
+            "give the environment a virtual_network and leave public_network_access_enabled unset (or False): "
+            "without a VNet it runs on an Azure-managed public network"
+        )
+    return "turn public network access off (the constructs' default) and use a private endpoint"
+
+
 NO_PUBLIC_NETWORK_ACCESS = Rule(
     id="public-network-access",
     check=public_network_access,
     allowed="public network access disabled on every resource of a private environment",
-    fix="turn public network access off (the constructs' default) and use a private endpoint",
+    fix=how_to_close,
 )
