@@ -8,31 +8,18 @@ that rule with a written reason: `suppress(construct, "public-network-access", "
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 
 import jsii
 from constructs import Construct, IConstruct
 
 from sigmatiq_infra._cdktf import Aspects, IAspect
+from sigmatiq_infra.aspects.rule import Rule
 from sigmatiq_infra.constructs._context import context_of, problem_log
 from sigmatiq_infra.validation import ValidationError, Validator
 
 _SUPPRESSIONS = "_sigmatiq_policy_suppressions"
 MIN_REASON_LENGTH = 20
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    """Short stable name, used to suppress the rule."""
-    check: Callable[[IConstruct], str | None]
-    """Pure function of one construct: what is wrong with it, or None."""
-    allowed: str
-    """What the rule accepts, for the error message."""
-    fix: str | Callable[[IConstruct], str]
-    """How to comply, for the error message: a text, or a function of the construct that
-    gives it where the way differs by kind."""
 
 
 def suppress(construct: IConstruct, rule_id: str, reason: str) -> bool:
@@ -66,7 +53,7 @@ def _unknown_rule_ids(subjects: list[tuple[IConstruct, str]]) -> list[str]:
     """Suppressions whose rule id names none of the library's rules nor a rule checked on
     their construct (by `check_every_construct`, `check_library_constructs` or a
     `PolicyAspect` above it): a misspelt id would suppress nothing."""
-    from sigmatiq_infra.aspects import rules  # its rules import this module
+    from sigmatiq_infra.aspects import rules  # the library's own, known wherever it checks them or not
 
     library = {rule.id for rule in _rules_in(vars(rules).values())}
     problems: list[str] = []

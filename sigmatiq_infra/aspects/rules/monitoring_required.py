@@ -5,7 +5,7 @@ from __future__ import annotations
 from constructs import IConstruct
 
 from sigmatiq_infra._cdktf import TerraformStack
-from sigmatiq_infra.aspects.policy import Rule
+from sigmatiq_infra.aspects.rule import Rule
 from sigmatiq_infra.constructs._context import context_of
 from sigmatiq_infra.constructs.container_app import ContainerApp
 from sigmatiq_infra.constructs.monitoring import ActionGroup, Budget, MetricAlert

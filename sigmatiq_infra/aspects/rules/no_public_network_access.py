@@ -5,7 +5,7 @@ from __future__ import annotations
 from constructs import IConstruct
 
 from sigmatiq_infra._cdktf import TerraformResource
-from sigmatiq_infra.aspects.policy import Rule
+from sigmatiq_infra.aspects.rule import Rule
 from sigmatiq_infra.constructs import resource_facts
 
 _KNOWN: dict[str, bool] = {}

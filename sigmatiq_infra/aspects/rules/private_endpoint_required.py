@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from constructs import IConstruct
 
-from sigmatiq_infra.aspects.policy import Rule
+from sigmatiq_infra.aspects.rule import Rule
 from sigmatiq_infra.constructs._resource import AzureResource
 
 
