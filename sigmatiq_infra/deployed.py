@@ -63,8 +63,9 @@ class AdoptionSettings:
 
     enabled: bool = False
     subscription_id: str | None = None
-    """Subscription of the existing resources. Default: `ARM_SUBSCRIPTION_ID` at synth; if
-    neither is set, the deploy-time variable `subscription_id`."""
+    """Subscription of the existing resources. Default: the deploy-time variable
+    `subscription_id` (`TF_VAR_subscription_id`); the library reads no environment variable
+    for it (an app may pass one in, as the estate does with `ARM_SUBSCRIPTION_ID`)."""
     role_assignments: Mapping[str, str] = field(default_factory=dict)
     """Existing role assignments: `"<role> on <target name>"` -> the assignment's GUID name,
     e.g. `"AcrPull on acrordersprod": "8d3c...."`. Find them with
@@ -89,7 +90,7 @@ class AdoptionSettings:
                 azure_ids.SUBSCRIPTION_ID.fullmatch(self.subscription_id) is not None,
                 "subscription_id", self.subscription_id, "is not a subscription id",
                 "a GUID such as 00000000-0000-0000-0000-000000000000",
-                "set ARM_SUBSCRIPTION_ID (or the setting) to the subscription's id",
+                "set subscription_id to the subscription's id",
             )
         for key, guid in self.role_assignments.items():
             check.require(
@@ -167,7 +168,11 @@ def guard(app: App, record: DeployedRecord, replacements: Mapping[str, Sequence[
 
     def check(outdir: Path) -> list[str]:
         lowered = {kind: facts.replaced_when_lowered for kind, facts in resource_facts().items()}
-        return check_output(outdir, record, replacements, lowered)
+        reasons = [  # the opt-ins' own rules, as Adoption reports them (the app's list keeps one of each)
+            problem for stack, opt_ins in replacements.items()
+            for problem in AdoptionSettings(replacements=tuple(opt_ins)).problems(stack)
+        ]
+        return reasons + check_output(outdir, record, replacements, lowered)
 
     app.add_check(check)
 

@@ -173,3 +173,23 @@ def test_record_deployed_refuses_a_stack_name_the_synth_has_not(tmp_path, capsys
         f"in {tmp_path}: prod. Fix: pass the stack's id as written in the app (entries under another name protect "
         "nothing).\n"
     )
+
+
+def test_the_record_guard_refuses_an_opt_in_without_a_written_reason(tmp_path):
+    from sigmatiq_infra import App, AzureStack
+    from sigmatiq_infra.deployed import guard
+    from sigmatiq_infra.validation import ValidationError
+
+    app = App(outdir=str(tmp_path / "cdktf.out"))
+    AzureStack(app, "net")
+    guard(app, DeployedRecord(), {"net": (Replacement("snet-pe", "delete", "x"),)})
+    try:
+        app.synth()
+    except ValidationError as error:
+        problems = list(error.problems)
+    else:
+        problems = []
+    assert problems[0] == (
+        "AdoptionSettings 'net': replacements[0].reason 'x' is too short. Allowed: a written reason of at least 20 "
+        "characters. Fix: say why losing the deployed resource is acceptable."
+    )

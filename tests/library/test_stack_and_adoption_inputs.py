@@ -127,7 +127,7 @@ def test_adoption_reports_what_is_wrong_with_its_settings_once(stack):
     adoption_of(stack, settings)  # a second adoption of the stack with the same settings says nothing new
     assert recorded(stack) == [
         "AdoptionSettings 'test': subscription_id 'not-a-guid' is not a subscription id. Allowed: a GUID such as "
-        "00000000-0000-0000-0000-000000000000. Fix: set ARM_SUBSCRIPTION_ID (or the setting) to the subscription's id.",
+        "00000000-0000-0000-0000-000000000000. Fix: set subscription_id to the subscription's id.",
         "AdoptionSettings 'test': secret_versions['a'] 'nothex' is not a Key Vault secret version. Allowed: 32 "
         "lowercase hex characters. Fix: copy the last part of the id `az keyvault secret show` prints.",
         "AdoptionSettings 'test': replacements[0].reason 'x' is too short. Allowed: a written reason of at least 20 "
