@@ -95,6 +95,12 @@ class Adoption:
         """A validator for one call, recording in the app's list."""
         return Validator("Adoption", self.stack.node.id, log=self._log)
 
+    def _refuse(self, call: str, value: Any, problem: str, allowed: str, fix: str) -> None:
+        """One problem with what `call` was given, in the app's list."""
+        check = self._check()
+        check.fail(call, value, problem, allowed, fix)
+        check.done()
+
     def _managed_construct(self, call: str, construct: Any, allowed: str, fix: str) -> bool:
         """Whether `construct` (what `call`, e.g. `resource()`, was given) is a resource
         construct this stack manages; else a problem."""
@@ -141,12 +147,10 @@ class Adoption:
         if not self._managed_construct("group()", group, allowed, "pass the group: adoption.group(group)"):
             return
         if not isinstance(group, ResourceGroup):
-            check = self._check()
-            check.fail(
+            self._refuse(
                 "group()", group, "is not a resource group", allowed,
                 "adopt it with adoption.resource(...), and its group with adoption.group(group)",
             )
-            check.done()
             return
         if self.enabled and self._exists(group.resource, group.name):
             self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name), group.name, group)
@@ -160,12 +164,10 @@ class Adoption:
         ):
             return
         if isinstance(construct, ResourceGroup):
-            check = self._check()
-            check.fail(
+            self._refuse(
                 "resource()", construct, "is a resource group, whose id has no group of its own", allowed,
                 "adopt it with adoption.group(group)",
             )
-            check.done()
             return
         if self.enabled and self._exists(construct.resource, construct.name):
             self._import(construct.resource, self.azure_id(construct), construct.name, construct)
