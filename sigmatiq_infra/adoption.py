@@ -24,7 +24,7 @@ from constructs import IConstruct
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra._cdktf import TerraformResource, TerraformResourceLifecycle, TerraformStack
-from sigmatiq_infra.constructs import AzureResource, KeyVault, ResourceGroup, resource_facts
+from sigmatiq_infra.constructs import AzureResource, KeyVault, ResourceGroup, SecretReference, resource_facts
 from sigmatiq_infra.constructs._context import context_of, problem_log
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.roles import role_assignments_in
@@ -200,7 +200,19 @@ class Adoption:
         if self.enabled and self._exists(resource, name):
             self._import(resource, azure_ids.child_id(self.azure_id(parent), children[kind], name), name)
 
-    def secret(self, resource: TerraformResource, vault_name: str, secret_name: str) -> None:
+    def secret(self, resource: TerraformResource | SecretReference, vault_name: str, secret_name: str) -> None:
+        """A vault secret this stack writes: its resource (`reference.dependency`), or the
+        `SecretReference` `add_secret` returned."""
+        if isinstance(resource, SecretReference):
+            resource = resource.dependency  # type: ignore[assignment]
+        kind = resource.terraform_resource_type if isinstance(resource, TerraformResource) else None
+        if kind != "azurerm_key_vault_secret":
+            self._refuse(
+                "secret()", resource, "is not a Key Vault secret this stack writes",
+                "the reference add_secret returned, or its .dependency",
+                "pass vault.add_secret(...)'s reference: adoption.secret(reference, vault.name, reference.name)",
+            )
+            return
         version = self.settings.secret_versions.get(secret_name)
         if self.enabled and version:
             self._import(resource, KeyVault.secret_import_id(vault_name, secret_name, version), secret_name)

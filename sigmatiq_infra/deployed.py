@@ -150,14 +150,27 @@ def load_record(path: str | Path, source: str | None = None) -> DeployedRecord:
 
 
 def parse_record(text: str, source: str = "the deployed record") -> DeployedRecord:
-    """The record in `text` (TOML, as in a record file)."""
-    return DeployedRecord(tuple(
-        DeployedResource(
-            stack=entry["stack"], type=entry["type"], name=entry["name"],
-            arguments=dict(entry.get("arguments", {})), unset=tuple(entry.get("unset", ())),
-        )
-        for entry in tomllib.loads(text).get("resource", [])
-    ), source)
+    """The record in `text` (TOML, as in a record file); ValueError naming the entry and the
+    key when it is not shaped as `record-deployed` writes it."""
+    entries = tomllib.loads(text).get("resource", [])
+    if not isinstance(entries, list):
+        raise ValueError("its resources are one [resource] table; write each entry as [[resource]]")
+    resources = []
+    for index, entry in enumerate(entries):
+        where = f"[[resource]] {index + 1}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where} is not a table")
+        for key in ("stack", "type", "name"):
+            if not isinstance(entry.get(key), str) or not entry[key]:
+                raise ValueError(f"{where} has no {key} (a string)")
+        arguments, unset = entry.get("arguments", {}), entry.get("unset", [])
+        where = f"{where} ({entry['name']})"
+        if not isinstance(arguments, dict):
+            raise ValueError(f"{where}: arguments is not a table, e.g. arguments = {{ location = ... }}")
+        if not isinstance(unset, list) or not all(isinstance(item, str) for item in unset):
+            raise ValueError(f"{where}: unset is not a list of argument names, e.g. unset = [\"zone\"]")
+        resources.append(DeployedResource(entry["stack"], entry["type"], entry["name"], dict(arguments), tuple(unset)))
+    return DeployedRecord(tuple(resources), source)
 
 
 def guard(app: App, record: DeployedRecord, replacements: Mapping[str, Sequence[Replacement]]) -> None:
@@ -300,6 +313,8 @@ def _differs(new: Any, old: Any) -> bool:
     what Azure computes), lists item by item."""
     if new is _UNKNOWN:
         return False
+    if isinstance(new, Mapping) and isinstance(old, list) and len(old) == 1:
+        old = old[0]  # a block of one: cdktf writes it as an object, state holds a list of one
     if isinstance(new, Mapping) and isinstance(old, Mapping):
         return any(_differs(value, old[key]) for key, value in new.items() if key in old)
     if isinstance(new, list) and isinstance(old, list):

@@ -19,6 +19,10 @@ from typing import Any
 
 from sigmatiq_infra.deployed import DELETE, DeployedResource, Replacement
 
+REPLACE = "replace"
+"""The argument of an opt-in for a replacement the plan gives no argument for (a tainted
+resource, `terraform apply -replace`, `replace_triggered_by`)."""
+
 KINDS = ("create", "update", "replace", "delete", "import")
 
 
@@ -34,6 +38,10 @@ class Change:
     replace_paths: tuple[str, ...] = ()
     """The arguments whose change forces the replacement, as the plan names them
     (`change.replace_paths`, first step of each path); empty when it names none."""
+    action_reason: str | None = None
+    """Terraform's reason (`replace_because_tainted`, `replace_by_request`, ...), when it gives one."""
+    deposed: str | None = None
+    """For an object create-before-destroy left behind (`deposed`), its key."""
 
 
 def changes_of(plan: Mapping[str, Any]) -> list[Change]:
@@ -59,6 +67,8 @@ def changes_of(plan: Mapping[str, Any]) -> list[Change]:
             replace_paths=tuple(dict.fromkeys(
                 str(path[0]) for path in paths if isinstance(path, list) and path and isinstance(path[0], str)
             )),
+            action_reason=entry.get("action_reason") if isinstance(entry.get("action_reason"), str) else None,
+            deposed=entry.get("deposed") if isinstance(entry.get("deposed"), str) else None,
         ))
     return found
 
@@ -111,11 +121,13 @@ def blocked(
             continue
         if not any(opts_in(replacement, change) for replacement in replacements):
             what = "replace" if change.kind == "replace" else "delete"
-            argument = DELETE if change.kind == "delete" else (change.replace_paths or ("...",))[0]
+            argument = DELETE if change.kind == "delete" else (change.replace_paths or (REPLACE,))[0]
             because = (
                 f" (forced by {', '.join(change.replace_paths)})" if change.kind == "replace" and change.replace_paths
-                else ""
+                else f" ({change.action_reason})" if change.kind == "replace" and change.action_reason else ""
             )
+            if change.deposed:
+                because += f" (its deposed object {change.deposed}, left by a create-before-destroy)"
             found.append(
                 f"{stack}: the plan would {what} {change.address} ({change.azure_name or 'unnamed'}){because}, which "
                 f"is protected: {'; '.join(reasons)}. Fix: change the code or settings that cause it, or opt in "
@@ -128,14 +140,15 @@ def blocked(
 def opts_in(replacement: Replacement, change: Change) -> bool:
     """Whether `replacement` lets exactly this change through: the resource's Azure name, its
     Terraform type when the opt-in names one, and for a replacement the argument the plan
-    says forces it (any of them when the plan names none), for a deletion `delete`."""
+    says forces it, or `replace` when the plan names none (a tainted resource, `-replace`,
+    `replace_triggered_by`); for a deletion `delete`."""
     if replacement.resource != change.azure_name or replacement.type not in (None, change.type):
         return False
     if change.kind == "delete":
         return replacement.argument == DELETE
-    return replacement.argument != DELETE and (
-        not change.replace_paths or replacement.argument in change.replace_paths
-    )
+    if change.replace_paths:
+        return replacement.argument in change.replace_paths
+    return replacement.argument == REPLACE
 
 
 def summary(stacks: Mapping[str, Sequence[Change]], refused: Mapping[str, Sequence[str]]) -> str:

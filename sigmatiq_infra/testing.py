@@ -192,7 +192,8 @@ def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mis
             return [Mismatch(path, "an object", actual)]
         found = [
             Mismatch(f"{path}.{key}" if path else str(key), "not set (an exact match has no other keys)", value)
-            for key, value in sorted(actual.items()) if not partial and key not in pattern
+            # "//" is cdktf's metadata (the construct path), no argument of the resource.
+            for key, value in sorted(actual.items()) if not partial and key not in pattern and key != "//"
         ]
         for key, expected in pattern.items():
             where, value = f"{path}.{key}" if path else str(key), actual.get(key, _MISSING)

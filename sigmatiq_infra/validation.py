@@ -15,6 +15,7 @@ code that reads those collects its `problems` first. A genuine bug is never caug
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import ipaddress
@@ -470,6 +471,9 @@ class Validator:
                 raise ValueError(f"{value} is not written as CIDR")  # e.g. 10.0.0.0/016
         except ValueError as reason:
             problem, fix = f"is not an IPv4 network ({reason})", "write the network address and prefix length"
+            with contextlib.suppress(ValueError):  # host bits set: name the network it lies in
+                if length.isdigit() and len(length) <= 2:
+                    fix += f": {str(ipaddress.IPv4Network(value, strict=False))!r}"
         self.fail(prop, value, problem, "CIDR notation with no host bits set, e.g. '10.20.1.0/24'", fix)
         return None
 

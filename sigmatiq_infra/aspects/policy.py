@@ -52,7 +52,7 @@ def suppress(construct: IConstruct, rule_id: str, reason: str) -> bool:
 def _unknown_rule_ids(subjects: list[tuple[IConstruct, str]]) -> list[str]:
     """Suppressions whose rule id names none of the library's rules nor a rule checked on
     their construct (by `check_every_construct`, `check_library_constructs` or a
-    `PolicyAspect` above it): a misspelt id would suppress nothing."""
+    `PolicyAspect` above it or inside it): a misspelt id would suppress nothing."""
     from sigmatiq_infra.aspects import rules  # the library's own, known wherever it checks them or not
 
     library = {rule.id for rule in _rules_in(vars(rules).values())}
@@ -61,7 +61,9 @@ def _unknown_rule_ids(subjects: list[tuple[IConstruct, str]]) -> list[str]:
         known = library | context_of(construct).rule_ids
         if rule_id in known:
             continue
-        known |= {rule.id for scope in construct.node.scopes for rule in _rules_in(Aspects.of(scope).all)}
+        # Aspects above it, and below it (a suppression covers everything inside its construct).
+        places = [*construct.node.scopes, *construct.node.find_all()]
+        known |= {rule.id for scope in places for rule in _rules_in(Aspects.of(scope).all)}
         if rule_id in known:
             continue
         listed = ", ".join(repr(id) for id in sorted(known))

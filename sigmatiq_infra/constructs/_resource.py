@@ -72,7 +72,9 @@ class IWorkspace(Protocol):
 Billing: TypeAlias = Callable[[Mapping[str, Any], Mapping[str, float]], list[tuple[str, float, str]]]
 """What Azure bills for one resource: from its synthesized configuration and the usage
 assumptions of the price table, the (price id, quantity, note) of each component; the
-price ids are those of `sigmatiq_infra/data/prices.toml`."""
+price ids are those of `sigmatiq_infra/data/prices.toml` (or an app's `[[price]]` entries).
+The quantity counts the price's units for a month, except for an hourly price, which is
+taken for a month's 730 hours: its quantity counts the instances (2 for an HA pair)."""
 
 
 @dataclass(frozen=True)

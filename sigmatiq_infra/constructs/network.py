@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
@@ -201,8 +202,16 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
             f"{where} {rule.name!r} source", source, "is not an address, CIDR range or service tag",
             "'*', an IP address or CIDR range such as '172.16.0.0/24', or a service tag such as "
             "'Internet' or 'VirtualNetwork'",
-            "write the range as address/prefix length, e.g. '10.1.0.0/24'",
+            _source_fix(source),
         )
+
+
+def _source_fix(source: str) -> str:
+    """How to write an NSG source that is no address, range or tag: a netmask as its prefix length."""
+    with contextlib.suppress(ValueError):
+        if "/" in source and not source.partition("/")[2].isdigit():
+            return f"write it as {str(ipaddress.IPv4Network(source, strict=False))!r}"
+    return "write the range as address/prefix length, e.g. '10.1.0.0/24'"
 
 
 def _is_prefix(text: str) -> bool:
@@ -283,7 +292,14 @@ class VirtualNetwork(AzureResource):
         check.require(
             len(found) == 1, "subnets", [s.name for s in found],
             f"hold {len(found)} subnets for {role.value.text}",
-            f"exactly one subnet with role {role.name}", f"add one SubnetSpec with role={role.name}",
+            # The library's model (each use finds its subnet by role), not an Azure rule.
+            f"exactly one subnet with role {role.name}" + (
+                " per VirtualNetwork (the library picks the subnet by role)" if found else ""
+            ),
+            f"add one SubnetSpec with role={role.name}" if not found else (
+                f"keep one SubnetSpec with role={role.name} in this VNet, and put another environment or endpoint "
+                "in a VNet of its own (peered if they must reach each other)"
+            ),
         )
         check.done()
         return found[0] if found else None

@@ -23,7 +23,7 @@ from sigmatiq_infra.azurerm import (
     private_dns_zone_virtual_network_link,
     virtual_network_dns_servers,
 )
-from sigmatiq_infra.constructs._context import AzureConstruct
+from sigmatiq_infra.constructs._context import AzureConstruct, make_under_free_id
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -117,11 +117,13 @@ class PrivateDnsZones(AzureConstruct):
             _check_zone_name(check, name)
             check.done()
             self._claim_link(name)
-            construct_id = id or name
-            zone = private_dns_zone.PrivateDnsZone(
-                self, construct_id,
-                name=name, resource_group_name=self.resource_group.name, tags=self.tags,
+            made: list[private_dns_zone.PrivateDnsZone] = []
+            construct_id = make_under_free_id(  # an id the zones hold already: a problem, not jsii's traceback
+                lambda free: made.append(private_dns_zone.PrivateDnsZone(
+                    self, free, name=name, resource_group_name=self.resource_group.name, tags=self.tags,
+                )), "PrivateDnsZones.zone", self, id or name, self.problem_log,
             )
+            zone = made[-1]
             link = ResourceFacts.of(self, "azurerm_private_dns_zone_virtual_network_link")
             self.links[name] = private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink(
                 self, f"{construct_id}-link",
@@ -161,21 +163,26 @@ class PrivateDnsZones(AzureConstruct):
         """An A record `name` in `zone` (one of these zones), created under `scope`. Values of
         the wrong type raise a ValidationError; ones Azure does not take are problems in the list."""
         check = Validator("PrivateDnsZones", self)
-        if not all([check.value_type("add_a_record name", name, str),
+        if not all([check.value_type("add_a_record id", id, str),
+                    check.value_type("add_a_record name", name, str),
                     check.value_type("add_a_record records", records, Sequence[str]),
                     check.value_type("add_a_record ttl", ttl, int)]):
             raise ValidationError(check.problems)
         _check_a_record(check, name, records, ttl)
         check.done()
         record = ResourceFacts.of(self, "azurerm_private_dns_a_record")
-        return private_dns_a_record.PrivateDnsARecord(
-            scope, id,
-            name=name,
-            **record.parent_arguments(zone, self.resource_group),
-            ttl=ttl,
-            records=list(records),
-            tags=self.tags if tags is None else dict(tags),
+        made: list[private_dns_a_record.PrivateDnsARecord] = []
+        make_under_free_id(  # an id `scope` holds already: a problem, not jsii's traceback
+            lambda free: made.append(private_dns_a_record.PrivateDnsARecord(
+                scope, free,
+                name=name,
+                **record.parent_arguments(zone, self.resource_group),
+                ttl=ttl,
+                records=list(records),
+                tags=self.tags if tags is None else dict(tags),
+            )), "PrivateDnsZones.add_a_record", scope, id, self.problem_log,
         )
+        return made[-1]
 
 
 # Microsoft's naming rules for privateDnsZones: "2 to 34 labels", each of "alphanumerics, underscores,
@@ -450,7 +457,13 @@ _LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 def _check_forwarding_rule(check: Validator, domain: str, servers: Sequence[str]) -> None:
     labels = domain[:-1].split(".") if domain.endswith(".") else []
     bad = [label for label in labels if not _LABEL.fullmatch(label)]
-    if domain != WILDCARD_DOMAIN and labels and bad and domain.strip("."):
+    if domain != WILDCARD_DOMAIN and domain and not domain.strip("."):
+        check.fail(
+            "forwarding rule domain", domain, "is only dots, no domain",
+            "a domain such as 'corp.example.com.' (the trailing dot included), or '.' for every domain",
+            "name the domain to forward, or use '.' for every domain",
+        )
+    elif domain != WILDCARD_DOMAIN and labels and bad and domain.strip("."):
         check.fail(
             "forwarding rule domain", domain, f"has the label {bad[0]!r}, which DNS does not take",
             "labels of 1-63 letters, digits, hyphens and underscores, not starting or ending with a hyphen, "

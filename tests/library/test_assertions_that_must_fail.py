@@ -336,3 +336,13 @@ def test_resource_properties_count_is_counts_the_resources_that_match():
     )
     with pytest.raises(TypeError, match=r"^Template.resource_properties_count_is: count '2' is a str"):
         document.resource_properties_count_is("azurerm_key_vault", {}, "2")
+
+
+def test_exact_on_a_whole_resource_leaves_out_cdktfs_metadata():
+    """"//" (the construct path) is cdktf's, no argument: an exact match of the arguments passes."""
+    template = Template.from_json({"resource": {"azurerm_resource_group": {"Group_1": {
+        "//": {"metadata": {"path": "orders/Group/Resource"}}, "name": "rg-orders", "location": "westeurope",
+    }}}})
+    template.has_resource("azurerm_resource_group", Match.exact({"name": "rg-orders", "location": "westeurope"}))
+    with pytest.raises(AssertionError):
+        template.has_resource("azurerm_resource_group", Match.exact({"name": "rg-orders"}))

@@ -193,3 +193,54 @@ def test_the_record_guard_refuses_an_opt_in_without_a_written_reason(tmp_path):
         "AdoptionSettings 'net': replacements[0].reason 'x' is too short. Allowed: a written reason of at least 20 "
         "characters. Fix: say why losing the deployed resource is acceptable."
     )
+
+
+def test_a_block_of_one_is_compared_with_the_list_of_one_state_holds():
+    """cdktf writes a one-item block as an object; Terraform's state holds a list of one."""
+    doc = {"resource": {"azurerm_private_endpoint": {"Pe": {
+        "name": "pe-kv", "private_service_connection": {"name": "psc", "is_manual_connection": False},
+    }}}}
+    deployed = DeployedResource("net", "azurerm_private_endpoint", "pe-kv", {
+        "private_service_connection": [
+            {"name": "psc", "is_manual_connection": False, "private_ip_address": "10.0.1.4"},
+        ],
+    })
+    assert check_stack("net", doc, DeployedRecord((deployed,)), (), {}) == []
+    doc["resource"]["azurerm_private_endpoint"]["Pe"]["private_service_connection"]["name"] = "psc-2"
+    assert len(check_stack("net", doc, DeployedRecord((deployed,)), (), {})) == 1
+
+
+def test_a_record_not_shaped_as_record_deployed_writes_it_says_where():
+    import pytest
+
+    for text, why in (
+        ('[resource]\nstack = "net"\n', "its resources are one [resource] table; write each entry as [[resource]]"),
+        ('[[resource]]\nstack = "net"\ntype = "azurerm_subnet"\n', "[[resource]] 1 has no name (a string)"),
+        ('[[resource]]\nstack = "net"\ntype = "t"\nname = "n"\nunset = "location"\n',
+         '[[resource]] 1 (n): unset is not a list of argument names, e.g. unset = ["zone"]'),
+    ):
+        with pytest.raises(ValueError) as raised:
+            parse_record(text)
+        assert str(raised.value) == why
+
+
+def test_a_replacement_the_plan_names_no_argument_for_needs_the_replace_opt_in():
+    entry = change("azurerm_key_vault.Vault", ["delete", "create"], "kv-orders")
+    entry["action_reason"] = "replace_because_tainted"
+    changes = plan_gate.changes_of({"format_version": "1.2", "resource_changes": [entry]})
+    holds = {"azurerm_key_vault": "secrets"}
+    [refused] = plan_gate.blocked("orders", changes, {}, (), (Replacement("kv-orders", "location", REASON),), holds)
+    assert refused == (
+        "orders: the plan would replace azurerm_key_vault.Vault (kv-orders) (replace_because_tainted), which is "
+        "protected: it holds secrets. Fix: change the code or settings that cause it, or opt in with "
+        "Replacement('kv-orders', 'replace', type='azurerm_key_vault', reason=...) in the orders adoption settings."
+    )
+    assert plan_gate.blocked("orders", changes, {}, (), (Replacement("kv-orders", "replace", REASON),), holds) == []
+
+
+def test_deleting_a_deposed_object_says_it_is_one():
+    entry = change("azurerm_key_vault.Vault", ["delete"], "kv-orders")
+    entry["deposed"] = "00000001"
+    changes = plan_gate.changes_of({"format_version": "1.2", "resource_changes": [entry]})
+    [refused] = plan_gate.blocked("orders", changes, {}, (), (), {"azurerm_key_vault": "secrets"})
+    assert "(kv-orders) (its deposed object 00000001, left by a create-before-destroy), which is protected" in refused

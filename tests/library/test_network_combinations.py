@@ -145,8 +145,7 @@ def test_an_nsg_source_with_a_netmask_is_refused_and_addresses_ranges_and_tags_p
     assert error_of(lambda: rules("10.1.0.0/255.255.0.0")) == (
         "VirtualNetwork 'test/Net1': subnet 'snet-pe' inbound rule 'r0' source '10.1.0.0/255.255.0.0' is not an "
         "address, CIDR range or service tag. Allowed: '*', an IP address or CIDR range such as '172.16.0.0/24', "
-        "or a service tag such as 'Internet' or 'VirtualNetwork'. Fix: write the range as address/prefix length, "
-        "e.g. '10.1.0.0/24'."
+        "or a service tag such as 'Internet' or 'VirtualNetwork'. Fix: write it as '10.1.0.0/16'."
     )
 
 
@@ -483,3 +482,50 @@ def test_an_a_record_azure_takes_passes(stack, group):
     zones = zones_of(stack, group)
     zones.add_a_record(stack, "Rec", zones.zone("corp.internal"), name="*", records=["10.0.0.5"], ttl=0)
     assert recorded(stack) == []
+
+
+def test_a_zone_or_a_record_under_an_id_taken_already_is_a_problem_not_a_traceback(app, own):
+    stack, group = own
+    zones = c.PrivateDnsZones(stack, "Z", c.PrivateDnsZonesProps(
+        group, vnet(stack, group, c.SubnetSpec("pe", "10.20.1.0/24", c.SubnetRole.PRIVATE_ENDPOINTS)),
+    ))
+    first = zones.zone("a.internal", id="X")
+    zones.zone("b.internal", id="X")
+    zones.add_a_record(stack, "Rec", first, name="www", records=["10.20.1.4"])
+    zones.add_a_record(stack, "Rec", first, name="www2", records=["10.20.1.5"])
+    assert list(app.problems.problems) == [
+        "PrivateDnsZones.zone 'net/Z/X': id 'X' is already the id of another construct in 'net/Z'. Allowed: one "
+        "construct per id in a scope (the id is part of every Terraform address below it). Fix: give this construct "
+        "an id of its own.",
+        "PrivateDnsZones.add_a_record 'net/Rec': id 'Rec' is already the id of another construct in 'net'. Allowed: "
+        "one construct per id in a scope (the id is part of every Terraform address below it). Fix: give this "
+        "construct an id of its own.",
+    ]
+
+
+def test_a_forwarding_domain_of_dots_only_is_refused(own):
+    stack, group = own
+    network = vnet(
+        stack, group, c.SubnetSpec("dnsin", "10.20.0.32/28", c.SubnetRole.DNS_RESOLVER_INBOUND),
+        c.SubnetSpec("dnsout", "10.20.0.48/28", c.SubnetRole.DNS_RESOLVER_OUTBOUND),
+    )
+    assert error_of(lambda: resolver(stack, group, network, forwarding_rules={"..": ["10.50.0.5"]})) == (
+        "DnsResolver 'net/Dns': forwarding rule domain '..' is only dots, no domain. Allowed: a domain such as "
+        "'corp.example.com.' (the trailing dot included), or '.' for every domain. Fix: name the domain to forward, "
+        "or use '.' for every domain."
+    )
+
+
+def test_two_subnets_of_one_role_say_to_keep_one_not_to_add_one(own):
+    stack, group = own
+    network = vnet(
+        stack, group, c.SubnetSpec("cae-a", "10.20.2.0/27", c.SubnetRole.CONTAINER_APPS),
+        c.SubnetSpec("cae-b", "10.20.2.32/27", c.SubnetRole.CONTAINER_APPS),
+    )
+    message = error_of(lambda: network.subnet_for(c.SubnetRole.CONTAINER_APPS), network)
+    assert "Fix: keep one SubnetSpec with role=CONTAINER_APPS in this VNet" in message
+
+
+def test_a_range_with_host_bits_set_is_told_the_network_it_lies_in(stack, group):
+    message = error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.5/24", R.PRIVATE_ENDPOINTS)))
+    assert message.endswith("Fix: write the network address and prefix length: '10.20.1.0/24'.")

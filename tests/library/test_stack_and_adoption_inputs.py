@@ -418,3 +418,36 @@ def test_the_adoption_guide_claims_no_environment_variable_the_library_does_not_
     guide = (Path(__file__).resolve().parents[2] / "docs/library/adoption.md").read_text()
     assert "`ARM_SUBSCRIPTION_ID` at synth" not in guide
     assert "`TF_VAR_subscription_id`" in guide
+
+
+def test_adopting_a_secret_takes_its_reference_and_refuses_the_vault():
+    from sigmatiq_infra.adoption import Adoption
+    from sigmatiq_infra.deployed import AdoptionSettings, DeployedRecord
+
+    app = App()
+    stack = AzureStack(app, "ad")
+    group = c.ResourceGroup(stack, "G", c.ResourceGroupProps("rg-ad", "westeurope"))
+    vault = c.KeyVault(stack, "Kv", c.KeyVaultProps("kv-adopt-secret", group))
+    reference = vault.add_secret("Db", c.SecretProps("Db", c.WriteOnlySecret.from_inputs(stack, "db", "the db secret")))
+    adoption = Adoption(stack, AdoptionSettings(
+        enabled=True, subscription_id="00000000-0000-0000-0000-000000000001",
+        secret_versions={"Db": "0123456789abcdef0123456789abcdef"},
+    ), DeployedRecord())
+    adoption.secret(reference, "kv-adopt-secret", "Db")
+    assert not app.problems.problems
+    adoption.secret(vault, "kv-adopt-secret", "Db")
+    [problem] = app.problems.problems
+    assert problem.startswith("Adoption 'ad': secret() KeyVault 'ad/Kv' is not a Key Vault secret this stack writes.")
+
+
+def test_a_suppression_above_a_construct_whose_own_aspect_checks_the_rule_passes(stack, group):
+    """A suppression covers everything inside its construct, so a rule a PolicyAspect checks
+    on a construct inside it is a rule it may name."""
+    from sigmatiq_infra.aspects import PolicyAspect, Rule, suppress
+    from sigmatiq_infra.cdk import Aspects
+
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-inner-rule", group))
+    Aspects.of(vault).add(PolicyAspect((Rule("team-tag", lambda node: None, "anything", "nothing to do"),)))
+    suppress(stack, "team-tag", "Team tags are added by the platform's policy after deploy.")
+    stack.problem_log.run_deferred()
+    assert recorded(stack) == []
