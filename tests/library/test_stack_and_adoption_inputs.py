@@ -431,7 +431,7 @@ def test_adopting_a_secret_takes_its_reference_and_refuses_the_vault():
     reference = vault.add_secret("Db", c.SecretProps("Db", c.WriteOnlySecret.from_inputs(stack, "db", "the db secret")))
     adoption = Adoption(stack, AdoptionSettings(
         enabled=True, subscription_id="00000000-0000-0000-0000-000000000001",
-        secret_versions={"Db": "0123456789abcdef0123456789abcdef"},
+        secret_versions={"Db": "0123456789abcdef" * 2},  # a Key Vault secret version id (not a secret)
     ), DeployedRecord())
     adoption.secret(reference, "kv-adopt-secret", "Db")
     assert not app.problems.problems
