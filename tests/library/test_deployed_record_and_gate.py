@@ -244,3 +244,18 @@ def test_deleting_a_deposed_object_says_it_is_one():
     changes = plan_gate.changes_of({"format_version": "1.2", "resource_changes": [entry]})
     [refused] = plan_gate.blocked("orders", changes, {}, (), (), {"azurerm_key_vault": "secrets"})
     assert "(kv-orders) (its deposed object 00000001, left by a create-before-destroy), which is protected" in refused
+
+
+def test_the_library_gate_says_it_cannot_judge_a_type_no_construct_class_it_loaded_states(tmp_path, capsys):
+    from sigmatiq_infra.cli import main
+
+    folder = tmp_path / "stacks" / "orders"
+    folder.mkdir(parents=True)
+    entry = change("azurerm_eventhub_namespace.Hub", ["delete"], "evhns-orders")
+    (folder / "plan.json").write_text(json.dumps({"format_version": "1.2", "resource_changes": [entry]}))
+    (folder / "cdk.tf.json").write_text("{}")
+    assert main(["plan-gate", "orders", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().err.startswith(
+        "plan-gate: warning: no construct class states facts about azurerm_eventhub_namespace, which the plans "
+        "replace or delete: the gate cannot tell whether they hold data"
+    )

@@ -205,21 +205,6 @@ def test_the_apps_own_construct_class_is_guarded_and_priced_by_its_own_commands(
     ), cost.stdout
 
 
-def test_the_library_gate_says_it_cannot_judge_a_type_no_construct_class_it_loaded_states(example_runs, orders):
-    folder = example_runs / "orders-service"
-    (folder / "cdktf.out" / "stacks" / "orders" / "plan.json").write_text(json.dumps({
-        "format_version": "1.2", "resource_changes": [{
-            "address": "azurerm_servicebus_namespace.x", "mode": "managed", "type": "azurerm_servicebus_namespace",
-            "name": "x", "change": {"actions": ["delete"], "before": {"name": "sb-orders-dev"}, "after": None},
-        }],
-    }))
-    result = _cli(example_runs, "plan-gate", "orders")
-    assert result.stderr.startswith(
-        "plan-gate: warning: no construct class states facts about azurerm_servicebus_namespace, which the plans "
-        "replace or delete: the gate cannot tell whether they hold data"
-    ), result.stderr
-
-
 def test_the_cost_estimate_prices_a_users_own_stack_from_the_construct_facts(example_runs, orders):
     result = _cli(example_runs, "cost", "orders")
     assert result.returncode == 0, result.stderr
