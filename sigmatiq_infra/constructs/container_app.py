@@ -217,14 +217,18 @@ class ContainerApp(AzureResource):
             )
         for variable, reference in props.secret_env.items():
             _check_secret_exists(check, variable, reference)
-        by_name: dict[str, str] = {}
-        for reference in props.secret_env.values():
+        by_name: dict[str, tuple[str, str]] = {}
+        for variable, reference in props.secret_env.items():
             name = app_secret_name(reference)
             check.name("secret name", name, NameRules.CONTAINER_APP_SECRET)
-            if by_name.setdefault(name, reference.versionless_id) != reference.versionless_id:
+            # One secret of one vault read in another case is the same secret (Key Vault names
+            # compare in any case): both variables read it. Two vaults' secrets of one name clash.
+            first, first_id = by_name.setdefault(name, (variable, reference.versionless_id))
+            if first_id.lower() != reference.versionless_id.lower():
                 check.fail(
-                    "secret_env", reference.name, f"maps to the app secret {name!r} twice",
-                    "secret names that differ after lowercasing",
+                    f"secret_env[{variable!r}]", reference.name,
+                    f"maps to the app secret {name!r}, as secret_env[{first!r}] does, from another Key Vault "
+                    "secret", "Key Vault secrets whose names differ after lowercasing",
                     "rename one of the Key Vault secrets",
                 )
         check.done()

@@ -320,3 +320,19 @@ def test_a_bad_identity_name_asks_for_a_user_assigned_identity_name(stack, group
         "user-assigned identity name that follows these rules."
     )
 
+
+
+def test_one_secret_read_in_two_cases_is_one_app_secret_and_two_vaults_secrets_of_one_name_clash(stack, group):
+    """Key Vault names compare in any case: 'Db-Url' and 'db-url' of one vault are one secret."""
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-case-secret", group, public_network_access_enabled=True))
+    other = c.KeyVault(stack, "Other", c.KeyVaultProps("kv-case-other", group, public_network_access_enabled=True))
+    app = _app(stack, group, secret_env={"A": vault.secret("Db-Url"), "B": vault.secret("db-url")})
+    assert [secret.name for secret in app.resource.secret_input] == ["db-url"]
+    assert error_of(lambda: c.ContainerApp(stack, "Api2", c.ContainerAppProps(
+        "api2", app.props.environment, app.props.identity, app.props.registry, "team/api", "1.0", 8080,
+        secret_env={"A": vault.secret("Db-Url"), "B": other.secret("Db-Url")},
+    ))) == (
+        "ContainerApp 'test/Api2': secret_env['B'] 'Db-Url' maps to the app secret 'db-url', as secret_env['A'] "
+        "does, from another Key Vault secret. Allowed: Key Vault secrets whose names differ after lowercasing. "
+        "Fix: rename one of the Key Vault secrets."
+    )
