@@ -254,6 +254,8 @@ class VirtualNetwork(AzureResource):
         ResourceFacts(
             "azurerm_network_security_group", ("name", "location", "resource_group_name"),
             kind="network security group", name_scope=RESOURCE_GROUP,
+            collision_fix="rename one of the two subnets (a subnet's network security group is named "
+            "nsg-<subnet name>), or put one VNet in another resource group",
         ),
         ResourceFacts(
             "azurerm_network_security_rule", ("name", "resource_group_name", "network_security_group_name"),

@@ -529,3 +529,20 @@ def test_two_subnets_of_one_role_say_to_keep_one_not_to_add_one(own):
 def test_a_range_with_host_bits_set_is_told_the_network_it_lies_in(stack, group):
     message = error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.5/24", R.PRIVATE_ENDPOINTS)))
     assert message.endswith("Fix: write the network address and prefix length: '10.20.1.0/24'.")
+
+
+def test_two_subnets_whose_derived_nsgs_share_a_name_say_to_rename_a_subnet(app, own, tmp_path):
+    from sigmatiq_infra.validation import ValidationError
+
+    stack, group = own
+    vnet(stack, group, c.SubnetSpec("snet-in", "10.20.1.0/24", R.PRIVATE_ENDPOINTS), id="A", name="vnet-a")
+    vnet(stack, group, c.SubnetSpec("snet-in", "10.21.1.0/24", R.PRIVATE_ENDPOINTS), id="B", name="vnet-b",
+         space="10.21.0.0/16")
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert list(raised.value.problems) == [
+        "network security group 'net/B/Nsg-snet-in': name 'nsg-snet-in' is already the name of network security "
+        "group 'net/A/Nsg-snet-in' (Azure compares names in any case). Allowed: one network security group per name "
+        "in its resource group. Fix: rename one of the two subnets (a subnet's network security group is named "
+        "nsg-<subnet name>), or put one VNet in another resource group.",
+    ]
