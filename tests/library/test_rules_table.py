@@ -464,8 +464,8 @@ RULES = [
              c.SubnetSpec("snet-pe", "10.20.1.0/24", c.SubnetRole.PRIVATE_ENDPOINTS)])),
          ("network security group 'own/Network/Nsg-snet-pe': name 'nsg-snet-pe' is already the name of network "
           "security group 'own/Network2/Nsg-snet-pe' (Azure compares names in any case). Allowed: one network "
-          'security group per name in its resource group. Fix: rename one of the two (a name the library '
-          'derives follows the name you give its construct).'), synth=True),
+          "security group per name in its resource group. Fix: rename one of the two subnets (a subnet's network "
+          "security group is named nsg-<subnet name>), or put one VNet in another resource group."), synth=True),
     Rule("PrivateDnsZones", "the zones it derives, unique in their group",
          lambda own: own.private_vault(),
          lambda own: (own.private_vault(), c.PrivateDnsZones(own.stack, "Zones2", c.PrivateDnsZonesProps(
