@@ -10,7 +10,9 @@ compare with line by line: `baseline_name = "Previous estimate"`, `baseline_labe
 from __future__ import annotations
 
 import argparse
+import sys
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources as package_files
 from pathlib import Path
@@ -34,7 +36,7 @@ class Price:
     @property
     def monthly(self) -> float:
         """The price of one unit for a month (hourly prices times 730 hours)."""
-        return self.price * 730 if self.unit == "hour" else self.price
+        return self.price * 730 if self.unit.strip().lower() in ("hour", "hours", "hourly") else self.price
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,10 @@ def _assumptions(path: Path) -> dict[str, Any]:
     except OSError as problem:  # a folder, no permission, ...
         raise CliError(f"cost: the assumptions file {path} cannot be read ({problem.strerror or problem}). Fix: pass "
                        "the TOML file itself, or leave --assumptions out.") from None
+    shape = _shape_problems(found)
+    if shape:
+        raise CliError(f"cost: the assumptions file {path} is not shaped as the command reads it: {'; '.join(shape)}. "
+                       "Fix: see `sigmatiq-infra cost --help` and docs/library/commands.md for its tables.")
     bad = [
         f"{where} = {value!r}" for where, value in _usage_values(found.get("usage", {}))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
@@ -113,6 +119,42 @@ def _assumptions(path: Path) -> dict[str, Any]:
         raise CliError(f"cost: the assumptions file {path} has usage that is no amount: {'; '.join(bad)}. Fix: give "
                        "each usage a number of zero or more (e.g. log_analytics_gb = 5).")
     return found
+
+
+def _shape_problems(found: dict[str, Any]) -> list[str]:
+    """What of an assumptions file the command would misread: tables that are values, and
+    baseline lines without their keys or of the wrong types (each named where it is)."""
+    def number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    problems = []
+    usage = found.get("usage", {})
+    if not isinstance(usage, dict):
+        problems.append(f"usage = {usage!r} is no table ([usage] with amounts, [usage.<stack>] per stack)")
+    baseline = found.get("baseline", {})
+    if not isinstance(baseline, dict):
+        problems.append(f"baseline = {baseline!r} is no table ([[baseline.<stack>]] lines)")
+        baseline = {}
+    for stack, lines in baseline.items():
+        if not isinstance(lines, list):
+            problems.append(f"baseline.{stack} is no list of [[baseline.{stack}]] lines")
+            continue
+        for index, line in enumerate(lines):
+            where = f"[[baseline.{stack}]] {index + 1}"
+            if not isinstance(line, dict):
+                problems.append(f"{where} is no table")
+                continue
+            for key, ok, what in (
+                ("item", lambda v: isinstance(v, str), "a name"), ("monthly", number, "a number"),
+                ("prices", lambda v: isinstance(v, list) and all(isinstance(p, str) for p in v), "a list of price ids"),
+                ("why", lambda v: isinstance(v, str), "a sentence"),
+            ):
+                if not ok(line.get(key)):
+                    problems.append(f"{where} needs {key} as {what}" + (f" (has {line[key]!r})" if key in line else ""))
+    totals = found.get("baseline_total", {})
+    if not isinstance(totals, dict) or not all(number(value) for value in totals.values()):
+        problems.append(f"baseline_total = {totals!r} is no table of numbers per stack")
+    return problems
 
 
 def _usage_values(usage: Any, where: str = "usage") -> list[tuple[str, Any]]:
@@ -128,7 +170,8 @@ def _usage_values(usage: Any, where: str = "usage") -> list[tuple[str, Any]]:
 def usage_of(table: PriceTable, stack_name: str) -> dict[str, float]:
     """The usage assumptions for one stack: the defaults, then its own `[usage.<stack>]`."""
     defaults = {key: value for key, value in table.usage.items() if not isinstance(value, dict)}
-    return {**defaults, **table.usage.get(stack_name, {})}
+    own = table.usage.get(stack_name, {})
+    return {**defaults, **(own if isinstance(own, dict) else {})}
 
 
 def estimate(stack: Stack, table: PriceTable) -> list[Line]:
@@ -179,25 +222,47 @@ def register(commands: argparse._SubParsersAction, assumptions: Path | None = No
 
 
 def report(arguments: argparse.Namespace) -> int:
+    from sigmatiq_infra.constructs import resource_facts
+
     table = load_prices(assumptions=arguments.assumptions)
     stack = load_stack(arguments.stack, arguments.out)
     lines = estimate(stack, table)
+    known = resource_facts()
+    unpriced = sorted({r.tf_type for r in stack.resources.values() if not r.data and r.tf_type not in known})
+    if unpriced:
+        print(
+            f"cost: warning: no construct class states how Azure bills {', '.join(unpriced)}: left out of the "
+            "estimate. Fix: for your own construct classes, run cost from your app's commands, which load them: "
+            "cli.run(parser, constructs=['your.module']).", file=sys.stderr,
+        )
     print(render(stack.name, lines, table, budgets(stack)))
     return 0
 
 
-def budgets(stack: Stack) -> list[tuple[str, float]]:
-    """(name, monthly amount) of every budget the stack declares."""
-    return [
-        (resource.config.get("name", resource.address), float(resource.config["amount"]))
-        for resource in stack.resources.values()
-        if resource.tf_type.startswith("azurerm_consumption_budget") and not resource.data
-        and isinstance(resource.config.get("amount"), (int, float))
-    ]
+def budgets(stack: Stack) -> list[tuple[str, float, str]]:
+    """(name, monthly amount, when it notifies) of every budget the stack declares."""
+    found = []
+    for resource in stack.resources.values():
+        amount = resource.config.get("amount")
+        if not resource.tf_type.startswith("azurerm_consumption_budget") or resource.data or isinstance(
+            amount, bool,
+        ) or not isinstance(amount, (int, float)):
+            continue
+        notifications = resource.config.get("notification", [])
+        thresholds = [
+            f"{note.get('threshold'):g}% {'forecast' if note.get('threshold_type') == 'Forecasted' else 'actual'}"
+            for note in (notifications if isinstance(notifications, list) else [notifications])
+            if isinstance(note, dict) and isinstance(note.get("threshold"), (int, float))
+        ]
+        found.append((
+            resource.config.get("name", resource.address), float(amount),
+            "notifies at " + " and ".join(thresholds) if thresholds else "no notification",
+        ))
+    return found
 
 
 def render(
-    stack_name: str, lines: list[Line], table: PriceTable, held_to: list[tuple[str, float]] | None = None,
+    stack_name: str, lines: list[Line], table: PriceTable, held_to: Sequence[tuple[Any, ...]] | None = None,
 ) -> str:
     out = [f"Monthly cost estimate for {stack_name} (USD, pay-as-you-go list prices)", ""]
     width = max([len(line.resource) for line in lines] + [8])
@@ -206,10 +271,11 @@ def render(
         out.append(f"{line.resource:<{width}}  {line.monthly:>9.2f}  [{line.price.id}, {line.price.date}]{note}")
     total = round(sum(line.monthly for line in lines), 2)
     out += [f"{'total':<{width}}  {total:>9.2f}", ""]
-    for name, amount in held_to or ():
-        difference = total - amount
+    for name, amount, *when in held_to or ():
+        difference = round(total - amount, 2)
+        shown = f"{amount:.0f}" if amount == int(amount) else f"{amount:.2f}"
         out.append(
-            f"Budget: ${amount:.0f}/month ({name}, notifies at 80% actual and 100% forecast); this estimate is "
+            f"Budget: ${shown}/month ({name}{', ' + when[0] if when else ''}); this estimate is "
             + (f"${-difference:.2f} under it." if difference <= 0 else f"${difference:.2f} over it.")
         )
     if held_to:

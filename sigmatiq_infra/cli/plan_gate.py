@@ -11,12 +11,13 @@ that knows them: `register(commands, record=..., replacements=...)` on its own p
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sigmatiq_infra.cli.errors import CliError, read_json
-from sigmatiq_infra.cli.stacks import add_synth_output
+from sigmatiq_infra.cli.stacks import add_synth_output, stack_names
 from sigmatiq_infra.deployed import DeployedRecord, Replacement
 
 Replacements = Callable[[], Mapping[str, Sequence[Replacement]]]
@@ -63,7 +64,14 @@ def gate(arguments: argparse.Namespace) -> int:
     holds = {kind: facts.holds for kind, facts in known.items() if facts.holds}
     record = _record(arguments.record) if arguments.record else DeployedRecord()
     stacks, refused = {}, {}
+    available = stack_names(arguments.out)
     for stack in arguments.stacks:
+        if available and stack not in available:
+            close = difflib.get_close_matches(stack, available, n=1)
+            raise CliError(
+                f"plan-gate: unknown stack {stack!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+                + f". Allowed: the stacks in {arguments.out}: {', '.join(available)}. Fix: pass one of those."
+            )
         folder = arguments.out / "stacks" / stack
         plan, config = _read(folder / arguments.plan_json), _read(folder / "cdk.tf.json")
         _check_plan(plan, folder / arguments.plan_json)

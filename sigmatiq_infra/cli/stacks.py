@@ -78,9 +78,16 @@ def load_stack(name: str, outdir: Path) -> Stack:
     try:
         document = json.loads(path.read_text())
     except ValueError as problem:
-        raise CliError(f"{path} is not valid JSON ({problem}). Fix: run bin/synth again.") from None
+        raise CliError(f"{path} is not valid JSON ({problem}). Fix: run `cdktf synth` again.") from None
     except OSError as problem:
         raise CliError(f"cannot read {path} ({problem.strerror}).") from None
+    sections = [document.get(section) for section in ("resource", "data")] if isinstance(document, dict) else []
+    if not isinstance(document, dict) or not all(
+        isinstance(section, dict) and all(isinstance(block, dict) for block in section.values())
+        for section in sections if section is not None
+    ):
+        raise CliError(f"{path} is not a synthesized stack (no object of resources by type). Fix: run `cdktf synth` "
+                       "again.")
     stack = Stack(name, document)
     for data, section in ((False, "resource"), (True, "data")):
         for tf_type, resources in document.get(section, {}).items():

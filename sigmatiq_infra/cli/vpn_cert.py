@@ -87,6 +87,11 @@ def register(commands: argparse._SubParsersAction, defaults: VpnCertDefaults | N
 
 def create_root(arguments: argparse.Namespace) -> int:
     cert_out, key_out = arguments.cert_out.expanduser(), arguments.key_out.expanduser()
+    if not 1 <= len(arguments.common_name) <= 64:  # X.509's upper bound for a common name (RFC 5280)
+        raise CliError(
+            f"vpn-cert root: --common-name {arguments.common_name!r} has {len(arguments.common_name)} characters. "
+            "Allowed: 1-64 (X.509's limit for a common name). Fix: give a name of 1-64 characters, e.g. OrdersP2SRoot."
+        )
     _check_days(arguments.days)
     _refuse_overwrite([cert_out, key_out], arguments.force)
     passphrase = _secret(PASSPHRASE_VARIABLE, "the root key's passphrase")
@@ -214,6 +219,8 @@ def _write(path: Path, data: bytes, *, private: bool) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+        if private:
+            os.fchmod(descriptor, 0o600)  # an existing file overwritten (--force) keeps its own mode otherwise
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
     except OSError as problem:

@@ -306,3 +306,81 @@ def test_record_deployed_refuses_json_that_is_no_terraform_state(tmp_path, capsy
         "not a list of objects). Fix: pass the output of `terraform show -json` (without a plan file) after the "
         "stack was deployed.\n"
     )
+
+
+# --- an own app's stacks through the commands (eighth outside-in round) -----------------------
+
+def _stack_folder(tmp_path, name, document):
+    folder = tmp_path / "stacks" / name
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text(json.dumps(document))
+    return folder
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ("baseline = 5\n", "baseline = 5 is no table ([[baseline.<stack>]] lines)"),
+    ('[[baseline.blog]]\nitem = "Database"\n', "[[baseline.blog]] 1 needs monthly as a number"),
+    ('[[baseline.blog]]\nitem = "Database"\nmonthly = "300"\nprices = "postgres.storage.gb"\nwhy = "x"\n',
+     "[[baseline.blog]] 1 needs monthly as a number (has '300'); [[baseline.blog]] 1 needs prices as a list of "
+     "price ids (has 'postgres.storage.gb')"),
+    ('baseline_total = { blog = "lots" }\n', "baseline_total = {'blog': 'lots'} is no table of numbers per stack"),
+    ("usage = 5\n", "usage = 5 is no table ([usage] with amounts, [usage.<stack>] per stack)"),
+])
+def test_an_assumptions_file_the_command_would_misread_is_one_clean_error(tmp_path, capsys, content, problem):
+    assumptions = tmp_path / "costs.toml"
+    assumptions.write_text(content)
+    assert run("cost", "blog", "--out", str(tmp_path), "--assumptions", str(assumptions)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sigmatiq-infra: error: cost: the assumptions file {assumptions} is not shaped as")
+    assert problem in err
+
+
+def test_the_budget_line_says_the_budgets_own_thresholds_and_amount(tmp_path, capsys):
+    _stack_folder(tmp_path, "blog", {"resource": {"azurerm_consumption_budget_subscription": {"B": {
+        "name": "budget-blog", "amount": 150.5, "notification": [
+            {"threshold": 50, "threshold_type": "Actual"}, {"threshold": 90, "threshold_type": "Forecasted"},
+        ],
+    }}}})
+    assert run("cost", "blog", "--out", str(tmp_path)) == 0
+    assert "Budget: $150.50/month (budget-blog, notifies at 50% actual and 90% forecast); this estimate is $150.50 " \
+        "under it." in capsys.readouterr().out
+
+
+def test_an_hourly_price_is_hourly_in_any_case_and_a_type_no_class_bills_is_said_to_be_left_out(tmp_path, capsys):
+    from sigmatiq_infra.cli.cost import Price
+
+    assert Price("x", "x", "Hour", 0.1, "s", "d").monthly == pytest.approx(73.0)
+    _stack_folder(tmp_path, "blog", {"resource": {"azurerm_eventhub_namespace": {"Hub": {"name": "evhns-blog"}}}})
+    assert run("cost", "blog", "--out", str(tmp_path)) == 0
+    assert capsys.readouterr().err.startswith(
+        "cost: warning: no construct class states how Azure bills azurerm_eventhub_namespace: left out of the estimate."
+    )
+
+
+@pytest.mark.parametrize("document", [[], {"resource": []}, {"resource": {"azurerm_key_vault": []}}])
+def test_a_stack_file_of_the_wrong_shape_is_one_clean_error(tmp_path, capsys, document):
+    folder = _stack_folder(tmp_path, "blog", document)
+    assert run("cost", "blog", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: {folder / 'cdk.tf.json'} is not a synthesized stack (no object of resources by type). "
+        "Fix: run `cdktf synth` again.\n"
+    )
+
+
+def test_plan_gate_names_an_unknown_stack_and_the_likely_one(tmp_path, capsys):
+    _stack_folder(tmp_path, "shop", {})
+    assert run("plan-gate", "shpo", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: unknown stack 'shpo' (did you mean 'shop'?). Allowed: the stacks in "
+        f"{tmp_path}: shop. Fix: pass one of those.\n"
+    )
+
+
+def test_a_root_common_name_x509_cannot_hold_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SIGMATIQ_P2S_KEY_PASSPHRASE", PASSPHRASE)
+    assert run("vpn-cert", "root", "--common-name", "", "--cert-out", str(tmp_path / "r.cer"),
+               "--key-out", str(tmp_path / "r.key.pem")) == 2
+    assert capsys.readouterr().err == (
+        "sigmatiq-infra: error: vpn-cert root: --common-name '' has 0 characters. Allowed: 1-64 (X.509's limit for a "
+        "common name). Fix: give a name of 1-64 characters, e.g. OrdersP2SRoot.\n"
+    )
