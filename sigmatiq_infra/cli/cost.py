@@ -177,6 +177,7 @@ def usage_of(table: PriceTable, stack_name: str) -> dict[str, float]:
 def estimate(stack: Stack, table: PriceTable) -> list[Line]:
     """One line per priced component of each resource; free resources cost nothing."""
     lines: list[Line] = []
+    missing: dict[str, str] = {}  # every price the stack needs and the table lacks, said at once
     usage = usage_of(table, stack.name)
     for resource in stack.resources.values():
         if resource.data:
@@ -184,11 +185,15 @@ def estimate(stack: Stack, table: PriceTable) -> list[Line]:
         for price_id, quantity, note in _components(resource, usage):
             price = table.prices.get(price_id)
             if price is None:
-                raise CliError(
-                    f"cost: no price for {price_id!r} ({resource.address}). Fix: add it, with its source and date, "
-                    "as a [[price]] of your --assumptions file (or to sigmatiq_infra/data/prices.toml).", exit_code=1,
-                )
+                missing.setdefault(price_id, resource.address)
+                continue
             lines.append(Line(resource.address, price, quantity, note))
+    if missing:
+        listed = ", ".join(f"{price_id!r} ({address})" for price_id, address in sorted(missing.items()))
+        raise CliError(
+            f"cost: no price for {listed}. Fix: add each, with its source and date, as a [[price]] of your "
+            "--assumptions file.", exit_code=1,
+        )
     return lines
 
 

@@ -384,3 +384,16 @@ def test_a_root_common_name_x509_cannot_hold_is_refused(tmp_path, capsys, monkey
         "sigmatiq-infra: error: vpn-cert root: --common-name '' has 0 characters. Allowed: 1-64 (X.509's limit for a "
         "common name). Fix: give a name of 1-64 characters, e.g. OrdersP2SRoot.\n"
     )
+
+
+def test_every_price_a_stack_needs_and_the_table_lacks_is_said_at_once(tmp_path, capsys):
+    _stack_folder(tmp_path, "blog", {"resource": {
+        "azurerm_container_registry": {"Acr": {"name": "acrblog", "sku": "Standard"}},
+        "azurerm_postgresql_flexible_server": {"Db": {"name": "psql-blog", "sku_name": "GP_Standard_D2ds_v5"}},
+    }})
+    assert run("cost", "blog", "--out", str(tmp_path)) == 1
+    assert capsys.readouterr().err == (
+        "sigmatiq-infra: error: cost: no price for 'container-registry.Standard' (azurerm_container_registry.Acr), "
+        "'postgres.compute.GP_Standard_D2ds_v5' (azurerm_postgresql_flexible_server.Db). Fix: add each, with its "
+        "source and date, as a [[price]] of your --assumptions file.\n"
+    )
