@@ -66,7 +66,7 @@ class Adoption:
         self.settings = self._checked_settings(settings)
         self.enabled = self.settings.enabled
         self._subscription: str | None = None
-        self._replaceable = {(replacement.resource, replacement.type) for replacement in self.settings.replacements}
+        self._replaceable = {replacement.resource for replacement in self.settings.replacements}
         self._record = record
         self._deployed: set[tuple[str, str]] | None = None
 
@@ -240,9 +240,10 @@ class Adoption:
         """Import `resource`, and make Terraform refuse to destroy it (a replacement included)
         unless settings opt in to replacing it (`AdoptionSettings.replacements`)."""
         resource.import_from(azure_id)
-        typed = {kind for opted, kind in self._replaceable if opted == name}  # an opt-in names a type, or None
-        if None in typed or (typed and resource.terraform_resource_type in typed):
-            return
+        if name in self._replaceable:  # its type (a jsii round trip) is read only for a name an opt-in has
+            kind = resource.terraform_resource_type
+            if any(replacement.names(name, kind) for replacement in self.settings.replacements):
+                return
         if construct is not None:
             construct.protect_from_destroy()  # keeps the construct's own lifecycle settings
         else:

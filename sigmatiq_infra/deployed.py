@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sigmatiq_infra import azure_ids
+from sigmatiq_infra.tokens import REFERENCE
 from sigmatiq_infra.validation import Validator
 
 if TYPE_CHECKING:
@@ -50,6 +51,10 @@ class Replacement:
     type: str | None = None
     """The resource's Terraform type (e.g. `azurerm_postgresql_flexible_server`): give it when
     two resources of different types share the name. Default: any type of that name."""
+
+    def names(self, resource: str | None, terraform_type: str) -> bool:
+        """Whether this opt-in is for the resource of that Azure name and Terraform type."""
+        return self.resource == resource and self.type in (None, terraform_type)
 
 
 MIN_REASON_LENGTH = 20
@@ -209,9 +214,7 @@ def check_stack(
 
     def opt_in(deployed: DeployedResource, argument: str) -> Replacement | None:
         for replacement in replacements:  # their reasons: AdoptionSettings.problems
-            if (replacement.resource, replacement.argument) == (deployed.name, argument) and (
-                replacement.type in (None, deployed.type)
-            ):
+            if replacement.argument == argument and replacement.names(deployed.name, deployed.type):
                 used.add(replacement)
                 return replacement
         return None
@@ -283,8 +286,6 @@ def check_stack(
     return problems
 
 
-_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}")
-"""A whole-value reference to another resource's attribute, as cdktf writes it."""
 _UNKNOWN = object()
 """A value known only at deploy time (a reference to what Azure computes, a variable)."""
 
@@ -293,10 +294,10 @@ def _resolved(value: Any, resources: Mapping[str, Any], depth: int = 0) -> Any:
     """`value` with references to other resources' arguments of the stack replaced by those
     arguments' values; `_UNKNOWN` where a part is known only at deploy time."""
     if isinstance(value, str) and "${" in value:
-        whole = _REFERENCE.fullmatch(value)
-        if whole and depth < 5:
-            kind, logical, attribute = whole.groups()
-            target = resources.get(kind, {}).get(logical, {})
+        whole = REFERENCE.match(value)  # a whole value `${<type>.<id>.<attribute>}` of a resource
+        attribute = value[whole.end():-1] if whole and not whole.group(1) and value.endswith("}") else ""
+        if attribute.isidentifier() and depth < 5:
+            target = resources.get(whole.group(2), {}).get(whole.group(3), {})  # type: ignore[union-attr]
             if attribute in target:
                 return _resolved(target[attribute], resources, depth + 1)
         return _UNKNOWN

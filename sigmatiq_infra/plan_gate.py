@@ -142,7 +142,7 @@ def opts_in(replacement: Replacement, change: Change) -> bool:
     Terraform type when the opt-in names one, and for a replacement the argument the plan
     says forces it, or `replace` when the plan names none (a tainted resource, `-replace`,
     `replace_triggered_by`); for a deletion `delete`."""
-    if replacement.resource != change.azure_name or replacement.type not in (None, change.type):
+    if not replacement.names(change.azure_name, change.type):
         return False
     if change.kind == "delete":
         return replacement.argument == DELETE

@@ -8,6 +8,9 @@ from typing import Any
 
 _STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
 _NUMBER_TOKEN_MARKER = 0xFDFF  # the top 16 bits of a number cdktf encodes a token in
+REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.")
+"""How a token reads once synthesized, when it refers to another resource (or, with `data.`,
+a data source): `${<type>.<logical id>.` and the attribute."""
 
 
 def is_token(value: Any) -> bool:

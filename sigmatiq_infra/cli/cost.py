@@ -10,7 +10,6 @@ compare with line by line: `baseline_name = "Previous estimate"`, `baseline_labe
 from __future__ import annotations
 
 import argparse
-import sys
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.cli.stacks import Resource, Stack, add_synth_output, load_stack
+from sigmatiq_infra.cli.stacks import Resource, Stack, add_synth_output, load_stack, warn_unloaded_classes
 
 FIELDS = ("id", "description", "unit", "price", "source", "date")
 
@@ -233,13 +232,10 @@ def report(arguments: argparse.Namespace) -> int:
     stack = load_stack(arguments.stack, arguments.out)
     lines = estimate(stack, table)
     known = resource_facts()
-    unpriced = sorted({r.tf_type for r in stack.resources.values() if not r.data and r.tf_type not in known})
-    if unpriced:
-        print(
-            f"cost: warning: no construct class states how Azure bills {', '.join(unpriced)}: left out of the "
-            "estimate. Fix: for your own construct classes, run cost from your app's commands, which load them: "
-            "cli.run(parser, constructs=['your.module']).", file=sys.stderr,
-        )
+    warn_unloaded_classes(
+        "cost", (r.tf_type for r in stack.resources.values() if not r.data and r.tf_type not in known),
+        "how Azure bills {types}: left out of the estimate",
+    )
     print(render(stack.name, lines, table, budgets(stack)))
     return 0
 

@@ -41,7 +41,7 @@ OTHER_STACK = " (other stack)"
 REFERENCE = re.compile(r"(?<![\w.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([A-Za-z_]\w*)")
 """`type.id.attribute` (or `data.type.id.attribute`) anywhere inside a `${...}` expression,
 also as a function argument (`${urlencode(azurerm_redis_cache.Redis.primary_access_key)}`),
-which `stacks.REFERENCE` (anchored at `${`) does not see."""
+which `tokens.REFERENCE` (anchored at `${`) does not see."""
 
 NOT_CONFIGURATION = frozenset({"//", "depends_on", "lifecycle", "provider", "provisioner", "connection"})
 """Keys whose references say nothing about where a resource lives or what it uses: the

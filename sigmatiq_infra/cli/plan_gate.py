@@ -11,13 +11,11 @@ that knows them: `register(commands, record=..., replacements=...)` on its own p
 from __future__ import annotations
 
 import argparse
-import difflib
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sigmatiq_infra.cli.errors import CliError, read_json
-from sigmatiq_infra.cli.stacks import add_synth_output, stack_names
+from sigmatiq_infra.cli.stacks import add_synth_output, check_stack_name, stack_names, warn_unloaded_classes
 from sigmatiq_infra.deployed import DeployedRecord, Replacement
 
 Replacements = Callable[[], Mapping[str, Sequence[Replacement]]]
@@ -66,12 +64,8 @@ def gate(arguments: argparse.Namespace) -> int:
     stacks, refused = {}, {}
     available = stack_names(arguments.out)
     for stack in arguments.stacks:
-        if available and stack not in available:
-            close = difflib.get_close_matches(stack, available, n=1)
-            raise CliError(
-                f"plan-gate: unknown stack {stack!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-                + f". Allowed: the stacks in {arguments.out}: {', '.join(available)}. Fix: pass one of those."
-            )
+        if available:
+            check_stack_name(stack, arguments.out, available, "plan-gate")
         folder = arguments.out / "stacks" / stack
         plan, config = _read(folder / arguments.plan_json), _read(folder / "cdk.tf.json")
         _check_plan(plan, folder / arguments.plan_json)
@@ -79,17 +73,11 @@ def gate(arguments: argparse.Namespace) -> int:
         refused[stack] = plan_gate.blocked(
             stack, stacks[stack], config, record, replacements.get(stack, ()), holds,
         )
-    unjudged = sorted({
+    warn_unloaded_classes("plan-gate", (
         change.type for changes in stacks.values() for change in changes
         if change.kind in ("replace", "delete") and change.type not in known
-    })
-    if unjudged:
-        print(
-            f"plan-gate: warning: no construct class states facts about {', '.join(unjudged)}, which the "
-            "plans replace or delete: the gate cannot tell whether they hold data (it still refuses what is "
-            "adopted, recorded or has prevent_destroy). Fix: for your own construct classes, run the gate from "
-            "your app's commands, which load them: cli.run(parser, constructs=['your.module']).", file=sys.stderr,
-        )
+    ), "facts about {types}, which the plans replace or delete: the gate cannot tell whether they hold data (it "
+       "still refuses what is adopted, recorded or has prevent_destroy)")
     report = plan_gate.summary(stacks, refused)
     changed = plan_gate.drift(stacks) if arguments.drift else []
     if arguments.drift:

@@ -9,11 +9,10 @@ printed as record entries to review and append:
 from __future__ import annotations
 
 import argparse
-import difflib
 from pathlib import Path
 
 from sigmatiq_infra.cli.errors import CliError, read_json
-from sigmatiq_infra.cli.stacks import add_synth_output, stack_names
+from sigmatiq_infra.cli.stacks import add_synth_output, check_stack_name, stack_names
 
 
 def register(commands: argparse._SubParsersAction, record: str = "the app's deployed record") -> None:
@@ -38,13 +37,10 @@ def record_stack(arguments: argparse.Namespace) -> int:
     from sigmatiq_infra.deployed import record_from_state
 
     available = stack_names(arguments.out)
-    if available and arguments.stack not in available:
-        # A record under a name no stack has guards nothing (the gate and synth look records up by stack).
-        close = difflib.get_close_matches(arguments.stack, available, n=1)
-        raise CliError(
-            f"record-deployed: unknown stack {arguments.stack!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-            + f". Allowed: the stacks in {arguments.out}: {', '.join(available)}. Fix: pass the stack's id as "
-            "written in the app (entries under another name protect nothing).",
+    if available:  # a record under a name no stack has guards nothing (records are looked up by stack)
+        check_stack_name(
+            arguments.stack, arguments.out, available, "record-deployed",
+            "pass the stack's id as written in the app (entries under another name protect nothing)",
         )
     state = read_json(
         arguments.state, "record-deployed",

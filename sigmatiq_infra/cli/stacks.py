@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import re
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sigmatiq_infra.cli.errors import CliError
-
-REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.")
+from sigmatiq_infra.tokens import REFERENCE
 
 
 @dataclass
@@ -60,6 +60,33 @@ def stack_names(outdir: Path) -> list[str]:
     return sorted(path.parent.name for path in (outdir / "stacks").glob("*/cdk.tf.json"))
 
 
+def check_stack_name(
+    name: str, outdir: Path, available: Sequence[str], command: str = "", fix: str = "pass one of those",
+) -> None:
+    """A CliError naming the likely stack when `name` is none of the `available` stacks
+    synthesized into `outdir` (`command`, e.g. `plan-gate`, starts the message)."""
+    if name in available:
+        return
+    close = difflib.get_close_matches(name, available, n=1)
+    likely = f" (did you mean {close[0]!r}?)" if close else ""
+    raise CliError(
+        f"{command + ': ' if command else ''}unknown stack {name!r}{likely}. Allowed: the stacks in {outdir}: "
+        f"{', '.join(available)}. Fix: {fix}."
+    )
+
+
+def warn_unloaded_classes(command: str, types: Iterable[str], problem: str) -> None:
+    """One warning line on stderr for resource types no construct class the command loaded
+    states facts about (an app's own classes are loaded by its own commands)."""
+    listed = ", ".join(sorted(set(types)))
+    if listed:
+        print(
+            f"{command}: warning: no construct class states {problem.format(types=listed)}. Fix: for your own "
+            f"construct classes, run {command} from your app's commands, which load them: cli.run(parser, "
+            "constructs=['your.module']).", file=sys.stderr,
+        )
+
+
 def load_stack(name: str, outdir: Path) -> Stack:
     """Any synthesized stack of any app."""
     available = stack_names(outdir)
@@ -68,12 +95,7 @@ def load_stack(name: str, outdir: Path) -> Stack:
             f"no synthesized stack in {outdir}. Fix: run `cdktf synth` first, or pass --out "
             "with your app's output folder."
         )
-    if name not in available:
-        close = difflib.get_close_matches(name, available, n=1)
-        raise CliError(
-            f"unknown stack {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-            + f". Allowed: the stacks in {outdir}: {', '.join(available)}. Fix: pass one of those."
-        )
+    check_stack_name(name, outdir, available)
     path = outdir / "stacks" / name / "cdk.tf.json"
     try:
         document = json.loads(path.read_text())

@@ -10,7 +10,7 @@ import dataclasses as _dataclasses
 
 from sigmatiq_infra import azurerm as _azurerm
 from sigmatiq_infra.constructs._arguments import check_arguments
-from sigmatiq_infra.constructs._context import AzureConstruct
+from sigmatiq_infra.constructs._context import AzureConstruct, construct_classes
 from sigmatiq_infra.constructs._docs import document_fields
 from sigmatiq_infra.constructs._resource import (
     GLOBAL,
@@ -115,14 +115,10 @@ check_arguments(*_PROPS_CLASSES)
 def resource_facts() -> dict[str, ResourceFacts]:
     """Every construct class's facts, by Terraform type (a user's own construct classes
     included, once they are defined), as the azurerm major of the bindings in use has them."""
-    found: dict[str, ResourceFacts] = {}
-    pending: list[type] = [AzureConstruct]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        for facts in cls.__dict__.get("facts", ()):
-            found[facts.terraform_type] = facts.on(_azurerm.MAJOR)
-    return found
+    return {
+        facts.terraform_type: facts.on(_azurerm.MAJOR)
+        for cls in construct_classes() for facts in cls.__dict__.get("facts", ())
+    }
 
 
 __all__ = [

@@ -8,7 +8,7 @@ Each lookup here would otherwise be a jsii round trip (`TerraformStack.of`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -244,3 +244,13 @@ def subscription_id(scope: IConstruct) -> str:
     if context.subscription_id is None:
         client_config(scope)
     return context.subscription_id  # type: ignore[return-value]
+
+
+def construct_classes(base: type | None = None) -> Iterator[type]:
+    """`base` (default: `AzureConstruct`) and every class below it, a user's own included once
+    defined: where the facts the classes state are collected from."""
+    pending: list[type] = [base or AzureConstruct]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        yield cls

@@ -26,7 +26,7 @@ from sigmatiq_infra import azurerm
 from sigmatiq_infra._cdktf import TerraformResourceLifecycle
 from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
-from sigmatiq_infra.constructs._context import AzureConstruct
+from sigmatiq_infra.constructs._context import AzureConstruct, construct_classes
 from sigmatiq_infra.constructs.roles import Principal, Role, grant
 from sigmatiq_infra.validation import ValidationError, Validator
 
@@ -575,11 +575,4 @@ class AzureResource(AzureConstruct):
 def resource_classes_with_lookups() -> list[str]:
     """The construct classes that look up an existing resource by name (`from_existing`),
     a user's own included once defined."""
-    found: set[str] = set()
-    pending: list[type] = [AzureResource]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if getattr(cls, "existing", None) not in (None, cls):
-            found.add(cls.__name__)
-    return sorted(found)
+    return sorted({cls.__name__ for cls in construct_classes(AzureResource) if cls.existing not in (None, cls)})

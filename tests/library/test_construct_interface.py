@@ -79,13 +79,13 @@ def test_the_private_link_facts_of_every_service_are_on_its_class():
 
 
 def test_the_public_by_default_list_the_policy_rule_reads_comes_from_the_construct_classes():
+    from sigmatiq_infra.constructs._context import construct_classes
+
     # The library's own classes (a user's classes, as the example's, join once defined).
-    pending, library = [c.AzureConstruct], set()
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if cls.__module__.startswith("sigmatiq_infra."):
-            library |= {facts.terraform_type for facts in cls.__dict__.get("facts", ())}
+    library = {
+        facts.terraform_type for cls in construct_classes() if cls.__module__.startswith("sigmatiq_infra.")
+        for facts in cls.__dict__.get("facts", ())
+    }
     facts = c.resource_facts()
     assert sorted(t for t, f in facts.items() if f.public_by_default and t in library) == [
         "azurerm_app_configuration", "azurerm_container_app_environment", "azurerm_container_registry",
