@@ -39,6 +39,20 @@ SUBSCRIPTION_RULES = (
     ),
 )
 
+_BINDING_TYPES: dict[type, str] = {}
+
+
+def terraform_type(resource: TerraformResource) -> str:
+    """`resource.terraform_resource_type`: read from jsii's kernel (a round trip) once per
+    class of the azurerm bindings, each of which states its one type (`TF_RESOURCE_TYPE`),
+    and per resource for any other class."""
+    kind = _BINDING_TYPES.get(type(resource))
+    if kind is None:
+        kind = resource.terraform_resource_type
+        if "TF_RESOURCE_TYPE" in vars(type(resource)):
+            _BINDING_TYPES[type(resource)] = kind
+    return kind
+
 
 class Adoption:
     """Emits `import` blocks for one stack's existing resources (when settings enable it):
@@ -62,6 +76,7 @@ class Adoption:
             )
             raise ValidationError(check.problems)
         self.stack = stack
+        self._where = stack.node.id  # read once: each read is two round trips to jsii's kernel
         self._log = problem_log(stack)
         self.settings = self._checked_settings(settings)
         self.enabled = self.settings.enabled
@@ -73,7 +88,7 @@ class Adoption:
     def _checked_settings(self, settings: Any) -> AdoptionSettings:
         """`settings`, or settings that adopt nothing when a problem was found (recorded once
         per distinct problem: two adoptions of one stack with the same settings say it once)."""
-        where = self.stack.node.id
+        where = self._where
         if not isinstance(settings, AdoptionSettings):
             check = Validator("Adoption", where, log=self._log)
             check.type_problem(
@@ -93,7 +108,7 @@ class Adoption:
 
     def _check(self) -> Validator:
         """A validator for one call, recording in the app's list."""
-        return Validator("Adoption", self.stack.node.id, log=self._log)
+        return Validator("Adoption", self._where, log=self._log)
 
     def _refuse(self, call: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         """One problem with what `call` was given, in the app's list."""
@@ -122,9 +137,8 @@ class Adoption:
     def _exists(self, resource: TerraformResource, name: str) -> bool:
         """Whether the record lists `resource` (by Terraform type and Azure name) in this stack."""
         if self._deployed is None:
-            stack = self.stack.node.id
-            self._deployed = {(entry.type, entry.name) for entry in self._record if entry.stack == stack}
-        return (resource.terraform_resource_type, name) in self._deployed
+            self._deployed = {(entry.type, entry.name) for entry in self._record if entry.stack == self._where}
+        return (terraform_type(resource), name) in self._deployed
 
     @property
     def subscription(self) -> str:
@@ -177,7 +191,7 @@ class Adoption:
         and the segment its construct class states for its Terraform type (`arm_child`)."""
         children = {kind: facts.arm_child for kind, facts in resource_facts().items() if facts.arm_child}
         check = self._check()
-        kind = resource.terraform_resource_type if isinstance(resource, TerraformResource) else None
+        kind = terraform_type(resource) if isinstance(resource, TerraformResource) else None
         if kind not in children:
             listed = ", ".join(sorted(children))
             check.fail(
@@ -205,7 +219,7 @@ class Adoption:
         `SecretReference` `add_secret` returned."""
         if isinstance(resource, SecretReference):
             resource = resource.dependency  # type: ignore[assignment]
-        kind = resource.terraform_resource_type if isinstance(resource, TerraformResource) else None
+        kind = terraform_type(resource) if isinstance(resource, TerraformResource) else None
         if kind != "azurerm_key_vault_secret":
             self._refuse(
                 "secret()", resource, "is not a Key Vault secret this stack writes",
@@ -241,7 +255,7 @@ class Adoption:
         unless settings opt in to replacing it (`AdoptionSettings.replacements`)."""
         resource.import_from(azure_id)
         if name in self._replaceable:  # its type (a jsii round trip) is read only for a name an opt-in has
-            kind = resource.terraform_resource_type
+            kind = terraform_type(resource)
             if any(replacement.names(name, kind) for replacement in self.settings.replacements):
                 return
         if construct is not None:

@@ -78,7 +78,7 @@ def _check_input_name(scope: Construct, name: Any) -> None:
     from sigmatiq_infra.constructs._context import problem_log
     from sigmatiq_infra.validation import ValidationError, Validator
 
-    check = Validator("deploy input", f"{scope.node.path}/{name}", log=problem_log(scope))
+    check = Validator("deploy input", lambda: f"{scope.node.path}/{name}", log=problem_log(scope))
     if not check.value_type("name", name, str):
         check.done()
         raise ValidationError(check.problems)  # no variable can be made without a name

@@ -192,6 +192,16 @@ def test_a_top_level_resource_given_as_a_child_is_a_problem_listing_the_children
     ]
 
 
+def test_a_resources_terraform_type_is_its_own_and_only_a_binding_classes_is_kept_per_class(stack, vault):
+    from sigmatiq_infra._cdktf import TerraformResource
+    from sigmatiq_infra.adoption import terraform_type
+
+    raw = [TerraformResource(stack, f"Raw{n}", terraform_resource_type=kind) for n, kind in enumerate(("a_x", "a_y"))]
+    assert [terraform_type(resource) for resource in (*raw, vault.resource, vault.resource)] == [
+        "a_x", "a_y", "azurerm_key_vault", "azurerm_key_vault",
+    ]
+
+
 def test_adoption_of_no_stack_is_refused_plainly():
     from sigmatiq_infra.adoption import Adoption
     from sigmatiq_infra.deployed import AdoptionSettings
