@@ -10,15 +10,24 @@ compare with line by line: `baseline_name = "Previous estimate"`, `baseline_labe
 from __future__ import annotations
 
 import argparse
+import difflib
+import sys
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources as package_files
 from pathlib import Path
 from typing import Any
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.cli.stacks import Resource, Stack, add_synth_output, load_stack, warn_unloaded_classes
+from sigmatiq_infra.cli.stacks import (
+    Resource,
+    Stack,
+    add_synth_output,
+    load_stack,
+    stack_names,
+    warn_unloaded_classes,
+)
 
 FIELDS = ("id", "description", "unit", "price", "source", "date")
 
@@ -60,6 +69,8 @@ class PriceTable:
     baseline_total: dict[str, float]
     baseline_name: str = "Baseline"
     baseline_label: str = "baseline"
+    own_usage: dict[str, Any] = field(default_factory=dict)
+    """The usage the assumptions file gives (its `[usage]`), to say which of it no price read."""
 
 
 def load_prices(path: Path | None = None, assumptions: Path | None = None) -> PriceTable:
@@ -92,6 +103,7 @@ def load_prices(path: Path | None = None, assumptions: Path | None = None) -> Pr
         {stack: list(lines) for stack, lines in own.get("baseline", {}).items()},
         dict(own.get("baseline_total", {})),
         str(own.get("baseline_name", "Baseline")), str(own.get("baseline_label", "baseline")),
+        dict(own.get("usage", {})),
     )
 
 
@@ -166,34 +178,93 @@ def _usage_values(usage: Any, where: str = "usage") -> list[tuple[str, Any]]:
     return found
 
 
-def usage_of(table: PriceTable, stack_name: str) -> dict[str, float]:
+class Usage(dict[str, float]):
+    """One stack's usage assumptions, as a construct class's `billing` reads them: it keeps
+    which amounts were read, and an amount it lacks is `MissingUsage`, not a KeyError."""
+
+    def __init__(self, amounts: dict[str, float]) -> None:
+        super().__init__(amounts)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> float:
+        self.read.add(key)
+        if key not in self:
+            raise MissingUsage(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+
+class MissingUsage(KeyError):
+    """A usage amount a price needs that neither the price table nor the assumptions give."""
+
+
+def usage_of(table: PriceTable, stack_name: str) -> Usage:
     """The usage assumptions for one stack: the defaults, then its own `[usage.<stack>]`."""
     defaults = {key: value for key, value in table.usage.items() if not isinstance(value, dict)}
     own = table.usage.get(stack_name, {})
-    return {**defaults, **(own if isinstance(own, dict) else {})}
+    return Usage({**defaults, **(own if isinstance(own, dict) else {})})
 
 
-def estimate(stack: Stack, table: PriceTable) -> list[Line]:
-    """One line per priced component of each resource; free resources cost nothing."""
+def estimate(stack: Stack, table: PriceTable, usage: Usage | None = None) -> list[Line]:
+    """One line per priced component of each resource; free resources cost nothing. `usage`
+    (default: the stack's from `table`) keeps which amounts the prices read."""
     lines: list[Line] = []
     missing: dict[str, str] = {}  # every price the stack needs and the table lacks, said at once
-    usage = usage_of(table, stack.name)
+    unknown: dict[str, str] = {}  # and every usage amount
+    usage = usage_of(table, stack.name) if usage is None else usage
     for resource in stack.resources.values():
         if resource.data:
             continue  # looked up, not owned by this stack
-        for price_id, quantity, note in _components(resource, usage):
+        try:
+            components = _components(resource, usage)
+        except MissingUsage as error:
+            unknown.setdefault(error.args[0], resource.address)
+            continue
+        for price_id, quantity, note in components:
             price = table.prices.get(price_id)
             if price is None:
                 missing.setdefault(price_id, resource.address)
                 continue
             lines.append(Line(resource.address, price, quantity, note))
+    problems, fixes = [], []
     if missing:
-        listed = ", ".join(f"{price_id!r} ({address})" for price_id, address in sorted(missing.items()))
-        raise CliError(
-            f"cost: no price for {listed}. Fix: add each, with its source and date, as a [[price]] of your "
-            "--assumptions file.", exit_code=1,
-        )
+        problems.append(f"no price for {_listed(missing)}")
+        fixes.append("add each, with its source and date, as a [[price]] of your --assumptions file")
+    if unknown:
+        problems.append(f"no usage amount {_listed(unknown)}")
+        fixes.append(f"give each amount under [usage] (or [usage.{stack.name}]) of your --assumptions file, e.g. "
+                      f"{min(unknown)} = 1")
+    if problems:
+        raise CliError(f"cost: {'; '.join(problems)}. Fix: {'; '.join(fixes)}.", exit_code=1)
     return lines
+
+
+def _listed(needed: dict[str, str]) -> str:
+    return ", ".join(f"{key!r} ({address})" for key, address in sorted(needed.items()))
+
+
+def unread_usage(table: PriceTable, stack: Stack, usage: Usage, stacks: Sequence[str]) -> list[str]:
+    """Warnings for the assumptions file's usage that looks misspelt: an amount no price of
+    the stack read, close to one a price reads; a `[usage.<name>]` table of no stack."""
+    defaults = {key for key, value in table.usage.items() if not isinstance(value, dict)} - set(table.own_usage)
+    known = usage.read | defaults  # what a price read, and the price table's own amounts
+    own = table.own_usage.get(stack.name, {})
+    found = []
+    for where, amounts in (("usage", table.own_usage), (f"usage.{stack.name}", own if isinstance(own, dict) else {})):
+        for key, value in amounts.items():
+            if isinstance(value, dict):
+                if where == "usage" and key not in stacks:
+                    close = difflib.get_close_matches(key, stacks, n=1)
+                    likely = f" (did you mean [usage.{close[0]}]?)" if close else ""
+                    found.append(f"[usage.{key}] names no synthesized stack{likely}; its amounts are read by none")
+                continue
+            close = difflib.get_close_matches(key, sorted(known - {key}), n=1) if key not in usage.read else []
+            if close:
+                found.append(f"{where}.{key} is read by no price of {stack.name} (did you mean {close[0]!r}?)")
+    return found
 
 
 def _components(resource: Resource, usage: dict[str, float]) -> list[tuple[str, float, str]]:
@@ -230,7 +301,10 @@ def report(arguments: argparse.Namespace) -> int:
 
     table = load_prices(assumptions=arguments.assumptions)
     stack = load_stack(arguments.stack, arguments.out)
-    lines = estimate(stack, table)
+    usage = usage_of(table, stack.name)
+    lines = estimate(stack, table, usage)
+    for warning in unread_usage(table, stack, usage, stack_names(arguments.out)):
+        print(f"cost: warning: {warning}. Fix: correct the name in {arguments.assumptions}.", file=sys.stderr)
     known = resource_facts()
     warn_unloaded_classes(
         "cost", (r.tf_type for r in stack.resources.values() if not r.data and r.tf_type not in known),

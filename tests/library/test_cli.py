@@ -397,3 +397,48 @@ def test_every_price_a_stack_needs_and_the_table_lacks_is_said_at_once(tmp_path,
         "'postgres.compute.GP_Standard_D2ds_v5' (azurerm_postgresql_flexible_server.Db). Fix: add each, with its "
         "source and date, as a [[price]] of your --assumptions file.\n"
     )
+
+
+def _workspace_stack(tmp_path):
+    _stack_folder(tmp_path, "blog", {"resource": {
+        "azurerm_log_analytics_workspace": {"Logs": {"name": "log-blog", "sku": "PerGB2018"}},
+    }})
+
+
+def test_a_misspelt_usage_amount_or_stack_table_is_warned_of_with_the_name_meant(tmp_path, capsys):
+    _workspace_stack(tmp_path)
+    assumptions = tmp_path / "costs.toml"
+    assumptions.write_text("[usage]\nlog_analytic_gb = 20\norders_per_day = 5\n[usage.blgo]\nlog_analytics_gb = 9\n")
+    assert run("cost", "blog", "--out", str(tmp_path), "--assumptions", str(assumptions)) == 0
+    assert capsys.readouterr().err == (
+        f"cost: warning: usage.log_analytic_gb is read by no price of blog (did you mean 'log_analytics_gb'?). Fix: "
+        f"correct the name in {assumptions}.\n"
+        f"cost: warning: [usage.blgo] names no synthesized stack (did you mean [usage.blog]?); its amounts are read "
+        f"by none. Fix: correct the name in {assumptions}.\n"
+    )
+
+
+def test_usage_amounts_a_price_reads_or_that_resemble_none_are_not_warned_of(tmp_path, capsys):
+    _workspace_stack(tmp_path)
+    assumptions = tmp_path / "costs.toml"
+    assumptions.write_text("[usage]\nlog_analytics_gb = 20\norders_per_day = 5\n[usage.blog]\nlog_analytics_gb = 9\n")
+    assert run("cost", "blog", "--out", str(tmp_path), "--assumptions", str(assumptions)) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "azurerm_log_analytics_workspace.Logs      20.70  [log-analytics.gb, " in captured.out  # 9 GB at 2.30
+
+
+def test_a_usage_amount_an_own_price_needs_and_nobody_gives_is_one_clean_error(tmp_path, capsys, monkeypatch):
+    from sigmatiq_infra.constructs import ResourceFacts, resource_facts
+
+    facts = {**resource_facts(), "azurerm_servicebus_namespace": ResourceFacts(
+        "azurerm_servicebus_namespace", billing=lambda config, usage: [("bus", usage["bus_messages_million"], "")],
+    )}
+    monkeypatch.setattr("sigmatiq_infra.constructs.resource_facts", lambda: facts)
+    _stack_folder(tmp_path, "blog", {"resource": {"azurerm_servicebus_namespace": {"Bus": {"name": "sb-blog"}}}})
+    assert run("cost", "blog", "--out", str(tmp_path)) == 1
+    assert capsys.readouterr().err == (
+        "sigmatiq-infra: error: cost: no usage amount 'bus_messages_million' (azurerm_servicebus_namespace.Bus). "
+        "Fix: give each amount under [usage] (or [usage.blog]) of your --assumptions file, e.g. "
+        "bus_messages_million = 1.\n"
+    )
