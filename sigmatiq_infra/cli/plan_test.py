@@ -5,6 +5,7 @@ no Azure account (see `sigmatiq_infra.plan_test`). After `cdktf synth`:
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.cli.stacks import add_synth_output
@@ -55,7 +56,7 @@ def run(arguments: argparse.Namespace) -> int:
     status = 0
     for result in plan_test(arguments.stacks, arguments.out, variables=variables):
         if result.missing:
-            print(f"sigmatiq-infra: plan-test {result.stack}: {result.missing}")
+            print(f"sigmatiq-infra: plan-test {result.stack}: {result.missing}", file=sys.stderr)
             status = 1
             continue
         print(f"{result.stack}: mocked plan {'passed' if result.passed else 'FAILED'}")

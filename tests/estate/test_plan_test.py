@@ -68,7 +68,7 @@ def test_terraform_reads_every_test_file_and_without_a_provider_the_command_fail
         env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 1
-    assert result.stdout == (
+    assert result.stderr == (
         f"sigmatiq-infra: plan-test shared: Terraform cannot install the azurerm provider (hashicorp/azurerm "
         f"{azurerm.VERSION}) that the mock needs: it reaches no registry and finds it in no mirror. Fix: run where "
         "Terraform reaches registry.terraform.io, or point TF_CLI_CONFIG_FILE at a configuration with a provider "

@@ -233,7 +233,7 @@ def test_without_a_provider_plan_test_fails_with_one_line_naming_what_is_missing
     assert cli(["plan-test", "own", "--out", str(synthesized)]) == 1
     document = json.loads((synthesized / "stacks/own/cdk.tf.json").read_text())
     version = document["terraform"]["required_providers"]["azurerm"]["version"]
-    assert capsys.readouterr().out == (
+    assert capsys.readouterr().err == (
         f"sigmatiq-infra: plan-test own: Terraform cannot install the azurerm provider (hashicorp/azurerm {version}) "
         "that the mock needs: it reaches no registry and finds it in no mirror. Fix: run where Terraform reaches "
         "registry.terraform.io, or point TF_CLI_CONFIG_FILE at a configuration with a provider mirror that holds "
