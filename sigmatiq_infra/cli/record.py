@@ -9,6 +9,7 @@ printed as record entries to review and append:
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sigmatiq_infra.cli.errors import CliError, read_json
@@ -60,6 +61,12 @@ def record_stack(arguments: argparse.Namespace) -> int:
             f"record-deployed: {arguments.state} is not Terraform state ({problem}). Fix: pass the output of "
             "`terraform show -json` (without a plan file) after the stack was deployed.",
         ) from None
+    if not available:
+        print(
+            f"record-deployed: warning: no synthesized stack in {arguments.out} to check the name "
+            f"{arguments.stack!r} against (entries under a name no stack has protect nothing). Fix: run `cdktf "
+            "synth` first, or pass --out with your app's output folder.", file=sys.stderr,
+        )
     print(f"# {arguments.stack}: recorded from its Terraform state", end="\n\n" if entries else "\n")
     print(entries, end="")
     return 0

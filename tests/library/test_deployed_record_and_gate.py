@@ -259,3 +259,18 @@ def test_the_library_gate_says_it_cannot_judge_a_type_no_construct_class_it_load
         "plan-gate: warning: no construct class states facts about azurerm_eventhub_namespace, which the plans "
         "replace or delete: the gate cannot tell whether they hold data"
     )
+
+
+def test_record_deployed_without_a_synth_to_check_the_stack_name_against_says_so(tmp_path, capsys):
+    from sigmatiq_infra.cli import main
+
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"values": {"root_module": {"resources": []}}}))
+    assert main(["record-deployed", "Prod", "--state", str(state), "--out", str(tmp_path / "none")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "# Prod: recorded from its Terraform state\n"
+    assert captured.err == (
+        f"record-deployed: warning: no synthesized stack in {tmp_path / 'none'} to check the name 'Prod' against "
+        "(entries under a name no stack has protect nothing). Fix: run `cdktf synth` first, or pass --out with your "
+        "app's output folder.\n"
+    )
