@@ -784,9 +784,10 @@ def draw(arguments: argparse.Namespace) -> int:
             # when it vanished; either way the Mermaid file is there.
             raise CliError(f"diagram: Graphviz could not draw {png} ({problem}); {mmd} is written.", 1) from None
         written.append(png)
-    count = sum(len(members) for members in diagram.groups.values()) + len(diagram.loose)
-    groups = _plural("group", len(diagram.groups))
-    print(f"{stack.name}: {count} resources in {groups} -> {', '.join(map(str, written))}")
+    drawn = [r for members in diagram.groups.values() for r in members] + diagram.loose
+    lookups = sum(r.data for r in drawn)  # read, not created, by this stack
+    counted = _plural("resource", len(drawn) - lookups) + (f" and {_plural('lookup', lookups)}" if lookups else "")
+    print(f"{stack.name}: {counted} in {_plural('group', len(diagram.groups))} -> {', '.join(map(str, written))}")
     if library is None:
         print(f"{png} not drawn: {missing}, then run this again.")
     return 0

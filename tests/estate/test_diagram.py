@@ -274,5 +274,5 @@ def test_the_command_writes_mermaid_and_the_picture(out, tmp_path, capsys):
     assert run_diagram(out, tmp_path) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["beta.mmd", "beta.png"]
     assert capsys.readouterr().out == (
-        f"beta: 69 resources in 3 groups -> {tmp_path / 'beta.mmd'}, {tmp_path / 'beta.png'}\n"
+        f"beta: 64 resources and 5 lookups in 3 groups -> {tmp_path / 'beta.mmd'}, {tmp_path / 'beta.png'}\n"
     )

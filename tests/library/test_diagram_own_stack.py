@@ -75,7 +75,9 @@ def test_the_command_draws_a_hand_written_stack(mine, tmp_path, capsys):
     text = (tmp_path / "pictures" / "mine.mmd").read_text()
     assert 'subgraph n_group__no_resource_group_["(no resource group)"]' in text
     assert "  n_azurerm_container_app_web -->|runs in| n_azurerm_container_app_environment_env\n" in text
-    assert capsys.readouterr().out.startswith(f"mine: 8 resources in 3 groups -> {tmp_path / 'pictures/mine.mmd'}")
+    assert capsys.readouterr().out.startswith(
+        f"mine: 6 resources and 2 lookups in 3 groups -> {tmp_path / 'pictures/mine.mmd'}",
+    )
 
 
 PICTURE = "pictures/mine.png"
@@ -105,7 +107,7 @@ def test_without_graphviz_the_command_writes_mermaid_and_says_why(mine, tmp_path
     assert [p.name for p in (tmp_path / "pictures").iterdir()] == ["mine.mmd"]
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        f"mine: 8 resources in 3 groups -> {tmp_path / 'pictures/mine.mmd'}",
+        f"mine: 6 resources and 2 lookups in 3 groups -> {tmp_path / 'pictures/mine.mmd'}",
         f"{tmp_path / PICTURE} not drawn: Graphviz ('dot') is not on PATH. For the picture with Azure icons: "
         "apt-get install graphviz, then run this again.",
     ]
