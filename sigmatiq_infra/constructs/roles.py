@@ -174,26 +174,38 @@ def grant(
     Granting the same role to the same principal again returns the first assignment, so
     several constructs may each ensure the access they depend on without creating
     duplicate assignments (which Azure rejects with RoleAssignmentExists).
+
+    The assignment is made in the target's stack, unless the principal is another stack's
+    identity (its object id known only once that stack is deployed): then in the principal's
+    stack, so the stack that uses a resource depends on the stack that makes it, as its other
+    references do (in the target's stack, the two stacks would depend on each other).
     """
     if not _grant_arguments_ok(target, role, principal):
         return None  # reported; the run goes on to find every other problem
+    home = target
+    if isinstance(principal, Construct) and is_token(principal.principal_id) and (
+        context_of(principal).stack is not context_of(target).stack
+    ):
+        home = principal
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     # A role by its GUID: a RoleDefinition of a BuiltInRole's GUID is that role, assigned once.
     key = (id(target), role.guid.lower(), id(principal))
-    made = context_of(target).grants
+    made = context_of(home).grants
     if key not in made and not isinstance(principal, PrincipalById):  # a PrincipalById checked itself
         check = Validator(type(target).__name__, target)
         check_principal(check, principal.principal_id, principal.principal_type)
         check.done()
     if key not in made:
-        # Named after the principal's Python-side name: no jsii round trip for `node.id`.
-        assignment_id = f"{role.construct_id}-{getattr(principal, 'name', None) or principal.node.id}"
-        used: set[str] = target.__dict__.setdefault("_role_assignment_ids", set())
+        # Named after the principal's (or, under the principal, the target's) Python-side name:
+        # no jsii round trip for `node.id`.
+        other = target if home is principal else principal
+        assignment_id = f"{role.construct_id}-{getattr(other, 'name', None) or other.node.id}"
+        used: set[str] = home.__dict__.setdefault("_role_assignment_ids", set())
         if assignment_id in used:
-            assignment_id = f"{assignment_id}-{principal.node.addr[:8]}"
+            assignment_id = f"{assignment_id}-{other.node.addr[:8]}"
         used.add(assignment_id)
         made[key] = (target, role, role_assignment.RoleAssignment(
-            target,
+            home,
             assignment_id,
             scope=target_id,
             role_definition_id=(

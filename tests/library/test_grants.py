@@ -47,3 +47,73 @@ def test_built_in_roles_carry_azure_role_definition_guids():
         "Azure Service Bus Data Sender": "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
         "Azure Service Bus Data Receiver": "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
     }
+
+
+def _two_stacks(tmp_path):
+    from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    platform, service = AzureStack(app, "platform"), AzureStack(app, "service")
+    groups = [ResourceGroup(s, "Group", ResourceGroupProps(f"rg-{name}", "westeurope"))
+              for s, name in ((platform, "platform"), (service, "service"))]
+    return app, platform, service, groups
+
+
+def test_a_grant_to_another_stacks_identity_is_made_in_the_identitys_stack_which_then_uses_the_resources(tmp_path):
+    import json
+
+    from sigmatiq_infra.constructs import (
+        ContainerApp,
+        ContainerAppEnvironment,
+        ContainerAppEnvironmentProps,
+        ContainerAppProps,
+        ContainerRegistry,
+        ContainerRegistryProps,
+        LogAnalyticsWorkspace,
+        LogAnalyticsWorkspaceProps,
+    )
+
+    app, platform, service, (shared, own) = _two_stacks(tmp_path)
+    registry = ContainerRegistry(platform, "Acr", ContainerRegistryProps(
+        "acrplatformx1", shared, sku="Basic", public_network_access_enabled=True,
+    ))
+    logs = LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", shared))
+    identity = UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-svc", own))
+    environment = ContainerAppEnvironment(service, "Env", ContainerAppEnvironmentProps(
+        "cae-svc", own, log_analytics_workspace=logs,
+    ))
+    ContainerApp(service, "Api", ContainerAppProps("api", environment, identity, registry, "svc/api", "1.0.0", 8080))
+    app.synth()  # in the registry's stack, the pull grant made the two stacks use each other: cdktf refused
+    documents = {name: json.loads((tmp_path / f"out/stacks/{name}/cdk.tf.json").read_text())
+                 for name in ("platform", "service")}
+    assert "azurerm_role_assignment" not in documents["platform"]["resource"]
+    (pull,) = documents["service"]["resource"]["azurerm_role_assignment"].values()
+    assert pull["//"]["metadata"]["path"] == "service/Id/AcrPull-acrplatformx1"
+    assert pull["principal_id"] == "${azurerm_user_assigned_identity.Id_6F45185B.principal_id}"
+    assert pull["scope"] == (
+        "${data.terraform_remote_state.cross-stack-reference-input-platform.outputs."
+        "cross-stack-output-azurerm_container_registryAcr_CEB9FBBAid}"
+    )
+    (api,) = documents["service"]["resource"]["azurerm_container_app"].values()
+    assert "azurerm_role_assignment.Id_AcrPull-acrplatformx1_42DC2175" in api["depends_on"]
+
+
+def test_two_stacks_that_would_use_each_other_are_one_problem_naming_both(tmp_path):
+    from helpers import error_of
+
+    from sigmatiq_infra.constructs import ContainerRegistry, ContainerRegistryProps
+
+    app, platform, service, (shared, own) = _two_stacks(tmp_path)
+    vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x1", shared))
+    registry = ContainerRegistry(service, "Acr", ContainerRegistryProps("acrservicex1", own))
+    vault.grant_secrets_read(UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-svc", own)))
+    registry.grant_pull(UserAssignedIdentity(platform, "Id", UserAssignedIdentityProps("id-platform", shared)))
+    assert error_of(app.synth) == (
+        "AzureStack 'service': reference to stack 'platform' would make 'service' and 'platform' depend on each "
+        "other ('platform' already uses a value of 'service', directly or through another stack). Allowed: "
+        "references between stacks in one direction: Terraform deploys a stack after the stacks whose values it "
+        "uses. Fix: keep what both use in the stack deployed first and reference it only from the stacks deployed "
+        "after it (a grant to another stack's identity is made in the identity's stack, so it is such a reference)."
+    )
+    assert not (tmp_path / "out").exists()
