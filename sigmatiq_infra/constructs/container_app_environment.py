@@ -11,6 +11,7 @@ from constructs import Construct
 from sigmatiq_infra import regions
 from sigmatiq_infra.azurerm import container_app_environment as environment_binding
 from sigmatiq_infra.azurerm import private_dns_a_record
+from sigmatiq_infra.constructs._context import context_of
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -208,7 +209,10 @@ class ContainerAppEnvironment(AzureResource):
             return made[1]
         if not check.done():
             return None  # type: ignore[return-value]
-        zone = zones.zone(self.default_domain, id="ContainerAppsDefaultDomain")
+        # The zone is named after this environment's domain: made in the zones' stack, when that is
+        # another (a network stack), the two stacks would use each other.
+        elsewhere = context_of(self).stack is not context_of(zones).stack
+        zone = zones.zone(self.default_domain, id="ContainerAppsDefaultDomain", scope=self if elsewhere else None)
         record = zones.add_a_record(
             self, "PrivateDnsWildcard", zone, name="*", records=[self.static_ip_address], ttl=300,
             tags=self.resource_tags(),

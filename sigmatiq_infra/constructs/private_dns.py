@@ -106,27 +106,34 @@ class PrivateDnsZones(AzureConstruct):
         self.zones: dict[str, private_dns_zone.PrivateDnsZone] = {}
         self.links: dict[str, private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink] = {}
 
-    def zone(self, name: str, *, id: str | None = None) -> private_dns_zone.PrivateDnsZone:
-        """The zone called `name`, linked to the VNet (created on first call). A name or id of
+    def zone(
+        self, name: str, *, id: str | None = None, scope: Construct | None = None,
+    ) -> private_dns_zone.PrivateDnsZone:
+        """The zone called `name`, linked to the VNet (created on first call), in these zones'
+        resource group. It is made under `scope` (default: these zones), e.g. under the
+        construct of another stack whose value names it, so that stack makes it: made here, it
+        would make the zones' stack use that stack (which uses the zones' VNet). A name or id of
         the wrong type raises a ValidationError (there is no zone to return); a name Azure does
         not take is a problem in the app's list."""
         check = Validator("PrivateDnsZones", self)
-        if not all([check.value_type("zone name", name, str), check.value_type("zone id", id, str | None)]):
+        if not all([check.value_type("zone name", name, str), check.value_type("zone id", id, str | None),
+                    check.value_type("zone scope", scope, Construct | None)]):
             raise ValidationError(check.problems)
+        owner = self if scope is None else scope
         if name not in self.zones:
             _check_zone_name(check, name)
             check.done()
             self._claim_link(name)
             made: list[private_dns_zone.PrivateDnsZone] = []
-            construct_id = make_under_free_id(  # an id the zones hold already: a problem, not jsii's traceback
+            construct_id = make_under_free_id(  # an id the owner holds already: a problem, not jsii's traceback
                 lambda free: made.append(private_dns_zone.PrivateDnsZone(
-                    self, free, name=name, resource_group_name=self.resource_group.name, tags=self.tags,
-                )), "PrivateDnsZones.zone", self, id or name, self.problem_log,
+                    owner, free, name=name, resource_group_name=self.resource_group.name, tags=self.tags,
+                )), "PrivateDnsZones.zone", owner, id or name, self.problem_log,
             )
             zone = made[-1]
             link = ResourceFacts.of(self, "azurerm_private_dns_zone_virtual_network_link")
             self.links[name] = private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink(
-                self, f"{construct_id}-link",
+                owner, f"{construct_id}-link",
                 name=f"link-{self.virtual_network.name}",
                 **link.parent_arguments(zone, self.resource_group),
                 virtual_network_id=self.virtual_network.id,

@@ -1,4 +1,6 @@
-"""Grants create role assignments once per role, scope and principal."""
+"""Grants create role assignments once per role, scope and principal. In an app of several
+stacks, what one stack's construct makes for another's (a grant to its identity, the zone of
+its environment's domain) is made where the stacks keep using each other in one direction."""
 
 from sigmatiq_infra.constructs import (
     BuiltInRole,
@@ -117,3 +119,44 @@ def test_two_stacks_that_would_use_each_other_are_one_problem_naming_both(tmp_pa
         "after it (a grant to another stack's identity is made in the identity's stack, so it is such a reference)."
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_an_environment_of_another_stack_than_its_network_makes_the_zone_of_its_own_domain(tmp_path):
+    import json
+
+    from sigmatiq_infra.constructs import (
+        ContainerAppEnvironment,
+        ContainerAppEnvironmentProps,
+        LogAnalyticsWorkspace,
+        LogAnalyticsWorkspaceProps,
+        PrivateDnsZones,
+        PrivateDnsZonesProps,
+        SubnetRole,
+        SubnetSpec,
+        VirtualNetwork,
+        VirtualNetworkProps,
+    )
+
+    app, network, service, (shared, own) = _two_stacks(tmp_path)
+    vnet = VirtualNetwork(network, "Vnet", VirtualNetworkProps("vnet-main", shared, "10.20.0.0/16", [
+        SubnetSpec("snet-apps", "10.20.0.0/23", SubnetRole.CONTAINER_APPS),
+    ]))
+    zones = PrivateDnsZones(network, "Zones", PrivateDnsZonesProps(shared, vnet))
+    logs = LogAnalyticsWorkspace(network, "Logs", LogAnalyticsWorkspaceProps("log-main", shared))
+    environment = ContainerAppEnvironment(service, "Env", ContainerAppEnvironmentProps(
+        "cae-svc", own, log_analytics_workspace=logs, virtual_network=vnet,
+    ))
+    environment.add_private_dns(zones)
+    app.synth()  # in the network's stack, the zone named after the environment's domain made the stacks cycle
+    documents = {name: json.loads((tmp_path / f"out/stacks/{name}/cdk.tf.json").read_text())
+                 for name in ("platform", "service")}
+    assert "azurerm_private_dns_zone" not in documents["platform"]["resource"]
+    (zone,) = documents["service"]["resource"]["azurerm_private_dns_zone"].values()
+    (link,) = documents["service"]["resource"]["azurerm_private_dns_zone_virtual_network_link"].values()
+    assert (zone["name"], zone["resource_group_name"]) == (
+        "${azurerm_container_app_environment.Env_C33A5BD9.default_domain}", "rg-platform",
+    )
+    assert link["virtual_network_id"] == (
+        "${data.terraform_remote_state.cross-stack-reference-input-platform.outputs."
+        "cross-stack-output-azurerm_virtual_networkVnet_6D476A84id}"
+    )
