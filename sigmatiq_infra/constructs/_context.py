@@ -97,6 +97,12 @@ NO_STACK = "No stack could be identified for the construct"
 """How cdktf says a construct's scope is in no stack (the app itself, or a construct on it)."""
 
 
+def made_in(construct: IConstruct, scope: IConstruct) -> None:
+    """Remember that `construct` was made in the stack of `scope`: `context_of(construct)`
+    then needs no jsii round trip."""
+    construct.__dict__[_CONTEXT] = context_of(scope)
+
+
 def checked_scope(kind: str, scope: Any, id: Any) -> StackContext:
     """The context of the stack `scope` is in; a scope that is no construct, or is in no
     stack (the app itself), raises one ValidationError saying so."""

@@ -375,12 +375,16 @@ class AzureResource(AzureConstruct):
 
     # --- access --------------------------------------------------------------------------
 
-    def grant(self, role: Role, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant(
+        self, role: Role, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """Assign `role` (a `BuiltInRole`, or a `RoleDefinition` for any other role) on this
         resource to `principal` (once: granting it again returns the first assignment). None,
         and a problem, when `role` is neither or `principal` no principal (a name instead of
-        an identity)."""
-        return grant(self, self.id, role, principal)
+        an identity). The assignment is made in this resource's stack; in an app of several
+        stacks, in the stack of `used_by` (the construct that needs the access, e.g. an app)
+        when it is given, else in the principal's when that is another stack's identity."""
+        return grant(self, self.id, role, principal, used_by)
 
     # --- private endpoints ---------------------------------------------------------------
 

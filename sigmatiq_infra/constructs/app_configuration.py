@@ -140,10 +140,14 @@ class AppConfiguration(AzureResource):
             "private endpoints on sku 'standard' or 'premium'", "use sku='standard'",
         )
 
-    def grant_data_read(self, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant_data_read(
+        self, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """App Configuration Data Reader: read key-values with Entra ID."""
-        return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_READER, principal)
+        return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_READER, principal, used_by=used_by)
 
-    def grant_data_write(self, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant_data_write(
+        self, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """App Configuration Data Owner: read, write and delete key-values with Entra ID."""
-        return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_OWNER, principal)
+        return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_OWNER, principal, used_by=used_by)

@@ -10,6 +10,7 @@ from typing import Any
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import container_app
+from sigmatiq_infra.constructs._context import context_of
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -126,13 +127,20 @@ class ContainerApp(AzureResource):
         self.problem_log.defer(unreachable, self)
 
         identity = props.identity
-        grants = [props.registry.grant_pull(identity)]
+        grants = [props.registry.grant_pull(identity, used_by=self)]
         secrets: dict[str, SecretReference] = {}
         for reference in props.secret_env.values():
-            grants.append(reference.vault.grant_secrets_read(identity))
+            grants.append(reference.vault.grant_secrets_read(identity, used_by=self))
             secrets[app_secret_name(reference)] = reference
-        depends_on = list(dict.fromkeys(grants))
-        depends_on += [r.dependency for r in secrets.values() if r.dependency is not None]
+        # A grant or secret another stack makes is deployed with that stack, before this one (the
+        # app uses its values); depends_on may name only this stack's resources (Terraform refuses
+        # the remote-state output cdktf would write for another stack's: "References in depends_on
+        # must be to a whole object").
+        here = context_of(self).stack
+        depends_on = [grant for grant in dict.fromkeys(grants) if grant is None or context_of(grant).stack is here]
+        depends_on += [
+            r.dependency for r in secrets.values() if r.dependency is not None and context_of(r.vault).stack is here
+        ]
 
         env = [container_app.ContainerAppTemplateContainerEnv(name=k, value=v) for k, v in props.env.items()]
         env += [
@@ -181,7 +189,7 @@ class ContainerApp(AzureResource):
                     ),
                 ],
             ),
-            depends_on=depends_on,
+            depends_on=depends_on or None,
             tags=self.resource_tags(props.tags),
         )
         self.keep_props(props)

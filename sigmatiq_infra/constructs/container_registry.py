@@ -42,13 +42,17 @@ class ContainerRegistryBase(AzureResource):
     }
     login_server = ResourceAttribute[str]()
 
-    def grant_pull(self, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant_pull(
+        self, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """AcrPull: pull images (what a container app's identity needs)."""
-        return self.grant(BuiltInRole.ACR_PULL, principal)
+        return self.grant(BuiltInRole.ACR_PULL, principal, used_by=used_by)
 
-    def grant_push(self, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant_push(
+        self, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """AcrPush: push and pull images (what a build pipeline needs)."""
-        return self.grant(BuiltInRole.ACR_PUSH, principal)
+        return self.grant(BuiltInRole.ACR_PUSH, principal, used_by=used_by)
 
     def image(self, repository: str, tag: str) -> str:
         """`<login server>/<repository>:<tag>`, or `<login server>/<repository>@<tag>` for a tag

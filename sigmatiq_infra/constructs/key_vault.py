@@ -52,13 +52,17 @@ class KeyVaultBase(AzureResource):
     }
     vault_uri = ResourceAttribute[str]()
 
-    def grant_secrets_read(self, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant_secrets_read(
+        self, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """Key Vault Secrets User: read secret values (e.g. for Key Vault references)."""
-        return self.grant(BuiltInRole.KEY_VAULT_SECRETS_USER, principal)
+        return self.grant(BuiltInRole.KEY_VAULT_SECRETS_USER, principal, used_by=used_by)
 
-    def grant_secrets_write(self, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant_secrets_write(
+        self, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """Key Vault Secrets Officer: create, update and delete secrets."""
-        return self.grant(BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
+        return self.grant(BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal, used_by=used_by)
 
     @property
     def added_secrets(self) -> frozenset[str]:

@@ -17,7 +17,7 @@ from constructs import Construct, IConstruct
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra.azurerm import role_assignment
-from sigmatiq_infra.constructs._context import AzureConstruct, client_config, context_of, subscription_id
+from sigmatiq_infra.constructs._context import AzureConstruct, client_config, context_of, made_in, subscription_id
 from sigmatiq_infra.validation import Validator, is_token
 
 
@@ -167,7 +167,7 @@ class PrincipalById(AzureConstruct):
 
 
 def grant(
-    target: Construct, target_id: str, role: Role, principal: Principal,
+    target: Construct, target_id: str, role: Role, principal: Principal, used_by: Construct | None = None,
 ) -> role_assignment.RoleAssignment | None:
     """Assign `role` on the Azure scope `target_id` to `principal`, once.
 
@@ -175,16 +175,21 @@ def grant(
     several constructs may each ensure the access they depend on without creating
     duplicate assignments (which Azure rejects with RoleAssignmentExists).
 
-    The assignment is made in the target's stack, unless the principal is another stack's
-    identity (its object id known only once that stack is deployed): then in the principal's
-    stack, so the stack that uses a resource depends on the stack that makes it, as its other
-    references do (in the target's stack, the two stacks would depend on each other).
+    The assignment is made in the stack of `used_by` (the construct that needs the access, e.g.
+    an app, whose stack is deployed after the target's and the principal's) when it is given;
+    else in the target's stack, unless the principal is another stack's identity (its object id
+    is known only once that stack is deployed): then in the principal's. So the
+    stack that uses a resource depends on the stack that makes it, as its other references do;
+    in the target's stack, the two stacks would use each other.
     """
     if not _grant_arguments_ok(target, role, principal):
         return None  # reported; the run goes on to find every other problem
+    stack = context_of(target).stack
     home = target
-    if isinstance(principal, Construct) and is_token(principal.principal_id) and (
-        context_of(principal).stack is not context_of(target).stack
+    if used_by is not None:
+        home = target if context_of(used_by).stack is stack else used_by
+    elif isinstance(principal, Construct) and is_token(principal.principal_id) and (
+        context_of(principal).stack is not stack
     ):
         home = principal
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
@@ -196,13 +201,13 @@ def grant(
         check_principal(check, principal.principal_id, principal.principal_type)
         check.done()
     if key not in made:
-        # Named after the principal's (or, under the principal, the target's) Python-side name:
-        # no jsii round trip for `node.id`.
-        other = target if home is principal else principal
-        assignment_id = f"{role.construct_id}-{getattr(other, 'name', None) or other.node.id}"
+        # Named after the principal's Python-side name (no jsii round trip for `node.id`); under
+        # the principal, after the target's; under a user, after both.
+        named = [other for other in (target, principal) if other is not home]
+        assignment_id = "-".join([role.construct_id, *(getattr(o, "name", None) or o.node.id for o in named)])
         used: set[str] = home.__dict__.setdefault("_role_assignment_ids", set())
         if assignment_id in used:
-            assignment_id = f"{assignment_id}-{other.node.addr[:8]}"
+            assignment_id = f"{assignment_id}-{named[-1].node.addr[:8]}"
         used.add(assignment_id)
         made[key] = (target, role, role_assignment.RoleAssignment(
             home,
@@ -215,6 +220,7 @@ def grant(
             principal_id=principal.principal_id,
             principal_type=principal.principal_type,
         ))
+        made_in(made[key][2], home)
     return made[key][2]
 
 

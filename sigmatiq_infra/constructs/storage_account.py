@@ -147,11 +147,15 @@ class StorageAccount(AzureResource):
             for name in dict.fromkeys(props.containers)  # a repeat is reported above
         }
 
-    def grant_blob_data_write(self, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant_blob_data_write(
+        self, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """Storage Blob Data Contributor: read, write and lease blobs (e.g. Terraform state)."""
-        return self.grant(BuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, principal)
+        return self.grant(BuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, principal, used_by=used_by)
 
-    def grant_blob_data_read(self, principal: Principal) -> role_assignment.RoleAssignment | None:
+    def grant_blob_data_read(
+        self, principal: Principal, *, used_by: Construct | None = None,
+    ) -> role_assignment.RoleAssignment | None:
         """Storage Blob Data Reader: read and list blobs."""
-        return self.grant(BuiltInRole.STORAGE_BLOB_DATA_READER, principal)
+        return self.grant(BuiltInRole.STORAGE_BLOB_DATA_READER, principal, used_by=used_by)
 
