@@ -76,15 +76,17 @@ def _checked_stack_id(scope: Construct, id: Any) -> str:
     log = _app_log(scope)
     if not isinstance(id, str) or not id:
         return checked_id("AzureStack", scope, id, log)
-    bad = sorted({c for c in id if c.isspace() or c in STACK_ID_GLOBS}, key=id.index)
+    # '/' separates construct paths: constructs writes it as '--', and the stack the CLI knows
+    # (its folder, `cdktf deploy <id>`) would be another than the one named.
+    bad = sorted({c for c in id if c.isspace() or c in STACK_ID_GLOBS or c == "/"}, key=id.index)
     if not bad:
         return id
     check = Validator("AzureStack", id, log=log)
     fixed = "".join("-" if c in bad or c == "/" else c for c in id).strip("-") or "stack"
     check.fail(
         "id", id, "contains " + ", ".join(repr(c) for c in bad),
-        "a stack id without spaces or the characters * ? [ ] { } ! (cdktf's CLI takes them as patterns, "
-        "and the id names the stack's folder and its state)",
+        "a stack id without spaces, '/' (it separates construct paths) or the characters * ? [ ] { } ! (cdktf's "
+        "CLI takes them as patterns, and the id names the stack's folder and its state)",
         f"name the stack e.g. {fixed!r}",
     )
     check.done()

@@ -85,14 +85,15 @@ def test_two_stacks_with_one_id_are_a_problem_and_the_run_goes_on(tmp_path):
 
 @pytest.mark.parametrize(("given", "found", "suggested"), [
     ("my stack", "' '", "my-stack"), ("prod*", "'*'", "prod"), ("svc[1]", "'[', ']'", "svc-1"),
+    ("svc/orders", "'/'", "svc-orders"),  # written as svc--orders: `cdktf deploy svc/orders` found no stack
 ])
 def test_a_stack_id_cdktf_refuses_is_a_problem_with_one_it_takes(tmp_path, given, found, suggested):
     app = App(outdir=str(tmp_path / "out"))
     AzureStack(app, given)
     assert problems_of(app) == [
-        f"AzureStack '{given}': id {given!r} contains {found}. Allowed: a stack id without spaces or the "
-        "characters * ? [ ] { } ! (cdktf's CLI takes them as patterns, and the id names the stack's folder "
-        f"and its state). Fix: name the stack e.g. {suggested!r}.",
+        f"AzureStack '{given}': id {given!r} contains {found}. Allowed: a stack id without spaces, '/' (it "
+        "separates construct paths) or the characters * ? [ ] { } ! (cdktf's CLI takes them as patterns, and the "
+        f"id names the stack's folder and its state). Fix: name the stack e.g. {suggested!r}.",
     ]
 
 
