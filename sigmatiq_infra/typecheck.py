@@ -5,7 +5,8 @@ as `"8004"` or a replica count of `1.5` is reported as a type problem naming the
 value and the expected type, instead of failing later inside a rule or the bindings.
 Dataclasses nested in fields (a list of subnets, a mapping of environments) are checked
 field by field, so a problem names `apps[2].port`, not a whole list. Terraform tokens (values
-known only at deploy time) always pass.
+known only at deploy time) pass where a value of their kind goes (a string token where a string
+goes, a number token where a number goes), never where an object goes.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ class TypeProblem:
         """(prop, value, problem, allowed, fix) for `Validator.fail`."""
         prop = prop or self.prop
         expected = describe(self.hint)
+        if is_token(self.value):
+            wrap = (
+                f"wrap it: {expected}(<the expression>, version), or pass what "
+                f"{expected}.from_inputs(...) returns itself, not its .value"
+                if hasattr(self.hint, "from_inputs") else f"give {prop} a value of type {expected}"
+            )
+            return prop, "<Terraform expression>", f"is a deploy-time expression, where {expected} goes", expected, wrap
         if _holds_secret(self.hint):
             # Never echo what was given where a secret goes: it is most likely the secret itself.
             shown = "<literal string>" if isinstance(self.value, str) else "<literal value>"
@@ -128,7 +136,11 @@ def _problems(owner: str, trail: str, value: Any, hint: Any, name: str):
     """Problems of `value` (field `name` of an `owner` at `trail`) against `hint`. Containers
     are checked item by item (a problem names `containers[2]` or `env['PORT']`), every item,
     and a string is not taken for a sequence of strings."""
-    if is_token(value) or hint is Any:
+    if hint is Any:
+        return
+    if is_token(value):
+        if not _token_fits(value, hint):
+            yield TypeProblem(owner, trail, name, value, hint)
         return
     origin, arguments = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
@@ -163,6 +175,19 @@ def _problems(owner: str, trail: str, value: Any, hint: Any, name: str):
         return
     if not _bearable(value, hint):
         yield TypeProblem(owner, trail, name, value, hint)
+
+
+def _token_fits(token: Any, hint: Any) -> bool:
+    """A token stands for a value of its own kind only: a string token (`var.x.string_value`)
+    where a string goes, a number token where a number goes. Where an object goes (a
+    `WriteOnlySecret`, a resource group) a bare expression is no such object: the construct
+    would fail on it later (`'str' object has no attribute 'name'`). Other tokens (a boolean,
+    a list or map reference) reach here as jsii proxies and pass."""
+    if isinstance(token, str):
+        return _bearable("", hint)
+    if isinstance(token, float):
+        return _bearable(0, hint) or _bearable(0.0, hint)
+    return True
 
 
 _SEQUENCES = (tuple, Sequence, list)

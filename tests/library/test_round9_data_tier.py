@@ -1,0 +1,33 @@
+"""The data tier tried from outside, ninth round: what a hurried user gives PostgreSQL, Redis,
+App Configuration, Key Vault and the deploy-time inputs, each mistake one line of the numbered
+list (never a traceback), each value Azure takes passing."""
+
+from __future__ import annotations
+
+from helpers import error_of
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.cdk import TerraformVariable
+
+
+def test_a_deploy_time_expression_where_a_secret_or_a_group_goes_is_a_problem_not_a_traceback(stack, group):
+    password = c.WriteOnlySecret.from_inputs(stack, "db_password", "the database password")
+    assert error_of(lambda: c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-test-9", group, "B_Standard_B1ms", "dbadminx", password.value,
+    ))) == (
+        "PostgresServer 'test/Db': administrator_password '<Terraform expression>' is a deploy-time expression, "
+        "where WriteOnlySecret goes. Allowed: WriteOnlySecret. Fix: wrap it: WriteOnlySecret(<the expression>, "
+        "version), or pass what WriteOnlySecret.from_inputs(...) returns itself, not its .value."
+    )
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-9", group))
+    assert error_of(lambda: vault.add_secret("Url", c.SecretProps("db-url", password.value)), vault) == (
+        "KeyVault 'test/Vault/Url': value '<Terraform expression>' is a deploy-time expression, where "
+        "WriteOnlySecret goes. Allowed: WriteOnlySecret. Fix: wrap it: WriteOnlySecret(<the expression>, "
+        "version), or pass what WriteOnlySecret.from_inputs(...) returns itself, not its .value."
+    )
+    group_name = TerraformVariable(stack, "group_name", type="string").string_value
+    assert error_of(lambda: c.KeyVault(stack, "Other", c.KeyVaultProps("kv-test-10", group_name))) == (
+        "KeyVault 'test/Other': resource_group '<Terraform expression>' is a deploy-time expression, where "
+        "IResourceGroup (an object with name and location) goes. Allowed: IResourceGroup (an object with name "
+        "and location). Fix: give resource_group a value of type IResourceGroup (an object with name and location)."
+    )
