@@ -130,6 +130,9 @@ class KeyVault(KeyVaultBase):
         ResourceFacts("azurerm_key_vault_secret", ("name", "key_vault_id"), kind="Key Vault secret",
         # azurerm purges a destroyed secret by default (features.key_vault.purge_soft_deleted_secrets_on_destroy).
         holds="a secret value", name_scope=within("its Key Vault", "key_vault_id"),
+        # A secret takes at most 15 tags (Microsoft Learn, "About Azure Key Vault secrets": secret
+        # tags; azurerm `key_vault_secret_resource.go`: tags.SchemaWithMax(15)); it gets the stack's.
+        max_tags=15,
         ),
     )
     SKUS = ("standard", "premium")

@@ -4,10 +4,13 @@ list (never a traceback), each value Azure takes passing."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import error_of
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.cdk import TerraformVariable
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.validation import ValidationError
 
 
 def test_a_deploy_time_expression_where_a_secret_or_a_group_goes_is_a_problem_not_a_traceback(stack, group):
@@ -30,4 +33,19 @@ def test_a_deploy_time_expression_where_a_secret_or_a_group_goes_is_a_problem_no
         "KeyVault 'test/Other': resource_group '<Terraform expression>' is a deploy-time expression, where "
         "IResourceGroup (an object with name and location) goes. Allowed: IResourceGroup (an object with name "
         "and location). Fix: give resource_group a value of type IResourceGroup (an object with name and location)."
+    )
+
+
+def test_a_vault_secret_with_more_than_15_tags_from_its_stack_is_refused_at_synth(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc", tags={f"t{i}": "v" for i in range(16)})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-9", group, public_network_access_enabled=True))
+    vault.add_secret("Url", c.SecretProps("db-url", c.WriteOnlySecret.from_inputs(stack, "db_url", "the URL")))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "Key Vault secret 'svc/Vault/Url': tags '16 tags' are more than Azure takes on a Key Vault secret. Allowed: "
+        "at most 15 tags on a Key Vault secret, the stack's tags included (Microsoft's tag limits). Fix: give the "
+        "stack (or the construct) fewer tags.",
     )
