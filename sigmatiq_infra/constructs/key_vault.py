@@ -23,7 +23,7 @@ from sigmatiq_infra.constructs._resource import (
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
-from sigmatiq_infra.validation import NameRules, ValidationError, Validator
+from sigmatiq_infra.validation import NameRules, ValidationError, Validator, is_token
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,10 @@ class KeyVaultProps:
     """Tags. Default: none."""
 
 
+MAX_CONTENT_TYPE = 255
+"""The longest content type Key Vault takes on a secret."""
+
+
 @dataclass(frozen=True)
 class SecretProps:
     name: str
@@ -113,7 +117,7 @@ class SecretProps:
     value: WriteOnlySecret
     """The value, sent through the write-only `value_wo`: never in state."""
     content_type: str | None = None
-    """A hint for readers, e.g. `text/plain` or `application/x-postgresql-url`."""
+    """A hint for readers, at most 255 characters, e.g. `text/plain` or `application/x-postgresql-url`."""
 
 
 class KeyVault(KeyVaultBase):
@@ -186,6 +190,13 @@ class KeyVault(KeyVaultBase):
         if isinstance(props.name, str):
             self.__dict__.setdefault("_added_secrets", set()).add(props.name.lower())
         props.value.check(check, "value")
+        # Microsoft Learn, "About Azure Key Vault secrets": contentType is at most 255 characters.
+        content_type = props.content_type
+        check.require(
+            content_type is None or is_token(content_type) or len(content_type) <= MAX_CONTENT_TYPE,
+            "content_type", content_type, f"has {len(content_type or '')} characters",
+            f"a content type of at most {MAX_CONTENT_TYPE} characters, e.g. 'text/plain'", "shorten the content type",
+        )
         if not check.done() & self._claim(id, "add_secret", id, "give each secret its own id (and name)"):
             return SecretReference(self, props.name, f"{self.vault_uri}secrets/{props.name}")
 

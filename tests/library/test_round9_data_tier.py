@@ -49,3 +49,13 @@ def test_a_vault_secret_with_more_than_15_tags_from_its_stack_is_refused_at_synt
         "at most 15 tags on a Key Vault secret, the stack's tags included (Microsoft's tag limits). Fix: give the "
         "stack (or the construct) fewer tags.",
     )
+
+
+def test_a_secret_content_type_longer_than_255_characters_is_refused_and_255_pass(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-9", group))
+    value = c.WriteOnlySecret.from_inputs(stack, "db_url", "the URL")
+    vault.add_secret("Fits", c.SecretProps("fits", value, content_type="t" * 255))
+    assert error_of(lambda: vault.add_secret("Long", c.SecretProps("long", value, content_type="t" * 256)), vault) == (
+        f"KeyVault 'test/Vault/Long': content_type '{'t' * 76}... has 256 characters. Allowed: a content type of at "
+        "most 255 characters, e.g. 'text/plain'. Fix: shorten the content type."
+    )
