@@ -54,17 +54,49 @@ def deploy_input(
         )
         for rule in rules
     ]
-    variable = TerraformVariable(
-        scope, name, type=type, nullable=False, sensitive=sensitive or None, default=default,
-        description=" ".join(filter(None, (
-            f"{what[:1].upper()}{what[1:]}.", note, f"Set TF_VAR_{name} when running cdktf diff/deploy.",
-        ))),
-        validation=validation or None,
-    )
+    description = " ".join(filter(None, (
+        f"{what[:1].upper()}{what[1:]}.", note, f"Set TF_VAR_{name} when running cdktf diff/deploy.",
+    )))
+
+    def make(id: str) -> TerraformVariable:
+        return TerraformVariable(
+            scope, id, type=type, nullable=False, sensitive=sensitive or None, default=default,
+            description=description, validation=validation or None,
+        )
+
+    try:
+        variable = make(name)
+    except RuntimeError as error:
+        from sigmatiq_infra.constructs._context import DUPLICATE_ID, free_id
+
+        if DUPLICATE_ID not in str(error):
+            raise
+        _report_taken_name(scope, name)
+        variable = make(free_id(scope, name))
+        variable.__dict__[TAKEN_NAME] = name  # from_inputs says it once, not again for <name>_version
     if ephemeral:
         # Kept out of state and plan files; only write-only arguments may receive it.
         variable.add_override("ephemeral", True)
     return variable
+
+
+TAKEN_NAME = "_sigmatiq_taken_input_name"
+"""On a variable made under a numbered name: the name it was given, already taken in its scope."""
+
+
+def _report_taken_name(scope: Construct, name: str) -> None:
+    """A problem for an input `name` its scope holds already (an input, or another construct):
+    Terraform knows a stack's inputs by name, so a second one would be a second variable of it."""
+    from sigmatiq_infra.constructs._context import problem_log
+    from sigmatiq_infra.validation import Validator
+
+    check = Validator("deploy input", lambda: f"{scope.node.path}/{name}", log=problem_log(scope))
+    check.fail(
+        "name", name, f"is already the name of another input (or construct) in '{scope.node.path}'",
+        "one input per name in a stack (WriteOnlySecret.from_inputs(stack, name, ...) makes name and "
+        "name_version)", "give this input a name of its own, or pass the first input's value where it is needed",
+    )
+    check.done()
 
 
 _INPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")

@@ -17,7 +17,13 @@ from typing import ClassVar
 
 from constructs import Construct
 
-from sigmatiq_infra.constructs.inputs import WHOLE_NUMBER_RULES, InputRule, deploy_input, secret_input
+from sigmatiq_infra.constructs.inputs import (
+    TAKEN_NAME,
+    WHOLE_NUMBER_RULES,
+    InputRule,
+    deploy_input,
+    secret_input,
+)
 from sigmatiq_infra.validation import Validator, is_token
 
 
@@ -38,7 +44,9 @@ class WriteOnlySecret:
         """The secret from the deploy-time input `name` (sensitive, ephemeral, checked by
         `rules`), sent again whenever the input `<name>_version` is bumped."""
         secret = secret_input(scope, name, what=what, rules=rules, how=how)
-        return WriteOnlySecret(secret.string_value, version_input(scope, f"{name}_version", what))
+        # A taken name is reported once: its version counter goes under the secret's numbered name.
+        version_name = f"{secret.node.id}_version" if TAKEN_NAME in secret.__dict__ else f"{name}_version"
+        return WriteOnlySecret(secret.string_value, version_input(scope, version_name, what))
 
     def check(self, check: Validator, prop: str) -> None:
         check.require(

@@ -59,3 +59,19 @@ def test_a_secret_content_type_longer_than_255_characters_is_refused_and_255_pas
         f"KeyVault 'test/Vault/Long': content_type '{'t' * 76}... has 256 characters. Allowed: a content type of at "
         "most 255 characters, e.g. 'text/plain'. Fix: shorten the content type."
     )
+
+
+def test_a_deploy_input_name_taken_in_its_stack_is_one_problem_not_a_jsii_traceback(stack):
+    c.WriteOnlySecret.from_inputs(stack, "db_password", "the database password")
+    assert error_of(lambda: c.WriteOnlySecret.from_inputs(stack, "db_password", "the other password"), stack) == (
+        "deploy input 'test/db_password': name 'db_password' is already the name of another input (or construct) in "
+        "'test'. Allowed: one input per name in a stack (WriteOnlySecret.from_inputs(stack, name, ...) makes name "
+        "and name_version). Fix: give this input a name of its own, or pass the first input's value where it is "
+        "needed."
+    )
+    assert error_of(lambda: c.deploy_input(stack, "db_password_version", what="a counter", type="number"), stack) == (
+        "deploy input 'test/db_password_version': name 'db_password_version' is already the name of another input "
+        "(or construct) in 'test'. Allowed: one input per name in a stack (WriteOnlySecret.from_inputs(stack, name, "
+        "...) makes name and name_version). Fix: give this input a name of its own, or pass the first input's value "
+        "where it is needed."
+    )
