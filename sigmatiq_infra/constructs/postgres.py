@@ -449,6 +449,8 @@ def _check_once(check: Validator, prop: str, values: Sequence[str]) -> None:
 
 
 def _check_ip_range(check: Validator, rule: FirewallRule) -> None:
+    if is_token(rule.start_ip_address) or is_token(rule.end_ip_address):
+        return  # known at deploy time (e.g. an office address given as an input): Azure checks it
     try:
         start = ipaddress.IPv4Address(rule.start_ip_address)
         end = ipaddress.IPv4Address(rule.end_ip_address)

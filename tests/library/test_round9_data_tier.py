@@ -5,7 +5,7 @@ list (never a traceback), each value Azure takes passing."""
 from __future__ import annotations
 
 import pytest
-from helpers import error_of
+from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.cdk import TerraformVariable
@@ -75,3 +75,12 @@ def test_a_deploy_input_name_taken_in_its_stack_is_one_problem_not_a_jsii_traceb
         "...) makes name and name_version). Fix: give this input a name of its own, or pass the first input's value "
         "where it is needed."
     )
+
+
+def test_firewall_rule_addresses_given_at_deploy_time_pass(stack, group):
+    office = TerraformVariable(stack, "office_ip", type="string").string_value
+    c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-test-9", group, "B_Standard_B1ms", "dbadminx", c.WriteOnlySecret.from_inputs(stack, "pw", "a password"),
+        public_network_access_enabled=True, firewall_rules=[c.FirewallRule("office", office, office)],
+    ))
+    assert recorded(stack) == []
