@@ -266,7 +266,7 @@ class PostgresServer(AzureResource):
             rules.insert(0, FirewallRule("AllowAzureServices", "0.0.0.0", "0.0.0.0"))
         self.firewall_rules: dict[str, pg_firewall_rule.PostgresqlFlexibleServerFirewallRule] = {}
         for rule in rules:
-            if rule.name.lower() in (name.lower() for name in self.firewall_rules):
+            if is_token(rule.name) or rule.name.lower() in (name.lower() for name in self.firewall_rules):
                 continue  # reported by _validate
             self.firewall_rules[rule.name] = pg_firewall_rule.PostgresqlFlexibleServerFirewallRule(
                 self, f"Firewall-{rule.name}",
@@ -277,7 +277,8 @@ class PostgresServer(AzureResource):
             )
         once: dict[str, str] = {}  # a repeat (in any case) is reported by _validate
         for name in props.databases:
-            once.setdefault(name.lower(), name)
+            if not is_token(name):  # reported by _validate
+                once.setdefault(name.lower(), name)
         self.databases: dict[str, pg_database.PostgresqlFlexibleServerDatabase] = {
             name: pg_database.PostgresqlFlexibleServerDatabase(
                 self, f"Database-{name}",
@@ -346,6 +347,7 @@ class PostgresServer(AzureResource):
             "remove the rules, or opt in to public access",
         )
         for rule in props.firewall_rules:
+            _check_known_name(check, "firewall rule name", rule.name)
             check.name("firewall rule name", rule.name, NameRules.POSTGRES_FIREWALL_RULE)
             _check_ip_range(check, rule)
             check.require(
@@ -356,6 +358,7 @@ class PostgresServer(AzureResource):
         # Rule and database names are ARM resource names, which Azure compares in any case.
         _check_once(check, "firewall rule name", [rule.name for rule in props.firewall_rules])
         for database in props.databases:
+            _check_known_name(check, "database", database)
             check.name("database", database, NameRules.POSTGRES_DATABASE)
             check.require(
                 database.lower() not in BUILT_IN_DATABASES, "database", database,
@@ -370,6 +373,16 @@ class PostgresServer(AzureResource):
         identity = self.identity_block(pg.PostgresqlFlexibleServerIdentity, props.managed_identities, check)
         check.done()
         return props, identity
+
+
+def _check_known_name(check: Validator, prop: str, name: str) -> None:
+    """A database's or firewall rule's name is part of its Terraform address (`Database-orders`),
+    which Terraform needs before it runs: it cannot be a deploy-time expression."""
+    check.require(
+        not is_token(name), prop, "<Terraform expression>",
+        "is a deploy-time expression, but it names a Terraform resource of the server",
+        "a name written in code, e.g. 'orders'", f"write the {prop} in code",
+    )
 
 
 def _check_sku(check: Validator, sku: str) -> None:

@@ -84,3 +84,19 @@ def test_firewall_rule_addresses_given_at_deploy_time_pass(stack, group):
         public_network_access_enabled=True, firewall_rules=[c.FirewallRule("office", office, office)],
     ))
     assert recorded(stack) == []
+
+
+def test_a_database_or_firewall_rule_named_at_deploy_time_is_a_problem_not_a_jsii_traceback(stack, group):
+    name = TerraformVariable(stack, "database_name", type="string").string_value
+    office = "203.0.113.7"
+    assert error_of(lambda: c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-test-9", group, "B_Standard_B1ms", "dbadminx", c.WriteOnlySecret.from_inputs(stack, "pw", "a password"),
+        public_network_access_enabled=True, databases=[name, "orders"], firewall_rules=[
+            c.FirewallRule(name, office, office),
+        ],
+    ))) == "\n".join(
+        f"PostgresServer 'test/Db': {prop} '<Terraform expression>' is a deploy-time expression, but it names a "
+        f"Terraform resource of the server. Allowed: a name written in code, e.g. 'orders'. Fix: write the {prop} in "
+        "code."
+        for prop in ("firewall rule name", "database")
+    )
