@@ -425,9 +425,10 @@ class Validator:
         if not self.typed or value is None or is_token(value):
             return
         if isinstance(value, bool) or not low <= value <= high:
+            low_text, high_text = _number_text(low), _number_text(high)
             self.fail(
-                prop, value, "is out of range", f"{low:g} to {high:g}",
-                fix or f"set {prop} between {low:g} and {high:g}",
+                prop, value, "is out of range", f"{low_text} to {high_text}",
+                fix or f"set {prop} between {low_text} and {high_text}",
             )
 
     def one_of(
@@ -586,6 +587,11 @@ def _shown(value: Any) -> str:
     node = getattr(value, "node", None) if not isinstance(value, (str, int, float, Mapping, list, tuple)) else None
     path = getattr(node, "path", None) if node is not None else None
     return f"{type(value).__name__} '{path}'" if isinstance(path, str) else repr(value)
+
+
+def _number_text(number: float) -> str:
+    """A bound as a reader writes it: whole numbers in full (2147483647, not 2.14748e+09)."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def _article(noun: str) -> str:

@@ -87,7 +87,7 @@ class LogAnalyticsWorkspace(AzureResource):
         if props.daily_quota_gb is not None and props.daily_quota_gb != UNLIMITED_QUOTA:
             check.in_range(
                 "daily_quota_gb", props.daily_quota_gb, 0.023, 10**6,
-                "set daily_quota_gb between 0.023 and 1e+06, or -1 (or None) for no cap",
+                "set daily_quota_gb between 0.023 and 1000000, or -1 (or None) for no cap",
             )
         check.done()
 

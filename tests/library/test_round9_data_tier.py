@@ -100,3 +100,12 @@ def test_a_database_or_firewall_rule_named_at_deploy_time_is_a_problem_not_a_jsi
         "code."
         for prop in ("firewall rule name", "database")
     )
+
+
+def test_a_version_past_the_largest_one_terraform_takes_says_the_bound_in_full(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-9", group))
+    value = c.WriteOnlySecret.from_inputs(stack, "db_url", "the URL").value
+    assert error_of(lambda: vault.add_secret("Url", c.SecretProps("url", c.WriteOnlySecret(value, 2**31))), vault) == (
+        "KeyVault 'test/Vault/Url': value.version 2147483648 is out of range. Allowed: 1 to 2147483647. Fix: set "
+        "value.version between 1 and 2147483647."
+    )
