@@ -74,7 +74,8 @@ class KeyVaultBase(AzureResource):
         """Refer to a secret that is set outside this stack (e.g. by an operator). In a vault
         this stack creates, it exists only once set there: a container app reading it warns."""
         check = Validator(type(self).__name__, self)
-        check.name("secret name", name, NameRules.KEY_VAULT_SECRET)
+        if check.value_type("secret name", name, str):
+            check.name("secret name", name, NameRules.KEY_VAULT_SECRET)
         check.done()
         return SecretReference(self, name, f"{self.vault_uri}secrets/{name}")
 
@@ -178,7 +179,15 @@ class KeyVault(KeyVaultBase):
 
     def add_secret(self, id: str, props: SecretProps) -> SecretReference:
         """Create a secret whose value reaches Azure write-only (never stored in state)."""
-        check = Validator("KeyVault", self, path=lambda: f"{self.node.path}/{id}")
+        check = Validator(
+            "KeyVault", self, path=lambda: f"{self.node.path}/{id}" if isinstance(id, str) and id else self.node.path,
+        )
+        if check.value_type("add_secret id", id, str):
+            check.require(
+                bool(id), "add_secret id", id, "is empty",
+                "a name for the secret's construct, unique in the vault (it is part of its Terraform address)",
+                "give it an id, e.g. vault.add_secret('DatabaseUrl', ...)",
+            )
         try:
             props = check.props(props)
         except ValidationError as error:  # props it cannot build with (a literal value): reported, the run goes on

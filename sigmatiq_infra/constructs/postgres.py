@@ -300,10 +300,11 @@ class PostgresServer(AzureResource):
         """`postgresql://{login}:{password}@{host}:5432/{database}?sslmode=require` as a Terraform
         expression; the password is URL-encoded. Use it only as a write-only value."""
         check = Validator("PostgresServer", self)
-        check.one_of(
-            "connection database", database, tuple(self.databases),
-            f"use one of the server's databases, or add {database!r} to its databases",
-        )
+        if check.value_type("connection database", database, str):
+            check.one_of(
+                "connection database", database, tuple(self.databases),
+                f"use one of the server's databases, or add {database!r} to its databases",
+            )
         check.done()
         password = Fn.urlencode(self.props.administrator_password.value)
         return (

@@ -109,3 +109,27 @@ def test_a_version_past_the_largest_one_terraform_takes_says_the_bound_in_full(s
         "KeyVault 'test/Vault/Url': value.version 2147483648 is out of range. Allowed: 1 to 2147483647. Fix: set "
         "value.version between 1 and 2147483647."
     )
+
+
+def test_a_secret_id_or_name_or_a_connection_database_that_is_no_string_is_a_problem_not_a_traceback(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-9", group))
+    value = c.WriteOnlySecret.from_inputs(stack, "db_url", "the URL")
+    assert error_of(lambda: vault.add_secret(None, c.SecretProps("url", value)), vault) == (
+        "KeyVault 'test/Vault': add_secret id None has the type NoneType. Allowed: str. Fix: give add_secret id a "
+        "value of type str."
+    )
+    assert error_of(lambda: vault.add_secret("", c.SecretProps("url", value)), vault) == (
+        "KeyVault 'test/Vault': add_secret id '' is empty. Allowed: a name for the secret's construct, unique in the "
+        "vault (it is part of its Terraform address). Fix: give it an id, e.g. vault.add_secret('DatabaseUrl', ...)."
+    )
+    assert error_of(lambda: vault.secret(None), vault) == (
+        "KeyVault 'test/Vault': secret name None has the type NoneType. Allowed: str. Fix: give secret name a value "
+        "of type str."
+    )
+    database = c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-test-9", group, "B_Standard_B1ms", "dbadminx", value, databases=["orders"],
+    ))
+    assert error_of(lambda: database.connection_url(None), database) == (
+        "PostgresServer 'test/Db': connection database None has the type NoneType. Allowed: str. Fix: give "
+        "connection database a value of type str."
+    )
