@@ -43,6 +43,7 @@ def deploy_input(
     to set it. `what` says in a few words what the input is, `note` adds to its description,
     and `how` says how to produce a good value."""
     _check_input_name(scope, name)
+    what, rules, how, note = _checked_arguments(scope, name, what, rules, how, note)
     fix = f"set TF_VAR_{name} to a value that follows this rule" + (f" ({how})" if how else "")
     validation = [
         TerraformVariableValidationConfig(
@@ -122,6 +123,37 @@ def _check_input_name(scope: Construct, name: Any) -> None:
             f"name it e.g. {_suggested_input_name(name)!r}",
         )
     check.done()
+
+
+def _checked_arguments(
+    scope: Construct, name: str, what: Any, rules: Any, how: Any, note: Any,
+) -> tuple[str, Sequence[InputRule], str, str]:
+    """`what`, `rules`, `how` and `note` when they are what deploy_input takes; else a problem in
+    the app's list each, and values to build the variable with so the run goes on."""
+    from sigmatiq_infra.constructs._context import problem_log
+    from sigmatiq_infra.validation import Validator
+
+    check = Validator("deploy input", lambda: f"{scope.node.path}/{name}", log=problem_log(scope))
+    texts = [text if check.value_type(prop, text, str) else "" for prop, text in (
+        ("what", what), ("how", how), ("note", note),
+    )]
+    if isinstance(rules, InputRule):
+        check.type_problem(
+            "rules", rules.problem, "is one InputRule, not a sequence of them", "a sequence of InputRule",
+            "give rules a list, even of one: rules=[InputRule(...)]",
+        )
+        rules = ()
+    elif callable(rules):
+        function = getattr(rules, "__name__", "the function")
+        check.type_problem(
+            "rules", function, "is a function, not the rules it makes", "a sequence of InputRule",
+            f"call it: rules={function}(...)",
+        )
+        rules = ()
+    elif not check.value_type("rules", rules, Sequence[InputRule]):
+        rules = ()
+    check.done()
+    return texts[0] or name, rules, texts[1], texts[2]
 
 
 def _suggested_input_name(name: str) -> str:

@@ -133,3 +133,20 @@ def test_a_secret_id_or_name_or_a_connection_database_that_is_no_string_is_a_pro
         "PostgresServer 'test/Db': connection database None has the type NoneType. Allowed: str. Fix: give "
         "connection database a value of type str."
     )
+
+
+def test_deploy_input_arguments_of_the_wrong_kind_are_problems_not_tracebacks(stack):
+    assert error_of(lambda: c.WriteOnlySecret.from_inputs(
+        stack, "db_password", "the password", rules=c.admin_password_rules,
+    ), stack) == (
+        "deploy input 'test/db_password': rules 'admin_password_rules' is a function, not the rules it makes. "
+        "Allowed: a sequence of InputRule. Fix: call it: rules=admin_password_rules(...)."
+    )
+    rule = c.InputRule("length({value}) >= 12", "has fewer than 12 characters", "12 characters or more")
+    assert error_of(lambda: c.secret_input(stack, "api_key", what="the API key", rules=rule), stack) == (
+        "deploy input 'test/api_key': rules 'has fewer than 12 characters' is one InputRule, not a sequence of them. "
+        "Allowed: a sequence of InputRule. Fix: give rules a list, even of one: rules=[InputRule(...)]."
+    )
+    assert error_of(lambda: c.WriteOnlySecret.from_inputs(stack, "token", None), stack) == (
+        "deploy input 'test/token': what None has the type NoneType. Allowed: str. Fix: give what a value of type str."
+    )
