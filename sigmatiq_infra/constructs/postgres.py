@@ -76,6 +76,10 @@ def admin_password_rules(login: str) -> tuple[InputRule, ...]:
     """Azure's rules for a flexible server's administrator password, as Terraform checks them
     on a deploy-time input (see `WriteOnlySecret.from_inputs`): 8-128 characters from at
     least three of four classes, and not containing the administrator login."""
+    if not isinstance(login, str):
+        check = Validator("admin_password_rules", "login")
+        check.value_type("login", login, str)
+        check.done()  # raises: the rules name the login
     classes = ", ".join(f'can(regex("{pattern}", {VALUE}))' for pattern in ("[A-Z]", "[a-z]", "[0-9]", "[^A-Za-z0-9]"))
     rules = [
         InputRule(

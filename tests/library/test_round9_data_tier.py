@@ -150,3 +150,12 @@ def test_deploy_input_arguments_of_the_wrong_kind_are_problems_not_tracebacks(st
     assert error_of(lambda: c.WriteOnlySecret.from_inputs(stack, "token", None), stack) == (
         "deploy input 'test/token': what None has the type NoneType. Allowed: str. Fix: give what a value of type str."
     )
+
+
+def test_password_rules_for_a_login_that_is_no_string_stop_with_one_problem_not_an_attribute_error():
+    with pytest.raises(ValidationError) as raised:
+        c.admin_password_rules(None)
+    assert raised.value.problems == (
+        "admin_password_rules 'login': login None has the type NoneType. Allowed: str. Fix: give login a value of "
+        "type str.",
+    )
