@@ -583,10 +583,20 @@ class Validator:
 
 
 def _shown(value: Any) -> str:
-    """A value as a message shows it: a construct by its kind and path, anything else as repr."""
+    """A value as a message shows it: a construct by its kind and path (in a list too), anything
+    else as repr."""
+    if isinstance(value, (list, tuple)) and any(_construct_path(item) is not None for item in value):
+        shown = ", ".join(_shown(item) for item in value)
+        return f"[{shown}]" if isinstance(value, list) else f"({shown}{',' if len(value) == 1 else ''})"
+    path = _construct_path(value)
+    return f"{type(value).__name__} '{path}'" if path is not None else repr(value)
+
+
+def _construct_path(value: Any) -> str | None:
+    """The path of a construct; None for anything else."""
     node = getattr(value, "node", None) if not isinstance(value, (str, int, float, Mapping, list, tuple)) else None
     path = getattr(node, "path", None) if node is not None else None
-    return f"{type(value).__name__} '{path}'" if isinstance(path, str) else repr(value)
+    return path if isinstance(path, str) else None
 
 
 def _number_text(number: float) -> str:

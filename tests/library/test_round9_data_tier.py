@@ -159,3 +159,11 @@ def test_password_rules_for_a_login_that_is_no_string_stop_with_one_problem_not_
         "admin_password_rules 'login': login None has the type NoneType. Allowed: str. Fix: give login a value of "
         "type str.",
     )
+
+
+def test_a_list_of_constructs_where_one_goes_shows_them_by_path_not_by_memory_address(stack, group):
+    assert error_of(lambda: c.RedisCache(stack, "Cache", c.RedisCacheProps("redis-test-9", [group]))) == (
+        "RedisCache 'test/Cache': resource_group [ResourceGroup 'test/Group'] has the type list. Allowed: "
+        "IResourceGroup (an object with name and location). Fix: give resource_group a value of type IResourceGroup "
+        "(an object with name and location)."
+    )
