@@ -22,7 +22,7 @@ from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvi
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
 from sigmatiq_infra.constructs.key_vault import SecretReference
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 # Consumption plan: cpu (vCPU) -> the memory (GiB) it must be paired with.
 CPU_MEMORY_GIB = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0, 1.75: 3.5, 2.0: 4.0}
@@ -206,14 +206,16 @@ class ContainerApp(AzureResource):
         check.in_range("min_replicas", props.min_replicas, 0, MAX_REPLICAS)
         check.in_range("max_replicas", props.max_replicas, 1, MAX_REPLICAS)
         check.require(
-            props.min_replicas <= props.max_replicas, "min_replicas", props.min_replicas,
+            # (a bound known only at deploy time is not compared)
+            is_token(props.min_replicas) or is_token(props.max_replicas) or props.min_replicas <= props.max_replicas,
+            "min_replicas", props.min_replicas,
             f"is above max_replicas {props.max_replicas}", "min_replicas <= max_replicas",
             "lower min_replicas or raise max_replicas",
         )
         _check_cpu_memory(check, props.cpu, props.memory, getattr(props.environment, "workload_profile_name", None))
         check_image(check, props.repository, props.image_tag)
         check.require(
-            props.liveness_path.startswith("/"), "liveness_path", props.liveness_path,
+            is_token(props.liveness_path) or props.liveness_path.startswith("/"), "liveness_path", props.liveness_path,
             "is not an absolute path", "a path starting with '/'", "write it as e.g. '/healthz'",
         )
         for name in [*props.env, *props.secret_env]:
@@ -335,6 +337,8 @@ def _check_cpu_memory(check: Validator, cpu: float, memory: str, profile: str | 
     combinations = PROFILE_CPU_MEMORY_GIB if profile == "Consumption" else CPU_MEMORY_GIB
     plan = "the Consumption workload profile" if profile == "Consumption" else "the Consumption plan"
     pairs = ", ".join(f"{c:g}/{m:g}Gi" for c, m in combinations.items())
+    if is_token(memory):
+        return  # known only at deploy time
     written = _MEMORY.fullmatch(memory)
     if written is None or len(written.group(1) or written.group(2) or "") > 2:
         # The service (its error, quoted in Azure/bicep-types-az#2226): "must contain a decimal value to no
@@ -346,6 +350,8 @@ def _check_cpu_memory(check: Validator, cpu: float, memory: str, profile: str | 
         )
         return
     gib = float(memory.removesuffix("Gi"))
+    if is_token(cpu):
+        return
     if cpu not in combinations or gib != combinations[cpu]:
         check.fail(
             "cpu/memory", f"{cpu:g}/{memory}", "is not a combination Azure accepts",
