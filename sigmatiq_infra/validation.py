@@ -216,10 +216,13 @@ class NameRules:
         "Log Analytics workspace", 4, 63, r"a-zA-Z0-9\-", "letters, digits and hyphens",
         first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
     )
+    # azurerm 4.x (`containerapps/validate/validate.go` ManagedEnvironmentName:
+    # ^[a-zA-Z][a-zA-Z0-9-]{0,58}[a-z]?$, not ending in '-'; its acceptance tests create
+    # "acctest-CAEnv<n>" in Azure). Azure takes '--' too (microsoft/vscode-azurecontainerapps#66)
+    # and a digit first, which azurerm 4.x refuses (hashicorp/terraform-provider-azurerm#32054).
     CONTAINER_APP_ENVIRONMENT = NameRule(
-        "Container Apps environment", 2, 60, r"a-z0-9\-", "lowercase letters, digits and hyphens",
-        first="a-z", first_text="a lowercase letter", last=_LOWER_ALNUM,
-        last_text="a lowercase letter or digit", no_double_hyphen=True,
+        "Container Apps environment", 2, 60, r"a-zA-Z0-9\-", "letters, digits and hyphens",
+        first="a-zA-Z", first_text="a letter", last=_ALNUM, last_text="a letter or digit",
     )
     CONTAINER_APP = NameRule(
         "container app", 2, 32, r"a-z0-9\-", "lowercase letters, digits and hyphens",

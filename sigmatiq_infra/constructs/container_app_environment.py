@@ -54,7 +54,8 @@ def _check_reserved_ranges(check: Validator, subnet: str, network: ipaddress.IPv
 @dataclass(frozen=True)
 class ContainerAppEnvironmentProps:
     name: str
-    """Environment name: 2-60 lowercase letters, digits and hyphens, starting with a letter."""
+    """Environment name: 2-60 letters, digits and hyphens, starting with a letter and
+    ending with a letter or digit; unique in its resource group, in any case."""
     resource_group: IResourceGroup
     """Group the environment lives in; its location is used."""
     log_analytics_workspace: LogAnalyticsWorkspace | None = None

@@ -159,8 +159,8 @@ def test_fails_when_identity_redis_app_config_workspace_and_environment_names_ar
         stack, "L", LogAnalyticsWorkspaceProps("log", group),
     )).startswith("LogAnalyticsWorkspace 'test/L': name 'log' has 3 characters.")
     assert error_of(lambda: ContainerAppEnvironment(
-        stack, "E", ContainerAppEnvironmentProps("Cae-Beta", group),
-    )).startswith("ContainerAppEnvironment 'test/E': name 'Cae-Beta' contains 'B', 'C'")
+        stack, "E", ContainerAppEnvironmentProps("cae_beta", group),
+    )).startswith("ContainerAppEnvironment 'test/E': name 'cae_beta' contains '_'")
 
 
 def test_fails_when_vault_soft_delete_is_outside_7_to_90_days(stack, group):

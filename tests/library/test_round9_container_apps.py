@@ -9,6 +9,7 @@ from helpers import error_of
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.cdk import TerraformVariable
+from sigmatiq_infra.stacks import App, AzureStack
 
 
 def _app(stack, group, **props) -> c.ContainerApp:
@@ -38,3 +39,41 @@ def test_a_literal_memory_beside_a_cpu_variable_is_still_read_as_azure_reads_it(
     assert error_of(lambda: _app(stack, group, cpu=cpu, memory="1GB")).startswith(
         "ContainerApp 'test/Api': memory '1GB' is not a memory size.",
     )
+
+
+# --- environment names Azure and azurerm take ----------------------------------------------------
+
+
+def test_an_environment_name_with_capitals_or_two_hyphens_in_a_row_passes(stack, group):
+    """azurerm's own acceptance tests create `acctest-CAEnv<n>`; Azure takes `--` as well."""
+    for number, name in enumerate(("acctest-CAEnv1", "cae--orders", "Cae-Beta-2")):
+        environment = c.ContainerAppEnvironment(stack, f"Env{number}", c.ContainerAppEnvironmentProps(name, group))
+        assert environment.problem_log.problems == []
+
+
+def test_an_environment_name_starting_with_a_digit_or_ending_with_a_hyphen_is_refused(stack, group):
+    allowed = (
+        "Allowed: Container Apps environment names have 2-60 characters; letters, digits and hyphens; starts with a "
+        "letter; ends with a letter or digit. Fix: choose a Container Apps environment name that follows these rules."
+    )
+    assert error_of(lambda: c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        "1cae", group,
+    ))) == f"ContainerAppEnvironment 'test/Env': name '1cae' starts with '1'. {allowed}"
+    assert error_of(lambda: c.ContainerAppEnvironment(stack, "Env2", c.ContainerAppEnvironmentProps(
+        "Cae-", group,
+    ))) == f"ContainerAppEnvironment 'test/Env2': name 'Cae-' ends with '-'. {allowed}"
+
+
+def test_two_environments_whose_names_differ_only_in_case_collide_in_their_group(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc")
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-test", "centralus"))
+    c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-orders", group))
+    c.ContainerAppEnvironment(stack, "Env2", c.ContainerAppEnvironmentProps("CAE-Orders", group))
+    assert error_of(app.synth) == (
+        "Container Apps environment 'svc/Env': name 'cae-orders' is already the name of Container Apps environment "
+        "'svc/Env2' (Azure compares names in any case). Allowed: one Container Apps environment per name in its "
+        "resource group. Fix: rename one of the two (a name the library derives follows the name you give its "
+        "construct)."
+    )
+    assert not (tmp_path / "out").exists()
