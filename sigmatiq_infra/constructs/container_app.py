@@ -230,7 +230,7 @@ class ContainerApp(AzureResource):
         by_name: dict[str, tuple[str, str]] = {}
         for variable, reference in props.secret_env.items():
             name = app_secret_name(reference)
-            check.name("secret name", name, NameRules.CONTAINER_APP_SECRET)
+            _check_app_secret_name(check, variable, reference.name, name)
             # One secret of one vault read in another case is the same secret (Key Vault names
             # compare in any case): both variables read it. Two vaults' secrets of one name clash.
             first, first_id = by_name.setdefault(name, (variable, reference.versionless_id))
@@ -331,6 +331,20 @@ def _check_secret_exists(check: Validator, variable: str, reference: SecretRefer
 def app_secret_name(reference: SecretReference) -> str:
     """Container app secret names must be lowercase; Key Vault's need not be."""
     return reference.name.lower()
+
+
+def _check_app_secret_name(check: Validator, variable: str, secret: str, name: str) -> None:
+    """The app's secret is named after the Key Vault secret (lowercased), so a Key Vault name the
+    app's rule refuses (azurerm's `containerapps/validate` SecretName: a letter or digit first
+    and last; Key Vault allows '-' there) is the Key Vault secret's to change."""
+    rule = NameRules.CONTAINER_APP_SECRET
+    found = rule.problems(name)
+    if found and check.typed and not is_token(name):
+        check.fail(
+            f"secret_env[{variable!r}]", secret, f"names the app secret {name!r} (its name in lowercase), which "
+            + " and ".join(found), f"{rule.resource} names have {rule.describe()}",
+            "rename the Key Vault secret (or read another) so that it starts and ends with a letter or digit",
+        )
 
 
 def _check_cpu_memory(check: Validator, cpu: float, memory: str, profile: str | None = None) -> None:

@@ -77,3 +77,23 @@ def test_two_environments_whose_names_differ_only_in_case_collide_in_their_group
         "construct)."
     )
     assert not (tmp_path / "out").exists()
+
+
+# --- the app secret a Key Vault secret becomes --------------------------------------------------
+
+
+def test_a_key_vault_secret_whose_name_no_app_secret_can_have_says_to_rename_the_key_vault_secret(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group, public_network_access_enabled=True))
+    allowed = (
+        "Allowed: container app secret names have 1-253 characters; lowercase letters, digits, '-' and '.'; starts "
+        "with a lowercase letter or digit; ends with a lowercase letter or digit. Fix: rename the Key Vault secret "
+        "(or read another) so that it starts and ends with a letter or digit."
+    )
+    assert error_of(lambda: _app(stack, group, secret_env={
+        "DB_URL": vault.secret("Db-Url-"), "API_KEY": vault.secret("-Api-Key"), "YEAR": vault.secret("2024"),
+    })).splitlines() == [
+        "ContainerApp 'test/Api': secret_env['DB_URL'] 'Db-Url-' names the app secret 'db-url-' (its name in "
+        f"lowercase), which ends with '-'. {allowed}",
+        "ContainerApp 'test/Api': secret_env['API_KEY'] '-Api-Key' names the app secret '-api-key' (its name in "
+        f"lowercase), which starts with '-'. {allowed}",
+    ]
