@@ -63,9 +63,11 @@ class ContainerRegistryBase(AzureResource):
 
 def check_image(check: Validator, repository: str, tag: str) -> None:
     """Docker's rules for a repository name and a tag; the registry is the app's `registry`, so
-    a repository that starts with a registry host (a first part with '.' or ':') is a mistake."""
+    a repository that starts with a registry host (a port, `localhost` or a known registry) is a
+    mistake. Any other first part with '.' is a folder of the registry as far as Azure can tell
+    (OCI's path components take '.'): it passes, with a warning in case it is a host."""
     host = repository.split("/", 1)[0] if isinstance(repository, str) and "/" in repository else ""
-    if host and not is_token(repository) and ("." in host or ":" in host or host == "localhost"):
+    if host and not is_token(repository) and _is_registry_host(host):
         check.fail(
             "repository", repository, f"starts with the registry host {host!r}",
             "the repository path inside the registry, e.g. 'team/service-api' (the registry is the app's "
@@ -73,6 +75,14 @@ def check_image(check: Validator, repository: str, tag: str) -> None:
             f"write repository={repository.split('/', 1)[1]!r}",
         )
         return
+    if host and not is_token(repository) and _HOST_LIKE.fullmatch(host):
+        check.warn(
+            "repository", repository, f"starts with {host!r}, which reads like a registry host; the image is "
+            f"pulled as <the registry's login server>/{repository}",
+            "the repository path inside the registry (a folder with '.' in it is fine)",
+            f"if {host!r} is another registry, write repository={repository.split('/', 1)[1]!r} and push the image "
+            "to the app's registry; if it is a folder of the registry, nothing",
+        )
     if isinstance(repository, str) and "@" in repository and not is_token(repository):
         name, digest = repository.split("@", 1)
         check.fail(
@@ -185,6 +195,20 @@ class ExistingContainerRegistry(ContainerRegistryBase, ExistingResource):
 ContainerRegistry.existing = ExistingContainerRegistry
 
 
+def _is_registry_host(host: str) -> bool:
+    """A first part of an image name that names a registry: with a port, `localhost`, or a
+    registry users copy images from (Azure's own, Docker Hub, Microsoft's, GitHub's, ...)."""
+    return ":" in host or host == "localhost" or _REGISTRY_HOST.fullmatch(host) is not None
+
+
+_REGISTRY_HOST = re.compile(
+    r"[a-z0-9-]+\.azurecr\.(?:io|cn|us)|mcr\.microsoft\.com|(?:index\.|registry-1\.)?docker\.io|ghcr\.io"
+    r"|(?:[a-z0-9-]+\.)?gcr\.io|quay\.io|public\.ecr\.aws|[a-z0-9.-]+\.amazonaws\.com|[a-z0-9.-]+\.pkg\.dev"
+    r"|registry\.k8s\.io|nvcr\.io|registry\.gitlab\.com",
+    re.IGNORECASE,
+)
+_HOST_LIKE = re.compile(r".+\.[a-z]{2,}", re.IGNORECASE)
+"""A first part that ends like a domain name (`registry.contoso.com`, also `my.team`)."""
 _REPOSITORY = re.compile(
     r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")

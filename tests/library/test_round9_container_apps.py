@@ -97,3 +97,48 @@ def test_a_key_vault_secret_whose_name_no_app_secret_can_have_says_to_rename_the
         "ContainerApp 'test/Api': secret_env['API_KEY'] '-Api-Key' names the app secret '-api-key' (its name in "
         f"lowercase), which starts with '-'. {allowed}",
     ]
+
+
+# --- an image written the way `docker pull` takes it ---------------------------------------------
+
+
+def test_a_repository_starting_with_a_known_registry_or_a_port_says_to_drop_the_host(stack, group):
+    for number, (repository, host, rest) in enumerate((
+        ("mcr.microsoft.com/dotnet/aspnet", "mcr.microsoft.com", "dotnet/aspnet"),
+        ("ACRTEST1.azurecr.io/team/api", "ACRTEST1.azurecr.io", "team/api"),
+        ("registry.contoso.com:5000/team/api", "registry.contoso.com:5000", "team/api"),
+    )):
+        environment = c.ContainerAppEnvironment(stack, f"Env{number}", c.ContainerAppEnvironmentProps(
+            f"cae-test-{number}", group,
+        ))
+        registry = c.ContainerRegistry(stack, f"Registry{number}", c.ContainerRegistryProps(
+            f"acrtest{number}", group, sku="Basic", public_network_access_enabled=True,
+        ))
+        identity = c.UserAssignedIdentity(stack, f"Identity{number}", c.UserAssignedIdentityProps(
+            f"id-test-{number}", group,
+        ))
+        props = c.ContainerAppProps(f"api-{number}", environment, identity, registry, repository, "1.0", 8080)
+        assert error_of(lambda props=props, number=number: c.ContainerApp(stack, f"Api{number}", props)) == (
+            f"ContainerApp 'test/Api{number}': repository '{repository}' starts with the registry host '{host}'. "
+            "Allowed: the repository path inside the registry, e.g. 'team/service-api' (the registry is the app's "
+            f"`registry`, its login server added for you). Fix: write repository='{rest}'."
+        )
+
+
+def test_a_repository_whose_first_folder_has_a_dot_passes_with_a_warning_in_case_it_is_a_host(stack, group):
+    """OCI's path components take '.': `<login server>/contoso.orders/api` is a repository of the registry."""
+    app = _app(stack, group, repository="contoso.orders/api")
+    assert (app.problem_log.problems, app.problem_log.warnings) == ([], [
+        "ContainerApp 'test/Api': repository 'contoso.orders/api' starts with 'contoso.orders', which reads like a "
+        "registry host; the image is pulled as <the registry's login server>/contoso.orders/api. Allowed: the "
+        "repository path inside the registry (a folder with '.' in it is fine). Fix: if 'contoso.orders' is another "
+        "registry, write repository='api' and push the image to the app's registry; if it is a folder of the "
+        "registry, nothing.",
+    ])
+    (container,) = app.resource.template_input.container
+    assert container.image == f"{app.props.registry.login_server}/contoso.orders/api:1.0"
+
+
+def test_a_repository_whose_first_folder_is_a_version_passes_without_a_warning(stack, group):
+    app = _app(stack, group, repository="v1.2/api")
+    assert (app.problem_log.problems, app.problem_log.warnings) == ([], [])
