@@ -91,6 +91,13 @@ def check_image(check: Validator, repository: str, tag: str) -> None:
             f"write repository={name!r}, image_tag={digest!r}",
         )
         return
+    if isinstance(repository, str) and ":" in repository.rsplit("/", 1)[-1] and not is_token(repository):
+        name, written = repository.rsplit(":", 1)
+        check.fail(
+            "repository", repository, "ends with a tag", "the repository path alone; the tag is image_tag",
+            f"write repository={name!r}, image_tag={written!r}",
+        )
+        return
     check.require(
         is_token(repository) or _REPOSITORY.fullmatch(repository) is not None, "repository",
         repository, "is not a valid repository name",

@@ -102,6 +102,13 @@ def test_a_key_vault_secret_whose_name_no_app_secret_can_have_says_to_rename_the
 # --- an image written the way `docker pull` takes it ---------------------------------------------
 
 
+def test_a_repository_with_its_tag_says_to_give_the_tag_as_image_tag(stack, group):
+    assert error_of(lambda: _app(stack, group, repository="team/api:1.4.2")) == (
+        "ContainerApp 'test/Api': repository 'team/api:1.4.2' ends with a tag. Allowed: the repository path alone; "
+        "the tag is image_tag. Fix: write repository='team/api', image_tag='1.4.2'."
+    )
+
+
 def test_a_repository_starting_with_a_known_registry_or_a_port_says_to_drop_the_host(stack, group):
     for number, (repository, host, rest) in enumerate((
         ("mcr.microsoft.com/dotnet/aspnet", "mcr.microsoft.com", "dotnet/aspnet"),
