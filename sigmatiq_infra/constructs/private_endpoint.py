@@ -46,15 +46,16 @@ class PrivateNetwork:
         if target.private_link is None:
             raise TypeError(f"{type(target).__name__} is not a private-link service")
         number = f"{len(target.private_endpoints) + 1}" if target.private_endpoints else ""
+        # A lookup (`from_existing`) has no group of this stack's: its endpoint goes in the VNet's.
         return PrivateEndpoint(
             target, f"PrivateEndpoint{number}",
             PrivateEndpointProps(
                 name=f"pe-{target.name}" + (f"-{number}" if number else ""),
-                resource_group=target.resource_group,
+                resource_group=getattr(target, "resource_group", None) or self.virtual_network.resource_group,
                 network=self,
                 target_id=target.id,
                 service=target.private_link,
-                tags=target.tags,
+                tags=getattr(target, "tags", None) or {},
             ),
         )
 

@@ -149,3 +149,19 @@ def test_a_repository_whose_first_folder_has_a_dot_passes_with_a_warning_in_case
 def test_a_repository_whose_first_folder_is_a_version_passes_without_a_warning(stack, group):
     app = _app(stack, group, repository="v1.2/api")
     assert (app.problem_log.problems, app.problem_log.warnings) == ([], [])
+
+
+# --- a private endpoint to a registry another stack manages ---------------------------------------
+
+
+def test_a_looked_up_registry_gets_its_private_endpoint_in_the_vnets_group(stack, group):
+    """It raised AttributeError (a lookup has no resource group of this stack's)."""
+    network = c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+        c.SubnetSpec("snet-pe", "10.20.1.0/24", c.SubnetRole.PRIVATE_ENDPOINTS),
+    ]))
+    zones = c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, network))
+    shared = c.ContainerRegistry.from_existing(stack, "Shared", name="acrshared1", resource_group_name="rg-shared")
+    endpoint = shared.add_private_endpoint(c.PrivateNetwork(network, zones))
+    assert shared.problem_log.problems == []
+    assert (endpoint.resource.name_input, endpoint.resource.resource_group_name_input) == ("pe-acrshared1", "rg-test")
+    assert shared.private_endpoint is endpoint
