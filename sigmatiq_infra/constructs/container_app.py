@@ -213,7 +213,7 @@ class ContainerApp(AzureResource):
             "lower min_replicas or raise max_replicas",
         )
         _check_cpu_memory(check, props.cpu, props.memory, getattr(props.environment, "workload_profile_name", None))
-        check_image(check, props.repository, props.image_tag)
+        check_image(check, props.repository, props.image_tag, getattr(props.registry, "name", None))
         check.require(
             is_token(props.liveness_path) or props.liveness_path.startswith("/"), "liveness_path", props.liveness_path,
             "is not an absolute path", "a path starting with '/'", "write it as e.g. '/healthz'",

@@ -61,7 +61,7 @@ class ContainerRegistryBase(AzureResource):
         return f"{self.login_server}/{repository}{separator}{tag}"
 
 
-def check_image(check: Validator, repository: str, tag: str) -> None:
+def check_image(check: Validator, repository: str, tag: str, registry_name: str | None = None) -> None:
     """Docker's rules for a repository name and a tag; the registry is the app's `registry`, so
     a repository that starts with a registry host (a port, `localhost` or a known registry) is a
     mistake. Any other first part with '.' is a folder of the registry as far as Azure can tell
@@ -104,6 +104,18 @@ def check_image(check: Validator, repository: str, tag: str) -> None:
         "lowercase letters, digits and separators '.', '_', '-', '/'",
         "use a lowercase repository name such as 'team/service-api'",
     )
+    if isinstance(registry_name, str) and not is_token(registry_name) and not is_token(repository):
+        # distribution/reference (what pulls parse images with): NameTotalLengthMax = 255 for
+        # `<registry host>/<repository>`; the host is `<name>.azurecr.io` (.cn, .us: as long).
+        longest = MAX_IMAGE_NAME - len(f"{registry_name}.azurecr.io/")
+        check.require(
+            len(repository) <= longest, "repository", repository,
+            f"has {len(repository)} characters, which makes the image name "
+            f"{len(repository) - longest + MAX_IMAGE_NAME} characters long with the registry's login server",
+            f"image names of at most {MAX_IMAGE_NAME} characters (<login server>/<repository>), so a repository of "
+            f"at most {longest} in registry {registry_name!r}",
+            f"shorten the repository to {longest} characters or fewer",
+        )
     if isinstance(tag, str) and tag.lower().startswith(("sha256:", "sha512:")):
         check.require(
             _DIGEST.fullmatch(tag) is not None, "image tag", tag, "is not a valid digest",
@@ -216,6 +228,7 @@ _REGISTRY_HOST = re.compile(
 )
 _HOST_LIKE = re.compile(r".+\.[a-z]{2,}", re.IGNORECASE)
 """A first part that ends like a domain name (`registry.contoso.com`, also `my.team`)."""
+MAX_IMAGE_NAME = 255
 _REPOSITORY = re.compile(
     r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")

@@ -165,3 +165,17 @@ def test_a_looked_up_registry_gets_its_private_endpoint_in_the_vnets_group(stack
     assert shared.problem_log.problems == []
     assert (endpoint.resource.name_input, endpoint.resource.resource_group_name_input) == ("pe-acrshared1", "rg-test")
     assert shared.private_endpoint is endpoint
+
+
+def test_a_repository_that_fills_the_image_name_to_255_characters_passes(stack, group):
+    """`acrtest1.azurecr.io/` takes 20 of the 255 characters a pull allows an image name."""
+    assert _app(stack, group, repository="r" * 235).problem_log.problems == []
+
+
+def test_a_repository_that_makes_the_image_name_longer_than_255_characters_is_refused(stack, group):
+    assert error_of(lambda: _app(stack, group, repository="r" * 236)) == (
+        f"ContainerApp 'test/Api': repository '{'r' * 76}... has 236 characters, which makes the image name 256 "
+        "characters long with the registry's login server. Allowed: image names of at most 255 characters (<login "
+        "server>/<repository>), so a repository of at most 235 in registry 'acrtest1'. Fix: shorten the "
+        "repository to 235 characters or fewer."
+    )
