@@ -297,9 +297,13 @@ def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
     that scale to zero are assumed to fit in the monthly free grant (shared by the apps)."""
     template = config["template"]
     warm = template.get("min_replicas", 0)
+    container = template["container"][0]
+    sizes = {"min_replicas": warm, "cpu": container["cpu"], "memory": container["memory"]}
+    later = [name for name, value in sizes.items() if isinstance(value, str) and "${" in value]
+    if later:  # a deploy-time variable: no number to price
+        return [("container-apps.idle-vcpu-second", 0, f"{', '.join(later)} set at deploy time: not estimated")]
     if not warm:
         return [("container-apps.free-grant", 0, "scales to zero; assumed within the free grant")]
-    container = template["container"][0]
     memory = float(str(container["memory"]).removesuffix("Gi"))
     return [
         ("container-apps.idle-vcpu-second", warm * container["cpu"] * SECONDS_PER_MONTH,

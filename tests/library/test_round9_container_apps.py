@@ -179,3 +179,20 @@ def test_a_repository_that_makes_the_image_name_longer_than_255_characters_is_re
         "server>/<repository>), so a repository of at most 235 in registry 'acrtest1'. Fix: shorten the "
         "repository to 235 characters or fewer."
     )
+
+
+# --- the cost of an app sized at deploy time ----------------------------------------------------
+
+
+def test_the_cost_of_an_app_whose_replicas_cpu_or_memory_come_at_deploy_time_is_said_to_be_not_estimated():
+    """`sigmatiq-infra cost` stopped with a TypeError (a '${var.warm}' string times the vCPU)."""
+    billing = c.ResourceFacts.of(c.ContainerApp, "azurerm_container_app").billing
+    container = {"cpu": 0.5, "memory": "1Gi"}
+    assert billing({"template": {"min_replicas": "${var.warm}", "container": [container]}}, {}) == [
+        ("container-apps.idle-vcpu-second", 0, "min_replicas set at deploy time: not estimated"),
+    ]
+    sized_later = {"cpu": "${var.cpu}", "memory": "${var.memory}"}
+    assert billing({"template": {"min_replicas": 2, "container": [sized_later]}}, {}) == [
+        ("container-apps.idle-vcpu-second", 0, "cpu, memory set at deploy time: not estimated"),
+    ]
+    assert billing({"template": {"min_replicas": 2, "container": [container]}}, {})[0][1] == 2 * 0.5 * 730 * 3600
