@@ -193,12 +193,19 @@ class ContainerAppEnvironment(AzureResource):
         """Resolve `<app>.<default domain>` to the internal load balancer inside the VNet
         (and for VPN clients, through the VNet's DNS resolver)."""
         check = Validator("ContainerAppEnvironment", self)
-        check.require(
-            self.internal, "public_network_access_enabled", self.props.public_network_access_enabled,
-            "leaves no internal, VNet-integrated environment for private DNS",
-            "add_private_dns() only with virtual_network and public network access off",
-            "give the environment a virtual_network and leave public_network_access_enabled unset (or False)",
-        )
+        allowed = "add_private_dns() only with virtual_network and public network access off"
+        if self.props.virtual_network is None:
+            check.fail(
+                "virtual_network", None, "leaves the environment on an Azure-managed public network, with no "
+                "internal load balancer for private DNS to resolve to", allowed,
+                "give the environment a virtual_network (fixed at creation), or remove the add_private_dns call",
+            )
+        else:
+            check.require(
+                self.internal, "public_network_access_enabled", self.props.public_network_access_enabled,
+                "leaves no internal, VNet-integrated environment for private DNS", allowed,
+                "leave public_network_access_enabled unset (or False)",
+            )
         made = self.__dict__.get("_private_dns_record")
         if made is not None:  # once per environment: a second call means the same
             check.require(

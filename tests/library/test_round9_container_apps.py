@@ -196,3 +196,35 @@ def test_the_cost_of_an_app_whose_replicas_cpu_or_memory_come_at_deploy_time_is_
         ("container-apps.idle-vcpu-second", 0, "cpu, memory set at deploy time: not estimated"),
     ]
     assert billing({"template": {"min_replicas": 2, "container": [container]}}, {})[0][1] == 2 * 0.5 * 730 * 3600
+
+
+# --- private DNS for an environment ---------------------------------------------------------------
+
+
+def _zones(stack, group) -> c.PrivateDnsZones:
+    network = c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+        c.SubnetSpec("snet-apps", "10.20.2.0/23", c.SubnetRole.CONTAINER_APPS),
+    ]))
+    return c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, network))
+
+
+def test_private_dns_for_an_environment_without_a_vnet_names_the_missing_vnet(stack, group):
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
+    assert error_of(lambda: environment.add_private_dns(_zones(stack, group)), scope=environment) == (
+        "ContainerAppEnvironment 'test/Env': virtual_network None leaves the environment on an Azure-managed public "
+        "network, with no internal load balancer for private DNS to resolve to. Allowed: add_private_dns() only "
+        "with virtual_network and public network access off. Fix: give the environment a virtual_network (fixed "
+        "at creation), or remove the add_private_dns call."
+    )
+
+
+def test_private_dns_for_a_public_vnet_environment_says_to_leave_public_access_off(stack, group):
+    zones = _zones(stack, group)
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        "cae-test", group, virtual_network=zones.virtual_network, public_network_access_enabled=True,
+    ))
+    assert error_of(lambda: environment.add_private_dns(zones), scope=environment) == (
+        "ContainerAppEnvironment 'test/Env': public_network_access_enabled True leaves no internal, VNet-integrated "
+        "environment for private DNS. Allowed: add_private_dns() only with virtual_network and public network access "
+        "off. Fix: leave public_network_access_enabled unset (or False)."
+    )
