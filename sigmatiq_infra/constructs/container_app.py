@@ -10,7 +10,7 @@ from typing import Any
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import container_app
-from sigmatiq_infra.constructs._context import context_of
+from sigmatiq_infra.constructs._context import context_of, stack_of
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -322,9 +322,11 @@ def _check_secret_exists(check: Validator, variable: str, reference: SecretRefer
         return  # added here (the app waits for it), or in a vault that exists already
     if reference.name.lower() in vault.added_secrets:
         return
+    owner = stack_of(vault)
+    creator = "this stack" if owner is stack_of(check.where) else f"stack '{owner.node.id}'"
     check.warn(
         f"secret_env {variable!r}", reference.name,
-        f"is a secret of Key Vault {vault.name!r}, which this stack creates and adds no such secret to: the "
+        f"is a secret of Key Vault {vault.name!r}, which {creator} creates and adds no such secret to: the "
         "app's first deploy fails to fetch it unless it is set in the vault before the app is created",
         "a secret vault.add_secret creates (the app then waits for it), or one set before the app's deploy",
         f"create it with vault.add_secret(id, SecretProps({reference.name!r}, value)) and pass the reference it "

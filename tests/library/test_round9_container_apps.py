@@ -228,3 +228,22 @@ def test_private_dns_for_a_public_vnet_environment_says_to_leave_public_access_o
         "environment for private DNS. Allowed: add_private_dns() only with virtual_network and public network access "
         "off. Fix: leave public_network_access_enabled unset (or False)."
     )
+
+
+# --- a secret of another stack's vault ------------------------------------------------------------
+
+
+def test_a_secret_nobody_adds_to_another_stacks_vault_names_that_stack_as_the_creator(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    shared = AzureStack(app, "shared")
+    shared_group = c.ResourceGroup(shared, "Group", c.ResourceGroupProps("rg-shared", "centralus"))
+    vault = c.KeyVault(shared, "Vault", c.KeyVaultProps(
+        "kv-shared-1", shared_group, public_network_access_enabled=True,
+    ))
+    service = AzureStack(app, "service")
+    group = c.ResourceGroup(service, "Group", c.ResourceGroupProps("rg-service", "centralus"))
+    made = _app(service, group, secret_env={"DB_URL": vault.secret("Db-Url")})
+    assert made.problem_log.warnings[0].startswith(
+        "ContainerApp 'service/Api': secret_env 'DB_URL' 'Db-Url' is a secret of Key Vault 'kv-shared-1', which stack "
+        "'shared' creates and adds no such secret to:",
+    )
