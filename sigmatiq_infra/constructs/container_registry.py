@@ -98,11 +98,14 @@ def check_image(check: Validator, repository: str, tag: str, registry_name: str 
             f"write repository={name!r}, image_tag={written!r}",
         )
         return
+    # The repository as written, lowercased and without empty folders: the fix, when that is one.
+    tidy = re.sub("/+", "/", repository.strip("/").lower()) if isinstance(repository, str) else ""
     check.require(
         is_token(repository) or _REPOSITORY.fullmatch(repository) is not None, "repository",
         repository, "is not a valid repository name",
         "lowercase letters, digits and separators '.', '_', '-', '/'",
-        "use a lowercase repository name such as 'team/service-api'",
+        f"write repository={tidy!r}" if _REPOSITORY.fullmatch(tidy)
+        else "use a lowercase repository name such as 'team/service-api'",
     )
     if isinstance(registry_name, str) and not is_token(registry_name) and not is_token(repository):
         # distribution/reference (what pulls parse images with): NameTotalLengthMax = 255 for

@@ -247,3 +247,25 @@ def test_a_secret_nobody_adds_to_another_stacks_vault_names_that_stack_as_the_cr
         "ContainerApp 'service/Api': secret_env 'DB_URL' 'Db-Url' is a secret of Key Vault 'kv-shared-1', which stack "
         "'shared' creates and adds no such secret to:",
     )
+
+
+def test_a_repository_with_capitals_or_stray_slashes_is_told_the_name_to_write(stack, group):
+    allowed = "Allowed: lowercase letters, digits and separators '.', '_', '-', '/'."
+    for number, (written, meant) in enumerate((("Team/API", "team/api"), ("/team//api/", "team/api"))):
+        environment = c.ContainerAppEnvironment(stack, f"Env{number}", c.ContainerAppEnvironmentProps(
+            f"cae-test-{number}", group,
+        ))
+        registry = c.ContainerRegistry(stack, f"Registry{number}", c.ContainerRegistryProps(
+            f"acrtest{number}", group, sku="Basic", public_network_access_enabled=True,
+        ))
+        identity = c.UserAssignedIdentity(stack, f"Identity{number}", c.UserAssignedIdentityProps(
+            f"id-test-{number}", group,
+        ))
+        props = c.ContainerAppProps(f"api-{number}", environment, identity, registry, written, "1.0", 8080)
+        assert error_of(lambda props=props, number=number: c.ContainerApp(stack, f"Api{number}", props)) == (
+            f"ContainerApp 'test/Api{number}': repository '{written}' is not a valid repository name. {allowed} "
+            f"Fix: write repository='{meant}'."
+        )
+    assert error_of(lambda: _app(stack, group, repository="team/api!")).endswith(
+        "Fix: use a lowercase repository name such as 'team/service-api'.",
+    )
