@@ -1,7 +1,8 @@
 """The Container Apps tier and the registry as a hurried user writes them in an app of their own
-(the ninth outside-in round): values known only at deploy time are not judged, environment names
-Azure and azurerm take pass, a name the app derives from a Key Vault secret says which secret to
-rename, and an image written the way `docker pull` takes it says how to split it."""
+(the ninth outside-in round): values known only at deploy time are not judged (nor priced),
+environment names Azure and azurerm take pass, a name the app derives from a Key Vault secret says
+which secret to rename, an image written the way `docker pull` takes it says how to split it, a
+looked-up registry can have a private endpoint, and private DNS says what the environment lacks."""
 
 from __future__ import annotations
 
