@@ -220,6 +220,7 @@ class MetricAlert(AzureResource):
             "use a longer window (e.g. PT15M with PT5M) or a shorter frequency",
         )
         check.in_range("severity", props.severity, 0, 4)
+        _check_dimensions(check, props.dimensions)
         check.done()
         self.resource = metric_alert_binding.MonitorMetricAlert(
             self, "Resource",
@@ -251,6 +252,24 @@ class MetricAlert(AzureResource):
             tags=self.resource_tags(props.tags),
         )
         self.keep_props(props)
+
+
+def _check_dimensions(check: Validator, dimensions: Mapping[str, Sequence[str]]) -> None:
+    """azurerm 4.55 (`monitor_metric_alert_resource.go`, criteria.dimension): a name that is not
+    empty and at least one value (`values`: MinItems 1); `*` includes every value."""
+    for name, values in dimensions.items():
+        if is_token(name):
+            continue
+        check.require(
+            bool(name), "dimensions name", name, "is empty",
+            "the name of one of the metric's dimensions, e.g. 'ActivityType' (azurerm: not empty)",
+            "name the dimension, or leave it out",
+        )
+        check.require(
+            bool(values) or is_token(values), f"dimensions[{name!r}]", values, "lists no value",
+            "at least one value to include, or '*' for every value (azurerm: values takes at least one item)",
+            f"list the {name or 'dimension'} values to watch, e.g. ['*'], or leave the dimension out",
+        )
 
 
 def _metrics_text(target: AzureResource) -> str:

@@ -1,0 +1,39 @@
+"""Ninth outside-in round, storage, monitoring and identity: what a hurried user's own app gives
+the storage, workspace, alert, budget, identity and role constructs. Each mistake Azure or azurerm
+would refuse at deploy time is one line of the numbered list; each value they take passes."""
+
+from __future__ import annotations
+
+from helpers import error_of, recorded
+
+from sigmatiq_infra import constructs as c
+
+
+def alert_props(group, target, action, **changes):
+    return c.MetricAlertProps(
+        changes.pop("name", "kv api hits"), group, target, "ServiceApiHit", 1000, action, **changes,
+    )
+
+
+# --- metric alerts ------------------------------------------------------------------------------------
+
+
+def test_a_dimension_with_no_value_or_no_name_is_refused(stack, group):
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    assert error_of(lambda: c.MetricAlert(stack, "Hits", alert_props(
+        group, vault, action, dimensions={"ActivityType": [], "": ["secret"]},
+    ))).splitlines() == [
+        "MetricAlert 'test/Hits': dimensions['ActivityType'] [] lists no value. Allowed: at least one value to "
+        "include, or '*' for every value (azurerm: values takes at least one item). Fix: list the ActivityType "
+        "values to watch, e.g. ['*'], or leave the dimension out.",
+        "MetricAlert 'test/Hits': dimensions name '' is empty. Allowed: the name of one of the metric's "
+        "dimensions, e.g. 'ActivityType' (azurerm: not empty). Fix: name the dimension, or leave it out.",
+    ]
+
+
+def test_a_dimension_with_every_value_passes(stack, group):
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    c.MetricAlert(stack, "Hits", alert_props(group, vault, action, dimensions={"ActivityType": ["*"]}))
+    assert recorded(stack) == []
