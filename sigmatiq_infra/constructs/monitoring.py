@@ -200,6 +200,7 @@ class MetricAlert(AzureResource):
         check = Validator("MetricAlert", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.METRIC_ALERT)
+        _check_name_with_group(check, props.name, props.resource_group.name)
         target = props.target
         metrics = type(target).alert_metrics
         check.one_of(
@@ -252,6 +253,25 @@ class MetricAlert(AzureResource):
             tags=self.resource_tags(props.tags),
         )
         self.keep_props(props)
+
+
+_MAX_GROUP_AND_RULE_NAME = 252
+"""Microsoft Learn, "Create or edit a metric alert rule" (Naming restrictions): "The combined
+resource group name and alert rule name can't exceed 252 characters"."""
+
+
+def _check_name_with_group(check: Validator, name: str, group_name: str) -> None:
+    """A rule name that fits its own rule (at most 260 characters) may still pass 252 with its group's."""
+    if is_token(name) or is_token(group_name) or len(name) > NameRules.METRIC_ALERT.max_length:
+        return
+    total = len(name) + len(group_name)
+    check.require(
+        total <= _MAX_GROUP_AND_RULE_NAME, "name", name,
+        f"is {len(name)} characters long, {total} with its resource group's name {group_name!r}",
+        f"a rule name and resource group name of at most {_MAX_GROUP_AND_RULE_NAME} characters together "
+        "(Microsoft Learn, \"Create or edit a metric alert rule\")",
+        f"shorten the name to {_MAX_GROUP_AND_RULE_NAME - len(group_name)} characters or fewer",
+    )
 
 
 def _check_dimensions(check: Validator, dimensions: Mapping[str, Sequence[str]]) -> None:

@@ -37,3 +37,14 @@ def test_a_dimension_with_every_value_passes(stack, group):
     vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
     c.MetricAlert(stack, "Hits", alert_props(group, vault, action, dimensions={"ActivityType": ["*"]}))
     assert recorded(stack) == []
+
+
+def test_an_alert_name_that_with_its_group_name_passes_252_characters_is_refused(stack, group):
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    c.MetricAlert(stack, "Fits", alert_props(group, vault, action, name="a" * 245))  # 'rg-test': 7 + 245
+    assert error_of(lambda: c.MetricAlert(stack, "Long", alert_props(group, vault, action, name="b" * 246))) == (
+        f"MetricAlert 'test/Long': name '{'b' * 76}... is 246 characters long, 253 with its resource group's name "
+        "'rg-test'. Allowed: a rule name and resource group name of at most 252 characters together (Microsoft "
+        "Learn, \"Create or edit a metric alert rule\"). Fix: shorten the name to 245 characters or fewer."
+    )
