@@ -373,7 +373,7 @@ class BudgetProps:
     name: str
     """Budget name: 1-63 letters, digits, underscores and hyphens."""
     amount: float
-    """Monthly amount in the billing currency (e.g. USD), at least 1."""
+    """Monthly amount in the billing currency (e.g. USD), at least 1 (no upper limit)."""
     start_date: str
     """First month counted, as `YYYY-MM-01`: fixed (a changed start re-creates the budget),
     on the first of a month, not before 2017-06-01."""
@@ -409,7 +409,12 @@ class Budget(AzureResource):
         check = Validator("Budget", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.BUDGET)
-        check.in_range("amount", props.amount, 1, 10**9)
+        # azurerm 4.55 (`consumption/schema.go`): amount FloatAtLeast(1.0), with no upper limit (a
+        # month's budget in a currency of small units, e.g. IDR or KRW, passes a billion).
+        check.require(
+            is_token(props.amount) or props.amount >= 1, "amount", props.amount, "is out of range",
+            "at least 1, in the billing currency (azurerm sets no upper limit)", "set amount to 1 or more",
+        )
         start = _check_start(check, props.start_date)
         check.require(
             bool(props.resource_groups), "resource_groups", [], "count no cost", "at least one resource group",

@@ -48,3 +48,19 @@ def test_an_alert_name_that_with_its_group_name_passes_252_characters_is_refused
         "'rg-test'. Allowed: a rule name and resource group name of at most 252 characters together (Microsoft "
         "Learn, \"Create or edit a metric alert rule\"). Fix: shorten the name to 245 characters or fewer."
     )
+
+
+# --- budgets ------------------------------------------------------------------------------------------
+
+
+def test_a_budget_of_more_than_a_billion_passes_as_azurerm_sets_no_upper_limit(stack, group):
+    budget = c.Budget(stack, "Budget", c.BudgetProps("budget-idr", 2_500_000_000, "2026-12-01", [group]))
+    assert recorded(stack) == []
+    assert budget.amount == 2_500_000_000
+
+
+def test_a_budget_below_one_says_it_takes_one_or_more(stack, group):
+    assert error_of(lambda: c.Budget(stack, "Budget", c.BudgetProps("budget-test", 0.5, "2026-12-01", [group]))) == (
+        "Budget 'test/Budget': amount 0.5 is out of range. Allowed: at least 1, in the billing currency (azurerm "
+        "sets no upper limit). Fix: set amount to 1 or more."
+    )
