@@ -36,7 +36,7 @@ class StackContext:
     """The stack's `azurerm_client_config`, once a construct asked for it."""
     subscription_id: str | None = None
     """Its subscription id token, kept in Python (read for every role assignment)."""
-    grants: dict[tuple[int, Any, int], tuple[Any, Any, Any]] = field(default_factory=dict)
+    grants: dict[tuple[int, Any, Any], tuple[Any, Any, Any]] = field(default_factory=dict)
     """Every grant made in the stack, by (target, role, principal): (target, role, assignment)."""
     members: list[Any] = field(default_factory=list)
     """Every library construct in the stack, in the order made."""

@@ -194,7 +194,7 @@ def grant(
         home = principal
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     # A role by its GUID: a RoleDefinition of a BuiltInRole's GUID is that role, assigned once.
-    key = (id(target), role.guid.lower(), id(principal))
+    key = (id(target), role.guid.lower(), _principal_key(principal))
     made = context_of(home).grants
     if key not in made and not isinstance(principal, PrincipalById):  # a PrincipalById checked itself
         check = Validator(type(target).__name__, target)
@@ -222,6 +222,20 @@ def grant(
         ))
         made_in(made[key][2], home)
     return made[key][2]
+
+
+def _principal_key(principal: Principal) -> object:
+    """Who `principal` is in Azure, as far as synth can tell: every `DeployingPrincipal` of a stack
+    is the one deploying it, and principals whose object id is written out are one principal per
+    id (GUIDs in any case); otherwise the construct itself. Azure refuses a second assignment of a
+    role to one principal on one scope (RoleAssignmentExists, Microsoft Learn's Authorization REST
+    API, "common errors")."""
+    if isinstance(principal, DeployingPrincipal):
+        return DeployingPrincipal
+    principal_id = principal.principal_id
+    if isinstance(principal_id, str) and not is_token(principal_id):
+        return principal_id.lower()
+    return id(principal)
 
 
 def _grant_arguments_ok(target: Construct, role: Any, principal: Any) -> bool:

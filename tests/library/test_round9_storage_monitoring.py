@@ -7,6 +7,7 @@ from __future__ import annotations
 from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.constructs.roles import role_assignments_in
 
 
 def alert_props(group, target, action, **changes):
@@ -64,3 +65,33 @@ def test_a_budget_below_one_says_it_takes_one_or_more(stack, group):
         "Budget 'test/Budget': amount 0.5 is out of range. Allowed: at least 1, in the billing currency (azurerm "
         "sets no upper limit). Fix: set amount to 1 or more."
     )
+
+
+# --- role assignments ---------------------------------------------------------------------------------
+
+
+CI = "11111111-2222-3333-4444-555555555555"
+
+
+def test_two_principals_of_one_object_id_get_one_assignment_of_a_role(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    first = c.PrincipalById(stack, "Ci", principal_id=CI, principal_type="ServicePrincipal")
+    again = c.PrincipalById(stack, "CiAgain", principal_id=CI.upper(), principal_type="ServicePrincipal")
+    assert vault.grant_secrets_read(again) is vault.grant_secrets_read(first)
+    assert len(role_assignments_in(stack)) == 1
+
+
+def test_two_deploying_principals_of_a_stack_get_one_assignment_of_a_role(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    me = c.DeployingPrincipal(stack, "Me")
+    also_me = c.DeployingPrincipal(stack, "AlsoMe")
+    role = c.BuiltInRole.KEY_VAULT_ADMINISTRATOR
+    assert vault.grant(role, also_me) is vault.grant(role, me)
+    assert len(role_assignments_in(stack)) == 1
+
+
+def test_two_principals_of_two_object_ids_each_get_their_assignment(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    first = c.PrincipalById(stack, "Ci", principal_id=CI, principal_type="ServicePrincipal")
+    other = c.PrincipalById(stack, "Ops", principal_id=CI.replace("1", "9"), principal_type="Group")
+    assert vault.grant_secrets_read(first) is not vault.grant_secrets_read(other)
