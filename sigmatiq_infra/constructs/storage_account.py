@@ -139,12 +139,17 @@ class StorageAccount(AzureResource):
             tags=self.resource_tags(props.tags),
         )
         self.keep_props(props)
+        # A repeat is reported above, and a name in capitals by its rule: one container per name as
+        # Azure compares them (in any case), so synth's name check does not report the cause again.
+        unique: dict[str, str] = {}
+        for name in props.containers:
+            unique.setdefault(name.lower(), name)
         self.containers = {
             name: storage_container.StorageContainer(
                 self, f"Container-{name}",
                 name=name, storage_account_id=self.id, container_access_type="private",
             )
-            for name in dict.fromkeys(props.containers)  # a repeat is reported above
+            for name in unique.values()
         }
 
     def grant_blob_data_write(

@@ -4,10 +4,13 @@ would refuse at deploy time is one line of the numbered list; each value they ta
 
 from __future__ import annotations
 
+import pytest
 from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.constructs.roles import role_assignments_in
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.validation import ValidationError
 
 
 def alert_props(group, target, action, **changes):
@@ -95,3 +98,21 @@ def test_two_principals_of_two_object_ids_each_get_their_assignment(stack, group
     first = c.PrincipalById(stack, "Ci", principal_id=CI, principal_type="ServicePrincipal")
     other = c.PrincipalById(stack, "Ops", principal_id=CI.replace("1", "9"), principal_type="Group")
     assert vault.grant_secrets_read(first) is not vault.grant_secrets_read(other)
+
+
+# --- storage accounts ---------------------------------------------------------------------------------
+
+
+def test_a_container_listed_again_in_capitals_is_one_problem_not_a_second_at_synth(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "files")
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-files", "westeurope"))
+    c.StorageAccount(stack, "Files", c.StorageAccountProps("stfiles01", group, containers=["uploads", "Uploads"]))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "StorageAccount 'files/Files': container 'Uploads' contains 'U' and starts with 'U'. Allowed: storage "
+        "container names have 3-63 characters; lowercase letters, digits and hyphens; starts with a lowercase "
+        "letter or digit; ends with a lowercase letter or digit; no consecutive hyphens. Fix: choose a storage "
+        "container name that follows these rules.",
+    )
