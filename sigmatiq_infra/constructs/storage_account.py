@@ -98,7 +98,7 @@ class StorageAccount(AzureResource):
         check = Validator("StorageAccount", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.STORAGE_ACCOUNT)
-        check.one_of("replication", props.replication, REPLICATION)
+        check.one_of("replication", props.replication, REPLICATION, _sku_name_fix(props.replication))
         if props.replication in ZONE_REDUNDANT:  # Microsoft Learn, "Azure Storage redundancy": ZRS needs zones
             check.zones(
                 "replication", props.replication, props.resource_group.location,
@@ -164,3 +164,16 @@ class StorageAccount(AzureResource):
         """Storage Blob Data Reader: read and list blobs."""
         return self.grant(BuiltInRole.STORAGE_BLOB_DATA_READER, principal, used_by=used_by)
 
+
+def _sku_name_fix(replication: object) -> str | None:
+    """For Azure's SKU name (`Standard_LRS`, as the portal and ARM's `sku.name` write it), the fix
+    that names its replication part; None for anything else."""
+    if not isinstance(replication, str) or "_" not in replication:
+        return None
+    tier, _, kind = replication.partition("_")
+    if kind.upper() not in REPLICATION:
+        return None
+    return (
+        f"write replication={kind.upper()!r}: it is the part of Azure's SKU name after {tier + '_'!r} "
+        "(the account is Standard, StorageV2)"
+    )

@@ -116,3 +116,13 @@ def test_a_container_listed_again_in_capitals_is_one_problem_not_a_second_at_syn
         "letter or digit; ends with a lowercase letter or digit; no consecutive hyphens. Fix: choose a storage "
         "container name that follows these rules.",
     )
+
+
+def test_replication_written_as_azures_sku_name_is_told_the_part_to_write(stack, group):
+    assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps(
+        "stfiles01", group, replication="Standard_RAGZRS",
+    ))) == (
+        "StorageAccount 'test/Files': replication 'Standard_RAGZRS' is not supported. Allowed: 'LRS', 'ZRS', "
+        "'GRS', 'GZRS', 'RAGRS', 'RAGZRS'. Fix: write replication='RAGZRS': it is the part of Azure's SKU name "
+        "after 'Standard_' (the account is Standard, StorageV2)."
+    )
