@@ -274,9 +274,13 @@ def _check_role_definition(check: Validator, role: RoleDefinition) -> None:
              for field in ("construct_id", "display_name", "guid")]
     if not all(typed):
         return
+    # A role definition's resource id (`.../roleDefinitions/<GUID>`, as `az role definition list`
+    # shows it in `id`) ends with the GUID to write.
+    last = role.guid.rstrip("/").rpartition("/roleDefinitions/")[2]
     check.require(
         azure_ids.GUID.fullmatch(role.guid) is not None, "grant role guid", role.guid,
         "is not a role definition id", "a GUID such as 12338af0-0e69-4776-bea7-57ae8d297424",
+        f"write the GUID at the end of the resource id: {last!r}" if azure_ids.GUID.fullmatch(last) else
         f"use the role's GUID: az role definition list --name {role.display_name or '<role>'!r} --query [].name -o tsv",
     )
     for field in ("construct_id", "display_name"):

@@ -126,3 +126,17 @@ def test_replication_written_as_azures_sku_name_is_told_the_part_to_write(stack,
         "'GRS', 'GZRS', 'RAGRS', 'RAGZRS'. Fix: write replication='RAGZRS': it is the part of Azure's SKU name "
         "after 'Standard_' (the account is Standard, StorageV2)."
     )
+
+
+def test_a_role_given_by_its_resource_id_is_told_the_guid_at_its_end(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    role = c.RoleDefinition("KeyVaultCryptoUser", "Key Vault Crypto User", (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/"
+        "12338af0-0e69-4776-bea7-57ae8d297424"
+    ))
+    assert error_of(lambda: vault.grant(role, identity), scope=vault) == (
+        "KeyVault 'test/Vault': grant role guid '/subscriptions/00000000-0000-0000-0000-000000000000/providers/"
+        "Microsoft.Auth... is not a role definition id. Allowed: a GUID such as 12338af0-0e69-4776-bea7-57ae8d297424. "
+        "Fix: write the GUID at the end of the resource id: '12338af0-0e69-4776-bea7-57ae8d297424'."
+    )
