@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
 import functools
 import math
 import types
@@ -76,6 +77,8 @@ class TypeProblem:
             str(self.value), self.hint,
         ):
             fix += f": '{self.value}' in quotes"
+        elif type(self.value) is datetime.date and _bearable(self.value.isoformat(), self.hint):
+            fix += f": '{self.value.isoformat()}' in quotes"  # e.g. a budget's start_date
         if type(self.value) is float and not math.isfinite(self.value):
             return prop, self.value, "is not a finite number", expected, f"give {prop} a number"
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix

@@ -4,6 +4,8 @@ would refuse at deploy time is one line of the numbered list; each value they ta
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from helpers import error_of, recorded
 
@@ -139,4 +141,13 @@ def test_a_role_given_by_its_resource_id_is_told_the_guid_at_its_end(stack, grou
         "KeyVault 'test/Vault': grant role guid '/subscriptions/00000000-0000-0000-0000-000000000000/providers/"
         "Microsoft.Auth... is not a role definition id. Allowed: a GUID such as 12338af0-0e69-4776-bea7-57ae8d297424. "
         "Fix: write the GUID at the end of the resource id: '12338af0-0e69-4776-bea7-57ae8d297424'."
+    )
+
+
+def test_a_start_date_given_as_a_date_is_told_the_text_to_write(stack, group):
+    assert error_of(lambda: c.Budget(stack, "Budget", c.BudgetProps(
+        "budget-test", 40, datetime.date(2026, 12, 1), [group],
+    ))) == (
+        "Budget 'test/Budget': start_date datetime.date(2026, 12, 1) has the type date. Allowed: str. Fix: give "
+        "start_date a value of type str: '2026-12-01' in quotes."
     )
