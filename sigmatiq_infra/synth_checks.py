@@ -2,8 +2,8 @@
 
 Some mistakes are visible only in the whole app: two constructs (in one stack or in two)
 that give Azure the same name where Azure keeps names unique, a resource with more tags
-than its type takes once the stack's tags are added, or two stacks whose state is one
-blob. Each construct class states where
+than its type takes once the stack's tags are added, two stacks whose state is one blob,
+or one role assigned twice to one principal on one Azure resource. Each construct class states where
 Azure keeps a type's names unique and how many tags it takes (`ResourceFacts.name_scope`,
 `max_tags`); these checks read the synthesized JSON, so they see every name, the ones the
 library derives (an NSG per subnet, a private DNS zone per service) included, and a user's
@@ -81,7 +81,7 @@ def check_documents(
         for resource, scope in members[1:]:
             if not colliding & set(scope):
                 problems.append(_collision(resource, first, facts[resource.type]))
-    return problems + _shared_state_blobs(documents)
+    return problems + _shared_state_blobs(documents) + _repeated_role_assignments(documents, facts)
 
 
 def _shared_state_blobs(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -112,6 +112,64 @@ def _shared_state_blobs(documents: Mapping[str, Mapping[str, Any]]) -> list[str]
         )
         problems += check.problems
     return problems
+
+
+_ROLE_DEFINITION = re.compile(r"/roleDefinitions/([0-9a-fA-F-]{36})$")
+
+
+def _repeated_role_assignments(documents: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Any]) -> list[str]:
+    """Two assignments of one role to one principal on one scope, in one stack or in two: Azure
+    refuses the second (RoleAssignmentExists: Microsoft Learn, Authorization REST API, common
+    errors). `grant()` assigns a role once per construct it is asked on; here two constructs that
+    are one Azure resource are seen (a lookup of a shared vault in each of two stacks). A scope
+    or principal is compared only where its identity is exact: a literal id, or a resource of a
+    type whose name is unique in its group, the subscription or all of Azure."""
+    from sigmatiq_infra.constructs.roles import BuiltInRole
+
+    problems: list[str] = []
+    first: dict[tuple[str, str, str], _Resource] = {}
+    for stack, document in documents.items():
+        names = _Names(document)
+        for resource in _resources(stack, document):
+            if resource.type != "azurerm_role_assignment":
+                continue
+            role = _ROLE_DEFINITION.search(str(resource.config.get("role_definition_id", "")))
+            scope = _exact_identity(names, resource.config.get("scope"), facts)
+            principal = _exact_identity(names, resource.config.get("principal_id"), facts)
+            if role is None or scope is None or principal is None:
+                continue
+            guid = role.group(1).lower()
+            earlier = first.setdefault((scope, guid, principal), resource)
+            if earlier is resource:
+                continue
+            same_stack = earlier.stack == resource.stack
+            check = Validator("role assignment", resource.path)
+            check.fail(
+                "role", next((built.display_name for built in BuiltInRole if built.guid == guid), guid),
+                f"is already assigned to the same principal on the same scope by role assignment '{earlier.path}', "
+                "and Azure refuses a second assignment (RoleAssignmentExists)",
+                "one assignment of a role to a principal on a scope, in one stack of the app",
+                "grant it on one of the two constructs only (they are one Azure resource)" if same_stack else
+                f"grant it in one of the stacks '{earlier.stack}' and '{resource.stack}' only (the other has the "
+                "access once that one is deployed)",
+            )
+            problems += check.problems
+    return problems
+
+
+def _exact_identity(names: _Names, value: Any, facts: Mapping[str, Any]) -> str | None:
+    """What a role assignment's scope or principal id names, where that is exact (`_Names.identity`
+    names a resource by its type, group and name): a literal id, or a reference to a resource (or
+    lookup) whose name is unique in its group, the subscription or all of Azure; else None."""
+    if not isinstance(value, str):
+        return None
+    if "${" not in value:
+        return value.lower()
+    match = _REFERENCE.match(value)
+    scope = getattr(facts.get(match.group(2)), "name_scope", None) if match else None
+    if scope is None or scope.by not in ((), ("resource_group_name",)):
+        return None
+    return names.identity(value)
 
 
 def _resources(stack: str, document: Mapping[str, Any]) -> Iterator[_Resource]:

@@ -102,6 +102,37 @@ def test_two_principals_of_two_object_ids_each_get_their_assignment(stack, group
     assert vault.grant_secrets_read(first) is not vault.grant_secrets_read(other)
 
 
+
+def test_one_role_granted_to_one_principal_on_a_shared_vault_in_two_stacks_is_refused(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    for name in ("api", "worker"):
+        stack = AzureStack(app, name)
+        ci = c.PrincipalById(stack, "Ci", principal_id=CI, principal_type="ServicePrincipal")
+        vault = c.KeyVault.from_existing(stack, "Shared", name="kv-shared-1", resource_group_name="rg-shared")
+        vault.grant_secrets_read(ci)
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "role assignment 'worker/Shared/KeyVaultSecretsUser-Ci': role 'Key Vault Secrets User' is already assigned "
+        "to the same principal on the same scope by role assignment 'api/Shared/KeyVaultSecretsUser-Ci', and Azure "
+        "refuses a second assignment (RoleAssignmentExists). Allowed: one assignment of a role to a principal on a "
+        "scope, in one stack of the app. Fix: grant it in one of the stacks 'api' and 'worker' only (the other has "
+        "the access once that one is deployed).",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_role_on_two_vaults_of_one_name_in_two_groups_passes(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    for name in ("api", "worker"):
+        stack = AzureStack(app, name)
+        ci = c.PrincipalById(stack, "Ci", principal_id=CI, principal_type="ServicePrincipal")
+        vault = c.KeyVault.from_existing(stack, "Vault", name="kv-shared-1", resource_group_name=f"rg-{name}")
+        vault.grant_secrets_read(ci)
+    app.synth()
+    assert (tmp_path / "out" / "stacks" / "worker" / "cdk.tf.json").exists()
+
+
 # --- storage accounts ---------------------------------------------------------------------------------
 
 
