@@ -121,6 +121,34 @@ class NameRule:
             found.append("contains three hyphens in a row")
         return found
 
+    def reserved_word(self, name: str) -> str | None:
+        """The reserved word a name with a public endpoint (`globally_unique`) may not hold, as a
+        problem (`is the reserved word 'azure'`), or None."""
+        if not self.globally_unique:
+            return None
+        upper = name.upper()
+        if upper in RESERVED_NAMES:
+            return f"is the reserved word {name!r}"
+        inside = next((word for word in RESERVED_ANYWHERE if word in upper), None)
+        if inside:
+            return f"contains the reserved word {inside.lower()!r}"
+        start = next((word for word in RESERVED_AT_START if upper.startswith(word)), None)
+        return f"starts with the reserved word {start.lower()!r}" if start else None
+
+
+# Microsoft Learn, "Resolve errors for reserved resource names" (ms.date 2023-04-05): a resource
+# with an accessible endpoint (a DNS name) is refused with ReservedResourceName when its name is
+# one of these words, holds MICROSOFT or WINDOWS anywhere, or starts with LOGIN.
+RESERVED_NAMES = frozenset((
+    "ACCESS", "APP_CODE", "APP_THEMES", "APP_DATA", "APP_GLOBALRESOURCES", "APP_LOCALRESOURCES",
+    "APP_WEBREFERENCES", "APP_BROWSERS", "AZURE", "BING", "BIZSPARK", "BIZTALK", "CORTANA", "DIRECTX",
+    "DOTNET", "DYNAMICS", "EXCEL", "EXCHANGE", "FOREFRONT", "GROOVE", "HOLOLENS", "HYPERV", "KINECT", "LYNC",
+    "MSDN", "O365", "OFFICE", "OFFICE365", "ONEDRIVE", "ONENOTE", "OUTLOOK", "POWERPOINT", "SHAREPOINT",
+    "SKYPE", "VISIO", "VISUALSTUDIO", "WEB.CONFIG", "XBOX",
+))
+RESERVED_ANYWHERE = ("MICROSOFT", "WINDOWS")
+RESERVED_AT_START = ("LOGIN",)
+
 
 _ALNUM = "a-zA-Z0-9"
 _LOWER_ALNUM = "a-z0-9"
@@ -407,6 +435,15 @@ class Validator:
             self.fail(
                 prop, value, " and ".join(found), f"{rule.resource} names have {rule.describe()}",
                 f"choose {_article(rule.resource)} {rule.resource} name that follows these rules",
+            )
+            return
+        reserved = rule.reserved_word(value)
+        if reserved:
+            self.fail(
+                prop, value, f"{reserved}, which Azure refuses in a name with a public endpoint "
+                "(ReservedResourceName)", "a name that is not a reserved word such as 'azure' or 'office', holds "
+                "neither 'microsoft' nor 'windows', and does not start with 'login' (Microsoft Learn, \"Resolve "
+                "errors for reserved resource names\")", f"choose another {rule.resource} name",
             )
 
     def derived_name(self, prop: str, value: str, derived: str, resource: str, max_length: int) -> None:

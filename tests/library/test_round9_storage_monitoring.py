@@ -12,7 +12,7 @@ from helpers import error_of, recorded
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.stacks import App, AzureStack
-from sigmatiq_infra.validation import ValidationError
+from sigmatiq_infra.validation import NameRules, ValidationError
 
 
 def alert_props(group, target, action, **changes):
@@ -149,6 +149,32 @@ def test_a_container_listed_again_in_capitals_is_one_problem_not_a_second_at_syn
         "letter or digit; ends with a lowercase letter or digit; no consecutive hyphens. Fix: choose a storage "
         "container name that follows these rules.",
     )
+
+
+def test_a_storage_account_name_with_a_reserved_word_is_refused(stack, group):
+    assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps("stwindowsapps", group))) == (
+        "StorageAccount 'test/Files': name 'stwindowsapps' contains the reserved word 'windows', which Azure "
+        "refuses in a name with a public endpoint (ReservedResourceName). Allowed: a name that is not a reserved "
+        "word such as 'azure' or 'office', holds neither 'microsoft' nor 'windows', and does not start with 'login' "
+        "(Microsoft Learn, \"Resolve errors for reserved resource names\"). Fix: choose another storage account name."
+    )
+
+
+@pytest.mark.parametrize(("name", "problem"), [
+    ("azure", "is the reserved word 'azure'"),
+    ("OFFICE365", "is the reserved word 'OFFICE365'"),
+    ("kv-Microsoft-1", "contains the reserved word 'microsoft'"),
+    ("loginvault", "starts with the reserved word 'login'"),
+])
+def test_reserved_words_are_found_as_azure_reserves_them(name, problem):
+    assert NameRules.KEY_VAULT.reserved_word(name) == problem
+
+
+@pytest.mark.parametrize("name", ["stazurefiles", "kv-office-1", "stbloginfiles", "kv-access-logs"])
+def test_a_reserved_word_inside_a_longer_name_passes(name):
+    assert NameRules.KEY_VAULT.reserved_word(name) is None
+    assert NameRules.LOG_ANALYTICS_WORKSPACE.reserved_word("microsoft-logs") is None  # no public endpoint
+
 
 
 def test_replication_written_as_azures_sku_name_is_told_the_part_to_write(stack, group):
