@@ -463,12 +463,11 @@ class Budget(AzureResource):
 
 def _check_start(check: Validator, text: str) -> str:
     """The start date as the RFC 3339 time the provider wants (`2026-12-01T00:00:00Z`)."""
-    try:
-        day = datetime.date.fromisoformat(text[:10]) if len(text) in (10, 20) else None
-    except ValueError:
-        day = None
+    if is_token(text):
+        return text
+    day = _start_day(text)
     check.require(
-        day is not None and (len(text) == 10 or text[10:] == "T00:00:00Z"), "start_date", text,
+        day is not None, "start_date", text,
         "is not a date", "a date written YYYY-MM-01", "write it as e.g. '2026-12-01'",
     )
     if day is None:
@@ -487,3 +486,17 @@ def _check_start(check: Validator, text: str) -> str:
             "a start within the next twelve months", f"use {this_month.isoformat()!r} or a later month within a year",
         )
     return f"{day.isoformat()}T00:00:00Z"
+
+
+def _start_day(text: str) -> datetime.date | None:
+    """The day `text` names: a date (`2026-12-01`), or its midnight UTC as azurerm takes an RFC 3339
+    time (`validation.IsRFC3339Time`: `2026-12-01T00:00:00Z`, `...T00:00:00+00:00`,
+    `...T00:00:00.000Z`); None for anything else."""
+    try:
+        if len(text) == 10:
+            return datetime.date.fromisoformat(text)
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    midnight_utc = moment.utcoffset() == datetime.timedelta(0) and moment.time() == datetime.time()
+    return moment.date() if text[10:11] == "T" and midnight_utc else None

@@ -10,6 +10,7 @@ import pytest
 from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.cdk import TerraformVariable
 from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.stacks import App, AzureStack
 from sigmatiq_infra.validation import NameRules, ValidationError
@@ -207,4 +208,24 @@ def test_a_start_date_given_as_a_date_is_told_the_text_to_write(stack, group):
     ))) == (
         "Budget 'test/Budget': start_date datetime.date(2026, 12, 1) has the type date. Allowed: str. Fix: give "
         "start_date a value of type str: '2026-12-01' in quotes."
+    )
+
+
+@pytest.mark.parametrize("start", ["2026-12-01T00:00:00+00:00", "2026-12-01T00:00:00.000Z", "2026-12-01T00:00:00Z"])
+def test_a_start_date_as_an_rfc_3339_midnight_utc_passes_as_azurerm_takes_it(stack, group, start):
+    c.Budget(stack, "Budget", c.BudgetProps("budget-test", 40, start, [group]))
+    assert recorded(stack) == []
+
+
+def test_a_start_date_known_only_at_deploy_time_is_not_checked(stack, group):
+    start = TerraformVariable(stack, "budget_start", type="string").string_value
+    c.Budget(stack, "Budget", c.BudgetProps("budget-test", 40, start, [group]))
+    assert recorded(stack) == []
+
+
+@pytest.mark.parametrize("start", ["2026-12-01T01:00:00Z", "2026-12-01T00:00:00", "2026-12-01 00:00:00Z"])
+def test_a_start_date_at_another_hour_or_without_its_zone_is_not_a_date(stack, group, start):
+    assert error_of(lambda: c.Budget(stack, "Budget", c.BudgetProps("budget-test", 40, start, [group]))) == (
+        f"Budget 'test/Budget': start_date {start!r} is not a date. Allowed: a date written YYYY-MM-01. Fix: write "
+        "it as e.g. '2026-12-01'."
     )
