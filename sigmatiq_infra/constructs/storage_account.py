@@ -19,7 +19,7 @@ from sigmatiq_infra.constructs._resource import (
     within,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 REPLICATION = ("LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS")
 ZONE_REDUNDANT = ("ZRS", "GZRS", "RAGZRS")
@@ -105,9 +105,16 @@ class StorageAccount(AzureResource):
                 "use replication='LRS' (or 'GRS' for a copy in the paired region) in this region",
             )
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 365)
-        for container in props.containers:
+        for index, container in enumerate(props.containers):
             if container not in SPECIAL_CONTAINERS:
                 check.name("container", container, NameRules.STORAGE_CONTAINER)
+            # A container's name is its construct's id, part of its Terraform address (cdktf stops
+            # with a traceback on a token in an id).
+            check.require(
+                not is_token(container), f"containers[{index}]", "a deploy-time value", "is known only at deploy time",
+                "a container name written in the code (it names the container's Terraform address)",
+                "write the container's name, e.g. 'uploads'",
+            )
         for container in sorted({c for c in props.containers if props.containers.count(c) > 1}):
             check.fail("container", container, "is listed twice", "each container once", "remove the repeat")
         identity = self.identity_block(storage_account.StorageAccountIdentity, props.managed_identities, check)
@@ -143,7 +150,8 @@ class StorageAccount(AzureResource):
         # Azure compares them (in any case), so synth's name check does not report the cause again.
         unique: dict[str, str] = {}
         for name in props.containers:
-            unique.setdefault(name.lower(), name)
+            if not is_token(name):
+                unique.setdefault(name.lower(), name)
         self.containers = {
             name: storage_container.StorageContainer(
                 self, f"Container-{name}",

@@ -229,3 +229,14 @@ def test_a_start_date_at_another_hour_or_without_its_zone_is_not_a_date(stack, g
         f"Budget 'test/Budget': start_date {start!r} is not a date. Allowed: a date written YYYY-MM-01. Fix: write "
         "it as e.g. '2026-12-01'."
     )
+
+
+def test_a_container_name_known_only_at_deploy_time_is_a_problem_not_a_traceback(stack, group):
+    name = TerraformVariable(stack, "container", type="string").string_value
+    assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps(
+        "stfiles01", group, containers=["uploads", name],
+    ))) == (
+        "StorageAccount 'test/Files': containers[1] 'a deploy-time value' is known only at deploy time. Allowed: a "
+        "container name written in the code (it names the container's Terraform address). Fix: write the "
+        "container's name, e.g. 'uploads'."
+    )
