@@ -226,15 +226,15 @@ def grant(
 
 def _principal_key(principal: Principal) -> object:
     """Who `principal` is in Azure, as far as synth can tell: every `DeployingPrincipal` of a stack
-    is the one deploying it, and principals whose object id is written out are one principal per
-    id (GUIDs in any case); otherwise the construct itself. Azure refuses a second assignment of a
-    role to one principal on one scope (RoleAssignmentExists, Microsoft Learn's Authorization REST
-    API, "common errors")."""
+    is the one deploying it, and principals of one object id are one principal: an id written out
+    (a GUID, in any case) or one deploy-time value (an identity's `principal_id`, wrapped in a
+    `PrincipalById` or not). Azure refuses a second assignment of a role to one principal on one
+    scope (RoleAssignmentExists, Microsoft Learn's Authorization REST API, "common errors")."""
     if isinstance(principal, DeployingPrincipal):
         return DeployingPrincipal
     principal_id = principal.principal_id
-    if isinstance(principal_id, str) and not is_token(principal_id):
-        return principal_id.lower()
+    if isinstance(principal_id, str):
+        return principal_id if is_token(principal_id) else principal_id.lower()
     return id(principal)
 
 

@@ -104,6 +104,15 @@ def test_two_principals_of_two_object_ids_each_get_their_assignment(stack, group
 
 
 
+def test_an_identity_and_a_principal_by_its_id_get_one_assignment_of_a_role(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    wrapped = c.PrincipalById(stack, "Wrapped", principal_id=identity.principal_id, principal_type="ServicePrincipal")
+    assert vault.grant_secrets_read(wrapped) is vault.grant_secrets_read(identity)
+    assert len(role_assignments_in(stack)) == 1
+
+
+
 def test_one_role_granted_to_one_principal_on_a_shared_vault_in_two_stacks_is_refused(tmp_path):
     app = App(outdir=str(tmp_path / "out"))
     for name in ("api", "worker"):
