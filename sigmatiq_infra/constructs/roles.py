@@ -195,6 +195,9 @@ def grant(
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     # A role by its GUID: a RoleDefinition of a BuiltInRole's GUID is that role, assigned once.
     key = (id(target), role.guid.lower(), _principal_key(principal))
+    for stack_of_grant in (target, principal, used_by):  # made before, maybe in another of the stacks
+        if isinstance(stack_of_grant, Construct) and key in context_of(stack_of_grant).grants:
+            return context_of(stack_of_grant).grants[key][2]
     made = context_of(home).grants
     if key not in made and not isinstance(principal, PrincipalById):  # a PrincipalById checked itself
         check = Validator(type(target).__name__, target)

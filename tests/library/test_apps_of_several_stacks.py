@@ -169,3 +169,40 @@ def test_an_app_waits_only_for_the_grants_and_secrets_its_own_stack_makes(tmp_pa
         "azurerm_role_assignment.Vault_KeyVaultSecretsUser-id-apps_7272ACC7",
         "azurerm_key_vault_secret.Vault_Token_92211D8D",
     ]
+
+
+def test_a_grant_made_in_one_stack_is_the_one_an_app_of_another_stack_gets(tmp_path):
+    import json
+
+    from sigmatiq_infra.constructs import (
+        ContainerApp,
+        ContainerAppEnvironment,
+        ContainerAppEnvironmentProps,
+        ContainerAppProps,
+        ContainerRegistry,
+        ContainerRegistryProps,
+        LogAnalyticsWorkspace,
+        LogAnalyticsWorkspaceProps,
+    )
+
+    app, platform, service, (shared, _own) = _two_stacks(tmp_path)
+    registry = ContainerRegistry(platform, "Acr", ContainerRegistryProps(
+        "acrplatformx1", shared, sku="Basic", public_network_access_enabled=True,
+    ))
+    logs = LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", shared))
+    identity = UserAssignedIdentity(platform, "Id", UserAssignedIdentityProps("id-apps", shared))
+    pull = registry.grant_pull(identity)  # in the platform: both are its own
+    environment = ContainerAppEnvironment(platform, "Env", ContainerAppEnvironmentProps(
+        "cae-shared", shared, log_analytics_workspace=logs,
+    ))
+    ContainerApp(service, "Api", ContainerAppProps("api", environment, identity, registry, "svc/api", "1.0.0", 8080))
+    assert registry.grant_pull(identity, used_by=environment) is pull
+    app.synth()  # a second AcrPull of the identity on the registry: Azure refuses it (RoleAssignmentExists)
+    documents = {name: json.loads((tmp_path / f"out/stacks/{name}/cdk.tf.json").read_text())
+                 for name in ("platform", "service")}
+    assert list(documents["platform"]["resource"]["azurerm_role_assignment"]) == [
+        "Acr_AcrPull-id-apps_F6AD5A0E",
+    ]
+    assert "azurerm_role_assignment" not in documents["service"]["resource"]
+    (api,) = documents["service"]["resource"]["azurerm_container_app"].values()
+    assert "depends_on" not in api  # the platform, and its grant, is deployed before the service
