@@ -159,9 +159,14 @@ class Subnet:
 # Microsoft Learn, "Network security groups" (ms.date 2025-07-15): a rule's priority is
 # 100-4096 and no two rules of an NSG share a priority and direction (Azure refuses the second
 # with SecurityRuleConflict); ports are 0-65535, one port or a range `low-high`, or `*`; a
-# source is `*`, an IPv4 address, a CIDR range or one service tag.
-_PORT = re.compile(r"(\d{1,5})(?:-(\d{1,5}))?")
+# source is `*`, an IPv4 address, a CIDR range or one service tag. A port is ASCII digits (Azure:
+# "Value should be an integer OR integer range with '-' delimiter"; Python's \d and int() take any
+# script's digits). "Any" is the portal's word for `*`, no service tag: Azure refuses it ("Security
+# rule has invalid Address prefix. Value provided: any", ernestio/ernest#473; azurerm's
+# network_security_rule docs: "`*` to match any").
+_PORT = re.compile(r"([0-9]+)(?:-([0-9]+))?")
 _SERVICE_TAG = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*")
+_ANY = "any"
 
 
 def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
@@ -189,16 +194,16 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
             "list the ports, e.g. ports=('443',)",
         )
         for port in rule.ports:
-            match = _PORT.fullmatch(port) if port != "*" else None
-            low, high = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+            fix = _port_fix(port)
             check.require(
-                port == "*" or (match is not None and 0 <= low <= high <= 65535), f"{where} {rule.name!r} port",
-                port, "is not a port or range Azure takes",
-                "a port 0-65535, a range such as '8000-8080' (low to high), or '*'", "write the port as digits",
+                fix is None, f"{where} {rule.name!r} port", port, "is not a port or range Azure takes",
+                "a port 0-65535, a range such as '8000-8080' (low to high), or '*'", fix or "",
             )
         source = rule.source
         check.require(
-            source == "*" or _is_prefix(source) or _SERVICE_TAG.fullmatch(source) is not None,
+            source.lower() != _ANY and (
+                source == "*" or _is_prefix(source) or _SERVICE_TAG.fullmatch(source) is not None
+            ),
             f"{where} {rule.name!r} source", source, "is not an address, CIDR range or service tag",
             "'*', an IP address or CIDR range such as '172.16.0.0/24', or a service tag such as "
             "'Internet' or 'VirtualNetwork'",
@@ -206,8 +211,29 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
         )
 
 
+def _port_fix(port: str) -> str | None:
+    """How to write an NSG port Azure does not take; None for one it takes."""
+    if port == "*":
+        return None
+    match = _PORT.fullmatch(port.strip())
+    if match is None:
+        if port.strip().lower() == _ANY:
+            return "write '*' for every port"
+        return "write one port or one range of ASCII digits per item, e.g. ports=('80', '443', '8000-8080')"
+    low, high = int(match[1]), int(match[2] or match[1])
+    if high > 65535:
+        return "use ports from 0 to 65535"
+    if low > high:
+        return f"write the range low to high: '{high}-{low}'"
+    return None if match[0] == port else f"write it without spaces: {port.strip()!r}"
+
+
 def _source_fix(source: str) -> str:
     """How to write an NSG source that is no address, range or tag: a netmask as its prefix length."""
+    if source.lower() == _ANY:
+        return "write '*' for any source"
+    if source != source.strip() and source.strip():
+        return f"write it without spaces: {source.strip()!r}"
     with contextlib.suppress(ValueError):
         if "/" in source and not source.partition("/")[2].isdigit():
             return f"write it as {str(ipaddress.IPv4Network(source, strict=False))!r}"

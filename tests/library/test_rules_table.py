@@ -439,7 +439,7 @@ RULES = [
              c.InboundRule("app", 100, "VirtualNetwork", ("65536",))])]),
          ("VirtualNetwork 'own/Network': subnet 'snet-pe' inbound rule 'app' port '65536' is not a port or "
           "range Azure takes. Allowed: a port 0-65535, a range such as '8000-8080' (low to high), or '*'. Fix: "
-          'write the port as digits.')),
+          'use ports from 0 to 65535.')),
     Rule("VirtualNetwork", "sources as addresses, ranges or service tags",
          lambda own: own.network(subnets=[c.SubnetSpec("snet-pe", "10.20.1.0/24", c.SubnetRole.PRIVATE_ENDPOINTS, [
              c.InboundRule("office", 100, "203.0.113.0/24", ("443",)),

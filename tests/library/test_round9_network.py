@@ -1,0 +1,82 @@
+"""The ninth outside-in round, on the network tier: NSG rule ports and sources, the gateway
+subnet's name, the VPN client pool, private DNS zones and records, and private endpoints' names,
+as a hurried user writes them. Each mistake is one problem naming the construct, the value, what
+Azure takes and the fix (never a traceback); each value Azure and azurerm take passes."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import error_of, recorded
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
+
+R = c.SubnetRole
+ALLOWED_PORTS = "Allowed: a port 0-65535, a range such as '8000-8080' (low to high), or '*'."
+
+
+@pytest.fixture
+def own(tmp_path):
+    """A user's stack in an app that synthesizes, and its group."""
+    stack = AzureStack(App(outdir=str(tmp_path / "cdktf.out")), "net")
+    return stack, c.ResourceGroup(stack, "G", c.ResourceGroupProps("rg-net", "westeurope"))
+
+
+def vnet(scope, group, *subnets, id="Net", name="vnet-test", space="10.20.0.0/16"):
+    return c.VirtualNetwork(scope, id, c.VirtualNetworkProps(name, group, space, list(subnets)))
+
+
+def with_rule(scope, group, *, source="Internet", ports=("443",), id="Net"):
+    return vnet(scope, group, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS, [
+        c.InboundRule("r", 100, source, ports),
+    ]), id=id)
+
+
+# --- 1. NSG rules: ports of ASCII digits, low to high; '*' rather than 'Any' ----------------------------
+
+
+def test_a_port_in_another_scripts_digits_is_refused_not_written(stack, group):
+    assert error_of(lambda: with_rule(stack, group, ports=("٤٤٣",))) == (
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' inbound rule 'r' port '٤٤٣' is not a port or range Azure "
+        f"takes. {ALLOWED_PORTS} Fix: write one port or one range of ASCII digits per item, e.g. "
+        "ports=('80', '443', '8000-8080')."
+    )
+
+
+@pytest.mark.parametrize(("port", "fix"), [
+    ("443-80", "write the range low to high: '80-443'"),
+    ("65536", "use ports from 0 to 65535"),
+    ("1024-100000", "use ports from 0 to 65535"),
+    (" 443", "write it without spaces: '443'"),
+    ("any", "write '*' for every port"),
+])
+def test_a_port_azure_refuses_is_told_the_fix_for_what_is_wrong(stack, group, port, fix):
+    assert error_of(lambda: with_rule(stack, group, ports=(port,))) == (
+        f"VirtualNetwork 'test/Net': subnet 'snet-pe' inbound rule 'r' port {port!r} is not a port or range "
+        f"Azure takes. {ALLOWED_PORTS} Fix: {fix}."
+    )
+
+
+@pytest.mark.parametrize("source", ["any", "Any"])
+def test_any_as_a_source_is_refused_with_the_star_azure_takes(stack, group, source):
+    assert error_of(lambda: with_rule(stack, group, source=source)) == (
+        f"VirtualNetwork 'test/Net': subnet 'snet-pe' inbound rule 'r' source {source!r} is not an address, CIDR "
+        "range or service tag. Allowed: '*', an IP address or CIDR range such as '172.16.0.0/24', or a service "
+        "tag such as 'Internet' or 'VirtualNetwork'. Fix: write '*' for any source."
+    )
+
+
+def test_a_source_with_a_space_around_it_is_told_to_drop_the_space(stack, group):
+    assert error_of(lambda: with_rule(stack, group, source="Internet ")).endswith(
+        "Fix: write it without spaces: 'Internet'.",
+    )
+
+
+def test_every_port_and_range_azure_takes_passes_as_written(own):
+    stack, group = own
+    ports = ("0", "65535", "1-65535", "80-80", "*")
+    with_rule(stack, group, source="AzureLoadBalancer", ports=ports)
+    assert recorded(stack) == []
+    rules = Template.from_stack(stack).resources("azurerm_network_security_rule")
+    assert [config["destination_port_ranges"] for config in rules.values()] == [list(ports)]
