@@ -119,7 +119,7 @@ class InboundRule:
 @dataclass(frozen=True)
 class SubnetSpec:
     name: str
-    """Subnet name; the gateway subnet must be called `GatewaySubnet`."""
+    """Subnet name; the gateway subnet must be called `GatewaySubnet` (in any case, as Azure compares it)."""
     cidr: str
     """Address range inside the VNet, e.g. `10.20.1.0/24`."""
     role: SubnetRole
@@ -431,7 +431,9 @@ class VirtualNetwork(AzureResource):
                     f"/{role.smallest_prefix} to /{role.largest_prefix} for {role.text}",
                     f"give it a prefix between /{role.smallest_prefix} and /{role.largest_prefix}",
                 )
-            is_gateway_name = spec.name == GATEWAY_SUBNET_NAME
+            # Azure takes the gateway subnet's name in any case, and azurerm too (`IsGatewaySubnet`:
+            # strings.EqualFold; hashicorp/terraform-provider-azurerm#1141, "gatEwaysuBnet" tested).
+            is_gateway_name = spec.name.lower() == GATEWAY_SUBNET_NAME.lower()
             if is_gateway_name != (spec.role is SubnetRole.GATEWAY):
                 check.fail(
                     f"subnet {spec.name!r}", spec.role.name,

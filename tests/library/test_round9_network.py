@@ -80,3 +80,20 @@ def test_every_port_and_range_azure_takes_passes_as_written(own):
     assert recorded(stack) == []
     rules = Template.from_stack(stack).resources("azurerm_network_security_rule")
     assert [config["destination_port_ranges"] for config in rules.values()] == [list(ports)]
+
+
+# --- 2. the gateway subnet: its name in any case, as Azure and azurerm compare it ------------------------
+
+
+def test_a_gateway_subnet_named_in_another_case_passes_and_takes_the_gateway(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("gatewaysubnet", "10.20.0.0/27", R.GATEWAY))
+    assert recorded(stack) == []
+    assert network.subnet_for(R.GATEWAY).name == "gatewaysubnet"
+
+
+def test_a_private_endpoint_subnet_named_gatewaysubnet_in_any_case_is_refused(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("GATEWAYSUBNET", "10.20.0.0/27", R.PRIVATE_ENDPOINTS))) == (
+        "VirtualNetwork 'test/Net': subnet 'GATEWAYSUBNET' 'PRIVATE_ENDPOINTS' breaks the gateway subnet naming "
+        "rule. Allowed: role GATEWAY exactly for the subnet named 'GatewaySubnet'. "
+        "Fix: name the VPN gateway subnet 'GatewaySubnet' and no other."
+    )
