@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -222,7 +223,7 @@ class VpnGateway(AzureResource):
                 "client_address_pool", props.client_address_pool,
                 f"overlaps the VNet address space {vnet_space}",
                 "a range outside the VNet (and outside any network the clients are on)",
-                "use a separate range such as '172.16.0.0/24'",
+                f"use a separate range such as {_free_pool(vnet_space)!r}",
             )
         # "The client address pool is a range of private IP addresses that you specify" (Microsoft
         # Learn, "Configure server settings for P2S VPN Gateway certificate authentication"): one of
@@ -231,7 +232,7 @@ class VpnGateway(AzureResource):
             check.fail(
                 "client_address_pool", props.client_address_pool, "is not a private range",
                 "RFC 1918 ranges: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
-                "use a private range such as '172.16.0.0/24'",
+                f"use a private range such as {_free_pool(vnet_space)!r}",
             )
         check.in_range("root_certificates (count)", len(props.root_certificates), 1, 20)
         for cert in props.root_certificates:
@@ -254,6 +255,15 @@ class VpnGateway(AzureResource):
                 check.include(found, warnings=False)
         check.done()
         return props
+
+
+# A /24 of each RFC 1918 range, the first that the VNet leaves free is the one to suggest.
+_POOLS = tuple(map(ipaddress.IPv4Network, ("172.16.0.0/24", "192.168.255.0/24", "10.255.255.0/24")))
+
+
+def _free_pool(vnet_space: ipaddress.IPv4Network | None) -> str:
+    """A client address pool to suggest: private, and outside `vnet_space`."""
+    return str(next((pool for pool in _POOLS if vnet_space is None or not pool.overlaps(vnet_space)), _POOLS[0]))
 
 
 def _is_base64(data: str) -> bool:

@@ -97,3 +97,28 @@ def test_a_private_endpoint_subnet_named_gatewaysubnet_in_any_case_is_refused(st
         "rule. Allowed: role GATEWAY exactly for the subnet named 'GatewaySubnet'. "
         "Fix: name the VPN gateway subnet 'GatewaySubnet' and no other."
     )
+
+
+# --- 3. the VPN client pool: the range suggested is one the VNet leaves free ------------------------------
+
+
+def vpn(scope, group, network, pool):
+    return c.VpnGateway(scope, "Vpn", c.VpnGatewayProps(
+        "vpngw-test", group, network, pool, [c.RootCertificate.from_input(scope, "root", "Root")],
+    ))
+
+
+def test_a_pool_overlapping_a_vnet_on_172_16_is_offered_a_range_outside_it(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "172.16.0.0/27", R.GATEWAY), space="172.16.0.0/12")
+    assert error_of(lambda: vpn(stack, group, network, "172.16.1.0/24")) == (
+        "VpnGateway 'test/Vpn': client_address_pool '172.16.1.0/24' overlaps the VNet address space 172.16.0.0/12. "
+        "Allowed: a range outside the VNet (and outside any network the clients are on). "
+        "Fix: use a separate range such as '192.168.255.0/24'."
+    )
+
+
+def test_a_public_pool_beside_a_vnet_on_172_16_is_offered_a_private_range_outside_it(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "172.16.0.0/27", R.GATEWAY), space="172.16.0.0/16")
+    assert error_of(lambda: vpn(stack, group, network, "100.64.0.0/24")).endswith(
+        "Fix: use a private range such as '192.168.255.0/24'.",
+    )
