@@ -197,6 +197,19 @@ class PrivateDnsZones(AzureConstruct):
 _ZONE_LABEL = re.compile(r"[A-Za-z0-9_-]{1,63}")
 
 
+# "The following list of reserved zone names are blocked from creation to prevent disruption of
+# services" (Microsoft Learn, "What is an Azure Private DNS zone?", Restrictions): the public cloud's,
+# Azure Government's and Azure in China's. Names below them (privatelink.blob.core.windows.net) are fine.
+RESERVED_ZONE_NAMES = frozenset({
+    "azclient.ms", "azure.com", "cloudapp.net", "core.windows.net", "microsoft.com", "msidentity.com",
+    "trafficmanager.net", "windows.net",
+    "azclient.us", "azure.us", "usgovcloudapp.net", "core.usgovcloudapi.net", "microsoft.us", "msidentity.us",
+    "usgovtrafficmanager.net",
+    "azclient.cn", "azure.cn", "chinacloudapp.cn", "core.chinacloudapi.cn", "microsoft.cn", "msidentity.cn",
+    "trafficmanager.cn",
+})
+
+
 def _check_zone_name(check: Validator, name: str) -> None:
     if is_token(name):
         return
@@ -209,6 +222,14 @@ def _check_zone_name(check: Validator, name: str) -> None:
         "2 to 34 labels of 1-63 letters, digits, underscores and hyphens, separated by periods, as in "
         "'privatelink.vaultcore.azure.net'",
         "write the zone's domain name, e.g. 'corp.internal'",
+    )
+    check.require(
+        name.removesuffix(".").lower() not in RESERVED_ZONE_NAMES, "zone name", name,
+        "is a name Azure reserves: it blocks creating a private DNS zone of that name",
+        "a name other than Azure's reserved zones (azure.com, core.windows.net, windows.net and the others "
+        "Microsoft Learn lists in \"What is an Azure Private DNS zone?\"), e.g. 'privatelink.blob.core.windows.net'",
+        "use the privatelink zone of the service you reach (a construct's private_link.zone), or a domain of "
+        "your own such as 'corp.internal'",
     )
 
 

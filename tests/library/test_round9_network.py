@@ -122,3 +122,32 @@ def test_a_public_pool_beside_a_vnet_on_172_16_is_offered_a_private_range_outsid
     assert error_of(lambda: vpn(stack, group, network, "100.64.0.0/24")).endswith(
         "Fix: use a private range such as '192.168.255.0/24'.",
     )
+
+
+# --- 4. private DNS zones and records: reserved names, no traceback for an empty name or id ---------------
+
+
+def zones(scope, group):
+    return c.PrivateDnsZones(scope, "Z", c.PrivateDnsZonesProps(group, vnet(scope, group)))
+
+
+RESERVED = (
+    "is a name Azure reserves: it blocks creating a private DNS zone of that name. Allowed: a name other than "
+    "Azure's reserved zones (azure.com, core.windows.net, windows.net and the others Microsoft Learn lists in "
+    "\"What is an Azure Private DNS zone?\"), e.g. 'privatelink.blob.core.windows.net'. Fix: use the privatelink "
+    "zone of the service you reach (a construct's private_link.zone), or a domain of your own such as "
+    "'corp.internal'."
+)
+
+
+@pytest.mark.parametrize("name", ["core.windows.net", "Azure.com", "windows.net.", "usgovcloudapp.net"])
+def test_a_zone_name_azure_reserves_is_refused(stack, group, name):
+    dns = zones(stack, group)
+    assert error_of(lambda: dns.zone(name), stack) == f"PrivateDnsZones 'test/Z': zone name {name!r} {RESERVED}"
+
+
+def test_a_zone_below_a_reserved_name_passes(stack, group):
+    dns = zones(stack, group)
+    dns.zone("privatelink.blob.core.windows.net")
+    dns.zone("corp.azure.com")
+    assert recorded(stack) == []
