@@ -128,7 +128,7 @@ class PrivateDnsZones(AzureConstruct):
             construct_id = make_under_free_id(  # an id the owner holds already: a problem, not jsii's traceback
                 lambda free: made.append(private_dns_zone.PrivateDnsZone(
                     owner, free, name=name, resource_group_name=self.resource_group.name, tags=self.tags,
-                )), "PrivateDnsZones.zone", owner, id or name, self.problem_log,
+                )), "PrivateDnsZones.zone", owner, id or name or "Zone", self.problem_log,  # "": refused above
             )
             zone = made[-1]
             link = ResourceFacts.of(self, "azurerm_private_dns_zone_virtual_network_link")
@@ -168,12 +168,31 @@ class PrivateDnsZones(AzureConstruct):
         records: Sequence[str], ttl: int = 300, tags: Mapping[str, str] | None = None,
     ) -> private_dns_a_record.PrivateDnsARecord:
         """An A record `name` in `zone` (one of these zones), created under `scope`. Values of
-        the wrong type raise a ValidationError; ones Azure does not take are problems in the list."""
+        the wrong type, an empty id and a zone these zones did not make raise a ValidationError
+        (there is no record to make); values Azure does not take are problems in the list."""
         check = Validator("PrivateDnsZones", self)
-        if not all([check.value_type("add_a_record id", id, str),
+        if not all([check.value_type("add_a_record scope", scope, Construct),
+                    check.value_type("add_a_record id", id, str),
                     check.value_type("add_a_record name", name, str),
                     check.value_type("add_a_record records", records, Sequence[str]),
                     check.value_type("add_a_record ttl", ttl, int)]):
+            raise ValidationError(check.problems)
+        if id == "":
+            check.type_problem(
+                "add_a_record id", id, "is empty",
+                "a name (str), unique among the scope's children: it is part of the record's Terraform address",
+                "give the record an id, e.g. add_a_record(scope, 'WwwRecord', zone, ...)",
+            )
+        if not any(zone is made for made in self.zones.values()):
+            named = isinstance(zone, str) and zone in self.zones
+            check.type_problem(
+                "add_a_record zone", zone, "is not a zone of these PrivateDnsZones",
+                "a zone these zones made: zones.zone(name), linked to their VNet and in their resource group",
+                f"pass zones.zone({zone!r})" if named else
+                "pass the zone that zones.zone(name) returns, and call add_a_record on the PrivateDnsZones that "
+                "made it",
+            )
+        if check.problems:
             raise ValidationError(check.problems)
         _check_a_record(check, name, records, ttl)
         check.done()

@@ -151,3 +151,45 @@ def test_a_zone_below_a_reserved_name_passes(stack, group):
     dns.zone("privatelink.blob.core.windows.net")
     dns.zone("corp.azure.com")
     assert recorded(stack) == []
+
+
+def test_an_empty_zone_name_is_one_problem_not_a_traceback(stack, group):
+    dns = zones(stack, group)
+    assert error_of(lambda: dns.zone(""), stack).startswith(
+        "PrivateDnsZones 'test/Z': zone name '' has the label '', which Azure does not take for a private DNS zone.",
+    )
+
+
+def test_a_record_under_an_empty_id_is_one_problem_not_a_traceback(stack, group):
+    dns = zones(stack, group)
+    zone = dns.zone("corp.internal")
+    assert error_of(lambda: dns.add_a_record(stack, "", zone, name="www", records=["10.20.1.4"])) == (
+        "PrivateDnsZones 'test/Z': add_a_record id '' is empty. Allowed: a name (str), unique among the scope's "
+        "children: it is part of the record's Terraform address. Fix: give the record an id, e.g. "
+        "add_a_record(scope, 'WwwRecord', zone, ...)."
+    )
+
+
+def test_a_record_in_a_zone_given_by_its_name_is_told_to_pass_the_zone(stack, group):
+    dns = zones(stack, group)
+    dns.zone("corp.internal")
+    assert error_of(lambda: dns.add_a_record(stack, "Www", "corp.internal", name="www", records=["10.20.1.4"])) == (
+        "PrivateDnsZones 'test/Z': add_a_record zone 'corp.internal' is not a zone of these PrivateDnsZones. "
+        "Allowed: a zone these zones made: zones.zone(name), linked to their VNet and in their resource group. "
+        "Fix: pass zones.zone('corp.internal')."
+    )
+
+
+def test_a_record_in_another_sets_zone_is_refused(stack, group):
+    dns = zones(stack, group)
+    other = c.PrivateDnsZones(stack, "Other", c.PrivateDnsZonesProps(
+        c.ResourceGroup(stack, "G2", c.ResourceGroupProps("rg-other", "centralus")),
+        vnet(stack, group, id="Net2", name="vnet-other", space="10.30.0.0/16"),
+    ))
+    zone = other.zone("corp.internal")
+    assert error_of(lambda: dns.add_a_record(stack, "Www", zone, name="www", records=["10.20.1.4"])) == (
+        "PrivateDnsZones 'test/Z': add_a_record zone PrivateDnsZone 'test/Other/corp.internal' is not a zone of "
+        "these PrivateDnsZones. Allowed: a zone these zones made: zones.zone(name), linked to their VNet and in "
+        "their resource group. Fix: pass the zone that zones.zone(name) returns, and call add_a_record on the "
+        "PrivateDnsZones that made it."
+    )
