@@ -433,6 +433,9 @@ class AzureResource(AzureConstruct):
             if made.serves(network.virtual_network) or made.made_for(network):
                 return made
         endpoint = network.add_endpoint(self)
+        if endpoint is None:  # its name: reported by add_endpoint
+            self.__dict__["_private_endpoint_refused"] = True
+            return None
         self.private_endpoints.append(endpoint)
         return endpoint
 

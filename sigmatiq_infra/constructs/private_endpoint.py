@@ -40,17 +40,24 @@ class PrivateNetwork:
         """The PRIVATE_ENDPOINTS subnet (None, and a problem, when the VNet has none)."""
         return self.virtual_network.subnet_for(SubnetRole.PRIVATE_ENDPOINTS)
 
-    def add_endpoint(self, target: AzureResource) -> PrivateEndpoint:
+    def add_endpoint(self, target: AzureResource) -> PrivateEndpoint | None:
         """A private endpoint for `target` (a private-link service) in this network, inside
-        the target's construct: `pe-<name>`, numbered from the second one (another VNet)."""
+        the target's construct: `pe-<name>`, numbered from the second one (another VNet). None,
+        and a problem naming the target's name, when that makes a name Azure does not take."""
         if target.private_link is None:
             raise TypeError(f"{type(target).__name__} is not a private-link service")
         number = f"{len(target.private_endpoints) + 1}" if target.private_endpoints else ""
+        name = f"pe-{target.name}" + (f"-{number}" if number else "")
+        # The user names the service, not its endpoint: a name too long is the service's to shorten.
+        check = Validator(type(target).__name__, target)
+        check.derived_name("name", target.name, name, "private endpoint", NameRules.PRIVATE_ENDPOINT.max_length)
+        if not check.done():
+            return None
         # A lookup (`from_existing`) has no group of this stack's: its endpoint goes in the VNet's.
         return PrivateEndpoint(
             target, f"PrivateEndpoint{number}",
             PrivateEndpointProps(
-                name=f"pe-{target.name}" + (f"-{number}" if number else ""),
+                name=name,
                 resource_group=getattr(target, "resource_group", None) or self.virtual_network.resource_group,
                 network=self,
                 target_id=target.id,

@@ -193,3 +193,46 @@ def test_a_record_in_another_sets_zone_is_refused(stack, group):
         "their resource group. Fix: pass the zone that zones.zone(name) returns, and call add_a_record on the "
         "PrivateDnsZones that made it."
     )
+
+
+# --- 5. private endpoints: a name derived from the service's is the service's to shorten -----------------
+
+
+def private_network(scope, group, *, id="Net", name="vnet-test", space="10.20.0.0/16", zones_id="Zones"):
+    network = vnet(scope, group, c.SubnetSpec("snet-pe", space.replace(".0.0/16", ".1.0/24"), R.PRIVATE_ENDPOINTS),
+                   id=id, name=name, space=space)
+    return c.PrivateNetwork(network, c.PrivateDnsZones(scope, zones_id, c.PrivateDnsZonesProps(group, network)))
+
+
+def postgres(scope, group, name):
+    password = c.WriteOnlySecret.from_inputs(scope, "pw", "the administrator password")
+    props = c.PostgresServerProps(name, group, "GP_Standard_D2ds_v4", "adminuser", password)
+    return c.PostgresServer(scope, "Db", props)
+
+
+def test_a_server_name_whose_endpoint_name_is_too_long_says_how_long_the_server_name_may_be(stack, group):
+    server = postgres(stack, group, "p" * 63)
+    network = private_network(stack, group)
+    assert error_of(lambda: server.add_private_endpoint(network), stack) == (
+        f"PostgresServer 'test/Db': name '{'p' * 63}' makes the private endpoint name 'pe-{'p' * 63}' 66 characters "
+        "long. Allowed: private endpoint names of at most 64 characters, so a name of at most 61. "
+        "Fix: shorten the name to 61 characters or fewer."
+    )
+    assert server.private_endpoints == []
+
+
+def test_a_second_endpoints_number_counts_in_the_name_the_server_may_have(stack, group):
+    server = postgres(stack, group, "p" * 60)
+    server.add_private_endpoint(private_network(stack, group))
+    second = private_network(stack, group, id="Net2", name="vnet-other", space="10.30.0.0/16", zones_id="Zones2")
+    assert error_of(lambda: server.add_private_endpoint(second), stack).endswith(
+        "Allowed: private endpoint names of at most 64 characters, so a name of at most 59. "
+        "Fix: shorten the name to 59 characters or fewer.",
+    )
+
+
+def test_a_server_name_of_61_characters_gets_its_endpoint(stack, group):
+    server = postgres(stack, group, "p" * 61)
+    endpoint = server.add_private_endpoint(private_network(stack, group))
+    assert recorded(stack) == []
+    assert endpoint is not None and server.private_endpoints == [endpoint]
