@@ -98,7 +98,7 @@ class VpnGatewayProps:
     """`Generation1` (VpnGw1AZ-VpnGw3AZ) or `Generation2` (VpnGw2AZ-VpnGw5AZ); fixed at creation.
     Default: `Generation1`."""
     depends_on: Sequence[ITerraformDependable] = ()
-    """Resources to finish first, e.g. the VNet's DNS servers, so that VPN client profiles
+    """Terraform resources to finish first, e.g. the VNet's DNS servers, so that VPN client profiles
     downloaded after deployment carry them."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
@@ -181,7 +181,7 @@ class VpnGateway(AzureResource):
                     for cert in props.root_certificates
                 ],
             ),
-            depends_on=list(props.depends_on) or None,
+            depends_on=[d for d in props.depends_on if hasattr(d, "fqn")] or None,  # the rest: reported
             tags=self.resource_tags(props.tags),
         )
 
@@ -233,6 +233,16 @@ class VpnGateway(AzureResource):
                 "client_address_pool", props.client_address_pool, "is not a private range",
                 "RFC 1918 ranges: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
                 f"use a private range such as {_free_pool(vnet_space)!r}",
+            )
+        for index, dependency in enumerate(props.depends_on):
+            # A Terraform element has an fqn; anything else jsii drops (a construct: `depends_on: []`,
+            # no dependency at all) or cannot send (a name).
+            resource = getattr(dependency, "resource", None)
+            check.require(
+                hasattr(dependency, "fqn"), f"depends_on[{index}]", dependency, "is not a Terraform resource",
+                "Terraform resources to finish first, e.g. a DnsResolver's vnet_dns_servers",
+                f"pass its Terraform resource: depends_on=[<the {type(dependency).__name__}>.resource]"
+                if hasattr(resource, "fqn") else "pass the resource itself (e.g. resolver.vnet_dns_servers)",
             )
         check.in_range("root_certificates (count)", len(props.root_certificates), 1, 20)
         for cert in props.root_certificates:

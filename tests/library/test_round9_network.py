@@ -236,3 +236,43 @@ def test_a_server_name_of_61_characters_gets_its_endpoint(stack, group):
     endpoint = server.add_private_endpoint(private_network(stack, group))
     assert recorded(stack) == []
     assert endpoint is not None and server.private_endpoints == [endpoint]
+
+
+# --- 6. the VPN gateway's depends_on: Terraform resources, never silently dropped -------------------------
+
+
+def gateway_on(scope, group, network, depends_on):
+    return c.VpnGateway(scope, "Vpn", c.VpnGatewayProps(
+        "vpngw-test", group, network, "172.16.0.0/24", [c.RootCertificate.from_input(scope, "root", "Root")],
+        depends_on=depends_on,
+    ))
+
+
+def test_a_construct_in_depends_on_is_refused_not_written_as_no_dependency(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    assert error_of(lambda: gateway_on(stack, group, network, [network])) == (
+        "VpnGateway 'test/Vpn': depends_on[0] VirtualNetwork 'test/Net' is not a Terraform resource. Allowed: "
+        "Terraform resources to finish first, e.g. a DnsResolver's vnet_dns_servers. Fix: pass its Terraform "
+        "resource: depends_on=[<the VirtualNetwork>.resource]."
+    )
+
+
+def test_a_name_in_depends_on_is_one_problem_not_a_jsii_error(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    assert error_of(lambda: gateway_on(stack, group, network, ["vnet-test"])).endswith(
+        "depends_on[0] 'vnet-test' is not a Terraform resource. Allowed: Terraform resources to finish first, e.g. "
+        "a DnsResolver's vnet_dns_servers. Fix: pass the resource itself (e.g. resolver.vnet_dns_servers).",
+    )
+
+
+def test_the_resolvers_dns_servers_in_depends_on_are_written(own):
+    stack, group = own
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY),
+                   c.SubnetSpec("snet-dns-in", "10.20.0.32/28", R.DNS_RESOLVER_INBOUND))
+    resolver = c.DnsResolver(stack, "Dns", c.DnsResolverProps("dnsr-test", group, network, "10.20.0.36"))
+    gateway_on(stack, group, network, [resolver.vnet_dns_servers])
+    assert recorded(stack) == []
+    gateway = Template.from_stack(stack).resources("azurerm_virtual_network_gateway")
+    assert [config["depends_on"] for config in gateway.values()] == [
+        ["azurerm_virtual_network_dns_servers.Dns_VnetDnsServers_2C660778"],
+    ]
