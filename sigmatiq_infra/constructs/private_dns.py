@@ -109,17 +109,21 @@ class PrivateDnsZones(AzureConstruct):
     def zone(
         self, name: str, *, id: str | None = None, scope: Construct | None = None,
     ) -> private_dns_zone.PrivateDnsZone:
-        """The zone called `name`, linked to the VNet (created on first call), in these zones'
-        resource group. It is made under `scope` (default: these zones), e.g. under the
-        construct of another stack whose value names it, so that stack makes it: made here, it
-        would make the zones' stack use that stack (which uses the zones' VNet). A name or id of
-        the wrong type raises a ValidationError (there is no zone to return); a name Azure does
-        not take is a problem in the app's list."""
+        """The zone called `name` in any case, linked to the VNet (created on first call, under
+        the name as first written), in these zones' resource group. It is made under `scope`
+        (default: these zones), e.g. under the construct of another stack whose value names it,
+        so that stack makes it: made here, it would make the zones' stack use that stack (which
+        uses the zones' VNet). A name or id of the wrong type raises a ValidationError (there is
+        no zone to return); a name Azure does not take is a problem in the app's list."""
         check = Validator("PrivateDnsZones", self)
         if not all([check.value_type("zone name", name, str), check.value_type("zone id", id, str | None),
                     check.value_type("zone scope", scope, Construct | None)]):
             raise ValidationError(check.problems)
         owner = self if scope is None else scope
+        # DNS names are the same in any case (RFC 4343), and so are Azure's names of zones in a group:
+        # 'Privatelink.Vaultcore.Azure.Net' is the zone a vault's endpoint asks for, not a second one.
+        if not is_token(name):
+            name = next((made for made in self.zones if made.lower() == name.lower()), name)
         if name not in self.zones:
             _check_zone_name(check, name)
             check.done()

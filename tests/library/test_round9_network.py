@@ -276,3 +276,20 @@ def test_the_resolvers_dns_servers_in_depends_on_are_written(own):
     assert [config["depends_on"] for config in gateway.values()] == [
         ["azurerm_virtual_network_dns_servers.Dns_VnetDnsServers_2C660778"],
     ]
+
+
+# --- 7. a zone named again in another case is the same zone --------------------------------------------
+
+
+def test_a_zone_named_again_in_another_case_is_the_zone_made_first(own):
+    stack, group = own
+    network = vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS))
+    dns = c.PrivateDnsZones(stack, "Z", c.PrivateDnsZonesProps(group, network))
+    first = dns.zone("Privatelink.Vaultcore.Azure.Net")
+    vault = c.KeyVault(stack, "Kv", c.KeyVaultProps("kv-round9", group))
+    endpoint = vault.add_private_endpoint(c.PrivateNetwork(network, dns))
+    assert dns.zone("corp.internal") is dns.zone("CORP.Internal")
+    assert recorded(stack) == []
+    assert endpoint.zone is first
+    zones = Template.from_stack(stack).resources("azurerm_private_dns_zone")
+    assert sorted(config["name"] for config in zones.values()) == ["Privatelink.Vaultcore.Azure.Net", "corp.internal"]
