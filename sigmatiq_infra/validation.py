@@ -515,6 +515,11 @@ class Validator:
             with contextlib.suppress(ValueError):  # host bits set: name the network it lies in
                 if length.isdigit() and len(length) <= 2:
                     fix += f": {str(ipaddress.IPv4Network(value, strict=False))!r}"
+            if value.strip() != value and cidr_network(value.strip()) is not None:
+                problem, fix = "has spaces around it", f"write it without spaces: {value.strip()!r}"
+            with contextlib.suppress(ValueError):
+                ipaddress.IPv6Network(value.strip(), strict=False)
+                problem, fix = "is an IPv6 range", f"give {prop} an IPv4 range: it takes IPv4 only"
         self.fail(prop, value, problem, "CIDR notation with no host bits set, e.g. '10.20.1.0/24'", fix)
         return None
 

@@ -293,3 +293,20 @@ def test_a_zone_named_again_in_another_case_is_the_zone_made_first(own):
     assert endpoint.zone is first
     zones = Template.from_stack(stack).resources("azurerm_private_dns_zone")
     assert sorted(config["name"] for config in zones.values()) == ["Privatelink.Vaultcore.Azure.Net", "corp.internal"]
+
+
+# --- 8. ranges: an IPv6 range or spaces around one are named as such ------------------------------------
+
+
+def test_an_ipv6_address_space_is_told_it_takes_ipv4_only(stack, group):
+    assert error_of(lambda: vnet(stack, group, space="fd00:db8::/48")) == (
+        "VirtualNetwork 'test/Net': address_space 'fd00:db8::/48' is an IPv6 range. Allowed: CIDR notation with no "
+        "host bits set, e.g. '10.20.1.0/24'. Fix: give address_space an IPv4 range: it takes IPv4 only."
+    )
+
+
+def test_a_subnet_range_with_spaces_is_told_to_drop_them(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-pe", " 10.20.1.0/24", R.PRIVATE_ENDPOINTS))) == (
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' ' 10.20.1.0/24' has spaces around it. Allowed: CIDR notation "
+        "with no host bits set, e.g. '10.20.1.0/24'. Fix: write it without spaces: '10.20.1.0/24'."
+    )
