@@ -377,6 +377,18 @@ class DnsResolver(AzureResource):
         _check_inbound_ip(check, props.inbound_ip, inbound_subnet)
         for domain, servers in rules.items():
             _check_forwarding_rule(check, domain, servers)
+            # "a rule ... using the private resolver inbound endpoint as a destination ... can cause a DNS
+            # resolution loop if the VNet where the resolver is provisioned is also linked to the ruleset"
+            # (Microsoft Learn, "Quickstart: Create an Azure DNS Private Resolver using the Azure portal"),
+            # as this resolver's ruleset always is.
+            check.require(
+                props.inbound_ip not in servers, f"forwarding rule {domain!r} server", props.inbound_ip,
+                "is this resolver's own inbound endpoint, so the query would loop (its ruleset is linked to the "
+                "resolver's VNet)",
+                "the address of another DNS server, one that answers for the domain",
+                "leave the domain out of forwarding_rules (the inbound endpoint resolves Azure's and linked private "
+                "zones itself), or name the DNS server that holds the domain",
+            )
         rules = _one_rule_per_domain(check, rules)
         check.done()
         self.keep_props(props)

@@ -310,3 +310,20 @@ def test_a_subnet_range_with_spaces_is_told_to_drop_them(stack, group):
         "VirtualNetwork 'test/Net': subnet 'snet-pe' ' 10.20.1.0/24' has spaces around it. Allowed: CIDR notation "
         "with no host bits set, e.g. '10.20.1.0/24'. Fix: write it without spaces: '10.20.1.0/24'."
     )
+
+
+# --- 9. DNS forwarding: no rule back to the resolver's own inbound endpoint -------------------------------
+
+
+def test_a_forwarding_rule_to_the_resolvers_own_inbound_endpoint_is_refused(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("snet-dns-in", "10.20.0.32/28", R.DNS_RESOLVER_INBOUND),
+                   c.SubnetSpec("snet-dns-out", "10.20.0.48/28", R.DNS_RESOLVER_OUTBOUND))
+    assert error_of(lambda: c.DnsResolver(stack, "Dns", c.DnsResolverProps(
+        "dnsr-test", group, network, "10.20.0.36", forwarding_rules={"corp.example.com.": ["10.1.0.4", "10.20.0.36"]},
+    ))) == (
+        "DnsResolver 'test/Dns': forwarding rule 'corp.example.com.' server '10.20.0.36' is this resolver's own "
+        "inbound endpoint, so the query would loop (its ruleset is linked to the resolver's VNet). Allowed: the "
+        "address of another DNS server, one that answers for the domain. Fix: leave the domain out of "
+        "forwarding_rules (the inbound endpoint resolves Azure's and linked private zones itself), or name the DNS "
+        "server that holds the domain."
+    )
