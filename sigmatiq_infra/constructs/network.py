@@ -26,7 +26,7 @@ from sigmatiq_infra.constructs._resource import (
     ResourceFacts,
     within,
 )
-from sigmatiq_infra.validation import NameRules, ValidationError, Validator, cidr_network, overlapping
+from sigmatiq_infra.validation import NameRules, ValidationError, Validator, cidr_network, is_token, overlapping
 
 RESERVED_RANGES = {
     ipaddress.IPv4Network("224.0.0.0/4"): "multicast",
@@ -199,11 +199,11 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
                 fix is None, f"{where} {rule.name!r} port", port, "is not a port or range Azure takes",
                 "a port 0-65535, a range such as '8000-8080' (low to high), or '*'", fix or "",
             )
-        source = rule.source
+        source = rule.source  # a token (a deploy-time input) is Terraform's to know, not checked here
         check.require(
-            source.lower() != _ANY and (
+            is_token(source) or (source.lower() != _ANY and (
                 source == "*" or _is_prefix(source) or _SERVICE_TAG.fullmatch(source) is not None
-            ),
+            )),
             f"{where} {rule.name!r} source", source, "is not an address, CIDR range or service tag",
             "'*', an IP address or CIDR range such as '172.16.0.0/24', or a service tag such as "
             "'Internet' or 'VirtualNetwork'",
@@ -212,8 +212,8 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
 
 
 def _port_fix(port: str) -> str | None:
-    """How to write an NSG port Azure does not take; None for one it takes."""
-    if port == "*":
+    """How to write an NSG port Azure does not take; None for one it takes (or a token, known at apply)."""
+    if port == "*" or is_token(port):
         return None
     match = _PORT.fullmatch(port.strip())
     if match is None:

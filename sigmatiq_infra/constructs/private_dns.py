@@ -542,6 +542,8 @@ def _check_forwarding_rule(check: Validator, domain: str, servers: Sequence[str]
         )
     check.in_range(f"forwarding rule {domain!r} servers (count)", len(servers), 1, 6)
     for server in servers:
+        if is_token(server):
+            continue  # known at apply time
         try:
             ipaddress.IPv4Address(server)
         except ValueError:
@@ -561,8 +563,8 @@ def _check_forwarding_rule(check: Validator, domain: str, servers: Sequence[str]
 
 def _check_inbound_ip(check: Validator, inbound_ip: str, inbound: Subnet | None) -> None:
     subnet = inbound.network if inbound is not None else None
-    if subnet is None:
-        return  # no inbound subnet (or none with a valid range): reported already
+    if subnet is None or is_token(inbound_ip):
+        return  # no inbound subnet (or none with a valid range): reported already; a token: known at apply
     try:
         address = ipaddress.IPv4Address(inbound_ip)
     except ValueError:

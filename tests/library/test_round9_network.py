@@ -9,6 +9,7 @@ import pytest
 from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.constructs.inputs import deploy_input
 from sigmatiq_infra.stacks import App, AzureStack
 from sigmatiq_infra.testing import Template
 
@@ -327,3 +328,24 @@ def test_a_forwarding_rule_to_the_resolvers_own_inbound_endpoint_is_refused(stac
         "forwarding_rules (the inbound endpoint resolves Azure's and linked private zones itself), or name the DNS "
         "server that holds the domain."
     )
+
+
+# --- 10. deploy-time inputs: tokens are Terraform's to know, never refused at synth ---------------------
+
+
+def test_an_nsg_source_and_port_given_at_deploy_time_pass(stack, group):
+    office = deploy_input(stack, "office_ip", what="the office's address", type="string").string_value
+    port = deploy_input(stack, "app_port", what="the app's port", type="string").string_value
+    with_rule(stack, group, source=office, ports=(port, "443"))
+    assert recorded(stack) == []
+
+
+def test_a_resolvers_address_and_forwarding_server_given_at_deploy_time_pass(stack, group):
+    address = deploy_input(stack, "dns_ip", what="the inbound endpoint's address", type="string").string_value
+    server = deploy_input(stack, "corp_dns", what="the corporate DNS server", type="string").string_value
+    network = vnet(stack, group, c.SubnetSpec("snet-dns-in", "10.20.0.32/28", R.DNS_RESOLVER_INBOUND),
+                   c.SubnetSpec("snet-dns-out", "10.20.0.48/28", R.DNS_RESOLVER_OUTBOUND))
+    c.DnsResolver(stack, "Dns", c.DnsResolverProps(
+        "dnsr-test", group, network, address, forwarding_rules={"corp.example.com.": [server]},
+    ))
+    assert recorded(stack) == []
