@@ -4,18 +4,38 @@ environment's domain) is made where the stacks keep using each other in one dire
 waits only for what its own stack makes, and two stacks that would use each other are one
 problem. Found by probing a two-stack app from outside the repository."""
 
+import json
+
+from helpers import error_of
+
 from sigmatiq_infra.constructs import (
+    ContainerApp,
+    ContainerAppEnvironment,
+    ContainerAppEnvironmentProps,
+    ContainerAppProps,
+    ContainerRegistry,
+    ContainerRegistryProps,
     KeyVault,
     KeyVaultProps,
+    LogAnalyticsWorkspace,
+    LogAnalyticsWorkspaceProps,
+    PrivateDnsZones,
+    PrivateDnsZonesProps,
+    ResourceGroup,
+    ResourceGroupProps,
+    SecretProps,
+    SubnetRole,
+    SubnetSpec,
     UserAssignedIdentity,
     UserAssignedIdentityProps,
+    VirtualNetwork,
+    VirtualNetworkProps,
+    WriteOnlySecret,
 )
+from sigmatiq_infra.stacks import App, AzureStack
 
 
 def _two_stacks(tmp_path):
-    from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
-    from sigmatiq_infra.stacks import App, AzureStack
-
     app = App(outdir=str(tmp_path / "out"))
     platform, service = AzureStack(app, "platform"), AzureStack(app, "service")
     groups = [ResourceGroup(s, "Group", ResourceGroupProps(f"rg-{name}", "westeurope"))
@@ -23,25 +43,22 @@ def _two_stacks(tmp_path):
     return app, platform, service, groups
 
 
-def test_an_apps_grants_are_made_in_its_stack_and_a_grant_to_another_stacks_identity_in_the_identitys(tmp_path):
-    import json
-
-    from sigmatiq_infra.constructs import (
-        ContainerApp,
-        ContainerAppEnvironment,
-        ContainerAppEnvironmentProps,
-        ContainerAppProps,
-        ContainerRegistry,
-        ContainerRegistryProps,
-        LogAnalyticsWorkspace,
-        LogAnalyticsWorkspaceProps,
-    )
-
-    app, platform, service, (shared, own) = _two_stacks(tmp_path)
+def _registry_and_logs(platform, group):
+    """The platform's public registry and its workspace."""
     registry = ContainerRegistry(platform, "Acr", ContainerRegistryProps(
-        "acrplatformx1", shared, sku="Basic", public_network_access_enabled=True,
+        "acrplatformx1", group, sku="Basic", public_network_access_enabled=True,
     ))
-    logs = LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", shared))
+    return registry, LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", group))
+
+
+def _documents(tmp_path):
+    return {name: json.loads((tmp_path / f"out/stacks/{name}/cdk.tf.json").read_text())
+            for name in ("platform", "service")}
+
+
+def test_an_apps_grants_are_made_in_its_stack_and_a_grant_to_another_stacks_identity_in_the_identitys(tmp_path):
+    app, platform, service, (shared, own) = _two_stacks(tmp_path)
+    registry, logs = _registry_and_logs(platform, shared)
     vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x1", shared))
     identity = UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-svc", own))
     environment = ContainerAppEnvironment(service, "Env", ContainerAppEnvironmentProps(
@@ -50,8 +67,7 @@ def test_an_apps_grants_are_made_in_its_stack_and_a_grant_to_another_stacks_iden
     ContainerApp(service, "Api", ContainerAppProps("api", environment, identity, registry, "svc/api", "1.0.0", 8080))
     vault.grant_secrets_read(identity)
     app.synth()  # in the registry's and vault's stack, the grants made the two stacks use each other: cdktf refused
-    documents = {name: json.loads((tmp_path / f"out/stacks/{name}/cdk.tf.json").read_text())
-                 for name in ("platform", "service")}
+    documents = _documents(tmp_path)
     assert "azurerm_role_assignment" not in documents["platform"]["resource"]
     pull, read = documents["service"]["resource"]["azurerm_role_assignment"].values()
     assert (pull["//"]["metadata"]["path"], read["//"]["metadata"]["path"]) == (
@@ -67,10 +83,6 @@ def test_an_apps_grants_are_made_in_its_stack_and_a_grant_to_another_stacks_iden
 
 
 def test_two_stacks_that_would_use_each_other_are_one_problem_naming_both(tmp_path):
-    from helpers import error_of
-
-    from sigmatiq_infra.constructs import ContainerRegistry, ContainerRegistryProps
-
     app, platform, service, (shared, own) = _two_stacks(tmp_path)
     vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x1", shared))
     registry = ContainerRegistry(service, "Acr", ContainerRegistryProps("acrservicex1", own))
@@ -87,21 +99,6 @@ def test_two_stacks_that_would_use_each_other_are_one_problem_naming_both(tmp_pa
 
 
 def test_an_environment_of_another_stack_than_its_network_makes_the_zone_of_its_own_domain(tmp_path):
-    import json
-
-    from sigmatiq_infra.constructs import (
-        ContainerAppEnvironment,
-        ContainerAppEnvironmentProps,
-        LogAnalyticsWorkspace,
-        LogAnalyticsWorkspaceProps,
-        PrivateDnsZones,
-        PrivateDnsZonesProps,
-        SubnetRole,
-        SubnetSpec,
-        VirtualNetwork,
-        VirtualNetworkProps,
-    )
-
     app, network, service, (shared, own) = _two_stacks(tmp_path)
     vnet = VirtualNetwork(network, "Vnet", VirtualNetworkProps("vnet-main", shared, "10.20.0.0/16", [
         SubnetSpec("snet-apps", "10.20.0.0/23", SubnetRole.CONTAINER_APPS),
@@ -113,8 +110,7 @@ def test_an_environment_of_another_stack_than_its_network_makes_the_zone_of_its_
     ))
     environment.add_private_dns(zones)
     app.synth()  # in the network's stack, the zone named after the environment's domain made the stacks cycle
-    documents = {name: json.loads((tmp_path / f"out/stacks/{name}/cdk.tf.json").read_text())
-                 for name in ("platform", "service")}
+    documents = _documents(tmp_path)
     assert "azurerm_private_dns_zone" not in documents["platform"]["resource"]
     (zone,) = documents["service"]["resource"]["azurerm_private_dns_zone"].values()
     (link,) = documents["service"]["resource"]["azurerm_private_dns_zone_virtual_network_link"].values()
@@ -128,26 +124,8 @@ def test_an_environment_of_another_stack_than_its_network_makes_the_zone_of_its_
 
 
 def test_an_app_waits_only_for_the_grants_and_secrets_its_own_stack_makes(tmp_path):
-    import json
-
-    from sigmatiq_infra.constructs import (
-        ContainerApp,
-        ContainerAppEnvironment,
-        ContainerAppEnvironmentProps,
-        ContainerAppProps,
-        ContainerRegistry,
-        ContainerRegistryProps,
-        LogAnalyticsWorkspace,
-        LogAnalyticsWorkspaceProps,
-        SecretProps,
-        WriteOnlySecret,
-    )
-
     app, platform, service, (shared, own) = _two_stacks(tmp_path)
-    registry = ContainerRegistry(platform, "Acr", ContainerRegistryProps(
-        "acrplatformx1", shared, sku="Basic", public_network_access_enabled=True,
-    ))
-    logs = LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", shared))
+    registry, logs = _registry_and_logs(platform, shared)
     identity = UserAssignedIdentity(platform, "Id", UserAssignedIdentityProps("id-apps", shared))
     environment = ContainerAppEnvironment(platform, "Env", ContainerAppEnvironmentProps(
         "cae-shared", shared, log_analytics_workspace=logs,
@@ -161,8 +139,7 @@ def test_an_app_waits_only_for_the_grants_and_secrets_its_own_stack_makes(tmp_pa
         secret_env={"SHARED_TOKEN": token, "OWN_TOKEN": own_token},
     ))
     app.synth()  # the platform's grant and secret in depends_on: remote-state outputs Terraform refuses there
-    service_document = json.loads((tmp_path / "out/stacks/service/cdk.tf.json").read_text())
-    (api,) = service_document["resource"]["azurerm_container_app"].values()
+    (api,) = _documents(tmp_path)["service"]["resource"]["azurerm_container_app"].values()
     assert api["depends_on"] == [  # the platform's secret is deployed with the platform, before the service
         "azurerm_role_assignment.Api_AcrPull-acrplatformx1-id-apps_15F77D9A",
         "azurerm_role_assignment.Api_KeyVaultSecretsUser-kv-platform-x1-id-apps_A326BD0C",
@@ -172,24 +149,8 @@ def test_an_app_waits_only_for_the_grants_and_secrets_its_own_stack_makes(tmp_pa
 
 
 def test_a_grant_made_in_one_stack_is_the_one_an_app_of_another_stack_gets(tmp_path):
-    import json
-
-    from sigmatiq_infra.constructs import (
-        ContainerApp,
-        ContainerAppEnvironment,
-        ContainerAppEnvironmentProps,
-        ContainerAppProps,
-        ContainerRegistry,
-        ContainerRegistryProps,
-        LogAnalyticsWorkspace,
-        LogAnalyticsWorkspaceProps,
-    )
-
     app, platform, service, (shared, _own) = _two_stacks(tmp_path)
-    registry = ContainerRegistry(platform, "Acr", ContainerRegistryProps(
-        "acrplatformx1", shared, sku="Basic", public_network_access_enabled=True,
-    ))
-    logs = LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", shared))
+    registry, logs = _registry_and_logs(platform, shared)
     identity = UserAssignedIdentity(platform, "Id", UserAssignedIdentityProps("id-apps", shared))
     pull = registry.grant_pull(identity)  # in the platform: both are its own
     environment = ContainerAppEnvironment(platform, "Env", ContainerAppEnvironmentProps(
@@ -198,8 +159,7 @@ def test_a_grant_made_in_one_stack_is_the_one_an_app_of_another_stack_gets(tmp_p
     ContainerApp(service, "Api", ContainerAppProps("api", environment, identity, registry, "svc/api", "1.0.0", 8080))
     assert registry.grant_pull(identity, used_by=environment) is pull
     app.synth()  # a second AcrPull of the identity on the registry: Azure refuses it (RoleAssignmentExists)
-    documents = {name: json.loads((tmp_path / f"out/stacks/{name}/cdk.tf.json").read_text())
-                 for name in ("platform", "service")}
+    documents = _documents(tmp_path)
     assert list(documents["platform"]["resource"]["azurerm_role_assignment"]) == [
         "Acr_AcrPull-id-apps_F6AD5A0E",
     ]
