@@ -13,14 +13,19 @@ from sigmatiq_infra.cdk import TerraformVariable
 from sigmatiq_infra.stacks import App, AzureStack
 
 
-def _app(stack, group, **props) -> c.ContainerApp:
-    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
-    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
-        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
+def _app(stack, group, number: str = "", **props) -> c.ContainerApp:
+    """An app with its own environment, registry and identity (`number` tells apart several)."""
+    environment = c.ContainerAppEnvironment(stack, f"Env{number}", c.ContainerAppEnvironmentProps(
+        f"cae-test{number}", group,
     ))
-    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
-    return c.ContainerApp(stack, "Api", c.ContainerAppProps(**{
-        "name": "api", "environment": environment, "identity": identity, "registry": registry,
+    registry = c.ContainerRegistry(stack, f"Registry{number}", c.ContainerRegistryProps(
+        f"acrtest1{number}", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(stack, f"Identity{number}", c.UserAssignedIdentityProps(
+        f"id-test{number}", group,
+    ))
+    return c.ContainerApp(stack, f"Api{number}", c.ContainerAppProps(**{
+        "name": f"api{number}", "environment": environment, "identity": identity, "registry": registry,
         "repository": "team/api", "image_tag": "1.0", "target_port": 8080, **props,
     }))
 
@@ -116,17 +121,9 @@ def test_a_repository_starting_with_a_known_registry_or_a_port_says_to_drop_the_
         ("ACRTEST1.azurecr.io/team/api", "ACRTEST1.azurecr.io", "team/api"),
         ("registry.contoso.com:5000/team/api", "registry.contoso.com:5000", "team/api"),
     )):
-        environment = c.ContainerAppEnvironment(stack, f"Env{number}", c.ContainerAppEnvironmentProps(
-            f"cae-test-{number}", group,
-        ))
-        registry = c.ContainerRegistry(stack, f"Registry{number}", c.ContainerRegistryProps(
-            f"acrtest{number}", group, sku="Basic", public_network_access_enabled=True,
-        ))
-        identity = c.UserAssignedIdentity(stack, f"Identity{number}", c.UserAssignedIdentityProps(
-            f"id-test-{number}", group,
-        ))
-        props = c.ContainerAppProps(f"api-{number}", environment, identity, registry, repository, "1.0", 8080)
-        assert error_of(lambda props=props, number=number: c.ContainerApp(stack, f"Api{number}", props)) == (
+        assert error_of(lambda number=number, repository=repository: _app(
+            stack, group, str(number), repository=repository,
+        )) == (
             f"ContainerApp 'test/Api{number}': repository '{repository}' starts with the registry host '{host}'. "
             "Allowed: the repository path inside the registry, e.g. 'team/service-api' (the registry is the app's "
             f"`registry`, its login server added for you). Fix: write repository='{rest}'."
@@ -253,17 +250,9 @@ def test_a_secret_nobody_adds_to_another_stacks_vault_names_that_stack_as_the_cr
 def test_a_repository_with_capitals_or_stray_slashes_is_told_the_name_to_write(stack, group):
     allowed = "Allowed: lowercase letters, digits and separators '.', '_', '-', '/'."
     for number, (written, meant) in enumerate((("Team/API", "team/api"), ("/team//api/", "team/api"))):
-        environment = c.ContainerAppEnvironment(stack, f"Env{number}", c.ContainerAppEnvironmentProps(
-            f"cae-test-{number}", group,
-        ))
-        registry = c.ContainerRegistry(stack, f"Registry{number}", c.ContainerRegistryProps(
-            f"acrtest{number}", group, sku="Basic", public_network_access_enabled=True,
-        ))
-        identity = c.UserAssignedIdentity(stack, f"Identity{number}", c.UserAssignedIdentityProps(
-            f"id-test-{number}", group,
-        ))
-        props = c.ContainerAppProps(f"api-{number}", environment, identity, registry, written, "1.0", 8080)
-        assert error_of(lambda props=props, number=number: c.ContainerApp(stack, f"Api{number}", props)) == (
+        assert error_of(lambda number=number, written=written: _app(
+            stack, group, str(number), repository=written,
+        )) == (
             f"ContainerApp 'test/Api{number}': repository '{written}' is not a valid repository name. {allowed} "
             f"Fix: write repository='{meant}'."
         )
