@@ -209,6 +209,9 @@ class KeyVault(KeyVaultBase):
         if not check.done() & self._claim(id, "add_secret", id, "give each secret its own id (and name)"):
             return SecretReference(self, props.name, f"{self.vault_uri}secrets/{props.name}")
 
+        if not self.__dict__.setdefault("_secrets_checked", False):  # checked once, when the app exists
+            self.__dict__["_secrets_checked"] = True
+            self.problem_log.defer(_unwritable_secrets, self)
         depends_on = []
         if self.props.grant_deployer_secrets_write:
             depends_on.append(self.grant_secrets_write(self._deployer()))
@@ -229,6 +232,30 @@ class KeyVault(KeyVaultBase):
         if found is None:
             found = self.__dict__["_deployer_principal"] = DeployingPrincipal(self, "Deployer")
         return found
+
+
+def _unwritable_secrets(vaults: list[KeyVault]) -> list[str]:
+    """A warning for each vault given secrets whose data plane no deployment can reach: with
+    public access off, "all traffic except private endpoint traffic and that that originates
+    from trusted services will be blocked" (the vault's publicNetworkAccess, Microsoft's Key
+    Vault API reference), and it has no private endpoint of this app's (one made elsewhere,
+    e.g. from a lookup in another stack, would serve it: hence a warning, not a problem)."""
+    for vault in vaults:
+        if vault.props.public_network_access_enabled or vault.private_endpoints:
+            continue
+        check = Validator("KeyVault", vault)
+        names = ", ".join(sorted(vault.added_secrets))
+        check.warn(
+            "public_network_access_enabled", False,
+            f"leaves no way for the deployment to write the secrets it adds ({names}): "
+            "with public access off, only private endpoints and trusted Azure services reach a vault's data plane, "
+            "and this vault has no private endpoint",
+            "a private endpoint the deploying machine reaches, or public network access",
+            "add one with vault.add_private_endpoint(PrivateNetwork(vnet, zones)) and deploy from inside that network "
+            "(a self-hosted runner, the VPN), or set public_network_access_enabled=True",
+        )
+        check.done()
+    return []
 
 
 class ExistingKeyVault(KeyVaultBase, ExistingResource):

@@ -20,12 +20,14 @@ from sigmatiq_infra.constructs import (
     PrivateDnsZonesProps,
     PrivateNetwork,
     RootCertificate,
+    SecretProps,
     SubnetRole,
     SubnetSpec,
     VirtualNetwork,
     VirtualNetworkProps,
     VpnGateway,
     VpnGatewayProps,
+    WriteOnlySecret,
 )
 
 ACCEPTED = (
@@ -292,3 +294,31 @@ def test_a_premium_registry_gets_its_endpoint_in_the_registry_zone(stack, group,
     registry = ContainerRegistry(stack, "Registry", ContainerRegistryProps("acrtest1", group, sku="Premium"))
     endpoint = registry.add_private_endpoint(private_network)
     assert endpoint.zone is private_network.zones.zones["privatelink.azurecr.io"]
+
+
+def _vault_with_a_secret(stack, group, **props):
+    vault = KeyVault(stack, "Vault", KeyVaultProps("kv-test", group, **props))
+    vault.add_secret("Token", SecretProps("api-token", WriteOnlySecret.from_inputs(stack, "token", "the token")))
+    return vault
+
+
+def test_secrets_added_to_a_private_vault_no_endpoint_reaches_are_warned_of_at_synth(stack, group):
+    vault = _vault_with_a_secret(stack, group)
+    vault.problem_log.run_deferred()
+    assert vault.problem_log.warnings == [
+        "KeyVault 'test/Vault': public_network_access_enabled False leaves no way for the deployment to write the "
+        "secrets it adds (api-token): with public access off, only private endpoints and trusted Azure services "
+        "reach a vault's data plane, and this vault has no private endpoint. Allowed: a private endpoint the "
+        "deploying machine reaches, or public network access. Fix: add one with "
+        "vault.add_private_endpoint(PrivateNetwork(vnet, zones)) and deploy from inside that network (a self-hosted "
+        "runner, the VPN), or set public_network_access_enabled=True.",
+    ]
+    assert vault.problem_log.problems == []
+
+
+def test_a_vault_given_secrets_with_an_endpoint_or_public_access_is_not_warned_of(stack, group, private_network):
+    _vault_with_a_secret(stack, group).add_private_endpoint(private_network)  # the endpoint may come after
+    other = KeyVault(stack, "Public", KeyVaultProps("kv-test-2", group, public_network_access_enabled=True))
+    other.add_secret("Token", SecretProps("api-token", WriteOnlySecret.from_inputs(stack, "token2", "the token")))
+    other.problem_log.run_deferred()
+    assert other.problem_log.warnings == []
