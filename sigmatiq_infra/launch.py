@@ -23,6 +23,7 @@ import atexit
 import gc
 import io
 import os
+import re
 import runpy
 import sys
 
@@ -53,7 +54,33 @@ def main(argv: list[str]) -> None:
         _finish(_reported(error))
     except SystemExit as done:
         _finish(_status(done.code))
-    _finish(_unfinished_apps())
+    except RuntimeError as error:  # cdktf's App refusing the library's stacks: its validation, as a traceback
+        found = _CDKTF_VALIDATION.match(str(error))
+        if found is None:
+            raise
+        _finish(_reported(ValidationError(_CDKTF_PROBLEM.findall(found.group(1)))))
+    _finish(_unfinished_apps() or _other_apps())
+
+
+_CDKTF_VALIDATION = re.compile(r"Error: Validation failed with the following errors:\n(.*?)\n\n", re.DOTALL)
+_CDKTF_PROBLEM = re.compile(r"^  \[[^\]]*\] (.*)$", re.MULTILINE)
+"""cdktf's (and CDK Terrain's) `appValidationFailure`/stack validation error: one line per
+problem, `  [<construct path>] <message>`."""
+
+
+def _other_apps() -> int:
+    """0, or 1 with the numbered list, when an app that is not sigmatiq_infra's App (cdktf's,
+    with its validations skipped) wrote the library's stacks: unchecked, they are not to be
+    deployed."""
+    context = sys.modules.get("sigmatiq_infra.constructs._context")
+    problems = context.other_apps_problems() if context is not None else []
+    if not problems:
+        return 0
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    print(f"sigmatiq-infra: the stacks were written unchecked, do not deploy them ({count}):", file=sys.stderr)
+    for number, problem in enumerate(problems, 1):
+        print(f"  {number}. {problem}", file=sys.stderr)
+    return 1
 
 
 def _unfinished_apps() -> int:

@@ -8,6 +8,7 @@ Each lookup here would otherwise be a jsii round trip (`TerraformStack.of`,
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import jsii
 from constructs import Construct, IConstruct, IValidation
 
-from sigmatiq_infra._cdktf import TerraformStack
+from sigmatiq_infra._cdktf import ENGINE, TerraformStack
 from sigmatiq_infra.azurerm import data_azurerm_client_config
 from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator, merge_tags
 
@@ -60,13 +61,41 @@ def context_of(scope: IConstruct) -> StackContext:
 
 def _new_context(stack: TerraformStack) -> StackContext:
     """A stack's context; it also registers a cdktf validation that reports the app's
-    problem log, so that even cdktf's own `App.synth()` (validations on) refuses to write a
-    stack while a problem is recorded. `sigmatiq_infra.App` reports it itself, with nothing
-    written."""
+    problem log and that the app is not the library's, so that cdktf's own `App.synth()`
+    (validations on) refuses to write the stack. `sigmatiq_infra.App` reports its problems
+    itself, with nothing written."""
     root = stack.node.root
-    log = root.__dict__.setdefault(PROBLEM_LOG, ProblemLog())
+    log = root.__dict__.get(PROBLEM_LOG)
+    if log is None:  # an app that is not sigmatiq_infra's App
+        log = root.__dict__[PROBLEM_LOG] = ProblemLog()
+        _OTHER_APPS_LOGS.append(weakref.ref(log))
     stack.node.add_validation(_RecordedProblems(log))
     return StackContext(stack, log)
+
+
+_OTHER_APPS_LOGS: list[weakref.ref[ProblemLog]] = []
+"""The problem logs of apps that are not `sigmatiq_infra.App`, which may write their stacks
+whatever is recorded (with cdktf's `skip_validation`): the launcher reports them at the end."""
+
+
+def other_apps_problems() -> list[str]:
+    """Every problem recorded in an app that is not `sigmatiq_infra.App`, and that such an app
+    made stacks of this library (none: no such app)."""
+    logs = [log for ref in _OTHER_APPS_LOGS if (log := ref()) is not None]
+    return [*(problem for log in logs for problem in log.problems), other_app_problem()] if logs else []
+
+
+def other_app_problem() -> str:
+    """The problem of an app that is not `sigmatiq_infra.App` holding this library's stacks."""
+    check = Validator("App", "the app")
+    check.fail(
+        "type", f"{ENGINE.runtime}.App",
+        "writes the stacks without the library's checks across constructs (names unique in their Azure scope, "
+        "tag limits, the deployed record)",
+        "sigmatiq_infra's App, which runs them and writes nothing while a problem stands",
+        "from sigmatiq_infra import App, and build the stacks in `with App() as app:`",
+    )
+    return check.problems[0]
 
 
 def stack_of(scope: IConstruct) -> TerraformStack:
@@ -81,12 +110,17 @@ def problem_log(scope: IConstruct) -> ProblemLog:
 
 @jsii.implements(IValidation)
 class _RecordedProblems:
+    """cdktf's validation of a stack, which only another app than `sigmatiq_infra.App` runs
+    (the library's App reports its problems itself): the app's problems, and that the app is
+    not the library's, whose checks across constructs (names unique in their Azure scope, tag
+    limits, the deployed record) run on the synthesized stacks and would not have run."""
+
     def __init__(self, log: ProblemLog) -> None:
         self.log = log
 
     def validate(self) -> list[str]:
         self.log.run_deferred()
-        return list(self.log.problems)
+        return [*self.log.problems, other_app_problem()]
 
 
 DUPLICATE_ID = "There is already a Construct with name"

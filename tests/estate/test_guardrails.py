@@ -91,7 +91,7 @@ def tagged_stack(outdir):
 
     from sigmatiq_infra.azurerm import resource_group
 
-    app = App(outdir=str(outdir))
+    app = SigmatiqApp(outdir=str(outdir))
     stack = AzureStack(app, "tagged", tags={"Environment": "qa", "Product": "Trading"})
     resource_group.ResourceGroup(stack, "Plain", name="rg-plain", location="centralus")
     resource_group.ResourceGroup(stack, "Own", name="rg-own", location="centralus", tags={"Environment": "sandbox"})

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import NODE_BIN, error_of, recorded
+from helpers import ENGINE, NODE_BIN, error_of, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.cdk import TerraformVariable
@@ -290,6 +290,46 @@ def test_a_program_that_forgets_synth_gets_its_problems_or_a_warning_from_the_la
         "Fix: build the app in `with App() as app:`, or end the program with `app.synth()`.\n"
     ))
     assert not (tmp_path / "good" / "cdktf.out").exists()
+
+
+CDKTF_APP = (
+    f"App 'the app': type '{ENGINE.runtime}.App' writes the stacks without the library's checks across constructs "
+    "(names unique in their Azure scope, tag limits, the deployed record). Allowed: sigmatiq_infra's App, which runs "
+    "them and writes nothing while a problem stands. Fix: from sigmatiq_infra import App, and build the stacks in "
+    "`with App() as app:`."
+)
+
+
+@pytest.mark.slow
+def test_the_library_stacks_in_the_engines_own_app_are_refused_as_one_list_whether_or_not_it_validates(tmp_path):
+    program = """\
+        from sigmatiq_infra.cdk import App  # the engine's own (cdktf's, or CDK Terrain's)
+        from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, ResourceGroup, ResourceGroupProps
+        from sigmatiq_infra.stacks import AzureStack
+
+        app = App({options})
+        stack = AzureStack(app, "svc")
+        group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-svc", "westeurope"))
+        KeyVault(stack, "Vault", KeyVaultProps("kv", group, public_network_access_enabled=True))
+        app.synth()
+    """
+    vault = (
+        "KeyVault 'svc/Vault': name 'kv' has 2 characters. Allowed: Key Vault names have 3-24 characters; letters, "
+        "digits and hyphens; starts with a letter; ends with a letter or digit; no consecutive hyphens; unique "
+        "across Azure. Fix: choose a Key Vault name that follows these rules."
+    )
+    (tmp_path / "checked").mkdir()
+    checked = launched(tmp_path / "checked", program.format(options=""))  # cdktf's validations: its traceback before
+    assert (checked.returncode, checked.stderr.splitlines()) == (1, [
+        "sigmatiq-infra: synth stopped, nothing was written (2 problems):", f"  1. {vault}", f"  2. {CDKTF_APP}",
+    ])
+    assert not list((tmp_path / "checked").glob("cdktf.out/stacks/*/cdk.tf.json"))
+    (tmp_path / "unchecked").mkdir()
+    unchecked = launched(tmp_path / "unchecked", program.format(options="skip_validation=True"))  # written silently
+    assert (unchecked.returncode, unchecked.stderr.splitlines()) == (1, [
+        "sigmatiq-infra: the stacks were written unchecked, do not deploy them (2 problems):",
+        f"  1. {vault}", f"  2. {CDKTF_APP}",
+    ])
 
 
 def test_a_validation_error_is_what_app_synth_raises_for_a_program_to_catch(tmp_path):
