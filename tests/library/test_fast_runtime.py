@@ -64,9 +64,11 @@ from cdktf import App  # isort puts cdktf first: the launcher still gets the fas
 
 from sigmatiq_infra import runtime
 from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
+from sigmatiq_infra.stacks import App as LibraryApp
 from sigmatiq_infra.stacks import AzureStack
 
-app = App(outdir=sys.argv[1])
+App(outdir=sys.argv[1] + "-engine")  # the engine's own app, made first
+app = LibraryApp(outdir=sys.argv[1])  # the library's stacks go in the library's App
 ResourceGroup(AzureStack(app, "svc"), "Group", ResourceGroupProps("rg-svc", "centralus"))
 app.synth()
 synthesize_the_example(sys.argv[2])
