@@ -81,7 +81,34 @@ def check_documents(
         for resource, scope in members[1:]:
             if not colliding & set(scope):
                 problems.append(_collision(resource, first, facts[resource.type]))
-    return problems + _shared_state_blobs(documents) + _repeated_role_assignments(documents, facts)
+    return (
+        problems + _shared_state_blobs(documents) + _repeated_role_assignments(documents, facts)
+        + _stacks_without_the_provider(documents)
+    )
+
+
+def _stacks_without_the_provider(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Stacks with azurerm resources or lookups and no azurerm provider (a plain
+    `TerraformStack`): Terraform would install the newest azurerm, unpinned, and refuse the
+    plan for the provider's required `features` block (azurerm's provider docs)."""
+    problems: list[str] = []
+    for stack, document in documents.items():
+        used = sorted({kind for section in ("resource", "data") for kind in document.get(section, {})
+                       if kind.startswith("azurerm_")})
+        if not used or "azurerm" in document.get("provider", {}):
+            continue
+        check = Validator("TerraformStack", stack)
+        listed = ", ".join(used[:3]) + (", ..." if len(used) > 3 else "")
+        check.fail(
+            "provider", "azurerm",
+            f"is missing, yet the stack holds {listed} (Terraform would install the newest azurerm, unpinned, and "
+            "refuse the plan without the provider's features block)",
+            "a stack with the azurerm provider: an AzureStack (its provider pinned and configured, its tags and state)",
+            f"make the stack with AzureStack(app, {stack!r}) from sigmatiq_infra, or add AzurermProvider(stack, "
+            "'azurerm', features=[AzurermProviderFeatures()]) to it",
+        )
+        problems += check.problems
+    return problems
 
 
 def _shared_state_blobs(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:

@@ -736,3 +736,32 @@ def test_a_lookup_on_a_class_without_one_says_which_classes_have_one(stack):
         "from_existing on ContainerRegistry, KeyVault. Fix: look it up with the azurerm binding's data source "
         "(sigmatiq_infra.azurerm.data_azurerm_...), or pass its id or name where it is used.",
     ]
+
+
+def test_library_constructs_in_a_stack_without_the_azurerm_provider_are_refused_naming_the_fix(tmp_path):
+    from sigmatiq_infra.cdk import TerraformStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    c.ResourceGroup(TerraformStack(app, "plain"), "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()  # written before: no provider block, so the newest azurerm, unpinned, and a refused plan
+    assert list(raised.value.problems) == [
+        "TerraformStack 'plain': provider 'azurerm' is missing, yet the stack holds azurerm_resource_group (Terraform "
+        "would install the newest azurerm, unpinned, and refuse the plan without the provider's features block). "
+        "Allowed: a stack with the azurerm provider: an AzureStack (its provider pinned and configured, its tags and "
+        "state). Fix: make the stack with AzureStack(app, 'plain') from sigmatiq_infra, or add AzurermProvider(stack, "
+        "'azurerm', features=[AzurermProviderFeatures()]) to it.",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_library_constructs_in_an_own_stack_with_its_own_azurerm_provider_pass(tmp_path):
+    from sigmatiq_infra.azurerm import provider
+    from sigmatiq_infra.cdk import TerraformStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    stack = TerraformStack(app, "own")
+    provider.AzurermProvider(stack, "azurerm", features=[provider.AzurermProviderFeatures()])
+    c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    app.synth()
+    assert (tmp_path / "out/stacks/own/cdk.tf.json").exists()
