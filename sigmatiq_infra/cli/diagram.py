@@ -54,6 +54,10 @@ LOOSE_TYPES = frozenset({
 """What lives in no resource group: the principal that runs Terraform (the "Deployer" who
 holds roles), the subscription, and budgets over it. Drawn outside every box."""
 
+OTHER_STACK_OUTPUTS = "terraform_remote_state"
+"""How a stack reads another stack's values (cdktf's cross-stack references): drawn outside
+every box as that stack, with the edges of what uses its values."""
+
 LINKS = {
     "container_app_environment_id": "runs in",
     "identity_ids": "runs as",
@@ -121,6 +125,7 @@ KINDS = {
     "azurerm_management_lock": "lock",
     "azurerm_resources": "existence check",
     "azurerm_role_assignment": "role assignment",
+    OTHER_STACK_OUTPUTS: "another stack's outputs",
     "azurerm_monitor_diagnostic_setting": "diagnostic setting",
 }
 """Kinds of the types no construct class states facts for; the others are the `kind` of
@@ -252,7 +257,7 @@ def _owner(stack: Stack, resource: Resource) -> str | None:
     `name` (a database's `server_id`, a secret's `key_vault_id`, a role's `scope`, a record's
     `zone_name`), top-level attributes first; else any reference; else, for a lookup nothing in
     it points from (the registry's existence check), the first resource that references it."""
-    if resource.tf_type in LOOSE_TYPES or _is_group(resource):
+    if resource.tf_type in LOOSE_TYPES or resource.tf_type == OTHER_STACK_OUTPUTS or _is_group(resource):
         return None
     config = resource.config
     watched = WATCHES.get(resource.tf_type)
@@ -267,7 +272,7 @@ def _owner(stack: Stack, resource: Resource) -> str | None:
     for candidates, identifying in ((top, True), (config, True), (config, False)):
         for _, address, attribute in references(candidates):
             target = stack.resources.get(address)
-            if target is None or target is resource or target.tf_type in LOOSE_TYPES:
+            if target is None or target is resource or target.tf_type in LOOSE_TYPES | {OTHER_STACK_OUTPUTS}:
                 continue
             if not identifying or attribute in ("id", "name"):
                 return address
@@ -317,7 +322,7 @@ def _place(stack: Stack, owner: dict[str, str]) -> tuple[dict[str, list[Resource
             groups.setdefault(resource.name, [])
     loose = []
     for resource in stack.resources.values():
-        if resource.tf_type in LOOSE_TYPES:
+        if resource.tf_type in LOOSE_TYPES or resource.tf_type == OTHER_STACK_OUTPUTS:
             loose.append(resource)
         else:
             groups.setdefault(group_of(resource.address), []).append(resource)
@@ -334,6 +339,8 @@ def _title(stack: Stack, resource: Resource, roles: dict[str, str]) -> str:
         return literal if isinstance(literal, str) and "${" not in literal else roles.get(guid, "role")
     if resource.tf_type == "azurerm_client_config":
         return "Deployer"
+    if resource.tf_type == OTHER_STACK_OUTPUTS:  # cdktf names it cross-stack-reference-input-<stack>
+        return f"stack {resource.logical_id.removeprefix('cross-stack-reference-input-')}"
     name = config.get("name")
     if isinstance(name, str) and "${" not in name:
         return name

@@ -155,3 +155,31 @@ def test_an_unknown_stack_of_ones_own_app_is_a_clean_error_with_the_likely_name(
             f"sigmatiq-infra: error: unknown stack 'mien' (did you mean 'mine'?). Allowed: the stacks in "
             f"{mine}: mine. Fix: pass one of those.\n"
         )
+
+
+def test_another_stacks_outputs_are_drawn_outside_every_group_as_that_stack(tmp_path):
+    remote = "${data.terraform_remote_state.cross-stack-reference-input-platform.outputs."
+    folder = tmp_path / "cdktf.out"
+    (folder / "stacks" / "service").mkdir(parents=True)
+    (folder / "stacks" / "service" / "cdk.tf.json").write_text(json.dumps({
+        "resource": {
+            "azurerm_resource_group": {"rg": {"name": "rg-service", "location": "westeurope"}},
+            "azurerm_user_assigned_identity": {"id": {
+                "name": "id-svc", "resource_group_name": "${azurerm_resource_group.rg.name}",
+            }},
+            "azurerm_role_assignment": {"pull": {
+                "scope": remote + "cross-stack-output-acr-id}", "role_definition_name": "AcrPull",
+                "principal_id": "${azurerm_user_assigned_identity.id.principal_id}",
+            }},
+        },
+        "data": {"terraform_remote_state": {"cross-stack-reference-input-platform": {"backend": "local"}}},
+    }))
+    result = build(load_stack("service", folder), roles={})
+    assert {g: [r.address for r in members] for g, members in result.groups.items()} == {"rg-service": [
+        "azurerm_resource_group.rg", "azurerm_user_assigned_identity.id", "azurerm_role_assignment.pull",
+    ]}  # the assignment with its principal: not in the remote state's group, which has none
+    assert [r.address for r in result.loose] == ["data.terraform_remote_state.cross-stack-reference-input-platform"]
+    assert result.titles["data.terraform_remote_state.cross-stack-reference-input-platform"] == "stack platform"
+    assert Edge(
+        "azurerm_role_assignment.pull", "data.terraform_remote_state.cross-stack-reference-input-platform", "AcrPull",
+    ) in result.edges
