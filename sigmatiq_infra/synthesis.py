@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 import uuid
@@ -32,6 +31,7 @@ from typing import Any
 
 from sigmatiq_infra import _cdktf, synth_checks
 from sigmatiq_infra._cdktf import ENGINE
+from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.switches import library_variable_problems
 from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator
 
@@ -135,10 +135,10 @@ class App(_cdktf.App):
         try:
             super().synth()  # runs the aspects (policy packs), which may record problems too
         except RuntimeError as error:
-            cycle = _CIRCULAR.search(str(error))
+            cycle = CIRCULAR.search(str(error))
             if cycle is None:
                 raise
-            return [*self.problems.problems, _circular_problem(*cycle.groups())]
+            return [*self.problems.problems, circular_problem(*cycle.groups())]
         self.problems.run_deferred()
         problems = list(self.problems.problems)
         problems += synth_checks.check_output(staging, self.problems.tags_counted)  # names in their scope, tag limits
@@ -157,24 +157,6 @@ class App(_cdktf.App):
         if isinstance(error, ValidationError):
             report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
         return False  # a genuine bug keeps its traceback
-
-
-_CIRCULAR = re.compile(r"Cannot add dependency (\S+) to (\S+), because it would cause a circular dependency")
-"""cdktf's (and CDK Terrain's) error for a reference that would make two stacks use each other."""
-
-
-def _circular_problem(used: str, user: str) -> str:
-    """The problem for `user` taking a value of `used`, which already uses `user` (directly
-    or through other stacks)."""
-    check = Validator("AzureStack", user)
-    check.fail(
-        "reference to stack", used, f"would make '{user}' and '{used}' depend on each other ('{used}' already uses "
-        f"a value of '{user}', directly or through another stack)",
-        "references between stacks in one direction: Terraform deploys a stack after the stacks whose values it uses",
-        "keep what both use in the stack deployed first and reference it only from the stacks deployed after it "
-        "(a grant to another stack's identity is made in the identity's stack, so it is such a reference)",
-    )
-    return check.problems[0]
 
 
 def _check_outdir(target: Path, setting: str) -> None:

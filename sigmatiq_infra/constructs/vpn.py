@@ -12,7 +12,9 @@ from constructs import Construct
 
 from sigmatiq_infra import regions
 from sigmatiq_infra._cdktf import ITerraformDependable
+from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.azurerm import public_ip, virtual_network_gateway
+from sigmatiq_infra.constructs._context import context_of
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -99,7 +101,7 @@ class VpnGatewayProps:
     Default: `Generation1`."""
     depends_on: Sequence[ITerraformDependable] = ()
     """Terraform resources to finish first, e.g. the VNet's DNS servers, so that VPN client profiles
-    downloaded after deployment carry them."""
+    downloaded after deployment carry them; one of another stack makes this stack wait for that one."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags. Default: none."""
 
@@ -181,9 +183,32 @@ class VpnGateway(AzureResource):
                     for cert in props.root_certificates
                 ],
             ),
-            depends_on=[d for d in props.depends_on if hasattr(d, "fqn")] or None,  # the rest: reported
+            depends_on=self._depends_on(props.depends_on) or None,
             tags=self.resource_tags(props.tags),
         )
+
+    def _depends_on(self, dependencies: Sequence[ITerraformDependable]) -> list[ITerraformDependable]:
+        """The resources of `dependencies` in this stack (the rest is reported by `_validate`). A
+        resource of another stack makes this stack wait for that one: depends_on may name only this
+        stack's resources (for another's, cdktf writes a remote-state output, which Terraform refuses:
+        "References in depends_on must be to a whole object")."""
+        here = context_of(self).stack
+        own: list[ITerraformDependable] = []
+        for dependency in dependencies:
+            if not hasattr(dependency, "fqn"):
+                continue
+            there = context_of(dependency).stack
+            if there is here:
+                own.append(dependency)
+                continue
+            try:
+                here.add_dependency(there)
+            except RuntimeError as error:  # that stack uses this one already: one problem naming both
+                cycle = CIRCULAR.search(str(error))
+                if cycle is None:
+                    raise
+                self.problem_log.add([circular_problem(*cycle.groups())])
+        return own
 
     def _validate(self, props: VpnGatewayProps) -> VpnGatewayProps:
         check = Validator("VpnGateway", self)

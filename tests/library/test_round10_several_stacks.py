@@ -1,0 +1,54 @@
+"""Apps of several stacks, as a team splits an estate (network, platform, data, services): what a
+construct makes for another's in another stack lands where the stacks keep using each other in
+one direction, and `depends_on` names only its own stack's resources (Terraform refuses another
+stack's remote-state output there). Found by probing such apps from outside the repository."""
+
+import json
+
+from sigmatiq_infra.constructs import (
+    ResourceGroup,
+    ResourceGroupProps,
+    SubnetRole,
+    SubnetSpec,
+    VirtualNetwork,
+    VirtualNetworkProps,
+)
+
+
+def _stacks(tmp_path, *names):
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    stacks = [AzureStack(app, name) for name in names]
+    groups = [ResourceGroup(s, "Group", ResourceGroupProps(f"rg-{s.node.id}", "westeurope")) for s in stacks]
+    return app, stacks, groups
+
+
+def _network(stack, group):
+    return VirtualNetwork(stack, "Vnet", VirtualNetworkProps("vnet-main", group, "10.20.0.0/16", [
+        SubnetSpec("snet-apps", "10.20.0.0/23", SubnetRole.CONTAINER_APPS),
+        SubnetSpec("snet-pe", "10.20.2.0/24", SubnetRole.PRIVATE_ENDPOINTS),
+        SubnetSpec("snet-in", "10.20.3.0/28", SubnetRole.DNS_RESOLVER_INBOUND),
+        SubnetSpec("GatewaySubnet", "10.20.4.0/27", SubnetRole.GATEWAY),
+    ]))
+
+
+def _documents(tmp_path):
+    return {path.parent.name: json.loads(path.read_text()) for path in (tmp_path / "out").glob("stacks/*/cdk.tf.json")}
+
+
+def test_a_vpn_gateway_waiting_for_another_stacks_dns_servers_waits_for_that_stack(tmp_path):
+    from sigmatiq_infra.constructs import DnsResolver, DnsResolverProps, RootCertificate, VpnGateway, VpnGatewayProps
+
+    app, (network, dns, vpn), (shared, resolvers, gateways) = _stacks(tmp_path, "network", "dns", "vpn")
+    vnet = _network(network, shared)
+    resolver = DnsResolver(dns, "Resolver", DnsResolverProps("dnspr-main", resolvers, vnet, "10.20.3.4"))
+    VpnGateway(vpn, "Vpn", VpnGatewayProps(
+        "vpng-main", gateways, vnet, "172.16.0.0/24", [RootCertificate.from_input(vpn, "root_cert", "P2SRoot")],
+        depends_on=[resolver.vnet_dns_servers],
+    ))
+    app.synth()  # depends_on named the resolver stack's remote-state output: Terraform refuses it
+    (gateway,) = _documents(tmp_path)["vpn"]["resource"]["azurerm_virtual_network_gateway"].values()
+    assert "depends_on" not in gateway
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
+    assert manifest["stacks"]["vpn"]["dependencies"] == ["dns", "network"]  # deployed after the DNS servers
