@@ -12,11 +12,12 @@ its version counter (`<name>_version`, default 1).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from constructs import Construct
 
+from sigmatiq_infra.constructs._context import stack_of
 from sigmatiq_infra.constructs.inputs import (
     TAKEN_NAME,
     WHOLE_NUMBER_RULES,
@@ -34,6 +35,9 @@ class WriteOnlySecret:
     key. Literal strings are rejected: a secret must never be written into code."""
     version: int = 1
     """Bump to send a new value to Azure (Terraform cannot diff a write-only value)."""
+    source: Construct | None = field(default=None, compare=False, repr=False)
+    """The deploy-time input that holds the value (`from_inputs` sets it): only its own stack's
+    resources may receive it. Default: not known."""
     holds_secret: ClassVar[bool] = True
     """A type problem of a field of this type never shows the value given (`typecheck`)."""
 
@@ -46,7 +50,7 @@ class WriteOnlySecret:
         secret = secret_input(scope, name, what=what, rules=rules, how=how)
         # A taken name is reported once: its version counter goes under the secret's numbered name.
         version_name = f"{secret.node.id}_version" if TAKEN_NAME in secret.__dict__ else f"{name}_version"
-        return WriteOnlySecret(secret.string_value, version_input(scope, version_name, what))
+        return WriteOnlySecret(secret.string_value, version_input(scope, version_name, what), source=secret)
 
     def check(self, check: Validator, prop: str) -> None:
         check.require(
@@ -56,6 +60,18 @@ class WriteOnlySecret:
             "password') (TF_VAR_db_password at deploy time); never the secret as text",
         )
         check.in_range(f"{prop}.version", self.version, 1, 2**31 - 1)
+        if self.source is not None and isinstance(check.where, Construct):
+            # The input is ephemeral, and Terraform keeps an ephemeral value in its own module: cdktf
+            # would pass it to another stack as an output, which Terraform refuses ("Ephemeral value
+            # not allowed: This output value is not declared as returning an ephemeral value").
+            made, used = stack_of(self.source).node.id, stack_of(check.where).node.id
+            check.require(
+                made == used, prop, self.source.node.id, f"is a deploy-time input of stack '{made}', used in stack "
+                f"'{used}'", "a secret input of the stack that sends it to Azure (Terraform passes no ephemeral "
+                "value from one stack to another)",
+                f"make the input in stack '{used}': WriteOnlySecret.from_inputs(<stack '{used}'>, "
+                f"{self.source.node.id!r}, ...), and set its TF_VAR_ when deploying that stack",
+            )
 
 
 def version_input(scope: Construct, name: str, what: str) -> float:

@@ -52,3 +52,41 @@ def test_a_vpn_gateway_waiting_for_another_stacks_dns_servers_waits_for_that_sta
     assert "depends_on" not in gateway
     manifest = json.loads((tmp_path / "out/manifest.json").read_text())
     assert manifest["stacks"]["vpn"]["dependencies"] == ["dns", "network"]  # deployed after the DNS servers
+
+
+def test_a_secret_input_of_one_stack_written_by_another_stacks_vault_is_one_problem(tmp_path):
+    from helpers import error_of
+
+    from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, SecretProps, WriteOnlySecret
+
+    app, (platform, service), (_shared, own) = _stacks(tmp_path, "platform", "service")
+    token = WriteOnlySecret.from_inputs(platform, "api_token", "the API token")
+    vault = KeyVault(service, "Vault", KeyVaultProps("kv-service-x10", own, public_network_access_enabled=True))
+    vault.add_secret("Token", SecretProps("api-token", token))
+    # cdktf passed the ephemeral input through an output of 'platform': Terraform refuses it
+    assert error_of(app.synth) == (
+        "KeyVault 'service/Vault/Token': value 'api_token' is a deploy-time input of stack 'platform', used in "
+        "stack 'service'. Allowed: a secret input of the stack that sends it to Azure (Terraform passes no "
+        "ephemeral value from one stack to another). Fix: make the input in stack 'service': "
+        "WriteOnlySecret.from_inputs(<stack 'service'>, 'api_token', ...), and set its TF_VAR_ when deploying that "
+        "stack."
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_postgres_password_input_of_another_stack_is_one_problem_and_of_its_own_stack_none(tmp_path):
+    from helpers import error_of
+
+    from sigmatiq_infra.constructs import PostgresServer, PostgresServerProps, WriteOnlySecret
+
+    app, (platform, data), (_shared, own) = _stacks(tmp_path, "platform", "data")
+    PostgresServer(data, "Own", PostgresServerProps(
+        "psql-own-x10", own, "B_Standard_B1ms", "dbadmin", WriteOnlySecret.from_inputs(data, "own_password", "it"),
+    ))
+    PostgresServer(data, "Db", PostgresServerProps(
+        "psql-data-x10", own, "B_Standard_B1ms", "dbadmin", WriteOnlySecret.from_inputs(platform, "db_password", "it"),
+    ))
+    assert error_of(app.synth).startswith(
+        "PostgresServer 'data/Db': administrator_password 'db_password' is a deploy-time input of stack 'platform', "
+        "used in stack 'data'.",
+    )
