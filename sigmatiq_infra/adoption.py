@@ -227,6 +227,12 @@ class Adoption:
                 "pass vault.add_secret(...)'s reference: adoption.secret(reference, vault.name, reference.name)",
             )
             return
+        if context_of(resource).stack is not self.stack:  # its import block would land in that stack
+            self._refuse(
+                "secret()", secret_name, f"is written by stack '{context_of(resource).stack.node.id}', not by this one",
+                "a Key Vault secret this stack writes", "adopt it with the Adoption of its own stack",
+            )
+            return
         version = self.settings.secret_versions.get(secret_name)
         if self.enabled and version:
             self._import(resource, KeyVault.secret_import_id(vault_name, secret_name, version), secret_name)

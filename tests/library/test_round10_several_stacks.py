@@ -90,3 +90,24 @@ def test_a_postgres_password_input_of_another_stack_is_one_problem_and_of_its_ow
         "PostgresServer 'data/Db': administrator_password 'db_password' is a deploy-time input of stack 'platform', "
         "used in stack 'data'.",
     )
+
+
+def test_adopting_a_secret_another_stack_writes_is_one_problem(tmp_path):
+    from helpers import error_of
+
+    from sigmatiq_infra.adoption import Adoption, AdoptionSettings
+    from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, SecretProps, WriteOnlySecret
+
+    app, (platform, service), (shared, _own) = _stacks(tmp_path, "platform", "service")
+    vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x10", shared, public_network_access_enabled=True))
+    token = vault.add_secret("Token", SecretProps("api-token", WriteOnlySecret.from_inputs(platform, "token", "it")))
+    settings = AdoptionSettings(
+        enabled=True, subscription_id="00000000-0000-0000-0000-000000000001",
+        secret_versions={"api-token": "0123456789abcdef0123456789abcdef"},
+    )
+    Adoption(service, settings).secret(token, "kv-platform-x10", "api-token")
+    # it imported the platform's secret, in the platform's stack, by the service's settings
+    assert error_of(app.synth) == (
+        "Adoption 'service': secret() 'api-token' is written by stack 'platform', not by this one. Allowed: a Key "
+        "Vault secret this stack writes. Fix: adopt it with the Adoption of its own stack."
+    )
