@@ -314,8 +314,11 @@ def report(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def budgets(stack: Stack) -> list[tuple[str, float, str]]:
-    """(name, monthly amount, when it notifies) of every budget the stack declares."""
+def budgets(stack: Stack) -> list[tuple[str, float, str, list[str]]]:
+    """(name, monthly amount, when it notifies, the groups it holds where the stack has no
+    resource) of every budget the stack declares. In an app of several stacks a budget may hold
+    another stack's groups, whose costs this stack's estimate leaves out."""
+    own = _groups(stack)
     found = []
     for resource in stack.resources.values():
         amount = resource.config.get("amount")
@@ -329,10 +332,37 @@ def budgets(stack: Stack) -> list[tuple[str, float, str]]:
             for note in (notifications if isinstance(notifications, list) else [notifications])
             if isinstance(note, dict) and isinstance(note.get("threshold"), (int, float))
         ]
+        held = [
+            value for dimension in _listed_in(resource.config.get("filter"), "dimension")
+            if isinstance(dimension, dict) and dimension.get("name") == "ResourceGroupName"
+            for value in dimension.get("values") or () if isinstance(value, str) and "${" not in value
+        ]
         found.append((
             resource.config.get("name", resource.address), float(amount),
             "notifies at " + " and ".join(thresholds) if thresholds else "no notification",
+            [group for group in held if group.lower() not in own],
         ))
+    return found
+
+
+def _listed_in(block: Any, key: str) -> list[Any]:
+    """`block[key]` as a list (a JSON block holds one item or a list of them)."""
+    items = block.get(key, []) if isinstance(block, dict) else []
+    return items if isinstance(items, list) else [items]
+
+
+def _groups(stack: Stack) -> set[str]:
+    """The resource groups (in lower case) the stack makes or puts a resource in, by name."""
+    found = set()
+    for resource in stack.resources.values():
+        if resource.data:
+            continue
+        name = resource.config.get("name") if resource.tf_type == "azurerm_resource_group" else None
+        group = resource.config.get("resource_group_name")
+        referenced = stack.referenced(group)  # a group of this stack, by reference
+        for value in (name, referenced.config.get("name") if referenced else group):
+            if isinstance(value, str) and "${" not in value:
+                found.add(value.lower())
     return found
 
 
@@ -349,9 +379,12 @@ def render(
     for name, amount, *when in held_to or ():
         difference = round(total - amount, 2)
         shown = f"{amount:.0f}" if amount == int(amount) else f"{amount:.2f}"
+        elsewhere = when[1] if len(when) > 1 else []
         out.append(
             f"Budget: ${shown}/month ({name}{', ' + when[0] if when else ''}); this estimate is "
             + (f"${-difference:.2f} under it." if difference <= 0 else f"${difference:.2f} over it.")
+            + (f" It also holds {', '.join(elsewhere)}, where this stack has no resource: add the estimates of "
+               "the stacks deployed there." if elsewhere else "")
         )
     if held_to:
         out.append("")

@@ -111,3 +111,33 @@ def test_adopting_a_secret_another_stack_writes_is_one_problem(tmp_path):
         "Adoption 'service': secret() 'api-token' is written by stack 'platform', not by this one. Allowed: a Key "
         "Vault secret this stack writes. Fix: adopt it with the Adoption of its own stack."
     )
+
+
+def test_the_cost_of_a_stack_whose_budget_holds_another_stacks_group_says_that_group_is_left_out(tmp_path, capsys):
+    from sigmatiq_infra.cli import main
+    from sigmatiq_infra.constructs import (
+        ActionGroup,
+        ActionGroupProps,
+        Budget,
+        BudgetProps,
+        RedisCache,
+        RedisCacheProps,
+        UserAssignedIdentity,
+        UserAssignedIdentityProps,
+    )
+
+    app, (data, service), (stores, own) = _stacks(tmp_path, "data", "service")
+    RedisCache(data, "Redis", RedisCacheProps("redis-data-x10", stores, sku="Premium", capacity=1))
+    UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", own))
+    actions = ActionGroup(service, "Actions", ActionGroupProps("ag-service", own, "agservice"))
+    Budget(service, "Budget", BudgetProps("budget-service", 100, "2026-12-01", [own, stores], action_group=actions))
+    app.synth()
+    assert main(["cost", "service", "--out", str(tmp_path / "out")]) == 0
+    # it said $100.00 under the budget, while the data stack's Premium cache alone costs four times that
+    assert (
+        "Budget: $100/month (budget-service, notifies at 80% actual and 100% forecast); this estimate is $100.00 "
+        "under it. It also holds rg-data, where this stack has no resource: add the estimates of the stacks "
+        "deployed there.\n"
+    ) in capsys.readouterr().out
+    assert main(["cost", "data", "--out", str(tmp_path / "out")]) == 0
+    assert "Budget:" not in capsys.readouterr().out
