@@ -248,6 +248,8 @@ class Adoption:
                 self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid), key)
 
     def azure_id(self, construct: IConstruct) -> str:
+        if isinstance(construct, ResourceGroup):  # a grant's target too: its id has no group of its own
+            return azure_ids.resource_group_id(self.subscription, construct.name)
         group = getattr(construct, "resource_group", None)
         group_name = group.name if group is not None else construct.resource_group_name  # type: ignore[attr-defined]
         return azure_ids.resource_id(

@@ -141,3 +141,23 @@ def test_the_cost_of_a_stack_whose_budget_holds_another_stacks_group_says_that_g
     ) in capsys.readouterr().out
     assert main(["cost", "data", "--out", str(tmp_path / "out")]) == 0
     assert "Budget:" not in capsys.readouterr().out
+
+
+def test_adopting_a_grant_on_another_stacks_resource_group_imports_it_by_the_groups_id(tmp_path):
+    from sigmatiq_infra.adoption import Adoption, AdoptionSettings
+    from sigmatiq_infra.constructs import BuiltInRole, UserAssignedIdentity, UserAssignedIdentityProps
+
+    app, (_, service), (shared, own) = _stacks(tmp_path, "network", "service")
+    identity = UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", own))
+    shared.grant(BuiltInRole.READER, identity)  # in the identity's stack
+    settings = AdoptionSettings(
+        enabled=True, subscription_id="00000000-0000-0000-0000-000000000001",
+        role_assignments={"Reader on rg-network": "21111111-1111-1111-1111-111111111111"},
+    )
+    Adoption(service, settings).role_assignments()  # stopped the app with AttributeError: no resource_group_name
+    app.synth()
+    assert _documents(tmp_path)["service"]["import"] == [{
+        "id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-network/providers/"
+              "Microsoft.Authorization/roleAssignments/21111111-1111-1111-1111-111111111111",
+        "to": "azurerm_role_assignment.Id_Reader-rg-network_D9D0E400",
+    }]
