@@ -260,12 +260,18 @@ class AzureResource(AzureConstruct):
         # What every resource construct may add to its resource (the interface below).
         ResourceFacts(
             "azurerm_management_lock", kind="lock", name_scope=within("the locked resource", "scope"),
+            # Named after the locked resource and its level: two of one name lock one resource twice
+            # (its construct and a lookup of it, maybe in two stacks).
+            collision_fix="lock it from one of the two constructs only (they are one Azure resource)",
         ),
         ResourceFacts("azurerm_role_assignment", kind="role assignment"),  # `grant()`; Azure names it (a GUID)
         ResourceFacts(
             "azurerm_monitor_diagnostic_setting", kind="diagnostic setting",
             # Its ARM id is `<target id>/providers/Microsoft.Insights/diagnosticSettings/<name>`.
             name_scope=within("the resource it reads", "target_resource_id"),
+            # One construct numbers its settings; two of one name are two constructs of one resource.
+            collision_fix="add the diagnostic settings on one of the two constructs only (they are one Azure "
+            "resource)",
         ),
     )
     """The facts about the Terraform resources this construct creates (its primary first)."""

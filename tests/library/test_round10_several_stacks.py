@@ -161,3 +161,28 @@ def test_adopting_a_grant_on_another_stacks_resource_group_imports_it_by_the_gro
               "Microsoft.Authorization/roleAssignments/21111111-1111-1111-1111-111111111111",
         "to": "azurerm_role_assignment.Id_Reader-rg-network_D9D0E400",
     }]
+
+
+def test_a_lock_and_diagnostics_on_a_resource_and_on_another_stacks_lookup_of_it_say_to_add_them_once(tmp_path):
+    from helpers import error_of
+
+    from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, LogAnalyticsWorkspace, LogAnalyticsWorkspaceProps
+
+    app, (platform, service), (shared, _own) = _stacks(tmp_path, "platform", "service")
+    vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x10", shared))
+    logs = LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", shared))
+    vault.add_diagnostic_settings(logs)
+    vault.add_lock("Holds the platform's secrets.")
+    lookup = KeyVault.from_existing(service, "SharedVault", name="kv-platform-x10", resource_group_name="rg-platform")
+    lookup.add_diagnostic_settings(logs)
+    lookup.add_lock("Holds the platform's secrets.")
+    # the fix said to rename one of the two, and the names are derived from the one vault's
+    assert error_of(app.synth).splitlines() == [
+        "lock 'service/SharedVault/DeleteLock': name 'lock-kv-platform-x10' is already the name of lock "
+        "'platform/Vault/DeleteLock' (Azure compares names in any case). Allowed: one lock per name in the locked "
+        "resource. Fix: lock it from one of the two constructs only (they are one Azure resource).",
+        "diagnostic setting 'service/SharedVault/Diagnostics': name 'diag-log-platform' is already the name of "
+        "diagnostic setting 'platform/Vault/Diagnostics' (Azure compares names in any case). Allowed: one "
+        "diagnostic setting per name in the resource it reads. Fix: add the diagnostic settings on one of the two "
+        "constructs only (they are one Azure resource).",
+    ]
