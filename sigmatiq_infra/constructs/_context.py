@@ -17,6 +17,7 @@ import jsii
 from constructs import Construct, IConstruct, IValidation
 
 from sigmatiq_infra._cdktf import ENGINE, TerraformStack
+from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.azurerm import data_azurerm_client_config
 from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator, merge_tags
 
@@ -129,6 +130,26 @@ DUPLICATE_ID = "There is already a Construct with name"
 
 NO_STACK = "No stack could be identified for the construct"
 """How cdktf says a construct's scope is in no stack (the app itself, or a construct on it)."""
+
+
+def wait_for(scope: IConstruct, other: Any) -> None:
+    """Deploy the stack of `scope` after the stack of `other` (a construct whose value `scope`
+    uses where no reference tells cdktf, e.g. a resource group by its literal name, or a resource
+    that may not be named in `depends_on` from another stack). Nothing when they are one stack,
+    or `other` is no construct (a group known by name only). Two stacks that would then wait for
+    each other are one problem naming both."""
+    if not isinstance(other, Construct):
+        return
+    here, there = context_of(scope).stack, context_of(other).stack
+    if here is there:
+        return
+    try:
+        here.add_dependency(there)
+    except RuntimeError as error:
+        cycle = CIRCULAR.search(str(error))
+        if cycle is None:
+            raise
+        context_of(scope).problems.add([circular_problem(*cycle.groups())])
 
 
 def made_in(construct: IConstruct, scope: IConstruct) -> None:

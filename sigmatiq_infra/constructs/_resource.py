@@ -26,7 +26,7 @@ from sigmatiq_infra import azurerm
 from sigmatiq_infra._cdktf import TerraformResourceLifecycle
 from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
-from sigmatiq_infra.constructs._context import AzureConstruct, construct_classes
+from sigmatiq_infra.constructs._context import AzureConstruct, construct_classes, wait_for
 from sigmatiq_infra.constructs.roles import Principal, Role, grant
 from sigmatiq_infra.validation import ValidationError, Validator
 
@@ -317,6 +317,7 @@ class AzureResource(AzureConstruct):
         group = getattr(props, "resource_group", None)
         if group is not None:
             self.resource_group = group
+            wait_for(self, group)  # another stack's group, named by its literal name: made first
         self.tags = self.resource_tags(getattr(props, "tags", None))
         self.public_network_access_enabled = bool(getattr(props, "public_network_access_enabled", False))
 

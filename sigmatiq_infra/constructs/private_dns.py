@@ -23,7 +23,7 @@ from sigmatiq_infra.azurerm import (
     private_dns_zone_virtual_network_link,
     virtual_network_dns_servers,
 )
-from sigmatiq_infra.constructs._context import AzureConstruct, make_under_free_id
+from sigmatiq_infra.constructs._context import AzureConstruct, make_under_free_id, wait_for
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -101,6 +101,7 @@ class PrivateDnsZones(AzureConstruct):
         check.done()
         self.props = props
         self.resource_group = props.resource_group
+        wait_for(self, props.resource_group)  # another stack's group, named by its literal name: made first
         self.virtual_network = props.virtual_network
         self.tags = self.resource_tags(props.tags)
         self.zones: dict[str, private_dns_zone.PrivateDnsZone] = {}
@@ -128,6 +129,7 @@ class PrivateDnsZones(AzureConstruct):
             _check_zone_name(check, name)
             check.done()
             self._claim_link(name)
+            wait_for(owner, self.resource_group)
             made: list[private_dns_zone.PrivateDnsZone] = []
             construct_id = make_under_free_id(  # an id the owner holds already: a problem, not jsii's traceback
                 lambda free: made.append(private_dns_zone.PrivateDnsZone(
@@ -201,6 +203,7 @@ class PrivateDnsZones(AzureConstruct):
         _check_a_record(check, name, records, ttl)
         check.done()
         record = ResourceFacts.of(self, "azurerm_private_dns_a_record")
+        wait_for(scope, self.resource_group)
         made: list[private_dns_a_record.PrivateDnsARecord] = []
         make_under_free_id(  # an id `scope` holds already: a problem, not jsii's traceback
             lambda free: made.append(private_dns_a_record.PrivateDnsARecord(

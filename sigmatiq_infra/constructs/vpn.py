@@ -12,9 +12,8 @@ from constructs import Construct
 
 from sigmatiq_infra import regions
 from sigmatiq_infra._cdktf import ITerraformDependable
-from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.azurerm import public_ip, virtual_network_gateway
-from sigmatiq_infra.constructs._context import context_of
+from sigmatiq_infra.constructs._context import context_of, wait_for
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -197,17 +196,10 @@ class VpnGateway(AzureResource):
         for dependency in dependencies:
             if not hasattr(dependency, "fqn"):
                 continue
-            there = context_of(dependency).stack
-            if there is here:
+            if context_of(dependency).stack is here:
                 own.append(dependency)
-                continue
-            try:
-                here.add_dependency(there)
-            except RuntimeError as error:  # that stack uses this one already: one problem naming both
-                cycle = CIRCULAR.search(str(error))
-                if cycle is None:
-                    raise
-                self.problem_log.add([circular_problem(*cycle.groups())])
+            else:
+                wait_for(self, dependency)
         return own
 
     def _validate(self, props: VpnGatewayProps) -> VpnGatewayProps:

@@ -186,3 +186,44 @@ def test_a_lock_and_diagnostics_on_a_resource_and_on_another_stacks_lookup_of_it
         "diagnostic setting per name in the resource it reads. Fix: add the diagnostic settings on one of the two "
         "constructs only (they are one Azure resource).",
     ]
+
+
+def test_a_resource_in_another_stacks_resource_group_makes_its_stack_wait_for_that_one(tmp_path):
+    from sigmatiq_infra.constructs import (
+        PrivateDnsZones,
+        PrivateDnsZonesProps,
+        UserAssignedIdentity,
+        UserAssignedIdentityProps,
+    )
+
+    app, (platform, service, dns), (shared, _own, _names) = _stacks(tmp_path, "platform", "service", "dns")
+    UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", shared))
+    vnet = _network(platform, shared)
+    zones = PrivateDnsZones(platform, "Zones", PrivateDnsZonesProps(shared, vnet))
+    zones.add_a_record(dns, "Www", zones.zone("corp.internal"), name="www", records=["10.20.2.10"])
+    app.synth()  # the group's name is a literal: nothing told cdktf, which deployed the two in any order
+    (identity,) = _documents(tmp_path)["service"]["resource"]["azurerm_user_assigned_identity"].values()
+    assert identity["resource_group_name"] == "rg-platform"
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
+    assert {name: stack["dependencies"] for name, stack in manifest["stacks"].items()} == {
+        "platform": [], "service": ["platform"], "dns": ["platform"],
+    }
+
+
+def test_a_resource_in_the_group_of_a_stack_that_uses_its_own_stack_is_one_problem_naming_both(tmp_path):
+    from helpers import error_of
+
+    from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, UserAssignedIdentity, UserAssignedIdentityProps
+
+    app, (platform, service), (shared, own) = _stacks(tmp_path, "platform", "service")
+    KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x10", shared)).grant_secrets_read(
+        UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", own)), used_by=platform,
+    )  # platform uses the service's identity
+    UserAssignedIdentity(service, "Other", UserAssignedIdentityProps("id-other", shared))  # in the platform's group
+    assert error_of(app.synth) == (
+        "AzureStack 'platform': reference to stack 'service' would make 'platform' and 'service' depend on each "
+        "other ('service' already uses a value of 'platform', directly or through another stack). Allowed: "
+        "references between stacks in one direction: Terraform deploys a stack after the stacks whose values it "
+        "uses. Fix: keep what both use in the stack deployed first and reference it only from the stacks deployed "
+        "after it (a grant to another stack's identity is made in the identity's stack, so it is such a reference)."
+    )
