@@ -768,8 +768,74 @@ def _html_label(node: Node, icon: Path) -> str:
 
 # --- the command -------------------------------------------------------------------------------
 
+REMOTE_VALUE = re.compile(
+    r"data\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)",
+)
+"""How cdktf reads a value of another stack of the app: its remote state's output, named
+`cross-stack-output-...` in that stack (whose value is `${<type>.<logical id>.<attribute>}`)."""
+PLAIN_REFERENCE = re.compile(r"\$\{((?:data\.)?[a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z_]\w*)\}")
+
+
+def with_other_stacks(stack: Stack, outdir: Path) -> Stack:
+    """`stack` with each value it reads from another stack of the app (cdktf's remote state of
+    that stack) read from that stack's resource instead, as a lookup in its resource group: the
+    app runs in the platform's environment `cae-shared`, not in "cross-stack-reference-input-
+    platform". A value the other stack's output does not name plainly stays as it is."""
+    others: dict[str, Stack | None] = {}
+    made: dict[str, Resource] = {}
+
+    def resolve(match: re.Match[str]) -> str:
+        name, output = match.groups()
+        if name not in others:
+            try:
+                others[name] = load_stack(name, outdir) if name != stack.name else None
+            except CliError:
+                others[name] = None
+        other = others[name]
+        value = other.document.get("output", {}).get(output, {}).get("value") if other is not None else None
+        found = PLAIN_REFERENCE.fullmatch(value) if isinstance(value, str) else None
+        source = other.resources.get(f"{found.group(1)}.{found.group(2)}") if other and found else None
+        if source is None:
+            return match.group(0)
+        if source.tf_type in LOOSE_TYPES and source.data:  # the Deployer, the subscription: this stack's own
+            own = next((r for r in stack.resources.values() if r.data and r.tf_type == source.tf_type), None)
+            if own is not None:
+                return f"{own.address}.{found.group(3)}"
+        address = f"data.{source.tf_type}.{name}_{source.logical_id}"
+        if address not in made:
+            group = source.config.get("resource_group_name")
+            if isinstance(group, str) and (named := other.referenced(group)) is not None:
+                group = named.config.get("name")
+            config = {key: source.config[key] for key in ("//", "name") if key in source.config}
+            made[address] = Resource(
+                address, source.tf_type, f"{name}_{source.logical_id}",
+                {**config, **({"resource_group_name": group} if group is not None else {})}, True,
+            )
+        return f"{address}.{found.group(3)}"
+
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: rewrite(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [rewrite(item) for item in value]
+        return REMOTE_VALUE.sub(resolve, value) if isinstance(value, str) and "${" in value else value
+
+    resources = {
+        address: Resource(r.address, r.tf_type, r.logical_id, rewrite(r.config), r.data)
+        for address, r in stack.resources.items()
+    }
+    resources |= made
+    read = {address for r in resources.values() for _, address, _ in references(r.config)}
+    drawn = Stack(stack.name, stack.document)
+    drawn.resources = {
+        address: r for address, r in resources.items()
+        if r.tf_type != "terraform_remote_state" or address in read  # read by nothing now: not drawn
+    }
+    return drawn
+
+
 def draw(arguments: argparse.Namespace) -> int:
-    stack = load_stack(arguments.stack, arguments.out)
+    stack = with_other_stacks(load_stack(arguments.stack, arguments.out), arguments.out)
     diagram = build(stack)
     out_dir: Path = arguments.out_dir
     mmd, png = out_dir / f"{stack.name}.mmd", out_dir / f"{stack.name}.png"

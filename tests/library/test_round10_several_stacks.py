@@ -227,3 +227,51 @@ def test_a_resource_in_the_group_of_a_stack_that_uses_its_own_stack_is_one_probl
         "uses. Fix: keep what both use in the stack deployed first and reference it only from the stacks deployed "
         "after it (a grant to another stack's identity is made in the identity's stack, so it is such a reference)."
     )
+
+
+def test_the_diagram_of_a_stack_draws_another_stacks_resources_it_uses_not_their_remote_state(tmp_path, capsys):
+    from sigmatiq_infra.cli import main
+    from sigmatiq_infra.constructs import (
+        ContainerApp,
+        ContainerAppEnvironment,
+        ContainerAppEnvironmentProps,
+        ContainerAppProps,
+        ContainerRegistry,
+        ContainerRegistryProps,
+        LogAnalyticsWorkspace,
+        LogAnalyticsWorkspaceProps,
+        UserAssignedIdentity,
+        UserAssignedIdentityProps,
+    )
+
+    app, (platform, service), (shared, own) = _stacks(tmp_path, "platform", "service")
+    registry = ContainerRegistry(platform, "Acr", ContainerRegistryProps(
+        "acrplatformx10", shared, sku="Basic", public_network_access_enabled=True,
+    ))
+    logs = LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", shared))
+    environment = ContainerAppEnvironment(platform, "Env", ContainerAppEnvironmentProps(
+        "cae-shared", shared, log_analytics_workspace=logs,
+    ))
+    identity = UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", own))
+    ContainerApp(service, "Api", ContainerAppProps("api", environment, identity, registry, "svc/api", "1.0.0", 8080))
+    app.synth()
+    assert main(["diagram", "service", "--out", str(tmp_path / "out"), "--out-dir", str(tmp_path / "pictures")]) == 0
+    assert capsys.readouterr().out.startswith("service: 4 resources and 3 lookups in 2 groups")
+    lines = (tmp_path / "pictures/service.mmd").read_text().splitlines()
+    # every edge to the platform went to one node, "cross-stack-reference-input-platform"
+    assert not [line for line in lines if "remote state" in line]
+    assert [line for line in lines if "-->" in line] == [
+        "  n_azurerm_container_app_Api_F70053CD -->|runs in| n_data_azurerm_container_app_environment_platform_Env_"
+        "C33A5BD9",
+        "  n_azurerm_container_app_Api_F70053CD -->|runs as| n_azurerm_user_assigned_identity_Id_6F45185B",
+        "  n_azurerm_container_app_Api_F70053CD -->|pulls from| n_data_azurerm_container_registry_platform_Acr_"
+        "CEB9FBBA",
+        "  n_azurerm_user_assigned_identity_Id_6F45185B -->|holds| n_azurerm_role_assignment_Api_AcrPull_"
+        "acrplatformx10_id_api_10D88B5A",
+        "  n_azurerm_role_assignment_Api_AcrPull_acrplatformx10_id_api_10D88B5A -->|AcrPull| n_data_azurerm_container_"
+        "registry_platform_Acr_CEB9FBBA",
+    ]
+    assert (
+        '    n_data_azurerm_container_app_environment_platform_Env_C33A5BD9[/"cae-shared<br/><small>Container '
+        'Apps environment</small>"/]'
+    ) in lines
