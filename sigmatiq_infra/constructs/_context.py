@@ -23,6 +23,7 @@ from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, 
 
 _CLIENT_CONFIG_ID = "ClientConfig"
 _CONTEXT = "_sigmatiq_context"
+_APP_GRANTS = "_sigmatiq_grants"
 
 
 @dataclass
@@ -40,6 +41,9 @@ class StackContext:
     """Its subscription id token, kept in Python (read for every role assignment)."""
     grants: dict[tuple[int, Any, Any], tuple[Any, Any, Any]] = field(default_factory=dict)
     """Every grant made in the stack, by (target, role, principal): (target, role, assignment)."""
+    app_grants: dict[tuple[int, Any, Any], Any] = field(default_factory=dict)
+    """Every grant made in any stack of the app, by (target, role, principal): the assignment
+    (one dict, shared by the app's stacks)."""
     members: list[Any] = field(default_factory=list)
     """Every library construct in the stack, in the order made."""
     rule_ids: set[str] = field(default_factory=set)
@@ -71,7 +75,7 @@ def _new_context(stack: TerraformStack) -> StackContext:
         log = root.__dict__[PROBLEM_LOG] = ProblemLog()
         _OTHER_APPS_LOGS.append(weakref.ref(log))
     stack.node.add_validation(_RecordedProblems(log))
-    return StackContext(stack, log)
+    return StackContext(stack, log, app_grants=root.__dict__.setdefault(_APP_GRANTS, {}))
 
 
 _OTHER_APPS_LOGS: list[weakref.ref[ProblemLog]] = []

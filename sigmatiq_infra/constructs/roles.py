@@ -195,36 +195,36 @@ def grant(
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     # A role by its GUID: a RoleDefinition of a BuiltInRole's GUID is that role, assigned once.
     key = (id(target), role.guid.lower(), _principal_key(principal))
-    for stack_of_grant in (target, principal, used_by):  # made before, maybe in another of the stacks
-        if isinstance(stack_of_grant, Construct) and key in context_of(stack_of_grant).grants:
-            return context_of(stack_of_grant).grants[key][2]
-    made = context_of(home).grants
-    if key not in made and not isinstance(principal, PrincipalById):  # a PrincipalById checked itself
+    # Made before, maybe in another stack of the app (an app's, under used_by): Azure takes it once.
+    if key in context_of(home).app_grants:
+        return context_of(home).app_grants[key]
+    if not isinstance(principal, PrincipalById):  # a PrincipalById checked itself
         check = Validator(type(target).__name__, target)
         check_principal(check, principal.principal_id, principal.principal_type)
         check.done()
-    if key not in made:
-        # Named after the principal's Python-side name (no jsii round trip for `node.id`); under
-        # the principal, after the target's; under a user, after both.
-        named = [other for other in (target, principal) if other is not home]
-        assignment_id = "-".join([role.construct_id, *(getattr(o, "name", None) or o.node.id for o in named)])
-        used: set[str] = home.__dict__.setdefault("_role_assignment_ids", set())
-        if assignment_id in used:
-            assignment_id = f"{assignment_id}-{named[-1].node.addr[:8]}"
-        used.add(assignment_id)
-        made[key] = (target, role, role_assignment.RoleAssignment(
-            home,
-            assignment_id,
-            scope=target_id,
-            role_definition_id=(
-                f"/subscriptions/{subscription_id(target)}"
-                f"/providers/Microsoft.Authorization/roleDefinitions/{role.guid}"
-            ),
-            principal_id=principal.principal_id,
-            principal_type=principal.principal_type,
-        ))
-        made_in(made[key][2], home)
-    return made[key][2]
+    # Named after the principal's Python-side name (no jsii round trip for `node.id`); under
+    # the principal, after the target's; under a user, after both.
+    named = [other for other in (target, principal) if other is not home]
+    assignment_id = "-".join([role.construct_id, *(getattr(o, "name", None) or o.node.id for o in named)])
+    used: set[str] = home.__dict__.setdefault("_role_assignment_ids", set())
+    if assignment_id in used:
+        assignment_id = f"{assignment_id}-{named[-1].node.addr[:8]}"
+    used.add(assignment_id)
+    assignment = role_assignment.RoleAssignment(
+        home,
+        assignment_id,
+        scope=target_id,
+        role_definition_id=(
+            f"/subscriptions/{subscription_id(target)}"
+            f"/providers/Microsoft.Authorization/roleDefinitions/{role.guid}"
+        ),
+        principal_id=principal.principal_id,
+        principal_type=principal.principal_type,
+    )
+    made_in(assignment, home)
+    context_of(home).grants[key] = (target, role, assignment)
+    context_of(home).app_grants[key] = assignment
+    return assignment
 
 
 def _principal_key(principal: Principal) -> object:

@@ -275,3 +275,43 @@ def test_the_diagram_of_a_stack_draws_another_stacks_resources_it_uses_not_their
         '    n_data_azurerm_container_app_environment_platform_Env_C33A5BD9[/"cae-shared<br/><small>Container '
         'Apps environment</small>"/]'
     ) in lines
+
+
+def test_a_grant_an_app_made_in_a_third_stack_is_the_one_a_later_grant_of_the_same_access_gets(tmp_path):
+    from sigmatiq_infra.constructs import (
+        ContainerApp,
+        ContainerAppEnvironment,
+        ContainerAppEnvironmentProps,
+        ContainerAppProps,
+        ContainerRegistry,
+        ContainerRegistryProps,
+        KeyVault,
+        KeyVaultProps,
+        LogAnalyticsWorkspace,
+        LogAnalyticsWorkspaceProps,
+        UserAssignedIdentity,
+        UserAssignedIdentityProps,
+    )
+
+    app, (platform, identities, service), (shared, people, own) = _stacks(tmp_path, "platform", "identities", "service")
+    vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x10", shared, public_network_access_enabled=True))
+    identity = UserAssignedIdentity(identities, "Id", UserAssignedIdentityProps("id-api", people))
+    registry = ContainerRegistry(service, "Acr", ContainerRegistryProps(
+        "acrservicex10", own, sku="Basic", public_network_access_enabled=True,
+    ))
+    logs = LogAnalyticsWorkspace(service, "Logs", LogAnalyticsWorkspaceProps("log-service", own))
+    environment = ContainerAppEnvironment(service, "Env", ContainerAppEnvironmentProps(
+        "cae-service", own, log_analytics_workspace=logs,
+    ))
+    api = ContainerApp(service, "Api", ContainerAppProps(
+        "api", environment, identity, registry, "svc/api", "1.0.0", 8080, secret_env={"TOKEN": vault.secret("token")},
+    ))
+    first = api.node.find_child("KeyVaultSecretsUser-kv-platform-x10-id-api")
+    assert vault.grant_secrets_read(identity) is first  # was a second assignment, in the identity's stack
+    app.synth()  # Azure refuses the second one at deploy (RoleAssignmentExists); synth could not compare them
+    documents = _documents(tmp_path)
+    assert "azurerm_role_assignment" not in documents["identities"]["resource"]
+    assert [assignment["//"]["metadata"]["path"] for assignment in
+            documents["service"]["resource"]["azurerm_role_assignment"].values()] == [
+        "service/Acr/AcrPull-id-api", "service/Api/KeyVaultSecretsUser-kv-platform-x10-id-api",
+    ]
