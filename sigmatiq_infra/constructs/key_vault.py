@@ -9,7 +9,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.azurerm import data_azurerm_key_vault, key_vault, key_vault_secret, role_assignment
-from sigmatiq_infra.constructs._context import client_config
+from sigmatiq_infra.constructs._context import client_config, made_in
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
     GLOBAL,
@@ -225,6 +225,7 @@ class KeyVault(KeyVaultBase):
             tags=self.resource_tags(),
             depends_on=depends_on,
         )
+        made_in(secret, self)  # its stack, known without a jsii round trip (adoption reads it)
         return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
 
     def _deployer(self) -> DeployingPrincipal:

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import stack_of
+from sigmatiq_infra.constructs._context import made_in, stack_of
 from sigmatiq_infra.constructs.inputs import (
     TAKEN_NAME,
     WHOLE_NUMBER_RULES,
@@ -48,6 +48,7 @@ class WriteOnlySecret:
         """The secret from the deploy-time input `name` (sensitive, ephemeral, checked by
         `rules`), sent again whenever the input `<name>_version` is bumped."""
         secret = secret_input(scope, name, what=what, rules=rules, how=how)
+        made_in(secret, scope)  # its stack, known without a jsii round trip when the secret is checked
         # A taken name is reported once: its version counter goes under the secret's numbered name.
         version_name = f"{secret.node.id}_version" if TAKEN_NAME in secret.__dict__ else f"{name}_version"
         return WriteOnlySecret(secret.string_value, version_input(scope, version_name, what), source=secret)
@@ -60,15 +61,18 @@ class WriteOnlySecret:
             "password') (TF_VAR_db_password at deploy time); never the secret as text",
         )
         check.in_range(f"{prop}.version", self.version, 1, 2**31 - 1)
-        if self.source is not None and isinstance(check.where, Construct):
-            # The input is ephemeral, and Terraform keeps an ephemeral value in its own module: cdktf
-            # would pass it to another stack as an output, which Terraform refuses ("Ephemeral value
-            # not allowed: This output value is not declared as returning an ephemeral value").
+        # The input is ephemeral, and Terraform keeps an ephemeral value in its own module: cdktf
+        # would pass it to another stack as an output, which Terraform refuses ("Ephemeral value
+        # not allowed: This output value is not declared as returning an ephemeral value").
+        if (
+            self.source is not None and isinstance(check.where, Construct)
+            and stack_of(self.source) is not stack_of(check.where)
+        ):
             made, used = stack_of(self.source).node.id, stack_of(check.where).node.id
-            check.require(
-                made == used, prop, self.source.node.id, f"is a deploy-time input of stack '{made}', used in stack "
-                f"'{used}'", "a secret input of the stack that sends it to Azure (Terraform passes no ephemeral "
-                "value from one stack to another)",
+            check.fail(
+                prop, self.source.node.id, f"is a deploy-time input of stack '{made}', used in stack '{used}'",
+                "a secret input of the stack that sends it to Azure (Terraform passes no ephemeral value from "
+                "one stack to another)",
                 f"make the input in stack '{used}': WriteOnlySecret.from_inputs(<stack '{used}'>, "
                 f"{self.source.node.id!r}, ...), and set its TF_VAR_ when deploying that stack",
             )
