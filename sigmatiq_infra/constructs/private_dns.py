@@ -225,14 +225,15 @@ _ZONE_LABEL = re.compile(r"[A-Za-z0-9_-]{1,63}")
 
 # "The following list of reserved zone names are blocked from creation to prevent disruption of
 # services" (Microsoft Learn, "What is an Azure Private DNS zone?", Restrictions): the public cloud's,
-# Azure Government's and Azure in China's. Names below them (privatelink.blob.core.windows.net) are fine.
+# Azure Government's and Azure in China's, row by row (windows.net's are usgovcloudapi.net and
+# chinacloudapi.cn). Names below them (privatelink.blob.core.windows.net) are fine.
 RESERVED_ZONE_NAMES = frozenset({
     "azclient.ms", "azure.com", "cloudapp.net", "core.windows.net", "microsoft.com", "msidentity.com",
     "trafficmanager.net", "windows.net",
     "azclient.us", "azure.us", "usgovcloudapp.net", "core.usgovcloudapi.net", "microsoft.us", "msidentity.us",
-    "usgovtrafficmanager.net",
+    "usgovtrafficmanager.net", "usgovcloudapi.net",
     "azclient.cn", "azure.cn", "chinacloudapp.cn", "core.chinacloudapi.cn", "microsoft.cn", "msidentity.cn",
-    "trafficmanager.cn",
+    "trafficmanager.cn", "chinacloudapi.cn",
 })
 
 
