@@ -6,11 +6,21 @@ fix that the next run refuses); each value Azure and azurerm take passes."""
 from __future__ import annotations
 
 import pytest
-from helpers import error_of
+from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.constructs.inputs import deploy_input
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
 
 R = c.SubnetRole
+
+
+@pytest.fixture
+def own(tmp_path):
+    """A user's stack in an app that synthesizes, and its group."""
+    stack = AzureStack(App(outdir=str(tmp_path / "cdktf.out")), "test")
+    return stack, c.ResourceGroup(stack, "G", c.ResourceGroupProps("rg-test", "westeurope"))
 
 
 def vnet(scope, group, *subnets, id="Net", name="vnet-test", space="10.20.0.0/16"):
@@ -36,3 +46,24 @@ def test_the_government_and_china_clouds_windows_net_zones_are_refused_as_reserv
         "'privatelink.blob.core.windows.net'. Fix: use the privatelink zone of the service you reach (a "
         "construct's private_link.zone), or a domain of your own such as 'corp.internal'."
     )
+
+
+def test_a_zone_named_at_deploy_time_without_an_id_is_one_problem_not_cdktfs_traceback(stack, group):
+    dns = zones(stack, group)
+    name = deploy_input(stack, "corp_zone", what="the corporate zone", type="string").string_value
+    assert error_of(lambda: dns.zone(name)) == (
+        "PrivateDnsZones 'test/Z': zone name '<Terraform expression>' is known only at deploy time, and the zone "
+        "has no id. Allowed: a name written in the code, or an id for the zone's Terraform address when its name is "
+        "given at deploy time. Fix: give the zone an id: zones.zone(<the expression>, id='CorpZone')."
+    )
+
+
+def test_a_zone_named_at_deploy_time_with_an_id_is_made(own):
+    stack, group = own
+    dns = zones(stack, group)
+    name = deploy_input(stack, "corp_zone", what="the corporate zone", type="string").string_value
+    dns.zone(name, id="CorpZone")
+    assert recorded(stack) == []
+    assert [zone["name"] for zone in Template.from_stack(stack).resources("azurerm_private_dns_zone").values()] == [
+        "${var.corp_zone}",
+    ]
