@@ -155,14 +155,16 @@ def _repeated_role_assignments(documents: Mapping[str, Mapping[str, Any]], facts
 
     problems: list[str] = []
     first: dict[tuple[str, str, str], _Resource] = {}
+    names = {stack: _Names(document) for stack, document in documents.items()}
     for stack, document in documents.items():
-        names = _Names(document)
         for resource in _resources(stack, document):
             if resource.type != "azurerm_role_assignment":
                 continue
             role = _ROLE_DEFINITION.search(str(resource.config.get("role_definition_id", "")))
-            scope = _exact_identity(names, resource.config.get("scope"), facts)
-            principal = _exact_identity(names, resource.config.get("principal_id"), facts)
+            scope = _exact_identity(*_followed(documents, names, stack, resource.config.get("scope")), facts)
+            principal = _exact_identity(
+                *_followed(documents, names, stack, resource.config.get("principal_id")), facts,
+            )
             if role is None or scope is None or principal is None:
                 continue
             guid = role.group(1).lower()
@@ -182,6 +184,24 @@ def _repeated_role_assignments(documents: Mapping[str, Mapping[str, Any]], facts
             )
             problems += check.problems
     return problems
+
+
+_STACK_OUTPUT = re.compile(
+    r"^\$\{data\.terraform_remote_state\.cross-stack-reference-input-(.+)\.outputs\.([A-Za-z0-9_-]+)\}$",
+)
+
+
+def _followed(
+    documents: Mapping[str, Mapping[str, Any]], names: Mapping[str, _Names], stack: str, value: Any,
+) -> tuple[_Names, Any]:
+    """A value as the stack that makes it writes it, with that stack's names: another stack's
+    resource (a grant made in the principal's or user's stack) is read through that stack's output
+    (`${data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs.<output>}`)."""
+    match = _STACK_OUTPUT.match(value) if isinstance(value, str) else None
+    if match is None or match.group(1) not in documents:
+        return names[stack], value
+    output = documents[match.group(1)].get("output", {}).get(match.group(2), {})
+    return names[match.group(1)], output.get("value") if isinstance(output, Mapping) else None
 
 
 def _exact_identity(names: _Names, value: Any, facts: Mapping[str, Any]) -> str | None:

@@ -67,3 +67,60 @@ def test_a_zone_named_at_deploy_time_with_an_id_is_made(own):
     assert [zone["name"] for zone in Template.from_stack(stack).resources("azurerm_private_dns_zone").values()] == [
         "${var.corp_zone}",
     ]
+
+
+# --- one role assigned twice to one principal on one resource, across stacks -------------------------------
+
+
+def _two_stacks(tmp_path, *names):
+    app = App(outdir=str(tmp_path / "out"))
+    stacks = [AzureStack(app, name) for name in names]
+    groups = [c.ResourceGroup(s, "Group", c.ResourceGroupProps(f"rg-{s.node.id}", "westeurope")) for s in stacks]
+    return app, stacks, groups
+
+
+def test_a_shared_vault_looked_up_in_two_stacks_and_granted_to_one_identity_in_each_is_one_problem(tmp_path):
+    app, (platform, service), (_, own) = _two_stacks(tmp_path, "platform", "service")
+    identity = c.UserAssignedIdentity(service, "Id", c.UserAssignedIdentityProps("id-svc", own))
+    shared = c.KeyVault.from_existing(platform, "Shared", name="kv-shared-x1", resource_group_name="rg-shared")
+    again = c.KeyVault.from_existing(service, "Shared", name="KV-Shared-X1", resource_group_name="rg-shared")
+    shared.grant_secrets_read(identity)  # made in the identity's stack, the vault read through platform's output
+    again.grant_secrets_read(identity)
+    assert error_of(app.synth) == (
+        "role assignment 'service/Shared/KeyVaultSecretsUser-id-svc': role 'Key Vault Secrets User' is already "
+        "assigned to the same principal on the same scope by role assignment "
+        "'service/Id/KeyVaultSecretsUser-kv-shared-x1', and Azure refuses a second assignment "
+        "(RoleAssignmentExists). Allowed: one assignment of a role to a principal on a scope, in one stack of the "
+        "app. Fix: grant it on one of the two constructs only (they are one Azure resource)."
+    )
+
+
+def test_one_grant_used_by_two_stacks_is_one_problem_naming_both(tmp_path):
+    app, (platform, _, _), (shared, web_group, jobs_group) = _two_stacks(tmp_path, "platform", "web", "jobs")
+    vault = c.KeyVault(platform, "Vault", c.KeyVaultProps("kv-platform-x1", shared))
+    identity = c.UserAssignedIdentity(platform, "Id", c.UserAssignedIdentityProps("id-apps", shared))
+    vault.grant_secrets_read(identity, used_by=web_group)
+    vault.grant_secrets_read(identity, used_by=jobs_group)
+    assert error_of(app.synth) == (
+        "role assignment 'web/Group/KeyVaultSecretsUser-kv-platform-x1-id-apps': role 'Key Vault Secrets User' is "
+        "already assigned to the same principal on the same scope by role assignment "
+        "'jobs/Group/KeyVaultSecretsUser-kv-platform-x1-id-apps', and Azure refuses a second assignment "
+        "(RoleAssignmentExists). Allowed: one assignment of a role to a principal on a scope, in one stack of the "
+        "app. Fix: grant it in one of the stacks 'jobs' and 'web' only (the other has the access once that one is "
+        "deployed)."
+    )
+
+
+def test_a_vault_of_another_stack_granted_to_two_identities_is_two_assignments(tmp_path):
+    import json
+
+    app, (platform, service), (shared, own) = _two_stacks(tmp_path, "platform", "service")
+    vault = c.KeyVault(platform, "Vault", c.KeyVaultProps("kv-platform-x1", shared))
+    for name in ("id-api", "id-worker"):
+        vault.grant_secrets_read(c.UserAssignedIdentity(service, name, c.UserAssignedIdentityProps(name, own)))
+    app.synth()
+    document = json.loads((tmp_path / "out/stacks/service/cdk.tf.json").read_text())
+    assignments = document["resource"]["azurerm_role_assignment"].values()
+    assert sorted(config["//"]["metadata"]["path"] for config in assignments) == [
+        "service/id-api/KeyVaultSecretsUser-kv-platform-x1", "service/id-worker/KeyVaultSecretsUser-kv-platform-x1",
+    ]
