@@ -215,9 +215,12 @@ def _port_fix(port: str) -> str | None:
     """How to write an NSG port Azure does not take; None for one it takes (or a token, known at apply)."""
     if port == "*" or is_token(port):
         return None
-    match = _PORT.fullmatch(port.strip())
+    bare = "".join(port.split())  # ' * ' and '80 - 443' are '*' and '80-443' written with spaces
+    match = _PORT.fullmatch(bare)
+    if bare == "*":
+        return "write it without spaces: '*'"
     if match is None:
-        if port.strip().lower() == _ANY:
+        if bare.lower() == _ANY:
             return "write '*' for every port"
         return "write one port or one range of ASCII digits per item, e.g. ports=('80', '443', '8000-8080')"
     low, high = int(match[1]), int(match[2] or match[1])
@@ -225,12 +228,12 @@ def _port_fix(port: str) -> str | None:
         return "use ports from 0 to 65535"
     if low > high:
         return f"write the range low to high: '{high}-{low}'"
-    return None if match[0] == port else f"write it without spaces: {port.strip()!r}"
+    return None if match[0] == port else f"write it without spaces: {bare!r}"
 
 
 def _source_fix(source: str) -> str:
     """How to write an NSG source that is no address, range or tag: a netmask as its prefix length."""
-    if source.lower() == _ANY:
+    if source.strip().lower() == _ANY:
         return "write '*' for any source"
     if source != source.strip() and source.strip():
         return f"write it without spaces: {source.strip()!r}"

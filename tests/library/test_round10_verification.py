@@ -124,3 +124,29 @@ def test_a_vault_of_another_stack_granted_to_two_identities_is_two_assignments(t
     assert sorted(config["//"]["metadata"]["path"] for config in assignments) == [
         "service/id-api/KeyVaultSecretsUser-kv-platform-x1", "service/id-worker/KeyVaultSecretsUser-kv-platform-x1",
     ]
+
+
+# --- NSG rules: a fix that the next run takes ---------------------------------------------------------------
+
+
+def with_rule(scope, group, *, source="Internet", ports=("443",)):
+    return vnet(scope, group, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS, [
+        c.InboundRule("r", 100, source, ports),
+    ]))
+
+
+@pytest.mark.parametrize(("port", "fix"), [
+    (" * ", "write it without spaces: '*'"),
+    ("80 - 443", "write it without spaces: '80-443'"),
+    (" any", "write '*' for every port"),
+])
+def test_a_port_written_with_spaces_is_told_the_port_without_them(stack, group, port, fix):
+    assert error_of(lambda: with_rule(stack, group, ports=(port,))) == (
+        f"VirtualNetwork 'test/Net': subnet 'snet-pe' inbound rule 'r' port {port!r} is not a port or range Azure "
+        "takes. Allowed: a port 0-65535, a range such as '8000-8080' (low to high), or '*'. "
+        f"Fix: {fix}."
+    )
+
+
+def test_any_as_a_source_with_spaces_is_told_the_star_not_any_without_spaces(stack, group):
+    assert error_of(lambda: with_rule(stack, group, source=" Any ")).endswith("Fix: write '*' for any source.")
