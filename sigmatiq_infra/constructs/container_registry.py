@@ -72,7 +72,7 @@ def check_image(check: Validator, repository: str, tag: str, registry_name: str 
             "repository", repository, f"starts with the registry host {host!r}",
             "the repository path inside the registry, e.g. 'team/service-api' (the registry is the app's "
             "`registry`, its login server added for you)",
-            f"write repository={repository.split('/', 1)[1]!r}",
+            _written_as(*_without_tag(repository.split("/", 1)[1])),
         )
         return
     if host and not is_token(repository) and _HOST_LIKE.fullmatch(host):
@@ -84,18 +84,16 @@ def check_image(check: Validator, repository: str, tag: str, registry_name: str 
             "to the app's registry; if it is a folder of the registry, nothing",
         )
     if isinstance(repository, str) and "@" in repository and not is_token(repository):
-        name, digest = repository.split("@", 1)
         check.fail(
             "repository", repository, "ends with a digest",
             "the repository path alone; an image pinned by digest gives the digest as its tag",
-            f"write repository={name!r}, image_tag={digest!r}",
+            _written_as(*_without_tag(repository)),
         )
         return
     if isinstance(repository, str) and ":" in repository.rsplit("/", 1)[-1] and not is_token(repository):
-        name, written = repository.rsplit(":", 1)
         check.fail(
             "repository", repository, "ends with a tag", "the repository path alone; the tag is image_tag",
-            f"write repository={name!r}, image_tag={written!r}",
+            _written_as(*_without_tag(repository)),
         )
         return
     # The repository as written, lowercased and without empty folders: the fix, when that is one.
@@ -218,9 +216,25 @@ ContainerRegistry.existing = ExistingContainerRegistry
 
 
 def _is_registry_host(host: str) -> bool:
-    """A first part of an image name that names a registry: with a port, `localhost`, or a
-    registry users copy images from (Azure's own, Docker Hub, Microsoft's, GitHub's, ...)."""
-    return ":" in host or host == "localhost" or _REGISTRY_HOST.fullmatch(host) is not None
+    """A first part of an image name that names a registry: with a port, `localhost` (in any
+    case: a host name's), or a registry users copy images from (Azure's own, Docker Hub,
+    Microsoft's, GitHub's, ...)."""
+    return ":" in host or host.lower() == "localhost" or _REGISTRY_HOST.fullmatch(host) is not None
+
+
+def _without_tag(reference: str) -> tuple[str, str]:
+    """An image reference's repository and its tag or digest ('' for none), as Docker reads
+    `name[:tag][@digest]`: a digest wins over a tag written before it."""
+    name, _, digest = reference.partition("@")
+    if ":" in name.rsplit("/", 1)[-1]:
+        name, _, tag = name.rpartition(":")
+        return name, digest or tag
+    return name, digest
+
+
+def _written_as(repository: str, tag: str) -> str:
+    """The fix that writes a reference's parts where they go: the tag (if any) as image_tag."""
+    return f"write repository={repository!r}, image_tag={tag!r}" if tag else f"write repository={repository!r}"
 
 
 _REGISTRY_HOST = re.compile(

@@ -150,3 +150,39 @@ def test_a_port_written_with_spaces_is_told_the_port_without_them(stack, group, 
 
 def test_any_as_a_source_with_spaces_is_told_the_star_not_any_without_spaces(stack, group):
     assert error_of(lambda: with_rule(stack, group, source=" Any ")).endswith("Fix: write '*' for any source.")
+
+
+# --- a container app's repository: the fix names each part where it goes -------------------------------------
+
+
+def container_app(stack, group, **props) -> c.ContainerApp:
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
+    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
+        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    return c.ContainerApp(stack, "Api", c.ContainerAppProps(**{
+        "name": "api", "environment": environment, "identity": identity, "registry": registry,
+        "repository": "team/api", "image_tag": "1.0", "target_port": 8080, **props,
+    }))
+
+
+DIGEST = "sha256:" + "b" * 64
+
+
+@pytest.mark.parametrize(("repository", "problem", "fix"), [
+    ("team/api:", "ends with a tag", "write repository='team/api'"),
+    ("team/api:1.0@" + DIGEST, "ends with a digest", f"write repository='team/api', image_tag={DIGEST!r}"),
+    ("myreg:5000/team/api:1.0", "starts with the registry host 'myreg:5000'",
+     "write repository='team/api', image_tag='1.0'"),
+    ("mcr.microsoft.com/dotnet/aspnet@" + DIGEST, "starts with the registry host 'mcr.microsoft.com'",
+     f"write repository='dotnet/aspnet', image_tag={DIGEST!r}"),
+    ("Localhost/app", "starts with the registry host 'Localhost'", "write repository='app'"),
+])
+def test_a_repository_with_a_host_tag_or_digest_is_told_a_fix_the_next_run_takes(
+    stack, group, repository, problem, fix,
+):
+    message = error_of(lambda: container_app(stack, group, repository=repository))
+    assert message.startswith("ContainerApp 'test/Api': repository '")
+    assert f" {problem}. Allowed: " in message
+    assert message.endswith(f"Fix: {fix}.")
