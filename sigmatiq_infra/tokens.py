@@ -7,6 +7,7 @@ import struct
 from typing import Any
 
 _STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
+_LIST_TOKEN = re.compile(r"#\{TfToken\[[^\]]+\]\}")
 _NUMBER_TOKEN_MARKER = 0xFDFF  # the top 16 bits of a number cdktf encodes a token in
 REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.")
 """How a token reads once synthesized, when it refers to another resource (or, with `data.`,
@@ -29,3 +30,10 @@ def is_token(value: Any) -> bool:
     # A token that is no string or number (`TerraformVariable.boolean_value`, a list or map
     # reference): jsii hands it over as a proxy of cdktf's IResolvable.
     return any(type(delegate).__name__ == "_IResolvableProxy" for delegate in getattr(value, "_delegates", ()))
+
+
+def is_list_token(value: Any) -> bool:
+    """True for the one item of a list known only at deploy time (`TerraformVariable.list_value`,
+    a list attribute): cdktf hands such a list over as `['#{TfToken[TOKEN.n]}']`, and stops at synth
+    when that item is used as one string (a construct id, a name)."""
+    return isinstance(value, str) and _LIST_TOKEN.search(value) is not None

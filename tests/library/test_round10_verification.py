@@ -186,3 +186,17 @@ def test_a_repository_with_a_host_tag_or_digest_is_told_a_fix_the_next_run_takes
     assert message.startswith("ContainerApp 'test/Api': repository '")
     assert f" {problem}. Allowed: " in message
     assert message.endswith(f"Fix: {fix}.")
+
+
+# --- a storage account's containers given as a deploy-time list --------------------------------------------
+
+
+def test_containers_given_as_a_deploy_time_list_are_one_problem_not_cdktfs_traceback_at_synth(own):
+    stack, group = own
+    names = deploy_input(stack, "containers", what="the containers", type="list(string)").list_value
+    c.StorageAccount(stack, "Files", c.StorageAccountProps("stfilesx1", group, containers=names))
+    assert error_of(stack.node.root.synth) == (
+        "StorageAccount 'test/Files': containers 'a deploy-time list' is known only at deploy time. Allowed: "
+        "container names written in the code (each names its container's Terraform address). Fix: write the "
+        "containers' names, e.g. containers=('uploads', 'reports')."
+    )
