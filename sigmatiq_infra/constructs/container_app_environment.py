@@ -113,6 +113,7 @@ class ContainerAppEnvironment(AzureResource):
         check = Validator("ContainerAppEnvironment", self)
         props = check.props(props)
         check.name("name", props.name, NameRules.CONTAINER_APP_ENVIRONMENT)
+        _check_sixtieth_character(check, props.name)
         check.require(
             props.virtual_network is not None or not props.zone_redundant, "zone_redundant", True,
             "needs a VNet", "zone_redundant=True only with virtual_network",
@@ -227,3 +228,19 @@ class ContainerAppEnvironment(AzureResource):
         )
         self.__dict__["_private_dns_record"] = (zones, record)
         return record
+
+
+def _check_sixtieth_character(check: Validator, name: str) -> None:
+    """azurerm 4.x (`containerapps/validate/validate.go` ManagedEnvironmentName,
+    `^([a-zA-Z])[a-zA-Z0-9-]{0,58}[a-z]?$`) takes 59 characters of any case, and a 60th only
+    when it is a lowercase letter: a 60-character name ending in a digit or a capital fails at plan."""
+    if not isinstance(name, str) or is_token(name) or len(name) != NameRules.CONTAINER_APP_ENVIRONMENT.max_length:
+        return
+    if not (name[-1].isascii() and name[-1].isalnum()):
+        return  # the name's own rule says what it may end with
+    check.require(
+        name[-1] in "abcdefghijklmnopqrstuvwxyz", "name", name,
+        f"has 60 characters and ends with {name[-1]!r}, which azurerm refuses",
+        "at most 59 characters, or 60 ending with a lowercase letter (azurerm's rule for environment names)",
+        f"drop a character: {name[:-2] + name[-1]!r}, or end the name with a lowercase letter",
+    )

@@ -200,3 +200,25 @@ def test_containers_given_as_a_deploy_time_list_are_one_problem_not_cdktfs_trace
         "container names written in the code (each names its container's Terraform address). Fix: write the "
         "containers' names, e.g. containers=('uploads', 'reports')."
     )
+
+
+# --- a Container Apps environment name of 60 characters ------------------------------------------------------
+
+
+@pytest.mark.parametrize("last", ["1", "B"])
+def test_an_environment_name_of_60_characters_ending_in_a_digit_or_capital_is_refused_as_azurerm_refuses_it(
+    stack, group, last,
+):
+    name = "cae-" + "x" * 55 + last
+    assert error_of(lambda: c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(name, group))) == (
+        f"ContainerAppEnvironment 'test/Env': name {name!r} has 60 characters and ends with "
+        f"{last!r}, which azurerm refuses. Allowed: at most 59 characters, or 60 ending with a lowercase letter "
+        f"(azurerm's rule for environment names). Fix: drop a character: {'cae-' + 'x' * 54 + last!r}, or end the "
+        "name with a lowercase letter."
+    )
+
+
+@pytest.mark.parametrize("name", ["cae-" + "x" * 56, "Cae-" + "X" * 54 + "1"])
+def test_an_environment_name_of_60_ending_in_a_lowercase_letter_or_of_59_passes(stack, group, name):
+    c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(name, group))
+    assert recorded(stack) == []
