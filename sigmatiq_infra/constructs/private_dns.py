@@ -393,7 +393,8 @@ class DnsResolver(AzureResource):
             # (Microsoft Learn, "Quickstart: Create an Azure DNS Private Resolver using the Azure portal"),
             # as this resolver's ruleset always is.
             check.require(
-                props.inbound_ip not in servers, f"forwarding rule {domain!r} server", props.inbound_ip,
+                props.inbound_ip not in servers, f"forwarding rule {domain!r} server",
+                "<the inbound_ip expression>" if is_token(props.inbound_ip) else props.inbound_ip,
                 "is this resolver's own inbound endpoint, so the query would loop (its ruleset is linked to the "
                 "resolver's VNet)",
                 "the address of another DNS server, one that answers for the domain",

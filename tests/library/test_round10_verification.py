@@ -222,3 +222,18 @@ def test_an_environment_name_of_60_characters_ending_in_a_digit_or_capital_is_re
 def test_an_environment_name_of_60_ending_in_a_lowercase_letter_or_of_59_passes(stack, group, name):
     c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(name, group))
     assert recorded(stack) == []
+
+
+# --- a DNS resolver forwarding to its own inbound address given at deploy time ---------------------------------
+
+
+def test_a_resolver_forwarding_to_its_own_deploy_time_address_names_the_expression_not_its_token(stack, group):
+    address = deploy_input(stack, "dns_ip", what="the inbound endpoint's address", type="string").string_value
+    network = vnet(stack, group, c.SubnetSpec("snet-dns-in", "10.20.0.32/28", R.DNS_RESOLVER_INBOUND),
+                   c.SubnetSpec("snet-dns-out", "10.20.0.48/28", R.DNS_RESOLVER_OUTBOUND))
+    assert error_of(lambda: c.DnsResolver(stack, "Dns", c.DnsResolverProps(
+        "dnsr-test", group, network, address, forwarding_rules={"corp.example.com.": [address]},
+    ))).startswith(
+        "DnsResolver 'test/Dns': forwarding rule 'corp.example.com.' server '<the inbound_ip expression>' is this "
+        "resolver's own inbound endpoint, so the query would loop",
+    )
