@@ -52,11 +52,14 @@ class TypeProblem:
         prop = prop or self.prop
         expected = describe(self.hint)
         if is_token(self.value):
-            wrap = (
-                f"wrap it: {expected}(<the expression>, version), or pass what "
-                f"{expected}.from_inputs(...) returns itself, not its .value"
-                if hasattr(self.hint, "from_inputs") else f"give {prop} a value of type {expected}"
-            )
+            wrap = f"give {prop} a value of type {expected}"
+            if hasattr(self.hint, "from_inputs"):
+                wrap = (f"wrap it: {expected}(<the expression>, version), or pass what "
+                        f"{expected}.from_inputs(...) returns itself, not its .value")
+            elif isinstance(self.value, str) and _bearable(0, self.hint):  # Terraform converts "8080" to 8080
+                wrap = "read it as a number: Token.as_number(<the expression>) (from sigmatiq_infra.cdk import Token)"
+            elif isinstance(self.value, float) and _bearable("", self.hint):
+                wrap = "read it as text: Token.as_string(<the expression>) (from sigmatiq_infra.cdk import Token)"
             return prop, "<Terraform expression>", f"is a deploy-time expression, where {expected} goes", expected, wrap
         if _holds_secret(self.hint):
             # Never echo what was given where a secret goes: it is most likely the secret itself.

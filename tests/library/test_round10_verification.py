@@ -237,3 +237,39 @@ def test_a_resolver_forwarding_to_its_own_deploy_time_address_names_the_expressi
         "DnsResolver 'test/Dns': forwarding rule 'corp.example.com.' server '<the inbound_ip expression>' is this "
         "resolver's own inbound endpoint, so the query would loop",
     )
+
+
+# --- a deploy-time value of the other kind: the fix says how to read it as the kind that goes ------------------
+
+
+def test_a_text_variable_where_a_number_goes_is_told_to_read_it_as_a_number(stack, group):
+    days = deploy_input(stack, "retention", what="the retention in days", type="string").string_value
+    assert error_of(lambda: c.KeyVault(stack, "Vault", c.KeyVaultProps(
+        "kv-test-1", group, soft_delete_retention_days=days,
+    ))) == (
+        "KeyVault 'test/Vault': soft_delete_retention_days '<Terraform expression>' is a deploy-time expression, "
+        "where int goes. Allowed: int. Fix: read it as a number: Token.as_number(<the expression>) (from "
+        "sigmatiq_infra.cdk import Token)."
+    )
+
+
+def test_a_number_variable_where_text_goes_is_told_to_read_it_as_text(stack, group):
+    centre = deploy_input(stack, "cost_centre", what="the cost centre", type="number").number_value
+    assert error_of(lambda: c.KeyVault(stack, "Vault", c.KeyVaultProps(
+        "kv-test-1", group, tags={"CostCentre": centre},
+    ))).endswith(
+        "tags['CostCentre'] '<Terraform expression>' is a deploy-time expression, where str goes. Allowed: str. "
+        "Fix: read it as text: Token.as_string(<the expression>) (from sigmatiq_infra.cdk import Token).",
+    )
+
+
+def test_values_read_as_their_kind_pass(stack, group):
+    from sigmatiq_infra.cdk import Token
+
+    days = deploy_input(stack, "retention", what="the retention in days", type="string").string_value
+    centre = deploy_input(stack, "cost_centre", what="the cost centre", type="number").number_value
+    c.KeyVault(stack, "Vault", c.KeyVaultProps(
+        "kv-test-1", group, soft_delete_retention_days=Token.as_number(days),
+        tags={"CostCentre": Token.as_string(centre)},
+    ))
+    assert recorded(stack) == []
