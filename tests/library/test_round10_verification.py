@@ -107,8 +107,59 @@ def test_one_grant_used_by_two_stacks_is_one_problem_naming_both(tmp_path):
         "'jobs/Group/KeyVaultSecretsUser-kv-platform-x1-id-apps', and Azure refuses a second assignment "
         "(RoleAssignmentExists). Allowed: one assignment of a role to a principal on a scope, in one stack of the "
         "app. Fix: grant it in one of the stacks 'jobs' and 'web' only (the other has the access once that one is "
-        "deployed)."
+        f"deployed); {GRANT_FIRST}."
     )
+
+
+GRANT_FIRST = (
+    "where a construct grants it itself (an app's AcrPull or secret reads), grant it first in the stack that makes "
+    "the resource or the principal (e.g. registry.grant_pull(identity)): the constructs of both stacks then use "
+    "that assignment"
+)
+
+
+def apps_of_one_identity_in_two_stacks(tmp_path, *, granted_first):
+    app, (platform, web, jobs), (shared, *_) = _two_stacks(tmp_path, "platform", "web", "jobs")
+    registry = c.ContainerRegistry(platform, "Acr", c.ContainerRegistryProps(
+        "acrplatformx1", shared, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(platform, "Id", c.UserAssignedIdentityProps("id-apps", shared))
+    logs = c.LogAnalyticsWorkspace(platform, "Logs", c.LogAnalyticsWorkspaceProps("log-platform", shared))
+    if granted_first:
+        registry.grant_pull(identity)
+    for stack in (web, jobs):
+        group = c.ResourceGroup(stack, "Apps", c.ResourceGroupProps(f"rg-{stack.node.id}-apps", "westeurope"))
+        environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+            f"cae-{stack.node.id}", group, log_analytics_workspace=logs,
+        ))
+        c.ContainerApp(stack, "Api", c.ContainerAppProps(
+            stack.node.id, environment, identity, registry, f"team/{stack.node.id}", "1.0", 8080,
+        ))
+    return app
+
+
+def test_apps_of_one_identity_in_two_stacks_are_one_problem_saying_to_grant_the_pull_first(tmp_path):
+    app = apps_of_one_identity_in_two_stacks(tmp_path, granted_first=False)
+    assert error_of(app.synth) == (
+        "role assignment 'web/Api/AcrPull-acrplatformx1-id-apps': role 'AcrPull' is already assigned to the same "
+        "principal on the same scope by role assignment 'jobs/Api/AcrPull-acrplatformx1-id-apps', and Azure refuses "
+        "a second assignment (RoleAssignmentExists). Allowed: one assignment of a role to a principal on a scope, in "
+        "one stack of the app. Fix: grant it in one of the stacks 'jobs' and 'web' only (the other has the access "
+        f"once that one is deployed); {GRANT_FIRST}."
+    )
+
+
+def test_apps_of_one_identity_in_two_stacks_use_the_pull_granted_first_in_the_registrys_stack(tmp_path):
+    import json
+
+    apps_of_one_identity_in_two_stacks(tmp_path, granted_first=True).synth()
+    assigned = {
+        stack: list(json.loads((tmp_path / f"out/stacks/{stack}/cdk.tf.json").read_text())["resource"].get(
+            "azurerm_role_assignment", {},
+        ))
+        for stack in ("platform", "web", "jobs")
+    }
+    assert {stack: len(found) for stack, found in assigned.items()} == {"platform": 1, "web": 0, "jobs": 0}
 
 
 def test_a_vault_of_another_stack_granted_to_two_identities_is_two_assignments(tmp_path):
