@@ -97,7 +97,7 @@ def check_image(check: Validator, repository: str, tag: str, registry_name: str 
         )
         return
     # The repository as written, lowercased and without empty folders: the fix, when that is one.
-    tidy = re.sub("/+", "/", repository.strip("/").lower()) if isinstance(repository, str) else ""
+    tidy = _tidy(repository) if isinstance(repository, str) else ""
     check.require(
         is_token(repository) or _REPOSITORY.fullmatch(repository) is not None, "repository",
         repository, "is not a valid repository name",
@@ -232,8 +232,16 @@ def _without_tag(reference: str) -> tuple[str, str]:
     return name, digest
 
 
+def _tidy(repository: str) -> str:
+    """A repository as written, lowercased, without spaces around it and without empty folders."""
+    return re.sub("/+", "/", repository.strip().strip("/").lower())
+
+
 def _written_as(repository: str, tag: str) -> str:
-    """The fix that writes a reference's parts where they go: the tag (if any) as image_tag."""
+    """The fix that writes a reference's parts where they go: the tag (if any) as image_tag, and
+    the repository tidied when that makes it one (`Team/API:1.0` is repository 'team/api')."""
+    if _REPOSITORY.fullmatch(_tidy(repository)):
+        repository = _tidy(repository)
     return f"write repository={repository!r}, image_tag={tag!r}" if tag else f"write repository={repository!r}"
 
 

@@ -324,3 +324,12 @@ def test_values_read_as_their_kind_pass(stack, group):
         tags={"CostCentre": Token.as_string(centre)},
     ))
     assert recorded(stack) == []
+
+
+@pytest.mark.parametrize(("repository", "fix"), [
+    ("Team/API:1.0", "write repository='team/api', image_tag='1.0'"),
+    ("docker.io/Library/Nginx", "write repository='library/nginx'"),
+    (" team/api", "write repository='team/api'"),
+])
+def test_a_repository_in_capitals_or_with_spaces_is_told_it_lowercased_in_the_same_fix(stack, group, repository, fix):
+    assert error_of(lambda: container_app(stack, group, repository=repository)).endswith(f"Fix: {fix}.")
