@@ -180,9 +180,7 @@ def _repeated_role_assignments(documents: Mapping[str, Mapping[str, Any]], facts
                 "one assignment of a role to a principal on a scope, in one stack of the app",
                 "grant it on one of the two constructs only (they are one Azure resource)" if same_stack else
                 f"grant it in one of the stacks '{earlier.stack}' and '{resource.stack}' only (the other has the "
-                "access once that one is deployed); where a construct grants it itself (an app's AcrPull or secret "
-                "reads), grant it first in the stack that makes the resource or the principal (e.g. "
-                "registry.grant_pull(identity)): the constructs of both stacks then use that assignment",
+                "access once that one is deployed)",
             )
             problems += check.problems
     return problems
