@@ -427,7 +427,9 @@ class Validator:
             self.type_problem(*problem.message_parts())
         return problem is None
 
-    def name(self, prop: str, value: str, rule: NameRule) -> None:
+    def name(self, prop: str, value: str, rule: NameRule, *, created: bool = True) -> None:
+        """`value` against `rule`; the reserved words too for a resource this app creates
+        (`created`): Azure checks them at creation only, so a lookup of one that exists passes."""
         if not self.typed or is_token(value):
             return
         found = rule.problems(value)
@@ -437,7 +439,7 @@ class Validator:
                 f"choose {_article(rule.resource)} {rule.resource} name that follows these rules",
             )
             return
-        reserved = rule.reserved_word(value)
+        reserved = rule.reserved_word(value) if created else None
         if reserved:
             self.fail(
                 prop, value, f"{reserved}, which Azure refuses in a name with a public endpoint "

@@ -36,7 +36,9 @@ class ExistingResource(AzureResource):
     ) -> None:
         super().__init__(scope, id)
         check = Validator(f"{self.construct_kind}.from_existing", self)
-        check.name("name", name, self.name_rule)
+        # "The name is checked when the resource is created" (Microsoft Learn, "Resolve errors for
+        # reserved resource names"): one that exists passed it, whatever the words reserved since.
+        check.name("name", name, self.name_rule, created=False)
         check.done()
         arguments: dict[str, Any] = {}
         if missing_hint:

@@ -327,3 +327,17 @@ def test_values_read_as_their_kind_pass(stack, group):
 def test_a_repository_in_capitals_or_with_spaces_is_told_it_lowercased_in_the_same_fix(stack, group, repository, fix):
     assert error_of(lambda: container_app(stack, group, repository=repository)).endswith(f"Fix: {fix}.")
 
+
+# --- reserved words: checked where Azure checks them, at creation -------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "name"), [(c.KeyVault, "kv-windows-prod"), (c.ContainerRegistry, "acrmicrosoftx")])
+def test_a_lookup_of_an_existing_resource_whose_name_holds_a_reserved_word_passes(stack, kind, name):
+    kind.from_existing(stack, "Shared", name=name, resource_group_name="rg-shared")
+    assert recorded(stack) == []
+
+
+def test_a_lookup_still_checks_the_names_own_rule(stack):
+    assert error_of(lambda: c.KeyVault.from_existing(
+        stack, "Shared", name="kv_shared", resource_group_name="rg-shared",
+    )).startswith("KeyVault.from_existing 'test/Shared': name 'kv_shared' contains '_'.")
