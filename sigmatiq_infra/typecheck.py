@@ -82,6 +82,10 @@ class TypeProblem:
             fix += f": '{self.value}' in quotes"
         elif type(self.value) is datetime.date and _bearable(self.value.isoformat(), self.hint):
             fix += f": '{self.value.isoformat()}' in quotes"  # e.g. a budget's start_date
+        elif type(self.value) is datetime.datetime and self.value.time() == datetime.time() and _bearable(
+            "", self.hint,
+        ):
+            fix += f": '{self.value.date().isoformat()}' in quotes"  # a midnight's day, as a date is written
         if type(self.value) is float and not math.isfinite(self.value):
             return prop, self.value, "is not a finite number", expected, f"give {prop} a number"
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix

@@ -341,3 +341,17 @@ def test_a_lookup_still_checks_the_names_own_rule(stack):
     assert error_of(lambda: c.KeyVault.from_existing(
         stack, "Shared", name="kv_shared", resource_group_name="rg-shared",
     )).startswith("KeyVault.from_existing 'test/Shared': name 'kv_shared' contains '_'.")
+
+
+# --- a budget's start as a datetime --------------------------------------------------------------------------
+
+
+def test_a_budgets_start_as_a_midnight_datetime_is_told_the_date_to_write(stack, group):
+    import datetime
+
+    assert error_of(lambda: c.Budget(stack, "Budget", c.BudgetProps(
+        "budget-test", 100, datetime.datetime(2027, 1, 1), [group],
+    ))) == (
+        "Budget 'test/Budget': start_date datetime.datetime(2027, 1, 1, 0, 0) has the type datetime. Allowed: str. "
+        "Fix: give start_date a value of type str: '2027-01-01' in quotes."
+    )
