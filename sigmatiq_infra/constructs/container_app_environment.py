@@ -24,7 +24,7 @@ from sigmatiq_infra.constructs._resource import (
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
 from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
-from sigmatiq_infra.validation import NameRules, Validator, is_token
+from sigmatiq_infra.validation import NameRules, ValidationError, Validator, is_token
 
 # Address ranges the Container Apps platform reserves: a VNet-integrated environment's subnet
 # must not overlap them (Microsoft Learn, "Networking in Azure Container Apps environment",
@@ -194,6 +194,15 @@ class ContainerAppEnvironment(AzureResource):
         """Resolve `<app>.<default domain>` to the internal load balancer inside the VNet
         (and for VPN clients, through the VNet's DNS resolver)."""
         check = Validator("ContainerAppEnvironment", self)
+        zones_of = getattr(zones, "zones", None)  # a PrivateNetwork (what add_private_endpoint takes) holds them
+        if isinstance(zones_of, PrivateDnsZones) and not isinstance(zones, PrivateDnsZones):
+            check.type_problem(
+                "add_private_dns zones", f"{type(zones).__name__} of PrivateDnsZones '{zones_of.node.path}'",
+                "is the network, not its zones", "PrivateDnsZones", "pass its zones: add_private_dns(network.zones)",
+            )
+            raise ValidationError(check.problems)
+        if not check.value_type("add_private_dns zones", zones, PrivateDnsZones):
+            raise ValidationError(check.problems)  # no record to return
         allowed = "add_private_dns() only with virtual_network and public network access off"
         if self.props.virtual_network is None:
             check.fail(

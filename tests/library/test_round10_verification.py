@@ -355,3 +355,32 @@ def test_a_budgets_start_as_a_midnight_datetime_is_told_the_date_to_write(stack,
         "Budget 'test/Budget': start_date datetime.datetime(2027, 1, 1, 0, 0) has the type datetime. Allowed: str. "
         "Fix: give start_date a value of type str: '2027-01-01' in quotes."
     )
+
+
+# --- add_private_dns given what add_private_endpoint takes ------------------------------------------------------
+
+
+def vnet_environment(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS),
+                   c.SubnetSpec("snet-cae", "10.20.4.0/23", R.CONTAINER_APPS))
+    zones = c.PrivateDnsZones(stack, "Z", c.PrivateDnsZonesProps(group, network))
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        "cae-test", group, virtual_network=network,
+    ))
+    return environment, c.PrivateNetwork(network, zones)
+
+
+def test_add_private_dns_given_a_private_network_is_told_to_pass_its_zones_not_an_attribute_error(stack, group):
+    environment, network = vnet_environment(stack, group)
+    assert error_of(lambda: environment.add_private_dns(network)) == (
+        "ContainerAppEnvironment 'test/Env': add_private_dns zones \"PrivateNetwork of PrivateDnsZones 'test/Z'\" is "
+        "the network, not its zones. Allowed: PrivateDnsZones. Fix: pass its zones: add_private_dns(network.zones)."
+    )
+
+
+def test_add_private_dns_given_none_is_a_type_problem_not_an_attribute_error(stack, group):
+    environment, _ = vnet_environment(stack, group)
+    assert error_of(lambda: environment.add_private_dns(None)) == (
+        "ContainerAppEnvironment 'test/Env': add_private_dns zones None has the type NoneType. Allowed: "
+        "PrivateDnsZones. Fix: give add_private_dns zones a value of type PrivateDnsZones."
+    )
