@@ -182,7 +182,7 @@ def grant(
     stack that uses a resource depends on the stack that makes it, as its other references do;
     in the target's stack, the two stacks would use each other.
     """
-    if not _grant_arguments_ok(target, role, principal):
+    if not _grant_arguments_ok(target, role, principal, used_by):
         return None  # reported; the run goes on to find every other problem
     stack = context_of(target).stack
     home = target
@@ -241,11 +241,17 @@ def _principal_key(principal: Principal) -> object:
     return id(principal)
 
 
-def _grant_arguments_ok(target: Construct, role: Any, principal: Any) -> bool:
+def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: Any = None) -> bool:
     """False, and a problem in the app's list, for a role that is no `BuiltInRole` or valid
-    `RoleDefinition`, or a principal that is no principal (a name, an id as text): no
-    assignment can be made."""
+    `RoleDefinition`, a principal that is no principal (a name, an id as text), or a `used_by`
+    that is no construct (an app's name): no assignment can be made."""
     check = Validator(type(target).__name__, target)
+    if used_by is not None and not isinstance(used_by, Construct):
+        check.type_problem(
+            "grant used_by", used_by, f"has the type {type(used_by).__name__}",
+            "the construct that needs the access (e.g. the container app), or None",
+            "pass the construct itself, e.g. used_by=api, not its name",
+        )
     if isinstance(role, RoleDefinition):
         _check_role_definition(check, role)
     elif not isinstance(role, BuiltInRole):

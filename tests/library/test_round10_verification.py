@@ -384,3 +384,15 @@ def test_add_private_dns_given_none_is_a_type_problem_not_an_attribute_error(sta
         "ContainerAppEnvironment 'test/Env': add_private_dns zones None has the type NoneType. Allowed: "
         "PrivateDnsZones. Fix: give add_private_dns zones a value of type PrivateDnsZones."
     )
+
+
+# --- grant(used_by=) given a name ----------------------------------------------------------------------------
+
+
+def test_a_grant_used_by_a_name_is_one_problem_not_an_attribute_error(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    identity = c.UserAssignedIdentity(stack, "Id", c.UserAssignedIdentityProps("id-test", group))
+    assert error_of(lambda: vault.grant_secrets_read(identity, used_by="api"), stack) == (
+        "KeyVault 'test/Vault': grant used_by 'api' has the type str. Allowed: the construct that needs the access "
+        "(e.g. the container app), or None. Fix: pass the construct itself, e.g. used_by=api, not its name."
+    )
