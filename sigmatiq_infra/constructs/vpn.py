@@ -255,11 +255,15 @@ class VpnGateway(AzureResource):
             # A Terraform element has an fqn; anything else jsii drops (a construct: `depends_on: []`,
             # no dependency at all) or cannot send (a name).
             resource = getattr(dependency, "resource", None)
+            fix = (f"pass its Terraform resource: depends_on=[<the {type(dependency).__name__}>.resource]"
+                   if hasattr(resource, "fqn") else "pass the resource itself (e.g. resolver.vnet_dns_servers)")
+            if hasattr(getattr(dependency, "vnet_dns_servers", None), "fqn"):
+                # A resolver's own resource is done before the VNet takes its address as DNS server,
+                # which is what the profiles must carry.
+                fix = "pass the VNet's DNS servers it sets: depends_on=[resolver.vnet_dns_servers]"
             check.require(
                 hasattr(dependency, "fqn"), f"depends_on[{index}]", dependency, "is not a Terraform resource",
-                "Terraform resources to finish first, e.g. a DnsResolver's vnet_dns_servers",
-                f"pass its Terraform resource: depends_on=[<the {type(dependency).__name__}>.resource]"
-                if hasattr(resource, "fqn") else "pass the resource itself (e.g. resolver.vnet_dns_servers)",
+                "Terraform resources to finish first, e.g. a DnsResolver's vnet_dns_servers", fix,
             )
         check.in_range("root_certificates (count)", len(props.root_certificates), 1, 20)
         for cert in props.root_certificates:

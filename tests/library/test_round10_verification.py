@@ -396,3 +396,21 @@ def test_a_grant_used_by_a_name_is_one_problem_not_an_attribute_error(stack, gro
         "KeyVault 'test/Vault': grant used_by 'api' has the type str. Allowed: the construct that needs the access "
         "(e.g. the container app), or None. Fix: pass the construct itself, e.g. used_by=api, not its name."
     )
+
+
+# --- a VPN gateway's depends_on given the DNS resolver ---------------------------------------------------------
+
+
+def test_a_resolver_in_a_gateways_depends_on_is_told_to_pass_the_vnet_dns_servers_it_sets(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY),
+                   c.SubnetSpec("snet-dns-in", "10.20.0.32/28", R.DNS_RESOLVER_INBOUND),
+                   c.SubnetSpec("snet-dns-out", "10.20.0.48/28", R.DNS_RESOLVER_OUTBOUND))
+    resolver = c.DnsResolver(stack, "Dns", c.DnsResolverProps("dnsr-test", group, network, "10.20.0.36"))
+    assert error_of(lambda: c.VpnGateway(stack, "Vpn", c.VpnGatewayProps(
+        "vpngw-test", group, network, "172.16.0.0/24", [c.RootCertificate.from_input(stack, "root", "Root")],
+        depends_on=[resolver],
+    ))).endswith(
+        "depends_on[0] DnsResolver 'test/Dns' is not a Terraform resource. Allowed: Terraform resources to finish "
+        "first, e.g. a DnsResolver's vnet_dns_servers. Fix: pass the VNet's DNS servers it sets: "
+        "depends_on=[resolver.vnet_dns_servers].",
+    )
