@@ -76,6 +76,12 @@ class TypeProblem:
             fix += f": {self.value} without quotes"
         elif isinstance(self.value, str) and _bearable([self.value], self.hint):
             fix = f"give {prop} a list, even of one: [{self.value!r}]"
+        elif isinstance(self.value, str) and _bearable((self.value,), self.hint):
+            fix = f"give {prop} a tuple, even of one: ({self.value!r},)"
+        elif isinstance(self.value, list) and all(isinstance(item, (str, int)) for item in self.value) and _bearable(
+            tuple(self.value), self.hint,
+        ):
+            fix = f"give {prop} a tuple, in parentheses: {tuple(self.value)!r}"  # e.g. an NSG rule's ports
         elif isinstance(self.value, (int, float)) and not isinstance(self.value, bool) and _bearable(
             str(self.value), self.hint,
         ):

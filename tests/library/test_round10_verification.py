@@ -414,3 +414,14 @@ def test_a_resolver_in_a_gateways_depends_on_is_told_to_pass_the_vnet_dns_server
         "first, e.g. a DnsResolver's vnet_dns_servers. Fix: pass the VNet's DNS servers it sets: "
         "depends_on=[resolver.vnet_dns_servers].",
     )
+
+
+# --- a list (or one string) where a tuple goes -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ports", "fix"), [
+    (["443", "8080"], "give subnets[0].inbound_rules[0].ports a tuple, in parentheses: ('443', '8080')"),
+    ("443", "give subnets[0].inbound_rules[0].ports a tuple, even of one: ('443',)"),
+])
+def test_ports_as_a_list_or_one_string_are_told_the_tuple_to_write(stack, group, ports, fix):
+    assert error_of(lambda: with_rule(stack, group, ports=ports)).endswith(f"Fix: {fix}.")
