@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -224,6 +225,10 @@ def estimate(stack: Stack, table: PriceTable, usage: Usage | None = None) -> lis
             unknown.setdefault(error.args[0], resource.address)
             continue
         for price_id, quantity, note in components:
+            later = _set_at_deploy(price_id, quantity)
+            if later:  # a SKU or size known only at deploy time: nothing to price it by
+                lines.append(Line(resource.address, NOT_ESTIMATED, 0, later))
+                continue
             price = table.prices.get(price_id)
             if price is None:
                 missing.setdefault(price_id, resource.address)
@@ -240,6 +245,22 @@ def estimate(stack: Stack, table: PriceTable, usage: Usage | None = None) -> lis
     if problems:
         raise CliError(f"cost: {'; '.join(problems)}. Fix: {'; '.join(fixes)}.", exit_code=1)
     return lines
+
+
+NOT_ESTIMATED = Price(
+    "set-at-deploy", "a value known only at deploy time", "month", 0.0, "not priced", "-",
+)
+"""The price of a line whose SKU or size a deploy-time variable gives: none, said on its line."""
+
+
+def _set_at_deploy(price_id: str, quantity: Any) -> str:
+    """The note for a component priced by a deploy-time value (a SKU in its price id, a size as
+    its quantity), or '' for one with a price id and a number."""
+    if "${" in price_id:
+        return f"{re.sub(r'[$][{][^}]*[}]', '<deploy-time value>', price_id)}: set at deploy time, not estimated"
+    if not isinstance(quantity, (int, float)) or isinstance(quantity, bool):
+        return f"{price_id} quantity set at deploy time: not estimated"
+    return ""
 
 
 def _listed(needed: dict[str, str]) -> str:
@@ -405,6 +426,6 @@ def render(
             if abs(difference) >= 1:
                 out.append(f"    why: {item['why']}")
     out += ["", "Prices (source, date):"]
-    for price in sorted({line.price for line in lines}, key=lambda p: p.id):
+    for price in sorted({line.price for line in lines} - {NOT_ESTIMATED}, key=lambda p: p.id):
         out.append(f"  [{price.id}] {price.price:g}/{price.unit}: {price.description} ({price.source}, {price.date})")
     return "\n".join(out)

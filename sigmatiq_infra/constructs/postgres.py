@@ -443,9 +443,11 @@ def _check_region(check: Validator, props: PostgresServerProps) -> None:
 def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
     """Compute per server (a high-availability standby is a second one) and storage per GB."""
     servers = 2 if config.get("high_availability") else 1
+    storage = config.get("storage_mb", 32768)  # a deploy-time size stays its expression: not estimated
     return [
         (f"postgres.compute.{config['sku_name']}", servers, "with HA standby" if servers == 2 else ""),
-        ("postgres.storage.gb", config.get("storage_mb", 32768) / 1024 * servers, "GB-month"),
+        ("postgres.storage.gb", storage / 1024 * servers if isinstance(storage, (int, float)) else storage,
+         "GB-month"),
     ]
 
 

@@ -425,3 +425,22 @@ def test_a_resolver_in_a_gateways_depends_on_is_told_to_pass_the_vnet_dns_server
 ])
 def test_ports_as_a_list_or_one_string_are_told_the_tuple_to_write(stack, group, ports, fix):
     assert error_of(lambda: with_rule(stack, group, ports=ports)).endswith(f"Fix: {fix}.")
+
+
+# --- cost: a SKU or size given at deploy time ------------------------------------------------------------------
+
+
+def test_the_cost_of_a_server_whose_sku_and_storage_come_at_deploy_time_is_said_to_be_not_estimated():
+    """`sigmatiq-infra cost` stopped with a TypeError ('${var.mb}' / 1024), and a SKU variable
+    was 'no price for postgres.compute.${var.sku}: add it as a [[price]]'."""
+    from sigmatiq_infra.cli.cost import estimate, load_prices
+    from sigmatiq_infra.cli.stacks import Resource, Stack
+
+    server = Resource("azurerm_postgresql_flexible_server.Db_1", "azurerm_postgresql_flexible_server", "Db_1", {
+        "name": "psql-test", "sku_name": "${var.sku}", "storage_mb": "${var.mb}",
+    })
+    lines = estimate(Stack("test", {}, {server.address: server}), load_prices())
+    assert [(line.price.id, line.quantity, line.note) for line in lines] == [
+        ("set-at-deploy", 0, "postgres.compute.<deploy-time value>: set at deploy time, not estimated"),
+        ("set-at-deploy", 0, "postgres.storage.gb quantity set at deploy time: not estimated"),
+    ]
