@@ -195,9 +195,15 @@ def grant(
     # Python-side identities (targets and principals live as long as the app): no jsii round trip.
     # A role by its GUID: a RoleDefinition of a BuiltInRole's GUID is that role, assigned once.
     key = (id(target), role.guid.lower(), _principal_key(principal))
-    # Made before, maybe in another stack of the app (an app's, under used_by): Azure takes it once.
-    if key in context_of(home).app_grants:
-        return context_of(home).app_grants[key]
+    # Made before, maybe in another stack of the app: Azure takes it once. It serves this grant
+    # when it is in a stack this one is deployed with or after (the target's, the principal's:
+    # what uses the grant uses them too); made in a sibling stack (another app's, under its
+    # used_by), a second one is made here and synth names the two (RoleAssignmentExists).
+    found = context_of(home).app_grants.get(key)
+    if found is not None and context_of(found).stack in {
+        context_of(home).stack, stack, *([context_of(principal).stack] if isinstance(principal, Construct) else []),
+    }:
+        return found
     if not isinstance(principal, PrincipalById):  # a PrincipalById checked itself
         check = Validator(type(target).__name__, target)
         check_principal(check, principal.principal_id, principal.principal_type)
