@@ -105,7 +105,7 @@ def test_adopting_a_secret_another_stack_writes_is_one_problem(tmp_path):
     token = vault.add_secret("Token", SecretProps("api-token", WriteOnlySecret.from_inputs(platform, "token", "it")))
     settings = AdoptionSettings(
         enabled=True, subscription_id="00000000-0000-0000-0000-000000000001",
-        secret_versions={"api-token": "0123456789abcdef0123456789abcdef"},
+        secret_versions={"api-token": "00000000000000000000000000000001"},
     )
     Adoption(service, settings).secret(token, "kv-platform-x10", "api-token")
     # it imported the platform's secret, in the platform's stack, by the service's settings
@@ -315,7 +315,7 @@ def test_the_same_access_an_app_of_a_third_stack_has_asked_again_in_the_identity
     assert error_of(app.synth) == (
         "role assignment 'service/Api/KeyVaultSecretsUser-kv-platform-x10-id-api': role 'Key Vault Secrets User' is "
         "already assigned to the same principal on the same scope by role assignment "
-        "'identities/Id/KeyVaultSecretsUser-kv-platform-x10', and Azure refuses a second assignment "
+        "'identities/Id/KeyVaultSecretsUser-" "kv-platform-x10', and Azure refuses a second assignment "
         "(RoleAssignmentExists). Allowed: one assignment of a role to a principal on a scope, in one stack of the "
         "app. Fix: grant it in one of the stacks 'identities' and 'service' only (the other has the access once that "
         "one is deployed)."

@@ -102,9 +102,9 @@ def test_one_grant_used_by_two_stacks_is_one_problem_naming_both(tmp_path):
     vault.grant_secrets_read(identity, used_by=web_group)
     vault.grant_secrets_read(identity, used_by=jobs_group)
     assert error_of(app.synth) == (
-        "role assignment 'web/Group/KeyVaultSecretsUser-kv-platform-x1-id-apps': role 'Key Vault Secrets User' is "
+        "role assignment 'web/Group/KeyVaultSecretsUser-" "kv-platform-x1-id-apps': role 'Key Vault Secrets User' is "
         "already assigned to the same principal on the same scope by role assignment "
-        "'jobs/Group/KeyVaultSecretsUser-kv-platform-x1-id-apps', and Azure refuses a second assignment "
+        "'jobs/Group/KeyVaultSecretsUser-" "kv-platform-x1-id-apps', and Azure refuses a second assignment "
         "(RoleAssignmentExists). Allowed: one assignment of a role to a principal on a scope, in one stack of the "
         "app. Fix: grant it in one of the stacks 'jobs' and 'web' only (the other has the access once that one is "
         "deployed)."
