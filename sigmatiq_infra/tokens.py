@@ -8,6 +8,8 @@ from typing import Any
 
 _STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
 _LIST_TOKEN = re.compile(r"#\{TfToken\[[^\]]+\]\}")
+"""How cdktf encodes a list known only at deploy time (`TerraformVariable.list_value`, a list
+attribute): a list of one string that reads like this."""
 _NUMBER_TOKEN_MARKER = 0xFDFF  # the top 16 bits of a number cdktf encodes a token in
 REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.")
 """How a token reads once synthesized, when it refers to another resource (or, with `data.`,
@@ -25,7 +27,9 @@ def is_token(value: Any) -> bool:
         return _STRING_TOKEN.search(value) is not None
     if isinstance(value, float):
         return struct.unpack(">Q", struct.pack(">d", value))[0] >> 48 == _NUMBER_TOKEN_MARKER
-    if isinstance(value, (int, bool, list, dict, tuple)) or value is None:
+    if isinstance(value, (list, tuple)):
+        return len(value) == 1 and isinstance(value[0], str) and _LIST_TOKEN.fullmatch(value[0]) is not None
+    if isinstance(value, (int, bool, dict)) or value is None:
         return False
     # A token that is no string or number (`TerraformVariable.boolean_value`, a list or map
     # reference): jsii hands it over as a proxy of cdktf's IResolvable.

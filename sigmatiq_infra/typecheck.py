@@ -203,6 +203,8 @@ def _token_fits(token: Any, hint: Any) -> bool:
         return _bearable("", hint)
     if isinstance(token, float):
         return _bearable(0, hint) or _bearable(0.0, hint)
+    if isinstance(token, (list, tuple)):  # a list token: a list of strings, length unknown
+        return _bearable([""], hint)
     return True
 
 

@@ -529,6 +529,16 @@ class Validator:
         if self.typed and not ok:
             self.fail(prop, value, problem, allowed, fix)
 
+    def known(self, prop: str, value: Any, use: str, allowed: str, fix: str | None = None) -> bool:
+        """Refuse a deploy-time expression where the value must be known at synth (`use` says
+        why: it names a construct, it decides what is made); True when `value` is known."""
+        if is_token(value):
+            self.fail(
+                prop, "<Terraform expression>", f"is a deploy-time expression, but {use}", allowed,
+                fix or f"write the {prop} in code",
+            )
+        return not is_token(value)
+
     def tags(
         self, prop: str, tags: Mapping[str, str], *, max_key_length: int = 512, count: int | None = None,
     ) -> None:

@@ -174,6 +174,11 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
     priorities: dict[int, str] = {}
     names: set[str] = set()
     for rule in spec.inbound_rules:
+        if not check.known(
+            "inbound rule name", rule.name, "it is part of the rule's Terraform address (Nsg-<subnet>-<rule>)",
+            "a name written in code, e.g. 'allow-https'",
+        ):
+            continue
         check.name("inbound rule name", rule.name, NameRules.NETWORK_RESOURCE)
         check.require(
             rule.name.lower() not in names, f"{where} name", rule.name, "is used twice",
@@ -312,7 +317,8 @@ class VirtualNetwork(AzureResource):
         self.address_space = network_or_none(props.address_space)
         self.subnets: dict[str, Subnet] = {}
         for spec in props.subnets:
-            if spec.name.lower() not in (name.lower() for name in self.subnets):  # a repeat: _validate
+            # A repeat, or a name known only at deploy time: reported by _validate.
+            if not is_token(spec.name) and spec.name.lower() not in (name.lower() for name in self.subnets):
                 self.subnets[spec.name] = self._subnet(spec, group, props.tags)
 
     def subnet_for(self, role: SubnetRole) -> Subnet | None:
@@ -378,7 +384,8 @@ class VirtualNetwork(AzureResource):
             # and would have to spell out every optional field.
             once: dict[str, InboundRule] = {}  # a repeated name is reported by _validate
             for rule in spec.inbound_rules:
-                once.setdefault(rule.name.lower(), rule)
+                if not is_token(rule.name):  # reported by _validate
+                    once.setdefault(rule.name.lower(), rule)
             for rule in once.values():
                 network_security_rule.NetworkSecurityRule(
                     self, f"Nsg-{spec.name}-{rule.name}",
@@ -414,6 +421,11 @@ class VirtualNetwork(AzureResource):
                 )
         networks: dict[str, ipaddress.IPv4Network] = {}
         for spec in props.subnets:
+            if not check.known(
+                "subnet name", spec.name, "it is part of the Terraform addresses of the subnet and its NSG "
+                "(Subnet-<name>)", "a name written in code, e.g. 'snet-apps'",
+            ):
+                continue
             check.name("subnet name", spec.name, NameRules.SUBNET)
             if spec.role.value.nsg:  # networkSecurityGroups: 1-80 characters (Microsoft's naming rules)
                 check.derived_name("subnet name", spec.name, f"nsg-{spec.name}", "network security group", 80)
@@ -456,7 +468,7 @@ class VirtualNetwork(AzureResource):
                 f"subnet {b!r}", str(networks[b]), f"overlaps subnet {a!r} ({networks[a]})",
                 "subnets that share no addresses", "move one of the two subnets",
             )
-        names = [spec.name.lower() for spec in props.subnets]  # Azure compares names in any case
+        names = [spec.name.lower() for spec in props.subnets if not is_token(spec.name)]  # in any case, as Azure
         for name in sorted({n for n in names if names.count(n) > 1}):
             check.fail("subnet name", name, "is used twice", "unique subnet names", "rename one")
         check.done()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from constructs import Construct
@@ -362,6 +362,11 @@ class PostgresServer(AzureResource):
             )
         # Rule and database names are ARM resource names, which Azure compares in any case.
         _check_once(check, "firewall rule name", [rule.name for rule in props.firewall_rules])
+        if not check.known(
+            "databases", props.databases, "each database is a Terraform resource of the server, named by its name",
+            "a list of names written in code, e.g. ['orders']",
+        ):
+            props = replace(props, databases=())
         for database in props.databases:
             _check_known_name(check, "database", database)
             check.name("database", database, NameRules.POSTGRES_DATABASE)
@@ -383,11 +388,8 @@ class PostgresServer(AzureResource):
 def _check_known_name(check: Validator, prop: str, name: str) -> None:
     """A database's or firewall rule's name is part of its Terraform address (`Database-orders`),
     which Terraform needs before it runs: it cannot be a deploy-time expression."""
-    check.require(
-        not is_token(name), prop, "<Terraform expression>",
-        "is a deploy-time expression, but it names a Terraform resource of the server",
-        "a name written in code, e.g. 'orders'", f"write the {prop} in code",
-    )
+    if check.typed:
+        check.known(prop, name, "it names a Terraform resource of the server", "a name written in code, e.g. 'orders'")
 
 
 def _check_sku(check: Validator, sku: str) -> None:

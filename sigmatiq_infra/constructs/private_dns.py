@@ -130,6 +130,12 @@ class PrivateDnsZones(AzureConstruct):
         owner = self if scope is None else scope
         # DNS names are the same in any case (RFC 4343), and so are Azure's names of zones in a group:
         # 'Privatelink.Vaultcore.Azure.Net' is the zone a vault's endpoint asks for, not a second one.
+        if id is None and not check.known(
+            "zone name", name, "with no id it becomes the zone's construct id, part of its Terraform address",
+            "a name written in code, e.g. 'internal.example.com', or an id with it",
+            "write the zone name in code, or pass an id, e.g. zone(<the expression>, id='InternalZone')",
+        ):
+            raise ValidationError(check.problems)
         if not is_token(name):
             name = next((made for made in self.zones if made.lower() == name.lower()), name)
         if name not in self.zones:
@@ -276,7 +282,10 @@ def _check_a_record(check: Validator, name: str, records: Sequence[str], ttl: in
         "a lower-case record name (azurerm takes no other; DNS compares names in any case)",
         f"write it as {name.lower()!r}",
     )
-    check.in_range("add_a_record records (count)", len(records), 1, 20)
+    if is_token(records):  # a list known only at deploy time, written as its reference
+        records = []
+    else:
+        check.in_range("add_a_record records (count)", len(records), 1, 20)
     for record in records:
         if not is_token(record):
             try:
@@ -376,7 +385,17 @@ class DnsResolver(AzureResource):
                 "rules included), or give this resolver a VNet of its own",
             )
         inbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_INBOUND)
-        rules = dict(props.forwarding_rules)
+        # A domain names its rule and the rule's construct id; each server is a block of the rule.
+        rules = {
+            domain: servers for domain, servers in props.forwarding_rules.items()
+            if check.known(
+                "forwarding rule domain", domain, "it names the rule and its Terraform address (Rule-<the domain>)",
+                "a domain written in code, e.g. 'corp.example.com.'",
+            ) and check.known(
+                f"forwarding rule {domain!r} servers", servers, "each server is a block of the rule, written at synth",
+                "a list of addresses written in code, e.g. ['10.0.0.4']",
+            )
+        }
         outbound_subnet = vnet.subnet_for(SubnetRole.DNS_RESOLVER_OUTBOUND) if rules else None
         # Endpoints and rulesets: 1-80 characters (Microsoft Learn, naming rules for Microsoft.Network);
         # the longest name derived from the resolver's says how long it may be.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from constructs import Construct
 
@@ -106,6 +106,11 @@ class StorageAccount(AzureResource):
                 "use replication='LRS' (or 'GRS' for a copy in the paired region) in this region",
             )
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 365)
+        if not check.known(
+            "containers", props.containers, "each container is a Terraform resource of the account, named by its name",
+            "a list of names written in code, e.g. ['uploads']",
+        ):
+            props = replace(props, containers=())
         for index, container in enumerate(props.containers):
             if is_list_token(container):  # a list variable: its names are known only at deploy time
                 check.fail(

@@ -1,0 +1,160 @@
+"""The tenth outside-in round, on deploy-time values: a Terraform variable, a deploy input or
+another resource's attribute where a construct's prop takes a value. Each is written to
+Terraform as its reference, or, where the value must be known at synth (it names a construct
+or decides what is made), it is one problem saying to write it in code (never cdktf's
+traceback, never a check of a token's placeholder, never a value silently dropped)."""
+
+from __future__ import annotations
+
+import pytest
+from cdktf import TerraformVariable
+from helpers import error_of
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
+
+R = c.SubnetRole
+
+
+@pytest.fixture
+def own(tmp_path):
+    """A user's stack in an app that synthesizes, and its group."""
+    stack = AzureStack(App(outdir=str(tmp_path / "cdktf.out")), "app")
+    return stack, c.ResourceGroup(stack, "G", c.ResourceGroupProps("rg-app", "westeurope"))
+
+
+def variable(stack, name: str, kind: str = "string"):
+    made = TerraformVariable(stack, name, type=kind)
+    return {"string": made.string_value, "number": made.number_value, "bool": made.boolean_value}.get(
+        kind, made.list_value,
+    )
+
+
+def vnet(stack, group, *subnets):
+    return c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", list(subnets)))
+
+
+def postgres(stack, group, **props):
+    return c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "pg-test", group, sku="GP_Standard_D2ds_v5", administrator_login="pgadmin",
+        administrator_password=c.WriteOnlySecret.from_inputs(stack, "pg_password", "the admin password"), **props,
+    ))
+
+
+# --- 1. names that are construct ids, and lists of them ---------------------------------------------------
+
+
+def test_a_subnet_named_at_deploy_time_is_one_problem_not_cdktfs_traceback(stack, group):
+    name = variable(stack, "subnet")
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec(name, "10.20.1.0/24", R.PRIVATE_ENDPOINTS))) == (
+        "VirtualNetwork 'test/Net': subnet name '<Terraform expression>' is a deploy-time expression, but it is part "
+        "of the Terraform addresses of the subnet and its NSG (Subnet-<name>). Allowed: a name written in code, e.g. "
+        "'snet-apps'. Fix: write the subnet name in code."
+    )
+
+
+def test_an_inbound_rule_named_at_deploy_time_is_one_problem_not_cdktfs_traceback(stack, group):
+    name = variable(stack, "rule")
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS, [
+        c.InboundRule(name, 100, "Internet", ("443",)),
+    ]))) == (
+        "VirtualNetwork 'test/Net': inbound rule name '<Terraform expression>' is a deploy-time expression, but it is "
+        "part of the rule's Terraform address (Nsg-<subnet>-<rule>). Allowed: a name written in code, e.g. "
+        "'allow-https'. Fix: write the inbound rule name in code."
+    )
+
+
+def test_a_list_of_containers_known_at_deploy_time_is_one_problem_not_cdktfs_traceback(stack, group):
+    containers = variable(stack, "containers", "list(string)")
+    assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps(
+        "stfiles01", group, containers=containers,
+    ))) == (
+        "StorageAccount 'test/Files': containers '<Terraform expression>' is a deploy-time expression, but each "
+        "container is a Terraform resource of the account, named by its name. Allowed: a list of names written in "
+        "code, e.g. ['uploads']. Fix: write the containers in code."
+    )
+
+
+def test_a_list_of_databases_known_at_deploy_time_is_one_problem_not_cdktfs_traceback(stack, group):
+    databases = variable(stack, "databases", "list(string)")
+    assert error_of(lambda: postgres(stack, group, databases=databases)) == (
+        "PostgresServer 'test/Db': databases '<Terraform expression>' is a deploy-time expression, but each database "
+        "is a Terraform resource of the server, named by its name. Allowed: a list of names written in code, e.g. "
+        "['orders']. Fix: write the databases in code."
+    )
+
+
+@pytest.mark.parametrize(("build", "prop", "expected"), [
+    (lambda s, g, v: postgres(s, g, public_network_access_enabled=True, firewall_rules=v),
+     "firewall_rules", "a sequence of FirewallRule"),
+    (lambda s, g, v: vnet(s, g, *v), "subnets", "a sequence of SubnetSpec"),
+    (lambda s, g, v: vnet(s, g, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS, [
+        c.InboundRule("r", 100, "Internet", v)])), "subnets[0].inbound_rules[0].ports", "a tuple of str"),
+])
+def test_a_list_known_at_deploy_time_where_objects_go_is_told_so_not_judged_by_its_placeholder(
+    stack, group, build, prop, expected,
+):
+    listed = variable(stack, "listed", "list(string)")
+    message = error_of(lambda: build(stack, group, listed))
+    assert message.split(": ", 1)[1] == (
+        f"{prop} '<Terraform expression>' is a deploy-time expression, where {expected} goes. Allowed: {expected}. "
+        f"Fix: give {prop} a value of type {expected}."
+    )
+
+
+def test_a_private_dns_zone_named_at_deploy_time_needs_an_id_and_takes_one(own):
+    stack, group = own
+    zones = c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, vnet(
+        stack, group, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS),
+    )))
+    name = variable(stack, "zone")
+    assert error_of(lambda: zones.zone(name)) == (
+        "PrivateDnsZones 'app/Zones': zone name '<Terraform expression>' is a deploy-time expression, but with no id "
+        "it becomes the zone's construct id, part of its Terraform address. Allowed: a name written in code, e.g. "
+        "'internal.example.com', or an id with it. Fix: write the zone name in code, or pass an id, e.g. "
+        "zone(<the expression>, id='InternalZone')."
+    )
+    zones.zone(name, id="Internal")
+    assert [zone["name"] for zone in Template.from_stack(stack).resources("azurerm_private_dns_zone").values()] == [
+        "${var.zone}",
+    ]
+
+
+def test_a_records_list_known_at_deploy_time_is_written_as_its_reference(own):
+    stack, group = own
+    zones = c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, vnet(
+        stack, group, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS),
+    )))
+    zone = zones.zone("internal.example.com")
+    zones.add_a_record(stack, "Api", zone, name="api", records=variable(stack, "addresses", "list(string)"))
+    assert [r["records"] for r in Template.from_stack(stack).resources("azurerm_private_dns_a_record").values()] == [
+        "${var.addresses}",
+    ]
+
+
+def resolver(stack, group, rules):
+    network = vnet(
+        stack, group, c.SubnetSpec("snet-in", "10.20.2.0/28", R.DNS_RESOLVER_INBOUND),
+        c.SubnetSpec("snet-out", "10.20.3.0/28", R.DNS_RESOLVER_OUTBOUND),
+    )
+    return c.DnsResolver(stack, "Dns", c.DnsResolverProps("dnspr-test", group, network, "10.20.2.4",
+                                                          forwarding_rules=rules))
+
+
+def test_a_forwarding_domain_known_at_deploy_time_is_one_problem_not_cdktfs_traceback(stack, group):
+    domain = variable(stack, "domain")
+    assert error_of(lambda: resolver(stack, group, {domain: ["10.0.0.4"]})) == (
+        "DnsResolver 'test/Dns': forwarding rule domain '<Terraform expression>' is a deploy-time expression, but it "
+        "names the rule and its Terraform address (Rule-<the domain>). Allowed: a domain written in code, e.g. "
+        "'corp.example.com.'. Fix: write the forwarding rule domain in code."
+    )
+
+
+def test_forwarding_servers_known_at_deploy_time_are_one_problem_not_cdktfs_traceback(stack, group):
+    servers = variable(stack, "servers", "list(string)")
+    assert error_of(lambda: resolver(stack, group, {"corp.example.com.": servers})) == (
+        "DnsResolver 'test/Dns': forwarding rule 'corp.example.com.' servers '<Terraform expression>' is a deploy-time "
+        "expression, but each server is a block of the rule, written at synth. Allowed: a list of addresses written "
+        "in code, e.g. ['10.0.0.4']. Fix: write the forwarding rule 'corp.example.com.' servers in code."
+    )
