@@ -23,12 +23,12 @@ from typing import Any, ClassVar, Generic, Protocol, TypeAlias, TypeVar, runtime
 from constructs import Construct
 
 from sigmatiq_infra import azurerm
-from sigmatiq_infra._cdktf import TerraformResourceLifecycle
+from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle, Token
 from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
 from sigmatiq_infra.constructs._context import AzureConstruct, construct_classes, wait_for
 from sigmatiq_infra.constructs.roles import Principal, Role, grant
-from sigmatiq_infra.validation import ValidationError, Validator
+from sigmatiq_infra.validation import ValidationError, Validator, is_token
 
 T = TypeVar("T")
 
@@ -219,6 +219,14 @@ class ManagedIdentities:
         kinds = ["SystemAssigned"] if self.system_assigned else []
         kinds += ["UserAssigned"] if self.user_assigned else []
         return ", ".join(kinds) or None
+
+
+def either(flag: Any, yes: str, no: str) -> str:
+    """`yes` or `no`, as `flag` says. For a flag known only at deploy time, Terraform's
+    `flag ? yes : no`: the choice is made at apply, not by the truth of the token's placeholder."""
+    if is_token(flag):
+        return Token.as_string(Fn.conditional(flag, yes, no))
+    return yes if flag else no
 
 
 class ResourceAttribute(Generic[T]):
@@ -550,7 +558,10 @@ class AzureResource(AzureConstruct):
         """The binding's `identity` block (`binding`, e.g. `storage_account.StorageAccountIdentity`)
         for `identities` (None for none); a problem on `check` when the resource does not
         accept that kind of identity (`identity_types`)."""
-        if identities is None or identities.type is None:
+        if identities is None or not check.known(
+            "managed_identities.system_assigned", identities.system_assigned,
+            "it decides the type of the resource's identity block", "True or False written in code",
+        ) or identities.type is None:
             return None
         allowed = self.identity_types
         check.one_of(

@@ -17,6 +17,7 @@ from sigmatiq_infra.constructs._resource import (
     PrivateLinkService,
     ResourceAttribute,
     ResourceFacts,
+    either,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
 from sigmatiq_infra.validation import NameRules, Validator
@@ -119,7 +120,7 @@ class AppConfiguration(AzureResource):
             sku=props.sku,
             local_auth_enabled=props.local_auth_enabled,
             public_network_access=(
-                ("Enabled" if props.public_network_access_enabled else "Disabled")
+                either(props.public_network_access_enabled, "Enabled", "Disabled")
                 if private_link else None
             ),
             purge_protection_enabled=(

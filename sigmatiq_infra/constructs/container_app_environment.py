@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from constructs import Construct
 
@@ -114,6 +114,19 @@ class ContainerAppEnvironment(AzureResource):
         props = check.props(props)
         check.name("name", props.name, NameRules.CONTAINER_APP_ENVIRONMENT)
         _check_sixtieth_character(check, props.name)
+        # Without a VNet zone redundancy is not written, and public access decides the load balancer:
+        # neither can wait for apply.
+        if not check.known(
+            "public_network_access_enabled", props.public_network_access_enabled,
+            "it decides whether the environment is internal (its load balancer, and who can reach its apps)",
+            "True, False or None written in code",
+        ):
+            props = replace(props, public_network_access_enabled=None)
+        if props.virtual_network is None and not check.known(
+            "zone_redundant", props.zone_redundant, "without a virtual_network it is not written",
+            "False written in code (or a virtual_network, which takes a deploy-time value)",
+        ):
+            props = replace(props, zone_redundant=False)
         check.require(
             props.virtual_network is not None or not props.zone_redundant, "zone_redundant", True,
             "needs a VNet", "zone_redundant=True only with virtual_network",
@@ -127,7 +140,8 @@ class ContainerAppEnvironment(AzureResource):
         )
         vnet = props.virtual_network
         location = props.resource_group.location
-        if props.zone_redundant:  # Microsoft Learn, "Reliability in Azure Container Apps": a VNet in a zone region
+        # Microsoft Learn, "Reliability in Azure Container Apps": a VNet in a zone region.
+        if props.zone_redundant and not is_token(props.zone_redundant):
             check.zones("zone_redundant", True, location, "set zone_redundant=False in this region, or choose a "
                         "region with availability zones")
         if vnet is not None and not (is_token(location) or is_token(vnet.location)):

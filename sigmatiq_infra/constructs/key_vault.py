@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from constructs import Construct
 
@@ -19,6 +19,7 @@ from sigmatiq_infra.constructs._resource import (
     PrivateLinkService,
     ResourceAttribute,
     ResourceFacts,
+    either,
     within,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal
@@ -151,6 +152,11 @@ class KeyVault(KeyVaultBase):
         check.name("name", props.name, NameRules.KEY_VAULT)
         check.one_of("sku", props.sku, self.SKUS)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
+        if not check.known(
+            "grant_deployer_secrets_write", props.grant_deployer_secrets_write,
+            "it decides whether add_secret assigns the deploying principal a role", "True or False written in code",
+        ):
+            props = replace(props, grant_deployer_secrets_write=False)
         check.done()
 
         self.resource = key_vault.KeyVault(
@@ -166,7 +172,7 @@ class KeyVault(KeyVaultBase):
             public_network_access_enabled=props.public_network_access_enabled,
             network_acls=key_vault.KeyVaultNetworkAcls(
                 bypass="AzureServices",
-                default_action="Allow" if props.public_network_access_enabled else "Deny",
+                default_action=either(props.public_network_access_enabled, "Allow", "Deny"),
             ),
             tags=self.resource_tags(props.tags),
         )

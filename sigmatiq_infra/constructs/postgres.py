@@ -33,6 +33,7 @@ from sigmatiq_infra.constructs._resource import (
     PrivateLinkService,
     ResourceAttribute,
     ResourceFacts,
+    either,
     within,
 )
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule
@@ -263,7 +264,7 @@ class PostgresServer(AzureResource):
             self, "RequireSecureTransport",
             server_id=self.id,
             name="require_secure_transport",
-            value="on" if props.require_secure_transport else "off",
+            value=either(props.require_secure_transport, "on", "off"),
         )
         rules = [r for r in props.firewall_rules if not (props.allow_azure_services and r.name == "AllowAzureServices")]
         if props.allow_azure_services:
@@ -342,6 +343,11 @@ class PostgresServer(AzureResource):
             "choose another login, e.g. 'dbadmin'",
         )
         props.administrator_password.check(check, "administrator_password")
+        if not check.known(
+            "allow_azure_services", props.allow_azure_services,
+            "it decides whether the server gets the AllowAzureServices firewall rule", "True or False written in code",
+        ):
+            props = replace(props, allow_azure_services=False)
         needs_public = props.allow_azure_services or bool(props.firewall_rules)
         check.require(
             props.public_network_access_enabled or not needs_public,
@@ -435,7 +441,8 @@ def _check_region(check: Validator, props: PostgresServerProps) -> None:
         "use high_availability_mode='SameZone', or a region with availability zones",
     )
     check.require(
-        not props.geo_redundant_backup_enabled or region not in regions.POSTGRES_NO_GEO_BACKUP,
+        is_token(props.geo_redundant_backup_enabled) or not props.geo_redundant_backup_enabled
+        or region not in regions.POSTGRES_NO_GEO_BACKUP,
         "geo_redundant_backup_enabled", True, f"is not offered in {region}",
         f"geo-redundant backup in a region that offers it ({regions.POSTGRES_SOURCE})",
         "set geo_redundant_backup_enabled=False, or choose another region",

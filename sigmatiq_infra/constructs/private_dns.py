@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from constructs import Construct
@@ -405,6 +405,11 @@ class DnsResolver(AzureResource):
                         (f"{props.name}-ruleset", "DNS forwarding ruleset")]
         check.derived_name("name", props.name, *max(derived, key=lambda pair: len(pair[0])), 80)
         _check_inbound_ip(check, props.inbound_ip, inbound_subnet)
+        if not check.known(
+            "set_as_vnet_dns", props.set_as_vnet_dns, "it decides whether the VNet's DNS servers resource is made",
+            "True or False written in code",
+        ):
+            props = replace(props, set_as_vnet_dns=False)
         for domain, servers in rules.items():
             _check_forwarding_rule(check, domain, servers)
             # "a rule ... using the private resolver inbound endpoint as a destination ... can cause a DNS

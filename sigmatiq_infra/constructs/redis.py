@@ -19,6 +19,7 @@ from sigmatiq_infra.constructs._resource import (
     PrivateLinkService,
     ResourceAttribute,
     ResourceFacts,
+    either,
 )
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -252,7 +253,7 @@ class ManagedRedis(AzureResource):
             location=props.resource_group.location,
             sku_name=props.sku,
             high_availability_enabled=props.high_availability_enabled,
-            public_network_access="Enabled" if props.public_network_access_enabled else "Disabled",
+            public_network_access=either(props.public_network_access_enabled, "Enabled", "Disabled"),
             default_database=managed_redis.ManagedRedisDefaultDatabase(
                 access_keys_authentication_enabled=props.access_keys_authentication_enabled,
                 client_protocol="Encrypted",

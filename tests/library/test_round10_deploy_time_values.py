@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from cdktf import TerraformVariable
-from helpers import error_of
+from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
@@ -158,3 +158,95 @@ def test_forwarding_servers_known_at_deploy_time_are_one_problem_not_cdktfs_trac
         "expression, but each server is a block of the rule, written at synth. Allowed: a list of addresses written "
         "in code, e.g. ['10.0.0.4']. Fix: write the forwarding rule 'corp.example.com.' servers in code."
     )
+
+
+# --- 2. switches known only at deploy time ----------------------------------------------------------------
+
+
+def test_a_switch_that_decides_what_is_made_is_one_problem_not_taken_as_true(stack, group):
+    flag = variable(stack, "flag", "bool")
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group, grant_deployer_secrets_write=flag))
+    assert error_of(lambda: vault) == (
+        "KeyVault 'test/Vault': grant_deployer_secrets_write '<Terraform expression>' is a deploy-time expression, "
+        "but it decides whether add_secret assigns the deploying principal a role. Allowed: True or False written in "
+        "code. Fix: write the grant_deployer_secrets_write in code."
+    )
+    assert error_of(lambda: postgres(stack, group, public_network_access_enabled=True, allow_azure_services=flag)) == (
+        "PostgresServer 'test/Db': allow_azure_services '<Terraform expression>' is a deploy-time expression, but it "
+        "decides whether the server gets the AllowAzureServices firewall rule. Allowed: True or False written in "
+        "code. Fix: write the allow_azure_services in code."
+    )
+
+
+def test_a_resolvers_vnet_dns_switch_known_at_deploy_time_is_one_problem(stack, group):
+    network = vnet(
+        stack, group, c.SubnetSpec("snet-in", "10.20.2.0/28", R.DNS_RESOLVER_INBOUND),
+        c.SubnetSpec("snet-out", "10.20.3.0/28", R.DNS_RESOLVER_OUTBOUND),
+    )
+    assert error_of(lambda: c.DnsResolver(stack, "Dns", c.DnsResolverProps(
+        "dnspr-test", group, network, "10.20.2.4", set_as_vnet_dns=variable(stack, "flag", "bool"),
+    ))) == (
+        "DnsResolver 'test/Dns': set_as_vnet_dns '<Terraform expression>' is a deploy-time expression, but it decides "
+        "whether the VNet's DNS servers resource is made. Allowed: True or False written in code. Fix: write the "
+        "set_as_vnet_dns in code."
+    )
+
+
+def test_a_system_assigned_identity_switch_known_at_deploy_time_is_one_problem(stack, group):
+    assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps(
+        "stfiles01", group, managed_identities=c.ManagedIdentities(system_assigned=variable(stack, "flag", "bool")),
+    ))) == (
+        "StorageAccount 'test/Files': managed_identities.system_assigned '<Terraform expression>' is a deploy-time "
+        "expression, but it decides the type of the resource's identity block. Allowed: True or False written in "
+        "code. Fix: write the managed_identities.system_assigned in code."
+    )
+
+
+def environment(stack, group, network=None, **props):
+    workspace = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("law-test", group))
+    return c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        "cae-test", group, workspace, network, **props,
+    ))
+
+
+def test_an_environments_switches_known_at_deploy_time_are_problems_not_judged_as_true(stack, group):
+    flag = variable(stack, "flag", "bool")
+    assert error_of(lambda: environment(stack, group, zone_redundant=flag, public_network_access_enabled=flag)) == (
+        "ContainerAppEnvironment 'test/Env': public_network_access_enabled '<Terraform expression>' is a deploy-time "
+        "expression, but it decides whether the environment is internal (its load balancer, and who can reach its "
+        "apps). Allowed: True, False or None written in code. Fix: write the public_network_access_enabled in code.\n"
+        "ContainerAppEnvironment 'test/Env': zone_redundant '<Terraform expression>' is a deploy-time expression, but "
+        "without a virtual_network it is not written. Allowed: False written in code (or a virtual_network, which "
+        "takes a deploy-time value). Fix: write the zone_redundant in code."
+    )
+
+
+def test_switches_written_as_text_are_terraforms_choice_at_apply(own):
+    stack, group = own
+    flag = variable(stack, "flag", "bool")
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group, public_network_access_enabled=flag))
+    c.AppConfiguration(stack, "Config", c.AppConfigurationProps("appcs-t", group, public_network_access_enabled=flag))
+    c.ManagedRedis(stack, "Cache", c.ManagedRedisProps("redis-test", group, public_network_access_enabled=flag))
+    postgres(stack, group, require_secure_transport=flag)
+    network = vnet(stack, group, c.SubnetSpec("snet-apps", "10.20.0.0/23", R.CONTAINER_APPS))
+    environment(stack, group, network, zone_redundant=flag)
+    template = Template.from_stack(stack)
+
+    def only(kind):
+        [resource] = template.resources(kind).values()
+        return resource
+
+    assert only("azurerm_key_vault")["network_acls"]["default_action"] == '${var.flag ? "Allow" : "Deny"}'
+    assert only("azurerm_app_configuration")["public_network_access"] == '${var.flag ? "Enabled" : "Disabled"}'
+    assert only("azurerm_managed_redis")["public_network_access"] == '${var.flag ? "Enabled" : "Disabled"}'
+    assert only("azurerm_postgresql_flexible_server_configuration")["value"] == '${var.flag ? "on" : "off"}'
+    assert only("azurerm_container_app_environment")["zone_redundancy_enabled"] == "${var.flag}"
+
+
+def test_geo_redundant_backup_known_at_deploy_time_is_not_judged_in_a_region_without_it(stack):
+    from sigmatiq_infra import regions
+
+    region = sorted(regions.POSTGRES_NO_GEO_BACKUP)[0]
+    group = c.ResourceGroup(stack, "Far", c.ResourceGroupProps("rg-far", region))
+    postgres(stack, group, geo_redundant_backup_enabled=variable(stack, "geo", "bool"))
+    assert recorded(stack) == []
