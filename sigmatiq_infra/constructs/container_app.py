@@ -225,10 +225,26 @@ class ContainerApp(AzureResource):
                 "environment variable", name, "is set both as plain env and as secret_env",
                 "each variable once", "keep only the secret_env entry",
             )
-        for variable, reference in props.secret_env.items():
-            _check_secret_exists(check, variable, reference)
         by_name: dict[str, tuple[str, str]] = {}
         for variable, reference in props.secret_env.items():
+            # The app's secret is named after the vault's, lowercased at synth (a token lowercased is
+            # no token: Terraform would get its placeholder as the name).
+            if not check.known(
+                f"secret_env[{variable!r}] name", reference.name,
+                "the app's secret is named after it, in lowercase, at synth",
+                "a Key Vault secret name written in code, e.g. 'database-url'",
+            ):
+                continue
+            # A dependency jsii cannot send as a Terraform element is dropped: the app would not wait.
+            dependency = reference.dependency
+            check.require(
+                dependency is None or hasattr(dependency, "fqn"), f"secret_env[{variable!r}] dependency", dependency,
+                "is not a Terraform resource", "the Terraform resource that creates the secret, or None",
+                f"pass its Terraform resource: dependency=<the {type(dependency).__name__}>.resource"
+                if hasattr(getattr(dependency, "resource", None), "fqn")
+                else "pass the resource that creates the secret (vault.add_secret returns a reference with it)",
+            )
+            _check_secret_exists(check, variable, reference)
             name = app_secret_name(reference)
             _check_app_secret_name(check, variable, reference.name, name)
             # One secret of one vault read in another case is the same secret (Key Vault names

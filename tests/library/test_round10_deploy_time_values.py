@@ -250,3 +250,48 @@ def test_geo_redundant_backup_known_at_deploy_time_is_not_judged_in_a_region_wit
     group = c.ResourceGroup(stack, "Far", c.ResourceGroupProps("rg-far", region))
     postgres(stack, group, geo_redundant_backup_enabled=variable(stack, "geo", "bool"))
     assert recorded(stack) == []
+
+
+# --- 3. a container app's Key Vault references ------------------------------------------------------------
+
+
+def app_reading(stack, group, reference_of):
+    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
+        "acrtest01", group, public_network_access_enabled=True,
+    ))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group, public_network_access_enabled=True))
+    identity = c.UserAssignedIdentity(stack, "Id", c.UserAssignedIdentityProps("id-test", group))
+    return c.ContainerApp(stack, "App", c.ContainerAppProps(
+        "ca-test", environment(stack, group), identity, registry, "team/api", "1.0.0", 8080,
+        secret_env={"DB_PASSWORD": reference_of(vault)},
+    ))
+
+
+def test_a_key_vault_secret_named_at_deploy_time_is_one_problem_not_judged_by_its_placeholder(stack, group):
+    name = variable(stack, "secret")
+    assert error_of(lambda: app_reading(stack, group, lambda vault: c.SecretReference(
+        vault, name, f"{vault.vault_uri}secrets/{name}",
+    ))) == (
+        "ContainerApp 'test/App': secret_env['DB_PASSWORD'] name '<Terraform expression>' is a deploy-time "
+        "expression, but the app's secret is named after it, in lowercase, at synth. Allowed: a Key Vault secret "
+        "name written in code, e.g. 'database-url'. Fix: write the secret_env['DB_PASSWORD'] name in code."
+    )
+
+
+def test_a_secrets_dependency_given_as_a_construct_is_a_problem_not_dropped(stack, group):
+    assert error_of(lambda: app_reading(stack, group, lambda vault: c.SecretReference(
+        vault, "db-password", f"{vault.vault_uri}secrets/db-password", dependency=vault,
+    ))) == (
+        "ContainerApp 'test/App': secret_env['DB_PASSWORD'] dependency KeyVault 'test/Vault' is not a Terraform "
+        "resource. Allowed: the Terraform resource that creates the secret, or None. Fix: pass its Terraform "
+        "resource: dependency=<the KeyVault>.resource."
+    )
+
+
+def test_a_secrets_dependency_given_as_its_resource_is_waited_for(own):
+    stack, group = own
+    app_reading(stack, group, lambda vault: c.SecretReference(
+        vault, "db-password", f"{vault.vault_uri}secrets/db-password", dependency=vault.resource,
+    ))
+    [app] = Template.from_stack(stack).resources("azurerm_container_app").values()
+    assert [d for d in app["depends_on"] if d.startswith("azurerm_key_vault.")] == ["azurerm_key_vault.Vault_23237E5B"]
