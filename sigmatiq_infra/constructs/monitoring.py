@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from sigmatiq_infra._cdktf import Token
 from sigmatiq_infra.azurerm import (
     consumption_budget_subscription,
     monitor_activity_log_alert,
@@ -230,8 +231,8 @@ class MetricAlert(AzureResource):
             scopes=[target.id],
             description=props.description or (
                 f"{props.metric} of {target.kind_text} {target.name} "
-                f"{_OPERATOR_TEXT.get(props.operator, props.operator)} {props.threshold:g} "
-                f"({aggregation.lower()} over {props.window})"
+                f"{_OPERATOR_TEXT.get(props.operator, props.operator)} {_text(props.threshold)} "
+                f"({aggregation if is_token(aggregation) else aggregation.lower()} over {props.window})"
             ),
             severity=props.severity,
             frequency=props.frequency,
@@ -308,6 +309,12 @@ _OPERATOR_TEXT = {
     "GreaterThan": "above", "GreaterThanOrEqual": "at or above", "LessThan": "below",
     "LessThanOrEqual": "at or below", "Equals": "at",
 }
+
+
+def _text(threshold: float) -> str:
+    """A threshold as the description writes it; one known only at deploy time as its reference
+    (formatted, a number token is its placeholder, about -8e298)."""
+    return Token.as_string(threshold) if is_token(threshold) else f"{threshold:g}"
 
 
 @dataclass(frozen=True)
@@ -420,7 +427,7 @@ class Budget(AzureResource):
             bool(props.resource_groups), "resource_groups", [], "count no cost", "at least one resource group",
             "pass the groups whose costs the budget holds",
         )
-        for role in props.notify_roles:
+        for role in () if is_token(props.notify_roles) else props.notify_roles:  # a list token: its reference
             check.one_of("notify_roles", role, BUDGET_ROLES)
         check.require(
             props.action_group is not None or bool(props.notify_roles), "notify_roles", [],

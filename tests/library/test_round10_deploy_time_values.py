@@ -295,3 +295,32 @@ def test_a_secrets_dependency_given_as_its_resource_is_waited_for(own):
     ))
     [app] = Template.from_stack(stack).resources("azurerm_container_app").values()
     assert [d for d in app["depends_on"] if d.startswith("azurerm_key_vault.")] == ["azurerm_key_vault.Vault_23237E5B"]
+
+
+# --- 4. monitoring: what a description or a list says at deploy time -------------------------------------
+
+
+def alert(stack, group, **props):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group, public_network_access_enabled=True))
+    actions = c.ActionGroup(stack, "Actions", c.ActionGroupProps("ag-test", group, "ops"))
+    return c.MetricAlert(stack, "Alert", c.MetricAlertProps(
+        "alert-test", group, vault, "Availability", props.pop("threshold", 99), actions, **props,
+    ))
+
+
+def test_an_alerts_description_says_a_deploy_time_threshold_and_aggregation_by_their_references(own):
+    stack, group = own
+    alert(stack, group, threshold=variable(stack, "threshold", "number"), aggregation=variable(stack, "aggregation"))
+    [rule] = Template.from_stack(stack).resources("azurerm_monitor_metric_alert").values()
+    assert rule["description"] == (
+        "Availability of Key Vault kv-test above ${var.threshold} (${var.aggregation} over PT15M)"
+    )
+
+
+def test_a_budgets_roles_known_at_deploy_time_are_written_as_their_reference(own):
+    stack, group = own
+    c.Budget(stack, "Budget", c.BudgetProps(
+        "budget-test", 100, "2026-12-01", [group], notify_roles=variable(stack, "roles", "list(string)"),
+    ))
+    [budget] = Template.from_stack(stack).resources("azurerm_consumption_budget_subscription").values()
+    assert [n["contact_roles"] for n in budget["notification"]] == ["${var.roles}", "${var.roles}"]
