@@ -293,11 +293,17 @@ def _check_role_definition(check: Validator, role: RoleDefinition) -> None:
     # shows it in `id`) ends with the GUID to write.
     last = role.guid.rstrip("/").rpartition("/roleDefinitions/")[2]
     check.require(
-        azure_ids.GUID.fullmatch(role.guid) is not None, "grant role guid", role.guid,
+        is_token(role.guid) or azure_ids.GUID.fullmatch(role.guid) is not None, "grant role guid", role.guid,
         "is not a role definition id", "a GUID such as 12338af0-0e69-4776-bea7-57ae8d297424",
         f"write the GUID at the end of the resource id: {last!r}" if azure_ids.GUID.fullmatch(last) else
         f"use the role's GUID: az role definition list --name {role.display_name or '<role>'!r} --query [].name -o tsv",
     )
+    if not check.known(
+        "grant role construct_id", role.construct_id,
+        "it begins the assignment's construct id (<construct_id>-<principal>)",
+        "a construct id written in code, e.g. 'KeyVaultCryptoUser'",
+    ):
+        return
     for field in ("construct_id", "display_name"):
         check.require(
             bool(getattr(role, field).strip()), f"grant role {field}", getattr(role, field), "is empty",

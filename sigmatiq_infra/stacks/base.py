@@ -148,6 +148,14 @@ class AzureStack(TerraformStack):
         tags_ok = check.typed
         if check.value_type("backend", backend, BlobStateBackend | None) and backend is not None:
             check.props(backend)
+            # "A backend block cannot refer to named values (like input variables, locals, or data
+            # source attributes)" (developer.hashicorp.com/terraform/language/backend): Terraform
+            # reads it at init, before anything else ("Variables may not be used here").
+            for prop in ("resource_group", "storage_account", "container", "key"):
+                check.known(
+                    f"backend.{prop}", getattr(backend, prop), "Terraform reads the backend at init, before any "
+                    "variable or resource, and takes no expression in it", "a value written in code",
+                )
             check.name("backend.resource_group", backend.resource_group, NameRules.RESOURCE_GROUP)
             check.name("backend.storage_account", backend.storage_account, NameRules.STORAGE_ACCOUNT)
             check.name("backend.container", backend.container, NameRules.STORAGE_CONTAINER)

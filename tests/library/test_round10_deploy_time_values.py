@@ -324,3 +324,41 @@ def test_a_budgets_roles_known_at_deploy_time_are_written_as_their_reference(own
     ))
     [budget] = Template.from_stack(stack).resources("azurerm_consumption_budget_subscription").values()
     assert [n["contact_roles"] for n in budget["notification"]] == ["${var.roles}", "${var.roles}"]
+
+
+# --- 5. the state backend and a role definition ------------------------------------------------------------
+
+
+def test_a_backend_value_known_only_at_deploy_time_is_a_problem_terraform_takes_no_expression_there():
+    from sigmatiq_infra.stacks import BlobStateBackend
+
+    app = App()
+    first = AzureStack(app, "first")
+    account = variable(first, "state_account")
+    assert error_of(lambda: AzureStack(app, "second", backend=BlobStateBackend("rg-state", account)), app) == (
+        "AzureStack 'second': backend.storage_account '<Terraform expression>' is a deploy-time expression, but "
+        "Terraform reads the backend at init, before any variable or resource, and takes no expression in it. "
+        "Allowed: a value written in code. Fix: write the backend.storage_account in code."
+    )
+
+
+def principal(stack):
+    return c.PrincipalById(stack, "Ci", principal_id="00000000-0000-0000-0000-000000000001", principal_type="User")
+
+
+def test_a_custom_roles_guid_known_at_deploy_time_is_written_as_its_reference(own):
+    stack, group = own
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group))
+    vault.grant(c.RoleDefinition("Custom", "Custom role", variable(stack, "role")), principal(stack))
+    [assignment] = Template.from_stack(stack).resources("azurerm_role_assignment").values()
+    assert assignment["role_definition_id"].endswith("/providers/Microsoft.Authorization/roleDefinitions/${var.role}")
+
+
+def test_a_custom_roles_construct_id_known_at_deploy_time_is_one_problem_not_cdktfs_traceback(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group))
+    role = c.RoleDefinition(variable(stack, "role"), "Custom role", "12338af0-0e69-4776-bea7-57ae8d297424")
+    assert error_of(lambda: vault.grant(role, principal(stack)), stack) == (
+        "KeyVault 'test/Vault': grant role construct_id '<Terraform expression>' is a deploy-time expression, but it "
+        "begins the assignment's construct id (<construct_id>-<principal>). Allowed: a construct id written in code, "
+        "e.g. 'KeyVaultCryptoUser'. Fix: write the grant role construct_id in code."
+    )
