@@ -358,7 +358,11 @@ class AzureResource(AzureConstruct):
         if not (check.value_type("lock notes", notes, str) & check.value_type("lock level", level, str)):
             check.done()
             return None
-        check.one_of("lock level", level, LOCK_LEVELS)
+        if check.known(
+            "lock level", level, "it decides the lock's construct id and name (DeleteLock or ReadOnlyLock)",
+            "'CanNotDelete' or 'ReadOnly' written in code",
+        ):
+            check.one_of("lock level", level, LOCK_LEVELS)
         check.require(
             bool(notes.strip()), "lock notes", notes, "are empty",
             "a sentence saying what the lock protects", "say why the lock is there, e.g. 'Holds the databases.'",

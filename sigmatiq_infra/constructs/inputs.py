@@ -109,10 +109,14 @@ def _check_input_name(scope: Construct, name: Any) -> None:
     """A problem in the app's list for a name Terraform refuses (cdktf would quietly drop the
     characters, and TF_VAR_ would then need a name nobody wrote)."""
     from sigmatiq_infra.constructs._context import problem_log
-    from sigmatiq_infra.validation import ValidationError, Validator
+    from sigmatiq_infra.validation import ValidationError, Validator, is_token
 
-    check = Validator("deploy input", lambda: f"{scope.node.path}/{name}", log=problem_log(scope))
-    if not check.value_type("name", name, str):
+    path = lambda: scope.node.path if is_token(name) else f"{scope.node.path}/{name}"  # noqa: E731
+    check = Validator("deploy input", path, log=problem_log(scope))
+    if not check.value_type("name", name, str) or not check.known(
+        "name", name, "it is the Terraform variable's name (and construct id), set with TF_VAR_<name>",
+        "a name written in code, e.g. 'db_password'",
+    ):
         check.done()
         raise ValidationError(check.problems)  # no variable can be made without a name
     else:

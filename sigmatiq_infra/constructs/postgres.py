@@ -327,7 +327,7 @@ class PostgresServer(AzureResource):
         check.in_range("backup_retention_days", props.backup_retention_days, 7, 35)
         check.one_of("high_availability_mode", props.high_availability_mode, HIGH_AVAILABILITY_MODES)
         check.require(
-            not (props.high_availability_mode and props.sku.startswith("B_")),
+            is_token(props.high_availability_mode) or not (props.high_availability_mode and props.sku.startswith("B_")),
             "high_availability_mode", props.high_availability_mode,
             f"is not available on the Burstable SKU {props.sku!r}",
             "high availability on General Purpose (GP_) or Memory Optimized (MO_) SKUs",

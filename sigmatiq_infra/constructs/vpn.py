@@ -251,7 +251,11 @@ class VpnGateway(AzureResource):
                 "RFC 1918 ranges: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
                 f"use a private range such as {_free_pool(vnet_space)!r}",
             )
-        for index, dependency in enumerate(props.depends_on):
+        check.known(
+            "depends_on", props.depends_on, "Terraform's depends_on names resources in the configuration",
+            "Terraform resources, e.g. [resolver.vnet_dns_servers]",
+        )
+        for index, dependency in enumerate(() if is_token(props.depends_on) else props.depends_on):
             # A Terraform element has an fqn; anything else jsii drops (a construct: `depends_on: []`,
             # no dependency at all) or cannot send (a name).
             resource = getattr(dependency, "resource", None)

@@ -36,8 +36,9 @@ def vnet(stack, group, *subnets):
 
 
 def postgres(stack, group, **props):
+    props = {"sku": "GP_Standard_D2ds_v5", **props}
     return c.PostgresServer(stack, "Db", c.PostgresServerProps(
-        "pg-test", group, sku="GP_Standard_D2ds_v5", administrator_login="pgadmin",
+        "pg-test", group, administrator_login="pgadmin",
         administrator_password=c.WriteOnlySecret.from_inputs(stack, "pg_password", "the admin password"), **props,
     ))
 
@@ -362,3 +363,44 @@ def test_a_custom_roles_construct_id_known_at_deploy_time_is_one_problem_not_cdk
         "begins the assignment's construct id (<construct_id>-<principal>). Allowed: a construct id written in code, "
         "e.g. 'KeyVaultCryptoUser'. Fix: write the grant role construct_id in code."
     )
+
+
+# --- 6. a lock's level, a deploy input's name, a gateway's depends_on, high availability ----------------
+
+
+def test_a_lock_level_known_at_deploy_time_is_one_problem_not_taken_for_read_only(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group))
+    assert error_of(lambda: vault.add_lock("Holds the secrets.", level=variable(stack, "level")), stack) == (
+        "KeyVault 'test/Vault': lock level '<Terraform expression>' is a deploy-time expression, but it decides the "
+        "lock's construct id and name (DeleteLock or ReadOnlyLock). Allowed: 'CanNotDelete' or 'ReadOnly' written in "
+        "code. Fix: write the lock level in code."
+    )
+
+
+def test_a_deploy_input_named_at_deploy_time_is_one_problem_not_cdktfs_traceback(stack):
+    name = variable(stack, "input")
+    assert error_of(lambda: c.WriteOnlySecret.from_inputs(stack, name, "the database password")) == (
+        "deploy input 'test': name '<Terraform expression>' is a deploy-time expression, but it is the Terraform "
+        "variable's name (and construct id), set with TF_VAR_<name>. Allowed: a name written in code, e.g. "
+        "'db_password'. Fix: write the name in code."
+    )
+
+
+def test_a_gateways_depends_on_known_at_deploy_time_is_told_so_not_shown_as_its_placeholder(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    assert error_of(lambda: c.VpnGateway(stack, "Vpn", c.VpnGatewayProps(
+        "vpn-test", group, network, client_address_pool="172.16.0.0/24",
+        root_certificates=[c.RootCertificate.from_input(stack, "root_cert", "root")],
+        depends_on=variable(stack, "after", "list(string)"),
+    ))) == (
+        "VpnGateway 'test/Vpn': depends_on '<Terraform expression>' is a deploy-time expression, but Terraform's "
+        "depends_on names resources in the configuration. Allowed: Terraform resources, e.g. "
+        "[resolver.vnet_dns_servers]. Fix: write the depends_on in code."
+    )
+
+
+def test_a_high_availability_mode_known_at_deploy_time_is_not_judged_on_a_burstable_sku(own):
+    stack, group = own
+    postgres(stack, group, sku="B_Standard_B1ms", high_availability_mode=variable(stack, "ha"))
+    [server] = Template.from_stack(stack).resources("azurerm_postgresql_flexible_server").values()
+    assert server["high_availability"]["mode"] == "${var.ha}"
