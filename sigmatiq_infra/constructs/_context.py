@@ -19,7 +19,7 @@ from constructs import Construct, IConstruct, IValidation
 from sigmatiq_infra._cdktf import ENGINE, TerraformStack
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.azurerm import data_azurerm_client_config
-from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator, merge_tags
+from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator, is_token, merge_tags
 
 _CLIENT_CONFIG_ID = "ClientConfig"
 _CONTEXT = "_sigmatiq_context"
@@ -193,10 +193,18 @@ def checked_id(kind: str, scope: Construct, id: Any, log: ProblemLog | None) -> 
     """`id`, or, when it is not a name (None, a number, empty), a problem in `log` (raised
     without one) and a numbered id made from `kind`, so the run goes on to find every other
     problem too."""
-    if isinstance(id, str) and id:
+    if isinstance(id, str) and id and not is_token(id):
         return id
     where = scope.node.path
     check = Validator(kind, f"{where}/{kind}" if where else kind, log=log)
+    if is_token(id):  # cdktf stops with a traceback on a token in an id
+        check.known(
+            "id", id, "it is part of every Terraform address below it",
+            "a name written in code, unique among its scope's children",
+            "write the id in code (the resource's name may still be a deploy-time value)",
+        )
+        check.done()
+        return free_id(scope, kind)
     check.type_problem(
         "id", id, "is empty" if isinstance(id, str) else f"has the type {type(id).__name__}",
         "a name (str), unique among its scope's children: it is part of every Terraform address below it",
@@ -220,6 +228,7 @@ def make_under_free_id(
 ) -> str:
     """`make(id)` (a construct's own `Construct.__init__`); when `scope` already holds `id`,
     a problem (raised without `log`) and `make` again under a free numbered id. The id used."""
+    id = checked_id(kind, scope, id, log) if is_token(id) else id
     try:
         make(id)
     except RuntimeError as error:

@@ -185,10 +185,12 @@ class KeyVault(KeyVaultBase):
 
     def add_secret(self, id: str, props: SecretProps) -> SecretReference:
         """Create a secret whose value reaches Azure write-only (never stored in state)."""
-        check = Validator(
-            "KeyVault", self, path=lambda: f"{self.node.path}/{id}" if isinstance(id, str) and id else self.node.path,
-        )
-        if check.value_type("add_secret id", id, str):
+        named = isinstance(id, str) and id and not is_token(id)
+        check = Validator("KeyVault", self, path=lambda: f"{self.node.path}/{id}" if named else self.node.path)
+        if check.value_type("add_secret id", id, str) and check.known(
+            "add_secret id", id, "it is the secret's construct id, part of its Terraform address",
+            "an id written in code, e.g. 'DatabaseUrl' (the secret's name may be a deploy-time value)",
+        ):
             check.require(
                 bool(id), "add_secret id", id, "is empty",
                 "a name for the secret's construct, unique in the vault (it is part of its Terraform address)",

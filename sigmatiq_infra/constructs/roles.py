@@ -209,9 +209,10 @@ def grant(
         check_principal(check, principal.principal_id, principal.principal_type)
         check.done()
     # Named after the principal's Python-side name (no jsii round trip for `node.id`); under
-    # the principal, after the target's; under a user, after both.
+    # the principal, after the target's; under a user, after both. A name known only at deploy
+    # time cannot be part of an id: then the construct's id.
     named = [other for other in (target, principal) if other is not home]
-    assignment_id = "-".join([role.construct_id, *(getattr(o, "name", None) or o.node.id for o in named)])
+    assignment_id = "-".join([role.construct_id, *(_id_part(o) for o in named)])
     used: set[str] = home.__dict__.setdefault("_role_assignment_ids", set())
     if assignment_id in used:
         assignment_id = f"{assignment_id}-{named[-1].node.addr[:8]}"
@@ -231,6 +232,11 @@ def grant(
     context_of(home).grants[key] = (target, role, assignment)
     context_of(home).app_grants[key] = assignment
     return assignment
+
+
+def _id_part(construct: Construct) -> str:
+    name = getattr(construct, "name", None)
+    return name if name and not is_token(name) else construct.node.id
 
 
 def _principal_key(principal: Principal) -> object:

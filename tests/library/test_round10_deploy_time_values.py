@@ -404,3 +404,32 @@ def test_a_high_availability_mode_known_at_deploy_time_is_not_judged_on_a_bursta
     postgres(stack, group, sku="B_Standard_B1ms", high_availability_mode=variable(stack, "ha"))
     [server] = Template.from_stack(stack).resources("azurerm_postgresql_flexible_server").values()
     assert server["high_availability"]["mode"] == "${var.ha}"
+
+
+# --- 7. construct ids: an identity's name in a grant, an id given as a deploy-time value -----------------
+
+
+def test_a_grant_to_an_identity_named_at_deploy_time_is_named_after_its_construct_id(own):
+    stack, group = own
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group))
+    identity = c.UserAssignedIdentity(stack, "Api", c.UserAssignedIdentityProps(variable(stack, "identity"), group))
+    vault.grant_secrets_read(identity)
+    [assignment] = Template.from_stack(stack).resources("azurerm_role_assignment")
+    assert assignment.startswith("Vault_KeyVaultSecretsUser-Api_")
+
+
+def test_an_id_known_only_at_deploy_time_is_one_problem_not_cdktfs_traceback(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group))
+    id = variable(stack, "id")
+    assert error_of(lambda: c.KeyVault(stack, id, c.KeyVaultProps("kv-other", group))) == (
+        "KeyVault 'test/KeyVault': id '<Terraform expression>' is a deploy-time expression, but it is part of every "
+        "Terraform address below it. Allowed: a name written in code, unique among its scope's children. Fix: write "
+        "the id in code (the resource's name may still be a deploy-time value)."
+    )
+    assert error_of(lambda: vault.add_secret(id, c.SecretProps(
+        "db-password", c.WriteOnlySecret.from_inputs(stack, "db_password", "the database password"),
+    )), stack) == (
+        "KeyVault 'test/Vault': add_secret id '<Terraform expression>' is a deploy-time expression, but it is the "
+        "secret's construct id, part of its Terraform address. Allowed: an id written in code, e.g. 'DatabaseUrl' "
+        "(the secret's name may be a deploy-time value). Fix: write the add_secret id in code."
+    )
