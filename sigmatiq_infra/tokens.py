@@ -32,8 +32,11 @@ def is_token(value: Any) -> bool:
     if isinstance(value, (int, bool, dict)) or value is None:
         return False
     # A token that is no string or number (`TerraformVariable.boolean_value`, a list or map
-    # reference): jsii hands it over as a proxy of cdktf's IResolvable.
-    return any(type(delegate).__name__ == "_IResolvableProxy" for delegate in getattr(value, "_delegates", ()))
+    # reference): jsii hands it over as a proxy of cdktf's IResolvable, or, typed `any`
+    # (`TerraformVariable.value`, a map variable's only form), as an opaque one.
+    return any(
+        type(delegate).__name__ in ("_IResolvableProxy", "Opaque") for delegate in getattr(value, "_delegates", ())
+    )
 
 
 def is_list_token(value: Any) -> bool:

@@ -197,15 +197,16 @@ def _token_fits(token: Any, hint: Any) -> bool:
     """A token stands for a value of its own kind only: a string token (`var.x.string_value`)
     where a string goes, a number token where a number goes. Where an object goes (a
     `WriteOnlySecret`, a resource group) a bare expression is no such object: the construct
-    would fail on it later (`'str' object has no attribute 'name'`). Other tokens (a boolean,
-    a list or map reference) reach here as jsii proxies and pass."""
+    would fail on it later (`'str' object has no attribute 'name'`). A list token (a list of
+    one encoded string) stands for a list of strings; other tokens (a boolean, a map or `any`
+    value) reach here as jsii proxies and stand where a boolean goes."""
     if isinstance(token, str):
         return _bearable("", hint)
     if isinstance(token, float):
         return _bearable(0, hint) or _bearable(0.0, hint)
     if isinstance(token, (list, tuple)):  # a list token: a list of strings, length unknown
         return _bearable([""], hint)
-    return True
+    return _bearable(True, hint)
 
 
 _SEQUENCES = (tuple, Sequence, list)

@@ -433,3 +433,11 @@ def test_an_id_known_only_at_deploy_time_is_one_problem_not_cdktfs_traceback(sta
         "secret's construct id, part of its Terraform address. Allowed: an id written in code, e.g. 'DatabaseUrl' "
         "(the secret's name may be a deploy-time value). Fix: write the add_secret id in code."
     )
+
+
+def test_a_map_known_only_at_deploy_time_is_told_so_not_shown_as_a_jsii_proxy(stack, group):
+    tags = TerraformVariable(stack, "tags", type="map(string)").value
+    assert error_of(lambda: c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group, tags=tags))) == (
+        "KeyVault 'test/Vault': tags '<Terraform expression>' is a deploy-time expression, where a mapping of str to "
+        "str goes. Allowed: a mapping of str to str. Fix: give tags a value of type a mapping of str to str."
+    )
