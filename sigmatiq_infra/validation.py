@@ -639,9 +639,15 @@ class Validator:
         return getattr(self.where, "problem_log", None)
 
 
+TOKEN_SHOWN = "<Terraform expression>"
+"""How a message shows a value known only at deploy time."""
+
+
 def _shown(value: Any) -> str:
-    """A value as a message shows it: a construct by its kind and path (in a list too), anything
-    else as repr."""
+    """A value as a message shows it: a construct by its kind and path (in a list too), a value
+    known only at deploy time as such (not its placeholder), anything else as repr."""
+    if is_token(value):
+        return repr(TOKEN_SHOWN)
     if isinstance(value, (list, tuple)) and any(_construct_path(item) is not None for item in value):
         shown = ", ".join(_shown(item) for item in value)
         return f"[{shown}]" if isinstance(value, list) else f"({shown}{',' if len(value) == 1 else ''})"

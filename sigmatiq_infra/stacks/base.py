@@ -74,7 +74,7 @@ def _checked_stack_id(scope: Construct, id: Any) -> str:
         )
         raise ValidationError(check.problems)
     log = _app_log(scope)
-    if not isinstance(id, str) or not id:
+    if not isinstance(id, str) or not id or is_token(id):
         return checked_id("AzureStack", scope, id, log)
     # '/' separates construct paths: constructs writes it as '--', and the stack the CLI knows
     # (its folder, `cdktf deploy <id>`) would be another than the one named.

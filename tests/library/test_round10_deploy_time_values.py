@@ -441,3 +441,25 @@ def test_a_map_known_only_at_deploy_time_is_told_so_not_shown_as_a_jsii_proxy(st
         "KeyVault 'test/Vault': tags '<Terraform expression>' is a deploy-time expression, where a mapping of str to "
         "str goes. Allowed: a mapping of str to str. Fix: give tags a value of type a mapping of str to str."
     )
+
+
+def test_a_stack_id_known_only_at_deploy_time_is_one_problem_not_judged_by_its_placeholder():
+    app = App()
+    id = variable(AzureStack(app, "first"), "stack")
+    assert error_of(lambda: AzureStack(app, id), app) == (
+        "AzureStack 'AzureStack': id '<Terraform expression>' is a deploy-time expression, but it is part of every "
+        "Terraform address below it. Allowed: a name written in code, unique among its scope's children. Fix: write "
+        "the id in code (the resource's name may still be a deploy-time value)."
+    )
+
+
+def test_a_message_shows_a_deploy_time_value_as_such_not_its_placeholder(stack):
+    from sigmatiq_infra.validation import Validator
+
+    check = Validator("KeyVault", "test/Vault")
+    check.fail("name", variable(stack, "name"), "is refused", "a name", "rename it")
+    check.fail("days", variable(stack, "days", "number"), "is refused", "a number", "change it")
+    assert check.problems == (
+        "KeyVault 'test/Vault': name '<Terraform expression>' is refused. Allowed: a name. Fix: rename it.",
+        "KeyVault 'test/Vault': days '<Terraform expression>' is refused. Allowed: a number. Fix: change it.",
+    )
