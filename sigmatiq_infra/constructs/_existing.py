@@ -13,10 +13,10 @@ from typing import Any, ClassVar
 
 from constructs import Construct
 
-from sigmatiq_infra._cdktf import Precondition, TerraformResourceLifecycle
+from sigmatiq_infra._cdktf import Fn, Precondition, TerraformResourceLifecycle, Token
 from sigmatiq_infra.azurerm import data_azurerm_resources
 from sigmatiq_infra.constructs._resource import AzureResource
-from sigmatiq_infra.validation import NameRule, Validator
+from sigmatiq_infra.validation import NameRule, Validator, is_token
 
 
 class ExistingResource(AzureResource):
@@ -67,12 +67,18 @@ class ExistingResource(AzureResource):
         lookup = data_azurerm_resources.DataAzurermResources(self, "Exists", name=name, type=self.arm_type)
         groups = f"[for found in {lookup.fqn}.resources : lower(found.resource_group_name)]"
         return Precondition(
-            condition=f"${{contains({groups}, {_hcl_string(resource_group_name.lower())})}}",
+            condition=f"${{contains({groups}, {_lowered(resource_group_name)})}}",
             error_message=(
                 f"The {self.kind_text} {name!r} does not exist in resource group "
                 f"{resource_group_name!r} of this subscription. {hint}"
             ),
         )
+
+
+def _lowered(text: str) -> str:
+    """`text` in lower case as an HCL expression: lowered here, or, known only at deploy time
+    (lowered here, a token is no token), by Terraform."""
+    return Token.as_string(Fn.lower(text)) if is_token(text) else _hcl_string(text.lower())
 
 
 def _hcl_string(text: str) -> str:

@@ -463,3 +463,23 @@ def test_a_message_shows_a_deploy_time_value_as_such_not_its_placeholder(stack):
         "KeyVault 'test/Vault': name '<Terraform expression>' is refused. Allowed: a name. Fix: rename it.",
         "KeyVault 'test/Vault': days '<Terraform expression>' is refused. Allowed: a number. Fix: change it.",
     )
+
+
+# --- 8. lookups of existing resources ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("group_of", "expected"), [
+    (lambda stack: variable(stack, "group"), "lower(var.group)"),
+    (lambda stack: f"rg-{variable(stack, 'env')}", 'lower("rg-${var.env}")'),
+    (lambda stack: "RG-Shared", '"rg-shared"'),
+])
+def test_an_existing_resources_group_known_at_deploy_time_is_lowered_by_terraform_not_broken(own, group_of, expected):
+    stack, _ = own
+    c.KeyVault.from_existing(
+        stack, "Shared", name="kv-shared", resource_group_name=group_of(stack), missing_hint="Deploy shared first.",
+    )
+    [vault] = Template.from_stack(stack).data("azurerm_key_vault").values()
+    assert vault["lifecycle"]["precondition"][0]["condition"] == (
+        "${contains([for found in data.azurerm_resources.Shared_Exists_32DAE2F3.resources : "
+        f"lower(found.resource_group_name)], {expected})}}"
+    )
