@@ -22,6 +22,7 @@ from sigmatiq_infra.constructs.container_app_environment import ContainerAppEnvi
 from sigmatiq_infra.constructs.container_registry import ContainerRegistryBase, check_image
 from sigmatiq_infra.constructs.identity import UserAssignedIdentity
 from sigmatiq_infra.constructs.key_vault import SecretReference
+from sigmatiq_infra.tokens import readable
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 # Consumption plan: cpu (vCPU) -> the memory (GiB) it must be paired with.
@@ -282,7 +283,7 @@ def unreachable(apps: list[ContainerApp]) -> list[str]:
                 continue  # looked up from elsewhere (not checked here), or its endpoint was refused (reported)
             key = (id(service), id(app.props.environment))
             _, _, users = edges.setdefault(key, (service, app.props.environment, {}))
-            users.setdefault(what, []).append(app.name)
+            users.setdefault(readable(what), []).append(readable(app.name))
     found = []
     for service, environment, users in edges.values():
         network = environment.props.virtual_network
@@ -291,11 +292,11 @@ def unreachable(apps: list[ContainerApp]) -> list[str]:
             continue
         problem, fix = unreachable
         uses = "; ".join(f"{', '.join(names)} as {what}" for what, names in users.items())
-        where = f"its VNet {network.name!r}" if network else "its Azure-managed network (it has no VNet)"
+        where = f"its VNet '{readable(network.name)}'" if network else "its Azure-managed network (it has no VNet)"
         check = Validator("Reachability", service)
         check.fail(
             service.kind_text, service.name,
-            f"cannot be reached from environment {environment.name!r} through {where}, yet the apps use it "
+            f"cannot be reached from environment '{readable(environment.name)}' through {where}, yet the apps use it "
             f"({uses}): {problem}",
             "a private endpoint in the environment's VNet (its DNS zone linked there), or public network "
             "access with a path the environment can use",

@@ -483,3 +483,23 @@ def test_an_existing_resources_group_known_at_deploy_time_is_lowered_by_terrafor
         "${contains([for found in data.azurerm_resources.Shared_Exists_32DAE2F3.resources : "
         f"lower(found.resource_group_name)], {expected})}}"
     )
+
+
+def test_a_reachability_problem_says_names_known_at_deploy_time_as_such(stack, group):
+    from sigmatiq_infra.constructs.container_app import unreachable
+
+    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps("acrtest01", group))
+    workspace = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("law-test", group))
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        variable(stack, "environment"), group, workspace,
+    ))
+    identity = c.UserAssignedIdentity(stack, "Id", c.UserAssignedIdentityProps("id-test", group))
+    app = c.ContainerApp(stack, "App", c.ContainerAppProps(
+        variable(stack, "app"), environment, identity, registry, "team/api", "1.0.0", 8080,
+    ))
+    [problem] = unreachable([app])
+    assert problem.startswith(
+        "Reachability 'test/Registry': container registry 'acrtest01' cannot be reached from environment "
+        "'<Terraform expression>' through its Azure-managed network (it has no VNet), yet the apps use it "
+        "(<Terraform expression> as image pull): "
+    )
