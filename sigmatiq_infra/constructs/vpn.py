@@ -23,6 +23,7 @@ from sigmatiq_infra.constructs._resource import (
 )
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.network import PRIVATE_RANGES, SubnetRole, VirtualNetwork
+from sigmatiq_infra.tokens import readable
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 # Since 2025-01-01 Azure creates only zone-redundant (AZ) VPN gateway SKUs.
@@ -276,7 +277,7 @@ class VpnGateway(AzureResource):
                 continue
             shaped = "-----" not in data and "\n" not in data and _is_base64(data)
             check.require(
-                shaped, f"root certificate {cert.name!r}", data[:40] + ("..." if len(data) > 40 else ""),
+                shaped, f"root certificate '{readable(cert.name)}'", data[:40] + ("..." if len(data) > 40 else ""),
                 "is not base64 DER on one line",
                 "the certificate's base64 body without -----BEGIN/END----- lines or newlines",
                 "pass it through sigmatiq_infra.certificates.public_cert_data()",
@@ -286,7 +287,7 @@ class VpnGateway(AzureResource):
 
                 # Its "expires soon" warning is the reader's (settings, certificates.public_cert_data),
                 # said once where the certificate is read.
-                found = check_root_certificate(data, where=f"{check.path}/{cert.name}")[1]
+                found = check_root_certificate(data, where=f"{check.path}/{readable(cert.name)}")[1]
                 check.include(found, warnings=False)
         check.done()
         return props

@@ -503,3 +503,12 @@ def test_a_reachability_problem_says_names_known_at_deploy_time_as_such(stack, g
         "'<Terraform expression>' through its Azure-managed network (it has no VNet), yet the apps use it "
         "(<Terraform expression> as image pull): "
     )
+
+
+def test_a_root_certificate_named_at_deploy_time_is_said_as_such_in_its_problem(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    message = error_of(lambda: c.VpnGateway(stack, "Vpn", c.VpnGatewayProps(
+        "vpn-test", group, network, client_address_pool="172.16.0.0/24",
+        root_certificates=[c.RootCertificate(variable(stack, "root"), "MIIC")],
+    )))
+    assert message.startswith("VPN root certificate 'test/Vpn/<Terraform expression>': content 'MIIC' is not an X.509")
