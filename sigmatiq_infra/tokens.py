@@ -39,13 +39,6 @@ def is_token(value: Any) -> bool:
     )
 
 
-def is_list_token(value: Any) -> bool:
-    """True for the one item of a list known only at deploy time (`TerraformVariable.list_value`,
-    a list attribute): cdktf hands such a list over as `['#{TfToken[TOKEN.n]}']`, and stops at synth
-    when that item is used as one string (a construct id, a name)."""
-    return isinstance(value, str) and _LIST_TOKEN.search(value) is not None
-
-
 def readable(value: Any, shown: str = "<Terraform expression>") -> str:
     """`value` as a message's sentence says it: each token in it as `shown`, not its placeholder."""
     if isinstance(value, str):

@@ -120,13 +120,6 @@ class PrivateDnsZones(AzureConstruct):
         if not all([check.value_type("zone name", name, str), check.value_type("zone id", id, str | None),
                     check.value_type("zone scope", scope, Construct | None)]):
             raise ValidationError(check.problems)
-        if is_token(name) and id is None:  # the name is the zone's construct id: cdktf stops on a token in one
-            check.type_problem(
-                "zone name", "<Terraform expression>", "is known only at deploy time, and the zone has no id",
-                "a name written in the code, or an id for the zone's Terraform address when its name is given at "
-                "deploy time", "give the zone an id: zones.zone(<the expression>, id='CorpZone')",
-            )
-            raise ValidationError(check.problems)
         owner = self if scope is None else scope
         # DNS names are the same in any case (RFC 4343), and so are Azure's names of zones in a group:
         # 'Privatelink.Vaultcore.Azure.Net' is the zone a vault's endpoint asks for, not a second one.

@@ -19,7 +19,6 @@ from sigmatiq_infra.constructs._resource import (
     within,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
-from sigmatiq_infra.tokens import is_list_token
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 REPLICATION = ("LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS")
@@ -112,13 +111,6 @@ class StorageAccount(AzureResource):
         ):
             props = replace(props, containers=())
         for index, container in enumerate(props.containers):
-            if is_list_token(container):  # a list variable: its names are known only at deploy time
-                check.fail(
-                    "containers", "a deploy-time list", "is known only at deploy time",
-                    "container names written in the code (each names its container's Terraform address)",
-                    "write the containers' names, e.g. containers=('uploads', 'reports')",
-                )
-                continue
             if container not in SPECIAL_CONTAINERS:
                 check.name("container", container, NameRules.STORAGE_CONTAINER)
             # A container's name is its construct's id, part of its Terraform address (cdktf stops
@@ -163,7 +155,7 @@ class StorageAccount(AzureResource):
         # Azure compares them (in any case), so synth's name check does not report the cause again.
         unique: dict[str, str] = {}
         for name in props.containers:
-            if not is_token(name) and not is_list_token(name):
+            if not is_token(name):
                 unique.setdefault(name.lower(), name)
         self.containers = {
             name: storage_container.StorageContainer(

@@ -52,9 +52,10 @@ def test_a_zone_named_at_deploy_time_without_an_id_is_one_problem_not_cdktfs_tra
     dns = zones(stack, group)
     name = deploy_input(stack, "corp_zone", what="the corporate zone", type="string").string_value
     assert error_of(lambda: dns.zone(name)) == (
-        "PrivateDnsZones 'test/Z': zone name '<Terraform expression>' is known only at deploy time, and the zone "
-        "has no id. Allowed: a name written in the code, or an id for the zone's Terraform address when its name is "
-        "given at deploy time. Fix: give the zone an id: zones.zone(<the expression>, id='CorpZone')."
+        "PrivateDnsZones 'test/Z': zone name '<Terraform expression>' is a deploy-time expression, but with no id "
+        "it becomes the zone's construct id, part of its Terraform address. Allowed: a name written in code, e.g. "
+        "'internal.example.com', or an id with it. Fix: write the zone name in code, or pass an id, e.g. "
+        "zone(<the expression>, id='InternalZone')."
     )
 
 
@@ -240,9 +241,9 @@ def test_containers_given_as_a_deploy_time_list_are_one_problem_not_cdktfs_trace
     names = deploy_input(stack, "containers", what="the containers", type="list(string)").list_value
     c.StorageAccount(stack, "Files", c.StorageAccountProps("stfilesx1", group, containers=names))
     assert error_of(stack.node.root.synth) == (
-        "StorageAccount 'test/Files': containers 'a deploy-time list' is known only at deploy time. Allowed: "
-        "container names written in the code (each names its container's Terraform address). Fix: write the "
-        "containers' names, e.g. containers=('uploads', 'reports')."
+        "StorageAccount 'test/Files': containers '<Terraform expression>' is a deploy-time expression, but each "
+        "container is a Terraform resource of the account, named by its name. Allowed: a list of names written in "
+        "code, e.g. ['uploads']. Fix: write the containers in code."
     )
 
 
