@@ -115,10 +115,9 @@ class StorageAccount(AzureResource):
                 check.name("container", container, NameRules.STORAGE_CONTAINER)
             # A container's name is its construct's id, part of its Terraform address (cdktf stops
             # with a traceback on a token in an id).
-            check.require(
-                not is_token(container), f"containers[{index}]", "a deploy-time value", "is known only at deploy time",
-                "a container name written in the code (it names the container's Terraform address)",
-                "write the container's name, e.g. 'uploads'",
+            check.known(
+                f"containers[{index}]", container, "it is the container's construct id, part of its Terraform address",
+                "a container name written in code, e.g. 'uploads'", "write the container's name in code",
             )
         for container in sorted({c for c in props.containers if props.containers.count(c) > 1}):
             check.fail("container", container, "is listed twice", "each container once", "remove the repeat")

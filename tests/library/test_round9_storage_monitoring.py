@@ -245,7 +245,7 @@ def test_a_container_name_known_only_at_deploy_time_is_a_problem_not_a_traceback
     assert error_of(lambda: c.StorageAccount(stack, "Files", c.StorageAccountProps(
         "stfiles01", group, containers=["uploads", name],
     ))) == (
-        "StorageAccount 'test/Files': containers[1] 'a deploy-time value' is known only at deploy time. Allowed: a "
-        "container name written in the code (it names the container's Terraform address). Fix: write the "
-        "container's name, e.g. 'uploads'."
+        "StorageAccount 'test/Files': containers[1] '<Terraform expression>' is a deploy-time expression, but it is "
+        "the container's construct id, part of its Terraform address. Allowed: a container name written in code, "
+        "e.g. 'uploads'. Fix: write the container's name in code."
     )
