@@ -257,7 +257,8 @@ def launched(folder: Path, program: str) -> subprocess.CompletedProcess:
     (folder / "app.py").write_text(textwrap.dedent(program))
     return subprocess.run(
         [sys.executable, "-m", "sigmatiq_infra.launch", "app.py"], cwd=folder, capture_output=True, text=True,
-        env={"PATH": f"{NODE_BIN}:/usr/bin:/bin", "HOME": str(Path.home())}, timeout=300,
+        env={"PATH": f"{NODE_BIN}:/usr/bin:/bin", "HOME": str(Path.home()), "SIGMATIQ_ENGINE": ENGINE.name},
+        timeout=300,
     )
 
 

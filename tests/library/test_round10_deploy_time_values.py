@@ -7,10 +7,10 @@ traceback, never a check of a token's placeholder, never a value silently droppe
 from __future__ import annotations
 
 import pytest
-from cdktf import TerraformVariable
 from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.cdk import TerraformVariable
 from sigmatiq_infra.stacks import App, AzureStack
 from sigmatiq_infra.testing import Template
 
