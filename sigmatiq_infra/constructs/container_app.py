@@ -9,6 +9,7 @@ from typing import Any
 
 from constructs import Construct
 
+from sigmatiq_infra._cdktf import TerraformElement
 from sigmatiq_infra.azurerm import container_app
 from sigmatiq_infra.constructs._context import context_of, stack_of
 from sigmatiq_infra.constructs._resource import (
@@ -237,9 +238,11 @@ class ContainerApp(AzureResource):
             ):
                 continue
             # A dependency jsii cannot send as a Terraform element is dropped: the app would not wait.
+            # (Told by its Python class: reading `fqn` is a jsii round trip per secret.)
             dependency = reference.dependency
             check.require(
-                dependency is None or hasattr(dependency, "fqn"), f"secret_env[{variable!r}] dependency", dependency,
+                dependency is None or isinstance(dependency, TerraformElement), f"secret_env[{variable!r}] dependency",
+                dependency,
                 "is not a Terraform resource", "the Terraform resource that creates the secret, or None",
                 f"pass its Terraform resource: dependency=<the {type(dependency).__name__}>.resource"
                 if hasattr(getattr(dependency, "resource", None), "fqn")
