@@ -2,6 +2,7 @@
 the normal import's by the library's tests/library/test_fast_runtime.py), and a
 library that changes nothing about a process that merely imports it."""
 
+import collections
 import os
 import sys
 
@@ -42,6 +43,29 @@ def test_the_benchmarks_scaled_estate_is_settings_only_10_environments_and_50_ap
     environments = [stack for stack in app.node.children if isinstance(stack, EnvironmentStack)]
     assert len(environments) == 10
     assert sum(len(stack.apps) for stack in environments) == 50
+
+
+def test_the_projects_build_and_synth_make_no_more_jsii_calls_than_measured(tmp_path, monkeypatch):
+    """Each jsii call is a round trip to Node.js (about 0.3 ms on the CI machine): the project's
+    build and synth made 577 of them when last measured (`bin/bench` times them). A change that
+    adds a call per resource (a property read in a check, a jsii lookup of a construct's stack)
+    shows here, with the calls it makes most."""
+    import jsii._kernel.providers.process as process
+
+    from stacks.app import build_app
+    from stacks.settings import load
+
+    calls: collections.Counter[str] = collections.Counter()
+    send = process._NodeProcess.send
+
+    def counted(self, request, response_type):
+        what = getattr(request, "property", None) or getattr(request, "method", None) or getattr(request, "fqn", "")
+        calls[f"{type(request).__name__} {what}"] += 1
+        return send(self, request, response_type)
+
+    monkeypatch.setattr(process._NodeProcess, "send", counted)
+    build_app(load(), outdir=str(tmp_path / "out")).synth()
+    assert sum(calls.values()) <= 600, calls.most_common(12)
 
 
 # --- the direct jsii kernel ----------------------------------------------------------------
