@@ -436,6 +436,7 @@ class Template:
         self.doc: dict[str, Any] = dict(document)
         self.name = name
         self._folder = os.getcwd()  # what a local state path is made relative to (to_snapshot)
+        self._app: Mapping[str, Mapping[str, Any]] = {}  # every stack's document, from from_stack
 
     @classmethod
     def from_stack(cls, stack: Any, *, allow_problems: bool = False) -> Template:
@@ -452,6 +453,7 @@ class Template:
             raise AssertionError(f"Template: the app synthesized no stack {name!r} (it has {sorted(assembly.stacks)})")
         template = cls(assembly.stacks[name], name)
         template._folder = stack.node.root.__dict__[_SYNTHESIZED].folder
+        template._app = assembly.stacks
         return template
 
     @classmethod
@@ -501,8 +503,20 @@ class Template:
         """`${type.logical_id.attribute}`, as the stack's other resources refer to it: for a
         construct (`template.ref(vault, "vault_uri")`: a library construct, its primary
         resource, or any Terraform resource), or for a type and an Azure name
-        (`template.ref("azurerm_key_vault", "kv-orders-dev", "id")`)."""
+        (`template.ref("azurerm_key_vault", "kv-orders-dev", "id")`). For a resource of
+        another stack of the app, the remote-state output this stack reads it through
+        (`${data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs....}`)."""
         if isinstance(target, str):
+            elsewhere = [
+                (stack, logical_id) for stack, document in self._app.items() if stack != self.name
+                for logical_id, config in document.get("resource", {}).get(target, {}).items()
+                if config.get("name") == attribute_or_name
+            ]
+            if len(elsewhere) == 1 and not any(
+                config.get("name") == attribute_or_name for config in self.resources(target).values()
+            ):
+                (stack, logical_id), = elsewhere
+                return self._read_from(stack, f"${{{target}.{logical_id}.{attribute}}}")
             logical_id, _ = self.named(target, attribute_or_name)
             return f"${{{target}.{logical_id}.{attribute}}}"
         resource = target.__dict__.get("resource", target) if hasattr(target, "__dict__") else target
@@ -512,7 +526,32 @@ class Template:
                 "(a library construct, or a binding's resource), or a type and an Azure name: "
                 "ref('azurerm_key_vault', 'kv-name', 'id')."
             )
-        return f"${{{resource.terraform_resource_type}.{resource.friendly_unique_id}.{attribute_or_name}}}"
+        plain = f"${{{resource.terraform_resource_type}.{resource.friendly_unique_id}.{attribute_or_name}}}"
+        home = _stack_of(resource)
+        return plain if home is None or not self.name or home == self.name else self._read_from(home, plain)
+
+    def _read_from(self, stack: str, plain: str) -> str:
+        """The expression this stack reads `plain`, a value of the app's stack `stack`, with:
+        cdktf passes it as an output of that stack and a `terraform_remote_state` of this one."""
+        if stack not in self._app:
+            raise AssertionError(
+                f"Template{self._of}: {plain} is a value of stack {stack!r}, which this template cannot see (it was "
+                "not made with Template.from_stack). Fix: use Template.from_stack(stack), or write the "
+                "terraform_remote_state expression the stack holds."
+            )
+        outputs = self._app[stack].get("output", {})
+        output = next((
+            name for name, config in outputs.items()
+            if name.startswith("cross-stack-output-") and isinstance(config, Mapping) and config.get("value") == plain
+        ), None)
+        expression = f"${{data.terraform_remote_state.cross-stack-reference-input-{stack}.outputs.{output}}}"
+        if output is None or expression not in json.dumps(self.doc):
+            raise AssertionError(
+                f"Template{self._of}: the stack reads no {plain} of stack {stack!r} (cdktf passes another stack's "
+                "value as a remote-state output only to a stack that uses it). Fix: assert on the stack whose "
+                f"resources use it, or on stack {stack!r} itself."
+            )
+        return expression
 
     def data_ref(self, tf_type: str, name: str, attribute: str = "id") -> str:
         """`${data.type.logical_id.attribute}` of the one lookup of the type named `name`."""
@@ -721,6 +760,15 @@ def _assembly(stack: Any, who: str = "Template.from_stack") -> Any:
             "the first Template.from_stack or Annotations.from_stack, and use a new App for each variation."
         )
     return kept.assembly
+
+
+def _stack_of(resource: Any) -> str | None:
+    """The id of the stack a construct is in (None for one in no stack)."""
+    from sigmatiq_infra._cdktf import TerraformStack
+
+    node = getattr(resource, "node", None)
+    stacks = [scope for scope in getattr(node, "scopes", ()) if isinstance(scope, TerraformStack)]
+    return stacks[-1].node.id if stacks else None
 
 
 def _check_stack(stack: Any, who: str) -> None:

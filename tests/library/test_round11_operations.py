@@ -1,0 +1,58 @@
+"""What a user does after writing an app of several stacks, or one with deploy-time values:
+assert on each stack with `sigmatiq_infra.testing`, adopt and record what is deployed, gate
+and test the plans. Found by probing such apps from outside the repository."""
+
+import pytest
+
+from sigmatiq_infra.constructs import (
+    BuiltInRole,
+    KeyVault,
+    KeyVaultProps,
+    ResourceGroup,
+    ResourceGroupProps,
+    UserAssignedIdentity,
+    UserAssignedIdentityProps,
+)
+
+
+def _platform_and_service(tmp_path):
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    platform, service = AzureStack(app, "platform"), AzureStack(app, "service")
+    shared = ResourceGroup(platform, "Group", ResourceGroupProps("rg-platform", "westeurope"))
+    own = ResourceGroup(service, "Group", ResourceGroupProps("rg-service", "westeurope"))
+    vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform", shared))
+    identity = UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", own))
+    vault.grant(BuiltInRole.KEY_VAULT_SECRETS_USER, identity)
+    return platform, service, vault, identity
+
+
+def test_a_ref_to_another_stacks_resource_is_the_remote_state_output_the_stack_reads_it_through(tmp_path):
+    from sigmatiq_infra.testing import Template
+
+    platform, service, vault, identity = _platform_and_service(tmp_path)
+    template = Template.from_stack(service)
+    expected = (
+        "${data.terraform_remote_state.cross-stack-reference-input-platform.outputs."
+        "cross-stack-output-azurerm_key_vaultVault_23237E5Bid}"
+    )
+    assert template.ref(vault, "id") == expected
+    assert template.ref("azurerm_key_vault", "kv-platform", "id") == expected
+    template.has_resource("azurerm_role_assignment", {
+        "scope": template.ref(vault), "principal_id": template.ref(identity, "principal_id"),
+    })
+    assert Template.from_stack(platform).ref(vault) == "${azurerm_key_vault.Vault_23237E5B.id}"
+
+
+def test_a_ref_to_a_value_of_another_stack_the_stack_does_not_read_says_so(tmp_path):
+    from sigmatiq_infra.testing import Template
+
+    _, service, vault, _ = _platform_and_service(tmp_path)
+    with pytest.raises(AssertionError) as raised:
+        Template.from_stack(service).ref(vault, "vault_uri")
+    assert str(raised.value) == (
+        "Template of stack 'service': the stack reads no ${azurerm_key_vault.Vault_23237E5B.vault_uri} of stack "
+        "'platform' (cdktf passes another stack's value as a remote-state output only to a stack that uses it). "
+        "Fix: assert on the stack whose resources use it, or on stack 'platform' itself."
+    )
