@@ -29,7 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="a deploy-time input's test value (default: one its rules accept)",
     )
     command.add_argument("--verbose", action="store_true", help="print Terraform's output of every stack")
-    command.set_defaults(run=run)
+    command.set_defaults(run=run, loads_constructs=True)  # the ARM types of other stacks' resources it reads
 
 
 def run(arguments: argparse.Namespace) -> int:

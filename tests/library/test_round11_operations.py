@@ -56,3 +56,28 @@ def test_a_ref_to_a_value_of_another_stack_the_stack_does_not_read_says_so(tmp_p
         "'platform' (cdktf passes another stack's value as a remote-state output only to a stack that uses it). "
         "Fix: assert on the stack whose resources use it, or on stack 'platform' itself."
     )
+
+
+def test_the_plan_test_of_a_stack_reading_another_stacks_values_answers_its_remote_state(tmp_path):
+    # Terraform 1.11: planning a terraform_remote_state whose stack is not deployed fails with "Unable to
+    # find remote state"; an override_data of its `outputs` in the test file lets the plan run (tried).
+    from sigmatiq_infra.plan_test import write_plan_test
+
+    platform, _, _, _ = _platform_and_service(tmp_path)
+    platform.node.root.synth()
+    text = write_plan_test(tmp_path / "out", "service").read_text()
+    assert (
+        "override_data {\n"
+        "  target = data.terraform_remote_state.cross-stack-reference-input-platform\n"
+        "  values = {\n"
+        "    outputs = {\n"
+        "      cross-stack-output-azurerm_key_vaultVault_23237E5Bid                    = \"/subscriptions/"
+        "00000000-0000-0000-0000-00000000a001/resourceGroups/rg-platform/providers/Microsoft.KeyVault/vaults/"
+        "kv-platform\"\n"
+        "      cross-stack-output-dataazurerm_client_configClientConfigsubscription_id = "
+        "\"00000000-0000-0000-0000-00000000a001\"\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+    ) in text
+    assert "terraform_remote_state" not in write_plan_test(tmp_path / "out", "platform").read_text()
