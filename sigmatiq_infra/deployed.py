@@ -373,6 +373,8 @@ def record_from_state(
         values = resource.get("values", {})
         if kind is None or resource.get("mode") != "managed" or not isinstance(values.get("name"), str):
             continue
+        if getattr(kind, "name_scope", "") is None:  # Azure names it (a role assignment's GUID): the stack
+            continue  # writes no name to pair the entry with, so synth would take it for one that left the stack
         arguments = {}
         unset = []
         for argument in (*kind.replaced_when_changed, *kind.replaced_when_lowered):
