@@ -637,14 +637,19 @@ class Template:
 
     def to_snapshot(self) -> str:
         """The whole stack as JSON with sorted keys (the engine's version left out, a local
-        state path relative to the working folder synth ran in), the same text on every run
-        and machine: for review, and for `assert_matches_snapshot`."""
+        state path, its own or another stack's it reads, relative to the working folder synth ran
+        in), the same text on every run and machine: for review, and for `assert_matches_snapshot`."""
         document = json.loads(json.dumps(self.doc))
         document.get("//", {}).get("metadata", {}).pop("version", None)
         local = document.get("terraform", {}).get("backend", {}).get("local", {})
-        if isinstance(local.get("path"), str) and os.path.isabs(local["path"]):
-            # cdktf writes the state path from the folder synth ran in: the same file anywhere.
-            local["path"] = os.path.relpath(local["path"], self._folder)
+        remote = [  # another stack's local state, read for its outputs
+            state.get("config", {}) for state in document.get("data", {}).get("terraform_remote_state", {}).values()
+            if isinstance(state, dict) and state.get("backend") == "local"
+        ]
+        for config in (local, *remote):
+            if isinstance(config, dict) and isinstance(config.get("path"), str) and os.path.isabs(config["path"]):
+                # cdktf writes the state path from the folder synth ran in: the same file anywhere.
+                config["path"] = os.path.relpath(config["path"], self._folder)
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
     def assert_matches_snapshot(self, path: str | os.PathLike[str]) -> None:

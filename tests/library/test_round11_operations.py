@@ -2,6 +2,8 @@
 assert on each stack with `sigmatiq_infra.testing`, adopt and record what is deployed, gate
 and test the plans. Found by probing such apps from outside the repository."""
 
+import json
+
 import pytest
 
 from sigmatiq_infra.constructs import (
@@ -86,8 +88,6 @@ def test_the_plan_test_of_a_stack_reading_another_stacks_values_answers_its_remo
 def test_record_deployed_leaves_out_a_role_assignment_which_azure_names_and_synth_could_not_pair(tmp_path, capsys):
     # An entry `name = "<guid>"` for azurerm_role_assignment paired with no resource of the stack (grant()
     # writes no name): synth stopped saying the deployed assignment was no longer in the stack.
-    import json
-
     from sigmatiq_infra.cli import main
 
     state = tmp_path / "state.json"
@@ -106,3 +106,17 @@ def test_record_deployed_leaves_out_a_role_assignment_which_azure_names_and_synt
         'name = "id-api"\n'
         'arguments = { location = "westeurope", resource_group_name = "rg-service" }\n'
     )
+
+
+def test_the_snapshot_of_a_stack_reading_another_stacks_local_state_is_the_same_in_any_folder(tmp_path):
+    from sigmatiq_infra.testing import Template
+
+    _, service, _, _ = _platform_and_service(tmp_path)
+    template = Template.from_stack(service)
+    template._folder = "/work/orders"  # synth ran there
+    (remote,) = template.doc["data"]["terraform_remote_state"].values()
+    remote["config"]["path"] = "/work/orders/terraform.platform.tfstate"
+    snapshot = json.loads(template.to_snapshot())
+    assert snapshot["data"]["terraform_remote_state"]["cross-stack-reference-input-platform"]["config"] == {
+        "path": "terraform.platform.tfstate",
+    }
