@@ -29,6 +29,7 @@ from sigmatiq_infra.constructs._context import context_of, problem_log
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.deployed import AdoptionSettings, DeployedResource
+from sigmatiq_infra.tokens import is_token
 from sigmatiq_infra.validation import ValidationError, Validator
 
 SUBSCRIPTION_VARIABLE = "subscription_id"
@@ -134,8 +135,20 @@ class Adoption:
             )
         return check.done()
 
-    def _exists(self, resource: TerraformResource, name: str) -> bool:
-        """Whether the record lists `resource` (by Terraform type and Azure name) in this stack."""
+    def _exists(self, resource: TerraformResource, name: str, call: str) -> bool:
+        """Whether the record lists `resource` (by Terraform type and Azure name) in this stack;
+        for a name known only at deploy time, which no entry can be matched with, a problem when
+        the record lists resources of its type in this stack (one of them may be it)."""
+        if is_token(name):
+            kind = terraform_type(resource)
+            recorded = sorted(entry.name for entry in self._record if entry.stack == self._where and entry.type == kind)
+            if recorded:
+                self._refuse(
+                    call, name, "is known only at deploy time, so the record cannot tell whether it is "
+                    f"one of the deployed {kind} ({', '.join(recorded)}) and nothing is imported",
+                    "a name known at synth", "write the name at synth (a setting, not a deploy-time input)",
+                )
+            return False
         if self._deployed is None:
             self._deployed = {(entry.type, entry.name) for entry in self._record if entry.stack == self._where}
         return (terraform_type(resource), name) in self._deployed
@@ -166,7 +179,7 @@ class Adoption:
                 "adopt it with adoption.resource(...), and its group with adoption.group(group)",
             )
             return
-        if self.enabled and self._exists(group.resource, group.name):
+        if self.enabled and self._exists(group.resource, group.name, f"group() ResourceGroup '{group.node.path}' name"):
             self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name), group.name, group)
 
     def resource(self, construct: AzureResource) -> None:
@@ -183,7 +196,8 @@ class Adoption:
                 "adopt it with adoption.group(group)",
             )
             return
-        if self.enabled and self._exists(construct.resource, construct.name):
+        called = f"resource() {type(construct).__name__} '{construct.node.path}' name"
+        if self.enabled and self._exists(construct.resource, construct.name, called):
             self._import(construct.resource, self.azure_id(construct), construct.name, construct)
 
     def child(self, resource: TerraformResource, parent: AzureResource, name: str) -> None:
@@ -211,7 +225,7 @@ class Adoption:
             "pass the parent construct second: adoption.child(database, server, 'orders')",
         ):
             return
-        if self.enabled and self._exists(resource, name):
+        if self.enabled and self._exists(resource, name, "child() name"):
             self._import(resource, azure_ids.child_id(self.azure_id(parent), children[kind], name), name)
 
     def secret(self, resource: TerraformResource | SecretReference, vault_name: str, secret_name: str) -> None:

@@ -120,3 +120,37 @@ def test_the_snapshot_of_a_stack_reading_another_stacks_local_state_is_the_same_
     assert snapshot["data"]["terraform_remote_state"]["cross-stack-reference-input-platform"]["config"] == {
         "path": "terraform.platform.tfstate",
     }
+
+
+def test_adopting_a_resource_named_at_deploy_time_when_the_record_lists_its_type_is_one_problem_not_silence(stack):
+    from helpers import error_of
+
+    from sigmatiq_infra.adoption import Adoption, AdoptionSettings
+    from sigmatiq_infra.cdk import TerraformVariable
+    from sigmatiq_infra.deployed import DeployedResource
+
+    group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-svc", "westeurope"))
+    name = TerraformVariable(stack, "vault_name", type="string").string_value
+    vault = KeyVault(stack, "Vault", KeyVaultProps(name, group, public_network_access_enabled=True))
+    record = [DeployedResource(stack.node.id, "azurerm_key_vault", "kv-real")]
+    settings = AdoptionSettings(enabled=True, subscription_id="00000000-0000-0000-0000-000000000001")
+    adoption = Adoption(stack, settings, record)
+    assert error_of(lambda: adoption.resource(vault), stack) == (  # imported nothing, and said nothing
+        "Adoption 'test': resource() KeyVault 'test/Vault' name '<Terraform expression>' is "
+        "known only at deploy time, so the record cannot tell whether it is one of the deployed azurerm_key_vault "
+        "(kv-real) and nothing is imported. Allowed: a name known at synth. Fix: write the name at synth (a "
+        "setting, not a deploy-time input)."
+    )
+
+
+def test_adopting_a_resource_named_at_deploy_time_when_the_record_has_none_of_its_type_is_no_problem(stack):
+    from sigmatiq_infra.adoption import Adoption, AdoptionSettings
+    from sigmatiq_infra.cdk import TerraformVariable
+    from sigmatiq_infra.deployed import DeployedResource
+
+    group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-svc", "westeurope"))
+    name = TerraformVariable(stack, "vault_name", type="string").string_value
+    vault = KeyVault(stack, "Vault", KeyVaultProps(name, group, public_network_access_enabled=True))
+    record = [DeployedResource("another", "azurerm_key_vault", "kv-real")]
+    Adoption(stack, AdoptionSettings(enabled=True), record).resource(vault)
+    assert stack.problem_log.problems == []
