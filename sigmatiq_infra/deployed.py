@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 DELETE = "delete"
 """The `Replacement.argument` that lets a deployed resource leave its stack."""
+REPLACE = "replace"
+"""The argument of an opt-in for a replacement the plan gives no argument for (a tainted
+resource, `terraform apply -replace`, `replace_triggered_by`): only the plan gate sees it."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +276,7 @@ def check_stack(
                 )
                 problems.extend(check.problems)
     for replacement in replacements:
-        if replacement in used:
+        if replacement in used or not _synth_sees(replacement, entries, resources):
             continue
         check = Validator("Replacement", f"{stack}/{replacement.resource}")
         check.fail(
@@ -284,6 +287,31 @@ def check_stack(
         )
         problems.extend(check.problems)
     return problems
+
+
+def _synth_sees(
+    replacement: Replacement, entries: Sequence[DeployedResource], resources: Mapping[str, Any],
+) -> bool:
+    """Whether synth sees every change `replacement` could be for, so that one matching none
+    lingers. The plan gate alone sees the others: a replacement the plan gives no argument
+    for, one of a resource protected but not recorded (adopted, `prevent_destroy`, holding
+    data), of an argument the record does not hold, or of one known only at deploy time."""
+    if replacement.argument == REPLACE:
+        return False
+    configs = [
+        config for kind, found in resources.items() for config in found.values()
+        if replacement.names(config.get("name"), kind)
+    ]
+    recorded = [deployed for deployed in entries if replacement.names(deployed.name, deployed.type)]
+    if not recorded:
+        return not configs  # a name the stack does not hold at all
+    if replacement.argument == DELETE:
+        return True
+    return all(
+        (replacement.argument in deployed.arguments or replacement.argument in deployed.unset)
+        and all(_resolved(config.get(replacement.argument), resources) is not _UNKNOWN for config in configs)
+        for deployed in recorded
+    )
 
 
 _UNKNOWN = object()

@@ -17,11 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sigmatiq_infra.deployed import DELETE, DeployedResource, Replacement
-
-REPLACE = "replace"
-"""The argument of an opt-in for a replacement the plan gives no argument for (a tainted
-resource, `terraform apply -replace`, `replace_triggered_by`)."""
+from sigmatiq_infra.deployed import DELETE, REPLACE, DeployedResource, Replacement
 
 KINDS = ("create", "update", "replace", "delete", "import")
 

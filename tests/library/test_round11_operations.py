@@ -15,6 +15,7 @@ from sigmatiq_infra.constructs import (
     UserAssignedIdentity,
     UserAssignedIdentityProps,
 )
+from sigmatiq_infra.deployed import DeployedRecord, DeployedResource, Replacement, check_stack
 
 
 def _platform_and_service(tmp_path):
@@ -154,3 +155,36 @@ def test_adopting_a_resource_named_at_deploy_time_when_the_record_has_none_of_it
     record = [DeployedResource("another", "azurerm_key_vault", "kv-real")]
     Adoption(stack, AdoptionSettings(enabled=True), record).resource(vault)
     assert stack.problem_log.problems == []
+
+
+REASON = "The identity moves to the new region with its apps."
+IDENTITY = DeployedResource("svc", "azurerm_user_assigned_identity", "id-api", {"location": "westeurope"})
+
+
+def _identity_stack(location: str) -> dict:
+    return {"resource": {
+        "azurerm_user_assigned_identity": {"Id": {"name": "id-api", "location": location}},
+        "azurerm_key_vault": {"Vault": {"name": "kv-adopted", "location": "westeurope"}},
+    }}
+
+
+@pytest.mark.parametrize(("location", "opt_in"), [
+    ("${var.location}", Replacement("id-api", "location", REASON)),  # known at deploy time: the gate sees it
+    ("westeurope", Replacement("id-api", "replace", REASON)),  # a tainted resource: only the plan says so
+    ("westeurope", Replacement("kv-adopted", "location", REASON)),  # adopted, not recorded: the gate protects it
+])
+def test_an_opt_in_the_plan_gate_asks_for_and_synth_cannot_see_is_not_refused_as_lingering(location, opt_in):
+    # Synth stopped with "matches no change of a deployed resource" on the opt-in the gate's refusal asked for.
+    assert check_stack("svc", _identity_stack(location), DeployedRecord((IDENTITY,)), (opt_in,), {}) == []
+
+
+@pytest.mark.parametrize("opt_in", [
+    Replacement("id-api", "location", REASON), Replacement("id-api", "delete", REASON),
+    Replacement("id-apii", "location", REASON),
+])
+def test_an_opt_in_for_a_change_synth_sees_is_not_made_still_lingers(opt_in):
+    assert check_stack("svc", _identity_stack("westeurope"), DeployedRecord((IDENTITY,)), (opt_in,), {}) == [
+        f"Replacement 'svc/{opt_in.resource}': argument '{opt_in.argument}' matches no change of a deployed "
+        "resource. Allowed: opt-ins only for a change synth would otherwise refuse. Fix: remove the opt-in (once a "
+        "replacement is deployed, update the record instead).",
+    ]
