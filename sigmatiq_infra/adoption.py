@@ -258,8 +258,8 @@ class Adoption:
         for target, role, assignment in role_assignments_in(self.stack):
             key = f"{role.display_name} on {target.name}"
             guid = self.settings.role_assignments.get(key)
-            if guid:
-                self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid), key)
+            if guid:  # an opt-in names it as this key, or by the GUID the plan gate prints
+                self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid), key, also=guid)
 
     def azure_id(self, construct: IConstruct) -> str:
         if isinstance(construct, ResourceGroup):  # a grant's target too: its id has no group of its own
@@ -272,13 +272,16 @@ class Adoption:
 
     def _import(
         self, resource: TerraformResource, azure_id: str, name: str, construct: AzureResource | None = None,
+        also: str | None = None,
     ) -> None:
         """Import `resource`, and make Terraform refuse to destroy it (a replacement included)
-        unless settings opt in to replacing it (`AdoptionSettings.replacements`)."""
+        unless settings opt in to replacing it (`AdoptionSettings.replacements`), by `name` or
+        by `also`, the name Azure gave it."""
         resource.import_from(azure_id)
-        if name in self._replaceable:  # its type (a jsii round trip) is read only for a name an opt-in has
+        names = [known for known in (name, also) if known in self._replaceable]
+        if names:  # its type (a jsii round trip) is read only for a name an opt-in has
             kind = terraform_type(resource)
-            if any(replacement.names(name, kind) for replacement in self.settings.replacements):
+            if any(replacement.names(known, kind) for known in names for replacement in self.settings.replacements):
                 return
         if construct is not None:
             construct.protect_from_destroy()  # keeps the construct's own lifecycle settings

@@ -294,10 +294,11 @@ def _synth_sees(
 ) -> bool:
     """Whether synth sees every change `replacement` could be for, so that one matching none
     lingers. The plan gate alone sees the others: a replacement the plan gives no argument
-    for, one of a resource protected but not recorded (adopted, `prevent_destroy`, holding
-    data), of an argument the record does not hold, or of one known only at deploy time."""
-    if replacement.argument == REPLACE:
-        return False
+    for, one of a resource Azure names (a GUID), one of a resource protected but not recorded
+    (adopted, `prevent_destroy`, holding data), of an argument the record does not hold, or of
+    one known only at deploy time."""
+    if replacement.argument == REPLACE or azure_ids.GUID.fullmatch(replacement.resource):
+        return False  # a GUID is the name Azure gave a role assignment, which no stack writes
     configs = [
         config for kind, found in resources.items() for config in found.values()
         if replacement.names(config.get("name"), kind)

@@ -188,3 +188,27 @@ def test_an_opt_in_for_a_change_synth_sees_is_not_made_still_lingers(opt_in):
         "resource. Allowed: opt-ins only for a change synth would otherwise refuse. Fix: remove the opt-in (once a "
         "replacement is deployed, update the record instead).",
     ]
+
+
+ASSIGNMENT = "21111111-1111-1111-1111-111111111111"
+
+
+def test_an_adopted_role_assignment_is_let_go_by_the_opt_in_the_plan_gate_prints_and_synth_keeps_it(tmp_path):
+    # The gate names an assignment by its GUID (the plan's `name`): Adoption kept prevent_destroy for that
+    # opt-in (it knew the "<role> on <target>" key only), and synth stopped saying it matched no change.
+    from sigmatiq_infra import deployed
+    from sigmatiq_infra.adoption import Adoption, AdoptionSettings
+
+    _, service, _, _ = _platform_and_service(tmp_path)
+    opt_in = Replacement(ASSIGNMENT, "scope", type="azurerm_role_assignment", reason=REASON)
+    settings = AdoptionSettings(
+        enabled=True, subscription_id="00000000-0000-0000-0000-000000000001",
+        role_assignments={"Key Vault Secrets User on kv-platform": ASSIGNMENT}, replacements=(opt_in,),
+    )
+    Adoption(service, settings).role_assignments()
+    deployed.guard(service.node.root, DeployedRecord(), {"service": (opt_in,)})
+    service.node.root.synth()
+    document = json.loads((tmp_path / "out/stacks/service/cdk.tf.json").read_text())
+    (assignment,) = document["resource"]["azurerm_role_assignment"].values()
+    assert "lifecycle" not in assignment
+    assert document["import"][0]["id"].endswith(f"/roleAssignments/{ASSIGNMENT}")
