@@ -503,7 +503,8 @@ class Template:
         """`${type.logical_id.attribute}`, as the stack's other resources refer to it: for a
         construct (`template.ref(vault, "vault_uri")`: a library construct, its primary
         resource, or any Terraform resource), or for a type and an Azure name
-        (`template.ref("azurerm_key_vault", "kv-orders-dev", "id")`). For a resource of
+        (`template.ref("azurerm_key_vault", "kv-orders-dev", "id")`); for a lookup
+        (`from_existing`), `${data.type.logical_id.attribute}`. For a resource of
         another stack of the app, the remote-state output this stack reads it through
         (`${data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs....}`)."""
         if isinstance(target, str):
@@ -519,14 +520,18 @@ class Template:
                 return self._read_from(stack, f"${{{target}.{logical_id}.{attribute}}}")
             logical_id, _ = self.named(target, attribute_or_name)
             return f"${{{target}.{logical_id}.{attribute}}}"
-        resource = target.__dict__.get("resource", target) if hasattr(target, "__dict__") else target
+        from sigmatiq_infra._cdktf import TerraformDataSource
+
+        kept = target.__dict__ if hasattr(target, "__dict__") else {}
+        resource = kept.get("resource", kept.get("data", target))  # a construct's resource, a lookup's data source
         if not hasattr(resource, "terraform_resource_type"):
             raise TypeError(
                 f"Template.ref: {type(target).__name__} is not a resource: pass a construct with a Terraform resource "
                 "(a library construct, or a binding's resource), or a type and an Azure name: "
                 "ref('azurerm_key_vault', 'kv-name', 'id')."
             )
-        plain = f"${{{resource.terraform_resource_type}.{resource.friendly_unique_id}.{attribute_or_name}}}"
+        data = "data." if isinstance(resource, TerraformDataSource) else ""
+        plain = f"${{{data}{resource.terraform_resource_type}.{resource.friendly_unique_id}.{attribute_or_name}}}"
         home = _stack_of(resource)
         return plain if home is None or not self.name or home == self.name else self._read_from(home, plain)
 

@@ -212,3 +212,19 @@ def test_an_adopted_role_assignment_is_let_go_by_the_opt_in_the_plan_gate_prints
     (assignment,) = document["resource"]["azurerm_role_assignment"].values()
     assert "lifecycle" not in assignment
     assert document["import"][0]["id"].endswith(f"/roleAssignments/{ASSIGNMENT}")
+
+
+def test_a_ref_to_a_lookup_of_another_stacks_vault_is_its_data_source(tmp_path):
+    # ref(lookup) was a TypeError ("ExistingKeyVault is not a resource"), and the type-and-name form found none.
+    from sigmatiq_infra.stacks import App, AzureStack
+    from sigmatiq_infra.testing import Template
+
+    stack = AzureStack(App(outdir=str(tmp_path / "out")), "svc")
+    group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-svc", "westeurope"))
+    shared = KeyVault.from_existing(stack, "Shared", name="kv-shared", resource_group_name="rg-shared")
+    shared.grant(BuiltInRole.KEY_VAULT_SECRETS_USER, UserAssignedIdentity(stack, "Id", UserAssignedIdentityProps(
+        "id-api", group,
+    )))
+    template = Template.from_stack(stack)
+    assert template.ref(shared) == "${data.azurerm_key_vault.Shared_DACC02AA.id}"
+    template.has_resource("azurerm_role_assignment", {"scope": template.ref(shared)})
