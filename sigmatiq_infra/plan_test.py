@@ -322,10 +322,23 @@ def _variables(document: Mapping[str, Any], given: Mapping[str, Any]) -> dict[st
     values: dict[str, Any] = {}
     for name, variable in sorted(document.get("variable", {}).items()):
         if name in given:
-            values[name] = given[name]
+            values[name] = _typed(given[name], variable)
         elif "default" not in variable:
             values[name] = _sample(variable)
     return values
+
+
+def _typed(value: Any, variable: Mapping[str, Any]) -> Any:
+    """A value given as text (`--var ips=["10.0.0.4"]`) for an input of a collection or object
+    type, read as Terraform's `-var` reads it (an expression; JSON's lists and objects are
+    ones): written as text, the test's `variables` fail with "list of string required"."""
+    kind = str(variable.get("type", "string")).replace(" ", "")
+    if not isinstance(value, str) or kind in ("string", "number", "bool", "any"):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value  # Terraform's error names the input and the type it needs
 
 
 def _sample(variable: Mapping[str, Any]) -> Any:

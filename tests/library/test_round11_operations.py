@@ -228,3 +228,17 @@ def test_a_ref_to_a_lookup_of_another_stacks_vault_is_its_data_source(tmp_path):
     template = Template.from_stack(stack)
     assert template.ref(shared) == "${data.azurerm_key_vault.Shared_DACC02AA.id}"
     template.has_resource("azurerm_role_assignment", {"scope": template.ref(shared)})
+
+
+def test_a_list_given_to_plan_test_as_text_is_written_as_the_list_terraforms_var_reads():
+    # Terraform 1.11: `terraform plan -var 'ips=["10.0.0.4"]'` passes; the same text in the test's variables
+    # block failed the plan with "Invalid value for input variable: list of string required" (tried).
+    from sigmatiq_infra.plan_test import plan_test_file
+
+    document = {"variable": {
+        "ips": {"type": "list(string)"}, "tags": {"type": "map(string)"}, "name": {"type": "string"},
+    }}
+    text = plan_test_file(document, {"ips": '["10.0.0.4"]', "tags": '{"team": "orders"}', "name": '["x"]'})
+    assert (
+        'variables {\n  ips  = [\n    "10.0.0.4",\n  ]\n  name = "[\\"x\\"]"\n  tags = {\n    team = "orders"\n  }\n}\n'
+    ) in text
