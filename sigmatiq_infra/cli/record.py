@@ -9,6 +9,7 @@ printed as record entries to review and append:
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -54,6 +55,8 @@ def record_stack(arguments: argparse.Namespace) -> int:
             f"record-deployed: {arguments.state} holds no state values. Fix: pass the output of "
             "`terraform show -json` (without a plan file) after the stack was deployed.",
         )
+    if available:
+        _check_state_of_stack(arguments.stack, state, arguments.out, available, arguments.state)
     try:
         entries = record_from_state(arguments.stack, state, resource_facts())
     except ValueError as problem:
@@ -70,3 +73,39 @@ def record_stack(arguments: argparse.Namespace) -> int:
     print(f"# {arguments.stack}: recorded from its Terraform state", end="\n\n" if entries else "\n")
     print(entries, end="")
     return 0
+
+
+def _check_state_of_stack(stack: str, state: dict, out: Path, available: list[str], path: Path) -> None:
+    """A CliError when the state holds none of `stack`'s resources and another synthesized stack
+    holds them: its entries, recorded under `stack`, would each stop synth as a resource that
+    left the stack (in an app of several stacks, `cdktf.out/stacks/<stack>` is easily mixed up)."""
+    values = state.get("values")
+    module = values.get("root_module") if isinstance(values, dict) else None
+    resources = module.get("resources") if isinstance(module, dict) else None
+    deployed = {  # by address and Azure name: stacks of one app often share construct ids
+        (item["type"], item["name"], item["values"]["name"]) for item in resources or ()
+        if isinstance(item, dict) and item.get("mode") == "managed" and isinstance(item.get("type"), str)
+        and isinstance(item.get("name"), str) and isinstance(item.get("values"), dict)
+        and isinstance(item["values"].get("name"), str)
+    }
+
+    def held(name: str) -> set[tuple[str, str, str]]:
+        try:
+            document = json.loads((out / "stacks" / name / "cdk.tf.json").read_text())
+        except (OSError, ValueError):
+            return set()
+        found = document.get("resource", {}) if isinstance(document, dict) else {}
+        return {
+            (kind, logical, config.get("name")) for kind, configs in found.items() if isinstance(configs, dict)
+            for logical, config in configs.items() if isinstance(config, dict)
+        }
+
+    if not deployed or deployed & held(stack):
+        return
+    others = [name for name in available if name != stack and deployed & held(name)]
+    if others:
+        raise CliError(
+            f"record-deployed: {path} holds none of the resources of stack {stack!r}, but those of stack "
+            f"{others[0]!r}. Fix: pass the state of {stack} (`terraform show -json` in {out}/stacks/{stack}), or "
+            f"record it as {others[0]}: record-deployed {others[0]} --state {path}."
+        )

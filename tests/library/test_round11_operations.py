@@ -242,3 +242,27 @@ def test_a_list_given_to_plan_test_as_text_is_written_as_the_list_terraforms_var
     assert (
         'variables {\n  ips  = [\n    "10.0.0.4",\n  ]\n  name = "[\\"x\\"]"\n  tags = {\n    team = "orders"\n  }\n}\n'
     ) in text
+
+
+def test_record_deployed_given_another_stacks_state_names_that_stack(tmp_path, capsys):
+    # The platform's state recorded as the service's: every entry then stopped synth as a resource that had
+    # left the service stack.
+    from sigmatiq_infra.cli import main
+
+    platform, _, _, _ = _platform_and_service(tmp_path)
+    platform.node.root.synth()
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"values": {"root_module": {"resources": [
+        {"address": "azurerm_key_vault.Vault_23237E5B", "mode": "managed", "type": "azurerm_key_vault",
+         "name": "Vault_23237E5B", "values": {"name": "kv-platform", "location": "westeurope"}},
+        {"address": "azurerm_resource_group.Group_C77FDACD", "mode": "managed", "type": "azurerm_resource_group",
+         "name": "Group_C77FDACD", "values": {"name": "rg-platform", "location": "westeurope"}},
+    ]}}}))
+    out = tmp_path / "out"
+    assert main(["record-deployed", "service", "--state", str(state), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: record-deployed: {state} holds none of the resources of stack 'service', but those "
+        f"of stack 'platform'. Fix: pass the state of service (`terraform show -json` in {out}/stacks/service), or "
+        f"record it as platform: record-deployed platform --state {state}.\n"
+    )
+    assert main(["record-deployed", "platform", "--state", str(state), "--out", str(out)]) == 0
