@@ -285,6 +285,14 @@ def _output_value(value: Any, document: Mapping[str, Any], arm_types: Mapping[st
     if attribute == "id":
         if tf_type == "azurerm_resource_group":
             return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}"
+        if tf_type == "azurerm_subnet":  # a child of its VNet: azurerm checks the shape at plan (e.g.
+            # container_app_environment_resource.go: infrastructure_subnet_id, commonids.ValidateSubnetID)
+            network = _output_value(
+                str(config.get("virtual_network_name", "")).replace(".name}", ".id}"), document, arm_types,
+            ) if "${" in str(config.get("virtual_network_name", "")) else _arm_id(
+                group, "Microsoft.Network/virtualNetworks", str(config.get("virtual_network_name") or "plan-test"),
+            )
+            return f"{network}/subnets/{name}"
         arm_type = arm_types.get(tf_type) or _LOOKUPS.get(tf_type, ("", {}))[0]
         return _arm_id(group, arm_type or "Microsoft.Resources/plan-test", name)
     computed = _LOOKUPS.get(tf_type, ("", {}))[1].get(attribute)

@@ -266,3 +266,37 @@ def test_record_deployed_given_another_stacks_state_names_that_stack(tmp_path, c
         f"record it as platform: record-deployed platform --state {state}.\n"
     )
     assert main(["record-deployed", "platform", "--state", str(state), "--out", str(out)]) == 0
+
+
+def test_the_plan_test_answers_another_stacks_subnet_id_in_the_shape_azurerm_checks(tmp_path):
+    # azurerm checks a subnet id's shape at plan (`.../virtualNetworks/<vnet>/subnets/<name>`).
+    from sigmatiq_infra.constructs import (
+        ContainerAppEnvironment,
+        ContainerAppEnvironmentProps,
+        LogAnalyticsWorkspace,
+        LogAnalyticsWorkspaceProps,
+        SubnetRole,
+        SubnetSpec,
+        VirtualNetwork,
+        VirtualNetworkProps,
+    )
+    from sigmatiq_infra.plan_test import write_plan_test
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    network, platform = AzureStack(app, "network"), AzureStack(app, "platform")
+    vnet = VirtualNetwork(network, "Vnet", VirtualNetworkProps(
+        "vnet-main", ResourceGroup(network, "Group", ResourceGroupProps("rg-net", "westeurope")), "10.20.0.0/16",
+        [SubnetSpec("snet-apps", "10.20.0.0/23", SubnetRole.CONTAINER_APPS)],
+    ))
+    group = ResourceGroup(platform, "Group", ResourceGroupProps("rg-plat", "westeurope"))
+    ContainerAppEnvironment(platform, "Env", ContainerAppEnvironmentProps(
+        "cae-plat", group, LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-plat", group)),
+        virtual_network=vnet,
+    ))
+    app.synth()
+    assert (
+        "      cross-stack-output-azurerm_subnetVnet_Subnet-snet-apps_E3C5B7C6id = \"/subscriptions/"
+        "00000000-0000-0000-0000-00000000a001/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/"
+        "vnet-main/subnets/snet-apps\"\n"
+    ) in write_plan_test(tmp_path / "out", "platform").read_text()
