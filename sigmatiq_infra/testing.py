@@ -504,7 +504,8 @@ class Template:
         construct (`template.ref(vault, "vault_uri")`: a library construct, its primary
         resource, or any Terraform resource), or for a type and an Azure name
         (`template.ref("azurerm_key_vault", "kv-orders-dev", "id")`); for a lookup
-        (`from_existing`), `${data.type.logical_id.attribute}`. For a resource of
+        (`from_existing`), `${data.type.logical_id.attribute}`; for a deploy-time input
+        (`TerraformVariable`), `${var.name}`. For a resource of
         another stack of the app, the remote-state output this stack reads it through
         (`${data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs....}`)."""
         if isinstance(target, str):
@@ -520,8 +521,10 @@ class Template:
                 return self._read_from(stack, f"${{{target}.{logical_id}.{attribute}}}")
             logical_id, _ = self.named(target, attribute_or_name)
             return f"${{{target}.{logical_id}.{attribute}}}"
-        from sigmatiq_infra._cdktf import TerraformDataSource
+        from sigmatiq_infra._cdktf import TerraformDataSource, TerraformVariable
 
+        if isinstance(target, TerraformVariable):  # a deploy-time input: `${var.<name>}`
+            return f"${{var.{target.friendly_unique_id}}}"
         kept = target.__dict__ if hasattr(target, "__dict__") else {}
         resource = kept.get("resource", kept.get("data", target))  # a construct's resource, a lookup's data source
         if not hasattr(resource, "terraform_resource_type"):

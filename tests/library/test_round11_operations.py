@@ -300,3 +300,17 @@ def test_the_plan_test_answers_another_stacks_subnet_id_in_the_shape_azurerm_che
         "00000000-0000-0000-0000-00000000a001/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/"
         "vnet-main/subnets/snet-apps\"\n"
     ) in write_plan_test(tmp_path / "out", "platform").read_text()
+
+
+def test_a_ref_to_a_deploy_time_input_is_its_var_expression(tmp_path):
+    # ref(variable) was a TypeError ("TerraformVariable is not a resource"); its `.string_value` is a token.
+    from sigmatiq_infra.cdk import TerraformVariable
+    from sigmatiq_infra.stacks import App, AzureStack
+    from sigmatiq_infra.testing import Template
+
+    stack = AzureStack(App(outdir=str(tmp_path / "out")), "svc")
+    location = TerraformVariable(stack, "location", type="string")
+    ResourceGroup(stack, "Group", ResourceGroupProps("rg-svc", location.string_value))
+    template = Template.from_stack(stack)
+    assert template.ref(location) == "${var.location}"
+    template.has_resource("azurerm_resource_group", {"location": template.ref(location)})
