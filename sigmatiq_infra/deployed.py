@@ -251,6 +251,11 @@ def check_stack(
         if not found:
             if opt_in(deployed, DELETE):
                 continue
+            if any(
+                kind == deployed.type and _resolved(config.get("name"), resources) is _UNKNOWN
+                for (kind, _), config in unpaired.items()
+            ):
+                continue  # one of its type is named at deploy time: the plan gate sees whether it is this one
             check = Validator("Deployed resource", stack)
             check.fail(
                 f"{deployed.type}", deployed.name,

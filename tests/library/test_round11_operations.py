@@ -314,3 +314,23 @@ def test_a_ref_to_a_deploy_time_input_is_its_var_expression(tmp_path):
     template = Template.from_stack(stack)
     assert template.ref(location) == "${var.location}"
     template.has_resource("azurerm_resource_group", {"location": template.ref(location)})
+
+
+def test_a_recorded_resource_whose_name_is_now_a_deploy_time_value_is_left_to_the_plan_gate():
+    # Synth said it was "no longer in the stack" though the input may well give the deployed name; the plan
+    # gate, which sees the name, still refuses deleting it.
+    from sigmatiq_infra import plan_gate
+
+    vault = DeployedResource("svc", "azurerm_key_vault", "kv-real", {"location": "westeurope"})
+    named_later = {"resource": {"azurerm_key_vault": {"Vault": {
+        "name": "${var.vault_name}", "location": "westeurope",
+    }}}}
+    assert check_stack("svc", named_later, DeployedRecord((vault,)), (), {}) == []
+    renamed = {"resource": {"azurerm_key_vault": {"Vault": {"name": "kv-other", "location": "westeurope"}}}}
+    assert len(check_stack("svc", renamed, DeployedRecord((vault,)), (), {})) == 1
+    deleted = plan_gate.Change("azurerm_key_vault.Vault", "azurerm_key_vault", "Vault", "delete", False, "kv-real")
+    assert plan_gate.blocked("svc", [deleted], named_later, (vault,), (), {}) == [
+        "svc: the plan would delete azurerm_key_vault.Vault (kv-real), which is protected: it is recorded as "
+        "deployed. Fix: change the code or settings that cause it, or opt in with Replacement('kv-real', 'delete', "
+        "type='azurerm_key_vault', reason=...) in the svc adoption settings.",
+    ]
