@@ -205,7 +205,8 @@ def _token_fits(token: Any, hint: Any) -> bool:
     if isinstance(token, float):
         return _bearable(0, hint) or _bearable(0.0, hint)
     if isinstance(token, (list, tuple)):  # a list token: a list of strings, length unknown
-        return _bearable([""], hint)
+        # Where a tuple of strings goes too (an NSG rule's ports): it is written as Terraform's list.
+        return _bearable([""], hint) or _bearable(("",), hint)
     return _bearable(True, hint)
 
 

@@ -198,7 +198,7 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
             bool(rule.ports), f"{where} {rule.name!r} ports", [], "are empty", "at least one port or range",
             "list the ports, e.g. ports=('443',)",
         )
-        for port in rule.ports:
+        for port in () if is_token(rule.ports) else rule.ports:  # a deploy-time list: Terraform's to know
             fix = _port_fix(port)
             check.require(
                 fix is None, f"{where} {rule.name!r} port", port, "is not a port or range Azure takes",

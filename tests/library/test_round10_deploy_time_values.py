@@ -90,8 +90,6 @@ def test_a_list_of_databases_known_at_deploy_time_is_one_problem_not_cdktfs_trac
     (lambda s, g, v: postgres(s, g, public_network_access_enabled=True, firewall_rules=v),
      "firewall_rules", "a sequence of FirewallRule"),
     (lambda s, g, v: vnet(s, g, *v), "subnets", "a sequence of SubnetSpec"),
-    (lambda s, g, v: vnet(s, g, c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS, [
-        c.InboundRule("r", 100, "Internet", v)])), "subnets[0].inbound_rules[0].ports", "a tuple of str"),
 ])
 def test_a_list_known_at_deploy_time_where_objects_go_is_told_so_not_judged_by_its_placeholder(
     stack, group, build, prop, expected,

@@ -1,0 +1,39 @@
+"""The eleventh round: a verification of the tenth round's new checks (values known only at
+deploy time, apps of several stacks, the engine's own App, stacks without the provider) from
+outside, with the same mistake written differently and legitimate apps that must pass."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import recorded
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.cdk import TerraformVariable
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
+
+R = c.SubnetRole
+
+
+@pytest.fixture
+def own(tmp_path):
+    """A user's stack in an app that synthesizes, and its group."""
+    stack = AzureStack(App(outdir=str(tmp_path / "cdktf.out")), "test")
+    return stack, c.ResourceGroup(stack, "G", c.ResourceGroupProps("rg-test", "westeurope"))
+
+
+# --- values known only at deploy time -----------------------------------------------------------------
+
+
+def test_an_nsg_rules_ports_given_as_a_deploy_time_list_are_written_as_its_reference(own):
+    stack, group = own
+    ports = TerraformVariable(stack, "ports", type="list(string)")
+    c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+        c.SubnetSpec("apps", "10.20.0.0/23", R.CONTAINER_APPS, inbound_rules=[
+            c.InboundRule("web", 100, "Internet", ports.list_value),
+        ]),
+    ]))
+    assert recorded(stack) == []
+    Template.from_stack(stack).has_resource_properties("azurerm_network_security_rule", {
+        "name": "web", "destination_port_ranges": "${var.ports}",
+    })
