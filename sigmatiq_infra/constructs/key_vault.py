@@ -24,6 +24,7 @@ from sigmatiq_infra.constructs._resource import (
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, DeployingPrincipal, Principal
 from sigmatiq_infra.constructs.write_only import WriteOnlySecret
+from sigmatiq_infra.tokens import readable
 from sigmatiq_infra.validation import NameRules, ValidationError, Validator, is_token
 
 
@@ -69,7 +70,7 @@ class KeyVaultBase(AzureResource):
     def added_secrets(self) -> frozenset[str]:
         """The names of the secrets `add_secret` creates in this vault, in lowercase (Key Vault
         compares them in any case); none for a vault this stack only refers to."""
-        return frozenset(self.__dict__.get("_added_secrets", ()))
+        return frozenset(self.__dict__.get("_added_secrets", {}))
 
     def secret(self, name: str) -> SecretReference:
         """Refer to a secret that is set outside this stack (e.g. by an operator). In a vault
@@ -205,7 +206,8 @@ class KeyVault(KeyVaultBase):
             return SecretReference(self, name, f"{self.vault_uri}secrets/{name}")
         check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
         if isinstance(props.name, str):
-            self.__dict__.setdefault("_added_secrets", set()).add(props.name.lower())
+            # Keyed in lowercase; the name as first written is what a message shows.
+            self.__dict__.setdefault("_added_secrets", {}).setdefault(props.name.lower(), props.name)
         props.value.check(check, "value")
         # Microsoft Learn, "About Azure Key Vault secrets": contentType is at most 255 characters.
         content_type = props.content_type
@@ -253,7 +255,7 @@ def _unwritable_secrets(vaults: list[KeyVault]) -> list[str]:
         if vault.props.public_network_access_enabled or vault.private_endpoints:
             continue
         check = Validator("KeyVault", vault)
-        names = ", ".join(sorted(vault.added_secrets))
+        names = ", ".join(sorted(readable(name) for name in vault.__dict__.get("_added_secrets", {}).values()))
         check.warn(
             "public_network_access_enabled", False,
             f"leaves no way for the deployment to write the secrets it adds ({names}): "

@@ -37,3 +37,15 @@ def test_an_nsg_rules_ports_given_as_a_deploy_time_list_are_written_as_its_refer
     Template.from_stack(stack).has_resource_properties("azurerm_network_security_rule", {
         "name": "web", "destination_port_ranges": "${var.ports}",
     })
+
+
+def test_a_private_vaults_warning_names_its_secrets_as_written_and_a_deploy_time_name_as_an_expression(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group))
+    name = TerraformVariable(stack, "secret_name", type="string")
+    for id, secret in (("Url", "Orders-DatabaseUrl"), ("Named", name.string_value)):
+        vault.add_secret(id, c.SecretProps(secret, c.WriteOnlySecret.from_inputs(stack, id.lower(), "a value")))
+    vault.problem_log.run_deferred()
+    assert vault.problem_log.warnings[0].split(": ", 1)[1].startswith(
+        "public_network_access_enabled False leaves no way for the deployment to write the secrets it adds "
+        "(<Terraform expression>, Orders-DatabaseUrl): ",
+    )
