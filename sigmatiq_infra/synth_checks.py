@@ -90,17 +90,22 @@ def check_documents(
 def _stacks_without_the_provider(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Stacks with azurerm resources or lookups and no azurerm provider (a plain
     `TerraformStack`): Terraform would install the newest azurerm, unpinned, and refuse the
-    plan for the provider's required `features` block (azurerm's provider docs)."""
+    plan for the provider's required `features` block (azurerm's provider docs). A stack whose
+    azurerm providers all have an alias is refused alike for what names none: Terraform gives it
+    an empty default configuration ("Insufficient features blocks", IBM Support 7266113)."""
     problems: list[str] = []
     for stack, document in documents.items():
-        used = sorted({kind for section in ("resource", "data") for kind in document.get(section, {})
-                       if kind.startswith("azurerm_")})
-        if not used or "azurerm" in document.get("provider", {}):
+        used = sorted({kind for section in ("resource", "data") for kind, items in document.get(section, {}).items()
+                       if kind.startswith("azurerm_") and any("provider" not in item for item in items.values())})
+        configured = document.get("provider", {}).get("azurerm")
+        if not used or any(not config.get("alias") for config in configured or ()):
             continue
         check = Validator("TerraformStack", stack)
         listed = ", ".join(used[:3]) + (", ..." if len(used) > 3 else "")
         check.fail(
             "provider", "azurerm",
+            f"has only aliased configurations, yet the stack holds {listed} naming none (Terraform would give "
+            "them an empty default configuration and refuse the plan without its features block)" if configured else
             f"is missing, yet the stack holds {listed} (Terraform would install the newest azurerm, unpinned, and "
             "refuse the plan without the provider's features block)",
             "a stack with the azurerm provider: an AzureStack (its provider pinned and configured, its tags and state)",

@@ -11,6 +11,7 @@ from sigmatiq_infra import constructs as c
 from sigmatiq_infra.cdk import TerraformVariable
 from sigmatiq_infra.stacks import App, AzureStack
 from sigmatiq_infra.testing import Template
+from sigmatiq_infra.validation import ValidationError
 
 R = c.SubnetRole
 
@@ -49,3 +50,36 @@ def test_a_private_vaults_warning_names_its_secrets_as_written_and_a_deploy_time
         "public_network_access_enabled False leaves no way for the deployment to write the secrets it adds "
         "(<Terraform expression>, Orders-DatabaseUrl): ",
     )
+
+
+# --- stacks without the azurerm provider --------------------------------------------------------------
+
+
+def _own_stack(tmp_path, **config):
+    from sigmatiq_infra.azurerm import provider
+    from sigmatiq_infra.cdk import TerraformStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    stack = TerraformStack(app, "own")
+    provider.AzurermProvider(stack, "Azurerm", features=[provider.AzurermProviderFeatures()], **config)
+    c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    return app
+
+
+def test_an_own_stack_whose_only_azurerm_provider_has_an_alias_is_refused_as_its_resources_name_none(tmp_path):
+    app = _own_stack(tmp_path, alias="second")
+    with pytest.raises(ValidationError) as raised:
+        app.synth()  # written before: Terraform's empty default configuration, "Insufficient features blocks"
+    assert list(raised.value.problems) == [
+        "TerraformStack 'own': provider 'azurerm' has only aliased configurations, yet the stack holds "
+        "azurerm_resource_group naming none (Terraform would give them an empty default configuration and refuse the "
+        "plan without its features block). Allowed: a stack with the azurerm provider: an AzureStack (its provider "
+        "pinned and configured, its tags and state). Fix: make the stack with AzureStack(app, 'own') from "
+        "sigmatiq_infra, or add AzurermProvider(stack, 'azurerm', features=[AzurermProviderFeatures()]) to it.",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_own_stack_with_a_default_azurerm_provider_passes(tmp_path):
+    _own_stack(tmp_path).synth()
+    assert (tmp_path / "out" / "stacks" / "own" / "cdk.tf.json").exists()
