@@ -24,6 +24,7 @@ from typing import Any
 
 from sigmatiq_infra.validation import Validator
 
+_VARIABLE = re.compile(r"\bvar\.([A-Za-z0-9_-]+)")
 _REFERENCE = re.compile(r"^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$")
 
 
@@ -41,19 +42,21 @@ class _Resource:
         return path.removesuffix("/Resource")
 
 
-def check_output(outdir: Path, tags_counted: Collection[str] = ()) -> list[str]:
+def check_output(outdir: Path, tags_counted: Collection[str] = (), inputs_reported: Collection[str] = ()) -> list[str]:
     """The problems of the stacks synthesized into `outdir` (`stacks/<name>/cdk.tf.json`);
-    `tags_counted`: the stacks and construct paths whose tag count is reported already."""
+    `tags_counted`: the stacks and construct paths whose tag count is reported already;
+    `inputs_reported`: the secret inputs reported as used in another stack already."""
     from sigmatiq_infra.constructs import resource_facts
 
     documents = {
         path.parent.name: json.loads(path.read_text()) for path in sorted((outdir / "stacks").glob("*/cdk.tf.json"))
     }
-    return check_documents(documents, resource_facts(), tags_counted)
+    return check_documents(documents, resource_facts(), tags_counted, inputs_reported)
 
 
 def check_documents(
     documents: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Any], tags_counted: Collection[str] = (),
+    inputs_reported: Collection[str] = (),
 ) -> list[str]:
     """`check_output` on parsed stacks: {stack name: its cdk.tf.json}."""
     problems: list[str] = []
@@ -83,8 +86,38 @@ def check_documents(
                 problems.append(_collision(resource, first, facts[resource.type]))
     return (
         problems + _shared_state_blobs(documents) + _repeated_role_assignments(documents, facts)
-        + _stacks_without_the_provider(documents)
+        + _stacks_without_the_provider(documents) + _ephemeral_inputs_passed_on(documents, inputs_reported)
     )
+
+
+def _ephemeral_inputs_passed_on(documents: Mapping[str, Mapping[str, Any]], reported: Collection[str]) -> list[str]:
+    """A resource that reads another stack's ephemeral input (a secret input), however the
+    value was built (a connection URL, a WriteOnlySecret written by hand): cdktf passes it as
+    an output, which Terraform refuses ("Ephemeral value not allowed": a root module's output
+    cannot be ephemeral). `reported`: the inputs (`<stack>/<name>`) a construct reported already."""
+    passed: dict[str, tuple[str, str]] = {}  # how another stack reads the output: (its stack, the input)
+    for made, document in documents.items():
+        ephemeral = {name for name, variable in document.get("variable", {}).items() if variable.get("ephemeral")}
+        for name, output in document.get("output", {}).items():
+            for variable in sorted(set(_VARIABLE.findall(json.dumps(output.get("value")))) & ephemeral):
+                if f"{made}/{variable}" not in reported:
+                    passed[f"cross-stack-reference-input-{made}.outputs.{name}"] = (made, variable)
+    problems: list[str] = []
+    for used, document in documents.items():
+        for resource in _resources(used, document) if passed else ():
+            text = json.dumps(resource.config)
+            for made, variable in dict.fromkeys(found for read, found in passed.items() if read in text):
+                check = Validator("AzureStack", used)
+                check.fail(
+                    f"{resource.path} value", variable,
+                    f"holds a deploy-time secret input of stack '{made}' (Terraform passes no ephemeral value from "
+                    "one stack to another: 'Ephemeral value not allowed' in the output cdktf writes for it)",
+                    "a secret input of the stack that sends it to Azure",
+                    f"make the input in stack '{used}' with WriteOnlySecret.from_inputs(<stack '{used}'>, "
+                    f"{variable!r}, ...) and build the value there, or make {resource.path} in stack '{made}'",
+                )
+                problems += check.problems
+    return problems
 
 
 def _stacks_without_the_provider(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:

@@ -141,7 +141,8 @@ class App(_cdktf.App):
             return [*self.problems.problems, circular_problem(*cycle.groups())]
         self.problems.run_deferred()
         problems = list(self.problems.problems)
-        problems += synth_checks.check_output(staging, self.problems.tags_counted)  # names in their scope, tag limits
+        # names in their scope, tag limits, secret inputs passed between stacks
+        problems += synth_checks.check_output(staging, self.problems.tags_counted, self.problems.inputs_reported)
         problems += [p for check in self.__dict__["_sigmatiq_checks"] for p in check(staging)]
         return problems
 

@@ -51,6 +51,9 @@ class ProblemLog:
     tags_counted: set[str] = field(default_factory=set)
     """The paths (stacks, constructs) whose tag count is reported already: synth's check of
     every resource's tags leaves them out, so one cause is one line."""
+    inputs_reported: set[str] = field(default_factory=set)
+    """The secret inputs (`<stack>/<name>`) reported as used in another stack already: synth's
+    check of what stacks pass to each other leaves them out."""
 
     def add(self, problems: Iterable[str], warnings: Iterable[str] = ()) -> None:
         self.problems += [p for p in problems if p not in self.problems]

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from constructs import Construct
 
-from sigmatiq_infra.constructs._context import made_in, stack_of
+from sigmatiq_infra.constructs._context import context_of, made_in, stack_of
 from sigmatiq_infra.constructs.inputs import (
     TAKEN_NAME,
     WHOLE_NUMBER_RULES,
@@ -76,6 +76,7 @@ class WriteOnlySecret:
                 f"make the input in stack '{used}': WriteOnlySecret.from_inputs(<stack '{used}'>, "
                 f"{self.source.node.id!r}, ...), and set its TF_VAR_ when deploying that stack",
             )
+            context_of(check.where).problems.inputs_reported.add(f"{made}/{self.source.node.id}")
 
 
 def version_input(scope: Construct, name: str, what: str) -> float:

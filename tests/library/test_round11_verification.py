@@ -83,3 +83,31 @@ def test_an_own_stack_whose_only_azurerm_provider_has_an_alias_is_refused_as_its
 def test_an_own_stack_with_a_default_azurerm_provider_passes(tmp_path):
     _own_stack(tmp_path).synth()
     assert (tmp_path / "out" / "stacks" / "own" / "cdk.tf.json").exists()
+
+
+# --- a secret input of another stack ----------------------------------------------------------------------
+
+
+def test_a_connection_url_of_another_stacks_server_in_a_vault_secret_is_one_problem(tmp_path):
+    from helpers import error_of
+
+    app = App(outdir=str(tmp_path / "out"))
+    data = AzureStack(app, "data")
+    group = c.ResourceGroup(data, "G", c.ResourceGroupProps("rg-data", "westeurope"))
+    password = c.WriteOnlySecret.from_inputs(data, "db_password", "the password")
+    server = c.PostgresServer(data, "Db", c.PostgresServerProps(
+        "psql-data", group, "B_Standard_B1ms", "dbadmin", password, databases=["orders"],
+    ))
+    service = AzureStack(app, "svc")
+    vault = c.KeyVault(service, "Vault", c.KeyVaultProps(
+        "kv-svc", c.ResourceGroup(service, "G", c.ResourceGroupProps("rg-svc", "westeurope")),
+        public_network_access_enabled=True,
+    ))
+    vault.add_secret("Url", c.SecretProps("db-url", c.WriteOnlySecret(server.connection_url("orders"))))
+    assert error_of(app.synth) == (  # written before: Terraform refused the output ('Ephemeral value not allowed')
+        "AzureStack 'svc': svc/Vault/Url value 'db_password' holds a deploy-time secret input of stack 'data' "
+        "(Terraform passes no ephemeral value from one stack to another: 'Ephemeral value not allowed' in the output "
+        "cdktf writes for it). Allowed: a secret input of the stack that sends it to Azure. Fix: make the input in "
+        "stack 'svc' with WriteOnlySecret.from_inputs(<stack 'svc'>, 'db_password', ...) and build the value there, "
+        "or make svc/Vault/Url in stack 'data'."
+    )
