@@ -151,7 +151,8 @@ class App(_cdktf.App):
 
     def __exit__(self, kind: type | None, error: BaseException | None, traceback: Any) -> bool:
         if error is None:
-            synth(self)
+            if not self.__dict__["_sigmatiq_finished"]:  # the block may have synthesized it (cdktf's habit): once
+                synth(self)
             return False
         self.__dict__["_sigmatiq_finished"] = True
         shutil.rmtree(self.outdir, ignore_errors=True)

@@ -111,3 +111,13 @@ def test_a_connection_url_of_another_stacks_server_in_a_vault_secret_is_one_prob
         "stack 'svc' with WriteOnlySecret.from_inputs(<stack 'svc'>, 'db_password', ...) and build the value there, "
         "or make svc/Vault/Url in stack 'data'."
     )
+
+
+# --- the library's App ------------------------------------------------------------------------------------
+
+
+def test_an_app_synthesized_inside_its_with_block_is_written_once_without_a_traceback(tmp_path):
+    with App(outdir=str(tmp_path / "out")) as app:
+        c.ResourceGroup(AzureStack(app, "svc"), "G", c.ResourceGroupProps("rg-svc", "westeurope"))
+        app.synth()  # cdktf's habit; the block's end synthesized it again: cdktf's ENOENT traceback
+    assert sorted(path.name for path in (tmp_path / "out" / "stacks").iterdir()) == ["svc"]
