@@ -56,10 +56,14 @@ class TypeProblem:
             if hasattr(self.hint, "from_inputs"):
                 wrap = (f"wrap it: {expected}(<the expression>, version), or pass what "
                         f"{expected}.from_inputs(...) returns itself, not its .value")
-            elif isinstance(self.value, str) and _bearable(0, self.hint):  # Terraform converts "8080" to 8080
+            # A text token, a number token, or an opaque one (`TerraformVariable.value`, any type).
+            elif not isinstance(self.value, (float, list, tuple)) and _bearable(0, self.hint):
+                # Terraform converts "8080" to 8080
                 wrap = "read it as a number: Token.as_number(<the expression>) (from sigmatiq_infra.cdk import Token)"
-            elif isinstance(self.value, float) and _bearable("", self.hint):
+            elif not isinstance(self.value, (str, list, tuple)) and _bearable("", self.hint):
                 wrap = "read it as text: Token.as_string(<the expression>) (from sigmatiq_infra.cdk import Token)"
+            elif isinstance(self.value, str) and _bearable(True, self.hint):  # Terraform converts "true" to true
+                wrap = "read it as a bool: Fn.tobool(<the expression>) (from sigmatiq_infra.cdk import Fn)"
             return prop, "<Terraform expression>", f"is a deploy-time expression, where {expected} goes", expected, wrap
         if _holds_secret(self.hint):
             # Never echo what was given where a secret goes: it is most likely the secret itself.

@@ -121,3 +121,31 @@ def test_an_app_synthesized_inside_its_with_block_is_written_once_without_a_trac
         c.ResourceGroup(AzureStack(app, "svc"), "G", c.ResourceGroupProps("rg-svc", "westeurope"))
         app.synth()  # cdktf's habit; the block's end synthesized it again: cdktf's ENOENT traceback
     assert sorted(path.name for path in (tmp_path / "out" / "stacks").iterdir()) == ["svc"]
+
+
+@pytest.mark.parametrize(("kind", "prop", "read", "fix"), [
+    ("string", "public_network_access_enabled", "string_value", "read it as a bool: Fn.tobool(<the expression>) "
+     "(from sigmatiq_infra.cdk import Fn)"),
+    ("number", "soft_delete_retention_days", "value", "read it as a number: Token.as_number(<the expression>) "
+     "(from sigmatiq_infra.cdk import Token)"),
+    ("string", "name", "value", "read it as text: Token.as_string(<the expression>) "
+     "(from sigmatiq_infra.cdk import Token)"),
+])
+def test_a_deploy_time_value_of_another_kind_is_told_how_to_read_it_as_the_kind_that_goes(
+    stack, group, kind, prop, read, fix,
+):
+    value = getattr(TerraformVariable(stack, "given", type=kind), read)
+    props = {"name": "kv-test", "resource_group": group, prop: value}
+    c.KeyVault(stack, "Vault", c.KeyVaultProps(**props))
+    assert [problem.split(". Fix: ")[1] for problem in recorded(stack)] == [f"{fix}."]
+
+
+def test_values_read_as_the_kind_that_goes_pass(stack, group):
+    from sigmatiq_infra.cdk import Fn, Token
+
+    text, number = (TerraformVariable(stack, name, type=kind) for name, kind in (("t", "string"), ("n", "number")))
+    c.KeyVault(stack, "Vault", c.KeyVaultProps(
+        Token.as_string(text.value), group, public_network_access_enabled=Fn.tobool(text.string_value),
+        soft_delete_retention_days=Token.as_number(number.value),
+    ))
+    assert recorded(stack) == []
