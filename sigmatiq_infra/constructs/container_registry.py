@@ -124,11 +124,14 @@ def check_image(check: Validator, repository: str, tag: str, registry_name: str 
             "copy the digest as the registry shows it (lowercase hex, nothing before or after)",
         )
         return
+    valid = is_token(tag) or _TAG.fullmatch(tag) is not None
+    stripped = "" if valid else tag.strip()  # ' 1.0' or '1.0\n' as copied: the tag without them is told
     check.require(
-        is_token(tag) or _TAG.fullmatch(tag) is not None, "image tag", tag,
+        valid, "image tag", tag,
         "is not a valid image tag",
         "1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'",
-        "use a tag such as 'staging' or '1.4.2'",
+        f"write it without spaces: image_tag={stripped!r}" if _TAG.fullmatch(stripped)
+        else "use a tag such as 'staging' or '1.4.2'",
     )
 
 

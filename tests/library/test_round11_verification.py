@@ -149,3 +149,20 @@ def test_values_read_as_the_kind_that_goes_pass(stack, group):
         soft_delete_retention_days=Token.as_number(number.value),
     ))
     assert recorded(stack) == []
+
+
+# --- container images -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["1.0 ", " 1.0", "1.0\n"])
+def test_an_image_tag_with_spaces_around_it_is_told_the_tag_without_them(stack, group, tag):
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
+    registry = c.ContainerRegistry(stack, "Reg", c.ContainerRegistryProps(
+        "acrtest01", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(stack, "Id", c.UserAssignedIdentityProps("id-test", group))
+    c.ContainerApp(stack, "Api", c.ContainerAppProps("api", environment, identity, registry, "team/api", tag, 8080))
+    assert recorded(stack) == [
+        f"ContainerApp 'test/Api': image tag {tag!r} is not a valid image tag. Allowed: 1-128 letters, digits, '_', "
+        "'.', '-', not starting with '.' or '-'. Fix: write it without spaces: image_tag='1.0'.",
+    ]
