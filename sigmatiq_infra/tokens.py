@@ -10,6 +10,9 @@ _STRING_TOKEN = re.compile(r"\$\{TfToken\[[^\]]+\]\}")
 _LIST_TOKEN = re.compile(r"#\{TfToken\[[^\]]+\]\}")
 """How cdktf encodes a list known only at deploy time (`TerraformVariable.list_value`, a list
 attribute): a list of one string that reads like this."""
+_MAP_TOKEN = re.compile(r"&\{TfToken\[[^\]]+\]\}")
+"""How cdktf encodes a map known only at deploy time (`Token.as_string_map`, `as_number_map`,
+`as_any_map`): a mapping of one key that reads like this."""
 _NUMBER_TOKEN_MARKER = 0xFDFF  # the top 16 bits of a number cdktf encodes a token in
 REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.")
 """How a token reads once synthesized, when it refers to another resource (or, with `data.`,
@@ -29,7 +32,9 @@ def is_token(value: Any) -> bool:
         return struct.unpack(">Q", struct.pack(">d", value))[0] >> 48 == _NUMBER_TOKEN_MARKER
     if isinstance(value, (list, tuple)):
         return len(value) == 1 and isinstance(value[0], str) and _LIST_TOKEN.fullmatch(value[0]) is not None
-    if isinstance(value, (int, bool, dict)) or value is None:
+    if isinstance(value, dict):
+        return len(value) == 1 and isinstance(key := next(iter(value)), str) and _MAP_TOKEN.fullmatch(key) is not None
+    if isinstance(value, (int, bool)) or value is None:
         return False
     # A token that is no string or number (`TerraformVariable.boolean_value`, a list or map
     # reference): jsii hands it over as a proxy of cdktf's IResolvable, or, typed `any`

@@ -166,3 +166,15 @@ def test_an_image_tag_with_spaces_around_it_is_told_the_tag_without_them(stack, 
         f"ContainerApp 'test/Api': image tag {tag!r} is not a valid image tag. Allowed: 1-128 letters, digits, '_', "
         "'.', '-', not starting with '.' or '-'. Fix: write it without spaces: image_tag='1.0'.",
     ]
+
+
+@pytest.mark.parametrize("read", ["as_string_map", "as_any_map"])
+def test_a_map_token_where_a_mapping_goes_is_one_problem_not_cdktfs_traceback_at_synth(stack, group, read):
+    from sigmatiq_infra.cdk import Token
+
+    tags = getattr(Token, read)(TerraformVariable(stack, "tags", type="map(string)").value)
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group, tags=tags))
+    assert recorded(stack) == [  # it was written, and cdktf stopped: 'Cannot add elements to map token'
+        "KeyVault 'test/Vault': tags '<Terraform expression>' is a deploy-time expression, where a mapping of str to "
+        "str goes. Allowed: a mapping of str to str. Fix: give tags a value of type a mapping of str to str.",
+    ]
