@@ -17,7 +17,14 @@ from constructs import Construct, IConstruct
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra.azurerm import role_assignment
-from sigmatiq_infra.constructs._context import AzureConstruct, client_config, context_of, made_in, subscription_id
+from sigmatiq_infra.constructs._context import (
+    NO_STACK,
+    AzureConstruct,
+    client_config,
+    context_of,
+    made_in,
+    subscription_id,
+)
 from sigmatiq_infra.validation import Validator, is_token
 
 
@@ -264,6 +271,12 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
             "the construct that needs the access (e.g. the container app), or None",
             "pass the construct itself, e.g. used_by=api, not its name",
         )
+    elif used_by is not None and not _in_a_stack(used_by):  # the app: the assignment would be in no stack
+        check.type_problem(
+            "grant used_by", used_by.node.path or "the app", "is in no stack",
+            "the construct that needs the access (e.g. the container app), or None",
+            "pass the construct in a stack that uses the access, e.g. used_by=api, or leave used_by out",
+        )
     if isinstance(role, RoleDefinition):
         _check_role_definition(check, role)
     elif not isinstance(role, BuiltInRole):
@@ -286,6 +299,16 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
             "principal_id=..., principal_type='ServicePrincipal')",
         )
     return check.done()
+
+
+def _in_a_stack(construct: Construct) -> bool:
+    try:
+        context_of(construct)
+    except RuntimeError as error:
+        if NO_STACK not in str(error):
+            raise
+        return False
+    return True
 
 
 def _check_role_definition(check: Validator, role: RoleDefinition) -> None:

@@ -178,3 +178,17 @@ def test_a_map_token_where_a_mapping_goes_is_one_problem_not_cdktfs_traceback_at
         "KeyVault 'test/Vault': tags '<Terraform expression>' is a deploy-time expression, where a mapping of str to "
         "str goes. Allowed: a mapping of str to str. Fix: give tags a value of type a mapping of str to str.",
     ]
+
+
+# --- grants -----------------------------------------------------------------------------------------------
+
+
+def test_a_grant_used_by_the_app_itself_is_one_problem_not_cdktfs_no_stack_traceback(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group, public_network_access_enabled=True))
+    identity = c.UserAssignedIdentity(stack, "Id", c.UserAssignedIdentityProps("id-test", group))
+    assert vault.grant_secrets_read(identity, used_by=stack.node.root) is None
+    assert recorded(stack) == [
+        "KeyVault 'test/Vault': grant used_by 'the app' is in no stack. Allowed: the construct that needs the access "
+        "(e.g. the container app), or None. Fix: pass the construct in a stack that uses the access, e.g. "
+        "used_by=api, or leave used_by out.",
+    ]
