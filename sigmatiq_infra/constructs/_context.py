@@ -162,6 +162,17 @@ def made_in(construct: IConstruct, scope: IConstruct) -> None:
     construct.__dict__[_CONTEXT] = context_of(scope)
 
 
+def in_a_stack(construct: Construct) -> bool:
+    """False for the app itself, or a construct made on it: no stack's Terraform holds it."""
+    try:
+        context_of(construct)
+    except RuntimeError as error:
+        if NO_STACK not in str(error):
+            raise
+        return False
+    return True
+
+
 def checked_scope(kind: str, scope: Any, id: Any) -> StackContext:
     """The context of the stack `scope` is in; a scope that is no construct, or is in no
     stack (the app itself), raises one ValidationError saying so."""

@@ -23,7 +23,7 @@ from sigmatiq_infra.azurerm import (
     private_dns_zone_virtual_network_link,
     virtual_network_dns_servers,
 )
-from sigmatiq_infra.constructs._context import AzureConstruct, make_under_free_id, wait_for
+from sigmatiq_infra.constructs._context import AzureConstruct, in_a_stack, make_under_free_id, wait_for
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -120,6 +120,13 @@ class PrivateDnsZones(AzureConstruct):
         if not all([check.value_type("zone name", name, str), check.value_type("zone id", id, str | None),
                     check.value_type("zone scope", scope, Construct | None)]):
             raise ValidationError(check.problems)
+        if scope is not None and not in_a_stack(scope):  # the app: the zone would be in no stack
+            check.type_problem(
+                "zone scope", scope.node.path or "the app", "is in no stack",
+                "a construct in the stack that makes the zone (the one whose value names it), or None",
+                "pass that construct, or leave scope out to make the zone with these zones",
+            )
+            raise ValidationError(check.problems)
         owner = self if scope is None else scope
         # DNS names are the same in any case (RFC 4343), and so are Azure's names of zones in a group:
         # 'Privatelink.Vaultcore.Azure.Net' is the zone a vault's endpoint asks for, not a second one.
@@ -194,6 +201,12 @@ class PrivateDnsZones(AzureConstruct):
                 "add_a_record id", id, "is empty",
                 "a name (str), unique among the scope's children: it is part of the record's Terraform address",
                 "give the record an id, e.g. add_a_record(scope, 'WwwRecord', zone, ...)",
+            )
+        if not in_a_stack(scope):  # the app: the record would be in no stack
+            check.type_problem(
+                "add_a_record scope", scope.node.path or "the app", "is in no stack",
+                "a construct in the stack that makes the record (e.g. the one whose address it holds)",
+                "pass that construct, e.g. add_a_record(stack, 'WwwRecord', zone, ...)",
             )
         if not any(zone is made for made in self.zones.values()):
             named = isinstance(zone, str) and zone in self.zones

@@ -18,10 +18,10 @@ from constructs import Construct, IConstruct
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra.azurerm import role_assignment
 from sigmatiq_infra.constructs._context import (
-    NO_STACK,
     AzureConstruct,
     client_config,
     context_of,
+    in_a_stack,
     made_in,
     subscription_id,
 )
@@ -271,7 +271,7 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
             "the construct that needs the access (e.g. the container app), or None",
             "pass the construct itself, e.g. used_by=api, not its name",
         )
-    elif used_by is not None and not _in_a_stack(used_by):  # the app: the assignment would be in no stack
+    elif used_by is not None and not in_a_stack(used_by):  # the app: the assignment would be in no stack
         check.type_problem(
             "grant used_by", used_by.node.path or "the app", "is in no stack",
             "the construct that needs the access (e.g. the container app), or None",
@@ -299,16 +299,6 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
             "principal_id=..., principal_type='ServicePrincipal')",
         )
     return check.done()
-
-
-def _in_a_stack(construct: Construct) -> bool:
-    try:
-        context_of(construct)
-    except RuntimeError as error:
-        if NO_STACK not in str(error):
-            raise
-        return False
-    return True
 
 
 def _check_role_definition(check: Validator, role: RoleDefinition) -> None:

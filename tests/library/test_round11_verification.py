@@ -192,3 +192,29 @@ def test_a_grant_used_by_the_app_itself_is_one_problem_not_cdktfs_no_stack_trace
         "(e.g. the container app), or None. Fix: pass the construct in a stack that uses the access, e.g. "
         "used_by=api, or leave used_by out.",
     ]
+
+
+def _zones(stack, group):
+    return c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, c.VirtualNetwork(
+        stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+            c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS),
+        ]),
+    )))
+
+
+def test_a_zone_or_record_made_under_the_app_itself_is_one_problem_not_cdktfs_no_stack_traceback(stack, group):
+    from helpers import error_of
+
+    zones = _zones(stack, group)
+    app = stack.node.root
+    assert error_of(lambda: zones.zone("internal.example.com", scope=app)) == (
+        "PrivateDnsZones 'test/Zones': zone scope 'the app' is in no stack. Allowed: a construct in the stack that "
+        "makes the zone (the one whose value names it), or None. Fix: pass that construct, or leave scope out to "
+        "make the zone with these zones."
+    )
+    zone = zones.zone("internal.example.com")
+    assert error_of(lambda: zones.add_a_record(app, "Www", zone, name="www", records=["10.20.1.4"])) == (
+        "PrivateDnsZones 'test/Zones': add_a_record scope 'the app' is in no stack. Allowed: a construct in the "
+        "stack that makes the record (e.g. the one whose address it holds). Fix: pass that construct, e.g. "
+        "add_a_record(stack, 'WwwRecord', zone, ...)."
+    )
