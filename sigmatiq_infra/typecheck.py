@@ -76,8 +76,11 @@ class TypeProblem:
             )
         fix = f"give {prop} a value of type {expected}"
         number = _number(self.value) if isinstance(self.value, str) else None
+        switch = _switch(self.value)
         if number is not None and _bearable(number, self.hint):
             fix += f": {self.value} without quotes"
+        elif switch is not None and _bearable(switch, self.hint):  # 'true' or 1 where a bool goes
+            fix += f": {switch}" + (" without quotes" if isinstance(self.value, str) else "")
         elif isinstance(self.value, str) and _bearable([self.value], self.hint):
             fix = f"give {prop} a list, even of one: [{self.value!r}]"
         elif isinstance(self.value, str) and _bearable((self.value,), self.hint):
@@ -99,6 +102,15 @@ class TypeProblem:
         if type(self.value) is float and not math.isfinite(self.value):
             return prop, self.value, "is not a finite number", expected, f"give {prop} a number"
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix
+
+
+def _switch(value: Any) -> bool | None:
+    """The bool `value` is written as, in another type: 'true' or 'False' as text, 1 or 0."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if type(value) in (int, float) and value in (0, 1):
+        return bool(value)
+    return None
 
 
 def _holds_secret(hint: Any) -> bool:

@@ -218,3 +218,16 @@ def test_a_zone_or_record_made_under_the_app_itself_is_one_problem_not_cdktfs_no
         "stack that makes the record (e.g. the one whose address it holds). Fix: pass that construct, e.g. "
         "add_a_record(stack, 'WwwRecord', zone, ...)."
     )
+
+
+# --- switches written in another type ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("given", "fix"), [
+    ("true", "True without quotes"), (" False ", "False without quotes"), (1, "True"), (0.0, "False"),
+])
+def test_a_switch_written_as_text_or_a_number_is_told_the_bool_to_write(stack, group, given, fix):
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test", group, public_network_access_enabled=given))
+    assert [problem.split(". Fix: ")[1] for problem in recorded(stack)] == [
+        f"give public_network_access_enabled a value of type bool: {fix}.",
+    ]
