@@ -761,6 +761,13 @@ def _assembly(stack: Any, who: str = "Template.from_stack") -> Any:
                 "Template.from_stack: the stack's app is not sigmatiq_infra's App (from sigmatiq_infra import App); "
                 "for another app, synthesize it and use Template.from_file"
             )
+        if app.__dict__.get("_sigmatiq_finished"):  # cdktf would stop with ENOENT on its staging folder
+            raise AssertionError(
+                f"{who}: the app was synthesized already (app.synth(), synth(app) or the end of its `with` block), "
+                "and an app is synthesized once, as cdktf does. Fix: call it before the app is synthesized (inside "
+                "its `with` block, or on an App the test does not synthesize), or read the written stack with "
+                "Template.from_file"
+            )
         assembly = app.assemble()  # synth may add constructs (aspects): counted after it
         kept = app.__dict__[_SYNTHESIZED] = _Synthesized(assembly, len(app.node.find_all()), os.getcwd())
         return kept.assembly

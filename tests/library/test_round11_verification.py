@@ -231,3 +231,20 @@ def test_a_switch_written_as_text_or_a_number_is_told_the_bool_to_write(stack, g
     assert [problem.split(". Fix: ")[1] for problem in recorded(stack)] == [
         f"give public_network_access_enabled a value of type bool: {fix}.",
     ]
+
+
+def test_a_template_of_an_app_synthesized_already_is_told_so_not_cdktfs_enoent_traceback(tmp_path):
+    with App(outdir=str(tmp_path / "out")) as app:
+        stack = AzureStack(app, "svc")
+        c.ResourceGroup(stack, "G", c.ResourceGroupProps("rg-svc", "westeurope"))
+    with pytest.raises(AssertionError) as raised:
+        Template.from_stack(stack)
+    assert str(raised.value) == (
+        "Template.from_stack: the app was synthesized already (app.synth(), synth(app) or the end of its `with` "
+        "block), and an app is synthesized once, as cdktf does. Fix: call it before the app is synthesized (inside "
+        "its `with` block, or on an App the test does not synthesize), or read the written stack with "
+        "Template.from_file"
+    )
+    Template.from_file(tmp_path / "out" / "stacks" / "svc" / "cdk.tf.json").resource_count_is(
+        "azurerm_resource_group", 1,
+    )
