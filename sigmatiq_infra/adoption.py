@@ -17,7 +17,7 @@ loads no bindings, so settings can hold it; it is re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from constructs import IConstruct
@@ -135,16 +135,17 @@ class Adoption:
             )
         return check.done()
 
-    def _exists(self, resource: TerraformResource, name: str, call: str) -> bool:
+    def _exists(self, resource: TerraformResource, name: str, call: Callable[[], str]) -> bool:
         """Whether the record lists `resource` (by Terraform type and Azure name) in this stack;
         for a name known only at deploy time, which no entry can be matched with, a problem when
-        the record lists resources of its type in this stack (one of them may be it)."""
+        the record lists resources of its type in this stack (one of them may be it). `call`
+        names the call in the problem (read only then: a construct's path is a jsii round trip)."""
         if is_token(name):
             kind = terraform_type(resource)
             recorded = sorted(entry.name for entry in self._record if entry.stack == self._where and entry.type == kind)
             if recorded:
                 self._refuse(
-                    call, name, "is known only at deploy time, so the record cannot tell whether it is "
+                    call(), name, "is known only at deploy time, so the record cannot tell whether it is "
                     f"one of the deployed {kind} ({', '.join(recorded)}) and nothing is imported",
                     "a name known at synth", "write the name at synth (a setting, not a deploy-time input)",
                 )
@@ -179,7 +180,9 @@ class Adoption:
                 "adopt it with adoption.resource(...), and its group with adoption.group(group)",
             )
             return
-        if self.enabled and self._exists(group.resource, group.name, f"group() ResourceGroup '{group.node.path}' name"):
+        if self.enabled and self._exists(
+            group.resource, group.name, lambda: f"group() ResourceGroup '{group.node.path}' name",
+        ):
             self._import(group.resource, azure_ids.resource_group_id(self.subscription, group.name), group.name, group)
 
     def resource(self, construct: AzureResource) -> None:
@@ -196,8 +199,10 @@ class Adoption:
                 "adopt it with adoption.group(group)",
             )
             return
-        called = f"resource() {type(construct).__name__} '{construct.node.path}' name"
-        if self.enabled and self._exists(construct.resource, construct.name, called):
+        kind = type(construct).__name__
+        if self.enabled and self._exists(
+            construct.resource, construct.name, lambda: f"resource() {kind} '{construct.node.path}' name",
+        ):
             self._import(construct.resource, self.azure_id(construct), construct.name, construct)
 
     def child(self, resource: TerraformResource, parent: AzureResource, name: str) -> None:
@@ -225,7 +230,7 @@ class Adoption:
             "pass the parent construct second: adoption.child(database, server, 'orders')",
         ):
             return
-        if self.enabled and self._exists(resource, name, "child() name"):
+        if self.enabled and self._exists(resource, name, lambda: "child() name"):
             self._import(resource, azure_ids.child_id(self.azure_id(parent), children[kind], name), name)
 
     def secret(self, resource: TerraformResource | SecretReference, vault_name: str, secret_name: str) -> None:
