@@ -33,7 +33,7 @@ from sigmatiq_infra import _cdktf, synth_checks
 from sigmatiq_infra._cdktf import ENGINE
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.switches import library_variable_problems
-from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator
+from sigmatiq_infra.validation import LIBRARY_APP, PROBLEM_LOG, ProblemLog, ValidationError, Validator
 
 Check = Callable[[Path], Iterable[str]]
 """A check of the synthesized output folder: the problems it finds."""
@@ -73,6 +73,7 @@ class App(_cdktf.App):
         super().__init__(outdir=str(staging), **options)
         weakref.finalize(self, shutil.rmtree, str(staging), True)
         self.__dict__[PROBLEM_LOG] = ProblemLog()
+        self.__dict__[LIBRARY_APP] = True
         self.__dict__["_sigmatiq_target"] = target
         self.__dict__["_sigmatiq_checks"] = []
         self.__dict__["_sigmatiq_finished"] = False

@@ -28,6 +28,9 @@ from sigmatiq_infra.tokens import is_token
 
 PROBLEM_LOG = "_sigmatiq_problem_log"
 """Where a construct (or a stack, or an app) keeps the `ProblemLog` its validators record in."""
+LIBRARY_APP = "_sigmatiq_library_app"
+"""Set on `sigmatiq_infra.App` (by its constructor): an app that checks and reports its problems
+itself, so its stacks need no cdktf validation."""
 
 
 class ValidationError(ValueError):

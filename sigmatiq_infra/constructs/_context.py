@@ -19,7 +19,15 @@ from constructs import Construct, IConstruct, IValidation
 from sigmatiq_infra._cdktf import ENGINE, TerraformStack
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.azurerm import data_azurerm_client_config
-from sigmatiq_infra.validation import PROBLEM_LOG, ProblemLog, ValidationError, Validator, is_token, merge_tags
+from sigmatiq_infra.validation import (
+    LIBRARY_APP,
+    PROBLEM_LOG,
+    ProblemLog,
+    ValidationError,
+    Validator,
+    is_token,
+    merge_tags,
+)
 
 _CLIENT_CONFIG_ID = "ClientConfig"
 _CONTEXT = "_sigmatiq_context"
@@ -65,16 +73,17 @@ def context_of(scope: IConstruct) -> StackContext:
 
 
 def _new_context(stack: TerraformStack) -> StackContext:
-    """A stack's context; it also registers a cdktf validation that reports the app's
-    problem log and that the app is not the library's, so that cdktf's own `App.synth()`
-    (validations on) refuses to write the stack. `sigmatiq_infra.App` reports its problems
-    itself, with nothing written."""
+    """A stack's context. In an app that is not `sigmatiq_infra.App` it also registers a cdktf
+    validation that reports the app's problem log and that the app is not the library's, so
+    that cdktf's own `App.synth()` (validations on) refuses to write the stack;
+    `sigmatiq_infra.App` reports its problems itself, with nothing written."""
     root = stack.node.root
     log = root.__dict__.get(PROBLEM_LOG)
-    if log is None:  # an app that is not sigmatiq_infra's App
+    if log is None:  # an app that is not sigmatiq_infra's App: its first stack
         log = root.__dict__[PROBLEM_LOG] = ProblemLog()
         _OTHER_APPS_LOGS.append(weakref.ref(log))
-    stack.node.add_validation(_RecordedProblems(log))
+    if not root.__dict__.get(LIBRARY_APP):  # sigmatiq_infra's App reports its problems itself
+        stack.node.add_validation(_RecordedProblems(log))
     return StackContext(stack, log, app_grants=root.__dict__.setdefault(_APP_GRANTS, {}))
 
 
