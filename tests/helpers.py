@@ -7,6 +7,8 @@ have their own helpers (`tests/estate/estate_helpers.py`)."""
 
 from __future__ import annotations
 
+import ast
+import functools
 import os
 import shutil
 import subprocess
@@ -59,6 +61,13 @@ def _keep_the_bindings_hints() -> None:
         return dict(kept[obj])
 
     typing.get_type_hints = get_type_hints
+
+
+@functools.cache
+def library_syntax() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every module of the library with its syntax tree, parsed once per session (the tests of
+    the import structure each read them all)."""
+    return tuple((path, ast.parse(path.read_text())) for path in sorted((ROOT / "sigmatiq_infra").rglob("*.py")))
 
 
 SLOW_FIXTURES: set[str] = set()

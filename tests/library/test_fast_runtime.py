@@ -5,6 +5,7 @@ imports, and a part that cannot be had is off with one line saying why."""
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import json
 import os
@@ -14,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import ENGINE, NODE_BIN, ROOT, VENV_BIN, background, node_children, slow_fixture
+from helpers import ENGINE, NODE_BIN, ROOT, VENV_BIN, background, library_syntax, node_children, slow_fixture
 
 from sigmatiq_infra._kernel import cache_dir
 
@@ -224,17 +225,18 @@ def test_the_launcher_ends_the_program_as_python_would(tmp_path, ending, status,
 
 # --- the import structure ----------------------------------------------------------------------------------
 
+@functools.cache
 def module_graph() -> dict[str, set[str]]:
     """Which library module imports which, at any depth of its code (`from package import
     module` is an import of that module)."""
     modules = {}
-    for path in PACKAGE.rglob("*.py"):
+    for path, tree in library_syntax():
         parts = path.relative_to(ROOT).with_suffix("").parts
-        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = tree
     graph = {}
-    for name, path in modules.items():
+    for name, tree in modules.items():
         found = set()
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 found |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
