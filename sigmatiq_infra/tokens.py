@@ -44,7 +44,11 @@ def is_token(value: Any) -> bool:
     )
 
 
-def readable(value: Any, shown: str = "<Terraform expression>") -> str:
+TOKEN_SHOWN = "<Terraform expression>"
+"""How a message shows a value known only at deploy time (never its placeholder)."""
+
+
+def readable(value: Any, shown: str = TOKEN_SHOWN) -> str:
     """`value` as a message's sentence says it: each token in it as `shown`, not its placeholder."""
     if isinstance(value, str):
         return _STRING_TOKEN.sub(shown, value)

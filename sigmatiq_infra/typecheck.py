@@ -26,7 +26,7 @@ from beartype import BeartypeConf, BeartypeStrategy
 from beartype.door import is_bearable
 from beartype.roar import BeartypeException
 
-from sigmatiq_infra.tokens import is_token
+from sigmatiq_infra.tokens import TOKEN_SHOWN, is_token
 
 _CONF = BeartypeConf(strategy=BeartypeStrategy.On, is_pep484_tower=True)
 """Check every item of a container (not one sample), and let an int stand for a float."""
@@ -64,7 +64,7 @@ class TypeProblem:
                 wrap = "read it as text: Token.as_string(<the expression>) (from sigmatiq_infra.cdk import Token)"
             elif isinstance(self.value, str) and _bearable(True, self.hint):  # Terraform converts "true" to true
                 wrap = "read it as a bool: Fn.tobool(<the expression>) (from sigmatiq_infra.cdk import Fn)"
-            return prop, "<Terraform expression>", f"is a deploy-time expression, where {expected} goes", expected, wrap
+            return prop, TOKEN_SHOWN, f"is a deploy-time expression, where {expected} goes", expected, wrap
         if _holds_secret(self.hint):
             # Never echo what was given where a secret goes: it is most likely the secret itself.
             shown = "<literal string>" if isinstance(self.value, str) else "<literal value>"

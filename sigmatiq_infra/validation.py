@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sigmatiq_infra.tokens import is_token
+from sigmatiq_infra.tokens import TOKEN_SHOWN, is_token
 
 PROBLEM_LOG = "_sigmatiq_problem_log"
 """Where a construct (or a stack, or an app) keeps the `ProblemLog` its validators record in."""
@@ -540,7 +540,7 @@ class Validator:
         why: it names a construct, it decides what is made); True when `value` is known."""
         if is_token(value):
             self.fail(
-                prop, "<Terraform expression>", f"is a deploy-time expression, but {use}", allowed,
+                prop, TOKEN_SHOWN, f"is a deploy-time expression, but {use}", allowed,
                 fix or f"write the {prop} in code",
             )
         return not is_token(value)
@@ -643,10 +643,6 @@ class Validator:
             return None
         # Constructs of this library (and the App) say where their app's problems go.
         return getattr(self.where, "problem_log", None)
-
-
-TOKEN_SHOWN = "<Terraform expression>"
-"""How a message shows a value known only at deploy time."""
 
 
 def _shown(value: Any) -> str:

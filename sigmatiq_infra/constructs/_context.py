@@ -195,11 +195,8 @@ def checked_scope(kind: str, scope: Any, id: Any) -> StackContext:
             f"pass the stack it belongs in first: {kind}(stack, {id!r}, ...)",
         )
         raise ValidationError(check.problems)
-    try:
+    if in_a_stack(scope):
         return context_of(scope)
-    except RuntimeError as error:
-        if NO_STACK not in str(error):
-            raise
     where = scope.node.path
     check.fail(
         "scope", where or "the app", "is in no stack" if where else "is the app, not a stack",
