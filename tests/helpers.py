@@ -63,6 +63,26 @@ def _keep_the_bindings_hints() -> None:
     typing.get_type_hints = get_type_hints
 
 
+def stacks_with_groups(tmp_path: Path, *names: str):
+    """An app of the library writing to `tmp_path/out`, with a stack per name, each with its
+    resource group `rg-<name>` (westeurope): (app, stacks, groups)."""
+    from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    stacks = [AzureStack(app, name) for name in names]
+    groups = [ResourceGroup(stack, "Group", ResourceGroupProps(f"rg-{name}", "westeurope"))
+              for stack, name in zip(stacks, names, strict=True)]
+    return app, stacks, groups
+
+
+def synthesized_documents(tmp_path: Path) -> dict[str, dict]:
+    """Each stack's cdk.tf.json that the app of `stacks_with_groups` wrote, by stack name."""
+    import json
+
+    return {path.parent.name: json.loads(path.read_text()) for path in (tmp_path / "out").glob("stacks/*/cdk.tf.json")}
+
+
 @functools.cache
 def library_syntax() -> tuple[tuple[Path, ast.Module], ...]:
     """Every module of the library with its syntax tree, parsed once per session (the tests of

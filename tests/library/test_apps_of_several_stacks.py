@@ -4,9 +4,8 @@ environment's domain) is made where the stacks keep using each other in one dire
 waits only for what its own stack makes, and two stacks that would use each other are one
 problem. Found by probing a two-stack app from outside the repository."""
 
-import json
 
-from helpers import error_of
+from helpers import error_of, stacks_with_groups, synthesized_documents
 
 from sigmatiq_infra.constructs import (
     ContainerApp,
@@ -21,8 +20,6 @@ from sigmatiq_infra.constructs import (
     LogAnalyticsWorkspaceProps,
     PrivateDnsZones,
     PrivateDnsZonesProps,
-    ResourceGroup,
-    ResourceGroupProps,
     SecretProps,
     SubnetRole,
     SubnetSpec,
@@ -32,15 +29,6 @@ from sigmatiq_infra.constructs import (
     VirtualNetworkProps,
     WriteOnlySecret,
 )
-from sigmatiq_infra.stacks import App, AzureStack
-
-
-def _two_stacks(tmp_path):
-    app = App(outdir=str(tmp_path / "out"))
-    platform, service = AzureStack(app, "platform"), AzureStack(app, "service")
-    groups = [ResourceGroup(s, "Group", ResourceGroupProps(f"rg-{name}", "westeurope"))
-              for s, name in ((platform, "platform"), (service, "service"))]
-    return app, platform, service, groups
 
 
 def _registry_and_logs(platform, group):
@@ -51,13 +39,8 @@ def _registry_and_logs(platform, group):
     return registry, LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", group))
 
 
-def _documents(tmp_path):
-    return {name: json.loads((tmp_path / f"out/stacks/{name}/cdk.tf.json").read_text())
-            for name in ("platform", "service")}
-
-
 def test_an_apps_grants_are_made_in_its_stack_and_a_grant_to_another_stacks_identity_in_the_identitys(tmp_path):
-    app, platform, service, (shared, own) = _two_stacks(tmp_path)
+    app, (platform, service), (shared, own) = stacks_with_groups(tmp_path, "platform", "service")
     registry, logs = _registry_and_logs(platform, shared)
     vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x1", shared))
     identity = UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-svc", own))
@@ -67,7 +50,7 @@ def test_an_apps_grants_are_made_in_its_stack_and_a_grant_to_another_stacks_iden
     ContainerApp(service, "Api", ContainerAppProps("api", environment, identity, registry, "svc/api", "1.0.0", 8080))
     vault.grant_secrets_read(identity)
     app.synth()  # in the registry's and vault's stack, the grants made the two stacks use each other: cdktf refused
-    documents = _documents(tmp_path)
+    documents = synthesized_documents(tmp_path)
     assert "azurerm_role_assignment" not in documents["platform"]["resource"]
     pull, read = documents["service"]["resource"]["azurerm_role_assignment"].values()
     assert (pull["//"]["metadata"]["path"], read["//"]["metadata"]["path"]) == (
@@ -83,7 +66,7 @@ def test_an_apps_grants_are_made_in_its_stack_and_a_grant_to_another_stacks_iden
 
 
 def test_two_stacks_that_would_use_each_other_are_one_problem_naming_both(tmp_path):
-    app, platform, service, (shared, own) = _two_stacks(tmp_path)
+    app, (platform, service), (shared, own) = stacks_with_groups(tmp_path, "platform", "service")
     vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x1", shared))
     registry = ContainerRegistry(service, "Acr", ContainerRegistryProps("acrservicex1", own))
     vault.grant_secrets_read(UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-svc", own)))
@@ -99,7 +82,7 @@ def test_two_stacks_that_would_use_each_other_are_one_problem_naming_both(tmp_pa
 
 
 def test_an_environment_of_another_stack_than_its_network_makes_the_zone_of_its_own_domain(tmp_path):
-    app, network, service, (shared, own) = _two_stacks(tmp_path)
+    app, (network, service), (shared, own) = stacks_with_groups(tmp_path, "platform", "service")
     vnet = VirtualNetwork(network, "Vnet", VirtualNetworkProps("vnet-main", shared, "10.20.0.0/16", [
         SubnetSpec("snet-apps", "10.20.0.0/23", SubnetRole.CONTAINER_APPS),
     ]))
@@ -110,7 +93,7 @@ def test_an_environment_of_another_stack_than_its_network_makes_the_zone_of_its_
     ))
     environment.add_private_dns(zones)
     app.synth()  # in the network's stack, the zone named after the environment's domain made the stacks cycle
-    documents = _documents(tmp_path)
+    documents = synthesized_documents(tmp_path)
     assert "azurerm_private_dns_zone" not in documents["platform"]["resource"]
     (zone,) = documents["service"]["resource"]["azurerm_private_dns_zone"].values()
     (link,) = documents["service"]["resource"]["azurerm_private_dns_zone_virtual_network_link"].values()
@@ -124,7 +107,7 @@ def test_an_environment_of_another_stack_than_its_network_makes_the_zone_of_its_
 
 
 def test_an_app_waits_only_for_the_grants_and_secrets_its_own_stack_makes(tmp_path):
-    app, platform, service, (shared, own) = _two_stacks(tmp_path)
+    app, (platform, service), (shared, own) = stacks_with_groups(tmp_path, "platform", "service")
     registry, logs = _registry_and_logs(platform, shared)
     identity = UserAssignedIdentity(platform, "Id", UserAssignedIdentityProps("id-apps", shared))
     environment = ContainerAppEnvironment(platform, "Env", ContainerAppEnvironmentProps(
@@ -139,7 +122,7 @@ def test_an_app_waits_only_for_the_grants_and_secrets_its_own_stack_makes(tmp_pa
         secret_env={"SHARED_TOKEN": token, "OWN_TOKEN": own_token},
     ))
     app.synth()  # the platform's grant and secret in depends_on: remote-state outputs Terraform refuses there
-    (api,) = _documents(tmp_path)["service"]["resource"]["azurerm_container_app"].values()
+    (api,) = synthesized_documents(tmp_path)["service"]["resource"]["azurerm_container_app"].values()
     assert api["depends_on"] == [  # the platform's secret is deployed with the platform, before the service
         "azurerm_role_assignment.Api_AcrPull-acrplatformx1-id-apps_15F77D9A",
         "azurerm_role_assignment.Api_KeyVaultSecretsUser-kv-platform-x1-id-apps_A326BD0C",
@@ -149,7 +132,7 @@ def test_an_app_waits_only_for_the_grants_and_secrets_its_own_stack_makes(tmp_pa
 
 
 def test_a_grant_made_in_one_stack_is_the_one_an_app_of_another_stack_gets(tmp_path):
-    app, platform, service, (shared, _own) = _two_stacks(tmp_path)
+    app, (platform, service), (shared, _own) = stacks_with_groups(tmp_path, "platform", "service")
     registry, logs = _registry_and_logs(platform, shared)
     identity = UserAssignedIdentity(platform, "Id", UserAssignedIdentityProps("id-apps", shared))
     pull = registry.grant_pull(identity)  # in the platform: both are its own
@@ -159,7 +142,7 @@ def test_a_grant_made_in_one_stack_is_the_one_an_app_of_another_stack_gets(tmp_p
     ContainerApp(service, "Api", ContainerAppProps("api", environment, identity, registry, "svc/api", "1.0.0", 8080))
     assert registry.grant_pull(identity, used_by=environment) is pull
     app.synth()  # a second AcrPull of the identity on the registry: Azure refuses it (RoleAssignmentExists)
-    documents = _documents(tmp_path)
+    documents = synthesized_documents(tmp_path)
     assert list(documents["platform"]["resource"]["azurerm_role_assignment"]) == [
         "Acr_AcrPull-id-apps_F6AD5A0E",
     ]

@@ -5,25 +5,14 @@ stack's remote-state output there). Found by probing such apps from outside the 
 
 import json
 
-from helpers import error_of
+from helpers import error_of, stacks_with_groups, synthesized_documents
 
 from sigmatiq_infra.constructs import (
-    ResourceGroup,
-    ResourceGroupProps,
     SubnetRole,
     SubnetSpec,
     VirtualNetwork,
     VirtualNetworkProps,
 )
-
-
-def _stacks(tmp_path, *names):
-    from sigmatiq_infra.stacks import App, AzureStack
-
-    app = App(outdir=str(tmp_path / "out"))
-    stacks = [AzureStack(app, name) for name in names]
-    groups = [ResourceGroup(s, "Group", ResourceGroupProps(f"rg-{s.node.id}", "westeurope")) for s in stacks]
-    return app, stacks, groups
 
 
 def _network(stack, group):
@@ -35,14 +24,10 @@ def _network(stack, group):
     ]))
 
 
-def _documents(tmp_path):
-    return {path.parent.name: json.loads(path.read_text()) for path in (tmp_path / "out").glob("stacks/*/cdk.tf.json")}
-
-
 def test_a_vpn_gateway_waiting_for_another_stacks_dns_servers_waits_for_that_stack(tmp_path):
     from sigmatiq_infra.constructs import DnsResolver, DnsResolverProps, RootCertificate, VpnGateway, VpnGatewayProps
 
-    app, (network, dns, vpn), (shared, resolvers, gateways) = _stacks(tmp_path, "network", "dns", "vpn")
+    app, (network, dns, vpn), (shared, resolvers, gateways) = stacks_with_groups(tmp_path, "network", "dns", "vpn")
     vnet = _network(network, shared)
     resolver = DnsResolver(dns, "Resolver", DnsResolverProps("dnspr-main", resolvers, vnet, "10.20.3.4"))
     VpnGateway(vpn, "Vpn", VpnGatewayProps(
@@ -50,7 +35,7 @@ def test_a_vpn_gateway_waiting_for_another_stacks_dns_servers_waits_for_that_sta
         depends_on=[resolver.vnet_dns_servers],
     ))
     app.synth()  # depends_on named the resolver stack's remote-state output: Terraform refuses it
-    (gateway,) = _documents(tmp_path)["vpn"]["resource"]["azurerm_virtual_network_gateway"].values()
+    (gateway,) = synthesized_documents(tmp_path)["vpn"]["resource"]["azurerm_virtual_network_gateway"].values()
     assert "depends_on" not in gateway
     manifest = json.loads((tmp_path / "out/manifest.json").read_text())
     assert manifest["stacks"]["vpn"]["dependencies"] == ["dns", "network"]  # deployed after the DNS servers
@@ -61,7 +46,7 @@ def test_a_secret_input_of_one_stack_written_by_another_stacks_vault_is_one_prob
 
     from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, SecretProps, WriteOnlySecret
 
-    app, (platform, service), (_shared, own) = _stacks(tmp_path, "platform", "service")
+    app, (platform, service), (_shared, own) = stacks_with_groups(tmp_path, "platform", "service")
     token = WriteOnlySecret.from_inputs(platform, "api_token", "the API token")
     vault = KeyVault(service, "Vault", KeyVaultProps("kv-service-x10", own, public_network_access_enabled=True))
     vault.add_secret("Token", SecretProps("api-token", token))
@@ -81,7 +66,7 @@ def test_a_postgres_password_input_of_another_stack_is_one_problem_and_of_its_ow
 
     from sigmatiq_infra.constructs import PostgresServer, PostgresServerProps, WriteOnlySecret
 
-    app, (platform, data), (_shared, own) = _stacks(tmp_path, "platform", "data")
+    app, (platform, data), (_shared, own) = stacks_with_groups(tmp_path, "platform", "data")
     PostgresServer(data, "Own", PostgresServerProps(
         "psql-own-x10", own, "B_Standard_B1ms", "dbadmin", WriteOnlySecret.from_inputs(data, "own_password", "it"),
     ))
@@ -100,7 +85,7 @@ def test_adopting_a_secret_another_stack_writes_is_one_problem(tmp_path):
     from sigmatiq_infra.adoption import Adoption, AdoptionSettings
     from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, SecretProps, WriteOnlySecret
 
-    app, (platform, service), (shared, _own) = _stacks(tmp_path, "platform", "service")
+    app, (platform, service), (shared, _own) = stacks_with_groups(tmp_path, "platform", "service")
     vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x10", shared, public_network_access_enabled=True))
     token = vault.add_secret("Token", SecretProps("api-token", WriteOnlySecret.from_inputs(platform, "token", "it")))
     settings = AdoptionSettings(
@@ -128,7 +113,7 @@ def test_the_cost_of_a_stack_whose_budget_holds_another_stacks_group_says_that_g
         UserAssignedIdentityProps,
     )
 
-    app, (data, service), (stores, own) = _stacks(tmp_path, "data", "service")
+    app, (data, service), (stores, own) = stacks_with_groups(tmp_path, "data", "service")
     RedisCache(data, "Redis", RedisCacheProps("redis-data-x10", stores, sku="Premium", capacity=1))
     UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", own))
     actions = ActionGroup(service, "Actions", ActionGroupProps("ag-service", own, "agservice"))
@@ -149,7 +134,7 @@ def test_adopting_a_grant_on_another_stacks_resource_group_imports_it_by_the_gro
     from sigmatiq_infra.adoption import Adoption, AdoptionSettings
     from sigmatiq_infra.constructs import BuiltInRole, UserAssignedIdentity, UserAssignedIdentityProps
 
-    app, (_, service), (shared, own) = _stacks(tmp_path, "network", "service")
+    app, (_, service), (shared, own) = stacks_with_groups(tmp_path, "network", "service")
     identity = UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", own))
     shared.grant(BuiltInRole.READER, identity)  # in the identity's stack
     settings = AdoptionSettings(
@@ -158,7 +143,7 @@ def test_adopting_a_grant_on_another_stacks_resource_group_imports_it_by_the_gro
     )
     Adoption(service, settings).role_assignments()  # stopped the app with AttributeError: no resource_group_name
     app.synth()
-    assert _documents(tmp_path)["service"]["import"] == [{
+    assert synthesized_documents(tmp_path)["service"]["import"] == [{
         "id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-network/providers/"
               "Microsoft.Authorization/roleAssignments/21111111-1111-1111-1111-111111111111",
         "to": "azurerm_role_assignment.Id_Reader-rg-network_D9D0E400",
@@ -170,7 +155,7 @@ def test_a_lock_and_diagnostics_on_a_resource_and_on_another_stacks_lookup_of_it
 
     from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, LogAnalyticsWorkspace, LogAnalyticsWorkspaceProps
 
-    app, (platform, service), (shared, _own) = _stacks(tmp_path, "platform", "service")
+    app, (platform, service), (shared, _own) = stacks_with_groups(tmp_path, "platform", "service")
     vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x10", shared))
     logs = LogAnalyticsWorkspace(platform, "Logs", LogAnalyticsWorkspaceProps("log-platform", shared))
     vault.add_diagnostic_settings(logs)
@@ -198,13 +183,13 @@ def test_a_resource_in_another_stacks_resource_group_makes_its_stack_wait_for_th
         UserAssignedIdentityProps,
     )
 
-    app, (platform, service, dns), (shared, _own, _names) = _stacks(tmp_path, "platform", "service", "dns")
+    app, (platform, service, dns), (shared, _own, _names) = stacks_with_groups(tmp_path, "platform", "service", "dns")
     UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", shared))
     vnet = _network(platform, shared)
     zones = PrivateDnsZones(platform, "Zones", PrivateDnsZonesProps(shared, vnet))
     zones.add_a_record(dns, "Www", zones.zone("corp.internal"), name="www", records=["10.20.2.10"])
     app.synth()  # the group's name is a literal: nothing told cdktf, which deployed the two in any order
-    (identity,) = _documents(tmp_path)["service"]["resource"]["azurerm_user_assigned_identity"].values()
+    (identity,) = synthesized_documents(tmp_path)["service"]["resource"]["azurerm_user_assigned_identity"].values()
     assert identity["resource_group_name"] == "rg-platform"
     manifest = json.loads((tmp_path / "out/manifest.json").read_text())
     assert {name: stack["dependencies"] for name, stack in manifest["stacks"].items()} == {
@@ -217,7 +202,7 @@ def test_a_resource_in_the_group_of_a_stack_that_uses_its_own_stack_is_one_probl
 
     from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, UserAssignedIdentity, UserAssignedIdentityProps
 
-    app, (platform, service), (shared, own) = _stacks(tmp_path, "platform", "service")
+    app, (platform, service), (shared, own) = stacks_with_groups(tmp_path, "platform", "service")
     KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x10", shared)).grant_secrets_read(
         UserAssignedIdentity(service, "Id", UserAssignedIdentityProps("id-api", own)), used_by=platform,
     )  # platform uses the service's identity
@@ -246,7 +231,7 @@ def test_the_diagram_of_a_stack_draws_another_stacks_resources_it_uses_not_their
         UserAssignedIdentityProps,
     )
 
-    app, (platform, service), (shared, own) = _stacks(tmp_path, "platform", "service")
+    app, (platform, service), (shared, own) = stacks_with_groups(tmp_path, "platform", "service")
     registry = ContainerRegistry(platform, "Acr", ContainerRegistryProps(
         "acrplatformx10", shared, sku="Basic", public_network_access_enabled=True,
     ))
@@ -295,7 +280,9 @@ def test_the_same_access_an_app_of_a_third_stack_has_asked_again_in_the_identity
         UserAssignedIdentityProps,
     )
 
-    app, (platform, identities, service), (shared, people, own) = _stacks(tmp_path, "platform", "identities", "service")
+    app, (platform, identities, service), (shared, people, own) = stacks_with_groups(
+        tmp_path, "platform", "identities", "service",
+    )
     vault = KeyVault(platform, "Vault", KeyVaultProps("kv-platform-x10", shared, public_network_access_enabled=True))
     identity = UserAssignedIdentity(identities, "Id", UserAssignedIdentityProps("id-api", people))
     registry = ContainerRegistry(service, "Acr", ContainerRegistryProps(

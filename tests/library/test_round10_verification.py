@@ -6,7 +6,7 @@ fix that the next run refuses); each value Azure and azurerm take passes."""
 from __future__ import annotations
 
 import pytest
-from helpers import error_of, recorded
+from helpers import error_of, recorded, stacks_with_groups
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.constructs.inputs import deploy_input
@@ -73,15 +73,8 @@ def test_a_zone_named_at_deploy_time_with_an_id_is_made(own):
 # --- one role assigned twice to one principal on one resource, across stacks -------------------------------
 
 
-def _two_stacks(tmp_path, *names):
-    app = App(outdir=str(tmp_path / "out"))
-    stacks = [AzureStack(app, name) for name in names]
-    groups = [c.ResourceGroup(s, "Group", c.ResourceGroupProps(f"rg-{s.node.id}", "westeurope")) for s in stacks]
-    return app, stacks, groups
-
-
 def test_a_shared_vault_looked_up_in_two_stacks_and_granted_to_one_identity_in_each_is_one_problem(tmp_path):
-    app, (platform, service), (_, own) = _two_stacks(tmp_path, "platform", "service")
+    app, (platform, service), (_, own) = stacks_with_groups(tmp_path, "platform", "service")
     identity = c.UserAssignedIdentity(service, "Id", c.UserAssignedIdentityProps("id-svc", own))
     shared = c.KeyVault.from_existing(platform, "Shared", name="kv-shared-x1", resource_group_name="rg-shared")
     again = c.KeyVault.from_existing(service, "Shared", name="KV-Shared-X1", resource_group_name="rg-shared")
@@ -97,7 +90,7 @@ def test_a_shared_vault_looked_up_in_two_stacks_and_granted_to_one_identity_in_e
 
 
 def test_one_grant_used_by_two_stacks_is_one_problem_naming_both(tmp_path):
-    app, (platform, _, _), (shared, web_group, jobs_group) = _two_stacks(tmp_path, "platform", "web", "jobs")
+    app, (platform, _, _), (shared, web_group, jobs_group) = stacks_with_groups(tmp_path, "platform", "web", "jobs")
     vault = c.KeyVault(platform, "Vault", c.KeyVaultProps("kv-platform-x1", shared))
     identity = c.UserAssignedIdentity(platform, "Id", c.UserAssignedIdentityProps("id-apps", shared))
     vault.grant_secrets_read(identity, used_by=web_group)
@@ -113,7 +106,7 @@ def test_one_grant_used_by_two_stacks_is_one_problem_naming_both(tmp_path):
 
 
 def apps_of_one_identity_in_two_stacks(tmp_path, *, granted_first):
-    app, (platform, web, jobs), (shared, *_) = _two_stacks(tmp_path, "platform", "web", "jobs")
+    app, (platform, web, jobs), (shared, *_) = stacks_with_groups(tmp_path, "platform", "web", "jobs")
     registry = c.ContainerRegistry(platform, "Acr", c.ContainerRegistryProps(
         "acrplatformx1", shared, sku="Basic", public_network_access_enabled=True,
     ))
@@ -159,7 +152,7 @@ def test_apps_of_one_identity_in_two_stacks_use_the_pull_granted_first_in_the_re
 def test_a_vault_of_another_stack_granted_to_two_identities_is_two_assignments(tmp_path):
     import json
 
-    app, (platform, service), (shared, own) = _two_stacks(tmp_path, "platform", "service")
+    app, (platform, service), (shared, own) = stacks_with_groups(tmp_path, "platform", "service")
     vault = c.KeyVault(platform, "Vault", c.KeyVaultProps("kv-platform-x1", shared))
     for name in ("id-api", "id-worker"):
         vault.grant_secrets_read(c.UserAssignedIdentity(service, name, c.UserAssignedIdentityProps(name, own)))
