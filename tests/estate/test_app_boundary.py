@@ -5,6 +5,7 @@ user's design card draws it: `main.py`, `cdktf.json`, `stacks/` with `BetaStack`
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.util
 
@@ -14,13 +15,16 @@ from helpers import ROOT
 APP_FILES = sorted([ROOT / "main.py", *(ROOT / "stacks").rglob("*.py"), *(ROOT / "bench").rglob("*.py")])
 
 
-def library_imports(path):
-    """(module, name) of every name the file imports from the library."""
+@functools.cache
+def library_imports(path) -> tuple[tuple[str, str], ...]:
+    """(module, name) of every name the file imports from the library (read once a session)."""
+    found = []
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("sigmatiq_infra"):
-            yield from ((node.module, alias.name) for alias in node.names)
+            found += [(node.module, alias.name) for alias in node.names]
         elif isinstance(node, ast.Import):
-            yield from ((alias.name, "") for alias in node.names if alias.name.startswith("sigmatiq_infra"))
+            found += [(alias.name, "") for alias in node.names if alias.name.startswith("sigmatiq_infra")]
+    return tuple(found)
 
 
 def test_the_app_imports_only_public_library_modules_and_names():
