@@ -6,10 +6,14 @@ process, two speed-ups that together make a synth about seven times faster:
 - the direct jsii kernel (`sigmatiq_infra._kernel`): jsii's Node.js kernel without its
   relay process, and its requests built with less work (`sigmatiq_infra._messages`);
 - the lean azurerm bindings (`sigmatiq_infra._bindings`): only the submodules a program
-  uses are loaded, in Python and in Node.js; every submodule stays reachable.
+  uses are loaded, in Python and in Node.js; every submodule stays reachable;
 
-Both must be in place before any jsii package (`cdktf`, `constructs`, the bindings) is
-imported, so the usual way in is the launcher, which switches them on and then runs your
+and, for a program run without `-O`, the quick argument checks (`sigmatiq_infra._argument_checks`):
+the bindings' per-argument checks that cannot fail pass at once (about a quarter of such a
+synth), every other check and its message staying typeguard's own.
+
+The first two must be in place before any jsii package (`cdktf`, `constructs`, the bindings)
+is imported, so the usual way in is the launcher, which switches them on and then runs your
 program, whatever the order of its imports:
 
     python -m sigmatiq_infra.launch main.py        # also as cdktf.json's "app"
@@ -26,7 +30,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-from sigmatiq_infra import _bindings, _kernel
+from sigmatiq_infra import _argument_checks, _bindings, _kernel
 from sigmatiq_infra.switches import switch_is_on
 
 
@@ -35,7 +39,10 @@ class Status:
     direct_kernel: bool
     lean_bindings: bool
     why_not: tuple[str, ...] = ()
-    """Why a part is off (empty when both are on)."""
+    """Why a part is off (empty when every part is on)."""
+    quick_checks: bool = False
+    """Whether the bindings' argument checks take the quick path (never under `-O`, where the
+    bindings check nothing)."""
 
 
 _status: Status | None = None
@@ -61,9 +68,17 @@ def enable(*, quiet: bool = False) -> Status:
         _bindings.register()
     else:
         reasons.append(f"lean bindings off: {bindings_problem}")
-    _status = Status(kernel_problem is None, bindings_problem is None, tuple(reasons))
+    quick_checks = False
+    if not sys.flags.optimize and not switch_is_on(os.environ, "SIGMATIQ_FULL_IMPORT"):
+        checks_problem = _argument_checks.why_not()
+        if checks_problem is None:
+            _argument_checks.install()
+            quick_checks = True
+        else:
+            reasons.append(f"quick argument checks off: {checks_problem}")
+    _status = Status(kernel_problem is None, bindings_problem is None, tuple(reasons), quick_checks)
     if reasons and not quiet and not switch_is_on(os.environ, "SIGMATIQ_FULL_IMPORT"):
-        part = "off" if len(reasons) == 2 else "partly off"
+        part = "partly off" if kernel_problem is None or bindings_problem is None or quick_checks else "off"
         print(f"sigmatiq-infra: fast runtime {part} ({'; '.join(reasons)}); same output, slower synth", file=sys.stderr)
     return _status
 

@@ -39,9 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "slow: an integration test (a real tool or process: cdktf, terraform, a wheel, a scanner, a "
         "settings variant); `bin/test -m 'not slow'` runs every other test, for the edit-test loop",
     )
-    runtime.enable()
+    runtime.enable()  # with the quick argument checks: pytest runs without -O
     _keep_the_bindings_hints()
-    _pass_the_bindings_checks_that_cannot_fail()
 
 
 def _keep_the_bindings_hints() -> None:
@@ -62,50 +61,6 @@ def _keep_the_bindings_hints() -> None:
         return dict(kept[obj])
 
     typing.get_type_hints = get_type_hints
-
-
-def _pass_the_bindings_checks_that_cannot_fail() -> None:
-    """Without `-O`, the bindings check every argument with `typeguard.check_type`, the unset
-    ones (None) too: most of the checks, and about a tenth of a session's time. A None for a
-    type that admits it (`Optional[...]`, `Any`, `object`) and a value of exactly a class that
-    typeguard checks with `isinstance` (alone or in a `Union`) pass every time, so they pass
-    here at once; every other check is typeguard's own (with its caller's names, for forward
-    references), and so is every failure."""
-    import typeguard
-
-    original = typeguard.check_type
-    none_type = type(None)
-    passing: dict[object, frozenset[type]] = {}  # by expected type: the exact classes that pass
-
-    def checked_by_isinstance(cls: object) -> bool:
-        return (isinstance(cls, type) and typing.get_origin(cls) is None
-                and not issubclass(cls, (tuple, float, complex, typing.IO))
-                and not typing.is_typeddict(cls) and not getattr(cls, "_is_protocol", False))
-
-    def classes_that_pass(expected: object) -> frozenset[type]:
-        if expected is typing.Any or expected is object or expected is None:
-            return frozenset({none_type})  # and any other value: typeguard's own check passes it
-        if typing.get_origin(expected) is typing.Union:
-            return frozenset(arg for arg in typing.get_args(expected) if checked_by_isinstance(arg))
-        return frozenset({expected}) if checked_by_isinstance(expected) else frozenset()
-
-    def check_type(argname, value, expected_type, memo=None, *, globals=None, locals=None):  # type: ignore[no-untyped-def]
-        try:
-            classes = passing[expected_type]
-        except KeyError:
-            classes = passing[expected_type] = classes_that_pass(expected_type)
-        except TypeError:  # an unhashable expected type
-            classes = frozenset()
-        if type(value) in classes:
-            return None
-        if memo is None:
-            caller = sys._getframe(1)
-            globals = caller.f_globals if globals is None else globals
-            locals = caller.f_locals if locals is None else locals
-        return original(argname, value, expected_type, memo, globals=globals, locals=locals)
-
-    check_type.__wrapped__ = original  # type: ignore[attr-defined]  (the tests compare the two)
-    typeguard.check_type = check_type
 
 
 def stacks_with_groups(tmp_path: Path, *names: str):

@@ -173,7 +173,9 @@ def test_without_the_prepared_files_the_runtime_falls_back_with_one_line_saying_
     found, err = runs["unprepared"]
     assert found["status"] == [False, False]
     [line] = err.splitlines()
-    assert line.startswith("sigmatiq-infra: fast runtime off (direct kernel off: the direct kernel is not prepared in ")
+    assert line.startswith(  # partly: the quick argument checks need no prepared files
+        "sigmatiq-infra: fast runtime partly off (direct kernel off: the direct kernel is not prepared in ",
+    )
     assert "run `python -m sigmatiq_infra.prepare`; lean bindings off: the lean bindings are not prepared in " in line
     assert line.endswith("); same output, slower synth")
     [node] = found["node"]

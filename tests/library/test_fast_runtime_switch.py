@@ -34,8 +34,8 @@ def run_with_prologue(tmp_path, code: bytes) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_tests_run_on_the_fast_runtime_with_both_parts_on():
-    assert runtime.status() == runtime.Status(direct_kernel=True, lean_bindings=True)
+def test_the_tests_run_on_the_fast_runtime_with_every_part_on():
+    assert runtime.status() == runtime.Status(direct_kernel=True, lean_bindings=True, quick_checks=True)
 
 
 def test_the_lazy_index_defines_the_same_exports_as_getters():
