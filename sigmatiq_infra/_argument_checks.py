@@ -1,32 +1,41 @@
-"""Quick argument checks: the bindings' checks that cannot fail, passed at once.
+"""Quick argument checks: the bindings' checks without the work that cannot change them.
 
-Without `-O`, every binding call checks each of its arguments with `typeguard.check_type`,
-the unset ones (None) too: an `AzurermProvider` alone checks about 65. Most of these checks
-cannot fail: a None for a type that admits it (`Optional[...]`, `Any`, `object`), and a
-value whose class is exactly one that typeguard checks with `isinstance` (alone or as a
-member of a `Union`: `str` in `Union[str, IResolvable]`), since `isinstance` holds for an
-exact class. `install()` wraps `typeguard.check_type` so that those pass at once (which
-classes pass is worked out once per expected type); every other check is typeguard's own,
-with its caller's names for forward references, so every failure and its message are too.
-About a quarter of a synth's time without `-O`. Under `-O` the bindings check nothing, and
-nothing is installed.
+Without `-O`, every binding call checks each of its arguments, the unset ones (None) too
+(an `AzurermProvider` alone checks about 65), against `typing.get_type_hints(<a stub
+function>)`. Two parts of that work give the same answer every time:
 
-It is part of the fast runtime (`sigmatiq_infra.runtime.enable()`), for typeguard 2 (the
-release jsii pins, whose `check_type` the bindings call with `argname`); another release
-keeps its own checks.
+- **The stubs' hints.** Python 3.11 works a function's hints out anew on every call, and
+  the bindings' annotations are text (deferred: PEP 563), so every call compiles each
+  argument's type again (about a third of such a synth). A stub's hints never change:
+  `install()` keeps them per stub (`_typecheckingstub__...`) and hands out a copy; every
+  other object's hints are worked out as before.
+- **The checks that cannot fail** (typeguard 2, the release jsii pins): a None for a type
+  that admits it (`Optional[...]`, `Any`, `object`), and a value whose class is exactly one
+  that typeguard checks with `isinstance` (alone or as a member of a `Union`: `str` in
+  `Union[str, IResolvable]`), since `isinstance` holds for an exact class. Those pass at
+  once (which classes pass is worked out once per expected type); every other check is
+  typeguard's own, with its caller's names for forward references, so every failure and
+  its message are too. Another typeguard release keeps its own checks.
+
+It is part of the fast runtime (`sigmatiq_infra.runtime.enable()`). Under `-O` the bindings
+check nothing, and nothing is installed.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
+import types
 import typing
 from importlib.metadata import version
 
 _NONE = type(None)
+STUB_PREFIX = "_typecheckingstub__"
+"""How jsii names the functions whose hints its bindings check arguments against."""
 
 
 def why_not() -> str | None:
-    """Why the quick checks cannot be had in this process, or None."""
+    """Why the checks that cannot fail are not passed at once in this process, or None."""
     import typeguard
 
     if getattr(typeguard.check_type, "__wrapped__", None) is not None:
@@ -38,7 +47,34 @@ def why_not() -> str | None:
 
 
 def install() -> None:
-    """Wrap `typeguard.check_type` (once per process; see the module's docstring)."""
+    """Keep the stubs' hints and, with typeguard 2, pass the checks that cannot fail at once
+    (once per process; see the module's docstring)."""
+    _keep_the_stubs_hints()
+    if why_not() is None:
+        _pass_what_cannot_fail()
+
+
+def _keep_the_stubs_hints() -> None:
+    if getattr(typing.get_type_hints, "__wrapped__", None) is not None:
+        return
+    original = typing.get_type_hints
+    kept: dict[types.FunctionType, dict[str, typing.Any]] = {}
+
+    @functools.wraps(original)
+    def get_type_hints(obj, globalns=None, localns=None, include_extras=False):  # type: ignore[no-untyped-def]
+        if (type(obj) is not types.FunctionType or not obj.__name__.startswith(STUB_PREFIX)
+                or (globalns, localns, include_extras) != (None, None, False)):
+            return original(obj, globalns, localns, include_extras)
+        try:
+            hints = kept[obj]
+        except KeyError:
+            hints = kept[obj] = original(obj)
+        return dict(hints)  # a copy: the caller may change it
+
+    typing.get_type_hints = get_type_hints
+
+
+def _pass_what_cannot_fail() -> None:
     import typeguard
 
     if getattr(typeguard.check_type, "__wrapped__", None) is not None:
@@ -46,6 +82,7 @@ def install() -> None:
     original = typeguard.check_type
     passing: dict[object, frozenset[type]] = {}  # by expected type: the exact classes that pass
 
+    @functools.wraps(original)
     def check_type(argname, value, expected_type, memo=None, *, globals=None, locals=None):  # type: ignore[no-untyped-def]
         try:
             classes = passing[expected_type]
@@ -61,8 +98,6 @@ def install() -> None:
             locals = caller.f_locals if locals is None else locals
         return original(argname, value, expected_type, memo, globals=globals, locals=locals)
 
-    check_type.__wrapped__ = original  # type: ignore[attr-defined]
-    check_type.__doc__ = original.__doc__
     typeguard.check_type = check_type
 
 

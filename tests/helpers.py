@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import typing
 from pathlib import Path
 
 import pytest
@@ -40,27 +39,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "settings variant); `bin/test -m 'not slow'` runs every other test, for the edit-test loop",
     )
     runtime.enable()  # with the quick argument checks: pytest runs without -O
-    _keep_the_bindings_hints()
-
-
-def _keep_the_bindings_hints() -> None:
-    """Without `-O` (pytest needs its asserts), the bindings check every argument against
-    `typing.get_type_hints(<a stub function>)`, which Python 3.11 works out anew on every call
-    (about a tenth of the quick mode's time). A stub's hints never change, so the tests keep
-    them per stub; the checks themselves are the same, and no other object's hints are kept."""
-    original = typing.get_type_hints
-    kept: dict[object, dict] = {}
-
-    def get_type_hints(obj, globalns=None, localns=None, include_extras=False):  # type: ignore[no-untyped-def]
-        if (globalns, localns, include_extras) != (None, None, False) or not getattr(
-            obj, "__name__", "",
-        ).startswith("_typecheckingstub__"):
-            return original(obj, globalns, localns, include_extras)
-        if obj not in kept:
-            kept[obj] = original(obj)
-        return dict(kept[obj])
-
-    typing.get_type_hints = get_type_hints
 
 
 def stacks_with_groups(tmp_path: Path, *names: str):

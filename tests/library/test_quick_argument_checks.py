@@ -8,6 +8,7 @@ import importlib
 import inspect
 import subprocess
 import sys
+import types
 import typing
 
 import pytest
@@ -79,12 +80,40 @@ def test_a_forward_reference_still_resolves_in_the_callers_names():
     assert str(wrong.value) == f"type of argument value must be {__name__}.Local; got int instead"
 
 
-def test_the_quick_path_is_installed_once_and_keeps_typeguards_signature_and_docs():
-    installed = typeguard.check_type
+def test_the_quick_path_is_installed_once_and_keeps_the_signatures_and_docs():
+    installed = typeguard.check_type, typing.get_type_hints
     _argument_checks.install()
-    assert typeguard.check_type is installed
-    assert list(inspect.signature(installed).parameters)[:3] == ["argname", "value", "expected_type"]
-    assert installed.__doc__ == installed.__wrapped__.__doc__
+    assert (typeguard.check_type, typing.get_type_hints) == installed
+    for wrapper in installed:
+        assert inspect.signature(wrapper) == inspect.signature(wrapper.__wrapped__)
+        assert wrapper.__doc__ == wrapper.__wrapped__.__doc__
+
+
+def stub(name: str, annotation: str) -> types.FunctionType:
+    """A function named as jsii names its stubs, with one deferred annotation."""
+    namespace: dict = {}
+    exec(f"from __future__ import annotations\ndef {name}(value: {annotation}) -> None: ...", namespace)
+    return namespace[name]
+
+
+def test_a_stubs_hints_are_worked_out_once_and_handed_out_as_copies():
+    kept = stub(f"{_argument_checks.STUB_PREFIX}kept", "typing.Optional[Local]")
+    kept.__globals__.update(typing=typing, Local=Local)
+    first = typing.get_type_hints(kept)
+    assert first == {"value": Local | None, "return": type(None)}
+    first["value"] = int  # the caller's copy
+    kept.__annotations__["value"] = "int"  # a stub's never changes: this one is still kept
+    assert typing.get_type_hints(kept) == {"value": Local | None, "return": type(None)}
+
+
+def test_every_other_objects_hints_are_worked_out_as_before():
+    other = stub("not_a_stub", "int")
+    assert typing.get_type_hints(other) == {"value": int, "return": type(None)}
+    other.__annotations__["value"] = "str"
+    assert typing.get_type_hints(other) == {"value": str, "return": type(None)}
+    stubbed = stub(f"{_argument_checks.STUB_PREFIX}asked_otherwise", "Local")
+    assert typing.get_type_hints(stubbed, globalns={"Local": Local}) == {"value": Local, "return": type(None)}
+    assert typing.get_type_hints(stubbed, globalns={"Local": int}) == {"value": int, "return": type(None)}
 
 
 def test_another_typeguard_release_keeps_its_own_checks_and_says_why(monkeypatch):
@@ -104,15 +133,16 @@ def test_another_typeguard_release_keeps_its_own_checks_and_says_why(monkeypatch
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("flags", "environment", "expected"), [
-    ([], {}, "True True\n"),
-    (["-O"], {}, "False False\n"),  # the bindings check nothing under -O
-    ([], {"SIGMATIQ_FULL_IMPORT": "1"}, "False False\n"),  # the normal runtime, as asked
+    ([], {}, "True True True\n"),
+    (["-O"], {}, "False False False\n"),  # the bindings check nothing under -O
+    ([], {"SIGMATIQ_FULL_IMPORT": "1"}, "False False False\n"),  # the normal runtime, as asked
 ])
 def test_the_quick_checks_are_on_only_where_the_bindings_check_and_the_fast_runtime_is_asked_for(
     flags, environment, expected,
 ):
     code = ("from sigmatiq_infra import runtime; status = runtime.enable(); import typeguard; "
-            "print(status.quick_checks, hasattr(typeguard.check_type, '__wrapped__'))")
+            "import typing; print(status.quick_checks, hasattr(typeguard.check_type, '__wrapped__'), "
+            "hasattr(typing.get_type_hints, '__wrapped__'))")
     result = subprocess.run(
         [sys.executable, *flags, "-c", code], capture_output=True, text=True, timeout=120,
         env={"PATH": f"{NODE_BIN}:{VENV_BIN}:/usr/bin:/bin", **environment},
