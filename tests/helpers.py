@@ -174,9 +174,10 @@ def secrets_env(monkeypatch):
 
 @pytest.fixture
 def stack():
-    """A fresh, empty stack for construct tests (cheap: nothing is synthesized)."""
-    from sigmatiq_infra._cdktf import App
-    from sigmatiq_infra.stacks import AzureStack
+    """A fresh, empty stack for construct tests (cheap: nothing is synthesized), in the
+    library's App, as a user builds one (the engine's own App would add the validation that
+    refuses to write the library's stacks unchecked: two more kernel calls per test)."""
+    from sigmatiq_infra.stacks import App, AzureStack
 
     return AzureStack(App(), "test")
 

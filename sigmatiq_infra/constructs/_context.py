@@ -16,7 +16,7 @@ from typing import Any
 import jsii
 from constructs import Construct, IConstruct, IValidation
 
-from sigmatiq_infra._cdktf import ENGINE, TerraformStack
+from sigmatiq_infra._cdktf import ENGINE, App, TerraformStack
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.azurerm import data_azurerm_client_config
 from sigmatiq_infra.validation import (
@@ -59,25 +59,27 @@ class StackContext:
     a suppression may name besides the library's own."""
 
 
-def context_of(scope: IConstruct) -> StackContext:
+def context_of(scope: IConstruct, *, stack_scope: IConstruct | None = None) -> StackContext:
     """The context of the stack `scope` is in: known at once for stacks and
-    `AzureConstruct`s, looked up (once, then remembered) for any other construct."""
+    `AzureConstruct`s, looked up (once, then remembered) for any other construct. A stack
+    being made passes the scope it is made in (`stack_scope`): when that is the app, the
+    app is known without asking the kernel."""
     found = scope.__dict__.get(_CONTEXT)
     if found is None:
         stack = scope if isinstance(scope, TerraformStack) else TerraformStack.of(scope)
         found = stack.__dict__.get(_CONTEXT)
         if found is None:
-            found = stack.__dict__[_CONTEXT] = _new_context(stack)
+            found = stack.__dict__[_CONTEXT] = _new_context(stack, stack_scope)
         scope.__dict__[_CONTEXT] = found
     return found
 
 
-def _new_context(stack: TerraformStack) -> StackContext:
+def _new_context(stack: TerraformStack, stack_scope: IConstruct | None) -> StackContext:
     """A stack's context. In an app that is not `sigmatiq_infra.App` it also registers a cdktf
     validation that reports the app's problem log and that the app is not the library's, so
     that cdktf's own `App.synth()` (validations on) refuses to write the stack;
     `sigmatiq_infra.App` reports its problems itself, with nothing written."""
-    root = stack.node.root
+    root = stack_scope if isinstance(stack_scope, App) else stack.node.root  # an App is always the root
     log = root.__dict__.get(PROBLEM_LOG)
     if log is None:  # an app that is not sigmatiq_infra's App: its first stack
         log = root.__dict__[PROBLEM_LOG] = ProblemLog()

@@ -141,7 +141,8 @@ class AzureStack(TerraformStack):
             lambda free: super(AzureStack, self).__init__(scope, free), "AzureStack", scope,
             _checked_stack_id(scope, id), _app_log(scope),
         )
-        context = context_of(self)  # what the stack's constructs share: the app's problem log, tags, ...
+        # What the stack's constructs share: the app's problem log, tags, ...
+        context = context_of(self, stack_scope=scope)
         check = Validator("AzureStack", self, path=id)
         if check.value_type("tags", tags, Mapping[str, str] | None):
             check.tags("tags", tags or {})
