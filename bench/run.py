@@ -24,6 +24,9 @@ times each (medians):
     user pays for a second project); (i) the full `bin/test` after set-up; (j) the quick mode,
     `bin/test -m 'not slow'`.
 `--only synth`, `--only setup,tests`: run some groups (default: all).
+
+Before and after, the machine's speed: the CPU seconds a fixed Python loop takes (lower is
+faster), since a shared machine's speed moves with its host's load.
 """
 
 from __future__ import annotations
@@ -106,6 +109,17 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
 
 
+SPEED_GAUGE = "total = 0\nfor number in range(20_000_000):\n    total += number\n"
+"""A fixed single-threaded Python workload: the CPU seconds it takes say how fast the machine is
+at the moment (on a shared 2-core VM the same commit's suite took from 60 s to 130 s across
+one day), so benches taken at different hours can be compared."""
+
+
+def speed(env: dict[str, str]) -> float:
+    """CPU seconds of `SPEED_GAUGE` in a fresh interpreter (lower is faster), median of three."""
+    return statistics.median(run_shell([sys.executable, "-c", SPEED_GAUGE], ROOT, env)[1] for _ in range(3))
+
+
 def run_shell(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of its whole process tree) of one command, which must succeed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -184,11 +198,14 @@ def main() -> int:
     if unknown:
         parser.error(f"--only: unknown group(s) {', '.join(sorted(unknown))}; allowed: synth, setup, tests")
     print(machine())
+    print(f"machine speed at the start: {speed(dict(os.environ)):.2f} s of CPU for a fixed Python loop "
+          "(lower is faster; it moves with the host's load)", flush=True)
     if "synth" in groups:
         synth_cases(arguments.runs)
     if groups & {"setup", "tests"}:
         for line in setup_and_tests(groups, arguments.rounds, arguments.cold_rounds):
             print(line)
+    print(f"machine speed at the end: {speed(dict(os.environ)):.2f} s of CPU for the same loop")
     return 0
 
 
