@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
@@ -153,7 +154,11 @@ class Subnet:
         self.role = spec.role
         self.network = network_or_none(spec.cidr)
         self.resource = resource
-        self.id: str = resource.id
+
+    @functools.cached_property
+    def id(self) -> str:
+        """The subnet's Terraform id (read from the kernel on first use, then kept)."""
+        return self.resource.id
 
 
 # Microsoft Learn, "Network security groups" (ms.date 2025-07-15): a rule's priority is
@@ -316,10 +321,11 @@ class VirtualNetwork(AzureResource):
         self.location: str = group.location
         self.address_space = network_or_none(props.address_space)
         self.subnets: dict[str, Subnet] = {}
+        network_name = self.resource.name if props.subnets else ""  # one kernel read for every subnet
         for spec in props.subnets:
             # A repeat, or a name known only at deploy time: reported by _validate.
             if not is_token(spec.name) and spec.name.lower() not in (name.lower() for name in self.subnets):
-                self.subnets[spec.name] = self._subnet(spec, group, props.tags)
+                self.subnets[spec.name] = self._subnet(spec, group, props.tags, network_name)
 
     def subnet_for(self, role: SubnetRole) -> Subnet | None:
         """The one subnet with this role; None (and a problem) when there is none, and a
@@ -350,13 +356,13 @@ class VirtualNetwork(AzureResource):
         first = users.setdefault(use, user)
         return None if first is user else first
 
-    def _subnet(self, spec: SubnetSpec, group: IResourceGroup, tags: Mapping[str, str]) -> Subnet:
+    def _subnet(self, spec: SubnetSpec, group: IResourceGroup, tags: Mapping[str, str], network_name: str) -> Subnet:
         role = spec.role.value
         resource = _subnet.Subnet(
             self, f"Subnet-{spec.name}",
             name=spec.name,
             resource_group_name=group.name,
-            virtual_network_name=self.resource.name,
+            virtual_network_name=network_name,
             address_prefixes=[spec.cidr],
             delegation=[
                 _subnet.SubnetDelegation(
@@ -386,12 +392,13 @@ class VirtualNetwork(AzureResource):
             for rule in spec.inbound_rules:
                 if not is_token(rule.name):  # reported by _validate
                     once.setdefault(rule.name.lower(), rule)
+            nsg_name = nsg.name if once else ""  # one kernel read for every rule
             for rule in once.values():
                 network_security_rule.NetworkSecurityRule(
                     self, f"Nsg-{spec.name}-{rule.name}",
                     name=rule.name,
                     resource_group_name=group.name,
-                    network_security_group_name=nsg.name,
+                    network_security_group_name=nsg_name,
                     priority=rule.priority,
                     direction="Inbound",
                     access="Allow",
@@ -403,7 +410,7 @@ class VirtualNetwork(AzureResource):
                 )
             subnet_network_security_group_association.SubnetNetworkSecurityGroupAssociation(
                 self, f"NsgAssociation-{spec.name}",
-                subnet_id=resource.id, network_security_group_id=nsg.id,
+                subnet_id=subnet.id, network_security_group_id=nsg.id,
             )
         return subnet
 
