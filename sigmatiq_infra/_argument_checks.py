@@ -35,23 +35,22 @@ STUB_PREFIX = "_typecheckingstub__"
 
 
 def why_not() -> str | None:
-    """Why the checks that cannot fail are not passed at once in this process, or None."""
-    import typeguard
-
-    if getattr(typeguard.check_type, "__wrapped__", None) is not None:
-        return None  # installed already
+    """Why the checks that cannot fail cannot be passed at once in this process, or None."""
     installed = version("typeguard")
     if installed.split(".")[0] != "2":  # as the bindings tell the releases apart
         return f"typeguard {installed} is installed, and the quick checks are for typeguard 2"
     return None
 
 
-def install() -> None:
+def install() -> str | None:
     """Keep the stubs' hints and, with typeguard 2, pass the checks that cannot fail at once
-    (once per process; see the module's docstring)."""
+    (once per process; see the module's docstring). Why the checks themselves stay
+    typeguard's own, or None."""
     _keep_the_stubs_hints()
-    if why_not() is None:
+    problem = why_not()
+    if problem is None:
         _pass_what_cannot_fail()
+    return problem
 
 
 def _keep_the_stubs_hints() -> None:

@@ -71,8 +71,7 @@ def enable(*, quiet: bool = False) -> Status:
         reasons.append(f"lean bindings off: {bindings_problem}")
     quick_checks = False
     if not sys.flags.optimize and not switch_is_on(os.environ, "SIGMATIQ_FULL_IMPORT"):
-        checks_problem = _argument_checks.why_not()
-        _argument_checks.install()  # the stubs' hints are kept whatever typeguard is installed
+        checks_problem = _argument_checks.install()  # the stubs' hints are kept with any typeguard
         quick_checks = checks_problem is None
         if checks_problem is not None:
             reasons.append(f"quick argument checks partly off: {checks_problem}")
