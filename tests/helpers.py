@@ -62,10 +62,20 @@ def synthesized_documents(tmp_path: Path) -> dict[str, dict]:
 
 
 @functools.cache
-def library_syntax() -> tuple[tuple[Path, ast.Module], ...]:
-    """Every module of the library with its syntax tree, parsed once per session (the tests of
-    the import structure each read them all)."""
-    return tuple((path, ast.parse(path.read_text())) for path in sorted((ROOT / "sigmatiq_infra").rglob("*.py")))
+def library_imports() -> tuple[tuple[Path, tuple[ast.Import | ast.ImportFrom | ast.Call, ...]], ...]:
+    """Every module of the library with what it imports, at any depth of its code: its import
+    statements and its `importlib.import_module` calls, in order. Parsed and walked once per
+    session (the tests of the import structure each read them all)."""
+    def imports(tree: ast.Module) -> tuple[ast.Import | ast.ImportFrom | ast.Call, ...]:
+        return tuple(
+            node for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            or (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module")
+        )
+
+    return tuple(
+        (path, imports(ast.parse(path.read_text()))) for path in sorted((ROOT / "sigmatiq_infra").rglob("*.py"))
+    )
 
 
 SLOW_FIXTURES: set[str] = set()

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import ROOT, library_syntax
+from helpers import ROOT, library_imports
 
 import sigmatiq_infra
 
@@ -26,8 +26,8 @@ def library_modules() -> list[str]:
 
 def test_no_library_module_imports_the_app_its_tests_or_its_tools():
     found = []
-    for path, tree in library_syntax():
-        for node in ast.walk(tree):
+    for path, nodes in library_imports():
+        for node in nodes:
             names = (
                 [alias.name for alias in node.names] if isinstance(node, ast.Import)
                 else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else []

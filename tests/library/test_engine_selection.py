@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import ENGINE, ROOT, library_syntax
+from helpers import ENGINE, ROOT, library_imports
 
 from sigmatiq_infra import _bindings, engine
 
@@ -59,9 +59,9 @@ def test_bin_setup_refuses_a_wrong_engine_before_installing_anything() -> None:
 
 def test_only_the_runtime_module_and_the_bindings_loader_import_an_engine() -> None:
     by_name, selected = {}, set()
-    for path, tree in library_syntax():
+    for path, nodes in library_imports():
         where = path.relative_to(ROOT).as_posix()
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Import):
                 named = {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

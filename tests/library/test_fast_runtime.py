@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import ENGINE, NODE_BIN, ROOT, VENV_BIN, background, library_syntax, node_children, slow_fixture
+from helpers import ENGINE, NODE_BIN, ROOT, VENV_BIN, background, library_imports, node_children, slow_fixture
 
 from sigmatiq_infra._kernel import cache_dir
 
@@ -232,13 +232,13 @@ def module_graph() -> dict[str, set[str]]:
     """Which library module imports which, at any depth of its code (`from package import
     module` is an import of that module)."""
     modules = {}
-    for path, tree in library_syntax():
+    for path, nodes in library_imports():
         parts = path.relative_to(ROOT).with_suffix("").parts
-        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = tree
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = nodes
     graph = {}
-    for name, tree in modules.items():
+    for name, nodes in modules.items():
         found = set()
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Import):
                 found |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

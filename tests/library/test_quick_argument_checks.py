@@ -50,14 +50,19 @@ def stub_hints() -> list[tuple[str, object]]:
 def test_every_argument_check_of_the_bindings_has_typeguards_own_outcome_for_every_kind_of_value():
     hints = stub_hints()
     assert len(hints) > 1000
+    # An outcome depends on the type and the value only (the name is only printed), so each
+    # distinct type is tried once, under the first argument that has it.
+    types_checked = {hint: argname for argname, hint in reversed(hints)}
+    assert len(types_checked) > 200
     quick, typeguards = typeguard.check_type, typeguard.check_type.__wrapped__
-    differing = [(argname, value, outcome(quick, argname, value, hint), outcome(typeguards, argname, value, hint))
-                 for argname, hint in hints for value in VALUES
-                 if outcome(quick, argname, value, hint) != outcome(typeguards, argname, value, hint)]
-    assert differing == []
-    passed_at_once = sum(type(value) in _argument_checks.classes_that_pass(hint)
-                         for _, hint in hints for value in VALUES)
-    assert passed_at_once > len(hints)  # most unset arguments (None), and strings, among others
+    outcomes = [(argname, value, outcome(quick, argname, value, hint), outcome(typeguards, argname, value, hint))
+                for hint, argname in types_checked.items() for value in VALUES]
+    assert [found for found in outcomes if found[2] != found[3]] == []
+    # What passes at once: an unset argument (None) wherever it may be unset, and a string for a string.
+    optional = [hint for hint in types_checked if type(None) in typing.get_args(hint)]
+    assert len(optional) > 100
+    assert all(type(None) in _argument_checks.classes_that_pass(hint) for hint in optional)
+    assert str in _argument_checks.classes_that_pass(str)
 
 
 def test_a_wrong_type_given_to_a_binding_still_fails_with_typeguards_message():
