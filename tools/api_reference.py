@@ -55,8 +55,8 @@ def build(output: Path, modules: tuple[str, ...] = MODULES) -> list[str]:
 def _each_source_parsed_once():
     """For the build, one syntax tree per source text. Python 3.11's `inspect` parses a
     class's whole module again every time it looks up the class's source, and pdoc looks up
-    every documented class's, the bases from cdktf (a 1.4 MB module) among them: half of the
-    build's time. `inspect` and pdoc only read the trees."""
+    every documented class's, the bases from cdktf (a 1.4 MB module) among them: 570 parses
+    of 409 texts, half of the build's time. `inspect` and pdoc only read the trees."""
     original = ast.parse
     ast.parse = functools.lru_cache(maxsize=None)(original)
     try:
