@@ -4,7 +4,6 @@ environment's domain) is made where the stacks keep using each other in one dire
 waits only for what its own stack makes, and two stacks that would use each other are one
 problem. Found by probing a two-stack app from outside the repository."""
 
-
 from helpers import error_of, stacks_with_groups, synthesized_documents
 
 from sigmatiq_infra.constructs import (
