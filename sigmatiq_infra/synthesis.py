@@ -33,7 +33,7 @@ from sigmatiq_infra import _cdktf, synth_checks
 from sigmatiq_infra._cdktf import ENGINE
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra.switches import library_variable_problems
-from sigmatiq_infra.validation import LIBRARY_APP, PROBLEM_LOG, ProblemLog, ValidationError, Validator
+from sigmatiq_infra.validation import LIBRARY_APP, PROBLEM_LOG, ProblemLog, ValidationError, Validator, format_problems
 
 Check = Callable[[Path], Iterable[str]]
 """A check of the synthesized output folder: the problems it finds."""
@@ -212,14 +212,6 @@ def report(error: ValidationError) -> None:
 def print_warnings(warnings: Iterable[str]) -> None:
     for warning in warnings:
         print(f"sigmatiq-infra: warning: {warning}", file=sys.stderr)
-
-
-def format_problems(problems: tuple[str, ...] | list[str]) -> str:
-    """The report printed when synth stops: every problem, numbered, one per line."""
-    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    lines = [f"sigmatiq-infra: synth stopped, nothing was written ({count}):"]
-    lines += [f"  {i}. {problem}" for i, problem in enumerate(problems, 1)]
-    return "\n".join(lines)
 
 
 def _move_into(staging: Path, outdir: Path) -> None:

@@ -50,6 +50,7 @@ from typing import Any
 
 from sigmatiq_infra.plan_test import PlanTestResult, plan_test, write_plan_test
 from sigmatiq_infra.tokens import is_token
+from sigmatiq_infra.validation import format_problems
 
 __all__ = [
     "Annotations", "Capture", "Match", "Matcher", "PlanTestResult", "Template", "plan_test", "write_plan_test",
@@ -445,8 +446,6 @@ class Template:
         `Annotations.from_stack`)."""
         assembly = _assembly(stack)
         if assembly.problems and not allow_problems:
-            from sigmatiq_infra.synthesis import format_problems
-
             raise AssertionError(format_problems(list(assembly.problems)))
         name = stack.node.id
         if name not in assembly.stacks:
@@ -853,8 +852,6 @@ class Annotations:
 
     def has_no_errors(self) -> None:
         if self.problems:
-            from sigmatiq_infra.synthesis import format_problems
-
             raise AssertionError(format_problems(list(self.problems)))
 
     def has_warning(self, pattern: Any) -> None:

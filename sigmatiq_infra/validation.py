@@ -42,6 +42,14 @@ class ValidationError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+def format_problems(problems: tuple[str, ...] | list[str]) -> str:
+    """The report printed when synth stops: every problem, numbered, one per line."""
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    lines = [f"sigmatiq-infra: synth stopped, nothing was written ({count}):"]
+    lines += [f"  {i}. {problem}" for i, problem in enumerate(problems, 1)]
+    return "\n".join(lines)
+
+
 @dataclass
 class ProblemLog:
     """The problems and warnings of one app, recorded as its constructs are created, plus

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sigmatiq_infra import deployed
-from sigmatiq_infra.validation import ValidationError, Validator
+from sigmatiq_infra.validation import ValidationError, Validator, format_problems
 from stacks.record import record
 from stacks.settings import Settings, read_environment
 from stacks.settings.checks import check
@@ -84,8 +84,6 @@ def replacements(settings: Settings) -> dict[str, tuple[deployed.Replacement, ..
 def exit_on_unknown_stacks(names: Sequence[str], command: str) -> None:
     """For a script given stack names (bin/plan): the numbered list and exit status 2 when one
     names no stack of this app, before anything is synthesized."""
-    from sigmatiq_infra.synthesis import format_problems
-
     settings, _ = read_environment(os.environ)
     problems = _unknown_stacks(settings, names, command)
     if problems:

@@ -97,3 +97,19 @@ def test_importing_the_app_package_and_its_settings_loads_no_bindings(module):
     code = f"import sys, {module}; print(sorted(m for m in sys.modules if m.split('.')[0] in {engines!r}))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+@pytest.mark.slow
+def test_bin_plans_check_of_stack_names_loads_no_bindings():
+    """bin/plan checks the names before any synth: in a process that starts no jsii kernel."""
+    import subprocess
+    import sys
+
+    engines = ("jsii", "constructs", "cdktf", "cdktn")
+    code = (
+        "import sys; from stacks.app import exit_on_unknown_stacks; "
+        "exit_on_unknown_stacks(['shared', 'beta'], 'bin/plan'); "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {engines!r}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert (result.stdout, result.stderr) == ("[]\n", "")
