@@ -63,6 +63,9 @@ class _Role:
 # (Microsoft Learn, Azure Virtual Network FAQ). A role narrows this only where Azure does.
 SMALLEST_SUBNET = 29
 LARGEST_SUBNET = 2
+# "Azure reserves the first four and the last IP address for a total of 5 IP addresses within
+# each subnet" (Microsoft Learn, Azure Virtual Network FAQ).
+RESERVED_ADDRESSES = 5
 
 
 class SubnetRole(Enum):
@@ -159,6 +162,11 @@ class Subnet:
     def id(self) -> str:
         """The subnet's Terraform id (read from the kernel on first use, then kept)."""
         return self.resource.id
+
+    @property
+    def free_addresses(self) -> int | None:
+        """The addresses Azure leaves for resources in the subnet (None when its range is not one)."""
+        return None if self.network is None else self.network.num_addresses - RESERVED_ADDRESSES
 
 
 # Microsoft Learn, "Network security groups" (ms.date 2025-07-15): a rule's priority is

@@ -23,7 +23,7 @@ from sigmatiq_infra.constructs._resource import (
     PrivateLinkService,
     ResourceFacts,
 )
-from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
+from sigmatiq_infra.constructs.network import LARGEST_SUBNET, RESERVED_ADDRESSES, Subnet, SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
 from sigmatiq_infra.validation import NameRules, Validator
 
@@ -112,6 +112,10 @@ class PrivateEndpoint(AzureResource):
         self.zone = zone
         if subnet is None:
             return  # reported by subnet_for
+        placed: list[PrivateEndpoint] = subnet.__dict__.setdefault("_private_endpoints", [])
+        if not placed:  # the subnet's endpoints are counted once the whole app exists
+            self.problem_log.defer(_crowded_subnets, (props.network.virtual_network, subnet))
+        placed.append(self)
         self.resource = private_endpoint.PrivateEndpoint(
             self, "Resource",
             name=props.name,
@@ -142,3 +146,24 @@ class PrivateEndpoint(AzureResource):
             "resource" in self.__dict__ and self.network.virtual_network is network
             and self.network.zones.virtual_network is network
         )
+
+
+def _crowded_subnets(subnets: list[tuple[VirtualNetwork, Subnet]]) -> list[str]:
+    """A problem for each subnet given more private endpoints than it has addresses: each endpoint
+    takes one ("the subnet from which the private IP will be allocated", the Azure network API's
+    PrivateEndpoint.subnet), of those Azure leaves (a /29 holds 3, a /28 11)."""
+    for vnet, subnet in subnets:
+        count, free = len(subnet.__dict__["_private_endpoints"]), subnet.free_addresses
+        if free is None or count <= free:
+            continue  # a range that is no network: reported by the VNet
+        prefix = next(p for p in range(32, LARGEST_SUBNET - 1, -1) if 2 ** (32 - p) - RESERVED_ADDRESSES >= count)
+        check = Validator("VirtualNetwork", vnet)
+        check.fail(
+            f"subnet {subnet.name!r}", subnet.spec.cidr,
+            f"has {count} private endpoints, more than its {free} free addresses "
+            f"({free + RESERVED_ADDRESSES} less the {RESERVED_ADDRESSES} Azure keeps in every subnet)",
+            "one address per private endpoint: a /29 holds 3, a /28 11, a /27 27",
+            f"give subnet {subnet.name!r} a range of /{prefix} or larger, or put some endpoints in another VNet",
+        )
+        check.done()
+    return []

@@ -1,0 +1,52 @@
+"""The twelfth outside-in round, on the network tier a user builds for their own service: the
+VNet's subnets, the VPN gateway, private DNS zones and private endpoints, as a hurried user
+combines them. Each mistake is one problem naming the construct, the value, what Azure takes and
+the fix (never a traceback, never hidden by another); each value Azure and azurerm take passes."""
+
+from __future__ import annotations
+
+from sigmatiq_infra import constructs as c
+
+R = c.SubnetRole
+
+
+def private_network(stack, group, cidr):
+    net = c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+        c.SubnetSpec("snet-pe", cidr, R.PRIVATE_ENDPOINTS),
+    ]))
+    return c.PrivateNetwork(net, c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, net)))
+
+
+def vaults_with_endpoints(stack, group, network, count):
+    for number in range(count):
+        c.KeyVault(stack, f"Vault{number}", c.KeyVaultProps(f"kv-test-{number}", group)).add_private_endpoint(network)
+
+
+# --- 1. A private-endpoint subnet holds as many endpoints as it has addresses ----------------------------
+
+
+def test_more_private_endpoints_than_a_subnet_has_addresses_are_one_problem_at_synth(stack, group):
+    network = private_network(stack, group, "10.20.1.0/29")
+    vaults_with_endpoints(stack, group, network, 5)
+    assert stack.problem_log.problems == []  # the count is known once the whole app exists
+    stack.problem_log.run_deferred()
+    assert stack.problem_log.problems == [
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' '10.20.1.0/29' has 5 private endpoints, more than its 3 free "
+        "addresses (8 less the 5 Azure keeps in every subnet). Allowed: one address per private endpoint: a /29 "
+        "holds 3, a /28 11, a /27 27. Fix: give subnet 'snet-pe' a range of /28 or larger, or put some endpoints in "
+        "another VNet.",
+    ]
+
+
+def test_a_subnet_full_of_private_endpoints_but_not_over_passes(stack, group):
+    vaults_with_endpoints(stack, group, private_network(stack, group, "10.20.1.0/29"), 3)
+    stack.problem_log.run_deferred()
+    assert stack.problem_log.problems == []
+
+
+def test_the_fix_names_the_prefix_that_holds_every_endpoint(stack, group):
+    vaults_with_endpoints(stack, group, private_network(stack, group, "10.20.1.0/29"), 12)
+    stack.problem_log.run_deferred()
+    assert [problem.split("Fix: ")[1] for problem in stack.problem_log.problems] == [
+        "give subnet 'snet-pe' a range of /27 or larger, or put some endpoints in another VNet.",
+    ]
