@@ -6,9 +6,10 @@ import contextlib
 import functools
 import ipaddress
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
 
 from constructs import Construct
 
@@ -19,6 +20,7 @@ from sigmatiq_infra.azurerm import (
     virtual_network,
 )
 from sigmatiq_infra.azurerm import subnet as _subnet
+from sigmatiq_infra.constructs._context import DUPLICATE_ID, free_id
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -44,6 +46,7 @@ PRIVATE_RANGES = tuple(map(ipaddress.IPv4Network, ("10.0.0.0/8", "172.16.0.0/12"
 ("What address ranges can I use in my virtual networks?")."""
 
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
+_Made = TypeVar("_Made")
 _JOIN = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
 
 
@@ -387,13 +390,14 @@ class VirtualNetwork(AzureResource):
         )
         subnet = Subnet(spec, resource)
         if role.nsg:
-            nsg = network_security_group.NetworkSecurityGroup(
-                self, f"Nsg-{spec.name}",
+            # The ids below are derived from names, and may meet: see _under_free_id.
+            nsg = self._under_free_id(f"Nsg-{spec.name}", functools.partial(
+                network_security_group.NetworkSecurityGroup, self,
                 name=f"nsg-{spec.name}",
                 resource_group_name=group.name,
                 location=group.location,
                 tags=self.resource_tags(tags),
-            )
+            ))
             # Separate rule resources: inline `security_rule` blocks are attributes in JSON
             # and would have to spell out every optional field.
             once: dict[str, InboundRule] = {}  # a repeated name is reported by _validate
@@ -402,8 +406,8 @@ class VirtualNetwork(AzureResource):
                     once.setdefault(rule.name.lower(), rule)
             nsg_name = nsg.name if once else ""  # one kernel read for every rule
             for rule in once.values():
-                network_security_rule.NetworkSecurityRule(
-                    self, f"Nsg-{spec.name}-{rule.name}",
+                self._under_free_id(f"Nsg-{spec.name}-{rule.name}", functools.partial(
+                    network_security_rule.NetworkSecurityRule, self,
                     name=rule.name,
                     resource_group_name=group.name,
                     network_security_group_name=nsg_name,
@@ -415,12 +419,23 @@ class VirtualNetwork(AzureResource):
                     source_port_range="*",
                     destination_address_prefix="*",
                     destination_port_ranges=list(rule.ports),
-                )
+                ))
             subnet_network_security_group_association.SubnetNetworkSecurityGroupAssociation(
                 self, f"NsgAssociation-{spec.name}",
                 subnet_id=subnet.id, network_security_group_id=nsg.id,
             )
         return subnet
+
+    def _under_free_id(self, id: str, make: Callable[[str], _Made]) -> _Made:
+        """`make(id)`, or `make` under the first free numbered id when another NSG or rule of this VNet
+        derived `id` already: subnet 'snet' with rule 'a-b' and subnet 'snet-a' with rule 'b' (or a subnet
+        'snet-a-b') are names Azure takes, and both derive 'Nsg-snet-a-b'. The first keeps its id."""
+        try:
+            return make(id)
+        except RuntimeError as error:
+            if DUPLICATE_ID not in str(error):
+                raise
+            return make(free_id(self, id))
 
     def _validate(self, props: VirtualNetworkProps) -> VirtualNetworkProps:
         check = Validator("VirtualNetwork", self)

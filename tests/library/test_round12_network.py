@@ -5,7 +5,10 @@ the fix (never a traceback, never hidden by another); each value Azure and azure
 
 from __future__ import annotations
 
+from helpers import recorded
+
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.testing import Template
 
 R = c.SubnetRole
 
@@ -50,3 +53,39 @@ def test_the_fix_names_the_prefix_that_holds_every_endpoint(stack, group):
     assert [problem.split("Fix: ")[1] for problem in stack.problem_log.problems] == [
         "give subnet 'snet-pe' a range of /27 or larger, or put some endpoints in another VNet.",
     ]
+
+
+# --- 2. Subnet and rule names whose derived construct ids meet: names Azure takes, no traceback ---------
+
+
+def rule(name):
+    return c.InboundRule(name, 100, "VirtualNetwork", ("443",))
+
+
+def paths_and_names(stack, tf_type):
+    found = Template.from_stack(stack).resources(tf_type).values()
+    return sorted((config["//"]["metadata"]["path"], config["name"]) for config in found)
+
+
+def test_two_subnets_whose_rules_derive_one_construct_id_both_get_their_rules(stack, group):
+    c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+        c.SubnetSpec("snet", "10.20.1.0/24", R.PRIVATE_ENDPOINTS, (rule("a-b"),)),
+        c.SubnetSpec("snet-a", "10.20.2.0/24", R.PRIVATE_ENDPOINTS, (rule("b"),)),
+    ]))
+    assert recorded(stack) == []
+    assert paths_and_names(stack, "azurerm_network_security_rule") == [
+        ("test/Net/Nsg-snet-a-b", "a-b"),  # the first keeps the id it always had
+        ("test/Net/Nsg-snet-a-b-2", "b"),
+    ]
+
+
+def test_a_subnet_named_like_another_subnets_rule_gets_its_nsg(stack, group):
+    c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+        c.SubnetSpec("snet", "10.20.1.0/24", R.PRIVATE_ENDPOINTS, (rule("a-b"),)),
+        c.SubnetSpec("snet-a-b", "10.20.2.0/24", R.PRIVATE_ENDPOINTS),
+    ]))
+    assert recorded(stack) == []
+    assert paths_and_names(stack, "azurerm_network_security_group") == [
+        ("test/Net/Nsg-snet", "nsg-snet"), ("test/Net/Nsg-snet-a-b-2", "nsg-snet-a-b"),
+    ]
+    assert paths_and_names(stack, "azurerm_network_security_rule") == [("test/Net/Nsg-snet-a-b", "a-b")]
