@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import enum
 import functools
 import math
 import types
@@ -81,6 +82,8 @@ class TypeProblem:
             fix += f": {self.value} without quotes"
         elif switch is not None and _bearable(switch, self.hint):  # 'true' or 1 where a bool goes
             fix += f": {switch}" + (" without quotes" if isinstance(self.value, str) else "")
+        elif isinstance(self.value, str) and isinstance(self.hint, type) and issubclass(self.hint, enum.Enum):
+            fix = _enum_fix(prop, self.value, self.hint)  # a member's name as text, as settings spell it
         elif isinstance(self.value, str) and _bearable([self.value], self.hint):
             fix = f"give {prop} a list, even of one: [{self.value!r}]"
         elif isinstance(self.value, str) and _bearable((self.value,), self.hint):
@@ -102,6 +105,16 @@ class TypeProblem:
         if type(self.value) is float and not math.isfinite(self.value):
             return prop, self.value, "is not a finite number", expected, f"give {prop} a number"
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix
+
+
+def _enum_fix(prop: str, text: str, members: type[enum.Enum]) -> str:
+    """How to give the member of `members` that `text` names (in any case, '-' or ' ' for '_'), or
+    which members there are."""
+    wanted = text.strip().upper().replace("-", "_").replace(" ", "_")
+    kind = members.__name__
+    if wanted in members.__members__:
+        return f"give {prop} the member itself, not its name: {kind}.{wanted} (from sigmatiq_infra.constructs)"
+    return f"give {prop} one of {', '.join(f'{kind}.{name}' for name in members.__members__)}"
 
 
 def _switch(value: Any) -> bool | None:

@@ -341,8 +341,11 @@ class VirtualNetwork(AzureResource):
     def subnet_for(self, role: SubnetRole) -> Subnet | None:
         """The one subnet with this role; None (and a problem) when there is none, and a
         problem when there are several."""
-        found = [s for s in self.subnets.values() if s.role is role]
         check = Validator("VirtualNetwork", self)
+        if not check.value_type("subnet_for role", role, SubnetRole):
+            check.done()
+            return None
+        found = [s for s in self.subnets.values() if s.role is role]
         check.require(
             len(found) == 1, "subnets", [s.name for s in found],
             f"hold {len(found)} subnets for {role.value.text}",

@@ -5,7 +5,7 @@ the fix (never a traceback, never hidden by another); each value Azure and azure
 
 from __future__ import annotations
 
-from helpers import recorded
+from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.testing import Template
@@ -89,3 +89,32 @@ def test_a_subnet_named_like_another_subnets_rule_gets_its_nsg(stack, group):
         ("test/Net/Nsg-snet", "nsg-snet"), ("test/Net/Nsg-snet-a-b-2", "nsg-snet-a-b"),
     ]
     assert paths_and_names(stack, "azurerm_network_security_rule") == [("test/Net/Nsg-snet-a-b", "a-b")]
+
+
+# --- 3. A subnet role given as its name: one problem saying which member to pass ---------------------------
+
+
+def test_a_subnet_role_given_as_its_name_is_told_the_member_to_pass(stack, group):
+    assert error_of(lambda: c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+        c.SubnetSpec("snet-pe", "10.20.1.0/24", "private_endpoints"),
+        c.SubnetSpec("snet-x", "10.20.2.0/24", "APPS"),
+    ])), stack) == (
+        "VirtualNetwork 'test/Net': subnets[0].role 'private_endpoints' has the type str. Allowed: SubnetRole. "
+        "Fix: give subnets[0].role the member itself, not its name: SubnetRole.PRIVATE_ENDPOINTS (from "
+        "sigmatiq_infra.constructs).\n"
+        "VirtualNetwork 'test/Net': subnets[1].role 'APPS' has the type str. Allowed: SubnetRole. Fix: give "
+        "subnets[1].role one of SubnetRole.PRIVATE_ENDPOINTS, SubnetRole.CONTAINER_APPS, SubnetRole.GATEWAY, "
+        "SubnetRole.DNS_RESOLVER_INBOUND, SubnetRole.DNS_RESOLVER_OUTBOUND."
+    )
+
+
+def test_subnet_for_a_role_given_as_its_name_is_one_problem_not_a_traceback(stack, group):
+    net = c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [
+        c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS),
+    ]))
+    assert error_of(lambda: net.subnet_for("PRIVATE_ENDPOINTS"), stack) == (
+        "VirtualNetwork 'test/Net': subnet_for role 'PRIVATE_ENDPOINTS' has the type str. Allowed: SubnetRole. "
+        "Fix: give subnet_for role the member itself, not its name: SubnetRole.PRIVATE_ENDPOINTS (from "
+        "sigmatiq_infra.constructs)."
+    )
+    assert net.subnet_for(R.PRIVATE_ENDPOINTS).name == "snet-pe"
