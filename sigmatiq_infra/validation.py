@@ -399,17 +399,21 @@ class Validator:
             f"Allowed: {allowed or 'nothing (the list to choose from is empty)'}. Fix: {fix}."
         )
 
-    def props(self, props: Any) -> Any:
-        """Check every field of `props` (a dataclass) against its annotation, before any rule.
-        Returns `props`, or a copy whose badly typed fields hold their defaults (or neutral
-        values of the right type) so the construct can still be built; the rules that follow
-        are then skipped. A field that cannot be replaced (a required construct) raises."""
+    def props(self, props: Any, expected: type | None = None) -> Any:
+        """Check every field of `props` (a dataclass; an `expected` one, when given) against its
+        annotation, before any rule. Returns `props`, or a copy whose badly typed fields hold
+        their defaults (or neutral values of the right type) so the construct can still be built;
+        the rules that follow are then skipped. A field that cannot be replaced (a required
+        construct) raises, as do props of another kind (another construct's: their fields differ)."""
         from sigmatiq_infra import typecheck  # the type checker loads only with the first props
 
-        if not dataclasses.is_dataclass(props) or isinstance(props, type):
+        wanted = expected.__name__ if expected is not None else f"{self.kind}Props"
+        if (
+            not dataclasses.is_dataclass(props) or isinstance(props, type)
+            or (expected is not None and not isinstance(props, expected))
+        ):
             self.type_problem(
-                "props", props, f"has the type {type(props).__name__}", f"{self.kind}Props",
-                f"pass {self.kind}Props(...) as the props",
+                "props", props, f"has the type {type(props).__name__}", wanted, f"pass {wanted}(...) as the props",
             )
             raise ValidationError(self._problems)
         found, safe = typecheck.check_dataclass(props)

@@ -87,7 +87,7 @@ class AppConfiguration(AzureResource):
         # Sources: azurerm 4.55 `app_configuration.html.markdown` (sku, soft delete 1-7 days);
         # Microsoft Learn, "Use private endpoints for Azure App Configuration" (not on free).
         check = Validator("AppConfiguration", self)
-        props = check.props(props)
+        props = check.props(props, AppConfigurationProps)
         check.name("name", props.name, NameRules.APP_CONFIGURATION)
         check.one_of("sku", props.sku, SKUS)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)

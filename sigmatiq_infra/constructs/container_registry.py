@@ -172,7 +172,7 @@ class ContainerRegistry(ContainerRegistryBase):
         # Microsoft Learn, "Configure public registry access" and "Connect privately to a registry"
         # (public access off and private endpoints need Premium).
         check = Validator("ContainerRegistry", self)
-        props = check.props(props)
+        props = check.props(props, ContainerRegistryProps)
         check.name("name", props.name, NameRules.CONTAINER_REGISTRY)
         check.one_of("sku", props.sku, self.SKUS)
         check.require(

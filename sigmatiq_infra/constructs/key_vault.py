@@ -149,7 +149,7 @@ class KeyVault(KeyVaultBase):
         # Sources: azurerm 4.55 `website/docs/r/key_vault.html.markdown` (sku `standard`/`premium`,
         # soft delete 7-90 days); Microsoft Learn, resource-name-rules (vaults: 3-24, global).
         check = Validator("KeyVault", self)
-        props = check.props(props)
+        props = check.props(props, KeyVaultProps)
         check.name("name", props.name, NameRules.KEY_VAULT)
         check.one_of("sku", props.sku, self.SKUS)
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 7, 90)
@@ -198,7 +198,7 @@ class KeyVault(KeyVaultBase):
                 "give it an id, e.g. vault.add_secret('DatabaseUrl', ...)",
             )
         try:
-            props = check.props(props)
+            props = check.props(props, SecretProps)
         except ValidationError as error:  # props it cannot build with (a literal value): reported, the run goes on
             self.problem_log.add(error.problems, error.warnings)
             name = getattr(props, "name", None)

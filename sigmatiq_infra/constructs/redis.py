@@ -114,7 +114,7 @@ class RedisCache(AzureResource):
         # Sources: azurerm 4.55 `redis_cache.html.markdown` (capacity 0-6 on Basic/Standard, 1-5 on
         # Premium; `minimum_tls_version` at most 1.2, and Azure retires 1.0/1.1).
         check = Validator("RedisCache", self)
-        props = check.props(props)
+        props = check.props(props, RedisCacheProps)
         check.name("name", props.name, NameRules.REDIS_CACHE)
         check.one_of("sku", props.sku, tuple(SKU_SIZES))
         family, capacities = SKU_SIZES.get(props.sku, ("C", ()))
@@ -235,7 +235,7 @@ class ManagedRedis(AzureResource):
     def __init__(self, scope: Construct, id: str, props: ManagedRedisProps) -> None:
         super().__init__(scope, id)
         check = Validator("ManagedRedis", self)
-        props = check.props(props)
+        props = check.props(props, ManagedRedisProps)
         check.name("name", props.name, NameRules.MANAGED_REDIS)
         check.one_of(
             "sku", props.sku, MANAGED_SKUS,

@@ -96,7 +96,7 @@ class StorageAccount(AzureResource):
         # Sources: azurerm 4.55 `storage_account.html.markdown` (replication types; blob soft delete
         # 1-365 days); Microsoft Learn, "Azure Storage redundancy" (ZRS/GZRS/RA-GZRS need zones).
         check = Validator("StorageAccount", self)
-        props = check.props(props)
+        props = check.props(props, StorageAccountProps)
         check.name("name", props.name, NameRules.STORAGE_ACCOUNT)
         check.one_of("replication", props.replication, REPLICATION, _sku_name_fix(props.replication))
         if props.replication in ZONE_REDUNDANT:  # Microsoft Learn, "Azure Storage redundancy": ZRS needs zones
