@@ -15,7 +15,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import Fn, Precondition, TerraformResourceLifecycle, Token
 from sigmatiq_infra.azurerm import data_azurerm_resources
-from sigmatiq_infra.constructs._resource import AzureResource
+from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup
 from sigmatiq_infra.validation import NameRule, Validator, is_token
 
 
@@ -36,10 +36,22 @@ class ExistingResource(AzureResource):
     ) -> None:
         super().__init__(scope, id)
         check = Validator(f"{self.construct_kind}.from_existing", self)
-        # "The name is checked when the resource is created" (Microsoft Learn, "Resolve errors for
-        # reserved resource names"): one that exists passed it, whatever the words reserved since.
-        check.name("name", name, self.name_rule, created=False)
-        check.done()
+        if check.value_type("name", name, str):
+            # "The name is checked when the resource is created" (Microsoft Learn, "Resolve errors for
+            # reserved resource names"): one that exists passed it, whatever the words reserved since.
+            check.name("name", name, self.name_rule, created=False)
+        if isinstance(resource_group_name, IResourceGroup):
+            check.type_problem(
+                "resource_group_name", resource_group_name, "is a resource group, where its name goes",
+                "the resource group's name (str)", "pass its name: resource_group_name=<group>.name",
+            )
+        else:
+            check.value_type("resource_group_name", resource_group_name, str)
+        check.value_type("missing_hint", missing_hint, str | None)
+        if not check.done():  # reported: the lookup is made of placeholders, so the run goes on
+            name, resource_group_name, missing_hint = (
+                text if isinstance(text, str) else "" for text in (name, resource_group_name, missing_hint)
+            )
         arguments: dict[str, Any] = {}
         if missing_hint:
             arguments["lifecycle"] = TerraformResourceLifecycle(

@@ -8,6 +8,7 @@ import pytest
 from helpers import error_of
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.testing import Template
 
 # --- props of another construct ------------------------------------------------------------------------
 
@@ -51,3 +52,36 @@ def test_props_of_a_subclass_of_the_constructs_own_props_pass(stack, group):
     vault = c.KeyVault(stack, "Vault", TeamVaultProps("kv-svc-12", group))
     assert vault.props.team == "orders"
     assert stack.problem_log.problems == []
+
+
+# --- lookups of existing vaults and registries ---------------------------------------------------------
+
+
+def test_a_lookup_given_its_resource_group_construct_for_the_group_name_is_told_to_pass_its_name(stack, group):
+    assert error_of(lambda: c.KeyVault.from_existing(
+        stack, "Shared", name="kv-shared", resource_group_name=group,
+    ), stack) == (
+        "KeyVault.from_existing 'test/Shared': resource_group_name ResourceGroup 'test/Group' is a resource group, "
+        "where its name goes. Allowed: the resource group's name (str). Fix: pass its name: "
+        "resource_group_name=<group>.name."
+    )
+
+
+def test_a_lookup_with_names_of_the_wrong_type_reports_each_and_no_traceback(stack):
+    assert error_of(lambda: c.ContainerRegistry.from_existing(
+        stack, "Shared", name=5, resource_group_name=None, missing_hint=["deploy shared first"],
+    ), stack).splitlines() == [
+        "ContainerRegistry.from_existing 'test/Shared': name 5 has the type int. Allowed: str. Fix: give name a "
+        "value of type str: '5' in quotes.",
+        "ContainerRegistry.from_existing 'test/Shared': resource_group_name None has the type NoneType. Allowed: str. "
+        "Fix: give resource_group_name a value of type str.",
+        "ContainerRegistry.from_existing 'test/Shared': missing_hint ['deploy shared first'] has the type list. "
+        "Allowed: str or None. Fix: give missing_hint a value of type str or None.",
+    ]
+
+
+def test_a_lookup_by_the_groups_name_still_passes(stack, group):
+    c.KeyVault.from_existing(stack, "Shared", name="kv-shared", resource_group_name=group.name)
+    assert stack.problem_log.problems == []
+    [vault] = Template.from_stack(stack).data("azurerm_key_vault").values()
+    assert (vault["name"], vault["resource_group_name"]) == ("kv-shared", "rg-test")
