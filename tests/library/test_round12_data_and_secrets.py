@@ -9,6 +9,7 @@ from helpers import error_of
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.testing import Template
+from sigmatiq_infra.validation import ValidationError
 
 # --- props of another construct ------------------------------------------------------------------------
 
@@ -85,3 +86,17 @@ def test_a_lookup_by_the_groups_name_still_passes(stack, group):
     assert stack.problem_log.problems == []
     [vault] = Template.from_stack(stack).data("azurerm_key_vault").values()
     assert (vault["name"], vault["resource_group_name"]) == ("kv-shared", "rg-test")
+
+
+# --- deploy-time inputs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scope", [None, "test"])
+def test_a_secret_input_without_a_construct_for_its_scope_is_a_problem_not_a_traceback(scope):
+    with pytest.raises(ValidationError) as raised:
+        c.WriteOnlySecret.from_inputs(scope, "db_password", "the database password")
+    assert list(raised.value.problems) == [
+        f"deploy input 'db_password': scope {scope!r} has the type {type(scope).__name__}. Allowed: the stack (or a "
+        "construct in it) the input belongs to. Fix: pass the stack first, e.g. WriteOnlySecret.from_inputs(stack, "
+        "'db_password', 'the database password').",
+    ]
