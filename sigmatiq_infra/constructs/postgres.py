@@ -114,6 +114,9 @@ class FirewallRule:
 
 BUILT_IN_DATABASES = ("postgres", "azure_maintenance", "azure_sys")
 """The databases every flexible server is created with (PostgreSQL names are case-sensitive)."""
+TEMPLATE_DATABASES = ("template0", "template1")
+"""The template databases every PostgreSQL cluster is initialized with (PostgreSQL docs,
+"Template Databases"): creating one again fails."""
 
 
 @dataclass(frozen=True)
@@ -384,6 +387,13 @@ class PostgresServer(AzureResource):
                 "databases of your own, not " + ", ".join(BUILT_IN_DATABASES) + " (Azure creates them with the "
                 "server; azurerm would stop the deploy asking to import it)",
                 f"remove {database!r} from databases: it is there without it",
+            )
+            check.require(
+                database not in TEMPLATE_DATABASES, "database", database,
+                "is a template database PostgreSQL creates on every server",
+                "databases of your own, not " + ", ".join(TEMPLATE_DATABASES) + " (new databases are copied from "
+                "them; the server has them from the start)",
+                f"remove {database!r} from databases, or name your database otherwise, e.g. 'app'",
             )
         _check_once(check, "database", props.databases)
         identity = self.identity_block(pg.PostgresqlFlexibleServerIdentity, props.managed_identities, check)

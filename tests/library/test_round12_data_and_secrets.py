@@ -100,3 +100,26 @@ def test_a_secret_input_without_a_construct_for_its_scope_is_a_problem_not_a_tra
         "construct in it) the input belongs to. Fix: pass the stack first, e.g. WriteOnlySecret.from_inputs(stack, "
         "'db_password', 'the database password').",
     ]
+
+
+# --- PostgreSQL databases ------------------------------------------------------------------------------
+
+
+def test_a_database_named_as_a_postgresql_template_database_is_refused(stack, group):
+    password = c.WriteOnlySecret.from_inputs(stack, "db_password", "the database password")
+    assert error_of(lambda: c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-svc-12", group, "B_Standard_B1ms", "dbadminx", password, databases=["orders", "template1"],
+    ))) == (
+        "PostgresServer 'test/Db': database 'template1' is a template database PostgreSQL creates on every server. "
+        "Allowed: databases of your own, not template0, template1 (new databases are copied from them; the server "
+        "has them from the start). Fix: remove 'template1' from databases, or name your database otherwise, e.g. 'app'."
+    )
+
+
+def test_a_database_whose_name_only_starts_like_a_template_passes(stack, group):
+    password = c.WriteOnlySecret.from_inputs(stack, "db_password", "the database password")
+    server = c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-svc-12", group, "B_Standard_B1ms", "dbadminx", password, databases=["template_orders", "templates"],
+    ))
+    assert stack.problem_log.problems == []
+    assert sorted(server.databases) == ["template_orders", "templates"]
