@@ -306,9 +306,12 @@ class PostgresServer(AzureResource):
 
     def connection_url(self, database: str) -> str:
         """`postgresql://{login}:{password}@{host}:5432/{database}?sslmode=require` as a Terraform
-        expression; the password is URL-encoded. Use it only as a write-only value."""
+        expression; the password is URL-encoded. `database` is one of the server's databases, or `postgres`.
+        Use it only as a write-only value."""
         check = Validator("PostgresServer", self)
-        if check.value_type("connection database", database, str):
+        # `postgres` is on every server (BUILT_IN_DATABASES), "meant for use by users, utilities and
+        # third party applications" (PostgreSQL docs, initdb): a URL to it needs no database of its own.
+        if check.value_type("connection database", database, str) and database != "postgres":
             check.one_of(
                 "connection database", database, tuple(self.databases),
                 f"use one of the server's databases, or add {database!r} to its databases",

@@ -123,3 +123,16 @@ def test_a_database_whose_name_only_starts_like_a_template_passes(stack, group):
     ))
     assert stack.problem_log.problems == []
     assert sorted(server.databases) == ["template_orders", "templates"]
+
+
+def test_a_connection_url_to_the_postgres_database_every_server_has_passes_without_databases(stack, group):
+    password = c.WriteOnlySecret.from_inputs(stack, "db_password", "the database password")
+    server = c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-svc-12", group, "B_Standard_B1ms", "dbadminx", password,
+    ))
+    url = server.connection_url("postgres")
+    assert stack.problem_log.problems == []
+    assert url.endswith(":5432/postgres?sslmode=require")
+    assert error_of(lambda: server.connection_url("Postgres"), server).startswith(
+        "PostgresServer 'test/Db': connection database 'Postgres' is not supported.",
+    )
