@@ -9,7 +9,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.azurerm import data_azurerm_key_vault, key_vault, key_vault_secret, role_assignment
-from sigmatiq_infra.constructs._context import client_config, made_in
+from sigmatiq_infra.constructs._context import client_config, made_in, make_under_free_id
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
     GLOBAL,
@@ -225,8 +225,11 @@ class KeyVault(KeyVaultBase):
         depends_on = []
         if self.props.grant_deployer_secrets_write:
             depends_on.append(self.grant_secrets_write(self._deployer()))
-        secret = key_vault_secret.KeyVaultSecret(
-            self, id,
+        made: list[key_vault_secret.KeyVaultSecret] = []
+        # An id the vault holds already (its `Resource`, the `Deployer` its grant adds): a problem,
+        # and the secret under a numbered id so that the run goes on (jsii would stop with a traceback).
+        make_under_free_id(lambda free: made.append(key_vault_secret.KeyVaultSecret(
+            self, free,
             name=props.name,
             key_vault_id=self.id,
             value_wo=props.value.value,
@@ -234,7 +237,8 @@ class KeyVault(KeyVaultBase):
             content_type=props.content_type,
             tags=self.resource_tags(),
             depends_on=depends_on,
-        )
+        )), "KeyVault", self, id, self.problem_log)
+        [secret] = made
         made_in(secret, self)  # its stack, known without a jsii round trip (adoption reads it)
         return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
 

@@ -136,3 +136,25 @@ def test_a_connection_url_to_the_postgres_database_every_server_has_passes_witho
     assert error_of(lambda: server.connection_url("Postgres"), server).startswith(
         "PostgresServer 'test/Db': connection database 'Postgres' is not supported.",
     )
+
+
+# --- Key Vault secrets ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("id", ["Resource", "Deployer"])
+def test_a_secret_whose_id_the_vault_holds_already_is_a_problem_not_a_traceback(stack, group, id):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-12", group, public_network_access_enabled=True))
+    value = c.WriteOnlySecret.from_inputs(stack, "db_url", "the URL")
+    assert error_of(lambda: vault.add_secret(id, c.SecretProps("db-url", value)), vault) == (
+        f"KeyVault 'test/Vault/{id}': id '{id}' is already the id of another construct in 'test/Vault'. Allowed: one "
+        "construct per id in a scope (the id is part of every Terraform address below it). Fix: give this construct "
+        "an id of its own."
+    )
+
+
+def test_a_secret_keeps_its_id_in_its_terraform_address(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-12", group, public_network_access_enabled=True))
+    vault.add_secret("DatabaseUrl", c.SecretProps("db-url", c.WriteOnlySecret.from_inputs(stack, "db_url", "the URL")))
+    assert stack.problem_log.problems == []
+    secrets = Template.from_stack(stack).resources("azurerm_key_vault_secret").values()
+    assert [secret["//"]["metadata"]["path"] for secret in secrets] == ["test/Vault/DatabaseUrl"]
