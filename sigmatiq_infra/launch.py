@@ -51,7 +51,7 @@ def main(argv: list[str]) -> None:
               file=sys.stderr)
         raise SystemExit(2) from None
     except ValidationError as error:
-        _finish(_reported(error))
+        _finish(_reported(_with_recorded(error)))
     except SystemExit as done:
         _finish(_status(done.code))
     except RuntimeError as error:  # cdktf's App refusing the library's stacks: its validation, as a traceback
@@ -81,6 +81,18 @@ def _other_apps() -> int:
     for number, problem in enumerate(problems, 1):
         print(f"  {number}. {problem}", file=sys.stderr)
     return 1
+
+
+def _with_recorded(error: ValidationError) -> ValidationError:
+    """`error` after what the program's apps recorded before it was raised: a construct that
+    cannot be built at all (props of another kind) stops the program, and the problems found
+    until then belong in the same list."""
+    synthesis = sys.modules.get("sigmatiq_infra.synthesis")
+    apps = synthesis.unfinished() if synthesis is not None else []
+    return ValidationError(
+        [*(problem for app in apps for problem in app.problems.problems), *error.problems],
+        [*(warning for app in apps for warning in app.problems.warnings), *error.warnings],
+    )
 
 
 def _unfinished_apps() -> int:

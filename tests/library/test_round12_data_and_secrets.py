@@ -158,3 +158,35 @@ def test_a_secret_keeps_its_id_in_its_terraform_address(stack, group):
     assert stack.problem_log.problems == []
     secrets = Template.from_stack(stack).resources("azurerm_key_vault_secret").values()
     assert [secret["//"]["metadata"]["path"] for secret in secrets] == ["test/Vault/DatabaseUrl"]
+
+
+# --- the launcher ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_launcher_lists_the_problems_recorded_before_a_construct_that_cannot_be_built(tmp_path):
+    from test_a_hurried_users_app import launched
+
+    result = launched(tmp_path, """\
+        from sigmatiq_infra import constructs as c
+        from sigmatiq_infra.stacks import App, AzureStack
+
+        app = App()
+        stack = AzureStack(app, "svc")
+        group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+        c.KeyVault(stack, "Vault", c.KeyVaultProps("kv", group, public_network_access_enabled=True))
+        c.RedisCache(stack, "Cache", c.ManagedRedisProps("redis-svc", group))
+        app.synth()
+    """)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[:3] == [
+        "sigmatiq-infra: synth stopped, nothing was written (2 problems):",
+        "  1. KeyVault 'svc/Vault': name 'kv' has 2 characters. Allowed: Key Vault names have 3-24 characters; "
+        "letters, digits and hyphens; starts with a letter; ends with a letter or digit; no consecutive hyphens; "
+        "unique across Azure. Fix: choose a Key Vault name that follows these rules.",
+        "  2. RedisCache 'svc/Cache': props ManagedRedisProps(name='redis-svc', "
+        "resource_group=<sigmatiq_infra.constructs... has the type ManagedRedisProps. Allowed: RedisCacheProps. "
+        "Fix: pass RedisCacheProps(...) as the props.",
+    ]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "cdktf.out").exists()
