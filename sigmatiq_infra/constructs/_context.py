@@ -184,17 +184,19 @@ def in_a_stack(construct: Construct) -> bool:
     return True
 
 
-def checked_scope(kind: str, scope: Any, id: Any) -> StackContext:
+def checked_scope(kind: str, scope: Any, id: Any, call: str | None = None) -> StackContext:
     """The context of the stack `scope` is in; a scope that is no construct, or is in no
-    stack (the app itself), raises one ValidationError saying so."""
+    stack (the app itself), raises one ValidationError saying so (its fix shows `call`, the
+    call with the stack first; by default `<kind>(stack, <id>, ...)`)."""
     found = scope.__dict__.get(_CONTEXT) if isinstance(scope, Construct) else None
     if found is not None:
         return found
     check = Validator(kind, str(id))
+    call = call or f"{kind}(stack, {id!r}, ...)"
     if not isinstance(scope, Construct):
         check.type_problem(
             "scope", scope, f"has the type {type(scope).__name__}", "a stack (AzureStack) or a construct in one",
-            f"pass the stack it belongs in first: {kind}(stack, {id!r}, ...)",
+            f"pass the stack it belongs in first: {call}",
         )
         raise ValidationError(check.problems)
     if in_a_stack(scope):
@@ -203,7 +205,7 @@ def checked_scope(kind: str, scope: Any, id: Any) -> StackContext:
     check.fail(
         "scope", where or "the app", "is in no stack" if where else "is the app, not a stack",
         "a stack (AzureStack) or a construct in one: every resource belongs to one stack's Terraform",
-        f"create the stack first and pass it: {kind}(stack, {id!r}, ...)",
+        f"create the stack first and pass it: {call}",
     )
     raise ValidationError(check.problems)
 

@@ -42,7 +42,11 @@ def deploy_input(
     `rules`, each failing with its own message naming the variable, what is allowed and how
     to set it. `what` says in a few words what the input is, `note` adds to its description,
     and `how` says how to produce a good value."""
-    _check_scope(scope, name)
+    from sigmatiq_infra.constructs._context import checked_scope
+
+    checked_scope(
+        "deploy input", scope, name, f"WriteOnlySecret.from_inputs(stack, {name!r}, ...) (or deploy_input(stack, ...))",
+    )
     _check_input_name(scope, name)
     what, rules, how, note = _checked_arguments(scope, name, what, rules, how, note)
     fix = f"set TF_VAR_{name} to a value that follows this rule" + (f" ({how})" if how else "")
@@ -104,22 +108,6 @@ def _report_taken_name(scope: Construct, name: str) -> None:
 _INPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _RESERVED_INPUT_NAMES = ("source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals")
 """Terraform's rule for a variable's name, and the names it keeps for itself."""
-
-
-def _check_scope(scope: Any, name: Any) -> None:
-    """A problem, raised (there is no app to record it in), when the scope is not a construct:
-    e.g. the stack left out, so that the input's name came first."""
-    from sigmatiq_infra.validation import ValidationError, Validator
-
-    if isinstance(scope, Construct):
-        return
-    check = Validator("deploy input", name if isinstance(name, str) else "<unnamed>")
-    check.type_problem(
-        "scope", scope, f"has the type {type(scope).__name__}",
-        "the stack (or a construct in it) the input belongs to", "pass the stack first, e.g. "
-        "WriteOnlySecret.from_inputs(stack, 'db_password', 'the database password')",
-    )
-    raise ValidationError(check.problems)
 
 
 def _check_input_name(scope: Construct, name: Any) -> None:

@@ -96,9 +96,19 @@ def test_a_secret_input_without_a_construct_for_its_scope_is_a_problem_not_a_tra
     with pytest.raises(ValidationError) as raised:
         c.WriteOnlySecret.from_inputs(scope, "db_password", "the database password")
     assert list(raised.value.problems) == [
-        f"deploy input 'db_password': scope {scope!r} has the type {type(scope).__name__}. Allowed: the stack (or a "
-        "construct in it) the input belongs to. Fix: pass the stack first, e.g. WriteOnlySecret.from_inputs(stack, "
-        "'db_password', 'the database password').",
+        f"deploy input 'db_password': scope {scope!r} has the type {type(scope).__name__}. Allowed: a stack "
+        "(AzureStack) or a construct in one. Fix: pass the stack it belongs in first: "
+        "WriteOnlySecret.from_inputs(stack, 'db_password', ...) (or deploy_input(stack, ...)).",
+    ]
+
+
+def test_a_secret_input_of_the_app_instead_of_a_stack_is_a_problem_not_a_traceback(stack):
+    with pytest.raises(ValidationError) as raised:
+        c.WriteOnlySecret.from_inputs(stack.node.scope, "db_password", "the database password")
+    assert list(raised.value.problems) == [
+        "deploy input 'db_password': scope 'the app' is the app, not a stack. Allowed: a stack (AzureStack) or a "
+        "construct in one: every resource belongs to one stack's Terraform. Fix: create the stack first and pass it: "
+        "WriteOnlySecret.from_inputs(stack, 'db_password', ...) (or deploy_input(stack, ...)).",
     ]
 
 
