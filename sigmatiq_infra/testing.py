@@ -186,6 +186,7 @@ def mismatches(pattern: Any, actual: Any, path: str = "", *, partial: bool = Tru
 def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mismatch]:
     if isinstance(pattern, Matcher):
         return pattern.mismatches(actual, path)
+    _refuse_compiled(pattern, path)
     if pattern is None:
         return Match.absent().mismatches(actual, path)
     if isinstance(pattern, Mapping):
@@ -214,6 +215,16 @@ def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mis
     if actual is _MISSING or not _same_literal(pattern, actual):
         return [Mismatch(path, _describe_whole(pattern) + _type_note(pattern, actual), actual, _token_hint(pattern))]
     return []
+
+
+def _refuse_compiled(pattern: Any, path: str = "") -> None:
+    """A compiled regular expression where a pattern goes is compared as a value, and never
+    matches: a TypeError saying what to write instead."""
+    if isinstance(pattern, re.Pattern):
+        raise TypeError(
+            f"A pattern holds the compiled regular expression {pattern!r}{f' at {path}' if path else ''}, which "
+            f"would be compared as a value and never match. Fix: wrap it, Match.string_like_regexp({pattern!r})."
+        )
 
 
 def _kind(value: Any) -> str:
@@ -364,8 +375,20 @@ class Match:
 
     @staticmethod
     def string_like_regexp(pattern: str) -> Matcher:
-        """A string in which the regular expression finds a match (`re.search`)."""
-        return _Regexp(pattern)
+        """A string in which the regular expression (a string, or a compiled `re.Pattern`, its
+        flags kept) finds a match (`re.search`)."""
+        if not isinstance(pattern, (str, re.Pattern)):
+            raise TypeError(
+                f"Match.string_like_regexp: takes a regular expression as a string, not {_kind(pattern)}. "
+                f"Fix: Match.string_like_regexp({str(pattern)!r}), or the value itself for an exact match."
+            )
+        try:
+            return _Regexp(pattern)
+        except re.error as problem:
+            raise TypeError(
+                f"Match.string_like_regexp: {pattern!r} is not a regular expression ({problem}). "
+                f"Fix: escape the characters meant literally, e.g. Match.string_like_regexp(re.escape({pattern!r}))."
+            ) from None
 
     @staticmethod
     def not_(pattern: Any) -> Matcher:
@@ -434,6 +457,12 @@ class Template:
     """One synthesized stack (its `cdk.tf.json`), with assertions on it."""
 
     def __init__(self, document: Mapping[str, Any], name: str = "") -> None:
+        if not isinstance(document, Mapping):
+            source = "from_stack(stack)" if hasattr(document, "node") else "from_json(...) or Template.from_file(path)"
+            raise TypeError(
+                f"Template: takes a stack's document (a dict), not {type(document).__name__}. "
+                f"Fix: Template.{source}."
+            )
         self.doc: dict[str, Any] = dict(document)
         self.name = name
         self._folder = os.getcwd()  # what a local state path is made relative to (to_snapshot)
@@ -479,11 +508,11 @@ class Template:
 
     def resources(self, tf_type: str) -> dict[str, dict[str, Any]]:
         """Every resource of the type, by logical id."""
-        return dict(self.doc.get("resource", {}).get(tf_type, {}))
+        return dict(self.doc.get("resource", {}).get(_terraform_type(tf_type), {}))
 
     def data(self, tf_type: str) -> dict[str, dict[str, Any]]:
         """Every data source (lookup) of the type, by logical id."""
-        return dict(self.doc.get("data", {}).get(tf_type, {}))
+        return dict(self.doc.get("data", {}).get(_terraform_type(tf_type), {}))
 
     def find_resources(self, tf_type: str, props: Any = None) -> dict[str, dict[str, Any]]:
         """The resources of the type that match `props` (all of them without), by logical id."""
@@ -730,6 +759,25 @@ class Template:
             raise AssertionError("\n".join(lines))
 
 
+def _terraform_type(tf_type: Any) -> str:
+    """`tf_type`, a Terraform type name; for anything else (a construct, a binding class, None) a
+    TypeError naming the type to write where it can tell."""
+    if isinstance(tf_type, str):
+        return tf_type
+    kind = tf_type if isinstance(tf_type, type) else type(tf_type)
+    facts = getattr(kind, "facts", ())
+    named = getattr(facts[0], "terraform_type", None) if facts else getattr(kind, "TF_RESOURCE_TYPE", None)
+    got = (
+        f"{kind.__name__} '{tf_type.node.path}'" if not isinstance(tf_type, type) and hasattr(tf_type, "node")
+        else f"the class {kind.__name__}" if isinstance(tf_type, type) else "None" if tf_type is None
+        else _kind(tf_type)
+    )
+    raise TypeError(
+        f"Template: a resource type is its Terraform name, such as 'azurerm_container_app', not {got}. Fix: "
+        + (f"write {named!r}." if isinstance(named, str) else "write the type's name as the stack's JSON has it.")
+    )
+
+
 def _pattern(**keys: Any) -> dict[str, Any]:
     return {key: value for key, value in keys.items() if value is not None}
 
@@ -846,6 +894,7 @@ class Annotations:
     def has_error(self, pattern: Any) -> None:
         """A problem of the stack matches `pattern` (a string: the whole message; or a
         matcher such as `Match.string_like_regexp`)."""
+        _refuse_compiled(pattern)
         if not any(not mismatches(pattern, problem) for problem in self.problems):
             listed = "\n".join(f"  - {p}" for p in self.problems) or "  (none)"
             raise AssertionError(f"Annotations: no problem matches {_describe(pattern)}; its problems:\n{listed}")
@@ -855,6 +904,7 @@ class Annotations:
             raise AssertionError(format_problems(list(self.problems)))
 
     def has_warning(self, pattern: Any) -> None:
+        _refuse_compiled(pattern)
         if not any(not mismatches(pattern, warning) for warning in self.warnings):
             warnings = list(self.warnings)
             raise AssertionError(f"Annotations: no warning matches {_describe(pattern)} (warnings: {warnings})")

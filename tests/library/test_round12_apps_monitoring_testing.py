@@ -1,0 +1,76 @@
+"""Round 12, a hurried user's own app: container apps, monitoring and `sigmatiq_infra.testing`
+used the wrong way. A wrong call to the testing module says what to write instead (it never
+fails later with Python's own words, or passes an assertion it cannot make), and a bad prop
+is reported once, with the fix that applies to it. Found by trying the library from outside
+the repository."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sigmatiq_infra.testing import Annotations, Match, Template
+
+APP = Template.from_json({"resource": {"azurerm_container_app": {"Api": {"name": "api-orders"}}}}, "own")
+
+
+def type_error(check) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError) as refused:
+        check()
+    return str(refused.value)
+
+
+# --- sigmatiq_infra.testing: a wrong call says what to write ------------------------------------------
+
+
+def test_a_template_made_from_a_stack_object_says_to_use_from_stack(stack):
+    assert type_error(lambda: Template(stack)) == (
+        "Template: takes a stack's document (a dict), not AzureStack. Fix: Template.from_stack(stack)."
+    )
+    assert type_error(lambda: Template("cdktf.out/stacks/own/cdk.tf.json")) == (
+        "Template: takes a stack's document (a dict), not str. Fix: Template.from_json(...) or "
+        "Template.from_file(path)."
+    )
+
+
+def test_a_construct_where_the_resource_type_goes_names_the_type_to_write(group):
+    assert type_error(lambda: APP.has_resource(group, {"name": "rg-test"})) == (
+        "Template: a resource type is its Terraform name, such as 'azurerm_container_app', not ResourceGroup "
+        "'test/Group'. Fix: write 'azurerm_resource_group'."
+    )
+    assert type_error(lambda: APP.resource_count_is(type(group.resource), 1)) == (
+        "Template: a resource type is its Terraform name, such as 'azurerm_container_app', not the class "
+        "ResourceGroup. Fix: write 'azurerm_resource_group'."
+    )
+    assert type_error(lambda: APP.has_data(None)) == (
+        "Template: a resource type is its Terraform name, such as 'azurerm_container_app', not None. Fix: write "
+        "the type's name as the stack's JSON has it."
+    )
+
+
+def test_a_compiled_regular_expression_in_a_pattern_is_refused_not_compared_as_a_value():
+    """Compared as a value it never matched: the assertion failed on a resource that has the name."""
+    assert type_error(lambda: APP.has_resource("azurerm_container_app", {"name": re.compile("^api-")})) == (
+        "A pattern holds the compiled regular expression re.compile('^api-') at name, which would be compared as "
+        "a value and never match. Fix: wrap it, Match.string_like_regexp(re.compile('^api-'))."
+    )
+    assert type_error(lambda: Annotations((), ()).has_error(re.compile("name"))) == (
+        "A pattern holds the compiled regular expression re.compile('name'), which would be compared as a value "
+        "and never match. Fix: wrap it, Match.string_like_regexp(re.compile('name'))."
+    )
+
+
+def test_string_like_regexp_takes_a_compiled_expression_with_its_flags():
+    APP.has_resource("azurerm_container_app", {"name": Match.string_like_regexp(re.compile("^API-", re.I))})
+
+
+def test_string_like_regexp_says_what_it_takes_and_how_to_write_a_literal():
+    assert type_error(lambda: Match.string_like_regexp("kv-[")) == (
+        "Match.string_like_regexp: 'kv-[' is not a regular expression (unterminated character set at position 3). "
+        "Fix: escape the characters meant literally, e.g. Match.string_like_regexp(re.escape('kv-['))."
+    )
+    assert type_error(lambda: Match.string_like_regexp(8080)) == (
+        "Match.string_like_regexp: takes a regular expression as a string, not int 8080. "
+        "Fix: Match.string_like_regexp('8080'), or the value itself for an exact match."
+    )
