@@ -365,7 +365,9 @@ def _check_app_secret_name(check: Validator, variable: str, secret: str, name: s
     and last; Key Vault allows '-' there) is the Key Vault secret's to change."""
     rule = NameRules.CONTAINER_APP_SECRET
     found = rule.problems(name)
-    if found and check.typed and not is_token(name):
+    # A name Key Vault's own rule refuses (a '_', say) is reported once, by the vault that was
+    # asked for it (`secret()`, `add_secret`), with that rule: the fix here would be the wrong one.
+    if found and check.typed and not is_token(name) and not NameRules.KEY_VAULT_SECRET.problems(secret):
         check.fail(
             f"secret_env[{variable!r}]", secret, f"names the app secret {name!r} (its name in lowercase), which "
             + " and ".join(found), f"{rule.resource} names have {rule.describe()}",

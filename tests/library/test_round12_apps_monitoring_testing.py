@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import recorded
 
+from sigmatiq_infra import constructs as c
 from sigmatiq_infra.testing import Annotations, Match, Template
 
 APP = Template.from_json({"resource": {"azurerm_container_app": {"Api": {"name": "api-orders"}}}}, "own")
@@ -74,3 +76,41 @@ def test_string_like_regexp_says_what_it_takes_and_how_to_write_a_literal():
         "Match.string_like_regexp: takes a regular expression as a string, not int 8080. "
         "Fix: Match.string_like_regexp('8080'), or the value itself for an exact match."
     )
+
+
+# --- container apps -------------------------------------------------------------------------------------
+
+
+def container_app_parts(stack, group):  # type: ignore[no-untyped-def]
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-own", group))
+    identity = c.UserAssignedIdentity(stack, "Id", c.UserAssignedIdentityProps("id-own", group))
+    registry = c.ContainerRegistry(stack, "Acr", c.ContainerRegistryProps(
+        "acrown01", group, public_network_access_enabled=True,
+    ))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-own-01", group, public_network_access_enabled=True))
+    return environment, identity, registry, vault
+
+
+def test_a_key_vault_secret_name_with_an_underscore_is_one_problem_with_key_vaults_rule(stack, group):
+    """The app's own check said it again, with the fix for a name that starts or ends with '-'."""
+    environment, identity, registry, vault = container_app_parts(stack, group)
+    c.ContainerApp(stack, "Api", c.ContainerAppProps(
+        "api", environment, identity, registry, "team/api", "1.0", 8080, secret_env={"DB": vault.secret("db_url")},
+    ))
+    assert recorded(stack) == [
+        "KeyVault 'test/Vault': secret name 'db_url' contains '_'. Allowed: Key Vault secret names have 1-127 "
+        "characters; letters, digits and hyphens. Fix: choose a Key Vault secret name that follows these rules.",
+    ]
+
+
+def test_a_key_vault_secret_name_ending_with_a_hyphen_is_still_the_apps_problem(stack, group):
+    environment, identity, registry, vault = container_app_parts(stack, group)
+    c.ContainerApp(stack, "Api", c.ContainerAppProps(
+        "api", environment, identity, registry, "team/api", "1.0", 8080, secret_env={"DB": vault.secret("db-url-")},
+    ))
+    assert recorded(stack) == [
+        "ContainerApp 'test/Api': secret_env['DB'] 'db-url-' names the app secret 'db-url-' (its name in "
+        "lowercase), which ends with '-'. Allowed: container app secret names have 1-253 characters; lowercase "
+        "letters, digits, '-' and '.'; starts with a lowercase letter or digit; ends with a lowercase letter or "
+        "digit. Fix: rename the Key Vault secret (or read another) so that it starts and ends with a letter or digit.",
+    ]
