@@ -60,7 +60,8 @@ class App(_cdktf.App):
     `terraform version` once per imported resource.
     """
 
-    def __init__(self, *, outdir: str | None = None, **options: Any) -> None:
+    def __init__(self, *, outdir: str | os.PathLike[str] | None = None, **options: Any) -> None:
+        _check_outdir_type(outdir)
         target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
         _check_outdir(target, "CDKTF_OUTDIR" if not outdir and os.environ.get("CDKTF_OUTDIR") else "outdir")
         # cdktf creates the staging folder now; it goes when synth ends, or with the app.
@@ -105,6 +106,16 @@ class App(_cdktf.App):
         write nothing). Files Terraform keeps beside the JSON (`.terraform/`, lock files,
         plans) stay in place."""
         staging = Path(self.outdir)
+        if self.__dict__["_sigmatiq_finished"]:
+            # cdktf's staging folder went with the first synth: cdktf would fail on it (ENOENT).
+            check = Validator("App", "the app")
+            check.fail(
+                "synth", str(self.target), "is called a second time, on an app synthesized already (by app.synth(), "
+                "synth(app), Template.from_stack or the end of its `with` block)",
+                "one synth per App, as cdktf synthesizes an app once",
+                "call app.synth() once, at the end of the program (in a test, make a new App for each synth)",
+            )
+            raise ValidationError(check.problems)
         self.__dict__["_sigmatiq_finished"] = True
         try:
             problems = self._synthesize(staging)
@@ -160,6 +171,18 @@ class App(_cdktf.App):
         if isinstance(error, ValidationError):
             report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
         return False  # a genuine bug keeps its traceback
+
+
+def _check_outdir_type(outdir: Any) -> None:
+    """`outdir` is a folder's path (text or a `Path`), or None: else one ValidationError."""
+    if outdir is None or isinstance(outdir, (str, os.PathLike)):
+        return
+    check = Validator("App", "outdir")
+    check.type_problem(
+        "outdir", outdir, f"has the type {type(outdir).__name__}", "a folder's path (str or pathlib.Path), or None "
+        "for CDKTF_OUTDIR or cdktf.out", "write the folder as text, e.g. outdir='cdktf.out'",
+    )
+    check.done()
 
 
 def _check_outdir(target: Path, setting: str) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import recorded
+from helpers import error_of, recorded
 
+from sigmatiq_infra import App, AzureStack
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.testing import Annotations, Match, Template
 
@@ -114,3 +115,40 @@ def test_a_key_vault_secret_name_ending_with_a_hyphen_is_still_the_apps_problem(
         "letters, digits, '-' and '.'; starts with a lowercase letter or digit; ends with a lowercase letter or "
         "digit. Fix: rename the Key Vault secret (or read another) so that it starts and ends with a letter or digit.",
     ]
+
+
+# --- the App ------------------------------------------------------------------------------------------
+
+
+def test_an_outdir_of_the_wrong_type_is_one_problem_not_a_traceback():
+    assert error_of(lambda: App(outdir=3)) == (
+        "App 'outdir': outdir 3 has the type int. Allowed: a folder's path (str or pathlib.Path), or None for "
+        "CDKTF_OUTDIR or cdktf.out. Fix: write the folder as text, e.g. outdir='cdktf.out'."
+    )
+
+
+def test_an_outdir_given_as_a_path_is_taken(tmp_path):
+    app = App(outdir=tmp_path / "out")
+    AzureStack(app, "own")
+    app.synth()
+    assert (tmp_path / "out" / "stacks" / "own" / "cdk.tf.json").is_file()
+
+
+def test_a_second_synth_of_an_app_is_one_problem_not_cdktfs_missing_folder(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "own")
+    app.synth()
+    assert error_of(app.synth) == (
+        f"App 'the app': synth '{tmp_path / 'out'}' is called a second time, on an app synthesized already (by "
+        "app.synth(), synth(app), Template.from_stack or the end of its `with` block). Allowed: one synth per App, "
+        "as cdktf synthesizes an app once. Fix: call app.synth() once, at the end of the program (in a test, make "
+        "a new App for each synth)."
+    )
+
+
+def test_a_synth_after_a_template_of_the_app_is_that_problem_too(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "own")
+    Template.from_stack(stack)
+    assert "is called a second time, on an app synthesized already" in error_of(app.synth)
+    assert not (tmp_path / "out").exists()
