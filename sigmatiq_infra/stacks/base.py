@@ -63,6 +63,12 @@ def _app_log(scope: Construct) -> ProblemLog | None:
     return scope.__dict__.get(PROBLEM_LOG) if isinstance(scope, Construct) else None
 
 
+MAX_STACK_ID_BYTES = 255 - len("terraform..tfstate")
+"""The longest stack id (in UTF-8 bytes) whose local state file, `terraform.<id>.tfstate`, a file
+system names: Linux's and macOS's file names have at most 255 bytes (NAME_MAX); cdktf stops with
+ENAMETOOLONG on a longer one."""
+
+
 def _checked_stack_id(scope: Construct, id: Any) -> str:
     """`id`, or a problem in the app's log (cdktf would stop with a traceback) and an id
     cdktf takes, so the run goes on to report every other problem too."""
@@ -79,16 +85,26 @@ def _checked_stack_id(scope: Construct, id: Any) -> str:
     # '/' separates construct paths: constructs writes it as '--', and the stack the CLI knows
     # (its folder, `cdktf deploy <id>`) would be another than the one named.
     bad = sorted({c for c in id if c.isspace() or c in STACK_ID_GLOBS or c == "/"}, key=id.index)
-    if not bad:
+    size = len(id.encode())
+    if not bad and size <= MAX_STACK_ID_BYTES:
         return id
     check = Validator("AzureStack", id, log=log)
     fixed = "".join("-" if c in bad or c == "/" else c for c in id).strip("-") or "stack"
-    check.fail(
-        "id", id, "contains " + ", ".join(repr(c) for c in bad),
-        "a stack id without spaces, '/' (it separates construct paths) or the characters * ? [ ] { } ! (cdktf's "
-        "CLI takes them as patterns, and the id names the stack's folder and its state)",
-        f"name the stack e.g. {fixed!r}",
-    )
+    if bad:
+        check.fail(
+            "id", id, "contains " + ", ".join(repr(c) for c in bad),
+            "a stack id without spaces, '/' (it separates construct paths) or the characters * ? [ ] { } ! (cdktf's "
+            "CLI takes them as patterns, and the id names the stack's folder and its state)",
+            f"name the stack e.g. {fixed!r}",
+        )
+    if size > MAX_STACK_ID_BYTES:
+        fixed = fixed.encode()[:MAX_STACK_ID_BYTES].decode(errors="ignore")
+        check.fail(
+            "id", id, f"has {size} bytes",
+            f"a stack id of at most {MAX_STACK_ID_BYTES} bytes (it names the stack's folder, stacks/<id>, and its "
+            f"local state file, terraform.<id>.tfstate: a file name has at most 255 bytes)",
+            "give the stack a shorter id",
+        )
     check.done()
     return free_id(scope, fixed)
 

@@ -152,3 +152,20 @@ def test_a_synth_after_a_template_of_the_app_is_that_problem_too(tmp_path):
     Template.from_stack(stack)
     assert "is called a second time, on an app synthesized already" in error_of(app.synth)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_stack_id_too_long_for_its_state_file_is_one_problem_not_cdktfs_enametoolong(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "s" * 238)
+    assert list(app.problems.problems) == [
+        f"AzureStack '{'s' * 238}': id '{'s' * 76}... has 238 bytes. Allowed: a stack id of at most 237 bytes (it "
+        "names the stack's folder, stacks/<id>, and its local state file, terraform.<id>.tfstate: a file name has "
+        "at most 255 bytes). Fix: give the stack a shorter id.",
+    ]
+
+
+def test_a_stack_id_of_237_bytes_is_synthesized(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "é" * 118 + "s")
+    app.synth()
+    assert (tmp_path / "out" / "stacks" / ("é" * 118 + "s") / "cdk.tf.json").is_file()
