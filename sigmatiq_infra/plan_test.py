@@ -146,6 +146,13 @@ def plan_test(
     (`[result] = plan_test(["orders"]); assert result.passed, result.missing or result.output`)."""
     if isinstance(stacks, (str, bytes)):
         raise TypeError(f"plan_test: stacks is a list of stack names, not one string. Fix: plan_test([{stacks!r}]).")
+    for stack in stacks:
+        if not isinstance(stack, str):
+            named = getattr(getattr(stack, "node", None), "id", None)
+            raise TypeError(
+                f"plan_test: stacks is a list of stack names, not of {type(stack).__name__}. Fix: "
+                + (f"plan_test([{named!r}]), the stack's id." if isinstance(named, str) else "pass the stacks' ids.")
+            )
     missing = [stack for stack in stacks if not (Path(outdir) / "stacks" / stack / "cdk.tf.json").is_file()]
     if missing:
         raise FileNotFoundError(

@@ -13,7 +13,7 @@ from helpers import error_of, recorded
 
 from sigmatiq_infra import App, AzureStack
 from sigmatiq_infra import constructs as c
-from sigmatiq_infra.testing import Annotations, Match, Template
+from sigmatiq_infra.testing import Annotations, Match, Template, plan_test
 
 APP = Template.from_json({"resource": {"azurerm_container_app": {"Api": {"name": "api-orders"}}}}, "own")
 
@@ -169,3 +169,9 @@ def test_a_stack_id_of_237_bytes_is_synthesized(tmp_path):
     AzureStack(app, "é" * 118 + "s")
     app.synth()
     assert (tmp_path / "out" / "stacks" / ("é" * 118 + "s") / "cdk.tf.json").is_file()
+
+
+def test_plan_test_given_a_stack_object_says_to_pass_its_id(stack):
+    assert type_error(lambda: plan_test([stack])) == (
+        "plan_test: stacks is a list of stack names, not of AzureStack. Fix: plan_test(['test']), the stack's id."
+    )
