@@ -254,6 +254,10 @@ class AzureStack(TerraformStack):
         """Diagnostic settings to `workspace` on every resource of the stack that Azure
         Monitor collects from (that the stack manages, that sends nowhere yet, and whose kind
         is expected to: `diagnostics_expected`)."""
+        check = Validator("AzureStack", self)
+        if not check.value_type("send_diagnostics workspace", workspace, IWorkspace):
+            check.done()  # once, here: not again for each resource it would have gone to
+            return
         for resource in self.resources():
             if (
                 resource.diagnostics and resource.diagnostics_expected and resource._managed is not None

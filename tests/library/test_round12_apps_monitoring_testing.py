@@ -175,3 +175,17 @@ def test_plan_test_given_a_stack_object_says_to_pass_its_id(stack):
     assert type_error(lambda: plan_test([stack])) == (
         "plan_test: stacks is a list of stack names, not of AzureStack. Fix: plan_test(['test']), the stack's id."
     )
+
+
+# --- monitoring -------------------------------------------------------------------------------------
+
+
+def test_send_diagnostics_given_a_name_is_one_problem_of_the_stack_not_one_per_resource(stack, group):
+    c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("law-own", group))
+    c.ContainerRegistry(stack, "Acr", c.ContainerRegistryProps("acrown01", group))
+    stack.send_diagnostics("law-own")
+    assert recorded(stack) == [
+        "AzureStack 'test': send_diagnostics workspace 'law-own' has the type str. Allowed: IWorkspace (an object "
+        "with name and id). Fix: give send_diagnostics workspace a value of type IWorkspace (an object with name "
+        "and id).",
+    ]
