@@ -24,7 +24,8 @@ class _NotGiven:
         return "(not given)"
 
 
-_NOT_GIVEN = _NotGiven()
+NOT_GIVEN = _NotGiven()
+"""An argument left out, as a message shows it."""
 
 
 def check_arguments(*classes: type) -> None:
@@ -81,7 +82,7 @@ def argument_problems(cls: type, own: Any, args: tuple, kwargs: dict[str, Any]) 
     for name in required:
         if name not in given:
             check.fail(
-                name, _NOT_GIVEN, "is required", f"{', '.join(required)} always given",
+                name, NOT_GIVEN, "is required", f"{', '.join(required)} always given",
                 f"pass {name}: {cls.__name__}({', '.join(f'{n}=...' for n in required)})",
             )
     if check.problems:

@@ -26,6 +26,7 @@ from sigmatiq_infra import azurerm
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle, Token
 from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
+from sigmatiq_infra.constructs._arguments import NOT_GIVEN
 from sigmatiq_infra.constructs._context import AzureConstruct, construct_classes, wait_for
 from sigmatiq_infra.constructs.roles import Principal, Role, grant
 from sigmatiq_infra.validation import ValidationError, Validator, is_token
@@ -582,11 +583,14 @@ class AzureResource(AzureConstruct):
 
     @classmethod
     def from_existing(
-        cls, scope: Construct, id: str, *, name: str, resource_group_name: str, missing_hint: str | None = None,
+        cls, scope: Construct, id: str, *positional: Any, name: str | None = None,
+        resource_group_name: str | None = None, missing_hint: str | None = None,
     ) -> Any:
-        """Refer to a resource another stack (or another tool) created, looked up by name.
-        With `missing_hint` (e.g. "Deploy the shared stack first."), a plan run before the
-        resource exists stops with a message naming it, followed by the hint."""
+        """Refer to a resource another stack (or another tool) created, looked up by name
+        (`name=` and `resource_group_name=`, given by keyword). With `missing_hint` (e.g.
+        "Deploy the shared stack first."), a plan run before the resource exists stops with a
+        message naming it, followed by the hint."""
+        _check_lookup_arguments(cls.__name__, scope, id, positional, name, resource_group_name)
         if cls.existing is None:
             check = Validator(cls.__name__, str(id))
             check.fail(
@@ -599,6 +603,35 @@ class AzureResource(AzureConstruct):
         return cls.existing(
             scope, id, name=name, resource_group_name=resource_group_name, missing_hint=missing_hint,
         )
+
+
+LOOKUP_KEYWORDS = ("name", "resource_group_name")
+
+
+def _check_lookup_arguments(
+    kind: str, scope: Any, id: Any, positional: tuple[Any, ...], name: Any, resource_group_name: Any,
+) -> None:
+    """One ValidationError for a `from_existing` call that gives the name and group by position
+    or leaves one out (Python's own TypeError would be a traceback naming neither)."""
+    node = getattr(scope, "node", None)
+    check = Validator(kind, f"{node.path}/{id}" if node is not None and node.path else str(id))
+    if positional:
+        given = dict(zip(LOOKUP_KEYWORDS, positional, strict=False))
+        keywords = ", ".join(f"{key}={given[key]!r}" if key in given else f"{key}=..." for key in LOOKUP_KEYWORDS)
+        check.fail(
+            "from_existing", list(positional), "are given by position",
+            "scope and id by position, then name= and resource_group_name= by keyword",
+            f"write {kind}.from_existing(scope, {id!r}, {keywords})",
+        )
+    else:
+        for argument, value in (("name", name), ("resource_group_name", resource_group_name)):
+            check.require(
+                value is not None, f"from_existing {argument}", NOT_GIVEN, "is required",
+                "name= and resource_group_name= of the resource to look up",
+                f"write {kind}.from_existing(scope, {id!r}, name=..., resource_group_name=...)",
+            )
+    if check.problems:
+        raise ValidationError(check.problems)
 
 
 def resource_classes_with_lookups() -> list[str]:

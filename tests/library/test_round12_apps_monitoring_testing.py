@@ -189,3 +189,22 @@ def test_send_diagnostics_given_a_name_is_one_problem_of_the_stack_not_one_per_r
         "with name and id). Fix: give send_diagnostics workspace a value of type IWorkspace (an object with name "
         "and id).",
     ]
+
+
+# --- lookups ----------------------------------------------------------------------------------------
+
+
+def test_a_lookup_given_its_name_and_group_by_position_says_to_write_them_by_keyword(stack):
+    assert error_of(lambda: c.KeyVault.from_existing(stack, "Shared", "kv-shared", "rg-shared")) == (
+        "KeyVault 'test/Shared': from_existing ['kv-shared', 'rg-shared'] are given by position. Allowed: scope and "
+        "id by position, then name= and resource_group_name= by keyword. Fix: write KeyVault.from_existing(scope, "
+        "'Shared', name='kv-shared', resource_group_name='rg-shared')."
+    )
+
+
+def test_a_lookup_without_its_resource_group_is_one_problem_not_a_traceback(stack):
+    assert error_of(lambda: c.ContainerRegistry.from_existing(stack, "Shared", name="acrshared")) == (
+        "ContainerRegistry 'test/Shared': from_existing resource_group_name (not given) is required. Allowed: name= "
+        "and resource_group_name= of the resource to look up. Fix: write ContainerRegistry.from_existing(scope, "
+        "'Shared', name=..., resource_group_name=...)."
+    )
