@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import enum
 import functools
 import inspect
 from typing import Any
@@ -92,3 +93,78 @@ def argument_problems(cls: type, own: Any, args: tuple, kwargs: dict[str, Any]) 
     except TypeError as problem:
         check.fail("arguments", str(problem), "do not fit", listed, f"call {cls.__name__} with its fields")
     return list(check.problems)
+
+
+def checked_call(function: Any) -> Any:
+    """A construct's constructor or method whose call with arguments it does not take (a
+    keyword-only one given by position, one left out, one it has not) raises one
+    `ValidationError` naming the construct, the call and how to write it, not Python's
+    `TypeError`. The arguments are bound only when the call fails: a call that fits costs
+    nothing, and a `TypeError` from inside keeps its traceback."""
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(self, *args, **kwargs)
+        except TypeError as error:
+            try:
+                signature.bind(self, *args, **kwargs)
+            except TypeError as problem:
+                raise ValidationError([_call_problem(function, signature, self, args, kwargs, problem)]) from None
+            raise error
+
+    return call
+
+
+def _call_problem(
+    function: Any, signature: inspect.Signature, self: Any, args: tuple, kwargs: dict[str, Any], problem: TypeError,
+) -> str:
+    parameters = list(signature.parameters.values())[1:]  # without self
+    kind = type(self).__name__
+    constructor = function.__name__ == "__init__"
+    name = kind if constructor else function.__name__
+    if constructor:  # the construct is not made yet: its path is its scope's and its id
+        scope, id = [*args, None, None][:2]
+        node = getattr(scope, "node", None)
+        where = f"{node.path}/{id}" if node is not None and node.path else str(id)
+    else:
+        where = self
+    # The signature as code reads it (no annotations: they are text here).
+    plain = signature.replace(
+        parameters=[p.replace(annotation=p.empty) for p in parameters], return_annotation=signature.empty,
+    )
+    written_signature = f"{name}{plain}"
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keyword_only = [p for p in parameters if p.kind is p.KEYWORD_ONLY]
+    extra = args[len(positional):]
+    unknown = [key for key in kwargs if key not in signature.parameters]
+    close = difflib.get_close_matches(unknown[0], [p.name for p in parameters], n=1) if unknown else []
+    if extra and len(extra) <= len(keyword_only):
+        written = [_code(value) for value in args[:len(positional)]]
+        written += [f"{p.name}={_code(value)}" for p, value in zip(keyword_only, extra, strict=False)]
+        written += [f"{key}={_code(value)}" for key, value in kwargs.items()]
+        fix = f"give {', '.join(p.name for p in keyword_only[:len(extra)])} by keyword: {name}({', '.join(written)})"
+    elif close:
+        fix = f"write {close[0]}= instead of {unknown[0]}="
+    else:
+        fix = f"call it as {written_signature}"
+    check = Validator(kind, where)
+    check.fail(
+        f"{name}() arguments", _Written(f"{len(args)} by position, {len(kwargs)} by keyword"),
+        f"do not fit its signature: {problem}", written_signature, fix,
+    )
+    return check.problems[0]
+
+
+def _code(value: Any) -> str:
+    """An argument as a fix writes it: a construct as its kind and path, anything else as repr."""
+    node = getattr(value, "node", None)
+    if node is not None:
+        return f"<{type(value).__name__} '{node.path}'>"
+    return f"{type(value).__name__}.{value.name}" if isinstance(value, enum.Enum) else repr(value)
+
+
+class _Written(str):
+    def __repr__(self) -> str:
+        return f"({self})"

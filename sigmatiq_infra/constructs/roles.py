@@ -17,6 +17,7 @@ from constructs import Construct, IConstruct
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra.azurerm import role_assignment
+from sigmatiq_infra.constructs._arguments import checked_call
 from sigmatiq_infra.constructs._context import (
     AzureConstruct,
     client_config,
@@ -160,6 +161,7 @@ def check_principal(check: Validator, principal_id: str, principal_type: str | N
 class PrincipalById(AzureConstruct):
     """A principal known only by its object id, e.g. the CI pipeline's service principal."""
 
+    @checked_call
     def __init__(self, scope: Construct, id: str, *, principal_id: str, principal_type: str) -> None:
         super().__init__(scope, id)
         check = Validator("PrincipalById", self)

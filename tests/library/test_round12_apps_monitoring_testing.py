@@ -208,3 +208,47 @@ def test_a_lookup_without_its_resource_group_is_one_problem_not_a_traceback(stac
         "and resource_group_name= of the resource to look up. Fix: write ContainerRegistry.from_existing(scope, "
         "'Shared', name=..., resource_group_name=...)."
     )
+
+
+# --- role grants and the methods every resource has: a call that does not fit ------------------------
+
+
+def test_a_principal_by_id_given_its_id_and_type_by_position_says_to_write_them_by_keyword(stack):
+    ci = "00000000-0000-0000-0000-000000000000"
+    assert error_of(lambda: c.PrincipalById(stack, "Ci", ci, "ServicePrincipal")) == (
+        "PrincipalById 'test/Ci': PrincipalById() arguments (4 by position, 0 by keyword) do not fit its signature: "
+        "too many positional arguments. Allowed: PrincipalById(scope, id, *, principal_id, principal_type). Fix: give "
+        "principal_id, principal_type by keyword: PrincipalById(<AzureStack 'test'>, 'Ci', "
+        "principal_id='00000000-0000-0000-0000-000000000000', principal_type='ServicePrincipal')."
+    )
+
+
+def test_a_grant_given_used_by_by_position_or_misspelt_says_how_to_write_it(stack, group):
+    environment, identity, registry, vault = container_app_parts(stack, group)
+    assert error_of(lambda: registry.grant_pull(identity, environment)) == (
+        "ContainerRegistry 'test/Acr': grant_pull() arguments (2 by position, 0 by keyword) do not fit its "
+        "signature: too many positional arguments. Allowed: grant_pull(principal, *, used_by=None). Fix: give "
+        "used_by by keyword: grant_pull(<UserAssignedIdentity 'test/Id'>, used_by=<ContainerAppEnvironment "
+        "'test/Env'>)."
+    )
+    assert error_of(lambda: vault.grant(c.BuiltInRole.KEY_VAULT_SECRETS_USER, identity, use_by=environment)) == (
+        "KeyVault 'test/Vault': grant() arguments (2 by position, 1 by keyword) do not fit its signature: got an "
+        "unexpected keyword argument 'use_by'. Allowed: grant(role, principal, *, used_by=None). Fix: write used_by= "
+        "instead of use_by=."
+    )
+
+
+def test_a_lock_or_diagnostic_setting_left_without_its_argument_says_what_the_call_takes(stack, group):
+    workspace = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("law-own", group))
+    assert error_of(workspace.add_lock) == (
+        "LogAnalyticsWorkspace 'test/Logs': add_lock() arguments (0 by position, 0 by keyword) do not fit its "
+        "signature: missing a required argument: 'notes'. Allowed: add_lock(notes, level='CanNotDelete'). Fix: call "
+        "it as add_lock(notes, level='CanNotDelete')."
+    )
+    assert "add_diagnostic_settings() arguments" in error_of(workspace.add_diagnostic_settings)
+
+
+def test_a_grant_that_fits_is_made_as_before(stack, group):
+    environment, identity, registry, _ = container_app_parts(stack, group)
+    assert registry.grant_pull(identity, used_by=environment) is registry.grant(c.BuiltInRole.ACR_PULL, identity)
+    assert recorded(stack) == []
