@@ -127,7 +127,7 @@ def _call_problem(
     if constructor:  # the construct is not made yet: its path is its scope's and its id
         scope, id = [*args, None, None][:2]
         node = getattr(scope, "node", None)
-        where = f"{node.path}/{id}" if node is not None and node.path else str(id)
+        where = str(id) if node is None or not node.path else f"{node.path}/{id}" if isinstance(id, str) else node.path
     else:
         where = self
     # The signature as code reads it (no annotations: they are text here).
@@ -140,7 +140,19 @@ def _call_problem(
     extra = args[len(positional):]
     unknown = [key for key in kwargs if key not in signature.parameters]
     close = difflib.get_close_matches(unknown[0], [p.name for p in parameters], n=1) if unknown else []
-    if extra and len(extra) <= len(keyword_only):
+    props = _props_class(function, signature) if constructor else None
+    if props is not None and "props" not in kwargs and (
+        len(args) > len(positional) or (kwargs and set(kwargs) <= {f.name for f in dataclasses.fields(props)})
+    ):  # the props' fields given to the construct itself, as an AWS CDK construct in Python takes them
+        settings = [_code(value) for value in args[2:]] + [f"{key}={_code(value)}" for key, value in kwargs.items()]
+        fix = f"pass them in {props.__name__}: {name}(scope, {_code(args[1]) if len(args) > 1 else 'id'}, " \
+              f"{props.__name__}({', '.join(settings)}))"
+    elif props is not None and len(args) == 2 and isinstance(args[1], props):  # the id left out
+        fix = f"give the construct an id before its props: {name}(scope, 'MyId', {props.__name__}(...))"
+    elif props is not None and len(args) < 3 and "props" not in kwargs:
+        fix = f"pass its {props.__name__}: {name}(scope, {_code(args[1]) if len(args) > 1 else 'id'}, " \
+              f"{props.__name__}(...))"
+    elif extra and len(extra) <= len(keyword_only):
         written = [_code(value) for value in args[:len(positional)]]
         written += [f"{p.name}={_code(value)}" for p, value in zip(keyword_only, extra, strict=False)]
         written += [f"{key}={_code(value)}" for key, value in kwargs.items()]
@@ -155,6 +167,15 @@ def _call_problem(
         f"do not fit its signature: {problem}", written_signature, fix,
     )
     return check.problems[0]
+
+
+def _props_class(function: Any, signature: inspect.Signature) -> type | None:
+    """The props dataclass a construct's constructor takes (its `props` parameter), or None."""
+    parameter = signature.parameters.get("props")
+    hint = None if parameter is None else parameter.annotation
+    if isinstance(hint, str):  # `from __future__ import annotations`: the class by its name
+        hint = function.__globals__.get(hint)
+    return hint if isinstance(hint, type) and dataclasses.is_dataclass(hint) else None
 
 
 def _code(value: Any) -> str:

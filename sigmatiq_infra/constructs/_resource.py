@@ -316,6 +316,14 @@ class AzureResource(AzureConstruct):
     tags: Mapping[str, str]
     public_network_access_enabled: bool = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A constructor called with arguments it does not take (the props' fields given to the
+        # construct itself, the id left out) is a problem in the app's list, not a TypeError.
+        own = cls.__dict__.get("__init__")
+        if own is not None and not hasattr(own, "__wrapped__"):
+            cls.__init__ = checked_call(own)  # type: ignore[misc]
+
     def keep_props(self, props: Any) -> None:
         """Keep what every construct offers from its props, as attributes the interface and
         the policy rules read: `props`, `name`, `resource_group`, `tags` (the stack's, then its

@@ -252,3 +252,32 @@ def test_a_grant_that_fits_is_made_as_before(stack, group):
     environment, identity, registry, _ = container_app_parts(stack, group)
     assert registry.grant_pull(identity, used_by=environment) is registry.grant(c.BuiltInRole.ACR_PULL, identity)
     assert recorded(stack) == []
+
+
+def test_the_props_fields_given_to_the_construct_itself_say_to_pass_them_in_its_props(stack, group):
+    """As an AWS CDK construct in Python takes them: one problem, not Python's TypeError."""
+    assert error_of(lambda: c.ActionGroup(stack, "Alerts", name="ag-own", resource_group=group, short_name="own")) == (
+        "ActionGroup 'test/Alerts': ActionGroup() arguments (2 by position, 3 by keyword) do not fit its signature: "
+        "missing a required argument: 'props'. Allowed: ActionGroup(scope, id, props). Fix: pass them in "
+        "ActionGroupProps: ActionGroup(scope, 'Alerts', ActionGroupProps(name='ag-own', resource_group=<ResourceGroup "
+        "'test/Group'>, short_name='own'))."
+    )
+    assert error_of(lambda: c.LogAnalyticsWorkspace(stack, "Logs", "law-own", group)) == (
+        "LogAnalyticsWorkspace 'test/Logs': LogAnalyticsWorkspace() arguments (4 by position, 0 by keyword) do not "
+        "fit its signature: too many positional arguments. Allowed: LogAnalyticsWorkspace(scope, id, props). Fix: "
+        "pass them in LogAnalyticsWorkspaceProps: LogAnalyticsWorkspace(scope, 'Logs', "
+        "LogAnalyticsWorkspaceProps('law-own', <ResourceGroup 'test/Group'>))."
+    )
+
+
+def test_a_construct_made_without_its_id_or_props_says_which_is_missing(stack, group):
+    props = c.UserAssignedIdentityProps("id-own", group)
+    assert error_of(lambda: c.UserAssignedIdentity(stack, props)).endswith(
+        "Fix: give the construct an id before its props: UserAssignedIdentity(scope, 'MyId', "
+        "UserAssignedIdentityProps(...))."
+    )
+    assert error_of(lambda: c.MetricAlert(stack, "Cpu")) == (
+        "MetricAlert 'test/Cpu': MetricAlert() arguments (2 by position, 0 by keyword) do not fit its signature: "
+        "missing a required argument: 'props'. Allowed: MetricAlert(scope, id, props). Fix: pass its "
+        "MetricAlertProps: MetricAlert(scope, 'Cpu', MetricAlertProps(...))."
+    )
