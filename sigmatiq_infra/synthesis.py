@@ -18,6 +18,8 @@ way)::
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import json
 import os
 import shutil
@@ -60,7 +62,8 @@ class App(_cdktf.App):
     `terraform version` once per imported resource.
     """
 
-    def __init__(self, *, outdir: str | os.PathLike[str] | None = None, **options: Any) -> None:
+    def __init__(self, *positional: Any, outdir: str | os.PathLike[str] | None = None, **options: Any) -> None:
+        _check_app_arguments(positional, options)
         _check_outdir_type(outdir)
         target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
         _check_outdir(target, "CDKTF_OUTDIR" if not outdir and os.environ.get("CDKTF_OUTDIR") else "outdir")
@@ -171,6 +174,28 @@ class App(_cdktf.App):
         if isinstance(error, ValidationError):
             report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
         return False  # a genuine bug keeps its traceback
+
+
+def _check_app_arguments(positional: tuple[Any, ...], options: dict[str, Any]) -> None:
+    """Every argument is a keyword cdktf's `App` takes: else one ValidationError (not the
+    TypeError that cdktf's own, or Python's, would be)."""
+    takes = ["outdir", *(name for name in inspect.signature(_cdktf.App.__init__).parameters if name != "self")]
+    takes = list(dict.fromkeys(takes))
+    check = Validator("App", "arguments")
+    if positional:
+        check.fail(
+            "arguments", list(positional), "are given by position", f"keywords: {', '.join(takes)}",
+            f"write App(outdir={positional[0]!r})" if len(positional) == 1 and isinstance(positional[0], str)
+            else "give each by keyword, e.g. App(outdir='cdktf.out')",
+        )
+    for name in options:
+        if name not in takes:
+            close = difflib.get_close_matches(name, takes, n=1)
+            check.fail(
+                "keyword", name, "is not one App takes" + (f" (did you mean {close[0]!r}?)" if close else ""),
+                ", ".join(takes), f"write {close[0]}=<value> instead" if close else f"remove {name}=<value>",
+            )
+    check.done()
 
 
 def _check_outdir_type(outdir: Any) -> None:

@@ -127,7 +127,11 @@ def _call_problem(
     if constructor:  # the construct is not made yet: its path is its scope's and its id
         scope, id = [*args, None, None][:2]
         node = getattr(scope, "node", None)
-        where = str(id) if node is None or not node.path else f"{node.path}/{id}" if isinstance(id, str) else node.path
+        scope_path = None if node is None else node.path or "the app"
+        if not isinstance(id, str):
+            where = scope_path
+        else:
+            where = id if scope_path in (None, "the app") else f"{scope_path}/{id}"
     else:
         where = self
     # The signature as code reads it (no annotations: they are text here).

@@ -13,6 +13,7 @@ from constructs import Construct, IConstruct
 from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
 from sigmatiq_infra.aspects.tags import tag_resources
 from sigmatiq_infra.azurerm import provider
+from sigmatiq_infra.constructs._arguments import checked_call
 from sigmatiq_infra.constructs._context import (
     AzureConstruct,
     checked_id,
@@ -148,6 +149,7 @@ class AzureStack(TerraformStack):
     exactly the ones the stack uses (`Microsoft.App`, ...), as the 5.0 upgrade guide advises.
     """
 
+    @checked_call
     def __init__(
         self, scope: Construct, id: str, tags: Mapping[str, str] | None = None,
         backend: BlobStateBackend | None = None, *, resource_provider_registrations: str = "legacy",

@@ -281,3 +281,27 @@ def test_a_construct_made_without_its_id_or_props_says_which_is_missing(stack, g
         "missing a required argument: 'props'. Allowed: MetricAlert(scope, id, props). Fix: pass its "
         "MetricAlertProps: MetricAlert(scope, 'Cpu', MetricAlertProps(...))."
     )
+
+
+def test_an_app_given_its_folder_by_position_or_a_misspelt_keyword_says_how_to_write_it():
+    assert error_of(lambda: App("cdktf.out")) == (
+        "App 'arguments': arguments ['cdktf.out'] are given by position. Allowed: keywords: outdir, context, "
+        "hcl_output, skip_backend_validation, skip_validation, stack_traces. Fix: write App(outdir='cdktf.out')."
+    )
+    assert error_of(lambda: App(out_dir="cdktf.out")) == (
+        "App 'arguments': keyword 'out_dir' is not one App takes (did you mean 'outdir'?). Allowed: outdir, context, "
+        "hcl_output, skip_backend_validation, skip_validation, stack_traces. Fix: write outdir=<value> instead."
+    )
+
+
+def test_a_stack_without_its_id_or_with_a_misspelt_keyword_is_one_problem(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    assert error_of(lambda: AzureStack(app)).startswith(
+        "AzureStack 'the app': AzureStack() arguments (1 by position, 0 by keyword) do not fit its signature: "
+        "missing a required argument: 'id'."
+    )
+    assert error_of(lambda: AzureStack(app, "own", tag={"Team": "orders"})).endswith(
+        "got an unexpected keyword argument 'tag'. Allowed: AzureStack(scope, id, tags=None, backend=None, *, "
+        "resource_provider_registrations='legacy', resource_providers_to_register=()). Fix: write tags= instead of "
+        "tag=."
+    )
