@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.cli.stacks import add_synth_output
+from sigmatiq_infra.cli.stacks import add_synth_output, load_stack
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -47,6 +47,8 @@ def run(arguments: argparse.Namespace) -> int:
             f"plan-test: {', '.join(missing)} not synthesized in {arguments.out}. Fix: run `cdktf synth` first, or "
             "pass --out with your app's output folder."
         )
+    for stack in arguments.stacks:  # a stack the mock can read (not JSON, no stack: one line, as for diagram)
+        load_stack(stack, arguments.out)
     unknown, inputs = unknown_variables(arguments.stacks, arguments.out, variables)
     if unknown:
         raise CliError(

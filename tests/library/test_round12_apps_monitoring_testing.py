@@ -13,6 +13,7 @@ from helpers import error_of, recorded
 
 from sigmatiq_infra import App, AzureStack
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.cli import main
 from sigmatiq_infra.testing import Annotations, Match, Template, plan_test
 
 APP = Template.from_json({"resource": {"azurerm_container_app": {"Api": {"name": "api-orders"}}}}, "own")
@@ -304,4 +305,18 @@ def test_a_stack_without_its_id_or_with_a_misspelt_keyword_is_one_problem(tmp_pa
         "got an unexpected keyword argument 'tag'. Allowed: AzureStack(scope, id, tags=None, backend=None, *, "
         "resource_provider_registrations='legacy', resource_providers_to_register=()). Fix: write tags= instead of "
         "tag=."
+    )
+
+
+# --- the commands -------------------------------------------------------------------------------------
+
+
+def test_plan_test_on_a_stack_file_that_is_not_json_is_one_line_as_for_diagram(tmp_path, capsys):
+    folder = tmp_path / "out" / "stacks" / "own"
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text("{\n")
+    assert main(["plan-test", "own", "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: {folder / 'cdk.tf.json'} is not valid JSON (Expecting property name enclosed in "
+        "double quotes: line 2 column 1 (char 2)). Fix: run `cdktf synth` again.\n"
     )
