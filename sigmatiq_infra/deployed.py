@@ -15,6 +15,7 @@ This module loads no bindings: settings may hold its `AdoptionSettings` and `Rep
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
@@ -157,10 +158,23 @@ def load_record(path: str | Path, source: str | None = None) -> DeployedRecord:
     return parse_record(Path(path).read_text(), source=source or str(path))
 
 
+RECORD_KEYS = ("stack", "type", "name", "arguments", "unset")
+"""The keys of a record's `[[resource]]` entry, as `record-deployed` writes them."""
+
+
 def parse_record(text: str, source: str = "the deployed record") -> DeployedRecord:
     """The record in `text` (TOML, as in a record file); ValueError naming the entry and the
     key when it is not shaped as `record-deployed` writes it."""
-    entries = tomllib.loads(text).get("resource", [])
+    document = tomllib.loads(text)
+    # A misspelt table or key would leave entries or arguments out: the gate would guard less, silently.
+    for key in document:
+        if key != "resource":
+            close = difflib.get_close_matches(key, ["resource"], n=1)
+            raise ValueError(
+                f"it has {key!r}, and a record holds [[resource]] entries only"
+                + (" (did you mean [[resource]]?)" if close else "")
+            )
+    entries = document.get("resource", [])
     if not isinstance(entries, list):
         raise ValueError("its resources are one [resource] table; write each entry as [[resource]]")
     resources = []
@@ -173,6 +187,13 @@ def parse_record(text: str, source: str = "the deployed record") -> DeployedReco
                 raise ValueError(f"{where} has no {key} (a string)")
         arguments, unset = entry.get("arguments", {}), entry.get("unset", [])
         where = f"{where} ({entry['name']})"
+        for key in entry:
+            if key not in RECORD_KEYS:
+                close = difflib.get_close_matches(key, RECORD_KEYS, n=1)
+                raise ValueError(
+                    f"{where} has the key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+                    + f"; an entry has {', '.join(RECORD_KEYS)}"
+                )
         if not isinstance(arguments, dict):
             raise ValueError(f"{where}: arguments is not a table, e.g. arguments = {{ location = ... }}")
         if not isinstance(unset, list) or not all(isinstance(item, str) for item in unset):

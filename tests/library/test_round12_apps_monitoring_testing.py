@@ -14,6 +14,7 @@ from helpers import error_of, recorded
 from sigmatiq_infra import App, AzureStack
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.cli import main
+from sigmatiq_infra.deployed import parse_record
 from sigmatiq_infra.testing import Annotations, Match, Template, plan_test
 
 APP = Template.from_json({"resource": {"azurerm_container_app": {"Api": {"name": "api-orders"}}}}, "own")
@@ -319,4 +320,19 @@ def test_plan_test_on_a_stack_file_that_is_not_json_is_one_line_as_for_diagram(t
     assert capsys.readouterr().err == (
         f"sigmatiq-infra: error: {folder / 'cdk.tf.json'} is not valid JSON (Expecting property name enclosed in "
         "double quotes: line 2 column 1 (char 2)). Fix: run `cdktf synth` again.\n"
+    )
+
+
+def test_a_record_with_a_misspelt_table_or_key_is_refused_not_read_as_guarding_less():
+    with pytest.raises(ValueError) as refused:
+        parse_record('[[resources]]\nstack = "own"\ntype = "azurerm_key_vault"\nname = "kv-own"\n')
+    assert str(refused.value) == (
+        "it has 'resources', and a record holds [[resource]] entries only (did you mean [[resource]]?)"
+    )
+    with pytest.raises(ValueError) as refused:
+        parse_record('[[resource]]\nstack = "own"\ntype = "azurerm_key_vault"\nname = "kv-own"\n'
+                     'argument = { location = "westeurope" }\n')
+    assert str(refused.value) == (
+        "[[resource]] 1 (kv-own) has the key 'argument' (did you mean 'arguments'?); an entry has stack, type, name, "
+        "arguments, unset"
     )
