@@ -88,6 +88,8 @@ class TypeProblem:
             fix = f"give {prop} a list, even of one: [{self.value!r}]"
         elif isinstance(self.value, str) and _bearable((self.value,), self.hint):
             fix = f"give {prop} a tuple, even of one: ({self.value!r},)"
+        elif not isinstance(self.value, (str, bytes)) and _bearable([self.value], self.hint):  # e.g. one construct
+            fix = f"give {prop} a list, even of one: [{_written(self.value)}]"
         elif isinstance(self.value, list) and all(isinstance(item, (str, int)) for item in self.value) and _bearable(
             tuple(self.value), self.hint,
         ):
@@ -278,6 +280,14 @@ _SIMPLE: dict[Any, tuple[type, ...]] = {
 """Hints checked with `isinstance` alone, as beartype checks them (`float` takes an `int`)."""
 _UNCHECKABLE: set[Any] = set()
 """Hints beartype said it cannot check at run time (asked once, not per value)."""
+
+
+def _written(value: Any) -> str:
+    """A value as code names it in a fix: an enum member by its name, a construct by its kind and path."""
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    node = getattr(value, "node", None)
+    return f"<{type(value).__name__} '{node.path}'>" if node is not None else repr(value)
 
 
 def _bearable(value: Any, hint: Any) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import enum
 import ipaddress
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -666,6 +667,8 @@ def _shown(value: Any) -> str:
         shown = ", ".join(_shown(item) for item in value)
         return f"[{shown}]" if isinstance(value, list) else f"({shown}{',' if len(value) == 1 else ''})"
     path = _construct_path(value)
+    if path is None and isinstance(value, enum.Enum):  # a member by its name, not its value's repr
+        return f"{type(value).__name__}.{value.name}"
     return f"{type(value).__name__} '{path}'" if path is not None else repr(value)
 
 

@@ -336,3 +336,17 @@ def test_a_record_with_a_misspelt_table_or_key_is_refused_not_read_as_guarding_l
         "[[resource]] 1 (kv-own) has the key 'argument' (did you mean 'arguments'?); an entry has stack, type, name, "
         "arguments, unset"
     )
+
+
+def test_one_construct_or_role_where_a_list_goes_says_to_write_a_list_of_one(stack, group):
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps(
+        "ag-own", group, "own", role_receivers=c.BuiltInRole.OWNER,
+    ))
+    c.Budget(stack, "Budget", c.BudgetProps("budget-own", 40, "2026-12-01", group, action))
+    assert recorded(stack) == [
+        "ActionGroup 'test/Alerts': role_receivers BuiltInRole.OWNER has the type BuiltInRole. Allowed: a sequence "
+        "of BuiltInRole. Fix: give role_receivers a list, even of one: [BuiltInRole.OWNER].",
+        "Budget 'test/Budget': resource_groups ResourceGroup 'test/Group' has the type ResourceGroup. Allowed: a "
+        "sequence of IResourceGroup (an object with name and location). Fix: give resource_groups a list, even of "
+        "one: [<ResourceGroup 'test/Group'>].",
+    ]
