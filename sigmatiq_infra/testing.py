@@ -906,6 +906,6 @@ class Annotations:
     def has_warning(self, pattern: Any) -> None:
         _refuse_compiled(pattern)
         if not any(not mismatches(pattern, warning) for warning in self.warnings):
-            warnings = list(self.warnings)
-            raise AssertionError(f"Annotations: no warning matches {_describe(pattern)} (warnings: {warnings})")
+            listed = "\n".join(f"  - {w}" for w in self.warnings) or "  (none)"
+            raise AssertionError(f"Annotations: no warning matches {_describe(pattern)}; its warnings:\n{listed}")
 

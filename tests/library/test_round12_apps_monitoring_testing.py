@@ -350,3 +350,14 @@ def test_one_construct_or_role_where_a_list_goes_says_to_write_a_list_of_one(sta
         "sequence of IResourceGroup (an object with name and location). Fix: give resource_groups a list, even of "
         "one: [<ResourceGroup 'test/Group'>].",
     ]
+
+
+def test_a_warning_that_does_not_match_lists_the_warnings_one_per_line_as_errors_do():
+    annotations = Annotations((), ("KeyVault 'own/Vault': first.", "KeyVault 'own/Vault': second."))
+    with pytest.raises(AssertionError) as failed:
+        annotations.has_warning("KeyVault 'own/Vault': third.")
+    assert str(failed.value) == (
+        "Annotations: no warning matches \"KeyVault 'own/Vault': third.\"; its warnings:\n"
+        "  - KeyVault 'own/Vault': first.\n"
+        "  - KeyVault 'own/Vault': second."
+    )
