@@ -502,6 +502,20 @@ class Template:
     def from_file(cls, path: str | os.PathLike[str]) -> Template:
         """A stack synthesized before (`cdktf.out/stacks/<name>/cdk.tf.json`)."""
         file = Path(path)
+        if file.is_dir():
+            inside = file / "cdk.tf.json"
+            raise FileNotFoundError(
+                f"Template.from_file: {file} is a folder. Fix: "
+                + (f"Template.from_file('{inside}')." if inside.is_file()
+                   else "pass the path of a stack's cdk.tf.json (cdktf.out/stacks/<stack>/cdk.tf.json).")
+            )
+        if not file.is_file():
+            raise FileNotFoundError(
+                f"Template.from_file: there is no file {file}" + (f" (from the working folder: {file.resolve()})"
+                                                                  if not file.is_absolute() else "")
+                + ". Fix: synthesize the app first (cdktf synth), or pass the path of its cdktf.out/stacks/<stack>/"
+                "cdk.tf.json."
+            )
         return cls.from_json(file.read_text(), file.parent.name)
 
     # --- lookups ---------------------------------------------------------------------------

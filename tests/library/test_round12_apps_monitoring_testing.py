@@ -361,3 +361,21 @@ def test_a_warning_that_does_not_match_lists_the_warnings_one_per_line_as_errors
         "  - KeyVault 'own/Vault': first.\n"
         "  - KeyVault 'own/Vault': second."
     )
+
+
+def test_a_template_from_a_stacks_folder_or_a_missing_file_says_which_path_to_pass(tmp_path):
+    folder = tmp_path / "stacks" / "own"
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text('{"resource": {}}')
+    with pytest.raises(FileNotFoundError) as refused:
+        Template.from_file(folder)
+    assert str(refused.value) == (
+        f"Template.from_file: {folder} is a folder. Fix: Template.from_file('{folder}/cdk.tf.json')."
+    )
+    with pytest.raises(FileNotFoundError) as refused:
+        Template.from_file(tmp_path / "cdk.tf.json")
+    assert str(refused.value) == (
+        f"Template.from_file: there is no file {tmp_path / 'cdk.tf.json'}. Fix: synthesize the app first (cdktf "
+        "synth), or pass the path of its cdktf.out/stacks/<stack>/cdk.tf.json."
+    )
+    assert Template.from_file(folder / "cdk.tf.json").name == "own"
