@@ -710,6 +710,11 @@ class Template:
         from sigmatiq_infra.switches import OFF, switch_is_on
 
         file, now = Path(path), self.to_snapshot()
+        if file.is_dir():
+            raise FileNotFoundError(
+                f"Template.assert_matches_snapshot: {file} is a folder. Fix: name the snapshot's file in it, e.g. "
+                f"'{file / ((self.name or 'stack') + '.json')}'."
+            )
         ci, update = os.environ.get("CI", "").strip(), switch_is_on(os.environ, "SIGMATIQ_UPDATE_SNAPSHOTS")
         if not file.exists() and ci and ci.lower() not in OFF and not update:
             # A snapshot written on the CI machine would be compared with itself: the test could not fail.

@@ -379,3 +379,12 @@ def test_a_template_from_a_stacks_folder_or_a_missing_file_says_which_path_to_pa
         "synth), or pass the path of its cdktf.out/stacks/<stack>/cdk.tf.json."
     )
     assert Template.from_file(folder / "cdk.tf.json").name == "own"
+
+
+def test_a_snapshot_path_that_is_a_folder_says_to_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError) as refused:
+        APP.assert_matches_snapshot(tmp_path)
+    assert str(refused.value) == (
+        f"Template.assert_matches_snapshot: {tmp_path} is a folder. Fix: name the snapshot's file in it, e.g. "
+        f"'{tmp_path / 'own.json'}'."
+    )
