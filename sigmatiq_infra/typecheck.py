@@ -89,7 +89,7 @@ class TypeProblem:
         elif isinstance(self.value, str) and _bearable((self.value,), self.hint):
             fix = f"give {prop} a tuple, even of one: ({self.value!r},)"
         elif not isinstance(self.value, (str, bytes)) and _bearable([self.value], self.hint):  # e.g. one construct
-            fix = f"give {prop} a list, even of one: [{_written(self.value)}]"
+            fix = f"give {prop} a list, even of one: [{as_code(self.value)}]"
         elif isinstance(self.value, list) and all(isinstance(item, (str, int)) for item in self.value) and _bearable(
             tuple(self.value), self.hint,
         ):
@@ -282,12 +282,13 @@ _UNCHECKABLE: set[Any] = set()
 """Hints beartype said it cannot check at run time (asked once, not per value)."""
 
 
-def _written(value: Any) -> str:
-    """A value as code names it in a fix: an enum member by its name, a construct by its kind and path."""
-    if isinstance(value, enum.Enum):
-        return f"{type(value).__name__}.{value.name}"
+def as_code(value: Any) -> str:
+    """A value as a fix writes it in code: a construct as `<Kind 'path'>`, an enum member by its
+    name (`BuiltInRole.OWNER`), anything else as repr."""
     node = getattr(value, "node", None)
-    return f"<{type(value).__name__} '{node.path}'>" if node is not None else repr(value)
+    if node is not None and isinstance(getattr(node, "path", None), str):
+        return f"<{type(value).__name__} '{node.path}'>"
+    return f"{type(value).__name__}.{value.name}" if isinstance(value, enum.Enum) else repr(value)
 
 
 def _bearable(value: Any, hint: Any) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import enum
 import functools
 import inspect
 from typing import Any
@@ -120,6 +119,8 @@ def checked_call(function: Any) -> Any:
 def _call_problem(
     function: Any, signature: inspect.Signature, self: Any, args: tuple, kwargs: dict[str, Any], problem: TypeError,
 ) -> str:
+    from sigmatiq_infra.typecheck import as_code  # loaded with the first problem, as with the first props
+
     parameters = list(signature.parameters.values())[1:]  # without self
     kind = type(self).__name__
     constructor = function.__name__ == "__init__"
@@ -148,18 +149,18 @@ def _call_problem(
     if props is not None and "props" not in kwargs and (
         len(args) > len(positional) or (kwargs and set(kwargs) <= {f.name for f in dataclasses.fields(props)})
     ):  # the props' fields given to the construct itself, as an AWS CDK construct in Python takes them
-        settings = [_code(value) for value in args[2:]] + [f"{key}={_code(value)}" for key, value in kwargs.items()]
-        fix = f"pass them in {props.__name__}: {name}(scope, {_code(args[1]) if len(args) > 1 else 'id'}, " \
+        settings = [as_code(value) for value in args[2:]] + [f"{key}={as_code(value)}" for key, value in kwargs.items()]
+        fix = f"pass them in {props.__name__}: {name}(scope, {as_code(args[1]) if len(args) > 1 else 'id'}, " \
               f"{props.__name__}({', '.join(settings)}))"
     elif props is not None and len(args) == 2 and isinstance(args[1], props):  # the id left out
         fix = f"give the construct an id before its props: {name}(scope, 'MyId', {props.__name__}(...))"
     elif props is not None and len(args) < 3 and "props" not in kwargs:
-        fix = f"pass its {props.__name__}: {name}(scope, {_code(args[1]) if len(args) > 1 else 'id'}, " \
+        fix = f"pass its {props.__name__}: {name}(scope, {as_code(args[1]) if len(args) > 1 else 'id'}, " \
               f"{props.__name__}(...))"
     elif extra and len(extra) <= len(keyword_only):
-        written = [_code(value) for value in args[:len(positional)]]
-        written += [f"{p.name}={_code(value)}" for p, value in zip(keyword_only, extra, strict=False)]
-        written += [f"{key}={_code(value)}" for key, value in kwargs.items()]
+        written = [as_code(value) for value in args[:len(positional)]]
+        written += [f"{p.name}={as_code(value)}" for p, value in zip(keyword_only, extra, strict=False)]
+        written += [f"{key}={as_code(value)}" for key, value in kwargs.items()]
         fix = f"give {', '.join(p.name for p in keyword_only[:len(extra)])} by keyword: {name}({', '.join(written)})"
     elif close:
         fix = f"write {close[0]}= instead of {unknown[0]}="
@@ -180,14 +181,6 @@ def _props_class(function: Any, signature: inspect.Signature) -> type | None:
     if isinstance(hint, str):  # `from __future__ import annotations`: the class by its name
         hint = function.__globals__.get(hint)
     return hint if isinstance(hint, type) and dataclasses.is_dataclass(hint) else None
-
-
-def _code(value: Any) -> str:
-    """An argument as a fix writes it: a construct as its kind and path, anything else as repr."""
-    node = getattr(value, "node", None)
-    if node is not None:
-        return f"<{type(value).__name__} '{node.path}'>"
-    return f"{type(value).__name__}.{value.name}" if isinstance(value, enum.Enum) else repr(value)
 
 
 class _Written(str):
