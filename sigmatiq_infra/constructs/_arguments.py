@@ -14,6 +14,7 @@ import dataclasses
 import difflib
 import functools
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from sigmatiq_infra.validation import ValidationError, Validator
@@ -94,12 +95,17 @@ def argument_problems(cls: type, own: Any, args: tuple, kwargs: dict[str, Any]) 
     return list(check.problems)
 
 
-def checked_call(function: Any) -> Any:
+def checked_call(function: Any = None, *, nothing: Callable[[], Any] | None = None) -> Any:
     """A construct's constructor or method whose call with arguments it does not take (a
-    keyword-only one given by position, one left out, one it has not) raises one
-    `ValidationError` naming the construct, the call and how to write it, not Python's
-    `TypeError`. The arguments are bound only when the call fails: a call that fits costs
-    nothing, and a `TypeError` from inside keeps its traceback."""
+    keyword-only one given by position, one left out, one it has not) is one problem naming
+    the construct, the call and how to write it, not Python's `TypeError`: a constructor
+    raises it as a `ValidationError` (there is no construct to go on with); a method given
+    `nothing` (what it returns when it made nothing, e.g. `list`) records it in the app's list
+    and returns `nothing()`, so the run goes on to find every other problem. The arguments are
+    bound only when the call fails: a call that fits costs nothing, and a `TypeError` from
+    inside keeps its traceback."""
+    if function is None:
+        return functools.partial(checked_call, nothing=nothing)
     signature = inspect.signature(function)
 
     @functools.wraps(function)
@@ -110,15 +116,24 @@ def checked_call(function: Any) -> Any:
             try:
                 signature.bind(self, *args, **kwargs)
             except TypeError as problem:
-                raise ValidationError([_call_problem(function, signature, self, args, kwargs, problem)]) from None
+                check = _call_problem(function, signature, self, args, kwargs, problem)
+                if nothing is None:
+                    raise ValidationError(check.problems) from None
+                check.done()
+                return nothing()
             raise error
 
     return call
 
 
+def made_nothing() -> None:
+    """What a checked method that returns an optional result gives for a call that does not fit."""
+    return None
+
+
 def _call_problem(
     function: Any, signature: inspect.Signature, self: Any, args: tuple, kwargs: dict[str, Any], problem: TypeError,
-) -> str:
+) -> Validator:
     from sigmatiq_infra.typecheck import as_code  # loaded with the first problem, as with the first props
 
     parameters = list(signature.parameters.values())[1:]  # without self
@@ -171,7 +186,7 @@ def _call_problem(
         f"{name}() arguments", _Written(f"{len(args)} by position, {len(kwargs)} by keyword"),
         f"do not fit its signature: {problem}", written_signature, fix,
     )
-    return check.problems[0]
+    return check
 
 
 def _props_class(function: Any, signature: inspect.Signature) -> type | None:

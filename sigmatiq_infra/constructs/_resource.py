@@ -26,7 +26,7 @@ from sigmatiq_infra import azurerm
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle, Token
 from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
-from sigmatiq_infra.constructs._arguments import NOT_GIVEN, checked_call
+from sigmatiq_infra.constructs._arguments import NOT_GIVEN, checked_call, made_nothing
 from sigmatiq_infra.constructs._context import AzureConstruct, construct_classes, wait_for
 from sigmatiq_infra.constructs.roles import Principal, Role, grant
 from sigmatiq_infra.validation import ValidationError, Validator, is_token
@@ -359,7 +359,7 @@ class AzureResource(AzureConstruct):
     protected: bool = False
     """Whether `protect_from_destroy()` was called (Terraform refuses to destroy it)."""
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def add_lock(self, notes: str, level: str = "CanNotDelete") -> management_lock.ManagementLock | None:
         """A management lock on the resource (and, for a group, everything in it):
         `CanNotDelete` lets everyone read and change but nobody (Terraform included) delete
@@ -404,7 +404,7 @@ class AzureResource(AzureConstruct):
 
     # --- access --------------------------------------------------------------------------
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant(
         self, role: Role, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:
@@ -500,7 +500,7 @@ class AzureResource(AzureConstruct):
 
     # --- monitoring ----------------------------------------------------------------------
 
-    @checked_call
+    @checked_call(nothing=list)
     def add_diagnostic_settings(self, workspace: IWorkspace) -> list[diagnostics_binding.MonitorDiagnosticSetting]:
         """Send the resource's logs (Azure's `allLogs` category group, or its log
         categories where it has no groups) and metrics to the Log Analytics `workspace`:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import app_configuration, role_assignment
-from sigmatiq_infra.constructs._arguments import checked_call
+from sigmatiq_infra.constructs._arguments import checked_call, made_nothing
 from sigmatiq_infra.constructs._resource import (
     GLOBAL,
     AzureResource,
@@ -142,14 +142,14 @@ class AppConfiguration(AzureResource):
             "private endpoints on sku 'standard' or 'premium'", "use sku='standard'",
         )
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant_data_read(
         self, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:
         """App Configuration Data Reader: read key-values with Entra ID."""
         return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_READER, principal, used_by=used_by)
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant_data_write(
         self, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import container_registry, data_azurerm_container_registry, role_assignment
-from sigmatiq_infra.constructs._arguments import checked_call
+from sigmatiq_infra.constructs._arguments import checked_call, made_nothing
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
     GLOBAL,
@@ -43,14 +43,14 @@ class ContainerRegistryBase(AzureResource):
     }
     login_server = ResourceAttribute[str]()
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant_pull(
         self, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:
         """AcrPull: pull images (what a container app's identity needs)."""
         return self.grant(BuiltInRole.ACR_PULL, principal, used_by=used_by)
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant_push(
         self, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:

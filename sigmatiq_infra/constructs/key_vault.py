@@ -9,7 +9,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.azurerm import data_azurerm_key_vault, key_vault, key_vault_secret, role_assignment
-from sigmatiq_infra.constructs._arguments import checked_call
+from sigmatiq_infra.constructs._arguments import checked_call, made_nothing
 from sigmatiq_infra.constructs._context import client_config, made_in, make_under_free_id
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
@@ -55,14 +55,14 @@ class KeyVaultBase(AzureResource):
     }
     vault_uri = ResourceAttribute[str]()
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant_secrets_read(
         self, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:
         """Key Vault Secrets User: read secret values (e.g. for Key Vault references)."""
         return self.grant(BuiltInRole.KEY_VAULT_SECRETS_USER, principal, used_by=used_by)
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant_secrets_write(
         self, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from constructs import Construct
 
 from sigmatiq_infra.azurerm import role_assignment, storage_account, storage_container
-from sigmatiq_infra.constructs._arguments import checked_call
+from sigmatiq_infra.constructs._arguments import checked_call, made_nothing
 from sigmatiq_infra.constructs._resource import (
     GLOBAL,
     AzureResource,
@@ -165,14 +165,14 @@ class StorageAccount(AzureResource):
             for name in unique.values()
         }
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant_blob_data_write(
         self, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:
         """Storage Blob Data Contributor: read, write and lease blobs (e.g. Terraform state)."""
         return self.grant(BuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, principal, used_by=used_by)
 
-    @checked_call
+    @checked_call(nothing=made_nothing)
     def grant_blob_data_read(
         self, principal: Principal, *, used_by: Construct | None = None,
     ) -> role_assignment.RoleAssignment | None:

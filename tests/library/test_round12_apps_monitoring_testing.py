@@ -227,13 +227,14 @@ def test_a_principal_by_id_given_its_id_and_type_by_position_says_to_write_them_
 
 def test_a_grant_given_used_by_by_position_or_misspelt_says_how_to_write_it(stack, group):
     environment, identity, registry, vault = container_app_parts(stack, group)
-    assert error_of(lambda: registry.grant_pull(identity, environment)) == (
+    assert registry.grant_pull(identity, environment) is None
+    assert error_of(lambda: None, stack) == (
         "ContainerRegistry 'test/Acr': grant_pull() arguments (2 by position, 0 by keyword) do not fit its "
         "signature: too many positional arguments. Allowed: grant_pull(principal, *, used_by=None). Fix: give "
         "used_by by keyword: grant_pull(<UserAssignedIdentity 'test/Id'>, used_by=<ContainerAppEnvironment "
         "'test/Env'>)."
     )
-    assert error_of(lambda: vault.grant(c.BuiltInRole.KEY_VAULT_SECRETS_USER, identity, use_by=environment)) == (
+    assert error_of(lambda: vault.grant(c.BuiltInRole.KEY_VAULT_SECRETS_USER, identity, use_by=environment), stack) == (
         "KeyVault 'test/Vault': grant() arguments (2 by position, 1 by keyword) do not fit its signature: got an "
         "unexpected keyword argument 'use_by'. Allowed: grant(role, principal, *, used_by=None). Fix: write used_by= "
         "instead of use_by=."
@@ -242,12 +243,22 @@ def test_a_grant_given_used_by_by_position_or_misspelt_says_how_to_write_it(stac
 
 def test_a_lock_or_diagnostic_setting_left_without_its_argument_says_what_the_call_takes(stack, group):
     workspace = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("law-own", group))
-    assert error_of(workspace.add_lock) == (
+    assert error_of(workspace.add_lock, stack) == (
         "LogAnalyticsWorkspace 'test/Logs': add_lock() arguments (0 by position, 0 by keyword) do not fit its "
         "signature: missing a required argument: 'notes'. Allowed: add_lock(notes, level='CanNotDelete'). Fix: call "
         "it as add_lock(notes, level='CanNotDelete')."
     )
-    assert "add_diagnostic_settings() arguments" in error_of(workspace.add_diagnostic_settings)
+    assert workspace.add_diagnostic_settings() == []
+    assert "add_diagnostic_settings() arguments" in error_of(lambda: None, stack)
+
+
+def test_a_grant_that_does_not_fit_is_recorded_and_the_run_goes_on_to_the_next_problem(stack, group):
+    environment, identity, registry, _ = container_app_parts(stack, group)
+    registry.grant_pull(identity, environment)
+    c.UserAssignedIdentity(stack, "Other", c.UserAssignedIdentityProps("id", group))
+    assert [problem.split(":")[0] for problem in recorded(stack)] == [
+        "ContainerRegistry 'test/Acr'", "UserAssignedIdentity 'test/Other'",
+    ]
 
 
 def test_a_grant_that_fits_is_made_as_before(stack, group):
