@@ -26,7 +26,7 @@ import shutil
 import sys
 import uuid
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,13 +188,23 @@ def _check_app_arguments(positional: tuple[Any, ...], options: dict[str, Any]) -
             f"write App(outdir={positional[0]!r})" if len(positional) == 1 and isinstance(positional[0], str)
             else "give each by keyword, e.g. App(outdir='cdktf.out')",
         )
-    for name in options:
+    for name, value in options.items():
         if name not in takes:
             close = difflib.get_close_matches(name, takes, n=1)
             check.fail(
                 "keyword", name, "is not one App takes" + (f" (did you mean {close[0]!r}?)" if close else ""),
                 ", ".join(takes), f"write {close[0]}=<value> instead" if close else f"remove {name}=<value>",
             )
+        else:  # cdktf's own check would be a TypeError traceback
+            check.value_type(name, value, Mapping[str, Any] | None if name == "context" else bool | None)
+    # The library's checks at synth (names in their scope, tag limits, ...) and its commands read
+    # the stacks as JSON (cdk.tf.json): with HCL (cdk.tf) they would find no stack, and pass.
+    check.require(
+        options.get("hcl_output") is not True, "hcl_output", True,
+        "writes the stacks as HCL (cdk.tf), where the library's checks at synth and its commands read JSON "
+        "(cdk.tf.json): the checks would find no stack and pass", "hcl_output left out (JSON stacks)",
+        "leave hcl_output out",
+    )
     check.done()
 
 

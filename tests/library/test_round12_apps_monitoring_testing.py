@@ -399,3 +399,19 @@ def test_a_snapshot_path_that_is_a_folder_says_to_name_the_file(tmp_path):
         f"Template.assert_matches_snapshot: {tmp_path} is a folder. Fix: name the snapshot's file in it, e.g. "
         f"'{tmp_path / 'own.json'}'."
     )
+
+
+def test_an_app_writing_hcl_is_refused_as_its_stacks_would_pass_the_checks_unread(tmp_path):
+    """With HCL (cdk.tf) the checks that read cdk.tf.json found no stack: two groups of one name passed."""
+    assert error_of(lambda: App(outdir=str(tmp_path / "out"), hcl_output=True)) == (
+        "App 'arguments': hcl_output True writes the stacks as HCL (cdk.tf), where the library's checks at synth "
+        "and its commands read JSON (cdk.tf.json): the checks would find no stack and pass. Allowed: hcl_output left "
+        "out (JSON stacks). Fix: leave hcl_output out."
+    )
+
+
+def test_an_app_option_of_the_wrong_type_is_one_problem_not_cdktfs_type_error(tmp_path):
+    assert error_of(lambda: App(outdir=str(tmp_path / "out"), skip_validation="yes")) == (
+        "App 'arguments': skip_validation 'yes' has the type str. Allowed: bool or None. Fix: give skip_validation "
+        "a value of type bool or None."
+    )
