@@ -198,13 +198,24 @@ def _check_app_arguments(positional: tuple[Any, ...], options: dict[str, Any]) -
         else:  # cdktf's own check would be a TypeError traceback
             check.value_type(name, value, Mapping[str, Any] | None if name == "context" else bool | None)
     # The library's checks at synth (names in their scope, tag limits, ...) and its commands read
-    # the stacks as JSON (cdk.tf.json): with HCL (cdk.tf) they would find no stack, and pass.
-    check.require(
-        options.get("hcl_output") is not True, "hcl_output", True,
+    # the stacks as JSON (cdk.tf.json): with HCL (cdk.tf) they would find no stack, and pass. cdktf's
+    # App writes HCL when SYNTH_HCL_OUTPUT is "true" (`cdktf synth --hcl` sets it; the CLI sets it to
+    # "false" otherwise), else when hcl_output is (node_modules/cdktf/lib/app.js).
+    hcl = os.environ.get("SYNTH_HCL_OUTPUT")
+    problem = (
         "writes the stacks as HCL (cdk.tf), where the library's checks at synth and its commands read JSON "
-        "(cdk.tf.json): the checks would find no stack and pass", "hcl_output left out (JSON stacks)",
-        "leave hcl_output out",
+        "(cdk.tf.json): the checks would find no stack and pass"
     )
+    if hcl is None:
+        check.require(
+            options.get("hcl_output") is not True, "hcl_output", True, problem, "hcl_output left out (JSON stacks)",
+            "leave hcl_output out",
+        )
+    else:
+        check.require(
+            hcl != "true", "SYNTH_HCL_OUTPUT", hcl, problem + " (cdktf synth --hcl sets it)", "JSON stacks",
+            "run cdktf synth without --hcl",
+        )
     check.done()
 
 

@@ -401,8 +401,9 @@ def test_a_snapshot_path_that_is_a_folder_says_to_name_the_file(tmp_path):
     )
 
 
-def test_an_app_writing_hcl_is_refused_as_its_stacks_would_pass_the_checks_unread(tmp_path):
+def test_an_app_writing_hcl_is_refused_as_its_stacks_would_pass_the_checks_unread(tmp_path, monkeypatch):
     """With HCL (cdk.tf) the checks that read cdk.tf.json found no stack: two groups of one name passed."""
+    monkeypatch.delenv("SYNTH_HCL_OUTPUT", raising=False)
     assert error_of(lambda: App(outdir=str(tmp_path / "out"), hcl_output=True)) == (
         "App 'arguments': hcl_output True writes the stacks as HCL (cdk.tf), where the library's checks at synth "
         "and its commands read JSON (cdk.tf.json): the checks would find no stack and pass. Allowed: hcl_output left "
@@ -415,3 +416,14 @@ def test_an_app_option_of_the_wrong_type_is_one_problem_not_cdktfs_type_error(tm
         "App 'arguments': skip_validation 'yes' has the type str. Allowed: bool or None. Fix: give skip_validation "
         "a value of type bool or None."
     )
+
+
+def test_cdktf_synth_with_hcl_is_refused_and_without_it_hcl_output_is_moot(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNTH_HCL_OUTPUT", "true")  # as `cdktf synth --hcl` runs the app
+    assert error_of(lambda: App(outdir=str(tmp_path / "out"))) == (
+        "App 'arguments': SYNTH_HCL_OUTPUT 'true' writes the stacks as HCL (cdk.tf), where the library's checks at "
+        "synth and its commands read JSON (cdk.tf.json): the checks would find no stack and pass (cdktf synth --hcl "
+        "sets it). Allowed: JSON stacks. Fix: run cdktf synth without --hcl."
+    )
+    monkeypatch.setenv("SYNTH_HCL_OUTPUT", "false")  # cdktf's App then writes JSON whatever hcl_output says
+    assert list(App(outdir=str(tmp_path / "out"), hcl_output=True).problems.problems) == []
