@@ -70,12 +70,12 @@ def test_a_lookup_given_its_resource_group_construct_for_the_group_name_is_told_
 
 def test_a_lookup_with_names_of_the_wrong_type_reports_each_and_no_traceback(stack):
     assert error_of(lambda: c.ContainerRegistry.from_existing(
-        stack, "Shared", name=5, resource_group_name=None, missing_hint=["deploy shared first"],
+        stack, "Shared", name=5, resource_group_name=("rg-shared",), missing_hint=["deploy shared first"],
     ), stack).splitlines() == [
         "ContainerRegistry.from_existing 'test/Shared': name 5 has the type int. Allowed: str. Fix: give name a "
         "value of type str: '5' in quotes.",
-        "ContainerRegistry.from_existing 'test/Shared': resource_group_name None has the type NoneType. Allowed: str. "
-        "Fix: give resource_group_name a value of type str.",
+        "ContainerRegistry.from_existing 'test/Shared': resource_group_name ('rg-shared',) has the type tuple. "
+        "Allowed: str. Fix: give resource_group_name a value of type str.",
         "ContainerRegistry.from_existing 'test/Shared': missing_hint ['deploy shared first'] has the type list. "
         "Allowed: str or None. Fix: give missing_hint a value of type str or None.",
     ]
