@@ -202,7 +202,7 @@ class ContainerApp(AzureResource):
         # Microsoft Learn, "Containers in Azure Container Apps" (cpu/memory pairs); the service's
         # ContainerAppInvalidEnvVarName error (variable names, see NameRules.ENVIRONMENT_VARIABLE).
         check = Validator("ContainerApp", self)
-        props = check.props(props)
+        props = check.props(props, ContainerAppProps)
         check.name("name", props.name, NameRules.CONTAINER_APP)
         check.in_range("target_port", props.target_port, 1, 65535)
         check.in_range("min_replicas", props.min_replicas, 0, MAX_REPLICAS)

@@ -111,7 +111,7 @@ class ContainerAppEnvironment(AzureResource):
     def __init__(self, scope: Construct, id: str, props: ContainerAppEnvironmentProps) -> None:
         super().__init__(scope, id)
         check = Validator("ContainerAppEnvironment", self)
-        props = check.props(props)
+        props = check.props(props, ContainerAppEnvironmentProps)
         check.name("name", props.name, NameRules.CONTAINER_APP_ENVIRONMENT)
         _check_sixtieth_character(check, props.name)
         # Without a VNet zone redundancy is not written, and public access decides the load balancer:

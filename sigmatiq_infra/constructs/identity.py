@@ -48,7 +48,7 @@ class UserAssignedIdentity(AzureResource):
         super().__init__(scope, id)
         # Source: Microsoft Learn, resource-name-rules (userAssignedIdentities: 3-128, resource group).
         check = Validator("UserAssignedIdentity", self)
-        props = check.props(props)
+        props = check.props(props, UserAssignedIdentityProps)
         check.name("name", props.name, NameRules.USER_ASSIGNED_IDENTITY)
         check.done()
 

@@ -81,7 +81,7 @@ class LogAnalyticsWorkspace(AzureResource):
         # Sources: azurerm 4.55 `log_analytics_workspace.html.markdown` (retention 30-730 days on
         # PerGB2018; `daily_quota_gb` at least 0.023).
         check = Validator("LogAnalyticsWorkspace", self)
-        props = check.props(props)
+        props = check.props(props, LogAnalyticsWorkspaceProps)
         check.name("name", props.name, NameRules.LOG_ANALYTICS_WORKSPACE)
         check.in_range("retention_in_days", props.retention_in_days, 30, 730)
         if props.daily_quota_gb is not None and props.daily_quota_gb != UNLIMITED_QUOTA:

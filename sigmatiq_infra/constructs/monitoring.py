@@ -91,7 +91,7 @@ class ActionGroup(AzureResource):
         # Sources: azurerm 4.55 `monitor_action_group.html.markdown` (short name 1-12); Azure Monitor
         # action group API and limits (receiver names unique per group, 1,000 e-mail receivers).
         check = Validator("ActionGroup", self)
-        props = check.props(props)
+        props = check.props(props, ActionGroupProps)
         check.name("name", props.name, NameRules.ACTION_GROUP)
         check.name("short_name", props.short_name, NameRules.ACTION_GROUP_SHORT_NAME)
         for receiver, address in props.email_receivers.items():
@@ -199,7 +199,7 @@ class MetricAlert(AzureResource):
         # Sources: azurerm 4.55 `monitor_metric_alert.html.markdown` (operators, aggregations,
         # frequencies PT1M-PT1H, windows PT1M-P1D, severity 0-4).
         check = Validator("MetricAlert", self)
-        props = check.props(props)
+        props = check.props(props, MetricAlertProps)
         check.name("name", props.name, NameRules.METRIC_ALERT)
         _check_name_with_group(check, props.name, props.resource_group.name)
         target = props.target
@@ -348,7 +348,7 @@ class DeleteAlert(AzureResource):
     def __init__(self, scope: Construct, id: str, props: DeleteAlertProps) -> None:
         super().__init__(scope, id)
         check = Validator("DeleteAlert", self)
-        props = check.props(props)
+        props = check.props(props, DeleteAlertProps)
         check.name("name", props.name, NameRules.ACTIVITY_LOG_ALERT)
         target = props.target
         check.require(
@@ -414,7 +414,7 @@ class Budget(AzureResource):
     def __init__(self, scope: Construct, id: str, props: BudgetProps) -> None:
         super().__init__(scope, id)
         check = Validator("Budget", self)
-        props = check.props(props)
+        props = check.props(props, BudgetProps)
         check.name("name", props.name, NameRules.BUDGET)
         # azurerm 4.55 (`consumption/schema.go`): amount FloatAtLeast(1.0), with no upper limit (a
         # month's budget in a currency of small units, e.g. IDR or KRW, passes a billion).

@@ -442,7 +442,7 @@ class VirtualNetwork(AzureResource):
 
     def _validate(self, props: VirtualNetworkProps) -> VirtualNetworkProps:
         check = Validator("VirtualNetwork", self)
-        props = check.props(props)
+        props = check.props(props, VirtualNetworkProps)
         check.name("name", props.name, NameRules.VIRTUAL_NETWORK)
         space = check.cidr("address_space", props.address_space)
         for reserved, use in RESERVED_RANGES.items():

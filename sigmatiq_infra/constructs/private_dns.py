@@ -97,7 +97,7 @@ class PrivateDnsZones(AzureConstruct):
     def __init__(self, scope: Construct, id: str, props: PrivateDnsZonesProps) -> None:
         super().__init__(scope, id)
         check = Validator("PrivateDnsZones", self)
-        props = check.props(props)
+        props = check.props(props, PrivateDnsZonesProps)
         check.done()
         self.props = props
         self.resource_group = props.resource_group
@@ -376,7 +376,7 @@ class DnsResolver(AzureResource):
     def __init__(self, scope: Construct, id: str, props: DnsResolverProps) -> None:
         super().__init__(scope, id)
         check = Validator("DnsResolver", self)
-        props = check.props(props)
+        props = check.props(props, DnsResolverProps)
         check.name("name", props.name, NameRules.DNS_RESOLVER)
         vnet = props.virtual_network
         # "A virtual network can't be shared between multiple DNS resolvers" (Microsoft Learn, "What

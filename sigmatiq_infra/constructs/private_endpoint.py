@@ -102,7 +102,7 @@ class PrivateEndpoint(AzureResource):
     def __init__(self, scope: Construct, id: str, props: PrivateEndpointProps) -> None:
         super().__init__(scope, id)
         check = Validator("PrivateEndpoint", self)
-        props = check.props(props)
+        props = check.props(props, PrivateEndpointProps)
         check.name("name", props.name, NameRules.PRIVATE_ENDPOINT)
         check.done()
         self.keep_props(props)

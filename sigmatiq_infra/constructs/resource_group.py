@@ -44,7 +44,7 @@ class ResourceGroup(AzureResource):
     def __init__(self, scope: Construct, id: str, props: ResourceGroupProps) -> None:
         super().__init__(scope, id)
         check = Validator("ResourceGroup", self)
-        props = check.props(props)
+        props = check.props(props, ResourceGroupProps)
         check.name("name", props.name, NameRules.RESOURCE_GROUP)
         check.location("location", props.location)
         check.done()

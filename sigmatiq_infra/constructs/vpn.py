@@ -205,7 +205,7 @@ class VpnGateway(AzureResource):
 
     def _validate(self, props: VpnGatewayProps) -> VpnGatewayProps:
         check = Validator("VpnGateway", self)
-        props = check.props(props)
+        props = check.props(props, VpnGatewayProps)
         check.name("name", props.name, NameRules.NETWORK_RESOURCE)
         # publicIPAddresses: 1-80 characters (Microsoft Learn, naming rules for Microsoft.Network).
         check.derived_name("name", props.name, f"pip-{props.name}", "public IP address", 80)

@@ -35,6 +35,17 @@ def test_each_data_construct_given_another_constructs_props_names_its_own_props(
     )
 
 
+@pytest.mark.parametrize("kind", [
+    c.ResourceGroup, c.VirtualNetwork, c.ContainerApp, c.ContainerAppEnvironment, c.UserAssignedIdentity,
+    c.LogAnalyticsWorkspace, c.ActionGroup, c.MetricAlert, c.DeleteAlert, c.Budget, c.PrivateDnsZones,
+    c.DnsResolver, c.PrivateEndpoint, c.VpnGateway,
+])
+def test_every_other_construct_given_another_constructs_props_names_its_own_props(stack, group, kind):
+    assert error_of(lambda: kind(stack, "Thing", c.KeyVaultProps("kv-svc-12", group))).endswith(
+        f"has the type KeyVaultProps. Allowed: {kind.__name__}Props. Fix: pass {kind.__name__}Props(...) as the props.",
+    )
+
+
 def test_a_secret_given_a_mapping_for_its_props_is_told_to_pass_secret_props(stack, group):
     vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-12", group, public_network_access_enabled=True))
     value = c.WriteOnlySecret.from_inputs(stack, "db_url", "the URL")
