@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import jsii
 from constructs import Construct, IConstruct, IValidation
@@ -244,20 +244,32 @@ def free_id(scope: Construct, id: str) -> str:
     return found
 
 
+_Made = TypeVar("_Made")
+
+
 def make_under_free_id(
-    make: Callable[[str], None], kind: str, scope: Construct, id: str, log: ProblemLog | None,
-) -> str:
-    """`make(id)` (a construct's own `Construct.__init__`); when `scope` already holds `id`,
-    a problem (raised without `log`) and `make` again under a free numbered id. The id used."""
+    make: Callable[[str], _Made], kind: str, scope: Construct, id: str, log: ProblemLog | None,
+) -> tuple[str, _Made]:
+    """`make(id)` (a construct under `scope`); when `scope` already holds `id`, a problem
+    (raised without `log`) and `make` again under a free numbered id. The id used, and what
+    `make` made."""
     id = checked_id(kind, scope, id, log) if is_token(id) else id
+    return make_under_first_free_id(make, scope, id, lambda taken: report_duplicate_id(kind, scope, taken, log))
+
+
+def make_under_first_free_id(
+    make: Callable[[str], _Made], scope: Construct, id: str, taken: Callable[[str], str] | None = None,
+) -> tuple[str, _Made]:
+    """`make(id)`; when `scope` already holds `id`, `make` again under `taken(id)`: by default
+    the first free numbered id, with no problem (for ids derived from names that Azure takes
+    but that may meet). The id used, and what `make` made."""
     try:
-        make(id)
+        return id, make(id)
     except RuntimeError as error:
         if DUPLICATE_ID not in str(error):
             raise
-        id = report_duplicate_id(kind, scope, id, log)
-        make(id)
-    return id
+        id = taken(id) if taken is not None else free_id(scope, id)
+        return id, make(id)
 
 
 def report_duplicate_id(kind: str, scope: Construct, id: str, log: ProblemLog | None) -> str:

@@ -228,10 +228,9 @@ class KeyVault(KeyVaultBase):
         depends_on = []
         if self.props.grant_deployer_secrets_write:
             depends_on.append(self.grant_secrets_write(self._deployer()))
-        made: list[key_vault_secret.KeyVaultSecret] = []
         # An id the vault holds already (its `Resource`, the `Deployer` its grant adds): a problem,
         # and the secret under a numbered id so that the run goes on (jsii would stop with a traceback).
-        make_under_free_id(lambda free: made.append(key_vault_secret.KeyVaultSecret(
+        _, secret = make_under_free_id(lambda free: key_vault_secret.KeyVaultSecret(
             self, free,
             name=props.name,
             key_vault_id=self.id,
@@ -240,8 +239,7 @@ class KeyVault(KeyVaultBase):
             content_type=props.content_type,
             tags=self.resource_tags(),
             depends_on=depends_on,
-        )), "KeyVault", self, id, self.problem_log)
-        [secret] = made
+        ), "KeyVault", self, id, self.problem_log)
         made_in(secret, self)  # its stack, known without a jsii round trip (adoption reads it)
         return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
 

@@ -6,10 +6,9 @@ import contextlib
 import functools
 import ipaddress
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TypeVar
 
 from constructs import Construct
 
@@ -20,7 +19,7 @@ from sigmatiq_infra.azurerm import (
     virtual_network,
 )
 from sigmatiq_infra.azurerm import subnet as _subnet
-from sigmatiq_infra.constructs._context import DUPLICATE_ID, free_id
+from sigmatiq_infra.constructs._context import make_under_first_free_id
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     AzureResource,
@@ -46,7 +45,6 @@ PRIVATE_RANGES = tuple(map(ipaddress.IPv4Network, ("10.0.0.0/8", "172.16.0.0/12"
 ("What address ranges can I use in my virtual networks?")."""
 
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
-_Made = TypeVar("_Made")
 _JOIN = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
 
 
@@ -393,14 +391,16 @@ class VirtualNetwork(AzureResource):
         )
         subnet = Subnet(spec, resource)
         if role.nsg:
-            # The ids below are derived from names, and may meet: see _under_free_id.
-            nsg = self._under_free_id(f"Nsg-{spec.name}", functools.partial(
+            # The ids below are derived from names Azure takes, and may meet: subnet 'snet' with rule
+            # 'a-b' and subnet 'snet-a' with rule 'b' (or a subnet 'snet-a-b') both derive
+            # 'Nsg-snet-a-b'. The first keeps its id, the next takes the first free numbered one.
+            _, nsg = make_under_first_free_id(functools.partial(
                 network_security_group.NetworkSecurityGroup, self,
                 name=f"nsg-{spec.name}",
                 resource_group_name=group.name,
                 location=group.location,
                 tags=self.resource_tags(tags),
-            ))
+            ), self, f"Nsg-{spec.name}")
             # Separate rule resources: inline `security_rule` blocks are attributes in JSON
             # and would have to spell out every optional field.
             once: dict[str, InboundRule] = {}  # a repeated name is reported by _validate
@@ -409,7 +409,7 @@ class VirtualNetwork(AzureResource):
                     once.setdefault(rule.name.lower(), rule)
             nsg_name = nsg.name if once else ""  # one kernel read for every rule
             for rule in once.values():
-                self._under_free_id(f"Nsg-{spec.name}-{rule.name}", functools.partial(
+                make_under_first_free_id(functools.partial(
                     network_security_rule.NetworkSecurityRule, self,
                     name=rule.name,
                     resource_group_name=group.name,
@@ -422,23 +422,12 @@ class VirtualNetwork(AzureResource):
                     source_port_range="*",
                     destination_address_prefix="*",
                     destination_port_ranges=list(rule.ports),
-                ))
+                ), self, f"Nsg-{spec.name}-{rule.name}")
             subnet_network_security_group_association.SubnetNetworkSecurityGroupAssociation(
                 self, f"NsgAssociation-{spec.name}",
                 subnet_id=subnet.id, network_security_group_id=nsg.id,
             )
         return subnet
-
-    def _under_free_id(self, id: str, make: Callable[[str], _Made]) -> _Made:
-        """`make(id)`, or `make` under the first free numbered id when another NSG or rule of this VNet
-        derived `id` already: subnet 'snet' with rule 'a-b' and subnet 'snet-a' with rule 'b' (or a subnet
-        'snet-a-b') are names Azure takes, and both derive 'Nsg-snet-a-b'. The first keeps its id."""
-        try:
-            return make(id)
-        except RuntimeError as error:
-            if DUPLICATE_ID not in str(error):
-                raise
-            return make(free_id(self, id))
 
     def _validate(self, props: VirtualNetworkProps) -> VirtualNetworkProps:
         check = Validator("VirtualNetwork", self)

@@ -143,13 +143,11 @@ class PrivateDnsZones(AzureConstruct):
             check.done()
             self._claim_link(name)
             wait_for(owner, self.resource_group)
-            made: list[private_dns_zone.PrivateDnsZone] = []
-            construct_id = make_under_free_id(  # an id the owner holds already: a problem, not jsii's traceback
-                lambda free: made.append(private_dns_zone.PrivateDnsZone(
+            construct_id, zone = make_under_free_id(  # an id the owner holds already: a problem, not jsii's traceback
+                lambda free: private_dns_zone.PrivateDnsZone(
                     owner, free, name=name, resource_group_name=self.resource_group.name, tags=self.tags,
-                )), "PrivateDnsZones.zone", owner, id or name or "Zone", self.problem_log,  # "": refused above
+                ), "PrivateDnsZones.zone", owner, id or name or "Zone", self.problem_log,  # "": refused above
             )
-            zone = made[-1]
             link = ResourceFacts.of(self, "azurerm_private_dns_zone_virtual_network_link")
             self.links[name] = private_dns_zone_virtual_network_link.PrivateDnsZoneVirtualNetworkLink(
                 owner, f"{construct_id}-link",
@@ -223,18 +221,17 @@ class PrivateDnsZones(AzureConstruct):
         check.done()
         record = ResourceFacts.of(self, "azurerm_private_dns_a_record")
         wait_for(scope, self.resource_group)
-        made: list[private_dns_a_record.PrivateDnsARecord] = []
-        make_under_free_id(  # an id `scope` holds already: a problem, not jsii's traceback
-            lambda free: made.append(private_dns_a_record.PrivateDnsARecord(
+        _, made = make_under_free_id(  # an id `scope` holds already: a problem, not jsii's traceback
+            lambda free: private_dns_a_record.PrivateDnsARecord(
                 scope, free,
                 name=name,
                 **record.parent_arguments(zone, self.resource_group),
                 ttl=ttl,
                 records=list(records),
                 tags=self.tags if tags is None else dict(tags),
-            )), "PrivateDnsZones.add_a_record", scope, id, self.problem_log,
+            ), "PrivateDnsZones.add_a_record", scope, id, self.problem_log,
         )
-        return made[-1]
+        return made
 
 
 # Microsoft's naming rules for privateDnsZones: "2 to 34 labels", each of "alphanumerics, underscores,

@@ -155,7 +155,7 @@ class AzureStack(TerraformStack):
         backend: BlobStateBackend | None = None, *, resource_provider_registrations: str = "legacy",
         resource_providers_to_register: Sequence[str] = (),
     ) -> None:
-        id = make_under_free_id(
+        id, _ = make_under_free_id(
             lambda free: super(AzureStack, self).__init__(scope, free), "AzureStack", scope,
             _checked_stack_id(scope, id), _app_log(scope),
         )
