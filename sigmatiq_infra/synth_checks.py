@@ -25,6 +25,7 @@ from typing import Any
 from sigmatiq_infra.validation import Validator
 
 _VARIABLE = re.compile(r"\bvar\.([A-Za-z0-9_-]+)")
+_EPHEMERAL_REFERENCE = re.compile(r"\b(?:var|local)\.[A-Za-z0-9_-]+")
 _REFERENCE = re.compile(r"^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$")
 
 
@@ -87,6 +88,7 @@ def check_documents(
     return (
         problems + _shared_state_blobs(documents) + _repeated_role_assignments(documents, facts)
         + _stacks_without_the_provider(documents) + _ephemeral_inputs_passed_on(documents, inputs_reported)
+        + _ephemeral_values_kept(documents)
     )
 
 
@@ -118,6 +120,109 @@ def _ephemeral_inputs_passed_on(documents: Mapping[str, Mapping[str, Any]], repo
                 )
                 problems += check.problems
     return problems
+
+
+def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """A deploy-time secret input (an ephemeral variable, or a local built from one) in what
+    Terraform keeps in state and plan: an argument of an azurerm resource or lookup other than a
+    write-only one (azurerm names those `<argument>_wo`) or of a `terraform_data` (it has none),
+    or one of the stack's own outputs. Terraform refuses both at validate ("Invalid use of
+    ephemeral value", "Ephemeral value not allowed"); a `lifecycle` condition, a provisioner or
+    connection, and `ephemeralasnull(...)` may read it (Terraform 1.11, as `terraform validate`
+    reports). The outputs cdktf writes for another stack are `_ephemeral_inputs_passed_on`'s."""
+    problems: list[str] = []
+    for stack, document in documents.items():
+        secret = _ephemeral_names(document)
+        if not secret:
+            continue
+        for section in ("resource", "data"):
+            for tf_type, found in document.get(section, {}).items():
+                if not tf_type.startswith("azurerm_") and tf_type != "terraform_data":
+                    continue  # another provider's write-only arguments are not known here
+                for logical_id, config in found.items():
+                    resource = _Resource(stack, tf_type, logical_id, config)
+                    for argument, name in _secret_arguments(config, secret):
+                        check = Validator("AzureStack", stack)
+                        check.fail(
+                            f"{resource.path} argument {argument}", name,
+                            "reads a deploy-time secret input (ephemeral) in an argument Terraform keeps in state "
+                            "and plan: Terraform refuses it ('Invalid use of ephemeral value')",
+                            "a secret input in a write-only argument only (azurerm names them <argument>_wo, such "
+                            "as a Key Vault secret's value_wo)",
+                            "store the value as a Key Vault secret, vault.add_secret(id, SecretProps(name, "
+                            "WriteOnlySecret(<the value>, <its version>))), and pass the secret instead (a container "
+                            "app reads it through secret_env), or make the value of no secret input",
+                        )
+                        problems += check.problems
+        for name, output in document.get("output", {}).items():
+            if name.startswith("cross-stack-output-"):
+                continue
+            for _argument, used in _secret_arguments({"value": output.get("value")}, secret)[:1]:
+                check = Validator("TerraformOutput", f"{stack}/{name}")
+                check.fail(
+                    "value", used,
+                    "reads a deploy-time secret input (ephemeral), which a stack's output cannot hold: Terraform "
+                    "refuses it ('Ephemeral value not allowed')",
+                    "an output of values Terraform keeps (no secret input)",
+                    "leave the secret input out of the output (Terraform keeps no ephemeral value after a run)",
+                )
+                problems += check.problems
+    return problems
+
+
+def _ephemeral_names(document: Mapping[str, Any]) -> dict[str, str]:
+    """{`var.<name>` and `local.<name>` that are ephemeral: the input each one reads}. A local
+    is ephemeral when its value reads an ephemeral one (Terraform makes it so)."""
+    secret = {f"var.{name}": name for name, variable in document.get("variable", {}).items()
+              if variable.get("ephemeral")}
+    locals_ = document.get("locals", {})
+    grown = bool(secret)
+    while grown:
+        grown = False
+        for name, value in locals_.items():
+            reference = f"local.{name}"
+            if reference not in secret:
+                found = _reads(json.dumps(value), secret)
+                if found is not None:
+                    secret[reference], grown = found, True
+    return secret
+
+
+def _secret_arguments(config: Mapping[str, Any], secret: Mapping[str, str], at: str = "") -> list[tuple[str, str]]:
+    """(argument path, the input it reads) for each value in `config` that reads a secret."""
+    found: list[tuple[str, str]] = []
+    for key, value in config.items():
+        if not at and key in ("//", "lifecycle", "provisioner", "connection", "depends_on", "provider"):
+            continue
+        if key.endswith("_wo"):
+            continue
+        path = f"{at}.{key}" if at else key
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            where = path if index is None else f"{path}[{index}]"
+            if isinstance(item, Mapping):
+                found += _secret_arguments(item, secret, where)
+            else:
+                name = _reads(json.dumps(item), secret)
+                if name is not None:
+                    found.append((where, name))
+    return found
+
+
+def _reads(text: str, secret: Mapping[str, str]) -> str | None:
+    """The input an expression in `text` reads from `secret`'s references, outside
+    `ephemeralasnull(...)`; None if none."""
+    while (start := text.find("ephemeralasnull(")) >= 0:
+        depth = 0
+        for end in range(start + len("ephemeralasnull"), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        text = text[:start] + text[end + 1:]
+    for reference in _EPHEMERAL_REFERENCE.findall(text):
+        if reference in secret:
+            return secret[reference]
+    return None
 
 
 def _stacks_without_the_provider(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
