@@ -98,6 +98,10 @@ class TypeProblem:
             str(self.value), self.hint,
         ):
             fix += f": '{self.value}' in quotes"
+        elif getattr(type(self.value), "holds_secret", False) is True:  # a WriteOnlySecret where no secret goes
+            fix = (f"keep the secret out of {prop} (Terraform keeps it in state and plan): store it as a vault "
+                   f"secret, vault.add_secret(id, SecretProps(name, <the {type(self.value).__name__}>)), and pass "
+                   "that secret instead (a container app reads it through secret_env)")
         elif type(self.value) is datetime.date and _bearable(self.value.isoformat(), self.hint):
             fix += f": '{self.value.isoformat()}' in quotes"  # e.g. a budget's start_date
         elif type(self.value) is datetime.datetime and self.value.time() == datetime.time() and _bearable(

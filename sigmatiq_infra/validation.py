@@ -669,6 +669,9 @@ def _shown(value: Any) -> str:
     path = _construct_path(value)
     if path is None and isinstance(value, enum.Enum):  # a member by its name, not its value's repr
         return f"{type(value).__name__}.{value.name}"
+    if path is None and dataclasses.is_dataclass(value) and not isinstance(value, type):  # its fields shown so too
+        shown = ", ".join(f"{f.name}={_shown(getattr(value, f.name))}" for f in dataclasses.fields(value) if f.repr)
+        return f"{type(value).__name__}({shown})"
     return f"{type(value).__name__} '{path}'" if path is not None else repr(value)
 
 

@@ -17,7 +17,7 @@ from sigmatiq_infra.validation import ValidationError
 def test_a_cache_given_the_props_of_the_other_redis_construct_is_a_problem_not_a_traceback(stack, group):
     assert error_of(lambda: c.RedisCache(stack, "Cache", c.ManagedRedisProps("redis-svc", group))) == (
         "RedisCache 'test/Cache': props ManagedRedisProps(name='redis-svc', "
-        "resource_group=<sigmatiq_infra.constructs... has the type ManagedRedisProps. Allowed: RedisCacheProps. "
+        "resource_group=ResourceGroup 'test/Group'... has the type ManagedRedisProps. Allowed: RedisCacheProps. "
         "Fix: pass RedisCacheProps(...) as the props."
     )
     assert error_of(lambda: c.ManagedRedis(stack, "Managed", c.RedisCacheProps("redis-svc", group))).endswith(
@@ -206,7 +206,7 @@ def test_the_launcher_lists_the_problems_recorded_before_a_construct_that_cannot
         "letters, digits and hyphens; starts with a letter; ends with a letter or digit; no consecutive hyphens; "
         "unique across Azure. Fix: choose a Key Vault name that follows these rules.",
         "  2. RedisCache 'svc/Cache': props ManagedRedisProps(name='redis-svc', "
-        "resource_group=<sigmatiq_infra.constructs... has the type ManagedRedisProps. Allowed: RedisCacheProps. "
+        "resource_group=ResourceGroup 'svc/Group',... has the type ManagedRedisProps. Allowed: RedisCacheProps. "
         "Fix: pass RedisCacheProps(...) as the props.",
     ]
     assert "Traceback" not in result.stderr

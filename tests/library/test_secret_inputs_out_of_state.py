@@ -154,3 +154,44 @@ def test_terraform_validate_refuses_exactly_those_blocks(tmp_path):
     assert {diagnostic["summary"] for diagnostic in diagnostics} == {
         "Invalid use of ephemeral value", "Ephemeral value not allowed",
     }
+
+
+def test_a_secret_given_as_a_plain_env_value_is_shown_without_placeholders_and_sent_to_secret_env(stack, group):
+    from sigmatiq_infra.constructs import (
+        ContainerApp,
+        ContainerAppEnvironment,
+        ContainerAppEnvironmentProps,
+        ContainerAppProps,
+        ContainerRegistry,
+        ContainerRegistryProps,
+        UserAssignedIdentity,
+        UserAssignedIdentityProps,
+        WriteOnlySecret,
+    )
+
+    identity = UserAssignedIdentity(stack, "Identity", UserAssignedIdentityProps("id-orders", group))
+    registry = ContainerRegistry(stack, "Registry", ContainerRegistryProps(
+        "acrordersx13", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    environment = ContainerAppEnvironment(stack, "Environment", ContainerAppEnvironmentProps("cae-orders", group))
+    token = WriteOnlySecret.from_inputs(stack, "api_token", "the API token")
+    assert error_of(lambda: ContainerApp(stack, "Api", ContainerAppProps(
+        "orders-api", environment, identity, registry, "orders/api", "1.0.0", 8080, env={"API_TOKEN": token},
+    )), stack) == (
+        "ContainerApp 'test/Api': env['API_TOKEN'] WriteOnlySecret(value='<Terraform expression>', "
+        "version='<Terraform expressio... has the type WriteOnlySecret. Allowed: str. Fix: keep the secret out of "
+        "env['API_TOKEN'] (Terraform keeps it in state and plan): store it as a vault secret, vault.add_secret(id, "
+        "SecretProps(name, <the WriteOnlySecret>)), and pass that secret instead (a container app reads it through "
+        "secret_env)."
+    )
+
+
+def test_props_in_a_message_show_their_members_by_name_as_a_user_writes_them(stack, group):
+    from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, SubnetRole, SubnetSpec
+
+    spec = SubnetSpec("snet-pe", "10.0.0.0/24", SubnetRole.PRIVATE_ENDPOINTS)
+    assert error_of(lambda: KeyVault(stack, "Vault", KeyVaultProps("kv-orders-x13", group, tags={"Spec": spec})),
+                    stack).startswith(
+        "KeyVault 'test/Vault': tags['Spec'] SubnetSpec(name='snet-pe', cidr='10.0.0.0/24', "
+        "role=SubnetRole.PRIVATE_ENDPOI... has the type SubnetSpec.",
+    )
