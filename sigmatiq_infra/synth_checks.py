@@ -25,7 +25,7 @@ from typing import Any
 from sigmatiq_infra.validation import Validator
 
 _VARIABLE = re.compile(r"\bvar\.([A-Za-z0-9_-]+)")
-_EPHEMERAL_REFERENCE = re.compile(r"\b(?:var|local)\.[A-Za-z0-9_-]+")
+_INPUT_REFERENCE = re.compile(r"\b(?:var|local)\.[A-Za-z0-9_-]+")
 _REFERENCE = re.compile(r"^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$")
 
 
@@ -126,16 +126,17 @@ def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]]) -> list[s
     """A deploy-time secret input (an ephemeral variable, or a local built from one) in what
     Terraform keeps in state and plan: an argument of an azurerm resource or lookup other than a
     write-only one (azurerm names those `<argument>_wo`) or of a `terraform_data` (it has none),
-    or one of the stack's own outputs. Terraform refuses both at validate ("Invalid use of
-    ephemeral value", "Ephemeral value not allowed"); a `lifecycle` condition, a provisioner or
-    connection, and `ephemeralasnull(...)` may read it (Terraform 1.11, as `terraform validate`
-    reports). The outputs cdktf writes for another stack are `_ephemeral_inputs_passed_on`'s."""
+    or one of the stack's own outputs; and a sensitive input in an output not marked sensitive.
+    Terraform refuses each at validate ("Invalid use of ephemeral value", "Ephemeral value not
+    allowed", "Output refers to sensitive values"); a `lifecycle` condition, a provisioner or
+    connection, and `ephemeralasnull(...)` may read an ephemeral value, `nonsensitive(...)` a
+    sensitive one (Terraform 1.11, as `terraform validate` reports). The outputs cdktf writes for
+    another stack are `_ephemeral_inputs_passed_on`'s."""
     problems: list[str] = []
     for stack, document in documents.items():
-        secret = _ephemeral_names(document)
-        if not secret:
-            continue
-        for section in ("resource", "data"):
+        secret = _inputs_read(document, "ephemeral", "ephemeralasnull")
+        sensitive = _inputs_read(document, "sensitive", "nonsensitive")
+        for section in ("resource", "data") if secret else ():
             for tf_type, found in document.get(section, {}).items():
                 if not tf_type.startswith("azurerm_") and tf_type != "terraform_data":
                     continue  # another provider's write-only arguments are not known here
@@ -154,11 +155,12 @@ def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]]) -> list[s
                             "app reads it through secret_env), or make the value of no secret input",
                         )
                         problems += check.problems
-        for name, output in document.get("output", {}).items():
+        for name, output in document.get("output", {}).items() if secret or sensitive else ():
             if name.startswith("cross-stack-output-"):
                 continue
-            for _argument, used in _secret_arguments({"value": output.get("value")}, secret)[:1]:
-                check = Validator("TerraformOutput", f"{stack}/{name}")
+            check = Validator("TerraformOutput", f"{stack}/{name}")
+            text = json.dumps(output.get("value"))
+            if (used := _reads(text, secret, "ephemeralasnull")) is not None:
                 check.fail(
                     "value", used,
                     "reads a deploy-time secret input (ephemeral), which a stack's output cannot hold: Terraform "
@@ -166,26 +168,33 @@ def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]]) -> list[s
                     "an output of values Terraform keeps (no secret input)",
                     "leave the secret input out of the output (Terraform keeps no ephemeral value after a run)",
                 )
-                problems += check.problems
+            elif not output.get("sensitive") and (used := _reads(text, sensitive, "nonsensitive")) is not None:
+                check.fail(
+                    "value", used,
+                    "reads a sensitive deploy-time input, and the output is not marked sensitive: Terraform refuses "
+                    "it ('Output refers to sensitive values')",
+                    "a sensitive input in an output marked sensitive",
+                    f"mark the output sensitive: TerraformOutput(stack, {name!r}, value=..., sensitive=True)",
+                )
+            problems += check.problems
     return problems
 
 
-def _ephemeral_names(document: Mapping[str, Any]) -> dict[str, str]:
-    """{`var.<name>` and `local.<name>` that are ephemeral: the input each one reads}. A local
-    is ephemeral when its value reads an ephemeral one (Terraform makes it so)."""
-    secret = {f"var.{name}": name for name, variable in document.get("variable", {}).items()
-              if variable.get("ephemeral")}
+def _inputs_read(document: Mapping[str, Any], marked: str, cleared: str) -> dict[str, str]:
+    """{`var.<name>` and `local.<name>` that are `marked` (ephemeral, sensitive): the input each
+    one reads}. A local is so when its value reads such a value outside `cleared(...)`
+    (Terraform makes it so)."""
+    found = {f"var.{name}": name for name, variable in document.get("variable", {}).items()
+             if variable.get(marked)}
     locals_ = document.get("locals", {})
-    grown = bool(secret)
+    grown = bool(found)
     while grown:
         grown = False
         for name, value in locals_.items():
             reference = f"local.{name}"
-            if reference not in secret:
-                found = _reads(json.dumps(value), secret)
-                if found is not None:
-                    secret[reference], grown = found, True
-    return secret
+            if reference not in found and (read := _reads(json.dumps(value), found, cleared)) is not None:
+                found[reference], grown = read, True
+    return found
 
 
 def _secret_arguments(config: Mapping[str, Any], secret: Mapping[str, str], at: str = "") -> list[tuple[str, str]]:
@@ -202,26 +211,25 @@ def _secret_arguments(config: Mapping[str, Any], secret: Mapping[str, str], at: 
             where = path if index is None else f"{path}[{index}]"
             if isinstance(item, Mapping):
                 found += _secret_arguments(item, secret, where)
-            else:
-                name = _reads(json.dumps(item), secret)
-                if name is not None:
-                    found.append((where, name))
+            elif (name := _reads(json.dumps(item), secret, "ephemeralasnull")) is not None:
+                found.append((where, name))
     return found
 
 
-def _reads(text: str, secret: Mapping[str, str]) -> str | None:
-    """The input an expression in `text` reads from `secret`'s references, outside
-    `ephemeralasnull(...)`; None if none."""
-    while (start := text.find("ephemeralasnull(")) >= 0:
+def _reads(text: str, references: Mapping[str, str], cleared: str) -> str | None:
+    """The input an expression in `text` reads through `references`, outside `cleared(...)`
+    calls; None if none."""
+    call = f"{cleared}("
+    while (start := text.find(call)) >= 0:
         depth = 0
-        for end in range(start + len("ephemeralasnull"), len(text)):
+        for end in range(start + len(cleared), len(text)):
             depth += {"(": 1, ")": -1}.get(text[end], 0)
             if depth == 0:
                 break
         text = text[:start] + text[end + 1:]
-    for reference in _EPHEMERAL_REFERENCE.findall(text):
-        if reference in secret:
-            return secret[reference]
+    for reference in _INPUT_REFERENCE.findall(text):
+        if reference in references:
+            return references[reference]
     return None
 
 

@@ -99,9 +99,38 @@ def test_a_secret_input_in_write_only_arguments_passes_and_an_output_of_its_vers
     assert document["output"]["password_version"] == {"value": "${var.db_password_version}"}
 
 
+def test_a_sensitive_input_in_an_output_not_marked_sensitive_is_refused_and_marked_it_passes(tmp_path):
+    from helpers import stacks_with_groups, synthesized_documents
+
+    from sigmatiq_infra.cdk import TerraformOutput
+    from sigmatiq_infra.constructs import deploy_input
+
+    app, (stack,), _groups = stacks_with_groups(tmp_path, "orders")
+    key = deploy_input(stack, "partner_key", what="the partner's API key", type="string", sensitive=True)
+    TerraformOutput(stack, "partner", value=f"key={key.string_value}")
+    assert error_of(app.synth) == (
+        "TerraformOutput 'orders/partner': value 'partner_key' reads a sensitive deploy-time input, and the output "
+        "is not marked sensitive: Terraform refuses it ('Output refers to sensitive values'). Allowed: a sensitive "
+        "input in an output marked sensitive. Fix: mark the output sensitive: TerraformOutput(stack, 'partner', "
+        "value=..., sensitive=True)."
+    )
+
+    app, (stack,), _groups = stacks_with_groups(tmp_path, "orders")
+    key = deploy_input(stack, "partner_key", what="the partner's API key", type="string", sensitive=True)
+    TerraformOutput(stack, "partner", value=f"key={key.string_value}", sensitive=True)
+    app.synth()
+    assert synthesized_documents(tmp_path)["orders"]["output"]["partner"]["sensitive"] is True
+
+
 _PROVIDER_FREE = {
-    "variable": {"pw": {"type": "string", "ephemeral": True, "default": "x"}},
-    "locals": {"url": "p://${urlencode(var.pw)}@host", "url_again": "${local.url}/db", "plain": "y"},
+    "variable": {
+        "pw": {"type": "string", "ephemeral": True, "default": "x"},
+        "key": {"type": "string", "sensitive": True, "default": "x"},
+    },
+    "locals": {
+        "url": "p://${urlencode(var.pw)}@host", "url_again": "${local.url}/db", "plain": "y",
+        "keyed": "k=${var.key}",
+    },
     "resource": {"terraform_data": {
         "direct": {"input": "p://${urlencode(var.pw)}@host"},
         "through_locals": {"input": "${local.url_again}"},
@@ -111,21 +140,25 @@ _PROVIDER_FREE = {
             "precondition": [{"condition": "${length(var.pw) > 0}", "error_message": "empty"}],
         }},
         "provisioned": {"input": "${local.plain}", "provisioner": [{"local-exec": {"command": "echo ${var.pw}"}}]},
+        "keyed": {"input": "${local.keyed}"},
     }},
     "output": {
         "url": {"value": "${local.url}"},
         "nulled": {"value": "${ephemeralasnull(local.url)}"},
         "plain": {"value": "${local.plain}"},
+        "keyed": {"value": "${local.keyed}"},
+        "key_length": {"value": "${length(var.key)}"},
+        "key_marked": {"value": "${var.key}", "sensitive": True},
+        "key_cleared": {"value": "${nonsensitive(var.key)}"},
     },
 }
-
-
 _REFUSED = {
     "resource.terraform_data.direct", "resource.terraform_data.through_locals", "resource.terraform_data.nested",
-    "output.url",
+    "output.url", "output.keyed", "output.key_length",
 }
-"""What Terraform 1.11 refuses in `_PROVIDER_FREE` (a condition, a provisioner and
-`ephemeralasnull(...)` may read an ephemeral value): the slow test below asks Terraform."""
+"""What Terraform 1.11 refuses in `_PROVIDER_FREE` at validate (a condition, a provisioner and
+`ephemeralasnull(...)` may read an ephemeral value, `nonsensitive(...)` and an output marked
+sensitive a sensitive one): the slow test below asks Terraform."""
 
 
 def test_the_check_refuses_the_blocks_terraform_refuses_through_locals_and_nested_blocks():
@@ -143,17 +176,21 @@ def test_the_check_refuses_the_blocks_terraform_refuses_through_locals_and_neste
 @pytest.mark.slow
 @pytest.mark.skipif(TERRAFORM is None, reason="terraform is not on PATH")
 def test_terraform_validate_refuses_exactly_those_blocks(tmp_path):
-    (tmp_path / "main.tf.json").write_text(json.dumps(_PROVIDER_FREE))
+    text = json.dumps(_PROVIDER_FREE, indent=1)  # one output name per line: Terraform names the line
+    (tmp_path / "main.tf.json").write_text(text)
     environment = empty_provider_mirror(tmp_path)  # terraform_data is built in: nothing to download
     subprocess.run([TERRAFORM, "init", "-backend=false", "-input=false", "-no-color"], cwd=tmp_path,
                    env=environment, capture_output=True, check=True, timeout=120)
     result = subprocess.run([TERRAFORM, "validate", "-json", "-no-color"], cwd=tmp_path, env=environment,
                             capture_output=True, text=True, timeout=120)
-    diagnostics = json.loads(result.stdout)["diagnostics"]
-    assert {diagnostic["snippet"]["context"] for diagnostic in diagnostics} == _REFUSED
-    assert {diagnostic["summary"] for diagnostic in diagnostics} == {
-        "Invalid use of ephemeral value", "Ephemeral value not allowed",
-    }
+    lines = text.splitlines()
+    refused = set()
+    for diagnostic in json.loads(result.stdout)["diagnostics"]:
+        context = diagnostic["snippet"]["context"]
+        if context == "output":  # "Output refers to sensitive values" names the output by its line
+            context = "output." + lines[diagnostic["range"]["start"]["line"] - 1].split('"')[1]
+        refused.add(context)
+    assert refused == _REFUSED
 
 
 def test_a_secret_given_as_a_plain_env_value_is_shown_without_placeholders_and_sent_to_secret_env(stack, group):
