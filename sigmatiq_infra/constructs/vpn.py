@@ -271,6 +271,7 @@ class VpnGateway(AzureResource):
                 "Terraform resources to finish first, e.g. a DnsResolver's vnet_dns_servers", fix,
             )
         check.in_range("root_certificates (count)", len(props.root_certificates), 1, 20)
+        _check_root_names_once(check, props.root_certificates)
         for cert in props.root_certificates:
             data = cert.public_cert_data
             if is_token(data):
@@ -291,6 +292,30 @@ class VpnGateway(AzureResource):
                 check.include(found, warnings=False)
         check.done()
         return props
+
+
+def _check_root_names_once(check: Validator, certificates: Sequence[RootCertificate]) -> None:
+    """Each root certificate under a name of its own, in any case: each is a child resource of the
+    gateway, `<gateway id>/vpnClientRootCertificates/<name>` (Azure's network API), and the network
+    resource provider refuses two child resources of one name ("DuplicateResourceName: Resource ...
+    has two child resources with the same name"), comparing names in any case as ARM does. azurerm
+    keeps both in its set (it hashes the name and the data), so `plan` passes."""
+    first: dict[str, str] = {}
+    for cert in certificates:
+        if not isinstance(cert.name, str) or is_token(cert.name):
+            continue  # a name known at deploy time: Azure's to compare
+        same = first.get(cert.name.lower())
+        if same is None:
+            first[cert.name.lower()] = cert.name
+        else:
+            again = "is listed twice" if same == cert.name else f"is the name {same!r} again, in another case"
+            check.fail(
+                "root certificate name", cert.name, again,
+                "one root certificate per name (Azure names each the gateway's child resource "
+                "vpnClientRootCertificates/<name>, compared in any case)",
+                "give each root certificate its own name, e.g. 'P2SRoot2026' beside 'P2SRoot' while clients move "
+                "to the new root, or remove the repeat",
+            )
 
 
 # A /24 of each RFC 1918 range, the first that the VNet leaves free is the one to suggest.
