@@ -126,6 +126,35 @@ def checked_call(function: Any = None, *, nothing: Callable[[], Any] | None = No
     return call
 
 
+def checked_function(function: Any) -> Any:
+    """A library function or static method (`deploy_input`, `WriteOnlySecret.from_inputs`) whose
+    call does not fit its signature is one `ValidationError` naming it, its scope and how to
+    write the call, not Python's `TypeError`; as `checked_call`, bound only when the call fails."""
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except TypeError as error:
+            try:
+                signature.bind(*args, **kwargs)
+            except TypeError as problem:
+                owner, _, name = function.__qualname__.rpartition(".")
+                scope, given = [*args, None, None][:2]
+                node = getattr(scope, "node", None)
+                where = node.path if node is not None and isinstance(node.path, str) and node.path else "arguments"
+                if node is not None and isinstance(given, str) and given:
+                    where = f"{where}/{given}" if where != "arguments" else given
+                check = _fit_problem(
+                    owner or name, where, name, list(signature.parameters.values()), args, kwargs, problem, None,
+                )
+                raise ValidationError(check.problems) from None
+            raise error
+
+    return call
+
+
 def made_nothing() -> None:
     """What a checked method that returns an optional result gives for a call that does not fit."""
     return None
@@ -134,9 +163,6 @@ def made_nothing() -> None:
 def _call_problem(
     function: Any, signature: inspect.Signature, self: Any, args: tuple, kwargs: dict[str, Any], problem: TypeError,
 ) -> Validator:
-    from sigmatiq_infra.typecheck import as_code  # loaded with the first problem, as with the first props
-
-    parameters = list(signature.parameters.values())[1:]  # without self
     kind = type(self).__name__
     constructor = function.__name__ == "__init__"
     name = kind if constructor else function.__name__
@@ -150,17 +176,27 @@ def _call_problem(
             where = id if scope_path in (None, "the app") else f"{scope_path}/{id}"
     else:
         where = self
+    props = _props_class(function, signature) if constructor else None
+    parameters = list(signature.parameters.values())[1:]  # without self
+    return _fit_problem(kind, where, name, parameters, args, kwargs, problem, props)
+
+
+def _fit_problem(
+    kind: str, where: Any, name: str, parameters: list[inspect.Parameter], args: tuple, kwargs: dict[str, Any],
+    problem: TypeError, props: type | None,
+) -> Validator:
+    """The problem of a call of `name` (of `kind`, at `where`) whose arguments do not fit
+    `parameters`, with how to write it; `props`: the props class a constructor takes."""
+    from sigmatiq_infra.typecheck import as_code  # loaded with the first problem, as with the first props
+
     # The signature as code reads it (no annotations: they are text here).
-    plain = signature.replace(
-        parameters=[p.replace(annotation=p.empty) for p in parameters], return_annotation=signature.empty,
-    )
+    plain = inspect.Signature([p.replace(annotation=p.empty) for p in parameters])
     written_signature = f"{name}{plain}"
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     keyword_only = [p for p in parameters if p.kind is p.KEYWORD_ONLY]
     extra = args[len(positional):]
-    unknown = [key for key in kwargs if key not in signature.parameters]
+    unknown = [key for key in kwargs if key not in {p.name for p in parameters}]
     close = difflib.get_close_matches(unknown[0], [p.name for p in parameters], n=1) if unknown else []
-    props = _props_class(function, signature) if constructor else None
     if props is not None and "props" not in kwargs and (
         len(args) > len(positional) or (kwargs and set(kwargs) <= {f.name for f in dataclasses.fields(props)})
     ):  # the props' fields given to the construct itself, as an AWS CDK construct in Python takes them

@@ -16,6 +16,7 @@ from typing import Any
 from constructs import Construct
 
 from sigmatiq_infra._cdktf import TerraformVariable, TerraformVariableValidationConfig
+from sigmatiq_infra.constructs._arguments import checked_function
 
 VALUE = "{value}"
 """Where a rule's condition refers to the variable's value."""
@@ -34,6 +35,7 @@ class InputRule:
     """What is allowed, for the error message."""
 
 
+@checked_function
 def deploy_input(
     scope: Construct, name: str, *, what: str, type: str, rules: Sequence[InputRule] = (),
     sensitive: bool = False, ephemeral: bool = False, default: Any = None, how: str = "", note: str = "",
@@ -171,6 +173,7 @@ def _suggested_input_name(name: str) -> str:
     return f"{cleaned}_input" if cleaned in _RESERVED_INPUT_NAMES else cleaned or "db_password"
 
 
+@checked_function
 def secret_input(
     scope: Construct, name: str, *, what: str, rules: Sequence[InputRule] = (), how: str = "", note: str = "",
 ) -> TerraformVariable:

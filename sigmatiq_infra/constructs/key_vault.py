@@ -9,7 +9,7 @@ from constructs import Construct
 
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.azurerm import data_azurerm_key_vault, key_vault, key_vault_secret, role_assignment
-from sigmatiq_infra.constructs._arguments import checked_call, made_nothing
+from sigmatiq_infra.constructs._arguments import checked_call, checked_function, made_nothing
 from sigmatiq_infra.constructs._context import client_config, made_in, make_under_free_id
 from sigmatiq_infra.constructs._existing import ExistingResource
 from sigmatiq_infra.constructs._resource import (
@@ -183,6 +183,7 @@ class KeyVault(KeyVaultBase):
         self.keep_props(props)
 
     @staticmethod
+    @checked_function
     def secret_import_id(vault_name: str, secret_name: str, version: str) -> str:
         """The id `terraform import` takes for a secret version: its URL."""
         return f"https://{vault_name}.vault.azure.net/secrets/{secret_name}/{version}"

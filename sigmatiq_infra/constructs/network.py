@@ -19,6 +19,7 @@ from sigmatiq_infra.azurerm import (
     virtual_network,
 )
 from sigmatiq_infra.azurerm import subnet as _subnet
+from sigmatiq_infra.constructs._arguments import checked_function
 from sigmatiq_infra.constructs._context import make_under_first_free_id
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
@@ -96,11 +97,14 @@ class SubnetRole(Enum):
     )
 
 
+@checked_function
 def subnet_role(name: str) -> SubnetRole:
     """The role called `name` (as settings spell it), or a ValidationError listing the roles."""
+    if isinstance(name, SubnetRole):
+        return name  # the member itself: it is the role
     try:
         return SubnetRole[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: not text (e.g. a list)
         roles = ", ".join(role.name for role in SubnetRole)
         raise ValidationError([
             f"SubnetSpec: role {name!r} is not a subnet role. Allowed: {roles}. "

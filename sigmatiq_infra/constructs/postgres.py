@@ -24,6 +24,7 @@ from sigmatiq_infra.azurerm import (
 from sigmatiq_infra.azurerm import (
     postgresql_flexible_server_firewall_rule as pg_firewall_rule,
 )
+from sigmatiq_infra.constructs._arguments import checked_function
 from sigmatiq_infra.constructs._resource import (
     GLOBAL,
     AzureResource,
@@ -73,6 +74,7 @@ RESERVED_LOGINS = (
 PORT = 5432
 
 
+@checked_function
 def admin_password_rules(login: str) -> tuple[InputRule, ...]:
     """Azure's rules for a flexible server's administrator password, as Terraform checks them
     on a deploy-time input (see `WriteOnlySecret.from_inputs`): 8-128 characters from at

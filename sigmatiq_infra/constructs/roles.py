@@ -17,7 +17,7 @@ from constructs import Construct, IConstruct
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra.azurerm import role_assignment
-from sigmatiq_infra.constructs._arguments import checked_call
+from sigmatiq_infra.constructs._arguments import checked_call, checked_function
 from sigmatiq_infra.constructs._context import (
     AzureConstruct,
     client_config,
@@ -175,6 +175,7 @@ class PrincipalById(AzureConstruct):
         self.principal_type: str | None = principal_type
 
 
+@checked_function
 def grant(
     target: Construct, target_id: str, role: Role, principal: Principal, used_by: Construct | None = None,
 ) -> role_assignment.RoleAssignment | None:

@@ -13,6 +13,7 @@ from constructs import Construct
 from sigmatiq_infra import regions
 from sigmatiq_infra._cdktf import ITerraformDependable
 from sigmatiq_infra.azurerm import public_ip, virtual_network_gateway
+from sigmatiq_infra.constructs._arguments import checked_function
 from sigmatiq_infra.constructs._context import context_of, wait_for
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
@@ -71,6 +72,7 @@ class RootCertificate:
     expression (e.g. a variable) supplied at deploy time."""
 
     @staticmethod
+    @checked_function
     def from_input(scope: Construct, input_name: str, name: str, note: str = "") -> RootCertificate:
         """A root certificate given at deploy time as the input `input_name`
         (`TF_VAR_<input_name>`), checked by Terraform (`ROOT_CERTIFICATE_RULES`)."""

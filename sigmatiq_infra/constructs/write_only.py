@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from constructs import Construct
 
+from sigmatiq_infra.constructs._arguments import checked_function
 from sigmatiq_infra.constructs._context import context_of, made_in, stack_of
 from sigmatiq_infra.constructs.inputs import (
     TAKEN_NAME,
@@ -42,6 +43,7 @@ class WriteOnlySecret:
     """A type problem of a field of this type never shows the value given (`typecheck`)."""
 
     @staticmethod
+    @checked_function
     def from_inputs(
         scope: Construct, name: str, what: str, rules: Sequence[InputRule] = (), how: str = "",
     ) -> WriteOnlySecret:
@@ -79,6 +81,7 @@ class WriteOnlySecret:
             context_of(check.where).problems.inputs_reported.add(f"{made}/{self.source.node.id}")
 
 
+@checked_function
 def version_input(scope: Construct, name: str, what: str) -> float:
     """A version counter (default 1) for a write-only value: bump it to send the value again."""
     return deploy_input(
