@@ -2,8 +2,10 @@
 
 The fast runtime (`sigmatiq_infra.runtime`) has to be switched on before the program
 imports any jsii package; this launcher does that first, then runs the program as
-`__main__`, whatever the order of its imports. cdktf.json runs the app this way:
-`"app": "python -m sigmatiq_infra.launch main.py"`.
+`__main__`, whatever the order of its imports, as `python PROGRAM [ARGS...]` would (its
+folder first on `sys.path`, its arguments in `sys.argv`). cdktf.json runs the app this way:
+`"app": "python -m sigmatiq_infra.launch main.py"`. A program that does not exist, cannot be
+read or is a folder without `__main__.py` is one line on stderr and exit status 2.
 
 A `ValidationError` the program lets escape (it called `app.synth()` itself, outside a
 `with App()` block) is reported as `with App()` would: the numbered list on stderr, exit 1,
@@ -30,26 +32,37 @@ import sys
 from sigmatiq_infra import engine, runtime
 from sigmatiq_infra.validation import ValidationError
 
+USAGE = "python -m sigmatiq_infra.launch PROGRAM [ARGS...]"
+
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] in ("-h", "--help"):
-        print(__doc__.strip().splitlines()[0].strip("`") if argv else __doc__, file=sys.stderr)
-        raise SystemExit(0 if argv else 2)
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__)
+        raise SystemExit(0)
+    if not argv:
+        _refuse("no program given. Fix: pass the app's main file and its arguments: " + USAGE)
     program = argv[0]
+    if os.path.isdir(program) and not os.path.isfile(os.path.join(program, "__main__.py")):
+        _refuse(f"{program} is a folder without __main__.py. Fix: pass the app's main file, e.g. "
+                f"{os.path.join(program, 'main.py')}.")
     engine.exit_if_missing("sigmatiq-infra: launch")  # before the fast runtime, which would say it less clearly
     runtime.enable()
     sys.argv = list(argv)
+    if os.path.isfile(program) and not sys.flags.safe_path:
+        # As `python PROGRAM` would: the program's own folder first on the path (so it imports the
+        # modules beside it from any working folder), not the working folder `-m` put there.
+        sys.path[0] = os.path.dirname(os.path.realpath(program))
     try:
         runpy.run_path(program, run_name="__main__")
     except engine.EngineMissing as problem:
         print(f"sigmatiq-infra: launch: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
-    except FileNotFoundError as problem:
+    except OSError as problem:
         if problem.filename is None or os.path.abspath(problem.filename) != os.path.abspath(program):
             raise  # a file the program itself opens: the program's own error
-        print(f"sigmatiq-infra: launch: {program} does not exist. Fix: pass the app's main file, e.g. main.py.",
-              file=sys.stderr)
-        raise SystemExit(2) from None
+        _refuse(f"{program} does not exist. Fix: pass the app's main file, e.g. main.py."
+                if isinstance(problem, FileNotFoundError) else
+                f"{program} cannot be read ({problem.strerror}). Fix: pass the app's main file, e.g. main.py.")
     except ValidationError as error:
         _finish(_reported(_with_recorded(error)))
     except SystemExit as done:
@@ -60,6 +73,13 @@ def main(argv: list[str]) -> None:
             raise
         _finish(_reported(ValidationError(_CDKTF_PROBLEM.findall(found.group(1)))))
     _finish(_unfinished_apps() or _other_apps())
+
+
+def _refuse(problem: str) -> None:
+    """One line on stderr, `sigmatiq-infra: launch: <problem>`, and exit status 2 (as Python
+    exits when it cannot run a program)."""
+    print(f"sigmatiq-infra: launch: {problem}", file=sys.stderr)
+    raise SystemExit(2) from None
 
 
 _CDKTF_VALIDATION = re.compile(r"Error: Validation failed with the following errors:\n(.*?)\n\n", re.DOTALL)
