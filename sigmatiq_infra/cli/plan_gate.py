@@ -15,7 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sigmatiq_infra.cli.errors import CliError, read_json
-from sigmatiq_infra.cli.stacks import add_synth_output, check_stack_name, stack_names, warn_unloaded_classes
+from sigmatiq_infra.cli.stacks import (
+    add_synth_output,
+    check_stack_name,
+    is_stack_document,
+    stack_names,
+    warn_unloaded_classes,
+)
 from sigmatiq_infra.deployed import DeployedRecord, Replacement
 
 Replacements = Callable[[], Mapping[str, Sequence[Replacement]]]
@@ -69,6 +75,11 @@ def gate(arguments: argparse.Namespace) -> int:
         folder = arguments.out / "stacks" / stack
         plan, config = _read(folder / arguments.plan_json), _read(folder / "cdk.tf.json")
         _check_plan(plan, folder / arguments.plan_json)
+        if not is_stack_document(config):
+            raise CliError(
+                f"plan-gate: {folder / 'cdk.tf.json'} is not a synthesized stack (no object of resources by type). "
+                "Fix: run `cdktf synth` (or `cdktf diff`) again."
+            )
         stacks[stack] = plan_gate.changes_of(plan)
         refused[stack] = plan_gate.blocked(
             stack, stacks[stack], config, record, replacements.get(stack, ()), holds,
@@ -113,7 +124,9 @@ def _check_plan(plan: object, path: Path) -> None:
             change = entry.get("change") if isinstance(entry, dict) else None
             if not isinstance(entry, dict) or not isinstance(entry.get("address"), str):
                 why = f"resource_changes[{index}] has no address"
-            elif not isinstance(change, dict) or not isinstance(change.get("actions"), list):
+            elif not isinstance(change, dict) or not isinstance(change.get("actions"), list) or not all(
+                isinstance(action, str) for action in change["actions"]
+            ):
                 why = f"resource_changes[{index}] ({entry['address']}) has no change.actions"
             else:
                 lacking = [key for key in ("mode", "type", "name") if not isinstance(entry.get(key), str)]

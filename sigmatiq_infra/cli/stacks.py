@@ -87,6 +87,27 @@ def warn_unloaded_classes(command: str, types: Iterable[str], problem: str) -> N
         )
 
 
+def is_stack_document(document: Any) -> bool:
+    """Whether `document` is shaped as cdktf writes a stack, as far as the commands read it:
+    resources and data sources by type, then by id, each an object; outputs by name, each an
+    object; import blocks a list of objects."""
+    if not isinstance(document, dict):
+        return False
+    sections = [document.get(section, {}) for section in ("resource", "data")]
+    outputs, imports = document.get("output", {}), document.get("import", [])
+    return (
+        all(
+            isinstance(section, dict) and all(
+                isinstance(block, dict) and all(isinstance(config, dict) for config in block.values())
+                for block in section.values()
+            )
+            for section in sections
+        )
+        and isinstance(outputs, dict) and all(isinstance(output, dict) for output in outputs.values())
+        and isinstance(imports, list) and all(isinstance(block, dict) for block in imports)
+    )
+
+
 def load_stack(name: str, outdir: Path) -> Stack:
     """Any synthesized stack of any app."""
     available = stack_names(outdir)
@@ -103,11 +124,7 @@ def load_stack(name: str, outdir: Path) -> Stack:
         raise CliError(f"{path} is not valid JSON ({problem}). Fix: run `cdktf synth` again.") from None
     except OSError as problem:
         raise CliError(f"cannot read {path} ({problem.strerror}).") from None
-    sections = [document.get(section) for section in ("resource", "data")] if isinstance(document, dict) else []
-    if not isinstance(document, dict) or not all(
-        isinstance(section, dict) and all(isinstance(block, dict) for block in section.values())
-        for section in sections if section is not None
-    ):
+    if not is_stack_document(document):
         raise CliError(f"{path} is not a synthesized stack (no object of resources by type). Fix: run `cdktf synth` "
                        "again.")
     stack = Stack(name, document)

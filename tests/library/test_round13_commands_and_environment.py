@@ -5,6 +5,7 @@ trying them from outside the repository (round 13)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,12 @@ from pathlib import Path
 
 import pytest
 from helpers import ENGINE, NODE_BIN, ROOT
+
+from sigmatiq_infra.cli import main
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
 
 
 def launch(folder: Path, *argv: str) -> subprocess.CompletedProcess:
@@ -69,3 +76,69 @@ def test_the_launchers_help_is_its_whole_text_on_stdout(tmp_path):
     assert result.returncode == 0
     assert result.stdout.startswith("`python -m sigmatiq_infra.launch PROGRAM [ARGS...]`: run a program on the fast")
     assert "A program that does not exist, cannot be" in result.stdout
+
+
+# --- the commands: what they read ---------------------------------------------------------------------------
+
+def stack_folder(out: Path, name: str, document: object, plan: object = None) -> Path:
+    """`out/stacks/<name>/` with `document` as its cdk.tf.json (and `plan` as plan.json)."""
+    folder = out / "stacks" / name
+    folder.mkdir(parents=True)
+    (folder / "cdk.tf.json").write_text(json.dumps(document))
+    if plan is not None:
+        (folder / "plan.json").write_text(json.dumps(plan))
+    return folder
+
+
+@pytest.mark.parametrize("command", ["cost", "diagram"])
+@pytest.mark.parametrize("document", [
+    {"resource": {"azurerm_key_vault": {"Vault": []}}},
+    {"data": {"azurerm_client_config": {"Deployer": "me"}}},
+    {"resource": {}, "output": {"fqdn": "api.example.com"}},
+])
+def test_a_stack_whose_resources_or_outputs_are_no_objects_is_one_clean_error(tmp_path, capsys, command, document):
+    folder = stack_folder(tmp_path, "svc", document)
+    drawn_to = ["--out-dir", str(tmp_path / "d")] if command == "diagram" else []
+    assert run(command, "svc", "--out", str(tmp_path), *drawn_to) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: {folder / 'cdk.tf.json'} is not a synthesized stack (no object of resources by type). "
+        "Fix: run `cdktf synth` again.\n"
+    )
+    assert not (tmp_path / "d").exists()
+
+
+DELETE_VAULT = {"format_version": "1.2", "resource_changes": [{
+    "address": "azurerm_key_vault.Vault", "mode": "managed", "type": "azurerm_key_vault", "name": "Vault",
+    "change": {"actions": ["delete"], "before": {"name": "kv-svc"}},
+}]}
+
+
+@pytest.mark.parametrize("document", [[], {"import": {"to": "azurerm_key_vault.Vault"}}, {"resource": {"x": {"y": 1}}}])
+def test_plan_gate_refuses_a_stack_file_of_the_wrong_shape_in_one_line(tmp_path, capsys, document):
+    folder = stack_folder(tmp_path, "svc", document, DELETE_VAULT)
+    assert run("plan-gate", "svc", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr() == ("", (
+        f"sigmatiq-infra: error: plan-gate: {folder / 'cdk.tf.json'} is not a synthesized stack (no object of "
+        "resources by type). Fix: run `cdktf synth` (or `cdktf diff`) again.\n"
+    ))
+
+
+def test_plan_gate_refuses_a_plan_whose_actions_are_not_words(tmp_path, capsys):
+    plan = {**DELETE_VAULT, "resource_changes": [
+        {**DELETE_VAULT["resource_changes"][0], "change": {"actions": [1, 2]}},
+    ]}
+    folder = stack_folder(tmp_path, "svc", {"resource": {}}, plan)
+    assert run("plan-gate", "svc", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: plan-gate: {folder / 'plan.json'} is not a Terraform plan (resource_changes[0] "
+        "(azurerm_key_vault.Vault) has no change.actions). Fix: write it with `terraform show -json <plan file> > "
+        "plan.json` from the plan `cdktf diff` (or `terraform plan -out`) saved.\n"
+    )
+
+
+def test_plan_gate_still_refuses_deleting_a_vault_of_a_well_shaped_stack(tmp_path, capsys):
+    stack_folder(tmp_path, "svc", {"resource": {"azurerm_key_vault": {"Vault": {"name": "kv-svc"}}}, "import": []},
+                 DELETE_VAULT)
+    assert run("plan-gate", "svc", "--out", str(tmp_path)) == 1
+    refused = "- svc: the plan would delete azurerm_key_vault.Vault (kv-svc), which is protected: it holds secrets"
+    assert refused in capsys.readouterr().out
