@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import re
 import sys
 import tomllib
@@ -90,7 +91,7 @@ def load_prices(path: Path | None = None, assumptions: Path | None = None) -> Pr
         for entry in entries if isinstance(entries, list) else [entries]:
             missing = [key for key in FIELDS if not isinstance(entry, dict) or entry.get(key) in (None, "")]
             price = entry.get("price") if isinstance(entry, dict) else None
-            if missing or isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
+            if missing or not _is_amount(price):
                 name = entry.get("id", "?") if isinstance(entry, dict) else entry
                 what = f"lacks {', '.join(missing)}" if missing else f"has the price {price!r}, which is no amount"
                 raise CliError(
@@ -124,8 +125,7 @@ def _assumptions(path: Path) -> dict[str, Any]:
         raise CliError(f"cost: the assumptions file {path} is not shaped as the command reads it: {'; '.join(shape)}. "
                        "Fix: see `sigmatiq-infra cost --help` and docs/library/commands.md for its tables.")
     bad = [
-        f"{where} = {value!r}" for where, value in _usage_values(found.get("usage", {}))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+        f"{where} = {value!r}" for where, value in _usage_values(found.get("usage", {})) if not _is_amount(value)
     ]
     if bad:
         raise CliError(f"cost: the assumptions file {path} has usage that is no amount: {'; '.join(bad)}. Fix: give "
@@ -136,9 +136,6 @@ def _assumptions(path: Path) -> dict[str, Any]:
 def _shape_problems(found: dict[str, Any]) -> list[str]:
     """What of an assumptions file the command would misread: tables that are values, and
     baseline lines without their keys or of the wrong types (each named where it is)."""
-    def number(value: Any) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-
     problems = []
     usage = found.get("usage", {})
     if not isinstance(usage, dict):
@@ -157,16 +154,26 @@ def _shape_problems(found: dict[str, Any]) -> list[str]:
                 problems.append(f"{where} is no table")
                 continue
             for key, ok, what in (
-                ("item", lambda v: isinstance(v, str), "a name"), ("monthly", number, "a number"),
+                ("item", lambda v: isinstance(v, str), "a name"), ("monthly", _is_number, "a number"),
                 ("prices", lambda v: isinstance(v, list) and all(isinstance(p, str) for p in v), "a list of price ids"),
                 ("why", lambda v: isinstance(v, str), "a sentence"),
             ):
                 if not ok(line.get(key)):
                     problems.append(f"{where} needs {key} as {what}" + (f" (has {line[key]!r})" if key in line else ""))
     totals = found.get("baseline_total", {})
-    if not isinstance(totals, dict) or not all(number(value) for value in totals.values()):
+    if not isinstance(totals, dict) or not all(_is_number(value) for value in totals.values()):
         problems.append(f"baseline_total = {totals!r} is no table of numbers per stack")
     return problems
+
+
+def _is_number(value: Any) -> bool:
+    """A finite number (TOML also reads `nan` and `inf` as floats, which no estimate can use)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_amount(value: Any) -> bool:
+    """A price or a usage amount: a finite number of zero or more."""
+    return _is_number(value) and value >= 0
 
 
 def _usage_values(usage: Any, where: str = "usage") -> list[tuple[str, Any]]:

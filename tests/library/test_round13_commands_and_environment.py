@@ -142,3 +142,39 @@ def test_plan_gate_still_refuses_deleting_a_vault_of_a_well_shaped_stack(tmp_pat
     assert run("plan-gate", "svc", "--out", str(tmp_path)) == 1
     refused = "- svc: the plan would delete azurerm_key_vault.Vault (kv-svc), which is protected: it holds secrets"
     assert refused in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("amount", ["nan", "inf", "+inf"])
+def test_cost_refuses_usage_toml_reads_as_nan_or_infinity_instead_of_estimating_nan(tmp_path, capsys, amount):
+    stack_folder(tmp_path, "svc", {"resource": {}})
+    assumptions = tmp_path / "costs.toml"
+    assumptions.write_text(f"[usage.svc]\nlog_analytics_gb = {amount}\n")
+    assert run("cost", "svc", "--out", str(tmp_path), "--assumptions", str(assumptions)) == 2
+    assert capsys.readouterr() == ("", (
+        f"sigmatiq-infra: error: cost: the assumptions file {assumptions} has usage that is no amount: "
+        f"usage.svc.log_analytics_gb = {float(amount)!r}. Fix: give each usage a number of zero or more (e.g. "
+        "log_analytics_gb = 5).\n"
+    ))
+
+
+def test_cost_refuses_an_own_price_of_infinity_and_a_baseline_of_nan(tmp_path, capsys):
+    stack_folder(tmp_path, "svc", {"resource": {}})
+    price = tmp_path / "price.toml"
+    price.write_text(
+        '[[price]]\nid = "bus.operations"\ndescription = "Service Bus operations"\nunit = "million"\nprice = inf\n'
+        'source = "Azure Retail Prices API"\ndate = "2026-11-01"\n'
+    )
+    assert run("cost", "svc", "--out", str(tmp_path), "--assumptions", str(price)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: cost: the assumptions file {price} has a [[price]] entry 'bus.operations' that has "
+        "the price inf, which is no amount. Fix: give each entry id, description, unit, price, source, date, and a "
+        "price of zero or more.\n"
+    )
+    baseline = tmp_path / "baseline.toml"
+    baseline.write_text("[baseline_total]\nsvc = nan\n")
+    assert run("cost", "svc", "--out", str(tmp_path), "--assumptions", str(baseline)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: cost: the assumptions file {baseline} is not shaped as the command reads it: "
+        "baseline_total = {'svc': nan} is no table of numbers per stack. Fix: see `sigmatiq-infra cost --help` and "
+        "docs/library/commands.md for its tables.\n"
+    )
