@@ -114,11 +114,13 @@ def create_root(arguments: argparse.Namespace) -> int:
         .sign(key, hashes.SHA256())
     )
     der = base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
-    _write(cert_out, der.encode() + b"\n", private=False)
-    _write(key_out, key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase.encode()),
-    ), private=True)
+    _write_all([
+        (cert_out, der.encode() + b"\n", False),
+        (key_out, key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase.encode()),
+        ), True),
+    ])
     print(f"root certificate CN={arguments.common_name}: {cert_out} (base64 DER, {arguments.where_read})")
     print(f"root private key (encrypted): {key_out}  - keep it offline; never commit it")
     return 0
@@ -157,12 +159,14 @@ def create_client(arguments: argparse.Namespace) -> int:
         .sign(root_key, hashes.SHA256())  # type: ignore[arg-type]
     )
     encryption = serialization.BestAvailableEncryption(password.encode())
-    _write(pfx_path, pkcs12.serialize_key_and_certificates(
-        arguments.name.encode(), key, certificate, [root], encryption,
-    ), private=True)
-    _write(pem_path, certificate.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption,
-    ), private=True)
+    _write_all([
+        (pfx_path, pkcs12.serialize_key_and_certificates(
+            arguments.name.encode(), key, certificate, [root], encryption,
+        ), True),
+        (pem_path, certificate.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption,
+        ), True),
+    ])
     print(f"client certificate CN={arguments.name}: {pfx_path} and {pem_path}")
     return 0
 
@@ -208,6 +212,12 @@ def _check_days(days: int) -> None:
 
 
 def _refuse_overwrite(paths: list[Path], force: bool) -> None:
+    folders = [str(p) for p in paths if p.is_dir()]
+    if folders:  # --force would not help: a folder is never replaced
+        raise CliError(
+            f"vpn-cert: {', '.join(folders)} {'is a folder' if len(folders) == 1 else 'are folders'}, where a file "
+            "goes. Fix: name a file in it, or another path."
+        )
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
         raise CliError(
@@ -215,15 +225,27 @@ def _refuse_overwrite(paths: list[Path], force: bool) -> None:
         )
 
 
-def _write(path: Path, data: bytes, *, private: bool) -> None:
+def _write_all(files: list[tuple[Path, bytes, bool]]) -> None:
+    """Write each (path, data, private) file, or none: each goes to a temporary file beside it
+    first, and replaces its path once every one is written (a failed run leaves no root
+    certificate without its key, nor an old file replaced). Private files get mode 600."""
+    staged: list[tuple[Path, Path]] = []
+    path = files[0][0]
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
-        if private:
-            os.fchmod(descriptor, 0o600)  # an existing file overwritten (--force) keeps its own mode otherwise
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
+        for path, data, private in files:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+            staged.append((temporary, path))
+            if private:
+                os.fchmod(descriptor, 0o600)  # a temporary file left by an earlier run keeps its own mode otherwise
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(data)
+        for temporary, path in staged:
+            os.replace(temporary, path)
     except OSError as problem:
-        raise CliError(
-            f"vpn-cert: cannot write {path} ({problem.strerror}). Fix: choose a writable path.", exit_code=1,
-        ) from None
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        blocker = next((parent for parent in path.parents if parent.exists()), None)
+        why = f"{blocker} is a file, not a folder" if blocker is not None and not blocker.is_dir() else problem.strerror
+        raise CliError(f"vpn-cert: cannot write {path} ({why}). Fix: choose a writable path.", exit_code=1) from None

@@ -6,6 +6,7 @@ trying them from outside the repository (round 13)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -178,3 +179,39 @@ def test_cost_refuses_an_own_price_of_infinity_and_a_baseline_of_nan(tmp_path, c
         "baseline_total = {'svc': nan} is no table of numbers per stack. Fix: see `sigmatiq-infra cost --help` and "
         "docs/library/commands.md for its tables.\n"
     )
+
+
+# --- vpn-cert: all files or none ----------------------------------------------------------------------------
+
+def test_a_root_whose_key_cannot_be_written_leaves_no_certificate_behind_and_the_next_run_works(
+    tmp_path, secrets_env, capsys,
+):
+    """The certificate used to be written first, so the run after the fix was refused: the
+    certificate 'already exists', with no key anywhere to sign clients."""
+    (tmp_path / "notes.txt").write_text("")
+    cert = tmp_path / "p2s-root.cer"
+    assert run("vpn-cert", "root", "--cert-out", str(cert), "--key-out", str(tmp_path / "notes.txt" / "k.pem")) == 1
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: vpn-cert: cannot write {tmp_path / 'notes.txt' / 'k.pem'} ({tmp_path / 'notes.txt'} "
+        "is a file, not a folder). Fix: choose a writable path.\n"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
+    assert run("vpn-cert", "root", "--cert-out", str(cert), "--key-out", str(tmp_path / "keys" / "k.pem")) == 0
+    assert sorted(os.listdir(tmp_path)) == ["keys", "notes.txt", "p2s-root.cer"]
+    assert oct((tmp_path / "keys" / "k.pem").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_folder_where_a_certificate_goes_is_refused_as_a_folder_with_or_without_force(
+    tmp_path, secrets_env, capsys, force,
+):
+    (tmp_path / "certs").mkdir()
+    assert run(
+        "vpn-cert", "root", "--cert-out", str(tmp_path / "certs"), "--key-out", str(tmp_path / "k.pem"), *force,
+    ) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: vpn-cert: {tmp_path / 'certs'} is a folder, where a file goes. Fix: name a file in "
+        "it, or another path.\n"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["certs"]
+    assert os.listdir(tmp_path / "certs") == []
