@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from sigmatiq_infra import engine, runtime
 from sigmatiq_infra.cli.errors import CliError
 from sigmatiq_infra.engine import EngineMissing
+from sigmatiq_infra.switches import library_variable_problems
 from sigmatiq_infra.validation import ValidationError
 
 DESCRIPTION = (
@@ -57,9 +59,14 @@ def run(
     arguments = root.parse_args(argv)
     prog = root.prog
     if getattr(arguments, "loads_constructs", False):
-        trouble = engine.problem() or engine.missing()  # SIGMATIQ_ENGINE names no engine, or one not installed
+        # SIGMATIQ_ENGINE names no engine or SIGMATIQ_FULL_IMPORT is no on/off value (as synth
+        # refuses them), else the engine it names is not installed
+        trouble = library_variable_problems(os.environ)
+        if not trouble and (not_installed := engine.missing()) is not None:
+            trouble = [str(not_installed)]
         if trouble:
-            print(f"{prog}: error: {trouble}", file=sys.stderr)
+            for problem in trouble:
+                print(f"{prog}: error: {problem}", file=sys.stderr)
             return 2
         runtime.enable()  # before the command imports the constructs (and so jsii)
         for module in constructs:

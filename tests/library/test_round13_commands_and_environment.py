@@ -215,3 +215,30 @@ def test_a_folder_where_a_certificate_goes_is_refused_as_a_folder_with_or_withou
     )
     assert sorted(os.listdir(tmp_path)) == ["certs"]
     assert os.listdir(tmp_path / "certs") == []
+
+
+# --- environment variables ------------------------------------------------------------------------------------
+
+def test_the_commands_refuse_a_fast_runtime_switch_that_is_no_on_off_value_as_synth_does(
+    tmp_path, capsys, monkeypatch,
+):
+    """Every problem at once: the switch and the engine, each one line."""
+    stack_folder(tmp_path, "svc", {"resource": {}})
+    monkeypatch.setenv("SIGMATIQ_FULL_IMPORT", "ture")
+    monkeypatch.setenv("SIGMATIQ_ENGINE", "terraform")
+    assert run("cost", "svc", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr() == ("", (
+        "sigmatiq-infra: error: Environment variable 'SIGMATIQ_FULL_IMPORT': value 'ture' is not an on/off value. "
+        "Allowed: 1, true, yes, on (on) or 0, false, no, off (off), in any case; unset or empty for the default. "
+        "Fix: set SIGMATIQ_FULL_IMPORT=1 to turn it on, or SIGMATIQ_FULL_IMPORT=0 (or unset it) to turn it off.\n"
+        "sigmatiq-infra: error: Environment variable 'SIGMATIQ_ENGINE': value 'terraform' is not an engine. Allowed: "
+        "cdktf, cdktn (default cdktf). Fix: set SIGMATIQ_ENGINE=cdktn for CDK Terrain, or unset it.\n"
+    ))
+
+
+@pytest.mark.parametrize("value", ["0", " OFF ", ""])
+def test_the_commands_take_every_off_value_of_the_switch(tmp_path, capsys, monkeypatch, value):
+    stack_folder(tmp_path, "svc", {"resource": {}})
+    monkeypatch.setenv("SIGMATIQ_FULL_IMPORT", value)
+    assert run("cost", "svc", "--out", str(tmp_path)) == 0
+    assert capsys.readouterr().out.startswith("Monthly cost estimate for svc")
