@@ -707,7 +707,7 @@ class Template:
         `Path(__file__).parent / "snapshots" / ...` is the same from anywhere). A missing file
         is written (commit it), except under CI, where it fails; every snapshot is written
         when `SIGMATIQ_UPDATE_SNAPSHOTS=1`."""
-        from sigmatiq_infra.switches import OFF, switch_is_on
+        from sigmatiq_infra.switches import OFF, read_switch
 
         file, now = Path(path), self.to_snapshot()
         if file.is_dir():
@@ -715,7 +715,10 @@ class Template:
                 f"Template.assert_matches_snapshot: {file} is a folder. Fix: name the snapshot's file in it, e.g. "
                 f"'{file / ((self.name or 'stack') + '.json')}'."
             )
-        ci, update = os.environ.get("CI", "").strip(), switch_is_on(os.environ, "SIGMATIQ_UPDATE_SNAPSHOTS")
+        problems: list[str] = []  # a misspelt switch would compare (and fail) instead of writing
+        ci, update = os.environ.get("CI", "").strip(), read_switch(os.environ, "SIGMATIQ_UPDATE_SNAPSHOTS", problems)
+        if problems:
+            raise ValueError(f"Template.assert_matches_snapshot: {problems[0]}")
         if not file.exists() and ci and ci.lower() not in OFF and not update:
             # A snapshot written on the CI machine would be compared with itself: the test could not fail.
             raise AssertionError(

@@ -242,3 +242,25 @@ def test_the_commands_take_every_off_value_of_the_switch(tmp_path, capsys, monke
     monkeypatch.setenv("SIGMATIQ_FULL_IMPORT", value)
     assert run("cost", "svc", "--out", str(tmp_path)) == 0
     assert capsys.readouterr().out.startswith("Monthly cost estimate for svc")
+
+
+def test_a_snapshot_update_switch_that_is_no_on_off_value_is_named_instead_of_comparing(tmp_path, monkeypatch):
+    """`SIGMATIQ_UPDATE_SNAPSHOTS=ture` used to read as off: the test compared, failed with the
+    diff and told the user to set the variable they had set."""
+    from sigmatiq_infra.testing import Template
+
+    snapshot = tmp_path / "svc.json"
+    snapshot.write_text("{}\n")
+    monkeypatch.setenv("SIGMATIQ_UPDATE_SNAPSHOTS", "ture")
+    with pytest.raises(ValueError) as raised:
+        Template.from_json({"resource": {}}, "svc").assert_matches_snapshot(snapshot)
+    assert str(raised.value) == (
+        "Template.assert_matches_snapshot: Environment variable 'SIGMATIQ_UPDATE_SNAPSHOTS': value 'ture' is not an "
+        "on/off value. Allowed: 1, true, yes, on (on) or 0, false, no, off (off), in any case; unset or empty for the "
+        "default. Fix: set SIGMATIQ_UPDATE_SNAPSHOTS=1 to turn it on, or SIGMATIQ_UPDATE_SNAPSHOTS=0 (or unset it) to "
+        "turn it off."
+    )
+    assert snapshot.read_text() == "{}\n"
+    monkeypatch.setenv("SIGMATIQ_UPDATE_SNAPSHOTS", " Yes ")
+    Template.from_json({"resource": {}}, "svc").assert_matches_snapshot(snapshot)
+    assert snapshot.read_text() == '{\n  "resource": {}\n}\n'
