@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from sigmatiq_infra.cli.errors import CliError
-from sigmatiq_infra.cli.stacks import add_synth_output, load_stack
+from sigmatiq_infra.cli.stacks import add_synth_output, check_stack_name, load_stack, stack_names
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -41,6 +41,9 @@ def run(arguments: argparse.Namespace) -> int:
         if not separator or not name:
             raise CliError(f"plan-test: --var {item!r} is not NAME=VALUE. Fix: write e.g. --var db_password=...")
         variables[name] = value
+    available = stack_names(arguments.out)
+    for stack in arguments.stacks if available else ():  # a misspelt stack: the likely one, and the stacks there
+        check_stack_name(stack, arguments.out, available, "plan-test")
     missing = [s for s in arguments.stacks if not (arguments.out / "stacks" / s / "cdk.tf.json").is_file()]
     if missing:
         raise CliError(

@@ -264,3 +264,15 @@ def test_a_snapshot_update_switch_that_is_no_on_off_value_is_named_instead_of_co
     monkeypatch.setenv("SIGMATIQ_UPDATE_SNAPSHOTS", " Yes ")
     Template.from_json({"resource": {}}, "svc").assert_matches_snapshot(snapshot)
     assert snapshot.read_text() == '{\n  "resource": {}\n}\n'
+
+
+def test_plan_test_names_a_misspelt_stack_the_likely_one_and_the_stacks_there_as_the_other_commands_do(
+    tmp_path, capsys,
+):
+    stack_folder(tmp_path, "orders", {"resource": {}})
+    stack_folder(tmp_path, "platform", {"resource": {}})
+    assert run("plan-test", "order", "--out", str(tmp_path)) == 2
+    assert capsys.readouterr() == ("", (
+        f"sigmatiq-infra: error: plan-test: unknown stack 'order' (did you mean 'orders'?). Allowed: the stacks in "
+        f"{tmp_path}: orders, platform. Fix: pass one of those.\n"
+    ))
