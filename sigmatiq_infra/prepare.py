@@ -213,7 +213,15 @@ def deferred_code(source: Path, optimize: int) -> types.CodeType:
     return code
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] in (["-h"], ["--help"]):
+        print(__doc__)
+        return 0
+    if arguments:  # e.g. `--force`: building is always safe to repeat, so nothing to ask for
+        print(f"sigmatiq-infra: prepare: takes no arguments (got {' '.join(arguments)}). Fix: run "
+              "`python -m sigmatiq_infra.prepare`; it builds what is missing or out of date.", file=sys.stderr)
+        return 2
     for what, build in (("direct jsii kernel", build_direct_kernel), ("lean azurerm bindings", build_lazy_bindings)):
         try:
             print(f"{what}: {build()}")

@@ -276,3 +276,21 @@ def test_plan_test_names_a_misspelt_stack_the_likely_one_and_the_stacks_there_as
         f"sigmatiq-infra: error: plan-test: unknown stack 'order' (did you mean 'orders'?). Allowed: the stacks in "
         f"{tmp_path}: orders, platform. Fix: pass one of those.\n"
     ))
+
+
+# --- python -m sigmatiq_infra.prepare -------------------------------------------------------------------------
+
+def test_prepare_shows_its_help_and_refuses_arguments_instead_of_building(capsys, monkeypatch):
+    from sigmatiq_infra import prepare
+
+    def built():
+        raise AssertionError("prepare built")
+
+    monkeypatch.setattr(prepare, "build_direct_kernel", built)
+    assert prepare.main(["--help"]) == 0
+    assert capsys.readouterr().out.startswith("`python -m sigmatiq_infra.prepare`: build, once per machine, what")
+    assert prepare.main(["--force"]) == 2
+    assert capsys.readouterr() == ("", (
+        "sigmatiq-infra: prepare: takes no arguments (got --force). Fix: run `python -m sigmatiq_infra.prepare`; it "
+        "builds what is missing or out of date.\n"
+    ))
