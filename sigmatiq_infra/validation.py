@@ -37,9 +37,11 @@ itself, so its stacks need no cdktf validation."""
 class ValidationError(ValueError):
     """Bad input: carries every problem found at once (and any warnings)."""
 
-    def __init__(self, problems: Iterable[str], warnings: Iterable[str] = ()) -> None:
-        self.problems = tuple(dict.fromkeys(problems))  # each distinct problem once, in order
-        self.warnings = tuple(dict.fromkeys(warnings))
+    def __init__(self, problems: Iterable[str] | str, warnings: Iterable[str] | str = ()) -> None:
+        # one problem given as text (`raise ValidationError("...")` in an app's own code) is
+        # one problem, not one per character
+        self.problems = tuple(dict.fromkeys([problems] if isinstance(problems, str) else problems))
+        self.warnings = tuple(dict.fromkeys([warnings] if isinstance(warnings, str) else warnings))
         super().__init__("\n".join(self.problems))
 
 

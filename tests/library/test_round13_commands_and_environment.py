@@ -294,3 +294,19 @@ def test_prepare_shows_its_help_and_refuses_arguments_instead_of_building(capsys
         "sigmatiq-infra: prepare: takes no arguments (got --force). Fix: run `python -m sigmatiq_infra.prepare`; it "
         "builds what is missing or out of date.\n"
     ))
+
+
+# --- an app's own errors --------------------------------------------------------------------------------------
+
+def test_a_validation_error_an_app_raises_with_one_message_is_one_problem_not_one_per_character():
+    """`raise ValidationError("...")` in an app's own settings code: the launcher listed each
+    distinct character as a problem of its own."""
+    from sigmatiq_infra.validation import ValidationError, format_problems
+
+    error = ValidationError("settings.toml: region is missing", "settings.toml: owner is empty")
+    assert (error.problems, error.warnings) == (
+        ("settings.toml: region is missing",), ("settings.toml: owner is empty",),
+    )
+    assert format_problems(error.problems) == (
+        "sigmatiq-infra: synth stopped, nothing was written (1 problem):\n  1. settings.toml: region is missing"
+    )
