@@ -176,13 +176,17 @@ def _is_amount(value: Any) -> bool:
     return _is_number(value) and value >= 0
 
 
-def _usage_values(usage: Any, where: str = "usage") -> list[tuple[str, Any]]:
-    """(its place, its value) for each usage amount, the per-stack tables' included."""
+def _usage_values(usage: Any, where: str = "usage", stacks: bool = True) -> list[tuple[str, Any]]:
+    """(its place, its value) for each usage amount, the per-stack tables' included (a table
+    in a stack's table is a value, which no price reads as an amount)."""
     if not isinstance(usage, dict):
         return [(where, usage)]
     found: list[tuple[str, Any]] = []
     for key, value in usage.items():
-        found += _usage_values(value, f"{where}.{key}") if isinstance(value, dict) else [(f"{where}.{key}", value)]
+        found += (
+            _usage_values(value, f"{where}.{key}", stacks=False) if isinstance(value, dict) and stacks
+            else [(f"{where}.{key}", value)]
+        )
     return found
 
 

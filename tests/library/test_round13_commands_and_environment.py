@@ -310,3 +310,17 @@ def test_a_validation_error_an_app_raises_with_one_message_is_one_problem_not_on
     assert format_problems(error.problems) == (
         "sigmatiq-infra: synth stopped, nothing was written (1 problem):\n  1. settings.toml: region is missing"
     )
+
+
+def test_cost_refuses_a_table_where_a_stacks_usage_amount_goes_instead_of_calling_it_set_at_deploy_time(
+    tmp_path, capsys,
+):
+    stack_folder(tmp_path, "svc", {"resource": {}})
+    assumptions = tmp_path / "costs.toml"
+    assumptions.write_text("[usage.svc.log_analytics_gb]\nbeta = 5\n")
+    assert run("cost", "svc", "--out", str(tmp_path), "--assumptions", str(assumptions)) == 2
+    assert capsys.readouterr().err == (
+        f"sigmatiq-infra: error: cost: the assumptions file {assumptions} has usage that is no amount: "
+        "usage.svc.log_analytics_gb = {'beta': 5}. Fix: give each usage a number of zero or more (e.g. "
+        "log_analytics_gb = 5).\n"
+    )
