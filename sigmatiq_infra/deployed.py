@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sigmatiq_infra import azure_ids
 from sigmatiq_infra.tokens import REFERENCE
-from sigmatiq_infra.validation import Validator
+from sigmatiq_infra.validation import ValidationError, Validator
 
 if TYPE_CHECKING:
     from sigmatiq_infra.synthesis import App
@@ -154,8 +154,27 @@ class DeployedRecord:
 def load_record(path: str | Path, source: str | None = None) -> DeployedRecord:
     """The record in the TOML file `path` (`[[resource]]` tables: `stack`, `type`, `name`,
     `arguments`, `unset`, as `sigmatiq-infra record-deployed` prints them); `source` is how
-    messages name it (default: `path`)."""
-    return parse_record(Path(path).read_text(), source=source or str(path))
+    messages name it (default: `path`). A file that cannot be read, or that is no record, is
+    one ValidationError naming it (an app calls this before its stacks: the launcher prints
+    the numbered list, not a traceback)."""
+    source = source or str(path)
+    check = Validator("Deployed record", source)
+    try:
+        return parse_record(Path(path).read_text(), source=source)
+    except OSError as problem:  # missing, a folder, no permission to read it
+        check.fail(
+            "file", str(path), f"cannot be read ({problem.strerror or problem})",
+            "the app's record file (TOML), as record-deployed prints its entries",
+            "point load_record at the record file; for an app with nothing deployed yet, pass "
+            "DeployedRecord() instead",
+        )
+    except ValueError as problem:  # not TOML (tomllib.TOMLDecodeError), or not shaped as a record
+        check.fail(
+            "file", str(path), f"is not a record: {problem}",
+            f"[[resource]] entries with {', '.join(RECORD_KEYS)}, as record-deployed prints them",
+            "repair the line or entry it names, or write the record again with sigmatiq-infra record-deployed",
+        )
+    raise ValidationError(check.problems)
 
 
 RECORD_KEYS = ("stack", "type", "name", "arguments", "unset")

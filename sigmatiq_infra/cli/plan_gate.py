@@ -142,10 +142,10 @@ def _check_plan(plan: object, path: Path) -> None:
 
 
 def _record(path: Path) -> DeployedRecord:
-    from sigmatiq_infra.deployed import load_record
+    from sigmatiq_infra.deployed import parse_record
 
-    try:
-        return load_record(path)
+    try:  # read here, not with load_record: the command says its own fix for each failure
+        return parse_record(path.read_text(), source=str(path))
     except FileNotFoundError:
         raise CliError(
             f"plan-gate: the deployed record {path} does not exist. Fix: pass --record with the app's record "
