@@ -455,8 +455,10 @@ class Validator:
             return
         found = rule.problems(value)
         if found:
+            written = _name_written_in(value, rule)
             self.fail(
                 prop, value, " and ".join(found), f"{rule.resource} names have {rule.describe()}",
+                f"write the name alone, not {written[0]}: {written[1]!r}" if written else
                 f"choose {_article(rule.resource)} {rule.resource} name that follows these rules",
             )
             return
@@ -687,6 +689,32 @@ def _construct_path(value: Any) -> str | None:
 def _number_text(number: float) -> str:
     """A bound as a reader writes it: whole numbers in full (2147483647, not 2.14748e+09)."""
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+_AZURE_DOMAIN = re.compile(r"(?i)(?:[a-z0-9-]+\.)*(?:azure|windows|azurecr|azconfig)\.[a-z]+\.?")
+"""The domain of an Azure service's address: `vault.azure.net`, `azurecr.io`, `blob.core.windows.net`."""
+
+
+def _name_written_in(value: str, rule: NameRule) -> tuple[str, str] | None:
+    """(what `value` is, the name it holds) when `value` is a resource id (copied from the Portal,
+    `/subscriptions/.../vaults/kv-orders`), a service's address (`acrorders.azurecr.io`,
+    `https://kv-orders.vault.azure.net/`) or a name with slashes or spaces around it, and the name
+    it holds follows `rule`; else None."""
+    text = value.strip()
+    if text.lower().startswith("/subscriptions/"):
+        parts = [part for part in text.split("/") if part]
+        lowered = [part.lower() for part in parts]
+        at = lowered.index("resourcegroups") + 1 if "resourcegroups" in lowered else len(parts)
+        # A group's name follows `resourceGroups/` in any id below it; any other name ends the id.
+        name = parts[at] if rule.resource == "resource group" and at < len(parts) else parts[-1]
+        what = "its resource id"
+    else:
+        first, _, domain = text.split("://", 1)[-1].strip("/").split("/", 1)[0].partition(".")
+        address = _AZURE_DOMAIN.fullmatch(domain) is not None
+        name, what = (first, "its address") if address else (text.strip("/"), "with slashes or spaces around it")
+        if "/" in name:
+            return None
+    return (what, name) if name and name != value and not rule.problems(name) else None
 
 
 def _article(noun: str) -> str:

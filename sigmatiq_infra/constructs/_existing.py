@@ -16,7 +16,7 @@ from constructs import Construct
 from sigmatiq_infra._cdktf import Fn, Precondition, TerraformResourceLifecycle, Token
 from sigmatiq_infra.azurerm import data_azurerm_resources
 from sigmatiq_infra.constructs._resource import AzureResource, IResourceGroup
-from sigmatiq_infra.validation import NameRule, Validator, is_token
+from sigmatiq_infra.validation import NameRule, NameRules, Validator, is_token
 
 
 class ExistingResource(AzureResource):
@@ -45,8 +45,10 @@ class ExistingResource(AzureResource):
                 "resource_group_name", resource_group_name, "is a resource group, where its name goes",
                 "the resource group's name (str)", "pass its name: resource_group_name=<group>.name",
             )
-        else:
-            check.value_type("resource_group_name", resource_group_name, str)
+        elif check.value_type("resource_group_name", resource_group_name, str):
+            # azurerm's data sources take the group's name only (commonschema.ResourceGroupNameForDataSource:
+            # resourcegroups.ValidateName, the rule a group is created with), not its id or a slash after it.
+            check.name("resource_group_name", resource_group_name, NameRules.RESOURCE_GROUP, created=False)
         check.value_type("missing_hint", missing_hint, str | None)
         if not check.done():  # reported: the lookup is made of placeholders, so the run goes on
             name, resource_group_name, missing_hint = (

@@ -5,8 +5,9 @@ numbered list (never a traceback, never silence), each value Azure takes passes.
 from __future__ import annotations
 
 import pytest
-from helpers import error_of
+from helpers import error_of, recorded
 
+from sigmatiq_infra import constructs as c
 from sigmatiq_infra.deployed import DeployedRecord, load_record
 from sigmatiq_infra.validation import ValidationError
 
@@ -46,3 +47,63 @@ def test_a_good_record_file_loads_as_before(tmp_path):
         ("svc", "kv-svc", {"location": "westeurope"}),
     ]
     assert loaded.source == str(record) and isinstance(loaded, DeployedRecord)
+
+
+# --- lookups of existing resources -----------------------------------------------------------------
+
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+GROUP_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-shared"
+RESOURCE_GROUP_RULE = (
+    "Allowed: resource group names have 1-90 characters; letters, digits, underscores, parentheses, hyphens and "
+    "periods; ends with anything but a period."
+)
+
+
+def test_a_lookup_given_its_groups_resource_id_is_told_the_group_name_it_holds(stack):
+    assert error_of(lambda: c.KeyVault.from_existing(
+        stack, "Shared", name="kv-shared", resource_group_name=GROUP_ID,
+    )) == (
+        f"KeyVault.from_existing 'test/Shared': resource_group_name '{GROUP_ID}' contains '/'. "
+        f"{RESOURCE_GROUP_RULE} Fix: write the name alone, not its resource id: 'rg-shared'."
+    )
+
+
+def test_a_lookups_group_with_a_slash_after_it_is_told_the_name_without_it(stack):
+    assert error_of(lambda: c.ContainerRegistry.from_existing(
+        stack, "Shared", name="acrshared", resource_group_name="rg-shared/",
+    )) == (
+        "ContainerRegistry.from_existing 'test/Shared': resource_group_name 'rg-shared/' contains '/' and ends "
+        f"with '/'. {RESOURCE_GROUP_RULE} Fix: write the name alone, not with slashes or spaces around it: "
+        "'rg-shared'."
+    )
+
+
+def test_a_lookup_given_the_resources_id_or_address_is_told_the_name_it_holds(stack):
+    vault_id = f"{GROUP_ID}/providers/Microsoft.KeyVault/vaults/kv-shared"
+    assert error_of(lambda: c.KeyVault.from_existing(
+        stack, "Vault", name=vault_id, resource_group_name="rg-shared",
+    )).endswith("Fix: write the name alone, not its resource id: 'kv-shared'.")
+    assert error_of(lambda: c.KeyVault.from_existing(
+        stack, "Uri", name="https://kv-shared.vault.azure.net/", resource_group_name="rg-shared",
+    )).endswith("Fix: write the name alone, not its address: 'kv-shared'.")
+    assert error_of(lambda: c.ContainerRegistry.from_existing(
+        stack, "Registry", name="acrshared.azurecr.io", resource_group_name="rg-shared",
+    )) == (
+        "ContainerRegistry.from_existing 'test/Registry': name 'acrshared.azurecr.io' contains '.'. Allowed: "
+        "container registry names have 5-50 characters; letters and digits only; unique across Azure. Fix: "
+        "write the name alone, not its address: 'acrshared'."
+    )
+
+
+def test_a_name_that_holds_no_good_name_keeps_the_rules_fix(stack, group):
+    assert error_of(lambda: c.KeyVault(stack, "Vault", c.KeyVaultProps("kv.orders.example", group))).endswith(
+        "Fix: choose a Key Vault name that follows these rules.",
+    )
+
+
+def test_lookups_in_groups_named_as_azure_and_azurerm_take_them_pass(stack):
+    # resourcegroups.ValidateName (go-azure-helpers), which azurerm's data sources use: ^[-\w._()]+$, 1-90
+    # characters, not ending in a period; names compare in any case.
+    for index, name in enumerate(("RG-Shared", "rg.shared(1)", "rg_shared", "r", "g" * 90)):
+        c.KeyVault.from_existing(stack, f"Vault{index}", name="kv-shared", resource_group_name=name)
+    assert recorded(stack) == []
