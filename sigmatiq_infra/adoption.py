@@ -228,10 +228,41 @@ class Adoption:
         if not check.done() or not self._managed_construct(
             "child() parent", parent, "the child's parent: a resource construct of this stack, e.g. a PostgresServer",
             "pass the parent construct second: adoption.child(database, server, 'orders')",
-        ):
+        ) or not self._child_of(resource, parent, name):
             return
         if self.enabled and self._exists(resource, name, lambda: "child() name"):
             self._import(resource, azure_ids.child_id(self.azure_id(parent), children[kind], name), name)
+
+    def _child_of(self, resource: TerraformResource, parent: AzureResource, name: str) -> bool:
+        """Whether `resource` is the child `name` of `parent` in this stack, as far as synth can
+        tell; else a problem. Its import block goes to its own stack, and Terraform would import
+        the object the id names (another server's database, another database) into it, then
+        plan to replace it: refused, as adopted, by prevent_destroy, at deploy."""
+        check = self._check()
+        stack = context_of(resource).stack
+        if stack is not self.stack:
+            check.fail(
+                "child() resource", name, f"is made in stack '{stack.node.id}', not in this one",
+                "a child resource of this stack", "adopt it with the Adoption of its own stack",
+            )
+            return check.done()
+        written = getattr(resource, "name_input", None)
+        if isinstance(written, str) and not is_token(written) and written != name:
+            check.fail(
+                "child() name", name, f"is not the name '{resource.node.path}' writes ({written!r})",
+                "the child's own name, which its import id ends with",
+                f"pass {written!r}: adoption.child(resource, parent, {written!r})",
+            )
+        owner = next(
+            (scope for scope in reversed(resource.node.scopes[:-1]) if isinstance(scope, AzureResource)), None,
+        )
+        if isinstance(owner, type(parent)) and owner is not parent:
+            check.fail(
+                "child() parent", parent,
+                f"is not the parent of '{resource.node.path}', which '{owner.node.path}' made",
+                "the construct that made the child", f"pass '{owner.node.path}' as the parent",
+            )
+        return check.done()
 
     def secret(self, resource: TerraformResource | SecretReference, vault_name: str, secret_name: str) -> None:
         """A vault secret this stack writes: its resource (`reference.dependency`), or the

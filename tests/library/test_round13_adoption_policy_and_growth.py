@@ -9,6 +9,7 @@ from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.deployed import DeployedRecord, load_record
+from sigmatiq_infra.testing import Match, Template
 from sigmatiq_infra.validation import ValidationError
 
 # --- the deployed record ---------------------------------------------------------------------------
@@ -107,3 +108,75 @@ def test_lookups_in_groups_named_as_azure_and_azurerm_take_them_pass(stack):
     for index, name in enumerate(("RG-Shared", "rg.shared(1)", "rg_shared", "r", "g" * 90)):
         c.KeyVault.from_existing(stack, f"Vault{index}", name="kv-shared", resource_group_name=name)
     assert recorded(stack) == []
+
+
+# --- adoption ----------------------------------------------------------------------------------------
+
+
+def adoption_of(stack, record: str = "", **settings):
+    from sigmatiq_infra.adoption import Adoption
+    from sigmatiq_infra.deployed import AdoptionSettings, parse_record
+
+    return Adoption(stack, AdoptionSettings(enabled=True, subscription_id=SUBSCRIPTION, **settings),
+                    parse_record(record, "deployed.toml"))
+
+
+def server(stack, group, id: str, name: str, databases=("orders",)):
+    password = c.WriteOnlySecret.from_inputs(stack, f"{id.lower()}_password", "the password")
+    return c.PostgresServer(stack, id, c.PostgresServerProps(
+        name, group, "B_Standard_B1ms", "ordersadmin", password, databases=list(databases),
+        public_network_access_enabled=True,
+    ))
+
+
+DATABASES = "".join(
+    f'[[resource]]\nstack = "test"\ntype = "azurerm_postgresql_flexible_server_database"\nname = "{name}"\n'
+    for name in ("orders", "billing")
+)
+
+
+def test_adopting_a_database_under_another_servers_construct_is_one_problem_naming_its_server(stack, group):
+    one, two = server(stack, group, "One", "psql-orders-one"), server(stack, group, "Two", "psql-orders-two")
+    adoption = adoption_of(stack, DATABASES)
+    assert error_of(lambda: adoption.child(one.databases["orders"], two, "orders"), stack) == (
+        "Adoption 'test': child() parent PostgresServer 'test/Two' is not the parent of 'test/One/Database-orders', "
+        "which 'test/One' made. Allowed: the construct that made the child. Fix: pass 'test/One' as the parent."
+    )
+    assert "import" not in Template.from_stack(stack).doc
+
+
+def test_adopting_a_child_under_another_name_than_it_writes_is_one_problem_with_its_name(stack, group):
+    one = server(stack, group, "One", "psql-orders-one", ("orders", "billing"))
+    adoption = adoption_of(stack, DATABASES)
+    assert error_of(lambda: adoption.child(one.databases["billing"], one, "orders"), stack) == (
+        "Adoption 'test': child() name 'orders' is not the name 'test/One/Database-billing' writes ('billing'). "
+        "Allowed: the child's own name, which its import id ends with. Fix: pass 'billing': "
+        "adoption.child(resource, parent, 'billing')."
+    )
+
+
+def test_adopting_another_stacks_child_is_one_problem_and_imports_nothing(tmp_path):
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    mine, theirs = AzureStack(app, "test"), AzureStack(app, "other")
+    their_server = server(theirs, c.ResourceGroup(theirs, "Group", c.ResourceGroupProps("rg-other", "westeurope")),
+                          "Db", "psql-other")
+    my_server = server(mine, c.ResourceGroup(mine, "Group", c.ResourceGroupProps("rg-test", "westeurope")),
+                       "Db", "psql-test")
+    adoption = adoption_of(mine, DATABASES)
+    assert error_of(lambda: adoption.child(their_server.databases["orders"], my_server, "orders"), mine) == (
+        "Adoption 'test': child() resource 'orders' is made in stack 'other', not in this one. Allowed: a child "
+        "resource of this stack. Fix: adopt it with the Adoption of its own stack."
+    )
+
+
+def test_adopting_a_child_of_its_own_parent_by_its_own_name_imports_it(stack, group):
+    one = server(stack, group, "One", "psql-orders-one", ("orders", "billing"))
+    adoption_of(stack, DATABASES).child(one.databases["billing"], one, "billing")
+    assert recorded(stack) == []
+    Template.from_stack(stack).has_import(
+        to=Match.string_like_regexp(r"^azurerm_postgresql_flexible_server_database\.One_Database-billing_"),
+        id=f"{GROUP_ID.replace('rg-shared', 'rg-test')}/providers/Microsoft.DBforPostgreSQL/flexibleServers/"
+        "psql-orders-one/databases/billing",
+    )
