@@ -17,6 +17,7 @@ loads no bindings, so settings can hold it; it is re-exported here.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -291,11 +292,28 @@ class Adoption:
         """Every grant in the stack whose existing assignment is listed in settings."""
         if not self.enabled:
             return
+        made = []
         for target, role, assignment in role_assignments_in(self.stack):
             key = f"{role.display_name} on {target.name}"
+            made.append(key)
             guid = self.settings.role_assignments.get(key)
             if guid:  # an opt-in names it as this key, or by the GUID the plan gate prints
                 self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid), key, also=guid)
+        # A key that names no grant imports nothing: the first deploy would stop with RoleAssignmentExists.
+        for key in self.settings.role_assignments:
+            if key in made:
+                continue
+            close = difflib.get_close_matches(key, made, n=1, cutoff=0.6)
+            check = self._check()
+            check.fail(
+                "role_assignments key", key, "names no grant of this stack, so no assignment is imported for it"
+                + (f" (did you mean {close[0]!r}?)" if close else ""),
+                "'<role> on <target name>' of a grant the stack makes: "
+                + (", ".join(repr(known) for known in made) or "it makes none"),
+                f"use {close[0]!r}" if close else
+                "name a grant the stack makes, and call role_assignments() after the grants",
+            )
+            check.done()
 
     def azure_id(self, construct: IConstruct) -> str:
         if isinstance(construct, ResourceGroup):  # a grant's target too: its id has no group of its own

@@ -180,3 +180,42 @@ def test_adopting_a_child_of_its_own_parent_by_its_own_name_imports_it(stack, gr
         id=f"{GROUP_ID.replace('rg-shared', 'rg-test')}/providers/Microsoft.DBforPostgreSQL/flexibleServers/"
         "psql-orders-one/databases/billing",
     )
+
+
+ASSIGNMENT = "11111111-1111-1111-1111-111111111111"
+
+
+def vault_granted_to_an_identity(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-orders-7c1", group, public_network_access_enabled=True))
+    vault.grant_secrets_read(c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-orders", group)))
+    return vault
+
+
+def test_an_existing_assignment_keyed_by_a_misspelt_role_is_one_problem_with_the_key_to_write(stack, group):
+    vault_granted_to_an_identity(stack, group)
+    adoption = adoption_of(stack, role_assignments={"Key Vault Secret User on kv-orders-7c1": ASSIGNMENT})
+    assert error_of(adoption.role_assignments, stack) == (
+        "Adoption 'test': role_assignments key 'Key Vault Secret User on kv-orders-7c1' names no grant of this "
+        "stack, so no assignment is imported for it (did you mean 'Key Vault Secrets User on kv-orders-7c1'?). "
+        "Allowed: '<role> on <target name>' of a grant the stack makes: 'Key Vault Secrets User on kv-orders-7c1'. "
+        "Fix: use 'Key Vault Secrets User on kv-orders-7c1'."
+    )
+
+
+def test_an_existing_assignment_listed_before_its_grant_is_made_says_to_adopt_after_the_grants(stack, group):
+    adoption = adoption_of(stack, role_assignments={"AcrPull on acrorders": ASSIGNMENT})
+    assert error_of(adoption.role_assignments, stack) == (
+        "Adoption 'test': role_assignments key 'AcrPull on acrorders' names no grant of this stack, so no "
+        "assignment is imported for it. Allowed: '<role> on <target name>' of a grant the stack makes: it makes "
+        "none. Fix: name a grant the stack makes, and call role_assignments() after the grants."
+    )
+
+
+def test_an_existing_assignment_keyed_as_its_grant_is_imported(stack, group):
+    vault = vault_granted_to_an_identity(stack, group)
+    adoption_of(stack, role_assignments={"Key Vault Secrets User on kv-orders-7c1": ASSIGNMENT}).role_assignments()
+    assert recorded(stack) == []
+    Template.from_stack(stack).has_import(
+        id=f"{GROUP_ID.replace('rg-shared', 'rg-test')}/providers/Microsoft.KeyVault/vaults/{vault.name}"
+        f"/providers/Microsoft.Authorization/roleAssignments/{ASSIGNMENT}",
+    )
