@@ -64,6 +64,9 @@ def _app_log(scope: Construct) -> ProblemLog | None:
     return scope.__dict__.get(PROBLEM_LOG) if isinstance(scope, Construct) else None
 
 
+_STACK_IDS = "_sigmatiq_stack_ids"
+"""The ids of an app's AzureStacks, by their lowercase form (kept on the app)."""
+
 MAX_STACK_ID_BYTES = 255 - len("terraform..tfstate")
 """The longest stack id (in UTF-8 bytes) whose local state file, `terraform.<id>.tfstate`, a file
 system names: Linux's and macOS's file names have at most 255 bytes (NAME_MAX); cdktf stops with
@@ -162,6 +165,17 @@ class AzureStack(TerraformStack):
         # What the stack's constructs share: the app's problem log, tags, ...
         context = context_of(self, stack_scope=scope)
         check = Validator("AzureStack", self, path=id)
+        # "Windows file system treats file and directory names as case-insensitive" (Microsoft Learn, "Adjust
+        # case sensitivity"), as APFS does in its default variant (Apple's APFS guide): `prod` and `Prod` are
+        # one folder and one state file there.
+        first = scope.__dict__.setdefault(_STACK_IDS, {}).setdefault(id.lower(), id)
+        check.require(
+            first == id, "id", id, f"differs from the id of stack {first!r} only in case",
+            "stack ids that differ in more than case (each names the stack's folder, stacks/<id>, and its local "
+            "state file, terraform.<id>.tfstate: on a file system that compares names in any case, macOS's and "
+            "Windows' default, the two stacks would share both and plan against each other's state)",
+            f"rename one of {first!r} and {id!r}",
+        )
         if check.value_type("tags", tags, Mapping[str, str] | None):
             check.tags("tags", tags or {})
         tags_ok = check.typed

@@ -219,3 +219,31 @@ def test_an_existing_assignment_keyed_as_its_grant_is_imported(stack, group):
         id=f"{GROUP_ID.replace('rg-shared', 'rg-test')}/providers/Microsoft.KeyVault/vaults/{vault.name}"
         f"/providers/Microsoft.Authorization/roleAssignments/{ASSIGNMENT}",
     )
+
+
+# --- stacks of one app ---------------------------------------------------------------------------------
+
+
+def test_two_stacks_whose_ids_differ_only_in_case_are_one_problem_naming_both(tmp_path):
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "prod")
+    AzureStack(app, "Prod")
+    assert error_of(app.synth) == (
+        "AzureStack 'Prod': id 'Prod' differs from the id of stack 'prod' only in case. Allowed: stack ids that "
+        "differ in more than case (each names the stack's folder, stacks/<id>, and its local state file, "
+        "terraform.<id>.tfstate: on a file system that compares names in any case, macOS's and Windows' default, "
+        "the two stacks would share both and plan against each other's state). Fix: rename one of 'prod' and 'Prod'."
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_stacks_of_an_app_with_ids_of_their_own_pass(tmp_path):
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    for id in ("prod", "prod-eu", "Beta"):
+        AzureStack(app, id)
+    app.synth()
+    assert sorted(path.name for path in (tmp_path / "out" / "stacks").iterdir()) == ["Beta", "prod", "prod-eu"]
