@@ -150,6 +150,8 @@ class App(_cdktf.App):
         try:
             super().synth()  # runs the aspects (policy packs), which may record problems too
         except RuntimeError as error:
+            if self.problems.raised:  # a user's rule raised in an aspect: its own error, with its traceback
+                raise self.problems.raised[0] from None
             cycle = CIRCULAR.search(str(error))
             if cycle is None:
                 raise

@@ -68,6 +68,10 @@ class ProblemLog:
     inputs_reported: set[str] = field(default_factory=set)
     """The secret inputs (`<stack>/<name>`) reported as used in another stack already: synth's
     check of what stacks pass to each other leaves them out."""
+    raised: list[BaseException] = field(default_factory=list)
+    """Errors raised in code the engine called back during synthesis (a user's policy rule in
+    a `PolicyAspect`): jsii hands back only their message, so synth raises them again, each with
+    its own traceback."""
 
     def add(self, problems: Iterable[str], warnings: Iterable[str] = ()) -> None:
         self.problems += [p for p in problems if p not in self.problems]

@@ -103,15 +103,26 @@ def resource_type(node: IConstruct) -> str:
 
 
 def findings(node: IConstruct, pack: Sequence[Rule]) -> list[str]:
-    """The problems of `node` under `pack`, minus what it (or a parent) suppresses."""
-    found = [(rule, rule.check(node)) for rule in pack]
+    """The problems of `node` under `pack`, minus what it (or a parent) suppresses. A rule that
+    raises keeps its traceback, with a note naming the rule and the construct (a rule is code,
+    and an error in it a bug, not bad input)."""
+    found = [(rule, _checked(rule, node)) for rule in pack]
     found = [(rule, problem) for rule, problem in found if problem]
     if not found:
         return []
     suppressed = suppressions_of(node)
     check = Validator("Policy", node, log=problem_log(node))
     for rule, problem in found:
-        if rule.id not in suppressed:
+        if not isinstance(problem, str):  # e.g. True from a rule written as a yes/no question
+            rule_check = Validator("Policy rule", str(rule.id), log=problem_log(node))
+            rule_check.fail(
+                "check's result", problem, f"is of type {type(problem).__name__}, which says nothing "
+                "of what is wrong",
+                "a text saying what is wrong with the construct (e.g. 'has public network access enabled'), or "
+                "None when nothing is", "return a sentence or None from the rule's check",
+            )
+            rule_check.done()
+        elif rule.id not in suppressed:
             check.fail(
                 f"rule {rule.id!r}:", resource_type(node), problem, rule.allowed,
                 f"{rule.fix(node) if callable(rule.fix) else rule.fix}, or suppress it with "
@@ -119,6 +130,15 @@ def findings(node: IConstruct, pack: Sequence[Rule]) -> list[str]:
                 f"{rule.id!r}, reason)",
             )
     return list(check.problems)
+
+
+def _checked(rule: Rule, node: IConstruct) -> object:
+    """`rule.check(node)`; an error it raises notes the rule and the construct."""
+    try:
+        return rule.check(node)
+    except Exception as error:
+        error.add_note(f"in policy rule {rule.id!r}, checking {resource_type(node)} '{node.node.path}'")
+        raise
 
 
 @jsii.implements(IAspect)
@@ -130,7 +150,12 @@ class PolicyAspect:
         self.pack = tuple(pack)
 
     def visit(self, node: IConstruct) -> None:
-        problem_log(node).add(findings(node, self.pack))
+        log = problem_log(node)
+        try:
+            log.add(findings(node, self.pack))
+        except Exception as error:
+            log.raised.append(error)  # jsii hands back only the message: synth raises it again
+            raise
 
 
 def check_library_constructs(stack: IConstruct, pack: Sequence[Rule]) -> None:

@@ -247,3 +247,60 @@ def test_stacks_of_an_app_with_ids_of_their_own_pass(tmp_path):
         AzureStack(app, id)
     app.synth()
     assert sorted(path.name for path in (tmp_path / "out" / "stacks").iterdir()) == ["Beta", "prod", "prod-eu"]
+
+
+# --- a user's own policy rules -------------------------------------------------------------------------
+
+
+def vault_with_rule(tmp_path, check, *, as_aspect: bool):
+    from sigmatiq_infra.aspects import PolicyAspect, Rule, check_every_construct
+    from sigmatiq_infra.cdk import Aspects
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc")
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-7c1", group, public_network_access_enabled=True))
+    rule = Rule("vault-prefix", check, "vault names starting with kv-", "rename the vault")
+    if as_aspect:
+        Aspects.of(stack).add(PolicyAspect([rule]))
+    else:
+        check_every_construct(stack, [rule])
+    return app
+
+
+def raises_on_most_constructs(node):
+    return node.name.startswith("x")  # no `name` on a stack: the rule's own bug
+
+
+@pytest.mark.parametrize("as_aspect", [True, False])
+def test_a_rule_that_raises_keeps_its_own_error_and_traceback_naming_the_rule(tmp_path, as_aspect):
+    app = vault_with_rule(tmp_path, raises_on_most_constructs, as_aspect=as_aspect)
+    with pytest.raises(AttributeError) as raised:
+        app.synth()
+    assert str(raised.value) == "'AzureStack' object has no attribute 'name'"
+    assert raised.value.__notes__ == ["in policy rule 'vault-prefix', checking AzureStack 'svc'"]
+    assert raised.traceback[-1].name == "raises_on_most_constructs"  # jsii handed back only the message
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("as_aspect", [True, False])
+def test_a_rule_that_answers_true_instead_of_what_is_wrong_is_one_problem_saying_what_to_return(tmp_path, as_aspect):
+    app = vault_with_rule(tmp_path, lambda node: getattr(node, "name", "") == "kv-svc-7c1", as_aspect=as_aspect)
+    assert error_of(app.synth) == (
+        "Policy rule 'vault-prefix': check's result True is of type bool, which says nothing of what is wrong. "
+        "Allowed: a text saying what is wrong with the construct (e.g. 'has public network access enabled'), or "
+        "None when nothing is. Fix: return a sentence or None from the rule's check."
+    )
+
+
+def test_a_rule_that_says_what_is_wrong_is_reported_as_before(tmp_path):
+    app = vault_with_rule(
+        tmp_path, lambda node: "is named kv-svc-7c1" if getattr(node, "name", "") == "kv-svc-7c1" else None,
+        as_aspect=True,
+    )
+    assert error_of(app.synth) == (
+        "Policy 'svc/Vault': rule 'vault-prefix': 'KeyVault' is named kv-svc-7c1. Allowed: vault names starting "
+        "with kv-. Fix: rename the vault, or suppress it with sigmatiq_infra.aspects.suppress(construct, "
+        "'vault-prefix', reason)."
+    )
