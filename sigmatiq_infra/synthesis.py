@@ -147,6 +147,7 @@ class App(_cdktf.App):
     def _synthesize(self, staging: Path) -> list[str]:
         """Synthesize into `staging`; every problem found (none: the files are good)."""
         self.problems.run_deferred()
+        self.problems.add(self._aspects_never_run())
         try:
             super().synth()  # runs the aspects (policy packs), which may record problems too
         except RuntimeError as error:
@@ -162,6 +163,20 @@ class App(_cdktf.App):
         problems += synth_checks.check_output(staging, self.problems.tags_counted, self.problems.inputs_reported)
         problems += [p for check in self.__dict__["_sigmatiq_checks"] for p in check(staging)]
         return problems
+
+    def _aspects_never_run(self) -> list[str]:
+        """A problem per aspect added to the app itself: cdktf (and CDK Terrain) run each stack's
+        aspects from the stack down (`invokeAspects(this.stack)` in its StackSynthesizer), never
+        the app's, so one there would tag or check nothing, silently."""
+        check = Validator("App", "the app")
+        for aspect in _cdktf.Aspects.of(self).all:
+            kind = type(aspect).__name__
+            check.fail(
+                "aspect", kind, "is added to the app, whose aspects cdktf never runs (it runs each stack's, from the "
+                "stack down), so it would tag or check nothing", "aspects on a stack, or on a construct in one",
+                f"add it to each stack instead: for stack in stacks: Aspects.of(stack).add({kind}(...))",
+            )
+        return list(check.problems)
 
     def __enter__(self) -> App:
         return self

@@ -25,7 +25,8 @@ def tag_resources(nodes: Iterable[IConstruct], tags: Mapping[str, str]) -> None:
 
 @jsii.implements(IAspect)
 class TagResources:
-    """The aspect form of `tag_resources`, for any scope: `Aspects.of(scope).add(...)`.
+    """The aspect form of `tag_resources`, for any scope in a stack: `Aspects.of(scope).add(...)`
+    (cdktf runs no aspect added to the app itself: `App` reports one as a problem).
 
     `AzureStack` does not need it: it tags its resources once, just before synthesis,
     which costs one jsii callback per stack where an aspect costs one per construct.

@@ -304,3 +304,39 @@ def test_a_rule_that_says_what_is_wrong_is_reported_as_before(tmp_path):
         "with kv-. Fix: rename the vault, or suppress it with sigmatiq_infra.aspects.suppress(construct, "
         "'vault-prefix', reason)."
     )
+
+
+# --- tags and aspects ----------------------------------------------------------------------------------
+
+
+def test_an_aspect_added_to_the_app_which_cdktf_never_runs_is_one_problem_not_silence(tmp_path):
+    from sigmatiq_infra.aspects import PolicyAspect, TagResources
+    from sigmatiq_infra.aspects.rules import PRIVATE_ENVIRONMENT
+    from sigmatiq_infra.cdk import Aspects
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    c.ResourceGroup(AzureStack(app, "svc"), "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    Aspects.of(app).add(TagResources({"CostCenter": "4711"}))
+    Aspects.of(app).add(PolicyAspect(PRIVATE_ENVIRONMENT))
+    assert error_of(app.synth).splitlines() == [
+        f"App 'the app': aspect {kind!r} is added to the app, whose aspects cdktf never runs (it runs each stack's, "
+        "from the stack down), so it would tag or check nothing. Allowed: aspects on a stack, or on a construct in "
+        f"one. Fix: add it to each stack instead: for stack in stacks: Aspects.of(stack).add({kind}(...))."
+        for kind in ("TagResources", "PolicyAspect")
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_aspect_added_to_each_stack_tags_its_resources(tmp_path):
+    from sigmatiq_infra.aspects import TagResources
+    from sigmatiq_infra.cdk import Aspects
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    stacks = [AzureStack(app, name) for name in ("svc", "ops")]
+    for stack in stacks:
+        c.ResourceGroup(stack, "Group", c.ResourceGroupProps(f"rg-{stack.node.id}", "westeurope"))
+        Aspects.of(stack).add(TagResources({"CostCenter": "4711"}))
+    for stack in stacks:
+        Template.from_stack(stack).has_resource_properties("azurerm_resource_group", {"tags": {"CostCenter": "4711"}})
