@@ -94,6 +94,9 @@ class AdoptionSettings:
         are no GUIDs, secret versions that are no Key Vault versions, replacements without
         a written reason."""
         check = Validator("AdoptionSettings", where)
+        check.props(self)  # a mapping, a tuple of opt-ins, and each opt-in's fields as text, before any rule
+        if not check.typed:
+            return check.problems
         if self.subscription_id is not None:
             check.require(
                 azure_ids.SUBSCRIPTION_ID.fullmatch(self.subscription_id) is not None,
@@ -118,6 +121,16 @@ class AdoptionSettings:
                 len(replacement.reason.strip()) >= MIN_REASON_LENGTH, f"replacements[{index}].reason",
                 replacement.reason, "is too short", f"a written reason of at least {MIN_REASON_LENGTH} characters",
                 "say why losing the deployed resource is acceptable",
+            )
+            # azurerm's arguments are named in lowercase letters, digits and underscores (terraform-plugin-sdk's
+            # schema refuses any other field name: isValidFieldName, ^[a-z0-9_]+$); the plan names them so.
+            argument = replacement.argument
+            written = re.sub(r"[^a-z0-9_]+", "_", argument.strip().lower()).strip("_")
+            check.require(
+                re.fullmatch(r"[a-z0-9_]+", argument) is not None, f"replacements[{index}].argument", argument,
+                "is not an argument name, so no change would match it", f"{DELETE!r}, {REPLACE!r}, or the argument "
+                "that forces the replacement as azurerm names it (lowercase letters, digits and underscores, e.g. "
+                "'geo_redundant_backup_enabled')", f"write {written!r}" if written else "name the argument",
             )
         return check.problems
 
@@ -227,15 +240,46 @@ def guard(app: App, record: DeployedRecord, replacements: Mapping[str, Sequence[
     `replacements[<stack>]` holds the opt-in for it."""
     from sigmatiq_infra.constructs import resource_facts  # loads the bindings, which the app has already
 
+    given = Validator("deployed.guard", "arguments")
+    if not isinstance(record, DeployedRecord):
+        given.type_problem(
+            "record", record, f"has the type {type(record).__name__}", "the app's DeployedRecord",
+            "pass the loaded record: deployed.guard(app, deployed.load_record(Path('deployed.toml')), replacements)",
+        )
+    if not isinstance(replacements, Mapping):
+        given.type_problem(
+            "replacements", replacements, f"has the type {type(replacements).__name__}",
+            "a mapping of each stack's id to its opt-ins, e.g. {'prod': (Replacement(...),)}",
+            "key the opt-ins by the id of their stack: replacements={'<stack id>': (Replacement(...),)}",
+        )
+    if given.problems:
+        app.problems.add(given.problems)
+        return
+    opt_ins = {stack: tuple(found) if isinstance(found, list) else found for stack, found in replacements.items()}
+    # The opt-ins' own rules, as Adoption reports them (the app's list keeps one of each); those of the
+    # wrong type are left out of the comparison.
+    reasons = {stack: AdoptionSettings(replacements=found).problems(stack) for stack, found in opt_ins.items()}
+    usable = {
+        stack: tuple(item for item in found if _well_typed(item)) if isinstance(found, tuple) else ()
+        for stack, found in opt_ins.items()
+    }
+
     def check(outdir: Path) -> list[str]:
         lowered = {kind: facts.replaced_when_lowered for kind, facts in resource_facts().items()}
-        reasons = [  # the opt-ins' own rules, as Adoption reports them (the app's list keeps one of each)
-            problem for stack, opt_ins in replacements.items()
-            for problem in AdoptionSettings(replacements=tuple(opt_ins)).problems(stack)
-        ]
-        return reasons + check_output(outdir, record, replacements, lowered)
+        found = [problem for problems in reasons.values() for problem in problems]
+        return found + check_output(outdir, record, usable, lowered)
 
     app.add_check(check)
+
+
+def _well_typed(replacement: Any) -> bool:
+    """Whether `replacement` is a `Replacement` whose fields have their types (else a problem
+    `AdoptionSettings.problems` reports, and no opt-in synth can compare)."""
+    if not isinstance(replacement, Replacement):
+        return False
+    check = Validator("Replacement", "opt-in")
+    check.props(replacement)
+    return check.typed
 
 
 def check_stack(

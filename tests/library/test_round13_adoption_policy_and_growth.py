@@ -340,3 +340,91 @@ def test_an_aspect_added_to_each_stack_tags_its_resources(tmp_path):
         Aspects.of(stack).add(TagResources({"CostCenter": "4711"}))
     for stack in stacks:
         Template.from_stack(stack).has_resource_properties("azurerm_resource_group", {"tags": {"CostCenter": "4711"}})
+
+
+# --- replacement opt-ins and the guard -------------------------------------------------------------
+
+REASON = "The vault moves to West Europe with the service."
+VAULT_RECORD = (
+    '[[resource]]\nstack = "svc"\ntype = "azurerm_key_vault"\nname = "kv-svc-7c1"\n'
+    'arguments = { location = "northeurope" }\n'
+)
+
+
+def guarded_vault(tmp_path, replacements, record=None):
+    from sigmatiq_infra import deployed
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc")
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-svc-7c1", group, public_network_access_enabled=True))
+    deployed.guard(app, deployed.parse_record(VAULT_RECORD, "deployed.toml") if record is None else record,
+                   replacements)
+    return app
+
+
+def test_an_opt_in_for_an_argument_written_as_no_argument_name_is_told_the_name_to_write(tmp_path):
+    from sigmatiq_infra.deployed import AdoptionSettings, Replacement
+
+    assert AdoptionSettings(replacements=(Replacement("kv-svc-7c1", "Location", REASON),)).problems("svc") == (
+        "AdoptionSettings 'svc': replacements[0].argument 'Location' is not an argument name, so no change would "
+        "match it. Allowed: 'delete', 'replace', or the argument that forces the replacement as azurerm names it "
+        "(lowercase letters, digits and underscores, e.g. 'geo_redundant_backup_enabled'). Fix: write 'location'.",
+    )
+    assert AdoptionSettings(replacements=(Replacement("psql", "geo redundant-backup", REASON),)).problems("svc")[0] \
+        .endswith("Fix: write 'geo_redundant_backup'.")
+    assert error_of(guarded_vault(tmp_path, {"svc": (Replacement("kv-svc-7c1", "Location", REASON),)}).synth) \
+        .splitlines()[0].startswith("AdoptionSettings 'svc': replacements[0].argument 'Location' is not an argument")
+
+
+def test_opt_ins_whose_fields_have_the_wrong_type_are_problems_not_attribute_errors(tmp_path):
+    from sigmatiq_infra.deployed import AdoptionSettings, Replacement
+
+    settings = AdoptionSettings(replacements=(Replacement("kv-svc-7c1", 5, None),))  # type: ignore[arg-type]
+    assert settings.problems("svc") == (
+        "AdoptionSettings 'svc': replacements[0].argument 5 has the type int. Allowed: str. Fix: give "
+        "replacements[0].argument a value of type str: '5' in quotes.",
+        "AdoptionSettings 'svc': replacements[0].reason None has the type NoneType. Allowed: str. Fix: give "
+        "replacements[0].reason a value of type str.",
+    )
+    assert error_of(guarded_vault(tmp_path, {"svc": (Replacement("kv-svc-7c1", "location", None),)}).synth) \
+        .splitlines()[0] == (
+        "AdoptionSettings 'svc': replacements[0].reason None has the type NoneType. Allowed: str. Fix: give "
+        "replacements[0].reason a value of type str."
+    )
+
+
+def test_one_opt_in_where_the_guard_takes_a_tuple_of_them_is_one_problem_not_a_type_error(tmp_path):
+    from sigmatiq_infra.deployed import Replacement
+
+    problems = error_of(guarded_vault(tmp_path, {"svc": Replacement("kv-svc-7c1", "location", REASON)}).synth)
+    assert problems.splitlines()[0] == (
+        "AdoptionSettings 'svc': replacements Replacement(resource='kv-svc-7c1', argument='location', "
+        "reason='The vault mov... has the type Replacement. Allowed: a tuple of Replacement. Fix: give replacements "
+        "a value of type a tuple of Replacement."
+    )
+
+
+def test_the_guard_given_the_records_path_or_opt_ins_not_keyed_by_stack_says_what_to_pass(tmp_path):
+    from pathlib import Path
+
+    from sigmatiq_infra.deployed import Replacement
+
+    app = guarded_vault(tmp_path, (Replacement("kv-svc-7c1", "location", REASON),), Path("deployed.toml"))
+    assert error_of(app.synth).splitlines() == [
+        "deployed.guard 'arguments': record PosixPath('deployed.toml') has the type PosixPath. Allowed: the app's "
+        "DeployedRecord. Fix: pass the loaded record: deployed.guard(app, "
+        "deployed.load_record(Path('deployed.toml')), replacements).",
+        "deployed.guard 'arguments': replacements (Replacement(resource='kv-svc-7c1', argument='location', "
+        "reason='The vault mo... has the type tuple. Allowed: a mapping of each stack's id to its opt-ins, e.g. "
+        "{'prod': (Replacement(...),)}. Fix: key the opt-ins by the id of their stack: "
+        "replacements={'<stack id>': (Replacement(...),)}.",
+    ]
+
+
+def test_an_opt_in_in_a_list_with_its_argument_as_azurerm_names_it_lets_the_change_through(tmp_path):
+    from sigmatiq_infra.deployed import Replacement
+
+    guarded_vault(tmp_path, {"svc": [Replacement("kv-svc-7c1", "location", REASON)]}).synth()
+    assert (tmp_path / "out" / "stacks" / "svc" / "cdk.tf.json").exists()
