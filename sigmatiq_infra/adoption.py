@@ -29,7 +29,7 @@ from sigmatiq_infra.constructs import AzureResource, KeyVault, ResourceGroup, Se
 from sigmatiq_infra.constructs._context import context_of, problem_log
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.roles import role_assignments_in
-from sigmatiq_infra.deployed import AdoptionSettings, DeployedResource
+from sigmatiq_infra.deployed import AdoptionSettings, DeployedRecord, DeployedResource
 from sigmatiq_infra.tokens import is_token
 from sigmatiq_infra.validation import ValidationError, Validator
 
@@ -84,7 +84,7 @@ class Adoption:
         self.enabled = self.settings.enabled
         self._subscription: str | None = None
         self._replaceable = {replacement.resource for replacement in self.settings.replacements}
-        self._record = record
+        self._record = self._checked_record(record)
         self._deployed: set[tuple[str, str]] | None = None
 
     def _checked_settings(self, settings: Any) -> AdoptionSettings:
@@ -107,6 +107,21 @@ class Adoption:
         problems = settings.problems(where)
         self._log.add(problems)
         return AdoptionSettings() if problems else settings
+
+    def _checked_record(self, record: Any) -> Sequence[DeployedResource]:
+        """`record`, or an empty one (nothing imported) when it is not a record: a problem."""
+        if isinstance(record, DeployedRecord) or (
+            isinstance(record, Sequence) and not isinstance(record, str)
+            and all(isinstance(entry, DeployedResource) for entry in record)
+        ):
+            return record
+        check = Validator("Adoption", self._where, log=self._log)
+        check.type_problem(
+            "record", record, f"has the type {type(record).__name__}", "the app's DeployedRecord",
+            "pass the loaded record: Adoption(stack, settings, deployed.load_record(Path('deployed.toml')))",
+        )
+        check.done()
+        return ()
 
     def _check(self) -> Validator:
         """A validator for one call, recording in the app's list."""

@@ -428,3 +428,18 @@ def test_an_opt_in_in_a_list_with_its_argument_as_azurerm_names_it_lets_the_chan
 
     guarded_vault(tmp_path, {"svc": [Replacement("kv-svc-7c1", "location", REASON)]}).synth()
     assert (tmp_path / "out" / "stacks" / "svc" / "cdk.tf.json").exists()
+
+
+def test_adoption_given_the_records_path_is_one_problem_not_a_type_error_at_its_first_call(stack, group):
+    from pathlib import Path
+
+    from sigmatiq_infra.adoption import Adoption
+    from sigmatiq_infra.deployed import AdoptionSettings
+
+    adoption = Adoption(stack, AdoptionSettings(enabled=True, subscription_id=SUBSCRIPTION), Path("deployed.toml"))
+    adoption.group(group)
+    assert recorded(stack) == [
+        "Adoption 'test': record PosixPath('deployed.toml') has the type PosixPath. Allowed: the app's "
+        "DeployedRecord. Fix: pass the loaded record: Adoption(stack, settings, "
+        "deployed.load_record(Path('deployed.toml'))).",
+    ]
