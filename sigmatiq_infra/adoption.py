@@ -253,30 +253,32 @@ class Adoption:
         """Whether `resource` is the child `name` of `parent` in this stack, as far as synth can
         tell; else a problem. Its import block goes to its own stack, and Terraform would import
         the object the id names (another server's database, another database) into it, then
-        plan to replace it: refused, as adopted, by prevent_destroy, at deploy."""
+        plan to replace it: refused, as adopted, by prevent_destroy, at deploy. One of the
+        parent's own children (`server.databases[...]`) is known without asking the kernel."""
         check = self._check()
-        stack = context_of(resource).stack
-        if stack is not self.stack:
-            check.fail(
-                "child() resource", name, f"is made in stack '{stack.node.id}', not in this one",
-                "a child resource of this stack", "adopt it with the Adoption of its own stack",
-            )
-            return check.done()
-        written = getattr(resource, "name_input", None)
+        written = _own_child_name(parent, resource)
+        if written is None:  # not one the parent keeps: the construct tree says where it is
+            scopes = resource.node.scopes
+            stack = next((scope for scope in scopes if isinstance(scope, TerraformStack)), None)
+            if stack is not self.stack:
+                check.fail(
+                    "child() resource", name, f"is made in stack '{getattr(stack, 'node', None) and stack.node.id}', "
+                    "not in this one", "a child resource of this stack", "adopt it with the Adoption of its own stack",
+                )
+                return check.done()
+            owner = next((scope for scope in reversed(scopes[:-1]) if isinstance(scope, AzureResource)), None)
+            if isinstance(owner, type(parent)) and owner is not parent:
+                check.fail(
+                    "child() parent", parent,
+                    f"is not the parent of '{resource.node.path}', which '{owner.node.path}' made",
+                    "the construct that made the child", f"pass '{owner.node.path}' as the parent",
+                )
+            written = getattr(resource, "name_input", None)
         if isinstance(written, str) and not is_token(written) and written != name:
             check.fail(
                 "child() name", name, f"is not the name '{resource.node.path}' writes ({written!r})",
                 "the child's own name, which its import id ends with",
                 f"pass {written!r}: adoption.child(resource, parent, {written!r})",
-            )
-        owner = next(
-            (scope for scope in reversed(resource.node.scopes[:-1]) if isinstance(scope, AzureResource)), None,
-        )
-        if isinstance(owner, type(parent)) and owner is not parent:
-            check.fail(
-                "child() parent", parent,
-                f"is not the parent of '{resource.node.path}', which '{owner.node.path}' made",
-                "the construct that made the child", f"pass '{owner.node.path}' as the parent",
             )
         return check.done()
 
@@ -359,3 +361,14 @@ class Adoption:
 
 
 __all__ = ["SUBSCRIPTION_RULES", "SUBSCRIPTION_VARIABLE", "Adoption", "AdoptionSettings"]
+
+
+def _own_child_name(parent: AzureResource, resource: TerraformResource) -> str | None:
+    """The name under which `parent` keeps `resource` among its children (`server.databases`,
+    `network.subnets`: by the name each writes), or None when it keeps no such child."""
+    for kept in vars(parent).values():
+        if isinstance(kept, dict):
+            for key, child in kept.items():
+                if isinstance(key, str) and (child is resource or getattr(child, "resource", None) is resource):
+                    return key
+    return None

@@ -49,9 +49,11 @@ def test_the_projects_build_and_synth_make_no_more_jsii_calls_than_measured(tmp_
     """Each jsii call is a round trip to Node.js (about 0.3 ms on the CI machine): the project's
     build and synth made 549 of them when last measured in a fresh process (a stack made in the
     app no longer asks the kernel for its app, nor a subnet for its network's name; fewer in
-    the test session, whose caches are warm; `bin/bench` times them). A change that adds a call per
-    resource (a property read in a check, a jsii lookup of a construct's stack) shows here, with
-    the calls it makes most; one that needs more calls for a reason raises the bound."""
+    the test session, whose caches are warm; `bin/bench` times them), and 2 more since the app
+    asks the kernel for the aspects added to it (cdktf runs none of them: each is a problem).
+    A change that adds a call per resource (a property read in a check, a jsii lookup of a
+    construct's stack) shows here, with the calls it makes most; one that needs more calls for a
+    reason raises the bound."""
     import jsii._kernel.providers.process as process
 
     from stacks.app import build_app
@@ -67,7 +69,7 @@ def test_the_projects_build_and_synth_make_no_more_jsii_calls_than_measured(tmp_
 
     monkeypatch.setattr(process._NodeProcess, "send", counted)
     build_app(load(), outdir=str(tmp_path / "out")).synth()
-    assert sum(calls.values()) <= 559, calls.most_common(12)
+    assert sum(calls.values()) <= 561, calls.most_common(12)
 
 
 # --- the direct jsii kernel ----------------------------------------------------------------
