@@ -30,6 +30,7 @@ import runpy
 import sys
 
 from sigmatiq_infra import engine, runtime
+from sigmatiq_infra._taken_ids import duplicate_id_problem
 from sigmatiq_infra.validation import ValidationError
 
 USAGE = "python -m sigmatiq_infra.launch PROGRAM [ARGS...]"
@@ -68,6 +69,9 @@ def main(argv: list[str]) -> None:
     except SystemExit as done:
         _finish(_status(done.code))
     except RuntimeError as error:  # cdktf's App refusing the library's stacks: its validation, as a traceback
+        taken = duplicate_id_problem(error)  # or a construct of the engine or the bindings under a taken id
+        if taken is not None:
+            _finish(_reported(_with_recorded(ValidationError([taken]))))
         found = _CDKTF_VALIDATION.match(str(error))
         if found is None:
             raise

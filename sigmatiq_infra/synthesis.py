@@ -34,6 +34,7 @@ from typing import Any
 from sigmatiq_infra import _cdktf, synth_checks
 from sigmatiq_infra._cdktf import ENGINE
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
+from sigmatiq_infra._taken_ids import duplicate_id_problem
 from sigmatiq_infra.switches import library_variable_problems
 from sigmatiq_infra.validation import LIBRARY_APP, PROBLEM_LOG, ProblemLog, ValidationError, Validator, format_problems
 
@@ -188,6 +189,9 @@ class App(_cdktf.App):
             return False
         self.__dict__["_sigmatiq_finished"] = True
         shutil.rmtree(self.outdir, ignore_errors=True)
+        taken = duplicate_id_problem(error)  # an engine's or the bindings' construct under a taken id
+        if taken is not None:
+            report(ValidationError([*self.problems.problems, taken], self.problems.warnings))
         if isinstance(error, ValidationError):
             report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
         return False  # a genuine bug keeps its traceback

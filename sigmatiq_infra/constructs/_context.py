@@ -18,6 +18,7 @@ from constructs import Construct, IConstruct, IValidation
 
 from sigmatiq_infra._cdktf import ENGINE, App, TerraformStack
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
+from sigmatiq_infra._taken_ids import DUPLICATE_ID
 from sigmatiq_infra.azurerm import data_azurerm_client_config
 from sigmatiq_infra.validation import (
     LIBRARY_APP,
@@ -139,8 +140,6 @@ class _RecordedProblems:
         return [*self.log.problems, other_app_problem()]
 
 
-DUPLICATE_ID = "There is already a Construct with name"
-"""How jsii says a scope already has a child with that id."""
 
 
 NO_STACK = "No stack could be identified for the construct"
