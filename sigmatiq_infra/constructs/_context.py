@@ -310,7 +310,8 @@ class AzureConstruct(Construct):
         taken); when it is not, a problem saying that `prop` `value` is added twice."""
         taken: set[str] = self.__dict__.setdefault("_child_ids", set())
         if id in taken:
-            check = Validator(type(self).__name__, self)
+            looked_up = getattr(self, "construct_kind", None)  # a lookup: named as the user made it
+            check = Validator(f"{looked_up}.from_existing" if looked_up else type(self).__name__, self)
             check.fail(prop, value, "is added twice", "each once", fix)
             check.done()
             return False

@@ -69,10 +69,75 @@ class KeyVaultBase(AzureResource):
         """Key Vault Secrets Officer: create, update and delete secrets."""
         return self.grant(BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal, used_by=used_by)
 
+    def add_secret(self, id: str, props: SecretProps) -> SecretReference:
+        """Create a secret whose value reaches Azure write-only (never stored in state), in a
+        vault this stack creates or one it looks up (`KeyVault.from_existing`: the deploying
+        principal then needs Key Vault Secrets Officer on it, granted where the vault is managed)."""
+        named = isinstance(id, str) and id and not is_token(id)
+        check = Validator("KeyVault", self, path=lambda: f"{self.node.path}/{id}" if named else self.node.path)
+        if check.value_type("add_secret id", id, str) and check.known(
+            "add_secret id", id, "it is the secret's construct id, part of its Terraform address",
+            "an id written in code, e.g. 'DatabaseUrl' (the secret's name may be a deploy-time value)",
+        ):
+            check.require(
+                bool(id), "add_secret id", id, "is empty",
+                "a name for the secret's construct, unique in the vault (it is part of its Terraform address)",
+                "give it an id, e.g. vault.add_secret('DatabaseUrl', ...)",
+            )
+        try:
+            props = check.props(props, SecretProps)
+        except ValidationError as error:  # props it cannot build with (a literal value): reported, the run goes on
+            self.problem_log.add(error.problems, error.warnings)
+            name = getattr(props, "name", None)
+            name = name if isinstance(name, str) else str(id)
+            return SecretReference(self, name, f"{self.vault_uri}secrets/{name}")
+        check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
+        if isinstance(props.name, str):
+            # Keyed in lowercase; the name as first written is what a message shows.
+            self.__dict__.setdefault("_added_secrets", {}).setdefault(props.name.lower(), props.name)
+        props.value.check(check, "value")
+        # Microsoft Learn, "About Azure Key Vault secrets": contentType is at most 255 characters.
+        content_type = props.content_type
+        check.require(
+            content_type is None or is_token(content_type) or len(content_type) <= MAX_CONTENT_TYPE,
+            "content_type", content_type, f"has {len(content_type or '')} characters",
+            f"a content type of at most {MAX_CONTENT_TYPE} characters, e.g. 'text/plain'", "shorten the content type",
+        )
+        if not check.done() & self._claim(id, "add_secret", id, "give each secret its own id (and name)"):
+            return SecretReference(self, props.name, f"{self.vault_uri}secrets/{props.name}")
+
+        props_of_vault = getattr(self, "props", None)  # None: a vault looked up, managed elsewhere
+        if props_of_vault is not None and not self.__dict__.setdefault("_secrets_checked", False):
+            self.__dict__["_secrets_checked"] = True  # checked once, when the app exists
+            self.problem_log.defer(_unwritable_secrets, self)
+        depends_on = []
+        if props_of_vault is not None and props_of_vault.grant_deployer_secrets_write:
+            depends_on.append(self.grant_secrets_write(self._deployer()))
+        # An id the vault holds already (its `Resource`, the `Deployer` its grant adds): a problem,
+        # and the secret under a numbered id so that the run goes on (jsii would stop with a traceback).
+        _, secret = make_under_free_id(lambda free: key_vault_secret.KeyVaultSecret(
+            self, free,
+            name=props.name,
+            key_vault_id=self.id,
+            value_wo=props.value.value,
+            value_wo_version=props.value.version,
+            content_type=props.content_type,
+            tags=self.resource_tags(),
+            depends_on=depends_on,
+        ), "KeyVault", self, id, self.problem_log)
+        made_in(secret, self)  # its stack, known without a jsii round trip (adoption reads it)
+        return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
+
+    def _deployer(self) -> DeployingPrincipal:
+        found = self.__dict__.get("_deployer_principal")
+        if found is None:
+            found = self.__dict__["_deployer_principal"] = DeployingPrincipal(self, "Deployer")
+        return found
+
     @property
     def added_secrets(self) -> frozenset[str]:
         """The names of the secrets `add_secret` creates in this vault, in lowercase (Key Vault
-        compares them in any case); none for a vault this stack only refers to."""
+        compares them in any case)."""
         return frozenset(self.__dict__.get("_added_secrets", {}))
 
     def secret(self, name: str) -> SecretReference:
@@ -188,67 +253,6 @@ class KeyVault(KeyVaultBase):
         """The id `terraform import` takes for a secret version: its URL."""
         return f"https://{vault_name}.vault.azure.net/secrets/{secret_name}/{version}"
 
-    def add_secret(self, id: str, props: SecretProps) -> SecretReference:
-        """Create a secret whose value reaches Azure write-only (never stored in state)."""
-        named = isinstance(id, str) and id and not is_token(id)
-        check = Validator("KeyVault", self, path=lambda: f"{self.node.path}/{id}" if named else self.node.path)
-        if check.value_type("add_secret id", id, str) and check.known(
-            "add_secret id", id, "it is the secret's construct id, part of its Terraform address",
-            "an id written in code, e.g. 'DatabaseUrl' (the secret's name may be a deploy-time value)",
-        ):
-            check.require(
-                bool(id), "add_secret id", id, "is empty",
-                "a name for the secret's construct, unique in the vault (it is part of its Terraform address)",
-                "give it an id, e.g. vault.add_secret('DatabaseUrl', ...)",
-            )
-        try:
-            props = check.props(props, SecretProps)
-        except ValidationError as error:  # props it cannot build with (a literal value): reported, the run goes on
-            self.problem_log.add(error.problems, error.warnings)
-            name = getattr(props, "name", None)
-            name = name if isinstance(name, str) else str(id)
-            return SecretReference(self, name, f"{self.vault_uri}secrets/{name}")
-        check.name("name", props.name, NameRules.KEY_VAULT_SECRET)
-        if isinstance(props.name, str):
-            # Keyed in lowercase; the name as first written is what a message shows.
-            self.__dict__.setdefault("_added_secrets", {}).setdefault(props.name.lower(), props.name)
-        props.value.check(check, "value")
-        # Microsoft Learn, "About Azure Key Vault secrets": contentType is at most 255 characters.
-        content_type = props.content_type
-        check.require(
-            content_type is None or is_token(content_type) or len(content_type) <= MAX_CONTENT_TYPE,
-            "content_type", content_type, f"has {len(content_type or '')} characters",
-            f"a content type of at most {MAX_CONTENT_TYPE} characters, e.g. 'text/plain'", "shorten the content type",
-        )
-        if not check.done() & self._claim(id, "add_secret", id, "give each secret its own id (and name)"):
-            return SecretReference(self, props.name, f"{self.vault_uri}secrets/{props.name}")
-
-        if not self.__dict__.setdefault("_secrets_checked", False):  # checked once, when the app exists
-            self.__dict__["_secrets_checked"] = True
-            self.problem_log.defer(_unwritable_secrets, self)
-        depends_on = []
-        if self.props.grant_deployer_secrets_write:
-            depends_on.append(self.grant_secrets_write(self._deployer()))
-        # An id the vault holds already (its `Resource`, the `Deployer` its grant adds): a problem,
-        # and the secret under a numbered id so that the run goes on (jsii would stop with a traceback).
-        _, secret = make_under_free_id(lambda free: key_vault_secret.KeyVaultSecret(
-            self, free,
-            name=props.name,
-            key_vault_id=self.id,
-            value_wo=props.value.value,
-            value_wo_version=props.value.version,
-            content_type=props.content_type,
-            tags=self.resource_tags(),
-            depends_on=depends_on,
-        ), "KeyVault", self, id, self.problem_log)
-        made_in(secret, self)  # its stack, known without a jsii round trip (adoption reads it)
-        return SecretReference(self, props.name, secret.versionless_id, dependency=secret)
-
-    def _deployer(self) -> DeployingPrincipal:
-        found = self.__dict__.get("_deployer_principal")
-        if found is None:
-            found = self.__dict__["_deployer_principal"] = DeployingPrincipal(self, "Deployer")
-        return found
 
 
 def _unwritable_secrets(vaults: list[KeyVault]) -> list[str]:
