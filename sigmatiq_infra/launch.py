@@ -9,7 +9,8 @@ read or is a folder without `__main__.py` is one line on stderr and exit status 
 
 A `ValidationError` the program lets escape (it called `app.synth()` itself, outside a
 `with App()` block) is reported as `with App()` would: the numbered list on stderr, exit 1,
-no traceback. Any other exception keeps its traceback. An `App` the program made but never
+no traceback. Any other exception keeps its traceback, after the numbered list of what the
+program's apps found before it. An `App` the program made but never
 synthesized (no `with`, no `app.synth()`) is reported too: its problems as the numbered list
 (exit 1), or, with none, one warning that nothing was written.
 
@@ -74,8 +75,12 @@ def main(argv: list[str]) -> None:
             _finish(_reported(_with_recorded(ValidationError([taken]))))
         found = _CDKTF_VALIDATION.match(str(error))
         if found is None:
+            _show_recorded()
             raise
         _finish(_reported(ValidationError(_CDKTF_PROBLEM.findall(found.group(1)))))
+    except Exception:  # a genuine bug keeps its traceback, after what the apps found before it
+        _show_recorded()
+        raise
     _finish(_unfinished_apps() or _other_apps())
 
 
@@ -117,6 +122,16 @@ def _with_recorded(error: ValidationError) -> ValidationError:
         [*(problem for app in apps for problem in app.problems.problems), *error.problems],
         [*(warning for app in apps for warning in app.problems.warnings), *error.warnings],
     )
+
+
+def _show_recorded() -> None:
+    """Print what the program's unfinished apps recorded (a `with App()` block shows its own),
+    as the numbered list: the bug's traceback follows it."""
+    recorded = _with_recorded(ValidationError([]))
+    if recorded.problems:
+        from sigmatiq_infra.validation import format_problems
+
+        print(format_problems(recorded.problems), file=sys.stderr)
 
 
 def _unfinished_apps() -> int:

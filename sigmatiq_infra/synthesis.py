@@ -194,6 +194,8 @@ class App(_cdktf.App):
             report(ValidationError([*self.problems.problems, taken], self.problems.warnings))
         if isinstance(error, ValidationError):
             report(ValidationError([*self.problems.problems, *error.problems], self.problems.warnings))
+        if self.problems.problems and isinstance(error, Exception):  # shown with the bug, not after its fix
+            print(format_problems(self.problems.problems), file=sys.stderr)
         return False  # a genuine bug keeps its traceback
 
 
