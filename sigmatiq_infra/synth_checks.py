@@ -88,7 +88,7 @@ def check_documents(
     return (
         problems + _shared_state_blobs(documents) + _repeated_role_assignments(documents, facts)
         + _stacks_without_the_provider(documents) + _ephemeral_inputs_passed_on(documents, inputs_reported)
-        + _ephemeral_values_kept(documents)
+        + _ephemeral_values_kept(documents) + _sensitive_values_in_plain_env(documents, facts)
     )
 
 
@@ -219,6 +219,14 @@ def _secret_arguments(config: Mapping[str, Any], secret: Mapping[str, str], at: 
 def _reads(text: str, references: Mapping[str, str], cleared: str) -> str | None:
     """The input an expression in `text` reads through `references`, outside `cleared(...)`
     calls; None if none."""
+    for reference in _INPUT_REFERENCE.findall(_uncleared(text, cleared)):
+        if reference in references:
+            return references[reference]
+    return None
+
+
+def _uncleared(text: str, cleared: str) -> str:
+    """`text` without its `cleared(...)` calls."""
     call = f"{cleared}("
     while (start := text.find(call)) >= 0:
         depth = 0
@@ -227,10 +235,89 @@ def _reads(text: str, references: Mapping[str, str], cleared: str) -> str | None
             if depth == 0:
                 break
         text = text[:start] + text[end + 1:]
+    return text
+
+
+def _sensitive_values_in_plain_env(documents: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Any]) -> list[str]:
+    """A secret in a container app's plain `env`: a sensitive deploy-time input, or an attribute
+    azurerm marks sensitive (`ResourceFacts.sensitive`: an access key, a connection string), read
+    outside `nonsensitive(...)`. Terraform takes it (it only masks it in the plan), and Azure then
+    shows it to anyone who can read the app; sensitive values are the app's secrets, referenced
+    from Key Vault (Microsoft Learn, "Manage secrets in Azure Container Apps"). A secret input
+    (ephemeral) is `_ephemeral_values_kept`'s: Terraform refuses it there."""
+    problems: list[str] = []
+    for stack, document in documents.items():
+        for resource in _resources(stack, document):
+            if resource.type != "azurerm_container_app":
+                continue
+            for template in _blocks(resource.config.get("template")):
+                for container in _blocks(template.get("container")) + _blocks(template.get("init_container")):
+                    for variable in _blocks(container.get("env")):
+                        found = _sensitive_value(documents, stack, json.dumps(variable.get("value")), facts)
+                        if found is None:
+                            continue
+                        what, fix = found
+                        name = variable.get("name")
+                        check = Validator("ContainerApp", resource.path)
+                        check.fail(
+                            "env", name,
+                            f"reads {what}, a secret: Azure shows a container app's plain environment variables to "
+                            "anyone who can read the app (portal, CLI, template export), and Terraform only masks it "
+                            "in its plan",
+                            "secrets through secret_env (Key Vault references the app reads with its identity); "
+                            "plain env for values that are no secret",
+                            "store it as a Key Vault secret, vault.add_secret(id, SecretProps(name, WriteOnlySecret("
+                            f"<the value>, <its version>))), and pass the reference it returns as secret_env[{name!r}]"
+                            + fix,
+                        )
+                        problems += check.problems
+    return problems
+
+
+_ATTRIBUTE = re.compile(r"\b(?:data\.)?(azurerm_[a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z0-9_*]+|\[[0-9*]+\])+)")
+_STACK_OUTPUT_READ = re.compile(
+    r"\bdata\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)",
+)
+
+
+def _sensitive_value(
+    documents: Mapping[str, Mapping[str, Any]], stack: str, text: str, facts: Mapping[str, Any],
+) -> tuple[str, str] | None:
+    """(what sensitive value the expression `text` of `stack` reads outside `nonsensitive(...)`,
+    the fix's addition for it), following another stack's values through the outputs cdktf
+    writes for them; None if it reads none."""
+    document = documents.get(stack, {})
+    text = _uncleared(text, "nonsensitive")
+    inputs = _inputs_read(document, "sensitive", "nonsensitive")
+    ephemeral = _inputs_read(document, "ephemeral", "ephemeralasnull")
     for reference in _INPUT_REFERENCE.findall(text):
-        if reference in references:
-            return references[reference]
+        if reference in inputs and reference not in ephemeral:
+            return (
+                f"the sensitive deploy-time input {inputs[reference]}",
+                " (or, for a value that is no secret, mark the input sensitive=False)",
+            )
+    for match in _ATTRIBUTE.finditer(text):
+        kind = facts.get(match.group(1))
+        attribute = ".".join(part for part in re.sub(r"\[[^]]*\]", "", match.group(3)).split(".")
+                             if part and not part.isdigit() and part != "*")
+        if kind is not None and attribute in kind.sensitive:
+            section = "data" if match.group(0).startswith("data.") else "resource"
+            config = document.get(section, {}).get(match.group(1), {}).get(match.group(2), {})
+            path = _Resource(stack, match.group(1), match.group(2), config).path
+            return f"the {attribute} of {kind.kind or match.group(1)} '{path}'", ""
+    for match in _STACK_OUTPUT_READ.finditer(text):
+        output = documents.get(match.group(1), {}).get("output", {}).get(match.group(2))
+        if isinstance(output, Mapping) and match.group(1) != stack:
+            found = _sensitive_value(documents, match.group(1), json.dumps(output.get("value")), facts)
+            if found is not None:
+                return found
     return None
+
+
+def _blocks(value: Any) -> list[Mapping[str, Any]]:
+    """A nested block as the JSON has it (one object, or a list of them), as a list."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, Mapping)]
 
 
 def _stacks_without_the_provider(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:

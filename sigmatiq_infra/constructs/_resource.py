@@ -144,6 +144,10 @@ class ResourceFacts:
     (a privatelink zone's name is its service's). Empty: rename one of the two."""
     max_tags: int = MAX_TAGS
     """How many tags Azure takes on it (15 on private DNS zones and records)."""
+    sensitive: tuple[str, ...] = ()
+    """Its attributes azurerm marks sensitive (access keys, connection strings), as a reference
+    names them without list indexes (`default_database.primary_access_key`): synth refuses
+    them in a container app's plain `env`, which Azure shows to anyone who can read the app."""
     parent_arguments: Callable[..., dict[str, Any]] | None = None
     """For a resource that lives in another (a record in its DNS zone): the arguments that
     tell Terraform which one, from the parent's binding and its resource group."""

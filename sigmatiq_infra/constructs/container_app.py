@@ -71,7 +71,8 @@ class ContainerAppProps:
     liveness_path: str = "/healthz"
     """HTTP path the liveness probe calls on `target_port`. Default: `/healthz`."""
     env: Mapping[str, str] = field(default_factory=dict)
-    """Plain environment variables (never secrets). Default: none."""
+    """Plain environment variables, never secrets (synth refuses a sensitive value: a key, a
+    connection string, a sensitive input; pass those in `secret_env`). Default: none."""
     secret_env: Mapping[str, SecretReference] = field(default_factory=dict)
     """Environment variables read from Key Vault through `identity`. Default: none."""
     dependencies: Mapping[str, AzureResource] = field(default_factory=dict)

@@ -46,6 +46,8 @@ class LogAnalyticsWorkspace(AzureResource):
             billing=lambda config, usage: [
                 ("log-analytics.gb", usage["log_analytics_gb"], "assumed GB ingested beyond the free 5 GB"),
             ],
+            # azurerm `loganalytics/log_analytics_workspace_resource.go`: both `Sensitive: true`.
+            sensitive=("primary_shared_key", "secondary_shared_key"),
         ),
     )
     arm_type = "Microsoft.OperationalInsights/workspaces"

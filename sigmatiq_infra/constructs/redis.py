@@ -73,6 +73,11 @@ class RedisCache(AzureResource):
             billing=lambda config, usage: [
                 (f"redis.{config['sku_name']}.{config['family']}{config['capacity']}", 1, ""),
             ],
+            # azurerm `redis/redis_cache_resource.go`: each `Sensitive: true`.
+            sensitive=(
+                "primary_access_key", "secondary_access_key", "primary_connection_string",
+                "secondary_connection_string",
+            ),
         ),
     )
     arm_type = "Microsoft.Cache/redis"
@@ -202,6 +207,8 @@ class ManagedRedis(AzureResource):
             ("name", "location", "resource_group_name", "sku_name", "high_availability_enabled"),
             holds="cached data", kind="Azure Managed Redis", name_scope=GLOBAL, public_by_default=True,
             billing=lambda config, usage: _managed_billing(config),
+            # azurerm `managedredis/managed_redis_resource.go`: the default database's keys, `Sensitive: true`.
+            sensitive=("default_database.primary_access_key", "default_database.secondary_access_key"),
         ),
     )
     arm_type = "Microsoft.Cache/redisEnterprise"

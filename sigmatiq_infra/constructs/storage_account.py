@@ -66,6 +66,12 @@ class StorageAccount(AzureResource):
         ResourceFacts(
             "azurerm_storage_account", ("name", "location", "resource_group_name", "account_tier", "account_kind"),
             holds="blobs (Terraform state)", kind="storage account", name_scope=GLOBAL, public_by_default=True,
+            # azurerm `storage/storage_account_resource.go`: each `Sensitive: true` (the keys exist with shared
+            # keys off too).
+            sensitive=(
+                "primary_access_key", "secondary_access_key", "primary_connection_string",
+                "secondary_connection_string", "primary_blob_connection_string", "secondary_blob_connection_string",
+            ),
         ),
         ResourceFacts(
             "azurerm_storage_container", ("name", "storage_account_id"), holds="blobs", kind="blob container",
