@@ -127,3 +127,59 @@ def test_a_key_sent_through_a_vault_secret_and_the_services_plain_facts_in_env_p
 ])
 def test_a_construct_states_the_attributes_azurerm_marks_sensitive(construct, attributes):
     assert construct.facts[0].sensitive == attributes
+
+
+# --- the private-environment pack and a deploy-time public access flag --------------------------------
+
+
+def _private_services(stack, group, public):
+    from sigmatiq_infra.aspects import check_every_construct
+    from sigmatiq_infra.aspects.rules import PRIVATE_ENVIRONMENT
+
+    vnet = c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-orders", group, "10.9.0.0/16", [
+        c.SubnetSpec("snet-pe", "10.9.1.0/24", c.SubnetRole.PRIVATE_ENDPOINTS),
+    ]))
+    network = c.PrivateNetwork(vnet, c.PrivateDnsZones(stack, "Zones", c.PrivateDnsZonesProps(group, vnet)))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-orders-14", group, public_network_access_enabled=public))
+    store = c.AppConfiguration(stack, "Settings", c.AppConfigurationProps(
+        "appcs-orders-14", group, public_network_access_enabled=public,
+    ))
+    for service in (vault, store):
+        service.add_private_endpoint(network)
+    check_every_construct(stack, PRIVATE_ENVIRONMENT)
+    return vault, store
+
+
+def test_a_public_access_flag_given_at_deploy_time_is_a_finding_of_the_private_environment_pack(tmp_path):
+    """The pack promises nothing public: a flag Terraform learns at apply may turn access on, so it
+    is a finding, as True is (both spellings: a boolean argument, and Enabled/Disabled)."""
+    app, (stack,), (group,) = stacks_with_groups(tmp_path, "orders")
+    public = c.deploy_input(stack, "public_access", what="whether the services are public", type="bool",
+                            default=False)
+    _private_services(stack, group, public.boolean_value)
+    assert error_of(app.synth).splitlines() == [
+        f"Policy 'orders/{name}/Resource': rule 'public-network-access': {kind!r} sets public network access to a "
+        "value known only at deploy time (a Terraform expression, which may turn it on). Allowed: public network "
+        "access disabled on every resource of a private environment. Fix: write public_network_access_enabled=False "
+        "in code (the constructs' default) and use a private endpoint, or suppress it with "
+        "sigmatiq_infra.aspects.suppress(construct, 'public-network-access', reason)."
+        for name, kind in (("Vault", "azurerm_key_vault"), ("Settings", "azurerm_app_configuration"))
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_deploy_time_public_access_flag_with_a_written_reason_and_false_in_code_pass(tmp_path):
+    from sigmatiq_infra.aspects import suppress
+
+    app, (stack,), (group,) = stacks_with_groups(tmp_path, "orders")
+    public = c.deploy_input(stack, "public_access", what="whether the services are public", type="bool",
+                            default=False)
+    vault, store = _private_services(stack, group, public.boolean_value)
+    for service in (vault, store):
+        suppress(service, "public-network-access", "Opened for the partner pilot by TF_VAR_public_access only.")
+    other, (private,), (private_group,) = stacks_with_groups(tmp_path / "private", "orders")
+    _private_services(private, private_group, False)
+    app.synth()
+    other.synth()
+    assert (tmp_path / "out" / "stacks" / "orders" / "cdk.tf.json").exists()
+    assert (tmp_path / "private" / "out" / "stacks" / "orders" / "cdk.tf.json").exists()

@@ -7,6 +7,7 @@ from constructs import IConstruct
 from sigmatiq_infra._cdktf import TerraformResource
 from sigmatiq_infra.aspects.rule import Rule
 from sigmatiq_infra.constructs import resource_facts
+from sigmatiq_infra.tokens import is_token
 
 _KNOWN: dict[str, bool] = {}
 
@@ -22,6 +23,12 @@ def _public_by_default(terraform_type: str) -> bool:
     return _KNOWN[terraform_type]
 
 
+DEPLOY_TIME = (
+    "sets public network access to a value known only at deploy time (a Terraform expression, which may turn it "
+    "on)"
+)
+
+
 def public_network_access(node: IConstruct) -> str | None:
     if not isinstance(node, TerraformResource):
         return None
@@ -29,12 +36,16 @@ def public_network_access(node: IConstruct) -> str | None:
         value = node.public_network_access_enabled_input  # type: ignore[attr-defined]
         if value is True:
             return "enables public network access"
+        if is_token(value):  # a deploy-time input: nothing in the code keeps it off
+            return DEPLOY_TIME
         if value is None and _public_by_default(node.terraform_resource_type):
             return "leaves public network access at Azure's default (enabled)"
     if hasattr(type(node), "public_network_access_input"):
         value = node.public_network_access_input  # type: ignore[attr-defined]
         if value == "Enabled":
             return "enables public network access"
+        if is_token(value):  # `either(flag, "Enabled", "Disabled")` of a deploy-time flag
+            return DEPLOY_TIME
         if value is None and _public_by_default(node.terraform_resource_type):
             return "leaves public network access at Azure's default (enabled)"
     return None
@@ -49,6 +60,8 @@ def how_to_close(node: IConstruct) -> str:
             "give the environment a virtual_network and leave public_network_access_enabled unset (or False): "
             "without a VNet it runs on an Azure-managed public network"
         )
+    if public_network_access(node) == DEPLOY_TIME:
+        return "write public_network_access_enabled=False in code (the constructs' default) and use a private endpoint"
     return "turn public network access off (the constructs' default) and use a private endpoint"
 
 
