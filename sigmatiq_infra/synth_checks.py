@@ -282,10 +282,11 @@ _STACK_OUTPUT_READ = re.compile(
 
 def _sensitive_value(
     documents: Mapping[str, Mapping[str, Any]], stack: str, text: str, facts: Mapping[str, Any],
+    seen: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[str, str] | None:
     """(what sensitive value the expression `text` of `stack` reads outside `nonsensitive(...)`,
-    the fix's addition for it), following another stack's values through the outputs cdktf
-    writes for them; None if it reads none."""
+    the fix's addition for it), through its locals and another stack's values; None if it reads
+    none."""
     document = documents.get(stack, {})
     text = _uncleared(text, "nonsensitive")
     inputs = _inputs_read(document, "sensitive", "nonsensitive")
@@ -305,10 +306,19 @@ def _sensitive_value(
             config = document.get(section, {}).get(match.group(1), {}).get(match.group(2), {})
             path = _Resource(stack, match.group(1), match.group(2), config).path
             return f"the {attribute} of {kind.kind or match.group(1)} '{path}'", ""
-    for match in _STACK_OUTPUT_READ.finditer(text):
-        output = documents.get(match.group(1), {}).get("output", {}).get(match.group(2))
-        if isinstance(output, Mapping) and match.group(1) != stack:
-            found = _sensitive_value(documents, match.group(1), json.dumps(output.get("value")), facts)
+    # What a local or another stack's value (the output cdktf writes for it) holds, in its own
+    # stack; `seen` ends a cycle, which Terraform refuses anyway.
+    followed = [
+        (stack, documents.get(stack, {}).get("locals", {}).get(reference.removeprefix("local."), {}))
+        for reference in _INPUT_REFERENCE.findall(text) if reference.startswith("local.")
+    ] + [
+        (match.group(1), documents.get(match.group(1), {}).get("output", {}).get(match.group(2), {}).get("value"))
+        for match in _STACK_OUTPUT_READ.finditer(text)
+    ]
+    for owner, value in followed:
+        key = (owner, json.dumps(value))
+        if value and key not in seen:
+            found = _sensitive_value(documents, owner, key[1], facts, seen | {key})
             if found is not None:
                 return found
     return None

@@ -99,6 +99,18 @@ def test_another_stacks_cache_key_in_plain_env_is_refused_in_the_apps_stack(tmp_
     )
 
 
+def test_a_cache_key_in_plain_env_through_a_terraform_local_is_refused_too(tmp_path):
+    from sigmatiq_infra.cdk import TerraformLocal
+
+    app, (stack,), (group,) = stacks_with_groups(tmp_path, "orders")
+    cache = _cache(stack, group)
+    url = TerraformLocal(stack, "redis_url", cache.connection_url())
+    _api(stack, group, env={"REDIS_URL": url.as_string}, dependencies={"REDIS_URL": cache})
+    assert error_of(app.synth) == _secret_in_env(
+        "orders/Api", "REDIS_URL", "the primary_access_key of Azure Cache for Redis 'orders/Cache'",
+    )
+
+
 def test_a_key_sent_through_a_vault_secret_and_the_services_plain_facts_in_env_pass(tmp_path):
     """What the plain env may hold: host names, ports, endpoints, a value cleared with
     nonsensitive(); the key itself reaches the app through secret_env."""
