@@ -208,6 +208,8 @@ class KeyVault(KeyVaultBase):
         # A secret takes at most 15 tags (Microsoft Learn, "About Azure Key Vault secrets": secret
         # tags; azurerm `key_vault_secret_resource.go`: tags.SchemaWithMax(15)); it gets the stack's.
         max_tags=15,
+        # azurerm `keyvault/key_vault_secret_resource.go` (and its data source): `value`, `Sensitive: true`.
+        sensitive=("value",),
         ),
     )
     SKUS = ("standard", "premium")

@@ -78,6 +78,22 @@ def test_the_keys_of_managed_redis_storage_and_a_workspace_in_plain_env_are_each
     ]
 
 
+def test_a_key_vault_secrets_value_read_with_the_data_source_into_plain_env_is_refused(tmp_path):
+    """Reading a secret with the azurerm data source and passing its value as a plain variable is
+    what secret_env (a Key Vault reference) is for."""
+    from sigmatiq_infra.azurerm import data_azurerm_key_vault_secret
+
+    app, (stack,), (group,) = stacks_with_groups(tmp_path, "orders")
+    vault = c.KeyVault.from_existing(stack, "Shared", name="kv-shared-14", resource_group_name="rg-shared")
+    secret = data_azurerm_key_vault_secret.DataAzurermKeyVaultSecret(
+        stack, "PartnerKey", name="partner-key", key_vault_id=vault.id,
+    )
+    _api(stack, group, env={"PARTNER_KEY": secret.value})
+    assert error_of(app.synth) == _secret_in_env(
+        "orders/Api", "PARTNER_KEY", "the value of Key Vault secret 'orders/PartnerKey'",
+    )
+
+
 def test_a_sensitive_deploy_input_in_plain_env_is_refused_with_the_way_to_say_it_is_no_secret(tmp_path):
     app, (stack,), (group,) = stacks_with_groups(tmp_path, "orders")
     token = c.deploy_input(stack, "partner_token", what="the partner API token", type="string", sensitive=True)
@@ -139,6 +155,10 @@ def test_a_key_sent_through_a_vault_secret_and_the_services_plain_facts_in_env_p
 ])
 def test_a_construct_states_the_attributes_azurerm_marks_sensitive(construct, attributes):
     assert construct.facts[0].sensitive == attributes
+
+
+def test_a_key_vault_secrets_value_is_stated_sensitive():
+    assert c.ResourceFacts.of(c.KeyVault, "azurerm_key_vault_secret").sensitive == ("value",)
 
 
 # --- the private-environment pack and a deploy-time public access flag --------------------------------
