@@ -88,7 +88,7 @@ def check_documents(
     return (
         problems + _shared_state_blobs(documents) + _repeated_role_assignments(documents, facts)
         + _stacks_without_the_provider(documents) + _ephemeral_inputs_passed_on(documents, inputs_reported)
-        + _ephemeral_values_kept(documents) + _sensitive_values_in_plain_env(documents, facts)
+        + _ephemeral_values_kept(documents, facts) + _sensitive_values_in_plain_env(documents, facts)
     )
 
 
@@ -122,11 +122,12 @@ def _ephemeral_inputs_passed_on(documents: Mapping[str, Mapping[str, Any]], repo
     return problems
 
 
-def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Any]) -> list[str]:
     """A deploy-time secret input (an ephemeral variable, or a local built from one) in what
     Terraform keeps in state and plan: an argument of an azurerm resource or lookup other than a
     write-only one (azurerm names those `<argument>_wo`) or of a `terraform_data` (it has none),
-    or one of the stack's own outputs; and a sensitive input in an output not marked sensitive.
+    or one of the stack's own outputs; and a sensitive input or attribute (`ResourceFacts.sensitive`)
+    in an output not marked sensitive.
     Terraform refuses each at validate ("Invalid use of ephemeral value", "Ephemeral value not
     allowed", "Output refers to sensitive values"); a `lifecycle` condition, a provisioner or
     connection, and `ephemeralasnull(...)` may read an ephemeral value, `nonsensitive(...)` a
@@ -135,7 +136,6 @@ def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]]) -> list[s
     problems: list[str] = []
     for stack, document in documents.items():
         secret = _inputs_read(document, "ephemeral", "ephemeralasnull")
-        sensitive = _inputs_read(document, "sensitive", "nonsensitive")
         for section in ("resource", "data") if secret else ():
             for tf_type, found in document.get(section, {}).items():
                 if not tf_type.startswith("azurerm_") and tf_type != "terraform_data":
@@ -155,7 +155,7 @@ def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]]) -> list[s
                             "app reads it through secret_env), or make the value of no secret input",
                         )
                         problems += check.problems
-        for name, output in document.get("output", {}).items() if secret or sensitive else ():
+        for name, output in document.get("output", {}).items():
             if name.startswith("cross-stack-output-"):
                 continue
             check = Validator("TerraformOutput", f"{stack}/{name}")
@@ -168,16 +168,21 @@ def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]]) -> list[s
                     "an output of values Terraform keeps (no secret input)",
                     "leave the secret input out of the output (Terraform keeps no ephemeral value after a run)",
                 )
-            elif not output.get("sensitive") and (used := _reads(text, sensitive, "nonsensitive")) is not None:
+            elif not output.get("sensitive") and (found := _sensitive_value(documents, stack, text, facts)):
                 check.fail(
-                    "value", used,
-                    "reads a sensitive deploy-time input, and the output is not marked sensitive: Terraform refuses "
-                    "it ('Output refers to sensitive values')",
-                    "a sensitive input in an output marked sensitive",
+                    "value", _Reads(found[0]), "and is not marked sensitive: Terraform refuses it ('Output refers to "
+                    "sensitive values')", "a sensitive value in an output marked sensitive",
                     f"mark the output sensitive: TerraformOutput(stack, {name!r}, value=..., sensitive=True)",
                 )
             problems += check.problems
     return problems
+
+
+class _Reads(str):
+    """What a value reads, as a message shows it: `reads <what>`, not quoted."""
+
+    def __repr__(self) -> str:
+        return f"reads {self}"
 
 
 def _inputs_read(document: Mapping[str, Any], marked: str, cleared: str) -> dict[str, str]:

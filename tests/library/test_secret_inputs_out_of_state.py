@@ -109,10 +109,10 @@ def test_a_sensitive_input_in_an_output_not_marked_sensitive_is_refused_and_mark
     key = deploy_input(stack, "partner_key", what="the partner's API key", type="string", sensitive=True)
     TerraformOutput(stack, "partner", value=f"key={key.string_value}")
     assert error_of(app.synth) == (
-        "TerraformOutput 'orders/partner': value 'partner_key' reads a sensitive deploy-time input, and the output "
-        "is not marked sensitive: Terraform refuses it ('Output refers to sensitive values'). Allowed: a sensitive "
-        "input in an output marked sensitive. Fix: mark the output sensitive: TerraformOutput(stack, 'partner', "
-        "value=..., sensitive=True)."
+        "TerraformOutput 'orders/partner': value reads the sensitive deploy-time input partner_key and is not marked "
+        "sensitive: Terraform refuses it ('Output refers to sensitive values'). Allowed: a sensitive value in an "
+        "output marked sensitive. Fix: mark the output sensitive: TerraformOutput(stack, 'partner', value=..., "
+        "sensitive=True)."
     )
 
     app, (stack,), _groups = stacks_with_groups(tmp_path, "orders")
@@ -120,6 +120,23 @@ def test_a_sensitive_input_in_an_output_not_marked_sensitive_is_refused_and_mark
     TerraformOutput(stack, "partner", value=f"key={key.string_value}", sensitive=True)
     app.synth()
     assert synthesized_documents(tmp_path)["orders"]["output"]["partner"]["sensitive"] is True
+
+
+def test_an_access_key_in_an_output_not_marked_sensitive_is_refused(tmp_path):
+    from helpers import stacks_with_groups
+
+    from sigmatiq_infra.cdk import TerraformOutput
+    from sigmatiq_infra.constructs import RedisCache, RedisCacheProps
+
+    app, (stack,), (group,) = stacks_with_groups(tmp_path, "orders")
+    cache = RedisCache(stack, "Cache", RedisCacheProps("redis-orders-x13", group, public_network_access_enabled=True))
+    TerraformOutput(stack, "cache_key", value=cache.resource.primary_access_key)
+    assert error_of(app.synth) == (
+        "TerraformOutput 'orders/cache_key': value reads the primary_access_key of Azure Cache for Redis "
+        "'orders/Cache' and is not marked sensitive: Terraform refuses it ('Output refers to sensitive values'). "
+        "Allowed: a sensitive value in an output marked sensitive. Fix: mark the output sensitive: "
+        "TerraformOutput(stack, 'cache_key', value=..., sensitive=True)."
+    )
 
 
 _PROVIDER_FREE = {
