@@ -19,7 +19,7 @@ import difflib
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -265,9 +265,11 @@ def guard(app: App, record: DeployedRecord, replacements: Mapping[str, Sequence[
     }
 
     def check(outdir: Path) -> list[str]:
-        lowered = {kind: facts.replaced_when_lowered for kind, facts in resource_facts().items()}
+        facts = resource_facts()
+        lowered = {kind: found.replaced_when_lowered for kind, found in facts.items()}
+        elsewhere = {kind: found.replaced_on_other_majors for kind, found in facts.items()}
         found = [problem for problems in reasons.values() for problem in problems]
-        return found + check_output(outdir, record, usable, lowered)
+        return found + check_output(outdir, record, usable, lowered, elsewhere)
 
     app.add_check(check)
 
@@ -285,11 +287,15 @@ def _well_typed(replacement: Any) -> bool:
 def check_stack(
     stack: str, document: Mapping[str, Any], record: DeployedRecord,
     replacements: Sequence[Replacement], lowered: Mapping[str, Mapping[str, Sequence[Any]]],
+    elsewhere: Mapping[str, Collection[str]] | None = None,
 ) -> list[str]:
     """The problems of one synthesized stack (`cdk.tf.json`) against the record.
 
     `lowered` is, per Terraform type, the arguments that may only move up their order
-    (`ResourceFacts.replaced_when_lowered`). Each recorded resource is paired with one
+    (`ResourceFacts.replaced_when_lowered`); `elsewhere`, the arguments that force a
+    replacement on another azurerm major only (`ResourceFacts.replaced_on_other_majors`),
+    which a record written on that major holds and this stack does not write: they are not
+    compared (the plan gate sees the plan). Each recorded resource is paired with one
     resource of its type and name (the one whose recorded arguments all still hold, when two
     share a name, e.g. subnets of one name in two VNets); an argument written as a reference
     to another resource of the stack is compared as that resource's value, and one known
@@ -318,8 +324,11 @@ def check_stack(
                 key for key, config in unpaired.items()
                 if key[0] == deployed.type and config.get("name") == deployed.name
             ]
-            changes = {key: list(_changes(deployed, unpaired[key], lowered.get(deployed.type, {}), resources))
-                       for key in candidates}
+            skipped = (elsewhere or {}).get(deployed.type, ())
+            changes = {
+                key: list(_changes(deployed, unpaired[key], lowered.get(deployed.type, {}), resources, skipped))
+                for key in candidates
+            }
             match = next((key for key in candidates if not changes[key]), None)
             if match is not None:
                 del unpaired[match]
@@ -445,12 +454,14 @@ def _differs(new: Any, old: Any) -> bool:
 
 def _changes(
     deployed: DeployedResource, config: Mapping[str, Any], lowered: Mapping[str, Sequence[Any]],
-    resources: Mapping[str, Any],
+    resources: Mapping[str, Any], skipped: Collection[str] = (),
 ) -> Iterable[tuple[str, Any, Any, str, str]]:
     """(argument, new value, deployed value, why it forces replacement, the resource's path)
-    per difference."""
+    per difference; the arguments `skipped` are not compared."""
     path = config.get("//", {}).get("metadata", {}).get("path", "")
     for argument, old in deployed.arguments.items():
+        if argument in skipped:
+            continue
         written = config.get(argument)
         new = _resolved(written, resources)
         order = lowered.get(argument)
@@ -460,6 +471,8 @@ def _changes(
         elif _differs(new, old):
             yield argument, written if new is _UNKNOWN else new, old, "Azure fixes it at creation", path
     for argument in deployed.unset:
+        if argument in skipped:
+            continue
         new = config.get(argument)
         if new not in (None, [], {}):
             yield argument, new, None, "it was never set, and Azure fixes it at creation", path
@@ -467,14 +480,14 @@ def _changes(
 
 def check_output(
     outdir: Path, record: DeployedRecord, replacements: Mapping[str, Sequence[Replacement]],
-    lowered: Mapping[str, Mapping[str, Sequence[Any]]],
+    lowered: Mapping[str, Mapping[str, Sequence[Any]]], elsewhere: Mapping[str, Collection[str]] | None = None,
 ) -> list[str]:
     """`check_stack` for every stack synthesized into `outdir`."""
     problems: list[str] = []
     for document in sorted((outdir / "stacks").glob("*/cdk.tf.json")):
         stack = document.parent.name
         problems += check_stack(
-            stack, json.loads(document.read_text()), record, replacements.get(stack, ()), lowered,
+            stack, json.loads(document.read_text()), record, replacements.get(stack, ()), lowered, elsewhere,
         )
     return problems
 

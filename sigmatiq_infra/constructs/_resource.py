@@ -179,6 +179,18 @@ class ResourceFacts:
         changes = base.on_azurerm.get(major)
         return replace(base, **changes, declared=base) if changes else base
 
+    @property
+    def replaced_on_other_majors(self) -> frozenset[str]:
+        """The arguments that force a replacement on another azurerm major only (4.x's
+        `zone_name` of a DNS record, which 5.x names `private_dns_zone_id`): a deployed record
+        written on that major holds them, and a stack of these facts' major writes none."""
+        base = self.declared or self
+        every = {
+            argument for facts in (base, *(base.on(major) for major in base.on_azurerm))
+            for argument in (*facts.replaced_when_changed, *facts.replaced_when_lowered)
+        }
+        return frozenset(every - {*self.replaced_when_changed, *self.replaced_when_lowered})
+
 
 @dataclass(frozen=True)
 class PrivateLinkService:
