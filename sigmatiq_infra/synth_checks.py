@@ -63,8 +63,10 @@ def check_documents(
     problems: list[str] = []
     groups: dict[tuple, list[tuple[_Resource, tuple[str, ...]]]] = {}
     identities: dict[int, str] = {}
+    every: dict[str, _Names] = {}
+    every.update((stack, _Names(document, every)) for stack, document in documents.items())
     for stack, document in documents.items():
-        names = _Names(document)
+        names = every[stack]
         for resource in _resources(stack, document):
             kind = facts.get(resource.type)
             if kind is None:
@@ -479,10 +481,12 @@ def _resources(stack: str, document: Mapping[str, Any]) -> Iterator[_Resource]:
 
 
 class _Names:
-    """The names in one stack, with references resolved to what they name."""
+    """The names in one stack, with references resolved to what they name: in the stack, and
+    through another stack's output in that stack (`stacks`, the app's stacks by name)."""
 
-    def __init__(self, document: Mapping[str, Any]) -> None:
+    def __init__(self, document: Mapping[str, Any], stacks: Mapping[str, _Names] | None = None) -> None:
         self.document = document
+        self.stacks = {} if stacks is None else stacks
 
     def key(self, resource: _Resource, kind: Any) -> tuple | None:
         """Where the resource's name must be unique, with the name as Azure compares it; None
@@ -525,6 +529,12 @@ class _Names:
             return None
         if "${" not in value:
             return value.lower()
+        output = _STACK_OUTPUT.match(value)
+        if output is not None and output.group(1) in self.stacks:
+            # Another stack's value (a record in the zone of a network stack): as that stack writes it.
+            other = self.stacks[output.group(1)]
+            found = other.document.get("output", {}).get(output.group(2), {})
+            return other.identity(found.get("value")) if isinstance(found, Mapping) else None
         match = _REFERENCE.match(value)
         if match is None:
             return None

@@ -85,3 +85,37 @@ def test_the_arguments_only_another_major_replaces_on_are_the_zone_arguments_of_
         "azurerm_private_dns_zone_virtual_network_link": set(ZONE_ARGUMENTS[OTHER_MAJOR][0]),
         "azurerm_private_dns_a_record": set(ZONE_ARGUMENTS[OTHER_MAJOR][1]),
     }
+
+
+# --- 2. Names in a scope that another stack makes ----------------------------------------------------
+
+
+def test_records_of_one_name_in_one_private_zone_from_two_stacks_are_one_problem(tmp_path):
+    app, (net, service), (group, _) = stacks_with_groups(tmp_path, "net", "service")
+    vnet = c.VirtualNetwork(net, "Vnet", c.VirtualNetworkProps("vnet-net", group, "10.0.0.0/16", [
+        c.SubnetSpec("snet-pe", "10.0.1.0/24", R.PRIVATE_ENDPOINTS),
+    ]))
+    zones = c.PrivateDnsZones(net, "Zones", c.PrivateDnsZonesProps(group, vnet))
+    zone = zones.zone("corp.internal")
+    zones.add_a_record(net, "Db", zone, name="db", records=["10.0.1.4"])
+    zones.add_a_record(service, "Db", zone, name="db", records=["10.0.1.5"])  # the zone by another stack's output
+    zones.add_a_record(service, "Api", zone, name="api", records=["10.0.1.6"])
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert list(raised.value.problems) == [
+        "private DNS record 'service/Db': name 'db' is already the name of private DNS record 'net/Db' (Azure "
+        "compares names in any case). Allowed: one private DNS record per name in its private DNS zone. Fix: rename "
+        "one of the two (a name the library derives follows the name you give its construct).",
+    ]
+
+
+def test_records_of_one_name_in_two_private_zones_from_two_stacks_pass(tmp_path):
+    app, (net, service), (group, _) = stacks_with_groups(tmp_path, "net", "service")
+    vnet = c.VirtualNetwork(net, "Vnet", c.VirtualNetworkProps("vnet-net", group, "10.0.0.0/16", [
+        c.SubnetSpec("snet-pe", "10.0.1.0/24", R.PRIVATE_ENDPOINTS),
+    ]))
+    zones = c.PrivateDnsZones(net, "Zones", c.PrivateDnsZonesProps(group, vnet))
+    zones.add_a_record(net, "Db", zones.zone("corp.internal"), name="db", records=["10.0.1.4"])
+    zones.add_a_record(service, "Db", zones.zone("data.internal"), name="db", records=["10.0.1.5"])
+    app.synth()
+    assert sorted(path.parent.name for path in (tmp_path / "out").glob("stacks/*/cdk.tf.json")) == ["net", "service"]
