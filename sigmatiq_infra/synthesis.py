@@ -35,6 +35,7 @@ from sigmatiq_infra import _cdktf, synth_checks
 from sigmatiq_infra._cdktf import ENGINE
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra._taken_ids import duplicate_id_problem
+from sigmatiq_infra.engine import ENGINES
 from sigmatiq_infra.switches import library_variable_problems
 from sigmatiq_infra.validation import LIBRARY_APP, PROBLEM_LOG, ProblemLog, ValidationError, Validator, format_problems
 
@@ -155,9 +156,12 @@ class App(_cdktf.App):
             if self.problems.raised:  # a user's rule raised in an aspect: its own error, with its traceback
                 raise self.problems.raised[0] from None
             cycle = CIRCULAR.search(str(error))
-            if cycle is None:
+            if cycle is not None:
+                return [*self.problems.problems, circular_problem(*cycle.groups())]
+            foreign = _other_engine_constructs(self)
+            if not foreign:
                 raise
-            return [*self.problems.problems, circular_problem(*cycle.groups())]
+            return [*self.problems.problems, *foreign]
         self.problems.run_deferred()
         problems = list(self.problems.problems)
         # names in their scope, tag limits, secret inputs passed between stacks
@@ -197,6 +201,44 @@ class App(_cdktf.App):
         if self.problems.problems and isinstance(error, Exception):  # shown with the bug, not after its fix
             print(format_problems(self.problems.problems), file=sys.stderr)
         return False  # a genuine bug keeps its traceback
+
+
+def _other_engine_constructs(app: App) -> list[str]:
+    """A problem per construct of the engine SIGMATIQ_ENGINE does not select, which the selected
+    one cannot synthesize: cdktf's `TerraformOutput`, or a resource of its azurerm bindings, in a
+    CDK Terrain app stops its synth with jsii's "TypeError: e._resetResolveDiscoveredProvider
+    FeatureUsage is not a function" (the CDK Terrain environment has cdktf too). Looked for once
+    synth has failed, and only when the program imported the other engine."""
+    others = {
+        package: engine for engine in ENGINES.values() if engine.name != ENGINE.name
+        for package in (engine.runtime, engine.provider)
+    }
+    if not any(package in sys.modules for package in others):
+        return []
+    problems: list[str] = []
+    foreign: list[str] = []
+    for construct in app.node.find_all():
+        path = construct.node.path
+        # The class, or the engine's class it is made from (a subclass of cdktf's TerraformOutput).
+        kind = next((base for base in type(construct).__mro__ if base.__module__.partition(".")[0] in others), None)
+        if kind is None or any(path.startswith(f"{outer}/") for outer in foreign):
+            continue  # the selected engine's, or inside one reported already
+        foreign.append(path)
+        package, _, module = kind.__module__.partition(".")
+        other = others[package]
+        source = (f"{kind.__name__} from sigmatiq_infra.cdk, not from {package}" if package == other.runtime
+                  else f"{module.split('.')[0]} from sigmatiq_infra.azurerm, not from {package}")
+        check = Validator(type(construct).__name__, path)
+        check.fail(
+            "class", f"{kind.__module__}.{kind.__qualname__}",
+            f"is {other.runtime}'s, and {ENGINE.runtime} (the engine SIGMATIQ_ENGINE selects) cannot synthesize "
+            "another engine's constructs",
+            f"constructs of {ENGINE.runtime}: its names from sigmatiq_infra.cdk, its azurerm bindings from "
+            "sigmatiq_infra.azurerm",
+            f"import {source} (or set SIGMATIQ_ENGINE={other.name} to run the app on {other.runtime})",
+        )
+        problems += check.problems
+    return problems
 
 
 def _check_app_arguments(positional: tuple[Any, ...], options: dict[str, Any]) -> None:

@@ -5,8 +5,13 @@ the other. The tests run on the engine of the session (`SIGMATIQ_ENGINE`)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import pytest
-from helpers import ENGINE, stacks_with_groups
+from helpers import ENGINE, NODE_BIN, ROOT, stacks_with_groups
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra import deployed
@@ -119,3 +124,54 @@ def test_records_of_one_name_in_two_private_zones_from_two_stacks_pass(tmp_path)
     zones.add_a_record(service, "Db", zones.zone("data.internal"), name="db", records=["10.0.1.5"])
     app.synth()
     assert sorted(path.parent.name for path in (tmp_path / "out").glob("stacks/*/cdk.tf.json")) == ["net", "service"]
+
+
+# --- 3. The other engine's constructs in an app -------------------------------------------------------
+
+
+def launched(folder: Path, program: str) -> subprocess.CompletedProcess:
+    """`program` run as a user runs an app, with the library of this checkout."""
+    (folder / "app.py").write_text(textwrap.dedent(program))
+    return subprocess.run(
+        [sys.executable, "-m", "sigmatiq_infra.launch", "app.py"], cwd=folder, capture_output=True, text=True,
+        env={"PATH": f"{NODE_BIN}:/usr/bin:/bin", "HOME": str(Path.home()), "SIGMATIQ_ENGINE": ENGINE.name,
+             "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(ENGINE.name != "cdktn", reason="CDK Terrain's environment has cdktf too (cdktf's has no cdktn)")
+def test_cdktf_constructs_in_a_cdk_terrain_app_are_one_problem_each_not_a_jsii_traceback(tmp_path):
+    result = launched(tmp_path, """\
+        from cdktf import TerraformOutput
+        from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
+
+        from sigmatiq_infra import App, AzureStack
+        from sigmatiq_infra.constructs import KeyVault, KeyVaultProps, ResourceGroup, ResourceGroupProps
+
+        with App() as app:
+            stack = AzureStack(app, "svc")
+            group = ResourceGroup(stack, "Group", ResourceGroupProps("rg-svc", "westeurope"))
+            KeyVault(stack, "Vault", KeyVaultProps("kv", group, public_network_access_enabled=True))
+            UserAssignedIdentity(stack, "Identity", name="id-svc", resource_group_name="rg-svc", location="westeurope")
+            TerraformOutput(stack, "group", value=group.name)
+    """)
+    assert (result.returncode, result.stderr.splitlines()) == (1, [
+        "sigmatiq-infra: synth stopped, nothing was written (3 problems):",
+        "  1. KeyVault 'svc/Vault': name 'kv' has 2 characters. Allowed: Key Vault names have 3-24 characters; "
+        "letters, digits and hyphens; starts with a letter; ends with a letter or digit; no consecutive hyphens; "
+        "unique across Azure. Fix: choose a Key Vault name that follows these rules.",
+        "  2. UserAssignedIdentity 'svc/Identity': class "
+        "'cdktf_cdktf_provider_azurerm.user_assigned_identity.UserAssignedIdentity' is cdktf's, and cdktn (the engine "
+        "SIGMATIQ_ENGINE selects) cannot synthesize another engine's constructs. Allowed: constructs of cdktn: its "
+        "names from sigmatiq_infra.cdk, its azurerm bindings from sigmatiq_infra.azurerm. Fix: import "
+        "user_assigned_identity from sigmatiq_infra.azurerm, not from cdktf_cdktf_provider_azurerm (or set "
+        "SIGMATIQ_ENGINE=cdktf to run the app on cdktf).",
+        "  3. TerraformOutput 'svc/group': class 'cdktf.TerraformOutput' is cdktf's, and cdktn (the engine "
+        "SIGMATIQ_ENGINE selects) cannot synthesize another engine's constructs. Allowed: constructs of cdktn: its "
+        "names from sigmatiq_infra.cdk, its azurerm bindings from sigmatiq_infra.azurerm. Fix: import "
+        "TerraformOutput from sigmatiq_infra.cdk, not from cdktf (or set SIGMATIQ_ENGINE=cdktf to run the app on "
+        "cdktf).",
+    ])
+    assert not (tmp_path / "cdktf.out").exists()
