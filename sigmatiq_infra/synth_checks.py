@@ -26,6 +26,11 @@ from sigmatiq_infra.validation import Validator
 
 _VARIABLE = re.compile(r"\bvar\.([A-Za-z0-9_-]+)")
 _INPUT_REFERENCE = re.compile(r"\b(?:var|local)\.[A-Za-z0-9_-]+")
+_STACK_READ = r"data\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)"
+"""How a stack reads a value of another (cdktf's remote state of it): its stack and output."""
+_STACK_OUTPUT_READ = re.compile(rf"\b{_STACK_READ}")
+_STACK_OUTPUT = re.compile(rf"^\$\{{{_STACK_READ}\}}$")
+"""A value that is another stack's value, whole."""
 _REFERENCE = re.compile(r"^\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$")
 
 
@@ -282,9 +287,6 @@ def _sensitive_values_in_plain_env(documents: Mapping[str, Mapping[str, Any]], f
 
 
 _ATTRIBUTE = re.compile(r"\b(?:data\.)?(azurerm_[a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z0-9_*]+|\[[0-9*]+\])+)")
-_STACK_OUTPUT_READ = re.compile(
-    r"\bdata\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)",
-)
 
 
 def _sensitive_value(
@@ -441,9 +443,6 @@ def _repeated_role_assignments(documents: Mapping[str, Mapping[str, Any]], facts
     return problems
 
 
-_STACK_OUTPUT = re.compile(
-    r"^\$\{data\.terraform_remote_state\.cross-stack-reference-input-(.+)\.outputs\.([A-Za-z0-9_-]+)\}$",
-)
 
 
 def _followed(
