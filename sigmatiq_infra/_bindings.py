@@ -68,6 +68,14 @@ def submodule(name: str) -> types.ModuleType:
         raise AttributeError(f"the azurerm bindings ({PACKAGE}) have no module {name!r}") from None
 
 
+def package_path() -> list[str]:
+    """Where the bindings' submodules are (one per resource and data source), without importing them."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None:
+        raise engine.EngineMissing(ENGINE)
+    return list(spec.submodule_search_locations or ())
+
+
 def why_not() -> str | None:
     """Why the lean bindings cannot be used in this process (None: they can)."""
     if PACKAGE in sys.modules:

@@ -20,6 +20,7 @@ from sigmatiq_infra._cdktf import ENGINE, App, TerraformStack
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra._taken_ids import DUPLICATE_ID
 from sigmatiq_infra.azurerm import data_azurerm_client_config
+from sigmatiq_infra.constructs._facts import REFUSED, class_problems
 from sigmatiq_infra.validation import (
     LIBRARY_APP,
     PROBLEM_LOG,
@@ -295,6 +296,15 @@ class AzureConstruct(Construct):
     every other problem too.
     """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("sigmatiq_infra."):
+            return  # the library's own facts are tested (tests/library)
+        problems = class_problems(cls, construct_classes())
+        if problems:  # an app's own class: its facts are read far from here, checked now
+            setattr(cls, REFUSED, True)
+            raise ValidationError(problems)
+
     def __init__(self, scope: Construct, id: str) -> None:
         kind = type(self).__name__
         context = checked_scope(kind, scope, id)
@@ -359,5 +369,7 @@ def construct_classes(base: type | None = None) -> Iterator[type]:
     pending: list[type] = [base or AzureConstruct]
     while pending:
         cls = pending.pop()
+        if REFUSED in cls.__dict__:
+            continue  # its statement raised (`class_problems`): it lingers until collected
         pending.extend(cls.__subclasses__())
         yield cls

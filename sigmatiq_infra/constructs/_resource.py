@@ -1,5 +1,5 @@
-"""The one interface every Azure resource construct offers, and the facts each construct
-class states about what it creates.
+"""The one interface every Azure resource construct offers (the facts each construct class
+states about what it creates are `_facts`'s).
 
 `AzureResource` is the Azure Verified Modules interface, in this library's shape: tags on
 everything the construct creates; `add_lock()`; role assignments with `grant(role,
@@ -16,18 +16,24 @@ diagram and the cost estimate read them there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from constructs import Construct
 
-from sigmatiq_infra import azurerm
 from sigmatiq_infra._cdktf import Fn, TerraformResourceLifecycle, Token
 from sigmatiq_infra.azurerm import management_lock, role_assignment
 from sigmatiq_infra.azurerm import monitor_diagnostic_setting as diagnostics_binding
 from sigmatiq_infra.constructs._arguments import NOT_GIVEN, checked_call, made_nothing
 from sigmatiq_infra.constructs._context import AzureConstruct, construct_classes, wait_for
+
+# The facts each class states (`_facts`), where the constructs and the package import them from.
+from sigmatiq_infra.constructs._facts import GLOBAL as GLOBAL
+from sigmatiq_infra.constructs._facts import RESOURCE_GROUP as RESOURCE_GROUP
+from sigmatiq_infra.constructs._facts import SUBSCRIPTION as SUBSCRIPTION
+from sigmatiq_infra.constructs._facts import DiagnosticTarget, PrivateLinkService, ResourceFacts, within
+from sigmatiq_infra.constructs._facts import NameScope as NameScope
 from sigmatiq_infra.constructs.roles import Principal, Role, grant
 from sigmatiq_infra.validation import ValidationError, Validator, is_token
 
@@ -68,156 +74,6 @@ class IWorkspace(Protocol):
 
     @property
     def id(self) -> str: ...
-
-
-Billing: TypeAlias = Callable[[Mapping[str, Any], Mapping[str, float]], list[tuple[str, float, str]]]
-"""What Azure bills for one resource: from its synthesized configuration and the usage
-assumptions of the price table, the (price id, quantity, note) of each component; the
-price ids are those of `sigmatiq_infra/data/prices.toml` (or an app's `[[price]]` entries).
-The quantity counts the price's units for a month, except for an hourly price, which is
-taken for a month's 730 hours: its quantity counts the instances (2 for an HA pair)."""
-
-
-@dataclass(frozen=True)
-class NameScope:
-    """Where Azure keeps a resource type's names unique (Microsoft Learn, "Naming rules and
-    restrictions for Azure resources", ms.date 2025-03-14: its Scope column), and whether it
-    compares them in any case (it does unless that page says otherwise)."""
-
-    within: str
-    """The scope as messages say it: `all of Azure`, `the subscription`, `its resource group`,
-    `its Key Vault`."""
-    by: tuple[str, ...] = ()
-    """The Terraform arguments that name the scope (e.g. `resource_group_name`, or the
-    parent's id `key_vault_id`); empty for all of Azure and the subscription."""
-    case_sensitive: bool = False
-
-
-GLOBAL = NameScope("all of Azure")
-"""Names Azure keeps unique across every subscription (they are DNS names)."""
-SUBSCRIPTION = NameScope("the subscription")
-RESOURCE_GROUP = NameScope("its resource group", ("resource_group_name",))
-
-
-def within(scope: str, *arguments: str) -> NameScope:
-    """A name unique inside a parent resource, named by `arguments`."""
-    return NameScope(scope, arguments)
-
-
-MAX_TAGS = 50
-"""Azure's tag limit on most resources (Microsoft Learn, "Use tags to organize your Azure
-resources", ms.date 2025-02-06: Limitations)."""
-
-
-@dataclass(frozen=True)
-class ResourceFacts:
-    """What a construct knows about one Terraform resource type it creates, as azurerm 4.x
-    (4.55, cdktf's bindings) has it; `on_azurerm` holds what another provider major changes.
-    Read them with `ResourceFacts.of()` or `resource_facts()`, which apply the major of the
-    bindings in use."""
-
-    terraform_type: str
-    replaced_when_changed: tuple[str, ...] = ()
-    """Arguments whose change makes Terraform destroy and re-create the resource."""
-    replaced_when_lowered: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
-    """Arguments that may move up but not down this order (e.g. a PostgreSQL version)."""
-    holds: str | None = None
-    """What the resource holds that a replacement or deletion would lose (data, secrets,
-    state); the plan gate refuses both for such resources."""
-    kind: str = ""
-    """What the resource is called in messages, diagrams and cost lines, as written mid-sentence:
-    `Key Vault`, `container app`."""
-    public_by_default: bool = False
-    """Azure makes the resource reachable from public networks when the Terraform argument
-    is left unset (the policy rule on public access reads this)."""
-    arm_child: str | None = None
-    """For a child resource, the segment its ARM id adds to its parent's: a database of a
-    PostgreSQL server is `<server id>/databases/<name>`, so `databases`. Adoption builds
-    import ids from it."""
-    billing: Billing | None = None
-    """How Azure bills the resource (`sigmatiq-infra cost` reads it); None: it is free."""
-    name_scope: NameScope | None = None
-    """Where Azure keeps its names unique; every app's synth checks the names of all its
-    stacks against it (`sigmatiq_infra.synth_checks`). None: Azure names it (a GUID)."""
-    collision_fix: str = ""
-    """The fix for two of these with one name in their `name_scope`, where renaming one is not it
-    (a privatelink zone's name is its service's). Empty: rename one of the two."""
-    max_tags: int = MAX_TAGS
-    """How many tags Azure takes on it (15 on private DNS zones and records)."""
-    sensitive: tuple[str, ...] = ()
-    """Its attributes azurerm marks sensitive (access keys, connection strings), as a reference
-    names them without list indexes (`default_database.primary_access_key`): synth refuses
-    them in a container app's plain `env`, which Azure shows to anyone who can read the app."""
-    parent_arguments: Callable[..., dict[str, Any]] | None = None
-    """For a resource that lives in another (a record in its DNS zone): the arguments that
-    tell Terraform which one, from the parent's binding and its resource group."""
-    on_azurerm: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
-    """What another azurerm major changes in these facts, by major: `{5: {"parent_arguments":
-    ..., "replaced_when_changed": ...}}` (the provider's upgrade guide for that major)."""
-    declared: ResourceFacts | None = field(default=None, compare=False, repr=False)
-    """For facts `on()` made: the facts as the construct class states them."""
-
-    def __post_init__(self) -> None:
-        for major, changes in self.on_azurerm.items():
-            unknown = sorted(set(changes) - {*self.__dataclass_fields__} | ({"on_azurerm", "declared"} & set(changes)))
-            if unknown:
-                raise TypeError(f"ResourceFacts({self.terraform_type!r}).on_azurerm[{major}]: not facts: {unknown}")
-
-    @classmethod
-    def of(cls, construct: type | AzureConstruct, terraform_type: str) -> ResourceFacts:
-        """The facts a construct class (or a construct's class) states about `terraform_type`,
-        as the azurerm major of the bindings in use has them."""
-        owner = construct if isinstance(construct, type) else type(construct)
-        for facts in getattr(owner, "facts", ()):
-            if facts.terraform_type == terraform_type:
-                return facts.on(azurerm.MAJOR)
-        raise KeyError(f"{owner.__name__} states no facts about {terraform_type}")
-
-    def on(self, major: int) -> ResourceFacts:
-        """These facts as azurerm `major` has them."""
-        base = self.declared or self
-        changes = base.on_azurerm.get(major)
-        return replace(base, **changes, declared=base) if changes else base
-
-    @property
-    def replaced_on_other_majors(self) -> frozenset[str]:
-        """The arguments that force a replacement on another azurerm major only (4.x's
-        `zone_name` of a DNS record, which 5.x names `private_dns_zone_id`): a deployed record
-        written on that major holds them, and a stack of these facts' major writes none."""
-        base = self.declared or self
-        every = {
-            argument for facts in (base, *(base.on(major) for major in base.on_azurerm))
-            for argument in (*facts.replaced_when_changed, *facts.replaced_when_lowered)
-        }
-        return frozenset(every - {*self.replaced_when_changed, *self.replaced_when_lowered})
-
-
-@dataclass(frozen=True)
-class PrivateLinkService:
-    """How one kind of Azure resource is reached privately (Microsoft's private-endpoint DNS
-    table, Azure public cloud)."""
-
-    subresource: str
-    """The private-link group id, e.g. `vault`."""
-    zone: str
-    """The privatelink DNS zone its endpoints register in."""
-
-
-@dataclass(frozen=True)
-class DiagnosticTarget:
-    """One Azure resource a construct's diagnostic settings can point at, and what Azure
-    Monitor collects from it."""
-
-    log_groups: tuple[str, ...] = ("allLogs",)
-    """Log category groups (`allLogs` covers every category, `audit` included)."""
-    log_categories: tuple[str, ...] = ()
-    """Log categories, for resources without category groups (storage blob services)."""
-    metrics: tuple[str, ...] = ("AllMetrics",)
-    """Metric categories (`AllMetrics`, except storage: `Transaction`, `Capacity`)."""
-    sub_resource: str = ""
-    """Appended to the construct's id for a target below it: `/blobServices/default`."""
-    id_suffix: str = ""
-    """Appended to the construct id of the setting, to tell targets apart: `-blob`."""
 
 
 @dataclass(frozen=True)

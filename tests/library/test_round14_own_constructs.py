@@ -1,0 +1,202 @@
+"""A user extending the library with constructs of their own (docs/library/constructs.md, "Writing
+your own construct"), as a hurried engineer writes one: each mistake is the numbered list (or, for
+a bug in their own code, a traceback that says what to do), each valid use synthesizes what the
+docs say. Found by trying the library from outside the repository (round 14).
+
+Each test's classes state facts about Terraform types no other test of the session states facts
+about: the facts of every class defined in the process are read together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pytest
+
+from sigmatiq_infra import azurerm
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.azurerm import web_pubsub
+from sigmatiq_infra.constructs._context import construct_classes
+from sigmatiq_infra.constructs._facts import class_problems
+from sigmatiq_infra.validation import ValidationError, Validator
+
+HERE = __name__
+SKUS = ("Free_F1", "Standard_S1", "Premium_P1")
+
+
+@dataclass(frozen=True)
+class HubProps:
+    name: str
+    resource_group: c.IResourceGroup
+    sku: str = "Standard_S1"
+    public_network_access_enabled: bool = True
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def make_hub(construct: c.AzureResource, props: HubProps) -> None:
+    construct.resource = web_pubsub.WebPubsub(
+        construct, "Resource", name=props.name, resource_group_name=props.resource_group.name,
+        location=props.resource_group.location, sku=props.sku, local_auth_enabled=False,
+        public_network_access_enabled=props.public_network_access_enabled,
+        tags=construct.resource_tags(props.tags),
+    )
+
+
+class Hub(c.AzureResource):
+    """A complete construct of one's own, as docs/library/constructs.md shows one."""
+
+    facts = (c.ResourceFacts(
+        "azurerm_web_pubsub", ("name", "location", "resource_group_name"), holds="connected clients",
+        kind="Web PubSub service", name_scope=c.GLOBAL, public_by_default=True,
+    ),)
+    arm_type = "Microsoft.SignalRService/webPubSub"
+    kind_text = "Web PubSub service"
+    diagnostics = (c.DiagnosticTarget(),)
+
+    def __init__(self, scope, id: str, props: HubProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("Hub", self)
+        props = check.props(props)
+        check.one_of("sku", props.sku, SKUS)
+        check.done()
+        make_hub(self, props)
+        self.keep_props(props)
+
+
+def refusal(define) -> str:
+    """The problems a class statement raised, one per line."""
+    with pytest.raises(ValidationError) as raised:
+        define()
+    return str(raised.value)
+
+
+# --- the facts a class states are checked when it is defined ----------------------------------------
+
+
+def test_one_resource_facts_where_a_tuple_of_them_goes_is_one_problem_saying_the_trailing_comma():
+    def define():
+        class Hub(c.AzureResource):
+            facts = c.ResourceFacts("azurerm_relay_hybrid_connection", kind="hybrid connection")
+
+    assert refusal(define) == (
+        f"Hub '{HERE}.Hub': facts ResourceFacts(terraform_type='azurerm_relay_hybrid_connection', "
+        "replaced_when... is one ResourceFacts, not a tuple of them. Allowed: a tuple of ResourceFacts. Fix: "
+        "write facts = (ResourceFacts(...),): the trailing comma makes the tuple."
+    )
+
+
+def test_diagnostics_of_one_target_without_the_tuple_is_one_problem_not_a_traceback_at_the_call():
+    def define():
+        class Hub(c.AzureResource):
+            diagnostics = c.DiagnosticTarget()
+
+    assert refusal(define) == (
+        f"Hub '{HERE}.Hub': diagnostics DiagnosticTarget(log_groups=('allLogs',), log_categories=(), metrics=("
+        "'AllMet... is one DiagnosticTarget, not a tuple of them. Allowed: a tuple of DiagnosticTarget. "
+        "Fix: write diagnostics = (DiagnosticTarget(),): the trailing comma makes the tuple."
+    )
+
+
+def test_a_name_scope_naming_an_argument_the_resource_does_not_have_is_refused_with_the_likely_one():
+    def define():
+        class Hub(c.AzureResource):
+            facts = (c.ResourceFacts(
+                "azurerm_eventgrid_topic", kind="Event Grid topic",
+                name_scope=c.within("its resource group", "resource_group"),
+            ),)
+
+    assert refusal(define) == (
+        f"Hub '{HERE}.Hub': facts[0].name_scope argument 'resource_group' is not an argument of "
+        "azurerm_eventgrid_topic (did you mean 'resource_group_name'?). Allowed: the arguments the azurerm "
+        f"{azurerm.VERSION} bindings take for "
+        "azurerm_eventgrid_topic (a name scope names the ones that hold its parent's name or id). Fix: write "
+        "'resource_group_name'."
+    )
+
+
+def test_wrong_values_in_the_facts_are_every_one_a_problem_of_the_class():
+    def define():
+        class Hub(c.AzureResource):
+            facts = (
+                c.ResourceFacts("azurerm_eventgrid_domain", kind="Event Grid domain", max_tags=0, holds=" "),
+                c.ResourceFacts(
+                    "azurerm_eventgrid_domain_topic", holds=True,
+                    name_scope=c.NameScope("its namespace", "namespace_id"),
+                ),
+                c.ResourceFacts("eventhub consumer group"),
+            )
+            arm_type = "namespaces"
+
+    assert refusal(define).splitlines() == [
+        f"Hub '{HERE}.Hub': facts[0].holds ' ' is empty. Allowed: what a deletion would lose, as text (e.g. 'queued "
+        "messages'), or None for nothing. Fix: say what the resource holds, or leave holds out.",
+        f"Hub '{HERE}.Hub': facts[0].max_tags 0 is out of range. Allowed: 1 to 50. Fix: give max_tags the number of "
+        "tags Azure takes on the type (1 to 50), or leave it out for 50.",
+        f"Hub '{HERE}.Hub': facts[1].holds True has the type bool. Allowed: str or None. Fix: give facts[1].holds a "
+        "value of type str or None.",
+        f"Hub '{HERE}.Hub': facts[1].name_scope.by 'namespace_id' has the type str. Allowed: a tuple of str. Fix: "
+        "give facts[1].name_scope.by a tuple, even of one: ('namespace_id',).",
+        f"Hub '{HERE}.Hub': facts[2].terraform_type 'eventhub consumer group' is not a Terraform resource type. "
+        "Allowed: the provider's name, an underscore and the type, e.g. 'azurerm_servicebus_namespace'. Fix: write "
+        "the type as the binding's TF_RESOURCE_TYPE has it.",
+        f"Hub '{HERE}.Hub': arm_type 'namespaces' is not an ARM resource type (its resource provider namespace, a "
+        "slash, its type). Allowed: '<namespace>/<type>', e.g. 'Microsoft.ServiceBus/namespaces' (Microsoft Learn, "
+        "\"Resolve errors for resource name and type mismatch\"); adoption builds import ids from it. Fix: write the "
+        "type as Azure's resource ids have it after /providers/, e.g. arm_type = 'Microsoft.ServiceBus/namespaces'.",
+    ]
+
+
+def test_a_terraform_type_the_bindings_do_not_have_is_refused_with_the_likely_one():
+    def define():
+        class Hub(c.AzureResource):
+            facts = (c.ResourceFacts("azurerm_event_hub_namespace"),)
+
+    assert "facts[0].terraform_type 'azurerm_event_hub_namespace' is no resource of the azurerm" in refusal(define)
+    assert "(did you mean 'azurerm_eventhub_namespace'?)" in refusal(define)
+
+
+def test_two_classes_stating_other_facts_about_one_terraform_type_are_refused_naming_the_first():
+    class Relay(c.AzureResource):
+        facts = (c.ResourceFacts("azurerm_relay_namespace", kind="Relay namespace", holds="connections"),)
+
+    def define():
+        class OtherRelay(c.AzureResource):
+            facts = (c.ResourceFacts("azurerm_relay_namespace", kind="Relay namespace"),)
+
+    assert refusal(define) == (
+        f"OtherRelay '{HERE}.OtherRelay': facts[0].terraform_type 'azurerm_relay_namespace' has other facts than "
+        f"class {HERE}.Relay states about it. Allowed: one statement of facts per Terraform type (synth, the plan "
+        "gate, cost and diagram read one). Fix: reuse that statement: ResourceFacts.of(Relay, "
+        "'azurerm_relay_namespace') in facts (or make OtherRelay a subclass of Relay, which inherits its facts)."
+    )
+
+    class SameRelay(c.AzureResource):  # the one statement, reused: accepted
+        facts = (c.ResourceFacts.of(Relay, "azurerm_relay_namespace"),)
+
+    assert c.resource_facts()["azurerm_relay_namespace"].holds == "connections"
+
+
+def test_a_class_stating_other_facts_about_a_type_the_library_states_is_refused():
+    def define():
+        class MyVault(c.AzureResource):
+            facts = (c.ResourceFacts("azurerm_key_vault", kind="vault"),)  # no `holds`: the gate would stop guarding
+
+    assert "has other facts than class sigmatiq_infra.constructs.key_vault.KeyVault states about it" in refusal(define)
+    assert c.resource_facts()["azurerm_key_vault"].holds == "secrets"
+
+
+def test_a_refused_class_is_not_read_for_facts():
+    def define():
+        class Refused(c.AzureResource):
+            facts = (c.ResourceFacts("azurerm_relay_hybrid_connection_authorization_rule", max_tags=0),)
+
+    refusal(define)
+    assert "azurerm_relay_hybrid_connection_authorization_rule" not in c.resource_facts()
+    assert "Refused" not in {cls.__name__ for cls in construct_classes()}
+
+
+def test_the_librarys_own_classes_pass_the_checks_an_apps_classes_get():
+    assert {cls.__name__: class_problems(cls, construct_classes()) for cls in construct_classes()
+            if cls.__module__.startswith("sigmatiq_infra.")} == {
+        cls.__name__: [] for cls in construct_classes() if cls.__module__.startswith("sigmatiq_infra.")
+    }
