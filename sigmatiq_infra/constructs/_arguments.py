@@ -230,7 +230,7 @@ def _props_class(function: Any, signature: inspect.Signature) -> type | None:
     parameter = signature.parameters.get("props")
     hint = None if parameter is None else parameter.annotation
     if isinstance(hint, str):  # `from __future__ import annotations`: the class by its name
-        hint = function.__globals__.get(hint)
+        hint = inspect.unwrap(function).__globals__.get(hint)  # the module of the constructor itself
     return hint if isinstance(hint, type) and dataclasses.is_dataclass(hint) else None
 
 

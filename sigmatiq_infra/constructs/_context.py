@@ -8,6 +8,7 @@ Each lookup here would otherwise be a jsii round trip (`TerraformStack.of`,
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from sigmatiq_infra._cdktf import ENGINE, App, TerraformStack
 from sigmatiq_infra._stack_cycles import CIRCULAR, circular_problem
 from sigmatiq_infra._taken_ids import DUPLICATE_ID
 from sigmatiq_infra.azurerm import data_azurerm_client_config
+from sigmatiq_infra.constructs._arguments import checked_call
 from sigmatiq_infra.constructs._facts import REFUSED, class_problems
 from sigmatiq_infra.validation import (
     LIBRARY_APP,
@@ -286,6 +288,44 @@ def report_duplicate_id(kind: str, scope: Construct, id: str, log: ProblemLog | 
     return free_id(scope, id)
 
 
+SUPER_NOT_CALLED = "had not called super().__init__(scope, id)"
+
+
+def _made_through_super(init: Callable[..., None]) -> Callable[..., None]:
+    """An app's own constructor that says so when it forgot `super().__init__(scope, id)`, which
+    puts the construct in its stack: an error raised before that call (a `KeyError` of the
+    library's context, jsii's "Don't know how to convert object to JSON") keeps its traceback,
+    with a note saying what to do; a constructor that returns without it is one problem (the
+    construct would be in no stack, and nothing it made synthesized)."""
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        kind = type(self).__name__
+        try:
+            init(self, *args, **kwargs)
+        except Exception as error:
+            note = (f"{kind}.__init__ {SUPER_NOT_CALLED} when this was raised: call it first, before anything "
+                    "uses the construct (docs/library/constructs.md, \"Writing your own construct\")")
+            if _CONTEXT not in self.__dict__ and not isinstance(error, ValidationError) and note not in getattr(
+                error, "__notes__", (),
+            ):
+                error.add_note(note)
+            raise
+        if _CONTEXT not in self.__dict__:
+            scope, id = [*args, None, None][:2]
+            node = getattr(scope, "node", None)
+            where = f"{node.path}/{id}" if node is not None and node.path else str(id)
+            check = Validator(kind, where)
+            check.fail(
+                "__init__", kind, f"returned and {SUPER_NOT_CALLED}, so the construct is in no stack and nothing it "
+                "made is synthesized", "a constructor that calls super().__init__(scope, id) before anything uses "
+                "the construct", f"call super().__init__(scope, id) first in {kind}.__init__",
+            )
+            raise ValidationError(check.problems)
+
+    return __init__
+
+
 class AzureConstruct(Construct):
     """Base of this library's constructs: it remembers its stack's context when it is
     created, and tags what it creates with its stack's tags as it creates it.
@@ -304,6 +344,9 @@ class AzureConstruct(Construct):
         if problems:  # an app's own class: its facts are read far from here, checked now
             setattr(cls, REFUSED, True)
             raise ValidationError(problems)
+        own = cls.__dict__.get("__init__")
+        if own is not None and not hasattr(own, "__wrapped__"):
+            cls.__init__ = checked_call(_made_through_super(own))  # type: ignore[misc]
 
     def __init__(self, scope: Construct, id: str) -> None:
         kind = type(self).__name__

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pytest
+from helpers import error_of
 
 from sigmatiq_infra import azurerm
 from sigmatiq_infra import constructs as c
@@ -200,3 +201,46 @@ def test_the_librarys_own_classes_pass_the_checks_an_apps_classes_get():
             if cls.__module__.startswith("sigmatiq_infra.")} == {
         cls.__name__: [] for cls in construct_classes() if cls.__module__.startswith("sigmatiq_infra.")
     }
+
+
+# --- a constructor that forgets super().__init__(scope, id) --------------------------------------------
+
+
+class Forgetful(c.AzureResource):
+    """Checks its props and makes its resource, but never calls super().__init__(scope, id)."""
+
+    facts = Hub.facts
+
+    def __init__(self, scope, id: str, props: HubProps) -> None:
+        check = Validator("Forgetful", self)
+        props = check.props(props)
+        check.done()
+        make_hub(self, props)
+
+
+def test_a_constructor_that_forgot_super_init_keeps_its_traceback_with_a_note_saying_what_to_do(stack, group):
+    with pytest.raises(KeyError) as raised:
+        Forgetful(stack, "Hub", HubProps("wps-test", group))
+    assert raised.value.__notes__ == [
+        "Forgetful.__init__ had not called super().__init__(scope, id) when this was raised: call it first, before "
+        "anything uses the construct (docs/library/constructs.md, \"Writing your own construct\")",
+    ]
+
+
+def test_a_constructor_that_returns_without_super_init_is_one_problem_not_a_construct_in_no_stack(stack, group):
+    class Idle(c.AzureResource):
+        def __init__(self, scope, id: str, props: HubProps) -> None:
+            self.props = props
+
+    assert error_of(lambda: Idle(stack, "Hub", HubProps("wps-test", group))) == (
+        "Idle 'test/Hub': __init__ 'Idle' returned and had not called super().__init__(scope, id), so the construct "
+        "is in no stack and nothing it made is synthesized. Allowed: a constructor that calls "
+        "super().__init__(scope, id) before anything uses the construct. Fix: call super().__init__(scope, id) first "
+        "in Idle.__init__."
+    )
+
+
+def test_an_own_constructor_called_with_the_props_fields_is_still_one_problem_saying_how(stack, group):
+    assert error_of(lambda: Forgetful(stack, "Hub", "wps-test", group)).endswith(
+        "Fix: pass them in HubProps: Forgetful(scope, 'Hub', HubProps('wps-test', <ResourceGroup 'test/Group'>))."
+    )
