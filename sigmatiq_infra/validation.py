@@ -21,6 +21,7 @@ import difflib
 import enum
 import ipaddress
 import re
+import sys
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,9 @@ class ProblemLog:
     """Errors raised in code the engine called back during synthesis (a user's policy rule in
     a `PolicyAspect`): jsii hands back only their message, so synth raises them again, each with
     its own traceback."""
+    kept: list[Validator] = field(default_factory=list)
+    """The validators of an app's own code (its construct classes) that found a problem: one whose
+    `done()` was never called still has its problems reported (`run_deferred`), not dropped."""
 
     def add(self, problems: Iterable[str], warnings: Iterable[str] = ()) -> None:
         self.problems += [p for p in problems if p not in self.problems]
@@ -82,7 +86,11 @@ class ProblemLog:
         self.deferred.setdefault(check, []).append(subject)
 
     def run_deferred(self) -> None:
-        """Run the checks that wait for the whole app (once each)."""
+        """Run the checks that wait for the whole app (once each), and report what an app's own
+        validators found and never reported (`Validator.done()` left out)."""
+        for check in self.kept:
+            self.add(check.problems, check.warnings)
+        self.kept = []
         checks, self.deferred = self.deferred, {}
         for check, subjects in checks.items():
             self.add(check(subjects))
@@ -359,6 +367,9 @@ class Validator:
         self._tags_counted: list[str] = []
         self.typed = True
         """False once a value had the wrong type (the rules are then skipped)."""
+        # Made by an app's own code (a construct class of its own), whose problems reach the app's
+        # list even if it never calls done(): kept in the log with its first problem.
+        self._keep = not sys._getframe(1).f_globals.get("__name__", "").startswith("sigmatiq_infra.")
 
     @property
     def path(self) -> str:
@@ -379,12 +390,21 @@ class Validator:
     def fail(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         """Record a problem a rule found (skipped once a type was wrong)."""
         if self.typed:
-            self._problems.append(self._message(prop, value, problem, allowed, fix))
+            self._found(self._message(prop, value, problem, allowed, fix))
 
     def type_problem(self, prop: str, value: Any, problem: str, allowed: str, fix: str) -> None:
         """Record a value of the wrong type; the rules that follow are then skipped."""
-        self._problems.append(self._message(prop, value, problem, allowed, fix))
+        self._found(self._message(prop, value, problem, allowed, fix))
         self.typed = False
+
+    def _found(self, problem: str) -> None:
+        self._problems.append(problem)
+        if self._keep:
+            self._keep = False
+            with contextlib.suppress(KeyError):  # a construct not made yet (super().__init__ not called): none
+                log = self._log()
+                if log is not None:
+                    log.kept.append(self)
 
     def include(self, other: Validator, *, warnings: bool = True) -> None:
         """Add the problems (and, unless told not to, the warnings) another validator found: a
@@ -649,10 +669,13 @@ class Validator:
         in the app's `ProblemLog` and says whether there were none; a validator bound to a
         plain path raises ValidationError when it found any."""
         log = self._log()
+        self._keep = False
         if log is None:
             if self._problems:
                 raise ValidationError(self._problems, self._warnings)
             return True
+        if self in log.kept:
+            log.kept.remove(self)
         log.add(self._problems, self._warnings)
         log.tags_counted.update(self._tags_counted)
         return not self._problems

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pytest
-from helpers import error_of
+from helpers import error_of, stacks_with_groups
 
 from sigmatiq_infra import azurerm
 from sigmatiq_infra import constructs as c
@@ -244,3 +244,32 @@ def test_an_own_constructor_called_with_the_props_fields_is_still_one_problem_sa
     assert error_of(lambda: Forgetful(stack, "Hub", "wps-test", group)).endswith(
         "Fix: pass them in HubProps: Forgetful(scope, 'Hub', HubProps('wps-test', <ResourceGroup 'test/Group'>))."
     )
+
+
+# --- the library's checks, used in an own class ------------------------------------------------------
+
+
+class Hasty(Hub):
+    """Checks its sku and never calls check.done()."""
+
+    def __init__(self, scope, id: str, props: HubProps) -> None:
+        c.AzureResource.__init__(self, scope, id)
+        check = Validator("Hasty", self)
+        check.one_of("sku", props.sku, SKUS)
+        make_hub(self, props)
+        self.keep_props(props)
+
+
+def test_what_an_own_validator_found_is_reported_even_when_it_forgot_done(tmp_path):
+    app, [stack], [group] = stacks_with_groups(tmp_path, "svc")
+    Hasty(stack, "Hub", HubProps("wps-svc-1", group, sku="Gold"))
+    Hub(stack, "Other", HubProps("wps-svc-2", group, sku="Gold"))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "Hub 'svc/Other': sku 'Gold' is not supported. Allowed: 'Free_F1', 'Standard_S1', 'Premium_P1'. Fix: use "
+        "one of 'Free_F1', 'Standard_S1', 'Premium_P1'.",
+        "Hasty 'svc/Hub': sku 'Gold' is not supported. Allowed: 'Free_F1', 'Standard_S1', 'Premium_P1'. Fix: use "
+        "one of 'Free_F1', 'Standard_S1', 'Premium_P1'.",
+    )
+    assert not (tmp_path / "out").exists()
