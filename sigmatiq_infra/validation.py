@@ -435,6 +435,18 @@ class Validator:
         from sigmatiq_infra import typecheck  # the type checker loads only with the first props
 
         wanted = expected.__name__ if expected is not None else f"{self.kind}Props"
+        kind = type(props)
+        if (
+            not dataclasses.is_dataclass(kind) and kind.__module__ != "builtins" and not isinstance(props, type)
+            and getattr(props, "node", None) is None and (expected is None or isinstance(props, expected))
+        ):  # an app's own props class, written without @dataclass: its fields cannot be checked
+            self.type_problem(
+                "props class", kind.__name__, "is no dataclass, so its fields cannot be checked against their types",
+                "props as a dataclass, as the library's",
+                f"put @dataclass(frozen=True) above class {kind.__name__} (from dataclasses import dataclass), its "
+                "fields annotated",
+            )
+            raise ValidationError(self._problems)
         if (
             not dataclasses.is_dataclass(props) or isinstance(props, type)
             or (expected is not None and not isinstance(props, expected))

@@ -273,3 +273,35 @@ def test_what_an_own_validator_found_is_reported_even_when_it_forgot_done(tmp_pa
         "one of 'Free_F1', 'Standard_S1', 'Premium_P1'.",
     )
     assert not (tmp_path / "out").exists()
+
+
+class PlainProps:
+    """Props written as a plain class, not a dataclass."""
+
+    def __init__(self, name: str, resource_group: c.IResourceGroup) -> None:
+        self.name, self.resource_group = name, resource_group
+
+
+class Plain(c.AzureResource):
+    facts = Hub.facts
+
+    def __init__(self, scope, id: str, props: PlainProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("Plain", self)
+        props = check.props(props)
+        check.done()
+
+
+def test_own_props_that_are_no_dataclass_say_to_make_them_one_not_to_pass_props_of_another_name(stack, group):
+    assert error_of(lambda: Plain(stack, "Hub", PlainProps("wps-test", group))) == (
+        "Plain 'test/Hub': props class 'PlainProps' is no dataclass, so its fields cannot be checked against their "
+        "types. Allowed: props as a dataclass, as the library's. Fix: put @dataclass(frozen=True) above class "
+        "PlainProps (from dataclasses import dataclass), its fields annotated."
+    )
+
+
+def test_props_of_the_wrong_kind_still_name_the_props_the_construct_takes(stack, group):
+    assert error_of(lambda: Plain(stack, "Hub", {"name": "wps-test"})) == (
+        "Plain 'test/Hub': props {'name': 'wps-test'} has the type dict. Allowed: PlainProps. Fix: pass "
+        "PlainProps(...) as the props."
+    )
