@@ -216,6 +216,14 @@ class Adoption:
             )
             return
         kind = type(construct).__name__
+        if not construct.arm_type:
+            self._refuse(
+                "resource()", construct, f"is of class {kind}, which states no arm_type, so its import id cannot be "
+                "built", "a construct whose class states its ARM resource type (the import id is "
+                "/subscriptions/<id>/resourceGroups/<group>/providers/<arm_type>/<name>)",
+                f"add arm_type = '<namespace>/<type>' to class {kind}, e.g. 'Microsoft.ServiceBus/namespaces'",
+            )
+            return
         if self.enabled and self._exists(
             construct.resource, construct.name, lambda: f"resource() {kind} '{construct.node.path}' name",
         ):
@@ -314,7 +322,14 @@ class Adoption:
             key = f"{role.display_name} on {target.name}"
             made.append(key)
             guid = self.settings.role_assignments.get(key)
-            if guid:  # an opt-in names it as this key, or by the GUID the plan gate prints
+            if guid and not isinstance(target, ResourceGroup) and not target.arm_type:
+                self._refuse(
+                    "role_assignments key", key, f"is a grant on {type(target).__name__} {target.name!r}, whose "
+                    "class states no arm_type, so the assignment's import id cannot be built",
+                    "grants on constructs whose class states its ARM resource type",
+                    f"add arm_type = '<namespace>/<type>' to class {type(target).__name__}",
+                )
+            elif guid:  # an opt-in names it as this key, or by the GUID the plan gate prints
                 self._import(assignment, azure_ids.role_assignment_id(self.azure_id(target), guid), key, also=guid)
         # A key that names no grant imports nothing: the first deploy would stop with RoleAssignmentExists.
         for key in self.settings.role_assignments:

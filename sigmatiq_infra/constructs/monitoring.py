@@ -209,6 +209,12 @@ class MetricAlert(AzureResource):
             f"use a metric of the {target.kind_text} {target.name!r}",
             allowed_text=_metrics_text(target) or f"none (the {target.kind_text} states no metrics to alert on)",
         )
+        check.require(
+            bool(target.arm_type) or not metrics, "target", target,
+            f"is of class {type(target).__name__}, which states no arm_type, the namespace of its metrics",
+            "a target whose class states its ARM type (Azure Monitor's metric namespace)",
+            f"add arm_type = '<namespace>/<type>' to class {type(target).__name__}",
+        )
         aggregation = props.aggregation or metrics.get(props.metric, "Average")
         check.one_of("aggregation", aggregation, AGGREGATIONS)
         check.one_of("operator", props.operator, OPERATORS)
@@ -355,6 +361,16 @@ class DeleteAlert(AzureResource):
             target is not props.resource_group, "resource_group", props.resource_group.name,
             "is the watched group itself", "another group: a rule is deleted with its group",
             "put the alert on a group's deletion in another group",
+        )
+        # azurerm 4.55 `monitor_activity_log_alert.html.markdown`: criteria.operation_name "should be of
+        # the form `<resourceProvider>/<resourceType>/<operation>`"; `/delete` alone would never match.
+        kind = type(target).__name__
+        check.require(
+            bool(type(target).delete_operation or target.arm_type), "target", target,
+            f"is of class {kind}, which states neither arm_type nor delete_operation, so the activity log "
+            "operation of its deletion is unknown",
+            "a target whose class states its ARM type (the operation is '<arm_type>/delete')",
+            f"add arm_type = '<namespace>/<type>' to class {kind}, e.g. 'Microsoft.ServiceBus/namespaces'",
         )
         check.done()
         self.resource = monitor_activity_log_alert.MonitorActivityLogAlert(

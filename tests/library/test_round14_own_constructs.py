@@ -12,17 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pytest
-from helpers import error_of, stacks_with_groups
+from helpers import error_of, stacks_with_groups, synthesized_documents
 
 from sigmatiq_infra import azurerm
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.adoption import Adoption
 from sigmatiq_infra.azurerm import web_pubsub
 from sigmatiq_infra.constructs._context import construct_classes
 from sigmatiq_infra.constructs._facts import class_problems
+from sigmatiq_infra.deployed import AdoptionSettings, DeployedRecord, DeployedResource
 from sigmatiq_infra.validation import ValidationError, Validator
 
 HERE = __name__
 SKUS = ("Free_F1", "Standard_S1", "Premium_P1")
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -305,3 +308,56 @@ def test_props_of_the_wrong_kind_still_name_the_props_the_construct_takes(stack,
         "Plain 'test/Hub': props {'name': 'wps-test'} has the type dict. Allowed: PlainProps. Fix: pass "
         "PlainProps(...) as the props."
     )
+
+
+# --- what reads a class's arm_type ----------------------------------------------------------------------
+
+
+class Typeless(Hub):
+    """A construct whose class states no arm_type."""
+
+    arm_type = ""
+    alert_metrics = {"ConnectionCount": "Maximum"}  # noqa: RUF012
+
+
+def test_adopting_or_watching_a_construct_whose_class_states_no_arm_type_is_a_problem_not_a_broken_id(tmp_path):
+    app, [stack], [group] = stacks_with_groups(tmp_path, "svc")
+    hub = Typeless(stack, "Hub", HubProps("wps-svc-1", group))
+    actions = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-svc", group, "svc"))
+    c.DeleteAlert(stack, "Deleted", c.DeleteAlertProps("alert-wps-deleted", group, hub, actions))
+    c.MetricAlert(stack, "Busy", c.MetricAlertProps("alert-wps-busy", group, hub, "ConnectionCount", 100, actions))
+    record = DeployedRecord((DeployedResource("svc", "azurerm_web_pubsub", "wps-svc-1"),))
+    Adoption(stack, AdoptionSettings(enabled=True, subscription_id=SUBSCRIPTION), record).resource(hub)
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "DeleteAlert 'svc/Deleted': target Typeless 'svc/Hub' is of class Typeless, which states neither arm_type nor "
+        "delete_operation, so the activity log operation of its deletion is unknown. Allowed: a target whose class "
+        "states its ARM type (the operation is '<arm_type>/delete'). Fix: add arm_type = '<namespace>/<type>' to "
+        "class Typeless, e.g. 'Microsoft.ServiceBus/namespaces'.",
+        "MetricAlert 'svc/Busy': target Typeless 'svc/Hub' is of class Typeless, which states no arm_type, the "
+        "namespace of its metrics. Allowed: a target whose class states its ARM type (Azure Monitor's metric "
+        "namespace). Fix: add arm_type = '<namespace>/<type>' to class Typeless.",
+        "Adoption 'svc': resource() Typeless 'svc/Hub' is of class Typeless, which states no arm_type, so its import "
+        "id cannot be built. Allowed: a construct whose class states its ARM resource type (the import id is "
+        "/subscriptions/<id>/resourceGroups/<group>/providers/<arm_type>/<name>). Fix: add arm_type = "
+        "'<namespace>/<type>' to class Typeless, e.g. 'Microsoft.ServiceBus/namespaces'.",
+    )
+
+
+def test_an_own_construct_is_adopted_and_watched_by_its_class_arm_type(tmp_path):
+    app, [stack], [group] = stacks_with_groups(tmp_path, "svc")
+    hub = Hub(stack, "Hub", HubProps("wps-svc-1", group))
+    actions = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-svc", group, "svc"))
+    c.DeleteAlert(stack, "Deleted", c.DeleteAlertProps("alert-wps-deleted", group, hub, actions))
+    record = DeployedRecord((DeployedResource("svc", "azurerm_web_pubsub", "wps-svc-1"),))
+    Adoption(stack, AdoptionSettings(enabled=True, subscription_id=SUBSCRIPTION), record).resource(hub)
+    app.synth()
+    document = synthesized_documents(tmp_path)["svc"]
+    [alert] = document["resource"]["azurerm_monitor_activity_log_alert"].values()
+    assert alert["criteria"]["operation_name"] == "Microsoft.SignalRService/webPubSub/delete"
+    assert [block["id"] for block in document["import"]] == [
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-svc/providers/Microsoft.SignalRService/webPubSub/wps-svc-1",
+    ]
+    [service] = document["resource"]["azurerm_web_pubsub"].values()
+    assert service["lifecycle"] == {"prevent_destroy": True}
