@@ -322,8 +322,35 @@ def _made_through_super(init: Callable[..., None]) -> Callable[..., None]:
                 "the construct", f"call super().__init__(scope, id) first in {kind}.__init__",
             )
             raise ValidationError(check.problems)
+        _check_stated(self)
 
     return __init__
+
+
+def _check_stated(construct: Any) -> None:
+    """A problem when no construct class states facts about the Terraform type of `construct`'s
+    resource: synth could not check its name in its scope nor its tags, and the plan gate, `cost`
+    and `diagram` would not know it. A resource of a binding without a type (another provider's
+    generic resource) is left alone."""
+    resource = construct.__dict__.get("resource")
+    terraform_type = getattr(type(resource), "TF_RESOURCE_TYPE", None)
+    if not isinstance(terraform_type, str) or any(
+        getattr(facts, "terraform_type", None) == terraform_type
+        for cls in construct_classes() for facts in cls.__dict__.get("facts", ())
+    ):
+        return
+    cls = type(construct)
+    kind = cls.__name__
+    # Said of the class (once, however many constructs of it the app makes).
+    check = Validator(kind, f"{cls.__module__}.{kind}", log=construct.__dict__[_CONTEXT].problems)
+    check.fail(
+        "facts", terraform_type, "are stated by no construct class, though it is the type of its resource",
+        "a class that states the facts of what it creates: where Azure keeps its names unique (name_scope), what a "
+        "deletion would lose (holds), whether Azure makes it public (public_by_default), how it is billed",
+        f"add facts = (ResourceFacts({terraform_type!r}, kind=..., name_scope=..., holds=...),) to class {kind} "
+        "(docs/library/constructs.md, \"Writing your own construct\")",
+    )
+    check.done()
 
 
 class AzureConstruct(Construct):

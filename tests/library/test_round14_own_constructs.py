@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pytest
-from helpers import error_of, stacks_with_groups, synthesized_documents
+from helpers import error_of, recorded, stacks_with_groups, synthesized_documents
 
 from sigmatiq_infra import azurerm
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.adoption import Adoption
-from sigmatiq_infra.azurerm import web_pubsub
+from sigmatiq_infra.azurerm import signalr_service, web_pubsub
 from sigmatiq_infra.constructs._context import construct_classes
 from sigmatiq_infra.constructs._facts import class_problems
 from sigmatiq_infra.deployed import AdoptionSettings, DeployedRecord, DeployedResource
@@ -361,3 +361,45 @@ def test_an_own_construct_is_adopted_and_watched_by_its_class_arm_type(tmp_path)
     ]
     [service] = document["resource"]["azurerm_web_pubsub"].values()
     assert service["lifecycle"] == {"prevent_destroy": True}
+
+
+# --- a class that states no facts about what it makes -----------------------------------------------
+
+
+class Factless(c.AzureResource):
+    """Makes an azurerm_signalr_service and states nothing about it."""
+
+    def __init__(self, scope, id: str, props: HubProps) -> None:
+        super().__init__(scope, id)
+        check = Validator("Factless", self)
+        props = check.props(props)
+        check.done()
+        self.resource = signalr_service.SignalrService(
+            self, "Resource", name=props.name, resource_group_name=props.resource_group.name,
+            location=props.resource_group.location,
+            sku=signalr_service.SignalrServiceSku(name="Standard_S1", capacity=1),
+            tags=self.resource_tags(props.tags),
+        )
+        self.keep_props(props)
+
+
+def test_a_class_stating_no_facts_about_its_resource_is_one_problem_however_many_constructs_it_makes(stack, group):
+    Factless(stack, "One", HubProps("sigr-test-1", group))
+    Factless(stack, "Two", HubProps("sigr-test-1", group))  # one name twice: nothing could say so
+    assert recorded(stack) == [
+        f"Factless '{HERE}.Factless': facts 'azurerm_signalr_service' are stated by no construct class, though it is "
+        "the type of its resource. Allowed: a class that states the facts of what it creates: where Azure keeps its "
+        "names unique (name_scope), what a deletion would lose (holds), whether Azure makes it public "
+        "(public_by_default), how it is billed. Fix: add facts = (ResourceFacts('azurerm_signalr_service', kind=..., "
+        "name_scope=..., holds=...),) to class Factless (docs/library/constructs.md, \"Writing your own construct\").",
+    ]
+
+
+def test_a_subclass_of_a_class_with_the_facts_needs_none_of_its_own(stack, group):
+    class Quiet(Hub):
+        def __init__(self, scope, id: str, props: HubProps) -> None:
+            super().__init__(scope, id, props)
+            self.add_lock("Clients stay connected.")
+
+    Quiet(stack, "Hub", HubProps("wps-test", group))
+    assert recorded(stack) == []
