@@ -117,10 +117,20 @@ class ResourceAttribute(Generic[T]):
     def __get__(self, construct: Any, owner: type | None = None) -> T:
         if construct is None:
             return self  # type: ignore[return-value]
-        primary = construct.__dict__.get("resource") or construct.__dict__["data"]
+        primary = construct.__dict__.get("resource") or construct.__dict__.get("data")
+        if primary is None:  # an app's own constructor that uses the construct before making its resource
+            kind = type(construct).__name__
+            raise AttributeError(
+                f"{kind}.{self.name} is read before {kind} made its resource: make self.resource (the binding) in "
+                f"{kind}.__init__ before anything uses the construct (add_lock, grant, add_diagnostic_settings, ...)"
+            )
         # Kept on the instance, where it is found before this (non-data) descriptor.
         value = construct.__dict__[self.name] = getattr(primary, self.attribute or self.name)
         return value
+
+
+KEPT_FROM_PROPS = ("props", "name", "resource_group", "tags")
+"""What `AzureResource.keep_props` keeps from the props, which the interface and the rules read."""
 
 
 class AzureResource(AzureConstruct):
@@ -195,6 +205,19 @@ class AzureResource(AzureConstruct):
         own = cls.__dict__.get("__init__")
         if own is not None and not hasattr(own, "__wrapped__"):
             cls.__init__ = checked_call(own)  # type: ignore[misc]
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for what normal lookup does not find: what keep_props sets, said so when it was not called.
+        kind = type(self).__name__
+        attribute = getattr(type(self), name, None)
+        if isinstance(attribute, ResourceAttribute):  # its read raised AttributeError: raised again, as it says
+            return attribute.__get__(self, type(self))
+        if name in KEPT_FROM_PROPS:
+            raise AttributeError(
+                f"{kind}.{name} is not set: call self.keep_props(props) at the end of {kind}.__init__, after "
+                f"self.resource is made (it keeps {', '.join(KEPT_FROM_PROPS)})"
+            )
+        raise AttributeError(f"{kind!r} object has no attribute {name!r}")
 
     def keep_props(self, props: Any) -> None:
         """Keep what every construct offers from its props, as attributes the interface and

@@ -403,3 +403,38 @@ def test_a_subclass_of_a_class_with_the_facts_needs_none_of_its_own(stack, group
 
     Quiet(stack, "Hub", HubProps("wps-test", group))
     assert recorded(stack) == []
+
+
+# --- a constructor that uses the construct too early ---------------------------------------------------
+
+
+def test_a_lock_added_before_the_resource_is_made_says_to_make_the_resource_first(stack, group):
+    class Eager(Hub):
+        def __init__(self, scope, id: str, props: HubProps) -> None:
+            c.AzureResource.__init__(self, scope, id)
+            self.keep_props(props)
+            self.add_lock("Clients stay connected.")
+            make_hub(self, props)
+
+    with pytest.raises(AttributeError) as raised:
+        Eager(stack, "Hub", HubProps("wps-test", group))
+    assert str(raised.value) == (
+        "Eager.id is read before Eager made its resource: make self.resource (the binding) in Eager.__init__ before "
+        "anything uses the construct (add_lock, grant, add_diagnostic_settings, ...)"
+    )
+
+
+def test_a_construct_that_forgot_keep_props_says_so_when_its_name_is_read(stack, group):
+    class Unkept(Hub):
+        def __init__(self, scope, id: str, props: HubProps) -> None:
+            c.AzureResource.__init__(self, scope, id)
+            make_hub(self, props)
+
+    hub = Unkept(stack, "Hub", HubProps("wps-test", group))
+    with pytest.raises(AttributeError) as raised:
+        hub.add_lock("Clients stay connected.")
+    assert str(raised.value) == (
+        "Unkept.name is not set: call self.keep_props(props) at the end of Unkept.__init__, after self.resource is "
+        "made (it keeps props, name, resource_group, tags)"
+    )
+    assert not hasattr(hub, "resource_group") and not hasattr(hub, "anything_else")
