@@ -438,3 +438,68 @@ def test_a_construct_that_forgot_keep_props_says_so_when_its_name_is_read(stack,
         "made (it keeps props, name, resource_group, tags)"
     )
     assert not hasattr(hub, "resource_group") and not hasattr(hub, "anything_else")
+
+
+# --- a valid own construct is checked, tagged, guarded and drawn like the library's ----------------------
+
+
+def test_an_own_construct_synthesizes_with_the_one_interface_as_the_docs_say(tmp_path):
+    app, [svc], [svc_group] = stacks_with_groups(tmp_path, "svc")
+    logs = c.LogAnalyticsWorkspace(svc, "Logs", c.LogAnalyticsWorkspaceProps("log-svc", svc_group))
+    identity = c.UserAssignedIdentity(svc, "Identity", c.UserAssignedIdentityProps("id-svc", svc_group))
+    vault = c.KeyVault(svc, "Vault", c.KeyVaultProps("kv-svc-1", svc_group))
+    hub = Hub(vault, "Hub", HubProps("wps-svc-1", svc_group, tags={"Purpose": "push"}))  # inside a library construct
+    c.UserAssignedIdentity(hub, "Inner", c.UserAssignedIdentityProps("id-svc-inner", svc_group))  # and the other way
+    hub.add_lock("Clients stay connected.")
+    hub.grant(c.BuiltInRole.READER, identity)
+    hub.add_diagnostic_settings(logs)
+    app.synth()
+    resources = synthesized_documents(tmp_path)["svc"]["resource"]
+    [service] = resources["azurerm_web_pubsub"].values()
+    assert (service["//"]["metadata"]["path"], service["name"], service["public_network_access_enabled"]) == (
+        "svc/Vault/Hub/Resource", "wps-svc-1", True,
+    )
+    assert service["tags"] == {"Purpose": "push"}
+    [lock] = resources["azurerm_management_lock"].values()
+    assert (lock["name"], lock["scope"]) == ("lock-wps-svc-1", "${azurerm_web_pubsub.Vault_Hub_254DBFC2.id}")
+    assert {setting["name"] for setting in resources["azurerm_monitor_diagnostic_setting"].values()} == {"diag-log-svc"}
+    assert "id-svc-inner" in {identity["name"] for identity in resources["azurerm_user_assigned_identity"].values()}
+
+
+def test_an_own_types_name_is_unique_across_stacks_and_its_public_default_is_the_policys(tmp_path):
+    from sigmatiq_infra.aspects import check_every_construct
+    from sigmatiq_infra.aspects.rules import PRIVATE_ENVIRONMENT
+
+    app, [svc, ops], [svc_group, ops_group] = stacks_with_groups(tmp_path, "svc", "ops")
+    Hub(svc, "Hub", HubProps("wps-shared", svc_group))
+    Hub(ops, "Hub", HubProps("WPS-Shared", ops_group, public_network_access_enabled=False))
+    check_every_construct(ops, PRIVATE_ENVIRONMENT)
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "Web PubSub service 'svc/Hub': name 'wps-shared' is already the name of Web PubSub service 'ops/Hub' (Azure "
+        "compares names in any case). Allowed: one Web PubSub service per name in all of Azure. Fix: rename one of "
+        "the two (a name the library derives follows the name you give its construct).",
+    )
+
+
+def test_the_plan_gate_refuses_to_delete_what_an_own_class_says_it_holds(tmp_path, capsys):
+    import json
+
+    from sigmatiq_infra.cli import main
+
+    app, [stack], [group] = stacks_with_groups(tmp_path, "svc")
+    Hub(stack, "Hub", HubProps("wps-svc-1", group))
+    app.synth()
+    [logical_id] = synthesized_documents(tmp_path)["svc"]["resource"]["azurerm_web_pubsub"]
+    (tmp_path / "out" / "stacks" / "svc" / "plan.json").write_text(json.dumps({
+        "format_version": "1.2", "resource_changes": [{
+            "address": f"azurerm_web_pubsub.{logical_id}", "mode": "managed", "type": "azurerm_web_pubsub",
+            "name": logical_id, "change": {"actions": ["delete"], "before": {"name": "wps-svc-1"}, "after": None},
+        }],
+    }))
+    assert main(["plan-gate", "svc", "--out", str(tmp_path / "out")]) == 1
+    assert (
+        f"- svc: the plan would delete azurerm_web_pubsub.{logical_id} (wps-svc-1), which is protected: it holds "
+        "connected clients."
+    ) in capsys.readouterr().out
