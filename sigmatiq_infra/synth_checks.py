@@ -70,6 +70,7 @@ def check_documents(
     identities: dict[int, str] = {}
     every: dict[str, _Names] = {}
     every.update((stack, _Names(document, every)) for stack, document in documents.items())
+    unscoped: set[str] = set()
     for stack, document in documents.items():
         names = every[stack]
         for resource in _resources(stack, document):
@@ -78,6 +79,9 @@ def check_documents(
                 continue
             if stack not in tags_counted and resource.path not in tags_counted:
                 problems += _tag_problems(resource, kind)
+            if resource.type not in unscoped and (problem := _unset_scope(resource, kind)) is not None:
+                unscoped.add(resource.type)
+                problems.append(problem)
             key = names.key(resource, kind)
             if key is not None:
                 groups.setdefault(key, []).append((resource, key[1:-1]))
@@ -565,6 +569,28 @@ def _collision(resource: _Resource, first: _Resource, kind: Any) -> str:
         f"one {kind.kind or resource.type} per name in {scope.within}",
         kind.collision_fix
         or "rename one of the two (a name the library derives follows the name you give its construct)",
+    )
+    return check.problems[0]
+
+
+def _unset_scope(resource: _Resource, kind: Any) -> str | None:
+    """A problem when the `name_scope` of another provider's type (whose arguments the class check
+    could not know) names an argument the resource does not set: its name would be compared in no
+    scope, silently. An azurerm type's are checked against its binding when its class is defined."""
+    scope = kind.name_scope
+    if scope is None or resource.type.startswith("azurerm_"):
+        return None
+    unset = [argument for argument in scope.by if argument not in resource.config]
+    if not unset:
+        return None
+    arguments = sorted(key for key in resource.config if key != "//")
+    parent = next((key for key in arguments if key.endswith(("_id", "_name")) and key != "name"), "parent_id")
+    check = Validator(kind.kind or resource.type, resource.path)
+    check.fail(
+        "name_scope argument", unset[0], f"is not set on this {resource.type}, so its name is compared in no scope",
+        f"a name_scope naming the arguments of {resource.type} that hold its parent's name or id (set: "
+        f"{', '.join(arguments)})",
+        f"name those arguments in the facts of its class, e.g. within('its parent', {parent!r})",
     )
     return check.problems[0]
 

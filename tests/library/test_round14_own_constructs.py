@@ -18,6 +18,7 @@ from sigmatiq_infra import azurerm
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.adoption import Adoption
 from sigmatiq_infra.azurerm import signalr_service, web_pubsub
+from sigmatiq_infra.cdk import TerraformResource
 from sigmatiq_infra.constructs._context import construct_classes
 from sigmatiq_infra.constructs._facts import class_problems
 from sigmatiq_infra.deployed import AdoptionSettings, DeployedRecord, DeployedResource
@@ -503,3 +504,53 @@ def test_the_plan_gate_refuses_to_delete_what_an_own_class_says_it_holds(tmp_pat
         f"- svc: the plan would delete azurerm_web_pubsub.{logical_id} (wps-svc-1), which is protected: it holds "
         "connected clients."
     ) in capsys.readouterr().out
+
+
+# --- a resource type of another provider -------------------------------------------------------------
+
+
+def another_providers_resource(terraform_type: str, name_scope: c.NameScope):
+    class Api(c.AzureResource):
+        facts = (c.ResourceFacts(terraform_type, kind="AzAPI resource", name_scope=name_scope),)
+        arm_type = "Microsoft.Web/staticSites"
+
+        def __init__(self, scope, id: str, props: HubProps) -> None:
+            super().__init__(scope, id)
+            check = Validator("Api", self)
+            props = check.props(props)
+            check.done()
+            self.resource = TerraformResource(self, "Resource", terraform_resource_type=terraform_type)
+            self.resource.add_override("name", props.name)
+            self.resource.add_override("parent_id", props.resource_group.name)
+            self.keep_props(props)
+
+    return Api
+
+
+def test_a_name_scope_naming_an_argument_another_providers_resource_does_not_set_is_one_problem(tmp_path):
+    api = another_providers_resource("azapi_resource", c.RESOURCE_GROUP)
+    app, [stack], [group] = stacks_with_groups(tmp_path, "svc")
+    api(stack, "One", HubProps("site-svc", group))
+    api(stack, "Two", HubProps("site-svc", group))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "AzAPI resource 'svc/One': name_scope argument 'resource_group_name' is not set on this azapi_resource, so its "
+        "name is compared in no scope. Allowed: a name_scope naming the arguments of azapi_resource that hold its "
+        "parent's name or id (set: name, parent_id). Fix: name those arguments in the facts of its class, e.g. "
+        "within('its parent', 'parent_id').",
+    )
+
+
+def test_another_providers_resource_named_in_its_own_scope_is_checked_there(tmp_path):
+    api = another_providers_resource("azapi_data_plane_resource", c.within("its parent", "parent_id"))
+    app, [stack], [group] = stacks_with_groups(tmp_path, "svc")
+    api(stack, "One", HubProps("site-svc", group))
+    api(stack, "Two", HubProps("Site-Svc", group))
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "AzAPI resource 'svc/Two': name 'Site-Svc' is already the name of AzAPI resource 'svc/One' (Azure compares "
+        "names in any case). Allowed: one AzAPI resource per name in its parent. Fix: rename one of the two (a name "
+        "the library derives follows the name you give its construct).",
+    )
