@@ -554,3 +554,33 @@ def test_another_providers_resource_named_in_its_own_scope_is_checked_there(tmp_
         "names in any case). Allowed: one AzAPI resource per name in its parent. Fix: rename one of the two (a name "
         "the library derives follows the name you give its construct).",
     )
+
+
+# --- an error that follows from a problem already reported ------------------------------------------
+
+
+class Unchecked(Hub):
+    """Checks its props, then builds with the props it was given, not the copy check.props returned."""
+
+    def __init__(self, scope, id: str, props: HubProps) -> None:
+        c.AzureResource.__init__(self, scope, id)
+        check = Validator("Unchecked", self)
+        check.props(props)
+        check.done()
+        make_hub(self, props)
+        self.keep_props(props)
+
+
+def test_an_error_in_a_with_block_comes_after_the_problems_recorded_before_it(tmp_path, capsys):
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    with pytest.raises(TypeError), App(outdir=str(tmp_path / "out")) as app:
+        stack = AzureStack(app, "svc")
+        group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+        Unchecked(stack, "Hub", HubProps("wps-svc-1", group, sku=3))
+    assert capsys.readouterr().err.splitlines() == [
+        "sigmatiq-infra: synth stopped, nothing was written (1 problem):",
+        "  1. Unchecked 'svc/Hub': sku 3 has the type int. Allowed: str. Fix: give sku a value of type str: '3' in "
+        "quotes.",
+    ]
+    assert not (tmp_path / "out").exists()
