@@ -292,9 +292,13 @@ class AzureStack(TerraformStack):
 
 def _added_directly(scope: IConstruct) -> Iterator[IConstruct]:
     """The constructs below `scope` that no library construct created. Library constructs
-    are not entered, and neither are Terraform elements, which hold no constructs."""
+    are not entered, and neither are Terraform elements, which hold no constructs; an app's
+    own construct classes (an `AzureResource` of its own) are, as their binding may be given
+    its props' tags rather than `self.resource_tags(...)`."""
     for child in scope.node.children:
         if not isinstance(child, AzureConstruct):
             yield child
             if not isinstance(child, TerraformElement):
                 yield from _added_directly(child)
+        elif not type(child).__module__.startswith("sigmatiq_infra."):
+            yield from _added_directly(child)

@@ -584,3 +584,35 @@ def test_an_error_in_a_with_block_comes_after_the_problems_recorded_before_it(tm
         "quotes.",
     ]
     assert not (tmp_path / "out").exists()
+
+
+# --- the stack's tags ------------------------------------------------------------------------------------
+
+
+class Untagged(Hub):
+    """Gives its binding the props' tags, not self.resource_tags(props.tags)."""
+
+    def __init__(self, scope, id: str, props: HubProps) -> None:
+        c.AzureResource.__init__(self, scope, id)
+        self.resource = web_pubsub.WebPubsub(
+            self, "Resource", name=props.name, resource_group_name=props.resource_group.name,
+            location=props.resource_group.location, sku=props.sku, tags=dict(props.tags),
+        )
+        c.KeyVault(self, "Vault", c.KeyVaultProps("kv-svc-inner", props.resource_group))
+        self.keep_props(props)
+
+
+def test_an_own_construct_giving_its_binding_its_own_tags_gets_the_stacks_tags_too(tmp_path):
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc", tags={"Owner": "team-push", "Purpose": "stack"})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+    Untagged(stack, "Hub", HubProps("wps-svc-1", group, tags={"purpose": "push"}))
+    app.synth()
+    resources = synthesized_documents(tmp_path)["svc"]["resource"]
+    [service] = resources["azurerm_web_pubsub"].values()
+    [vault] = resources["azurerm_key_vault"].values()
+    assert (service["tags"], vault["tags"]) == (
+        {"Owner": "team-push", "purpose": "push"}, {"Owner": "team-push", "Purpose": "stack"},
+    )
