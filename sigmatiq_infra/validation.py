@@ -535,9 +535,13 @@ class Validator:
     def one_of(
         self, prop: str, value: Any, allowed: Collection[Any], fix: str | None = None, allowed_text: str | None = None,
     ) -> None:
-        """`value` is one of `allowed` (`allowed_text` says so in fewer words, for long lists)."""
+        """`value` is one of `allowed` (`allowed_text` says so in fewer words, for long lists).
+        One text is one choice (`("Standard")` without its comma), never its letters: else any part
+        of it would pass (`'Stand' in 'Standard'`)."""
         if not self.typed or value is None or is_token(value):
             return
+        if isinstance(allowed, str):
+            allowed = (allowed,)
         if value not in allowed:
             listed = allowed_text or ", ".join(repr(a) for a in allowed)
             choices = [str(a) for a in allowed]

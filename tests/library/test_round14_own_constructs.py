@@ -616,3 +616,13 @@ def test_an_own_construct_giving_its_binding_its_own_tags_gets_the_stacks_tags_t
     assert (service["tags"], vault["tags"]) == (
         {"Owner": "team-push", "purpose": "push"}, {"Owner": "team-push", "Purpose": "stack"},
     )
+
+
+def test_one_choice_written_as_text_is_that_choice_not_its_letters(stack):
+    check = Validator("Hub", stack)
+    check.one_of("sku", "Stand", ("Standard_S1"))  # the comma left out: a str, not a tuple
+    check.one_of("sku", "Standard_S1", "Standard_S1")
+    assert check.problems == (
+        "Hub 'test': sku 'Stand' is not supported. Allowed: 'Standard_S1'. Fix: use one of 'Standard_S1'.",
+    )
+    check.done()
