@@ -337,7 +337,14 @@ def _simple(hint: Any) -> tuple[type, ...] | None:
 
 @functools.cache
 def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
-    hints = typing.get_type_hints(cls)
+    try:
+        hints = typing.get_type_hints(cls)
+    except NameError as error:  # an app's own props class annotated with a name its module lacks
+        error.add_note(
+            f"in the annotations of {cls.__module__}.{cls.__qualname__}, which the type checks read: import "
+            f"{error.name or 'that name'} in its module (the library's types: from sigmatiq_infra.constructs)"
+        )
+        raise
     return tuple((field, hints[field.name]) for field in dataclasses.fields(cls) if field.init)
 
 

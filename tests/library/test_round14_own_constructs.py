@@ -626,3 +626,18 @@ def test_one_choice_written_as_text_is_that_choice_not_its_letters(stack):
         "Hub 'test': sku 'Stand' is not supported. Allowed: 'Standard_S1'. Fix: use one of 'Standard_S1'.",
     )
     check.done()
+
+
+def test_own_props_annotated_with_a_name_their_module_lacks_say_which_class_and_what_to_import(stack, group):
+    @dataclass(frozen=True)
+    class LooseProps:
+        name: str
+        resource_group: NotImported  # noqa: F821
+
+    with pytest.raises(NameError) as raised:
+        Validator("Hub", stack).props(LooseProps("wps-test", group))
+    assert raised.value.__notes__ == [
+        f"in the annotations of {HERE}.test_own_props_annotated_with_a_name_their_module_lacks_say_which_class_and_"
+        "what_to_import.<locals>.LooseProps, which the type checks read: import NotImported in its module (the "
+        "library's types: from sigmatiq_infra.constructs)",
+    ]
