@@ -4,7 +4,8 @@ a bug in their own code, a traceback that says what to do), each valid use synth
 docs say. Found by trying the library from outside the repository (round 14).
 
 Each test's classes state facts about Terraform types no other test of the session states facts
-about: the facts of every class defined in the process are read together."""
+about, and are not read once it ends: the facts of every class defined in the process are read
+together."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sigmatiq_infra.adoption import Adoption
 from sigmatiq_infra.azurerm import signalr_service, web_pubsub
 from sigmatiq_infra.cdk import TerraformResource
 from sigmatiq_infra.constructs._context import construct_classes
-from sigmatiq_infra.constructs._facts import class_problems
+from sigmatiq_infra.constructs._facts import REFUSED, class_problems
 from sigmatiq_infra.deployed import AdoptionSettings, DeployedRecord, DeployedResource
 from sigmatiq_infra.validation import ValidationError, Validator
 
@@ -66,6 +67,18 @@ class Hub(c.AzureResource):
         check.done()
         make_hub(self, props)
         self.keep_props(props)
+
+
+@pytest.fixture(autouse=True)
+def forget_the_classes_a_test_defines():
+    """The construct classes a test defines inside it are not read once it ends, as a refused
+    class is not: every class defined in the process states its facts for all (another module's
+    tests read the facts of every class), and jsii keeps their constructs, so they are never
+    collected."""
+    before = set(construct_classes())
+    yield
+    for cls in set(construct_classes()) - before:
+        setattr(cls, REFUSED, True)
 
 
 def refusal(define) -> str:
@@ -641,3 +654,9 @@ def test_own_props_annotated_with_a_name_their_module_lacks_say_which_class_and_
         "what_to_import.<locals>.LooseProps, which the type checks read: import NotImported in its module (the "
         "library's types: from sigmatiq_infra.constructs)",
     ]
+
+
+def test_the_classes_of_the_tests_before_are_gone():
+    assert not {"Api", "Relay", "SameRelay", "Quiet", "Eager", "Unkept", "Idle"} & {
+        cls.__name__ for cls in construct_classes()
+    }
