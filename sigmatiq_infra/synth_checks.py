@@ -152,6 +152,9 @@ def _ephemeral_values_kept(documents: Mapping[str, Mapping[str, Any]], facts: Ma
                 if not tf_type.startswith("azurerm_") and tf_type != "terraform_data":
                     continue  # another provider's write-only arguments are not known here
                 for logical_id, config in found.items():
+                    text = json.dumps(config)
+                    if not any(reference in text for reference in secret):
+                        continue  # reads no secret input: nothing to walk
                     resource = _Resource(stack, tf_type, logical_id, config)
                     for argument, name in _secret_arguments(config, secret):
                         check = Validator("AzureStack", stack)
