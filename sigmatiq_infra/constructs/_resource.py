@@ -288,9 +288,13 @@ class AzureResource(AzureConstruct):
         if not check.done():
             return None
         construct_id = "DeleteLock" if level == "CanNotDelete" else "ReadOnlyLock"
+        # Lock names: 1-90 characters, not ending in a period (Microsoft Learn, "Naming rules and
+        # restrictions for Azure resources", Microsoft.Authorization/locks): one cut to 90 drops the
+        # periods it would end with (a long group name with a period at the cut).
+        name = f"lock-{self.name}" if level == "CanNotDelete" else f"lock-readonly-{self.name}"
         lock = locks.setdefault(level, (notes, management_lock.ManagementLock(
             self, construct_id,
-            name=f"lock-{self.name}"[:90] if level == "CanNotDelete" else f"lock-readonly-{self.name}"[:90],
+            name=name[:90].rstrip("."),
             scope=self.id,
             lock_level=level,
             notes=notes,
