@@ -375,4 +375,4 @@ def binding_arguments(terraform_type: str) -> set[str] | None:
 def azurerm_types() -> list[str]:
     """The Terraform types of the azurerm bindings in use, by their module names."""
     return [f"azurerm_{module.name}" for module in pkgutil.iter_modules(_bindings.package_path())
-            if not module.name.startswith(("_", "data_", "provider"))]
+            if not module.name.startswith(("_", "data_azurerm_", "provider"))]  # not the data sources
