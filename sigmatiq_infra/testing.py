@@ -131,15 +131,30 @@ def _token_hint(pattern: Any) -> str:
     return _TOKEN_HINT if _holds_token(pattern) else ""
 
 
-def _holds_token(value: Any) -> bool:
-    """Whether a pattern is, or holds, a cdktf token (a value the template holds resolved)."""
+def _holds_token(value: Any, *, in_matchers: bool = False) -> bool:
+    """Whether a pattern is, or holds, a cdktf token (a value the template holds resolved);
+    with `in_matchers`, in what its matchers hold too (`Match.not_(vault.resource.name)`)."""
+    if in_matchers and isinstance(value, Matcher):
+        return _holds_token(getattr(value, "pattern", None), in_matchers=True)
     if isinstance(value, Mapping):
-        return any(_holds_token(key) or _holds_token(item) for key, item in value.items())
+        return any(_holds_token(key, in_matchers=in_matchers) or _holds_token(item, in_matchers=in_matchers)
+                   for key, item in value.items())
     if isinstance(value, (list, tuple)):
-        return any(_holds_token(item) for item in value)
+        return any(_holds_token(item, in_matchers=in_matchers) for item in value)
     if is_dataclass(value) and not isinstance(value, type):  # a WriteOnlySecret, props
-        return any(_holds_token(getattr(value, part.name)) for part in fields(value))
+        return any(_holds_token(getattr(value, part.name), in_matchers=in_matchers) for part in fields(value))
     return not isinstance(value, Matcher) and is_token(value)
+
+
+def _refuse_token(pattern: Any, who: str) -> None:
+    """A pattern that holds a token matches nothing: a lookup would find nothing, and a count
+    of 0 would pass whatever the stack holds. A TypeError saying what to write instead."""
+    if _holds_token(pattern, in_matchers=True):
+        raise TypeError(
+            f"{who}: the pattern holds an unresolved token ({_cut(_text(pattern))}): it resolves only at synth, so "
+            "it never equals the template's value and no resource could match. Fix: write "
+            'template.ref(construct, "attribute"), or the value the template holds.'
+        )
 
 
 def _unjson(value: Any) -> str:
@@ -326,6 +341,10 @@ class _Not(Matcher):
         self.pattern = pattern
 
     def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
+        # A token never equals the template's value: "not" one would pass on anything, even on
+        # the very value it stands for.
+        if _holds_token(self.pattern, in_matchers=True):
+            return [Mismatch(path, f"not {_describe_whole(self.pattern)}", actual, _TOKEN_HINT)]
         return [Mismatch(path, self.describe(), actual)] if not mismatches(self.pattern, actual, path) else []
 
     def describe(self) -> str:
@@ -530,6 +549,7 @@ class Template:
 
     def find_resources(self, tf_type: str, props: Any = None) -> dict[str, dict[str, Any]]:
         """The resources of the type that match `props` (all of them without), by logical id."""
+        _refuse_token(props, "Template.find_resources")
         return {k: v for k, v in self.resources(tf_type).items() if props is None or not mismatches(props, v)}
 
     def named(self, tf_type: str, name: str) -> tuple[str, dict[str, Any]]:
@@ -650,6 +670,7 @@ class Template:
         if isinstance(count, bool) or not isinstance(count, int):
             raise TypeError(f"Template.resource_properties_count_is: count {count!r} is a {type(count).__name__}, "
                             f"not a whole number. Fix: resource_properties_count_is({tf_type!r}, {{...}}, 1).")
+        _refuse_token(props, "Template.resource_properties_count_is")
         found, total = len(self.find_resources(tf_type, props)), len(self.resources(tf_type))
         if found != count:
             raise AssertionError(f"Template{self._of}: expected {count} {tf_type} matching {_describe(props)}, found "

@@ -1,0 +1,83 @@
+"""A user testing an app of several stacks with `sigmatiq_infra.testing`, as AWS CDK's
+assertions are used: assertions that passed when they should have failed, problems and
+warnings the assertions could not see, and messages that hid what differs. Found by writing
+such a user's pytest file outside the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sigmatiq_infra import App, AzureStack
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.testing import Match, Template
+
+
+def failure(check) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(AssertionError) as failed:
+        check()
+    return str(failed.value)
+
+
+def shop_app(tmp_path: Path) -> tuple[App, AzureStack, c.KeyVault, AzureStack]:
+    """A shared stack with a vault and an identity, and an API stack that reads them."""
+    app = App(outdir=str(tmp_path / "cdktf.out"))
+    shared = AzureStack(app, "shared", tags={"Team": "shop"})
+    group = c.ResourceGroup(shared, "Group", c.ResourceGroupProps("rg-shop-shared", "westeurope"))
+    vault = c.KeyVault(shared, "Vault", c.KeyVaultProps("kv-shop-shared", group, public_network_access_enabled=True))
+    identity = c.UserAssignedIdentity(shared, "Identity", c.UserAssignedIdentityProps("id-shop-api", group))
+    vault.grant_secrets_read(identity)
+    api = AzureStack(app, "api", tags={"Team": "shop"})
+    c.ResourceGroup(api, "Group", c.ResourceGroupProps("rg-shop-api", "westeurope"))
+    return app, shared, vault, api
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    return shop_app(tmp_path_factory.mktemp("shop"))
+
+
+@pytest.fixture(scope="module")
+def shared(shop):
+    return Template.from_stack(shop[1])
+
+
+# --- a token in a negation -----------------------------------------------------------------------
+
+TOKEN_HINT = (
+    " (an unresolved token: it resolves only at synth, so it never equals the template's value. "
+    'Fix: write template.ref(construct, "attribute"), or the value the template holds)'
+)
+
+
+def test_not_of_a_construct_attribute_fails_instead_of_passing_on_the_very_value_it_stands_for(shop, shared):
+    vault = shop[2]
+    name = vault.resource.name  # a token: never equal to the template's 'kv-shop-shared'
+    assert failure(lambda: shared.has_resource("azurerm_key_vault", {"name": Match.not_(name)})).endswith(
+        f"\n  name: expected not {name!r}{TOKEN_HINT}, actual 'kv-shop-shared'",
+    )
+    inside = Match.not_(Match.array_with([vault.resource.id]))
+    assert failure(lambda: shared.has_resource("azurerm_key_vault", {"name": inside})).endswith(
+        f"{TOKEN_HINT}, actual 'kv-shop-shared'",
+    )
+    shared.has_resource("azurerm_key_vault", {"name": Match.not_("kv-other")})
+    shared.has_resource("azurerm_role_assignment", {"scope": Match.not_(shared.ref(vault, "name"))})
+
+
+def test_a_lookup_or_a_count_by_a_construct_attribute_is_refused_instead_of_finding_none(shop, shared):
+    name = shop[2].resource.name
+    message = (
+        "{who}: the pattern holds an unresolved token ({{\"name\": \"{token}\"}}): it resolves only at synth, so it "
+        "never equals the template's value and no resource could match. Fix: write "
+        'template.ref(construct, "attribute"), or the value the template holds.'
+    )
+    with pytest.raises(TypeError) as refused:
+        shared.find_resources("azurerm_key_vault", {"name": name})
+    assert str(refused.value) == message.format(who="Template.find_resources", token=name)
+    with pytest.raises(TypeError) as refused:
+        shared.resource_properties_count_is("azurerm_key_vault", {"name": name}, 0)
+    assert str(refused.value) == message.format(who="Template.resource_properties_count_is", token=name)
+    assert list(shared.find_resources("azurerm_key_vault", {"name": "kv-shop-shared"})) == [
+        shop[2].resource.friendly_unique_id,
+    ]
