@@ -40,8 +40,10 @@ account (Terraform must be able to install or find the azurerm provider).
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
+import pkgutil
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -541,11 +543,11 @@ class Template:
 
     def resources(self, tf_type: str) -> dict[str, dict[str, Any]]:
         """Every resource of the type, by logical id."""
-        return dict(self.doc.get("resource", {}).get(_terraform_type(tf_type), {}))
+        return dict(self.doc.get("resource", {}).get(self._known(_terraform_type(tf_type), "resource"), {}))
 
     def data(self, tf_type: str) -> dict[str, dict[str, Any]]:
         """Every data source (lookup) of the type, by logical id."""
-        return dict(self.doc.get("data", {}).get(_terraform_type(tf_type), {}))
+        return dict(self.doc.get("data", {}).get(self._known(_terraform_type(tf_type), "data"), {}))
 
     def find_resources(self, tf_type: str, props: Any = None) -> dict[str, dict[str, Any]]:
         """The resources of the type that match `props` (all of them without), by logical id."""
@@ -762,6 +764,39 @@ class Template:
 
     # --- helpers ---------------------------------------------------------------------------
 
+    def _known(self, tf_type: str, section: str) -> str:
+        """`tf_type`, when the stack has it or the azurerm provider it pins has such a type: a
+        misspelt one has no resource, so a count of 0 of it, or a lookup finding none, would pass
+        whatever the stack holds. Judged only for a stack pinning the azurerm of the bindings in
+        use (the provider's types are theirs), never for another provider's types."""
+        from sigmatiq_infra import _bindings
+
+        pinned = self.doc.get("terraform", {}).get("required_providers", {}).get("azurerm", {})
+        if (
+            tf_type in self.doc.get(section, {}) or not tf_type.startswith("azurerm_")
+            or not isinstance(pinned, Mapping) or pinned.get("version") != _bindings.ENGINE.azurerm
+            or _words(tf_type) in _azurerm_types(section)[1]
+        ):
+            return tf_type
+        other = "data" if section == "resource" else "resource"
+        kind, other_kind = ("resource", "data source") if section == "resource" else ("data source", "resource")
+        names = [*self.doc.get(section, {}), *sorted(_azurerm_types(section)[0])]
+        if _words(tf_type) in _azurerm_types(other)[1]:
+            close = difflib.get_close_matches(tf_type, names, n=1, cutoff=0.9)  # a letter or two off
+            mean = f" (did you mean {close[0]!r}?)" if close else ""
+            use = "has_data / data" if section == "resource" else "has_resource / resources"
+            raise ValueError(
+                f"Template{self._of}: {tf_type} is a {other_kind} type of azurerm {pinned['version']}, not a {kind} "
+                f"type{mean}. Fix: " + (f"write {close[0]!r}, or " if close else "") + f"use template.{use}."
+            )
+        close = difflib.get_close_matches(tf_type, names, n=1)
+        mean = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"Template{self._of}: {tf_type} is not a {kind} type of azurerm {pinned['version']}, so the stack can "
+            f"have none: an assertion of none would pass whatever it holds{mean}. Fix: write the type as the "
+            "provider names it" + (f", {close[0]!r}." if close else ", as the stack's JSON has it.")
+        )
+
     @property
     def _of(self) -> str:
         return f" of stack {self.name!r}" if self.name else ""
@@ -819,6 +854,26 @@ def _terraform_type(tf_type: Any) -> str:
         f"Template: a resource type is its Terraform name, such as 'azurerm_container_app', not {got}. Fix: "
         + (f"write {named!r}." if isinstance(named, str) else "write the type's name as the stack's JSON has it.")
     )
+
+
+@functools.cache
+def _azurerm_types(section: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The resource (`section` "resource") or data source ("data") types of the azurerm
+    bindings in use, by their module names (nothing imported), and each as `_words` has it."""
+    from sigmatiq_infra import _bindings
+
+    names = [module.name for module in pkgutil.iter_modules(_bindings.package_path())]
+    lookups = [name.removeprefix("data_") for name in names if name.startswith("data_azurerm_")]
+    resources = [f"azurerm_{name}" for name in names if not name.startswith(("_", "data_azurerm_", "provider"))]
+    types = frozenset(resources if section == "resource" else lookups)
+    return types, frozenset(_words(name) for name in types)
+
+
+def _words(tf_type: str) -> str:
+    """A type's name without the underscores next to a digit, where a binding's module splits
+    it its own way (`aadb2_c_directory` is `azurerm_aadb2c_directory`, `..._dynamics365` is
+    `..._dynamics_365`): checked against every type the bindings' assemblies name."""
+    return re.sub(r"(?<=\d)_|_(?=\d)", "", tf_type)
 
 
 def _pattern(**keys: Any) -> dict[str, Any]:

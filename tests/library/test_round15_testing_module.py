@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sigmatiq_infra import App, AzureStack
+from sigmatiq_infra import App, AzureStack, azurerm
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.testing import Match, Template
 
@@ -81,3 +81,32 @@ def test_a_lookup_or_a_count_by_a_construct_attribute_is_refused_instead_of_find
     assert list(shared.find_resources("azurerm_key_vault", {"name": "kv-shop-shared"})) == [
         shop[2].resource.friendly_unique_id,
     ]
+
+
+# --- a type the provider does not have -----------------------------------------------------------
+
+def test_a_count_of_none_of_a_misspelt_type_is_refused_instead_of_passing(shop, shared):
+    api = Template.from_stack(shop[3])
+    with pytest.raises(ValueError) as refused:
+        api.resource_count_is("azurerm_keyvault", 0)
+    assert str(refused.value) == (
+        f"Template of stack 'api': azurerm_keyvault is not a resource type of azurerm {azurerm.VERSION}, so the stack "
+        "can have none: an assertion of none would pass whatever it holds (did you mean 'azurerm_key_vault'?). Fix: "
+        "write the type as the provider names it, 'azurerm_key_vault'."
+    )
+    with pytest.raises(ValueError, match=r"^Template of stack 'shared': azurerm_key_vaults is not a data source type"):
+        shared.data("azurerm_key_vaults")
+    with pytest.raises(ValueError) as refused:
+        shared.resource_properties_count_is("azurerm_client_config", {}, 0)
+    assert str(refused.value) == (
+        f"Template of stack 'shared': azurerm_client_config is a data source type of azurerm {azurerm.VERSION}, not a "
+        "resource type. Fix: use template.has_data / data."
+    )
+    # Every type the provider has passes, whatever its binding's module is called.
+    for tf_type in ("azurerm_key_vault", "azurerm_public_ip", "azurerm_aadb2c_directory", "azurerm_data_factory",
+                    "azurerm_sentinel_data_connector_office_365"):
+        api.resource_count_is(tf_type, 0)
+    assert api.find_resources("azurerm_storage_account") == {}
+    shared.has_data("azurerm_client_config")
+    api.resource_count_is("random_password", 0)  # another provider's: not judged
+    Template.from_json({"resource": {}}).resource_count_is("azurerm_keyvault", 0)  # no pinned provider: not judged
