@@ -155,6 +155,9 @@ class App(_cdktf.App):
         except RuntimeError as error:
             if self.problems.raised:  # a user's rule raised in an aspect: its own error, with its traceback
                 raise self.problems.raised[0] from None
+            if _ERROR_ANNOTATIONS in str(error):
+                self._record_annotations()
+                return list(self.problems.problems)
             cycle = CIRCULAR.search(str(error))
             if cycle is not None:
                 return [*self.problems.problems, circular_problem(*cycle.groups())]
@@ -163,11 +166,28 @@ class App(_cdktf.App):
                 raise
             return [*self.problems.problems, *foreign]
         self.problems.run_deferred()
+        if _annotated(staging):
+            self._record_annotations()
         problems = list(self.problems.problems)
         # names in their scope, tag limits, secret inputs passed between stacks
         problems += synth_checks.check_output(staging, self.problems.tags_counted, self.problems.inputs_reported)
         problems += [p for check in self.__dict__["_sigmatiq_checks"] for p in check(staging)]
         return problems
+
+    def _record_annotations(self) -> None:
+        """Record what constructs reported with the engine's `Annotations.of(construct)`: an
+        `add_error` as a problem (the engine itself stops synth with a traceback at the first
+        stack that has one; under `cdktf synth` its CLI refuses it after the files are written),
+        an `add_warning` as a warning; so synth lists them, and `sigmatiq_infra.testing`'s
+        `Annotations` has them, as AWS CDK's has a construct's annotations."""
+        problems: list[str] = []
+        warnings: list[str] = []
+        for construct in self.node.find_all():
+            for entry in construct.node.metadata:
+                if entry.type in (_ANNOTATION_ERROR, _ANNOTATION_WARNING):
+                    message = f"{type(construct).__name__} '{construct.node.path}': {entry.data}"
+                    (problems if entry.type == _ANNOTATION_ERROR else warnings).append(message)
+        self.problems.add(problems, warnings)
 
     def _aspects_never_run(self) -> list[str]:
         """A problem per aspect added to the app itself: cdktf (and CDK Terrain) run each stack's
@@ -201,6 +221,26 @@ class App(_cdktf.App):
         if self.problems.problems and isinstance(error, Exception):  # shown with the bug, not after its fix
             print(format_problems(self.problems.problems), file=sys.stderr)
         return False  # a genuine bug keeps its traceback
+
+
+_ANNOTATION_ERROR, _ANNOTATION_WARNING = "@cdktf/error", "@cdktf/warn"
+"""The metadata types of `Annotations.of(construct).add_error` and `add_warning` (cdktf's
+annotations.js; CDK Terrain keeps them)."""
+_ERROR_ANNOTATIONS = 'Encountered Annotations with level "ERROR"'
+"""How the engine stops synth at a stack with an error annotation (its errors.js)."""
+
+
+def _annotated(staging: Path) -> bool:
+    """Whether a construct reported an error or a warning through the engine's annotations:
+    the manifest synth wrote lists them by stack (read, rather than every construct's metadata)."""
+    try:
+        stacks = json.loads((staging / "manifest.json").read_text()).get("stacks", {})
+    except (OSError, ValueError):
+        return False
+    return any(
+        annotation.get("level") in (_ANNOTATION_ERROR, _ANNOTATION_WARNING)
+        for stack in stacks.values() for annotation in stack.get("annotations", [])
+    )
 
 
 def _other_engine_constructs(app: App) -> list[str]:

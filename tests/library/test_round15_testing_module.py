@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jsii
 import pytest
 
 from sigmatiq_infra import App, AzureStack, azurerm
 from sigmatiq_infra import constructs as c
-from sigmatiq_infra.testing import Match, Template
+from sigmatiq_infra.testing import Annotations, Match, Template
 
 
 def failure(check) -> str:  # type: ignore[no-untyped-def]
@@ -110,3 +111,58 @@ def test_a_count_of_none_of_a_misspelt_type_is_refused_instead_of_passing(shop, 
     shared.has_data("azurerm_client_config")
     api.resource_count_is("random_password", 0)  # another provider's: not judged
     Template.from_json({"resource": {}}).resource_count_is("azurerm_keyvault", 0)  # no pinned provider: not judged
+
+
+# --- what constructs report through the engine's Annotations --------------------------------------
+
+def engine_annotations(node):  # type: ignore[no-untyped-def]
+    from sigmatiq_infra.cdk import Annotations as EngineAnnotations
+
+    return EngineAnnotations.of(node)
+
+
+def no_public_vaults():  # type: ignore[no-untyped-def]
+    """A policy of the user's own, written as for AWS CDK: an aspect that reports through the
+    engine's `Annotations`."""
+    from sigmatiq_infra.cdk import IAspect
+
+    @jsii.implements(IAspect)
+    class NoPublicVaults:
+        def visit(self, node) -> None:  # type: ignore[no-untyped-def]
+            if getattr(node, "terraform_resource_type", None) == "azurerm_key_vault":
+                engine_annotations(node).add_error("no public vaults in this company")
+
+    return NoPublicVaults()
+
+
+def test_an_error_a_construct_reports_through_the_engines_annotations_is_a_problem_not_a_traceback(tmp_path):
+    from sigmatiq_infra.cdk import Aspects
+
+    _app, shared_stack, vault, api = shop_app(tmp_path)
+    engine_annotations(vault).add_warning("the vault is shared by every team")
+    Aspects.of(shared_stack).add(no_public_vaults())
+    annotations = Annotations.from_stack(shared_stack)
+    assert annotations.problems == (
+        "KeyVault 'shared/Vault/Resource': no public vaults in this company",
+    )
+    assert annotations.warnings == ("KeyVault 'shared/Vault': the vault is shared by every team",)
+    annotations.has_error("KeyVault 'shared/Vault/Resource': no public vaults in this company")
+    annotations.has_warning(Match.string_like_regexp("shared by every team"))
+    assert failure(lambda: Template.from_stack(shared_stack)) == (
+        "sigmatiq-infra: synth stopped, nothing was written (1 problem):\n"
+        "  1. KeyVault 'shared/Vault/Resource': no public vaults in this company"
+    )
+    Annotations.from_stack(api).has_no_errors()
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_a_warning_a_construct_reports_through_the_engines_annotations_is_read_and_printed(tmp_path, capsys):
+    from sigmatiq_infra.synthesis import synth
+
+    app, _shared, vault, _api = shop_app(tmp_path)
+    engine_annotations(vault).add_warning("the vault is shared by every team")
+    synth(app)
+    assert capsys.readouterr().err == (
+        "sigmatiq-infra: warning: KeyVault 'shared/Vault': the vault is shared by every team\n"
+    )
+    assert (tmp_path / "cdktf.out" / "stacks" / "shared" / "cdk.tf.json").exists()
