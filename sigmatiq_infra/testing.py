@@ -148,15 +148,41 @@ def _holds_token(value: Any, *, in_matchers: bool = False) -> bool:
     return not isinstance(value, Matcher) and is_token(value)
 
 
-def _refuse_token(pattern: Any, who: str) -> None:
-    """A pattern that holds a token matches nothing: a lookup would find nothing, and a count
-    of 0 would pass whatever the stack holds. A TypeError saying what to write instead."""
+def _foreign(value: Any) -> Any:
+    """The first value in a pattern, in what its matchers hold too, that JSON has no form of (a
+    construct, a set): compared as a value, it never matches. None when there is none."""
+    if isinstance(value, Matcher):
+        return _foreign(getattr(value, "pattern", None))
+    if isinstance(value, Mapping):
+        return next((found for item in value.values() if (found := _foreign(item)) is not None), None)
+    if isinstance(value, (list, tuple)):
+        return next((found for item in value if (found := _foreign(item)) is not None), None)
+    return None if value is None or isinstance(value, (str, int, float, re.Pattern)) else value
+
+
+def _unmatchable(pattern: Any) -> str:
+    """Why `pattern` can match no value of any template, as a message's note after it ("": it
+    can): it holds a token, or a value JSON has no form of. `not_` of it would pass on anything,
+    a lookup of it find nothing, and a count of 0 of it pass whatever the stack holds."""
     if _holds_token(pattern, in_matchers=True):
-        raise TypeError(
-            f"{who}: the pattern holds an unresolved token ({_cut(_text(pattern))}): it resolves only at synth, so "
-            "it never equals the template's value and no resource could match. Fix: write "
-            'template.ref(construct, "attribute"), or the value the template holds.'
-        )
+        return _TOKEN_HINT
+    foreign = _foreign(pattern)
+    if foreign is None:
+        return ""
+    path = getattr(getattr(foreign, "node", None), "path", None)
+    if isinstance(path, str):
+        return (f" ({type(foreign).__name__} '{path}' is a construct: it never equals the template's value. Fix: "
+                'write template.ref(construct, "id"), the reference the template holds)')
+    listed = ", a list in its order" if isinstance(foreign, (set, frozenset)) else ""
+    return (f" ({type(foreign).__name__} {_cut(repr(foreign))} is no JSON value: it never equals the template's "
+            f"value. Fix: write the value the template holds{listed})")
+
+
+def _refuse_unmatchable(pattern: Any, who: str) -> None:
+    """A TypeError for a lookup (or a count) by a pattern that can match nothing (`_unmatchable`)."""
+    why = _unmatchable(pattern)
+    if why:
+        raise TypeError(f"{who}: no resource could match {_cut(_text(pattern))}{why}.")
 
 
 def _unjson(value: Any) -> str:
@@ -343,10 +369,11 @@ class _Not(Matcher):
         self.pattern = pattern
 
     def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
-        # A token never equals the template's value: "not" one would pass on anything, even on
-        # the very value it stands for.
-        if _holds_token(self.pattern, in_matchers=True):
-            return [Mismatch(path, f"not {_describe_whole(self.pattern)}", actual, _TOKEN_HINT)]
+        # A token (or a construct) never equals the template's value: "not" one would pass on
+        # anything, even on the very value it stands for.
+        why = _unmatchable(self.pattern)
+        if why:
+            return [Mismatch(path, f"not {_describe_whole(self.pattern)}", actual, why)]
         return [Mismatch(path, self.describe(), actual)] if not mismatches(self.pattern, actual, path) else []
 
     def describe(self) -> str:
@@ -551,7 +578,7 @@ class Template:
 
     def find_resources(self, tf_type: str, props: Any = None) -> dict[str, dict[str, Any]]:
         """The resources of the type that match `props` (all of them without), by logical id."""
-        _refuse_token(props, "Template.find_resources")
+        _refuse_unmatchable(props, "Template.find_resources")
         return {k: v for k, v in self.resources(tf_type).items() if props is None or not mismatches(props, v)}
 
     def named(self, tf_type: str, name: str) -> tuple[str, dict[str, Any]]:
@@ -672,7 +699,7 @@ class Template:
         if isinstance(count, bool) or not isinstance(count, int):
             raise TypeError(f"Template.resource_properties_count_is: count {count!r} is a {type(count).__name__}, "
                             f"not a whole number. Fix: resource_properties_count_is({tf_type!r}, {{...}}, 1).")
-        _refuse_token(props, "Template.resource_properties_count_is")
+        _refuse_unmatchable(props, "Template.resource_properties_count_is")
         found, total = len(self.find_resources(tf_type, props)), len(self.resources(tf_type))
         if found != count:
             raise AssertionError(f"Template{self._of}: expected {count} {tf_type} matching {_describe(props)}, found "

@@ -68,20 +68,38 @@ def test_not_of_a_construct_attribute_fails_instead_of_passing_on_the_very_value
 
 def test_a_lookup_or_a_count_by_a_construct_attribute_is_refused_instead_of_finding_none(shop, shared):
     name = shop[2].resource.name
-    message = (
-        "{who}: the pattern holds an unresolved token ({{\"name\": \"{token}\"}}): it resolves only at synth, so it "
-        "never equals the template's value and no resource could match. Fix: write "
-        'template.ref(construct, "attribute"), or the value the template holds.'
-    )
+    message = 'WHO: no resource could match {"name": "' + name + '"}' + TOKEN_HINT + "."
     with pytest.raises(TypeError) as refused:
         shared.find_resources("azurerm_key_vault", {"name": name})
-    assert str(refused.value) == message.format(who="Template.find_resources", token=name)
+    assert str(refused.value) == message.replace("WHO", "Template.find_resources")
     with pytest.raises(TypeError) as refused:
         shared.resource_properties_count_is("azurerm_key_vault", {"name": name}, 0)
-    assert str(refused.value) == message.format(who="Template.resource_properties_count_is", token=name)
+    assert str(refused.value) == message.replace("WHO", "Template.resource_properties_count_is")
     assert list(shared.find_resources("azurerm_key_vault", {"name": "kv-shop-shared"})) == [
         shop[2].resource.friendly_unique_id,
     ]
+
+
+def test_not_a_lookup_or_a_count_of_a_construct_or_a_set_fails_or_is_refused_instead_of_passing(shop, shared):
+    vault = shop[2]
+    construct = (
+        " (KeyVault 'shared/Vault' is a construct: it never equals the template's value. Fix: write "
+        'template.ref(construct, "id"), the reference the template holds)'
+    )
+    assert failure(lambda: shared.has_resource("azurerm_role_assignment", {"scope": Match.not_(vault)})).endswith(
+        f"{construct}, actual '{shared.ref(vault)}'",
+    )
+    with pytest.raises(TypeError) as refused:
+        shared.resource_properties_count_is("azurerm_role_assignment", {"scope": vault}, 0)
+    assert str(refused.value) == (
+        "Template.resource_properties_count_is: no resource could match "
+        f"{{\"scope\": \"<KeyVault 'shared/Vault': use template.ref(...) for a reference to it>\"}}{construct}."
+    )
+    assert failure(lambda: shared.has_resource("azurerm_key_vault", {"name": Match.not_({"kv-shop-shared"})})).endswith(
+        "\n  name: expected not \"{'kv-shop-shared'}\" (set {'kv-shop-shared'} is no JSON value: it never equals the "
+        "template's value. Fix: write the value the template holds, a list in its order), actual 'kv-shop-shared'",
+    )
+    shared.resource_properties_count_is("azurerm_role_assignment", {"scope": shared.ref(vault)}, 1)
 
 
 # --- a type the provider does not have -----------------------------------------------------------
