@@ -234,7 +234,7 @@ def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mis
         return Match.absent().mismatches(actual, path)
     if isinstance(pattern, Mapping):
         if not isinstance(actual, Mapping):
-            return [Mismatch(path, "an object", actual)]
+            return [Mismatch(path, "an object", actual, _shape_hint(actual))]
         found = [
             Mismatch(f"{path}.{key}" if path else str(key), "not set (an exact match has no other keys)", value)
             # "//" is cdktf's metadata (the construct path), no argument of the resource.
@@ -244,13 +244,16 @@ def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mis
             where, value = f"{path}.{key}" if path else str(key), actual.get(key, _MISSING)
             if value is _MISSING and not (expected is None or isinstance(expected, _Absent)):
                 # AWS CDK's ObjectMatch: a missing key fails every pattern but absent(), not_ too.
-                found.append(Mismatch(where, _describe_whole(expected), _MISSING, _token_hint(expected)))
+                close = difflib.get_close_matches(str(key), [str(k) for k in actual if k not in pattern], n=1)
+                close = close or [k for k in actual if str(k).lower() == str(key).lower() and k not in pattern]
+                hint = _token_hint(expected) + (f" (did you mean {close[0]!r}?)" if close else "")
+                found.append(Mismatch(where, _describe_whole(expected), _MISSING, hint))
             else:
                 found += mismatches(expected, value, where, partial=partial)
         return found
     if isinstance(pattern, (list, tuple)):
         if not isinstance(actual, list):
-            return [Mismatch(path, f"a list of {len(pattern)}", actual)]
+            return [Mismatch(path, f"a list of {len(pattern)}", actual, _shape_hint(actual))]
         if len(pattern) != len(actual):
             return [Mismatch(path, f"{len(pattern)} items {_text(list(pattern))}", actual, _token_hint(pattern))]
         pairs = enumerate(zip(pattern, actual, strict=True))
@@ -286,11 +289,26 @@ def _same_literal(pattern: Any, actual: Any) -> bool:
 
 
 def _type_note(pattern: Any, actual: Any) -> str:
+    if is_token(pattern):
+        return ""  # a number token is no number: the token's own note says what it is
     kinds = [
-        "a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else None
+        "a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float))
+        else "a string" if isinstance(value, str) else None
         for value in (pattern, actual)
     ]
     return f" ({kinds[0]}, not {kinds[1]})" if None not in kinds and kinds[0] != kinds[1] else ""
+
+
+def _shape_hint(actual: Any) -> str:
+    """Where a pattern has an object and the stack a list (or the other way round): how the
+    stack writes the block. cdktf writes a block the provider allows once as one object
+    (`identity`, `ingress`), and one it allows more often as a list, even of one (`registry`)."""
+    if isinstance(actual, Mapping):
+        return " (the stack writes this block as one object: write the object itself, not in a list)"
+    if isinstance(actual, list) and all(isinstance(item, Mapping) for item in actual) and actual:
+        return (f" (the stack writes this block as a list of {len(actual)}: write [{{...}}], or "
+                "Match.array_with([{...}]) for the items to find)")
+    return ""
 
 
 class _Exact(Matcher):
@@ -322,7 +340,7 @@ class _ArrayWith(Matcher):
 
     def mismatches(self, actual: Any, path: str) -> list[Mismatch]:
         if not isinstance(actual, list):
-            return [Mismatch(path, self.describe(), actual)]
+            return [Mismatch(path, self.describe(), actual, _shape_hint(actual))]
         position = 0
         for element in self.pattern:  # in order, not necessarily next to each other
             while position < len(actual) and mismatches(element, actual[position], path):

@@ -184,3 +184,48 @@ def test_a_warning_a_construct_reports_through_the_engines_annotations_is_read_a
         "sigmatiq-infra: warning: KeyVault 'shared/Vault': the vault is shared by every team\n"
     )
     assert (tmp_path / "cdktf.out" / "stacks" / "shared" / "cdk.tf.json").exists()
+
+
+# --- messages that say what differs --------------------------------------------------------------
+
+APP = Template.from_json({"resource": {"azurerm_container_app": {"Api": {
+    "name": "api",
+    "identity": {"type": "UserAssigned", "identity_ids": ["${azurerm_user_assigned_identity.Identity.id}"]},
+    "ingress": {"target_port": 8080, "external_enabled": True},
+    "registry": [{"server": "acr.azurecr.io"}],
+    "tags": {"Service": "shop"},
+}}}}, "app")
+"""A container app as cdktf writes it: a block Azure allows once as one object (`identity`,
+`ingress`), one it allows more often as a list, even of one (`registry`)."""
+
+
+def test_a_block_written_as_an_object_or_a_list_says_how_the_stack_writes_it():
+    listed = {"identity": [{"type": "UserAssigned"}]}
+    assert failure(lambda: APP.has_resource("azurerm_container_app", listed)).endswith(
+        "\n  identity: expected a list of 1 (the stack writes this block as one object: write the object itself, not "
+        'in a list), actual {"identity_ids": ["${azurerm_user_assigned_identity.Identity.id}"], "type": "UserAssigned"}'
+    )
+    assert failure(lambda: APP.has_resource("azurerm_container_app", {
+        "identity": Match.array_with([{"type": "UserAssigned"}]),
+    })).endswith('(in this order) (the stack writes this block as one object: write the object itself, not in a list), '
+                 'actual {"identity_ids": ["${azurerm_user_assigned_identity.Identity.id}"], "type": "UserAssigned"}')
+    one = {"registry": {"server": "acr.azurecr.io"}}
+    assert failure(lambda: APP.has_resource("azurerm_container_app", one)).endswith(
+        "\n  registry: expected an object (the stack writes this block as a list of 1: write [{...}], or "
+        'Match.array_with([{...}]) for the items to find), actual [{"server": "acr.azurecr.io"}]'
+    )
+    APP.has_resource("azurerm_container_app", {
+        "identity": {"type": "UserAssigned"}, "registry": [{"server": "acr.azurecr.io"}],
+    })
+
+
+def test_a_number_written_as_a_string_and_a_misspelt_key_say_so():
+    assert failure(lambda: APP.has_resource("azurerm_container_app", {"ingress": {"target_port": "8080"}})).endswith(
+        "\n  ingress.target_port: expected '8080' (a string, not a number), actual 8080",
+    )
+    assert failure(lambda: APP.has_resource("azurerm_container_app", {"tags": {"service": "shop"}})).endswith(
+        "\n  tags.service: expected 'shop' (did you mean 'Service'?), actual (not set)",
+    )
+    assert failure(lambda: APP.has_resource("azurerm_container_app", {"ingress": {"target_prot": 8080}})).endswith(
+        "\n  ingress.target_prot: expected 8080 (did you mean 'target_port'?), actual (not set)",
+    )
