@@ -741,14 +741,16 @@ class Template:
         self._check_one(variables[name], f"variable {name!r}", props)
 
     def has_import(self, to: Any = None, id: Any = None) -> None:
-        """An `import` block adopting `to` (`azurerm_x.<logical id>`, or a pattern) with id `id`."""
+        """An `import` block adopting `to` (the construct, its resource, `azurerm_x.<logical id>`
+        or a pattern) with id `id`."""
         blocks = self.doc.get("import", [])
-        self._has({str(i): block for i, block in enumerate(blocks)}, "import block", _pattern(to=to, id=id), "import")
+        pattern = _pattern(to=_address(to), id=id)
+        self._has({str(i): block for i, block in enumerate(blocks)}, "import block", pattern, "import")
 
     def has_moved(self, from_: Any = None, to: Any = None) -> None:
-        """A `moved` block from address `from_` to `to`."""
+        """A `moved` block from address `from_` to `to` (the construct, its resource, or an address)."""
         blocks = self.doc.get("moved", [])
-        pattern = _pattern(**{"from": from_, "to": to})
+        pattern = _pattern(**{"from": from_, "to": _address(to)})
         self._has({str(i): block for i, block in enumerate(blocks)}, "moved block", pattern, "moved")
 
     # --- snapshots -------------------------------------------------------------------------
@@ -919,6 +921,17 @@ def _words(tf_type: str) -> str:
     it its own way (`aadb2_c_directory` is `azurerm_aadb2c_directory`, `..._dynamics365` is
     `..._dynamics_365`): checked against every type the bindings' assemblies name."""
     return re.sub(r"(?<=\d)_|_(?=\d)", "", tf_type)
+
+
+def _address(target: Any) -> Any:
+    """`<type>.<logical id>` of a construct (its primary resource) or a binding's resource, as
+    `import` and `moved` blocks name it (the logical id ends in a hash of its path); anything
+    else as it is."""
+    kept = target.__dict__ if hasattr(target, "__dict__") and not isinstance(target, Matcher) else {}
+    resource = kept.get("resource", target)
+    if isinstance(getattr(resource, "terraform_resource_type", None), str):
+        return f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
+    return target
 
 
 def _pattern(**keys: Any) -> dict[str, Any]:

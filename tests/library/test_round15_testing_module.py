@@ -229,3 +229,24 @@ def test_a_number_written_as_a_string_and_a_misspelt_key_say_so():
     assert failure(lambda: APP.has_resource("azurerm_container_app", {"ingress": {"target_prot": 8080}})).endswith(
         "\n  ingress.target_prot: expected 8080 (did you mean 'target_port'?), actual (not set)",
     )
+
+
+# --- adoption, without the logical id's hash -----------------------------------------------------
+
+def test_an_import_or_a_moved_block_is_asserted_by_the_construct_not_its_hashed_logical_id(tmp_path):
+    from sigmatiq_infra.adoption import Adoption
+    from sigmatiq_infra.deployed import AdoptionSettings, parse_record
+
+    _app, shared_stack, vault, _api = shop_app(tmp_path)
+    record = parse_record('[[resource]]\nstack = "shared"\ntype = "azurerm_key_vault"\nname = "kv-shop-shared"\n')
+    subscription = "00000000-0000-0000-0000-000000000001"
+    Adoption(shared_stack, AdoptionSettings(enabled=True, subscription_id=subscription), record).resource(vault)
+    vault.resource.move_from_id("azurerm_key_vault.OldVault")
+    template = Template.from_stack(shared_stack)
+    template.has_import(to=vault, id=Match.string_like_regexp("/providers/Microsoft.KeyVault/vaults/kv-shop-shared$"))
+    template.has_import(to=vault.resource)
+    template.has_moved(from_="azurerm_key_vault.OldVault", to=vault)
+    assert failure(lambda: template.has_import(to=vault, id="wrong")).startswith(
+        "Template of stack 'shared': no import block matches. The closest is '0', which differs in 1 key:\n"
+        "  id: expected 'wrong', actual '/subscriptions/",
+    )
