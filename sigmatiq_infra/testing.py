@@ -543,6 +543,12 @@ class Template:
         if assembly.problems and not allow_problems:
             raise AssertionError(format_problems(list(assembly.problems)))
         name = stack.node.id
+        if name not in assembly.stacks and assembly.problems:  # the engine stopped synth (an error annotation)
+            raise AssertionError(
+                f"Template.from_stack: synth stopped before it made stack {name!r}, so there is no template of it, "
+                "allow_problems or not. Fix: read the problems with Annotations.from_stack(stack), or fix them:\n"
+                + format_problems(list(assembly.problems))
+            )
         if name not in assembly.stacks:
             raise AssertionError(f"Template: the app synthesized no stack {name!r} (it has {sorted(assembly.stacks)})")
         template = cls(assembly.stacks[name], name)

@@ -250,3 +250,15 @@ def test_an_import_or_a_moved_block_is_asserted_by_the_construct_not_its_hashed_
         "Template of stack 'shared': no import block matches. The closest is '0', which differs in 1 key:\n"
         "  id: expected 'wrong', actual '/subscriptions/",
     )
+
+
+def test_a_template_of_a_stack_the_engine_never_made_says_synth_stopped_instead_of_no_such_stack(tmp_path):
+    _app, shared_stack, vault, api = shop_app(tmp_path)
+    engine_annotations(vault).add_error("no public vaults in this company")
+    for stack in (shared_stack, api):
+        assert failure(lambda stack=stack: Template.from_stack(stack, allow_problems=True)) == (
+            f"Template.from_stack: synth stopped before it made stack '{stack.node.id}', so there is no template of "
+            "it, allow_problems or not. Fix: read the problems with Annotations.from_stack(stack), or fix them:\n"
+            "sigmatiq-infra: synth stopped, nothing was written (1 problem):\n"
+            "  1. KeyVault 'shared/Vault': no public vaults in this company"
+        )
