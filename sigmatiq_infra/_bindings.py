@@ -31,6 +31,7 @@ import importlib.machinery
 import importlib.util
 import marshal
 import os
+import pkgutil
 import re
 import sys
 import types
@@ -74,6 +75,16 @@ def package_path() -> list[str]:
     if spec is None:
         raise engine.EngineMissing(ENGINE)
     return list(spec.submodule_search_locations or ())
+
+
+def terraform_types(section: str = "resource") -> list[str]:
+    """The Terraform types of the bindings' resources (`section` "resource") or data sources
+    ("data"), by their submodules' names (nothing imported): `key_vault` is `azurerm_key_vault`,
+    `data_azurerm_key_vault` the data source `azurerm_key_vault`."""
+    names = [module.name for module in pkgutil.iter_modules(package_path())]
+    if section == "data":
+        return [name.removeprefix("data_") for name in names if name.startswith("data_azurerm_")]
+    return [f"azurerm_{name}" for name in names if not name.startswith(("_", "data_azurerm_", "provider"))]
 
 
 def why_not() -> str | None:

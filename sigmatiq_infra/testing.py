@@ -43,7 +43,6 @@ import difflib
 import functools
 import json
 import os
-import pkgutil
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -915,10 +914,7 @@ def _azurerm_types(section: str) -> tuple[frozenset[str], frozenset[str]]:
     bindings in use, by their module names (nothing imported), and each as `_words` has it."""
     from sigmatiq_infra import _bindings
 
-    names = [module.name for module in pkgutil.iter_modules(_bindings.package_path())]
-    lookups = [name.removeprefix("data_") for name in names if name.startswith("data_azurerm_")]
-    resources = [f"azurerm_{name}" for name in names if not name.startswith(("_", "data_azurerm_", "provider"))]
-    types = frozenset(resources if section == "resource" else lookups)
+    types = frozenset(_bindings.terraform_types(section))
     return types, frozenset(_words(name) for name in types)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import pkgutil
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -373,6 +372,5 @@ def binding_arguments(terraform_type: str) -> set[str] | None:
 
 
 def azurerm_types() -> list[str]:
-    """The Terraform types of the azurerm bindings in use, by their module names."""
-    return [f"azurerm_{module.name}" for module in pkgutil.iter_modules(_bindings.package_path())
-            if not module.name.startswith(("_", "data_azurerm_", "provider"))]  # not the data sources
+    """The resource types of the azurerm bindings in use."""
+    return _bindings.terraform_types()
