@@ -56,7 +56,7 @@ def register(
         "--drift", action="store_true",
         help="also list every change and exit 1 when any plan would change anything (the scheduled drift check)",
     )
-    command.set_defaults(run=gate, replacements=replacements, loads_constructs=True)
+    command.set_defaults(run=gate, replacements=replacements, loads_constructs=True, app_record=record)
 
 
 def gate(arguments: argparse.Namespace) -> int:
@@ -66,7 +66,9 @@ def gate(arguments: argparse.Namespace) -> int:
     replacements = arguments.replacements() if arguments.replacements else {}
     known = resource_facts()
     holds = {kind: facts.holds for kind, facts in known.items() if facts.holds}
-    record = _record(arguments.record) if arguments.record else DeployedRecord()
+    record = (
+        _record(arguments.record, arguments.record == arguments.app_record) if arguments.record else DeployedRecord()
+    )
     stacks, refused = {}, {}
     available = stack_names(arguments.out)
     for stack in arguments.stacks:
@@ -141,22 +143,27 @@ def _check_plan(plan: object, path: Path) -> None:
         )
 
 
-def _record(path: Path) -> DeployedRecord:
+def _record(path: Path, app_default: bool = False) -> DeployedRecord:
+    """The record at `path`; `app_default`: it is the record the app's own command reads when
+    --record is left out, so leaving it out is no fix."""
     from sigmatiq_infra.deployed import parse_record
 
     try:  # read here, not with load_record: the command says its own fix for each failure
         return parse_record(path.read_text(), source=str(path))
     except FileNotFoundError:
         raise CliError(
-            f"plan-gate: the deployed record {path} does not exist. Fix: pass --record with the app's record "
-            "file (record-deployed writes its entries), or leave --record out."
+            f"plan-gate: the deployed record {path} does not exist. Fix: " + (
+                f"run the command where {path} is, or pass --record with the app's record file (an app with "
+                "nothing deployed yet keeps it empty until record-deployed writes its entries)." if app_default else
+                "pass --record with the app's record file (record-deployed writes its entries), or leave --record out."
+            )
         ) from None
     except (ValueError, KeyError) as problem:
         raise CliError(f"plan-gate: the deployed record {path} is not a record ({problem}). Fix: repair it.") from None
     except OSError as problem:  # a folder, no permission to read it, ...
         raise CliError(
             f"plan-gate: the deployed record {path} cannot be read ({problem.strerror or problem}). Fix: pass "
-            "--record with the record file itself (TOML), or leave --record out."
+            "--record with the record file itself (TOML)" + ("." if app_default else ", or leave --record out.")
         ) from None
 
 

@@ -299,7 +299,8 @@ def _value_problems(check: Validator, prop: str, fact: ResourceFacts) -> None:
         "the segment a child's ARM id adds to its parent's, e.g. 'queues', or None for a top-level resource",
         "write the segment, or leave arm_child out",
     )
-    if check.problems or not fact.terraform_type.startswith("azurerm_"):
+    # Only a type that cannot be looked up ends the checks: a wrong max_tags or holds hides no misspelt argument.
+    if TERRAFORM_TYPE.fullmatch(fact.terraform_type) is None or not fact.terraform_type.startswith("azurerm_"):
         return  # another provider's arguments are not known here
     current = fact.on(azurerm.MAJOR)
     arguments = binding_arguments(fact.terraform_type)
