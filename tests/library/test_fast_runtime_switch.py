@@ -64,15 +64,22 @@ def test_every_submodule_of_the_lean_bindings_is_reachable_as_an_attribute():
         azurerm.no_such_thing  # noqa: B018
 
 
+def installed_defers(module) -> bool:
+    """Does the installed source of the binding `module` defer its annotations itself?"""
+    return _bindings.DEFERRED in Path(module.__file__).read_bytes()  # CDK Terrain's 18.x bindings do
+
+
 def test_the_binding_modules_a_synth_loads_run_with_their_annotations_deferred():
     from sigmatiq_infra import azurerm
 
     module = azurerm.container_app
-    assert type(module.__loader__) is _bindings.DeferredAnnotationsLoader
+    # CDK Terrain's bindings defer their annotations themselves: they load as installed.
+    loader = importlib.machinery.SourceFileLoader if installed_defers(module) else _bindings.DeferredAnnotationsLoader
+    assert type(module.__loader__) is loader
     assert module.ContainerApp.__init__.__annotations__["name"] == "builtins.str"  # kept as text
     assert typing.get_type_hints(module.ContainerApp.__init__)["name"] is str  # evaluated when asked
     group = azurerm.resource_group
-    assert type(group.__loader__) is _bindings.DeferredAnnotationsLoader
+    assert type(group.__loader__) is loader
     with pytest.raises(TypeError, match=r"^type of argument name must be str; got int instead$"):
         group.ResourceGroup(TerraformStack(App(), "checks"), "group", name=1, location="centralus")
 
@@ -82,8 +89,7 @@ def test_a_binding_module_without_kept_code_loads_as_installed():
 
     module = azurerm.dns_zone  # no library construct uses it: prepare kept no code for it
     assert type(module.__loader__) is importlib.machinery.SourceFileLoader
-    installed_defers = _bindings.DEFERRED in Path(module.__file__).read_bytes()  # CDK Terrain's bindings do
-    assert module.DnsZone.__init__.__annotations__["name"] == ("builtins.str" if installed_defers else str)
+    assert module.DnsZone.__init__.__annotations__["name"] == ("builtins.str" if installed_defers(module) else str)
 
 
 def test_kept_code_is_used_only_while_its_source_is_unchanged(tmp_path, monkeypatch):
@@ -327,7 +333,10 @@ def test_the_prepared_entries_name_what_they_were_built_from():
     assert (program.parents[1] / "source").read_text() == f"{built_from}\n"
     original = _bindings.assembly_tarball()
     assert (_bindings.lazy_tarball_path(original).parent / "source").read_text() == f"{original.resolve()}\n"
-    assert (_bindings.code_folder() / "source").read_text() == f"{_bindings.code_root().resolve()}\n"
+    if installed_defers(_bindings.submodule("container_app")):  # nothing to keep: no code folder
+        assert not _bindings.code_folder().exists()
+    else:
+        assert (_bindings.code_folder() / "source").read_text() == f"{_bindings.code_root().resolve()}\n"
 
 
 def test_the_lean_copy_of_a_tarball_is_the_same_bytes_in_every_environment(tmp_path, monkeypatch):
