@@ -20,6 +20,11 @@ ZONES_SOURCE: str = _DATA["zones_source"]
 POSTGRES_NO_GEO_BACKUP: frozenset[str] = frozenset(_DATA["postgres"]["no_geo_redundant_backup"])
 POSTGRES_NO_ZONE_REDUNDANT_HA: frozenset[str] = frozenset(_DATA["postgres"]["no_zone_redundant_high_availability"])
 POSTGRES_SOURCE: str = _DATA["postgres"]["source"]
+POSTGRES_COMPUTE: dict[str, frozenset[str]] = {
+    region: frozenset(generations) for region, generations in _DATA["postgres"]["compute"].items()
+}
+"""The compute generations (`intel-v5`, `amd-v5`, `confidential-v5`, ...) each region offers
+flexible servers on; a region not named here is not checked."""
 
 
 def canonical(location: str) -> str | None:

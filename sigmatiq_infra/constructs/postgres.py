@@ -462,6 +462,57 @@ def _check_region(check: Validator, props: PostgresServerProps) -> None:
         f"geo-redundant backup in a region that offers it ({regions.POSTGRES_SOURCE})",
         "set geo_redundant_backup_enabled=False, or choose another region",
     )
+    _check_compute(check, props.sku, region)
+
+
+# A General Purpose or Memory Optimized size's compute generation, as the regions table lists
+# them (`D2ds_v5` Intel v5, `D2ads_v5` AMD v5, `DC2ads_v5` Confidential v5), and its sizes by
+# their cores, in the order a size of another generation is suggested.
+_GENERATION = re.compile(r"[DE](?P<confidential>C?)(?P<cores>\d+)(?P<kind>s|ds|ads)_v(?P<version>\d+)")
+_GENERATION_SIZES = {
+    "intel-v5": "{cores}ds_v5", "intel-v4": "{cores}ds_v4", "intel-v3": "{cores}s_v3", "intel-v6": "{cores}ds_v6",
+    "amd-v5": "{cores}ads_v5", "amd-v6": "{cores}ads_v6", "confidential-v5": "C{cores}ads_v5",
+}
+
+
+def _generation(size: str) -> str:
+    match = _GENERATION.fullmatch(size)
+    maker = "confidential" if match["confidential"] else "amd" if match["kind"] == "ads" else "intel"
+    return f"{maker}-v{match['version']}"
+
+
+def _generation_text(generation: str) -> str:
+    maker, version = generation.split("-")
+    return f"{'AMD' if maker == 'amd' else maker.capitalize()} {version}"
+
+
+def _check_compute(check: Validator, sku: str, region: str) -> None:
+    """A General Purpose or Memory Optimized size of a compute generation the region offers
+    (eastus2: Intel v3 and v4 only; AMD and Confidential compute in some regions): Azure
+    refuses the server otherwise."""
+    match = _SKU.fullmatch(sku) if not is_token(sku) else None
+    tier = SKU_TIERS.get(match["tier"]) if match else None
+    offered = regions.POSTGRES_COMPUTE.get(region)
+    if tier is None or match["tier"] == "B" or offered is None or not tier[2].fullmatch(match["size"]):
+        return  # a wrong SKU is reported by _check_sku; Burstable sizes are not in the table
+    generation = _generation(match["size"])
+    if generation in offered:
+        return
+    name, family, sizes = tier
+    cores = _GENERATION.fullmatch(match["size"])["cores"]
+    # The region's generations the tier has sizes of in azurerm 4.55, and this size's cores in them.
+    usable = [other for other, size in _GENERATION_SIZES.items() if other in offered
+              and any(sizes.fullmatch(family + size.format(cores=n)) for n in (2, 4))]
+    others = [f"{match['tier']}_Standard_{family}{_GENERATION_SIZES[other].format(cores=cores)}" for other in usable
+              if sizes.fullmatch(family + _GENERATION_SIZES[other].format(cores=cores))]
+    texts = [_generation_text(other) for other in usable]
+    check.fail(
+        "sku", sku, f"is of {_generation_text(generation)} compute, which {region} does not offer",
+        f"in {region}, {name} sizes of " + ", ".join(texts[:-1]) + (" or " if len(texts) > 1 else "") + texts[-1]
+        + f" compute ({regions.POSTGRES_SOURCE})",
+        (f"use {others[0]}" if others else f"choose a size from `az postgres flexible-server list-skus --location "
+         f"{region}`") + f", or a region that offers {_generation_text(generation)} compute",
+    )
 
 
 def _billing(config: Mapping[str, Any]) -> list[tuple[str, float, str]]:
