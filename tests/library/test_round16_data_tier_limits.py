@@ -107,3 +107,24 @@ def test_a_size_or_region_known_only_at_deploy_time_is_left_to_azure(stack):
         "GP_Standard_D2ds_v5", "dbadminx", c.WriteOnlySecret.from_inputs(stack, "other_password", "a password"),
     ))
     assert recorded(stack) == []
+
+
+# --- zone-redundant high availability in the Jio India regions ------------------------------------------
+
+
+@pytest.mark.parametrize("location", ["jioindiacentral", "jioindiawest"])
+def test_zone_redundant_high_availability_in_a_jio_india_region_is_refused(stack, location):
+    assert error_of(lambda: server_in(
+        stack, location, "GP_Standard_D2s_v3", high_availability_mode="ZoneRedundant",
+    ), stack) == (
+        f"PostgresServer 'test/Db': high_availability_mode 'ZoneRedundant' is not offered in {location}. Allowed: "
+        f"ZoneRedundant in a region that offers it ({SOURCE}); SameZone everywhere. Fix: use "
+        "high_availability_mode='SameZone', or a region with availability zones."
+    )
+
+
+def test_same_zone_high_availability_in_a_jio_india_region_passes(stack):
+    server_in(stack, "jioindiawest", "GP_Standard_D2s_v3", high_availability_mode="SameZone")
+    assert recorded(stack) == []
+    [server] = Template.from_stack(stack).resources("azurerm_postgresql_flexible_server").values()
+    assert server["high_availability"] == {"mode": "SameZone"}
