@@ -128,3 +128,14 @@ def test_same_zone_high_availability_in_a_jio_india_region_passes(stack):
     assert recorded(stack) == []
     [server] = Template.from_stack(stack).resources("azurerm_postgresql_flexible_server").values()
     assert server["high_availability"] == {"mode": "SameZone"}
+
+
+def test_the_compute_table_names_regions_of_the_library_and_generations_the_check_reads():
+    from sigmatiq_infra import regions
+
+    assert set(regions.POSTGRES_COMPUTE) <= set(regions.NAMES)
+    assert set(regions.NAMES) - set(regions.POSTGRES_COMPUTE) == {"denmarkeast", "swedensouth", "westindia"}
+    assert set().union(*regions.POSTGRES_COMPUTE.values()) == {
+        "intel-v3", "intel-v4", "intel-v5", "intel-v6", "amd-v5", "amd-v6", "confidential-v5",
+    }
+    assert sorted(regions.POSTGRES_COMPUTE["eastus2"]) == ["intel-v3", "intel-v4"]
