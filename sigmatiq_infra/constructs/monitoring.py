@@ -44,6 +44,12 @@ WINDOWS = ("PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D")
 _LISTED_METRICS = 10
 """A target with more metrics than this has the first five listed in a message, and a count."""
 _MINUTES = {"PT1M": 1, "PT5M": 5, "PT15M": 15, "PT30M": 30, "PT1H": 60, "PT6H": 360, "PT12H": 720, "P1D": 1440}
+_LONGEST_MINUTELY_WINDOW = 240
+_LONG_WINDOW_FREQUENCY = 5
+"""A window of more than four hours is evaluated every five minutes or less often: the service refuses a
+shorter frequency with 400 BadRequest "Evaluation frequency must be greater than or equal to five minutes since
+the period is greater than four hours" (quoted from a failed apply of azurerm_monitor_metric_alert with
+window_size PT6H, DFE-Digital/publish-teacher-training#4368)."""
 ROLE_RECEIVERS = (
     BuiltInRole.OWNER, BuiltInRole.CONTRIBUTOR, BuiltInRole.READER,
     BuiltInRole.MONITORING_CONTRIBUTOR, BuiltInRole.MONITORING_READER,
@@ -166,9 +172,10 @@ class MetricAlertProps:
     aggregation: str | None = None
     """How the metric is aggregated over the window. Default: the one the target class states."""
     window: str = "PT15M"
-    """The period looked at, ISO 8601: PT1M to P1D, longer than `frequency`. Default: PT15M."""
+    """The period looked at, ISO 8601: PT1M to P1D, at least as long as `frequency`. Default: PT15M."""
     frequency: str = "PT5M"
-    """How often the rule is evaluated: PT1M, PT5M, PT15M, PT30M or PT1H. Default: PT5M."""
+    """How often the rule is evaluated: PT1M, PT5M, PT15M, PT30M or PT1H; PT5M or longer with a window of
+    more than four hours (PT6H, PT12H, P1D). Default: PT5M."""
     severity: int = 2
     """0 (critical) to 4 (verbose). Default: 2 (warning)."""
     dimensions: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -226,6 +233,16 @@ class MetricAlert(AzureResource):
             f"is shorter than the frequency {props.frequency}",
             "a window at least as long as how often the rule runs (Azure: windowSize >= evaluationFrequency)",
             "use a longer window (e.g. PT15M with PT5M) or a shorter frequency",
+        )
+        check.require(
+            _MINUTES.get(props.window, 0) <= _LONGEST_MINUTELY_WINDOW
+            or _MINUTES.get(props.frequency, _LONG_WINDOW_FREQUENCY) >= _LONG_WINDOW_FREQUENCY,
+            "frequency", props.frequency, f"is shorter than five minutes, with a window of {props.window} (longer "
+            "than four hours), which Azure refuses",
+            "a frequency of PT5M or longer with a window of more than four hours (PT6H, PT12H, P1D); Azure: "
+            "\"Evaluation frequency must be greater than or equal to five minutes since the period is greater than "
+            "four hours\"",
+            f"use frequency='PT5M' with window='{props.window}', or a window of PT1H or shorter",
         )
         check.in_range("severity", props.severity, 0, 4)
         _check_dimensions(check, props.dimensions)
