@@ -35,6 +35,8 @@ RETIRED_SKUS = ("VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5")
 GENERATION1_SKUS = ("VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ")
 GENERATION2_SKUS = ("VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ")
 GENERATIONS = ("Generation1", "Generation2")
+SMALLEST_CLIENT_POOL = 29
+"""Longest prefix of a P2S client address pool on an active-standby gateway (Microsoft Learn)."""
 
 
 _BASE64_LINE = f'can(regex("^[A-Za-z0-9+/=]+$", {VALUE}))'
@@ -93,7 +95,8 @@ class VpnGatewayProps:
     virtual_network: VirtualNetwork
     """VNet with a `GatewaySubnet` (role GATEWAY)."""
     client_address_pool: str
-    """Addresses handed to VPN clients, e.g. `172.16.0.0/24`; must not overlap the VNet."""
+    """Addresses handed to VPN clients, e.g. `172.16.0.0/24`: a private range of /29 or larger
+    (one address per connected client) that does not overlap the VNet."""
     root_certificates: Sequence[RootCertificate]
     """Trusted client-certificate roots (1-20)."""
     sku: str = "VpnGw1AZ"
@@ -248,11 +251,23 @@ class VpnGateway(AzureResource):
         # "The client address pool is a range of private IP addresses that you specify" (Microsoft
         # Learn, "Configure server settings for P2S VPN Gateway certificate authentication"): one of
         # RFC 1918's (Python's `is_private` also takes loopback, link-local and broadcast ranges).
-        if pool is not None and not any(pool.subnet_of(private) for private in PRIVATE_RANGES):
+        private = pool is not None and any(pool.subnet_of(range_) for range_ in PRIVATE_RANGES)
+        if pool is not None and not private:
             check.fail(
                 "client_address_pool", props.client_address_pool, "is not a private range",
                 "RFC 1918 ranges: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
                 f"use a private range such as {_free_pool(vnet_space)!r}",
+            )
+        # "The minimum subnet mask is 29 bit for active/passive and 28 bit for active/active
+        # configuration" (Microsoft Learn, "Configure server settings for P2S VPN Gateway certificate
+        # authentication", Address pool); this gateway is active-standby. A range that is not private
+        # is told a private /24 above.
+        if pool is not None and private and pool.prefixlen > SMALLEST_CLIENT_POOL:
+            check.fail(
+                "client_address_pool", props.client_address_pool, "is too small for a client address pool",
+                f"a range of /{SMALLEST_CLIENT_POOL} or larger (Azure's smallest for an active-standby gateway); "
+                "each connected client takes one address",
+                f"give it a prefix of /{SMALLEST_CLIENT_POOL} or shorter, e.g. {_wider_pool(pool, vnet_space)!r}",
             )
         check.known(
             "depends_on", props.depends_on, "Terraform's depends_on names resources in the configuration",
@@ -327,6 +342,16 @@ _POOLS = tuple(map(ipaddress.IPv4Network, ("172.16.0.0/24", "192.168.255.0/24", 
 def _free_pool(vnet_space: ipaddress.IPv4Network | None) -> str:
     """A client address pool to suggest: private, and outside `vnet_space`."""
     return str(next((pool for pool in _POOLS if vnet_space is None or not pool.overlaps(vnet_space)), _POOLS[0]))
+
+
+def _wider_pool(pool: ipaddress.IPv4Network, vnet_space: ipaddress.IPv4Network | None) -> str:
+    """The /24 holding `pool` to suggest for a pool too small, when it is private and outside
+    `vnet_space`; else a free one."""
+    wider = pool.supernet(new_prefix=24)
+    private = any(wider.subnet_of(range_) for range_ in PRIVATE_RANGES)
+    if private and (vnet_space is None or not wider.overlaps(vnet_space)):
+        return str(wider)
+    return _free_pool(vnet_space)
 
 
 def _is_base64(data: str) -> bool:
