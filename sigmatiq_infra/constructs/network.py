@@ -46,6 +46,19 @@ PRIVATE_RANGES = tuple(map(ipaddress.IPv4Network, ("10.0.0.0/8", "172.16.0.0/12"
 ("What address ranges can I use in my virtual networks?")."""
 
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
+SERVICE_SUBNET_NAMES = {
+    # "If you create and apply an NSG to AzureBastionSubnet, make sure you have added the following
+    # rules in your NSG. If you do not add these rules, the NSG creation/update will fail" (Microsoft
+    # Learn, "Working with NSG access and Azure Bastion"): outbound rules among them, which a
+    # subnet's NSG here never has.
+    "AzureBastionSubnet": "Azure Bastion, which refuses a network security group without Bastion's inbound and "
+    "outbound rules",
+    # "Subnet level NSGs aren't required on the AzureFirewallSubnet, and are disabled to ensure no
+    # service interruption" (Microsoft Learn, Azure Firewall FAQ).
+    "AzureFirewallSubnet": "Azure Firewall, which has subnet network security groups disabled",
+}
+"""Subnet names Azure keeps for a service whose subnet refuses the NSG every role but GATEWAY gets
+(the exact names the services require: azurerm's `BastionSubnetName` compares exactly)."""
 _JOIN = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
 
 
@@ -481,6 +494,16 @@ class VirtualNetwork(AzureResource):
                     "breaks the gateway subnet naming rule",
                     f"role GATEWAY exactly for the subnet named {GATEWAY_SUBNET_NAME!r}",
                     f"name the VPN gateway subnet {GATEWAY_SUBNET_NAME!r} and no other",
+                )
+            service = SERVICE_SUBNET_NAMES.get(spec.name)
+            if service is not None and role.nsg:
+                check.fail(
+                    "subnet name", spec.name,
+                    f"is the subnet name Azure keeps for {service}; a {spec.role.name} subnet gets one "
+                    "(with inbound rules only)",
+                    "a name of the subnet's own: not " + " or ".join(map(repr, SERVICE_SUBNET_NAMES)) + " for a "
+                    "library role",
+                    f"give the subnet a name of its own, e.g. {'snet-' + spec.role.name.lower().replace('_', '-')!r}",
                 )
             check.require(
                 role.nsg or not spec.inbound_rules, f"subnet {spec.name!r} inbound_rules",

@@ -64,3 +64,36 @@ def test_a_public_pool_of_a_32_is_told_only_the_private_range_to_use(stack, grou
         "VpnGateway 'test/Vpn': client_address_pool '8.8.8.8/32' is not a private range. Allowed: RFC 1918 ranges: "
         "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16. Fix: use a private range such as '172.16.0.0/24'."
     )
+
+
+# --- 2. a subnet under a name Azure keeps for a service whose subnet refuses the NSG ---------------------
+
+
+@pytest.mark.parametrize(("name", "service"), [
+    ("AzureBastionSubnet", "Azure Bastion, which refuses a network security group without Bastion's inbound and "
+     "outbound rules"),
+    ("AzureFirewallSubnet", "Azure Firewall, which has subnet network security groups disabled"),
+])
+def test_a_subnet_named_for_bastion_or_firewall_is_refused_the_nsg_azure_refuses(stack, group, name, service):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec(name, "10.20.1.0/26", R.PRIVATE_ENDPOINTS))) == (
+        f"VirtualNetwork 'test/Net': subnet name {name!r} is the subnet name Azure keeps for {service}; a "
+        "PRIVATE_ENDPOINTS subnet gets one (with inbound rules only). Allowed: a name of the subnet's own: not "
+        "'AzureBastionSubnet' or 'AzureFirewallSubnet' for a library role. Fix: give the subnet a name of its own, "
+        "e.g. 'snet-private-endpoints'."
+    )
+
+
+def test_a_container_apps_subnet_named_azurebastionsubnet_is_told_a_name_for_its_role(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("AzureBastionSubnet", "10.20.2.0/23", R.CONTAINER_APPS))) \
+        .endswith("Fix: give the subnet a name of its own, e.g. 'snet-container-apps'.")
+
+
+@pytest.mark.parametrize("name", ["snet-bastion", "AzureBastionSubnet2", "AzureFirewallSubnet-pe"])
+def test_a_subnet_whose_name_only_resembles_a_service_subnet_gets_its_nsg(stack, group, name):
+    vnet(stack, group, c.SubnetSpec(name, "10.20.1.0/26", R.PRIVATE_ENDPOINTS))
+    assert recorded(stack) == []
+    template = Template.from_stack(stack)
+    assert [config["name"] for config in template.resources("azurerm_subnet").values()] == [name]
+    assert [config["name"] for config in template.resources("azurerm_network_security_group").values()] == [
+        f"nsg-{name}",
+    ]
