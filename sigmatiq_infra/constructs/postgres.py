@@ -475,10 +475,12 @@ _GENERATION_SIZES = {
 }
 
 
-def _generation(size: str) -> str:
+def _generation(size: str) -> tuple[str, str]:
+    """The compute generation (`intel-v5`, `amd-v5`, `confidential-v5`, ...) of a General
+    Purpose or Memory Optimized size, and its cores."""
     match = _GENERATION.fullmatch(size)
     maker = "confidential" if match["confidential"] else "amd" if match["kind"] == "ads" else "intel"
-    return f"{maker}-v{match['version']}"
+    return f"{maker}-v{match['version']}", match["cores"]
 
 
 def _generation_text(generation: str) -> str:
@@ -495,16 +497,19 @@ def _check_compute(check: Validator, sku: str, region: str) -> None:
     offered = regions.POSTGRES_COMPUTE.get(region)
     if tier is None or match["tier"] == "B" or offered is None or not tier[2].fullmatch(match["size"]):
         return  # a wrong SKU is reported by _check_sku; Burstable sizes are not in the table
-    generation = _generation(match["size"])
+    generation, cores = _generation(match["size"])
     if generation in offered:
         return
     name, family, sizes = tier
-    cores = _GENERATION.fullmatch(match["size"])["cores"]
-    # The region's generations the tier has sizes of in azurerm 4.55, and this size's cores in them.
-    usable = [other for other, size in _GENERATION_SIZES.items() if other in offered
-              and any(sizes.fullmatch(family + size.format(cores=n)) for n in (2, 4))]
-    others = [f"{match['tier']}_Standard_{family}{_GENERATION_SIZES[other].format(cores=cores)}" for other in usable
-              if sizes.fullmatch(family + _GENERATION_SIZES[other].format(cores=cores))]
+
+    def size(other: str, cores: str | int) -> str | None:
+        """The tier's size of `cores` in the generation `other`, if azurerm 4.55 takes it."""
+        text = family + _GENERATION_SIZES[other].format(cores=cores)
+        return text if sizes.fullmatch(text) else None
+
+    # The region's generations the tier has sizes of, and this size's cores in them.
+    usable = [other for other in _GENERATION_SIZES if other in offered and (size(other, 2) or size(other, 4))]
+    others = [f"{match['tier']}_Standard_{size(other, cores)}" for other in usable if size(other, cores)]
     texts = [_generation_text(other) for other in usable]
     check.fail(
         "sku", sku, f"is of {_generation_text(generation)} compute, which {region} does not offer",

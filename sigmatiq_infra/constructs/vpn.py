@@ -251,8 +251,7 @@ class VpnGateway(AzureResource):
         # "The client address pool is a range of private IP addresses that you specify" (Microsoft
         # Learn, "Configure server settings for P2S VPN Gateway certificate authentication"): one of
         # RFC 1918's (Python's `is_private` also takes loopback, link-local and broadcast ranges).
-        private = pool is not None and any(pool.subnet_of(range_) for range_ in PRIVATE_RANGES)
-        if pool is not None and not private:
+        if pool is not None and not _private(pool):
             check.fail(
                 "client_address_pool", props.client_address_pool, "is not a private range",
                 "RFC 1918 ranges: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
@@ -262,7 +261,7 @@ class VpnGateway(AzureResource):
         # configuration" (Microsoft Learn, "Configure server settings for P2S VPN Gateway certificate
         # authentication", Address pool); this gateway is active-standby. A range that is not private
         # is told a private /24 above.
-        if pool is not None and private and pool.prefixlen > SMALLEST_CLIENT_POOL:
+        elif pool is not None and pool.prefixlen > SMALLEST_CLIENT_POOL:
             check.fail(
                 "client_address_pool", props.client_address_pool, "is too small for a client address pool",
                 f"a range of /{SMALLEST_CLIENT_POOL} or larger (Azure's smallest for an active-standby gateway); "
@@ -348,10 +347,14 @@ def _wider_pool(pool: ipaddress.IPv4Network, vnet_space: ipaddress.IPv4Network |
     """The /24 holding `pool` to suggest for a pool too small, when it is private and outside
     `vnet_space`; else a free one."""
     wider = pool.supernet(new_prefix=24)
-    private = any(wider.subnet_of(range_) for range_ in PRIVATE_RANGES)
-    if private and (vnet_space is None or not wider.overlaps(vnet_space)):
+    if _private(wider) and (vnet_space is None or not wider.overlaps(vnet_space)):
         return str(wider)
     return _free_pool(vnet_space)
+
+
+def _private(network: ipaddress.IPv4Network) -> bool:
+    """Within one of RFC 1918's ranges (`PRIVATE_RANGES`)."""
+    return any(network.subnet_of(range_) for range_ in PRIVATE_RANGES)
 
 
 def _is_base64(data: str) -> bool:
