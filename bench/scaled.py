@@ -1,8 +1,17 @@
-"""The estate scaled up from settings alone: no code changes, only more data."""
+"""The estate scaled up from settings alone: no code changes, only more data.
+
+`bin/bench` runs it as its case (c), through the project's launcher:
+
+    PYTHONPATH=. bin/app bench/scaled.py ENVIRONMENTS APPS OUTDIR
+
+(`stacks` is the repository's app, on the path through PYTHONPATH: the launcher puts the
+program's folder first, as `python bench/scaled.py` would.)
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 from stacks.settings import BETA, PROD, Settings, api, derive_environment, load
 
@@ -18,3 +27,10 @@ def scaled_settings(environments: int = 10, apps: int = 50) -> Settings:
         dataclasses.replace(app, min_replicas=env.apps[0].min_replicas) for app in services
     )) for key, env in envs.items()}
     return dataclasses.replace(base, environments=envs)
+
+
+if __name__ == "__main__":
+    from stacks.app import synthesize
+
+    environments, apps, outdir = sys.argv[1:]
+    synthesize(scaled_settings(int(environments), int(apps)), outdir)

@@ -3,11 +3,14 @@ the normal import's by the library's tests/library/test_fast_runtime.py), and a
 library that changes nothing about a process that merely imports it."""
 
 import collections
+import json
 import os
+import subprocess
 import sys
 
 import pytest
-from helpers import ROOT, node_children
+from estate_helpers import ISOLATED
+from helpers import ENGINE, NODE_BIN, ROOT, node_children
 
 from sigmatiq_infra import _bindings, _kernel
 
@@ -43,6 +46,26 @@ def test_the_benchmarks_scaled_estate_is_settings_only_10_environments_and_50_ap
     environments = [stack for stack in app.node.children if isinstance(stack, EnvironmentStack)]
     assert len(environments) == 10
     assert sum(len(stack.apps) for stack in environments) == 50
+
+
+@pytest.mark.slow
+def test_the_benchmarks_scaled_estate_runs_as_bin_bench_runs_it_through_bin_app(tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run(  # bench/run.py's case (c), smaller: 4 environments, 8 apps
+        [str(ROOT / "bin" / "app"), "bench/scaled.py", "4", "8", str(out)], cwd=ROOT, capture_output=True,
+        text=True, timeout=120, env={
+            **os.environ, "SIGMATIQ_ENGINE": ENGINE.name, "PYTHONPATH": str(ROOT),
+            "PATH": f"{NODE_BIN}{os.pathsep}{os.environ['PATH']}", **ISOLATED,
+        },
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    stacks = json.loads((out / "manifest.json").read_text())["stacks"]
+    assert sorted(stacks) == ["beta", "env01", "env02", "prod", "shared", "state"]
+    apps = {name: sorted(json.loads((out / stack["synthesizedStackPath"]).read_text())["resource"].get(
+        "azurerm_container_app", {})) for name, stack in stacks.items()}
+    assert {name: len(found) for name, found in apps.items()} == {
+        "beta": 2, "env01": 2, "env02": 2, "prod": 2, "shared": 0, "state": 0,
+    }
 
 
 def test_the_projects_build_and_synth_make_no_more_jsii_calls_than_measured(tmp_path, monkeypatch):
