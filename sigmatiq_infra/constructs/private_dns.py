@@ -278,12 +278,29 @@ def _check_zone_name(check: Validator, name: str) -> None:
 
 def _check_a_record(check: Validator, name: str, records: Sequence[str], ttl: int) -> None:
     """azurerm's rules for `azurerm_private_dns_a_record` (`private_dns_a_record_resource.go`): a
-    lower-cased name (`validate.LowerCasedString`), 1-20 records (each an IPv4 address: an A
-    record's); and a TTL of 0 to 2147483647 seconds (RFC 2181, section 8)."""
+    lower-cased name that is not blank and has no space (`privatedns/validate/lower_cased_string.go`,
+    `LowerCasedString`), 1-20 records (each an IPv4 address: an A record's); and a TTL of 0 to
+    2147483647 seconds (RFC 2181, section 8)."""
+    written = name if is_token(name) else "-".join(name.lower().split())  # the name azurerm takes
+    if not is_token(name) and not name.strip():
+        # The zone's own name is '@' (Microsoft Learn, "Overview of private DNS records": "By
+        # convention, the relative name '@' is used to represent apex records").
+        check.fail(
+            "add_a_record name", name, "is empty" if not name else "is only whitespace",
+            "a record name relative to the zone, e.g. 'www', or '@' for the zone's own name (azurerm refuses an "
+            "empty or blank name)",
+            "write name='@' for the zone's own name, or the host's name, e.g. name='www'",
+        )
+    elif not is_token(name) and " " in name:
+        check.fail(
+            "add_a_record name", name, "contains a space",
+            "a record name without spaces (azurerm refuses a space in a record name)",
+            f"write it as {written!r}",
+        )
     check.require(
         is_token(name) or name == name.lower(), "add_a_record name", name, "has upper-case letters",
         "a lower-case record name (azurerm takes no other; DNS compares names in any case)",
-        f"write it as {name.lower()!r}",
+        f"write it as {written!r}",
     )
     if is_token(records):  # a list known only at deploy time, written as its reference
         records = []
