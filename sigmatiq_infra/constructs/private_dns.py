@@ -98,6 +98,7 @@ class PrivateDnsZones(AzureConstruct):
         super().__init__(scope, id)
         check = Validator("PrivateDnsZones", self)
         props = check.props(props, PrivateDnsZonesProps)
+        _check_dns_tag_names(check, self.resource_tags(props.tags), props.tags)
         check.done()
         self.props = props
         self.resource_group = props.resource_group
@@ -274,6 +275,36 @@ def _check_zone_name(check: Validator, name: str) -> None:
         "use the privatelink zone of the service you reach (a construct's private_link.zone), or a domain of "
         "your own such as 'corp.internal'",
     )
+
+
+# Tag names Azure DNS drops from a private DNS zone and its links: "Azure DNS zones don't support the
+# use of spaces or parentheses in the tag or a tag that starts with a number. Azure DNS tag names don't
+# support special and Unicode characters" (Microsoft Learn, "Use tags to organize your Azure resources",
+# Limitations). The API accepts such a tag and leaves it out, so every plan adds it again
+# (Azure/azure-resource-manager-schemas#3367: a name with a space; Azure/azure-rest-api-specs#11748 and
+# hashicorp/terraform-provider-azurerm#6129: a name with ':').
+_DNS_TAG_NAME_REFUSED = re.compile(r"[\s():]")
+
+
+def _check_dns_tag_names(check: Validator, tags: Mapping[str, str], own: Mapping[str, str]) -> None:
+    """A problem for each tag name (the stack's included) that Azure DNS does not keep on a zone."""
+    for key in tags:
+        if is_token(key) or not isinstance(key, str) or not key:
+            continue  # a tag name of the wrong type or empty: the tag checks say so
+        bad = sorted({"a space" if c.isspace() else repr(c) for c in _DNS_TAG_NAME_REFUSED.findall(key)})
+        problem = ("contains " + ", ".join(bad)) if bad else "starts with a digit" if key[0].isdigit() else ""
+        if not problem:
+            continue
+        words = [word for word in _DNS_TAG_NAME_REFUSED.split(key) if word]
+        example = "".join(words[:1] + [word[:1].upper() + word[1:] for word in words[1:]])
+        where = "in the tags of these zones" if key in own else "in the stack's tags (AzureStack(..., tags=...))"
+        check.fail(
+            "tags name", key, f"{problem}, which Azure DNS does not keep on a private DNS zone (it drops the tag, "
+            "so every plan adds it again)",
+            "tag names on private DNS zones without spaces, parentheses or ':', not starting with a digit (Microsoft "
+            "Learn, \"Use tags to organize your Azure resources\")",
+            f"rename the tag {where}" + (f", e.g. to {example!r}" if example and not example[0].isdigit() else ""),
+        )
 
 
 def _check_a_record(check: Validator, name: str, records: Sequence[str], ttl: int) -> None:

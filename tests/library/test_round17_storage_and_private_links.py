@@ -1,5 +1,6 @@
 """Seventeenth outside-in round, storage and private links: what a hurried user's own app gives a
-private DNS zone's records. Each value azurerm refuses is one line of the numbered list; each value they take passes."""
+private DNS zone's records and tags. Each value azurerm refuses, or Azure DNS drops, is one line of
+the numbered list; each value they take passes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
 from sigmatiq_infra.testing import Template
 
 PE = c.SubnetSpec("snet-pe", "10.20.1.0/24", c.SubnetRole.PRIVATE_ENDPOINTS)
@@ -69,3 +71,53 @@ def test_a_record_name_azurerm_takes_is_written_as_given(stack, group, name):
     assert recorded(stack) == []
     records = Template.from_stack(stack).find_resources("azurerm_private_dns_a_record")
     assert [record["name"] for record in records.values()] == [name]
+
+
+# --- tag names on private DNS zones (Microsoft Learn, "Use tags to organize your Azure resources") ----
+
+
+def test_a_stack_tag_name_with_a_space_is_refused_on_its_private_dns_zones(tmp_path):
+    stack = AzureStack(App(outdir=str(tmp_path)), "net", tags={"Cost Center": "4711"})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-net", "westeurope"))
+    assert error_of(lambda: zones_of(stack, group), scope=stack) == (
+        "PrivateDnsZones 'net/Zones': tags name 'Cost Center' contains a space, which Azure DNS does not keep on a "
+        "private DNS zone (it drops the tag, so every plan adds it again). Allowed: tag names on private DNS zones "
+        "without spaces, parentheses or ':', not starting with a digit (Microsoft Learn, \"Use tags to organize "
+        "your Azure resources\"). Fix: rename the tag in the stack's tags (AzureStack(..., tags=...)), e.g. to "
+        "'CostCenter'."
+    )
+
+
+def test_zone_tag_names_with_parentheses_a_colon_or_a_digit_first_are_each_refused(stack, group):
+    assert error_of(lambda: zones_of(stack, group, **{"Owner(team)": "ops", "ms:usage": "hub", "2nd": "x"}),
+                    scope=stack).splitlines() == [
+        "PrivateDnsZones 'test/Zones': tags name 'Owner(team)' contains '(', ')', which Azure DNS does not keep on a "
+        "private DNS zone (it drops the tag, so every plan adds it again). Allowed: tag names on private DNS zones "
+        "without spaces, parentheses or ':', not starting with a digit (Microsoft Learn, \"Use tags to organize "
+        "your Azure resources\"). Fix: rename the tag in the tags of these zones, e.g. to 'OwnerTeam'.",
+        "PrivateDnsZones 'test/Zones': tags name 'ms:usage' contains ':', which Azure DNS does not keep on a "
+        "private DNS zone (it drops the tag, so every plan adds it again). Allowed: tag names on private DNS zones "
+        "without spaces, parentheses or ':', not starting with a digit (Microsoft Learn, \"Use tags to organize "
+        "your Azure resources\"). Fix: rename the tag in the tags of these zones, e.g. to 'msUsage'.",
+        "PrivateDnsZones 'test/Zones': tags name '2nd' starts with a digit, which Azure DNS does not keep on a "
+        "private DNS zone (it drops the tag, so every plan adds it again). Allowed: tag names on private DNS zones "
+        "without spaces, parentheses or ':', not starting with a digit (Microsoft Learn, \"Use tags to organize "
+        "your Azure resources\"). Fix: rename the tag in the tags of these zones.",
+    ]
+
+
+def test_zone_tag_names_azure_dns_keeps_are_written_with_a_value_of_any_characters(tmp_path):
+    stack = AzureStack(App(outdir=str(tmp_path)), "net", tags={"CostCenter": "4711 (EU): shared"})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-net", "westeurope"))
+    zones = zones_of(stack, group, owner_team="ops", **{"app-tier.v2": "x", "Env2": "beta"})
+    zones.zone("corp.internal")
+    assert recorded(stack) == []
+    zone = next(iter(Template.from_stack(stack).find_resources("azurerm_private_dns_zone").values()))
+    assert zone["tags"] == {"CostCenter": "4711 (EU): shared", "owner_team": "ops", "app-tier.v2": "x", "Env2": "beta"}
+
+
+def test_a_tag_name_with_a_space_is_still_taken_on_a_storage_account(tmp_path):
+    stack = AzureStack(App(outdir=str(tmp_path)), "files", tags={"Cost Center": "4711"})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-files", "westeurope"))
+    c.StorageAccount(stack, "Files", c.StorageAccountProps("stfiles01", group))
+    assert recorded(stack) == []
