@@ -219,6 +219,7 @@ class PrivateDnsZones(AzureConstruct):
         if check.problems:
             raise ValidationError(check.problems)
         _check_a_record(check, name, records, ttl)
+        _warn_full_name(check, name, next(key for key, made in self.zones.items() if made is zone))
         check.done()
         record = ResourceFacts.of(self, "azurerm_private_dns_a_record")
         wait_for(scope, self.resource_group)
@@ -349,6 +350,27 @@ def _check_a_record(check: Validator, name: str, records: Sequence[str], ttl: in
     check.require(
         is_token(ttl) or 0 <= ttl <= 2**31 - 1, "add_a_record ttl", ttl, "is out of range",
         "0 to 2147483647 seconds", "give the time to live in seconds, e.g. ttl=300",
+    )
+
+
+def _warn_full_name(check: Validator, name: str, zone: str) -> None:
+    """A record's name is relative to its zone: `www.corp.internal` in zone `corp.internal` is the
+    host `www.corp.internal.corp.internal`. Azure takes it (it is a valid name), so a warning."""
+    if is_token(name) or is_token(zone) or not name.strip():
+        return
+    written, zone = name.lower().rstrip("."), zone.lower().rstrip(".")
+    if written == zone:
+        relative, host = "@", "the zone's own name"
+    elif written.endswith("." + zone):
+        relative = written[: -len(zone) - 1]
+        host = repr(relative)
+    else:
+        return
+    check.warn(
+        "add_a_record name", name, f"is written in full, so the record is {written + '.' + zone!r}: a record's name "
+        f"is relative to its zone {zone!r}",
+        "the name relative to the zone ('@' for the zone's own name)",
+        f"write name={relative!r} for {host}, or leave it if {written + '.' + zone!r} is meant",
     )
 
 

@@ -121,3 +121,37 @@ def test_a_tag_name_with_a_space_is_still_taken_on_a_storage_account(tmp_path):
     group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-files", "westeurope"))
     c.StorageAccount(stack, "Files", c.StorageAccountProps("stfiles01", group))
     assert recorded(stack) == []
+
+
+# --- a record name written in full (Azure takes it: a warning, not a problem) --------------------------
+
+
+def test_an_a_record_name_written_with_its_zone_warns_of_the_doubled_name_and_is_written_as_given(stack, group):
+    zones = zones_of(stack, group)
+    zones.add_a_record(stack, "Rec", zones.zone("corp.internal"), name="www.corp.internal", records=["10.20.1.4"])
+    assert (stack.problem_log.problems, stack.problem_log.warnings) == ([], [
+        "PrivateDnsZones 'test/Zones': add_a_record name 'www.corp.internal' is written in full, so the record is "
+        "'www.corp.internal.corp.internal': a record's name is relative to its zone 'corp.internal'. Allowed: the "
+        "name relative to the zone ('@' for the zone's own name). Fix: write name='www' for 'www', or leave it if "
+        "'www.corp.internal.corp.internal' is meant.",
+    ])
+    records = Template.from_stack(stack).find_resources("azurerm_private_dns_a_record")
+    assert [record["name"] for record in records.values()] == ["www.corp.internal"]
+
+
+def test_an_a_record_named_as_its_zone_warns_to_write_the_apex_name(stack, group):
+    zones = zones_of(stack, group)
+    zones.add_a_record(stack, "Rec", zones.zone("Corp.Internal"), name="corp.internal", records=["10.20.1.4"])
+    assert stack.problem_log.warnings == [
+        "PrivateDnsZones 'test/Zones': add_a_record name 'corp.internal' is written in full, so the record is "
+        "'corp.internal.corp.internal': a record's name is relative to its zone 'corp.internal'. Allowed: the name "
+        "relative to the zone ('@' for the zone's own name). Fix: write name='@' for the zone's own name, or leave "
+        "it if 'corp.internal.corp.internal' is meant.",
+    ]
+
+
+@pytest.mark.parametrize("name", ["www", "internal", "www.corp", "mycorp.internal"])
+def test_a_record_name_that_only_looks_like_its_zone_gets_no_warning(stack, group, name):
+    zones = zones_of(stack, group)
+    zones.add_a_record(stack, "Rec", zones.zone("corp.internal"), name=name, records=["10.20.1.4"])
+    assert (stack.problem_log.problems, stack.problem_log.warnings) == ([], [])
