@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from sigmatiq_infra import regions
 from sigmatiq_infra.azurerm import app_configuration, role_assignment
 from sigmatiq_infra.constructs._arguments import checked_call, made_nothing
+from sigmatiq_infra.constructs._context import context_of
 from sigmatiq_infra.constructs._resource import (
     GLOBAL,
     AzureResource,
@@ -21,7 +23,7 @@ from sigmatiq_infra.constructs._resource import (
     either,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 SKUS = ("free", "developer", "standard", "premium")
 # SKUs with private endpoints, public access control, soft delete and purge protection.
@@ -36,7 +38,8 @@ class AppConfigurationProps:
     resource_group: IResourceGroup
     """Group the store lives in; its location is used."""
     sku: str = "standard"
-    """`free`, `developer`, `standard` or `premium` (lowercase). Default: `standard`."""
+    """`free`, `developer`, `standard` or `premium` (lowercase); Azure gives a subscription one
+    `free` store (a second in one stack and region is refused). Default: `standard`."""
     public_network_access_enabled: bool = False
     """Reachable from public networks. Default: off (needs `standard` or `premium` and a
     private endpoint); `free` and `developer` stores must opt in with `True`."""
@@ -111,7 +114,8 @@ class AppConfiguration(AzureResource):
             "use sku='standard', or opt in to public access with public_network_access_enabled=True",
         )
         identity = self.identity_block(app_configuration.AppConfigurationIdentity, props.managed_identities, check)
-        check.done()
+        if check.done() and props.sku == "free":  # counted once the whole app exists
+            self.problem_log.defer(_second_free_stores, self)
 
         self.resource = app_configuration.AppConfiguration(
             self, "Resource",
@@ -155,3 +159,32 @@ class AppConfiguration(AzureResource):
     ) -> role_assignment.RoleAssignment | None:
         """App Configuration Data Owner: read, write and delete key-values with Entra ID."""
         return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_OWNER, principal, used_by=used_by)
+
+
+def _second_free_stores(stores: list[AppConfiguration]) -> list[str]:
+    """A problem for each `free` store after the first in a stack and region: "Each subscription
+    is limited to one configuration store in the free tier" (Microsoft Learn, "Azure App
+    Configuration FAQ": which tier should I use), and a stack deploys to one subscription (its
+    provider's). Stores of two stacks are not compared: the stacks may deploy to two
+    subscriptions. Compared in one region only, where the limit holds however it is counted; a
+    region known only at deploy time is not compared."""
+    first: dict[tuple[int, str], AppConfiguration] = {}
+    for store in stores:
+        location = store.props.resource_group.location
+        if not isinstance(location, str) or is_token(location):
+            continue
+        location = regions.canonical(location) or location.lower()
+        earlier = first.setdefault((id(context_of(store).stack), location), store)
+        if earlier is store:
+            continue
+        check = Validator("AppConfiguration", store)
+        check.fail(
+            "sku", "free",
+            f"is the second free store in {location!r} of its stack, after {earlier.node.path!r}: Azure gives a "
+            "subscription one free App Configuration store, and a stack deploys to one subscription",
+            "one store of sku 'free' in a subscription",
+            f"use sku='standard' for this store, or share {earlier.node.path!r} (a label per environment tells "
+            "their key-values apart)",
+        )
+        check.done()
+    return []

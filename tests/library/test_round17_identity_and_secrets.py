@@ -1,0 +1,87 @@
+"""Identities, role assignments, Key Vault and App Configuration tried from outside, seventeenth
+round: what a hurried user gets wrong there is one line of the numbered list (never a failed
+apply), and what Azure takes passes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import error_of, recorded, stacks_with_groups
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.validation import ValidationError
+
+
+def _free_store(stack, id, name, group):
+    return c.AppConfiguration(stack, id, c.AppConfigurationProps(
+        name, group, sku="free", public_network_access_enabled=True,
+    ))
+
+
+def test_a_second_free_app_configuration_store_in_a_stack_and_region_is_refused_at_synth(tmp_path):
+    app, (svc,), (group,) = stacks_with_groups(tmp_path, "svc")
+    _free_store(svc, "Config", "appcs-svc-17", group)
+    _free_store(svc, "TestConfig", "appcs-test-17", group)
+    with pytest.raises(ValidationError) as raised:
+        app.synth()
+    assert raised.value.problems == (
+        "AppConfiguration 'svc/TestConfig': sku 'free' is the second free store in 'westeurope' of its stack, after "
+        "'svc/Config': Azure gives a subscription one free App Configuration store, and a stack deploys to one "
+        "subscription. Allowed: one store of sku 'free' in a subscription. Fix: use sku='standard' for this store, "
+        "or share 'svc/Config' (a label per environment tells their key-values apart).",
+    )
+    assert not (tmp_path / "out" / "stacks").exists()
+
+
+def test_free_stores_of_two_stacks_pass_as_the_stacks_may_deploy_to_two_subscriptions(tmp_path):
+    app, (beta, test), (beta_group, test_group) = stacks_with_groups(tmp_path, "beta", "test")
+    _free_store(beta, "Config", "appcs-beta-17", beta_group)
+    _free_store(test, "Config", "appcs-test-17", test_group)
+    app.synth()
+    for stack in ("beta", "test"):
+        stores = json.loads((tmp_path / "out" / "stacks" / stack / "cdk.tf.json").read_text())["resource"][
+            "azurerm_app_configuration"]
+        assert [(store["name"], store["sku"]) for store in stores.values()] == [(f"appcs-{stack}-17", "free")]
+
+
+def test_a_second_free_store_in_a_group_whose_region_is_written_otherwise_is_refused_too(stack, group):
+    other = c.ResourceGroup(stack, "Other", c.ResourceGroupProps("rg-other", "Central US"))
+    _free_store(stack, "First", "appcs-first-17", group)
+    _free_store(stack, "Second", "appcs-second-17", other)
+    stack.problem_log.run_deferred()
+    assert recorded(stack) == [
+        "AppConfiguration 'test/Second': sku 'free' is the second free store in 'centralus' of its stack, after "
+        "'test/First': Azure gives a subscription one free App Configuration store, and a stack deploys to one "
+        "subscription. Allowed: one store of sku 'free' in a subscription. Fix: use sku='standard' for this store, "
+        "or share 'test/First' (a label per environment tells their key-values apart).",
+    ]
+
+
+def test_one_free_store_beside_standard_and_developer_stores_passes(tmp_path):
+    app, (svc,), (group,) = stacks_with_groups(tmp_path, "svc")
+    _free_store(svc, "Free", "appcs-free-17", group)
+    c.AppConfiguration(svc, "Standard", c.AppConfigurationProps("appcs-standard-17", group))
+    c.AppConfiguration(svc, "Developer", c.AppConfigurationProps(
+        "appcs-developer-17", group, sku="developer", public_network_access_enabled=True,
+    ))
+    app.synth()
+    stores = json.loads((tmp_path / "out" / "stacks" / "svc" / "cdk.tf.json").read_text())["resource"][
+        "azurerm_app_configuration"]
+    assert sorted(store["sku"] for store in stores.values()) == ["developer", "free", "standard"]
+
+
+def test_free_stores_in_two_regions_are_not_compared(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "svc")
+    west = c.ResourceGroup(stack, "West", c.ResourceGroupProps("rg-west", "westeurope"))
+    north = c.ResourceGroup(stack, "North", c.ResourceGroupProps("rg-north", "northeurope"))
+    _free_store(stack, "WestConfig", "appcs-west-17", west)
+    _free_store(stack, "NorthConfig", "appcs-north-17", north)
+    app.synth()
+    stores = json.loads((tmp_path / "out" / "stacks" / "svc" / "cdk.tf.json").read_text())["resource"][
+        "azurerm_app_configuration"]
+    assert sorted((store["location"], store["sku"]) for store in stores.values()) == [
+        ("northeurope", "free"), ("westeurope", "free"),
+    ]
