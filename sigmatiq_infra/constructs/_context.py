@@ -433,6 +433,14 @@ def subscription_id(scope: IConstruct) -> str:
     return context.subscription_id  # type: ignore[return-value]
 
 
+def app_members(scope: IConstruct) -> Iterator[Any]:
+    """Every library construct of the app `scope` is in, stack by stack (its other stacks' too)."""
+    for child in context_of(scope).stack.node.root.node.children:
+        found = child.__dict__.get(_CONTEXT) if isinstance(child, TerraformStack) else None
+        if found is not None:
+            yield from found.members
+
+
 def construct_classes(base: type | None = None) -> Iterator[type]:
     """`base` (default: `AzureConstruct`) and every class below it, a user's own included once
     defined: where the facts the classes state are collected from."""

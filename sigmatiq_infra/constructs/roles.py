@@ -20,6 +20,7 @@ from sigmatiq_infra.azurerm import role_assignment
 from sigmatiq_infra.constructs._arguments import checked_call, checked_function
 from sigmatiq_infra.constructs._context import (
     AzureConstruct,
+    app_members,
     client_config,
     context_of,
     in_a_stack,
@@ -169,10 +170,30 @@ class PrincipalById(AzureConstruct):
                                                                            ("principal_type", principal_type))]
         if all(typed):
             check_principal(check, principal_id, principal_type)
+            if is_token(principal_id):
+                _check_no_client_id(check, self, principal_id)
         check.done()
         self.name = id
         self.principal_id = principal_id
         self.principal_type: str | None = principal_type
+
+
+def _check_no_client_id(check: Validator, scope: Construct, principal_id: str) -> None:
+    """A managed identity's client id where its object id goes: "The Principal ID is also known as
+    the Object ID (i.e. not the "Application ID" for applications)" (azurerm 4.55,
+    `website/docs/r/role_assignment.html.markdown`, `principal_id`); Azure finds no principal of
+    that id when the assignment is made. The client id an identity construct gave is the very
+    value passed here (its attributes are read once, then kept)."""
+    owner = next((member for member in app_members(scope) if member.__dict__.get("client_id") == principal_id), None)
+    if owner is None:
+        return
+    kind = getattr(owner, "kind_text", type(owner).__name__)
+    check.fail(
+        "principal_id", principal_id,
+        f"is the client id (application id) of {kind} {owner.node.path!r}, not its object id",
+        "the principal's object id: the identity's principal_id",
+        "pass principal_id=identity.principal_id, or grant to the identity itself: resource.grant(role, identity)",
+    )
 
 
 @checked_function

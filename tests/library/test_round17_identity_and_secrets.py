@@ -85,3 +85,38 @@ def test_free_stores_in_two_regions_are_not_compared(tmp_path):
     assert sorted((store["location"], store["sku"]) for store in stores.values()) == [
         ("northeurope", "free"), ("westeurope", "free"),
     ]
+
+
+def test_a_principal_given_an_identitys_client_id_is_refused_with_its_principal_id(tmp_path):
+    _, (apps, ci), (group, _) = stacks_with_groups(tmp_path, "apps", "ci")
+    identity = c.UserAssignedIdentity(apps, "Identity", c.UserAssignedIdentityProps("id-apps-17", group))
+    # In another stack: the identity is found in every stack of the app.
+    assert error_of(lambda: c.PrincipalById(
+        ci, "Runner", principal_id=identity.client_id, principal_type="ServicePrincipal",
+    )) == (
+        "PrincipalById 'ci/Runner': principal_id '<Terraform expression>' is the client id (application id) of "
+        "managed identity 'apps/Identity', not its object id. Allowed: the principal's object id: the identity's "
+        "principal_id. Fix: pass principal_id=identity.principal_id, or grant to the identity itself: "
+        "resource.grant(role, identity)."
+    )
+
+
+def test_a_principal_given_an_identitys_principal_id_or_an_object_id_passes(tmp_path):
+    app, (svc,), (group,) = stacks_with_groups(tmp_path, "svc")
+    identity = c.UserAssignedIdentity(svc, "Identity", c.UserAssignedIdentityProps("id-svc-17", group))
+    assert isinstance(identity.client_id, str)  # read, as an app that passes it on (to an env var) does
+    vault = c.KeyVault(svc, "Vault", c.KeyVaultProps("kv-svc-17", group))
+    by_id = c.PrincipalById(svc, "Ci", principal_id=identity.principal_id, principal_type="ServicePrincipal")
+    group_of_admins = c.PrincipalById(
+        svc, "Admins", principal_id="00000000-0000-0000-0000-0000000000aa", principal_type="Group",
+    )
+    vault.grant_secrets_read(by_id)
+    vault.grant(c.BuiltInRole.KEY_VAULT_ADMINISTRATOR, group_of_admins)
+    assert recorded(svc) == []
+    app.synth()
+    assignments = json.loads((tmp_path / "out" / "stacks" / "svc" / "cdk.tf.json").read_text())["resource"][
+        "azurerm_role_assignment"]
+    assert sorted((a["principal_id"], a["principal_type"]) for a in assignments.values()) == [
+        ("${azurerm_user_assigned_identity.Identity_2D60E2CC.principal_id}", "ServicePrincipal"),
+        ("00000000-0000-0000-0000-0000000000aa", "Group"),
+    ]
