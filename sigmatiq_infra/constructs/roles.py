@@ -171,29 +171,52 @@ class PrincipalById(AzureConstruct):
         if all(typed):
             check_principal(check, principal_id, principal_type)
             if is_token(principal_id):
-                _check_no_client_id(check, self, principal_id)
+                _check_identity_ids(check, self, principal_id, principal_type)
         check.done()
         self.name = id
         self.principal_id = principal_id
         self.principal_type: str | None = principal_type
 
 
-def _check_no_client_id(check: Validator, scope: Construct, principal_id: str) -> None:
-    """A managed identity's client id where its object id goes: "The Principal ID is also known as
-    the Object ID (i.e. not the "Application ID" for applications)" (azurerm 4.55,
-    `website/docs/r/role_assignment.html.markdown`, `principal_id`); Azure finds no principal of
-    that id when the assignment is made. The client id an identity construct gave is the very
-    value passed here (its attributes are read once, then kept)."""
-    owner = next((member for member in app_members(scope) if member.__dict__.get("client_id") == principal_id), None)
-    if owner is None:
-        return
-    kind = getattr(owner, "kind_text", type(owner).__name__)
-    check.fail(
-        "principal_id", principal_id,
-        f"is the client id (application id) of {kind} {owner.node.path!r}, not its object id",
-        "the principal's object id: the identity's principal_id",
-        "pass principal_id=identity.principal_id, or grant to the identity itself: resource.grant(role, identity)",
-    )
+def _check_identity_ids(check: Validator, scope: Construct, principal_id: str, principal_type: str) -> None:
+    """An identity construct's deploy-time id given to a `PrincipalById`, where it does not fit:
+
+    - its client id where its object id goes: "The Principal ID is also known as the Object ID
+      (i.e. not the "Application ID" for applications)" (azurerm 4.55,
+      `website/docs/r/role_assignment.html.markdown`, `principal_id`); Azure finds no principal
+      of that id when the assignment is made;
+    - its object id with another principal type than its own (a managed identity is a service
+      principal: Microsoft Learn, "Assign Azure roles using Azure Resource Manager templates", new
+      service principal); Azure refuses the assignment (UnmatchedPrincipalType: "The PrincipalId
+      '...' has type 'ServicePrincipal', which is different from specified PrincipalType 'User'").
+
+    The id an identity construct gave is the very value passed here (its attributes are read once,
+    then kept on it); a principal's own wrappers are not identities."""
+    for member in app_members(scope):
+        if isinstance(member, (PrincipalById, DeployingPrincipal)):
+            continue
+        kept = member.__dict__
+        kind = getattr(member, "kind_text", type(member).__name__)
+        if kept.get("client_id") == principal_id:
+            check.fail(
+                "principal_id", principal_id,
+                f"is the client id (application id) of {kind} {member.node.path!r}, not its object id",
+                "the principal's object id: the identity's principal_id",
+                "pass principal_id=identity.principal_id, or grant to the identity itself: "
+                "resource.grant(role, identity)",
+            )
+            return
+        own_type = getattr(member, "principal_type", None)
+        if kept.get("principal_id") == principal_id and own_type in PRINCIPAL_TYPES:
+            check.require(
+                principal_type == own_type or principal_type not in PRINCIPAL_TYPES,  # (that one is said above)
+                "principal_type", principal_type,
+                f"is not the type of {kind} {member.node.path!r}, whose principal_id this is, and Azure refuses "
+                "the assignment (UnmatchedPrincipalType)",
+                f"{own_type!r}: the {kind}'s principal type",
+                f"write principal_type={own_type!r}, or grant to the identity itself: resource.grant(role, identity)",
+            )
+            return
 
 
 @checked_function

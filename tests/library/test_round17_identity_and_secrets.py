@@ -120,3 +120,24 @@ def test_a_principal_given_an_identitys_principal_id_or_an_object_id_passes(tmp_
         ("${azurerm_user_assigned_identity.Identity_2D60E2CC.principal_id}", "ServicePrincipal"),
         ("00000000-0000-0000-0000-0000000000aa", "Group"),
     ]
+
+
+@pytest.mark.parametrize("principal_type", ["User", "Group"])
+def test_an_identitys_principal_id_given_another_principal_type_is_refused(tmp_path, principal_type):
+    _, (apps, ci), (group, _) = stacks_with_groups(tmp_path, "apps", "ci")
+    identity = c.UserAssignedIdentity(apps, "Identity", c.UserAssignedIdentityProps("id-apps-17", group))
+    assert error_of(lambda: c.PrincipalById(
+        ci, "Runner", principal_id=identity.principal_id, principal_type=principal_type,
+    )) == (
+        f"PrincipalById 'ci/Runner': principal_type '{principal_type}' is not the type of managed identity "
+        "'apps/Identity', whose principal_id this is, and Azure refuses the assignment (UnmatchedPrincipalType). "
+        "Allowed: 'ServicePrincipal': the managed identity's principal type. Fix: write "
+        "principal_type='ServicePrincipal', or grant to the identity itself: resource.grant(role, identity)."
+    )
+
+
+def test_two_principals_by_one_written_object_id_of_two_types_are_not_compared_here(stack):
+    # Which of the two is right is Azure's to say: only an identity construct's own id is known.
+    c.PrincipalById(stack, "AsUser", principal_id="00000000-0000-0000-0000-0000000000bb", principal_type="User")
+    c.PrincipalById(stack, "AsGroup", principal_id="00000000-0000-0000-0000-0000000000bb", principal_type="Group")
+    assert recorded(stack) == []
