@@ -169,16 +169,16 @@ class PrincipalById(AzureConstruct):
         typed = [check.value_type(prop, value, str) for prop, value in (("principal_id", principal_id),
                                                                            ("principal_type", principal_type))]
         if all(typed):
-            check_principal(check, principal_id, principal_type)
-            if is_token(principal_id):
-                _check_identity_ids(check, self, principal_id, principal_type)
+            # An identity's id: its own type is what principal_type must be (said once, by that check).
+            of_identity = is_token(principal_id) and _check_identity_ids(check, self, principal_id, principal_type)
+            check_principal(check, principal_id, None if of_identity else principal_type)
         check.done()
         self.name = id
         self.principal_id = principal_id
         self.principal_type: str | None = principal_type
 
 
-def _check_identity_ids(check: Validator, scope: Construct, principal_id: str, principal_type: str) -> None:
+def _check_identity_ids(check: Validator, scope: Construct, principal_id: str, principal_type: str) -> bool:
     """An identity construct's deploy-time id given to a `PrincipalById`, where it does not fit:
 
     - its client id where its object id goes: "The Principal ID is also known as the Object ID
@@ -191,7 +191,8 @@ def _check_identity_ids(check: Validator, scope: Construct, principal_id: str, p
       '...' has type 'ServicePrincipal', which is different from specified PrincipalType 'User'").
 
     The id an identity construct gave is the very value passed here (its attributes are read once,
-    then kept on it); a principal's own wrappers are not identities."""
+    then kept on it); a principal's own wrappers are not identities. True when `principal_id` is an
+    identity's object id: `principal_type` was checked against the identity's own type."""
     for member in app_members(scope):
         if isinstance(member, (PrincipalById, DeployingPrincipal)):
             continue
@@ -205,18 +206,19 @@ def _check_identity_ids(check: Validator, scope: Construct, principal_id: str, p
                 "pass principal_id=identity.principal_id, or grant to the identity itself: "
                 "resource.grant(role, identity)",
             )
-            return
+            return False
         own_type = getattr(member, "principal_type", None)
         if kept.get("principal_id") == principal_id and own_type in PRINCIPAL_TYPES:
             check.require(
-                principal_type == own_type or principal_type not in PRINCIPAL_TYPES,  # (that one is said above)
+                principal_type == own_type,  # Azure reads the type in this case only
                 "principal_type", principal_type,
                 f"is not the type of {kind} {member.node.path!r}, whose principal_id this is, and Azure refuses "
                 "the assignment (UnmatchedPrincipalType)",
                 f"{own_type!r}: the {kind}'s principal type",
                 f"write principal_type={own_type!r}, or grant to the identity itself: resource.grant(role, identity)",
             )
-            return
+            return True
+    return False
 
 
 @checked_function

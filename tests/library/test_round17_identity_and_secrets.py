@@ -122,8 +122,10 @@ def test_a_principal_given_an_identitys_principal_id_or_an_object_id_passes(tmp_
     ]
 
 
-@pytest.mark.parametrize("principal_type", ["User", "Group"])
-def test_an_identitys_principal_id_given_another_principal_type_is_refused(tmp_path, principal_type):
+@pytest.mark.parametrize("principal_type", ["User", "Group", "user", "serviceprincipal"])
+def test_an_identitys_principal_id_given_another_principal_type_is_refused_once_with_the_identitys_type(
+    tmp_path, principal_type,
+):
     _, (apps, ci), (group, _) = stacks_with_groups(tmp_path, "apps", "ci")
     identity = c.UserAssignedIdentity(apps, "Identity", c.UserAssignedIdentityProps("id-apps-17", group))
     assert error_of(lambda: c.PrincipalById(
