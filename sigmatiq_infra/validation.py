@@ -106,7 +106,8 @@ class NameRule:
 
     resource: str
     min_length: int
-    max_length: int
+    max_length: int | None
+    """None: Azure sets no upper bound."""
     characters: str
     characters_text: str
     first: str | None = None
@@ -119,7 +120,11 @@ class NameRule:
     globally_unique: bool = False
 
     def describe(self) -> str:
-        parts = [f"{self.min_length}-{self.max_length} characters", self.characters_text]
+        if self.max_length is None:
+            length = f"at least {self.min_length} character" + ("s" if self.min_length != 1 else "")
+        else:
+            length = f"{self.min_length}-{self.max_length} characters"
+        parts = [length, self.characters_text]
         if self.first_text:
             parts.append(f"starts with {self.first_text}")
         if self.last_text:
@@ -134,7 +139,7 @@ class NameRule:
 
     def problems(self, name: str) -> list[str]:
         found = []
-        if not self.min_length <= len(name) <= self.max_length:
+        if len(name) < self.min_length or (self.max_length is not None and len(name) > self.max_length):
             found.append(f"has {len(name)} characters")
         allowed = re.compile(f"[{self.characters}]").fullmatch
         bad = sorted(c for c in set(name) if not allowed(c))
@@ -330,9 +335,11 @@ class NameRules:
         first=_ALNUM, first_text="a letter or digit", last=_ALNUM, last_text="a letter or digit",
     )
     # Azure's own rule for a container app's variables (its ContainerAppInvalidEnvVarName
-    # error quotes it: `^[-._a-zA-Z][-._a-zA-Z0-9]*$`; azurerm checks only that it is not empty).
+    # error quotes it: `^[-._a-zA-Z][-._a-zA-Z0-9]*$`, microsoft/aspire#1779; azurerm checks only
+    # that it is not empty). It bounds no length: a name of more than 1,000 characters deploys
+    # (microsoft/vscode-azurecontainerapps#824).
     ENVIRONMENT_VARIABLE = NameRule(
-        "environment variable", 1, 256, r"a-zA-Z0-9_.\-", "letters, digits, '_', '.' and '-'",
+        "environment variable", 1, None, r"a-zA-Z0-9_.\-", "letters, digits, '_', '.' and '-'",
         first=r"a-zA-Z_.\-", first_text="anything but a digit",
     )
 

@@ -400,7 +400,7 @@ RULES = [
          lambda own: own.container_app(env={"Orleans.Cluster-Id": "orders", "_PORT": "8080"}),
          lambda own: own.container_app(env={"1PORT": "8080"}),
          ("ContainerApp 'own/Api': environment variable '1PORT' starts with '1'. Allowed: environment variable "
-          "names have 1-256 characters; letters, digits, '_', '.' and '-'; starts with anything but a digit. "
+          "names have at least 1 character; letters, digits, '_', '.' and '-'; starts with anything but a digit. "
           'Fix: choose an environment variable name that follows these rules.')),
     Rule("ContainerApp", "cpu and memory as Azure pairs them",
          lambda own: own.container_app(cpu=0.5, memory="1Gi"),
