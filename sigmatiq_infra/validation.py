@@ -748,8 +748,9 @@ _AZURE_DOMAIN = re.compile(r"(?i)(?:[a-z0-9-]+\.)*(?:azure|windows|azurecr|azcon
 def _name_written_in(value: str, rule: NameRule) -> tuple[str, str] | None:
     """(what `value` is, the name it holds) when `value` is a resource id (copied from the Portal,
     `/subscriptions/.../vaults/kv-orders`), a service's address (`acrorders.azurecr.io`,
-    `https://kv-orders.vault.azure.net/`) or a name with slashes or spaces around it, and the name
-    it holds follows `rule`; else None."""
+    `https://kv-orders.vault.azure.net/`; a blob container's, `https://<account>.blob.core.windows.net/
+    tfstate`, holds the container's after the account's) or a name with slashes or spaces around it,
+    and the name it holds follows `rule`; else None."""
     text = value.strip()
     if text.lower().startswith("/subscriptions/"):
         parts = [part for part in text.split("/") if part]
@@ -759,8 +760,13 @@ def _name_written_in(value: str, rule: NameRule) -> tuple[str, str] | None:
         name = parts[at] if rule.resource == "resource group" and at < len(parts) else parts[-1]
         what = "its resource id"
     else:
-        first, _, domain = text.split("://", 1)[-1].strip("/").split("/", 1)[0].partition(".")
+        host, _, path = text.split("://", 1)[-1].strip("/").partition("/")
+        first, _, domain = host.partition(".")
         address = _AZURE_DOMAIN.fullmatch(domain) is not None
+        if address and rule.resource == "storage container":
+            # A container's address is its account's with the container after it
+            # (`https://<account>.blob.core.windows.net/<container>`): the account is no container name.
+            first = path.split("/", 1)[0]
         name, what = (first, "its address") if address else (text.strip("/"), "with slashes or spaces around it")
         if "/" in name:
             return None

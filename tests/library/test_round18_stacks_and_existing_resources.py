@@ -1,0 +1,66 @@
+"""Round 18: what a hurried user gets wrong at the stack level and when referring to resources
+that already exist. A blob container copied as its address is told the container's name (not the
+account's, which is a container name too and would name another container); a state backend given
+where the tags go is told to pass it by keyword; the state account, which the backend only reads,
+is not refused for a reserved word Azure checks only at creation; and a lookup's `missing_hint` is
+written so that Terraform shows it as written, not read as a template."""
+
+from __future__ import annotations
+
+from helpers import recorded
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack, BlobStateBackend
+
+CONTAINER_RULE = (
+    "Allowed: storage container names have 3-63 characters; lowercase letters, digits and hyphens; starts with a "
+    "lowercase letter or digit; ends with a lowercase letter or digit; no consecutive hyphens."
+)
+
+
+def stack_with(backend: BlobStateBackend) -> list[str]:
+    """The problems an AzureStack with `backend` records (none: [])."""
+    return recorded(AzureStack(App(), "s", backend=backend))
+
+
+# --- 1. a blob container copied as its address ---------------------------------------------------------------
+# Microsoft Learn, "Naming and Referencing Containers, Blobs, and Metadata": a container's URI is
+# https://myaccount.blob.core.windows.net/mycontainer, the account's name first, the container's after it.
+
+
+def test_a_backend_container_given_as_its_address_is_told_the_containers_name_not_the_accounts():
+    assert stack_with(BlobStateBackend("rg-state", "ststate01", "https://ststate01.blob.core.windows.net/tfstate")) == [
+        "AzureStack 's': backend.container 'https://ststate01.blob.core.windows.net/tfstate' contains '.', '/', ':'. "
+        f"{CONTAINER_RULE} Fix: write the name alone, not its address: 'tfstate'.",
+    ]
+
+
+def test_a_storage_accounts_container_given_as_its_address_with_a_blob_after_it_is_told_the_containers_name(
+    stack, group,
+):
+    c.StorageAccount(stack, "Store", c.StorageAccountProps(
+        "stlogs01", group, containers=("ststate01.blob.core.windows.net/logs/2026/app.log",),
+    ))
+    assert recorded(stack) == [
+        "StorageAccount 'test/Store': container 'ststate01.blob.core.windows.net/logs/2026/app.log' contains '.', '/'. "
+        f"{CONTAINER_RULE} Fix: write the name alone, not its address: 'logs'.",
+    ]
+
+
+def test_an_accounts_address_given_as_the_container_keeps_the_rules_fix_as_it_holds_no_container():
+    assert stack_with(BlobStateBackend("rg-state", "ststate01", "https://ststate01.blob.core.windows.net/")) == [
+        "AzureStack 's': backend.container 'https://ststate01.blob.core.windows.net/' contains '.', '/', ':' and ends "
+        f"with '/'. {CONTAINER_RULE} Fix: choose a storage container name that follows these rules.",
+    ]
+
+
+def test_a_container_given_as_its_resource_id_and_an_account_given_as_its_address_are_told_their_own_names():
+    container_id = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-state/providers/Microsoft.Storage/"
+        "storageAccounts/ststate01/blobServices/default/containers/tfstate"
+    )
+    problems = stack_with(BlobStateBackend("rg-state", "https://ststate01.blob.core.windows.net/", container_id))
+    assert [problem.rsplit("Fix: ", 1)[1] for problem in problems] == [
+        "write the name alone, not its address: 'ststate01'.",
+        "write the name alone, not its resource id: 'tfstate'.",
+    ]
