@@ -176,7 +176,13 @@ class AzureStack(TerraformStack):
             "Windows' default, the two stacks would share both and plan against each other's state)",
             f"rename one of {first!r} and {id!r}",
         )
-        if check.value_type("tags", tags, Mapping[str, str] | None):
+        if isinstance(tags, BlobStateBackend):  # AzureStack(app, id, BlobStateBackend(...)): tags come third
+            check.type_problem(
+                "tags", tags, "is the state backend, given where the tags go (the argument after the id)",
+                "tags (a mapping of str to str) third, and the backend by keyword",
+                f"pass it by keyword: AzureStack(app, {id!r}, backend=BlobStateBackend(...))",
+            )
+        elif check.value_type("tags", tags, Mapping[str, str] | None):
             check.tags("tags", tags or {})
         tags_ok = check.typed
         if check.value_type("backend", backend, BlobStateBackend | None) and backend is not None:

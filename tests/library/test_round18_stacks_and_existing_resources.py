@@ -7,10 +7,11 @@ written so that Terraform shows it as written, not read as a template."""
 
 from __future__ import annotations
 
-from helpers import recorded
+from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack, BlobStateBackend
+from sigmatiq_infra.testing import Template
 
 CONTAINER_RULE = (
     "Allowed: storage container names have 3-63 characters; lowercase letters, digits and hyphens; starts with a "
@@ -64,3 +65,30 @@ def test_a_container_given_as_its_resource_id_and_an_account_given_as_its_addres
         "write the name alone, not its address: 'ststate01'.",
         "write the name alone, not its resource id: 'tfstate'.",
     ]
+
+
+# --- 2. a backend given where the tags go ----------------------------------------------------------------------
+
+
+def test_a_backend_given_where_the_tags_go_is_told_to_pass_it_by_keyword():
+    app = App()
+    assert error_of(lambda: AzureStack(app, "prod", BlobStateBackend("rg-state", "ststate01")), app) == (
+        "AzureStack 'prod': tags BlobStateBackend(resource_group='rg-state', storage_account='ststate01', cont... is "
+        "the state backend, given where the tags go (the argument after the id). Allowed: tags (a mapping of str to "
+        "str) third, and the backend by keyword. Fix: pass it by keyword: AzureStack(app, 'prod', "
+        "backend=BlobStateBackend(...))."
+    )
+
+
+def test_tags_and_a_backend_given_in_their_order_by_position_pass_and_are_written():
+    app = App()
+    stack = AzureStack(app, "prod", {"env": "prod"}, BlobStateBackend("rg-state", "ststate01"))
+    c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-prod", "westeurope"))
+    template = Template.from_stack(stack)
+    assert recorded(stack) == []
+    assert template.doc["terraform"]["backend"]["azurerm"] == {
+        "container_name": "tfstate", "key": "prod.tfstate", "resource_group_name": "rg-state",
+        "storage_account_name": "ststate01", "use_azuread_auth": True,
+    }
+    [group] = template.resources("azurerm_resource_group").values()
+    assert group["tags"] == {"env": "prod"}
