@@ -196,7 +196,12 @@ class AzureStack(TerraformStack):
                     "variable or resource, and takes no expression in it", "a value written in code",
                 )
             check.name("backend.resource_group", backend.resource_group, NameRules.RESOURCE_GROUP)
-            check.name("backend.storage_account", backend.storage_account, NameRules.STORAGE_ACCOUNT)
+            # The backend reads an account that exists (Terraform's azurerm backend stores the state "within the
+            # Blob Storage Account"; it creates none), and Azure checks reserved words only when a resource is
+            # created (Microsoft Learn, "Resolve errors for reserved resource names"): its own rule, not those.
+            check.name(
+                "backend.storage_account", backend.storage_account, NameRules.STORAGE_ACCOUNT, created=False,
+            )
             check.name("backend.container", backend.container, NameRules.STORAGE_CONTAINER)
             _check_state_key(check, backend.key, id)
         if check.value_type("resource_provider_registrations", resource_provider_registrations, str):

@@ -7,6 +7,7 @@ written so that Terraform shows it as written, not read as a template."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
@@ -92,3 +93,32 @@ def test_tags_and_a_backend_given_in_their_order_by_position_pass_and_are_writte
     }
     [group] = template.resources("azurerm_resource_group").values()
     assert group["tags"] == {"env": "prod"}
+
+
+# --- 3. the state account, which the backend only reads ----------------------------------------------------------
+# Microsoft Learn, "Resolve errors for reserved resource names": "The name is checked when the resource
+# is created"; Terraform's azurerm backend "Stores the state as a Blob ... within the Blob Storage Account"
+# (developer.hashicorp.com/terraform/language/backend/azurerm): it reads an account that exists.
+
+
+@pytest.mark.parametrize("account", ["loginstate01", "azure", "stmicrosofttf"])
+def test_a_state_account_whose_name_holds_a_reserved_word_passes_as_the_backend_only_reads_it(account):
+    assert stack_with(BlobStateBackend("rg-state", account)) == []
+
+
+def test_a_state_accounts_name_still_follows_the_storage_account_rule():
+    assert stack_with(BlobStateBackend("rg-state", "StState-01")) == [
+        "AzureStack 's': backend.storage_account 'StState-01' contains '-', 'S'. Allowed: storage account names have "
+        "3-24 characters; lowercase letters and digits only; unique across Azure. Fix: choose a storage account name "
+        "that follows these rules.",
+    ]
+
+
+def test_an_account_the_app_creates_with_a_reserved_word_is_still_refused(stack, group):
+    c.StorageAccount(stack, "Store", c.StorageAccountProps("loginstate01", group))
+    assert recorded(stack) == [
+        "StorageAccount 'test/Store': name 'loginstate01' starts with the reserved word 'login', which Azure refuses "
+        "in a name with a public endpoint (ReservedResourceName). Allowed: a name that is not a reserved word such as "
+        "'azure' or 'office', holds neither 'microsoft' nor 'windows', and does not start with 'login' (Microsoft "
+        "Learn, \"Resolve errors for reserved resource names\"). Fix: choose another storage account name.",
+    ]
