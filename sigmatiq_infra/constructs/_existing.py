@@ -84,7 +84,7 @@ class ExistingResource(AzureResource):
             condition=f"${{contains({groups}, {_lowered(resource_group_name)})}}",
             error_message=(
                 f"The {self.kind_text} {name!r} does not exist in resource group "
-                f"{resource_group_name!r} of this subscription. {hint}"
+                f"{resource_group_name!r} of this subscription. {_literal(hint)}"
             ),
         )
 
@@ -93,6 +93,15 @@ def _lowered(text: str) -> str:
     """`text` in lower case as an HCL expression: lowered here, or, known only at deploy time
     (lowered here, a token is no token), by Terraform."""
     return Token.as_string(Fn.lower(text)) if is_token(text) else _hcl_string(text.lower())
+
+
+def _literal(text: str) -> str:
+    """`text` as Terraform shows it: the message is a string template, where `${` and `%{` begin an
+    interpolation or a directive, written `$${` and `%%{` to stand for themselves (Terraform,
+    "Strings and Templates"): a hint such as "Run `deploy.sh ${ENV}` first" would otherwise stop
+    the plan with "Reference to undeclared ..." or "Invalid expression". A value known only at
+    deploy time is Terraform's already."""
+    return text if is_token(text) else text.replace("${", "$${").replace("%{", "%%{")
 
 
 def _hcl_string(text: str) -> str:

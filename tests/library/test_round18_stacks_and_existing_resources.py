@@ -11,6 +11,7 @@ import pytest
 from helpers import error_of, recorded
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.cdk import TerraformVariable
 from sigmatiq_infra.stacks import App, AzureStack, BlobStateBackend
 from sigmatiq_infra.testing import Template
 
@@ -122,3 +123,35 @@ def test_an_account_the_app_creates_with_a_reserved_word_is_still_refused(stack,
         "'azure' or 'office', holds neither 'microsoft' nor 'windows', and does not start with 'login' (Microsoft "
         "Learn, \"Resolve errors for reserved resource names\"). Fix: choose another storage account name.",
     ]
+
+
+# --- 4. a lookup's missing_hint, shown as written ------------------------------------------------------------------
+# Terraform, "Strings and Templates": `${` begins an interpolation and `%{` a directive; `$${` and `%%{` stand
+# for themselves. Unescaped, `terraform validate` stops with "Reference to undeclared input variable" (for
+# `${var.env}`) or "Invalid expression" (for `%{if}`).
+
+
+def error_message_of(stack, hint: str) -> str:
+    c.KeyVault.from_existing(stack, "Shared", name="kv-shared", resource_group_name="rg-shared", missing_hint=hint)
+    [vault] = Template.from_stack(stack).data("azurerm_key_vault").values()
+    return vault["lifecycle"]["precondition"][0]["error_message"]
+
+
+def test_a_missing_hint_holding_dollar_or_percent_braces_is_written_so_terraform_shows_it_as_written(stack):
+    assert error_message_of(stack, "Run `deploy.sh ${ENV}` first; 100%{done} is shown as such.") == (
+        "The Key Vault 'kv-shared' does not exist in resource group 'rg-shared' of this subscription. Run `deploy.sh "
+        "$${ENV}` first; 100%%{done} is shown as such."
+    )
+    assert recorded(stack) == []
+
+
+@pytest.mark.parametrize("hint", ["Deploy the shared stack first.", "Costs $5 {per month}, 100% sure."])
+def test_a_missing_hint_without_a_template_sequence_is_written_as_given(stack, hint):
+    assert error_message_of(stack, hint).endswith(f"of this subscription. {hint}")
+
+
+def test_a_missing_hint_known_at_deploy_time_stays_terraforms_expression(stack):
+    environment = TerraformVariable(stack, "env", type="string")
+    assert error_message_of(stack, f"Deploy shared-{environment.string_value} first.").endswith(
+        "of this subscription. Deploy shared-${var.env} first."
+    )
