@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
 
@@ -162,20 +162,25 @@ class DiagnosticTarget:
     """One Azure resource a construct's diagnostic settings can point at, and what Azure
     Monitor collects from it."""
 
-    log_groups: tuple[str, ...] = ("allLogs",)
+    log_groups: Sequence[str] = ("allLogs",)
     """Log category groups (`allLogs` covers every category, `audit` included)."""
-    log_categories: tuple[str, ...] = ()
+    log_categories: Sequence[str] = ()
     """Log categories, for resources without category groups (storage blob services)."""
-    metrics: tuple[str, ...] = ("AllMetrics",)
-    """Metric categories (`AllMetrics`, except storage: `Transaction`, `Capacity`)."""
+    metrics: Sequence[str] = ("AllMetrics",)
+    """Metric categories (`AllMetrics`, except storage: `Transaction`, `Capacity`). A target
+    collects at least one log category group, log category or metric category."""
     sub_resource: str = ""
     """Appended to the construct's id for a target below it: `/blobServices/default`."""
     id_suffix: str = ""
-    """Appended to the construct id of the setting, to tell targets apart: `-blob`."""
+    """Appended to the construct id of the setting, to tell targets apart: `-blob` (one per
+    target of a class)."""
 
 
 TERRAFORM_TYPE = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]+")
 """A Terraform resource type: its provider's name, `_`, the type (`azurerm_servicebus_namespace`)."""
+CHILD_PATH = re.compile(r"(?:/[^/\s]+/[^/\s]+)+")
+"""What a child resource's ARM id adds to its parent's: one or more `/<child type>/<child name>` pairs
+(Microsoft Learn, "Set name and type for child resources"), e.g. `/blobServices/default`."""
 ARM_TYPE = re.compile(r"[^/\s]+(?:/[^/\s]+)+")
 """An ARM resource type: its resource provider namespace, then one or more type segments, each after a
 slash (Microsoft Learn, "Resolve errors for resource name and type mismatch":
@@ -211,7 +216,8 @@ def class_problems(cls: type, classes: Iterable[type]) -> list[str]:
         ("diagnostics", DiagnosticTarget, "DiagnosticTarget()"), ("identity_types", str, "'SystemAssigned'"),
     ):
         if name in own:
-            problems += _tuple_problems(cls, where, name, own[name], item_type, example)
+            found = _tuple_problems(cls, where, name, own[name], item_type, example)
+            problems += found or (_diagnostics_problems(cls, where, own[name]) if name == "diagnostics" else [])
     for name, hint in (("kind_text", str), ("private_link", PrivateLinkService | None)):
         if name in own:
             check = Validator(cls.__name__, where)
@@ -243,6 +249,60 @@ def _tuple_problems(cls: type, where: str, name: str, value: Any, item_type: typ
                     f"write {example} there",
                 )
     return list(check.problems)
+
+
+def _diagnostics_problems(cls: type, where: str, targets: Sequence[DiagnosticTarget]) -> list[str]:
+    """The values of a class's `DiagnosticTarget`s, as `add_diagnostic_settings` writes each into an
+    `azurerm_monitor_diagnostic_setting` (azurerm 4.x `monitor_diagnostic_setting_resource.go`: every
+    `category` and `category_group` not empty; "At least one `enabled_log` or `enabled_metric` block must be
+    specified", `monitor_diagnostic_setting.html.markdown`), each under a construct id of its own."""
+    from sigmatiq_infra import typecheck  # the type checker loads with the first class or props
+
+    check = Validator(cls.__name__, where)
+    suffixes: dict[str, int] = {}
+    for index, target in enumerate(targets):
+        prop = f"diagnostics[{index}]"
+        found = typecheck.problems_of(target)
+        for problem in found:
+            check.type_problem(*problem.message_parts(f"{prop}.{problem.prop}"))
+        if found:
+            continue
+        for field_name, example in (("log_groups", "'allLogs'"), ("log_categories", "'AuditEvent'"),
+                                    ("metrics", "'AllMetrics'")):
+            for position, category in enumerate(getattr(target, field_name)):
+                check.require(
+                    bool(category.strip()), f"{prop}.{field_name}[{position}]", category, "is empty",
+                    f"the name of a category Azure Monitor lists for the resource type, e.g. {example} (azurerm: "
+                    "not empty)", "write the category's name, or leave it out",
+                )
+        check.require(
+            bool(target.log_groups or target.log_categories or target.metrics), prop, target,
+            "collects no log and no metric",
+            "at least one log category group, log category or metric category (azurerm: \"At least one "
+            "`enabled_log` or `enabled_metric` block must be specified\")",
+            "name what the target collects, e.g. DiagnosticTarget(metrics=('AllMetrics',)), or leave the target out",
+        )
+        check.require(
+            not target.sub_resource or CHILD_PATH.fullmatch(target.sub_resource) is not None,
+            f"{prop}.sub_resource", target.sub_resource, "is not what a child resource's id adds to its parent's",
+            "'' for the resource itself, or '/<child type>/<child name>' (Microsoft Learn, \"Set name and type "
+            "for child resources\"), e.g. '/blobServices/default'",
+            f"write sub_resource='/{target.sub_resource.strip('/')}'" if target.sub_resource.strip("/")
+            else "leave sub_resource out for the resource itself",
+        )
+        first = suffixes.setdefault(target.id_suffix, index)
+        check.require(
+            first == index, f"{prop}.id_suffix", target.id_suffix, f"is the id_suffix of diagnostics[{first}] too",
+            "an id_suffix of its own per target: it tells apart the construct ids of their diagnostic settings",
+            f"give diagnostics[{index}] an id_suffix of its own, e.g. '-{_suffix_example(target)}'",
+        )
+    return list(check.problems)
+
+
+def _suffix_example(target: DiagnosticTarget) -> str:
+    """A likely id_suffix for `target`: the first type of its sub-resource path, e.g. `blobServices`."""
+    segments = [segment for segment in target.sub_resource.split("/") if segment]
+    return segments[0] if segments else "child"
 
 
 def _facts_problems(cls: type, where: str, facts: Any, classes: list[type]) -> list[str]:
