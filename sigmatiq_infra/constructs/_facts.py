@@ -178,6 +178,10 @@ class DiagnosticTarget:
 
 TERRAFORM_TYPE = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]+")
 """A Terraform resource type: its provider's name, `_`, the type (`azurerm_servicebus_namespace`)."""
+OPERATION = re.compile(r"[^/\s]+(?:/[^/\s]+){2,}")
+"""An activity log operation: "Supported operation should be of the form:
+`<resourceProvider>/<resourceType>/<operation>`" (azurerm `monitor_activity_log_alert.html.markdown`,
+criteria.operation_name), e.g. `Microsoft.ServiceBus/namespaces/delete`."""
 CHILD_PATH = re.compile(r"(?:/[^/\s]+/[^/\s]+)+")
 """What a child resource's ARM id adds to its parent's: one or more `/<child type>/<child name>` pairs
 (Microsoft Learn, "Set name and type for child resources"), e.g. `/blobServices/default`."""
@@ -218,6 +222,8 @@ def class_problems(cls: type, classes: Iterable[type]) -> list[str]:
         if name in own:
             found = _tuple_problems(cls, where, name, own[name], item_type, example)
             problems += found or (_diagnostics_problems(cls, where, own[name]) if name == "diagnostics" else [])
+    if "delete_operation" in own:
+        problems += _delete_operation_problems(cls, where, own["delete_operation"])
     for name, hint in (("kind_text", str), ("private_link", PrivateLinkService | None)):
         if name in own:
             check = Validator(cls.__name__, where)
@@ -248,6 +254,24 @@ def _tuple_problems(cls: type, where: str, name: str, value: Any, item_type: typ
                     f"{name}[{index}]", item, f"has the type {type(item).__name__}", kind,
                     f"write {example} there",
                 )
+    return list(check.problems)
+
+
+def _delete_operation_problems(cls: type, where: str, operation: Any) -> list[str]:
+    """`delete_operation`, which a `DeleteAlert` on the class's resources matches in the activity log: an
+    operation of another form is taken by Azure and never matches, so the alert never fires."""
+    check = Validator(cls.__name__, where)
+    if check.value_type("delete_operation", operation, str | None) and operation is not None:
+        arm_type = vars(cls).get("arm_type")
+        example = f"{arm_type}/delete" if isinstance(arm_type, str) and ARM_TYPE.fullmatch(arm_type) else (
+            "Microsoft.ServiceBus/namespaces/delete")
+        check.require(
+            OPERATION.fullmatch(operation) is not None, "delete_operation", operation,
+            "is not an activity log operation (its resource provider, resource type and operation)",
+            "an operation of the form <resourceProvider>/<resourceType>/<operation> (azurerm, "
+            f"monitor_activity_log_alert's operation_name), e.g. {example!r}; or None for '<arm_type>/delete'",
+            f"write delete_operation = {example!r}, or leave it out",
+        )
     return list(check.problems)
 
 

@@ -183,7 +183,8 @@ class AzureResource(AzureConstruct):
     with unless the alert says otherwise (one the metric offers); the ones most alerted on
     first, as messages list them first. Their namespace is `arm_type`."""
     delete_operation: ClassVar[str | None] = None
-    """The activity log's operation for deleting one (`DeleteAlert`); None: `<arm_type>/delete`."""
+    """The activity log's operation for deleting one (`DeleteAlert`), as
+    `<resourceProvider>/<resourceType>/<operation>`; None: `<arm_type>/delete`."""
     identity_types: ClassVar[tuple[str, ...]] = ()
     """The azurerm `identity.type` values the resource accepts; empty: no managed identity."""
     existing: ClassVar[type[AzureResource] | None] = None

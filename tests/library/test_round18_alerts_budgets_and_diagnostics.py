@@ -10,6 +10,8 @@ Sources, each read for this round:
   `enabled_metric` block must be specified").
 - Microsoft Learn, "Set name and type for child resources" (a child's id is its parent's id and its
   type and name segments, e.g. `.../storageAccounts/<name>/blobServices/default`).
+- azurerm 4.x `monitor_activity_log_alert.html.markdown` (criteria.operation_name: "Supported operation
+  should be of the form: `<resourceProvider>/<resourceType>/<operation>`").
 """
 
 from __future__ import annotations
@@ -162,3 +164,45 @@ def test_the_librarys_own_classes_state_targets_that_pass_these_checks():
     assert {cls.__name__ for cls in stating} >= {"StorageAccount", "RedisCache", "ContainerApp", "KeyVault"}
     assert [problem for cls in stating for problem in _diagnostics_problems(cls, cls.__name__, cls.diagnostics)] == []
 
+
+# --- the activity log operation a class of one's own states for its deletion --------------------------
+
+
+@pytest.mark.parametrize("operation", ["delete", "Microsoft.Search/searchServices"])
+def test_a_delete_operation_without_its_provider_type_and_operation_is_refused_not_an_alert_that_never_fires(
+    operation,
+):
+    with pytest.raises(ValidationError) as raised:
+        hub_class(operation=operation)
+    assert str(raised.value) == (
+        f"Hub '{HERE}.Hub': delete_operation {operation!r} is not an activity log operation (its resource "
+        "provider, resource type and operation). Allowed: an operation of the form "
+        "<resourceProvider>/<resourceType>/<operation> (azurerm, monitor_activity_log_alert's operation_name), "
+        "e.g. 'Microsoft.Search/searchServices/delete'; or None for '<arm_type>/delete'. Fix: write "
+        "delete_operation = 'Microsoft.Search/searchServices/delete', or leave it out."
+    )
+
+
+def test_a_delete_operation_that_is_no_text_is_refused_at_the_class_not_a_traceback_at_the_alert():
+    with pytest.raises(ValidationError) as raised:
+        hub_class(operation=("Microsoft.Search/searchServices/delete",))
+    assert str(raised.value) == (
+        f"Hub '{HERE}.Hub': delete_operation ('Microsoft.Search/searchServices/delete',) has the type tuple. "
+        "Allowed: str or None. Fix: give delete_operation a value of type str or None."
+    )
+
+
+@pytest.mark.parametrize("operation, synthesized", [
+    (None, "Microsoft.Search/searchServices/delete"),
+    ("Microsoft.Search/searchServices/links/delete", "Microsoft.Search/searchServices/links/delete"),
+])
+def test_a_delete_operation_of_the_documented_form_or_none_is_the_alerts_operation(
+    stack, group, operation, synthesized,
+):
+    hub = hub_class(operation=operation)(stack, "Hub", HubProps("hub-round18", group))
+    other = c.ResourceGroup(stack, "Alerts", c.ResourceGroupProps("rg-alerts", "centralus"))
+    action_group = c.ActionGroup(stack, "Team", c.ActionGroupProps("ag-r18", other, "r18"))
+    c.DeleteAlert(stack, "Deleted", c.DeleteAlertProps("alert-hub-deleted", other, hub, action_group))
+    assert recorded(stack) == []
+    [alert] = Template.from_stack(stack).resources("azurerm_monitor_activity_log_alert").values()
+    assert (alert["criteria"]["category"], alert["criteria"]["operation_name"]) == ("Administrative", synthesized)
