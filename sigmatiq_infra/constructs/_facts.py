@@ -178,6 +178,9 @@ class DiagnosticTarget:
 
 TERRAFORM_TYPE = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]+")
 """A Terraform resource type: its provider's name, `_`, the type (`azurerm_servicebus_namespace`)."""
+METRIC_AGGREGATIONS = ("Average", "Count", "Minimum", "Maximum", "Total")
+"""How a metric alert reads its metric: azurerm 4.x `monitor_metric_alert_resource.go`, criteria.aggregation
+(`validation.StringInSlice`, case-sensitive)."""
 OPERATION = re.compile(r"[^/\s]+(?:/[^/\s]+){2,}")
 """An activity log operation: "Supported operation should be of the form:
 `<resourceProvider>/<resourceType>/<operation>`" (azurerm `monitor_activity_log_alert.html.markdown`,
@@ -222,6 +225,8 @@ def class_problems(cls: type, classes: Iterable[type]) -> list[str]:
         if name in own:
             found = _tuple_problems(cls, where, name, own[name], item_type, example)
             problems += found or (_diagnostics_problems(cls, where, own[name]) if name == "diagnostics" else [])
+    if "alert_metrics" in own:
+        problems += _alert_metrics_problems(cls, where, own["alert_metrics"])
     if "delete_operation" in own:
         problems += _delete_operation_problems(cls, where, own["delete_operation"])
     for name, hint in (("kind_text", str), ("private_link", PrivateLinkService | None)):
@@ -254,6 +259,36 @@ def _tuple_problems(cls: type, where: str, name: str, value: Any, item_type: typ
                     f"{name}[{index}]", item, f"has the type {type(item).__name__}", kind,
                     f"write {example} there",
                 )
+    return list(check.problems)
+
+
+def _alert_metrics_problems(cls: type, where: str, metrics: Any) -> list[str]:
+    """`alert_metrics`, which a `MetricAlert` on the class's resources reads: each metric's name (azurerm
+    criteria.metric_name: not empty) and the aggregation it is read with by default (criteria.aggregation)."""
+    check = Validator(cls.__name__, where)
+    if not isinstance(metrics, Mapping):
+        names = [metric for metric in metrics if isinstance(metric, str)][:2] if isinstance(
+            metrics, (tuple, list, set, frozenset)) else []
+        example = ", ".join(f"{name!r}: 'Average'" for name in names) or "'<metric>': 'Average'"
+        check.type_problem(
+            "alert_metrics", metrics, f"has the type {type(metrics).__name__}",
+            "a mapping of each metric's name to the aggregation it is read with",
+            f"write alert_metrics = {{{example}}} (each metric with one of {', '.join(METRIC_AGGREGATIONS)})",
+        )
+        return list(check.problems)
+    if not check.value_type("alert_metrics", metrics, Mapping[str, str]):
+        return list(check.problems)
+    arm_type = getattr(cls, "arm_type", "") if isinstance(getattr(cls, "arm_type", ""), str) else ""
+    for metric, aggregation in metrics.items():
+        check.require(
+            bool(metric.strip()), "alert_metrics name", metric, "is empty",
+            f"a metric Azure Monitor lists for the resource type (Microsoft Learn, \"Supported metrics for "
+            f"{arm_type or '<arm_type>'}\"; azurerm: not empty)", "write the metric's name, or leave it out",
+        )
+        check.one_of(
+            f"alert_metrics[{metric!r}]", aggregation, METRIC_AGGREGATIONS,
+            f"read {metric!r} with one of {', '.join(METRIC_AGGREGATIONS)} (azurerm's aggregations, in this case)",
+        )
     return list(check.problems)
 
 

@@ -27,6 +27,7 @@ from sigmatiq_infra.azurerm import (
     monitor_metric_alert as metric_alert_binding,
 )
 from sigmatiq_infra.constructs._context import subscription_id
+from sigmatiq_infra.constructs._facts import METRIC_AGGREGATIONS
 from sigmatiq_infra.constructs._resource import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -38,7 +39,7 @@ from sigmatiq_infra.constructs.roles import BuiltInRole
 from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 OPERATORS = ("GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual", "Equals")
-AGGREGATIONS = ("Average", "Count", "Minimum", "Maximum", "Total")
+AGGREGATIONS = METRIC_AGGREGATIONS
 FREQUENCIES = ("PT1M", "PT5M", "PT15M", "PT30M", "PT1H")
 WINDOWS = ("PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D")
 _LISTED_METRICS = 10

@@ -10,6 +10,8 @@ Sources, each read for this round:
   `enabled_metric` block must be specified").
 - Microsoft Learn, "Set name and type for child resources" (a child's id is its parent's id and its
   type and name segments, e.g. `.../storageAccounts/<name>/blobServices/default`).
+- azurerm 4.x `monitor_metric_alert_resource.go` (criteria.metric_name: not empty; criteria.aggregation:
+  Average, Count, Minimum, Maximum or Total, case-sensitive).
 - azurerm 4.x `monitor_activity_log_alert.html.markdown` (criteria.operation_name: "Supported operation
   should be of the form: `<resourceProvider>/<resourceType>/<operation>`").
 """
@@ -49,9 +51,11 @@ class HubProps:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-def hub_class(*targets: c.DiagnosticTarget, operation: str | None = None) -> type[c.AzureResource]:
-    """A construct class of one's own, as docs/library/constructs.md shows one, with `targets` and
-    `operation` as its deletion in the activity log."""
+def hub_class(
+    *targets: c.DiagnosticTarget, operation: str | None = None, metrics: object = None,
+) -> type[c.AzureResource]:
+    """A construct class of one's own, as docs/library/constructs.md shows one, with `targets`,
+    `operation` as its deletion in the activity log and `metrics` to alert on."""
 
     class Hub(c.AzureResource):
         facts = (c.ResourceFacts(
@@ -61,6 +65,7 @@ def hub_class(*targets: c.DiagnosticTarget, operation: str | None = None) -> typ
         kind_text = "search service"
         diagnostics = targets
         delete_operation = operation
+        alert_metrics = metrics if metrics is not None else {}
 
         def __init__(self, scope, id: str, props: HubProps) -> None:
             super().__init__(scope, id)
@@ -206,3 +211,56 @@ def test_a_delete_operation_of_the_documented_form_or_none_is_the_alerts_operati
     assert recorded(stack) == []
     [alert] = Template.from_stack(stack).resources("azurerm_monitor_activity_log_alert").values()
     assert (alert["criteria"]["category"], alert["criteria"]["operation_name"]) == ("Administrative", synthesized)
+
+
+# --- the metrics a class of one's own offers to alert on ------------------------------------------------
+
+
+def hub_alert(stack, group, metrics, metric: str) -> dict:
+    hub = hub_class(metrics=metrics)(stack, "Hub", HubProps("hub-round18", group))
+    action_group = c.ActionGroup(stack, "Team", c.ActionGroupProps("ag-r18", group, "r18"))
+    c.MetricAlert(stack, "Latency", c.MetricAlertProps("alert-hub-latency", group, hub, metric, 2, action_group))
+    assert recorded(stack) == []
+    [alert] = Template.from_stack(stack).resources("azurerm_monitor_metric_alert").values()
+    return alert["criteria"][0]
+
+
+def test_alert_metrics_listed_without_their_aggregations_are_refused_not_a_traceback_at_the_alert():
+    with pytest.raises(ValidationError) as raised:
+        hub_class(metrics=("SearchLatency", "SearchQueriesPerSecond"))
+    assert str(raised.value) == (
+        f"Hub '{HERE}.Hub': alert_metrics ('SearchLatency', 'SearchQueriesPerSecond') has the type tuple. Allowed: "
+        "a mapping of each metric's name to the aggregation it is read with. Fix: write alert_metrics = "
+        "{'SearchLatency': 'Average', 'SearchQueriesPerSecond': 'Average'} (each metric with one of Average, Count, "
+        "Minimum, Maximum, Total)."
+    )
+
+
+def test_an_aggregation_azurerm_does_not_take_or_an_empty_metric_is_refused_at_the_class():
+    with pytest.raises(ValidationError) as raised:
+        hub_class(metrics={"SearchLatency": "average", "": "Total"})
+    assert str(raised.value) == "\n".join([
+        f"Hub '{HERE}.Hub': alert_metrics['SearchLatency'] 'average' is not supported (did you mean 'Average'?). "
+        "Allowed: 'Average', 'Count', 'Minimum', 'Maximum', 'Total'. Fix: read 'SearchLatency' with one of "
+        "Average, Count, Minimum, Maximum, Total (azurerm's aggregations, in this case).",
+        f"Hub '{HERE}.Hub': alert_metrics name '' is empty. Allowed: a metric Azure Monitor lists for the resource "
+        "type (Microsoft Learn, \"Supported metrics for Microsoft.Search/searchServices\"; azurerm: not empty). "
+        "Fix: write the metric's name, or leave it out.",
+    ])
+
+
+def test_a_metric_without_its_aggregation_is_refused_at_the_class_not_a_traceback_at_the_alert():
+    with pytest.raises(ValidationError) as raised:
+        hub_class(metrics={"SearchLatency": None})
+    assert str(raised.value) == (
+        f"Hub '{HERE}.Hub': alert_metrics['SearchLatency'] None has the type NoneType. Allowed: str. Fix: give "
+        "alert_metrics['SearchLatency'] a value of type str."
+    )
+
+
+def test_alert_metrics_of_azurerms_aggregations_are_the_alerts_criteria(stack, group):
+    metrics = {"SearchLatency": "Average", "SearchQueriesPerSecond": "Total"}
+    assert hub_alert(stack, group, metrics, "SearchQueriesPerSecond") == {
+        "aggregation": "Total", "metric_name": "SearchQueriesPerSecond",
+        "metric_namespace": "Microsoft.Search/searchServices", "operator": "GreaterThan", "threshold": 2,
+    }
