@@ -151,7 +151,7 @@ class PostgresServerProps:
     """Reachable from public networks (still subject to firewall rules). Default: off."""
     allow_azure_services: bool = False
     """Add the 0.0.0.0 rule that admits every Azure service (any tenant). Needs public
-    access. Default: off."""
+    access. A rule of your own from 0.0.0.0 to 0.0.0.0 does the same. Default: off."""
     firewall_rules: Sequence[FirewallRule] = ()
     """Public IPv4 ranges allowed in. Needs public access. Default: none."""
     databases: Sequence[str] = ()
@@ -298,11 +298,11 @@ class PostgresServer(AzureResource):
         }
 
     def _public_path(self) -> tuple[str, str] | None:
-        if self.props.allow_azure_services:
+        if self.props.allow_azure_services or any(map(_admits_azure_services, self.props.firewall_rules)):
             return None
         return (
             "its firewall admits no Azure service (the client's outbound addresses are not known "
-            "at synth, so only allow_azure_services opens a path)",
+            "at synth, so only allow_azure_services, or a rule from 0.0.0.0 to 0.0.0.0, opens a path)",
             "set allow_azure_services=True, or give the environment a VNet and the server a private endpoint in it",
         )
 
@@ -546,6 +546,22 @@ def _check_once(check: Validator, prop: str, values: Sequence[str]) -> None:
                 + ": one name to Azure, which compares names in any case", "each once, in any case",
                 "keep one of them",
             )
+
+
+def _admits_azure_services(rule: FirewallRule) -> bool:
+    """Whether a rule of the user's own lets in a client on Azure whose outbound address is not
+    known: the rule from 0.0.0.0 to 0.0.0.0, which "does the equivalent of the Allow public
+    access from any Azure service within Azure to this server option in the portal" (Microsoft
+    Learn, "Firewall rules in Azure Database for PostgreSQL flexible server"), as
+    allow_azure_services adds it, or a range over every IPv4 address."""
+    if is_token(rule.start_ip_address) or is_token(rule.end_ip_address):
+        return False  # known at deploy time: which addresses it admits is not known here
+    try:
+        ends = (ipaddress.IPv4Address(rule.start_ip_address), ipaddress.IPv4Address(rule.end_ip_address))
+    except ValueError:
+        return False  # reported by _check_ip_range
+    every = (ipaddress.IPv4Address("0.0.0.0"), ipaddress.IPv4Address("255.255.255.255"))
+    return ends in ((every[0], every[0]), every)
 
 
 def _check_ip_range(check: Validator, rule: FirewallRule) -> None:
