@@ -145,8 +145,8 @@ class PostgresServerProps:
     geo_redundant_backup_enabled: bool = False
     """Copy backups to the paired region; fixed at creation. Default: off."""
     high_availability_mode: str | None = None
-    """`ZoneRedundant` or `SameZone` standby; not available on Burstable SKUs.
-    Default: none."""
+    """`ZoneRedundant` or `SameZone` standby; not available on Burstable SKUs. None for no
+    standby (what the Azure API calls `Disabled`). Default: none."""
     public_network_access_enabled: bool = False
     """Reachable from public networks (still subject to firewall rules). Default: off."""
     allow_azure_services: bool = False
@@ -333,6 +333,17 @@ class PostgresServer(AzureResource):
         _check_sku(check, props.sku)
         check.one_of("storage_mb", props.storage_mb, STORAGE_MB)
         check.in_range("backup_retention_days", props.backup_retention_days, 7, 35)
+        if isinstance(props.high_availability_mode, str) and props.high_availability_mode.lower() == "disabled":
+            # ARM's mode for no standby (Microsoft Learn, .NET API PostgreSqlFlexibleServerHighAvailabilityMode:
+            # "Disabled: High availability is disabled for the server"); azurerm takes only the two standby
+            # modes (postgresql_flexible_server_resource.go) and writes no block for none.
+            check.fail(
+                "high_availability_mode", props.high_availability_mode,
+                "is the Azure API's value for no standby, which azurerm does not take",
+                "'SameZone' or 'ZoneRedundant' for a standby; None for none",
+                "set high_availability_mode=None (the default) for a server without a standby",
+            )
+            props = replace(props, high_availability_mode=None)
         check.one_of("high_availability_mode", props.high_availability_mode, HIGH_AVAILABILITY_MODES)
         check.require(
             is_token(props.high_availability_mode) or not (props.high_availability_mode and props.sku.startswith("B_")),

@@ -8,9 +8,10 @@ that says to write None, not a second line about Burstable SKUs."""
 from __future__ import annotations
 
 import pytest
-from helpers import stacks_with_groups, synthesized_documents
+from helpers import error_of, recorded, stacks_with_groups, synthesized_documents
 
 from sigmatiq_infra import constructs as c
+from sigmatiq_infra.testing import Template
 from sigmatiq_infra.validation import ValidationError
 
 
@@ -90,3 +91,55 @@ def test_allow_azure_services_still_writes_its_own_rule_first(tmp_path):
     assert sorted(firewall_rules_written(tmp_path).values()) == [
         ("AllowAzureServices", "0.0.0.0", "0.0.0.0"), ("office", "203.0.113.7", "203.0.113.7"),
     ]
+
+
+# --- the Azure API's high-availability mode for no standby ------------------------------------------------------
+# The API's modes are Disabled, SameZone and ZoneRedundant (Microsoft Learn, .NET API reference,
+# PostgreSqlFlexibleServerHighAvailabilityMode: "Disabled: High availability is disabled for the server");
+# azurerm's `high_availability.mode` takes only ZoneRedundant and SameZone (postgresql_flexible_server_resource.go),
+# and no standby is no block.
+
+NO_STANDBY = (
+    "PostgresServer 'test/Db': high_availability_mode {mode!r} is the Azure API's value for no standby, which "
+    "azurerm does not take. Allowed: 'SameZone' or 'ZoneRedundant' for a standby; None for none. Fix: set "
+    "high_availability_mode=None (the default) for a server without a standby."
+)
+
+
+def server(stack, group, sku: str, **props) -> c.PostgresServer:
+    password = c.WriteOnlySecret.from_inputs(stack, "db_password", "the database password")
+    return c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-orders-19", group, sku, "dbadminx", password, **props,
+    ))
+
+
+@pytest.mark.parametrize("mode", ["Disabled", "disabled"])
+def test_high_availability_disabled_as_the_api_writes_it_is_told_to_write_none(stack, group, mode):
+    assert error_of(lambda: server(stack, group, "GP_Standard_D2ds_v5", high_availability_mode=mode)) == (
+        NO_STANDBY.format(mode=mode)
+    )
+
+
+def test_high_availability_disabled_on_a_burstable_server_is_one_problem_not_a_second_about_burstable(stack, group):
+    assert error_of(lambda: server(stack, group, "B_Standard_B1ms", high_availability_mode="Disabled")) == (
+        NO_STANDBY.format(mode="Disabled")
+    )
+
+
+def test_high_availability_disabled_comes_with_the_other_problems_of_the_server_in_one_list(stack, group):
+    assert error_of(lambda: server(
+        stack, group, "B_Standard_B1ms", high_availability_mode="Disabled", backup_retention_days=3,
+    )).splitlines() == [
+        "PostgresServer 'test/Db': backup_retention_days 3 is out of range. Allowed: 7 to 35. Fix: set "
+        "backup_retention_days between 7 and 35.",
+        NO_STANDBY.format(mode="Disabled"),
+    ]
+
+
+@pytest.mark.parametrize(("mode", "block"), [(None, None), ("SameZone", {"mode": "SameZone"}),
+                                             ("ZoneRedundant", {"mode": "ZoneRedundant"})])
+def test_no_standby_or_a_standby_mode_azurerm_takes_passes_as_written(stack, group, mode, block):
+    server(stack, group, "GP_Standard_D2ds_v5", high_availability_mode=mode)
+    assert recorded(stack) == []
+    [written] = Template.from_stack(stack).resources("azurerm_postgresql_flexible_server").values()
+    assert written.get("high_availability") == block
