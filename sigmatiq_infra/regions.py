@@ -9,6 +9,9 @@ both and writes the programmatic name.
 
 from __future__ import annotations
 
+import difflib
+import itertools
+import re
 import tomllib
 from importlib import resources as package_files
 
@@ -32,6 +35,25 @@ def canonical(location: str) -> str | None:
     names no region."""
     name = location.lower().replace(" ", "")
     return name if name in NAMES else None
+
+
+_AREA_WORDS = {"eu": "europe", "ap": "asia"}
+"""Area prefixes of other clouds' region names (`eu-west`, `ap-southeast`) as Azure's names spell them."""
+
+
+def closest(location: str) -> str | None:
+    """The region `location` most likely meant, for a message's fix: its words in another order
+    (`US East`, `us-east-2`: `eastus`, `eastus2`; `eu-west`: `westeurope`), else the most similar
+    name; None when no name is close."""
+    words = [_AREA_WORDS.get(word, word) for word in re.split(r"[\s_-]+", location.lower()) if word]
+    if len(words) > 2 and words[-1] == "1":  # another cloud's first region of an area: Azure's has no number
+        words = words[:-1]
+    if 1 < len(words) <= 4:
+        for order in itertools.permutations(words):
+            if canonical("".join(order)) is not None:
+                return "".join(order)
+    close = difflib.get_close_matches(location.lower().replace(" ", ""), NAMES, n=1)
+    return close[0] if close else None
 
 
 def has_zones(location: str) -> bool | None:

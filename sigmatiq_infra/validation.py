@@ -664,7 +664,8 @@ class Validator:
         from sigmatiq_infra import regions
 
         if regions.canonical(value) is None:
-            close = difflib.get_close_matches(value.lower().replace(" ", ""), regions.NAMES, n=1)
+            guess = regions.closest(value)
+            close = [guess] if guess else []
             self.fail(
                 prop, value, "is not an Azure region" + (f" (did you mean {close[0]!r}?)" if close else ""),
                 f"a region's programmatic name such as 'centralus' or 'westeurope', or its display name such as "
