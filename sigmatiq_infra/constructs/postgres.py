@@ -431,11 +431,15 @@ def _check_sku(check: Validator, sku: str) -> None:
     match = _SKU.fullmatch(sku)
     tier = SKU_TIERS.get(match["tier"]) if match else None
     if match is None or tier is None:
+        written = _sku_written_as(sku)
         check.fail(
             "sku", sku, "is not a flexible server SKU",
             "<tier>_Standard_<size> with tier B (Burstable), GP (General Purpose) or MO (Memory Optimized), "
             "e.g. 'B_Standard_B1ms', 'GP_Standard_D2ds_v4'",
-            "use a SKU name from `az postgres flexible-server list-skus --location <region>`",
+            f"write it as {written!r}" if written else
+            "put the tier before a SKU of `az postgres flexible-server list-skus --location <region>`, which lists "
+            "them without it: B_ for Burstable, GP_ for General Purpose, MO_ for Memory Optimized (its "
+            "'Standard_B1ms' is 'B_Standard_B1ms')",
         )
         return
     name, family, sizes = tier
@@ -447,11 +451,29 @@ def _check_sku(check: Validator, sku: str) -> None:
             f"{name} ({match['tier']}_) sizes from the {family}-series", f"use {owner}_Standard_{size}",
         )
     elif not sizes.fullmatch(size):
+        example = _EXAMPLES[match["tier"]].split(", ")[0]
         check.fail(
             "sku", sku, f"is not a {name} size azurerm 4.55 takes",
             f"{name} ({match['tier']}_) sizes from the {family}-series, e.g. {_EXAMPLES[match['tier']]}",
-            "use a SKU name from `az postgres flexible-server list-skus --location <region>`",
+            f"use one of those sizes, e.g. {match['tier'] + '_Standard_' + example!r}",
         )
+
+
+def _sku_written_as(sku: str) -> str | None:
+    """The SKU `sku` names, as azurerm takes it, when it is written without its tier (as `az postgres
+    flexible-server list-skus` and the Portal show it: `Standard_B1ms`) or in another case
+    (`b_standard_b1ms`); None when it names no size azurerm takes."""
+    parts = sku.strip().split("_")
+    if len(parts) >= 2 and parts[0].upper() in SKU_TIERS and parts[1].lower() == "standard":
+        parts = parts[1:]  # a tier in another case: read again from the size, which decides it
+    if len(parts) < 2 or parts[0].lower() != "standard":
+        return None
+    size = "_".join(parts[1:]).lower()
+    size = size[:1].upper() + size[1:]
+    size = "DC" + size[2:] if size.startswith("Dc") else size  # the confidential-compute DC-series
+    tier = next((key for key, (_, letter, sizes) in SKU_TIERS.items() if size.startswith(letter)
+                 and sizes.fullmatch(size)), None)
+    return f"{tier}_Standard_{size}" if tier else None
 
 
 def _check_region(check: Validator, props: PostgresServerProps) -> None:

@@ -57,3 +57,56 @@ def test_a_location_in_another_clouds_word_order_is_told_the_azure_region_and_th
     c.ResourceGroup(fixed, "G", c.ResourceGroupProps("rg-orders", region))
     assert recorded(fixed) == []
     assert only(fixed, "azurerm_resource_group")["location"] == region
+
+
+# --- 2. a PostgreSQL SKU as `az postgres flexible-server list-skus` shows it -------------------------------
+# Azure CLI's table (postgresql/_transformers.py) lists `Standard_B1ms` under the tier `Burstable`;
+# azurerm's sku_name is the tier and that name: `B_Standard_B1ms` (postgresql_flexible_server docs).
+
+
+def server(stack, group, sku: str) -> c.PostgresServer:
+    password = c.WriteOnlySecret.from_inputs(stack, "pw", "the password")
+    return c.PostgresServer(stack, "Db", c.PostgresServerProps("psql-orders-test", group, sku, "ordersadmin", password))
+
+
+def test_a_sku_copied_from_list_skus_without_its_tier_is_told_the_sku_with_it(stack, group):
+    assert error_of(lambda: server(stack, group, "Standard_B1ms")) == (
+        "PostgresServer 'test/Db': sku 'Standard_B1ms' is not a flexible server SKU. Allowed: <tier>_Standard_<size> "
+        "with tier B (Burstable), GP (General Purpose) or MO (Memory Optimized), e.g. 'B_Standard_B1ms', "
+        "'GP_Standard_D2ds_v4'. Fix: write it as 'B_Standard_B1ms'."
+    )
+
+
+@pytest.mark.parametrize(("written", "sku"), [
+    ("Standard_B1ms", "B_Standard_B1ms"), ("Standard_D2ds_v5", "GP_Standard_D2ds_v5"),
+    ("Standard_E4ds_v4", "MO_Standard_E4ds_v4"), ("b_standard_b1ms", "B_Standard_B1ms"),
+    ("standard_dc2ads_v5", "GP_Standard_DC2ads_v5"),
+])
+def test_the_sku_the_fix_writes_passes_and_is_synthesized(stack, group, written, sku):
+    assert error_of(lambda: server(stack, group, written)).endswith(f"Fix: write it as '{sku}'.")
+    fixed, fixed_group = fresh()
+    server(fixed, fixed_group, sku)
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_postgresql_flexible_server")["sku_name"] == sku
+
+
+def test_a_size_alone_is_told_to_put_the_tier_before_what_list_skus_shows(stack, group):
+    assert error_of(lambda: server(stack, group, "B1ms")) == (
+        "PostgresServer 'test/Db': sku 'B1ms' is not a flexible server SKU. Allowed: <tier>_Standard_<size> with "
+        "tier B (Burstable), GP (General Purpose) or MO (Memory Optimized), e.g. 'B_Standard_B1ms', "
+        "'GP_Standard_D2ds_v4'. Fix: put the tier before a SKU of `az postgres flexible-server list-skus --location "
+        "<region>`, which lists them without it: B_ for Burstable, GP_ for General Purpose, MO_ for Memory "
+        "Optimized (its 'Standard_B1ms' is 'B_Standard_B1ms')."
+    )
+
+
+def test_a_size_azurerm_does_not_take_is_told_one_it_takes_and_that_passes(stack, group):
+    assert error_of(lambda: server(stack, group, "MO_Standard_E3ds_v5")) == (
+        "PostgresServer 'test/Db': sku 'MO_Standard_E3ds_v5' is not a Memory Optimized size azurerm 4.55 takes. "
+        "Allowed: Memory Optimized (MO_) sizes from the E-series, e.g. E2ds_v4, E2ds_v5, E2s_v3. Fix: use one of "
+        "those sizes, e.g. 'MO_Standard_E2ds_v4'."
+    )
+    fixed, fixed_group = fresh()
+    server(fixed, fixed_group, "MO_Standard_E2ds_v4")
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_postgresql_flexible_server")["sku_name"] == "MO_Standard_E2ds_v4"

@@ -295,7 +295,7 @@ RULES = [
          lambda own: own.server(sku="MO_Standard_E3ds_v5"),
          ("PostgresServer 'own/Database': sku 'MO_Standard_E3ds_v5' is not a Memory Optimized size azurerm "
           '4.55 takes. Allowed: Memory Optimized (MO_) sizes from the E-series, e.g. E2ds_v4, E2ds_v5, E2s_v3. '
-          'Fix: use a SKU name from `az postgres flexible-server list-skus --location <region>`.')),
+          "Fix: use one of those sizes, e.g. 'MO_Standard_E2ds_v4'.")),
     Rule("PostgresServer", "zone-redundant high availability where Azure offers it",
          lambda own: own.server(sku="GP_Standard_D2ds_v4", high_availability_mode="SameZone",
                                 resource_group=own.group_in("westus")),
