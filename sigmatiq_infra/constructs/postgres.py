@@ -367,14 +367,21 @@ class PostgresServer(AzureResource):
             "it decides whether the server gets the AllowAzureServices firewall rule", "True or False written in code",
         ):
             props = replace(props, allow_azure_services=False)
-        needs_public = props.allow_azure_services or bool(props.firewall_rules)
         check.require(
-            props.public_network_access_enabled or not needs_public,
-            "firewall_rules", [r.name for r in props.firewall_rules]
-            + (["AllowAzureServices"] if props.allow_azure_services else []),
+            props.public_network_access_enabled or not props.firewall_rules,
+            "firewall_rules", [r.name for r in props.firewall_rules],
             "need public network access",
             "firewall rules only with public_network_access_enabled=True",
             "remove the rules, or opt in to public access",
+        )
+        # A switch of its own: the rule it adds is no rule the user wrote, to remove.
+        check.require(
+            props.public_network_access_enabled or not props.allow_azure_services,
+            "allow_azure_services", True,
+            "needs public network access (it adds the firewall rule AllowAzureServices)",
+            "allow_azure_services=True only with public_network_access_enabled=True",
+            "leave allow_azure_services out (False), or opt in to public access with "
+            "public_network_access_enabled=True",
         )
         for rule in props.firewall_rules:
             _check_known_name(check, "firewall rule name", rule.name)

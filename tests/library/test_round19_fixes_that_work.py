@@ -110,3 +110,48 @@ def test_a_size_azurerm_does_not_take_is_told_one_it_takes_and_that_passes(stack
     server(fixed, fixed_group, "MO_Standard_E2ds_v4")
     assert recorded(fixed) == []
     assert only(fixed, "azurerm_postgresql_flexible_server")["sku_name"] == "MO_Standard_E2ds_v4"
+
+
+# --- 3. allow_azure_services on a private server ---------------------------------------------------------
+# The problem named firewall_rules ['AllowAzureServices'] and said "remove the rules": the user wrote
+# no rule; the switch adds it.
+
+
+def test_allow_azure_services_on_a_private_server_names_the_switch_not_rules_to_remove(stack, group):
+    password = c.WriteOnlySecret.from_inputs(stack, "pw", "the password")
+    assert error_of(lambda: c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-orders-test", group, "B_Standard_B1ms", "ordersadmin", password, allow_azure_services=True,
+    ))) == (
+        "PostgresServer 'test/Db': allow_azure_services True needs public network access (it adds the firewall "
+        "rule AllowAzureServices). Allowed: allow_azure_services=True only with public_network_access_enabled=True. "
+        "Fix: leave allow_azure_services out (False), or opt in to public access with "
+        "public_network_access_enabled=True."
+    )
+
+
+def test_opting_in_to_public_access_as_the_fix_says_passes_with_the_azure_services_rule(stack, group):
+    password = c.WriteOnlySecret.from_inputs(stack, "pw", "the password")
+    c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-orders-test", group, "B_Standard_B1ms", "ordersadmin", password, allow_azure_services=True,
+        public_network_access_enabled=True,
+    ))
+    assert recorded(stack) == []
+    rule = only(stack, "azurerm_postgresql_flexible_server_firewall_rule")
+    assert (rule["name"], rule["start_ip_address"], rule["end_ip_address"]) == (
+        "AllowAzureServices", "0.0.0.0", "0.0.0.0",
+    )
+
+
+def test_rules_of_ones_own_and_the_switch_on_a_private_server_are_two_problems_each_with_its_fix(stack, group):
+    password = c.WriteOnlySecret.from_inputs(stack, "pw", "the password")
+    assert error_of(lambda: c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-orders-test", group, "B_Standard_B1ms", "ordersadmin", password, allow_azure_services=True,
+        firewall_rules=[c.FirewallRule("office", "203.0.113.7", "203.0.113.7")],
+    ))).splitlines() == [
+        "PostgresServer 'test/Db': firewall_rules ['office'] need public network access. Allowed: firewall rules "
+        "only with public_network_access_enabled=True. Fix: remove the rules, or opt in to public access.",
+        "PostgresServer 'test/Db': allow_azure_services True needs public network access (it adds the firewall "
+        "rule AllowAzureServices). Allowed: allow_azure_services=True only with public_network_access_enabled=True. "
+        "Fix: leave allow_azure_services out (False), or opt in to public access with "
+        "public_network_access_enabled=True.",
+    ]
