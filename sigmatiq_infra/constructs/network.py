@@ -489,10 +489,15 @@ class VirtualNetwork(AzureResource):
             # strings.EqualFold; hashicorp/terraform-provider-azurerm#1141, "gatEwaysuBnet" tested).
             is_gateway_name = spec.name.lower() == GATEWAY_SUBNET_NAME.lower()
             if is_gateway_name != (spec.role is SubnetRole.GATEWAY):
+                # Named 'GatewaySubnet' with another role, it is renamed (or made the gateway's):
+                # renaming it 'GatewaySubnet' again would be the same mistake.
+                own_name = "snet-" + spec.role.name.lower().replace("_", "-")
                 check.fail(
                     f"subnet {spec.name!r}", spec.role.name,
                     "breaks the gateway subnet naming rule",
                     f"role GATEWAY exactly for the subnet named {GATEWAY_SUBNET_NAME!r}",
+                    f"give this subnet a name of its own, e.g. {own_name!r}, or role=SubnetRole.GATEWAY if it is "
+                    "the VPN gateway's" if is_gateway_name else
                     f"name the VPN gateway subnet {GATEWAY_SUBNET_NAME!r} and no other",
                 )
             service = SERVICE_SUBNET_NAMES.get(spec.name)

@@ -155,3 +155,39 @@ def test_rules_of_ones_own_and_the_switch_on_a_private_server_are_two_problems_e
         "Fix: leave allow_azure_services out (False), or opt in to public access with "
         "public_network_access_enabled=True.",
     ]
+
+
+# --- 4. a subnet named GatewaySubnet with another role ----------------------------------------------------
+# The fix said to name the gateway subnet 'GatewaySubnet': that is this subnet's name already, so
+# doing it gave the same problem. Azure keeps the name for the VPN gateway's subnet.
+
+
+def vnet(stack, group, *subnets):
+    return c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-orders", group, "10.20.0.0/16", list(subnets)))
+
+
+def test_a_private_endpoint_subnet_named_gatewaysubnet_is_told_a_name_of_its_own_or_the_gateway_role(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.1.0/24", R.PRIVATE_ENDPOINTS))) == (
+        "VirtualNetwork 'test/Net': subnet 'GatewaySubnet' 'PRIVATE_ENDPOINTS' breaks the gateway subnet naming "
+        "rule. Allowed: role GATEWAY exactly for the subnet named 'GatewaySubnet'. Fix: give this subnet a name of "
+        "its own, e.g. 'snet-private-endpoints', or role=SubnetRole.GATEWAY if it is the VPN gateway's."
+    )
+
+
+def test_the_name_the_gateway_fix_suggests_passes(stack, group):
+    vnet(stack, group, c.SubnetSpec("snet-private-endpoints", "10.20.1.0/24", R.PRIVATE_ENDPOINTS))
+    assert recorded(stack) == []
+    assert only(stack, "azurerm_subnet")["name"] == "snet-private-endpoints"
+
+
+def test_the_gateway_role_the_fix_suggests_passes_without_an_nsg(stack, group):
+    vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
+    assert recorded(stack) == []
+    assert only(stack, "azurerm_subnet")["name"] == "GatewaySubnet"
+    assert Template.from_stack(stack).resources("azurerm_network_security_group") == {}
+
+
+def test_a_subnet_of_the_gateway_role_with_another_name_is_still_told_to_name_it_gatewaysubnet(stack, group):
+    assert error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-gateway", "10.20.0.0/27", R.GATEWAY))).endswith(
+        "Fix: name the VPN gateway subnet 'GatewaySubnet' and no other."
+    )

@@ -95,8 +95,8 @@ def test_a_gateway_subnet_named_in_another_case_passes_and_takes_the_gateway(sta
 def test_a_private_endpoint_subnet_named_gatewaysubnet_in_any_case_is_refused(stack, group):
     assert error_of(lambda: vnet(stack, group, c.SubnetSpec("GATEWAYSUBNET", "10.20.0.0/27", R.PRIVATE_ENDPOINTS))) == (
         "VirtualNetwork 'test/Net': subnet 'GATEWAYSUBNET' 'PRIVATE_ENDPOINTS' breaks the gateway subnet naming "
-        "rule. Allowed: role GATEWAY exactly for the subnet named 'GatewaySubnet'. "
-        "Fix: name the VPN gateway subnet 'GatewaySubnet' and no other."
+        "rule. Allowed: role GATEWAY exactly for the subnet named 'GatewaySubnet'. Fix: give this subnet a name of "
+        "its own, e.g. 'snet-private-endpoints', or role=SubnetRole.GATEWAY if it is the VPN gateway's."
     )
 
 
