@@ -507,20 +507,26 @@ def _check_start(check: Validator, text: str) -> str:
     if is_token(text):
         return text
     day = _start_day(text)
+    # A new budget starts this month or later: "Past start date should be selected within the
+    # timegrain period" (azurerm's consumption_budget_subscription docs, time_period.start_date), so
+    # a fix names this month, never a fixed date that goes stale (an existing budget keeps its start).
+    this_month = datetime.date.today().replace(day=1)
+    meant = _start_day(re.sub(r"[/.]", "-", text.strip())) if day is None else None
     check.require(
         day is not None, "start_date", text,
-        "is not a date", "a date written YYYY-MM-01", "write it as e.g. '2026-12-01'",
+        "is not a date", "a date written YYYY-MM-01",
+        f"write it as {meant.replace(day=1).isoformat()!r}" if meant and meant >= _FIRST_BUDGET_MONTH else
+        f"write it as e.g. {this_month.isoformat()!r}",
     )
     if day is None:
         return text
     check.require(
         day.day == 1 and day >= _FIRST_BUDGET_MONTH, "start_date", text,
         "is not the first of a month from June 2017 on", "the first day of a month, 2017-06-01 or later",
-        f"use {max(day.replace(day=1), _FIRST_BUDGET_MONTH).isoformat()!r}",
+        f"use {(day.replace(day=1) if day >= _FIRST_BUDGET_MONTH else this_month).isoformat()!r}",
     )
     # The Budgets API (time_period.start_date, as azurerm's docs quote it): "Future start
     # date should not be more than twelve months." azurerm warns about it; so does synth.
-    this_month = datetime.date.today().replace(day=1)
     if day.day == 1 and (day.year - this_month.year) * 12 + day.month - this_month.month > 12:
         check.warn(
             "start_date", text, "is more than twelve months ahead, which Azure does not take for a new budget",

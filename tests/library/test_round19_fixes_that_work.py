@@ -191,3 +191,43 @@ def test_a_subnet_of_the_gateway_role_with_another_name_is_still_told_to_name_it
     assert error_of(lambda: vnet(stack, group, c.SubnetSpec("snet-gateway", "10.20.0.0/27", R.GATEWAY))).endswith(
         "Fix: name the VPN gateway subnet 'GatewaySubnet' and no other."
     )
+
+
+# --- 5. a budget's start date ------------------------------------------------------------------------------
+# azurerm's consumption_budget_subscription docs (time_period.start_date): "Budget start date must be on
+# or after June 1, 2017 ... Past start date should be selected within the timegrain period": a new monthly
+# budget starts this month at the earliest, so '2017-06-01' (the fix before) is refused at apply.
+
+
+def budget(stack, group, start: str, id: str = "Budget") -> c.Budget:
+    return c.Budget(stack, id, c.BudgetProps(f"budget-{id.lower()}", 40, start, [group]))
+
+
+def test_a_start_before_june_2017_is_told_this_month_which_azure_takes_for_a_new_budget(stack, group):
+    assert error_of(lambda: budget(stack, group, "2017-01-01")) == (
+        "Budget 'test/Budget': start_date '2017-01-01' is not the first of a month from June 2017 on. Allowed: the "
+        f"first day of a month, 2017-06-01 or later. Fix: use '{THIS_MONTH}'."
+    )
+    fixed, fixed_group = fresh()
+    budget(fixed, fixed_group, THIS_MONTH)
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_consumption_budget_subscription")["time_period"]["start_date"] == (
+        f"{THIS_MONTH}T00:00:00Z"
+    )
+
+
+def test_a_date_written_with_slashes_is_told_that_date_as_the_api_writes_it(stack, group):
+    assert error_of(lambda: budget(stack, group, "2027/01/15")) == (
+        "Budget 'test/Budget': start_date '2027/01/15' is not a date. Allowed: a date written YYYY-MM-01. Fix: write "
+        "it as '2027-01-01'."
+    )
+    fixed, fixed_group = fresh()
+    budget(fixed, fixed_group, "2027-01-01")
+    assert recorded(fixed) == []
+
+
+def test_a_start_that_is_no_date_is_told_this_month_not_a_fixed_date_that_goes_stale(stack, group):
+    assert error_of(lambda: budget(stack, group, "next month")) == (
+        "Budget 'test/Budget': start_date 'next month' is not a date. Allowed: a date written YYYY-MM-01. Fix: write "
+        f"it as e.g. '{THIS_MONTH}'."
+    )
