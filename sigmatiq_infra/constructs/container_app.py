@@ -396,9 +396,13 @@ def _check_cpu_memory(check: Validator, cpu: float, memory: str, profile: str | 
     if is_token(cpu):
         return
     if cpu not in combinations or gib != combinations[cpu]:
+        # A cpu of no pair, with a memory of one: the cpu that goes with that memory (else the fix's
+        # cpu would then be told its memory).
+        paired = next((c for c, m in combinations.items() if m == gib), None)
         check.fail(
             "cpu/memory", f"{cpu:g}/{memory}", "is not a combination Azure accepts",
             f"on {plan}: {pairs}",
-            f"use memory='{combinations.get(cpu, 1.0):g}Gi' for cpu={cpu:g}"
-            if cpu in combinations else f"pick a cpu of 0.25-{max(combinations):.1f} in steps of 0.25",
+            f"use memory='{combinations.get(cpu, 1.0):g}Gi' for cpu={cpu:g}" if cpu in combinations else
+            f"use cpu={paired:g} for memory={memory!r}" if paired is not None else
+            f"pick a cpu of 0.25-{max(combinations):.1f} in steps of 0.25",
         )

@@ -231,3 +231,34 @@ def test_a_start_that_is_no_date_is_told_this_month_not_a_fixed_date_that_goes_s
         "Budget 'test/Budget': start_date 'next month' is not a date. Allowed: a date written YYYY-MM-01. Fix: write "
         f"it as e.g. '{THIS_MONTH}'."
     )
+
+
+# --- 6. a container app's cpu of no pair, with a memory of one ---------------------------------------------
+# The fix said "pick a cpu of 0.25-2.0 in steps of 0.25"; a cpu picked so was then told its memory.
+
+
+def container_app(stack, group, **props) -> c.ContainerApp:
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
+    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
+        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    return c.ContainerApp(stack, "Api", c.ContainerAppProps(**{
+        "name": "api", "environment": environment, "identity": identity, "registry": registry,
+        "repository": "team/api", "image_tag": "1.0", "target_port": 8080, **props,
+    }))
+
+
+def test_a_cpu_of_no_pair_is_told_the_cpu_of_its_memory(stack, group):
+    assert error_of(lambda: container_app(stack, group, cpu=0.3, memory="1.5Gi")) == (
+        "ContainerApp 'test/Api': cpu/memory '0.3/1.5Gi' is not a combination Azure accepts. Allowed: on the "
+        "Consumption plan: 0.25/0.5Gi, 0.5/1Gi, 0.75/1.5Gi, 1/2Gi, 1.25/2.5Gi, 1.5/3Gi, 1.75/3.5Gi, 2/4Gi. Fix: use "
+        "cpu=0.75 for memory='1.5Gi'."
+    )
+
+
+def test_the_cpu_the_fix_names_passes_with_the_memory_as_written(stack, group):
+    container_app(stack, group, cpu=0.75, memory="1.5Gi")
+    assert recorded(stack) == []
+    (container,) = only(stack, "azurerm_container_app")["template"]["container"]
+    assert (container["cpu"], container["memory"]) == (0.75, "1.5Gi")
