@@ -129,12 +129,15 @@ def check_image(check: Validator, repository: str, tag: str, registry_name: str 
         return
     valid = is_token(tag) or _TAG.fullmatch(tag) is not None
     stripped = "" if valid else tag.strip()  # ' 1.0' or '1.0\n' as copied: the tag without them is told
+    # 'orders/api:1.0' as an image is written: the tag is the part after the last ':'.
+    after = "" if valid or ":" not in stripped else stripped.rsplit(":", 1)[1]
     check.require(
         valid, "image tag", tag,
         "is not a valid image tag",
         "1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'",
         f"write it without spaces: image_tag={stripped!r}" if _TAG.fullmatch(stripped)
-        else "use a tag such as 'staging' or '1.4.2'",
+        else f"write the tag alone: image_tag={after!r} (what comes before ':' is the repository)"
+        if _TAG.fullmatch(after) else "use a tag such as 'staging' or '1.4.2'",
     )
 
 

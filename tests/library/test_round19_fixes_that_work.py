@@ -262,3 +262,19 @@ def test_the_cpu_the_fix_names_passes_with_the_memory_as_written(stack, group):
     assert recorded(stack) == []
     (container,) = only(stack, "azurerm_container_app")["template"]["container"]
     assert (container["cpu"], container["memory"]) == (0.75, "1.5Gi")
+
+
+# --- 7. an image tag written with its repository -----------------------------------------------------------
+
+
+def test_an_image_tag_written_as_name_and_tag_is_told_the_tag_after_the_colon(stack, group):
+    assert error_of(lambda: container_app(stack, group, image_tag="api:1.4.2")) == (
+        "ContainerApp 'test/Api': image tag 'api:1.4.2' is not a valid image tag. Allowed: 1-128 letters, digits, "
+        "'_', '.', '-', not starting with '.' or '-'. Fix: write the tag alone: image_tag='1.4.2' (what comes before "
+        "':' is the repository)."
+    )
+    fixed, fixed_group = fresh()
+    container_app(fixed, fixed_group, image_tag="1.4.2")
+    assert recorded(fixed) == []
+    (container,) = only(fixed, "azurerm_container_app")["template"]["container"]
+    assert container["image"].endswith("/team/api:1.4.2")
