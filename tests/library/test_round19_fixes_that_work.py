@@ -278,3 +278,26 @@ def test_an_image_tag_written_as_name_and_tag_is_told_the_tag_after_the_colon(st
     assert recorded(fixed) == []
     (container,) = only(fixed, "azurerm_container_app")["template"]["container"]
     assert container["image"].endswith("/team/api:1.4.2")
+
+
+# --- 8. a metric written in another case ------------------------------------------------------------------
+
+
+def test_a_metric_in_another_case_is_told_the_metric_as_listed_and_that_passes(stack, group):
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-orders-test", group))
+    actions = c.ActionGroup(stack, "Actions", c.ActionGroupProps("ag-orders", group, "orders"))
+
+    def alert(id: str, metric: str) -> c.MetricAlert:
+        return c.MetricAlert(stack, id, c.MetricAlertProps(
+            f"alert-{id.lower()}", group, vault, metric, 99, actions, operator="LessThan",
+        ))
+
+    assert error_of(lambda: alert("Bad", "availability")) == (
+        "MetricAlert 'test/Bad': metric 'availability' is not supported (did you mean 'Availability'?). Allowed: "
+        "Availability, ServiceApiLatency, SaturationShoebox, ServiceApiHit, ServiceApiResult. Fix: use "
+        "'Availability'."
+    )
+    stack.node.try_remove_child("Bad")
+    alert("Good", "Availability")
+    assert recorded(stack) == []
+    assert only(stack, "azurerm_monitor_metric_alert")["criteria"][0]["metric_name"] == "Availability"
