@@ -50,7 +50,7 @@ def deploy_input(
         "deploy input", scope, name, f"WriteOnlySecret.from_inputs(stack, {name!r}, ...) (or deploy_input(stack, ...))",
     )
     _check_input_name(scope, name)
-    what, rules, how, note = _checked_arguments(scope, name, what, rules, how, note)
+    what, rules, how, note = _checked_arguments(scope, name, what, type, rules, how, note)
     fix = f"set TF_VAR_{name} to a value that follows this rule" + (f" ({how})" if how else "")
     validation = [
         TerraformVariableValidationConfig(
@@ -137,10 +137,10 @@ def _check_input_name(scope: Construct, name: Any) -> None:
 
 
 def _checked_arguments(
-    scope: Construct, name: str, what: Any, rules: Any, how: Any, note: Any,
+    scope: Construct, name: str, what: Any, type: Any, rules: Any, how: Any, note: Any,
 ) -> tuple[str, Sequence[InputRule], str, str]:
-    """`what`, `rules`, `how` and `note` when they are what deploy_input takes; else a problem in
-    the app's list each, and values to build the variable with so the run goes on."""
+    """`what`, `type`, `rules`, `how` and `note` when they are what deploy_input takes; else a
+    problem in the app's list each, and values to build the variable with so the run goes on."""
     from sigmatiq_infra.constructs._context import problem_log
     from sigmatiq_infra.validation import Validator
 
@@ -148,6 +148,8 @@ def _checked_arguments(
     texts = [text if check.value_type(prop, text, str) else "" for prop, text in (
         ("what", what), ("how", how), ("note", note),
     )]
+    if isinstance(type, str):
+        _check_type(check, type)
     if isinstance(rules, InputRule):
         check.type_problem(
             "rules", rules.problem, "is one InputRule, not a sequence of them", "a sequence of InputRule",
@@ -165,6 +167,50 @@ def _checked_arguments(
         rules = ()
     check.done()
     return texts[0] or name, rules, texts[1], texts[2]
+
+
+_PRIMITIVE_TYPES = ("string", "number", "bool", "any")
+_BARE_COLLECTIONS = ("list", "map")
+"""Terraform's type keywords that stand alone: the primitive types and `any`, and the legacy
+`list` and `map` (of `any`). `set`, `object`, `tuple` and `optional` take arguments; any other
+word is "Invalid type specification" at `terraform init` (Terraform, "Type Constraints")."""
+_COLLECTION = re.compile(r"\s*(list|map|set)\s*\((.*)\)\s*", re.DOTALL | re.IGNORECASE)
+_TYPE_SUGGESTIONS = {
+    "int": "number", "integer": "number", "float": "number", "double": "number", "decimal": "number",
+    "long": "number", "str": "string", "text": "string", "boolean": "bool", "set": "set(string)",
+    "object": "object({ name = string })", "tuple": "tuple([string, number])", "array": "list(string)",
+    "dict": "map(string)",
+}
+
+
+def _check_type(check: Any, type: str) -> None:
+    """A type Terraform refuses at `terraform init`, found where it is plain to see: a word alone
+    (`int`, `String`), the element type of `list(...)`, `map(...)` or `set(...)` (`list(int)`), or
+    one of those keywords not in lowercase (`List(string)`). Object and tuple types, and anything
+    else, are left to Terraform."""
+    element, keywords = type, []
+    while (collection := _COLLECTION.fullmatch(element)) is not None:
+        keywords.append(collection[1])
+        element = collection[2]
+    word = element.strip()
+    unknown = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", word) is not None and word not in (
+        _PRIMITIVE_TYPES + _BARE_COLLECTIONS
+    )
+    wrong_case = next((keyword for keyword in keywords if keyword != keyword.lower()), None)
+    if not unknown and wrong_case is None:
+        return
+    written = re.sub(r"(?i)\b(list|map|set)(?=\s*\()", lambda keyword: keyword[0].lower(), type)
+    if unknown:
+        meant = _TYPE_SUGGESTIONS.get(word.lower()) or (word.lower() if word.lower() in _PRIMITIVE_TYPES else "string")
+        head, _, tail = written.rpartition(word)  # the innermost word is the last: only ')' and spaces follow it
+        written = head + meant + tail
+    check.type_problem(
+        "type", type, "is not a Terraform type (" + (
+            f"{word!r} is no type keyword" if unknown else f"{wrong_case!r}: its type keywords are lowercase"
+        ) + "; terraform init stops on it)",
+        "string, number, bool or any; list(T), map(T) or set(T); object({...}) or tuple([...]) (Terraform, "
+        "\"Type Constraints\")", f"write type={written.strip()!r}",
+    )
 
 
 def _suggested_input_name(name: str) -> str:
