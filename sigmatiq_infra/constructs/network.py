@@ -361,9 +361,9 @@ class VirtualNetwork(AzureResource):
             check.done()
             return None
         found = [s for s in self.subnets.values() if s.role is role]
-        check.require(
-            len(found) == 1, "subnets", [s.name for s in found],
-            f"hold {len(found)} subnets for {role.value.text}",
+        check.require(  # none: the subnets it has, to add to; several: those of the role
+            len(found) == 1, "subnets", [s.name for s in found or self.subnets.values()],
+            f"hold {len(found)} subnets for {role.value.text}" if found else f"hold no subnet for {role.value.text}",
             # The library's model (each use finds its subnet by role), not an Azure rule.
             f"exactly one subnet with role {role.name}" + (
                 " per VirtualNetwork (the library picks the subnet by role)" if found else ""

@@ -183,7 +183,7 @@ def test_fails_when_the_root_certificate_data_still_has_pem_header_lines(stack, 
 def test_fails_when_there_is_no_gateway_subnet(stack, group):
     network = vnet(stack, group, PE)
     assert error_of(lambda: VpnGateway(stack, "Vpn", vpn_props(network, group))) == (
-        "VirtualNetwork 'test/Net': subnets [] hold 0 subnets for VPN gateway. Allowed: exactly one "
+        "VirtualNetwork 'test/Net': subnets ['snet-pe'] hold no subnet for VPN gateway. Allowed: exactly one "
         "subnet with role GATEWAY. Fix: add one SubnetSpec with role=GATEWAY."
     )
 
