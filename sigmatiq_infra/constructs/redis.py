@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from sigmatiq_infra.constructs._resource import (
     ResourceFacts,
     either,
 )
-from sigmatiq_infra.validation import NameRules, Validator
+from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 # sku -> (family, allowed capacities)
 SKU_SIZES: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -172,6 +173,25 @@ MANAGED_SKUS = (
 Enterprise_/EnterpriseFlash_ ones, as azurerm's `azurerm_managed_redis` accepts them)."""
 
 
+def _managed_step(sku: object) -> tuple[str, str] | None:
+    """For a size between Azure's steps of a tier (`Balanced_B2`) or in another case (`balanced_b3`),
+    the step meant and why: the next step up (`Balanced_B3`), the tier's largest when it is
+    above them all, or the same size as Azure writes it; None for anything else."""
+    match = re.fullmatch(r"([A-Za-z]+_[A-Za-z])(\d+)", sku) if isinstance(sku, str) and not is_token(sku) else None
+    if match is None or sku in MANAGED_SKUS:
+        return None
+    tier, size = match[1].lower(), int(match[2])
+    steps = [(int(known[len(tier):]), known) for known in MANAGED_SKUS if known.lower().startswith(tier)]
+    if not steps:
+        return None
+    step, known = next(((step, known) for step, known in steps if step >= size), steps[-1])
+    if step == size:
+        return known, "as Azure writes it"
+    return known, ("the next size of that tier" if step > size else "the largest size of that tier") + (
+        " (or another from the Azure Managed Redis pricing page)"
+    )
+
+
 @dataclass(frozen=True)
 class ManagedRedisProps:
     name: str
@@ -244,12 +264,19 @@ class ManagedRedis(AzureResource):
         check = Validator("ManagedRedis", self)
         props = check.props(props, ManagedRedisProps)
         check.name("name", props.name, NameRules.MANAGED_REDIS)
-        check.one_of(
-            "sku", props.sku, MANAGED_SKUS,
-            "pick a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)",
-            allowed_text="Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or "
-            "FlashOptimized_A250 to _A4500, in Azure's steps (redis.MANAGED_SKUS)",
+        sizes = (
+            "Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or FlashOptimized_A250 "
+            "to _A4500, in Azure's steps (redis.MANAGED_SKUS)"
         )
+        meant = _managed_step(props.sku)
+        if meant is not None:  # a tier's size between its steps, or in another case: the step meant
+            step, why = meant
+            check.fail("sku", props.sku, f"is not supported (did you mean {step!r}?)", sizes, f"use {step!r}, {why}")
+        else:
+            check.one_of(
+                "sku", props.sku, MANAGED_SKUS,
+                "pick a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)", allowed_text=sizes,
+            )
         identity = self.identity_block(managed_redis.ManagedRedisIdentity, props.managed_identities, check)
         check.done()
 

@@ -301,3 +301,56 @@ def test_a_metric_in_another_case_is_told_the_metric_as_listed_and_that_passes(s
     alert("Good", "Availability")
     assert recorded(stack) == []
     assert only(stack, "azurerm_monitor_metric_alert")["criteria"][0]["metric_name"] == "Availability"
+
+
+# --- 9. a Managed Redis size between Azure's steps -------------------------------------------------------
+# The hint said the most similar spelling ('Balanced_B2' -> 'Balanced_B20', ten times the size) and the fix
+# another size again ('Balanced_B5'): both now name the next step of the tier, or its largest above them all.
+
+SIZES = (
+    "Allowed: Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or "
+    "FlashOptimized_A250 to _A4500, in Azure's steps (redis.MANAGED_SKUS)."
+)
+
+
+def managed_redis(stack, group, sku):
+    return c.ManagedRedis(stack, "Cache", c.ManagedRedisProps("redis-test-19", group, sku=sku))
+
+
+@pytest.mark.parametrize(("written", "step", "why"), [
+    ("Balanced_B2", "Balanced_B3", "the next size of that tier (or another from the Azure Managed Redis pricing page)"),
+    ("memoryoptimized_m5", "MemoryOptimized_M10",
+     "the next size of that tier (or another from the Azure Managed Redis pricing page)"),
+    ("Balanced_B2000", "Balanced_B1000",
+     "the largest size of that tier (or another from the Azure Managed Redis pricing page)"),
+    ("balanced_b3", "Balanced_B3", "as Azure writes it"),
+])
+def test_a_managed_redis_size_between_azures_steps_is_told_the_step_meant_which_passes(
+    stack, group, written, step, why,
+):
+    assert error_of(lambda: managed_redis(stack, group, written), scope=stack) == (
+        f"ManagedRedis 'test/Cache': sku {written!r} is not supported (did you mean {step!r}?). {SIZES} "
+        f"Fix: use {step!r}, {why}."
+    )
+    fixed, fixed_group = fresh()
+    managed_redis(fixed, fixed_group, step)
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_managed_redis")["sku_name"] == step
+
+
+# --- 10. a VNet without a subnet of the role a construct needs ------------------------------------------------
+# The value shown was the (empty) list of the role's subnets: now the VNet's subnets, to add one to.
+
+def test_a_vnet_without_a_gateway_subnet_shows_the_subnets_it_has_and_adding_one_passes(stack, group):
+    pe = c.SubnetSpec("snet-pe", "10.20.1.0/24", R.PRIVATE_ENDPOINTS)
+    network = c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps("vnet-test", group, "10.20.0.0/16", [pe]))
+    assert error_of(lambda: network.subnet_for(R.GATEWAY), scope=stack) == (
+        "VirtualNetwork 'test/Net': subnets ['snet-pe'] hold no subnet for VPN gateway. Allowed: exactly one subnet "
+        "with role GATEWAY. Fix: add one SubnetSpec with role=GATEWAY."
+    )
+    fixed, fixed_group = fresh()
+    gateway = c.SubnetSpec("GatewaySubnet", "10.20.255.0/27", R.GATEWAY)
+    with_gateway = c.VirtualNetwork(fixed, "Net", c.VirtualNetworkProps("vnet-test", fixed_group, "10.20.0.0/16",
+                                                                         [pe, gateway]))
+    assert with_gateway.subnet_for(R.GATEWAY).name == "GatewaySubnet"
+    assert recorded(fixed) == []
