@@ -110,11 +110,13 @@ def test_managed_redis_rejects_a_sku_that_does_not_exist(stack, group):
     assert error_of(lambda: ManagedRedis(stack, "Cache", ManagedRedisProps(
         "redis-test", group, sku="Premium_P1",
     ))) == f"ManagedRedis 'test/Cache': sku 'Premium_P1' is not supported. {allowed}"
-    # A size Azure does not sell, though shaped like one, is refused too; a near miss gets a hint.
+    # A size Azure does not sell, though shaped like one, is refused too, with the tier's next size.
     assert error_of(lambda: ManagedRedis(stack, "Cache2", ManagedRedisProps(
         "redis-test2", group, sku="Balanced_B2",
     ))) == (
-        f"ManagedRedis 'test/Cache2': sku 'Balanced_B2' is not supported (did you mean 'Balanced_B20'?). {allowed}"
+        "ManagedRedis 'test/Cache2': sku 'Balanced_B2' is not supported (did you mean 'Balanced_B3'?). "
+        + allowed.split(" Fix:")[0] + " Fix: use 'Balanced_B3', the next size of that tier (or another from the Azure "
+        "Managed Redis pricing page)."
     )
 
 
