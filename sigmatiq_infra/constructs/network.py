@@ -133,7 +133,8 @@ class InboundRule:
     priority: int
     """100-4096; lower runs first."""
     source: str
-    """Address prefix or service tag, e.g. `Internet`, `VirtualNetwork`, `172.16.0.0/24`."""
+    """Address prefix or service tag, e.g. `Internet`, `VirtualNetwork`, `172.16.0.0/24` (a range
+    from its first address: `203.0.113.7/32` for one address)."""
     ports: tuple[str, ...]
     """Destination ports, e.g. `("443",)`."""
 
@@ -198,6 +199,10 @@ class Subnet:
 _PORT = re.compile(r"([0-9]+)(?:-([0-9]+))?")
 _SERVICE_TAG = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*")
 _ANY = "any"
+_SOURCES = (
+    "'*', an IP address or CIDR range such as '172.16.0.0/24', or a service tag such as 'Internet' or "
+    "'VirtualNetwork'"
+)
 
 
 def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
@@ -236,15 +241,23 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
                 "a port 0-65535, a range such as '8000-8080' (low to high), or '*'", fix or "",
             )
         source = rule.source  # a token (a deploy-time input) is Terraform's to know, not checked here
-        check.require(
-            is_token(source) or (source.lower() != _ANY and (
-                source == "*" or _is_prefix(source) or _SERVICE_TAG.fullmatch(source) is not None
-            )),
-            f"{where} {rule.name!r} source", source, "is not an address, CIDR range or service tag",
-            "'*', an IP address or CIDR range such as '172.16.0.0/24', or a service tag such as "
-            "'Internet' or 'VirtualNetwork'",
-            _source_fix(source),
-        )
+        loose = None if is_token(source) else _with_host_bits(source)
+        if loose is not None:
+            address, network = loose
+            check.fail(
+                f"{where} {rule.name!r} source", source,
+                f"has host bits set ({address} is not the first address of a /{network.prefixlen})",
+                _SOURCES, f"write {str(network)!r} for the range, or "
+                f"'{address}/{network.max_prefixlen}' for the one address",
+            )
+        else:
+            check.require(
+                is_token(source) or (source.lower() != _ANY and (
+                    source == "*" or _is_prefix(source) or _SERVICE_TAG.fullmatch(source) is not None
+                )),
+                f"{where} {rule.name!r} source", source, "is not an address, CIDR range or service tag",
+                _SOURCES, _source_fix(source),
+            )
 
 
 def _port_fix(port: str) -> str | None:
@@ -277,6 +290,22 @@ def _source_fix(source: str) -> str:
         if "/" in source and not source.partition("/")[2].isdigit():
             return f"write it as {str(ipaddress.IPv4Network(source, strict=False))!r}"
     return "write the range as address/prefix length, e.g. '10.1.0.0/24'"
+
+
+def _with_host_bits(text: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address,
+                                         ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """The address and the network of a CIDR range written with host bits set (`203.0.113.7/24`),
+    which Azure refuses in a rule: "Security rule ... has invalid Address prefix. Value provided:
+    10.0.0.1/24" (SecurityRuleInvalidAddressPrefix; kubernetes-sigs/cloud-provider-azure#5599,
+    Azure/azure-powershell#4557); None for anything else."""
+    address, slash, length = text.partition("/")
+    if not slash or not length.isdigit() or len(length) > 3:
+        return None
+    try:
+        network, first = ipaddress.ip_network(text, strict=False), ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return None if first == network.network_address else (first, network)
 
 
 def _is_prefix(text: str) -> bool:
