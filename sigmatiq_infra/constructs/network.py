@@ -136,7 +136,7 @@ class InboundRule:
     """Address prefix or service tag, e.g. `Internet`, `VirtualNetwork`, `172.16.0.0/24` (a range
     from its first address: `203.0.113.7/32` for one address)."""
     ports: tuple[str, ...]
-    """Destination ports, e.g. `("443",)`."""
+    """Destination ports and ranges, e.g. `("443", "8000-8080")`, or `("*",)` alone for every port."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,10 @@ class Subnet:
 # "Value should be an integer OR integer range with '-' delimiter"; Python's \d and int() take any
 # script's digits). "Any" is the portal's word for `*`, no service tag: Azure refuses it ("Security
 # rule has invalid Address prefix. Value provided: any", ernestio/ernest#473; azurerm's
-# network_security_rule docs: "`*` to match any").
+# network_security_rule docs: "`*` to match any"). `*` is every port only as a rule's one port
+# range: Azure refuses it in a list of ranges (destinationPortRanges), which takes ports and ranges
+# alone (Azure/terraform-azurerm-network-security-group: "destination_port_ranges ... doesn't take
+# '*' as a valid value", #44, so its main.tf writes '*' there as 0-65535).
 _PORT = re.compile(r"([0-9]+)(?:-([0-9]+))?")
 _SERVICE_TAG = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*")
 _ANY = "any"
@@ -234,12 +237,19 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
             bool(rule.ports), f"{where} {rule.name!r} ports", [], "are empty", "at least one port or range",
             "list the ports, e.g. ports=('443',)",
         )
-        for port in () if is_token(rule.ports) else rule.ports:  # a deploy-time list: Terraform's to know
+        ports = () if is_token(rule.ports) else tuple(rule.ports)  # a deploy-time list: Terraform's to know
+        for port in ports:
             fix = _port_fix(port)
             check.require(
                 fix is None, f"{where} {rule.name!r} port", port, "is not a port or range Azure takes",
                 "a port 0-65535, a range such as '8000-8080' (low to high), or '*'", fix or "",
             )
+        check.require(
+            "*" not in ports or len(ports) == 1, f"{where} {rule.name!r} ports", list(ports),
+            "hold '*' beside other ports (Azure takes '*' only alone, as the rule's one port range)",
+            "'*' alone for every port, or ports and ranges without '*'",
+            "write ports=('*',) for every port, or leave '*' out to allow only the ports listed",
+        )
         source = rule.source  # a token (a deploy-time input) is Terraform's to know, not checked here
         loose = None if is_token(source) else _with_host_bits(source)
         if loose is not None:
@@ -258,6 +268,11 @@ def _check_inbound_rules(check: Validator, spec: SubnetSpec) -> None:
                 f"{where} {rule.name!r} source", source, "is not an address, CIDR range or service tag",
                 _SOURCES, _source_fix(source),
             )
+
+
+def _every_port(ports: Sequence[str]) -> bool:
+    """Whether `ports` is `('*',)`: every port, which Azure takes only as a rule's one port range."""
+    return not is_token(ports) and list(ports) == ["*"]
 
 
 def _port_fix(port: str) -> str | None:
@@ -467,7 +482,9 @@ class VirtualNetwork(AzureResource):
                     source_address_prefix=rule.source,
                     source_port_range="*",
                     destination_address_prefix="*",
-                    destination_port_ranges=list(rule.ports),
+                    # '*' goes in the one-value argument: Azure refuses it in a list of ranges.
+                    destination_port_range="*" if _every_port(rule.ports) else None,
+                    destination_port_ranges=None if _every_port(rule.ports) else list(rule.ports),
                 ), self, f"Nsg-{spec.name}-{rule.name}")
             subnet_network_security_group_association.SubnetNetworkSecurityGroupAssociation(
                 self, f"NsgAssociation-{spec.name}",

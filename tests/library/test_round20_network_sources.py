@@ -1,7 +1,8 @@
-"""Round 20, an NSG rule's source as a hurried user's own app writes it: a CIDR range with host
-bits set (`203.0.113.7/24`), which Azure refuses (SecurityRuleInvalidAddressPrefix). Each mistake
-is one problem naming the rule, the value, what Azure takes and the fix; what Azure takes is
-written exactly as given."""
+"""Round 20, an NSG rule's source and ports as a hurried user's own app writes them: a CIDR range
+with host bits set (`203.0.113.7/24`), which Azure refuses (SecurityRuleInvalidAddressPrefix), and
+`*` among other ports, which Azure takes only alone, as the rule's one port range. Each mistake is
+one problem naming the rule, the value, what Azure takes and the fix; what Azure takes is written
+exactly as given."""
 
 from __future__ import annotations
 
@@ -65,3 +66,48 @@ def test_nsg_sources_written_from_their_first_address_pass_as_written(own):
     with_rules(stack, group, *(rule(source, name=f"r{n}", priority=100 + n) for n, source in enumerate(sources)))
     assert recorded(stack) == []
     assert [config["source_address_prefix"] for config in written(stack)] == list(sources)
+
+
+# --- 2. '*' for every port: alone, as the rule's one port range ------------------------------------------
+
+
+def test_every_port_as_star_alone_is_written_as_the_rules_one_port_range(own):
+    stack, group = own
+    with_rules(stack, group, rule(ports=("*",)))
+    assert recorded(stack) == []
+    [config] = written(stack)
+    assert config["destination_port_range"] == "*"
+    assert "destination_port_ranges" not in config
+
+
+def test_ports_and_ranges_without_star_are_still_written_as_a_list(own):
+    stack, group = own
+    ports = ("0", "65535", "1-65535", "80-80", "443")
+    with_rules(stack, group, rule(ports=ports))
+    assert recorded(stack) == []
+    [config] = written(stack)
+    assert config["destination_port_ranges"] == list(ports)
+    assert "destination_port_range" not in config
+
+
+@pytest.mark.parametrize("ports", [("*", "443"), ("443", "*"), ("*", "*")])
+def test_star_beside_other_ports_is_refused_with_star_alone_or_the_ports_listed(stack, group, ports):
+    assert error_of(lambda: with_rules(stack, group, rule(ports=ports))) == (
+        f"VirtualNetwork 'test/Net': subnet 'snet-pe' inbound rule 'r' ports {list(ports)!r} hold '*' beside other "
+        "ports (Azure takes '*' only alone, as the rule's one port range). Allowed: '*' alone for every port, or "
+        "ports and ranges without '*'. Fix: write ports=('*',) for every port, or leave '*' out to allow only the "
+        "ports listed."
+    )
+
+
+def test_a_rule_with_both_mistakes_reports_both_at_once(stack, group):
+    message = error_of(lambda: with_rules(stack, group, rule("203.0.113.7/24", ports=("*", "22"))))
+    assert message.splitlines() == [
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' inbound rule 'r' ports ['*', '22'] hold '*' beside other "
+        "ports (Azure takes '*' only alone, as the rule's one port range). Allowed: '*' alone for every port, or "
+        "ports and ranges without '*'. Fix: write ports=('*',) for every port, or leave '*' out to allow only the "
+        "ports listed.",
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' inbound rule 'r' source '203.0.113.7/24' has host bits set "
+        f"(203.0.113.7 is not the first address of a /24). {SOURCES} Fix: write '203.0.113.0/24' for the range, "
+        "or '203.0.113.7/32' for the one address.",
+    ]
