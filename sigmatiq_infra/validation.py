@@ -22,6 +22,7 @@ import enum
 import ipaddress
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -499,11 +500,14 @@ class Validator:
         found = rule.problems(value)
         if found:
             written = _name_written_in(value, rule)
-            self.fail(
-                prop, value, " and ".join(found), f"{rule.resource} names have {rule.describe()}",
-                f"write the name alone, not {written[0]}: {written[1]!r}" if written else
-                f"choose {_article(rule.resource)} {rule.resource} name that follows these rules",
-            )
+            suggested = None if written else _suggested_name(value, rule, created=created)
+            if written:
+                fix = f"write the name alone, not {written[0]}: {written[1]!r}"
+            elif suggested:
+                fix = f"use {suggested!r} or another {rule.resource} name that follows these rules"
+            else:
+                fix = f"choose {_article(rule.resource)} {rule.resource} name that follows these rules"
+            self.fail(prop, value, " and ".join(found), f"{rule.resource} names have {rule.describe()}", fix)
             return
         reserved = rule.reserved_word(value) if created else None
         if reserved:
@@ -772,6 +776,76 @@ def _name_written_in(value: str, rule: NameRule) -> tuple[str, str] | None:
         if "/" in name:
             return None
     return (what, name) if name and name != value and not rule.problems(name) else None
+
+
+_SEPARATORS = " -_."
+"""Characters that already part a name's words: a bad character next to one is dropped, not replaced."""
+
+
+def _suggested_name(value: str, rule: NameRule, *, created: bool = True) -> str | None:
+    """A name made from `value` that follows `rule`, for a user to paste: lowercased where the
+    rule takes lowercase only, each run of characters it refuses written as the name's separator
+    ('-', else '_'; none: dropped) or as their plain letter ('ö' as 'o'), a run of hyphens the
+    rule refuses shortened, characters it refuses first or last taken off and the rest cut to its
+    length, a number at the end kept (`St_Orders` as a storage account: `storders`; `my--app`:
+    `my-app`). None when nothing of `value` is left that follows it (an empty name, one too
+    short, all digits for a name that starts with a letter), `value` is an address or a path (it
+    holds a '/') or, for a name this app creates, what is left is a reserved word. Whether the
+    name is free in its scope (unique across Azure) is not checked."""
+    allowed = re.compile(f"[{rule.characters}]").fullmatch
+    if not isinstance(value, str) or ("/" in value and not allowed("/")):
+        return None  # an address or a path whose name `_name_written_in` did not find: no name to make
+    lowercase = not allowed("A") and allowed("a")
+    text = value.strip().lower() if lowercase else value.strip()
+    # The name's own separator where it has one ('my_var x' as 'my_var_x'); else '_' in a name in
+    # capitals ('ORDERS API' as 'ORDERS_API'), '-' in any other; a rule that takes neither: none.
+    preferred = ("_", "-") if text.isupper() else ("-", "_")
+    used = [c for c in preferred if c in text and allowed(c)]
+    separator = next(iter(used + [c for c in preferred if allowed(c)]), "")
+    pieces = [char if allowed(char) else _plain(char, allowed, lowercase) for char in text]
+    kept: list[str] = []
+    repeated = ""
+    for at, piece in enumerate(pieces):
+        if piece is not None:
+            if piece != repeated:
+                kept.append(piece)
+            repeated = ""
+        elif at and pieces[at - 1] is not None:
+            # A run of refused characters parts two words (`orders api`, `kv_orders`), unless a
+            # separator of the name's own already does (`ops: alerts`, `cpu > 80`: one space
+            # kept) or the run ends the name.
+            following = next((p for p in pieces[at + 1:] if p is not None), None)
+            if following and kept[-1][-1] in _SEPARATORS:
+                repeated = kept[-1][-1]
+            elif separator and following and following[0] not in _SEPARATORS:
+                kept.append(separator)
+    name = "".join(kept)
+    if rule.no_double_hyphen:
+        name = re.sub(r"-{2,}", "-", name)
+    elif rule.no_triple_hyphen:
+        name = re.sub(r"-{3,}", "--", name)
+    first = re.compile(f"[{rule.first}]").fullmatch if rule.first else None
+    last = re.compile(f"[{rule.last}]").fullmatch if rule.last else None
+    while name and first and not first(name[0]):
+        name = name[1:]
+    if rule.max_length is not None and len(name) > rule.max_length:
+        # A number at the end (an instance's, `-01`) is kept: the name is cut before it.
+        number = re.search(r"[-_. ]?[0-9]+$", name)
+        tail = number.group() if number and len(number.group()) <= rule.max_length // 3 else ""
+        head = name[:rule.max_length - len(tail)]
+        name = head.rstrip(_SEPARATORS) + tail if tail else head
+    while name and last and not last(name[-1]):
+        name = name[:-1]
+    if not name or name == value or rule.problems(name) or (created and rule.reserved_word(name)):
+        return None
+    return name
+
+
+def _plain(char: str, allowed: Callable[[str], Any], lowercase: bool) -> str | None:
+    """`char` as the plain letters a rule takes ('ö' as 'o', 'é' as 'e'), or None."""
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    plain = plain.lower() if lowercase else plain
+    return plain if plain and all(allowed(c) for c in plain) else None
 
 
 def _article(noun: str) -> str:

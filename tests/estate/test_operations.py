@@ -304,8 +304,8 @@ def test_a_bad_alert_address_in_the_environment_is_a_clear_problem():
 def test_an_action_group_short_name_longer_than_12_characters_is_refused(stack, group):
     assert error_of(lambda: c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "trading-prod-x"))) == (
         "ActionGroup 'test/Alerts': short_name 'trading-prod-x' has 14 characters. Allowed: action group short "
-        "names have 1-12 characters; any characters but control characters. Fix: choose an action group short "
-        "name that follows these rules."
+        "names have 1-12 characters; any characters but control characters. Fix: use 'trading-prod' or another "
+        "action group short name that follows these rules."
     )
 
 

@@ -54,7 +54,8 @@ REGIONS = (
 def test_fails_when_the_vault_name_has_25_characters(stack, group):
     assert error_of(lambda: KeyVault(stack, "Vault", KeyVaultProps("kv-" + "a" * 22, group))) == (
         f"KeyVault 'test/Vault': name '{'kv-' + 'a' * 22}' has 25 characters. "
-        f"Allowed: {KEY_VAULT_RULE}. Fix: choose a Key Vault name that follows these rules."
+        f"Allowed: {KEY_VAULT_RULE}. Fix: use 'kv-aaaaaaaaaaaaaaaaaaaaa' or another Key Vault name that follows these "
+        "rules."
     )
 
 
@@ -64,7 +65,7 @@ def test_fails_when_the_vault_name_has_bad_characters_double_hyphens_and_a_digit
     assert error_of(lambda: KeyVault(stack, "Vault", KeyVaultProps("1kv--trading_x", group))) == (
         "KeyVault 'test/Vault': name '1kv--trading_x' contains '_' and starts with '1' and "
         f"contains consecutive hyphens. Allowed: {KEY_VAULT_RULE}. "
-        "Fix: choose a Key Vault name that follows these rules."
+        "Fix: use 'kv-trading-x' or another Key Vault name that follows these rules."
     )
 
 
@@ -79,7 +80,7 @@ def test_fails_when_the_registry_name_has_a_hyphen(stack, group):
     ))) == (
         "ContainerRegistry 'test/Registry': name 'acr-trading' contains '-'. "
         "Allowed: container registry names have 5-50 characters; letters and digits only; "
-        "unique across Azure. Fix: choose a container registry name that follows these rules."
+        "unique across Azure. Fix: use 'acrtrading' or another container registry name that follows these rules."
     )
 
 
@@ -92,7 +93,7 @@ def test_fails_when_the_postgres_server_name_has_uppercase_letters(stack, group)
         "Allowed: PostgreSQL flexible server names have 3-63 characters; lowercase letters, "
         "digits and hyphens; starts with a lowercase letter or digit; ends with a lowercase "
         "letter or digit; unique across Azure. "
-        "Fix: choose a PostgreSQL flexible server name that follows these rules."
+        "Fix: use 'psql-trading' or another PostgreSQL flexible server name that follows these rules."
     )
 
 
@@ -100,7 +101,7 @@ def test_fails_when_the_resource_group_name_ends_with_a_period(stack):
     assert error_of(lambda: ResourceGroup(stack, "G", ResourceGroupProps("rg-x.", "centralus"))) == (
         "ResourceGroup 'test/G': name 'rg-x.' ends with '.'. Allowed: resource group names have "
         "1-90 characters; letters, digits, underscores, parentheses, hyphens and periods; "
-        "ends with anything but a period. Fix: choose a resource group name that follows these rules."
+        "ends with anything but a period. Fix: use 'rg-x' or another resource group name that follows these rules."
     )
 
 

@@ -102,7 +102,8 @@ def test_a_key_vault_secret_name_with_an_underscore_is_one_problem_with_key_vaul
     ))
     assert recorded(stack) == [
         "KeyVault 'test/Vault': secret name 'db_url' contains '_'. Allowed: Key Vault secret names have 1-127 "
-        "characters; letters, digits and hyphens. Fix: choose a Key Vault secret name that follows these rules.",
+        "characters; letters, digits and hyphens. Fix: use 'db-url' or another Key Vault secret name that follows "
+        "these rules.",
     ]
 
 

@@ -110,8 +110,8 @@ def test_a_state_account_whose_name_holds_a_reserved_word_passes_as_the_backend_
 def test_a_state_accounts_name_still_follows_the_storage_account_rule():
     assert stack_with(BlobStateBackend("rg-state", "StState-01")) == [
         "AzureStack 's': backend.storage_account 'StState-01' contains '-', 'S'. Allowed: storage account names have "
-        "3-24 characters; lowercase letters and digits only; unique across Azure. Fix: choose a storage account name "
-        "that follows these rules.",
+        "3-24 characters; lowercase letters and digits only; unique across Azure. Fix: use 'ststate01' or another "
+        "storage account name that follows these rules.",
     ]
 
 

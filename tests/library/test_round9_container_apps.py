@@ -60,14 +60,15 @@ def test_an_environment_name_with_capitals_or_two_hyphens_in_a_row_passes(stack,
 def test_an_environment_name_starting_with_a_digit_or_ending_with_a_hyphen_is_refused(stack, group):
     allowed = (
         "Allowed: Container Apps environment names have 2-60 characters; letters, digits and hyphens; starts with a "
-        "letter; ends with a letter or digit. Fix: choose a Container Apps environment name that follows these rules."
+        "letter; ends with a letter or digit. Fix: use {!r} or another Container Apps environment name that follows "
+        "these rules."
     )
     assert error_of(lambda: c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
         "1cae", group,
-    ))) == f"ContainerAppEnvironment 'test/Env': name '1cae' starts with '1'. {allowed}"
+    ))) == "ContainerAppEnvironment 'test/Env': name '1cae' starts with '1'. " + allowed.format("cae")
     assert error_of(lambda: c.ContainerAppEnvironment(stack, "Env2", c.ContainerAppEnvironmentProps(
         "Cae-", group,
-    ))) == f"ContainerAppEnvironment 'test/Env2': name 'Cae-' ends with '-'. {allowed}"
+    ))) == "ContainerAppEnvironment 'test/Env2': name 'Cae-' ends with '-'. " + allowed.format("Cae")
 
 
 def test_two_environments_whose_names_differ_only_in_case_collide_in_their_group(tmp_path):

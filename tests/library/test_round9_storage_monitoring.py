@@ -156,8 +156,8 @@ def test_a_container_listed_again_in_capitals_is_one_problem_not_a_second_at_syn
     assert raised.value.problems == (
         "StorageAccount 'files/Files': container 'Uploads' contains 'U' and starts with 'U'. Allowed: storage "
         "container names have 3-63 characters; lowercase letters, digits and hyphens; starts with a lowercase "
-        "letter or digit; ends with a lowercase letter or digit; no consecutive hyphens. Fix: choose a storage "
-        "container name that follows these rules.",
+        "letter or digit; ends with a lowercase letter or digit; no consecutive hyphens. Fix: use 'uploads' or "
+        "another storage container name that follows these rules.",
     )
 
 

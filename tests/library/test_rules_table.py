@@ -222,8 +222,8 @@ RULES = [
          lambda own: own.vault().secret("1password-key"),
          lambda own: own.vault().secret("Orders_Url"),
          ("KeyVault 'own/Vault': secret name 'Orders_Url' contains '_'. Allowed: Key Vault secret names "
-          'have 1-127 characters; letters, digits and hyphens. Fix: choose a Key Vault '
-          'secret name that follows these rules.')),
+          "have 1-127 characters; letters, digits and hyphens. Fix: use 'Orders-Url' or "
+          'another Key Vault secret name that follows these rules.')),
     Rule("KeyVault", "secret names unique in their vault, in any case",
          lambda own: (v := own.vault(), v.add_secret("A", c.SecretProps("Orders-Url", own.password())),
                       v.add_secret("B", c.SecretProps("Orders-Key", own.password()))),
@@ -249,8 +249,8 @@ RULES = [
          lambda own: own.registry(name="acrOwn1"),
          lambda own: own.registry(name="acr-own-1"),
          ("ContainerRegistry 'own/Registry': name 'acr-own-1' contains '-'. Allowed: container registry names "
-          'have 5-50 characters; letters and digits only; unique across Azure. Fix: choose a container '
-          'registry name that follows these rules.')),
+          "have 5-50 characters; letters and digits only; unique across Azure. Fix: use 'acrown1' or "
+          'another container registry name that follows these rules.')),
     Rule("ContainerRegistry", "public access off only on Premium",
          lambda own: own.registry(sku="Premium", public_network_access_enabled=False),
          lambda own: own.registry(sku="Basic", public_network_access_enabled=False),
@@ -272,7 +272,7 @@ RULES = [
          ("AppConfiguration 'own/Config': name 'appcs---own' contains three hyphens in a row. Allowed: App "
           'Configuration store names have 5-50 characters; letters, digits and hyphens; starts with a letter '
           'or digit; ends with a letter or digit; no more than two hyphens in a row; unique across Azure. Fix: '
-          'choose an App Configuration store name that follows these rules.')),
+          "use 'appcs--own' or another App Configuration store name that follows these rules.")),
     Rule("LogAnalyticsWorkspace", "retention 30-730 days",
          lambda own: own.workspace(retention_in_days=730),
          lambda own: own.workspace(retention_in_days=731),
@@ -348,8 +348,8 @@ RULES = [
          lambda own: own.storage(containers=["$logs"]),
          ("StorageAccount 'own/Storage': container '$logs' contains '$' and starts with '$'. Allowed: storage "
           "container names have 3-63 characters; lowercase letters, digits and hyphens; starts with a lowercase "
-          "letter or digit; ends with a lowercase letter or digit; no consecutive hyphens. Fix: choose a storage "
-          "container name that follows these rules.")),
+          "letter or digit; ends with a lowercase letter or digit; no consecutive hyphens. Fix: use 'logs' or another "
+          "storage container name that follows these rules.")),
     Rule("StorageAccount", "each container once",
          lambda own: own.storage(containers=["state", "logs"]),
          lambda own: own.storage(containers=["state", "state"]),
@@ -394,14 +394,14 @@ RULES = [
          lambda own: own.container_app(name="ca-" + "x" * 30),
          ("ContainerApp 'own/Api': name 'ca-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' has 33 characters. Allowed: "
           'container app names have 2-32 characters; lowercase letters, digits and hyphens; starts with a '
-          'lowercase letter; ends with a lowercase letter or digit; no consecutive hyphens. Fix: choose a '
-          'container app name that follows these rules.')),
+          'lowercase letter; ends with a lowercase letter or digit; no consecutive hyphens. Fix: use '
+          "'ca-xxxxxxxxxxxxxxxxxxxxxxxxxxxxx' or another container app name that follows these rules.")),
     Rule("ContainerApp", "Azure's environment variable names",
          lambda own: own.container_app(env={"Orleans.Cluster-Id": "orders", "_PORT": "8080"}),
          lambda own: own.container_app(env={"1PORT": "8080"}),
          ("ContainerApp 'own/Api': environment variable '1PORT' starts with '1'. Allowed: environment variable "
           "names have at least 1 character; letters, digits, '_', '.' and '-'; starts with anything but a digit. "
-          'Fix: choose an environment variable name that follows these rules.')),
+          "Fix: use 'PORT' or another environment variable name that follows these rules.")),
     Rule("ContainerApp", "cpu and memory as Azure pairs them",
          lambda own: own.container_app(cpu=0.5, memory="1Gi"),
          lambda own: own.container_app(cpu=0.5, memory="3Gi"),
@@ -508,8 +508,8 @@ RULES = [
          lambda own: own.action_group(short_name="orders prod"),
          lambda own: own.action_group(short_name="orders-prod-1"),
          ("ActionGroup 'own/Alerts': short_name 'orders-prod-1' has 13 characters. Allowed: action group short "
-          'names have 1-12 characters; any characters but control characters. Fix: choose an action group '
-          'short name that follows these rules.')),
+          "names have 1-12 characters; any characters but control characters. Fix: use 'orders-pro-1' or "
+          'another action group short name that follows these rules.')),
     Rule("Budget", "a start on the first of a month",
          lambda own: c.Budget(own.stack, "Budget", c.BudgetProps("budget-own", 100, "2026-12-01", [own.group])),
          lambda own: c.Budget(own.stack, "Budget", c.BudgetProps("budget-own", 100, "2026-12-15", [own.group])),
@@ -571,8 +571,8 @@ RULES = [
          lambda own: AzureStack(own.app, "remote", backend=BlobStateBackend("rg-state", "stownstate")),
          lambda own: AzureStack(own.app, "remote", backend=BlobStateBackend("rg-state", "st-own-state")),
          ("AzureStack 'remote': backend.storage_account 'st-own-state' contains '-'. Allowed: storage account "
-          'names have 3-24 characters; lowercase letters and digits only; unique across Azure. Fix: choose a '
-          'storage account name that follows these rules.')),
+          'names have 3-24 characters; lowercase letters and digits only; unique across Azure. Fix: use '
+          "'stownstate' or another storage account name that follows these rules.")),
     Rule("AzureStack", "a resource provider set the provider knows",
          lambda own: AzureStack(own.app, "least", resource_provider_registrations="none"),
          lambda own: AzureStack(own.app, "least", resource_provider_registrations="Legacy"),

@@ -40,7 +40,8 @@ def test_a_looked_up_vaults_secrets_are_checked_as_a_created_vaults_are(stack):
     vault.add_secret("Token", SecretProps("orders-token", token))
     assert error_of(lambda: None, stack).splitlines() == [
         "KeyVault 'test/Shared/Token': name 'api_token' contains '_'. Allowed: Key Vault secret names have 1-127 "
-        "characters; letters, digits and hyphens. Fix: choose a Key Vault secret name that follows these rules.",
+        "characters; letters, digits and hyphens. Fix: use 'api-token' or another Key Vault secret name that "
+        "follows these rules.",
         "KeyVault.from_existing 'test/Shared': add_secret 'Token' is added twice. Allowed: each once. Fix: give each "
         "secret its own id (and name).",
     ]
