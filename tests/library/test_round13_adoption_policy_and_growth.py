@@ -96,8 +96,8 @@ def test_a_lookup_given_the_resources_id_or_address_is_told_the_name_it_holds(st
     )
 
 
-def test_a_name_that_holds_no_good_name_keeps_the_rules_fix(stack, group):
-    # Not an Azure address, so no name is read out of it; the fix makes one of it (round 20).
+def test_a_name_that_is_no_azure_address_is_offered_a_name_made_of_it(stack, group):
+    # Not an Azure address, so no name is read out of it: the fix makes one of it (round 20).
     assert error_of(lambda: c.KeyVault(stack, "Vault", c.KeyVaultProps("kv.orders.example", group))).endswith(
         "Fix: use 'kv-orders-example' or another Key Vault name that follows these rules.",
     )
