@@ -545,24 +545,25 @@ class Validator:
 
     def one_of(
         self, prop: str, value: Any, allowed: Collection[Any], fix: str | None = None, allowed_text: str | None = None,
+        *, fix_for_meant: Callable[[str], str | None] | None = None,
     ) -> None:
         """`value` is one of `allowed` (`allowed_text` says so in fewer words, for long lists).
         One text is one choice (`("Standard")` without its comma), never its letters: else any part
-        of it would pass (`'Stand' in 'Standard'`)."""
+        of it would pass (`'Stand' in 'Standard'`). `fix_for_meant` gives the fix for the choice the
+        problem suggests ("did you mean 'Basic'?") when that choice alone would fail on the construct's
+        other props (`sku='Basic'` with `public_network_access_enabled=True`), else None."""
         if not self.typed or value is None or is_token(value):
             return
         if isinstance(allowed, str):
             allowed = (allowed,)
         if value not in allowed:
             listed = allowed_text or ", ".join(repr(a) for a in allowed)
-            choices = [str(a) for a in allowed]
-            guess = isinstance(value, str) and len(choices) > 1
-            same = [c for c in choices if guess and c.casefold() == value.casefold()]  # 'PREMIUM', 'lrs'
-            close = same or (difflib.get_close_matches(value, choices, n=1) if guess else [])
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            meant = meant_choice(value, allowed)
+            hint = f" (did you mean {meant!r}?)" if meant is not None else ""
+            meant_fix = fix_for_meant(meant) if fix_for_meant is not None and meant is not None else None
             self.fail(
                 prop, value, f"is not supported{hint}", listed,
-                fix or (f"use one of {listed}" if allowed else f"first add {value!r} to the choices"),
+                meant_fix or fix or (f"use one of {listed}" if allowed else f"first add {value!r} to the choices"),
             )
 
     def cidr(self, prop: str, value: str) -> ipaddress.IPv4Network | None:
@@ -715,6 +716,17 @@ class Validator:
             return None
         # Constructs of this library (and the App) say where their app's problems go.
         return getattr(self.where, "problem_log", None)
+
+
+def meant_choice(value: Any, allowed: Collection[Any]) -> str | None:
+    """The choice of `allowed` a text that is none of them most likely means: the same in another case
+    (`'PREMIUM'`, `'lrs'`), else the closest spelling; None when none is close."""
+    choices = [str(a) for a in ((allowed,) if isinstance(allowed, str) else allowed)]
+    if not isinstance(value, str) or is_token(value) or len(choices) < 2:
+        return None
+    same = [c for c in choices if c.casefold() == value.casefold()]
+    close = same or difflib.get_close_matches(value, choices, n=1)
+    return close[0] if close else None
 
 
 def _shown(value: Any) -> str:

@@ -93,7 +93,7 @@ class AppConfiguration(AzureResource):
         check = Validator("AppConfiguration", self)
         props = check.props(props, AppConfigurationProps)
         check.name("name", props.name, NameRules.APP_CONFIGURATION)
-        check.one_of("sku", props.sku, SKUS)
+        check.one_of("sku", props.sku, SKUS, fix_for_meant=lambda sku: _private_sku_fix(sku, props))
         check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)
         private_link = props.sku in PRIVATE_LINK_SKUS
         # Microsoft Learn, "Soft delete in Azure App Configuration": standard and premium only, "not
@@ -159,6 +159,31 @@ class AppConfiguration(AzureResource):
     ) -> role_assignment.RoleAssignment | None:
         """App Configuration Data Owner: read, write and delete key-values with Entra ID."""
         return self.grant(BuiltInRole.APP_CONFIGURATION_DATA_OWNER, principal, used_by=used_by)
+
+
+def _private_sku_fix(sku: str, props: AppConfigurationProps) -> str | None:
+    """The fix for a SKU written in the wrong case ('Free') whose right spelling would fail on the
+    store's other props: public access off (the default) and soft delete are standard and premium
+    only. None when it would pass."""
+    if sku in PRIVATE_LINK_SKUS:
+        return None
+    soft_delete = [prop for prop, value in (
+        ("purge_protection_enabled", props.purge_protection_enabled or None),
+        ("soft_delete_retention_days", props.soft_delete_retention_days),
+    ) if value is not None]
+    needs = ([] if props.public_network_access_enabled else ["with public_network_access_enabled=True"]) + [
+        f"without {prop}" for prop in soft_delete
+    ]
+    if not needs:
+        return None
+    reasons = ([] if props.public_network_access_enabled else ["are public"]) + (
+        ["have no soft delete"] if soft_delete else []
+    )
+    keep = "keep it private" if not props.public_network_access_enabled else "keep soft delete"
+    return (
+        f"write sku={sku!r} {' and '.join(needs)} (free and developer stores {' and '.join(reasons)}), "
+        f"or sku='standard' to {keep}"
+    )
 
 
 def _second_free_stores(stores: list[AppConfiguration]) -> list[str]:

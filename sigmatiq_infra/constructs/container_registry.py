@@ -180,7 +180,7 @@ class ContainerRegistry(ContainerRegistryBase):
         check = Validator("ContainerRegistry", self)
         props = check.props(props, ContainerRegistryProps)
         check.name("name", props.name, NameRules.CONTAINER_REGISTRY)
-        check.one_of("sku", props.sku, self.SKUS)
+        check.one_of("sku", props.sku, self.SKUS, fix_for_meant=lambda sku: _private_sku_fix(sku, props))
         check.require(
             # (a SKU that is not one is said once, above)
             props.public_network_access_enabled or props.sku == "Premium" or props.sku not in self.SKUS,
@@ -211,6 +211,17 @@ class ContainerRegistry(ContainerRegistryBase):
             "sku", self.props.sku, "cannot have a private endpoint", "private endpoints on sku 'Premium'",
             "use sku='Premium'",
         )
+
+
+def _private_sku_fix(sku: str, props: ContainerRegistryProps) -> str | None:
+    """The fix for a SKU written in the wrong case ('basic') whose right spelling would fail on the
+    registry's public access (off by default, which only Premium has); None when it would pass."""
+    if sku == "Premium" or props.public_network_access_enabled:
+        return None
+    return (
+        f"write sku={sku!r} with public_network_access_enabled=True (Basic and Standard registries are public), "
+        "or sku='Premium' to keep it private"
+    )
 
 
 class ExistingContainerRegistry(ContainerRegistryBase, ExistingResource):

@@ -122,7 +122,7 @@ class RedisCache(AzureResource):
         check = Validator("RedisCache", self)
         props = check.props(props, RedisCacheProps)
         check.name("name", props.name, NameRules.REDIS_CACHE)
-        check.one_of("sku", props.sku, tuple(SKU_SIZES))
+        check.one_of("sku", props.sku, tuple(SKU_SIZES), fix_for_meant=lambda sku: _capacity_fix(sku, props.capacity))
         family, capacities = SKU_SIZES.get(props.sku, ("C", ()))
         if capacities:
             check.one_of(
@@ -161,6 +161,20 @@ class RedisCache(AzureResource):
     def access_key(self) -> str:
         """The primary access key, as a Terraform expression. Use it only as a write-only value."""
         return self.resource.primary_access_key
+
+
+def _capacity_fix(sku: str, capacity: int) -> str | None:
+    """The fix for a SKU written in the wrong case ('premium') whose right spelling would fail on the
+    cache's capacity (0 by default; Premium starts at P1): the SKU with the nearest capacity it has.
+    None when it would pass."""
+    family, capacities = SKU_SIZES[sku]
+    if not isinstance(capacity, int) or capacity in capacities:
+        return None
+    nearest = min(max(capacity, capacities[0]), capacities[-1])
+    return (
+        f"write sku={sku!r} with capacity={nearest} ({sku} caches come in sizes "
+        f"{family}{capacities[0]}-{family}{capacities[-1]})"
+    )
 
 
 MANAGED_SKUS = (

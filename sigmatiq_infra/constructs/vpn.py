@@ -25,7 +25,7 @@ from sigmatiq_infra.constructs._resource import (
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.network import PRIVATE_RANGES, SubnetRole, VirtualNetwork
 from sigmatiq_infra.tokens import readable
-from sigmatiq_infra.validation import NameRules, Validator, is_token
+from sigmatiq_infra.validation import NameRules, Validator, is_token, meant_choice
 
 # Since 2025-01-01 Azure creates only zone-redundant (AZ) VPN gateway SKUs.
 SKUS = ("VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ")
@@ -35,6 +35,7 @@ RETIRED_SKUS = ("VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5")
 GENERATION1_SKUS = ("VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ")
 GENERATION2_SKUS = ("VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ")
 GENERATIONS = ("Generation1", "Generation2")
+GENERATION_SKUS = {"Generation1": GENERATION1_SKUS, "Generation2": GENERATION2_SKUS}
 SMALLEST_CLIENT_POOL = 29
 """Longest prefix of a P2S client address pool on an active-standby gateway (Microsoft Learn)."""
 
@@ -217,12 +218,16 @@ class VpnGateway(AzureResource):
         if props.sku in RETIRED_SKUS:
             check.fail(
                 "sku", props.sku, "can no longer be created (non-zonal SKUs retired 2025-01-01)",
-                ", ".join(repr(s) for s in SKUS), f"use {props.sku + 'AZ'!r}",
+                ", ".join(repr(s) for s in SKUS),
+                _sku_fix(props.sku + "AZ", props.generation) or f"use {props.sku + 'AZ'!r}",
             )
         else:
-            check.one_of("sku", props.sku, SKUS)
-        check.one_of("generation", props.generation, GENERATIONS)
-        takes = {"Generation1": GENERATION1_SKUS, "Generation2": GENERATION2_SKUS}.get(props.generation)
+            check.one_of("sku", props.sku, SKUS, fix_for_meant=lambda sku: _sku_fix(sku, props.generation))
+        check.one_of(
+            "generation", props.generation, GENERATIONS,
+            fix_for_meant=lambda generation: _generation_fix(generation, props.sku),
+        )
+        takes = GENERATION_SKUS.get(props.generation)
         check.require(
             takes is None or props.sku not in SKUS or props.sku in takes,
             "generation", props.generation, f"is not available for {props.sku}",
@@ -308,6 +313,35 @@ class VpnGateway(AzureResource):
                 check.include(found, warnings=False)
         check.done()
         return props
+
+
+def _sku_fix(sku: str, generation: object) -> str | None:
+    """The fix for a SKU written in the wrong case ('vpngw4az'), or retired, whose right spelling would
+    fail on the gateway's generation (Generation1 by default, which takes VpnGw1AZ-VpnGw3AZ): the SKU
+    with the generation that takes it. A generation that is none is read as the one it means. None when
+    it would pass."""
+    written = generation if generation in GENERATIONS else meant_choice(generation, GENERATIONS)
+    takes = GENERATION_SKUS.get(written or "")
+    if takes is None or sku in takes:
+        return None
+    needed = next(name for name, skus in GENERATION_SKUS.items() if sku in skus)
+    return f"write sku={sku!r} with generation={needed!r} ({written} takes {', '.join(takes)})"
+
+
+def _generation_fix(generation: str, sku: object) -> str | None:
+    """The fix for a generation written in the wrong case ('generation2') whose right spelling would
+    fail on the gateway's SKU (VpnGw1AZ by default, which Generation2 does not take): the generation
+    with the nearest SKU it takes, or the other generation, which keeps the SKU. None when it would
+    pass (or the SKU is none: its own problem says so)."""
+    takes = GENERATION_SKUS[generation]
+    if sku not in SKUS or sku in takes:
+        return None
+    nearest = min(takes, key=lambda taken: abs(SKUS.index(taken) - SKUS.index(sku)))
+    other = next(name for name, skus in GENERATION_SKUS.items() if sku in skus)
+    return (
+        f"write generation={generation!r} with sku={nearest!r} ({generation} takes {', '.join(takes)}), "
+        f"or generation={other!r} to keep sku {sku!r}"
+    )
 
 
 def _check_root_names_once(check: Validator, certificates: Sequence[RootCertificate]) -> None:

@@ -1,0 +1,259 @@
+"""Round 22: a choice written in the wrong case ("did you mean 'Basic'?") is told everything a run that
+passes needs. Before this round the fix said "use one of ..." and the value the problem suggested then
+failed on the construct's defaults, so the user needed a second run: a Basic or Standard registry (or a
+free or developer App Configuration store) is public only, while public access is off by default; a
+Premium Redis cache starts at P1, while the capacity is 0 by default; Generation2 VPN gateways start at
+VpnGw2AZ, while the SKU is VpnGw1AZ by default, and VpnGw4AZ and VpnGw5AZ are Generation2 only, while the
+generation is Generation1 by default. Each test asserts the exact message, then applies what the fix
+says in a fresh stack and asserts that the run passes with the exact synthesized values."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import error_of, recorded
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
+
+R = c.SubnetRole
+
+
+def fresh():
+    """A stack of a new app and its group, where the fix is applied: (stack, group)."""
+    stack = AzureStack(App(), "fixed")
+    return stack, c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-test", "westeurope"))
+
+
+def only(stack, terraform_type: str) -> dict:
+    """The one resource of `terraform_type` the stack synthesizes."""
+    (config,) = Template.from_stack(stack).resources(terraform_type).values()
+    return config
+
+
+# --- 1. a container registry SKU in lowercase -----------------------------------------------------------
+# Microsoft Learn, "Configure public registry access": disabling public access needs Premium; azurerm
+# `container_registry.html.markdown`: sku is Basic, Standard or Premium.
+
+
+def registry(stack, group, **props) -> c.ContainerRegistry:
+    return c.ContainerRegistry(stack, "Acr", c.ContainerRegistryProps("acrorders", group, **props))
+
+
+@pytest.mark.parametrize(("written", "sku"), [("basic", "Basic"), ("standard", "Standard"), ("BASIC", "Basic")])
+def test_a_registry_sku_in_lowercase_is_told_to_open_public_access_and_that_passes(stack, group, written, sku):
+    assert error_of(lambda: registry(stack, group, sku=written)) == (
+        f"ContainerRegistry 'test/Acr': sku {written!r} is not supported (did you mean {sku!r}?). Allowed: 'Basic', "
+        f"'Standard', 'Premium'. Fix: write sku={sku!r} with public_network_access_enabled=True (Basic and Standard "
+        "registries are public), or sku='Premium' to keep it private."
+    )
+    fixed, fixed_group = fresh()
+    registry(fixed, fixed_group, sku=sku, public_network_access_enabled=True)
+    assert recorded(fixed) == []
+    config = only(fixed, "azurerm_container_registry")
+    assert (config["sku"], config["public_network_access_enabled"]) == (sku, True)
+
+
+def test_the_private_registry_the_fix_offers_passes(stack, group):
+    fixed, fixed_group = fresh()
+    registry(fixed, fixed_group, sku="Premium")
+    assert recorded(fixed) == []
+    config = only(fixed, "azurerm_container_registry")
+    assert (config["sku"], config["public_network_access_enabled"]) == ("Premium", False)
+
+
+def test_a_registry_sku_in_lowercase_on_a_public_registry_is_told_the_choices_as_before(stack, group):
+    assert error_of(lambda: registry(stack, group, sku="basic", public_network_access_enabled=True)).endswith(
+        "Fix: use one of 'Basic', 'Standard', 'Premium'."
+    )
+    assert error_of(lambda: registry(stack, group, sku="premium")).endswith(
+        "Fix: use one of 'Basic', 'Standard', 'Premium'."
+    )
+
+
+# --- 2. an App Configuration SKU with a capital letter ----------------------------------------------------
+# Microsoft Learn, "Use private endpoints for Azure App Configuration" (not on free or developer) and
+# "Soft delete in Azure App Configuration" ("not available in the free and developer tiers").
+
+
+def store(stack, group, **props) -> c.AppConfiguration:
+    return c.AppConfiguration(stack, "Cfg", c.AppConfigurationProps("appcs-orders", group, **props))
+
+
+@pytest.mark.parametrize(("written", "sku"), [("Free", "free"), ("Developer", "developer"), ("FREE", "free")])
+def test_an_app_configuration_sku_with_capitals_is_told_to_open_public_access_and_that_passes(
+    stack, group, written, sku,
+):
+    assert error_of(lambda: store(stack, group, sku=written)) == (
+        f"AppConfiguration 'test/Cfg': sku {written!r} is not supported (did you mean {sku!r}?). Allowed: 'free', "
+        f"'developer', 'standard', 'premium'. Fix: write sku={sku!r} with public_network_access_enabled=True (free "
+        "and developer stores are public), or sku='standard' to keep it private."
+    )
+    fixed, fixed_group = fresh()
+    store(fixed, fixed_group, sku=sku, public_network_access_enabled=True)
+    assert recorded(fixed) == []
+    config = only(fixed, "azurerm_app_configuration")
+    assert config["sku"] == sku
+    assert "public_network_access" not in config
+
+
+def test_an_app_configuration_sku_with_capitals_and_soft_delete_is_told_to_leave_soft_delete_out(stack, group):
+    assert error_of(lambda: store(
+        stack, group, sku="Free", purge_protection_enabled=True, soft_delete_retention_days=3,
+    )) == (
+        "AppConfiguration 'test/Cfg': sku 'Free' is not supported (did you mean 'free'?). Allowed: 'free', "
+        "'developer', 'standard', 'premium'. Fix: write sku='free' with public_network_access_enabled=True and "
+        "without purge_protection_enabled and without soft_delete_retention_days (free and developer stores are "
+        "public and have no soft delete), or sku='standard' to keep it private."
+    )
+    fixed, fixed_group = fresh()
+    store(fixed, fixed_group, sku="free", public_network_access_enabled=True)
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_app_configuration")["sku"] == "free"
+
+
+def test_a_public_store_with_soft_delete_is_told_only_to_leave_soft_delete_out(stack, group):
+    assert error_of(lambda: store(
+        stack, group, sku="Developer", public_network_access_enabled=True, soft_delete_retention_days=3,
+    )).endswith(
+        "Fix: write sku='developer' without soft_delete_retention_days (free and developer stores have no soft "
+        "delete), or sku='standard' to keep soft delete."
+    )
+    fixed, fixed_group = fresh()
+    store(fixed, fixed_group, sku="developer", public_network_access_enabled=True)
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_app_configuration")["sku"] == "developer"
+
+
+def test_the_private_store_the_fix_offers_passes(stack, group):
+    fixed, fixed_group = fresh()
+    store(fixed, fixed_group, sku="standard", purge_protection_enabled=True, soft_delete_retention_days=3)
+    assert recorded(fixed) == []
+    config = only(fixed, "azurerm_app_configuration")
+    assert (config["sku"], config["public_network_access"], config["soft_delete_retention_days"]) == (
+        "standard", "Disabled", 3,
+    )
+
+
+# --- 3. a Redis SKU in lowercase -------------------------------------------------------------------------
+# azurerm `redis_cache.html.markdown`: capacity 0-6 for the C family (Basic/Standard), 1-5 for P (Premium).
+
+
+def cache(stack, group, **props) -> c.RedisCache:
+    return c.RedisCache(stack, "Redis", c.RedisCacheProps("redis-orders", group, **props))
+
+
+@pytest.mark.parametrize(("written", "capacity", "fixed_capacity"), [("premium", 0, 1), ("PREMIUM", 6, 5)])
+def test_a_premium_redis_sku_in_lowercase_is_told_a_premium_capacity_and_that_passes(
+    stack, group, written, capacity, fixed_capacity,
+):
+    assert error_of(lambda: cache(stack, group, sku=written, capacity=capacity)) == (
+        f"RedisCache 'test/Redis': sku {written!r} is not supported (did you mean 'Premium'?). Allowed: 'Basic', "
+        f"'Standard', 'Premium'. Fix: write sku='Premium' with capacity={fixed_capacity} (Premium caches come in "
+        "sizes P1-P5)."
+    )
+    fixed, fixed_group = fresh()
+    cache(fixed, fixed_group, sku="Premium", capacity=fixed_capacity)
+    assert recorded(fixed) == []
+    config = only(fixed, "azurerm_redis_cache")
+    assert (config["sku_name"], config["family"], config["capacity"]) == ("Premium", "P", fixed_capacity)
+
+
+def test_a_basic_redis_sku_in_lowercase_with_a_capacity_it_has_is_told_the_choices_as_before(stack, group):
+    assert error_of(lambda: cache(stack, group, sku="basic")).endswith(
+        "Fix: use one of 'Basic', 'Standard', 'Premium'."
+    )
+
+
+# --- 4. a VPN gateway generation or SKU in lowercase -----------------------------------------------------
+# azurerm 4.55 `virtual_network_gateway_resource.go` (validateVirtualNetworkGatewayRouteBasedVpnSku
+# Generation1: VpnGw1AZ-VpnGw3AZ; Generation2: VpnGw2AZ-VpnGw5AZ).
+
+
+def vpn(stack, group, **props) -> c.VpnGateway:
+    network = c.VirtualNetwork(stack, "Net", c.VirtualNetworkProps(
+        "vnet-test", group, "10.20.0.0/16", [c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY)],
+    ))
+    return c.VpnGateway(stack, "Vpn", c.VpnGatewayProps(
+        "vpngw-test", group, network, "172.16.0.0/24", [c.RootCertificate.from_input(stack, "root", "Root")],
+        **props,
+    ))
+
+
+def gateway(stack) -> tuple[str, str]:
+    config = only(stack, "azurerm_virtual_network_gateway")
+    return config["sku"], config["generation"]
+
+
+def test_generation2_in_lowercase_is_told_a_generation2_sku_and_that_passes(stack, group):
+    assert error_of(lambda: vpn(stack, group, generation="generation2")) == (
+        "VpnGateway 'test/Vpn': generation 'generation2' is not supported (did you mean 'Generation2'?). Allowed: "
+        "'Generation1', 'Generation2'. Fix: write generation='Generation2' with sku='VpnGw2AZ' (Generation2 takes "
+        "VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ), or generation='Generation1' to keep sku 'VpnGw1AZ'."
+    )
+    fixed, fixed_group = fresh()
+    vpn(fixed, fixed_group, generation="Generation2", sku="VpnGw2AZ")
+    assert recorded(fixed) == []
+    assert gateway(fixed) == ("VpnGw2AZ", "Generation2")
+    kept, kept_group = fresh()
+    vpn(kept, kept_group, generation="Generation1")
+    assert recorded(kept) == []
+    assert gateway(kept) == ("VpnGw1AZ", "Generation1")
+
+
+def test_generation1_in_lowercase_with_vpngw4az_is_told_vpngw3az_and_that_passes(stack, group):
+    assert error_of(lambda: vpn(stack, group, generation="generation1", sku="VpnGw4AZ")).endswith(
+        "Fix: write generation='Generation1' with sku='VpnGw3AZ' (Generation1 takes VpnGw1AZ, VpnGw2AZ, VpnGw3AZ), "
+        "or generation='Generation2' to keep sku 'VpnGw4AZ'."
+    )
+    fixed, fixed_group = fresh()
+    vpn(fixed, fixed_group, generation="Generation1", sku="VpnGw3AZ")
+    assert recorded(fixed) == []
+    assert gateway(fixed) == ("VpnGw3AZ", "Generation1")
+
+
+@pytest.mark.parametrize(("written", "sku"), [("vpngw4az", "VpnGw4AZ"), ("vpngw5az", "VpnGw5AZ")])
+def test_a_generation2_sku_in_lowercase_is_told_generation2_and_that_passes(stack, group, written, sku):
+    assert error_of(lambda: vpn(stack, group, sku=written)) == (
+        f"VpnGateway 'test/Vpn': sku {written!r} is not supported (did you mean {sku!r}?). Allowed: 'VpnGw1AZ', "
+        f"'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'. Fix: write sku={sku!r} with generation='Generation2' "
+        "(Generation1 takes VpnGw1AZ, VpnGw2AZ, VpnGw3AZ)."
+    )
+    fixed, fixed_group = fresh()
+    vpn(fixed, fixed_group, sku=sku, generation="Generation2")
+    assert recorded(fixed) == []
+    assert gateway(fixed) == (sku, "Generation2")
+
+
+@pytest.mark.parametrize(("written", "generation", "sku", "needed"), [
+    ("VpnGw4", "Generation1", "VpnGw4AZ", "Generation2"), ("VpnGw1", "Generation2", "VpnGw1AZ", "Generation1"),
+])
+def test_a_retired_sku_is_told_its_zone_redundant_sku_with_the_generation_that_takes_it(
+    stack, group, written, generation, sku, needed,
+):
+    takes = "VpnGw1AZ, VpnGw2AZ, VpnGw3AZ" if generation == "Generation1" else "VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ"
+    assert error_of(lambda: vpn(stack, group, sku=written, generation=generation)) == (
+        f"VpnGateway 'test/Vpn': sku {written!r} can no longer be created (non-zonal SKUs retired 2025-01-01). "
+        "Allowed: 'VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'. "
+        f"Fix: write sku={sku!r} with generation={needed!r} ({generation} takes {takes})."
+    )
+    fixed, fixed_group = fresh()
+    vpn(fixed, fixed_group, sku=sku, generation=needed)
+    assert recorded(fixed) == []
+    assert gateway(fixed) == (sku, needed)
+
+
+def test_a_sku_and_generation_both_in_lowercase_are_told_fixes_that_pass_together(stack, group):
+    assert error_of(lambda: vpn(stack, group, sku="vpngw4az", generation="generation1")) == (
+        "VpnGateway 'test/Vpn': sku 'vpngw4az' is not supported (did you mean 'VpnGw4AZ'?). Allowed: 'VpnGw1AZ', "
+        "'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'. Fix: write sku='VpnGw4AZ' with generation='Generation2' "
+        "(Generation1 takes VpnGw1AZ, VpnGw2AZ, VpnGw3AZ).\n"
+        "VpnGateway 'test/Vpn': generation 'generation1' is not supported (did you mean 'Generation1'?). Allowed: "
+        "'Generation1', 'Generation2'. Fix: use one of 'Generation1', 'Generation2'."
+    )
+
+
+def test_a_sku_in_lowercase_the_default_generation_takes_is_told_the_choices_as_before(stack, group):
+    assert error_of(lambda: vpn(stack, group, sku="vpngw2az")).endswith(
+        "Fix: use one of 'VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'."
+    )
