@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from constructs import Construct
 
+from sigmatiq_infra import regions
 from sigmatiq_infra.azurerm import role_assignment, storage_account, storage_container
 from sigmatiq_infra.constructs._arguments import checked_call, made_nothing
 from sigmatiq_infra.constructs._resource import (
@@ -105,7 +106,11 @@ class StorageAccount(AzureResource):
         check = Validator("StorageAccount", self)
         props = check.props(props, StorageAccountProps)
         check.name("name", props.name, NameRules.STORAGE_ACCOUNT)
-        check.one_of("replication", props.replication, REPLICATION, _sku_name_fix(props.replication))
+        location = props.resource_group.location
+        check.one_of(
+            "replication", props.replication, REPLICATION, _sku_name_fix(props.replication, location),
+            fix_for_meant=lambda replication: _zoneless_fix(replication, location),
+        )
         if props.replication in ZONE_REDUNDANT:  # Microsoft Learn, "Azure Storage redundancy": ZRS needs zones
             check.zones(
                 "replication", props.replication, props.resource_group.location,
@@ -186,15 +191,40 @@ class StorageAccount(AzureResource):
         return self.grant(BuiltInRole.STORAGE_BLOB_DATA_READER, principal, used_by=used_by)
 
 
-def _sku_name_fix(replication: object) -> str | None:
+def _sku_name_fix(replication: object, location: object) -> str | None:
     """For Azure's SKU name (`Standard_LRS`, as the portal and ARM's `sku.name` write it), the fix
-    that names its replication part; None for anything else."""
+    that names its replication part (or, for a zone-redundant one in a region without zones, the
+    replication that passes there); None for anything else."""
     if not isinstance(replication, str) or "_" not in replication:
         return None
     tier, _, kind = replication.partition("_")
     if kind.upper() not in REPLICATION:
         return None
+    zoneless = _zoneless_fix(kind.upper(), location)
+    if zoneless is not None:
+        return (
+            f"{zoneless}; {kind.upper()!r} is the part of Azure's SKU name after {tier + '_'!r} (the account is "
+            "Standard, StorageV2)"
+        )
     return (
         f"write replication={kind.upper()!r}: it is the part of Azure's SKU name after {tier + '_'!r} "
         "(the account is Standard, StorageV2)"
+    )
+
+
+def _zoneless_fix(replication: str, location: object) -> str | None:
+    """The fix for a zone-redundant replication written otherwise ('zrs', 'Standard_ZRS') whose right
+    spelling would fail in the account's region, which has no availability zones: the replication
+    without zones. None when it would pass (or the region is none: its own check says so)."""
+    if replication not in ZONE_REDUNDANT or not isinstance(location, str) or is_token(location):
+        return None
+    if regions.has_zones(location) is not False:
+        return None
+    zoneless = (
+        "'LRS' (or 'GRS' for a copy in the paired region)" if replication == "ZRS"
+        else repr(replication.replace("GZRS", "GRS"))
+    )
+    return (
+        f"write replication={zoneless}: {replication} needs availability zones, which "
+        f"{regions.canonical(location)} does not have"
     )

@@ -257,3 +257,59 @@ def test_a_sku_in_lowercase_the_default_generation_takes_is_told_the_choices_as_
     assert error_of(lambda: vpn(stack, group, sku="vpngw2az")).endswith(
         "Fix: use one of 'VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'."
     )
+
+
+# --- 5. a zone-redundant storage replication in lowercase, in a region without zones -------------------------
+# Microsoft Learn, "Azure Storage redundancy" (ZRS, GZRS and RA-GZRS need availability zones) and "Azure
+# regions list" (northcentralus has none); azurerm `storage_account.html.markdown`: account_replication_type
+# is LRS, GRS, RAGRS, ZRS, GZRS or RAGZRS.
+
+
+def account(stack, group, replication) -> c.StorageAccount:
+    return c.StorageAccount(stack, "St", c.StorageAccountProps("storders", group, replication=replication))
+
+
+def zoneless_group(stack) -> c.ResourceGroup:
+    return c.ResourceGroup(stack, "Zoneless", c.ResourceGroupProps("rg-ncus", "northcentralus"))
+
+
+@pytest.mark.parametrize(("written", "meant", "fix", "replication"), [
+    ("zrs", "ZRS", "'LRS' (or 'GRS' for a copy in the paired region)", "LRS"),
+    ("gzrs", "GZRS", "'GRS'", "GRS"),
+    ("RA-GZRS", "RAGZRS", "'RAGRS'", "RAGRS"),
+])
+def test_a_zone_redundant_replication_in_lowercase_where_there_are_no_zones_is_told_one_that_passes_there(
+    stack, written, meant, fix, replication,
+):
+    assert error_of(lambda: account(stack, zoneless_group(stack), written)) == (
+        f"StorageAccount 'test/St': replication {written!r} is not supported (did you mean {meant!r}?). Allowed: "
+        f"'LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS'. Fix: write replication={fix}: {meant} needs availability "
+        "zones, which northcentralus does not have."
+    )
+    fixed = AzureStack(App(), "fixed")
+    account(fixed, zoneless_group(fixed), replication)
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_storage_account")["account_replication_type"] == replication
+
+
+def test_a_zone_redundant_sku_name_where_there_are_no_zones_is_told_the_replication_that_passes_there(stack):
+    assert error_of(lambda: account(stack, zoneless_group(stack), "Standard_ZRS")) == (
+        "StorageAccount 'test/St': replication 'Standard_ZRS' is not supported. Allowed: 'LRS', 'ZRS', 'GRS', "
+        "'GZRS', 'RAGRS', 'RAGZRS'. Fix: write replication='LRS' (or 'GRS' for a copy in the paired region): ZRS "
+        "needs availability zones, which northcentralus does not have; 'ZRS' is the part of Azure's SKU name after "
+        "'Standard_' (the account is Standard, StorageV2)."
+    )
+    fixed = AzureStack(App(), "fixed")
+    account(fixed, zoneless_group(fixed), "GRS")
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_storage_account")["account_replication_type"] == "GRS"
+
+
+def test_a_zone_redundant_replication_in_lowercase_where_there_are_zones_is_told_the_choices_as_before(stack, group):
+    assert error_of(lambda: account(stack, group, "zrs")).endswith(
+        "Fix: use one of 'LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS'."
+    )
+    assert error_of(lambda: account(stack, group, "Standard_ZRS")).endswith(
+        "Fix: write replication='ZRS': it is the part of Azure's SKU name after 'Standard_' (the account is Standard, "
+        "StorageV2)."
+    )
