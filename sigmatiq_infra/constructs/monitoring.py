@@ -36,7 +36,7 @@ from sigmatiq_infra.constructs._resource import (
     ResourceFacts,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole
-from sigmatiq_infra.validation import NameRules, Validator, is_token
+from sigmatiq_infra.validation import NameRules, Validator, is_token, meant_choice
 
 OPERATORS = ("GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual", "Equals")
 AGGREGATIONS = METRIC_AGGREGATIONS
@@ -187,6 +187,30 @@ class MetricAlertProps:
     """Tags. Default: none."""
 
 
+def _timing_fix(prop: str, meant: str, other: object) -> str | None:
+    """The fix for a frequency or window written in the wrong case ('pt30m') whose right spelling would
+    fail with the rule's other one (a window of PT15M by default, a frequency of PT5M): `meant` with the
+    other one Azure takes with it. The other one written wrongly too is read as the one it means. None
+    when it would pass."""
+    other_prop, choices = ("window", WINDOWS) if prop == "frequency" else ("frequency", FREQUENCIES)
+    written = other if other in choices else meant_choice(other, choices)
+    if written is None:
+        return None
+    frequency, window = (meant, written) if prop == "frequency" else (written, meant)
+    if _MINUTES[window] < _MINUTES[frequency]:
+        why = "a window is at least as long as the frequency"
+        needed = (
+            next(w for w in WINDOWS if _MINUTES[w] >= _MINUTES[frequency]) if prop == "frequency"
+            else [f for f in FREQUENCIES if _MINUTES[f] <= _MINUTES[window]][-1]
+        )
+    elif _MINUTES[window] > _LONGEST_MINUTELY_WINDOW and _MINUTES[frequency] < _LONG_WINDOW_FREQUENCY:
+        why = "Azure evaluates a window of more than four hours every five minutes or less often"
+        needed = "PT1H" if prop == "frequency" else "PT5M"
+    else:
+        return None
+    return f"write {prop}={meant!r} with {other_prop}={needed!r} ({why})"
+
+
 class MetricAlert(AzureResource):
     """An `azurerm_monitor_metric_alert` on one metric of one resource."""
 
@@ -228,8 +252,14 @@ class MetricAlert(AzureResource):
         aggregation = props.aggregation or metrics.get(props.metric, "Average")
         check.one_of("aggregation", aggregation, AGGREGATIONS)
         check.one_of("operator", props.operator, OPERATORS)
-        check.one_of("frequency", props.frequency, FREQUENCIES)
-        check.one_of("window", props.window, WINDOWS)
+        check.one_of(
+            "frequency", props.frequency, FREQUENCIES,
+            fix_for_meant=lambda frequency: _timing_fix("frequency", frequency, props.window),
+        )
+        check.one_of(
+            "window", props.window, WINDOWS,
+            fix_for_meant=lambda window: _timing_fix("window", window, props.frequency),
+        )
         check.require(
             _MINUTES.get(props.window, 0) >= _MINUTES.get(props.frequency, 0) or props.window not in WINDOWS
             or props.frequency not in FREQUENCIES, "window", props.window,

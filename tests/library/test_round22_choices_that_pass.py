@@ -313,3 +313,60 @@ def test_a_zone_redundant_replication_in_lowercase_where_there_are_zones_is_told
         "Fix: write replication='ZRS': it is the part of Azure's SKU name after 'Standard_' (the account is Standard, "
         "StorageV2)."
     )
+
+
+# --- 6. a metric alert's frequency or window in lowercase ----------------------------------------------
+# Azure Monitor (metricAlerts REST API): windowSize >= evaluationFrequency, and "Evaluation frequency must
+# be greater than or equal to five minutes since the period is greater than four hours"; azurerm
+# `monitor_metric_alert.html.markdown`: frequency PT1M-PT1H, window_size PT1M-P1D.
+
+
+def alert(stack, group, **props) -> c.MetricAlert:
+    action = c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test"))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-test-1", group))
+    return c.MetricAlert(stack, "Alert", c.MetricAlertProps(
+        "kv-availability", group, vault, "Availability", 99, action, operator="LessThan", **props,
+    ))
+
+
+def timing(stack) -> tuple[str, str]:
+    config = only(stack, "azurerm_monitor_metric_alert")
+    return config["frequency"], config["window_size"]
+
+
+FREQUENCY = "Allowed: 'PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H'."
+WINDOW = "Allowed: 'PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'."
+
+
+@pytest.mark.parametrize(("props", "message", "applied", "synthesized"), [
+    ({"frequency": "pt30m"},
+     f"frequency 'pt30m' is not supported (did you mean 'PT30M'?). {FREQUENCY} Fix: write frequency='PT30M' with "
+     "window='PT30M' (a window is at least as long as the frequency).",
+     {"frequency": "PT30M", "window": "PT30M"}, ("PT30M", "PT30M")),
+    ({"window": "pt1m"},
+     f"window 'pt1m' is not supported (did you mean 'PT1M'?). {WINDOW} Fix: write window='PT1M' with "
+     "frequency='PT1M' (a window is at least as long as the frequency).",
+     {"window": "PT1M", "frequency": "PT1M"}, ("PT1M", "PT1M")),
+    ({"window": "pt6h", "frequency": "PT1M"},
+     f"window 'pt6h' is not supported (did you mean 'PT6H'?). {WINDOW} Fix: write window='PT6H' with "
+     "frequency='PT5M' (Azure evaluates a window of more than four hours every five minutes or less often).",
+     {"window": "PT6H", "frequency": "PT5M"}, ("PT5M", "PT6H")),
+    ({"frequency": "pt1m", "window": "P1D"},
+     f"frequency 'pt1m' is not supported (did you mean 'PT1M'?). {FREQUENCY} Fix: write frequency='PT1M' with "
+     "window='PT1H' (Azure evaluates a window of more than four hours every five minutes or less often).",
+     {"frequency": "PT1M", "window": "PT1H"}, ("PT1M", "PT1H")),
+])
+def test_a_frequency_or_window_in_lowercase_is_told_the_other_one_azure_takes_with_it_and_that_passes(
+    stack, group, props, message, applied, synthesized,
+):
+    assert error_of(lambda: alert(stack, group, **props)) == f"MetricAlert 'test/Alert': {message}"
+    fixed, fixed_group = fresh()
+    alert(fixed, fixed_group, **applied)
+    assert recorded(fixed) == []
+    assert timing(fixed) == synthesized
+
+
+def test_a_frequency_in_lowercase_the_default_window_takes_is_told_the_choices_as_before(stack, group):
+    assert error_of(lambda: alert(stack, group, frequency="pt15m")).endswith(
+        "Fix: use one of 'PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H'."
+    )
