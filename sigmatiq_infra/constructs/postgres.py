@@ -344,7 +344,10 @@ class PostgresServer(AzureResource):
                 "set high_availability_mode=None (the default) for a server without a standby",
             )
             props = replace(props, high_availability_mode=None)
-        check.one_of("high_availability_mode", props.high_availability_mode, HIGH_AVAILABILITY_MODES)
+        check.one_of(
+            "high_availability_mode", props.high_availability_mode, HIGH_AVAILABILITY_MODES,
+            fix_for_meant=lambda mode: _high_availability_fix(mode, props),
+        )
         check.require(
             is_token(props.high_availability_mode) or not (props.high_availability_mode and props.sku.startswith("B_")),
             "high_availability_mode", props.high_availability_mode,
@@ -481,6 +484,18 @@ def _sku_written_as(sku: str) -> str | None:
     tier = next((key for key, (_, letter, sizes) in SKU_TIERS.items() if size.startswith(letter)
                  and sizes.fullmatch(size)), None)
     return f"{tier}_Standard_{size}" if tier else None
+
+
+def _high_availability_fix(mode: str, props: PostgresServerProps) -> str | None:
+    """The fix for a mode in another case (`'zoneredundant'`) when the mode meant would fail next on
+    the region: one without zone-redundant HA takes `SameZone` only. (A Burstable SKU, which has no
+    standby at all, is its own problem in the same run.)"""
+    location = props.resource_group.location
+    region = None if is_token(location) else regions.canonical(location)
+    if mode == "ZoneRedundant" and region in regions.POSTGRES_NO_ZONE_REDUNDANT_HA:
+        return (f"write high_availability_mode='SameZone' ({region} offers no zone-redundant high availability), "
+                "or 'ZoneRedundant' in a region that offers it")
+    return None
 
 
 def _check_region(check: Validator, props: PostgresServerProps) -> None:

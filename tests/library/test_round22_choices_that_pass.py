@@ -370,3 +370,33 @@ def test_a_frequency_in_lowercase_the_default_window_takes_is_told_the_choices_a
     assert error_of(lambda: alert(stack, group, frequency="pt15m")).endswith(
         "Fix: use one of 'PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H'."
     )
+
+
+# --- 7. a PostgreSQL high availability mode in lowercase, where the region has no zone-redundant HA ---------
+# The fix said "use one of 'ZoneRedundant', 'SameZone'"; 'ZoneRedundant' then failed on the region
+# (Microsoft's PostgreSQL regions table, data/regions.toml): the fix names SameZone, which passes.
+
+def postgres(stack, group, mode):
+    password = c.WriteOnlySecret.from_inputs(stack, "db_password", "the database password")
+    return c.PostgresServer(stack, "Db", c.PostgresServerProps(
+        "psql-orders-22", group, "GP_Standard_D2ds_v4", "dbadminx", password, high_availability_mode=mode,
+    ))
+
+
+def test_a_zone_redundant_mode_in_lowercase_in_a_region_without_it_is_told_same_zone_which_passes(stack):
+    group = c.ResourceGroup(stack, "Japan", c.ResourceGroupProps("rg-japan", "japanwest"))
+    assert error_of(lambda: postgres(stack, group, "zoneredundant")) == (
+        "PostgresServer 'test/Db': high_availability_mode 'zoneredundant' is not supported (did you mean "
+        "'ZoneRedundant'?). Allowed: 'SameZone', 'ZoneRedundant'. Fix: write high_availability_mode='SameZone' "
+        "(japanwest offers no zone-redundant high availability), or 'ZoneRedundant' in a region that offers it."
+    )
+    fixed = AzureStack(App(), "fixed")
+    postgres(fixed, c.ResourceGroup(fixed, "Japan", c.ResourceGroupProps("rg-japan", "japanwest")), "SameZone")
+    assert recorded(fixed) == []
+    assert only(fixed, "azurerm_postgresql_flexible_server")["high_availability"] == {"mode": "SameZone"}
+
+
+def test_a_zone_redundant_mode_in_lowercase_where_the_region_has_it_is_told_the_choices_as_before(stack, group):
+    assert error_of(lambda: postgres(stack, group, "zoneredundant")).endswith(
+        "Fix: use one of 'SameZone', 'ZoneRedundant'."
+    )
