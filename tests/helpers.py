@@ -142,6 +142,40 @@ def node_children(pid: int) -> list[str]:
     return found
 
 
+def fresh_stack():
+    """A stack of a new app and its group `rg-test` (westeurope), where a test applies a fix as
+    written: (stack, group)."""
+    from sigmatiq_infra.constructs import ResourceGroup, ResourceGroupProps
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    stack = AzureStack(App(), "fixed")
+    return stack, ResourceGroup(stack, "Group", ResourceGroupProps("rg-test", "westeurope"))
+
+
+def only_resource(stack, terraform_type: str) -> dict:
+    """The one resource of `terraform_type` the stack synthesizes."""
+    from sigmatiq_infra.testing import Template
+
+    (config,) = Template.from_stack(stack).resources(terraform_type).values()
+    return config
+
+
+def container_app(stack, group, **props):
+    """A container app `api` (image team/api:1.0, port 8080) with its environment, a public Basic
+    registry and an identity, in `group`; `props` replace the app's own."""
+    from sigmatiq_infra import constructs as c
+
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
+    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
+        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
+    return c.ContainerApp(stack, "Api", c.ContainerAppProps(**{
+        "name": "api", "environment": environment, "identity": identity, "registry": registry,
+        "repository": "team/api", "image_tag": "1.0", "target_port": 8080, **props,
+    }))
+
+
 def stack_files(outdir: Path) -> dict[str, Path]:
     return {path.parent.name: path for path in sorted(outdir.glob("stacks/*/cdk.tf.json"))}
 

@@ -6,7 +6,7 @@ fix that the next run refuses); each value Azure and azurerm take passes."""
 from __future__ import annotations
 
 import pytest
-from helpers import error_of, recorded, stacks_with_groups
+from helpers import container_app, error_of, recorded, stacks_with_groups
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.constructs.inputs import deploy_input
@@ -191,18 +191,6 @@ def test_any_as_a_source_with_spaces_is_told_the_star_not_any_without_spaces(sta
 
 
 # --- a container app's repository: the fix names each part where it goes -------------------------------------
-
-
-def container_app(stack, group, **props) -> c.ContainerApp:
-    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
-    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
-        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
-    ))
-    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
-    return c.ContainerApp(stack, "Api", c.ContainerAppProps(**{
-        "name": "api", "environment": environment, "identity": identity, "registry": registry,
-        "repository": "team/api", "image_tag": "1.0", "target_port": 8080, **props,
-    }))
 
 
 DIGEST = "sha256:" + "b" * 64

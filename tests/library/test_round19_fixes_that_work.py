@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from helpers import error_of, recorded
+from helpers import container_app, error_of, fresh_stack, only_resource, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
@@ -19,18 +19,6 @@ from sigmatiq_infra.testing import Template
 
 R = c.SubnetRole
 THIS_MONTH = datetime.date.today().replace(day=1).isoformat()
-
-
-def fresh():
-    """A stack of a new app and its group, where the fix is applied: (stack, group)."""
-    stack = AzureStack(App(), "fixed")
-    return stack, c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-test", "westeurope"))
-
-
-def only(stack, terraform_type: str) -> dict:
-    """The one resource of `terraform_type` the stack synthesizes."""
-    (config,) = Template.from_stack(stack).resources(terraform_type).values()
-    return config
 
 
 # --- 1. a region written with its words in another order ---------------------------------------------------
@@ -56,7 +44,7 @@ def test_a_location_in_another_clouds_word_order_is_told_the_azure_region_and_th
     fixed = AzureStack(App(), "fixed")
     c.ResourceGroup(fixed, "G", c.ResourceGroupProps("rg-orders", region))
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_resource_group")["location"] == region
+    assert only_resource(fixed, "azurerm_resource_group")["location"] == region
 
 
 # --- 2. a PostgreSQL SKU as `az postgres flexible-server list-skus` shows it -------------------------------
@@ -84,10 +72,10 @@ def test_a_sku_copied_from_list_skus_without_its_tier_is_told_the_sku_with_it(st
 ])
 def test_the_sku_the_fix_writes_passes_and_is_synthesized(stack, group, written, sku):
     assert error_of(lambda: server(stack, group, written)).endswith(f"Fix: write it as '{sku}'.")
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     server(fixed, fixed_group, sku)
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_postgresql_flexible_server")["sku_name"] == sku
+    assert only_resource(fixed, "azurerm_postgresql_flexible_server")["sku_name"] == sku
 
 
 def test_a_size_alone_is_told_to_put_the_tier_before_what_list_skus_shows(stack, group):
@@ -106,10 +94,10 @@ def test_a_size_azurerm_does_not_take_is_told_one_it_takes_and_that_passes(stack
         "Allowed: Memory Optimized (MO_) sizes from the E-series, e.g. E2ds_v4, E2ds_v5, E2s_v3. Fix: use one of "
         "those sizes, e.g. 'MO_Standard_E2ds_v4'."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     server(fixed, fixed_group, "MO_Standard_E2ds_v4")
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_postgresql_flexible_server")["sku_name"] == "MO_Standard_E2ds_v4"
+    assert only_resource(fixed, "azurerm_postgresql_flexible_server")["sku_name"] == "MO_Standard_E2ds_v4"
 
 
 # --- 3. allow_azure_services on a private server ---------------------------------------------------------
@@ -136,7 +124,7 @@ def test_opting_in_to_public_access_as_the_fix_says_passes_with_the_azure_servic
         public_network_access_enabled=True,
     ))
     assert recorded(stack) == []
-    rule = only(stack, "azurerm_postgresql_flexible_server_firewall_rule")
+    rule = only_resource(stack, "azurerm_postgresql_flexible_server_firewall_rule")
     assert (rule["name"], rule["start_ip_address"], rule["end_ip_address"]) == (
         "AllowAzureServices", "0.0.0.0", "0.0.0.0",
     )
@@ -177,13 +165,13 @@ def test_a_private_endpoint_subnet_named_gatewaysubnet_is_told_a_name_of_its_own
 def test_the_name_the_gateway_fix_suggests_passes(stack, group):
     vnet(stack, group, c.SubnetSpec("snet-private-endpoints", "10.20.1.0/24", R.PRIVATE_ENDPOINTS))
     assert recorded(stack) == []
-    assert only(stack, "azurerm_subnet")["name"] == "snet-private-endpoints"
+    assert only_resource(stack, "azurerm_subnet")["name"] == "snet-private-endpoints"
 
 
 def test_the_gateway_role_the_fix_suggests_passes_without_an_nsg(stack, group):
     vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY))
     assert recorded(stack) == []
-    assert only(stack, "azurerm_subnet")["name"] == "GatewaySubnet"
+    assert only_resource(stack, "azurerm_subnet")["name"] == "GatewaySubnet"
     assert Template.from_stack(stack).resources("azurerm_network_security_group") == {}
 
 
@@ -208,10 +196,10 @@ def test_a_start_before_june_2017_is_told_this_month_which_azure_takes_for_a_new
         "Budget 'test/Budget': start_date '2017-01-01' is not the first of a month from June 2017 on. Allowed: the "
         f"first day of a month, 2017-06-01 or later. Fix: use '{THIS_MONTH}'."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     budget(fixed, fixed_group, THIS_MONTH)
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_consumption_budget_subscription")["time_period"]["start_date"] == (
+    assert only_resource(fixed, "azurerm_consumption_budget_subscription")["time_period"]["start_date"] == (
         f"{THIS_MONTH}T00:00:00Z"
     )
 
@@ -221,7 +209,7 @@ def test_a_date_written_with_slashes_is_told_that_date_as_the_api_writes_it(stac
         "Budget 'test/Budget': start_date '2027/01/15' is not a date. Allowed: a date written YYYY-MM-01. Fix: write "
         "it as '2027-01-01'."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     budget(fixed, fixed_group, "2027-01-01")
     assert recorded(fixed) == []
 
@@ -237,18 +225,6 @@ def test_a_start_that_is_no_date_is_told_this_month_not_a_fixed_date_that_goes_s
 # The fix said "pick a cpu of 0.25-2.0 in steps of 0.25"; a cpu picked so was then told its memory.
 
 
-def container_app(stack, group, **props) -> c.ContainerApp:
-    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
-    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
-        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
-    ))
-    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
-    return c.ContainerApp(stack, "Api", c.ContainerAppProps(**{
-        "name": "api", "environment": environment, "identity": identity, "registry": registry,
-        "repository": "team/api", "image_tag": "1.0", "target_port": 8080, **props,
-    }))
-
-
 def test_a_cpu_of_no_pair_is_told_the_cpu_of_its_memory(stack, group):
     assert error_of(lambda: container_app(stack, group, cpu=0.3, memory="1.5Gi")) == (
         "ContainerApp 'test/Api': cpu/memory '0.3/1.5Gi' is not a combination Azure accepts. Allowed: on the "
@@ -260,7 +236,7 @@ def test_a_cpu_of_no_pair_is_told_the_cpu_of_its_memory(stack, group):
 def test_the_cpu_the_fix_names_passes_with_the_memory_as_written(stack, group):
     container_app(stack, group, cpu=0.75, memory="1.5Gi")
     assert recorded(stack) == []
-    (container,) = only(stack, "azurerm_container_app")["template"]["container"]
+    (container,) = only_resource(stack, "azurerm_container_app")["template"]["container"]
     assert (container["cpu"], container["memory"]) == (0.75, "1.5Gi")
 
 
@@ -273,10 +249,10 @@ def test_an_image_tag_written_as_name_and_tag_is_told_the_tag_after_the_colon(st
         "'_', '.', '-', not starting with '.' or '-'. Fix: write the tag alone: image_tag='1.4.2' (what comes before "
         "':' is the repository)."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     container_app(fixed, fixed_group, image_tag="1.4.2")
     assert recorded(fixed) == []
-    (container,) = only(fixed, "azurerm_container_app")["template"]["container"]
+    (container,) = only_resource(fixed, "azurerm_container_app")["template"]["container"]
     assert container["image"].endswith("/team/api:1.4.2")
 
 
@@ -300,7 +276,7 @@ def test_a_metric_in_another_case_is_told_the_metric_as_listed_and_that_passes(s
     stack.node.try_remove_child("Bad")
     alert("Good", "Availability")
     assert recorded(stack) == []
-    assert only(stack, "azurerm_monitor_metric_alert")["criteria"][0]["metric_name"] == "Availability"
+    assert only_resource(stack, "azurerm_monitor_metric_alert")["criteria"][0]["metric_name"] == "Availability"
 
 
 # --- 9. a Managed Redis size between Azure's steps -------------------------------------------------------
@@ -332,10 +308,10 @@ def test_a_managed_redis_size_between_azures_steps_is_told_the_step_meant_which_
         f"ManagedRedis 'test/Cache': sku {written!r} is not supported (did you mean {step!r}?). {SIZES} "
         f"Fix: use {step!r}, {why}."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     managed_redis(fixed, fixed_group, step)
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_managed_redis")["sku_name"] == step
+    assert only_resource(fixed, "azurerm_managed_redis")["sku_name"] == step
 
 
 # --- 10. a VNet without a subnet of the role a construct needs ------------------------------------------------
@@ -348,7 +324,7 @@ def test_a_vnet_without_a_gateway_subnet_shows_the_subnets_it_has_and_adding_one
         "VirtualNetwork 'test/Net': subnets ['snet-pe'] hold no subnet for VPN gateway. Allowed: exactly one subnet "
         "with role GATEWAY. Fix: add one SubnetSpec with role=GATEWAY."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     gateway = c.SubnetSpec("GatewaySubnet", "10.20.255.0/27", R.GATEWAY)
     with_gateway = c.VirtualNetwork(fixed, "Net", c.VirtualNetworkProps("vnet-test", fixed_group, "10.20.0.0/16",
                                                                          [pe, gateway]))

@@ -10,25 +10,12 @@ says in a fresh stack and asserts that the run passes with the exact synthesized
 from __future__ import annotations
 
 import pytest
-from helpers import error_of, recorded
+from helpers import error_of, fresh_stack, only_resource, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
-from sigmatiq_infra.testing import Template
 
 R = c.SubnetRole
-
-
-def fresh():
-    """A stack of a new app and its group, where the fix is applied: (stack, group)."""
-    stack = AzureStack(App(), "fixed")
-    return stack, c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-test", "westeurope"))
-
-
-def only(stack, terraform_type: str) -> dict:
-    """The one resource of `terraform_type` the stack synthesizes."""
-    (config,) = Template.from_stack(stack).resources(terraform_type).values()
-    return config
 
 
 # --- 1. a container registry SKU in lowercase -----------------------------------------------------------
@@ -47,18 +34,18 @@ def test_a_registry_sku_in_lowercase_is_told_to_open_public_access_and_that_pass
         f"'Standard', 'Premium'. Fix: write sku={sku!r} with public_network_access_enabled=True (Basic and Standard "
         "registries are public), or sku='Premium' to keep it private."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     registry(fixed, fixed_group, sku=sku, public_network_access_enabled=True)
     assert recorded(fixed) == []
-    config = only(fixed, "azurerm_container_registry")
+    config = only_resource(fixed, "azurerm_container_registry")
     assert (config["sku"], config["public_network_access_enabled"]) == (sku, True)
 
 
 def test_the_private_registry_the_fix_offers_passes(stack, group):
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     registry(fixed, fixed_group, sku="Premium")
     assert recorded(fixed) == []
-    config = only(fixed, "azurerm_container_registry")
+    config = only_resource(fixed, "azurerm_container_registry")
     assert (config["sku"], config["public_network_access_enabled"]) == ("Premium", False)
 
 
@@ -89,10 +76,10 @@ def test_an_app_configuration_sku_with_capitals_is_told_to_open_public_access_an
         f"'developer', 'standard', 'premium'. Fix: write sku={sku!r} with public_network_access_enabled=True (free "
         "and developer stores are public), or sku='standard' to keep it private."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     store(fixed, fixed_group, sku=sku, public_network_access_enabled=True)
     assert recorded(fixed) == []
-    config = only(fixed, "azurerm_app_configuration")
+    config = only_resource(fixed, "azurerm_app_configuration")
     assert config["sku"] == sku
     assert "public_network_access" not in config
 
@@ -106,10 +93,10 @@ def test_an_app_configuration_sku_with_capitals_and_soft_delete_is_told_to_leave
         "without purge_protection_enabled and without soft_delete_retention_days (free and developer stores are "
         "public and have no soft delete), or sku='standard' to keep it private."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     store(fixed, fixed_group, sku="free", public_network_access_enabled=True)
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_app_configuration")["sku"] == "free"
+    assert only_resource(fixed, "azurerm_app_configuration")["sku"] == "free"
 
 
 def test_a_public_store_with_soft_delete_is_told_only_to_leave_soft_delete_out(stack, group):
@@ -119,17 +106,17 @@ def test_a_public_store_with_soft_delete_is_told_only_to_leave_soft_delete_out(s
         "Fix: write sku='developer' without soft_delete_retention_days (free and developer stores have no soft "
         "delete), or sku='standard' to keep soft delete."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     store(fixed, fixed_group, sku="developer", public_network_access_enabled=True)
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_app_configuration")["sku"] == "developer"
+    assert only_resource(fixed, "azurerm_app_configuration")["sku"] == "developer"
 
 
 def test_the_private_store_the_fix_offers_passes(stack, group):
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     store(fixed, fixed_group, sku="standard", purge_protection_enabled=True, soft_delete_retention_days=3)
     assert recorded(fixed) == []
-    config = only(fixed, "azurerm_app_configuration")
+    config = only_resource(fixed, "azurerm_app_configuration")
     assert (config["sku"], config["public_network_access"], config["soft_delete_retention_days"]) == (
         "standard", "Disabled", 3,
     )
@@ -152,10 +139,10 @@ def test_a_premium_redis_sku_in_lowercase_is_told_a_premium_capacity_and_that_pa
         f"'Standard', 'Premium'. Fix: write sku='Premium' with capacity={fixed_capacity} (Premium caches come in "
         "sizes P1-P5)."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     cache(fixed, fixed_group, sku="Premium", capacity=fixed_capacity)
     assert recorded(fixed) == []
-    config = only(fixed, "azurerm_redis_cache")
+    config = only_resource(fixed, "azurerm_redis_cache")
     assert (config["sku_name"], config["family"], config["capacity"]) == ("Premium", "P", fixed_capacity)
 
 
@@ -181,7 +168,7 @@ def vpn(stack, group, **props) -> c.VpnGateway:
 
 
 def gateway(stack) -> tuple[str, str]:
-    config = only(stack, "azurerm_virtual_network_gateway")
+    config = only_resource(stack, "azurerm_virtual_network_gateway")
     return config["sku"], config["generation"]
 
 
@@ -191,11 +178,11 @@ def test_generation2_in_lowercase_is_told_a_generation2_sku_and_that_passes(stac
         "'Generation1', 'Generation2'. Fix: write generation='Generation2' with sku='VpnGw2AZ' (Generation2 takes "
         "VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ), or generation='Generation1' to keep sku 'VpnGw1AZ'."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     vpn(fixed, fixed_group, generation="Generation2", sku="VpnGw2AZ")
     assert recorded(fixed) == []
     assert gateway(fixed) == ("VpnGw2AZ", "Generation2")
-    kept, kept_group = fresh()
+    kept, kept_group = fresh_stack()
     vpn(kept, kept_group, generation="Generation1")
     assert recorded(kept) == []
     assert gateway(kept) == ("VpnGw1AZ", "Generation1")
@@ -206,7 +193,7 @@ def test_generation1_in_lowercase_with_vpngw4az_is_told_vpngw3az_and_that_passes
         "Fix: write generation='Generation1' with sku='VpnGw3AZ' (Generation1 takes VpnGw1AZ, VpnGw2AZ, VpnGw3AZ), "
         "or generation='Generation2' to keep sku 'VpnGw4AZ'."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     vpn(fixed, fixed_group, generation="Generation1", sku="VpnGw3AZ")
     assert recorded(fixed) == []
     assert gateway(fixed) == ("VpnGw3AZ", "Generation1")
@@ -219,7 +206,7 @@ def test_a_generation2_sku_in_lowercase_is_told_generation2_and_that_passes(stac
         f"'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'. Fix: write sku={sku!r} with generation='Generation2' "
         "(Generation1 takes VpnGw1AZ, VpnGw2AZ, VpnGw3AZ)."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     vpn(fixed, fixed_group, sku=sku, generation="Generation2")
     assert recorded(fixed) == []
     assert gateway(fixed) == (sku, "Generation2")
@@ -237,7 +224,7 @@ def test_a_retired_sku_is_told_its_zone_redundant_sku_with_the_generation_that_t
         "Allowed: 'VpnGw1AZ', 'VpnGw2AZ', 'VpnGw3AZ', 'VpnGw4AZ', 'VpnGw5AZ'. "
         f"Fix: write sku={sku!r} with generation={needed!r} ({generation} takes {takes})."
     )
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     vpn(fixed, fixed_group, sku=sku, generation=needed)
     assert recorded(fixed) == []
     assert gateway(fixed) == (sku, needed)
@@ -289,7 +276,7 @@ def test_a_zone_redundant_replication_in_lowercase_where_there_are_no_zones_is_t
     fixed = AzureStack(App(), "fixed")
     account(fixed, zoneless_group(fixed), replication)
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_storage_account")["account_replication_type"] == replication
+    assert only_resource(fixed, "azurerm_storage_account")["account_replication_type"] == replication
 
 
 def test_a_zone_redundant_sku_name_where_there_are_no_zones_is_told_the_replication_that_passes_there(stack):
@@ -302,7 +289,7 @@ def test_a_zone_redundant_sku_name_where_there_are_no_zones_is_told_the_replicat
     fixed = AzureStack(App(), "fixed")
     account(fixed, zoneless_group(fixed), "GRS")
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_storage_account")["account_replication_type"] == "GRS"
+    assert only_resource(fixed, "azurerm_storage_account")["account_replication_type"] == "GRS"
 
 
 def test_a_zone_redundant_replication_in_lowercase_where_there_are_zones_is_told_the_choices_as_before(stack, group):
@@ -330,7 +317,7 @@ def alert(stack, group, **props) -> c.MetricAlert:
 
 
 def timing(stack) -> tuple[str, str]:
-    config = only(stack, "azurerm_monitor_metric_alert")
+    config = only_resource(stack, "azurerm_monitor_metric_alert")
     return config["frequency"], config["window_size"]
 
 
@@ -360,7 +347,7 @@ def test_a_frequency_or_window_in_lowercase_is_told_the_other_one_azure_takes_wi
     stack, group, props, message, applied, synthesized,
 ):
     assert error_of(lambda: alert(stack, group, **props)) == f"MetricAlert 'test/Alert': {message}"
-    fixed, fixed_group = fresh()
+    fixed, fixed_group = fresh_stack()
     alert(fixed, fixed_group, **applied)
     assert recorded(fixed) == []
     assert timing(fixed) == synthesized
@@ -393,7 +380,7 @@ def test_a_zone_redundant_mode_in_lowercase_in_a_region_without_it_is_told_same_
     fixed = AzureStack(App(), "fixed")
     postgres(fixed, c.ResourceGroup(fixed, "Japan", c.ResourceGroupProps("rg-japan", "japanwest")), "SameZone")
     assert recorded(fixed) == []
-    assert only(fixed, "azurerm_postgresql_flexible_server")["high_availability"] == {"mode": "SameZone"}
+    assert only_resource(fixed, "azurerm_postgresql_flexible_server")["high_availability"] == {"mode": "SameZone"}
 
 
 def test_a_zone_redundant_mode_in_lowercase_where_the_region_has_it_is_told_the_choices_as_before(stack, group):
