@@ -28,6 +28,7 @@ from sigmatiq_infra._cdktf import TerraformResource, TerraformResourceLifecycle,
 from sigmatiq_infra.constructs import AzureResource, KeyVault, ResourceGroup, SecretReference, resource_facts
 from sigmatiq_infra.constructs._context import context_of, problem_log
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
+from sigmatiq_infra.constructs.key_vault import check_secret_id
 from sigmatiq_infra.constructs.roles import role_assignments_in
 from sigmatiq_infra.deployed import AdoptionSettings, DeployedRecord, DeployedResource
 from sigmatiq_infra.tokens import is_token
@@ -310,7 +311,11 @@ class Adoption:
             )
             return
         version = self.settings.secret_versions.get(secret_name)
-        if self.enabled and version:
+        if not (self.enabled and version):
+            return
+        check = self._check()
+        check_secret_id(check, vault_name, secret_name, version, "secret() ")
+        if check.done():
             self._import(resource, KeyVault.secret_import_id(vault_name, secret_name, version), secret_name)
 
     def role_assignments(self) -> None:

@@ -252,8 +252,58 @@ class KeyVault(KeyVaultBase):
     @staticmethod
     @checked_function
     def secret_import_id(vault_name: str, secret_name: str, version: str) -> str:
-        """The id `terraform import` takes for a secret version: its URL."""
+        """The id `terraform import` takes for a secret version: its URL,
+        `https://<vault>.vault.azure.net/secrets/<name>/<version>` (azurerm
+        `website/docs/r/key_vault_secret.html.markdown`, Import). Parts Azure would refuse are
+        one `ValidationError`, not an id that fails at `terraform plan`."""
+        check = Validator("KeyVault", "secret_import_id()")
+        check_secret_id(check, vault_name, secret_name, version)
+        check.done()
         return f"https://{vault_name}.vault.azure.net/secrets/{secret_name}/{version}"
+
+
+SECRET_VERSION_LENGTH = 32
+"""Microsoft Learn, "About keys, secrets, and certificates" (object identifiers): "An
+object-version is a system-generated, 32 character string identifier". Identifiers are
+compared case-insensitively there, so the case of its letters is not checked here."""
+
+
+def check_secret_id(
+    check: Validator, vault_name: object, secret_name: object, version: object, call: str = "",
+) -> None:
+    """The parts of a secret version's id: the vault's name (not the construct), the secret's
+    name, and the version Key Vault gave it (`call`, e.g. `secret() `, names where they were
+    given). Values known only at deploy time are not checked."""
+    if isinstance(vault_name, KeyVaultBase):
+        check.type_problem(
+            call + "vault_name", vault_name, "is the vault, not its name", "the vault's name (text)",
+            "pass vault.name",
+        )
+    elif not isinstance(vault_name, str):
+        check.type_problem(
+            call + "vault_name", vault_name, f"has the type {type(vault_name).__name__}", "the vault's name (text)",
+            "pass vault.name",
+        )
+    else:
+        check.name(call + "vault_name", vault_name, NameRules.KEY_VAULT, created=False)
+    if not isinstance(secret_name, str):
+        check.type_problem(
+            call + "secret_name", secret_name, f"has the type {type(secret_name).__name__}", "the secret's name (text)",
+            "pass the name the secret was added with",
+        )
+    else:
+        check.name(call + "secret_name", secret_name, NameRules.KEY_VAULT_SECRET, created=False)
+    if is_token(version):
+        return
+    fix = (
+        "copy the last part of the id `az keyvault secret show --vault-name <vault> --name <name> --query id` "
+        "prints"
+    )
+    allowed = f"the {SECRET_VERSION_LENGTH}-character version Key Vault gave the secret (the last part of its id)"
+    if not isinstance(version, str):
+        check.type_problem(call + "version", version, f"has the type {type(version).__name__}", allowed, fix)
+    elif len(version) != SECRET_VERSION_LENGTH:
+        check.fail(call + "version", version, "is not a Key Vault secret version", allowed, fix)
 
 
 
