@@ -160,12 +160,18 @@ def only_resource(stack, terraform_type: str) -> dict:
     return config
 
 
-def container_app(stack, group, **props):
-    """A container app `api` (image team/api:1.0, port 8080) with its environment, a public Basic
-    registry and an identity, in `group`; `props` replace the app's own."""
+def container_app(stack, group, *, logs: bool = False, **props):
+    """A container app `api` (image team/api:1.0, port 8080) with its environment (sending its
+    logs to a workspace `log-test` with `logs`), a public Basic registry and an identity, in
+    `group`; `props` replace the app's own."""
     from sigmatiq_infra import constructs as c
 
-    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps("cae-test", group))
+    workspace = (
+        c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("log-test", group)) if logs else None
+    )
+    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        "cae-test", group, log_analytics_workspace=workspace,
+    ))
     registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
         "acrtest1", group, sku="Basic", public_network_access_enabled=True,
     ))

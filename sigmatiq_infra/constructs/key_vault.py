@@ -274,25 +274,18 @@ def check_secret_id(
     """The parts of a secret version's id: the vault's name (not the construct), the secret's
     name, and the version Key Vault gave it (`call`, e.g. `secret() `, names where they were
     given). Values known only at deploy time are not checked."""
-    if isinstance(vault_name, KeyVaultBase):
-        check.type_problem(
-            call + "vault_name", vault_name, "is the vault, not its name", "the vault's name (text)",
-            "pass vault.name",
-        )
-    elif not isinstance(vault_name, str):
-        check.type_problem(
-            call + "vault_name", vault_name, f"has the type {type(vault_name).__name__}", "the vault's name (text)",
-            "pass vault.name",
-        )
-    else:
-        check.name(call + "vault_name", vault_name, NameRules.KEY_VAULT, created=False)
-    if not isinstance(secret_name, str):
-        check.type_problem(
-            call + "secret_name", secret_name, f"has the type {type(secret_name).__name__}", "the secret's name (text)",
-            "pass the name the secret was added with",
-        )
-    else:
-        check.name(call + "secret_name", secret_name, NameRules.KEY_VAULT_SECRET, created=False)
+    for prop, value, rule, allowed, fix in (
+        ("vault_name", vault_name, NameRules.KEY_VAULT, "the vault's name (text)", "pass vault.name"),
+        ("secret_name", secret_name, NameRules.KEY_VAULT_SECRET, "the secret's name (text)",
+         "pass the name the secret was added with"),
+    ):
+        if isinstance(value, str):
+            check.name(call + prop, value, rule, created=False)
+        else:
+            check.type_problem(
+                call + prop, value, "is the vault, not its name" if isinstance(value, KeyVaultBase) else
+                f"has the type {type(value).__name__}", allowed, fix,
+            )
     if is_token(version):
         return
     fix = (

@@ -7,7 +7,7 @@ said before the first deploy fails. Found by trying the library from outside."""
 from __future__ import annotations
 
 import pytest
-from helpers import error_of
+from helpers import container_app, error_of
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
@@ -30,18 +30,7 @@ def built(tmp_path):
 
 
 def _app(stack, group, **props) -> c.ContainerApp:
-    workspace = c.LogAnalyticsWorkspace(stack, "Logs", c.LogAnalyticsWorkspaceProps("log-test", group))
-    environment = c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
-        "cae-test", group, log_analytics_workspace=workspace,
-    ))
-    registry = c.ContainerRegistry(stack, "Registry", c.ContainerRegistryProps(
-        "acrtest1", group, sku="Basic", public_network_access_enabled=True,
-    ))
-    identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("id-test", group))
-    return c.ContainerApp(stack, "Api", c.ContainerAppProps(**{
-        "name": "api", "environment": environment, "identity": identity, "registry": registry,
-        "repository": "team/api", "image_tag": "1.0", "target_port": 8080, **props,
-    }))
+    return container_app(stack, group, logs=True, **props)
 
 
 # --- metric alerts: every metric Azure Monitor lists -----------------------------------------
