@@ -545,20 +545,22 @@ class Validator:
 
     def one_of(
         self, prop: str, value: Any, allowed: Collection[Any], fix: str | None = None, allowed_text: str | None = None,
-        *, fix_for_meant: Callable[[str], str | None] | None = None,
+        *, meant: str | None = None, fix_for_meant: Callable[[str], str | None] | None = None,
     ) -> None:
         """`value` is one of `allowed` (`allowed_text` says so in fewer words, for long lists).
         One text is one choice (`("Standard")` without its comma), never its letters: else any part
-        of it would pass (`'Stand' in 'Standard'`). `fix_for_meant` gives the fix for the choice the
-        problem suggests ("did you mean 'Basic'?") when that choice alone would fail on the construct's
-        other props (`sku='Basic'` with `public_network_access_enabled=True`), else None."""
+        of it would pass (`'Stand' in 'Standard'`). The problem suggests the choice `value` most
+        likely means ("did you mean 'Basic'?"): `meant` when the caller knows it better than the
+        spelling does (the next size of a tier), else the same text in another case or the closest
+        spelling. `fix_for_meant` gives the fix for that choice when it says more than the list
+        (`sku='Basic'` with `public_network_access_enabled=True`), else None."""
         if not self.typed or value is None or is_token(value):
             return
         if isinstance(allowed, str):
             allowed = (allowed,)
         if value not in allowed:
             listed = allowed_text or ", ".join(repr(a) for a in allowed)
-            meant = meant_choice(value, allowed)
+            meant = meant if meant is not None else meant_choice(value, allowed)
             hint = f" (did you mean {meant!r}?)" if meant is not None else ""
             meant_fix = fix_for_meant(meant) if fix_for_meant is not None and meant is not None else None
             self.fail(
@@ -669,13 +671,12 @@ class Validator:
         from sigmatiq_infra import regions
 
         if regions.canonical(value) is None:
-            guess = regions.closest(value)
-            close = [guess] if guess else []
+            close = regions.closest(value)
             self.fail(
-                prop, value, "is not an Azure region" + (f" (did you mean {close[0]!r}?)" if close else ""),
+                prop, value, "is not an Azure region" + (f" (did you mean {close!r}?)" if close else ""),
                 f"a region's programmatic name such as 'centralus' or 'westeurope', or its display name such as "
                 f"'West Europe' ({regions.SOURCE})",
-                f"use {close[0]!r}" if close else
+                f"use {close!r}" if close else
                 "use the name `az account list-locations -o table` shows in its Name column",
             )
 

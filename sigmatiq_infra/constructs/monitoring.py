@@ -236,12 +236,11 @@ class MetricAlert(AzureResource):
         _check_name_with_group(check, props.name, props.resource_group.name)
         target = props.target
         metrics = type(target).alert_metrics
-        # A metric written in another case ('availability') is the one meant: the fix names it as listed.
-        same = [m for m in metrics if isinstance(props.metric, str) and m.casefold() == props.metric.casefold()]
         check.one_of(
-            "metric", props.metric, tuple(metrics),
-            f"use {same[0]!r}" if same else f"use a metric of the {target.kind_text} {target.name!r}",
+            "metric", props.metric, tuple(metrics), f"use a metric of the {target.kind_text} {target.name!r}",
             allowed_text=_metrics_text(target) or f"none (the {target.kind_text} states no metrics to alert on)",
+            # A metric written in another case ('availability') is the one meant: the fix names it as listed.
+            fix_for_meant=lambda metric: f"use {metric!r}" if metric.casefold() == props.metric.casefold() else None,
         )
         check.require(
             bool(target.arm_type) or not metrics, "target", target,

@@ -282,15 +282,12 @@ class ManagedRedis(AzureResource):
             "Balanced_B0 to _B1000, MemoryOptimized_M10 to _M2000, ComputeOptimized_X3 to _X700 or FlashOptimized_A250 "
             "to _A4500, in Azure's steps (redis.MANAGED_SKUS)"
         )
-        meant = _managed_step(props.sku)
-        if meant is not None:  # a tier's size between its steps, or in another case: the step meant
-            step, why = meant
-            check.fail("sku", props.sku, f"is not supported (did you mean {step!r}?)", sizes, f"use {step!r}, {why}")
-        else:
-            check.one_of(
-                "sku", props.sku, MANAGED_SKUS,
-                "pick a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)", allowed_text=sizes,
-            )
+        step, why = _managed_step(props.sku) or (None, "")  # a tier's size between its steps: the step meant
+        check.one_of(
+            "sku", props.sku, MANAGED_SKUS,
+            "pick a size from the Azure Managed Redis pricing page, e.g. 'Balanced_B5' (6 GB)", allowed_text=sizes,
+            meant=step, fix_for_meant=lambda meant: f"use {meant!r}, {why}" if why else None,
+        )
         identity = self.identity_block(managed_redis.ManagedRedisIdentity, props.managed_identities, check)
         check.done()
 

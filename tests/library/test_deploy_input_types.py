@@ -70,18 +70,22 @@ def test_every_type_terraform_takes_is_written_as_given(tmp_path):
     assert [variables[f"value{number}"]["type"] for number in range(len(TAKEN))] == list(TAKEN)
 
 
-def _init_with_type(folder: Path, written: str, environment: dict[str, str]) -> list[str]:
+def _variables_terraform_refuses(folder: Path, types: list[str], environment: dict[str, str]) -> list[str]:
+    """The types of `types` that `terraform init` refuses, read from one configuration with a
+    variable of each (Terraform reports every configuration error of a run)."""
     folder.mkdir()
-    (folder / "main.tf.json").write_text(json.dumps({"variable": {"value": {"type": written}}}))
-    return configuration_errors(terraform_init(folder, environment))
+    (folder / "main.tf.json").write_text(json.dumps({
+        "variable": {f"value{number}": {"type": written} for number, written in enumerate(types)},
+    }))
+    output = terraform_init(folder, environment)
+    assert set(configuration_errors(output)) <= {"Error: Invalid type specification"}, output
+    refused = {int(line.rsplit("variable.value", 1)[1].rstrip(":")) for line in output.splitlines()
+               if "in variable.value" in line}
+    return [types[number] for number in sorted(refused)]
 
 
 @pytest.mark.slow
 def test_terraform_init_refuses_every_refused_type_and_takes_its_fix_and_every_type_taken(tmp_path):
     environment = empty_provider_mirror(tmp_path)
-    refused = {written: _init_with_type(tmp_path / f"refused{n}", written, environment)
-               for n, written in enumerate(REFUSED)}
-    assert refused == {written: ["Error: Invalid type specification"] for written in REFUSED}
-    taken = [*REFUSED.values(), *TAKEN]
-    assert {written: _init_with_type(tmp_path / f"taken{n}", written, environment)
-            for n, written in enumerate(taken)} == {written: [] for written in taken}
+    assert _variables_terraform_refuses(tmp_path / "refused", list(REFUSED), environment) == list(REFUSED)
+    assert _variables_terraform_refuses(tmp_path / "taken", [*REFUSED.values(), *TAKEN], environment) == []
