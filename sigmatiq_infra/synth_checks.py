@@ -84,7 +84,7 @@ def check_documents(
                 problems.append(problem)
             key = names.key(resource, kind)
             if key is not None:
-                groups.setdefault(key, []).append((resource, key[1:-1]))
+                groups.setdefault(key, []).append((resource, key[2:-1]))
                 identities[id(resource)] = names.own_identity(resource)
     # Two groups (or zones, NSGs) of one name make everything in them collide too: report
     # the parents only. A scope part names its parent by identity or, for a name argument
@@ -501,10 +501,27 @@ class _Names:
         name = self.literal(resource.config.get("name"))
         if scope is None or name is None:
             return None
+        # A scope that lies in one subscription lies in the resource's provider's: a name argument
+        # (`resource_group_name`) names a group there; a referenced parent's identity holds its own.
+        subscription = "" if scope.across_subscriptions else self.subscription(resource.config)
         parts = [self.identity(resource.config.get(argument)) for argument in scope.by]
-        if any(part is None for part in parts):
+        if subscription is None or any(part is None for part in parts):
             return None
-        return (resource.type, *parts, name if scope.case_sensitive else name.lower())
+        return (resource.type, subscription, *parts, name if scope.case_sensitive else name.lower())
+
+    def subscription(self, config: Mapping[str, Any]) -> str | None:
+        """The subscription the provider of a resource (or lookup) names: its `provider`
+        meta-argument's (`azurerm.<alias>`), else the stack's default azurerm provider's; `""`
+        for the one Terraform takes from the environment (`ARM_SUBSCRIPTION_ID`, `az login`), as
+        every AzureStack does; None when known only at deploy time."""
+        meta = config.get("provider")
+        provider, _, alias = meta.partition(".") if isinstance(meta, str) else ("azurerm", "", "")
+        blocks = self.document.get("provider", {}).get(provider, [])
+        block = next((b for b in blocks if isinstance(b, Mapping) and b.get("alias", "") == alias), {})
+        value = block.get("subscription_id", "")
+        if not isinstance(value, str) or "${" in value:
+            return None
+        return value.lower()
 
     def own_identity(self, resource: _Resource) -> str:
         """The resource as a scope argument that points at it reads (`identity`)."""
@@ -513,7 +530,7 @@ class _Names:
             return name
         group = resource.config.get("resource_group_name")
         owner = self.identity(group) if group is not None else ""
-        return f"{resource.type}|{owner}|{name}"
+        return f"{resource.type}|{self.subscription(resource.config)}|{owner}|{name}"
 
     def literal(self, value: Any) -> str | None:
         """A plain string, or the literal name a `${x.y.name}` reference points at."""
@@ -553,9 +570,10 @@ class _Names:
         name = self.literal(config.get("name"))
         group = config.get("resource_group_name")
         owner = self.identity(group) if group is not None else ""
-        if name is None or owner is None:
+        subscription = self.subscription(config)
+        if name is None or owner is None or subscription is None:
             return None
-        return f"{match.group(2)}|{owner}|{name.lower()}"
+        return f"{match.group(2)}|{subscription}|{owner}|{name.lower()}"
 
     def _config(self, match: re.Match[str]) -> Mapping[str, Any] | None:
         section = "data" if match.group(1) else "resource"

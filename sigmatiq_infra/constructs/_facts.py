@@ -45,9 +45,13 @@ class NameScope:
     """The Terraform arguments that name the scope (e.g. `resource_group_name`, or the
     parent's id `key_vault_id`); empty for all of Azure and the subscription."""
     case_sensitive: bool = False
+    across_subscriptions: bool = False
+    """The scope spans every subscription (`GLOBAL`). Otherwise it lies in one: a resource is in
+    its provider's subscription, so two stacks whose providers name two subscriptions may each
+    hold a resource group `rg-app` (the page's Scope column: resourcegroups, "subscription")."""
 
 
-GLOBAL = NameScope("all of Azure")
+GLOBAL = NameScope("all of Azure", across_subscriptions=True)
 """Names Azure keeps unique across every subscription (they are DNS names)."""
 SUBSCRIPTION = NameScope("the subscription")
 RESOURCE_GROUP = NameScope("its resource group", ("resource_group_name",))
