@@ -100,7 +100,55 @@ def check_documents(
         problems + _shared_state_blobs(documents) + _repeated_role_assignments(documents, facts)
         + _stacks_without_the_provider(documents) + _ephemeral_inputs_passed_on(documents, inputs_reported)
         + _ephemeral_values_kept(documents, facts) + _sensitive_values_in_plain_env(documents, facts)
+        + _lookups_of_own_resources(documents, facts, every)
     )
+
+
+def _lookups_of_own_resources(
+    documents: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Any], names: Mapping[str, _Names],
+) -> list[str]:
+    """A lookup (`from_existing`) of a resource its own stack creates: one name, group and
+    subscription. Terraform reads a data source while it plans when its arguments are known
+    ("Terraform attempts to query data sources during the planning phase": developer.hashicorp.com,
+    terraform/language/data-sources), before it creates anything, so the stack's first plan stops
+    with the provider's "not found". A lookup is for what another stack or tool manages."""
+    problems: list[str] = []
+    for stack, document in documents.items():
+        made: dict[tuple, _Resource] = {}
+        for resource in _resources(stack, document):
+            if (key := _lookup_key(names[stack], resource, facts)) is not None:
+                made.setdefault(key, resource)
+        for tf_type, found in document.get("data", {}).items():
+            for logical_id, config in found.items():
+                lookup = _Resource(stack, tf_type, logical_id, config)
+                resource = made.get(_lookup_key(names[stack], lookup, facts) or ())
+                if resource is None:
+                    continue
+                kind = facts[tf_type].kind or tf_type
+                check = Validator(f"{kind} lookup", lookup.path)
+                check.fail(
+                    "name", config.get("name"),
+                    f"is the name of {kind} '{resource.path}', which this stack creates: Terraform reads a lookup "
+                    "while it plans, before it creates anything, so the stack's first plan stops with 'not found'",
+                    "a lookup of a resource that another stack or tool manages",
+                    f"use the construct '{resource.path}' itself where the lookup is used",
+                )
+                problems += check.problems
+    return problems
+
+
+def _lookup_key(names: _Names, resource: _Resource, facts: Mapping[str, Any]) -> tuple | None:
+    """What a lookup and a resource of one type share when they are one Azure resource: name,
+    resource group and subscription, as Azure compares them; None where one is known only at deploy time."""
+    kind = facts.get(resource.type)
+    if getattr(kind, "name_scope", None) is None or "resource_group_name" not in resource.config:
+        return None
+    name = names.literal(resource.config.get("name"))
+    group = names.identity(resource.config.get("resource_group_name"))
+    subscription = names.subscription(resource.config)
+    if name is None or group is None or subscription is None:
+        return None
+    return (resource.type, subscription, group, name.lower())
 
 
 def _ephemeral_inputs_passed_on(documents: Mapping[str, Mapping[str, Any]], reported: Collection[str]) -> list[str]:

@@ -2,13 +2,15 @@
 several stacks gives them: the same name twice in one scope is one problem naming both
 constructs, in one stack or in two and in any case; the same name in two scopes passes (two
 resource groups, two subscriptions: Microsoft Learn, "Naming rules and restrictions for Azure
-resources", the Scope column)."""
+resources", the Scope column), and a lookup of what its own stack creates is one problem."""
 
 import pytest
 from helpers import error_of, stacks_with_groups
 
 from sigmatiq_infra.constructs import (
     BuiltInRole,
+    ContainerRegistry,
+    ContainerRegistryProps,
     KeyVault,
     KeyVaultProps,
     ResourceGroup,
@@ -160,3 +162,32 @@ def test_a_vnet_of_one_name_in_two_groups_of_two_stacks_passes_and_in_one_group_
         "compares names in any case). Allowed: one virtual network per name in its resource group. Fix: rename one "
         "of the two (a name the library derives follows the name you give its construct)."
     )
+
+
+@pytest.mark.parametrize(("kind", "make", "lookup"), [
+    ("Key Vault", lambda stack, group: KeyVault(stack, "Made", KeyVaultProps("kv-app-x10", group)),
+     lambda stack: KeyVault.from_existing(stack, "Found", name="KV-App-X10", resource_group_name="RG-Platform")),
+    ("container registry",
+     lambda stack, group: ContainerRegistry(stack, "Made", ContainerRegistryProps("acrappx10", group, sku="Premium")),
+     lambda stack: ContainerRegistry.from_existing(
+         stack, "Found", name="acrappx10", resource_group_name="rg-platform",
+     )),
+])
+def test_a_lookup_of_what_its_own_stack_creates_is_one_problem_naming_both(tmp_path, kind, make, lookup):
+    app, (platform,), (group,) = stacks_with_groups(tmp_path, "platform")
+    make(platform, group)
+    found = lookup(platform)
+    assert error_of(app.synth) == (
+        f"{kind} lookup 'platform/Found': name {found.name!r} is the name of {kind} 'platform/Made', which this stack "
+        "creates: Terraform reads a lookup while it plans, before it creates anything, so the stack's first plan "
+        "stops with 'not found'. Allowed: a lookup of a resource that another stack or tool manages. Fix: use the "
+        "construct 'platform/Made' itself where the lookup is used."
+    )
+
+
+def test_a_lookup_of_what_another_stack_creates_or_of_another_group_passes(tmp_path):
+    app, (platform, service), (shared, _own) = stacks_with_groups(tmp_path, "platform", "service")
+    KeyVault(platform, "Vault", KeyVaultProps("kv-app-x10", shared))
+    KeyVault.from_existing(service, "Shared", name="kv-app-x10", resource_group_name="rg-platform")
+    KeyVault.from_existing(platform, "Other", name="kv-other-x10", resource_group_name="rg-platform")
+    app.synth()
