@@ -17,6 +17,7 @@ import datetime
 import enum
 import functools
 import math
+import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -78,7 +79,9 @@ class TypeProblem:
         fix = f"give {prop} a value of type {expected}"
         number = _number(self.value) if isinstance(self.value, str) else None
         switch = _switch(self.value)
-        if number is not None and _bearable(number, self.hint):
+        if isinstance(self.value, enum.Enum) and _bearable(self.value.value, self.hint):  # an app's own IntEnum
+            fix = f"give {prop} the member's value: {as_code(self.value)}.value"
+        elif number is not None and _bearable(number, self.hint):
             fix += f": {self.value} without quotes"
         elif switch is not None and _bearable(switch, self.hint):  # 'true' or 1 where a bool goes
             fix += f": {switch}" + (" without quotes" if isinstance(self.value, str) else "")
@@ -110,6 +113,9 @@ class TypeProblem:
             fix += f": '{self.value.date().isoformat()}' in quotes"  # a midnight's day, as a date is written
         if type(self.value) is float and not math.isfinite(self.value):
             return prop, self.value, "is not a finite number", expected, f"give {prop} a number"
+        if _beyond_float(self.value) and _bearable(0.0, self.hint):
+            return prop, self.value, f"is beyond the range of a number (±{sys.float_info.max:.1e})", expected, (
+                f"give {prop} a number")
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix
 
 
@@ -299,9 +305,15 @@ def _bearable(value: Any, hint: Any) -> bool:
     simple = _simple(hint)
     if simple is not None:
         # True is an int to Python, not a number to Azure or jsii: a bool passes a bool hint only.
-        # NaN and infinity are floats to Python, but no JSON number: jsii cannot send them.
+        # A member of an app's own number enum (an IntEnum) is an int to Python, but jsii sends an
+        # enum member as one of its own enums and fails (`AttributeError: __jsii_type__`); a str
+        # enum's member is sent as its text.
+        # NaN and infinity are floats to Python, but no JSON number: jsii cannot send them; nor an
+        # int beyond a float's range where a float goes (Node.js reads it as infinity, written as null).
         return isinstance(value, simple) and (type(value) is not bool or bool in simple) and (
             type(value) is not float or math.isfinite(value)
+        ) and (not isinstance(value, enum.Enum) or isinstance(value, str)) and (
+            float not in simple or not _beyond_float(value)
         )
     try:
         if hint in _UNCHECKABLE:
@@ -314,6 +326,11 @@ def _bearable(value: Any, hint: Any) -> bool:
         with contextlib.suppress(TypeError):  # an unhashable hint is asked again next time
             _UNCHECKABLE.add(hint)
         return True  # a hint beartype cannot check at run time (e.g. a jsii interface)
+
+
+def _beyond_float(value: Any) -> bool:
+    """An int too large (or too small) for a float: `float(value)` fails with OverflowError."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max
 
 
 @functools.lru_cache(maxsize=512)
