@@ -79,8 +79,14 @@ class TypeProblem:
         fix = f"give {prop} a value of type {expected}"
         number = _number(self.value) if isinstance(self.value, str) else None
         switch = _switch(self.value)
+        text = str in (_simple(self.hint) or ())  # where text goes (not a list of anything, which "" is too)
+        attribute = _attribute_meant(prop, self.value) if text else None
         if isinstance(self.value, enum.Enum) and _bearable(self.value.value, self.hint):  # an app's own IntEnum
             fix = f"give {prop} the member's value: {as_code(self.value)}.value"
+        elif attribute is not None:  # a construct where its name or id goes
+            fix = f"give {prop} the construct's {attribute}: {as_code(self.value)}.{attribute}"
+        elif text and isinstance(self.value, enum.Enum) and isinstance(getattr(self.value, "display_name", None), str):
+            fix = f"give {prop} the role's name: {self.value.display_name!r}"  # a BuiltInRole where its name goes
         elif number is not None and _bearable(number, self.hint):
             fix += f": {self.value} without quotes"
         elif switch is not None and _bearable(switch, self.hint):  # 'true' or 1 where a bool goes
@@ -119,6 +125,20 @@ class TypeProblem:
         return prop, self.value, f"has the type {type(self.value).__name__}", expected, fix
 
 
+def _attribute_meant(prop: str, value: Any) -> str | None:
+    """The attribute of the construct `value` that a text field `prop` means: `target_id` its `id`,
+    `location` its `location`, a name (`name`, a backend's `resource_group`) its `name`; None when
+    `value` is no construct or the field means none of them."""
+    if getattr(getattr(value, "node", None), "path", None) is None or isinstance(value, (str, int, float)):
+        return None
+    field = prop.rsplit(".", 1)[-1]
+    attribute = (
+        "id" if field == "id" or field.endswith("_id") else "location" if field == "location"
+        else "name" if field.endswith(("name", "resource_group", "storage_account")) else None
+    )
+    return attribute if attribute is not None and isinstance(getattr(value, attribute, None), str) else None
+
+
 def _enum_fix(prop: str, text: str, members: type[enum.Enum]) -> str:
     """How to give the member of `members` that `text` names (in any case, '-' or ' ' for '_'), or
     which members there are."""
@@ -154,10 +174,9 @@ def _number(text: str) -> int | float | None:
     return None
 
 
-def check_value(path: str, value: Any, hint: Any) -> TypeProblem | None:
-    """The first type problem of `value` against `hint` (looking into dataclasses), or None."""
-    problems = list(_problems("", "", value, hint, path))
-    return problems[0] if problems else None
+def value_problems(path: str, value: Any, hint: Any) -> list[TypeProblem]:
+    """Every type problem of `value` against `hint` (looking into dataclasses)."""
+    return list(_problems("", "", value, hint, path))
 
 
 def problems_of(instance: Any) -> list[TypeProblem]:

@@ -487,10 +487,10 @@ class Validator:
         """Check one value against a type annotation; True when it fits (tokens always do)."""
         from sigmatiq_infra import typecheck
 
-        problem = typecheck.check_value(prop, value, hint)
-        if problem is not None:
+        found = typecheck.value_problems(prop, value, hint)  # every one: a backend's two bad fields, two lines
+        for problem in found:
             self.type_problem(*problem.message_parts())
-        return problem is None
+        return not found
 
     def name(self, prop: str, value: str, rule: NameRule, *, created: bool = True) -> None:
         """`value` against `rule`; the reserved words too for a resource this app creates

@@ -389,6 +389,48 @@ def test_an_int_beyond_the_range_of_a_float_where_a_float_goes_is_one_problem(st
     )
 
 
+def test_a_construct_where_its_id_goes_is_told_to_pass_its_id(stack, group):
+    endpoint = _endpoint(stack, group)
+    other = _vault(stack, group, "Other", "kv-test-2")
+    assert error_of(lambda: c.PrivateEndpoint(stack, "Subject", c.PrivateEndpointProps(
+        **{**endpoint, "target_id": other},
+    ))) == (
+        "PrivateEndpoint 'test/Subject': target_id KeyVault 'test/Other' has the type KeyVault. Allowed: str. "
+        "Fix: give target_id the construct's id: <KeyVault 'test/Other'>.id."
+    )
+
+
+def test_a_state_backend_of_constructs_is_told_to_pass_their_names_both_at_once(stack, group):
+    account = c.StorageAccount(stack, "State", c.StorageAccountProps("ststate1", group))
+    assert error_of(lambda: AzureStack(stack.node.root, "other", backend=BlobStateBackend(group, account))) == (
+        "AzureStack 'other': backend.resource_group ResourceGroup 'test/Group' has the type ResourceGroup. "
+        "Allowed: str. Fix: give backend.resource_group the construct's name: <ResourceGroup 'test/Group'>.name.\n"
+        "AzureStack 'other': backend.storage_account StorageAccount 'test/State' has the type StorageAccount. "
+        "Allowed: str. Fix: give backend.storage_account the construct's name: <StorageAccount 'test/State'>.name."
+    )
+
+
+def test_the_names_the_backend_fix_gives_pass():
+    stack, group = fresh_stack()
+    account = c.StorageAccount(stack, "State", c.StorageAccountProps("ststate1", group))
+    AzureStack(stack.node.root, "other", backend=BlobStateBackend(group.name, account.name))
+    assert recorded(stack) == []
+
+
+def test_a_built_in_role_where_a_budget_role_name_goes_is_told_the_roles_name_and_that_passes(stack, group):
+    assert error_of(lambda: c.Budget(stack, "Subject", c.BudgetProps(
+        "budget-test", 40, "2026-12-01", [group], notify_roles=[c.BuiltInRole.OWNER],
+    ))) == (
+        "Budget 'test/Subject': notify_roles[0] BuiltInRole.OWNER has the type BuiltInRole. Allowed: str. "
+        "Fix: give notify_roles[0] the role's name: 'Owner'."
+    )
+    fixed, fixed_group = fresh_stack()
+    c.Budget(fixed, "Subject", c.BudgetProps("budget-test", 40, "2026-12-01", [fixed_group], notify_roles=["Owner"]))
+    assert recorded(fixed) == []
+    notifications = only_resource(fixed, "azurerm_consumption_budget_subscription")["notification"]
+    assert {n["contact_roles"][0] for n in notifications} == {"Owner"}
+
+
 # --- through the launcher: the numbered list, exit 1, nothing written ------------------------------------
 
 
