@@ -17,6 +17,7 @@ which reports errors the same way.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
@@ -34,10 +35,30 @@ DESCRIPTION = (
 )
 
 
+class CommandParser(argparse.ArgumentParser):
+    """argparse's parser (its subcommands' too) that names the likely command or choice for a
+    misspelt or wrongly cased one (`sigmatiq-infra dagram`, `vpn-cert Root`), with the allowed
+    ones and the fix; argparse itself only lists the choices."""
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        choices = action.choices
+        if choices is not None and value not in choices:
+            names = [str(choice) for choice in choices]
+            close = [name for name in names if name.lower() == str(value).lower()] or difflib.get_close_matches(
+                str(value), names, n=1,
+            )
+            raise argparse.ArgumentError(action, (
+                f"invalid choice: {value!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+                + f". Allowed: {', '.join(names)}. Fix: "
+                + (f"write {close[0]!r} instead." if close else f"pass one of those (see {self.prog} --help).")
+            ))
+        super()._check_value(action, value)
+
+
 def parser() -> argparse.ArgumentParser:
     from sigmatiq_infra.cli import cost, diagram, plan_gate, plan_test, record, vpn_cert
 
-    root = argparse.ArgumentParser(prog="sigmatiq-infra", description=DESCRIPTION)
+    root = CommandParser(prog="sigmatiq-infra", description=DESCRIPTION)
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     vpn_cert.register(commands)
     diagram.register(commands)
