@@ -44,6 +44,9 @@ def main(argv: list[str]) -> None:
     if not argv:
         _refuse("no program given. Fix: pass the app's main file and its arguments: " + USAGE)
     program = argv[0]
+    if not program:  # runpy would raise ImportError (no __main__ module in '') with a traceback
+        _refuse("the program '' is an empty path (an unset shell variable?). Fix: pass the app's main file, e.g. "
+                "main.py.")
     if os.path.isdir(program) and not os.path.isfile(os.path.join(program, "__main__.py")):
         _refuse(f"{program} is a folder without __main__.py. Fix: pass the app's main file, e.g. "
                 f"{os.path.join(program, 'main.py')}.")

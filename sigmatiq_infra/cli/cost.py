@@ -21,7 +21,7 @@ from importlib import resources as package_files
 from pathlib import Path
 from typing import Any
 
-from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.cli.errors import CliError, path_argument
 from sigmatiq_infra.cli.stacks import (
     Resource,
     Stack,
@@ -322,7 +322,7 @@ def register(commands: argparse._SubParsersAction, assumptions: Path | None = No
     command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
     add_synth_output(command)
     command.add_argument(
-        "--assumptions", type=Path, default=assumptions,
+        "--assumptions", type=path_argument, default=assumptions,
         help="the app's usage assumptions and baseline (TOML)" + (" (default: %(default)s)" if assumptions else ""),
     )
     command.set_defaults(run=report, loads_constructs=True)

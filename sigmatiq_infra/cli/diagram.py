@@ -30,7 +30,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.cli.errors import CliError, path_argument
 from sigmatiq_infra.cli.stacks import Resource, Stack, add_synth_output, load_stack
 
 OTHER = "(no resource group)"
@@ -176,7 +176,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     command.add_argument("stack", metavar="STACK", help="a synthesized stack, e.g. beta (see --out)")
     add_synth_output(command)
-    command.add_argument("--out-dir", type=Path, default=Path("diagrams"), help="default: %(default)s")
+    command.add_argument("--out-dir", type=path_argument, default=Path("diagrams"), help="default: %(default)s")
     command.set_defaults(run=draw, loads_constructs=True)
 
 

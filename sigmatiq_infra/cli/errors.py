@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,18 @@ class CliError(Exception):
         self.exit_code = exit_code
 
 
+def path_argument(text: str) -> Path:
+    """argparse's `type` for a path option: `Path(text)`, but an empty text (an unset shell
+    variable, `--out-dir "$KEYS"`) is refused, where `Path("")` would be the working folder
+    and, say, private keys would go there."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "the path '' is empty (an unset shell variable?). Allowed: a file or folder path. "
+            "Fix: give the path (is the variable set?)."
+        )
+    return Path(text)
+
+
 def read_json(path: Path, command: str, *, missing_fix: str, malformed_fix: str = "") -> Any:
     """The JSON document in `path`, or one CliError naming the command, the file and the fix
     (`missing_fix` when the file does not exist, `malformed_fix` when it is not JSON)."""
@@ -20,6 +33,8 @@ def read_json(path: Path, command: str, *, missing_fix: str, malformed_fix: str 
         return json.loads(path.read_text())
     except FileNotFoundError:
         raise CliError(f"{command}: {path} does not exist. Fix: {missing_fix}") from None
+    except IsADirectoryError:
+        raise CliError(f"{command}: {path} is a folder, where a JSON file goes. Fix: {missing_fix}") from None
     except ValueError as problem:
         fix = f" Fix: {malformed_fix}" if malformed_fix else ""
         raise CliError(f"{command}: {path} is not JSON ({problem}).{fix}") from None

@@ -14,7 +14,7 @@ import argparse
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from sigmatiq_infra.cli.errors import CliError, read_json
+from sigmatiq_infra.cli.errors import CliError, path_argument, read_json
 from sigmatiq_infra.cli.stacks import (
     add_synth_output,
     check_stack_name,
@@ -44,14 +44,17 @@ def register(
     command.add_argument("stacks", metavar="STACK", nargs="+", help="stacks whose plans to check")
     add_synth_output(command)
     command.add_argument(
-        "--plan-json", default="plan.json", help="plan file name in each stack folder (default: %(default)s)",
+        "--plan-json", type=path_argument, default="plan.json",
+        help="plan file name in each stack folder (default: %(default)s)",
     )
     command.add_argument(
-        "--record", type=Path, default=record,
+        "--record", type=path_argument, default=record,
         help="the deployed record (TOML, from record-deployed); its resources are protected too"
         + (" (default: %(default)s)" if record else ""),
     )
-    command.add_argument("--summary", type=Path, help="also append the table to this file (e.g. $GITHUB_STEP_SUMMARY)")
+    command.add_argument(
+        "--summary", type=path_argument, help="also append the table to this file (e.g. $GITHUB_STEP_SUMMARY)",
+    )
     command.add_argument(
         "--drift", action="store_true",
         help="also list every change and exit 1 when any plan would change anything (the scheduled drift check)",

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from sigmatiq_infra.cli.errors import CliError, read_json
+from sigmatiq_infra.cli.errors import CliError, path_argument, read_json
 from sigmatiq_infra.cli.stacks import add_synth_output, check_stack_name, stack_names
 
 
@@ -29,7 +29,7 @@ def register(commands: argparse._SubParsersAction, record: str = "the app's depl
         ),
     )
     command.add_argument("stack", metavar="STACK", help="the stack the state belongs to, e.g. prod")
-    command.add_argument("--state", type=Path, required=True, help="output of `terraform show -json`")
+    command.add_argument("--state", type=path_argument, required=True, help="output of `terraform show -json`")
     add_synth_output(command)
     command.set_defaults(run=record_stack, loads_constructs=True)
 
@@ -48,6 +48,9 @@ def record_stack(arguments: argparse.Namespace) -> int:
         arguments.state, "record-deployed",
         missing_fix=(
             f"run `terraform show -json > state.json` in cdktf.out/stacks/{arguments.stack} and pass that file."
+        ),
+        malformed_fix=(
+            f"pass the output of `terraform show -json` (run in cdktf.out/stacks/{arguments.stack} after the deploy)."
         ),
     )
     if not isinstance(state, dict) or "values" not in state:

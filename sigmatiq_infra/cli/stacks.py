@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.cli.errors import CliError, path_argument
 from sigmatiq_infra.tokens import REFERENCE
 
 
@@ -52,7 +52,7 @@ SYNTH_OUTPUT = Path("cdktf.out")
 
 def add_synth_output(command: argparse.ArgumentParser) -> None:
     """`--out`: the folder `cdktf synth` wrote (what every command that reads stacks takes)."""
-    command.add_argument("--out", type=Path, default=SYNTH_OUTPUT, help="synth output (default: %(default)s)")
+    command.add_argument("--out", type=path_argument, default=SYNTH_OUTPUT, help="synth output (default: %(default)s)")
 
 
 def stack_names(outdir: Path) -> list[str]:

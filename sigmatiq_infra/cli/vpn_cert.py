@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from sigmatiq_infra.cli.errors import CliError
+from sigmatiq_infra.cli.errors import CliError, path_argument
 
 PASSPHRASE_VARIABLE = "SIGMATIQ_P2S_KEY_PASSPHRASE"
 PFX_PASSWORD_VARIABLE = "SIGMATIQ_P2S_PFX_PASSWORD"
@@ -55,13 +55,13 @@ def register(commands: argparse._SubParsersAction, defaults: VpnCertDefaults | N
             f"the repository, encrypted with ${PASSPHRASE_VARIABLE}."
         ),
     )
-    root.add_argument("--cert-out", type=Path, default=defaults.root_certificate_file,
+    root.add_argument("--cert-out", type=path_argument, default=defaults.root_certificate_file,
                       help="root certificate, base64 DER (default: %(default)s)")
-    root.add_argument("--key-out", type=Path,
+    root.add_argument("--key-out", type=path_argument,
                       default=defaults.key_directory / f"{defaults.common_name}.key.pem",
                       help="root private key, PEM (default: %(default)s)")
     root.add_argument("--common-name", default=defaults.common_name, help="default: %(default)s")
-    root.add_argument("--days", type=int, default=3650, help="validity in days (default: %(default)s)")
+    root.add_argument("--days", type=_days, default=3650, help="validity in days (default: %(default)s)")
     root.add_argument("--force", action="store_true", help="overwrite existing files")
     root.set_defaults(run=create_root, where_read=defaults.where_read)
 
@@ -73,14 +73,14 @@ def register(commands: argparse._SubParsersAction, defaults: VpnCertDefaults | N
         ),
     )
     client.add_argument("name", metavar="NAME", help="who or what the certificate is for, e.g. alice-laptop")
-    client.add_argument("--root-cert", type=Path, default=defaults.root_certificate_file,
+    client.add_argument("--root-cert", type=path_argument, default=defaults.root_certificate_file,
                         help="root certificate (default: %(default)s)")
-    client.add_argument("--root-key", type=Path,
+    client.add_argument("--root-key", type=path_argument,
                         default=defaults.key_directory / f"{defaults.common_name}.key.pem",
                         help="root private key (default: %(default)s)")
-    client.add_argument("--out-dir", type=Path, default=defaults.key_directory / "clients",
+    client.add_argument("--out-dir", type=path_argument, default=defaults.key_directory / "clients",
                         help="where NAME.pfx and NAME.pem go (default: %(default)s)")
-    client.add_argument("--days", type=int, default=730, help="validity in days (default: %(default)s)")
+    client.add_argument("--days", type=_days, default=730, help="validity in days (default: %(default)s)")
     client.add_argument("--force", action="store_true", help="overwrite existing files")
     client.set_defaults(run=create_client)
 
@@ -186,6 +186,12 @@ def _read_root_key(path: Path):
             f"vpn-cert client: cannot read the root key {path} ({problem.strerror}). "
             "Fix: pass --root-key, the key `vpn-cert root` wrote."
         ) from None
+    if b"PRIVATE KEY-----" not in data:  # e.g. the certificate, the options swapped: no passphrase would help
+        raise CliError(
+            f"vpn-cert client: the root key {path} holds no PEM private key (no -----BEGIN ... PRIVATE KEY----- "
+            "line). Fix: pass --root-key, the key file `vpn-cert root` wrote (--key-out), and --root-cert, "
+            "its certificate."
+        )
     passphrase = _secret(PASSPHRASE_VARIABLE, "the root key's passphrase")
     try:
         return serialization.load_pem_private_key(data, passphrase.encode())
@@ -204,6 +210,16 @@ def _secret(variable: str, what: str) -> str:
             f"Allowed: 12 or more characters. Fix: export {variable} (e.g. from your password manager)."
         )
     return value
+
+
+def _days(text: str) -> int:
+    """argparse's `type` for `--days`: a whole number (its range is checked with the command)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of days. Allowed: 1 to 7300. Fix: give a number such as 730."
+        ) from None
 
 
 def _check_days(days: int) -> None:

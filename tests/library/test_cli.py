@@ -239,13 +239,15 @@ def test_plan_gate_and_record_deployed_name_a_missing_or_broken_file_and_the_fix
     state.write_text("[")
     assert run("record-deployed", "prod", "--state", str(state)) == 2
     assert capsys.readouterr().err == (
-        f"sigmatiq-infra: error: record-deployed: {state} is not JSON (Expecting value: line 1 column 2 (char 1)).\n"
+        f"sigmatiq-infra: error: record-deployed: {state} is not JSON (Expecting value: line 1 column 2 (char 1)). "
+        "Fix: pass the output of `terraform show -json` (run in cdktf.out/stacks/prod after the deploy).\n"
     )
     folder = tmp_path / "a-folder.json"
     folder.mkdir()
     assert run("record-deployed", "prod", "--state", str(folder)) == 2
     assert capsys.readouterr().err == (
-        f"sigmatiq-infra: error: record-deployed: cannot read {folder} (Is a directory).\n"
+        f"sigmatiq-infra: error: record-deployed: {folder} is a folder, where a JSON file goes. Fix: run `terraform "
+        "show -json > state.json` in cdktf.out/stacks/prod and pass that file.\n"
     )
 
 

@@ -7,11 +7,15 @@ test_cli.py cover is not repeated here."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from helpers import ENGINE, NODE_BIN, PASSPHRASE, ROOT, VENV_BIN
+
+from sigmatiq_infra.cli import main
 
 PFX_PASSWORD = "aaaaaaaaaaaaaaaa"
 
@@ -87,3 +91,146 @@ def test_the_short_help_option_shows_the_help_of_every_level(tmp_path, argv):
     result = command(tmp_path, *argv)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith(f"usage: sigmatiq-infra {' '.join(argv[:-1])}".rstrip() + " [-h]")
+
+
+# --- a path option given as an empty text (an unset shell variable) ---------------------------------
+
+EMPTY = "the path '' is empty (an unset shell variable?). Allowed: a file or folder path. Fix: give the path (is the " \
+        "variable set?)."
+
+
+@pytest.mark.parametrize(("argv", "prog", "option"), [
+    (["cost", "svc", "--out", ""], "cost", "--out"),
+    (["cost", "svc", "--assumptions", ""], "cost", "--assumptions"),
+    (["diagram", "svc", "--out-dir", ""], "diagram", "--out-dir"),
+    (["plan-gate", "svc", "--plan-json", ""], "plan-gate", "--plan-json"),
+    (["plan-gate", "svc", "--record", ""], "plan-gate", "--record"),
+    (["plan-gate", "svc", "--summary", ""], "plan-gate", "--summary"),
+    (["record-deployed", "svc", "--state", ""], "record-deployed", "--state"),
+    (["vpn-cert", "root", "--cert-out", ""], "vpn-cert root", "--cert-out"),
+    (["vpn-cert", "root", "--key-out", ""], "vpn-cert root", "--key-out"),
+    (["vpn-cert", "client", "alice", "--root-cert", ""], "vpn-cert client", "--root-cert"),
+    (["vpn-cert", "client", "alice", "--root-key", ""], "vpn-cert client", "--root-key"),
+    (["vpn-cert", "client", "alice", "--out-dir", ""], "vpn-cert client", "--out-dir"),
+])
+def test_a_path_option_given_as_an_empty_text_is_refused_instead_of_meaning_the_working_folder(
+    tmp_path, argv, prog, option,
+):
+    """`Path("")` is the working folder: `--out-dir "$KEYS"` with KEYS unset wrote the client's
+    private keys into it, `--summary "$GITHUB_STEP_SUMMARY"` said '. (Is a directory)'."""
+    synthesized(tmp_path)
+    assert usage_error(command(tmp_path, *argv)) == (2, "", f"sigmatiq-infra {prog}: error: argument {option}: {EMPTY}")
+    assert sorted(os.listdir(tmp_path)) == ["stacks"]
+
+
+def test_an_empty_program_is_refused_by_the_launcher_in_one_line(tmp_path):
+    """It was runpy's ImportError traceback (can't find '__main__' module in '')."""
+    result = launch(tmp_path, "")
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", (
+        "sigmatiq-infra: launch: the program '' is an empty path (an unset shell variable?). Fix: pass the app's "
+        "main file, e.g. main.py.\n"
+    ))
+
+
+# --- vpn-cert: numbers that are no numbers, files swapped -------------------------------------------
+
+@pytest.mark.parametrize(("kind", "days"), [("root", "abc"), ("root", ""), ("client", "1.5"), ("client", "ten")])
+def test_days_that_are_no_whole_number_are_refused_with_the_range_and_the_fix(tmp_path, kind, days):
+    name = ["alice"] if kind == "client" else []
+    assert usage_error(command(tmp_path, "vpn-cert", kind, *name, "--days", days)) == (
+        2, "", f"sigmatiq-infra vpn-cert {kind}: error: argument --days: {days!r} is not a whole number of days. "
+               "Allowed: 1 to 7300. Fix: give a number such as 730.",
+    )
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.fixture
+def root_files(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """A root certificate and its encrypted key, as `vpn-cert root` writes them."""
+    monkeypatch.setenv("SIGMATIQ_P2S_KEY_PASSPHRASE", PASSPHRASE)
+    cert, key = tmp_path / "p2s-root.cer", tmp_path / "keys" / "root.key.pem"
+    assert main(["vpn-cert", "root", "--cert-out", str(cert), "--key-out", str(key)]) == 0
+    return cert, key
+
+
+@pytest.mark.parametrize("wrong_key", ["the certificate", "a text file"])
+def test_a_root_key_that_is_no_private_key_is_named_as_such_not_as_a_wrong_passphrase(
+    tmp_path, root_files, capsys, wrong_key,
+):
+    """Passing the certificate as --root-key too (or any file without a key) said 'cannot
+    decrypt: set the passphrase', and the passphrase was right."""
+    capsys.readouterr()
+    cert, _ = root_files
+    if wrong_key == "a text file":
+        key = tmp_path / "notes.txt"
+        key.write_text("root key: see the password manager\n")
+    else:
+        key = cert
+    result = command(tmp_path, "vpn-cert", "client", "alice", "--root-cert", str(cert), "--root-key", str(key),
+                     "--out-dir", str(tmp_path / "clients"))
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", (
+        f"sigmatiq-infra: error: vpn-cert client: the root key {key} holds no PEM private key (no -----BEGIN ... "
+        "PRIVATE KEY----- line). Fix: pass --root-key, the key file `vpn-cert root` wrote (--key-out), and "
+        "--root-cert, its certificate.\n"
+    ))
+    assert not (tmp_path / "clients").exists()
+
+
+def test_a_root_key_kept_in_openssls_traditional_encrypted_form_still_signs_clients(tmp_path, root_files):
+    """No false alarm: `-----BEGIN RSA PRIVATE KEY-----` with Proc-Type: 4,ENCRYPTED (as
+    `openssl genrsa -aes256` writes it) is a key the passphrase opens."""
+    cert, key = root_files
+    loaded = serialization.load_pem_private_key(key.read_bytes(), PASSPHRASE.encode())
+    traditional = tmp_path / "root-traditional.pem"
+    traditional.write_bytes(loaded.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.BestAvailableEncryption(PASSPHRASE.encode()),
+    ))
+    assert traditional.read_text().startswith("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED")
+    result = command(tmp_path, "vpn-cert", "client", "alice", "--root-cert", str(cert), "--root-key",
+                     str(traditional), "--out-dir", str(tmp_path / "clients"), "--days", "0730")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert sorted(os.listdir(tmp_path / "clients")) == ["alice.pem", "alice.pfx"]
+
+
+# --- record-deployed and plan-gate: a folder or text where a JSON file goes ----------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["state is a folder", "state is text", "plan is a folder"])
+def test_a_folder_or_text_where_a_json_file_goes_is_one_line_with_the_fix(tmp_path, case):
+    stack = synthesized(tmp_path / "out")
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state.txt").write_text("terraform show said: no state\n")
+    (stack / "plans").mkdir()
+    argv, refusal = {
+        "state is a folder": (
+            ["record-deployed", "svc", "--state", "state"],
+            "record-deployed: state is a folder, where a JSON file goes. Fix: run `terraform show -json > "
+            "state.json` in cdktf.out/stacks/svc and pass that file.",
+        ),
+        "state is text": (
+            ["record-deployed", "svc", "--state", "state.txt"],
+            "record-deployed: state.txt is not JSON (Expecting value: line 1 column 1 (char 0)). Fix: pass the "
+            "output of `terraform show -json` (run in cdktf.out/stacks/svc after the deploy).",
+        ),
+        "plan is a folder": (
+            ["plan-gate", "svc", "--plan-json", "plans"],
+            "plan-gate: out/stacks/svc/plans is a folder, where a JSON file goes. Fix: run `cdktf diff <stack>`, "
+            "then `terraform show -json plan > plan.json` in out/stacks/svc.",
+        ),
+    }[case]
+    result = command(tmp_path, *argv, "--out", "out")
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"sigmatiq-infra: error: {refusal}\n")
+
+
+@pytest.mark.slow
+def test_values_the_commands_can_use_work_in_any_case_with_spaces_and_an_option_given_twice(tmp_path):
+    """No false alarm: the engine's name in another case with spaces, an off switch so
+    written, and `--out` given twice (the last one counts, as in argparse everywhere)."""
+    synthesized(tmp_path / "out")
+    result = command(
+        tmp_path, "cost", "svc", "--out", "elsewhere", "--out", "out",
+        SIGMATIQ_ENGINE=f" {ENGINE.name.upper()} ", SIGMATIQ_FULL_IMPORT=" Off ",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Monthly cost estimate for svc")
