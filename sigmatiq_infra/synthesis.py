@@ -321,6 +321,14 @@ def _check_app_arguments(positional: tuple[Any, ...], options: dict[str, Any]) -
             hcl != "true", "SYNTH_HCL_OUTPUT", hcl, problem + " (cdktf synth --hcl sets it)", "JSON stacks",
             "run cdktf synth without --hcl",
         )
+        # cdktf's (and CDK Terrain's) App reads only "true", each stack "true" or "1"
+        # (lib/terraform-stack.js): "1" writes HCL under the JSON file's name, which nothing can read.
+        check.require(
+            hcl != "1", "SYNTH_HCL_OUTPUT", hcl,
+            "makes the stacks write HCL into cdk.tf.json (cdktf's stacks take '1' for 'true', its App does not), "
+            "where the library's checks at synth, its commands and Terraform read JSON",
+            "SYNTH_HCL_OUTPUT unset or false (JSON stacks)", "unset SYNTH_HCL_OUTPUT",
+        )
     check.done()
 
 

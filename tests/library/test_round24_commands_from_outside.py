@@ -7,6 +7,7 @@ test_cli.py cover is not repeated here."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -234,3 +235,40 @@ def test_values_the_commands_can_use_work_in_any_case_with_spaces_and_an_option_
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Monthly cost estimate for svc")
+
+
+# --- environment variables ------------------------------------------------------------------------------
+
+APP = """\
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
+
+with App() as app:
+    stack = AzureStack(app, "svc")
+    c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-svc", "westeurope"))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", ["1", "TRUE"])
+def test_synth_hcl_output_1_which_cdktfs_stacks_read_as_true_is_refused_and_other_values_write_json(
+    tmp_path, value,
+):
+    """cdktf's App reads only SYNTH_HCL_OUTPUT=true, each stack also '1' (lib/terraform-stack.js):
+    with '1' the stacks wrote HCL into cdk.tf.json and the library's check at synth failed
+    with json's traceback. 'TRUE' is neither: JSON stacks, as before."""
+    (tmp_path / "main.py").write_text(APP)
+    result = launch(tmp_path, "main.py", SYNTH_HCL_OUTPUT=value)
+    if value == "1":
+        assert (result.returncode, result.stderr) == (1, (
+            "sigmatiq-infra: synth stopped, nothing was written (1 problem):\n"
+            "  1. App 'arguments': SYNTH_HCL_OUTPUT '1' makes the stacks write HCL into cdk.tf.json (cdktf's stacks "
+            "take '1' for 'true', its App does not), where the library's checks at synth, its commands and "
+            "Terraform read JSON. Allowed: SYNTH_HCL_OUTPUT unset or false (JSON stacks). Fix: unset "
+            "SYNTH_HCL_OUTPUT.\n"
+        ))
+        assert os.listdir(tmp_path) == ["main.py"]
+    else:
+        assert result.returncode == 0, result.stderr
+        document = json.loads((tmp_path / "cdktf.out" / "stacks" / "svc" / "cdk.tf.json").read_text())
+        assert [group["name"] for group in document["resource"]["azurerm_resource_group"].values()] == ["rg-svc"]
