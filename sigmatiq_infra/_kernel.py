@@ -208,11 +208,15 @@ def direct_program(program: bytes) -> bytes:
 
 
 def cache_dir() -> Path:
-    """Where sigmatiq-infra keeps what `prepare` builds once per machine (`SIGMATIQ_CACHE_DIR`)."""
-    root = os.environ.get("SIGMATIQ_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sigmatiq-infra",
-    )
-    return Path(root)
+    """Where sigmatiq-infra keeps what `prepare` builds once per machine (`SIGMATIQ_CACHE_DIR`,
+    else `$XDG_CACHE_HOME/sigmatiq-infra`, else `~/.cache/sigmatiq-infra`). A value of only
+    spaces counts as unset, as for the switches; so does a relative `XDG_CACHE_HOME`, which
+    the XDG Base Directory Specification calls invalid, to be ignored (else `prepare` and the
+    app would each use a cache under their own working folder)."""
+    own, xdg = os.environ.get("SIGMATIQ_CACHE_DIR", ""), os.environ.get("XDG_CACHE_HOME", "")
+    if own.strip():
+        return Path(own)
+    return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache"), "sigmatiq-infra")
 
 
 def _jsii_version() -> str:

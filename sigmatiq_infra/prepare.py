@@ -9,11 +9,11 @@
   uncompiled); for the binding modules among them, also their code with the type annotations
   deferred, which the lean bindings run (`_bindings.DeferredAnnotations`).
 
-Everything goes to the cache folder (`SIGMATIQ_CACHE_DIR`, else `~/.cache/sigmatiq-infra`,
-about 45 MB per installation of the packages) and is safe to build again or from several
-processes at once. Each entry records what it was built from; an entry whose source is gone
-(a deleted virtual environment or clone) is removed the next time this runs. Nothing
-imports this module at run time; `bin/setup` runs it.
+Everything goes to the cache folder (`SIGMATIQ_CACHE_DIR`, else `$XDG_CACHE_HOME/sigmatiq-infra`,
+else `~/.cache/sigmatiq-infra`; about 45 MB per installation of the packages) and is safe to
+build again or from several processes at once. Each entry records what it was built from; an
+entry whose source is gone (a deleted virtual environment or clone) is removed the next time
+this runs. Nothing imports this module at run time; `bin/setup` runs it.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from helpers import ENGINE, NODE_BIN, PASSPHRASE, ROOT, VENV_BIN
 
+from sigmatiq_infra import _kernel
 from sigmatiq_infra.cli import main
 
 PFX_PASSWORD = "aaaaaaaaaaaaaaaa"
@@ -272,3 +273,26 @@ def test_synth_hcl_output_1_which_cdktfs_stacks_read_as_true_is_refused_and_othe
         assert result.returncode == 0, result.stderr
         document = json.loads((tmp_path / "cdktf.out" / "stacks" / "svc" / "cdk.tf.json").read_text())
         assert [group["name"] for group in document["resource"]["azurerm_resource_group"].values()] == ["rg-svc"]
+
+
+@pytest.mark.parametrize(("variables", "cache"), [
+    ({"XDG_CACHE_HOME": "cache"}, "{home}/.cache/sigmatiq-infra"),
+    ({"XDG_CACHE_HOME": ""}, "{home}/.cache/sigmatiq-infra"),
+    ({"SIGMATIQ_CACHE_DIR": "   "}, "{home}/.cache/sigmatiq-infra"),
+    ({"XDG_CACHE_HOME": "/var/cache/u"}, "/var/cache/u/sigmatiq-infra"),
+    ({"SIGMATIQ_CACHE_DIR": "/opt/sigmatiq-cache", "XDG_CACHE_HOME": "/var/cache/u"}, "/opt/sigmatiq-cache"),
+    ({"SIGMATIQ_CACHE_DIR": "relative/cache"}, "relative/cache"),
+])
+def test_a_relative_xdg_cache_home_or_a_cache_dir_of_spaces_counts_as_unset(tmp_path, monkeypatch, variables, cache):
+    """The XDG Base Directory Specification: "All paths set in these environment variables
+    must be absolute. If an implementation encounters a relative path in any of these
+    variables it should consider the path invalid and ignore it." A relative one made
+    `prepare` and the app each use a cache below their own working folder (the app then ran
+    without the fast runtime); SIGMATIQ_CACHE_DIR of spaces made a folder named by spaces. The
+    library's own SIGMATIQ_CACHE_DIR is taken as given otherwise."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("SIGMATIQ_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert _kernel.cache_dir() == Path(cache.format(home=tmp_path))
