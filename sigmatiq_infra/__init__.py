@@ -17,10 +17,11 @@ _LAZY = ("App", "AzureStack", "BlobStateBackend", "synth")
 
 ENVIRONMENT_VARIABLES = (
     "SIGMATIQ_ENGINE", "SIGMATIQ_FULL_IMPORT", "SIGMATIQ_CACHE_DIR",
-    "SIGMATIQ_P2S_KEY_PASSPHRASE", "SIGMATIQ_P2S_PFX_PASSWORD",
+    "SIGMATIQ_P2S_KEY_PASSPHRASE", "SIGMATIQ_P2S_PFX_PASSWORD", "SIGMATIQ_UPDATE_SNAPSHOTS",
 )
 """The environment variables the library itself reads: the engine (`cdktf` or `cdktn`), the
-fast runtime's off switch and cache folder, and the secrets `vpn-cert` asks for."""
+fast runtime's off switch and cache folder, the secrets `vpn-cert` asks for, and the switch
+that rewrites `Template.assert_matches_snapshot`'s snapshots."""
 
 
 def __getattr__(name: str) -> Any:

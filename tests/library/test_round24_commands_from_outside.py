@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from helpers import ENGINE, NODE_BIN, PASSPHRASE, ROOT, VENV_BIN
 
+import sigmatiq_infra
 from sigmatiq_infra import _kernel
 from sigmatiq_infra.cli import main
 
@@ -296,3 +298,14 @@ def test_a_relative_xdg_cache_home_or_a_cache_dir_of_spaces_counts_as_unset(tmp_
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     assert _kernel.cache_dir() == Path(cache.format(home=tmp_path))
+
+
+def test_every_sigmatiq_variable_the_library_reads_is_in_its_list_of_environment_variables():
+    """An app that flags unknown SIGMATIQ_ variables with this list (as the estate does)
+    refused SIGMATIQ_UPDATE_SNAPSHOTS=1, which Template.assert_matches_snapshot reads."""
+    read = {
+        name for path in (ROOT / "sigmatiq_infra").rglob("*.py")
+        for name in re.findall(r"[\"'](SIGMATIQ_[A-Z0-9_]+)[\"']", path.read_text())
+    }
+    assert "SIGMATIQ_UPDATE_SNAPSHOTS" in read
+    assert read - set(sigmatiq_infra.ENVIRONMENT_VARIABLES) == set()
