@@ -213,6 +213,25 @@ def deferred_code(source: Path, optimize: int) -> types.CodeType:
     return code
 
 
+def _cache_problem() -> str | None:
+    """Why the cache folder cannot be made, naming the variable that chose it; else None
+    (each part would otherwise say 'not prepared' and the app 'run prepare', in a loop)."""
+    folder = _kernel.cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as problem:
+        variable = next(
+            (name for name in ("SIGMATIQ_CACHE_DIR", "XDG_CACHE_HOME") if os.environ.get(name, "").strip()
+             and (name == "SIGMATIQ_CACHE_DIR" or os.path.isabs(os.environ[name]))), "HOME",
+        )
+        why = "is a file" if isinstance(problem, FileExistsError) else f"cannot be made ({problem.strerror or problem})"
+        return (
+            f"the cache folder {folder} (from {variable}) {why}. Allowed: a folder this user can write, made if it "
+            "does not exist. Fix: set SIGMATIQ_CACHE_DIR to the absolute path of such a folder."
+        )
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     if arguments[:1] in (["-h"], ["--help"]):
@@ -221,6 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     if arguments:  # e.g. `--force`: building is always safe to repeat, so nothing to ask for
         print(f"sigmatiq-infra: prepare: takes no arguments (got {' '.join(arguments)}). Fix: run "
               "`python -m sigmatiq_infra.prepare`; it builds what is missing or out of date.", file=sys.stderr)
+        return 2
+    problem = _cache_problem()
+    if problem:
+        print(f"sigmatiq-infra: prepare: {problem}", file=sys.stderr)
         return 2
     for what, build in (("direct jsii kernel", build_direct_kernel), ("lean azurerm bindings", build_lazy_bindings)):
         try:

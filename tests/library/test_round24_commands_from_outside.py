@@ -309,3 +309,29 @@ def test_every_sigmatiq_variable_the_library_reads_is_in_its_list_of_environment
     }
     assert "SIGMATIQ_UPDATE_SNAPSHOTS" in read
     assert read - set(sigmatiq_infra.ENVIRONMENT_VARIABLES) == set()
+
+
+@pytest.mark.parametrize(("variables", "refusal"), [
+    ({"SIGMATIQ_CACHE_DIR": "notes.txt"}, "the cache folder notes.txt (from SIGMATIQ_CACHE_DIR) is a file"),
+    ({"SIGMATIQ_CACHE_DIR": "notes.txt/cache"},
+     "the cache folder notes.txt/cache (from SIGMATIQ_CACHE_DIR) cannot be made (Not a directory)"),
+    ({"XDG_CACHE_HOME": "{folder}/notes.txt"},
+     "the cache folder {folder}/notes.txt/sigmatiq-infra (from XDG_CACHE_HOME) cannot be made (Not a directory)"),
+])
+def test_prepare_refuses_a_cache_folder_it_cannot_make_naming_the_variable_before_building(
+    tmp_path, variables, refusal,
+):
+    """Each part said 'not prepared ([Errno 20] Not a directory: ...)', exit 0, and the app
+    then said 'run prepare': the variable that chose the folder was never named."""
+    (tmp_path / "notes.txt").write_text("")
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "sigmatiq_infra.prepare"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=300, env=environment(
+            PYTHONPATH=str(ROOT), **{name: value.format(folder=tmp_path) for name, value in variables.items()},
+        ),
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", (
+        f"sigmatiq-infra: prepare: {refusal.format(folder=tmp_path)}. Allowed: a folder this user can write, made if "
+        "it does not exist. Fix: set SIGMATIQ_CACHE_DIR to the absolute path of such a folder.\n"
+    ))
+    assert os.listdir(tmp_path) == ["notes.txt"]
