@@ -7,10 +7,13 @@ test_cli.py cover is not repeated here."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,12 +36,36 @@ def environment(**variables: str) -> dict[str, str]:
     }
 
 
-def command(folder: Path, *argv: str, **variables: str) -> subprocess.CompletedProcess:
-    """The installed `sigmatiq-infra ARGV...`, run in `folder`."""
+def installed(folder: Path, *argv: str, **variables: str) -> subprocess.CompletedProcess:
+    """The installed `sigmatiq-infra ARGV...`, run in `folder` as a process of its own."""
     return subprocess.run(
         [str(VENV_BIN / "sigmatiq-infra"), *argv], cwd=folder, capture_output=True, text=True, timeout=300,
         env=environment(**variables),
     )
+
+
+def command(folder: Path, *argv: str, **variables: str) -> subprocess.CompletedProcess:
+    """`sigmatiq-infra ARGV...` in `folder`, as the installed script runs it (`sys.exit(main())`),
+    in this process with the user's environment (a process each would cost the quick mode about
+    0.2 s; `installed` runs the real script, in the slow tests). A traceback fails the test."""
+    saved_environment, saved_folder = dict(os.environ), os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.clear()
+    os.environ.update(environment(**variables))
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main(list(argv))
+            except SystemExit as stop:  # argparse's usage errors, and sys.exit('message') as Python ends it
+                status = stop.code if isinstance(stop.code, int) or stop.code is None else 1
+                if isinstance(stop.code, str):
+                    print(stop.code, file=sys.stderr)
+    finally:
+        os.chdir(saved_folder)
+        os.environ.clear()
+        os.environ.update(saved_environment)
+    return subprocess.CompletedProcess(["sigmatiq-infra", *argv], status or 0, out.getvalue(), err.getvalue())
 
 
 def launch(folder: Path, *argv: str, **variables: str) -> subprocess.CompletedProcess:
@@ -223,7 +250,7 @@ def test_a_folder_or_text_where_a_json_file_goes_is_one_line_with_the_fix(tmp_pa
             "then `terraform show -json plan > plan.json` in out/stacks/svc.",
         ),
     }[case]
-    result = command(tmp_path, *argv, "--out", "out")
+    result = installed(tmp_path, *argv, "--out", "out")
     assert (result.returncode, result.stdout, result.stderr) == (2, "", f"sigmatiq-infra: error: {refusal}\n")
 
 
@@ -232,7 +259,7 @@ def test_values_the_commands_can_use_work_in_any_case_with_spaces_and_an_option_
     """No false alarm: the engine's name in another case with spaces, an off switch so
     written, and `--out` given twice (the last one counts, as in argparse everywhere)."""
     synthesized(tmp_path / "out")
-    result = command(
+    result = installed(
         tmp_path, "cost", "svc", "--out", "elsewhere", "--out", "out",
         SIGMATIQ_ENGINE=f" {ENGINE.name.upper()} ", SIGMATIQ_FULL_IMPORT=" Off ",
     )
