@@ -820,18 +820,44 @@ class Template:
         """`tf_type`, when the stack has it or the azurerm provider it pins has such a type: a
         misspelt one has no resource, so a count of 0 of it, or a lookup finding none, would pass
         whatever the stack holds. Judged only for a stack pinning the azurerm of the bindings in
-        use (the provider's types are theirs), never for another provider's types."""
+        use (the provider's types are theirs), never for another provider's types; a name that is
+        no Terraform identifier (an ARM type) for every stack."""
         from sigmatiq_infra import _bindings
 
-        pinned = self.doc.get("terraform", {}).get("required_providers", {}).get("azurerm", {})
+        kind = "resource" if section == "resource" else "data source"
+        if tf_type in self.doc.get(section, {}):
+            return tf_type
+        if not _IDENTIFIER.fullmatch(tf_type):  # an ARM type, a path: no stack has such a type
+            meant = _from_arm_type(tf_type)
+            raise ValueError(
+                f"Template{self._of}: {tf_type!r} is no Terraform {kind} type (a type's name is letters, digits, "
+                "underscores and dashes), so the stack can have none: an assertion of none would pass whatever it "
+                "holds. Fix: write the type as the provider names it"
+                + (f", {meant!r}." if meant else ", as the stack's JSON has it (e.g. 'azurerm_key_vault').")
+            )
+        required = self.doc.get("terraform", {}).get("required_providers", {})
+        pinned = required.get("azurerm", {}) if isinstance(required, Mapping) else {}
         if (
-            tf_type in self.doc.get(section, {}) or not tf_type.startswith("azurerm_")
+            not tf_type.startswith("azurerm_") and isinstance(pinned, Mapping)
+            and pinned.get("version") == _bindings.ENGINE.azurerm and tf_type.split("_")[0] not in required
+        ):
+            # Terraform takes a type's first word as its provider's local name: "key_vault" or
+            # "AzureRM_Key_Vault" is no azurerm type, and the stack requires no such provider.
+            meant = _azurerm_spelling(tf_type, section)
+            if meant:
+                raise ValueError(
+                    f"Template{self._of}: {tf_type} is no {kind} type of the stack's providers (an azurerm type is in "
+                    "lower case, with the provider's prefix), so the stack can have none: an assertion of none would "
+                    f"pass whatever it holds. Fix: write {meant!r}."
+                )
+        if (
+            not tf_type.startswith("azurerm_")
             or not isinstance(pinned, Mapping) or pinned.get("version") != _bindings.ENGINE.azurerm
             or _words(tf_type) in _azurerm_types(section)[1]
         ):
             return tf_type
         other = "data" if section == "resource" else "resource"
-        kind, other_kind = ("resource", "data source") if section == "resource" else ("data source", "resource")
+        other_kind = "data source" if section == "resource" else "resource"
         names = [*self.doc.get(section, {}), *sorted(_azurerm_types(section)[0])]
         if _words(tf_type) in _azurerm_types(other)[1]:
             close = difflib.get_close_matches(tf_type, names, n=1, cutoff=0.9)  # a letter or two off
@@ -906,6 +932,37 @@ def _terraform_type(tf_type: Any) -> str:
         f"Template: a resource type is its Terraform name, such as 'azurerm_container_app', not {got}. Fix: "
         + (f"write {named!r}." if isinstance(named, str) else "write the type's name as the stack's JSON has it.")
     )
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+"""A Terraform identifier, as a resource type's name is one
+(https://developer.hashicorp.com/terraform/language/syntax/configuration#identifiers)."""
+
+
+def _azurerm_spelling(tf_type: str, section: str) -> str | None:
+    """The azurerm type `tf_type` is written for, in another case, camelCase or without the
+    provider's prefix (`AzureRM_Key_Vault`, `azurermKeyVault`, `key_vault`); None for none."""
+    lower = tf_type.lower().replace("-", "_")
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", tf_type).lower().replace("-", "_")
+    for candidate in (lower, f"azurerm_{lower}", snake, f"azurerm_{snake}"):
+        if candidate.startswith("azurerm_") and _words(candidate) in _azurerm_types(section)[1]:
+            return next(name for name in _azurerm_types(section)[0] if _words(name) == _words(candidate))
+    return None
+
+
+def _from_arm_type(arm_type: str) -> str | None:
+    """The Terraform type of the library's construct for an ARM type (`Microsoft.KeyVault/vaults`),
+    when one construct class states it; None otherwise."""
+    from sigmatiq_infra.constructs._resource import AzureResource
+
+    def classes(base: type) -> list[type]:
+        return [kind for sub in base.__subclasses__() for kind in (sub, *classes(sub))]
+
+    found = {
+        vars(kind)["facts"][0].terraform_type for kind in classes(AzureResource)
+        if str(getattr(kind, "arm_type", "")).lower() == arm_type.lower() and vars(kind).get("facts")
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 @functools.cache

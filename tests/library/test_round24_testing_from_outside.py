@@ -1,0 +1,87 @@
+"""A hurried user's pytest file for their own stack, written with `sigmatiq_infra.testing` from
+outside the repository: a type written as Azure or Python names it, props that are no pattern
+of a resource, a matcher helper not called, a JSON file that is no stack. Each case either
+passed when it should have failed, or failed deep inside with a message that did not say which
+argument was wrong; now a clear error names it."""
+
+from __future__ import annotations
+
+import pytest
+
+from sigmatiq_infra import App, AzureStack
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.testing import Template
+
+
+def failure(check) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(AssertionError) as failed:
+        check()
+    return str(failed.value)
+
+
+def refusal(kind: type[Exception], check) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(kind) as refused:
+        check()
+    return str(refused.value)
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory):  # type: ignore[no-untyped-def]
+    app = App(outdir=str(tmp_path_factory.mktemp("own") / "cdktf.out"))
+    stack = AzureStack(app, "own", tags={"Team": "orders"})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-own", "westeurope"))
+    vault = c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-own-1", group))
+    return app, stack, vault
+
+
+@pytest.fixture(scope="module")
+def template(own):  # type: ignore[no-untyped-def]
+    return Template.from_stack(own[1])
+
+
+# --- a type written as Azure or Python names it --------------------------------------------------
+
+def no_such_type(written: str, meant: str, kind: str = "resource") -> str:
+    return (
+        f"Template of stack 'own': {written} is no {kind} type of the stack's providers (an azurerm type is in "
+        "lower case, with the provider's prefix), so the stack can have none: an assertion of none would pass "
+        f"whatever it holds. Fix: write {meant!r}."
+    )
+
+
+@pytest.mark.parametrize("written", ["key_vault", "AZURERM_KEY_VAULT", "AzureRM_Key_Vault", "azurermKeyVault"])
+def test_a_count_of_none_of_a_type_without_its_prefix_or_in_another_case_is_refused_instead_of_passing(
+    template, written,
+):
+    assert refusal(ValueError, lambda: template.resource_count_is(written, 0)) == no_such_type(
+        written, "azurerm_key_vault",
+    )
+    assert refusal(ValueError, lambda: template.has_resource(written, {"name": "kv-own-1"})) == no_such_type(
+        written, "azurerm_key_vault",
+    )
+
+
+def test_a_lookup_type_without_its_prefix_is_refused_and_the_written_types_still_pass(template):
+    assert refusal(ValueError, lambda: template.has_data("client_config")) == no_such_type(
+        "client_config", "azurerm_client_config", "data source",
+    )
+    template.has_data("azurerm_client_config")
+    template.resource_count_is("azurerm_key_vault", 1)
+    template.resource_count_is("azurerm_storage_account", 0)
+    template.resource_count_is("random_password", 0)  # another provider's: not judged
+    template.resource_count_is("null_resource", 0)
+    # A type the stack holds is taken as written, whatever its case (a provider of the user's own).
+    Template.from_json({"resource": {"Custom_Thing": {"A": {}}}}).resource_count_is("Custom_Thing", 1)
+
+
+def test_an_arm_type_is_refused_with_the_terraform_type_of_the_librarys_construct(template):
+    assert refusal(ValueError, lambda: template.resource_count_is("Microsoft.KeyVault/vaults", 0)) == (
+        "Template of stack 'own': 'Microsoft.KeyVault/vaults' is no Terraform resource type (a type's name is "
+        "letters, digits, underscores and dashes), so the stack can have none: an assertion of none would pass "
+        "whatever it holds. Fix: write the type as the provider names it, 'azurerm_key_vault'."
+    )
+    assert refusal(ValueError, lambda: Template.from_json({}).find_resources("Microsoft.Web/sites")) == (
+        "Template: 'Microsoft.Web/sites' is no Terraform resource type (a type's name is letters, digits, "
+        "underscores and dashes), so the stack can have none: an assertion of none would pass whatever it holds. "
+        "Fix: write the type as the provider names it, as the stack's JSON has it (e.g. 'azurerm_key_vault')."
+    )
