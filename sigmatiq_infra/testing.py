@@ -245,7 +245,10 @@ def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mis
                 # AWS CDK's ObjectMatch: a missing key fails every pattern but absent(), not_ too.
                 close = difflib.get_close_matches(str(key), [str(k) for k in actual if k not in pattern], n=1)
                 close = close or [k for k in actual if str(k).lower() == str(key).lower() and k not in pattern]
-                hint = _token_hint(expected) + (f" (did you mean {close[0]!r}?)" if close else "")
+                # A key written short of the provider's longer name (`sku` for `sku_name`).
+                close = close or sorted(str(k) for k in actual if str(k).startswith(f"{key}_") and k not in pattern)
+                meant = f"{close[0]!r}" if len(close) == 1 else f"one of {', '.join(map(repr, close))}"
+                hint = _token_hint(expected) + (f" (did you mean {meant}?)" if close else "")
                 found.append(Mismatch(where, _describe_whole(expected), _MISSING, hint))
             else:
                 found += mismatches(expected, value, where, partial=partial)
@@ -350,6 +353,8 @@ class _ArrayWith(Matcher):
         return []
 
     def describe(self) -> str:
+        if not self.pattern:
+            return "a list"
         return f"a list with {', '.join(_describe(p) for p in self.pattern)} (in this order)"
 
 
@@ -1020,7 +1025,7 @@ def _assembly(stack: Any, who: str = "Template.from_stack") -> Any:
     if kept is None:
         if not hasattr(app, "assemble"):
             raise TypeError(
-                "Template.from_stack: the stack's app is not sigmatiq_infra's App (from sigmatiq_infra import App); "
+                f"{who}: the stack's app is not sigmatiq_infra's App (from sigmatiq_infra import App); "
                 "for another app, synthesize it and use Template.from_file"
             )
         if app.__dict__.get("_sigmatiq_finished"):  # cdktf would stop with ENOENT on its staging folder

@@ -10,7 +10,7 @@ import pytest
 
 from sigmatiq_infra import App, AzureStack
 from sigmatiq_infra import constructs as c
-from sigmatiq_infra.testing import Template
+from sigmatiq_infra.testing import Annotations, Match, Template
 
 
 def failure(check) -> str:  # type: ignore[no-untyped-def]
@@ -84,4 +84,50 @@ def test_an_arm_type_is_refused_with_the_terraform_type_of_the_librarys_construc
         "Template: 'Microsoft.Web/sites' is no Terraform resource type (a type's name is letters, digits, "
         "underscores and dashes), so the stack can have none: an assertion of none would pass whatever it holds. "
         "Fix: write the type as the provider names it, as the stack's JSON has it (e.g. 'azurerm_key_vault')."
+    )
+
+
+# --- messages that name the closest candidate ------------------------------------------------------
+
+def test_a_key_written_short_of_the_providers_name_suggests_it(template):
+    assert failure(lambda: template.has_resource("azurerm_key_vault", {"sku": "standard"})).endswith(
+        "\n  sku: expected 'standard' (did you mean 'sku_name'?), actual (not set)",
+    )
+    several = Template.from_json({"resource": {"azurerm_x": {"A": {"sku_name": "B1", "sku_tier": "Basic"}}}})
+    assert failure(lambda: several.has_resource("azurerm_x", {"sku": "B1"})).endswith(
+        "\n  sku: expected 'B1' (did you mean one of 'sku_name', 'sku_tier'?), actual (not set)",
+    )
+    assert failure(lambda: template.has_resource("azurerm_key_vault", {"locaton": "westeurope"})).endswith(
+        "\n  locaton: expected 'westeurope' (did you mean 'location'?), actual (not set)",
+    )
+
+
+def test_an_empty_array_with_says_a_list_and_passes_on_any_list():
+    lists = Template.from_json({"resource": {"azurerm_x": {"A": {"ids": [], "name": "a"}}}})
+    lists.has_resource("azurerm_x", {"ids": Match.array_with([])})
+    assert failure(lambda: lists.has_resource("azurerm_x", {"name": Match.array_with([])})).endswith(
+        "\n  name: expected a list, actual 'a'",
+    )
+
+
+def test_annotations_of_a_stack_in_another_app_name_annotations(tmp_path):
+    from sigmatiq_infra._cdktf import App as EngineApp
+    from sigmatiq_infra._cdktf import TerraformStack
+
+    stack = TerraformStack(EngineApp(outdir=str(tmp_path / "out")), "plain")
+    assert refusal(TypeError, lambda: Annotations.from_stack(stack)) == (
+        "Annotations.from_stack: the stack's app is not sigmatiq_infra's App (from sigmatiq_infra import App); for "
+        "another app, synthesize it and use Template.from_file"
+    )
+
+
+def test_annotations_of_a_stack_without_problems_pass_no_errors_and_fail_every_expected_one(own):
+    annotations = Annotations.from_stack(own[1])
+    annotations.has_no_errors()
+    assert annotations.problems == ()
+    assert failure(lambda: annotations.has_error(Match.string_like_regexp("."))) == (
+        "Annotations: no problem matches a string like /./; its problems:\n  (none)"
+    )
+    assert failure(lambda: annotations.has_error(Match.not_("anything"))) == (
+        "Annotations: no problem matches not 'anything'; its problems:\n  (none)"
     )
