@@ -572,6 +572,7 @@ class Template:
         if not isinstance(document, Mapping):
             raise TypeError(f"Template.from_json: a stack's document is a JSON object, not {type(document).__name__}. "
                             "Fix: pass cdk.tf.json's content (or use Template.from_file with its path).")
+        _check_blocks(document, "Template.from_json: the document")
         return cls(document, name)
 
     @classmethod
@@ -592,7 +593,13 @@ class Template:
                 + ". Fix: synthesize the app first (cdktf synth), or pass the path of its cdktf.out/stacks/<stack>/"
                 "cdk.tf.json."
             )
-        return cls.from_json(file.read_text(), file.parent.name)
+        text = file.read_text()
+        try:
+            document = json.loads(text)
+        except ValueError:
+            document = None  # not JSON: from_json says so
+        _check_blocks(document, f"Template.from_file: {file}")
+        return cls.from_json(text, file.parent.name)
 
     # --- lookups ---------------------------------------------------------------------------
 
@@ -918,6 +925,26 @@ class Template:
         if differences:
             lines = [f"Template{self._of}: {what} does not match:", *(f"  {d}" for d in differences)]
             raise AssertionError("\n".join(lines))
+
+
+_BLOCKS = frozenset({
+    "//", "check", "data", "ephemeral", "import", "locals", "module", "moved", "output", "provider", "removed",
+    "resource", "terraform", "variable",
+})
+"""The top-level block types of Terraform's JSON syntax, and its comment key
+(https://developer.hashicorp.com/terraform/language/syntax/json)."""
+
+
+def _check_blocks(document: Any, what: str) -> None:
+    """A ValueError for a JSON object with keys but none of them a Terraform block (cdktf's
+    `manifest.json`, a plan's JSON): every assertion of none would pass on it."""
+    if isinstance(document, Mapping) and document and not _BLOCKS.intersection(document):
+        keys = ", ".join(repr(key) for key in sorted(map(str, document))[:6])
+        raise ValueError(
+            f"{what} is no stack's document (cdk.tf.json): it has none of Terraform's top-level blocks (resource, "
+            f"data, output, terraform, ...), only the keys {keys}, so an assertion of none would pass whatever the "
+            "stack holds. Fix: read the stack's own file, cdktf.out/stacks/<stack>/cdk.tf.json."
+        )
 
 
 def _terraform_type(tf_type: Any) -> str:

@@ -6,6 +6,8 @@ argument was wrong; now a clear error names it."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sigmatiq_infra import App, AzureStack
@@ -85,6 +87,35 @@ def test_an_arm_type_is_refused_with_the_terraform_type_of_the_librarys_construc
         "underscores and dashes), so the stack can have none: an assertion of none would pass whatever it holds. "
         "Fix: write the type as the provider names it, as the stack's JSON has it (e.g. 'azurerm_key_vault')."
     )
+
+
+# --- a JSON file that is no stack ------------------------------------------------------------------
+
+def test_cdktfs_manifest_or_a_plan_read_as_a_template_is_refused_instead_of_passing_every_count_of_none(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"version": "0.21.0", "stacks": {"own": {"name": "own"}}}))
+    assert refusal(ValueError, lambda: Template.from_file(manifest)) == (
+        f"Template.from_file: {manifest} is no stack's document (cdk.tf.json): it has none of Terraform's top-level "
+        "blocks (resource, data, output, terraform, ...), only the keys 'stacks', 'version', so an assertion of none "
+        "would pass whatever the stack holds. Fix: read the stack's own file, cdktf.out/stacks/<stack>/cdk.tf.json."
+    )
+    plan = {"format_version": "1.2", "planned_values": {}, "resource_changes": []}
+    assert refusal(ValueError, lambda: Template.from_json(json.dumps(plan))) == (
+        "Template.from_json: the document is no stack's document (cdk.tf.json): it has none of Terraform's top-level "
+        "blocks (resource, data, output, terraform, ...), only the keys 'format_version', 'planned_values', "
+        "'resource_changes', so an assertion of none would pass whatever the stack holds. Fix: read the stack's own "
+        "file, cdktf.out/stacks/<stack>/cdk.tf.json."
+    )
+
+
+def test_a_stacks_own_file_and_documents_of_any_terraform_block_are_still_read(tmp_path, own):
+    written = tmp_path / "stacks" / "own" / "cdk.tf.json"
+    written.parent.mkdir(parents=True)
+    written.write_text(json.dumps(Template.from_stack(own[1]).doc))
+    Template.from_file(written).has_resource("azurerm_key_vault", {"name": "kv-own-1"})
+    for block in ("output", "variable", "locals", "moved", "import", "check", "removed", "ephemeral", "//"):
+        Template.from_json({block: {}}).resource_count_is("azurerm_key_vault", 0)
+    Template.from_json({}).resource_count_is("azurerm_key_vault", 0)
 
 
 # --- messages that name the closest candidate ------------------------------------------------------
