@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import inspect
 import json
 import os
 import re
@@ -168,6 +169,10 @@ def _unmatchable(pattern: Any) -> str:
     foreign = _foreign(pattern)
     if foreign is None:
         return ""
+    uncalled = _uncalled(foreign)
+    if uncalled:
+        what, why, fix = uncalled
+        return f" ({what}{f', {why}' if why else ''}: it never equals the template's value. Fix: {fix})"
     path = getattr(getattr(foreign, "node", None), "path", None)
     if isinstance(path, str):
         return (f" ({type(foreign).__name__} '{path}' is a construct: it never equals the template's value. Fix: "
@@ -188,6 +193,8 @@ def _unjson(value: Any) -> str:
     """A value JSON has no form for, as a message shows it (a matcher, a construct, a set)."""
     if isinstance(value, Matcher):
         return value.describe()
+    if _uncalled(value):
+        return value.__qualname__
     node = getattr(value, "node", None)
     path = getattr(node, "path", None) if node is not None else None
     if isinstance(path, str):
@@ -228,7 +235,7 @@ def mismatches(pattern: Any, actual: Any, path: str = "", *, partial: bool = Tru
 def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mismatch]:
     if isinstance(pattern, Matcher):
         return pattern.mismatches(actual, path)
-    _refuse_compiled(pattern, path)
+    _refuse_misplaced(pattern, path)
     if pattern is None:
         return Match.absent().mismatches(actual, path)
     if isinstance(pattern, Mapping):
@@ -265,14 +272,36 @@ def _mismatches(pattern: Any, actual: Any, path: str, partial: bool) -> list[Mis
     return []
 
 
-def _refuse_compiled(pattern: Any, path: str = "") -> None:
-    """A compiled regular expression where a pattern goes is compared as a value, and never
-    matches: a TypeError saying what to write instead."""
+def _refuse_misplaced(pattern: Any, path: str = "") -> None:
+    """A compiled regular expression, or a matcher not called (`Match.any_value`, `Capture`),
+    where a pattern goes is compared as a value, and never matches: a TypeError saying what to
+    write instead."""
+    at = f" at {path}" if path else ""
     if isinstance(pattern, re.Pattern):
         raise TypeError(
-            f"A pattern holds the compiled regular expression {pattern!r}{f' at {path}' if path else ''}, which "
+            f"A pattern holds the compiled regular expression {pattern!r}{at}, which "
             f"would be compared as a value and never match. Fix: wrap it, Match.string_like_regexp({pattern!r})."
         )
+    uncalled = _uncalled(pattern)
+    if uncalled:
+        what, why, fix = uncalled
+        raise TypeError(f"A pattern holds {what}{at}{f' ({why})' if why else ''}, which would be compared as a "
+                        f"value and never match. Fix: {fix}.")
+
+
+def _uncalled(value: Any) -> tuple[str, str, str] | None:
+    """What a function or a matcher class standing where a pattern goes is, why it is no
+    pattern and the fix (write `Match.any_value()`, `Capture()`); None for any other value."""
+    if isinstance(value, type) and issubclass(value, Matcher):
+        return f"the class {value.__name__}", "not a matcher made of it", f"write {value.__name__}()"
+    name = getattr(value, "__qualname__", None)
+    if isinstance(value, type) or not callable(value) or not isinstance(name, str):
+        return None
+    if name.startswith("Match."):
+        called = f"{name}()" if not inspect.signature(value).parameters else f"{name}(...)"
+        return f"the function {name}", "not called", f"call it, {called}"
+    return (f"the function {name}", "", "write the value the template holds, or a Match (a function is no "
+            "pattern: filter what find_resources returns in Python)")
 
 
 def _kind(value: Any) -> str:
@@ -613,6 +642,7 @@ class Template:
 
     def find_resources(self, tf_type: str, props: Any = None) -> dict[str, dict[str, Any]]:
         """The resources of the type that match `props` (all of them without), by logical id."""
+        _resource_props(props, "find_resources", tf_type)
         _refuse_unmatchable(props, "Template.find_resources")
         return {k: v for k, v in self.resources(tf_type).items() if props is None or not mismatches(props, v)}
 
@@ -698,13 +728,14 @@ class Template:
 
     def has_resource(self, tf_type: str, props: Any = None) -> None:
         """A resource of the type matches `props` (partially: the keys given, at every depth)."""
-        self._has(self.resources(tf_type), tf_type, props, "resource")
+        self._has(self.resources(tf_type), tf_type, _resource_props(props, "has_resource", tf_type), "resource")
 
     has_resource_properties = has_resource
 
     def all_resources_properties(self, tf_type: str, props: Any) -> None:
         """Every resource of the type matches `props`, and there is one at least (AWS CDK's
         `allResourcesProperties`)."""
+        _resource_props(props, "all_resources_properties", tf_type, required=True)
         found = self.resources(tf_type)
         if not found:
             self._has(found, tf_type, props, "resource")
@@ -719,21 +750,18 @@ class Template:
 
     def has_data(self, tf_type: str, props: Any = None) -> None:
         """A data source (lookup) of the type matches `props`."""
-        self._has(self.data(tf_type), f"data.{tf_type}", props, "data")
+        self._has(self.data(tf_type), f"data.{tf_type}", _resource_props(props, "has_data", tf_type), "data")
 
     def resource_count_is(self, tf_type: str, count: int) -> None:
-        if isinstance(count, bool) or not isinstance(count, int):
-            raise TypeError(f"Template.resource_count_is: count {count!r} is a {type(count).__name__}, not a whole "
-                            f"number. Fix: resource_count_is({tf_type!r}, 1).")
+        _whole_count(count, "resource_count_is", tf_type)
         found = len(self.resources(tf_type))
         if found != count:
             raise AssertionError(f"Template{self._of}: expected {count} {tf_type}, found {found}")
 
     def resource_properties_count_is(self, tf_type: str, props: Any, count: int) -> None:
         """Exactly `count` resources of the type match `props` (AWS CDK's `resourcePropertiesCountIs`)."""
-        if isinstance(count, bool) or not isinstance(count, int):
-            raise TypeError(f"Template.resource_properties_count_is: count {count!r} is a {type(count).__name__}, "
-                            f"not a whole number. Fix: resource_properties_count_is({tf_type!r}, {{...}}, 1).")
+        _whole_count(count, "resource_properties_count_is", tf_type)
+        _resource_props(props, "resource_properties_count_is", tf_type)
         _refuse_unmatchable(props, "Template.resource_properties_count_is")
         found, total = len(self.find_resources(tf_type, props)), len(self.resources(tf_type))
         if found != count:
@@ -741,6 +769,7 @@ class Template:
                                  f"{found} (of the {total} {tf_type} in the stack)")
 
     def has_output(self, name: str, props: Any = None) -> None:
+        _block_props(props, "has_output", name, "value")
         outputs = self.doc.get("output", {})
         if name not in outputs:
             listed = ", ".join(sorted(outputs)) or "none"
@@ -750,6 +779,7 @@ class Template:
     def has_variable(self, name: str, props: Any = None) -> None:
         """A variable (deploy-time input) with `props`, e.g. its type, `sensitive`, and its
         `validation` rules (`Match.array_with([{"error_message": Match.string_like_regexp(...)}])`)."""
+        _block_props(props, "has_variable", name, "default")
         variables = self.doc.get("variable", {})
         if name not in variables:
             raise AssertionError(
@@ -947,6 +977,45 @@ def _check_blocks(document: Any, what: str) -> None:
         )
 
 
+def _resource_props(props: Any, who: str, tf_type: Any, *, required: bool = False) -> Any:
+    """`props`, a pattern of a whole resource: a dict of its arguments, or a matcher (`None`:
+    any, unless `required`). Anything else (a name, a list, a construct's props dataclass) can
+    match no resource, whose configuration is an object: a TypeError naming the argument."""
+    if (props is None and not required) or isinstance(props, (Mapping, Matcher, re.Pattern)) or _uncalled(props):
+        return props  # a compiled expression or a matcher not called: refused with its own fix
+    if is_dataclass(props) and not isinstance(props, type):
+        got = (f"{type(props).__name__} (a construct's props: the template holds the resource's Terraform arguments, "
+               "as its JSON names them)")
+    else:
+        got = "None" if props is None else _kind(props)
+    shown = repr(tf_type) if isinstance(tf_type, str) else "'azurerm_key_vault'"
+    example = f"{{'name': {props!r}}}" if isinstance(props, str) else "{'name': ...}"
+    raise TypeError(f"Template.{who}: props is a dict of the resource's arguments and their patterns (or a Match), "
+                    f"not {got}. Fix: {who}({shown}, {example}" + (", 1)." if "count" in who else ")."))
+
+
+def _block_props(props: Any, who: str, name: Any, key: str) -> None:
+    """A TypeError for `props` of an output or a variable that is neither a dict of its keys nor
+    a matcher: the block is an object, so a bare value (`has_output("fqdn", "${...}")`) never matches."""
+    if props is None or isinstance(props, (Mapping, Matcher, re.Pattern)) or _uncalled(props):
+        return
+    raise TypeError(f"Template.{who}: props is a dict of the block's keys and their patterns (or a Match), not "
+                    f"{_kind(props)}. Fix: {who}({name!r}, {{{key!r}: {props!r}}}).")
+
+
+def _whole_count(count: Any, who: str, tf_type: Any) -> None:
+    """A TypeError for a count that is no whole number (a ValueError for one below 0, which no
+    stack has), naming the argument; the type and the count the other way round say so."""
+    swapped = isinstance(count, str) and not isinstance(tf_type, str)
+    shown = repr(count if swapped else tf_type if isinstance(tf_type, str) else "azurerm_key_vault")
+    fix = f"Fix: {who}({shown}, " + ("{...}, " if who == "resource_properties_count_is" else "") + "1)"
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"Template.{who}: count {count!r} is a {type(count).__name__}, not a whole number. {fix}"
+                        + (", the type first." if swapped else "."))
+    if count < 0:
+        raise ValueError(f"Template.{who}: count {count} is below 0, so the assertion could never pass. {fix}.")
+
+
 def _terraform_type(tf_type: Any) -> str:
     """`tf_type`, a Terraform type name; for anything else (a construct, a binding class, None) a
     TypeError naming the type to write where it can tell."""
@@ -1141,7 +1210,7 @@ class Annotations:
     def has_error(self, pattern: Any) -> None:
         """A problem of the stack matches `pattern` (a string: the whole message; or a
         matcher such as `Match.string_like_regexp`)."""
-        _refuse_compiled(pattern)
+        _refuse_misplaced(pattern)
         if not any(not mismatches(pattern, problem) for problem in self.problems):
             listed = "\n".join(f"  - {p}" for p in self.problems) or "  (none)"
             raise AssertionError(f"Annotations: no problem matches {_describe(pattern)}; its problems:\n{listed}")
@@ -1151,7 +1220,7 @@ class Annotations:
             raise AssertionError(format_problems(list(self.problems)))
 
     def has_warning(self, pattern: Any) -> None:
-        _refuse_compiled(pattern)
+        _refuse_misplaced(pattern)
         if not any(not mismatches(pattern, warning) for warning in self.warnings):
             listed = "\n".join(f"  - {w}" for w in self.warnings) or "  (none)"
             raise AssertionError(f"Annotations: no warning matches {_describe(pattern)}; its warnings:\n{listed}")

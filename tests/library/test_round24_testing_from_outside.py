@@ -12,7 +12,7 @@ import pytest
 
 from sigmatiq_infra import App, AzureStack
 from sigmatiq_infra import constructs as c
-from sigmatiq_infra.testing import Annotations, Match, Template
+from sigmatiq_infra.testing import Annotations, Capture, Match, Template
 
 
 def failure(check) -> str:  # type: ignore[no-untyped-def]
@@ -89,6 +89,140 @@ def test_an_arm_type_is_refused_with_the_terraform_type_of_the_librarys_construc
     )
 
 
+# --- props that are no pattern of a resource ------------------------------------------------------
+
+def not_props(who: str, got: str, example: str = "{'name': ...}", count: str = "") -> str:
+    return (
+        f"Template.{who}: props is a dict of the resource's arguments and their patterns (or a Match), not {got}. "
+        f"Fix: {who}('azurerm_key_vault', {example}{count})."
+    )
+
+
+def test_a_count_of_none_by_props_that_are_a_name_or_a_list_is_refused_instead_of_passing(template):
+    assert refusal(TypeError, lambda: template.resource_properties_count_is("azurerm_key_vault", "kv-own-1", 0)) == (
+        not_props("resource_properties_count_is", "str 'kv-own-1'", "{'name': 'kv-own-1'}", ", 1")
+    )
+    assert refusal(TypeError, lambda: template.find_resources("azurerm_key_vault", ["name", "kv-own-1"])) == (
+        not_props("find_resources", 'list ["name", "kv-own-1"]')
+    )
+    assert refusal(TypeError, lambda: template.has_resource("azurerm_key_vault", "kv-own-1")) == (
+        not_props("has_resource", "str 'kv-own-1'", "{'name': 'kv-own-1'}")
+    )
+    assert refusal(TypeError, lambda: template.has_resource_properties("azurerm_key_vault", True)) == (
+        not_props("has_resource", "bool true")
+    )
+    assert refusal(TypeError, lambda: template.all_resources_properties("azurerm_key_vault", None)) == (
+        not_props("all_resources_properties", "None")
+    )
+
+
+def test_a_constructs_props_dataclass_is_refused_saying_the_template_holds_terraform_arguments(own, template):
+    props = own[2].props
+    assert refusal(TypeError, lambda: template.has_resource("azurerm_key_vault", props)) == not_props(
+        "has_resource",
+        "KeyVaultProps (a construct's props: the template holds the resource's Terraform arguments, as its JSON "
+        "names them)",
+    )
+
+
+def test_a_whole_resource_pattern_may_still_be_a_dict_a_matcher_or_nothing(template):
+    template.has_resource("azurerm_key_vault", {"name": "kv-own-1"})
+    template.has_resource("azurerm_key_vault", Match.object_like({"name": "kv-own-1"}))
+    template.has_resource("azurerm_key_vault")
+    template.has_data("azurerm_client_config", {})
+    assert list(template.find_resources("azurerm_key_vault", Match.any_value())) == ["Vault_23237E5B"]
+    template.resource_properties_count_is("azurerm_key_vault", Match.not_({"name": "kv-other"}), 1)
+    template.all_resources_properties("azurerm_key_vault", {"sku_name": "standard"})
+    assert "sku_name: expected 'premium', actual 'standard'" in failure(
+        lambda: template.has_resource("azurerm_key_vault", Match.object_like({"sku_name": "premium"})),
+    )
+
+
+# --- a matcher helper not called ------------------------------------------------------------------
+
+def test_a_match_helper_not_called_is_refused_with_the_call_to_write(template):
+    assert refusal(TypeError, lambda: template.has_resource("azurerm_key_vault", {"network_acls": Match.absent})) == (
+        "A pattern holds the function Match.absent at network_acls (not called), which would be compared as a value "
+        "and never match. Fix: call it, Match.absent()."
+    )
+    assert refusal(TypeError, lambda: template.has_resource("azurerm_key_vault", {"name": Match.not_})) == (
+        "A pattern holds the function Match.not_ at name (not called), which would be compared as a value and never "
+        "match. Fix: call it, Match.not_(...)."
+    )
+    assert refusal(TypeError, lambda: template.has_resource("azurerm_key_vault", {"tags": Capture})) == (
+        "A pattern holds the class Capture at tags (not a matcher made of it), which would be compared as a value "
+        "and never match. Fix: write Capture()."
+    )
+    assert refusal(TypeError, lambda: Annotations((), ()).has_error(Match.any_value)) == (
+        "A pattern holds the function Match.any_value (not called), which would be compared as a value and never "
+        "match. Fix: call it, Match.any_value()."
+    )
+
+
+def test_a_count_of_none_or_a_negation_by_a_helper_not_called_is_refused_or_fails(template):
+    assert refusal(TypeError, lambda: template.resource_properties_count_is(
+        "azurerm_key_vault", {"network_acls": Match.absent}, 0,
+    )) == (
+        'Template.resource_properties_count_is: no resource could match {"network_acls": "Match.absent"} (the '
+        "function Match.absent, not called: it never equals the template's value. Fix: call it, Match.absent())."
+    )
+    assert failure(lambda: template.has_resource("azurerm_key_vault", {"name": Match.not_(Match.any_value)})).endswith(
+        '\n  name: expected not "Match.any_value" (the function Match.any_value, not called: it never equals the '
+        "template's value. Fix: call it, Match.any_value()), actual 'kv-own-1'",
+    )
+    assert refusal(TypeError, lambda: template.find_resources("azurerm_key_vault", {"name": str.isalpha})) == (
+        'Template.find_resources: no resource could match {"name": "str.isalpha"} (the function str.isalpha: it '
+        "never equals the template's value. Fix: write the value the template holds, or a Match (a function is no "
+        "pattern: filter what find_resources returns in Python))."
+    )
+    template.has_resource("azurerm_key_vault", {"network_acls": Match.any_value(), "tags": Capture()})
+
+
+# --- a count of the wrong kind ---------------------------------------------------------------------
+
+def test_a_count_given_first_or_below_zero_says_which_argument_is_wrong(template):
+    assert refusal(TypeError, lambda: template.resource_count_is(1, "azurerm_key_vault")) == (
+        "Template.resource_count_is: count 'azurerm_key_vault' is a str, not a whole number. Fix: "
+        "resource_count_is('azurerm_key_vault', 1), the type first."
+    )
+    assert refusal(ValueError, lambda: template.resource_count_is("azurerm_key_vault", -1)) == (
+        "Template.resource_count_is: count -1 is below 0, so the assertion could never pass. Fix: "
+        "resource_count_is('azurerm_key_vault', 1)."
+    )
+    assert refusal(TypeError, lambda: template.resource_properties_count_is("azurerm_key_vault", 1, {"name": "x"})) == (
+        "Template.resource_properties_count_is: count {'name': 'x'} is a dict, not a whole number. Fix: "
+        "resource_properties_count_is('azurerm_key_vault', {...}, 1)."
+    )
+    assert refusal(TypeError, lambda: template.resource_count_is("azurerm_key_vault", "1")) == (
+        "Template.resource_count_is: count '1' is a str, not a whole number. Fix: "
+        "resource_count_is('azurerm_key_vault', 1)."
+    )
+    template.resource_count_is("azurerm_key_vault", 1)
+    assert failure(lambda: template.resource_count_is("azurerm_key_vault", 2)) == (
+        "Template of stack 'own': expected 2 azurerm_key_vault, found 1"
+    )
+
+
+def test_an_output_or_a_variable_asserted_by_its_bare_value_says_to_name_the_key():
+    document = Template.from_json({
+        "output": {"fqdn": {"value": "${azurerm_postgresql_flexible_server.Db.fqdn}"}},
+        "variable": {"region": {"type": "string", "default": "westeurope"}},
+    }, "doc")
+    value = "${azurerm_postgresql_flexible_server.Db.fqdn}"
+    assert refusal(TypeError, lambda: document.has_output("fqdn", value)) == (
+        "Template.has_output: props is a dict of the block's keys and their patterns (or a Match), not str "
+        f"'{value}'. Fix: has_output('fqdn', {{'value': '{value}'}})."
+    )
+    assert refusal(TypeError, lambda: document.has_variable("region", "westeurope")) == (
+        "Template.has_variable: props is a dict of the block's keys and their patterns (or a Match), not str "
+        "'westeurope'. Fix: has_variable('region', {'default': 'westeurope'})."
+    )
+    document.has_output("fqdn", {"value": value})
+    document.has_output("fqdn", Match.object_like({"value": Match.string_like_regexp("fqdn")}))
+    document.has_variable("region", {"default": "westeurope"})
+    document.has_variable("region")
+
+
 # --- a JSON file that is no stack ------------------------------------------------------------------
 
 def test_cdktfs_manifest_or_a_plan_read_as_a_template_is_refused_instead_of_passing_every_count_of_none(tmp_path):
@@ -162,3 +296,4 @@ def test_annotations_of_a_stack_without_problems_pass_no_errors_and_fail_every_e
     assert failure(lambda: annotations.has_error(Match.not_("anything"))) == (
         "Annotations: no problem matches not 'anything'; its problems:\n  (none)"
     )
+
