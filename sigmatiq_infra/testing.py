@@ -648,6 +648,15 @@ class Template:
 
     def named(self, tf_type: str, name: str) -> tuple[str, dict[str, Any]]:
         """(logical id, config) of the one resource of the type that Azure calls `name`."""
+        if not isinstance(name, str):
+            names = sorted(str(v.get("name")) for v in self.resources(tf_type).values())
+            shown = _unjson(name) if hasattr(name, "node") else _kind(name)
+            raise TypeError(
+                f"Template.named: name is the resource's Azure name, a string, not {shown}. Fix: "
+                + (f"named({tf_type!r}, {names[0]!r})" if names else f"named({tf_type!r}, '<name>')")
+                + (", or template.ref(construct, \"id\") for a construct's reference." if hasattr(name, "node")
+                   else ".")
+            )
         found = [(k, v) for k, v in self.resources(tf_type).items() if v.get("name") == name]
         if len(found) != 1:
             names = sorted(str(v.get("name")) for v in self.resources(tf_type).values())
@@ -655,7 +664,7 @@ class Template:
                                  f"(its {tf_type} names: {', '.join(names) or 'none'})")
         return found[0]
 
-    def ref(self, target: Any, attribute_or_name: str = "id", attribute: str = "id") -> str:
+    def ref(self, target: Any, attribute_or_name: str | None = None, attribute: str = "id") -> str:
         """`${type.logical_id.attribute}`, as the stack's other resources refer to it: for a
         construct (`template.ref(vault, "vault_uri")`: a library construct, its primary
         resource, or any Terraform resource), or for a type and an Azure name
@@ -665,6 +674,13 @@ class Template:
         another stack of the app, the remote-state output this stack reads it through
         (`${data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs....}`)."""
         if isinstance(target, str):
+            if attribute_or_name is None:  # ("azurerm_key_vault") alone would look for a resource named "id"
+                names = sorted(str(v.get("name")) for v in self.resources(target).values())
+                raise TypeError(
+                    f"Template.ref: a type takes the resource's Azure name after it (its {target} names: "
+                    f"{', '.join(names) or 'none'}). Fix: ref({target!r}, {(names or ['<name>'])[0]!r}, \"id\"), "
+                    "or ref(construct, \"id\")."
+                )
             elsewhere = [
                 (stack, logical_id) for stack, document in self._app.items() if stack != self.name
                 for logical_id, config in document.get("resource", {}).get(target, {}).items()
@@ -690,7 +706,8 @@ class Template:
                 "ref('azurerm_key_vault', 'kv-name', 'id')."
             )
         data = "data." if isinstance(resource, TerraformDataSource) else ""
-        plain = f"${{{data}{resource.terraform_resource_type}.{resource.friendly_unique_id}.{attribute_or_name}}}"
+        attribute = attribute_or_name or "id"
+        plain = f"${{{data}{resource.terraform_resource_type}.{resource.friendly_unique_id}.{attribute}}}"
         home = _stack_of(resource)
         return plain if home is None or not self.name or home == self.name else self._read_from(home, plain)
 

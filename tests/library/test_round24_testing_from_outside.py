@@ -297,3 +297,22 @@ def test_annotations_of_a_stack_without_problems_pass_no_errors_and_fail_every_e
         "Annotations: no problem matches not 'anything'; its problems:\n  (none)"
     )
 
+
+
+# --- a reference by a type without the name --------------------------------------------------------
+
+def test_a_reference_by_a_type_without_its_name_says_to_name_it_instead_of_looking_for_one_called_id(own, template):
+    assert refusal(TypeError, lambda: template.ref("azurerm_key_vault")) == (
+        "Template.ref: a type takes the resource's Azure name after it (its azurerm_key_vault names: kv-own-1). "
+        'Fix: ref(\'azurerm_key_vault\', \'kv-own-1\', "id"), or ref(construct, "id").'
+    )
+    assert refusal(TypeError, lambda: template.named("azurerm_key_vault", own[2])) == (
+        "Template.named: name is the resource's Azure name, a string, not <KeyVault 'own/Vault': use "
+        "template.ref(...) for a reference to it>. Fix: named('azurerm_key_vault', 'kv-own-1'), or "
+        'template.ref(construct, "id") for a construct\'s reference.'
+    )
+    vault_id = "${azurerm_key_vault.Vault_23237E5B.id}"
+    assert template.ref("azurerm_key_vault", "kv-own-1") == vault_id
+    assert template.ref(own[2]) == vault_id
+    assert template.ref(own[2], "vault_uri") == "${azurerm_key_vault.Vault_23237E5B.vault_uri}"
+    assert template.named("azurerm_key_vault", "kv-own-1")[0] == "Vault_23237E5B"
