@@ -644,7 +644,9 @@ class Template:
         """The resources of the type that match `props` (all of them without), by logical id."""
         _resource_props(props, "find_resources", tf_type)
         _refuse_unmatchable(props, "Template.find_resources")
-        return {k: v for k, v in self.resources(tf_type).items() if props is None or not mismatches(props, v)}
+        found = self.resources(tf_type)
+        self._arguments_of(props, tf_type, found, "resource")
+        return {k: v for k, v in found.items() if props is None or not mismatches(props, v)}
 
     def named(self, tf_type: str, name: str) -> tuple[str, dict[str, Any]]:
         """(logical id, config) of the one resource of the type that Azure calls `name`."""
@@ -745,15 +747,18 @@ class Template:
 
     def has_resource(self, tf_type: str, props: Any = None) -> None:
         """A resource of the type matches `props` (partially: the keys given, at every depth)."""
-        self._has(self.resources(tf_type), tf_type, _resource_props(props, "has_resource", tf_type), "resource")
+        found = self.resources(tf_type)
+        self._has(found, tf_type, self._arguments_of(_resource_props(props, "has_resource", tf_type), tf_type,
+                                                     found, "resource"), "resource")
 
     has_resource_properties = has_resource
 
     def all_resources_properties(self, tf_type: str, props: Any) -> None:
         """Every resource of the type matches `props`, and there is one at least (AWS CDK's
         `allResourcesProperties`)."""
-        _resource_props(props, "all_resources_properties", tf_type, required=True)
         found = self.resources(tf_type)
+        self._arguments_of(_resource_props(props, "all_resources_properties", tf_type, required=True), tf_type, found,
+                           "resource")
         if not found:
             self._has(found, tf_type, props, "resource")
         results = {key: mismatches(props, config) for key, config in found.items()}
@@ -767,7 +772,9 @@ class Template:
 
     def has_data(self, tf_type: str, props: Any = None) -> None:
         """A data source (lookup) of the type matches `props`."""
-        self._has(self.data(tf_type), f"data.{tf_type}", _resource_props(props, "has_data", tf_type), "data")
+        found = self.data(tf_type)
+        self._has(found, f"data.{tf_type}", self._arguments_of(_resource_props(props, "has_data", tf_type), tf_type,
+                                                                found, "data"), "data")
 
     def resource_count_is(self, tf_type: str, count: int) -> None:
         _whole_count(count, "resource_count_is", tf_type)
@@ -934,6 +941,40 @@ class Template:
             "provider names it" + (f", {close[0]!r}." if close else ", as the stack's JSON has it.")
         )
 
+    def _arguments_of(self, props: Any, tf_type: str, found: Mapping[str, Mapping[str, Any]], section: str) -> Any:
+        """`props`, when each key it names at the top is set by a resource of the type or is an
+        argument of the type in the azurerm the stack pins (the bindings': judged only then): a
+        misspelt key is set by none, so `absent()` of it, a count of none or a negation would
+        pass whatever the stack holds."""
+        from sigmatiq_infra import _bindings
+
+        pattern = props
+        while isinstance(pattern, (_ObjectLike, _Exact, _Not)):  # a whole-resource matcher: its object
+            pattern = pattern.pattern
+        required = self.doc.get("terraform", {}).get("required_providers", {})
+        pinned = required.get("azurerm", {}) if isinstance(required, Mapping) else {}
+        if (
+            not isinstance(pattern, Mapping) or not tf_type.startswith("azurerm_") or not isinstance(pinned, Mapping)
+            or pinned.get("version") != _bindings.ENGINE.azurerm
+        ):
+            return props
+        written = {key for config in found.values() for key in config}
+        unknown = [key for key in pattern if isinstance(key, str) and not key.startswith("//") and key not in written]
+        arguments = _arguments(tf_type, section) if unknown else None
+        for key in unknown:
+            if arguments is not None and _words(key) not in arguments[1]:
+                kind = "resource" if section == "resource" else "data source"
+                close = difflib.get_close_matches(key, sorted(arguments[0]), n=1)
+                close = close or sorted(name for name in arguments[0] if name.startswith(f"{key}_"))[:1]
+                raise ValueError(
+                    f"Template{self._of}: {key!r} is no argument of the {kind} {tf_type} in azurerm "
+                    f"{pinned['version']}" + (f" (did you mean {close[0]!r}?)" if close else "") + ", so no "
+                    f"{tf_type} sets it: an assertion that it is absent, or of none with it, would pass whatever "
+                    "the stack holds. Fix: write the argument as the provider names it"
+                    + (f", {close[0]!r}." if close else " (its page in the azurerm provider's documentation).")
+                )
+        return props
+
     @property
     def _of(self) -> str:
         return f" of stack {self.name!r}" if self.name else ""
@@ -1081,6 +1122,28 @@ def _from_arm_type(arm_type: str) -> str | None:
         if str(getattr(kind, "arm_type", "")).lower() == arm_type.lower() and vars(kind).get("facts")
     }
     return found.pop() if len(found) == 1 else None
+
+
+@functools.cache
+def _arguments(tf_type: str, section: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The arguments (and meta-arguments) of an azurerm resource (`section` "resource") or
+    data source ("data") type, as its binding's config class names them, and each as `_words`
+    has it; None when the bindings have no config class of it. A binding names an argument that
+    clashes with its own members `<name>_attribute`: both are kept."""
+    from sigmatiq_infra import _bindings
+
+    modules = [name for name in _azurerm_types(section)[0] if _words(name) == _words(tf_type)]
+    if not modules:
+        return None
+    module = _bindings.submodule(modules[0].removeprefix("azurerm_") if section == "resource" else f"data_{modules[0]}")
+    kinds = [kind for kind in vars(module).values()
+             if isinstance(kind, type) and getattr(kind, "TF_RESOURCE_TYPE", None) == tf_type]
+    config = getattr(module, f"{kinds[0].__name__}Config", None) if kinds else None
+    if config is None:
+        return None
+    names = [name for name in inspect.signature(config.__init__).parameters if name != "self"]
+    names += [name.removesuffix("_attribute") for name in names if name.endswith("_attribute")]
+    return frozenset(names), frozenset(_words(name) for name in names)
 
 
 @functools.cache

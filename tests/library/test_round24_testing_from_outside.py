@@ -254,16 +254,18 @@ def test_a_stacks_own_file_and_documents_of_any_terraform_block_are_still_read(t
 
 # --- messages that name the closest candidate ------------------------------------------------------
 
-def test_a_key_written_short_of_the_providers_name_suggests_it(template):
-    assert failure(lambda: template.has_resource("azurerm_key_vault", {"sku": "standard"})).endswith(
+def test_a_key_written_short_of_the_providers_name_suggests_it():
+    # Documents without a pinned azurerm (a stack's own are judged against the provider's arguments, below).
+    vault = Template.from_json({"resource": {"azurerm_key_vault": {"V": {"sku_name": "standard", "location": "x"}}}})
+    assert failure(lambda: vault.has_resource("azurerm_key_vault", {"sku": "standard"})).endswith(
         "\n  sku: expected 'standard' (did you mean 'sku_name'?), actual (not set)",
     )
     several = Template.from_json({"resource": {"azurerm_x": {"A": {"sku_name": "B1", "sku_tier": "Basic"}}}})
     assert failure(lambda: several.has_resource("azurerm_x", {"sku": "B1"})).endswith(
         "\n  sku: expected 'B1' (did you mean one of 'sku_name', 'sku_tier'?), actual (not set)",
     )
-    assert failure(lambda: template.has_resource("azurerm_key_vault", {"locaton": "westeurope"})).endswith(
-        "\n  locaton: expected 'westeurope' (did you mean 'location'?), actual (not set)",
+    assert failure(lambda: vault.has_resource("azurerm_key_vault", {"locaton": "x"})).endswith(
+        "\n  locaton: expected 'x' (did you mean 'location'?), actual (not set)",
     )
 
 
@@ -316,3 +318,54 @@ def test_a_reference_by_a_type_without_its_name_says_to_name_it_instead_of_looki
     assert template.ref(own[2]) == vault_id
     assert template.ref(own[2], "vault_uri") == "${azurerm_key_vault.Vault_23237E5B.vault_uri}"
     assert template.named("azurerm_key_vault", "kv-own-1")[0] == "Vault_23237E5B"
+
+
+# --- a key the resource type does not have ---------------------------------------------------------
+
+def no_argument(key: str, meant: str, tf_type: str = "azurerm_key_vault", kind: str = "resource") -> str:
+    from sigmatiq_infra import azurerm
+
+    return (
+        f"Template of stack 'own': {key!r} is no argument of the {kind} {tf_type} in azurerm {azurerm.VERSION}"
+        + (f" (did you mean {meant!r}?)" if meant else "") + f", so no {tf_type} sets it: an assertion that it is "
+        "absent, or of none with it, would pass whatever the stack holds. Fix: write the argument as the provider "
+        "names it" + (f", {meant!r}." if meant else " (its page in the azurerm provider's documentation).")
+    )
+
+
+def test_absent_or_a_count_of_none_of_a_misspelt_argument_is_refused_instead_of_passing(template):
+    absent = {"publc_network_access_enabled": Match.absent()}
+    assert refusal(ValueError, lambda: template.has_resource("azurerm_key_vault", absent)) == no_argument(
+        "publc_network_access_enabled", "public_network_access_enabled",
+    )
+    assert refusal(ValueError, lambda: template.resource_properties_count_is(
+        "azurerm_key_vault", {"nmae": "kv-own-1"}, 0,
+    )) == no_argument("nmae", "name")
+    assert refusal(ValueError, lambda: template.find_resources("azurerm_key_vault", {"sku": "standard"})) == (
+        no_argument("sku", "sku_name")
+    )
+    assert refusal(ValueError, lambda: template.has_resource(
+        "azurerm_key_vault", Match.not_({"nmae": "kv-other"}),
+    )) == no_argument("nmae", "name")
+    assert refusal(ValueError, lambda: template.all_resources_properties(
+        "azurerm_key_vault", Match.object_like({"purge_protection": Match.absent()}),
+    )) == no_argument("purge_protection", "purge_protection_enabled")
+    assert refusal(ValueError, lambda: template.has_data("azurerm_client_config", {"tenant": Match.absent()})) == (
+        no_argument("tenant", "", "azurerm_client_config", "data source")
+    )
+    assert refusal(ValueError, lambda: template.has_resource("azurerm_key_vault", {"vault_uri": Match.absent()})) == (
+        no_argument("vault_uri", "")  # an attribute Azure reports, never written
+    )
+
+
+def test_an_argument_the_stack_leaves_unset_a_meta_argument_and_a_type_with_none_still_pass(template):
+    template.has_resource("azurerm_key_vault", {
+        "enabled_for_disk_encryption": Match.absent(), "enabled_for_template_deployment": None,
+    })
+    template.has_resource("azurerm_key_vault", {"lifecycle": Match.absent(), "depends_on": Match.absent()})
+    template.resource_properties_count_is("azurerm_storage_account", {"name": "st-own"}, 0)
+    template.resource_properties_count_is("azurerm_key_vault", {"enabled_for_deployment": True}, 0)
+    assert template.find_resources("azurerm_key_vault", {"name": "kv-own-1", "//": Match.any_value()})
+    Template.from_json({"resource": {"azurerm_key_vault": {"V": {}}}}).has_resource(
+        "azurerm_key_vault", {"made_up": Match.absent()},  # no pinned provider: not judged
+    )
