@@ -1305,3 +1305,55 @@ class Annotations:
             listed = "\n".join(f"  - {w}" for w in self.warnings) or "  (none)"
             raise AssertionError(f"Annotations: no warning matches {_describe(pattern)}; its warnings:\n{listed}")
 
+    def has_no_error(self, pattern: Any) -> None:
+        """No problem of the stack matches `pattern` (AWS CDK's `hasNoError`)."""
+        self._has_none(self.problems, pattern, "problem")
+
+    def has_no_warning(self, pattern: Any) -> None:
+        """No warning of the stack matches `pattern` (AWS CDK's `hasNoWarning`)."""
+        self._has_none(self.warnings, pattern, "warning")
+
+    def has_no_warnings(self) -> None:
+        """The stack has no warning at all."""
+        if self.warnings:
+            listed = "\n".join(f"  - {w}" for w in self.warnings)
+            raise AssertionError(f"Annotations: {len(self.warnings)} warning(s), where none was expected:\n{listed}")
+
+    def find_errors(self, pattern: Any = None) -> list[str]:
+        """The stack's problems that match `pattern` (all of them without one), in order (AWS
+        CDK's `findError`)."""
+        return self._found(self.problems, pattern)
+
+    def find_warnings(self, pattern: Any = None) -> list[str]:
+        """The stack's warnings that match `pattern` (all of them without one), in order."""
+        return self._found(self.warnings, pattern)
+
+    @staticmethod
+    def _found(messages: tuple[str, ...], pattern: Any) -> list[str]:
+        if pattern is None:
+            return list(messages)
+        _refuse_misplaced(pattern)
+        return [message for message in messages if not mismatches(pattern, message)]
+
+    def _has_none(self, messages: tuple[str, ...], pattern: Any, kind: str) -> None:
+        found = self._found(messages, pattern) if pattern is not None else None
+        if found is None:
+            raise TypeError(
+                f"Annotations.has_no_{'error' if kind == 'problem' else kind}: pattern None matches no message, so "
+                f"the assertion could never fail. Fix: pass the message or a matcher (Match.string_like_regexp(...)), "
+                f"or call has_no_{'errors' if kind == 'problem' else 'warnings'}() for none at all."
+            )
+        if not found and isinstance(pattern, str):  # part of a message: a string is the whole message
+            found = [message for message in messages if pattern in message]
+            if found:
+                listed = "\n".join(f"  - {m}" for m in found)
+                raise AssertionError(
+                    f"Annotations: no {kind} is {pattern!r} as a whole, but {len(found)} contain(s) it (a string "
+                    f"matches a whole message, so this would pass beside them):\n{listed}\nFix: write the whole "
+                    f"message, or Match.string_like_regexp({re.escape(pattern)!r}) for any {kind} that contains it."
+                )
+            return
+        if found:
+            listed = "\n".join(f"  - {m}" for m in found)
+            raise AssertionError(f"Annotations: {len(found)} {kind}(s) match {_describe(pattern)}:\n{listed}")
+
