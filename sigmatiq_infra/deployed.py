@@ -84,7 +84,7 @@ class AdoptionSettings:
     secret_versions: Mapping[str, str] = field(default_factory=dict)
     """Existing vault secrets: name -> current version (32 hex characters), from
     `az keyvault secret show --vault-name <vault> --name <name> --query id`."""
-    replacements: tuple[Replacement, ...] = ()
+    replacements: Sequence[Replacement] = ()
     """Deployed resources this stack may replace or delete after all, each with its reason.
     Without one, synth stops when a setting would replace or delete a deployed resource, and
     adopted resources carry `prevent_destroy`."""

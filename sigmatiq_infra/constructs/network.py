@@ -135,8 +135,9 @@ class InboundRule:
     source: str
     """Address prefix or service tag, e.g. `Internet`, `VirtualNetwork`, `172.16.0.0/24` (a range
     from its first address: `203.0.113.7/32` for one address)."""
-    ports: tuple[str, ...]
-    """Destination ports and ranges, e.g. `("443", "8000-8080")`, or `("*",)` alone for every port."""
+    ports: Sequence[str]
+    """Destination ports and ranges, e.g. `("443", "8000-8080")` (a list too), or `("*",)` alone
+    for every port."""
 
 
 @dataclass(frozen=True)

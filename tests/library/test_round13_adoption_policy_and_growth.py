@@ -396,14 +396,14 @@ def test_opt_ins_whose_fields_have_the_wrong_type_are_problems_not_attribute_err
     )
 
 
-def test_one_opt_in_where_the_guard_takes_a_tuple_of_them_is_one_problem_not_a_type_error(tmp_path):
+def test_one_opt_in_where_the_guard_takes_a_list_of_them_is_one_problem_with_the_list_to_write(tmp_path):
     from sigmatiq_infra.deployed import Replacement
 
     problems = error_of(guarded_vault(tmp_path, {"svc": Replacement("kv-svc-7c1", "location", REASON)}).synth)
     assert problems.splitlines()[0] == (
         "AdoptionSettings 'svc': replacements Replacement(resource='kv-svc-7c1', argument='location', "
-        "reason='The vault mov... has the type Replacement. Allowed: a tuple of Replacement. Fix: give replacements "
-        "a value of type a tuple of Replacement."
+        "reason='The vault mov... has the type Replacement. Allowed: a sequence of Replacement. Fix: give replacements "
+        f"a list, even of one: [Replacement(resource='kv-svc-7c1', argument='location', reason={REASON!r}, type=None)]."
     )
 
 
