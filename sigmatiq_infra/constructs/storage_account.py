@@ -134,6 +134,8 @@ class StorageAccount(AzureResource):
         for container in sorted({c for c in props.containers if props.containers.count(c) > 1}):
             check.fail("container", container, "is listed twice", "each container once", "remove the repeat")
         identity = self.identity_block(storage_account.StorageAccountIdentity, props.managed_identities, check)
+        if check.typed:
+            self._check_stack_tag_names(check, props.tags)
         check.done()
 
         days = props.soft_delete_retention_days
@@ -175,6 +177,20 @@ class StorageAccount(AzureResource):
             )
             for name in unique.values()
         }
+
+    def _check_stack_tag_names(self, check: Validator, own: Mapping[str, str]) -> None:
+        """The stack's tags the account gets: azurerm takes tag names of at most 128 characters on a
+        storage account (`storage/validate/storage_account_tags.go`), where the stack checks 512."""
+        for key in self.resource_tags(own):
+            if key in own or is_token(key) or len(key) <= self.max_tag_name_length:
+                continue
+            check.fail(
+                "tags name", key, f"(one of the stack's tags) has {len(key)} characters",
+                f"tag names of 1 to {self.max_tag_name_length} characters on a storage account (azurerm "
+                "storage_account: tags)",
+                "shorten the tag name in the stack's tags (AzureStack(..., tags=...)), which every resource of the "
+                "stack gets",
+            )
 
     @checked_call(nothing=made_nothing)
     def grant_blob_data_write(
