@@ -25,6 +25,8 @@ from sigmatiq_infra.validation import NameRules, Validator, is_token
 
 REPLICATION = ("LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS")
 ZONE_REDUNDANT = ("ZRS", "GZRS", "RAGZRS")
+SKU_TIERS = ("standard", "premium")
+"""The performance tiers an Azure storage SKU name starts with (`Standard_LRS`), in lowercase."""
 
 
 
@@ -214,16 +216,20 @@ def _sku_name_fix(replication: object, location: object) -> str | None:
     if not isinstance(replication, str) or "_" not in replication:
         return None
     tier, _, kind = replication.partition("_")
-    if kind.upper() not in REPLICATION:
+    # Only a performance tier comes before the replication in a SKU name (Microsoft Learn, "SKU Types"
+    # of the Storage resource provider: Standard_RAGRS, Premium_LRS): 'RA_GRS' is read-access GRS
+    # written otherwise, not 'GRS' under a tier 'RA'. Microsoft's prose writes RA-GRS and RA-GZRS.
+    kind = kind.upper().replace("-", "")
+    if tier.lower() not in SKU_TIERS or kind not in REPLICATION:
         return None
-    zoneless = _zoneless_fix(kind.upper(), location)
+    zoneless = _zoneless_fix(kind, location)
     if zoneless is not None:
         return (
-            f"{zoneless}; {kind.upper()!r} is the part of Azure's SKU name after {tier + '_'!r} (the account is "
+            f"{zoneless}; {kind!r} is the part of Azure's SKU name after {tier + '_'!r} (the account is "
             "Standard, StorageV2)"
         )
     return (
-        f"write replication={kind.upper()!r}: it is the part of Azure's SKU name after {tier + '_'!r} "
+        f"write replication={kind!r}: it is the part of Azure's SKU name after {tier + '_'!r} "
         "(the account is Standard, StorageV2)"
     )
 

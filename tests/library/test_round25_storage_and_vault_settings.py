@@ -5,7 +5,8 @@ Azure takes pass, with the exact values synthesized."""
 
 from __future__ import annotations
 
-from helpers import error_of, only_resource, recorded
+import pytest
+from helpers import error_of, fresh_stack, only_resource, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
@@ -62,3 +63,33 @@ def test_a_long_stack_tag_name_is_still_taken_by_a_key_vault_which_takes_512():
     assert recorded(stack) == []
     assert only_resource(stack, "azurerm_key_vault")["tags"] == {"a" * 129: "x"}
 
+
+# --- 2. replication written as Azure's SKU name -------------------------------------------------------
+# Microsoft Learn, "SKU Types" (Storage resource provider REST API): the SKU names are a performance tier,
+# '_' and the replication (Standard_LRS, Standard_RAGRS, Premium_LRS, ...); azurerm
+# `storage_account.html.markdown`: account_replication_type is LRS, GRS, RAGRS, ZRS, GZRS or RAGZRS.
+
+
+def test_read_access_geo_replication_written_with_an_underscore_is_not_told_to_drop_its_read_access(stack, group):
+    assert error_of(lambda: storage(stack, group, replication="RA_GRS")) == (
+        "StorageAccount 'test/Files': replication 'RA_GRS' is not supported (did you mean 'RAGRS'?). Allowed: "
+        "'LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS'. Fix: use one of 'LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', "
+        "'RAGZRS'."
+    )
+
+
+def test_a_sku_name_with_microsofts_hyphen_is_told_the_replication_without_it(stack, group):
+    assert error_of(lambda: storage(stack, group, replication="Standard_RA-GZRS")) == (
+        "StorageAccount 'test/Files': replication 'Standard_RA-GZRS' is not supported. Allowed: 'LRS', 'ZRS', "
+        "'GRS', 'GZRS', 'RAGRS', 'RAGZRS'. Fix: write replication='RAGZRS': it is the part of Azure's SKU name "
+        "after 'Standard_' (the account is Standard, StorageV2)."
+    )
+
+
+@pytest.mark.parametrize("replication", ["RAGRS", "RAGZRS"])
+def test_the_read_access_replication_the_fixes_name_passes_and_is_synthesized(replication):
+    stack, group = fresh_stack()
+    storage(stack, group, replication=replication)
+    assert recorded(stack) == []
+    account = only_resource(stack, "azurerm_storage_account")
+    assert (account["account_tier"], account["account_replication_type"]) == ("Standard", replication)
