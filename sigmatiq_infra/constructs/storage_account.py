@@ -125,7 +125,15 @@ class StorageAccount(AzureResource):
         ):
             props = replace(props, containers=())
         for index, container in enumerate(props.containers):
-            if container not in SPECIAL_CONTAINERS:
+            special = container.lower() if isinstance(container, str) else None
+            if special in SPECIAL_CONTAINERS and container != special:  # else its fix drops the '$'
+                check.fail(
+                    "container", container, f"is the container {special!r} written with capitals",
+                    f"{special!r} in lowercase, as azurerm takes it, or a storage container name of 3-63 lowercase "
+                    "letters, digits and hyphens",
+                    f"write {special!r}",
+                )
+            elif container not in SPECIAL_CONTAINERS:
                 check.name("container", container, NameRules.STORAGE_CONTAINER)
             # A container's name is its construct's id, part of its Terraform address (cdktf stops
             # with a traceback on a token in an id).

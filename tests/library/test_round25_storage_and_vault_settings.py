@@ -10,6 +10,7 @@ from helpers import error_of, fresh_stack, only_resource, recorded
 
 from sigmatiq_infra import constructs as c
 from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
 
 
 def storage(stack, group, **props) -> c.StorageAccount:
@@ -93,3 +94,28 @@ def test_the_read_access_replication_the_fixes_name_passes_and_is_synthesized(re
     assert recorded(stack) == []
     account = only_resource(stack, "azurerm_storage_account")
     assert (account["account_tier"], account["account_replication_type"]) == ("Standard", replication)
+
+
+# --- 3. the static website and root containers written with capitals ------------------------------------
+# azurerm `storage/validate/storage_container.go`: `^\$root$|^\$web$|^[0-9a-z-]+$` (in this case only);
+# the usual rule's fix ('web') would drop the '$' and name another container.
+
+
+@pytest.mark.parametrize(("written", "name"), [("$Web", "$web"), ("$WEB", "$web"), ("$Root", "$root")])
+def test_a_special_container_written_with_capitals_is_told_it_in_lowercase(stack, group, written, name):
+    assert error_of(lambda: storage(stack, group, containers=[written])) == (
+        f"StorageAccount 'test/Files': container {written!r} is the container {name!r} written with capitals. "
+        f"Allowed: {name!r} in lowercase, as azurerm takes it, or a storage container name of 3-63 lowercase "
+        f"letters, digits and hyphens. Fix: write {name!r}."
+    )
+
+
+@pytest.mark.parametrize("name", ["$web", "$root"])
+def test_the_special_container_the_fix_names_passes_and_is_synthesized(name):
+    stack, group = fresh_stack()
+    storage(stack, group, containers=[name, "uploads"])
+    assert recorded(stack) == []
+    containers = Template.from_stack(stack).find_resources("azurerm_storage_container")
+    assert sorted((r["name"], r["container_access_type"]) for r in containers.values()) == [
+        (name, "private"), ("uploads", "private"),
+    ]
