@@ -119,3 +119,43 @@ def test_the_special_container_the_fix_names_passes_and_is_synthesized(name):
     assert sorted((r["name"], r["container_access_type"]) for r in containers.values()) == [
         (name, "private"), ("uploads", "private"),
     ]
+
+
+# --- 4. the edge values Azure takes pass as written ------------------------------------------------------
+# azurerm `storage_account.html.markdown`: delete_retention_policy and container_delete_retention_policy
+# days 1-365; `key_vault.html.markdown`: soft_delete_retention_days 7-90, sku_name standard or premium;
+# Microsoft Learn, "Naming and referencing containers": 3-63 lowercase letters, digits and hyphens.
+
+
+@pytest.mark.parametrize("days", [1, 365])
+def test_a_storage_soft_delete_of_1_or_365_days_is_written_on_blobs_and_containers(stack, group, days):
+    storage(stack, group, soft_delete_retention_days=days)
+    assert recorded(stack) == []
+    blobs = only_resource(stack, "azurerm_storage_account")["blob_properties"]
+    assert (blobs["delete_retention_policy"], blobs["container_delete_retention_policy"]) == (
+        {"days": days}, {"days": days},
+    )
+
+
+@pytest.mark.parametrize("days", [0, 366])
+def test_a_storage_soft_delete_outside_1_to_365_days_is_one_problem(stack, group, days):
+    assert error_of(lambda: storage(stack, group, soft_delete_retention_days=days)) == (
+        f"StorageAccount 'test/Files': soft_delete_retention_days {days} is out of range. Allowed: 1 to 365. Fix: "
+        "set soft_delete_retention_days between 1 and 365."
+    )
+
+
+@pytest.mark.parametrize("name", ["123", "a-1-b", "a" * 63])
+def test_container_names_at_the_edges_of_the_rule_pass(stack, group, name):
+    storage(stack, group, containers=[name])
+    assert recorded(stack) == []
+    (container,) = Template.from_stack(stack).find_resources("azurerm_storage_container").values()
+    assert container["name"] == name
+
+
+@pytest.mark.parametrize(("sku", "days"), [("standard", 7), ("premium", 90)])
+def test_a_vault_of_either_sku_and_7_or_90_days_is_written_as_given(stack, group, sku, days):
+    c.KeyVault(stack, "Vault", c.KeyVaultProps("kv-files-1", group, sku=sku, soft_delete_retention_days=days))
+    assert recorded(stack) == []
+    vault = only_resource(stack, "azurerm_key_vault")
+    assert (vault["sku_name"], vault["soft_delete_retention_days"]) == (sku, days)
