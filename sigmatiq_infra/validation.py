@@ -652,15 +652,16 @@ class Validator:
                 )
             if not key:
                 self.fail(f"{prop} name", key, "is empty", f"1 to {max_key_length} characters", "give the tag a name")
-            elif len(key) > max_key_length:
+            elif _tag_length(key) > max_key_length:
                 self.fail(
-                    f"{prop} name", key, f"has {len(key)} characters", f"1 to {max_key_length} characters",
+                    f"{prop} name", key, _tag_size(key), f"1 to {max_key_length} characters" + _bytes_note(key),
                     "shorten the tag name",
                 )
-            if len(value) > MAX_TAG_VALUE:
+            if isinstance(value, str) and _tag_length(value) > MAX_TAG_VALUE:
                 self.fail(
-                    f"{prop} {key!r} value", value, f"has {len(value)} characters",
-                    f"at most {MAX_TAG_VALUE} characters", "shorten the value",
+                    f"{prop} {key!r} value", value, _tag_size(value),
+                    f"at most {MAX_TAG_VALUE} characters" + _bytes_note(value),
+                    "shorten the value",
                 )
 
     def location(self, prop: str, value: str) -> None:
@@ -868,6 +869,24 @@ def _article(noun: str) -> str:
 
 MAX_TAGS = 50
 MAX_TAG_VALUE = 256
+
+# azurerm checks a tag's name and value by their length in bytes (Go's `len` of the UTF-8 text, in
+# internal/tags/validation.go and storage/validate/storage_account_tags.go): a value of 200 'é' is
+# 400 bytes, refused at plan. ASCII text is one byte a character, so its message is unchanged.
+def _bytes_note(text: str) -> str:
+    """How azurerm counts, said where it differs from the characters: for text beyond ASCII."""
+    if text.isascii():
+        return ""
+    return " (azurerm counts bytes of UTF-8: a letter such as 'é' takes two, others up to four)"
+
+
+def _tag_length(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _tag_size(text: str) -> str:
+    size = _tag_length(text)
+    return f"has {len(text)} characters" if size == len(text) else f"has {size} bytes in UTF-8 ({len(text)} characters)"
 FORBIDDEN_TAG_CHARACTERS = frozenset("<>%&\\?/")
 """Azure's tag rules (Microsoft's "Use tags to organize your Azure resources", 2025-02-06).
 Tag names compare in any case (Az.Resources' New-AzTag and Set-AzTag: "The tag name can have
