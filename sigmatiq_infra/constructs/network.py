@@ -498,13 +498,16 @@ class VirtualNetwork(AzureResource):
         props = check.props(props, VirtualNetworkProps)
         check.name("name", props.name, NameRules.VIRTUAL_NETWORK)
         space = check.cidr("address_space", props.address_space)
-        for reserved, use in RESERVED_RANGES.items():
-            if space is not None and space.overlaps(reserved):
-                check.fail(
-                    "address_space", props.address_space, f"overlaps {reserved} ({use}), which Azure keeps for itself",
-                    "an address space outside " + ", ".join(str(r) for r in RESERVED_RANGES),
-                    "choose another range, e.g. a private one (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)",
-                )
+        # One problem for the one range, however many of Azure's ranges it covers (a /0 covers them all).
+        clashes = [f"{reserved} ({use})" for reserved, use in RESERVED_RANGES.items()
+                   if space is not None and space.overlaps(reserved)]
+        if clashes:
+            check.fail(
+                "address_space", props.address_space,
+                f"overlaps {', '.join(clashes)}, which Azure keeps for itself",
+                "an address space outside " + ", ".join(str(r) for r in RESERVED_RANGES),
+                "choose another range, e.g. a private one (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)",
+            )
         networks: dict[str, ipaddress.IPv4Network] = {}
         for spec in props.subnets:
             if not check.known(

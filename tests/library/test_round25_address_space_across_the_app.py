@@ -1,0 +1,116 @@
+"""Round 25, address-space arithmetic as a hurried user's own app writes it: a VNet, its subnets, a
+VPN client pool and a DNS resolver's address. A range written with host bits set or with spaces is
+still judged as the network it lies in, so the fix it is given is not met by another problem on the
+next run; a range over several of the ranges Azure keeps is one problem; a DNS resolver address
+written with spaces or as a /32 is told the address to write. The edge values Azure takes pass, and
+are written as given."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import error_of, recorded
+
+from sigmatiq_infra import constructs as c
+from sigmatiq_infra.stacks import App, AzureStack
+from sigmatiq_infra.testing import Template
+
+R = c.SubnetRole
+CIDR = "Allowed: CIDR notation with no host bits set, e.g. '10.20.1.0/24'."
+KEPT = (
+    "Allowed: an address space outside 224.0.0.0/4, 255.255.255.255/32, 127.0.0.0/8, 169.254.0.0/16, "
+    "168.63.129.16/32. Fix: choose another range, e.g. a private one (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)."
+)
+
+
+@pytest.fixture
+def own(tmp_path):
+    """A user's stack in an app that synthesizes, and its group."""
+    stack = AzureStack(App(outdir=str(tmp_path / "cdktf.out")), "net")
+    return stack, c.ResourceGroup(stack, "G", c.ResourceGroupProps("rg-net", "westeurope"))
+
+
+def vnet(scope, group, *subnets, space="10.20.0.0/16"):
+    return c.VirtualNetwork(scope, "Net", c.VirtualNetworkProps("vnet-test", group, space, list(subnets)))
+
+
+def pe(cidr, name="snet-pe"):
+    return c.SubnetSpec(name, cidr, R.PRIVATE_ENDPOINTS)
+
+
+def vpn(stack, group, pool, space="10.20.0.0/16"):
+    network = vnet(stack, group, c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY), space=space)
+    return c.VpnGateway(stack, "Vpn", c.VpnGatewayProps(
+        "vpngw-test", group, network, pool, [c.RootCertificate.from_input(stack, "root", "Root")],
+    ))
+
+
+def resolver(stack, group, inbound_ip, cidr="10.20.3.0/28"):
+    network = vnet(stack, group, c.SubnetSpec("snet-dns-in", cidr, R.DNS_RESOLVER_INBOUND))
+    return c.DnsResolver(stack, "Dns", c.DnsResolverProps("dnspr-test", group, network, inbound_ip))
+
+
+# --- 3. a range over several of the ranges Azure keeps: one problem -----------------------------------
+
+
+@pytest.mark.parametrize(("space", "kept"), [
+    ("0.0.0.0/0", "224.0.0.0/4 (multicast), 255.255.255.255/32 (broadcast), 127.0.0.0/8 (loopback), 169.254.0.0/16 "
+                  "(link-local), 168.63.129.16/32 (Azure's DNS, DHCP and health probes)"),
+    ("128.0.0.0/1", "224.0.0.0/4 (multicast), 255.255.255.255/32 (broadcast), 169.254.0.0/16 (link-local), "
+                    "168.63.129.16/32 (Azure's DNS, DHCP and health probes)"),
+    ("224.0.0.0/3", "224.0.0.0/4 (multicast), 255.255.255.255/32 (broadcast)"),
+])
+def test_a_vnet_over_several_ranges_azure_keeps_is_one_problem_naming_them_all(stack, group, space, kept):
+    assert error_of(lambda: vnet(stack, group, space=space)) == (
+        f"VirtualNetwork 'test/Net': address_space {space!r} overlaps {kept}, which Azure keeps for itself. {KEPT}"
+    )
+
+
+# --- 5. the edge values Azure takes pass, written as given -----------------------------------------------
+
+
+def test_subnets_at_each_roles_edge_sizes_pass_as_written(own):
+    stack, group = own
+    subnets = [
+        pe("10.20.0.248/29", "snet-pe-29"),  # any subnet: /29 at the smallest (3 addresses left)
+        c.SubnetSpec("GatewaySubnet", "10.20.0.0/27", R.GATEWAY),  # non-Basic gateway SKUs: /27 or larger
+        c.SubnetSpec("snet-apps", "10.20.2.0/27", R.CONTAINER_APPS),  # workload-profiles environment: /27
+        c.SubnetSpec("snet-dns-in", "10.20.3.0/28", R.DNS_RESOLVER_INBOUND),  # resolver: /28 to /24
+        c.SubnetSpec("snet-dns-out", "10.20.4.0/24", R.DNS_RESOLVER_OUTBOUND),
+    ]
+    vnet(stack, group, *subnets)
+    assert recorded(stack) == []
+    written = Template.from_stack(stack).resources("azurerm_subnet").values()
+    assert sorted(config["address_prefixes"][0] for config in written) == [
+        "10.20.0.0/27", "10.20.0.248/29", "10.20.2.0/27", "10.20.3.0/28", "10.20.4.0/24",
+    ]
+
+
+@pytest.mark.parametrize("space", [
+    "126.255.255.0/24", "128.0.0.0/24", "169.253.255.0/24", "169.255.0.0/24", "168.63.129.0/28", "168.63.129.32/27",
+    "223.255.255.0/24",
+])
+def test_a_vnet_right_beside_a_range_azure_keeps_passes(stack, group, space):
+    vnet(stack, group, space=space)
+    assert recorded(stack) == []
+
+
+def test_a_subnet_as_large_as_its_vnet_passes_as_written(own):
+    stack, group = own
+    vnet(stack, group, pe("10.20.0.0/29"), space="10.20.0.0/29")
+    assert recorded(stack) == []
+    assert [config["address_prefixes"] for config in
+            Template.from_stack(stack).resources("azurerm_subnet").values()] == [["10.20.0.0/29"]]
+
+
+def test_a_vpn_pool_right_beside_the_vnet_passes_as_written(own):
+    stack, group = own
+    vpn(stack, group, "10.21.0.0/29")
+    assert recorded(stack) == []
+    (gateway,) = Template.from_stack(stack).resources("azurerm_virtual_network_gateway").values()
+    assert gateway["vpn_client_configuration"]["address_space"] == ["10.21.0.0/29"]
+
+
+@pytest.mark.parametrize("inbound_ip", ["10.20.3.4", "10.20.3.14"])
+def test_a_resolver_address_at_either_end_of_the_usable_range_passes(stack, group, inbound_ip):
+    resolver(stack, group, inbound_ip)
+    assert recorded(stack) == []
