@@ -594,8 +594,10 @@ class Validator:
             with contextlib.suppress(ValueError):  # host bits set: name the network it lies in
                 if length.isdigit() and len(length) <= 2:
                     fix += f": {str(ipaddress.IPv4Network(value, strict=False))!r}"
-            if value.strip() != value and cidr_network(value.strip()) is not None:
-                problem, fix = "has spaces around it", f"write it without spaces: {value.strip()!r}"
+            squeezed = "".join(value.split())  # '10.0.0.0 /16', ' 10.0.0.0/16': spaces Azure does not take
+            if squeezed != value and cidr_network(squeezed) is not None:
+                where = "around" if squeezed == value.strip() else "in"
+                problem, fix = f"has spaces {where} it", f"write it without spaces: {squeezed!r}"
             with contextlib.suppress(ValueError):
                 ipaddress.IPv6Network(value.strip(), strict=False)
                 problem, fix = "is an IPv6 range", f"give {prop} an IPv4 range: it takes IPv4 only"

@@ -49,6 +49,19 @@ def resolver(stack, group, inbound_ip, cidr="10.20.3.0/28"):
     return c.DnsResolver(stack, "Dns", c.DnsResolverProps("dnspr-test", group, network, inbound_ip))
 
 
+# --- 2. spaces in a range: the range to write, and still judged --------------------------------------
+
+
+@pytest.mark.parametrize(("space", "where"), [
+    ("10.20.0.0 /16", "in"), ("10.20.0.0/ 16", "in"), ("10.20.0.0/16\n", "around"), ("\t10.20.0.0/16", "around"),
+])
+def test_a_range_with_spaces_is_told_the_range_to_write(stack, group, space, where):
+    assert error_of(lambda: vnet(stack, group, space=space)) == (
+        f"VirtualNetwork 'test/Net': address_space {space!r} has spaces {where} it. {CIDR} Fix: write it without "
+        "spaces: '10.20.0.0/16'."
+    )
+
+
 # --- 3. a range over several of the ranges Azure keeps: one problem -----------------------------------
 
 
