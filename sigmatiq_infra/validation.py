@@ -922,6 +922,20 @@ def cidr_network(text: object) -> ipaddress.IPv4Network | None:
         return None
 
 
+def lies_in(text: object) -> ipaddress.IPv4Network | None:
+    """The IPv4 network a range written with host bits set or with spaces lies in (`10.0.1.5/24`:
+    10.0.1.0/24), which `Validator.cidr` reports as such; None for anything else. The checks that
+    follow (inside the VNet, no overlaps) still judge it, so that the fix offered for the way it is
+    written is not met by another problem on the next run."""
+    text = "".join(text.split()) if isinstance(text, str) else text
+    if not isinstance(text, str) or _CIDR.fullmatch(text) is None:
+        return None
+    try:
+        return ipaddress.IPv4Network(text, strict=False)
+    except ValueError:
+        return None
+
+
 def overlapping(networks: dict[str, ipaddress.IPv4Network]) -> list[tuple[str, str]]:
     """Pairs of names whose networks overlap, in the order given."""
     names = list(networks)

@@ -29,7 +29,15 @@ from sigmatiq_infra.constructs._resource import (
     ResourceFacts,
     within,
 )
-from sigmatiq_infra.validation import NameRules, ValidationError, Validator, cidr_network, is_token, overlapping
+from sigmatiq_infra.validation import (
+    NameRules,
+    ValidationError,
+    Validator,
+    cidr_network,
+    is_token,
+    lies_in,
+    overlapping,
+)
 
 RESERVED_RANGES = {
     ipaddress.IPv4Network("224.0.0.0/4"): "multicast",
@@ -497,7 +505,10 @@ class VirtualNetwork(AzureResource):
         check = Validator("VirtualNetwork", self)
         props = check.props(props, VirtualNetworkProps)
         check.name("name", props.name, NameRules.VIRTUAL_NETWORK)
-        space = check.cidr("address_space", props.address_space)
+        # A range written with host bits set or spaces is reported as such (Validator.cidr), and still
+        # judged as the network it lies in, so that its fix ('10.0.1.0/24' for '10.0.1.5/24') is not met
+        # by another problem on the next run.
+        space = check.cidr("address_space", props.address_space) or lies_in(props.address_space)
         # One problem for the one range, however many of Azure's ranges it covers (a /0 covers them all).
         clashes = [f"{reserved} ({use})" for reserved, use in RESERVED_RANGES.items()
                    if space is not None and space.overlaps(reserved)]
@@ -509,6 +520,7 @@ class VirtualNetwork(AzureResource):
                 "choose another range, e.g. a private one (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)",
             )
         networks: dict[str, ipaddress.IPv4Network] = {}
+        written: dict[str, str] = {}
         for spec in props.subnets:
             if not check.known(
                 "subnet name", spec.name, "it is part of the Terraform addresses of the subnet and its NSG "
@@ -518,10 +530,10 @@ class VirtualNetwork(AzureResource):
             check.name("subnet name", spec.name, NameRules.SUBNET)
             if spec.role.value.nsg:  # networkSecurityGroups: 1-80 characters (Microsoft's naming rules)
                 check.derived_name("subnet name", spec.name, f"nsg-{spec.name}", "network security group", 80)
-            network = check.cidr(f"subnet {spec.name!r}", spec.cidr)
+            network = check.cidr(f"subnet {spec.name!r}", spec.cidr) or lies_in(spec.cidr)
             if network is None:
                 continue
-            networks[spec.name] = network
+            networks[spec.name], written[spec.name] = network, spec.cidr
             role = spec.role.value
             if space is not None and not network.subnet_of(space):
                 check.fail(
@@ -569,7 +581,7 @@ class VirtualNetwork(AzureResource):
             _check_inbound_rules(check, spec)
         for a, b in overlapping(networks):
             check.fail(
-                f"subnet {b!r}", str(networks[b]), f"overlaps subnet {a!r} ({networks[a]})",
+                f"subnet {b!r}", written[b], f"overlaps subnet {a!r} ({written[a]})",
                 "subnets that share no addresses", "move one of the two subnets",
             )
         names = [spec.name.lower() for spec in props.subnets if not is_token(spec.name)]  # in any case, as Azure

@@ -25,7 +25,7 @@ from sigmatiq_infra.constructs._resource import (
 from sigmatiq_infra.constructs.inputs import VALUE, InputRule, deploy_input
 from sigmatiq_infra.constructs.network import PRIVATE_RANGES, SubnetRole, VirtualNetwork
 from sigmatiq_infra.tokens import readable
-from sigmatiq_infra.validation import NameRules, Validator, is_token, meant_choice
+from sigmatiq_infra.validation import NameRules, Validator, is_token, lies_in, meant_choice
 
 # Since 2025-01-01 Azure creates only zone-redundant (AZ) VPN gateway SKUs.
 SKUS = ("VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ")
@@ -244,7 +244,7 @@ class VpnGateway(AzureResource):
                 f"give '{other.node.path}' what this one adds (root certificates take up to 20), or put this "
                 "gateway on another VNet",
             )
-        pool = check.cidr("client_address_pool", props.client_address_pool)
+        pool = check.cidr("client_address_pool", props.client_address_pool) or lies_in(props.client_address_pool)
         vnet_space = props.virtual_network.address_space
         if pool is not None and vnet_space is not None and pool.overlaps(vnet_space):
             check.fail(

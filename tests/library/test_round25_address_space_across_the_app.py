@@ -49,6 +49,66 @@ def resolver(stack, group, inbound_ip, cidr="10.20.3.0/28"):
     return c.DnsResolver(stack, "Dns", c.DnsResolverProps("dnspr-test", group, network, inbound_ip))
 
 
+# --- 1. a subnet with host bits set is still judged as the network it lies in -------------------------
+
+
+def test_a_subnet_with_host_bits_set_outside_the_vnet_is_told_both_at_once(stack, group):
+    assert error_of(lambda: vnet(stack, group, pe("10.21.1.5/24"))) == (
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' '10.21.1.5/24' is not an IPv4 network (10.21.1.5/24 has host "
+        f"bits set). {CIDR} Fix: write the network address and prefix length: '10.21.1.0/24'.\n"
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' '10.21.1.5/24' lies outside the VNet 10.20.0.0/16. Allowed: a "
+        "range inside 10.20.0.0/16. Fix: move the subnet into the VNet's address space."
+    )
+
+
+def test_a_subnet_with_host_bits_set_over_another_subnet_is_told_the_overlap_at_once(stack, group):
+    assert error_of(lambda: vnet(stack, group, pe("10.20.1.0/24"), pe("10.20.1.5/24", "snet-pe-2"))) == (
+        "VirtualNetwork 'test/Net': subnet 'snet-pe-2' '10.20.1.5/24' is not an IPv4 network (10.20.1.5/24 has host "
+        f"bits set). {CIDR} Fix: write the network address and prefix length: '10.20.1.0/24'.\n"
+        "VirtualNetwork 'test/Net': subnet 'snet-pe-2' '10.20.1.5/24' overlaps subnet 'snet-pe' (10.20.1.0/24). "
+        "Allowed: subnets that share no addresses. Fix: move one of the two subnets."
+    )
+
+
+def test_a_container_apps_subnet_with_host_bits_set_and_too_small_is_told_its_size_at_once(stack, group):
+    spec = c.SubnetSpec("snet-apps", "10.20.2.9/28", R.CONTAINER_APPS)
+    assert error_of(lambda: vnet(stack, group, spec)) == (
+        "VirtualNetwork 'test/Net': subnet 'snet-apps' '10.20.2.9/28' is not an IPv4 network (10.20.2.9/28 has host "
+        f"bits set). {CIDR} Fix: write the network address and prefix length: '10.20.2.0/28'.\n"
+        "VirtualNetwork 'test/Net': subnet 'snet-apps' '10.20.2.9/28' is the wrong size for a Container Apps "
+        "environment subnet. Allowed: /2 to /27 for Container Apps environment. Fix: give it a prefix between /2 "
+        "and /27."
+    )
+
+
+def test_a_vnet_with_host_bits_set_still_has_its_subnets_placed_in_it(stack, group):
+    assert error_of(lambda: vnet(stack, group, pe("10.21.1.0/24"), space="10.20.0.5/16")) == (
+        "VirtualNetwork 'test/Net': address_space '10.20.0.5/16' is not an IPv4 network (10.20.0.5/16 has host bits "
+        f"set). {CIDR} Fix: write the network address and prefix length: '10.20.0.0/16'.\n"
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' '10.21.1.0/24' lies outside the VNet 10.20.0.0/16. Allowed: a "
+        "range inside 10.20.0.0/16. Fix: move the subnet into the VNet's address space."
+    )
+
+
+def test_a_vnet_on_loopback_with_host_bits_set_is_told_both_at_once(stack, group):
+    assert error_of(lambda: vnet(stack, group, space="127.0.0.1/8")) == (
+        "VirtualNetwork 'test/Net': address_space '127.0.0.1/8' is not an IPv4 network (127.0.0.1/8 has host bits "
+        f"set). {CIDR} Fix: write the network address and prefix length: '127.0.0.0/8'.\n"
+        "VirtualNetwork 'test/Net': address_space '127.0.0.1/8' overlaps 127.0.0.0/8 (loopback), which Azure keeps "
+        f"for itself. {KEPT}"
+    )
+
+
+def test_a_vpn_pool_with_host_bits_set_inside_the_vnet_is_told_the_overlap_at_once(stack, group):
+    assert error_of(lambda: vpn(stack, group, "10.20.5.7/24")) == (
+        "VpnGateway 'test/Vpn': client_address_pool '10.20.5.7/24' is not an IPv4 network (10.20.5.7/24 has host "
+        f"bits set). {CIDR} Fix: write the network address and prefix length: '10.20.5.0/24'.\n"
+        "VpnGateway 'test/Vpn': client_address_pool '10.20.5.7/24' overlaps the VNet address space 10.20.0.0/16. "
+        "Allowed: a range outside the VNet (and outside any network the clients are on). Fix: use a separate range "
+        "such as '172.16.0.0/24'."
+    )
+
+
 # --- 2. spaces in a range: the range to write, and still judged --------------------------------------
 
 
@@ -59,6 +119,15 @@ def test_a_range_with_spaces_is_told_the_range_to_write(stack, group, space, whe
     assert error_of(lambda: vnet(stack, group, space=space)) == (
         f"VirtualNetwork 'test/Net': address_space {space!r} has spaces {where} it. {CIDR} Fix: write it without "
         "spaces: '10.20.0.0/16'."
+    )
+
+
+def test_a_subnet_with_spaces_outside_the_vnet_is_told_both_at_once(stack, group):
+    assert error_of(lambda: vnet(stack, group, pe("10.21.1.0 / 24"))) == (
+        f"VirtualNetwork 'test/Net': subnet 'snet-pe' '10.21.1.0 / 24' has spaces in it. {CIDR} Fix: write it without "
+        "spaces: '10.21.1.0/24'.\n"
+        "VirtualNetwork 'test/Net': subnet 'snet-pe' '10.21.1.0 / 24' lies outside the VNet 10.20.0.0/16. Allowed: a "
+        "range inside 10.20.0.0/16. Fix: move the subnet into the VNet's address space."
     )
 
 
