@@ -3,6 +3,7 @@ VPN clients resolve them."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
@@ -679,10 +680,17 @@ def _check_inbound_ip(check: Validator, inbound_ip: str, inbound: Subnet | None)
     except ValueError:
         address = None
     usable = list(subnet.hosts())[_RESERVED_AT_START - 1:]
+    # ' 10.20.3.4' or '10.20.3.4/32': the address, written with spaces or as a range of one.
+    bare = "".join(inbound_ip.split()).removesuffix("/32")
+    meant = None
+    with contextlib.suppress(ValueError):
+        meant = ipaddress.IPv4Address(bare) if address is None else None
     check.require(
         address is not None and address in usable, "inbound_ip", inbound_ip,
+        "is not written as one address" if meant is not None else
         f"is not a usable address of the inbound subnet {subnet}",
         f"{usable[0]} to {usable[-1]} (Azure reserves the first four and the last address)"
         if usable else f"an address in {subnet}",
+        f"write it as {bare!r}" if meant is not None and meant in usable else
         f"pick an address such as {usable[0] if usable else subnet.network_address}",
     )

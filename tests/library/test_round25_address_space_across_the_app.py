@@ -147,6 +147,24 @@ def test_a_vnet_over_several_ranges_azure_keeps_is_one_problem_naming_them_all(s
     )
 
 
+# --- 4. a DNS resolver address written with spaces or as a range of one --------------------------------
+
+
+@pytest.mark.parametrize("inbound_ip", [" 10.20.3.4", "10.20.3.4 ", "10.20.3.4/32"])
+def test_a_resolver_address_with_spaces_or_a_32_is_told_the_address_to_write(stack, group, inbound_ip):
+    assert error_of(lambda: resolver(stack, group, inbound_ip)) == (
+        f"DnsResolver 'test/Dns': inbound_ip {inbound_ip!r} is not written as one address. Allowed: 10.20.3.4 to "
+        "10.20.3.14 (Azure reserves the first four and the last address). Fix: write it as '10.20.3.4'."
+    )
+
+
+def test_a_resolver_address_written_as_a_32_of_a_reserved_address_is_told_a_usable_one(stack, group):
+    assert error_of(lambda: resolver(stack, group, "10.20.3.15/32")) == (
+        "DnsResolver 'test/Dns': inbound_ip '10.20.3.15/32' is not written as one address. Allowed: 10.20.3.4 to "
+        "10.20.3.14 (Azure reserves the first four and the last address). Fix: pick an address such as 10.20.3.4."
+    )
+
+
 # --- 5. the edge values Azure takes pass, written as given -----------------------------------------------
 
 
