@@ -22,7 +22,7 @@ from sigmatiq_infra.constructs._resource import (
     ResourceFacts,
 )
 from sigmatiq_infra.constructs.log_analytics import LogAnalyticsWorkspace
-from sigmatiq_infra.constructs.network import SubnetRole, VirtualNetwork
+from sigmatiq_infra.constructs.network import Subnet, SubnetRole, VirtualNetwork
 from sigmatiq_infra.constructs.private_dns import PrivateDnsZones
 from sigmatiq_infra.validation import NameRules, ValidationError, Validator, is_token
 
@@ -40,11 +40,11 @@ RESERVED_RANGES: dict[str, tuple[ipaddress.IPv4Network, ...]] = {
 }
 
 
-def _check_reserved_ranges(check: Validator, subnet: str, network: ipaddress.IPv4Network, kind: str) -> None:
+def _check_reserved_ranges(check: Validator, subnet: Subnet, kind: str) -> None:
     reserved = RESERVED_RANGES[kind]
-    clash = ", ".join(str(r) for r in reserved if network.overlaps(r))
+    clash = ", ".join(str(r) for r in reserved if subnet.network is not None and subnet.network.overlaps(r))
     check.require(
-        not clash, f"subnet {subnet!r}", str(network),
+        not clash, f"subnet {subnet.name!r}", subnet.spec.cidr,  # as written: host bits too, which the VNet reports
         f"overlaps address ranges Container Apps reserves ({clash})",
         f"a range outside those a {kind} environment reserves: " + ", ".join(map(str, reserved)),
         "move the Container Apps subnet (and its VNet) to another private range, such as 10.20.2.0/23",
@@ -166,7 +166,7 @@ class ContainerAppEnvironment(AzureResource):
             )
         if subnet is not None and subnet.network is not None:
             # A VNet-integrated environment made here has the Consumption workload profile.
-            _check_reserved_ranges(check, subnet.name, subnet.network, "workload-profiles")
+            _check_reserved_ranges(check, subnet, "workload-profiles")
         identity = self.identity_block(
             environment_binding.ContainerAppEnvironmentIdentity, props.managed_identities, check,
         )

@@ -176,8 +176,8 @@ class VirtualNetworkProps:
 
 
 class Subnet:
-    """A created subnet: its spec, network (None when the spec's range is not one) and
-    Terraform id."""
+    """A created subnet: its spec, network (the range it lies in; None when the spec's range is not
+    one) and Terraform id."""
 
     def __init__(self, spec: SubnetSpec, resource: _subnet.Subnet) -> None:
         self.spec = spec
@@ -348,8 +348,11 @@ def _is_prefix(text: str) -> bool:
 
 
 def network_or_none(cidr: str) -> ipaddress.IPv4Network | None:
-    """The IPv4 network `cidr` in CIDR notation, or None (its validator has reported why)."""
-    return cidr_network(cidr)
+    """The IPv4 network `cidr` in CIDR notation, or the one it lies in when written with host bits
+    set or spaces (`lies_in`), or None; the VNet's validator has reported either. Constructs on the
+    VNet (a Container Apps environment, a DNS resolver, a VPN gateway) judge that network too, so
+    every problem of the range comes at once."""
+    return cidr_network(cidr) or lies_in(cidr)
 
 
 class VirtualNetwork(AzureResource):

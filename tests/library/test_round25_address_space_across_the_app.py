@@ -109,6 +109,41 @@ def test_a_vpn_pool_with_host_bits_set_inside_the_vnet_is_told_the_overlap_at_on
     )
 
 
+def test_a_container_apps_subnet_with_host_bits_set_on_a_reserved_range_is_told_both_at_once(stack, group):
+    network = vnet(stack, group, c.SubnetSpec("snet-apps", "172.31.0.5/23", R.CONTAINER_APPS), space="172.16.0.0/12")
+    assert error_of(lambda: c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(
+        "cae-test", group, virtual_network=network,
+    )), stack) == (
+        "VirtualNetwork 'test/Net': subnet 'snet-apps' '172.31.0.5/23' is not an IPv4 network (172.31.0.5/23 has "
+        f"host bits set). {CIDR} Fix: write the network address and prefix length: '172.31.0.0/23'.\n"
+        "ContainerAppEnvironment 'test/Env': subnet 'snet-apps' '172.31.0.5/23' overlaps address ranges Container "
+        "Apps reserves (172.31.0.0/16). Allowed: a range outside those a workload-profiles environment reserves: "
+        "169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24, 100.100.0.0/17, 100.100.128.0/19, "
+        "100.100.160.0/19, 100.100.192.0/19. Fix: move the Container Apps subnet (and its VNet) to another private "
+        "range, such as 10.20.2.0/23."
+    )
+
+
+def test_a_resolver_on_a_subnet_with_host_bits_set_is_told_its_reserved_address_at_once(stack, group):
+    assert error_of(lambda: resolver(stack, group, "10.20.3.2", cidr="10.20.3.3/28"), stack) == (
+        "VirtualNetwork 'test/Net': subnet 'snet-dns-in' '10.20.3.3/28' is not an IPv4 network (10.20.3.3/28 has "
+        f"host bits set). {CIDR} Fix: write the network address and prefix length: '10.20.3.0/28'.\n"
+        "DnsResolver 'test/Dns': inbound_ip '10.20.3.2' is not a usable address of the inbound subnet 10.20.3.0/28. "
+        "Allowed: 10.20.3.4 to 10.20.3.14 (Azure reserves the first four and the last address). Fix: pick an "
+        "address such as 10.20.3.4."
+    )
+
+
+def test_a_vpn_pool_inside_a_vnet_written_with_host_bits_set_is_told_the_overlap_at_once(stack, group):
+    assert error_of(lambda: vpn(stack, group, "10.20.5.0/24", space="10.20.0.5/16"), stack) == (
+        "VirtualNetwork 'test/Net': address_space '10.20.0.5/16' is not an IPv4 network (10.20.0.5/16 has host bits "
+        f"set). {CIDR} Fix: write the network address and prefix length: '10.20.0.0/16'.\n"
+        "VpnGateway 'test/Vpn': client_address_pool '10.20.5.0/24' overlaps the VNet address space 10.20.0.0/16. "
+        "Allowed: a range outside the VNet (and outside any network the clients are on). Fix: use a separate range "
+        "such as '172.16.0.0/24'."
+    )
+
+
 # --- 2. spaces in a range: the range to write, and still judged --------------------------------------
 
 
