@@ -120,6 +120,21 @@ def check_image(check: Validator, repository: str, tag: str, registry_name: str 
             f"at most {longest} in registry {registry_name!r}",
             f"shorten the repository to {longest} characters or fewer",
         )
+    # A digest copied with what goes before it in an image reference ('@sha256:...', or 'api:1.0@sha256:...',
+    # whose digest is what Docker pulls), in capitals or with spaces around it: the digest it means is told
+    # (cut at the last ':', the hex alone would be read as a tag).
+    before, at, digest = tag.strip().rpartition("@") if isinstance(tag, str) and not is_token(tag) else ("", "", "")
+    meant = digest.lower()
+    if (meant.startswith(("sha256:", "sha512:")) and digest != tag) or (meant != tag and _DIGEST.fullmatch(meant)):
+        check.fail(
+            "image tag", tag, f"has {before + at!r} before its digest" if at else "is not a valid digest",
+            "'sha256:' and 64 lowercase hex digits, or 'sha512:' and 128 (OCI's digest rules)"
+            + (", nothing before or after (the app writes the '@')" if at else ", nothing before or after"
+               if digest != tag else ""),
+            f"write image_tag={meant!r}" if _DIGEST.fullmatch(meant)
+            else "copy the digest as the registry shows it (lowercase hex, nothing before or after)",
+        )
+        return
     if isinstance(tag, str) and tag.lower().startswith(("sha256:", "sha512:")):
         check.require(
             _DIGEST.fullmatch(tag) is not None, "image tag", tag, "is not a valid digest",

@@ -1,0 +1,99 @@
+"""Container apps as a hurried user writes them in an app of their own (the twenty-fifth outside-in
+round): an image pinned by a digest copied from an image reference, and a liveness path copied
+from a URL or written without its '/', are told the value that passes (never a value that passes
+and means something else), and the edge values Azure takes pass as written."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import container_app, error_of, fresh_stack, recorded
+
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+DIGEST_ALLOWED = "'sha256:' and 64 lowercase hex digits, or 'sha512:' and 128 (OCI's digest rules)"
+
+
+def _shown(value: str) -> str:
+    """A value as a problem shows it (cut at 80 characters)."""
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _image_of(app) -> str:
+    (container,) = app.resource.template_input.container
+    return container.image
+
+
+# --- a digest copied from an image reference: the digest it means, not its hex as a tag ------------------
+
+
+@pytest.mark.parametrize("tag, before", [
+    ("@" + DIGEST, "@"),  # `docker images --digests` and the portal show `<repository>@sha256:...`
+    ("1.0@" + DIGEST, "1.0@"),  # `name:tag@digest`: Docker pulls the digest, the tag is ignored
+    ("api:1.0@" + DIGEST, "api:1.0@"),
+])
+def test_a_digest_written_with_its_at_sign_is_told_the_digest_as_image_tag_and_that_pins_the_image(
+    stack, group, tag, before,
+):
+    # Before: "write the tag alone: image_tag='0123...'", the hex without 'sha256:', a tag that passes
+    # and pulls an image that does not exist.
+    assert error_of(lambda: container_app(stack, group, image_tag=tag)) == (
+        f"ContainerApp 'test/Api': image tag {_shown(tag)} has {before!r} before its digest. Allowed: "
+        f"{DIGEST_ALLOWED}, nothing before or after (the app writes the '@'). Fix: write image_tag={DIGEST!r}."
+    )
+    fixed, fixed_group = fresh_stack()
+    app = container_app(fixed, fixed_group, image_tag=DIGEST)
+    assert (recorded(fixed), _image_of(app)) == ([], f"{app.props.registry.login_server}/team/api@{DIGEST}")
+
+
+@pytest.mark.parametrize("tag, problem_allowed", [
+    (DIGEST.upper(), ""),
+    ("SHA256:" + DIGEST.removeprefix("sha256:"), ""),
+    (f" {DIGEST}\n", ", nothing before or after"),
+])
+def test_a_digest_in_capitals_or_with_spaces_around_it_is_told_it_in_lowercase_alone(
+    stack, group, tag, problem_allowed,
+):
+    # Before: "copy the digest as the registry shows it" (capitals), or, with a space before it, "write the
+    # tag alone: image_tag='0123...'" (its hex as a tag).
+    assert error_of(lambda: container_app(stack, group, image_tag=tag)) == (
+        f"ContainerApp 'test/Api': image tag {_shown(tag)} is not a valid digest. Allowed: {DIGEST_ALLOWED}"
+        f"{problem_allowed}. Fix: write image_tag={DIGEST!r}."
+    )
+
+
+def test_a_cut_short_digest_after_an_at_sign_is_told_to_copy_the_digest_not_its_hex_as_a_tag(stack, group):
+    tag = "@" + DIGEST[:-1]
+    assert error_of(lambda: container_app(stack, group, image_tag=tag)) == (
+        f"ContainerApp 'test/Api': image tag {_shown(tag)} has '@' before its digest. Allowed: {DIGEST_ALLOWED}, "
+        "nothing before or after (the app writes the '@'). Fix: copy the digest as the registry shows it "
+        "(lowercase hex, nothing before or after)."
+    )
+
+
+# --- edge values Azure takes pass as written -----------------------------------------------------------
+
+
+def test_the_edge_values_azure_takes_pass_and_are_written_as_given(stack, group):
+    """azurerm 4.x: ContainerAppName `^([a-z])[a-z0-9-]{0,58}[a-z0-9]?$` (at most 32, Microsoft Learn),
+    target_port IntBetween(1, 65535), min_replicas 0-300, max_replicas 1-300; Docker's tag: 128
+    characters; 'latest' is a tag like any other."""
+    name = "a" * 31 + "9"
+    app = container_app(
+        stack, group, name=name, image_tag="latest", target_port=65535, min_replicas=300, max_replicas=300,
+        liveness_path="/",
+    )
+    template = app.resource.template_input
+    (container,) = template.container
+    assert (
+        recorded(stack), app.resource.name_input, container.name, _image_of(app),
+        app.resource.ingress_input.target_port, template.min_replicas, template.max_replicas,
+        container.liveness_probe[0].path,
+    ) == ([], name, name, f"{app.props.registry.login_server}/team/api:latest", 65535, 300, 300, "/")
+
+
+def test_a_tag_of_128_characters_and_a_port_of_1_pass(stack, group):
+    tag = "v" + "1" * 127
+    app = container_app(stack, group, image_tag=tag, target_port=1, name="ab")
+    assert (recorded(stack), _image_of(app), app.resource.ingress_input.target_port) == (
+        [], f"{app.props.registry.login_server}/team/api:{tag}", 1,
+    )
