@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from constructs import Construct
 
@@ -219,7 +220,7 @@ class ContainerApp(AzureResource):
         check_image(check, props.repository, props.image_tag, getattr(props.registry, "name", None))
         check.require(
             is_token(props.liveness_path) or props.liveness_path.startswith("/"), "liveness_path", props.liveness_path,
-            "is not an absolute path", "a path starting with '/'", "write it as e.g. '/healthz'",
+            "is not an absolute path", "a path starting with '/'", _absolute_path_fix(props.liveness_path),
         )
         for name in [*props.env, *props.secret_env]:
             check.name("environment variable", name, NameRules.ENVIRONMENT_VARIABLE)
@@ -374,6 +375,20 @@ def _check_app_secret_name(check: Validator, variable: str, secret: str, name: s
             + " and ".join(found), f"{rule.resource} names have {rule.describe()}",
             "rename the Key Vault secret (or read another) so that it starts and ends with a letter or digit",
         )
+
+
+def _absolute_path_fix(path: str) -> str:
+    """The fix for a probe path that does not start with '/': the path of a URL written whole
+    (the probe calls the container at `target_port`), or the path with its '/'."""
+    written = path.strip()
+    if "://" in written:
+        url = urlsplit(written)
+        written = url.path + (f"?{url.query}" if url.query else "")
+        if written.startswith("/"):
+            return f"write the path alone (the probe calls the container on target_port): liveness_path={written!r}"
+    if written.startswith("/"):
+        return f"write it without spaces: liveness_path={written!r}"
+    return f"write liveness_path={'/' + written!r}" if written else "write it as e.g. '/healthz'"
 
 
 def _check_cpu_memory(check: Validator, cpu: float, memory: str, profile: str | None = None) -> None:

@@ -70,6 +70,41 @@ def test_a_cut_short_digest_after_an_at_sign_is_told_to_copy_the_digest_not_its_
     )
 
 
+# --- the liveness path: the path that passes, from what was written -----------------------------------
+
+
+@pytest.mark.parametrize("written, fix, path", [
+    ("health/live", "write liveness_path='/health/live'", "/health/live"),
+    ("healthz ", "write liveness_path='/healthz'", "/healthz"),
+    (" /healthz", "write it without spaces: liveness_path='/healthz'", "/healthz"),
+    (
+        "https://orders.example.com:8443/health/ready?full=1",
+        "write the path alone (the probe calls the container on target_port): liveness_path='/health/ready?full=1'",
+        "/health/ready?full=1",
+    ),
+])
+def test_a_liveness_path_without_its_leading_slash_is_told_the_path_to_write_and_that_passes(
+    stack, group, written, fix, path,
+):
+    # Before: "write it as e.g. '/healthz'" whatever the path was (the app's own path lost).
+    assert error_of(lambda: container_app(stack, group, liveness_path=written)) == (
+        f"ContainerApp 'test/Api': liveness_path {written!r} is not an absolute path. Allowed: a path starting "
+        f"with '/'. Fix: {fix}."
+    )
+    fixed, fixed_group = fresh_stack()
+    app = container_app(fixed, fixed_group, liveness_path=path)
+    (container,) = app.resource.template_input.container
+    (probe,) = container.liveness_probe
+    assert (recorded(fixed), probe.path, probe.port, probe.transport) == ([], path, 8080, "HTTP")
+
+
+def test_an_empty_liveness_path_is_still_told_an_example_path(stack, group):
+    assert error_of(lambda: container_app(stack, group, liveness_path="")) == (
+        "ContainerApp 'test/Api': liveness_path '' is not an absolute path. Allowed: a path starting with '/'. "
+        "Fix: write it as e.g. '/healthz'."
+    )
+
+
 # --- edge values Azure takes pass as written -----------------------------------------------------------
 
 
