@@ -119,6 +119,9 @@ class NameRule:
     no_triple_hyphen: bool = False
     """Two hyphens in a row are fine, three are not (App Configuration)."""
     globally_unique: bool = False
+    last_at_max: str | None = None
+    """What the last character of a name of `max_length` characters may be, when that is less than
+    `last` (the construct checks it; a name suggested is kept within it)."""
 
     def describe(self) -> str:
         if self.max_length is None:
@@ -285,7 +288,7 @@ class NameRules:
     # and a digit first, which azurerm 4.x refuses (hashicorp/terraform-provider-azurerm#32054).
     CONTAINER_APP_ENVIRONMENT = NameRule(
         "Container Apps environment", 2, 60, r"a-zA-Z0-9\-", "letters, digits and hyphens",
-        first="a-zA-Z", first_text="a letter", last=_ALNUM, last_text="a letter or digit",
+        first="a-zA-Z", first_text="a letter", last=_ALNUM, last_text="a letter or digit", last_at_max="a-z",
     )
     CONTAINER_APP = NameRule(
         "container app", 2, 32, r"a-z0-9\-", "lowercase letters, digits and hyphens",
@@ -844,16 +847,27 @@ def _suggested_name(value: str, rule: NameRule, *, created: bool = True) -> str 
     last = re.compile(f"[{rule.last}]").fullmatch if rule.last else None
     while name and first and not first(name[0]):
         name = name[1:]
-    if rule.max_length is not None and len(name) > rule.max_length:
-        # A number at the end (an instance's, `-01`) is kept: the name is cut before it.
+    whole = name
+    name = _cut(whole, rule.max_length, last)
+    if rule.last_at_max and name and len(name) == rule.max_length and not re.fullmatch(
+        f"[{rule.last_at_max}]", name[-1],
+    ):
+        name = _cut(whole, rule.max_length - 1, last)  # one shorter: its last character is one it may not end with
+    if not name or name == value or rule.problems(name) or (created and rule.reserved_word(name)):
+        return None
+    return name
+
+
+def _cut(name: str, longest: int | None, last: Callable[[str], Any] | None) -> str:
+    """`name` cut to `longest` characters, a number at its end (an instance's, `-01`) kept (the
+    name is cut before it), then ended with a character `last` takes."""
+    if longest is not None and len(name) > longest:
         number = re.search(r"[-_. ]?[0-9]+$", name)
-        tail = number.group() if number and len(number.group()) <= rule.max_length // 3 else ""
-        head = name[:rule.max_length - len(tail)]
+        tail = number.group() if number and len(number.group()) <= longest // 3 else ""
+        head = name[:longest - len(tail)]
         name = head.rstrip(_SEPARATORS) + tail if tail else head
     while name and last and not last(name[-1]):
         name = name[:-1]
-    if not name or name == value or rule.problems(name) or (created and rule.reserved_word(name)):
-        return None
     return name
 
 

@@ -259,8 +259,8 @@ def _check_sixtieth_character(check: Validator, name: str) -> None:
     when it is a lowercase letter: a 60-character name ending in a digit or a capital fails at plan."""
     if not isinstance(name, str) or is_token(name) or len(name) != NameRules.CONTAINER_APP_ENVIRONMENT.max_length:
         return
-    if not (name[-1].isascii() and name[-1].isalnum()):
-        return  # the name's own rule says what it may end with
+    if not (name[-1].isascii() and name[-1].isalnum()) or NameRules.CONTAINER_APP_ENVIRONMENT.problems(name):
+        return  # the name's own rule says what is wrong, once, with a name that also keeps to this (last_at_max)
     check.require(
         name[-1] in "abcdefghijklmnopqrstuvwxyz", "name", name,
         f"has 60 characters and ends with {name[-1]!r}, which azurerm refuses",

@@ -132,3 +132,50 @@ def test_a_tag_of_128_characters_and_a_port_of_1_pass(stack, group):
     assert (recorded(stack), _image_of(app), app.resource.ingress_input.target_port) == (
         [], f"{app.props.registry.login_server}/team/api:{tag}", 1,
     )
+
+
+# --- an environment name too long: the name told keeps to azurerm's 60th-character rule ------------------
+
+ENVIRONMENT_ALLOWED = (
+    "Container Apps environment names have 2-60 characters; letters, digits and hyphens; starts with a letter; "
+    "ends with a letter or digit"
+)
+
+
+def _environment(stack, group, name):
+    from sigmatiq_infra import constructs as c
+
+    return c.ContainerAppEnvironment(stack, "Env", c.ContainerAppEnvironmentProps(name, group))
+
+
+@pytest.mark.parametrize("name, problem, suggested", [
+    ("a" * 59 + "12", "has 61 characters", "a" * 57 + "12"),  # its number kept, the name cut before it
+    ("a" * 58 + "B12", "has 61 characters", "a" * 57 + "12"),
+    ("a" * 59 + "B-", "has 61 characters and ends with '-'", "a" * 59),
+    ("a" * 59 + "_1", "has 61 characters and contains '_'", "a" * 57 + "-1"),
+    ("a" * 58 + "_1", "contains '_'", "a" * 57 + "-1"),  # 60 characters: one problem, not two
+])
+def test_an_environment_name_cut_to_60_characters_would_end_with_a_digit_or_capital_is_told_59(
+    stack, group, name, problem, suggested,
+):
+    """azurerm 4.x, containerapps/validate ManagedEnvironmentName: `^([a-zA-Z])[a-zA-Z0-9-]{0,58}[a-z]?$`,
+    so a 60th character must be a lowercase letter. Before: the fix named the name cut to 60 characters
+    ('a' * 58 + '12'), which the next run refused with "has 60 characters and ends with '2'"."""
+    assert error_of(lambda: _environment(stack, group, name)) == (
+        f"ContainerAppEnvironment 'test/Env': name {_shown(name)} {problem}. Allowed: {ENVIRONMENT_ALLOWED}. "
+        f"Fix: use {suggested!r} or another Container Apps environment name that follows these rules."
+    )
+    fixed, fixed_group = fresh_stack()
+    environment = _environment(fixed, fixed_group, suggested)
+    assert (recorded(fixed), environment.resource.name_input) == ([], suggested)
+
+
+def test_an_environment_name_cut_to_60_characters_ending_with_a_lowercase_letter_is_told_all_60(stack, group):
+    name = "Orders-Env-" + "x" * 50
+    suggested = name[:60]
+    assert error_of(lambda: _environment(stack, group, name)) == (
+        f"ContainerAppEnvironment 'test/Env': name {_shown(name)} has 61 characters. Allowed: {ENVIRONMENT_ALLOWED}. "
+        f"Fix: use {suggested!r} or another Container Apps environment name that follows these rules."
+    )
+    fixed, fixed_group = fresh_stack()
+    assert (recorded(fixed), _environment(fixed, fixed_group, suggested).resource.name_input) == ([], suggested)
