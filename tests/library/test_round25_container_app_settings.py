@@ -179,3 +179,15 @@ def test_an_environment_name_cut_to_60_characters_ending_with_a_lowercase_letter
     )
     fixed, fixed_group = fresh_stack()
     assert (recorded(fixed), _environment(fixed, fixed_group, suggested).resource.name_input) == ([], suggested)
+
+
+# --- variable names Azure takes pass as written ---------------------------------------------------------
+
+
+def test_variable_names_azure_takes_pass_with_a_dot_a_hyphen_or_an_underscore_and_keep_their_case(stack, group):
+    """The service's rule (its ContainerAppInvalidEnvVarName error, microsoft/aspire#1779):
+    `^[-._a-zA-Z][-._a-zA-Z0-9]*$`."""
+    env = {"ConnectionStrings__Orders": "on", "my.setting": "1", "-x": "", "_X9": "a", ".hidden": "b"}
+    app = container_app(stack, group, env=env)
+    (container,) = app.resource.template_input.container
+    assert (recorded(stack), [(v.name, v.value) for v in container.env]) == ([], list(env.items()))
