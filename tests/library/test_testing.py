@@ -83,7 +83,7 @@ def test_dicts_match_partially_at_every_depth_and_lists_item_by_item(template):
 
 
 def test_absent_passes_only_for_a_key_that_is_not_there(template):
-    template.has_resource("azurerm_key_vault", {"access_policy": Match.absent(), "contact": None})
+    template.has_resource("azurerm_key_vault", {"access_policy": Match.absent(), "enabled_for_disk_encryption": None})
     document = Template.from_json({"resource": {"azurerm_x": {"a": {"name": "a", "empty": [], "null": None}}}})
     for key in ("empty", "null"):  # a key written as [] or null is set: absent() fails on it
         with pytest.raises(AssertionError) as failed:
