@@ -94,8 +94,11 @@ class AppConfiguration(AzureResource):
         props = check.props(props, AppConfigurationProps)
         check.name("name", props.name, NameRules.APP_CONFIGURATION)
         check.one_of("sku", props.sku, SKUS, fix_for_meant=lambda sku: _private_sku_fix(sku, props))
-        check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)
         private_link = props.sku in PRIVATE_LINK_SKUS
+        # On free and developer (in any case) any number of days is refused below, once: a range to
+        # pick from would be a fix that fails again.
+        if not (isinstance(props.sku, str) and props.sku.lower() in set(SKUS) - set(PRIVATE_LINK_SKUS)):
+            check.in_range("soft_delete_retention_days", props.soft_delete_retention_days, 1, 7)
         # Microsoft Learn, "Soft delete in Azure App Configuration": standard and premium only, "not
         # available in the free and developer tiers"
         # (purge protection off is what free and developer stores have, so False passes).
