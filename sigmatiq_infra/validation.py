@@ -437,12 +437,16 @@ class Validator:
             f"Allowed: {allowed or 'nothing (the list to choose from is empty)'}. Fix: {fix}."
         )
 
-    def props(self, props: Any, expected: type | None = None) -> Any:
+    def props(
+        self, props: Any, expected: type | None = None, *, choices: Mapping[str, Collection[str]] | None = None,
+    ) -> Any:
         """Check every field of `props` (a dataclass; an `expected` one, when given) against its
         annotation, before any rule. Returns `props`, or a copy whose badly typed fields hold
         their defaults (or neutral values of the right type) so the construct can still be built;
         the rules that follow are then skipped. A field that cannot be replaced (a required
-        construct) raises, as do props of another kind (another construct's: their fields differ)."""
+        construct) raises, as do props of another kind (another construct's: their fields differ).
+        `choices` names the texts a field takes (`{"version": ("13", ..., "18")}`): a number given
+        there is told the choice it means, not its own digits in quotes when those are none."""
         from sigmatiq_infra import typecheck  # the type checker loads only with the first props
 
         wanted = expected.__name__ if expected is not None else f"{self.kind}Props"
@@ -468,7 +472,9 @@ class Validator:
             raise ValidationError(self._problems)
         found, safe = typecheck.check_dataclass(props)
         for problem in found:
-            self.type_problem(*problem.message_parts())
+            self.type_problem(*_number_for_a_choice(problem.message_parts(), problem.value, (choices or {}).get(
+                problem.prop,
+            )))
         if found:
             if safe is None:
                 raise ValidationError(self._problems)
@@ -723,6 +729,22 @@ class Validator:
             return None
         # Constructs of this library (and the App) say where their app's problems go.
         return getattr(self.where, "problem_log", None)
+
+
+def _number_for_a_choice(
+    parts: tuple[str, Any, str, str, str], value: Any, allowed: Collection[str] | None,
+) -> tuple[str, Any, str, str, str]:
+    """A type problem's parts, with the fix for a number where one of the texts `allowed` goes
+    (`version=16.0`, `redis_version=6.0`, `minimum_tls_version=1.0`) told as the choice it means
+    (its whole part: '16', '6') or the choices: its own digits in quotes would be refused next."""
+    if allowed is None or isinstance(value, bool) or not isinstance(value, (int, float)) or str(value) in allowed:
+        return parts
+    prop, shown, problem, expected, _ = parts
+    listed = ", ".join(repr(choice) for choice in allowed)
+    whole = str(value).split(".")[0]
+    fix = (f"write {prop}={whole!r}, as text in quotes (the choices: {listed})" if whole in allowed
+           else f"give {prop} one of {listed}, as text in quotes")
+    return prop, shown, problem, expected, fix
 
 
 def meant_choice(value: Any, allowed: Collection[Any]) -> str | None:

@@ -327,7 +327,7 @@ class PostgresServer(AzureResource):
 
     def _validate(self, props: PostgresServerProps) -> tuple[PostgresServerProps, Any]:
         check = Validator("PostgresServer", self)
-        props = check.props(props, PostgresServerProps)
+        props = check.props(props, PostgresServerProps, choices={"version": VERSIONS})
         check.name("name", props.name, NameRules.POSTGRES_SERVER)
         check.one_of("version", props.version, VERSIONS)
         _check_sku(check, props.sku)

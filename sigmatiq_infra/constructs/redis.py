@@ -120,7 +120,9 @@ class RedisCache(AzureResource):
         # Sources: azurerm 4.55 `redis_cache.html.markdown` (capacity 0-6 on Basic/Standard, 1-5 on
         # Premium; `minimum_tls_version` at most 1.2, and Azure retires 1.0/1.1).
         check = Validator("RedisCache", self)
-        props = check.props(props, RedisCacheProps)
+        props = check.props(
+            props, RedisCacheProps, choices={"redis_version": REDIS_VERSIONS, "minimum_tls_version": TLS_VERSIONS},
+        )
         check.name("name", props.name, NameRules.REDIS_CACHE)
         check.one_of("sku", props.sku, tuple(SKU_SIZES), fix_for_meant=lambda sku: _capacity_fix(sku, props.capacity))
         family, capacities = SKU_SIZES.get(props.sku, ("C", ()))

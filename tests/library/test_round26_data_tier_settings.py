@@ -11,7 +11,12 @@ Sources, each read for this round:
   free and developer tiers"); azurerm `app_configuration.html.markdown` (soft_delete_retention_days
   1-7).
 - azurerm `redis/redis_cache_resource.go` (redis_version "4" or "6", written as the major alone;
-  `redis_cache.html.markdown`: version 4 no longer creates new caches).
+  `redis_cache.html.markdown`: version 4 no longer creates new caches) and
+  `postgresql_flexible_server.html.markdown` (version: the major version as text).
+
+A number where a version goes (`version=16.0`, `redis_version=6.0`, `minimum_tls_version=1.0`) was
+told to put its own digits in quotes, which the next run refused ('16.0' is no version azurerm
+takes); it is now told the choice it means, or the choices.
 """
 
 from __future__ import annotations
@@ -60,6 +65,38 @@ def test_a_storage_size_in_gib_written_as_mb_is_refused_with_the_sizes_azure_off
     )
 
 
+CHOICES = "'13', '14', '15', '16', '17', '18'"
+
+
+@pytest.mark.parametrize("version", [16.0, 16.2])
+def test_a_version_written_as_a_decimal_number_is_told_its_major_version_in_quotes(stack, group, version):
+    assert error_of(lambda: server(stack, group, version=version)) == (
+        f"PostgresServer 'test/Db': version {version} has the type float. Allowed: str. Fix: write version='16', "
+        f"as text in quotes (the choices: {CHOICES})."
+    )
+
+
+def test_a_version_azure_no_longer_creates_written_as_a_number_is_told_the_choices_not_its_digits(stack, group):
+    assert error_of(lambda: server(stack, group, version=12)) == (
+        "PostgresServer 'test/Db': version 12 has the type int. Allowed: str. Fix: give version one of "
+        f"{CHOICES}, as text in quotes."
+    )
+
+
+def test_a_version_written_as_a_whole_number_is_still_told_its_digits_in_quotes(stack, group):
+    assert error_of(lambda: server(stack, group, version=17)) == (
+        "PostgresServer 'test/Db': version 17 has the type int. Allowed: str. Fix: give version a value of type "
+        "str: '17' in quotes."
+    )
+
+
+@pytest.mark.parametrize("version", ["16", "17"])
+def test_the_versions_the_fixes_name_pass_as_written(stack, group, version):
+    server(stack, group, version=version)
+    assert recorded(stack) == []
+    assert written(stack, "azurerm_postgresql_flexible_server")["version"] == version
+
+
 SETTINGS = (
     "name, resource_group, sku, administrator_login, administrator_password, version, storage_mb, "
     "auto_grow_enabled, backup_retention_days, geo_redundant_backup_enabled, high_availability_mode, "
@@ -79,11 +116,31 @@ def test_a_postgres_setting_the_library_does_not_offer_is_one_problem_naming_the
 # --- Azure Cache for Redis, Azure Managed Redis -----------------------------------------------------
 
 
+def cache(stack, group, **props) -> c.RedisCache:
+    return c.RedisCache(stack, "Cache", c.RedisCacheProps("redis-orders-26", group, **props))
+
+
+@pytest.mark.parametrize(("prop", "value", "fix"), [
+    ("redis_version", 6.0, "write redis_version='6', as text in quotes (the choices: '6')"),
+    ("minimum_tls_version", 1.0, "give minimum_tls_version one of '1.2', as text in quotes"),
+    ("minimum_tls_version", 1.1, "give minimum_tls_version one of '1.2', as text in quotes"),
+])
+def test_a_redis_version_written_as_a_number_is_told_the_text_the_cache_takes(stack, group, prop, value, fix):
+    assert error_of(lambda: cache(stack, group, **{prop: value})) == (
+        f"RedisCache 'test/Cache': {prop} {value} has the type float. Allowed: str. Fix: {fix}."
+    )
+
+
+def test_the_redis_and_tls_versions_the_fixes_name_pass(stack, group):
+    cache(stack, group, redis_version="6", minimum_tls_version="1.2")
+    assert recorded(stack) == []
+    redis = written(stack, "azurerm_redis_cache")
+    assert (redis["redis_version"], redis["minimum_tls_version"], redis["non_ssl_port_enabled"]) == ("6", "1.2", False)
+
+
 @pytest.mark.parametrize("keyword", ["shard_count", "non_ssl_port_enabled", "family", "zones"])
 def test_a_redis_setting_the_library_does_not_offer_is_one_problem_naming_the_fields(stack, group, keyword):
-    assert error_of(lambda: c.RedisCache(stack, "Cache", c.RedisCacheProps(
-        "redis-orders-26", group, **{keyword: 2},
-    ))) == (
+    assert error_of(lambda: cache(stack, group, **{keyword: 2})) == (
         f"RedisCacheProps 'arguments': keyword {keyword!r} is not one of its fields. Allowed: name, resource_group, "
         "sku, capacity, redis_version, minimum_tls_version, public_network_access_enabled, managed_identities, "
         f"tags. Fix: remove {keyword}=<value> (RedisCacheProps has no such setting)."
