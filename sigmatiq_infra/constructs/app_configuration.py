@@ -107,7 +107,11 @@ class AppConfiguration(AzureResource):
             check.require(
                 value is None or private_link or props.sku not in SKUS, prop, value,
                 f"is not available on the {props.sku!r} SKU (it has no soft delete)",
-                f"{prop} only with sku 'standard' or 'premium'", f"leave {prop} out, or use sku='standard'",
+                f"{prop} only with sku 'standard' or 'premium'", f"leave {prop} out, or use sku='standard'" + (
+                    # with days soft delete takes (1 to 7), so the other fix passes too
+                    " with soft_delete_retention_days between 1 and 7"
+                    if prop == "soft_delete_retention_days" and not _days_taken(value) else ""
+                ),
             )
         check.require(
             # (a SKU that is not one is said once, above)
@@ -216,3 +220,8 @@ def _second_free_stores(stores: list[AppConfiguration]) -> list[str]:
         )
         check.done()
     return []
+
+
+def _days_taken(days: object) -> bool:
+    """Whether `days` is a soft-delete retention a standard or premium store takes (1 to 7)."""
+    return isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 7

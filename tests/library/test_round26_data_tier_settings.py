@@ -181,7 +181,8 @@ def test_soft_delete_days_out_of_range_on_a_tier_without_soft_delete_is_one_prob
     ))) == (
         f"AppConfiguration 'test/Config': soft_delete_retention_days {days} is not available on the {sku!r} SKU "
         "(it has no soft delete). Allowed: soft_delete_retention_days only with sku 'standard' or 'premium'. "
-        "Fix: leave soft_delete_retention_days out, or use sku='standard'."
+        "Fix: leave soft_delete_retention_days out, or use sku='standard' with soft_delete_retention_days between 1 "
+        "and 7."
     )
 
 
