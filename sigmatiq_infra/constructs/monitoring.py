@@ -193,7 +193,7 @@ def _timing_fix(prop: str, meant: str, other: object) -> str | None:
     other one Azure takes with it. The other one written wrongly too is read as the one it means. None
     when it would pass."""
     other_prop, choices = ("window", WINDOWS) if prop == "frequency" else ("frequency", FREQUENCIES)
-    written = other if other in choices else meant_choice(other, choices)
+    written = other if other in choices else _meant_timing(other, choices)
     if written is None:
         return None
     frequency, window = (meant, written) if prop == "frequency" else (written, meant)
@@ -209,6 +209,71 @@ def _timing_fix(prop: str, meant: str, other: object) -> str | None:
     else:
         return None
     return f"write {prop}={meant!r} with {other_prop}={needed!r} ({why})"
+
+
+_ISO_DURATION = re.compile(
+    r"P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?", re.IGNORECASE,
+)
+_SHORT_DURATION = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)", re.IGNORECASE,
+)
+_UNIT_MINUTES = {"d": 1440, "h": 60, "m": 1}
+
+
+def _duration_minutes(text: object) -> float | None:
+    """The length in minutes of a duration as a hurried user writes one: ISO 8601 in any case and any
+    units ('PT60M', 'pt1h', 'PT24H', 'PT0.5H', 'PT300S') or a short form ('15m', '1 hour'); None for
+    anything else."""
+    if not isinstance(text, str) or is_token(text):
+        return None
+    written = text.strip()
+    iso = _ISO_DURATION.fullmatch(written)
+    if iso and any(iso.groups()) and not written.upper().endswith("T"):
+        days, hours, minutes, seconds = (float(part or 0) for part in iso.groups())
+        return days * 1440 + hours * 60 + minutes + seconds / 60
+    short = _SHORT_DURATION.fullmatch(written)
+    if short:
+        return float(short.group(1)) * _UNIT_MINUTES[short.group(2)[0].lower()]
+    return None
+
+
+def _meant_timing(value: object, choices: tuple[str, ...]) -> str | None:
+    """The choice of the same length as `value` ('PT60M' is 'PT1H'), else the closest spelling."""
+    minutes = _duration_minutes(value)
+    if minutes is not None:
+        return next((choice for choice in choices if _MINUTES[choice] == minutes), None)
+    return meant_choice(value, choices)
+
+
+def _check_timing(check: Validator, prop: str, value: str, other: object) -> None:
+    """`frequency` or `window` against the lengths azurerm takes (`monitor_metric_alert_resource.go`:
+    StringInSlice of PT1M ... P1D, case-sensitive). One of them written otherwise ('PT60M', 'pt1h',
+    '15m') is told that one as azurerm spells it; a length azurerm has no spelling for ('PT10M') is
+    told the nearest lengths it takes, not a spelling that looks alike ('PT1M')."""
+    choices = FREQUENCIES if prop == "frequency" else WINDOWS
+    if is_token(value) or value in choices:
+        return
+    minutes = _duration_minutes(value)
+    meant = _meant_timing(value, choices)
+    if minutes is None or meant is not None:
+        respelt = meant is not None and minutes is not None and meant.casefold() != str(value).strip().casefold()
+        check.one_of(
+            prop, value, choices, meant=meant,
+            fix_for_meant=lambda choice: _timing_fix(prop, choice, other) or (
+                f"write {prop}={choice!r}, the same length as azurerm spells it" if respelt else None
+            ),
+        )
+        return
+    shorter = [c for c in choices if _MINUTES[c] < minutes][-1:]
+    longer = [c for c in choices if _MINUTES[c] > minutes][:1]
+    nearest = [c for c in shorter + longer if _timing_fix(prop, c, other) is None]
+    fix = (
+        f"use {' or '.join(repr(c) for c in nearest)}, the {'length' if len(nearest) == 1 else 'lengths'} "
+        "nearest to it that azurerm takes"
+    ) if nearest else _timing_fix(prop, (shorter or longer)[0], other)
+    check.fail(
+        prop, value, "is not supported (a length azurerm does not take)", ", ".join(repr(c) for c in choices), str(fix),
+    )
 
 
 class MetricAlert(AzureResource):
@@ -251,14 +316,8 @@ class MetricAlert(AzureResource):
         aggregation = props.aggregation or metrics.get(props.metric, "Average")
         check.one_of("aggregation", aggregation, AGGREGATIONS)
         check.one_of("operator", props.operator, OPERATORS)
-        check.one_of(
-            "frequency", props.frequency, FREQUENCIES,
-            fix_for_meant=lambda frequency: _timing_fix("frequency", frequency, props.window),
-        )
-        check.one_of(
-            "window", props.window, WINDOWS,
-            fix_for_meant=lambda window: _timing_fix("window", window, props.frequency),
-        )
+        _check_timing(check, "frequency", props.frequency, props.window)
+        _check_timing(check, "window", props.window, props.frequency)
         check.require(
             _MINUTES.get(props.window, 0) >= _MINUTES.get(props.frequency, 0) or props.window not in WINDOWS
             or props.frequency not in FREQUENCIES, "window", props.window,
