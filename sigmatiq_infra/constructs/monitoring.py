@@ -106,7 +106,7 @@ class ActionGroup(AzureResource):
             check.require(
                 is_token(address) or _EMAIL.fullmatch(address) is not None, f"e-mail receiver {receiver!r}",
                 address, "is not an e-mail address", "an address such as oncall@example.com",
-                "write the receiver's e-mail address",
+                _email_fix(receiver, address, props.email_receivers),
             )
         for role in props.role_receivers:
             check.one_of(
@@ -152,6 +152,31 @@ class ActionGroup(AzureResource):
             tags=self.resource_tags(props.tags),
         )
         self.keep_props(props)
+
+
+def _email_fix(receiver: str, address: str, receivers: Mapping[str, str]) -> str:
+    """The fix for an e-mail receiver's address that is none: the address written alone when it is
+    there, copied with spaces, a display name ('Ops <ops@example.com>') or 'mailto:'; a receiver for
+    each address of a list ('a@example.com, b@example.com')."""
+    found = [part for part in re.split(r"[\s,;<>]+", address) if part]
+    addresses = [a for a in (part.removeprefix("mailto:") for part in found) if _EMAIL.fullmatch(a)]
+    squeezed = "".join(address.split())
+    if _EMAIL.fullmatch(squeezed) and squeezed != address:
+        where = "around" if squeezed == address.strip() else "in"
+        return f"write it without the spaces {where} it: {squeezed!r}"
+    if len(addresses) == 1:
+        return f"write the address alone: {addresses[0]!r}"
+    if len(addresses) > 1:
+        taken = {name.casefold() for name in receivers}
+        names = [receiver]
+        for number in range(2, len(receivers) + len(addresses) + 2):
+            if len(names) == len(addresses):
+                break
+            if f"{receiver}-{number}".casefold() not in taken:
+                names.append(f"{receiver}-{number}")
+        written = ", ".join(f"{name!r}: {a!r}" for name, a in zip(names, addresses, strict=True))
+        return f"give each address a receiver of its own: {{{written}}}"
+    return "write the receiver's e-mail address"
 
 
 @dataclass(frozen=True)

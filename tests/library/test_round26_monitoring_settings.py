@@ -125,3 +125,59 @@ def test_the_edge_lengths_azurerm_takes_pass_as_written(stack, group, frequency,
     alert(stack, group, frequency=frequency, window=window)
     assert recorded(stack) == []
     assert timing(stack) == (frequency, window)
+
+
+# --- 2. an e-mail receiver's address copied with spaces, a display name or a list of addresses ------------
+# The library refuses an address that is none (azurerm `monitor_action_group_resource.go` takes any text that
+# is not empty; Azure Monitor sends to the address). The fix said "write the receiver's e-mail address"
+# whatever was written; it now names the address to write, or a receiver for each of a list.
+
+
+def action_group(stack, group, receivers) -> c.ActionGroup:
+    return c.ActionGroup(stack, "Alerts", c.ActionGroupProps("ag-test", group, "test", email_receivers=receivers))
+
+
+def emails(stack) -> list[tuple[str, str]]:
+    config = only_resource(stack, "azurerm_monitor_action_group")
+    return [(receiver["name"], receiver["email_address"]) for receiver in config["email_receiver"]]
+
+
+@pytest.mark.parametrize(("receivers", "shown", "fix", "applied"), [
+    ({"ops": " ops@example.com "}, "' ops@example.com '",
+     "write it without the spaces around it: 'ops@example.com'", {"ops": "ops@example.com"}),
+    ({"ops": "ops @example.com"}, "'ops @example.com'",
+     "write it without the spaces in it: 'ops@example.com'", {"ops": "ops@example.com"}),
+    ({"ops": "Ops Team <ops@example.com>"}, "'Ops Team <ops@example.com>'",
+     "write the address alone: 'ops@example.com'", {"ops": "ops@example.com"}),
+    ({"ops": "a@example.com, b@example.com"}, "'a@example.com, b@example.com'",
+     "give each address a receiver of its own: {'ops': 'a@example.com', 'ops-2': 'b@example.com'}",
+     {"ops": "a@example.com", "ops-2": "b@example.com"}),
+    ({"ops": "a@example.com;b@example.com", "ops-2": "c@example.com"}, "'a@example.com;b@example.com'",
+     "give each address a receiver of its own: {'ops': 'a@example.com', 'ops-3': 'b@example.com'}",
+     {"ops": "a@example.com", "ops-3": "b@example.com", "ops-2": "c@example.com"}),
+])
+def test_an_address_copied_with_more_than_the_address_is_told_the_address_to_write_which_passes(
+    stack, group, receivers, shown, fix, applied,
+):
+    assert error_of(lambda: action_group(stack, group, receivers)) == (
+        f"ActionGroup 'test/Alerts': e-mail receiver 'ops' {shown} is not an e-mail address. Allowed: an address "
+        f"such as oncall@example.com. Fix: {fix}."
+    )
+    fixed, fixed_group = fresh_stack()
+    action_group(fixed, fixed_group, applied)
+    assert recorded(fixed) == []
+    assert emails(fixed) == list(applied.items())
+
+
+def test_an_address_without_its_at_sign_is_still_told_to_write_the_address(stack, group):
+    assert error_of(lambda: action_group(stack, group, {"ops": "ops.example.com"})) == (
+        "ActionGroup 'test/Alerts': e-mail receiver 'ops' 'ops.example.com' is not an e-mail address. Allowed: an "
+        "address such as oncall@example.com. Fix: write the receiver's e-mail address."
+    )
+
+
+def test_addresses_azure_takes_pass_as_written(stack, group):
+    receivers = {"ops": "ops+alerts@example.co.uk", "Ops Team": "OPS@Example.com", "o": "o.n-call_1@sub.example.io"}
+    action_group(stack, group, receivers)
+    assert recorded(stack) == []
+    assert emails(stack) == list(receivers.items())
