@@ -583,8 +583,10 @@ class Budget(AzureResource):
             "leave nobody to notify", "an action group or at least one role",
             "pass action_group, or keep notify_roles=('Owner',)",
         )
-        check.in_range("actual_percent", props.actual_percent, 1, 1000)
-        check.in_range("forecast_percent", props.forecast_percent, 1, 1000)
+        # azurerm (`consumption/schema.go`): threshold IntBetween(0, 1000); Microsoft Learn,
+        # BudgetNotification.Threshold: "CategoryType: Cost - Must be between 0 and 1000".
+        check.in_range("actual_percent", props.actual_percent, 0, 1000)
+        check.in_range("forecast_percent", props.forecast_percent, 0, 1000)
         check.done()
         contacts = {
             "contact_groups": [props.action_group.id] if props.action_group else None,
