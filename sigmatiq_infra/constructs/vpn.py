@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -297,12 +298,22 @@ class VpnGateway(AzureResource):
             data = cert.public_cert_data
             if is_token(data):
                 continue
+            where, shown = f"root certificate '{readable(cert.name)}'", data[:40] + ("..." if len(data) > 40 else "")
+            if _is_file_path(data):
+                check.fail(
+                    where, shown, "is the path of a certificate file, not the certificate",
+                    "the certificate itself: its base64 DER body on one line, as read from the file",
+                    f"read the file: RootCertificate({cert.name!r}, read_public_cert_data({data!r})), "
+                    "read_public_cert_data from sigmatiq_infra.certificates",
+                )
+                continue
             shaped = "-----" not in data and "\n" not in data and _is_base64(data)
             check.require(
-                shaped, f"root certificate '{readable(cert.name)}'", data[:40] + ("..." if len(data) > 40 else ""),
-                "is not base64 DER on one line",
+                shaped, where, shown, "is not base64 DER on one line",
                 "the certificate's base64 body without -----BEGIN/END----- lines or newlines",
-                "pass it through sigmatiq_infra.certificates.public_cert_data()",
+                f"convert it: RootCertificate({cert.name!r}, public_cert_data(<the certificate text>, "
+                f"where={cert.name!r})), "
+                "public_cert_data from sigmatiq_infra.certificates (it reads PEM, DER and base64 DER)",
             )
             if shaped:  # then a real CA certificate, valid now (as a file read through certificates is)
                 from sigmatiq_infra.certificates import check_root_certificate
@@ -389,6 +400,21 @@ def _wider_pool(pool: ipaddress.IPv4Network, vnet_space: ipaddress.IPv4Network |
 def _private(network: ipaddress.IPv4Network) -> bool:
     """Within one of RFC 1918's ranges (`PRIVATE_RANGES`)."""
     return any(network.subnet_of(range_) for range_ in PRIVATE_RANGES)
+
+
+# The endings certificate files are given (.cer, .crt, .pem, .der, and .cert).
+_CERTIFICATE_FILE = re.compile(r"\.(cer|crt|pem|der|cert)$", re.IGNORECASE)
+
+
+def _is_file_path(data: str) -> bool:
+    """Whether `data` is the path of a certificate file given where its content belongs: one line,
+    no PEM header, and a certificate file's name, or a folder in it (the base64 DER of a certificate,
+    a SEQUENCE, always begins with MI, so no certificate is read as a path)."""
+    if not data or data != data.strip() or any(c.isspace() for c in data) or "-----" in data:
+        return False
+    return not data.startswith("MI") and (
+        bool(_CERTIFICATE_FILE.search(data)) or "/" in data or "\\" in data
+    )
 
 
 def _is_base64(data: str) -> bool:
