@@ -77,8 +77,9 @@ def test_an_endpoint_for_a_looked_up_vault_goes_in_the_vnets_group_on_the_lookup
 
 
 def test_a_vault_in_another_region_than_the_vnet_gets_its_endpoint_in_the_vnets_region(tmp_path):
-    # "The private endpoint must be deployed in the same region ... as the virtual network"; the
-    # service it reaches may be in any region (Microsoft Learn, "What is a private endpoint?").
+    # "The private endpoint must be deployed in the same region and subscription as the virtual network";
+    # "The private-link resource can be deployed in a different region" (Microsoft Learn,
+    # azure/private-link/private-endpoint-overview).
     app, _, (service,), _, private = network_stack(tmp_path, "service")
     north = c.ResourceGroup(service, "North", c.ResourceGroupProps("rg-service-ne", "northeurope"))
     c.KeyVault(service, "Vault", c.KeyVaultProps("kv-svc-x1", north)).add_private_endpoint(private)
