@@ -26,11 +26,21 @@ def path_argument(text: str) -> Path:
     return Path(text)
 
 
+def json_text(path: Path) -> str:
+    """The text of the JSON file `path` as Windows writes it too: Windows PowerShell's `>` writes
+    UTF-16 with a byte order mark, its `Out-File -Encoding utf8` UTF-8 with one (which Python's
+    `json` refuses); both are read, CRLF line ends are JSON whitespace. UnicodeDecodeError (a
+    ValueError) when it is neither."""
+    data = path.read_bytes()
+    return data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
+
+
 def read_json(path: Path, command: str, *, missing_fix: str, malformed_fix: str = "") -> Any:
     """The JSON document in `path`, or one CliError naming the command, the file and the fix
-    (`missing_fix` when the file does not exist, `malformed_fix` when it is not JSON)."""
+    (`missing_fix` when the file does not exist, `malformed_fix` when it is not JSON), read as
+    `json_text` reads it."""
     try:
-        return json.loads(path.read_text())
+        return json.loads(json_text(path))
     except FileNotFoundError:
         raise CliError(f"{command}: {path} does not exist. Fix: {missing_fix}") from None
     except IsADirectoryError:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sigmatiq_infra.cli.errors import CliError, path_argument
+from sigmatiq_infra.cli.errors import CliError, json_text, path_argument
 from sigmatiq_infra.tokens import REFERENCE
 
 
@@ -119,7 +119,7 @@ def load_stack(name: str, outdir: Path) -> Stack:
     check_stack_name(name, outdir, available)
     path = outdir / "stacks" / name / "cdk.tf.json"
     try:
-        document = json.loads(path.read_text())
+        document = json.loads(json_text(path))
     except ValueError as problem:
         raise CliError(f"{path} is not valid JSON ({problem}). Fix: run `cdktf synth` again.") from None
     except OSError as problem:
