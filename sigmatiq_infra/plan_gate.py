@@ -38,6 +38,8 @@ class Change:
     """Terraform's reason (`replace_because_tainted`, `replace_by_request`, ...), when it gives one."""
     deposed: str | None = None
     """For an object create-before-destroy left behind (`deposed`), its key."""
+    module: str | None = None
+    """The child module the resource is in (`module_address`, e.g. `module.network`); None in the root."""
 
 
 def changes_of(plan: Mapping[str, Any]) -> list[Change]:
@@ -65,6 +67,7 @@ def changes_of(plan: Mapping[str, Any]) -> list[Change]:
             )),
             action_reason=entry.get("action_reason") if isinstance(entry.get("action_reason"), str) else None,
             deposed=entry.get("deposed") if isinstance(entry.get("deposed"), str) else None,
+            module=entry.get("module_address") if isinstance(entry.get("module_address"), str) else None,
         ))
     return found
 
@@ -103,7 +106,9 @@ def blocked(
     for change in changes:
         if change.kind not in ("replace", "delete"):
             continue
-        resource = config.get("resource", {}).get(change.type, {}).get(change.logical_id, {})
+        # a child module's resource is configured in the module's source, not in the stack's resources,
+        # where a root resource of the same type and id is another one
+        resource = {} if change.module else config.get("resource", {}).get(change.type, {}).get(change.logical_id, {})
         reasons = []
         if resource.get("lifecycle", {}).get("prevent_destroy"):
             reasons.append("it has prevent_destroy")
