@@ -508,10 +508,15 @@ def record_from_state(
             continue  # writes no name to pair the entry with, so synth would take it for one that left the stack
         arguments = {}
         unset = []
+        secret = []
+        sensitive = resource.get("sensitive_values", {})
         for argument in (*kind.replaced_when_changed, *kind.replaced_when_lowered):
             value = values.get(argument)
             if argument == "name" or (isinstance(value, str) and value.startswith("/subscriptions/")):
                 continue  # the key itself, or a reference to another resource (checked there)
+            if isinstance(sensitive, Mapping) and _marks_sensitive(sensitive.get(argument)):
+                secret.append(argument)  # the state marks it sensitive: a record is committed, so never written
+                continue
             if value in (None, "", [], {}):
                 unset.append(argument)
             else:
@@ -523,7 +528,22 @@ def record_from_state(
         ]
         if unset:
             lines.append(f"unset = {_toml(unset)}")
+        if secret:
+            lines.append(
+                f"# not recorded, sensitive in the state: {', '.join(secret)} "
+                "(the plan gate still refuses replacing the resource)"
+            )
     return "\n".join(lines).lstrip("\n") + "\n" if lines else ""
+
+
+def _marks_sensitive(mark: Any) -> bool:
+    """Whether a `sensitive_values` entry (`true` for a sensitive value, else an object or list of
+    the same shape as the value) marks the value or any part of it sensitive."""
+    if isinstance(mark, Mapping):
+        return any(_marks_sensitive(item) for item in mark.values())
+    if isinstance(mark, list):
+        return any(_marks_sensitive(item) for item in mark)
+    return mark is True
 
 
 def _toml(value: Any) -> str:

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from sigmatiq_infra.cli.errors import CliError, path_argument, read_json
+from sigmatiq_infra.cli.errors import CliError, json_text, path_argument, read_json
 from sigmatiq_infra.cli.stacks import add_synth_output, check_stack_name, stack_names
 
 
@@ -53,6 +53,14 @@ def record_stack(arguments: argparse.Namespace) -> int:
             f"pass the output of `terraform show -json` (run in cdktf.out/stacks/{arguments.stack} after the deploy)."
         ),
     )
+    if isinstance(state, dict) and "values" not in state and "format_version" in state and not {
+        "planned_values", "resource_changes", "prior_state",
+    } & state.keys():  # what `terraform show -json` prints for a state that holds no resource
+        raise CliError(
+            f"record-deployed: {arguments.state} is an empty state: nothing of stack {arguments.stack!r} is deployed "
+            "in it, so there is nothing to record. Fix: deploy the stack first, then run `terraform show -json > "
+            f"state.json` in cdktf.out/stacks/{arguments.stack} (where its state is) and pass that file.",
+        )
     if not isinstance(state, dict) or "values" not in state:
         raise CliError(
             f"record-deployed: {arguments.state} holds no state values. Fix: pass the output of "
@@ -94,7 +102,7 @@ def _check_state_of_stack(stack: str, state: dict, out: Path, available: list[st
 
     def held(name: str) -> set[tuple[str, str, str]]:
         try:
-            document = json.loads((out / "stacks" / name / "cdk.tf.json").read_text())
+            document = json.loads(json_text(out / "stacks" / name / "cdk.tf.json"))
         except (OSError, ValueError):
             return set()
         found = document.get("resource", {}) if isinstance(document, dict) else {}
