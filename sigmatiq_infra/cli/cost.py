@@ -10,7 +10,9 @@ compare with line by line: `baseline_name = "Previous estimate"`, `baseline_labe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import json
 import math
 import re
 import sys
@@ -235,16 +237,22 @@ def estimate(stack: Stack, table: PriceTable, usage: Usage | None = None) -> lis
         except MissingUsage as error:
             unknown.setdefault(error.args[0], resource.address)
             continue
+        copies, repeated = _copies(resource.config)
         for price_id, quantity, note in components:
-            later = _set_at_deploy(price_id, quantity)
-            if later:  # a SKU or size known only at deploy time: nothing to price it by
+            later = _set_at_deploy(price_id, quantity) or (
+                f"{price_id} x {repeated} set at deploy time: not estimated" if copies is None else ""
+            )
+            if later:  # a SKU, size or number of copies known only at deploy time: nothing to price it by
                 lines.append(Line(resource.address, NOT_ESTIMATED, 0, later))
                 continue
             price = table.prices.get(price_id)
             if price is None:
                 missing.setdefault(price_id, resource.address)
                 continue
-            lines.append(Line(resource.address, price, quantity, note))
+            if repeated:
+                copied = f"{copies} cop{'y' if copies == 1 else 'ies'} ({repeated})"
+                note = f"{note}; {copied}" if note else copied
+            lines.append(Line(resource.address, price, quantity * copies, note))
     problems, fixes = [], []
     if missing:
         problems.append(f"no price for {_listed(missing)}")
@@ -256,6 +264,26 @@ def estimate(stack: Stack, table: PriceTable, usage: Usage | None = None) -> lis
     if problems:
         raise CliError(f"cost: {'; '.join(problems)}. Fix: {'; '.join(fixes)}.", exit_code=1)
     return lines
+
+
+def _copies(config: dict[str, Any]) -> tuple[int | None, str]:
+    """How many copies of the resource Terraform creates (`count`, or one per `for_each` key), and
+    which of the two says so ('' for one copy); None copies when a deploy-time value says it."""
+    if "count" in config:
+        count = config["count"]
+        if isinstance(count, str) and count.strip().isdigit():
+            count = int(count)  # Terraform converts a number written as text
+        return (count, "count") if isinstance(count, int) and not isinstance(count, bool) else (None, "count")
+    if "for_each" in config:
+        keys = config["for_each"]
+        literal = re.fullmatch(r"\$\{toset\((\[.*\])\)\}", keys.strip(), re.DOTALL) if isinstance(keys, str) else None
+        if literal:  # a list of plain values written in the code: cdktf writes it as toset([...])
+            with contextlib.suppress(ValueError):
+                keys = json.loads(literal.group(1))
+        if isinstance(keys, list) and all(isinstance(key, (str, int, float)) for key in keys):
+            return len(set(keys)), "for_each"
+        return (len(keys), "for_each") if isinstance(keys, dict) else (None, "for_each")
+    return 1, ""
 
 
 NOT_ESTIMATED = Price(
@@ -342,6 +370,13 @@ def report(arguments: argparse.Namespace) -> int:
         "cost", (r.tf_type for r in stack.resources.values() if not r.data and r.tf_type not in known),
         "how Azure bills {types}: left out of the estimate",
     )
+    modules = stack.document.get("module")
+    if isinstance(modules, dict) and modules:  # their resources are in their source, which cdk.tf.json only names
+        print(
+            f"cost: warning: what the module{'s' if len(modules) > 1 else ''} {', '.join(sorted(modules))} of "
+            f"{stack.name} create{'' if len(modules) > 1 else 's'} is left out of the estimate (cdk.tf.json names only "
+            "a module's source, which cost does not read). Fix: add it to the estimate yourself.", file=sys.stderr,
+        )
     print(render(stack.name, lines, table, budgets(stack)))
     return 0
 
