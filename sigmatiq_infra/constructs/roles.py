@@ -146,9 +146,11 @@ def check_principal(check: Validator, principal_id: str, principal_type: str | N
     """azurerm's rules for a role assignment's principal: `principal_id` a UUID
     (`validation.IsUUID`: 36 characters, hex in either case, four hyphens) and
     `principal_type` one of `PRINCIPAL_TYPES` in exactly that case."""
+    written = guid_in(principal_id)
     check.require(
         is_token(principal_id) or azure_ids.GUID.fullmatch(principal_id) is not None, "principal_id",
         principal_id, "is not an object id", "a GUID such as 00000000-0000-0000-0000-000000000000",
+        f"write it as {written!r}" if written else
         "use the principal's object id (`az ad sp show --id <app id> --query id -o tsv`)",
     )
     if principal_type is not None:
@@ -331,9 +333,7 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
     elif not isinstance(role, BuiltInRole):
         check.type_problem(
             "grant role", role, f"has the type {type(role).__name__}",
-            "a BuiltInRole, or a RoleDefinition for a role it does not list",
-            "pass one of BuiltInRole's members, e.g. BuiltInRole.KEY_VAULT_SECRETS_USER, or "
-            "RoleDefinition(construct_id, display_name, guid) with the role's GUID",
+            "a BuiltInRole, or a RoleDefinition for a role it does not list", _role_fix(role),
         )
     if not all(hasattr(principal, member) for member in ("principal_id", "principal_type")):
         raw = hasattr(principal, "principal_id")  # the binding's identity: no principal type
@@ -345,9 +345,44 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
             "make the identity with sigmatiq_infra.constructs.UserAssignedIdentity, or wrap it: "
             "PrincipalById(stack, 'Ci', principal_id=identity.principal_id, principal_type='ServicePrincipal')"
             if raw else "pass the identity construct itself; for an object id, PrincipalById(stack, 'Ci', "
-            "principal_id=..., principal_type='ServicePrincipal')",
+            f"principal_id={_written(guid_in(principal))}, principal_type='ServicePrincipal')",
         )
     return check.done()
+
+
+def _role_fix(role: Any) -> str:
+    """How to pass the role `role` names as text: its name in any case ('acrpull', 'Key Vault
+    Secrets User', 'KEY_VAULT_SECRETS_USER'), its GUID or its role definition's resource id
+    (`.../roleDefinitions/<GUID>`, as `az role definition list` shows it in `id`)."""
+    text = role.strip() if isinstance(role, str) else ""
+    guid = guid_in(text.rstrip("/").rpartition("/")[2])
+    squeezed = text.replace(" ", "").replace("_", "").replace("-", "").lower()
+    for member in BuiltInRole if text else ():
+        if (guid or "").lower() == member.guid or squeezed in (
+            member.name.replace("_", "").lower(), member.display_name.replace(" ", "").lower(),
+            member.construct_id.lower(),
+        ):
+            return f"pass BuiltInRole.{member.name}, the built-in role {member.display_name!r}"
+    if guid is not None:
+        return f"wrap the GUID with the role's names: RoleDefinition('MyRole', 'My Role', {guid!r})"
+    return (
+        "pass one of BuiltInRole's members, e.g. BuiltInRole.KEY_VAULT_SECRETS_USER, or "
+        "RoleDefinition(construct_id, display_name, guid) with the role's GUID"
+    )
+
+
+def _written(guid: str | None) -> str:
+    return repr(guid) if guid else "..."
+
+
+def guid_in(text: str) -> str | None:
+    """The GUID `text` writes in a form azurerm does not take (`validation.IsUUID`: exactly 36
+    characters), with spaces around it, in braces or without hyphens, as azurerm takes it; None
+    when it writes none."""
+    bare = text.strip().strip("{}").strip() if isinstance(text, str) else ""
+    if len(bare) == 32 and azure_ids.GUID.fullmatch(f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"):
+        bare = f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"
+    return bare if azure_ids.GUID.fullmatch(bare) else None
 
 
 def _check_role_definition(check: Validator, role: RoleDefinition) -> None:
@@ -360,10 +395,12 @@ def _check_role_definition(check: Validator, role: RoleDefinition) -> None:
     # A role definition's resource id (`.../roleDefinitions/<GUID>`, as `az role definition list`
     # shows it in `id`) ends with the GUID to write.
     last = role.guid.rstrip("/").rpartition("/roleDefinitions/")[2]
+    written = guid_in(role.guid)
     check.require(
         is_token(role.guid) or azure_ids.GUID.fullmatch(role.guid) is not None, "grant role guid", role.guid,
         "is not a role definition id", "a GUID such as 12338af0-0e69-4776-bea7-57ae8d297424",
         f"write the GUID at the end of the resource id: {last!r}" if azure_ids.GUID.fullmatch(last) else
+        f"write it as {written!r}" if written else
         f"use the role's GUID: az role definition list --name {role.display_name or '<role>'!r} --query [].name -o tsv",
     )
     if not check.known(

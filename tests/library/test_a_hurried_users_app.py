@@ -146,8 +146,8 @@ def test_granting_a_role_by_its_name_asks_for_the_built_in_role(stack, group):
     identity = c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps("mi-test", group))
     assert error_of(lambda: vault.grant("Key Vault Secrets User", identity), scope=vault) == (
         "KeyVault 'test/Vault': grant role 'Key Vault Secrets User' has the type str. Allowed: a BuiltInRole, or a "
-        "RoleDefinition for a role it does not list. Fix: pass one of BuiltInRole's members, e.g. "
-        "BuiltInRole.KEY_VAULT_SECRETS_USER, or RoleDefinition(construct_id, display_name, guid) with the role's GUID."
+        "RoleDefinition for a role it does not list. Fix: pass BuiltInRole.KEY_VAULT_SECRETS_USER, the built-in "
+        "role 'Key Vault Secrets User'."
     )
 
 
