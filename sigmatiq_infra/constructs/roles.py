@@ -27,6 +27,7 @@ from sigmatiq_infra.constructs._context import (
     made_in,
     subscription_id,
 )
+from sigmatiq_infra.typecheck import as_code
 from sigmatiq_infra.validation import Validator, is_token
 
 
@@ -328,6 +329,13 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
             "the construct that needs the access (e.g. the container app), or None",
             "pass the construct in a stack that uses the access, e.g. used_by=api, or leave used_by out",
         )
+    if isinstance(principal, (BuiltInRole, RoleDefinition)) and _is_principal(role):
+        check.type_problem(
+            "grant role", role, f"is a principal, and the principal given after it ({as_code(principal)}) a role",
+            "the role first, then the principal: resource.grant(role, principal)",
+            f"swap them: grant({as_code(principal)}, {as_code(role)})",
+        )
+        return check.done()
     if isinstance(role, RoleDefinition):
         _check_role_definition(check, role)
     elif not isinstance(role, BuiltInRole):
@@ -335,8 +343,16 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
             "grant role", role, f"has the type {type(role).__name__}",
             "a BuiltInRole, or a RoleDefinition for a role it does not list", _role_fix(role),
         )
-    if not all(hasattr(principal, member) for member in ("principal_id", "principal_type")):
+    if isinstance(principal, type):  # the class, where a construct made from it goes: no principal id yet
+        check.type_problem(
+            "grant principal", principal.__name__, "is a class, not a principal made from it",
+            "a principal: the library's UserAssignedIdentity, a DeployingPrincipal or a PrincipalById",
+            f"pass the {principal.__name__} construct the app made, e.g. identity = {principal.__name__}(stack, "
+            "'Identity', ...), then grant(role, identity)",
+        )
+    elif not _is_principal(principal):
         raw = hasattr(principal, "principal_id")  # the binding's identity: no principal type
+        several = isinstance(principal, (list, tuple, set)) and bool(principal) and all(map(_is_principal, principal))
         check.type_problem(
             "grant principal", principal,
             "is the azurerm binding's resource, which states no principal type" if raw
@@ -344,7 +360,8 @@ def _grant_arguments_ok(target: Construct, role: Any, principal: Any, used_by: A
             "a principal: the library's UserAssignedIdentity, a DeployingPrincipal or a PrincipalById",
             "make the identity with sigmatiq_infra.constructs.UserAssignedIdentity, or wrap it: "
             "PrincipalById(stack, 'Ci', principal_id=identity.principal_id, principal_type='ServicePrincipal')"
-            if raw else "pass the identity construct itself; for an object id, PrincipalById(stack, 'Ci', "
+            if raw else "grant to each one: for principal in principals: resource.grant(role, principal)" if several
+            else "pass the identity construct itself; for an object id, PrincipalById(stack, 'Ci', "
             f"principal_id={_written(guid_in(principal))}, principal_type='ServicePrincipal')",
         )
     return check.done()
@@ -383,6 +400,10 @@ def guid_in(text: str) -> str | None:
     if len(bare) == 32 and azure_ids.GUID.fullmatch(f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"):
         bare = f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"
     return bare if azure_ids.GUID.fullmatch(bare) else None
+
+
+def _is_principal(value: Any) -> bool:
+    return not isinstance(value, type) and all(hasattr(value, member) for member in ("principal_id", "principal_type"))
 
 
 def _check_role_definition(check: Validator, role: RoleDefinition) -> None:

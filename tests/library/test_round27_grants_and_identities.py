@@ -130,3 +130,37 @@ def test_acr_pull_on_a_key_vault_passes_as_azure_assigns_any_role_at_any_scope(t
         "/subscriptions/${data.azurerm_client_config.ClientConfig.subscription_id}"
         "/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d"
     )
+
+
+PRINCIPAL_ALLOWED = (
+    "Allowed: a principal: the library's UserAssignedIdentity, a DeployingPrincipal or a PrincipalById."
+)
+
+
+def test_granting_to_the_identity_class_instead_of_an_identity_is_one_problem_not_a_traceback(stack, group):
+    vault, _ = _vault_and_identity(stack, group)
+    assert error_of(lambda: vault.grant_secrets_read(c.UserAssignedIdentity), scope=vault) == (
+        f"KeyVault 'test/Vault': grant principal 'UserAssignedIdentity' is a class, not a principal made from it. "
+        f"{PRINCIPAL_ALLOWED} Fix: pass the UserAssignedIdentity construct the app made, e.g. identity = "
+        "UserAssignedIdentity(stack, 'Identity', ...), then grant(role, identity)."
+    )
+
+
+def test_a_role_and_principal_given_the_other_way_round_is_one_problem_saying_to_swap_them(stack, group):
+    vault, identity = _vault_and_identity(stack, group)
+    assert error_of(lambda: vault.grant(identity, c.BuiltInRole.ACR_PULL), scope=vault) == (
+        "KeyVault 'test/Vault': grant role UserAssignedIdentity 'test/Identity' is a principal, and the principal "
+        "given after it (BuiltInRole.ACR_PULL) a role. Allowed: the role first, then the principal: "
+        "resource.grant(role, principal). Fix: swap them: grant(BuiltInRole.ACR_PULL, "
+        "<UserAssignedIdentity 'test/Identity'>)."
+    )
+    assert vault.grant(c.BuiltInRole.ACR_PULL, identity) is not None  # the fix, as written
+    assert recorded(stack) == []
+
+
+def test_granting_to_a_list_of_identities_says_to_grant_to_each_one(stack, group):
+    vault, identity = _vault_and_identity(stack, group)
+    assert error_of(lambda: vault.grant_secrets_read([identity]), scope=vault) == (
+        "KeyVault 'test/Vault': grant principal [UserAssignedIdentity 'test/Identity'] has the type list. "
+        f"{PRINCIPAL_ALLOWED} Fix: grant to each one: for principal in principals: resource.grant(role, principal)."
+    )
