@@ -85,6 +85,10 @@ class TypeProblem:
             fix = f"give {prop} the member's value: {as_code(self.value)}.value"
         elif attribute is not None:  # a construct where its name or id goes
             fix = f"give {prop} the construct's {attribute}: {as_code(self.value)}.{attribute}"
+        elif text and isinstance(self.value, enum.Enum) and isinstance(getattr(self.value, "guid", None), str) and (
+            prop.endswith("guid")
+        ):
+            fix = f"give {prop} the role's GUID: {self.value.guid!r}"  # a BuiltInRole where its GUID goes
         elif text and isinstance(self.value, enum.Enum) and isinstance(getattr(self.value, "display_name", None), str):
             fix = f"give {prop} the role's name: {self.value.display_name!r}"  # a BuiltInRole where its name goes
         elif number is not None and _bearable(number, self.hint):

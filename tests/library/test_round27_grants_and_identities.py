@@ -164,3 +164,15 @@ def test_granting_to_a_list_of_identities_says_to_grant_to_each_one(stack, group
         "KeyVault 'test/Vault': grant principal [UserAssignedIdentity 'test/Identity'] has the type list. "
         f"{PRINCIPAL_ALLOWED} Fix: grant to each one: for principal in principals: resource.grant(role, principal)."
     )
+
+
+def test_a_built_in_role_given_as_a_role_definitions_guid_is_refused_with_its_guid_not_its_name(stack, group):
+    vault, identity = _vault_and_identity(stack, group)
+    role = c.RoleDefinition("AcrPullHere", "AcrPull", c.BuiltInRole.ACR_PULL)
+    assert error_of(lambda: vault.grant(role, identity), scope=vault) == (
+        "KeyVault 'test/Vault': grant role guid BuiltInRole.ACR_PULL has the type BuiltInRole. Allowed: str. "
+        "Fix: give grant role guid the role's GUID: '7f951dda-4ed3-4680-a7ca-43fe172d538d'."
+    )
+    fixed = c.RoleDefinition("AcrPullHere", "AcrPull", "7f951dda-4ed3-4680-a7ca-43fe172d538d")
+    assert vault.grant(fixed, identity) is vault.grant(c.BuiltInRole.ACR_PULL, identity)  # one role, by its GUID
+    assert recorded(stack) == []
