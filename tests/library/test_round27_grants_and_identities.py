@@ -176,3 +176,31 @@ def test_a_built_in_role_given_as_a_role_definitions_guid_is_refused_with_its_gu
     fixed = c.RoleDefinition("AcrPullHere", "AcrPull", "7f951dda-4ed3-4680-a7ca-43fe172d538d")
     assert vault.grant(fixed, identity) is vault.grant(c.BuiltInRole.ACR_PULL, identity)  # one role, by its GUID
     assert recorded(stack) == []
+
+
+@pytest.mark.parametrize("name", ["abc", "a" * 128, "id-orders-", "id_orders_", "1d-orders", "ID-Orders"])
+def test_identity_names_azure_takes_pass_at_their_edges(stack, group, name):
+    # Microsoft Learn, Microsoft.ManagedIdentity/userAssignedIdentities (ARM template reference): 3-128 characters,
+    # alphanumerics, hyphens and underscores, starting with a letter or number (no rule on the last one);
+    # azurerm 4.55 user_assigned_identity_resource.go validates no name.
+    c.UserAssignedIdentity(stack, "Identity", c.UserAssignedIdentityProps(name, group))
+    assert recorded(stack) == []
+
+
+def test_an_identity_granted_pull_on_its_registry_before_its_app_is_made_is_the_grant_the_app_waits_for(tmp_path):
+    app, (svc,), (group,) = stacks_with_groups(tmp_path, "svc")
+    registry = c.ContainerRegistry(svc, "Acr", c.ContainerRegistryProps(
+        "acrsvc27", group, sku="Basic", public_network_access_enabled=True,
+    ))
+    identity = c.UserAssignedIdentity(svc, "Identity", c.UserAssignedIdentityProps("id-svc-27", group))
+    pull = registry.grant_pull(identity)  # first, by hand, as a hurried user does
+    logs = c.LogAnalyticsWorkspace(svc, "Logs", c.LogAnalyticsWorkspaceProps("log-svc-27", group))
+    environment = c.ContainerAppEnvironment(svc, "Env", c.ContainerAppEnvironmentProps("cae-svc-27", group, logs))
+    c.ContainerApp(svc, "Api", c.ContainerAppProps("api", environment, identity, registry, "svc/api", "1.0.0", 8080))
+    assert registry.grant_pull(identity) is pull
+    assert recorded(svc) == []
+    app.synth()
+    document = synthesized_documents(tmp_path)["svc"]["resource"]
+    assert list(document["azurerm_role_assignment"]) == ["Acr_AcrPull-id-svc-27_13BBF539"]
+    (container_app,) = document["azurerm_container_app"].values()
+    assert container_app["depends_on"] == ["azurerm_role_assignment.Acr_AcrPull-id-svc-27_13BBF539"]
