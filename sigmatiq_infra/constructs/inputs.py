@@ -50,7 +50,7 @@ def deploy_input(
         "deploy input", scope, name, f"WriteOnlySecret.from_inputs(stack, {name!r}, ...) (or deploy_input(stack, ...))",
     )
     _check_input_name(scope, name)
-    what, rules, how, note = _checked_arguments(scope, name, what, type, rules, how, note)
+    what, rules, how, note = _checked_arguments(scope, name, what, type, rules, how, note, default, sensitive)
     fix = f"set TF_VAR_{name} to a value that follows this rule" + (f" ({how})" if how else "")
     validation = [
         TerraformVariableValidationConfig(
@@ -137,7 +137,8 @@ def _check_input_name(scope: Construct, name: Any) -> None:
 
 
 def _checked_arguments(
-    scope: Construct, name: str, what: Any, type: Any, rules: Any, how: Any, note: Any,
+    scope: Construct, name: str, what: Any, type: Any, rules: Any, how: Any, note: Any, default: Any = None,
+    sensitive: bool = False,
 ) -> tuple[str, Sequence[InputRule], str, str]:
     """`what`, `type`, `rules`, `how` and `note` when they are what deploy_input takes; else a
     problem in the app's list each, and values to build the variable with so the run goes on."""
@@ -165,8 +166,90 @@ def _checked_arguments(
         rules = ()
     elif not check.value_type("rules", rules, Sequence[InputRule]):
         rules = ()
+    if isinstance(type, str) and check.typed:
+        _check_default(check, type, default, sensitive)
     check.done()
     return texts[0] or name, rules, texts[1], texts[2]
+
+
+_NUMERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_BOOL_TEXTS = ("true", "false", "1", "0")
+_DEFAULT_EXAMPLES = {"string": "'text'", "number": "1", "bool": "True"}
+_DEFAULTS_TAKEN = {
+    "string": "text, a number or True/False", "number": "a number, or a numeral as text ('3', '2.5')",
+    "bool": "True or False, or the text 'true', 'false', '1' or '0'",
+}
+
+
+def _fits(type: str, value: Any) -> bool | None:
+    """Whether Terraform converts `value` to `type` (False: "Invalid default value for
+    variable"), for the primitive types and list, set and map of them; None when it is left to
+    Terraform (`any`, objects, tuples, deploy-time values)."""
+    from sigmatiq_infra.validation import is_token
+
+    if value is None or is_token(value):
+        return None
+    written = type.strip()
+    collection = _COLLECTION.fullmatch(written)
+    containers = (list, tuple, set, frozenset, dict)
+    if collection is not None:
+        kind, element = collection[1].lower(), collection[2]
+        if kind == "map":
+            members = value.values() if isinstance(value, dict) else None
+        else:
+            members = value if isinstance(value, (list, tuple, set, frozenset)) else None
+        if members is None:
+            return False if isinstance(value, (str, int, float, *containers)) else None
+        fits = [_fits(element, member) for member in members]
+        return False if False in fits else None
+    if written == "string":
+        return False if isinstance(value, containers) else None
+    if written == "number":
+        if isinstance(value, (bool, *containers)):
+            return False
+        if isinstance(value, str):
+            infinity = value.lstrip("+-").lower() in ("inf", "infinity")
+            return None if infinity or _NUMERAL.fullmatch(value) else False
+        return None
+    if written == "bool":
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            return None if value in _BOOL_TEXTS else False
+        return False if isinstance(value, (int, float, *containers)) else None
+    return None
+
+
+def _example(type: str) -> str:
+    collection = _COLLECTION.fullmatch(type.strip())
+    if collection is None:
+        return _DEFAULT_EXAMPLES.get(type.strip(), "None")
+    element = _example(collection[2])
+    return f"{{'key': {element}}}" if collection[1].lower() == "map" else f"[{element}]"
+
+
+def _taken(type: str) -> str:
+    collection = _COLLECTION.fullmatch(type.strip())
+    if collection is None:
+        return _DEFAULTS_TAKEN.get(type.strip(), "a value of that type")
+    holder = "a dict whose values are each" if collection[1].lower() == "map" else "a list whose members are each"
+    return f"{holder} {_taken(collection[2])}"
+
+
+def _check_default(check: Any, type: str, default: Any, sensitive: bool) -> None:
+    """A default Terraform cannot convert to the input's type: `terraform init` stops on it
+    ("Invalid default value for variable: This default value is not compatible with the
+    variable's type constraint")."""
+    if _fits(type, default) is not False:
+        return
+    check.fail(
+        "default", "<sensitive>" if sensitive else default,
+        f"is not a value of the input's type {type!r}; terraform init refuses it (\"Invalid default value for "
+        "variable\")",
+        f"{_taken(type)} (what Terraform converts to {type.strip()}; Terraform, \"Type Constraints\")",
+        f"give a default of type {type.strip()}, e.g. default={_example(type)}, or leave default out so the "
+        "input must be set",
+    )
 
 
 _PRIMITIVE_TYPES = ("string", "number", "bool", "any")

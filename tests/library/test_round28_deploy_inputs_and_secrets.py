@@ -1,0 +1,112 @@
+"""A hurried user's deploy-time inputs: a default that is not of the input's type (`'three'` for a
+number, `'yes'` for a bool) and a rule whose condition never names the input it checks both
+passed synth and stopped the first `terraform init` ("Invalid default value for variable",
+"The condition for variable ... must refer to var.<name>"). Each is now one problem naming the
+input, the value, what is allowed and the fix; the real `terraform` refuses exactly those and
+takes what passes (cross-references to other inputs included: Terraform 1.9 and later)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import configuration_errors, empty_provider_mirror, error_of, recorded, terraform_init
+
+from sigmatiq_infra.constructs import deploy_input
+from sigmatiq_infra.stacks import App, AzureStack
+
+REFUSED_DEFAULTS = [  # (type, default): Terraform cannot convert the default to the type
+    ("number", "three"), ("number", "1_000"), ("number", " 1"), ("number", "1,5"), ("number", ""),
+    ("number", True), ("number", [1]), ("bool", "yes"), ("bool", "True"), ("bool", "TRUE"), ("bool", 1),
+    ("bool", 0.0), ("string", ["a"]), ("string", {"a": "b"}), ("list(string)", "a"), ("list(string)", {"a": "b"}),
+    ("list(number)", ["a"]), ("set(number)", ["one"]), ("map(string)", ["a"]), ("map(number)", {"a": "x"}),
+    ("list(list(string))", ["a"]), ("map(bool)", {"on": "yes"}),
+]
+TAKEN_DEFAULTS = [  # (type, default): Terraform converts each
+    ("number", "1"), ("number", "2.5"), ("number", "-2"), ("number", "+3"), ("number", "1e3"), ("number", ".5"),
+    ("number", "5."), ("number", "inf"), ("number", 3), ("number", 0.5), ("bool", "true"), ("bool", "false"),
+    ("bool", "1"), ("bool", "0"), ("bool", False), ("string", 5), ("string", True), ("string", ""),
+    ("list(string)", ["a", 1, True]), ("list(string)", []), ("set(string)", ["a", "a"]),
+    ("map(number)", {"a": "1", "b": 2}), ("list(list(string))", [["a"]]), ("any", "x"), ("list", ["a", 1]),
+    ("object({ name = string })", {"name": "a"}),
+]
+
+
+def test_a_number_input_with_a_word_for_its_default_is_refused_with_a_default_that_passes():
+    stack = AzureStack(App(), "ops")
+    assert error_of(lambda: deploy_input(stack, "replicas", what="the replica count", type="number",
+                                         default="three"), scope=stack) == (
+        "deploy input 'ops/replicas': default 'three' is not a value of the input's type 'number'; terraform "
+        "init refuses it (\"Invalid default value for variable\"). Allowed: a number, or a numeral as text ('3', "
+        "'2.5') (what Terraform converts to number; Terraform, \"Type Constraints\"). Fix: give a default of type "
+        "number, e.g. default=1, or leave default out so the input must be set."
+    )
+    fixed = AzureStack(App(), "ops")
+    deploy_input(fixed, "replicas", what="the replica count", type="number", default=1)
+    assert recorded(fixed) == []
+
+
+def test_a_sensitive_inputs_default_of_the_wrong_type_is_refused_without_showing_it():
+    stack = AzureStack(App(), "ops")
+    assert error_of(lambda: deploy_input(stack, "keys", what="the partner keys", type="map(string)",
+                                         sensitive=True, default=["aaaa"]), scope=stack) == (
+        "deploy input 'ops/keys': default '<sensitive>' is not a value of the input's type 'map(string)'; "
+        "terraform init refuses it (\"Invalid default value for variable\"). Allowed: a dict whose values are "
+        "each text, a number or True/False (what Terraform converts to map(string); Terraform, \"Type "
+        "Constraints\"). Fix: give a default of type map(string), e.g. default={'key': 'text'}, or leave default "
+        "out so the input must be set."
+    )
+
+
+@pytest.mark.parametrize(("type", "default"), REFUSED_DEFAULTS, ids=repr)
+def test_a_default_terraform_cannot_convert_to_the_inputs_type_is_refused(type, default):
+    stack = AzureStack(App(), "ops")
+    message = error_of(lambda: deploy_input(stack, "value", what="a value", type=type, default=default),
+                       scope=stack)
+    assert message.startswith("deploy input 'ops/value': default ")
+    assert f"is not a value of the input's type {type!r}; terraform init refuses it" in message
+    assert "\n" not in message
+
+
+def test_every_default_terraform_converts_passes_and_is_written_as_given(tmp_path):
+    app = App(outdir=str(tmp_path))
+    stack = AzureStack(app, "ops")
+    for number, (type, default) in enumerate(TAKEN_DEFAULTS):
+        deploy_input(stack, f"value{number}", what="a value", type=type, default=default)
+    assert recorded(stack) == []
+    app.synth()
+    variables = json.loads((tmp_path / "stacks" / "ops" / "cdk.tf.json").read_text())["variable"]
+    assert [variables[f"value{number}"]["default"] for number in range(len(TAKEN_DEFAULTS))] == [
+        list(default) if isinstance(default, tuple) else default for _, default in TAKEN_DEFAULTS
+    ]
+
+
+def _refused_by_terraform_init(folder: Path, variables: dict, environment: dict[str, str]) -> list[str]:
+    folder.mkdir()
+    (folder / "main.tf.json").write_text(json.dumps({"variable": variables}))
+    output = terraform_init(folder, environment)
+    assert set(configuration_errors(output)) <= {
+        "Error: Invalid default value for variable", "Error: Invalid variable validation condition",
+        "Error: Invalid validation expression",
+    }, output
+    return sorted({line.split("in variable.", 1)[1].split(".")[0].rstrip(":") for line in output.splitlines()
+                   if "in variable." in line})
+
+
+@pytest.mark.slow
+def test_terraform_init_refuses_exactly_the_refused_defaults_and_takes_what_synth_writes(tmp_path):
+    environment = empty_provider_mirror(tmp_path)
+    refused = {f"value{number}": {"type": type, "default": default}
+               for number, (type, default) in enumerate(REFUSED_DEFAULTS)}
+    assert _refused_by_terraform_init(tmp_path / "refused", refused, environment) == sorted(
+        f"value{number}" for number in range(len(REFUSED_DEFAULTS))
+    )
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, "ops")
+    for number, (type, default) in enumerate(TAKEN_DEFAULTS):
+        deploy_input(stack, f"value{number}", what="a value", type=type, default=default)
+    assert recorded(stack) == []
+    app.synth()
+    output = terraform_init(tmp_path / "out" / "stacks" / "ops", environment)
+    assert configuration_errors(output) == [], output
