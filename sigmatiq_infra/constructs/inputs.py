@@ -166,10 +166,33 @@ def _checked_arguments(
         rules = ()
     elif not check.value_type("rules", rules, Sequence[InputRule]):
         rules = ()
+    else:
+        _check_conditions(check, name, rules)
     if isinstance(type, str) and check.typed:
         _check_default(check, type, default, sensitive)
     check.done()
     return texts[0] or name, rules, texts[1], texts[2]
+
+
+def _check_conditions(check: Any, name: str, rules: Sequence[InputRule]) -> None:
+    """A rule whose condition never names the input it checks: Terraform refuses it at `terraform
+    init` ("The condition for variable ... must refer to var.<name> in order to test incoming
+    values"). Other inputs may be named too (Terraform 1.9 and later; this library needs 1.11)."""
+    from sigmatiq_infra.validation import is_token
+
+    reference = re.compile(r"\bvar\." + re.escape(name) + r"(?![\w-])")
+    for number, rule in enumerate(rules):
+        condition = rule.condition
+        if not isinstance(condition, str) or is_token(condition) or VALUE in condition or reference.search(condition):
+            continue  # a condition built from a variable's reference is Terraform's to judge
+        check.fail(
+            f"rules[{number}].condition", rule.condition,
+            "does not refer to the input it checks; terraform init refuses it (\"The condition for variable "
+            f"'{name}' must refer to var.{name} in order to test incoming values\")",
+            "a condition over {value} (the input's value), which may also name other inputs, e.g. "
+            "'{value} > var.min_count' (Terraform, \"Input Variables\": custom validation rules)",
+            "write the input's value as {value} in the condition, e.g. 'length({value}) >= 8'",
+        )
 
 
 _NUMERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import configuration_errors, empty_provider_mirror, error_of, recorded, terraform_init
 
-from sigmatiq_infra.constructs import deploy_input
+from sigmatiq_infra.constructs import InputRule, deploy_input
 from sigmatiq_infra.stacks import App, AzureStack
 
 REFUSED_DEFAULTS = [  # (type, default): Terraform cannot convert the default to the type
@@ -82,6 +82,46 @@ def test_every_default_terraform_converts_passes_and_is_written_as_given(tmp_pat
     ]
 
 
+def test_a_rule_whose_condition_never_names_its_input_is_refused_with_the_value_placeholder():
+    stack = AzureStack(App(), "ops")
+    rule = InputRule("var.min_count >= 1", "is below the minimum", "at least the minimum count")
+    assert error_of(lambda: deploy_input(stack, "replicas", what="the replica count", type="number",
+                                         rules=[rule]), scope=stack) == (
+        "deploy input 'ops/replicas': rules[0].condition 'var.min_count >= 1' does not refer to the input it "
+        "checks; terraform init refuses it (\"The condition for variable 'replicas' must refer to var.replicas "
+        "in order to test incoming values\"). Allowed: a condition over {value} (the input's value), which may "
+        "also name other inputs, e.g. '{value} > var.min_count' (Terraform, \"Input Variables\": custom "
+        "validation rules). Fix: write the input's value as {value} in the condition, e.g. 'length({value}) >= 8'."
+    )
+
+
+def test_rules_naming_their_input_pass_other_inputs_included_and_are_written_as_terraform_reads_them(tmp_path):
+    app = App(outdir=str(tmp_path))
+    stack = AzureStack(app, "ops")
+    deploy_input(stack, "min_count", what="the least replica count", type="number", default=1)
+    deploy_input(stack, "replicas", what="the replica count", type="number", default=2, rules=[
+        InputRule("{value} >= var.min_count", "is below min_count", "at least min_count"),
+        InputRule("var.replicas <= 10", "is above 10", "at most 10"),
+    ])
+    deploy_input(stack, "zone-name", what="the zone", type="string", default="a", rules=[
+        InputRule("length(var.zone-name) > 0", "is empty", "a name"),
+    ])
+    assert recorded(stack) == []
+    app.synth()
+    variables = json.loads((tmp_path / "stacks" / "ops" / "cdk.tf.json").read_text())["variable"]
+    assert [rule["condition"] for rule in variables["replicas"]["validation"]] == [
+        "${var.replicas >= var.min_count}", "${var.replicas <= 10}",
+    ]
+
+
+def test_a_rule_naming_only_a_longer_named_input_is_refused():
+    stack = AzureStack(App(), "ops")
+    rule = InputRule("var.replicas_max > 0", "is not positive", "a positive count")
+    message = error_of(lambda: deploy_input(stack, "replicas", what="the replica count", type="number",
+                                            rules=[rule]), scope=stack)
+    assert message.startswith("deploy input 'ops/replicas': rules[0].condition 'var.replicas_max > 0' does not")
+
+
 def _refused_by_terraform_init(folder: Path, variables: dict, environment: dict[str, str]) -> list[str]:
     folder.mkdir()
     (folder / "main.tf.json").write_text(json.dumps({"variable": variables}))
@@ -95,18 +135,27 @@ def _refused_by_terraform_init(folder: Path, variables: dict, environment: dict[
 
 
 @pytest.mark.slow
-def test_terraform_init_refuses_exactly_the_refused_defaults_and_takes_what_synth_writes(tmp_path):
+def test_terraform_init_refuses_exactly_the_refused_defaults_and_rule_and_takes_what_synth_writes(tmp_path):
     environment = empty_provider_mirror(tmp_path)
     refused = {f"value{number}": {"type": type, "default": default}
                for number, (type, default) in enumerate(REFUSED_DEFAULTS)}
+    refused["replicas"] = {"type": "number", "default": 1, "validation": [
+        {"condition": "${var.min_count >= 1}", "error_message": "The count is below the minimum."},
+    ]}
+    refused["min_count"] = {"type": "number", "default": 1}
     assert _refused_by_terraform_init(tmp_path / "refused", refused, environment) == sorted(
-        f"value{number}" for number in range(len(REFUSED_DEFAULTS))
+        [*(f"value{number}" for number in range(len(REFUSED_DEFAULTS))), "replicas"]
     )
     app = App(outdir=str(tmp_path / "out"))
     stack = AzureStack(app, "ops")
     for number, (type, default) in enumerate(TAKEN_DEFAULTS):
         deploy_input(stack, f"value{number}", what="a value", type=type, default=default)
+    deploy_input(stack, "min_count", what="the least replica count", type="number", default=1)
+    deploy_input(stack, "replicas", what="the replica count", type="number", default=2, rules=[
+        InputRule("{value} >= var.min_count", "is below min_count", "at least min_count"),
+    ])
     assert recorded(stack) == []
     app.synth()
     output = terraform_init(tmp_path / "out" / "stacks" / "ops", environment)
     assert configuration_errors(output) == [], output
+
