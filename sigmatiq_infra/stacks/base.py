@@ -89,11 +89,30 @@ def _checked_stack_id(scope: Construct, id: Any) -> str:
     # '/' separates construct paths: constructs writes it as '--', and the stack the CLI knows
     # (its folder, `cdktf deploy <id>`) would be another than the one named.
     bad = sorted({c for c in id if c.isspace() or c in STACK_ID_GLOBS or c == "/"}, key=id.index)
+    # Control characters: no path holds NUL (cdktf stops with Node's ERR_INVALID_ARG_VALUE), Windows takes
+    # none of 0x00-0x1F in a file name (MS-FSCC 2.1.5.2 "Filename"), nor Azure in a blob name (Microsoft Learn,
+    # "Naming and Referencing Containers, Blobs, and Metadata"), and the default state key is `<id>.tfstate`.
+    control = sorted({c for c in id if ord(c) < 32 and c not in bad}, key=id.index)
     size = len(id.encode())
-    if not bad and size <= MAX_STACK_ID_BYTES:
+    if not bad and not control and id not in (".", "..") and size <= MAX_STACK_ID_BYTES:
         return id
     check = Validator("AzureStack", id, log=log)
-    fixed = "".join("-" if c in bad or c == "/" else c for c in id).strip("-") or "stack"
+    fixed = "".join("-" if c in bad or c in control else c for c in id).strip("-") or "stack"
+    if id in (".", ".."):
+        # cdktf writes the stack to stacks/<id>: stacks/. is the stacks folder itself, stacks/.. the output folder.
+        check.fail(
+            "id", id, f"names no folder of its own (cdktf would write the stack to stacks/{id}, "
+            + ("the stacks folder itself)" if id == "." else "the output folder)"),
+            "a stack id that names a folder of its own", "name the stack, e.g. 'app'",
+        )
+        fixed = "app"
+    if control:
+        check.fail(
+            "id", id, "contains " + ", ".join(repr(c) for c in control),
+            "a stack id without control characters (the id names the stack's folder, its state file and its "
+            "state blob: Windows takes none in a file name, Azure none in a blob name, no system a NUL)",
+            f"name the stack e.g. {fixed!r}",
+        )
     if bad:
         check.fail(
             "id", id, "contains " + ", ".join(repr(c) for c in bad),

@@ -1,0 +1,82 @@
+"""Round 28, from outside in: the app-level pieces a hurried user writes first (App, AzureStack,
+BlobStateBackend). Each mistake is one problem of the numbered list, nothing is written, and the
+values cdktf, Terraform and Azure take still pass."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sigmatiq_infra.stacks import App, AzureStack, BlobStateBackend
+from sigmatiq_infra.validation import ValidationError
+
+CONTROL = (
+    "a stack id without control characters (the id names the stack's folder, its state file and its state blob: "
+    "Windows takes none in a file name, Azure none in a blob name, no system a NUL)"
+)
+
+
+def synth_problems(app: App) -> list[str]:
+    with pytest.raises(ValidationError) as error:
+        app.synth()
+    return list(error.value.problems)
+
+
+# --- stack ids: '.' and '..' name no folder of their own -------------------------------------------------
+
+
+@pytest.mark.parametrize(("given", "where"), [(".", "the stacks folder itself"), ("..", "the output folder")])
+def test_a_stack_id_of_a_dot_or_two_is_refused_as_it_names_no_folder_and_nothing_is_written(tmp_path, given, where):
+    # Without the check cdktf wrote the stack's cdk.tf.json to stacks/. (the stacks folder) or stacks/.. (the
+    # output folder, beside manifest.json), and its manifest named a stack '.' that `cdktf deploy` cannot reach.
+    app = App(outdir=str(tmp_path / "out"))
+    stack = AzureStack(app, given)
+    assert stack.node.id == "app"
+    assert synth_problems(app) == [
+        f"AzureStack '{given}': id '{given}' names no folder of its own (cdktf would write the stack to "
+        f"stacks/{given}, {where}). Allowed: a stack id that names a folder of its own. Fix: name the stack, "
+        "e.g. 'app'.",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+# --- stack ids: control characters -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("given", "shown"), [("svc\x00prod", "'\\x00'"), ("svc\x01prod", "'\\x01'")])
+def test_a_stack_id_with_a_control_character_is_one_problem_not_nodes_traceback(tmp_path, given, shown):
+    # A NUL stopped synth with Node's "ERR_INVALID_ARG_VALUE ... without null bytes" traceback; the others went
+    # into the default state blob `<id>.tfstate`, a name Azure refuses.
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, given, backend=BlobStateBackend("rg-state", "ststate0001"))
+    assert synth_problems(app) == [
+        f"AzureStack '{given}': id {given!r} contains {shown}. Allowed: {CONTROL}. Fix: name the stack e.g. "
+        "'svc-prod'.",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_control_character_and_a_space_in_one_stack_id_are_two_problems_with_one_fix(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "svc prod\x02")
+    assert synth_problems(app) == [
+        f"AzureStack 'svc prod\x02': id 'svc prod\\x02' contains '\\x02'. Allowed: {CONTROL}. Fix: name the stack "
+        "e.g. 'svc-prod'.",
+        "AzureStack 'svc prod\x02': id 'svc prod\\x02' contains ' '. Allowed: a stack id without spaces, '/' (it "
+        "separates construct paths) or the characters * ? [ ] { } ! (cdktf's CLI takes them as patterns, and the "
+        "id names the stack's folder and its state). Fix: name the stack e.g. 'svc-prod'.",
+    ]
+
+
+# --- stack ids cdktf and Azure take pass, each in a folder of its own -----------------------------------
+
+
+@pytest.mark.parametrize("given", ["prod.v1", ".hidden", "prod.", "prød-øst", "x" * 237, "svc_2", "Prod-EU"])
+def test_stack_ids_with_dots_unicode_or_the_longest_length_pass_and_name_their_folder_and_blob(tmp_path, given):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, given, backend=BlobStateBackend("rg-state", "ststate0001"))
+    app.synth()
+    document = json.loads((tmp_path / "out" / "stacks" / given / "cdk.tf.json").read_text())
+    assert document["terraform"]["backend"]["azurerm"]["key"] == f"{given}.tfstate"
+    assert list(json.loads((tmp_path / "out" / "manifest.json").read_text())["stacks"]) == [given]
