@@ -80,3 +80,32 @@ def test_stack_ids_with_dots_unicode_or_the_longest_length_pass_and_name_their_f
     document = json.loads((tmp_path / "out" / "stacks" / given / "cdk.tf.json").read_text())
     assert document["terraform"]["backend"]["azurerm"]["key"] == f"{given}.tfstate"
     assert list(json.loads((tmp_path / "out" / "manifest.json").read_text())["stacks"]) == [given]
+
+
+# --- the state backend: an account's root and website containers are containers Azure takes ------------
+
+
+@pytest.mark.parametrize("container", ["$root", "$web"])
+def test_state_in_an_accounts_root_or_website_container_passes_as_azurerm_takes_those_names(tmp_path, container):
+    # Before, the backend held them to the rule of other containers ("contains '$'") though the library's own
+    # StorageAccount makes them, as azurerm takes them (storage/validate/storage_container.go).
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "svc", backend=BlobStateBackend("rg-state", "ststate0001", container))
+    app.synth()
+    document = json.loads((tmp_path / "out" / "stacks" / "svc" / "cdk.tf.json").read_text())
+    assert document["terraform"]["backend"]["azurerm"] == {
+        "container_name": container, "key": "svc.tfstate", "resource_group_name": "rg-state",
+        "storage_account_name": "ststate0001", "use_azuread_auth": True,
+    }
+
+
+def test_another_dollar_container_for_the_state_is_still_refused_by_the_container_rule(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(app, "svc", backend=BlobStateBackend("rg-state", "ststate0001", "$state"))
+    assert synth_problems(app) == [
+        "AzureStack 'svc': backend.container '$state' contains '$' and starts with '$'. Allowed: storage container "
+        "names have 3-63 characters; lowercase letters, digits and hyphens; starts with a lowercase letter or digit; "
+        "ends with a lowercase letter or digit; no consecutive hyphens. Fix: use 'state' or another storage "
+        "container name that follows these rules.",
+    ]
+    assert not (tmp_path / "out").exists()
