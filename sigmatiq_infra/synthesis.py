@@ -69,8 +69,11 @@ class App(_cdktf.App):
         _check_outdir_type(outdir)
         target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
         _check_outdir(target, "CDKTF_OUTDIR" if not outdir and os.environ.get("CDKTF_OUTDIR") else "outdir")
-        # cdktf creates the staging folder now; it goes when synth ends, or with the app.
-        staging = target.parent / f".{target.name}-{uuid.uuid4().hex[:12]}"
+        # cdktf creates the staging folder now; it goes when synth ends, or with the app. Its path is absolute:
+        # the engine's Node.js process resolves a relative one against its own working directory, the one Python
+        # had when the engine started, so after an os.chdir synth would find nothing to move and write nothing.
+        folder = target.absolute()
+        staging = folder.parent / f".{folder.name}-{uuid.uuid4().hex[:12]}"
         options.setdefault("skip_validation", True)
         if ENGINE.name == "cdktn":
             # CDK Terrain checks the Terraform features a stack uses against the versions it

@@ -109,3 +109,29 @@ def test_another_dollar_container_for_the_state_is_still_refused_by_the_containe
         "container name that follows these rules.",
     ]
     assert not (tmp_path / "out").exists()
+
+
+# --- App(outdir=...) -------------------------------------------------------------------------------------
+
+
+def test_a_relative_outdir_after_the_program_changed_its_folder_is_written_there_and_nothing_is_left_behind(
+    tmp_path, monkeypatch,
+):
+    # The engine's Node.js process keeps the working directory it started in: a relative staging folder was
+    # made there, synth found nothing to move, "succeeded" and wrote nothing, and the staging folder stayed.
+    monkeypatch.chdir(tmp_path)
+    app = App(outdir="out")
+    AzureStack(app, "svc")
+    app.synth()
+    assert json.loads((tmp_path / "out" / "stacks" / "svc" / "cdk.tf.json").read_text())["provider"]["azurerm"]
+    assert list(json.loads((tmp_path / "out" / "manifest.json").read_text())["stacks"]) == ["svc"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_current_folder_as_outdir_gets_the_stacks_and_the_manifest(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = App(outdir=".")
+    AzureStack(app, "svc")
+    app.synth()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["manifest.json", "stacks"]
+    assert (tmp_path / "stacks" / "svc" / "cdk.tf.json").is_file()
