@@ -13,7 +13,7 @@ from constructs import Construct, IConstruct
 from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
 from sigmatiq_infra.aspects.tags import tag_resources
 from sigmatiq_infra.azurerm import provider
-from sigmatiq_infra.constructs._arguments import checked_call
+from sigmatiq_infra.constructs._arguments import check_arguments, checked_call
 from sigmatiq_infra.constructs._context import (
     AzureConstruct,
     checked_id,
@@ -49,6 +49,9 @@ class BlobStateBackend:
     key: str | None = None
     """The blob's name: 1-1,024 characters, unique among the app's stacks that share the
     container. Default: `<stack id>.tfstate`."""
+
+
+check_arguments(BlobStateBackend)  # a missing or misspelled field: one problem, not Python's TypeError
 
 
 MAX_BLOB_NAME = 1024

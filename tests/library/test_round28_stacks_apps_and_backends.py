@@ -5,8 +5,13 @@ values cdktf, Terraform and Azure take still pass."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
+from helpers import ENGINE, NODE_BIN
 
 from sigmatiq_infra.stacks import App, AzureStack, BlobStateBackend
 from sigmatiq_infra.validation import ValidationError
@@ -135,3 +140,64 @@ def test_the_current_folder_as_outdir_gets_the_stacks_and_the_manifest(tmp_path,
     app.synth()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["manifest.json", "stacks"]
     assert (tmp_path / "stacks" / "svc" / "cdk.tf.json").is_file()
+
+
+# --- BlobStateBackend(...) called as Terraform's backend block is written --------------------------------
+
+
+def test_a_backend_with_terraforms_argument_names_is_told_the_fields_not_pythons_type_error():
+    # Terraform's azurerm backend block says storage_account_name and container_name; the dataclass raised
+    # "TypeError: BlobStateBackend.__init__() got an unexpected keyword argument" with a traceback.
+    with pytest.raises(ValidationError) as raised:
+        BlobStateBackend(resource_group="rg-state", storage_account_name="ststate0001", container_name="tfstate")
+    assert raised.value.problems == (
+        "BlobStateBackend 'arguments': keyword 'storage_account_name' is not one of its fields (did you mean "
+        "'storage_account'?). Allowed: resource_group, storage_account, container, key. Fix: write "
+        "storage_account=<value> instead.",
+        "BlobStateBackend 'arguments': keyword 'container_name' is not one of its fields (did you mean "
+        "'container'?). Allowed: resource_group, storage_account, container, key. Fix: write container=<value> "
+        "instead.",
+        "BlobStateBackend 'arguments': storage_account (not given) is required. Allowed: resource_group, "
+        "storage_account always given. Fix: pass storage_account: BlobStateBackend(resource_group=..., "
+        "storage_account=...).",
+    )
+
+
+def test_a_backend_without_its_storage_account_names_the_missing_field():
+    with pytest.raises(ValidationError) as raised:
+        BlobStateBackend("rg-state")
+    assert raised.value.problems == (
+        "BlobStateBackend 'arguments': storage_account (not given) is required. Allowed: resource_group, "
+        "storage_account always given. Fix: pass storage_account: BlobStateBackend(resource_group=..., "
+        "storage_account=...).",
+    )
+
+
+def test_the_launcher_lists_a_dot_stack_and_a_backend_with_terraforms_names_without_a_traceback(tmp_path):
+    program = textwrap.dedent("""\
+        from sigmatiq_infra.stacks import App, AzureStack, BlobStateBackend
+
+        app = App()
+        AzureStack(app, ".")
+        AzureStack(app, "svc", backend=BlobStateBackend("rg-state", storage_account_name="ststate0001"))
+        app.synth()
+    """)
+    (tmp_path / "app.py").write_text(program)
+    result = subprocess.run(
+        [sys.executable, "-m", "sigmatiq_infra.launch", "app.py"], cwd=tmp_path, capture_output=True, text=True,
+        env={"PATH": f"{NODE_BIN}:/usr/bin:/bin", "HOME": str(Path.home()), "SIGMATIQ_ENGINE": ENGINE.name},
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        "sigmatiq-infra: synth stopped, nothing was written (3 problems):",
+        "  1. AzureStack '.': id '.' names no folder of its own (cdktf would write the stack to stacks/., the "
+        "stacks folder itself). Allowed: a stack id that names a folder of its own. Fix: name the stack, e.g. 'app'.",
+        "  2. BlobStateBackend 'arguments': keyword 'storage_account_name' is not one of its fields (did you mean "
+        "'storage_account'?). Allowed: resource_group, storage_account, container, key. Fix: write "
+        "storage_account=<value> instead.",
+        "  3. BlobStateBackend 'arguments': storage_account (not given) is required. Allowed: resource_group, "
+        "storage_account always given. Fix: pass storage_account: BlobStateBackend(resource_group=..., "
+        "storage_account=...).",
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["app.py"]
