@@ -10,6 +10,7 @@ from typing import Any
 
 from constructs import Construct, IConstruct
 
+from sigmatiq_infra._cdktf import App as TerraformApp
 from sigmatiq_infra._cdktf import AzurermBackend, TerraformElement, TerraformStack
 from sigmatiq_infra.aspects.tags import tag_resources
 from sigmatiq_infra.azurerm import provider
@@ -69,7 +70,7 @@ def _app_log(scope: Construct) -> ProblemLog | None:
 
 
 _STACK_IDS = "_sigmatiq_stack_ids"
-"""The ids of an app's AzureStacks, by their lowercase form (kept on the app)."""
+"""The ids of an app's AzureStacks with their paths, by the id's lowercase form (kept on the app)."""
 
 MAX_STACK_ID_BYTES = 255 - len("terraform..tfstate")
 """The longest stack id (in UTF-8 bytes) whose local state file, `terraform.<id>.tfstate`, a file
@@ -191,7 +192,18 @@ class AzureStack(TerraformStack):
         # "Windows file system treats file and directory names as case-insensitive" (Microsoft Learn, "Adjust
         # case sensitivity"), as APFS does in its default variant (Apple's APFS guide): `prod` and `Prod` are
         # one folder and one state file there.
-        first = scope.__dict__.setdefault(_STACK_IDS, {}).setdefault(id.lower(), id)
+        # The app keeps them, wherever a stack sits in the tree: cdktf names a stack's folder and manifest entry by
+        # its id alone, so a second 'svc' under another construct overwrote the first without a word.
+        # (On the app itself, the common case, without asking the engine for the root and the path.)
+        on_app = _app_log(scope) is not None or isinstance(scope, TerraformApp)
+        root, path = (scope, id) if on_app else (self.node.root, self.node.path)
+        first, first_path = root.__dict__.setdefault(_STACK_IDS, {}).setdefault(id.lower(), (id, path))
+        check.require(
+            first != id or first_path == path, "id", id, f"is already the id of the stack {first_path!r}",
+            "one stack per id in an app, wherever it sits in the construct tree (cdktf names the stack's folder, "
+            "stacks/<id>, its manifest entry and its local state file by the id alone: the second would overwrite "
+            "the first)", f"give the stack an id of its own, e.g. {path.replace('/', '-')!r}",
+        )
         check.require(
             first == id, "id", id, f"differs from the id of stack {first!r} only in case",
             "stack ids that differ in more than case (each names the stack's folder, stacks/<id>, and its local "

@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from constructs import Construct
 from helpers import ENGINE, NODE_BIN
 
 from sigmatiq_infra.stacks import App, AzureStack, BlobStateBackend
@@ -201,3 +202,44 @@ def test_the_launcher_lists_a_dot_stack_and_a_backend_with_terraforms_names_with
         "storage_account=...).",
     ]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["app.py"]
+
+
+# --- stack ids are unique in the app, wherever the stack sits ---------------------------------------------
+
+
+def test_two_stacks_of_one_id_under_two_constructs_are_one_problem_as_cdktf_keeps_only_one(tmp_path):
+    # cdktf names a stack's folder and manifest entry by its id alone: the manifest held one 'svc', the other
+    # stack's document was lost without a word.
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(Construct(app, "beta"), "svc")
+    AzureStack(Construct(app, "prod"), "svc")
+    assert synth_problems(app) == [
+        "AzureStack 'svc': id 'svc' is already the id of the stack 'beta/svc'. Allowed: one stack per id in an "
+        "app, wherever it sits in the construct tree (cdktf names the stack's folder, stacks/<id>, its manifest "
+        "entry and its local state file by the id alone: the second would overwrite the first). Fix: give the "
+        "stack an id of its own, e.g. 'prod-svc'.",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_stack_made_in_another_stack_under_its_id_in_another_case_is_refused(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    outer = AzureStack(app, "svc")
+    AzureStack(outer, "SVC")
+    assert synth_problems(app) == [
+        "AzureStack 'SVC': id 'SVC' differs from the id of stack 'svc' only in case. Allowed: stack ids that differ "
+        "in more than case (each names the stack's folder, stacks/<id>, and its local state file, "
+        "terraform.<id>.tfstate: on a file system that compares names in any case, macOS's and Windows' default, "
+        "the two stacks would share both and plan against each other's state). Fix: rename one of 'svc' and 'SVC'.",
+    ]
+
+
+def test_stacks_of_their_own_ids_under_grouping_constructs_are_each_written(tmp_path):
+    app = App(outdir=str(tmp_path / "out"))
+    AzureStack(Construct(app, "beta"), "beta-svc")
+    AzureStack(Construct(app, "prod"), "prod-svc")
+    app.synth()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())["stacks"]
+    assert {name: stack["constructPath"] for name, stack in manifest.items()} == {
+        "beta-svc": "beta/beta-svc", "prod-svc": "prod/prod-svc",
+    }
