@@ -226,7 +226,6 @@ def test_a_root_key_kept_in_openssls_traditional_encrypted_form_still_signs_clie
 
 # --- record-deployed and plan-gate: a folder or text where a JSON file goes ----------------------------
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", ["state is a folder", "state is text", "plan is a folder"])
 def test_a_folder_or_text_where_a_json_file_goes_is_one_line_with_the_fix(tmp_path, case):
     stack = synthesized(tmp_path / "out")
@@ -250,7 +249,7 @@ def test_a_folder_or_text_where_a_json_file_goes_is_one_line_with_the_fix(tmp_pa
             "then `terraform show -json plan > plan.json` in out/stacks/svc.",
         ),
     }[case]
-    result = installed(tmp_path, *argv, "--out", "out")
+    result = command(tmp_path, *argv, "--out", "out")
     assert (result.returncode, result.stdout, result.stderr) == (2, "", f"sigmatiq-infra: error: {refusal}\n")
 
 
