@@ -174,6 +174,7 @@ def test_a_backend_without_its_storage_account_names_the_missing_field():
     )
 
 
+@pytest.mark.slow
 def test_the_launcher_lists_a_dot_stack_and_a_backend_with_terraforms_names_without_a_traceback(tmp_path):
     program = textwrap.dedent("""\
         from sigmatiq_infra.stacks import App, AzureStack, BlobStateBackend
