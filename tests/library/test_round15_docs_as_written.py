@@ -60,6 +60,7 @@ def run_command(folder: Path, *argv: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # two processes of the app's own command, each loading the bindings
 def test_the_commands_guides_own_command_runs_beside_the_examples_construct_and_a_missing_record_says_the_fix(
     tmp_path,
 ):
