@@ -169,7 +169,7 @@ def _checked_arguments(
     else:
         _check_conditions(check, name, rules)
     if isinstance(type, str) and check.typed:
-        _check_default(check, type, default, sensitive)
+        _check_default(check, name, type, default, sensitive)
     check.done()
     return texts[0] or name, rules, texts[1], texts[2]
 
@@ -259,10 +259,22 @@ def _taken(type: str) -> str:
     return f"{holder} {_taken(collection[2])}"
 
 
-def _check_default(check: Any, type: str, default: Any, sensitive: bool) -> None:
+def _check_default(check: Any, name: str, type: str, default: Any, sensitive: bool) -> None:
     """A default Terraform cannot convert to the input's type: `terraform init` stops on it
     ("Invalid default value for variable: This default value is not compatible with the
-    variable's type constraint")."""
+    variable's type constraint"). And a sensitive input's default: Terraform takes it, but it is
+    written in plain text into the synthesized stack, which an app commits, uploads or prints."""
+    from sigmatiq_infra.validation import is_token
+
+    if sensitive and default not in (None, "", [], {}, ()) and not is_token(default):
+        check.fail(
+            "default", "<sensitive>",
+            "is a sensitive input's default, which synth writes in plain text into the stack's cdk.tf.json",
+            "no default on a sensitive input (its value comes at deploy time, never in code)",
+            f"leave default out and set TF_VAR_{name} when deploying; or, if the value is no secret, "
+            "drop sensitive=True",
+        )
+        return
     if _fits(type, default) is not False:
         return
     check.fail(
