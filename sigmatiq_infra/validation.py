@@ -603,10 +603,9 @@ class Validator:
             with contextlib.suppress(ValueError):  # host bits set: name the network it lies in
                 if length.isdigit() and len(length) <= 2:
                     fix += f": {str(ipaddress.IPv4Network(value, strict=False))!r}"
-            squeezed = "".join(value.split())  # '10.0.0.0 /16', ' 10.0.0.0/16': spaces Azure does not take
-            if squeezed != value and cidr_network(squeezed) is not None:
-                where = "around" if squeezed == value.strip() else "in"
-                problem, fix = f"has spaces {where} it", f"write it without spaces: {squeezed!r}"
+            spaced = spaces_in(value)  # '10.0.0.0 /16', ' 10.0.0.0/16': spaces Azure does not take
+            if spaced is not None and cidr_network(spaced[0]) is not None:
+                problem, fix = f"has spaces {spaced[1]} it", f"write it without spaces: {spaced[0]!r}"
             with contextlib.suppress(ValueError):
                 ipaddress.IPv6Network(value.strip(), strict=False)
                 problem, fix = "is an IPv6 range", f"give {prop} an IPv4 range: it takes IPv4 only"
@@ -663,11 +662,8 @@ class Validator:
                 )
             if not key:
                 self.fail(f"{prop} name", key, "is empty", f"1 to {max_key_length} characters", "give the tag a name")
-            elif _tag_length(key) > max_key_length:
-                self.fail(
-                    f"{prop} name", key, _tag_size(key), f"1 to {max_key_length} characters" + _bytes_note(key),
-                    "shorten the tag name",
-                )
+            elif (too_long := long_tag_name(key, max_key_length)) is not None:
+                self.fail(f"{prop} name", key, *too_long, "shorten the tag name")
             if isinstance(value, str) and _tag_length(value) > MAX_TAG_VALUE:
                 self.fail(
                     f"{prop} {key!r} value", value, _tag_size(value),
@@ -908,23 +904,6 @@ def _article(noun: str) -> str:
 MAX_TAGS = 50
 MAX_TAG_VALUE = 256
 
-# azurerm checks a tag's name and value by their length in bytes (Go's `len` of the UTF-8 text, in
-# internal/tags/validation.go and storage/validate/storage_account_tags.go): a value of 200 'é' is
-# 400 bytes, refused at plan. ASCII text is one byte a character, so its message is unchanged.
-def _bytes_note(text: str) -> str:
-    """How azurerm counts, said where it differs from the characters: for text beyond ASCII."""
-    if text.isascii():
-        return ""
-    return " (azurerm counts bytes of UTF-8: a letter such as 'é' takes two, others up to four)"
-
-
-def _tag_length(text: str) -> int:
-    return len(text.encode("utf-8", "surrogatepass"))
-
-
-def _tag_size(text: str) -> str:
-    size = _tag_length(text)
-    return f"has {len(text)} characters" if size == len(text) else f"has {size} bytes in UTF-8 ({len(text)} characters)"
 FORBIDDEN_TAG_CHARACTERS = frozenset("<>%&\\?/")
 """Azure's tag rules (Microsoft's "Use tags to organize your Azure resources", 2025-02-06).
 Tag names compare in any case (Az.Resources' New-AzTag and Set-AzTag: "The tag name can have
@@ -956,6 +935,42 @@ def cidr_network(text: object) -> ipaddress.IPv4Network | None:
         return ipaddress.IPv4Network(text)
     except ValueError:
         return None
+
+
+# azurerm checks a tag's name and value by their length in bytes (Go's `len` of the UTF-8 text, in
+# internal/tags/validation.go and storage/validate/storage_account_tags.go): a value of 200 'é' is
+# 400 bytes, refused at plan. ASCII text is one byte a character, so its message is unchanged.
+def _tag_length(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _tag_size(text: str) -> str:
+    size = _tag_length(text)
+    return f"has {len(text)} characters" if size == len(text) else f"has {size} bytes in UTF-8 ({len(text)} characters)"
+
+
+def _bytes_note(text: str) -> str:
+    """How azurerm counts, said where it differs from the characters: for text beyond ASCII."""
+    if text.isascii():
+        return ""
+    return " (azurerm counts bytes of UTF-8: a letter such as 'é' takes two, others up to four)"
+
+
+def long_tag_name(key: str, longest: int) -> tuple[str, str] | None:
+    """(what is wrong, what is allowed) for a tag name longer than `longest` as azurerm counts it
+    (bytes of UTF-8), or None when it is not."""
+    if _tag_length(key) <= longest:
+        return None
+    return _tag_size(key), f"1 to {longest} characters" + _bytes_note(key)
+
+
+def spaces_in(text: str) -> tuple[str, str] | None:
+    """(`text` without its spaces, 'around' or 'in': where they are) for text copied with spaces
+    (' 10.0.0.0/16', 'ops @example.com'); None when it has none."""
+    squeezed = "".join(text.split())
+    if squeezed == text:
+        return None
+    return squeezed, "around" if squeezed == text.strip() else "in"
 
 
 def lies_in(text: object) -> ipaddress.IPv4Network | None:

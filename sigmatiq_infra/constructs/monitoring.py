@@ -36,7 +36,7 @@ from sigmatiq_infra.constructs._resource import (
     ResourceFacts,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole
-from sigmatiq_infra.validation import NameRules, Validator, is_token, meant_choice
+from sigmatiq_infra.validation import NameRules, Validator, is_token, meant_choice, spaces_in
 
 OPERATORS = ("GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual", "Equals")
 AGGREGATIONS = METRIC_AGGREGATIONS
@@ -160,10 +160,9 @@ def _email_fix(receiver: str, address: str, receivers: Mapping[str, str]) -> str
     each address of a list ('a@example.com, b@example.com')."""
     found = [part for part in re.split(r"[\s,;<>]+", address) if part]
     addresses = [a for a in (part.removeprefix("mailto:") for part in found) if _EMAIL.fullmatch(a)]
-    squeezed = "".join(address.split())
-    if _EMAIL.fullmatch(squeezed) and squeezed != address:
-        where = "around" if squeezed == address.strip() else "in"
-        return f"write it without the spaces {where} it: {squeezed!r}"
+    spaced = spaces_in(address)
+    if spaced is not None and _EMAIL.fullmatch(spaced[0]):
+        return f"write it without the spaces {spaced[1]} it: {spaced[0]!r}"
     if len(addresses) == 1:
         return f"write the address alone: {addresses[0]!r}"
     if len(addresses) > 1:

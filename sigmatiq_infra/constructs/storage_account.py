@@ -21,7 +21,7 @@ from sigmatiq_infra.constructs._resource import (
     within,
 )
 from sigmatiq_infra.constructs.roles import BuiltInRole, Principal
-from sigmatiq_infra.validation import NameRules, Validator, is_token
+from sigmatiq_infra.validation import NameRules, Validator, is_token, long_tag_name
 
 REPLICATION = ("LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS")
 ZONE_REDUNDANT = ("ZRS", "GZRS", "RAGZRS")
@@ -192,12 +192,13 @@ class StorageAccount(AzureResource):
         """The stack's tags the account gets: azurerm takes tag names of at most 128 characters on a
         storage account (`storage/validate/storage_account_tags.go`), where the stack checks 512."""
         for key in self.resource_tags(own):
-            if key in own or is_token(key) or len(key) <= self.max_tag_name_length:
+            too_long = None if key in own or is_token(key) else long_tag_name(key, self.max_tag_name_length)
+            if too_long is None:
                 continue
+            problem, allowed = too_long
             check.fail(
-                "tags name", key, f"(one of the stack's tags) has {len(key)} characters",
-                f"tag names of 1 to {self.max_tag_name_length} characters on a storage account (azurerm "
-                "storage_account: tags)",
+                "tags name", key, f"(one of the stack's tags) {problem}",
+                f"tag names of {allowed} on a storage account (azurerm storage_account: tags)",
                 "shorten the tag name in the stack's tags (AzureStack(..., tags=...)), which every resource of the "
                 "stack gets",
             )

@@ -37,3 +37,15 @@ def test_tags_at_the_byte_limits_pass_and_are_written_as_given():
     assert recorded(stack) == []
     assert only_resource(stack, "azurerm_key_vault")["tags"]["Owner"] == "é" * 128
     assert only_resource(stack, "azurerm_storage_account")["tags"]["é" * 64] == "ü" * 128
+
+
+def test_a_stack_tag_name_of_65_accented_letters_is_one_problem_on_a_storage_account_in_bytes():
+    from sigmatiq_infra.stacks import App, AzureStack
+
+    stack = AzureStack(App(), "files", tags={"é" * 65: "x"})
+    group = c.ResourceGroup(stack, "Group", c.ResourceGroupProps("rg-files", "westeurope"))
+    c.StorageAccount(stack, "Files", c.StorageAccountProps("stfiles01", group))
+    (problem,) = recorded(stack)
+    assert problem.startswith("StorageAccount 'files/Files': tags name 'ééé")
+    assert "(one of the stack's tags) has 130 bytes in UTF-8 (65 characters). Allowed: tag names of 1 to 128 " \
+        "characters (azurerm counts bytes of UTF-8" in problem
