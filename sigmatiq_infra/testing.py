@@ -1112,14 +1112,11 @@ def _azurerm_spelling(tf_type: str, section: str) -> str | None:
 def _from_arm_type(arm_type: str) -> str | None:
     """The Terraform type of the library's construct for an ARM type (`Microsoft.KeyVault/vaults`),
     when one construct class states it; None otherwise."""
-    from sigmatiq_infra.constructs._resource import AzureResource
-
-    def classes(base: type) -> list[type]:
-        return [kind for sub in base.__subclasses__() for kind in (sub, *classes(sub))]
+    from sigmatiq_infra.constructs._context import construct_classes
 
     found = {
-        vars(kind)["facts"][0].terraform_type for kind in classes(AzureResource)
-        if str(getattr(kind, "arm_type", "")).lower() == arm_type.lower() and vars(kind).get("facts")
+        facts[0].terraform_type for kind in construct_classes()
+        if (facts := kind.__dict__.get("facts")) and str(getattr(kind, "arm_type", "")).lower() == arm_type.lower()
     }
     return found.pop() if len(found) == 1 else None
 
