@@ -34,6 +34,23 @@ SPECIAL_CONTAINERS = ("$root", "$web")
 """The account's root container and its static website container: names azurerm takes as they
 are (`storage/validate/storage_container.go`), beside the usual rule."""
 
+
+def check_container_name(check: Validator, prop: str, container: str) -> None:
+    """A blob container's name: an account's root or static website container by its '$' name
+    (`$root`, `$web`: azurerm's `storage/validate/storage_container.go` takes them, in lowercase),
+    any other by `NameRules.STORAGE_CONTAINER`."""
+    special = container.lower() if isinstance(container, str) else None
+    if special in SPECIAL_CONTAINERS and container != special:  # else the name rule's fix drops the '$'
+        check.fail(
+            prop, container, f"is the container {special!r} written with capitals",
+            f"{special!r} in lowercase, as azurerm takes it, or a storage container name of 3-63 lowercase "
+            "letters, digits and hyphens",
+            f"write {special!r}",
+        )
+    elif container not in SPECIAL_CONTAINERS:
+        check.name(prop, container, NameRules.STORAGE_CONTAINER)
+
+
 @dataclass(frozen=True)
 class StorageAccountProps:
     name: str
@@ -125,16 +142,7 @@ class StorageAccount(AzureResource):
         ):
             props = replace(props, containers=())
         for index, container in enumerate(props.containers):
-            special = container.lower() if isinstance(container, str) else None
-            if special in SPECIAL_CONTAINERS and container != special:  # else its fix drops the '$'
-                check.fail(
-                    "container", container, f"is the container {special!r} written with capitals",
-                    f"{special!r} in lowercase, as azurerm takes it, or a storage container name of 3-63 lowercase "
-                    "letters, digits and hyphens",
-                    f"write {special!r}",
-                )
-            elif container not in SPECIAL_CONTAINERS:
-                check.name("container", container, NameRules.STORAGE_CONTAINER)
+            check_container_name(check, "container", container)
             # A container's name is its construct's id, part of its Terraform address (cdktf stops
             # with a traceback on a token in an id).
             check.known(

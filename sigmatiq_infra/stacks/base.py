@@ -23,7 +23,7 @@ from sigmatiq_infra.constructs._context import (
     make_under_free_id,
 )
 from sigmatiq_infra.constructs._resource import AzureResource, IWorkspace
-from sigmatiq_infra.constructs.storage_account import SPECIAL_CONTAINERS
+from sigmatiq_infra.constructs.storage_account import check_container_name
 from sigmatiq_infra.tokens import is_token
 from sigmatiq_infra.validation import PROBLEM_LOG, NameRules, ProblemLog, ValidationError, Validator
 
@@ -237,10 +237,7 @@ class AzureStack(TerraformStack):
             check.name(
                 "backend.storage_account", backend.storage_account, NameRules.STORAGE_ACCOUNT, created=False,
             )
-            # An account's root container and its static website container keep their '$' names
-            # (azurerm's `storage/validate/storage_container.go`), and a state blob may live in either.
-            if backend.container not in SPECIAL_CONTAINERS:
-                check.name("backend.container", backend.container, NameRules.STORAGE_CONTAINER)
+            check_container_name(check, "backend.container", backend.container)  # '$root' and '$web' too
             _check_state_key(check, backend.key, id)
         if check.value_type("resource_provider_registrations", resource_provider_registrations, str):
             check.one_of(
