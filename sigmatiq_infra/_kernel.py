@@ -213,10 +213,18 @@ def cache_dir() -> Path:
     spaces counts as unset, as for the switches; so does a relative `XDG_CACHE_HOME`, which
     the XDG Base Directory Specification calls invalid, to be ignored (else `prepare` and the
     app would each use a cache under their own working folder)."""
-    own, xdg = os.environ.get("SIGMATIQ_CACHE_DIR", ""), os.environ.get("XDG_CACHE_HOME", "")
-    if own.strip():
-        return Path(own)
-    return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache"), "sigmatiq-infra")
+    source = cache_source()
+    if source == "SIGMATIQ_CACHE_DIR":
+        return Path(os.environ[source])
+    return Path(os.environ[source] if source == "XDG_CACHE_HOME" else os.path.expanduser("~/.cache"), "sigmatiq-infra")
+
+
+def cache_source() -> str:
+    """The environment variable `cache_dir()` is made from: `SIGMATIQ_CACHE_DIR`, `XDG_CACHE_HOME`
+    (an absolute one) or `HOME`."""
+    if os.environ.get("SIGMATIQ_CACHE_DIR", "").strip():
+        return "SIGMATIQ_CACHE_DIR"
+    return "XDG_CACHE_HOME" if os.path.isabs(os.environ.get("XDG_CACHE_HOME", "")) else "HOME"
 
 
 def _jsii_version() -> str:

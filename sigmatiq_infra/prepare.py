@@ -220,10 +220,7 @@ def _cache_problem() -> str | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as problem:
-        variable = next(
-            (name for name in ("SIGMATIQ_CACHE_DIR", "XDG_CACHE_HOME") if os.environ.get(name, "").strip()
-             and (name == "SIGMATIQ_CACHE_DIR" or os.path.isabs(os.environ[name]))), "HOME",
-        )
+        variable = _kernel.cache_source()
         why = "is a file" if isinstance(problem, FileExistsError) else f"cannot be made ({problem.strerror or problem})"
         return (
             f"the cache folder {folder} (from {variable}) {why}. Allowed: a folder this user can write, made if it "
