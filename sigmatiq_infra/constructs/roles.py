@@ -397,7 +397,7 @@ def guid_in(text: str) -> str | None:
     characters), with spaces around it, in braces or without hyphens, as azurerm takes it; None
     when it writes none."""
     bare = text.strip().strip("{}").strip() if isinstance(text, str) else ""
-    if len(bare) == 32 and azure_ids.GUID.fullmatch(f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"):
+    if len(bare) == 32:  # without its hyphens
         bare = f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"
     return bare if azure_ids.GUID.fullmatch(bare) else None
 
